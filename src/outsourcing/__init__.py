@@ -1,0 +1,96 @@
+"""outsourcing — contracts under which government offices buy logistics services.
+
+Property management (物业), elevator and fire-protection maintenance (电梯维保, 消防维保),
+canteens (餐饮) and their neighbours: the contract model, dated rules with citations, and
+one pluggy plugin per jurisdiction.
+
+>>> import datetime, outsourcing
+>>> registry = outsourcing.load()
+>>> registry.rulebook("CN").value("changes.supplementary_cap", on=datetime.date(2022, 10, 1))
+Decimal('0.10')
+"""
+
+from __future__ import annotations
+
+from .catalogue import Catalogue, Direction, KpiSpec, ServiceKind
+from .dates import DateRange, DayCount, Period, PeriodKind
+from .errors import (
+    ChangeRejected,
+    DateError,
+    JurisdictionError,
+    ModelError,
+    MoneyError,
+    OutsourcingError,
+    PluginError,
+    ProcurementError,
+    RuleError,
+    RuleLoadError,
+    SerializationError,
+    SettlementError,
+)
+from .findings import Finding, Severity
+from .model import (
+    Contract,
+    EnterpriseSize,
+    FixedMonthly,
+    LabourPlusMaterials,
+    PaymentSchedule,
+    Purchaser,
+    Qualification,
+    QualificationRequirement,
+    ServiceLine,
+    Supplier,
+    UnitRate,
+)
+from .money import Money, allocate
+from .plugins import Registry, hookimpl, load
+from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Catalogue",
+    "ChangeRejected",
+    "Contract",
+    "DateError",
+    "DateRange",
+    "DayCount",
+    "Direction",
+    "EnterpriseSize",
+    "Finding",
+    "FixedMonthly",
+    "Jurisdiction",
+    "JurisdictionError",
+    "KpiSpec",
+    "LabourPlusMaterials",
+    "ModelError",
+    "Money",
+    "MoneyError",
+    "OutsourcingError",
+    "Parameter",
+    "PaymentSchedule",
+    "Period",
+    "PeriodKind",
+    "PluginError",
+    "ProcurementError",
+    "Purchaser",
+    "Qualification",
+    "QualificationRequirement",
+    "Range",
+    "Registry",
+    "Resolved",
+    "RuleBook",
+    "RuleError",
+    "RuleLoadError",
+    "SerializationError",
+    "ServiceKind",
+    "ServiceLine",
+    "SettlementError",
+    "Severity",
+    "Supplier",
+    "UnitRate",
+    "__version__",
+    "allocate",
+    "hookimpl",
+    "load",
+]

@@ -1,0 +1,177 @@
+"""The ``core`` plugin: the national level (全国), the core service catalogue and the
+library's own contract checks.  It is registered through the same entry point group as any
+jurisdiction's plugin, so core never names a city.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from .catalogue import CORE_SERVICE_KINDS, ServiceKind
+from .findings import Finding, Severity
+from .model import MULTI_YEAR_CONDITIONS, Contract, QualificationRequirement
+from .plugins import hookimpl
+from .rules import Jurisdiction, RuleBook
+
+NATIONAL = Jurisdiction(
+    code="CN",
+    name_zh="全国",
+    name_en="national",
+    parent=None,
+    parameter_dirs=(Path(__file__).parent / "data" / "CN",),
+    level="national",
+    source="../shared/domain/rules.md: national law and regulations",
+)
+
+
+@hookimpl
+def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
+    return [NATIONAL]
+
+
+@hookimpl
+def outsourcing_service_kinds() -> Sequence[ServiceKind]:
+    return list(CORE_SERVICE_KINDS)
+
+
+def _reference_date(contract: Contract) -> date:
+    return contract.signed_on or contract.term.start
+
+
+def check_term(contract: Contract, rb: RuleBook) -> list[Finding]:
+    """Term over 1 year needs the 3-year conditions; over 3 years is never allowed."""
+    on = _reference_date(contract)
+    out: list[Finding] = []
+    if not rb.has("term.max_years_default") or rb.get("term.max_years_default", on) is None:
+        return out
+    one = rb.resolve("term.max_years_default", on)
+    three = rb.resolve("term.max_years_conditional", on)
+    length = contract.term.years()
+    months = length.years * 12 + length.months + (1 if length.days else 0)
+    if months > three.value * 12:
+        out.append(Finding(
+            "term.over_maximum",
+            f"term {contract.term} runs {_describe(length)}, over the {three.value}-year maximum",
+            field="term", rule_id=three.rule_id, citation=three.citation, term="履行期限"))
+    elif months > one.value * 12:
+        missing = sorted(MULTI_YEAR_CONDITIONS.keys() - contract.multi_year_conditions)
+        if missing:
+            out.append(Finding(
+                "term.over_one_year_without_conditions",
+                f"term {contract.term} runs {_describe(length)}, over {one.value} year, but the "
+                f"conditions for up to {three.value} years are not all declared; missing: "
+                + ", ".join(f"{m} ({MULTI_YEAR_CONDITIONS[m]})" for m in missing),
+                field="multi_year_conditions", rule_id=three.rule_id, citation=three.citation,
+                term="履行期限"))
+    return out
+
+
+def _describe(r: relativedelta) -> str:
+    return f"{r.years} y {r.months} m {r.days} d"
+
+
+def requirements(rb: RuleBook, service: str, on: date) -> list[QualificationRequirement]:
+    """The qualifications the rules require of a supplier of ``service`` on ``on``."""
+    table = rb.get(f"qualification.{service}", on, default=[])
+    return [QualificationRequirement(
+        kind=str(r["kind"]), level=str(r.get("level", "")), name=str(r.get("name", "")),
+        issuer=str(r.get("issuer", ""))) for r in table]
+
+
+def check_qualifications(contract: Contract, rb: RuleBook) -> list[Finding]:
+    """Each line's required qualifications, held and valid on the signing day and at the end."""
+    on = _reference_date(contract)
+    out: list[Finding] = []
+    for i, line in enumerate(contract.lines):
+        pid = f"qualification.{line.service}"
+        if not rb.has(pid):
+            continue
+        entry = rb.parameter(pid).value_on(on)
+        if entry is None:
+            continue
+        for req in requirements(rb, line.service, on):
+            label = req.name or f"{req.kind} {req.level}".strip()
+            held = contract.supplier.holds(req, on)
+            if held is None:
+                matching = [q for q in contract.supplier.qualifications if q.satisfies(req)]
+                why = ("held but expired on " + str(matching[0].valid_until)) if matching else \
+                    "not held"
+                out.append(Finding(
+                    "qualification.missing",
+                    f"line {line.id} ({line.service}) needs {label}: {why} on {on}",
+                    field=f"lines[{i}].service", rule_id=pid, citation=entry.citation,
+                    term="资质"))
+            elif held.valid_until is not None and held.valid_until < contract.term.end:
+                out.append(Finding(
+                    "qualification.expires_during_term",
+                    f"line {line.id} ({line.service}): {label} expires {held.valid_until}, "
+                    f"before the term ends {contract.term.end}",
+                    severity=Severity.WARNING, field=f"lines[{i}].service", rule_id=pid,
+                    citation=entry.citation, term="资质有效期"))
+    return out
+
+
+def check_scope(contract: Contract, rb: RuleBook) -> list[Finding]:
+    """A service the jurisdiction does not buy (``scope.allowed_services``)."""
+    on = _reference_date(contract)
+    if not rb.has("scope.allowed_services"):
+        return []
+    entry = rb.parameter("scope.allowed_services").value_on(on)
+    if entry is None:
+        return []
+    allowed = set(entry.value)
+    catalogue = rb.host.catalogue if rb.host is not None else None
+    out = []
+    for i, line in enumerate(contract.lines):
+        lineage = catalogue.lineage(line.service) if catalogue else [line.service]
+        if not allowed.intersection(lineage):
+            out.append(Finding(
+                "scope.service_not_bought",
+                f"{rb.jurisdiction.name_zh} does not buy {line.service}; it buys only "
+                f"{', '.join(sorted(allowed))}",
+                field=f"lines[{i}].service", rule_id="scope.allowed_services",
+                citation=entry.citation, term="采购范围"))
+    return out
+
+
+def check_budget(contract: Contract, rb: RuleBook) -> list[Finding]:
+    """The original amount must not exceed the budget (预算)."""
+    if contract.budget is None or contract.original_amount <= contract.budget:
+        return []
+    return [Finding(
+        "budget.exceeded",
+        f"original amount {contract.original_amount.format()} exceeds the budget "
+        f"{contract.budget.format()}",
+        field="budget", citation="政府采购法 第六条: 政府采购应当严格按照批准的预算执行",
+        term="预算")]
+
+
+def check_payment_days(contract: Contract, rb: RuleBook) -> list[Finding]:
+    """An agreed payment term over the statutory maximum for SMEs."""
+    if contract.payment_days is None or not contract.supplier.size.is_sme:
+        return []
+    on = _reference_date(contract)
+    if rb.get("payment.sme_days_max", on) is None:
+        return []
+    top = rb.resolve("payment.sme_days_max", on)
+    if contract.payment_days <= top.value:
+        return []
+    return [Finding(
+        "payment.term_too_long",
+        f"agreed payment term {contract.payment_days} days exceeds {top.value} days for an SME",
+        field="payment_days", rule_id=top.rule_id, citation=top.citation, term="付款期限")]
+
+
+CORE_CHECKS = (check_term, check_qualifications, check_scope, check_budget, check_payment_days)
+
+
+@hookimpl
+def outsourcing_check_contract(contract: Contract, rulebook: RuleBook) -> Sequence[Finding]:
+    out: list[Finding] = []
+    for check in CORE_CHECKS:
+        out.extend(check(contract, rulebook))
+    return out

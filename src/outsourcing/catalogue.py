@@ -1,0 +1,203 @@
+"""The service catalogue: service kinds, their families and default KPIs (服务目录).
+
+A service kind has a stable English code, a Chinese name, a parent in its family tree and
+default KPIs.  Two services are of the *same subject matter* (合同标的相同, 政府采购法
+第四十九条) when they share a family root: disinfection (消毒) sits under cleaning (保洁),
+which sits under property management (物业), so disinfection may be added to a property
+contract, whereas an elevator line on a canteen contract is a new procurement.  Plugins add
+kinds through the ``outsourcing_service_kinds`` hook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from enum import StrEnum
+
+import attrs
+
+from .errors import ModelError
+
+__all__ = ["CORE_SERVICE_KINDS", "Catalogue", "Direction", "KpiSpec", "ServiceKind"]
+
+
+class Direction(StrEnum):
+    """Which way a KPI is good (指标方向)."""
+
+    HIGHER = "higher"
+    """At least the target is good (e.g. a pass rate)."""
+    LOWER = "lower"
+    """At most the target is good (e.g. minutes to arrive)."""
+
+
+@attrs.frozen
+class KpiSpec:
+    """A KPI a service line is assessed on (考核指标).
+
+    ``target`` in ``unit``; ``weight`` is its share of the line's 100-point score in percent.
+    ``citation`` names the law, standard or published practice that sets the target.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    unit: str
+    target: Decimal = attrs.field(converter=Decimal)
+    direction: Direction = attrs.field(converter=Direction)
+    weight: Decimal = attrs.field(converter=Decimal)
+    citation: str
+    illustrative: bool = False
+
+
+def _kpis(v: Iterable[KpiSpec]) -> tuple[KpiSpec, ...]:
+    return tuple(v)
+
+
+@attrs.frozen
+class ServiceKind:
+    """A kind of service a bureau buys (服务类别)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    parent: str | None = None
+    default_kpis: tuple[KpiSpec, ...] = attrs.field(default=(), converter=_kpis)
+    source: str = "core"
+
+
+def _k(id: str, zh: str, en: str, unit: str, target: str, direction: str, weight: str,
+       citation: str, illustrative: bool = True) -> KpiSpec:
+    return KpiSpec(id, zh, en, unit, Decimal(target), Direction(direction), Decimal(weight),
+                   citation, illustrative)
+
+
+_SAT = "政府采购法实施条例 第四十五条（服务对象参与验收）; 满意度目标为示例"
+_STD = "《标准化助推机关事务治理体系和治理能力现代化的实践与探索》（宁夏机关事务 2022）"
+
+CORE_SERVICE_KINDS: tuple[ServiceKind, ...] = (
+    ServiceKind("property", "物业服务", "property management", None, (
+        _k("repair_pass_rate", "维修合格率", "repair pass rate", "%", "100", "higher", "40",
+           f"{_STD}: 物业维修合格率100%"),
+        _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "30", _SAT),
+        _k("inspection", "日常检查得分", "inspection score", "points", "90", "higher", "30",
+           "政府采购法实施条例 第四十五条: 逐项核对服务标准"),
+    )),
+    ServiceKind("cleaning", "保洁", "cleaning", "property", (
+        _k("inspection", "保洁检查得分", "cleaning inspection score", "points", "90", "higher",
+           "70", "政府采购法实施条例 第四十五条"),
+        _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "30", _SAT),
+    )),
+    ServiceKind("disinfection", "消毒消杀", "disinfection", "cleaning", (
+        _k("rounds_done_rate", "消杀频次完成率", "share of scheduled rounds done", "%", "100",
+           "higher", "100", "合同约定频次（如每日四次, 电梯每两小时）"),
+    )),
+    ServiceKind("security", "安保", "security", "property", (
+        _k("inspection", "安保检查得分", "security inspection score", "points", "90", "higher",
+           "70", "政府采购法实施条例 第四十五条"),
+        _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "30", _SAT),
+    )),
+    ServiceKind("access_control", "门禁", "access control", "security"),
+    ServiceKind("greening", "绿化", "greening", "property"),
+    ServiceKind("refuse_removal", "垃圾清运", "refuse removal", "property"),
+    ServiceKind("conference", "会务服务", "conference services", "property", (
+        _k("satisfaction", "会务服务满意率", "conference satisfaction", "%", "98", "higher",
+           "100", f"{_STD}: 会务服务满意率98%"),
+    )),
+    ServiceKind("gym_management", "健身中心管理", "gym management", "property"),
+    ServiceKind("maintenance", "设施设备维保", "facilities and equipment maintenance", None),
+    ServiceKind("facilities_repair", "设施设备维修维护", "facilities repair", "maintenance", (
+        _k("repair_pass_rate", "维修合格率", "repair pass rate", "%", "100", "higher", "60",
+           f"{_STD}: 物业维修合格率100%"),
+        _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "40", _SAT),
+    )),
+    ServiceKind("elevator_maintenance", "电梯维保", "elevator maintenance", "maintenance", (
+        _k("max_maintenance_interval", "维保间隔", "longest interval between maintenance visits",
+           "days", "15", "lower", "40",
+           "特种设备安全监察条例 第三十一条: 至少每15日一次", illustrative=False),
+        _k("trapped_arrival", "困人救援到场时间", "arrival for trapped passengers", "minutes",
+           "30", "lower", "40", "地方规定（如青岛）: 城区30分钟内到场"),
+        _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "20", _SAT),
+    )),
+    ServiceKind("fire_maintenance", "消防维保", "fire-protection maintenance", "maintenance", (
+        _k("monthly_check_done", "月度检查完成率", "monthly checks done", "%", "100", "higher",
+           "60", "GB 25201-2010 建筑消防设施的维护管理"),
+        _k("yearly_full_test", "年度全面检测", "yearly full test done", "count", "1", "higher",
+           "40", "消防法 第十六条（三）: 每年至少一次全面检测", illustrative=False),
+    )),
+    ServiceKind("hvac_maintenance", "空调维保", "HVAC maintenance", "maintenance"),
+    ServiceKind("catering", "餐饮服务", "catering", None),
+    ServiceKind("canteen", "机关食堂", "canteen", "catering", (
+        _k("food_safety_inspection", "食品安全检查得分", "food-safety inspection score", "points",
+           "90", "higher", "60", "食品安全法; 检查表分值为示例"),
+        _k("satisfaction", "就餐满意率", "diner satisfaction", "%", "90", "higher", "40", _SAT),
+    )),
+    ServiceKind("official_transport", "公务用车", "official transport", None, (
+        _k("on_time_rate", "准时率", "on-time rate", "%", "98", "higher", "60", "示例"),
+        _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "40", _SAT),
+    )),
+    ServiceKind("printing", "文印", "printing", None),
+    ServiceKind("it_management", "信息化管理", "IT management", None),
+)
+
+
+class Catalogue:
+    """Every known service kind, core and plugin, with its family tree."""
+
+    def __init__(self, kinds: Iterable[ServiceKind]) -> None:
+        self._kinds: dict[str, ServiceKind] = {}
+        for k in kinds:
+            if k.code in self._kinds:
+                other = self._kinds[k.code]
+                raise ModelError(
+                    f"service kind declared twice (by {other.source} and {k.source})",
+                    field="service", value=k.code, term="服务类别")
+            self._kinds[k.code] = k
+        for k in self._kinds.values():
+            if k.parent is not None and k.parent not in self._kinds:
+                raise ModelError(f"parent of {k.code} is unknown (declared by {k.source})",
+                                 field="parent", value=k.parent, term="服务类别")
+            self.root(k.code)  # refuse loops now
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._kinds
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._kinds.values())
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def get(self, code: str) -> ServiceKind:
+        try:
+            return self._kinds[code]
+        except KeyError:
+            raise ModelError(
+                f"unknown service; known: {', '.join(sorted(self._kinds))}",
+                field="service", value=code, term="服务类别") from None
+
+    def root(self, code: str) -> str:
+        """The family root of a service (物业, 设施设备维保, 餐饮…)."""
+        seen: set[str] = set()
+        k = self.get(code)
+        while k.parent is not None:
+            if k.code in seen:
+                raise ModelError("service family forms a loop", field="parent", value=k.code)
+            seen.add(k.code)
+            k = self.get(k.parent)
+        return k.code
+
+    def same_subject_matter(self, a: str, b: str) -> bool:
+        """True when both services share a family root (合同标的相同)."""
+        return self.root(a) == self.root(b)
+
+    def lineage(self, code: str) -> list[str]:
+        """The service and its ancestors, nearest first."""
+        out = [code]
+        k = self.get(code)
+        while k.parent is not None:
+            out.append(k.parent)
+            k = self.get(k.parent)
+        return out
+
+    def as_mapping(self) -> Mapping[str, ServiceKind]:
+        return dict(self._kinds)

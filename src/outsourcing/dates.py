@@ -1,0 +1,240 @@
+"""Dates, inclusive ranges and settlement periods (日期、期间).
+
+A :class:`DateRange` includes both its start and its end (a contract's term ends on its last
+day of service).  A :class:`Period` is a named range — a month (``2022-10``), a quarter
+(``2022-Q4``) or a year (``2022``) — over which fees are settled.  Month arithmetic uses
+``dateutil.relativedelta``.  Two day-count conventions are offered; which one a contract
+uses is a rule (``settlement.day_count``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from enum import StrEnum
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from .errors import DateError
+
+__all__ = [
+    "DateRange",
+    "DayCount",
+    "Period",
+    "PeriodKind",
+    "as_date",
+    "month_end",
+    "periods_between",
+]
+
+ONE_DAY = timedelta(days=1)
+
+
+def as_date(value: object, *, field: str = "date") -> date:
+    """A ``date`` from a date or an ISO string; anything else is a clear error."""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise DateError("not a date that exists (YYYY-MM-DD)", field=field, value=value,
+                            term="日期") from None
+    raise DateError(f"a {type(value).__name__} is not a date", field=field, value=value,
+                    term="日期")
+
+
+def month_end(d: date) -> date:
+    """The last day of ``d``'s month."""
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+class DayCount(StrEnum):
+    """How a monthly fee is spread over the days of a part month (计费天数惯例)."""
+
+    ACTUAL = "actual"
+    """Each day is 1/(days in its month) of the month's fee (按实际天数)."""
+    THIRTY = "30/360"
+    """Each month counts 30 days; the 31st counts nothing, the last day of February closes
+    the month (每月按30天计)."""
+
+
+def _start(v: object) -> date:
+    return as_date(v, field="start")
+
+
+def _end(v: object) -> date:
+    return as_date(v, field="end")
+
+
+@attrs.frozen(order=True)
+class DateRange:
+    """An inclusive range of days ``[start, end]`` (起止日期，含首尾)."""
+
+    start: date = attrs.field(converter=_start)
+    end: date = attrs.field(converter=_end)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise DateError(
+                f"the end {self.end.isoformat()} is before the start {self.start.isoformat()}",
+                field="end",
+                value=self.end.isoformat(),
+                term="终止日期早于起始日期",
+            )
+
+    @property
+    def days(self) -> int:
+        """Number of days, both ends included."""
+        return (self.end - self.start).days + 1
+
+    def __contains__(self, d: object) -> bool:
+        return isinstance(d, date) and self.start <= d <= self.end
+
+    def overlap(self, other: DateRange) -> DateRange | None:
+        """The days both ranges share, or None."""
+        s, e = max(self.start, other.start), min(self.end, other.end)
+        return DateRange(s, e) if s <= e else None
+
+    def covers(self, other: DateRange) -> bool:
+        """True when every day of ``other`` lies in this range."""
+        return self.start <= other.start and other.end <= self.end
+
+    def months(self) -> Iterator[DateRange]:
+        """This range cut at month ends: one piece per calendar month it touches."""
+        s = self.start
+        while s <= self.end:
+            e = min(month_end(s), self.end)
+            yield DateRange(s, e)
+            s = e + ONE_DAY
+
+    def day_count(self, convention: DayCount) -> int:
+        """Days in the range under a day-count convention."""
+        if convention is DayCount.ACTUAL:
+            return self.days
+        return sum(_days_30(piece) for piece in self.months())
+
+    def years(self) -> relativedelta:
+        """The length as years, months and days (for term limits)."""
+        return relativedelta(self.end + ONE_DAY, self.start)
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def _days_30(piece: DateRange) -> int:
+    """30/360 days of a range inside one calendar month."""
+    s = 31 if piece.start.day == 31 else piece.start.day
+    e = 30 if piece.end == month_end(piece.end) else min(piece.end.day, 30)
+    return max(0, e - s + 1)
+
+
+class PeriodKind(StrEnum):
+    """Settlement period kinds (结算周期)."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?$")
+
+
+@attrs.frozen(order=True)
+class Period:
+    """A calendar month, quarter or year: ``2022-10``, ``2022-Q4``, ``2022`` (期间)."""
+
+    kind: PeriodKind = attrs.field(converter=PeriodKind)
+    year: int
+    index: int = 1
+    """Month 1-12, quarter 1-4, or 1 for a year."""
+
+    def __attrs_post_init__(self) -> None:
+        top = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}[self.kind]
+        if not 1 <= self.index <= top:
+            raise DateError(f"a {self.kind.value} index runs 1..{top}", field="index",
+                            value=self.index, term="期间")
+        if not 1 <= self.year <= 9999:
+            raise DateError("year out of range", field="year", value=self.year)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        return cls(PeriodKind.MONTH, year, month)
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        return cls(PeriodKind.QUARTER, year, quarter)
+
+    @classmethod
+    def of_year(cls, year: int) -> Period:
+        return cls(PeriodKind.YEAR, year, 1)
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``2022-10`` (month), ``2022-Q4`` (quarter) or ``2022`` (year)."""
+        m = _PERIOD_RE.match(text.strip()) if isinstance(text, str) else None
+        if not m:
+            raise DateError("not a period: use 2022-10, 2022-Q4 or 2022", field="period",
+                            value=text, term="期间")
+        year = int(m.group(1))
+        if m.group(2):
+            return cls.month(year, int(m.group(2)))
+        if m.group(3):
+            return cls.quarter(year, int(m.group(3)))
+        return cls.of_year(year)
+
+    @classmethod
+    def containing(cls, d: date, kind: PeriodKind) -> Period:
+        if kind is PeriodKind.MONTH:
+            return cls.month(d.year, d.month)
+        if kind is PeriodKind.QUARTER:
+            return cls.quarter(d.year, (d.month - 1) // 3 + 1)
+        return cls.of_year(d.year)
+
+    @property
+    def start(self) -> date:
+        if self.kind is PeriodKind.MONTH:
+            return date(self.year, self.index, 1)
+        if self.kind is PeriodKind.QUARTER:
+            return date(self.year, 3 * self.index - 2, 1)
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[self.kind]
+        return self.start + relativedelta(months=months) - ONE_DAY
+
+    @property
+    def range(self) -> DateRange:
+        return DateRange(self.start, self.end)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def next(self) -> Period:
+        return Period.containing(self.end + ONE_DAY, self.kind)
+
+    def months(self) -> list[Period]:
+        """The calendar months of this period."""
+        return periods_between(self.range, PeriodKind.MONTH)
+
+    def __str__(self) -> str:
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.year:04d}-{self.index:02d}"
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.year:04d}-Q{self.index}"
+        return f"{self.year:04d}"
+
+
+def periods_between(span: DateRange, kind: PeriodKind) -> list[Period]:
+    """Every period of ``kind`` that touches ``span``, in order."""
+    out: list[Period] = []
+    p = Period.containing(span.start, kind)
+    while p.start <= span.end:
+        out.append(p)
+        p = p.next()
+    return out

@@ -1,0 +1,77 @@
+"""Generate ``docs/rules-catalogue.md`` from the parameter files (规则目录).
+
+``python -m outsourcing.docgen > docs/rules-catalogue.md`` regenerates it; a test fails
+when the committed page differs from what the installed plugins' files say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .plugins import Registry, load
+from .rules import Jurisdiction, Parameter
+
+
+def _value(p: Parameter) -> list[str]:
+    rows = []
+    for v in p.values:
+        span = f"{v.start.isoformat()} – {v.end.isoformat() if v.end else ''}"
+        val = str(v.value).replace("|", "\\|").replace("\n", " ")
+        if len(val) > 80:
+            val = val[:77] + "…"
+        rows.append(f"| {span} | {val} | {v.citation.replace('|', '/')} |")
+    return rows
+
+
+def rules_catalogue(registry: Registry) -> str:
+    """The Markdown catalogue of every jurisdiction's own parameters."""
+    out = [
+        "# Rules catalogue (规则目录)",
+        "",
+        "Generated from the parameter files by `python -m outsourcing.docgen`; do not edit by",
+        "hand. Each jurisdiction lists the parameters it defines itself; a lower level's value",
+        "replaces its parent's from the day it takes effect (and may only tighten a limit).",
+        "**Illustrative** marks published practice shipped as a default, not law: a bureau",
+        "replaces it with its contract's own terms (`RuleBook.override`, see docs/rules.md).",
+        "",
+    ]
+    jurisdictions = registry.jurisdictions
+    order = sorted(jurisdictions.values(), key=lambda j: (len(_chain(j.code, jurisdictions)),
+                                                          j.code))
+    for j in order:
+        rb = registry.rulebook(j.code)
+        own = [p for p in rb.parameters() if p.jurisdiction == j.code]
+        out += [f"## {j.name_zh} — {j.name_en} (`{j.code}`)", ""]
+        parent = f"parent `{j.parent}`" if j.parent else "top level"
+        out += [f"{parent}; declared by plugin `{registry.declared_by(j.code)}`.", ""]
+        if not own:
+            out += ["No parameters of its own; its parents' apply.", ""]
+            continue
+        for p in own:
+            tag = " — **illustrative**" if p.illustrative else ""
+            limit = f", limit `{p.limit}`" if p.limit else ""
+            out += [f"### `{p.id}`{tag}", "",
+                    f"{p.description}" + (f" — {p.description_en}" if p.description_en else ""),
+                    "", f"Unit `{p.unit}`, kind `{p.kind}`{limit}."
+                    + (f" Term: {p.term}." if p.term else ""), ""]
+            if p.reference:
+                out += [f"Source: {p.reference}", ""]
+            out += ["| in force | value | citation |", "|---|---|---|", *_value(p), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _chain(code: str, known: Mapping[str, Jurisdiction]) -> list[str]:
+    out = []
+    cur: str | None = code
+    while cur is not None and cur in known:
+        out.append(cur)
+        cur = known[cur].parent
+    return out
+
+
+def main() -> None:
+    print(rules_catalogue(load()), end="")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""One error hierarchy for the whole library (错误).
+
+Every error raised on bad input is an :class:`OutsourcingError`.  Its message names the
+field, the bad value, the rule it breaks (with its citation) and the Chinese term, so a
+bureau's developer can show it to a finance officer as it is, e.g.::
+
+    supplementary additions ¥130,000.00 exceed 10% of the original amount ¥1,200,000.00
+    [rule changes.supplementary_cap; 政府采购法 第四十九条] (补充合同)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ChangeRejected",
+    "DateError",
+    "JurisdictionError",
+    "ModelError",
+    "MoneyError",
+    "OutsourcingError",
+    "PluginError",
+    "ProcurementError",
+    "RuleError",
+    "RuleLoadError",
+    "SerializationError",
+    "SettlementError",
+]
+
+
+class OutsourcingError(Exception):
+    """Root of every error the library raises on purpose.
+
+    ``field`` is the path of the offending input (``lines[2].pricing.monthly_fee``),
+    ``value`` the value found, ``rule_id`` and ``citation`` the rule it breaks and its source,
+    ``term`` the Chinese term a bureau uses for the concept.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = None,
+        rule_id: str | None = None,
+        citation: str | None = None,
+        term: str | None = None,
+    ) -> None:
+        self.reason = message
+        self.field = field
+        self.value = value
+        self.rule_id = rule_id
+        self.citation = citation
+        self.term = term
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        parts: list[str] = []
+        if self.field is not None:
+            shown = "" if self.value is None else f"={self.value!r}"
+            parts.append(f"{self.field}{shown}: ")
+        parts.append(self.reason)
+        cite = [x for x in (f"rule {self.rule_id}" if self.rule_id else None, self.citation) if x]
+        if cite:
+            parts.append(f" [{'; '.join(cite)}]")
+        if self.term:
+            parts.append(f" ({self.term})")
+        return "".join(parts)
+
+
+class MoneyError(OutsourcingError, ValueError):
+    """An amount that is not exact money in yuan to the fen (金额)."""
+
+
+class DateError(OutsourcingError, ValueError):
+    """A date, range or period that does not hold together (日期)."""
+
+
+class ModelError(OutsourcingError, ValueError):
+    """A contract, party, line or other model object built from bad values."""
+
+
+class RuleError(OutsourcingError, LookupError):
+    """A rule parameter that is unknown or has no value on the date asked (规则)."""
+
+
+class RuleLoadError(OutsourcingError, ValueError):
+    """A parameter file that cannot be loaded, or a local rule loosening a legal limit."""
+
+
+class JurisdictionError(OutsourcingError, LookupError):
+    """An unknown jurisdiction code, or a broken chain of parents (辖区)."""
+
+
+class PluginError(OutsourcingError, RuntimeError):
+    """A plugin that failed; the message names the plugin and the hook (插件)."""
+
+    def __init__(self, message: str, *, plugin: str, hook: str, **kw: Any) -> None:
+        self.plugin = plugin
+        self.hook = hook
+        super().__init__(f"plugin {plugin!r} failed in hook {hook}: {message}", **kw)
+
+
+class SerializationError(OutsourcingError, ValueError):
+    """JSON that does not describe a valid model object; names the path of each bad field."""
+
+
+class ChangeRejected(OutsourcingError, ValueError):
+    """A contract change refused before signing; the timeline is left as it was (合同变更)."""
+
+
+class SettlementError(OutsourcingError, ValueError):
+    """Settlement inputs that cannot produce a statement (结算)."""
+
+
+class ProcurementError(OutsourcingError, ValueError):
+    """A tender, bid or evaluation built from bad values (采购)."""

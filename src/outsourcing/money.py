@@ -1,0 +1,268 @@
+"""Exact money in yuan, to the fen (金额，精确到分).
+
+Money is held as a whole number of fen.  It is built from ``str``, ``int`` (yuan) or
+``Decimal``; a ``float`` is refused, because a binary float cannot hold 0.10 yuan exactly.
+Arithmetic that can produce a fraction of a fen (multiplying by a rate, pro-rata) rounds
+half-up (四舍五入) to the fen once, at a step the caller names; :func:`allocate` splits an
+amount into parts that add back exactly to the whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import SupportsIndex
+
+from .errors import MoneyError
+
+__all__ = ["Money", "Rate", "allocate", "as_rate", "round_half_up"]
+
+Rate = Decimal | int | Fraction
+"""A multiplier for money: a Decimal, an int or a Fraction, never a float."""
+
+_TERM = "金额"
+
+
+def round_half_up(value: Fraction | Decimal | int) -> int:
+    """Round to the nearest integer, halves away from zero (四舍五入)."""
+    q = Fraction(value)
+    if q >= 0:
+        return int((q + Fraction(1, 2)).__floor__())
+    return -int((-q + Fraction(1, 2)).__floor__())
+
+
+def as_rate(value: object, *, field: str = "rate") -> Decimal | Fraction | int:
+    """Accept an exact rate; refuse floats and anything non-numeric with a clear error."""
+    if isinstance(value, bool):
+        raise MoneyError("a boolean is not a rate", field=field, value=value)
+    if isinstance(value, float):
+        raise MoneyError(
+            "a float is not an exact rate; pass Decimal('0.1') or a str", field=field, value=value
+        )
+    if isinstance(value, Decimal | int | Fraction):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise MoneyError("a rate must be finite", field=field, value=value)
+        return value
+    if isinstance(value, str):
+        try:
+            d = Decimal(value.strip())
+        except InvalidOperation:
+            raise MoneyError("not a number", field=field, value=value) from None
+        if not d.is_finite():
+            raise MoneyError("a rate must be finite", field=field, value=value)
+        return d
+    raise MoneyError(f"a {type(value).__name__} is not a rate", field=field, value=value)
+
+
+class Money:
+    """An exact amount of yuan (元), held as whole fen (分).
+
+    >>> Money("1234.5").format()
+    '¥1,234.50'
+    >>> Money("100") * Decimal("0.333")
+    Money('33.30')
+    """
+
+    __slots__ = ("_fen",)
+    _fen: int
+
+    def __init__(self, amount: str | int | Decimal | Money = 0, *, field: str = "amount") -> None:
+        if isinstance(amount, Money):
+            fen = amount._fen
+        elif isinstance(amount, bool):
+            raise MoneyError("a boolean is not money", field=field, value=amount, term=_TERM)
+        elif isinstance(amount, float):
+            raise MoneyError(
+                "a float is refused for money: binary floats cannot hold fen exactly "
+                "(0.1 + 0.2 != 0.3); pass a str such as '1234.56', an int of yuan or a Decimal",
+                field=field,
+                value=amount,
+                term=_TERM,
+            )
+        elif isinstance(amount, int):
+            fen = amount * 100
+        elif isinstance(amount, str | Decimal):
+            fen = self._parse(amount, field)
+        else:
+            raise MoneyError(
+                f"a {type(amount).__name__} is not money; pass str, int or Decimal",
+                field=field,
+                value=amount,
+                term=_TERM,
+            )
+        object.__setattr__(self, "_fen", fen)
+
+    @staticmethod
+    def _parse(amount: str | Decimal, field: str) -> int:
+        if isinstance(amount, str):
+            text = amount.strip().replace(",", "").removeprefix("¥").removeprefix("￥")
+            try:
+                d = Decimal(text)
+            except InvalidOperation:
+                raise MoneyError("not an amount of yuan", field=field, value=amount,
+                                 term=_TERM) from None
+        else:
+            d = amount
+        if not d.is_finite():
+            raise MoneyError("money must be finite", field=field, value=amount, term=_TERM)
+        scaled = d * 100
+        if scaled != scaled.to_integral_value():
+            raise MoneyError(
+                "money is to the fen (分): at most two decimal places; round it at a named "
+                "step with Money.round() if that is what you mean",
+                field=field,
+                value=amount,
+                term=_TERM,
+            )
+        return int(scaled)
+
+    # construction -----------------------------------------------------------------------
+    @classmethod
+    def from_fen(cls, fen: SupportsIndex) -> Money:
+        """Money from a whole number of fen."""
+        m = cls.__new__(cls)
+        object.__setattr__(m, "_fen", int(fen))
+        return m
+
+    @classmethod
+    def round(cls, yuan: Fraction | Decimal | int) -> Money:
+        """Round an exact amount of yuan half-up (四舍五入) to the fen."""
+        if isinstance(yuan, float):
+            raise MoneyError("a float is refused for money", value=yuan, term=_TERM)
+        return cls.from_fen(round_half_up(Fraction(yuan) * 100))
+
+    @classmethod
+    def sum(cls, amounts: Iterable[Money]) -> Money:
+        """The sum of amounts; zero for none."""
+        return cls.from_fen(sum(a._fen for a in amounts))
+
+    # views -------------------------------------------------------------------------------
+    @property
+    def fen(self) -> int:
+        """The amount as whole fen."""
+        return self._fen
+
+    @property
+    def yuan(self) -> Decimal:
+        """The amount as a Decimal of yuan with two places."""
+        return Decimal(self._fen).scaleb(-2)
+
+    def exact(self) -> Fraction:
+        """The amount as an exact Fraction of yuan."""
+        return Fraction(self._fen, 100)
+
+    def __str__(self) -> str:
+        return f"{self.yuan:.2f}"
+
+    def __repr__(self) -> str:
+        return f"Money('{self}')"
+
+    def format(self) -> str:
+        """``¥1,234.56`` (negative: ``-¥1,234.56``)."""
+        sign = "-" if self._fen < 0 else ""
+        return f"{sign}¥{abs(self.yuan):,.2f}"
+
+    # arithmetic --------------------------------------------------------------------------
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money.from_fen(self._fen + other._fen)
+
+    def __radd__(self, other: object) -> Money:
+        if other == 0:  # so that builtin sum() works
+            return self
+        return NotImplemented
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money.from_fen(self._fen - other._fen)
+
+    def __neg__(self) -> Money:
+        return Money.from_fen(-self._fen)
+
+    def __abs__(self) -> Money:
+        return Money.from_fen(abs(self._fen))
+
+    def __mul__(self, rate: Rate) -> Money:
+        """Multiply by an exact rate and round half-up to the fen (one rounding step)."""
+        r = as_rate(rate)
+        return Money.from_fen(round_half_up(self._fen * Fraction(r)))
+
+    __rmul__ = __mul__
+
+    def times_exact(self, rate: Rate) -> Fraction:
+        """Multiply by an exact rate without rounding; the result is a Fraction of yuan."""
+        return Fraction(self._fen, 100) * Fraction(as_rate(rate))
+
+    def ratio(self, other: Money) -> Fraction:
+        """This amount as an exact fraction of another (e.g. headroom used)."""
+        if other._fen == 0:
+            raise MoneyError("cannot take a ratio to zero", value=other, term=_TERM)
+        return Fraction(self._fen, other._fen)
+
+    # comparison --------------------------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Money):
+            return self._fen == other._fen
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(("Money", self._fen))
+
+    def __lt__(self, other: Money) -> bool:
+        return self._fen < other._fen
+
+    def __le__(self, other: Money) -> bool:
+        return self._fen <= other._fen
+
+    def __gt__(self, other: Money) -> bool:
+        return self._fen > other._fen
+
+    def __ge__(self, other: Money) -> bool:
+        return self._fen >= other._fen
+
+    def __bool__(self) -> bool:
+        return self._fen != 0
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Money is immutable")
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return (Money.from_fen, (self._fen,))
+
+    ZERO: Money
+
+
+Money.ZERO = Money.from_fen(0)
+
+
+def allocate(total: Money, weights: Sequence[Rate | Money]) -> list[Money]:
+    """Split ``total`` in proportion to ``weights`` so that the parts add back exactly.
+
+    Largest-remainder method on whole fen: each part first gets the floor of its exact share,
+    then the fen left over go one each to the parts with the largest remainders (earlier parts
+    first on ties).  Every part is within one fen of its exact share.  Weights must be
+    non-negative and not all zero.
+    """
+    if not weights:
+        raise MoneyError("allocation needs at least one weight", field="weights", value=[])
+    ws: list[Fraction] = []
+    for i, w in enumerate(weights):
+        f = w.exact() if isinstance(w, Money) else Fraction(as_rate(w, field=f"weights[{i}]"))
+        if f < 0:
+            raise MoneyError("a weight must not be negative", field=f"weights[{i}]", value=w)
+        ws.append(f)
+    wsum = sum(ws, Fraction(0))
+    if wsum == 0:
+        raise MoneyError("weights must not all be zero", field="weights", value=list(weights))
+    sign = -1 if total.fen < 0 else 1
+    fen = abs(total.fen)
+    exact = [fen * w / wsum for w in ws]
+    floors = [int(e.__floor__()) for e in exact]
+    left = fen - sum(floors)
+    order = sorted(range(len(ws)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [Money.from_fen(sign * f) for f in floors]

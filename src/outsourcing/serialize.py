@@ -1,0 +1,174 @@
+"""Plain JSON for every model (序列化).
+
+Money and Decimal travel as strings (``"1234.56"``), dates in ISO form (``"2022-10-01"``),
+enums by value, a pricing model as an object tagged with ``kind``.  Reading is strict:
+an unknown key, a wrong type, a float where money is expected or a date that does not exist
+is a :class:`~outsourcing.errors.SerializationError` listing the path of every bad field
+(``$.lines[1].pricing.monthly_fee``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_unstructure_fn
+from cattrs.v import format_exception as _cattrs_format
+
+from .dates import as_date
+from .errors import OutsourcingError, SerializationError
+from .model import PRICING_KINDS, FixedMonthly, LabourPlusMaterials, Pricing, UnitRate
+from .money import Money
+
+__all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(forbid_extra_keys=True)
+"""The library's cattrs converter; adapters may register hooks for their own types."""
+
+
+def _structure_money(v: Any, _: type) -> Money:
+    if isinstance(v, Money):
+        return v
+    if isinstance(v, float):
+        raise SerializationError("money must be a string such as \"1234.56\", not a float",
+                                 value=v, term="金额")
+    return Money(v)
+
+
+def _structure_decimal(v: Any, _: type) -> Decimal:
+    if isinstance(v, bool) or not isinstance(v, str | int | Decimal):
+        raise SerializationError("a decimal must be a string such as \"0.10\"", value=v)
+    try:
+        d = Decimal(v)
+    except Exception:
+        raise SerializationError("not a decimal number", value=v) from None
+    if not d.is_finite():
+        raise SerializationError("a decimal must be finite", value=v)
+    return d
+
+
+def _structure_date(v: Any, _: type) -> date:
+    return as_date(v)
+
+
+def _structure_str(v: Any, t: type) -> Any:
+    if isinstance(t, type) and issubclass(t, Enum):
+        return _enum_structurer(t)(v, t)
+    if not isinstance(v, str):
+        raise SerializationError(f"expected a string, got {type(v).__name__}", value=v)
+    return v
+
+
+def _structure_int(v: Any, _: type) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise SerializationError(f"expected a whole number, got {type(v).__name__}", value=v)
+    return v
+
+
+def _enum_structurer(cls: type[Enum]) -> Any:
+    def structure_enum(v: Any, _: type) -> Enum:
+        try:
+            return cls(v)
+        except ValueError:
+            raise SerializationError(
+                f"not a {cls.__name__}; one of {', '.join(str(m.value) for m in cls)}",
+                value=v) from None
+    return structure_enum
+
+
+def _structure_pricing(v: Any, _: type) -> Pricing:
+    if not isinstance(v, dict) or "kind" not in v:
+        raise SerializationError(
+            f"pricing needs a 'kind', one of {', '.join(PRICING_KINDS)}", value=v, term="计价方式")
+    kind = v["kind"]
+    if kind not in PRICING_KINDS:
+        raise SerializationError(f"unknown pricing kind; known: {', '.join(PRICING_KINDS)}",
+                                 value=kind, term="计价方式")
+    body = {k: x for k, x in v.items() if k != "kind"}
+    result: Pricing = converter.structure(body, PRICING_KINDS[kind])
+    return result
+
+
+def _pricing_unstructurer(cls: type[Any]) -> Any:
+    body = make_dict_unstructure_fn(cls, converter)
+
+    def unstructure_pricing(p: Pricing) -> dict[str, Any]:
+        return {"kind": p.KIND, **body(p)}
+
+    return unstructure_pricing
+
+
+converter.register_structure_hook(Money, _structure_money)
+converter.register_unstructure_hook(Money, str)
+converter.register_structure_hook(Decimal, _structure_decimal)
+converter.register_unstructure_hook(Decimal, str)
+converter.register_structure_hook(date, _structure_date)
+converter.register_unstructure_hook(date, lambda d: d.isoformat())
+converter.register_structure_hook(Pricing, _structure_pricing)
+converter.register_structure_hook(str, _structure_str)  # str-based enums come here too
+converter.register_structure_hook(int, _structure_int)
+for _cls in (FixedMonthly, UnitRate, LabourPlusMaterials):
+    converter.register_unstructure_hook(_cls, _pricing_unstructurer(_cls))
+converter.register_unstructure_hook_func(
+    lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset, sorted)
+
+
+def _format(exc: BaseException, type_: Any) -> str:
+    if isinstance(exc, OutsourcingError):
+        return exc.reason + (f" (value {exc.value!r})" if exc.value is not None and
+                             exc.field is None else f" ({exc.field}={exc.value!r})"
+                             if exc.field else "")
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown keys: {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    return _cattrs_format(exc, type_)
+
+
+def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
+    """Build a model object from plain data; every bad field is named by its path."""
+    try:
+        return converter.structure(data, cls)
+    except (ClassValidationError, IterableValidationError) as exc:
+        problems = cattrs.transform_error(exc, path=source, format_exception=_format)
+        raise SerializationError(
+            f"cannot read {cls.__name__}: " + "; ".join(problems),
+            field=problems[0].rsplit(" @ ", 1)[-1] if problems else source,
+            value=None) from None
+    except OutsourcingError as exc:
+        raise SerializationError(f"cannot read {cls.__name__}: {exc}", field=source,
+                                 value=None) from None
+
+
+def unstructure(obj: Any) -> Any:
+    """Plain data (dicts, lists, strings) for a model object."""
+    return converter.unstructure(obj)
+
+
+def to_json(obj: Any, *, indent: int | None = 2) -> str:
+    """JSON text for a model object (UTF-8, Chinese kept readable)."""
+    return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
+
+
+def from_json(text: str, cls: type[T]) -> T:
+    """A model object from JSON text; floats are refused (parse_float keeps them exact)."""
+    try:
+        data = json.loads(text, parse_float=_refuse_float)
+    except json.JSONDecodeError as exc:
+        raise SerializationError(f"not JSON: {exc}", field="$", value=None) from None
+    return structure(data, cls)
+
+
+class _JsonFloat(float):
+    """Marker for a float met in JSON, so that money refuses it by name."""
+
+
+def _refuse_float(text: str) -> _JsonFloat:
+    return _JsonFloat(text)

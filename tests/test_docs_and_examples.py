@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+import outsourcing as o
+from outsourcing.docgen import rules_catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_rules_catalogue_page_matches_the_parameter_files(registry: o.Registry) -> None:
+    committed = (ROOT / "docs" / "rules-catalogue.md").read_text(encoding="utf-8")
+    assert committed == rules_catalogue(registry), (
+        "docs/rules-catalogue.md is stale: run .venv/bin/python -m outsourcing.docgen "
+        "> docs/rules-catalogue.md")
+
+
+def test_every_illustrative_parameter_is_labelled_in_the_catalogue(registry: o.Registry) -> None:
+    text = rules_catalogue(registry)
+    for code in registry.jurisdictions:
+        for p in registry.rulebook(code).parameters():
+            if p.illustrative and p.jurisdiction == code:
+                assert f"### `{p.id}` — **illustrative**" in text
+
+
+def run_example(name: str, capsys: pytest.CaptureFixture[str]) -> str:
+    argv = sys.argv
+    sys.argv = [name]
+    try:
+        runpy.run_path(str(ROOT / "examples" / name), run_name="__main__")
+    finally:
+        sys.argv = argv
+    return capsys.readouterr().out
+
+
+def test_emergency_example_prints_the_contract_and_its_cap(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = run_example("october_2022_emergency.py", capsys)
+    assert "原合同金额 ¥2,088,000.00" in out
+    assert "补充合同上限 10% → ¥208,800.00" in out
+    assert "第四十九条" in out
