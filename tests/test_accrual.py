@@ -8,13 +8,14 @@ from hypothesis import strategies as st
 
 from outsourcing import DateRange, DayCount, Money, PeriodKind
 from outsourcing.accrual import accrue, period_amounts
-from outsourcing.dates import periods_between
+from outsourcing.dates import month_end, periods_between
 
 
 def test_a_whole_month_accrues_the_monthly_fee_whatever_its_length() -> None:
     for month in (1, 2, 4):
-        span = DateRange(date(2022, month, 1), date(2022, month, 28 if month == 2 else 30))
+        span = DateRange(date(2022, month, 1), month_end(date(2022, month, 1)))
         assert accrue(Fraction(30000), span) == 30000
+        assert accrue(Fraction(30000), span, DayCount.THIRTY) == 30000
 
 
 def test_a_part_month_accrues_by_actual_days() -> None:
