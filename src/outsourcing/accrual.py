@@ -15,17 +15,28 @@ their union, however the term is cut (months, quarters, one period).
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Protocol
 
 from .dates import DateRange, DayCount
 from .money import Money, round_half_up
 
-__all__ = ["accrue", "cumulative", "period_amounts"]
+__all__ = ["HasSchedules", "Schedule", "accrue", "cumulative", "period_amounts"]
 
 Schedule = Sequence[tuple[DateRange, Fraction]]
 """Disjoint date ranges, each with the monthly amount (Fraction of yuan) in force over it."""
+
+
+class HasSchedules(Protocol):
+    """Anything that can say, per line, which days it runs at which monthly amount.
+
+    A :class:`~outsourcing.model.Contract` (every line over the whole term) and a timeline of
+    changes both answer; settlement reads fees through this protocol only.
+    """
+
+    def line_schedules(self) -> Mapping[str, Schedule]: ...
 
 
 def accrue(monthly: Fraction, span: DateRange, convention: DayCount = DayCount.ACTUAL) -> Fraction:

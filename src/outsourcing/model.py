@@ -365,6 +365,19 @@ class Contract:
         span = span or self.term
         return Money.round(accrue(self.line(line_id).monthly_amount(), span, self.day_count))
 
+    def all_lines(self) -> dict[str, ServiceLine]:
+        """Every line by id (a timeline of changes answers with every line it ever had)."""
+        return {x.id: x for x in self.lines}
+
+    def line_schedules(self) -> dict[str, list[tuple[DateRange, Fraction]]]:
+        """Each line's accrual schedule: the days it runs, with its monthly amount.
+
+        For a contract as signed, every line runs the whole term at its own price.  A
+        timeline of changes offers the same method, so settlement reads either alike
+        (see :mod:`outsourcing.accrual`).
+        """
+        return {x.id: [(self.term, x.monthly_amount())] for x in self.lines}
+
     @property
     def original_amount(self) -> Money:
         """原合同金额: every line over the whole term, exact, rounded once half-up."""
