@@ -1,0 +1,68 @@
+"""The ``outsourcing`` command line (命令行).
+
+``outsourcing rules JURISDICTION [--on DATE]`` lists the rules in force with their citations.
+``outsourcing test FILES…`` runs scenario files and ``outsourcing settle FILE --period P``
+prints a statement (see ``docs/scenarios.md``).  ``python -m outsourcing`` is the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from .dates import as_date
+from .errors import OutsourcingError
+from .plugins import load
+
+__all__ = ["main"]
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    registry = load()
+    rb = registry.rulebook(args.jurisdiction)
+    on: date = as_date(args.on, field="--on") if args.on else date.today()
+    chain = " → ".join(f"{j.name_zh} ({j.code})" for j in rb.chain)
+    print(f"# 规则 in force on {on.isoformat()} for {chain}")
+    for r in rb.in_force(on):
+        tag = "  [illustrative]" if r.parameter.illustrative else ""
+        print(f"{r.rule_id} = {_show(r.value)}{tag}")
+        print(f"    {r.parameter.description}")
+        print(f"    {r.citation}  ({r.parameter.jurisdiction})")
+    return 0
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple | list) and value and isinstance(value[0], dict):
+        return "; ".join(", ".join(f"{k}={v}" for k, v in d.items()) for d in value)
+    return str(value) if not isinstance(value, tuple | list) else ", ".join(map(str, value))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outsourcing",
+        description="Government logistics-service contracts: rules, scenarios, statements.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("rules", help="list the rules in force for a jurisdiction")
+    p.add_argument("jurisdiction", help="a jurisdiction code, e.g. CN, NX, NX-SZS")
+    p.add_argument("--on", help="the date (YYYY-MM-DD); default today")
+    p.set_defaults(func=_cmd_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.func(args)
+        return result
+    except OutsourcingError as exc:
+        print(f"outsourcing: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
