@@ -33,6 +33,14 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_test(args: argparse.Namespace) -> int:
+    from .scenarios import render_results, run_files
+
+    results = run_files(args.files)
+    print(render_results(results))
+    return 0 if results and all(r.passed for r in results) else 1
+
+
 def _show(value: object) -> str:
     if isinstance(value, tuple | list) and value and isinstance(value[0], dict):
         return "; ".join(", ".join(f"{k}={v}" for k, v in d.items()) for d in value)
@@ -48,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("jurisdiction", help="a jurisdiction code, e.g. CN, NX, NX-SZS")
     p.add_argument("--on", help="the date (YYYY-MM-DD); default today")
     p.set_defaults(func=_cmd_rules)
+    t = sub.add_parser("test", help="run scenario files and report each case")
+    t.add_argument("files", nargs="+", help="scenario TOML files")
+    t.set_defaults(func=_cmd_test)
     return parser
 
 
