@@ -18,7 +18,7 @@ import attrs
 
 from .errors import ModelError
 
-__all__ = ["CORE_SERVICE_KINDS", "Catalogue", "Direction", "KpiSpec", "ServiceKind"]
+__all__ = ["CORE_SERVICE_KINDS", "Catalogue", "Direction", "KpiSpec", "Scoring", "ServiceKind"]
 
 
 class Direction(StrEnum):
@@ -30,12 +30,26 @@ class Direction(StrEnum):
     """At most the target is good (e.g. minutes to arrive)."""
 
 
+class Scoring(StrEnum):
+    """How a measured value earns a KPI's points (计分方式)."""
+
+    PROPORTIONAL = "proportional"
+    """Full points at the target; below it (above it, for ``lower``) in proportion:
+    weight × measured ÷ target (weight × target ÷ measured)."""
+    PASS_FAIL = "pass_fail"
+    """Full points when the target is met, none otherwise (legal duties: 15-day elevator
+    maintenance, the yearly fire-system test)."""
+
+
 @attrs.frozen
 class KpiSpec:
     """A KPI a service line is assessed on (考核指标).
 
     ``target`` in ``unit``; ``weight`` is its share of the line's 100-point score in percent.
     ``citation`` names the law, standard or published practice that sets the target.
+    ``scoring`` says how a measured value earns the points; ``parameter``, when set, names the
+    rule parameter that fixes the target in law (the rulebook's value replaces ``target``
+    when a contract is prepared for settlement, and a contract may tighten it, never loosen it).
     """
 
     id: str
@@ -47,6 +61,8 @@ class KpiSpec:
     weight: Decimal = attrs.field(converter=Decimal)
     citation: str
     illustrative: bool = False
+    scoring: Scoring = attrs.field(default=Scoring.PROPORTIONAL, converter=Scoring)
+    parameter: str = ""
 
 
 def _kpis(v: Iterable[KpiSpec]) -> tuple[KpiSpec, ...]:
@@ -66,9 +82,10 @@ class ServiceKind:
 
 
 def _k(id: str, zh: str, en: str, unit: str, target: str, direction: str, weight: str,
-       citation: str, illustrative: bool = True) -> KpiSpec:
+       citation: str, illustrative: bool = True, scoring: str = "proportional",
+       parameter: str = "") -> KpiSpec:
     return KpiSpec(id, zh, en, unit, Decimal(target), Direction(direction), Decimal(weight),
-                   citation, illustrative)
+                   citation, illustrative, Scoring(scoring), parameter)
 
 
 _SAT = "政府采购法实施条例 第四十五条（服务对象参与验收）; 满意度目标为示例"
@@ -113,7 +130,8 @@ CORE_SERVICE_KINDS: tuple[ServiceKind, ...] = (
     ServiceKind("elevator_maintenance", "电梯维保", "elevator maintenance", "maintenance", (
         _k("max_maintenance_interval", "维保间隔", "longest interval between maintenance visits",
            "days", "15", "lower", "40",
-           "特种设备安全监察条例 第三十一条: 至少每15日一次", illustrative=False),
+           "特种设备安全监察条例 第三十一条: 至少每15日一次", illustrative=False,
+           scoring="pass_fail", parameter="kpi.elevator_max_maintenance_interval_days"),
         _k("trapped_arrival", "困人救援到场时间", "arrival for trapped passengers", "minutes",
            "30", "lower", "40", "地方规定（如青岛）: 城区30分钟内到场"),
         _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "20", _SAT),
@@ -122,7 +140,8 @@ CORE_SERVICE_KINDS: tuple[ServiceKind, ...] = (
         _k("monthly_check_done", "月度检查完成率", "monthly checks done", "%", "100", "higher",
            "60", "GB 25201-2010 建筑消防设施的维护管理"),
         _k("yearly_full_test", "年度全面检测", "yearly full test done", "count", "1", "higher",
-           "40", "消防法 第十六条（三）: 每年至少一次全面检测", illustrative=False),
+           "40", "消防法 第十六条（三）: 每年至少一次全面检测", illustrative=False,
+           scoring="pass_fail", parameter="kpi.fire_full_test_per_year"),
     )),
     ServiceKind("hvac_maintenance", "空调维保", "HVAC maintenance", "maintenance"),
     ServiceKind("catering", "餐饮服务", "catering", None),
