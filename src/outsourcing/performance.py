@@ -1,0 +1,506 @@
+"""KPIs, assessments and the 100-point score of a service line (考核指标、考核记录、评分).
+
+The bureau supervises; a performance system scores the supplier (政府采购法实施条例 第四十五条:
+acceptance checks every standard of the contract one by one, with the service's users).
+An :class:`Assessment` records what was found for one service line in one period — inspection
+score sheets (检查评分表), measured metrics (实测指标), satisfaction surveys (满意度调查),
+incidents (事件) and who assessed.  Each KPI (:class:`~outsourcing.catalogue.KpiSpec`) turns
+its measured value into points out of its weight; the line's score is the sum, out of 100.
+
+Rounding, each at a named step, half-up to 0.01: a score sheet's percentage, a survey's
+rate, a metric given with more than two decimals, and each KPI's points.  The score is the
+sum of the rounded KPI points, so the breakdown on a statement always adds up to the score.
+
+Internally every value is a whole number of hundredths (``centi``) so that scoring a month is
+integer arithmetic; the points of a KPI are read from a table built once per KPI shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+from operator import getitem
+from typing import Any
+
+import attrs
+
+from .catalogue import Catalogue, Direction, KpiSpec, Scoring
+from .dates import Period, as_date
+from .errors import ModelError, SettlementError
+
+__all__ = [
+    "GENERIC_KPIS",
+    "INCIDENT_LABELS",
+    "Assessment",
+    "CompiledKpis",
+    "Incident",
+    "Metric",
+    "ScoreItem",
+    "ScoreSheet",
+    "Survey",
+    "check_kpis",
+    "compile_kpis",
+    "default_kpis",
+    "kpi_points",
+]
+
+CENTI = 100
+"""Values, targets, weights and scores are held as whole hundredths."""
+
+PERCENT_UNITS = frozenset({"%", "percent"})
+"""Units whose values can never exceed 100 (rates)."""
+
+INCIDENT_LABELS: dict[str, str] = {
+    "ordinary": "一般问题",
+    "county_leader_criticism": "县级领导批评",
+    "city_leader_criticism": "市级及以上领导批评",
+    "department_notice": "部门通报批评",
+    "media_exposure": "媒体曝光",
+    "trapped_passengers": "电梯困人",
+}
+"""Chinese labels of the incident kinds the illustrative deduction table knows (and a few
+more a contract may price)."""
+
+GENERIC_KPIS: tuple[KpiSpec, ...] = (
+    KpiSpec("inspection", "检查得分", "inspection score", "points", Decimal(90), Direction.HIGHER,
+            Decimal(100), "政府采购法实施条例 第四十五条: 逐项核对服务标准; 目标分为示例", True),
+)
+"""KPIs for a service kind (and its ancestors) that declares none: one inspection sheet."""
+
+
+def _decimal(v: Any, field: str, term: str) -> Decimal:
+    if isinstance(v, float | bool):
+        raise ModelError("a float is not exact; pass a str, int or Decimal", field=field,
+                         value=v, term=term)
+    try:
+        d = v if isinstance(v, Decimal) else Decimal(v)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ModelError("not a number", field=field, value=v, term=term) from None
+    if not d.is_finite():
+        raise ModelError("must be finite", field=field, value=v, term=term)
+    if d < 0:
+        raise ModelError("must not be negative", field=field, value=str(d), term=term)
+    return d
+
+
+def _centi_half_up(d: Decimal) -> int:
+    """round_half_up(d × 100) for a non-negative Decimal."""
+    scaled = d * CENTI
+    whole = int(scaled)
+    return whole + 1 if scaled - whole >= Decimal("0.5") else whole
+
+
+def _as_centi_exact(d: Decimal, field: str, term: str) -> int:
+    scaled = d * CENTI
+    if scaled != scaled.to_integral_value():
+        raise ModelError("at most two decimal places", field=field, value=str(d), term=term)
+    return int(scaled)
+
+
+def from_centi(c: int) -> Decimal:
+    """A Decimal with two places from whole hundredths."""
+    return Decimal(c).scaleb(-2)
+
+
+# --- assessments -------------------------------------------------------------------------
+
+def _points(v: Any) -> Decimal:
+    return _decimal(v, "points", "考核评分表得分")
+
+
+def _max_points(v: Any) -> Decimal:
+    return _decimal(v, "max_points", "考核评分表分值")
+
+
+def _metric_value(v: Any) -> Decimal:
+    return _decimal(v, "value", "实测指标")
+
+
+def _items(v: Iterable[ScoreItem]) -> tuple[ScoreItem, ...]:
+    return tuple(v)
+
+
+def _sheets(v: Iterable[ScoreSheet]) -> tuple[ScoreSheet, ...]:
+    return tuple(v)
+
+
+def _metrics(v: Iterable[Metric]) -> tuple[Metric, ...]:
+    return tuple(v)
+
+
+def _surveys(v: Iterable[Survey]) -> tuple[Survey, ...]:
+    return tuple(v)
+
+
+def _incidents(v: Iterable[Incident]) -> tuple[Incident, ...]:
+    return tuple(v)
+
+
+def _period(v: Any) -> Period:
+    if isinstance(v, Period):
+        return v
+    if isinstance(v, str):
+        return Period.parse(v)
+    raise ModelError(f"a {type(v).__name__} is not a period; use Period or '2022-10'",
+                     field="period", value=v, term="考核期间")
+
+
+def _on(v: Any) -> date:
+    return as_date(v, field="on")
+
+
+def _assessed_on(v: Any) -> date:
+    return as_date(v, field="assessed_on")
+
+
+def _nonempty(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ModelError("must be a non-empty string", field=attribute.name, value=value)
+
+
+@attrs.frozen
+class ScoreItem:
+    """One item of an inspection score sheet: its maximum and the points given (评分项)."""
+
+    name: str = attrs.field(validator=_nonempty)
+    max_points: Decimal = attrs.field(converter=_max_points)
+    points: Decimal = attrs.field(converter=_points)
+
+    def __attrs_post_init__(self) -> None:
+        if self.points > self.max_points:
+            raise ModelError(
+                f"score-sheet item {self.name!r}: {self.points} points is above its maximum "
+                f"{self.max_points}", field="points", value=str(self.points),
+                term="考核评分表得分超过分值")
+
+
+@attrs.frozen
+class ScoreSheet:
+    """An inspection score sheet for one KPI (检查评分表): items with points.
+
+    Its value for the KPI is the points given as a percentage of the maximum, rounded
+    half-up to 0.01 (a 100-point sheet gives its total).
+    """
+
+    kpi: str = attrs.field(validator=_nonempty)
+    items: tuple[ScoreItem, ...] = attrs.field(converter=_items)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.items:
+            raise ModelError("a score sheet needs at least one item", field="items",
+                             value=[], term="考核评分表")
+        if self.maximum <= 0:
+            raise ModelError("the items' maximum points add up to zero", field="items",
+                             value=str(self.maximum), term="考核评分表")
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.points for i in self.items), Decimal(0))
+
+    @property
+    def maximum(self) -> Decimal:
+        return sum((i.max_points for i in self.items), Decimal(0))
+
+    def centi(self) -> int:
+        """Points as a percentage of the maximum, in hundredths, rounded half-up."""
+        q = Fraction(self.total) * 100 * CENTI / Fraction(self.maximum)
+        return (2 * q.numerator + q.denominator) // (2 * q.denominator)
+
+
+@attrs.frozen
+class Metric:
+    """A measured value for one KPI, in the KPI's unit (实测指标): 95 (%), 12 (days)…"""
+
+    kpi: str = attrs.field(validator=_nonempty)
+    value: Decimal = attrs.field(converter=_metric_value)
+    note: str = ""
+
+
+@attrs.frozen
+class Survey:
+    """A satisfaction survey (满意度调查): responses and how many were satisfied."""
+
+    kpi: str = attrs.field(validator=_nonempty)
+    responses: int
+    satisfied: int
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("responses", "satisfied"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ModelError("must be a whole number, not negative", field=name, value=v,
+                                 term="满意度调查")
+        if self.responses == 0:
+            raise ModelError("a survey needs at least one response", field="responses",
+                             value=0, term="满意度调查")
+        if self.satisfied > self.responses:
+            raise ModelError(
+                f"satisfaction rate over 100%: {self.satisfied} satisfied of "
+                f"{self.responses} responses", field="satisfied", value=self.satisfied,
+                term="满意率超过100%")
+
+    def centi(self) -> int:
+        """The rate in hundredths of a percent, rounded half-up."""
+        num, den = self.satisfied * 100 * CENTI, self.responses
+        return (2 * num + den) // (2 * den)
+
+
+@attrs.frozen
+class Incident:
+    """An incident on a line (事件): its kind decides the fixed deduction.
+
+    Kinds in the illustrative table: ``ordinary`` (一般问题), ``county_leader_criticism``
+    (县级领导批评), ``city_leader_criticism`` (市级及以上领导批评), ``department_notice``
+    (部门通报批评), ``media_exposure`` (媒体曝光); a contract may price others
+    (``trapped_passengers`` 电梯困人…).
+    """
+
+    kind: str = attrs.field(validator=_nonempty)
+    on: date = attrs.field(converter=_on)
+    description: str = ""
+
+
+@attrs.frozen
+class Assessment:
+    """The assessment of one service line for one period (考核记录).
+
+    ``assessed_on`` is the day the assessment was signed off; unless the settlement is given
+    another acceptance day, the payment clock starts there (保障中小企业款项支付条例).
+    """
+
+    line: str = attrs.field(validator=_nonempty)
+    period: Period = attrs.field(converter=_period)
+    assessed_by: str = attrs.field(validator=_nonempty)
+    assessed_on: date = attrs.field(converter=_assessed_on)
+    sheets: tuple[ScoreSheet, ...] = attrs.field(default=(), converter=_sheets)
+    metrics: tuple[Metric, ...] = attrs.field(default=(), converter=_metrics)
+    surveys: tuple[Survey, ...] = attrs.field(default=(), converter=_surveys)
+    incidents: tuple[Incident, ...] = attrs.field(default=(), converter=_incidents)
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        seen: dict[str, str] = {}
+        groups: tuple[tuple[str, Sequence[ScoreSheet | Metric | Survey]], ...] = (
+            ("sheets", self.sheets), ("metrics", self.metrics), ("surveys", self.surveys))
+        for what, items in groups:
+            for i, m in enumerate(items):
+                if m.kpi in seen:
+                    raise ModelError(f"KPI {m.kpi!r} is measured twice (by {seen[m.kpi]} and "
+                                     f"{what}[{i}])", field=f"{what}[{i}].kpi", value=m.kpi,
+                                     term="考核指标")
+                seen[m.kpi] = f"{what}[{i}]"
+        for i, inc in enumerate(self.incidents):
+            if inc.on not in self.period.range:
+                raise ModelError(f"incident on {inc.on} is outside the period {self.period}",
+                                 field=f"incidents[{i}].on", value=inc.on.isoformat(),
+                                 term="事件日期")
+
+    def measured(self) -> dict[str, tuple[int, str]]:
+        """Each KPI's value in hundredths with where it came from (sheet, metric, survey)."""
+        out: dict[str, tuple[int, str]] = {}
+        for s in self.sheets:
+            out[s.kpi] = (s.centi(), f"评分表 {s.total}/{s.maximum}")
+        for m in self.metrics:
+            out[m.kpi] = (_centi_half_up(m.value), f"实测 {m.value}")
+        for v in self.surveys:
+            out[v.kpi] = (v.centi(), f"调查 {v.satisfied}/{v.responses}")
+        return out
+
+    def incident_kinds(self) -> tuple[str, ...]:
+        """The incidents' kinds in date order (the order a repeat ratchet counts them)."""
+        return tuple(i.kind for i in sorted(self.incidents, key=lambda i: (i.on, i.kind)))
+
+
+# --- KPIs --------------------------------------------------------------------------------
+
+HIGHER, LOWER, HIGHER_PASS, LOWER_PASS = 0, 1, 2, 3
+
+
+def _mode(spec: KpiSpec) -> int:
+    if spec.scoring is Scoring.PASS_FAIL:
+        return HIGHER_PASS if spec.direction is Direction.HIGHER else LOWER_PASS
+    return HIGHER if spec.direction is Direction.HIGHER else LOWER
+
+
+def kpi_points(mode: int, weight: int, target: int, value: int) -> int:
+    """Points in hundredths a value earns; weight, target and value in hundredths.
+
+    Proportional, higher is better: weight × min(1, value ÷ target); lower is better:
+    weight × min(1, target ÷ value); pass/fail: the weight or nothing.  Rounded half-up.
+    """
+    if mode == HIGHER:
+        if value >= target:
+            return weight
+        return (2 * weight * value + target) // (2 * target)
+    if mode == LOWER:
+        if value <= target:
+            return weight
+        return (2 * weight * target + value) // (2 * value)
+    if mode == HIGHER_PASS:
+        return weight if value >= target else 0
+    return weight if value <= target else 0
+
+
+@lru_cache(maxsize=1024)
+def points_table(mode: int, weight: int, target: int, size: int) -> list[int]:
+    """``kpi_points`` for every value 0..size−1, built once per KPI shape."""
+    return [kpi_points(mode, weight, target, v) for v in range(size)]
+
+
+def check_kpis(specs: Sequence[KpiSpec], *, where: str = "kpis") -> tuple[KpiSpec, ...]:
+    """Validate a line's KPIs: unique ids, weights adding to exactly 100%, sane targets."""
+    specs = tuple(specs)
+    if not specs:
+        raise ModelError("a line needs at least one KPI", field=where, value=[],
+                         term="考核指标")
+    ids: set[str] = set()
+    for i, s in enumerate(specs):
+        if not isinstance(s, KpiSpec):
+            raise ModelError(f"a {type(s).__name__} is not a KpiSpec", field=f"{where}[{i}]",
+                             value=s)
+        if s.id in ids:
+            raise ModelError("duplicate KPI id", field=f"{where}[{i}].id", value=s.id,
+                             term="考核指标")
+        ids.add(s.id)
+        for name in ("weight", "target"):
+            d = getattr(s, name)
+            if not d.is_finite() or d < 0:
+                raise ModelError("must be a finite number, not negative",
+                                 field=f"{where}[{i}].{name}", value=str(d), term="考核指标")
+            _as_centi_exact(d, f"{where}[{i}].{name}", "考核指标")
+        if s.unit in PERCENT_UNITS and s.target > 100:
+            raise ModelError("a rate target over 100%", field=f"{where}[{i}].target",
+                             value=str(s.target), term="考核目标")
+        if s.target == 0 and s.direction is Direction.LOWER and s.scoring is Scoring.PROPORTIONAL:
+            raise ModelError("a proportional 'lower' KPI needs a target above zero; use "
+                             "scoring='pass_fail' for zero tolerance",
+                             field=f"{where}[{i}].target", value="0", term="考核目标")
+    total = sum((s.weight for s in specs), Decimal(0))
+    if total != 100:
+        raise ModelError(
+            f"KPI weights add up to {total}%, not 100%: "
+            + ", ".join(f"{s.id} {s.weight}" for s in specs),
+            field=where, value=str(total), term="考核指标权重合计须为100%")
+    return specs
+
+
+class CompiledKpis:
+    """A line's KPIs ready for the monthly loop: weights, targets and points tables."""
+
+    __slots__ = ("index", "modes", "percent", "sizes", "specs", "tables", "targets", "weights")
+
+    def __init__(self, specs: Sequence[KpiSpec], *, where: str = "kpis") -> None:
+        self.specs = check_kpis(specs, where=where)
+        self.index = {s.id: i for i, s in enumerate(self.specs)}
+        self.modes = tuple(_mode(s) for s in self.specs)
+        self.weights = tuple(_as_centi_exact(s.weight, "weight", "") for s in self.specs)
+        self.targets = tuple(_as_centi_exact(s.target, "target", "") for s in self.specs)
+        self.percent = tuple(s.unit in PERCENT_UNITS for s in self.specs)
+        self.sizes = tuple(100 * CENTI + 1 if p else max(100 * CENTI, 10 * t) + 1
+                           for p, t in zip(self.percent, self.targets, strict=True))
+        self.tables = tuple(points_table(m, w, t, n) for m, w, t, n in zip(
+            self.modes, self.weights, self.targets, self.sizes, strict=True))
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def score(self, values: Sequence[int]) -> int:
+        """The line's score in hundredths: the sum of each KPI's points (the hot path)."""
+        try:
+            return sum(map(getitem, self.tables, values))
+        except IndexError:
+            return sum(self.points(values))
+
+    def points(self, values: Sequence[int]) -> list[int]:
+        """Each KPI's points in hundredths (for the breakdown); checks the values."""
+        out = []
+        for i, v in enumerate(values):
+            if v < 0:
+                raise SettlementError("a measured value must not be negative",
+                                      field=f"kpi {self.specs[i].id}", value=v, term="实测指标")
+            if self.percent[i] and v > 100 * CENTI:
+                raise SettlementError(
+                    f"a rate over 100%: {from_centi(v)}%", field=f"kpi {self.specs[i].id}",
+                    value=str(from_centi(v)), term=f"{self.specs[i].name_zh}超过100%")
+            if v < self.sizes[i]:
+                out.append(self.tables[i][v])
+            else:
+                out.append(kpi_points(self.modes[i], self.weights[i], self.targets[i], v))
+        return out
+
+    def values_of(self, assessment: Assessment, *, where: str
+                  ) -> tuple[tuple[int, ...] | None, tuple[str, ...], dict[str, str]]:
+        """An assessment's values in KPI order, or None and the KPIs it does not measure.
+
+        A measured KPI the line does not have is an error; a missing one is returned (the
+        statement reports it as a finding — never a silent zero or full score).
+        """
+        measured = assessment.measured()
+        for kpi in measured:
+            if kpi not in self.index:
+                raise SettlementError(
+                    f"line {assessment.line} has no KPI {kpi!r}; its KPIs: "
+                    + ", ".join(s.id for s in self.specs), field=f"{where}.kpi", value=kpi,
+                    term="考核指标")
+        missing = tuple(s.id for s in self.specs if s.id not in measured)
+        sources = {k: src for k, (_, src) in measured.items()}
+        if missing:
+            return None, missing, sources
+        values = tuple(measured[s.id][0] for s in self.specs)
+        for i, v in enumerate(values):
+            if self.percent[i] and v > 100 * CENTI:
+                raise SettlementError(
+                    f"a rate over 100%: {from_centi(v)}%",
+                    field=f"{where}.{self.specs[i].id}", value=str(from_centi(v)),
+                    term=f"{self.specs[i].name_zh}超过100%")
+        return values, (), sources
+
+
+@lru_cache(maxsize=4096)
+def compile_kpis(specs: tuple[KpiSpec, ...], where: str = "kpis") -> CompiledKpis:
+    """Compiled KPIs, built once per distinct set (the points tables are shared)."""
+    return CompiledKpis(specs, where=where)
+
+
+def default_kpis(catalogue: Catalogue | None, service: str) -> tuple[KpiSpec, ...]:
+    """The catalogue's KPIs for a service: its own, else its nearest ancestor's, else
+    :data:`GENERIC_KPIS`."""
+    if catalogue is not None and service in catalogue:
+        for code in catalogue.lineage(service):
+            kpis = catalogue.get(code).default_kpis
+            if kpis:
+                return kpis
+    return GENERIC_KPIS
+
+
+def legal_targets(specs: Sequence[KpiSpec], resolved: Mapping[str, Any], *, default: bool,
+                  where: str) -> tuple[KpiSpec, ...]:
+    """Apply the rule parameters behind legal KPIs (``KpiSpec.parameter``).
+
+    ``resolved`` maps a parameter id to its :class:`~outsourcing.rules.Resolved` value.  A
+    catalogue default takes the rule's value as its target; a contract's own target may be
+    stricter, never looser (a 20-day elevator interval against the 15-day rule is refused).
+    """
+    out = []
+    for i, s in enumerate(specs):
+        r = resolved.get(s.parameter) if s.parameter else None
+        if r is None:
+            out.append(s)
+            continue
+        legal = Decimal(r.value)
+        if default:
+            out.append(attrs.evolve(s, target=legal, citation=r.citation))
+            continue
+        limit = r.parameter.limit
+        looser = (limit == "max" and s.target > legal) or (limit == "min" and s.target < legal)
+        if looser:
+            raise SettlementError(
+                f"KPI {s.id} target {s.target} {s.unit} is looser than the rule's {legal}; a "
+                "contract may tighten a legal duty, never loosen it",
+                field=f"{where}[{i}].target", value=str(s.target), rule_id=r.rule_id,
+                citation=r.citation, term=s.name_zh)
+        out.append(s)
+    return tuple(out)

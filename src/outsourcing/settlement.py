@@ -1,0 +1,900 @@
+"""Settlement: a contract's period, its assessments and the rules → a Statement (结算).
+
+``settle(source, period, assessments, rulebook)`` reads the contractual fee only through the
+schedules protocol (``source.line_schedules()`` and ``source.all_lines()``), so ``source`` is a
+:class:`~outsourcing.model.Contract` or a timeline of changes alike; the base contract is
+``source.contract`` where there is one.
+
+Settling happens in two steps.  :func:`prepare` does everything that depends on the contract
+alone, once: every period's fee per line (one pass, cumulative rounding), each line's KPIs and
+payment rule — explicit per line, else from the ``outsourcing_payment_rule`` hook (called once
+per line), else the rulebook's defaults — compiled to integer tables.  The prepared contract
+then settles a period: integer-fen arithmetic for each line, a compact record, and a
+:class:`~outsourcing.statement.Statement` with an explanation for every figure.
+
+Per line and period, in this order (each amount rounded half-up to the fen once):
+
+1. fee F — the line's accrual over the period (按日折算);
+2. score m — the sum of the KPI points; pay rate r — the tier table or formula;
+   performance amount A = F × r;
+3. incident deductions, each ×factor when the repeat ratchet applies; capped at the line cap
+   (share of F), then at the contract's total cap (share of ΣF, split with ``allocate``);
+   never more than A;
+4. earned E = A − deductions; holdback H = E × share; released = the held balance at the
+   release point; payable = E − H + released.
+
+A line running in the period without an assessment (or with KPIs not measured) is a finding:
+its fee is withheld (暂缓支付) — never paid in full nor zeroed silently.  A score below the
+warning line issues a warning notice; the statement names the replacement or termination
+threshold when reached.  The due date counts the statutory (or agreed, at most 60) days from
+acceptance; late interest accrues per day on the payable amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any, Protocol
+
+from .accrual import Schedule, all_period_fen
+from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
+from .dates import DateRange, Period, PeriodKind, periods_between
+from .errors import RuleError, SettlementError
+from .findings import Finding, Severity
+from .model import Contract, PaymentSchedule, ServiceLine
+from .money import Money, allocate
+from .payment import (
+    RATE_DEN,
+    CompiledRule,
+    ContractRules,
+    LinearFormula,
+    PaymentRule,
+    TierTable,
+    compile_rule,
+    contract_rules,
+    default_payment_rule,
+)
+from .performance import (
+    INCIDENT_LABELS,
+    Assessment,
+    CompiledKpis,
+    compile_kpis,
+    default_kpis,
+    from_centi,
+    legal_targets,
+)
+from .rules import Resolved, RuleBook
+from .statement import (
+    Carry,
+    Deduction,
+    Explanation,
+    KpiResult,
+    LineCarry,
+    LineStatus,
+    Statement,
+    StatementLine,
+    Trigger,
+    unit_zh,
+)
+
+__all__ = [
+    "PreparedContract",
+    "PreparedLine",
+    "SettlementSource",
+    "prepare",
+    "settle",
+    "settle_term",
+]
+
+ASSESSED, MISSING, INCOMPLETE, NOT_RUNNING = 0, 1, 2, 3
+_STATUS = (LineStatus.ASSESSED, LineStatus.MISSING, LineStatus.INCOMPLETE,
+           LineStatus.NOT_RUNNING)
+_HALF = 2 * RATE_DEN
+_PAYMENT_LAW = ("保障中小企业款项支付条例: 以验收合格为付款条件的，付款期限自验收之日起算; "
+                "政府采购法实施条例 第四十五条: 按合同逐项验收")
+
+
+class SettlementSource(Protocol):
+    """What settlement reads: a contract or a timeline of its changes."""
+
+    def line_schedules(self) -> Mapping[str, Schedule]: ...
+
+    def all_lines(self) -> Mapping[str, ServiceLine]: ...
+
+
+def _month(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _month_str(m: int) -> str:
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _month_int(s: str) -> int:
+    y, mo = s.split("-")
+    return int(y) * 12 + int(mo) - 1
+
+
+@lru_cache(maxsize=8192)
+def _resolve(rb: RuleBook, pid: str, on: date) -> Resolved | None:
+    if not rb.has(pid):
+        return None
+    try:
+        return rb.resolve(pid, on)
+    except RuleError:
+        return None
+
+
+class PreparedLine:
+    """One line ready to settle: its fees per period, KPIs and compiled payment rule."""
+
+    __slots__ = ("compiled", "fees", "index", "kpis", "line", "release_at", "rule",
+                 "rule_source", "running", "schedule")
+
+    def __init__(self, index: int, line: ServiceLine, schedule: Schedule, fees: list[int],
+                 running: list[bool], kpis: CompiledKpis, rule: PaymentRule,
+                 rule_source: str, release_at: frozenset[int]) -> None:
+        self.index = index
+        self.line = line
+        self.schedule = schedule
+        self.fees = fees
+        self.running = running
+        self.kpis = kpis
+        self.rule = rule
+        self.compiled: CompiledRule = compile_rule(rule)
+        self.rule_source = rule_source
+        self.release_at = release_at
+
+
+Reading = tuple[tuple[int, ...] | None, tuple[str, ...]] | None
+"""A line's compact assessment: (KPI values in hundredths, incident kinds in date order);
+(None, missing KPI ids) when KPIs were not measured; None when there is no assessment."""
+
+State = tuple[tuple[tuple[int, int, tuple[tuple[int, str], ...]], ...], tuple[int, ...]]
+"""Per line (failing streak, held fen, recent (month, incident kind)); notice months."""
+
+
+def prepare(
+    source: SettlementSource,
+    rulebook: RuleBook,
+    *,
+    rules: Mapping[str, PaymentRule] | None = None,
+    kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
+    on: date | None = None,
+) -> PreparedContract:
+    """Prepare a contract (or timeline) for settlement: everything done once per contract.
+
+    ``rules`` sets a line's payment rule explicitly (the contract's own terms); other lines
+    ask the ``outsourcing_payment_rule`` hook once, then fall back to
+    :func:`~outsourcing.payment.default_payment_rule`.  ``kpis`` replaces a line's KPIs
+    (targets and weights per line).  Rules are resolved on ``on``, by default the signing
+    day or the start of the term.
+    """
+    return PreparedContract(source, rulebook, rules=rules or {}, kpis=kpis or {}, on=on)
+
+
+class PreparedContract:
+    """A contract prepared once; settles any of its periods (see :mod:`outsourcing.settlement`)."""
+
+    def __init__(self, source: SettlementSource, rulebook: RuleBook, *,
+                 rules: Mapping[str, PaymentRule], kpis: Mapping[str, Sequence[KpiSpec]],
+                 on: date | None) -> None:
+        for name in ("line_schedules", "all_lines"):
+            if not callable(getattr(source, name, None)):
+                raise SettlementError(
+                    f"a {type(source).__name__} has no {name}(); settle a Contract or a "
+                    "timeline of changes", field="source", value=type(source).__name__,
+                    term="结算对象")
+        contract = getattr(source, "contract", source)
+        if not isinstance(contract, Contract):
+            raise SettlementError("the source's base contract is not a Contract",
+                                  field="source.contract", value=type(contract).__name__)
+        self.source = source
+        self.contract = contract
+        self.rulebook = rulebook
+        self.term: DateRange = getattr(source, "term", contract.term)
+        self.on = on or contract.signed_on or contract.term.start
+        self.kind = (PeriodKind.QUARTER if contract.schedule is PaymentSchedule.QUARTERLY
+                     else PeriodKind.MONTH)
+        self.periods = periods_between(self.term, self.kind)
+        self.index_of = {p: i for i, p in enumerate(self.periods)}
+        self.spans = [p.range.overlap(self.term) or p.range for p in self.periods]
+        self.months = [_month(p.start) for p in self.periods]
+        self.months_per_period = 3 if self.kind is PeriodKind.QUARTER else 1
+        all_lines = dict(source.all_lines())
+        schedules = source.line_schedules()
+        unknown = (set(rules) | set(kpis)) - set(all_lines)
+        if unknown:
+            raise SettlementError(f"rules or KPIs for lines the contract does not have; lines: "
+                                  f"{', '.join(all_lines)}", field="rules",
+                                  value=sorted(unknown), term="服务项目")
+        host = rulebook.host
+        catalogue: Catalogue | None = getattr(host, "catalogue", None)
+        if catalogue is None:
+            catalogue = _core_catalogue()
+        ranges = [p.range for p in self.periods]
+        last = len(self.periods) - 1
+        year_ends = frozenset(i for i, p in enumerate(self.periods) if p.end.month == 12)
+        lines = []
+        for idx, (lid, line) in enumerate(all_lines.items()):
+            sched = list(schedules.get(lid, ()))
+            fees = all_period_fen(sched, ranges, contract.day_count)
+            running = [any(span.start <= r.end and r.start <= span.end for span, _ in sched)
+                       for r in ranges]
+            rule, origin = self._rule(lid, line, rules)
+            specs = self._kpis(lid, line, kpis, catalogue)
+            release = rule.holdback.release if rule.holdback else ""
+            release_at = (frozenset({last}) if release == "term_end" else
+                          year_ends | {last} if release == "year_end" else frozenset())
+            lines.append(PreparedLine(idx, line, sched, fees, running, specs, rule, origin,
+                                      release_at))
+        self.lines = tuple(lines)
+        self.line_index = {pl.line.id: pl.index for pl in self.lines}
+        self.rules: ContractRules = contract_rules(rulebook, self.on)
+        tc = self.rules.total_cap
+        self.total_cap = None if tc is None else int(tc.share * RATE_DEN)
+        cons = self.rules.consecutive
+        self.consecutive = None if cons is None else cons.periods
+        nw = self.rules.notices
+        self.notice_window = None if nw is None else (nw.notices, nw.window_months)
+        self.initial: State = (tuple((0, 0, ()) for _ in self.lines), ())
+
+    # --- preparation -------------------------------------------------------------------
+    def _rule(self, lid: str, line: ServiceLine,
+              rules: Mapping[str, PaymentRule]) -> tuple[PaymentRule, str]:
+        if lid in rules:
+            rule = rules[lid]
+            if not isinstance(rule, PaymentRule):
+                raise SettlementError(f"a {type(rule).__name__} is not a PaymentRule",
+                                      field=f"rules[{lid}]", value=repr(rule), term="支付规则")
+            return rule, "contract"
+        host = self.rulebook.host
+        if host is not None and hasattr(host, "payment_rule"):
+            chosen = host.payment_rule(self.contract, line, self.rulebook)
+            if chosen is not None:
+                if not isinstance(chosen, PaymentRule):
+                    raise SettlementError(
+                        f"the outsourcing_payment_rule hook returned a {type(chosen).__name__}"
+                        ", not a PaymentRule", field=f"rules[{lid}]", value=repr(chosen),
+                        term="支付规则")
+                return chosen, "plugin"
+        return default_payment_rule(self.rulebook, self.on), "default"
+
+    def _kpis(self, lid: str, line: ServiceLine, kpis: Mapping[str, Sequence[KpiSpec]],
+              catalogue: Catalogue) -> CompiledKpis:
+        own = lid in kpis
+        specs = tuple(kpis[lid]) if own else default_kpis(catalogue, line.service)
+        resolved = {s.parameter: r for s in specs if s.parameter
+                    and (r := _resolve(self.rulebook, s.parameter, self.on)) is not None}
+        where = f"kpis[{lid}]"
+        specs = legal_targets(specs, resolved, default=not own, where=where)
+        return compile_kpis(specs, where)
+
+    # --- inputs ------------------------------------------------------------------------
+    def period_index(self, period: Period | str) -> int:
+        """The index of a settlement period; a clear error if it is not one of the term's."""
+        p = Period.parse(period) if isinstance(period, str) else period
+        if p.kind is not self.kind:
+            raise SettlementError(
+                f"contract {self.contract.id} settles by {self.kind.value}; {p} is a "
+                f"{p.kind.value}", field="period", value=str(p), term="结算周期")
+        i = self.index_of.get(p)
+        if i is None:
+            raise SettlementError(f"period {p} is outside the term {self.term}",
+                                  field="period", value=str(p), term="履行期限")
+        return i
+
+    def readings(self, i: int, assessments: Iterable[Assessment]
+                 ) -> tuple[list[Reading], dict[int, Assessment], dict[int, dict[str, str]]]:
+        """Check assessments against the contract and turn them into compact readings."""
+        period = self.periods[i]
+        out: list[Reading] = [None] * len(self.lines)
+        by_line: dict[int, Assessment] = {}
+        sources: dict[int, dict[str, str]] = {}
+        for n, a in enumerate(assessments):
+            where = f"assessments[{n}]"
+            if not isinstance(a, Assessment):
+                raise SettlementError(f"a {type(a).__name__} is not an Assessment",
+                                      field=where, value=repr(a), term="考核记录")
+            if a.line not in self.line_index:
+                raise SettlementError(
+                    f"assessment for an unknown line; contract {self.contract.id} has "
+                    + ", ".join(self.line_index), field=f"{where}.line", value=a.line,
+                    term="服务项目")
+            if self.term.overlap(a.period.range) is None:
+                raise SettlementError(
+                    f"assessment for {a.period}, outside the term {self.term}",
+                    field=f"{where}.period", value=str(a.period), term="考核期间超出履行期限")
+            if a.period != period:
+                raise SettlementError(f"assessment for {a.period} given to settle {period}",
+                                      field=f"{where}.period", value=str(a.period),
+                                      term="考核期间")
+            j = self.line_index[a.line]
+            if j in by_line:
+                raise SettlementError(f"two assessments of line {a.line} for {period}",
+                                      field=f"{where}.line", value=a.line, term="考核记录")
+            pl = self.lines[j]
+            values, missing, srcs = pl.kpis.values_of(a, where=where)
+            kinds = a.incident_kinds()
+            table = pl.compiled.deductions
+            for k, kind in enumerate(kinds):
+                if kind not in table:
+                    raise SettlementError(
+                        f"incident kind {kind!r} has no deduction in line {a.line}'s payment "
+                        f"rule; known: {', '.join(sorted(table)) or 'none'}",
+                        field=f"{where}.incidents[{k}].kind", value=kind,
+                        rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
+                        term="事件类别")
+            out[j] = (values, kinds) if values is not None else (None, missing)
+            by_line[j] = a
+            sources[j] = srcs
+        return out, by_line, sources
+
+    def state_from(self, previous: Statement | None, i: int) -> tuple[State, list[Finding]]:
+        """The compact state carried from the previous period's statement."""
+        if previous is None:
+            if i == 0:
+                return self.initial, []
+            return self.initial, [Finding(
+                "settlement.no_previous_statement",
+                f"settling {self.periods[i]} without the statement for {self.periods[i - 1]}: "
+                "holdback balances and failure history start at zero",
+                severity=Severity.WARNING, field="previous", term="上期结算单")]
+        if previous.contract_id != self.contract.id:
+            raise SettlementError(f"previous statement is for contract {previous.contract_id}",
+                                  field="previous", value=previous.contract_id, term="上期结算单")
+        if i == 0 or previous.period != self.periods[i - 1]:
+            want = self.periods[i - 1] if i else "none (first period)"
+            raise SettlementError(f"previous statement is for {previous.period}; expected {want}",
+                                  field="previous", value=str(previous.period), term="上期结算单")
+        carried = {c.line_id: c for c in previous.carry.lines}
+        lines: list[tuple[int, int, tuple[tuple[int, str], ...]]] = []
+        for pl in self.lines:
+            c = carried.get(pl.line.id)
+            if c is None:
+                lines.append((0, 0, ()))
+            else:
+                lines.append((c.streak, c.held.fen,
+                              tuple((_month_int(mo), k) for mo, k in c.incidents)))
+        return (tuple(lines), tuple(_month_int(m) for m in previous.carry.notice_months)), []
+
+    # --- the monthly core --------------------------------------------------------------
+    def payment_days(self, start: date) -> tuple[int, Resolved | None, bool]:
+        """Days to pay from ``start``: agreed (at most the statutory maximum for an SME) or
+        the statutory term; the resolved rule; whether an agreed term was cut to the max."""
+        c = self.contract
+        law = _resolve(self.rulebook, "payment.sme_days", start)
+        if c.payment_days is None:
+            return (law.value if law is not None else 30), law, False
+        top = _resolve(self.rulebook, "payment.sme_days_max", start)
+        if c.supplier.size.is_sme and top is not None and c.payment_days > top.value:
+            return top.value, top, True
+        return c.payment_days, None, False
+
+    def settle_readings(
+        self,
+        i: int,
+        readings: Sequence[Reading],
+        state: State | None = None,
+        *,
+        accepted_on: date | None = None,
+        acceptance_due: date | None = None,
+        paid_on: date | None = None,
+        release: bool | None = None,
+    ) -> tuple[Any, ...]:
+        """Settle period ``i`` from compact readings: integer fen, a compact record.
+
+        The record holds every input and intermediate figure; :meth:`statement` turns it into
+        a :class:`~outsourcing.statement.Statement` with explanations, on demand.
+        """
+        st_lines, notice_hist = state if state is not None else self.initial
+        month = self.months[i]
+        lines = self.lines
+        first: list[tuple[Any, ...]] = []
+        fee_total = 0
+        ded_sum = 0
+        any_ded = False
+        for pl, rd in zip(lines, readings, strict=True):
+            fee = pl.fees[i]
+            fee_total += fee
+            if rd is None:
+                first.append((NOT_RUNNING if not pl.running[i] else MISSING, fee))
+                continue
+            values, extra = rd
+            if values is None:
+                first.append((INCOMPLETE, fee, extra))
+                continue
+            score = pl.kpis.score(values)
+            cr = pl.compiled
+            rate = cr.rates[score]
+            perf = (2 * fee * rate + RATE_DEN) // _HALF
+            if extra:
+                items, hist, raw = self._deduct(cr, extra, st_lines[pl.index][2], month)
+                cap = None if cr.cap is None else (2 * fee * cr.cap + RATE_DEN) // _HALF
+                ded = raw if cap is None or raw <= cap else cap
+                ded_sum += ded
+                any_ded = True
+                first.append((ASSESSED, fee, values, score, rate, perf, items, hist, raw, cap,
+                              ded))
+            else:
+                first.append((ASSESSED, fee, values, score, rate, perf, (), None, 0, None, 0))
+        total_cap = None
+        capped: list[int] | None = None
+        if any_ded and self.total_cap is not None:
+            total_cap = (2 * fee_total * self.total_cap + RATE_DEN) // _HALF
+            if ded_sum > total_cap:
+                weights = [r[10] if r[0] == ASSESSED else 0 for r in first]
+                capped = [m.fen for m in allocate(Money.from_fen(total_cap), weights)]
+        recs = []
+        new_lines = []
+        notices: list[int] = []
+        t_perf = t_applied = t_hb = t_rel = t_withheld = t_pay = 0
+        warn_window = self.notice_window
+        for pl, r in zip(lines, first, strict=True):
+            streak, held, hist = st_lines[pl.index]
+            status = r[0]
+            fee = r[1]
+            rel_now = (i in pl.release_at) if release is None else release
+            if status == ASSESSED:
+                perf = r[5]
+                ded = r[10] if capped is None else capped[pl.index]
+                applied = ded if ded <= perf else perf
+                earned = perf - applied
+                share = pl.compiled.holdback
+                hb = (2 * earned * share + RATE_DEN) // _HALF if share else 0
+                held += hb
+                released = held if rel_now else 0
+                held -= released
+                payable = earned - hb + released
+                warn = pl.compiled.warn
+                notice = warn is not None and r[3] < warn
+                if notice:
+                    streak += 1
+                    notices.append(pl.index)
+                else:
+                    streak = 0
+                if r[7] is not None:
+                    hist = r[7]
+                recs.append((status, fee, r[2], r[3], r[4], perf, r[6], r[8], r[9], ded,
+                             applied, hb, released, 0, payable, notice, streak, held))
+                t_perf += perf
+                t_applied += applied
+                t_hb += hb
+                t_rel += released
+                t_pay += payable
+            else:
+                withheld = fee if status != NOT_RUNNING else 0
+                released = held if (rel_now and status == NOT_RUNNING) else 0
+                held -= released
+                recs.append((status, fee, r[2] if status == INCOMPLETE else None, None, None,
+                             0, (), 0, None, 0, 0, 0, released, withheld, released, False,
+                             streak, held))
+                t_withheld += withheld
+                t_rel += released
+                t_pay += released
+            new_lines.append((streak, held, hist))
+        if warn_window is not None:
+            lo = month - warn_window[1]
+            window = tuple(m for m in notice_hist if m > lo) + (month,) * len(notices)
+        else:
+            window = notice_hist + (month,) * len(notices)
+        triggers = []
+        if self.consecutive is not None:
+            for pl, nl in zip(lines, new_lines, strict=True):
+                if nl[0] >= self.consecutive:
+                    triggers.append(pl.index)
+        contract_trigger = warn_window is not None and len(window) >= warn_window[0]
+        # payment clock
+        due = clock = None
+        days = 0
+        late = 0
+        interest = 0
+        if accepted_on is not None:
+            clock = (acceptance_due if acceptance_due is not None and accepted_on > acceptance_due
+                     else accepted_on)
+            days = self.payment_days(clock)[0]
+            due = clock + timedelta(days=days)
+            if paid_on is not None and paid_on > due:
+                late = (paid_on - due).days
+                r_int = _resolve(self.rulebook, "payment.late_interest_daily", due)
+                if r_int is not None:
+                    q = Fraction(r_int.value)
+                    interest = (2 * t_pay * q.numerator * late + q.denominator) // (
+                        2 * q.denominator)
+        totals = (fee_total, t_perf, t_applied, t_hb, t_rel, t_withheld, t_pay)
+        new_state: State = (tuple(new_lines), window)
+        return (i, tuple(recs), totals, total_cap, ded_sum, accepted_on, acceptance_due,
+                clock, days, due, paid_on, late, interest, tuple(notices), tuple(triggers),
+                contract_trigger, new_state, release)
+
+    def _deduct(self, cr: CompiledRule, kinds: tuple[str, ...],
+                hist: tuple[tuple[int, str], ...], month: int
+                ) -> tuple[tuple[tuple[str, int, int, int, int, int], ...],
+                           tuple[tuple[int, str], ...], int]:
+        """Each incident's deduction with the ratchet: (kind, base, num, den, occurrence)."""
+        table = cr.deductions
+        rat = cr.ratchet
+        if rat is not None:
+            lo = month - rat[3]
+            recent = [h for h in hist if h[0] > lo]
+        else:
+            recent = []
+        items = []
+        total = 0
+        for kind in kinds:
+            base = table[kind]
+            occurrence = sum(1 for h in recent if h[1] == kind) + 1
+            if rat is not None and occurrence > rat[2]:
+                num, den = rat[0], rat[1]
+            else:
+                num, den = 1, 1
+            amount = (2 * base * num + den) // (2 * den)
+            items.append((kind, base, num, den, occurrence, amount))
+            total += amount
+            recent.append((month, kind))
+        new_hist = tuple(recent) if rat is not None else ()
+        return tuple(items), new_hist, total
+
+    # --- the rich statement ------------------------------------------------------------
+    def statement(
+        self,
+        record: tuple[Any, ...],
+        *,
+        assessments: Mapping[int, Assessment] | None = None,
+        sources: Mapping[int, Mapping[str, str]] | None = None,
+        findings: Sequence[Finding] = (),
+    ) -> Statement:
+        """The full statement of a settled record, every figure with its explanation."""
+        (i, recs, totals, total_cap, ded_sum, accepted_on, acceptance_due, clock, days, due,
+         paid_on, late, interest, notices, triggers, contract_trigger, new_state,
+         release) = record
+        c = self.contract
+        period = self.periods[i]
+        span = self.spans[i]
+        assessments = assessments or {}
+        sources = sources or {}
+        out_lines = []
+        found = list(findings)
+        for pl, rec in zip(self.lines, recs, strict=True):
+            out_lines.append(self._line(pl, rec, i, assessments.get(pl.index),
+                                        sources.get(pl.index, {}), total_cap, release, found))
+        (fee_total, t_perf, t_applied, t_hb, t_rel, t_withheld, t_pay) = totals
+        explanations = [Explanation(
+            "应付金额合计", Money.from_fen(t_pay).format(), "settlement.payable",
+            "各服务项目应付金额之和",
+            tuple((x.line_id, x.payable.format()) for x in out_lines))]
+        if total_cap is not None:
+            tc = self.rules.total_cap
+            assert tc is not None
+            explanations.append(Explanation(
+                "扣款上限（合计）", Money.from_fen(total_cap).format(), tc.rule_id, tc.citation,
+                (("当期合同费用合计", Money.from_fen(fee_total).format()),
+                 ("比例", _pct(tc.share)),
+                 ("各项目扣款（单项上限后）", Money.from_fen(ded_sum).format()),
+                 ("是否触及", "是，按比例分摊 (allocate)" if ded_sum > total_cap else "否"))))
+        if due is not None:
+            pdays, rule, cut = self.payment_days(clock)
+            if rule is None:
+                src = ("合同约定付款期限", f"合同约定 {c.payment_days} 日")
+            else:
+                src = (rule.rule_id, rule.citation)
+            ins: list[tuple[str, str]] = [("验收日期", accepted_on.isoformat()),
+                                          ("起算日", clock.isoformat()), ("天数", str(pdays))]
+            if acceptance_due is not None:
+                ins.append(("约定验收期限", acceptance_due.isoformat()))
+            if not c.supplier.size.is_sme:
+                ins.append(("供应商规模", "大型企业: 条例适用于中小企业，此处按同一期限计算"))
+            explanations.append(Explanation("到期日", due.isoformat(), src[0], src[1],
+                                            tuple(ins)))
+            if cut:
+                found.append(Finding(
+                    "payment.term_too_long",
+                    f"agreed payment term {c.payment_days} days exceeds {pdays} days for an "
+                    f"SME; the statement uses {pdays}", severity=Severity.WARNING,
+                    field="payment_days", rule_id=src[0], citation=src[1], term="付款期限"))
+        else:
+            found.append(Finding(
+                "settlement.no_acceptance_date",
+                f"no acceptance date for {period}: the due date cannot be set",
+                severity=Severity.WARNING, field="accepted_on", citation=_PAYMENT_LAW,
+                term="验收日期"))
+        if paid_on is not None and due is not None:
+            r_int = _resolve(self.rulebook, "payment.late_interest_daily", due)
+            explanations.append(Explanation(
+                "逾期利息", Money.from_fen(interest).format(),
+                r_int.rule_id if r_int else "payment.late_interest_daily",
+                r_int.citation if r_int else "",
+                (("应付金额", Money.from_fen(t_pay).format()), ("到期日", due.isoformat()),
+                 ("支付日", paid_on.isoformat()), ("逾期天数", str(late)),
+                 ("日利率", str(r_int.value) if r_int else "—"))))
+        trig = []
+        cons = self.rules.consecutive
+        for j in triggers:
+            pl = self.lines[j]
+            assert cons is not None
+            trig.append(Trigger(
+                "line", pl.line.id, cons.rule_id, cons.citation,
+                f"服务项目 {pl.line.id} 连续 {recs[j][16]} 期未达标，达到更换社会化单位的阈值"
+                f"（{cons.periods} 期）"))
+        nw = self.rules.notices
+        window = new_state[1]
+        if contract_trigger and nw is not None:
+            trig.append(Trigger(
+                "contract", None, nw.rule_id, nw.citation,
+                f"{nw.window_months} 个月内预警通知累计 {len(window)} 次，达到解除合同的阈值"
+                f"（{nw.notices} 次）"))
+        for t in trig:
+            found.append(Finding("performance.replacement_threshold", t.message,
+                                 severity=Severity.WARNING, field=t.line_id, rule_id=t.rule_id,
+                                 citation=t.citation,
+                                 term="更换社会化单位" if t.scope == "line" else "解除合同"))
+        carry = Carry(period, tuple(
+            LineCarry(pl.line.id, Money.from_fen(ls[1]), ls[0],
+                      tuple((_month_str(m), k) for m, k in ls[2]))
+            for pl, ls in zip(self.lines, new_state[0], strict=True)),
+            tuple(_month_str(m) for m in window))
+        return Statement(
+            contract_id=c.id, title=c.title, purchaser=c.purchaser.name,
+            supplier=c.supplier.name, supplier_size=f"{c.supplier.size.zh}企业",
+            period=period, span=span, lines=tuple(out_lines),
+            fee=Money.from_fen(fee_total), performance_amount=Money.from_fen(t_perf),
+            deductions=Money.from_fen(t_applied), holdback=Money.from_fen(t_hb),
+            released=Money.from_fen(t_rel), withheld=Money.from_fen(t_withheld),
+            payable=Money.from_fen(t_pay),
+            total_cap=None if total_cap is None else Money.from_fen(total_cap),
+            accepted_on=accepted_on, clock_start=clock,
+            payment_days=days if due is not None else None, due_on=due, paid_on=paid_on,
+            late_days=late, late_interest=Money.from_fen(interest),
+            notices=tuple(self.lines[j].line.id for j in notices), triggers=tuple(trig),
+            findings=tuple(found), explanations=tuple(explanations), carry=carry)
+
+    def _line(self, pl: PreparedLine, rec: tuple[Any, ...], i: int, a: Assessment | None,
+              sources: Mapping[str, str], total_cap: int | None, release: bool | None,
+              found: list[Finding]) -> StatementLine:
+        (status, fee, values, score, rate, perf, items, raw, cap, ded, applied, hb, released,
+         withheld, payable, notice, streak, held) = rec
+        line = pl.line
+        lid = line.id
+        rule = pl.rule
+        period = self.periods[i]
+        ex: list[Explanation] = []
+
+        def add(figure: str, value: str, rule_id: str, citation: str,
+                *inputs: tuple[str, str]) -> None:
+            ex.append(Explanation(figure, value, rule_id, citation, tuple(inputs), lid))
+
+        pieces = [(r.overlap(self.periods[i].range), m) for r, m in pl.schedule]
+        add("合同费用", Money.from_fen(fee).format(), "accrual.pro_rata",
+            f"合同 {self.contract.id} 服务项目 {lid} 计价; 不足整月按日折算 "
+            f"({self.contract.day_count.value}); 按累计金额四舍五入到分",
+            *[(str(s), f"{Money.round(m).format()}/月") for s, m in pieces if s is not None])
+        kres: list[KpiResult] = []
+        missing: tuple[str, ...] = ()
+        st = _STATUS[status]
+        if status == ASSESSED:
+            pts = pl.kpis.points(values)
+            for spec, v, p in zip(pl.kpis.specs, values, pts, strict=True):
+                kres.append(KpiResult(spec.id, spec.name_zh, spec.unit, spec.target,
+                                      spec.weight, from_centi(v), sources.get(spec.id, ""),
+                                      from_centi(p)))
+                add(f"指标 {spec.name_zh}", str(from_centi(p)), f"kpi.{line.service}.{spec.id}",
+                    spec.citation, ("实测", f"{from_centi(v)}{unit_zh(spec.unit)}"),
+                    ("目标", f"{spec.target}{unit_zh(spec.unit)}"), ("方向", spec.direction.value),
+                    ("计分", spec.scoring.value), ("权重", str(spec.weight)),
+                    *((("来源", sources[spec.id]),) if spec.id in sources else ()))
+            add("考核得分", str(from_centi(score)), "performance.score",
+                "各项指标得分之和（满分100，每项四舍五入到0.01）",
+                *[(k.id, str(k.points)) for k in kres])
+            r = rule.rate
+            pay_rate = Decimal(rate) / RATE_DEN
+            if isinstance(r, TierTable):
+                band = r.band_for(from_centi(score))
+                add("支付比例", _pct(pay_rate), r.rule_id, r.citation,
+                    ("得分", str(from_centi(score))), ("档位", f"≥{band.min_score}"),
+                    ("分档表", r.describe()))
+            elif isinstance(r, LinearFormula):
+                add("支付比例", _pct(pay_rate), r.rule_id, r.citation,
+                    ("得分", str(from_centi(score))), ("公式", r.describe()))
+            else:
+                add("支付比例", _pct(pay_rate), r.rule_id, r.citation)
+            add("考核后金额", Money.from_fen(perf).format(), r.rule_id,
+                "合同费用 × 支付比例，四舍五入到分",
+                ("合同费用", Money.from_fen(fee).format()), ("支付比例", _pct(pay_rate)))
+            if notice and rule.warning is not None:
+                add("预警通知", "是", rule.warning.rule_id, rule.warning.citation,
+                    ("得分", str(from_centi(score))), ("预警分数线", str(rule.warning.min_score)),
+                    ("连续未达标期数", str(streak)))
+        elif status == INCOMPLETE:
+            missing = values
+            names = {s.id: s.name_zh for s in pl.kpis.specs}
+            found.append(Finding(
+                "assessment.incomplete",
+                f"line {lid}: KPIs not measured for {period}: "
+                + ", ".join(f"{k} ({names[k]})" for k in missing)
+                + f"; its fee {Money.from_fen(fee).format()} is withheld until they are",
+                field=f"assessments[{lid}]", citation=_PAYMENT_LAW, term="考核不完整"))
+        elif status == MISSING:
+            found.append(Finding(
+                "assessment.missing",
+                f"line {lid} ran in {period} but has no assessment; its fee "
+                f"{Money.from_fen(fee).format()} is withheld until it is assessed",
+                field=f"assessments[{lid}]", citation=_PAYMENT_LAW, term="考核缺失"))
+        if withheld:
+            add("暂缓支付", Money.from_fen(withheld).format(), "performance.assessment_required",
+                _PAYMENT_LAW, ("状态", st.zh))
+        deds: list[Deduction] = []
+        if items:
+            dr = rule.deductions
+            rat = rule.ratchet
+            assert dr is not None
+            incs = sorted(a.incidents, key=lambda x: (x.on, x.kind)) if a is not None else []
+            for n, (kind, base, num, den, occ, amount) in enumerate(items):
+                factor = Decimal(num) / Decimal(den)
+                on = incs[n].on if n < len(incs) else None
+                deds.append(Deduction(kind, INCIDENT_LABELS.get(kind, kind),
+                                      Money.from_fen(base), factor, Money.from_fen(amount),
+                                      occ, on))
+                ins = [("事件", INCIDENT_LABELS.get(kind, kind)),
+                       ("标准", Money.from_fen(base).format()), ("同类第几次", str(occ))]
+                if on is not None:
+                    ins.append(("日期", on.isoformat()))
+                rid, cit = dr.rule_id, dr.citation
+                if num != den and rat is not None:
+                    ins.append(("加重倍数", str(factor)))
+                    rid, cit = f"{dr.rule_id}+{rat.rule_id}", f"{dr.citation}; {rat.citation}"
+                add(f"扣款 {INCIDENT_LABELS.get(kind, kind)}", Money.from_fen(amount).format(),
+                    rid, cit, *ins)
+            if cap is not None and rule.cap is not None:
+                add("扣款上限（单项）", Money.from_fen(cap).format(), rule.cap.rule_id,
+                    rule.cap.citation, ("合同费用", Money.from_fen(fee).format()),
+                    ("比例", _pct(rule.cap.share)),
+                    ("扣款合计", Money.from_fen(raw).format()),
+                    ("是否触及", "是" if raw > cap else "否"))
+            tc = self.rules.total_cap
+            add("实际扣款", Money.from_fen(applied).format(), "settlement.deductions",
+                "扣款不超过单项上限与合计上限，且不超过考核后金额",
+                ("扣款合计", Money.from_fen(raw).format()),
+                ("单项上限后", Money.from_fen(raw if cap is None else min(raw, cap)).format()),
+                ("合计上限分摊后", Money.from_fen(ded).format()),
+                ("考核后金额", Money.from_fen(perf).format()),
+                *((("合计上限规则", tc.rule_id),) if tc is not None and total_cap is not None
+                  else ()))
+        hbr = rule.holdback
+        if hbr is not None and status == ASSESSED:
+            add("暂扣款", Money.from_fen(hb).format(), hbr.rule_id, hbr.citation,
+                ("考核后金额减扣款", Money.from_fen(perf - applied).format()),
+                ("比例", _pct(hbr.share)))
+        if released:
+            why = ("结算时指定释放" if release else
+                   f"释放时点 {hbr.release}" if hbr is not None else "结算时指定释放")
+            add("释放暂扣款", Money.from_fen(released).format(),
+                hbr.rule_id if hbr else "payment.holdback", hbr.citation if hbr else "",
+                ("暂扣款余额", Money.from_fen(released).format()), ("依据", why))
+        add("应付金额", Money.from_fen(payable).format(), "settlement.payable",
+            "考核后金额 − 实际扣款 − 暂扣款 + 释放暂扣款",
+            ("考核后金额", Money.from_fen(perf).format()),
+            ("实际扣款", Money.from_fen(applied).format()),
+            ("暂扣款", Money.from_fen(hb).format()),
+            ("释放暂扣款", Money.from_fen(released).format()))
+        return StatementLine(
+            line_id=lid, service=line.service, service_zh=self._service_zh(line.service),
+            site=line.site, status=st, fee=Money.from_fen(fee),
+            score=from_centi(score) if status == ASSESSED else None, kpis=tuple(kres),
+            missing_kpis=missing,
+            pay_rate=Decimal(rate) / RATE_DEN if status == ASSESSED else None,
+            performance_amount=Money.from_fen(perf), deductions=tuple(deds),
+            deductions_total=Money.from_fen(raw),
+            line_cap=None if cap is None else Money.from_fen(cap),
+            deductions_capped=Money.from_fen(ded), deductions_applied=Money.from_fen(applied),
+            holdback=Money.from_fen(hb), released=Money.from_fen(released),
+            withheld=Money.from_fen(withheld), payable=Money.from_fen(payable),
+            held_balance=Money.from_fen(held), warning_notice=bool(notice),
+            failing_streak=streak, explanations=tuple(ex))
+
+    def _service_zh(self, code: str) -> str:
+        cat = getattr(self.rulebook.host, "catalogue", None) or _core_catalogue()
+        return cat.get(code).name_zh if code in cat else code
+
+    # --- the public verb ---------------------------------------------------------------
+    def settle(
+        self,
+        period: Period | str,
+        assessments: Iterable[Assessment] = (),
+        *,
+        previous: Statement | None = None,
+        accepted_on: date | None = None,
+        acceptance_due: date | None = None,
+        paid_on: date | None = None,
+        release_holdback: bool | None = None,
+    ) -> Statement:
+        """Settle one period; see :func:`settle`."""
+        i = self.period_index(period)
+        readings, by_line, sources = self.readings(i, assessments)
+        state, found = self.state_from(previous, i)
+        if accepted_on is None and by_line:
+            accepted_on = max(a.assessed_on for a in by_line.values())
+        record = self.settle_readings(i, readings, state, accepted_on=accepted_on,
+                                      acceptance_due=acceptance_due, paid_on=paid_on,
+                                      release=release_holdback)
+        return self.statement(record, assessments=by_line, sources=sources, findings=found)
+
+
+def _pct(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+@lru_cache(maxsize=1)
+def _core_catalogue() -> Catalogue:
+    return Catalogue(CORE_SERVICE_KINDS)
+
+
+def settle(
+    source: SettlementSource,
+    period: Period | str,
+    assessments: Iterable[Assessment],
+    rulebook: RuleBook,
+    *,
+    previous: Statement | None = None,
+    accepted_on: date | None = None,
+    acceptance_due: date | None = None,
+    paid_on: date | None = None,
+    release_holdback: bool | None = None,
+    rules: Mapping[str, PaymentRule] | None = None,
+    kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
+) -> Statement:
+    """Settle one period of a contract (or its timeline) and return the :class:`Statement`.
+
+    ``assessments`` are this period's, one per line at most.  ``previous`` is the previous
+    period's statement (holdback balance, failing streaks, notices in the window); without
+    it the first period starts clean and a later one says so in a finding.  ``accepted_on``
+    is the day of acceptance or of confirming the settled amount (default: the latest
+    assessment's day); ``acceptance_due`` the agreed acceptance deadline (a later acceptance
+    counts from it); ``paid_on`` the day paid, for late interest.  ``release_holdback``
+    forces (True) or stops (False) the holdback release; by default the rule's release point
+    decides.  To settle many periods, :func:`prepare` once and call ``.settle`` on it.
+    """
+    prepared = prepare(source, rulebook, rules=rules, kpis=kpis)
+    return prepared.settle(period, assessments, previous=previous, accepted_on=accepted_on,
+                           acceptance_due=acceptance_due, paid_on=paid_on,
+                           release_holdback=release_holdback)
+
+
+def settle_term(
+    source: SettlementSource,
+    assessments: Iterable[Assessment],
+    rulebook: RuleBook,
+    *,
+    upto: Period | str | None = None,
+    rules: Mapping[str, PaymentRule] | None = None,
+    kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
+) -> list[Statement]:
+    """Settle every period of the term in order (through ``upto``), each carrying the
+    previous one's state; the assessments are grouped by period."""
+    prepared = prepare(source, rulebook, rules=rules, kpis=kpis)
+    by_period: dict[Period, list[Assessment]] = {}
+    for n, a in enumerate(assessments):
+        if not isinstance(a, Assessment):
+            raise SettlementError(f"a {type(a).__name__} is not an Assessment",
+                                  field=f"assessments[{n}]", value=repr(a), term="考核记录")
+        if prepared.term.overlap(a.period.range) is None:
+            raise SettlementError(f"assessment for {a.period}, outside the term {prepared.term}",
+                                  field=f"assessments[{n}].period", value=str(a.period),
+                                  term="考核期间超出履行期限")
+        by_period.setdefault(a.period, []).append(a)
+    stray = [p for p in by_period if p not in prepared.index_of]
+    if stray:
+        raise SettlementError(f"assessments for periods that are not settlement periods "
+                              f"({prepared.kind.value}): {', '.join(map(str, stray))}",
+                              field="assessments", value=[str(p) for p in stray],
+                              term="考核期间")
+    last = prepared.period_index(upto) if upto is not None else len(prepared.periods) - 1
+    out: list[Statement] = []
+    prev: Statement | None = None
+    for i in range(last + 1):
+        prev = prepared.settle(prepared.periods[i], by_period.get(prepared.periods[i], ()),
+                               previous=prev)
+        out.append(prev)
+    return out
