@@ -98,17 +98,26 @@ def _rhu(num: int, den: int) -> int:
     return -((-2 * num + den) // (2 * den))
 
 
+_DIM = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _dim(y: int, m: int) -> int:
+    if m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0):
+        return 29
+    return _DIM[m]
+
+
 def all_period_fen(
     schedule: Schedule, periods: Sequence[DateRange], convention: DayCount = DayCount.ACTUAL
 ) -> list[int]:
     """:func:`period_amounts` for many periods in one pass, in whole fen.
 
     The same cumulative rounding, to the fen: each period's fee is
-    round(C(end)) − round(C(start − 1)).  Instead of re-accruing the schedule for every
-    period with Fractions, the schedule is cut into month pieces once and C is evaluated at
-    every boundary in one sweep with integers over a common denominator (the monthly
-    amounts' denominators × :data:`_DAYS_LCM`), so a contract's 36 months cost a few
-    microseconds per month.
+    round(C(end)) − round(C(start − 1)).  Instead of re-accruing the schedule with Fractions
+    for every period, each piece of the schedule is summarised once (its first month, its
+    whole months, its full value) and C is evaluated at the period boundaries in one sweep
+    with integers over a common denominator (the monthly amounts' denominators ×
+    :data:`_DAYS_LCM`); a boundary shared by two periods is evaluated once.
     """
     if not periods:
         return []
@@ -116,47 +125,60 @@ def all_period_fen(
     for _, monthly in schedule:
         scale = math.lcm(scale, Fraction(monthly).denominator)
     denominator = scale * _DAYS_LCM
+    den2 = 2 * denominator
     thirty = convention is DayCount.THIRTY
-    # month pieces of the schedule: (start, end, days in month, monthly × scale)
-    pieces: list[tuple[date, date, int, int]] = []
+    lcm30 = _DAYS_LCM // 30
+
+    def part(start_day: int, q_day: int, dim: int, a: int) -> int:
+        """Exact amount × denominator accrued from day ``start_day`` to ``q_day`` of a month
+        of ``dim`` days."""
+        if start_day == 1 and q_day == dim:
+            return a * _DAYS_LCM
+        if not thirty:
+            return a * (q_day - start_day + 1) * (_DAYS_LCM // dim)
+        s = 31 if start_day == 31 else start_day
+        e = 30 if q_day == dim else min(q_day, 30)
+        return a * max(0, e - s + 1) * lcm30
+
+    # each piece: start, end, first month index, monthly × scale, first-month part, full value
+    segs: list[tuple[date, date, int, int, int, int]] = []
     for span, monthly in schedule:
         m = Fraction(monthly)
         if m == 0:
             continue
         a = m.numerator * (scale // m.denominator)
-        s = span.start
-        while s <= span.end:
-            dim = calendar.monthrange(s.year, s.month)[1]
-            e = min(s.replace(day=dim), span.end)
-            pieces.append((s, e, dim, a))
-            s = e + timedelta(days=1)
-    pieces.sort()
+        s, e = span.start, span.end
+        ms, me = s.year * 12 + s.month - 1, e.year * 12 + e.month - 1
+        if ms == me:
+            head = full = part(s.day, e.day, _dim(e.year, e.month), a)
+        else:
+            head = part(s.day, _dim(s.year, s.month), _dim(s.year, s.month), a)
+            full = head + (me - ms - 1) * a * _DAYS_LCM + part(1, e.day, _dim(e.year, e.month),
+                                                              a)
+        segs.append((s, e, ms, a, head, full))
+    segs.sort()
 
-    def upto(start: date, q: date, dim: int, a: int) -> int:
-        """Exact amount × denominator accrued by one month piece from ``start`` to ``q``."""
-        if start.day == 1 and q.day == dim:
-            return a * _DAYS_LCM
-        if not thirty:
-            return a * ((q - start).days + 1) * (_DAYS_LCM // dim)
-        s = 31 if start.day == 31 else start.day
-        e = 30 if q.day == dim else min(q.day, 30)
-        return a * max(0, e - s + 1) * (_DAYS_LCM // 30)
-
-    queries = sorted({d for p in periods for d in (p.start - timedelta(days=1), p.end)})
+    one = timedelta(days=1)
+    wanted = {d for p in periods for d in (p.start - one, p.end)}
     rounded: dict[date, int] = {}
-    done = 0  # exact amount of every piece ending on or before the query
-    i, n = 0, len(pieces)
-    for q in queries:
-        while i < n and pieces[i][1] <= q:
-            s, e, dim, a = pieces[i]
-            done += upto(s, e, dim, a)
-            i += 1
+    done = 0  # exact value of every piece ending on or before the boundary
+    k, n = 0, len(segs)
+    for q in sorted(wanted):
+        while k < n and segs[k][1] <= q:
+            done += segs[k][5]
+            k += 1
         total = done
-        if i < n and pieces[i][0] <= q:
-            s, _, dim, a = pieces[i]
-            total += upto(s, q, dim, a)
-        rounded[q] = _rhu(total * 100, denominator)
-    return [rounded[p.end] - rounded[p.start - timedelta(days=1)] for p in periods]
+        if k < n and segs[k][0] <= q:
+            s, _, ms, a, head, _ = segs[k]
+            mq = q.year * 12 + q.month - 1
+            dim = _dim(q.year, q.month)
+            if mq == ms:
+                total += part(s.day, q.day, dim, a)
+            else:
+                total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, q.day, dim, a)
+        rounded[q] = ((200 * total + denominator) // den2 if total >= 0
+                      else -((-200 * total + denominator) // den2))
+    return [rounded[p.end] - rounded[p.start - one] for p in periods]
 
 
 def all_period_amounts(

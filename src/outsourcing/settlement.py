@@ -32,11 +32,13 @@ acceptance; late interest accrues per day on the payable amount.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from operator import getitem
 from typing import Any, Protocol
 
 from .accrual import Schedule, all_period_fen
@@ -199,10 +201,8 @@ class PreparedContract:
         self.on = on or contract.signed_on or contract.term.start
         self.kind = (PeriodKind.QUARTER if contract.schedule is PaymentSchedule.QUARTERLY
                      else PeriodKind.MONTH)
-        self.periods = periods_between(self.term, self.kind)
-        self.index_of = {p: i for i, p in enumerate(self.periods)}
-        self.spans = [p.range.overlap(self.term) or p.range for p in self.periods]
-        self.months = [_month(p.start) for p in self.periods]
+        (self.periods, self.index_of, ranges, self.spans, self.months,
+         year_ends) = _calendar(self.term, self.kind)
         self.months_per_period = 3 if self.kind is PeriodKind.QUARTER else 1
         all_lines = dict(source.all_lines())
         schedules = source.line_schedules()
@@ -215,15 +215,17 @@ class PreparedContract:
         catalogue: Catalogue | None = getattr(host, "catalogue", None)
         if catalogue is None:
             catalogue = _core_catalogue()
-        ranges = [p.range for p in self.periods]
         last = len(self.periods) - 1
-        year_ends = frozenset(i for i, p in enumerate(self.periods) if p.end.month == 12)
+        starts = [r.start for r in ranges]
+        ends = [r.end for r in ranges]
         lines = []
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
             fees = all_period_fen(sched, ranges, contract.day_count)
-            running = [any(span.start <= r.end and r.start <= span.end for span, _ in sched)
-                       for r in ranges]
+            running = [False] * len(ranges)
+            for span, _ in sched:
+                for k in range(bisect_left(ends, span.start), bisect_right(starts, span.end)):
+                    running[k] = True
             rule, origin = self._rule(lid, line, rules)
             specs = self._kpis(lid, line, kpis, catalogue)
             release = rule.holdback.release if rule.holdback else ""
@@ -232,6 +234,10 @@ class PreparedContract:
             lines.append(PreparedLine(idx, line, sched, fees, running, specs, rule, origin,
                                       release_at))
         self.lines = tuple(lines)
+        self._hot = tuple(
+            (pl.index, pl.fees, pl.running, pl.kpis.tables, pl.compiled.rates,
+             pl.compiled.holdback, pl.compiled.warn, pl.compiled.cap, pl.release_at, pl)
+            for pl in self.lines)
         self.line_index = {pl.line.id: pl.index for pl in self.lines}
         self.rules: ContractRules = contract_rules(rulebook, self.on)
         tc = self.rules.total_cap
@@ -387,128 +393,118 @@ class PreparedContract:
     ) -> tuple[Any, ...]:
         """Settle period ``i`` from compact readings: integer fen, a compact record.
 
+        ``readings`` are in the order of :attr:`lines` (see :data:`Reading`; values must come
+        from :meth:`readings` or be checked the same way: whole hundredths, not negative).
         The record holds every input and intermediate figure; :meth:`statement` turns it into
         a :class:`~outsourcing.statement.Statement` with explanations, on demand.
         """
+        rec = self._core(i, readings, state, release, None)
+        if rec[3] is not None and rec[4] > rec[3]:
+            # the lines' deductions exceed the contract's total cap: split the cap over them
+            weights = [r[9] if r[0] == ASSESSED else 0 for r in rec[1]]
+            capped = [m.fen for m in allocate(Money.from_fen(rec[3]), weights)]
+            rec = self._core(i, readings, state, release, capped)
+        return rec + self._clock(rec[2][2], accepted_on, acceptance_due, paid_on)
+
+    def _core(self, i: int, readings: Sequence[Reading], state: State | None,
+              release: bool | None, capped: list[int] | None) -> tuple[Any, ...]:
         st_lines, notice_hist = state if state is not None else self.initial
         month = self.months[i]
-        lines = self.lines
-        first: list[tuple[Any, ...]] = []
-        fee_total = 0
-        ded_sum = 0
-        any_ded = False
-        for pl, rd in zip(lines, readings, strict=True):
-            fee = pl.fees[i]
-            fee_total += fee
-            if rd is None:
-                first.append((NOT_RUNNING if not pl.running[i] else MISSING, fee))
-                continue
-            values, extra = rd
-            if values is None:
-                first.append((INCOMPLETE, fee, extra))
-                continue
-            score = pl.kpis.score(values)
-            cr = pl.compiled
-            rate = cr.rates[score]
-            perf = (2 * fee * rate + RATE_DEN) // _HALF
-            if extra:
-                items, hist, raw = self._deduct(cr, extra, st_lines[pl.index][2], month)
-                cap = None if cr.cap is None else (2 * fee * cr.cap + RATE_DEN) // _HALF
-                ded = raw if cap is None or raw <= cap else cap
-                ded_sum += ded
-                any_ded = True
-                first.append((ASSESSED, fee, values, score, rate, perf, items, hist, raw, cap,
-                              ded))
-            else:
-                first.append((ASSESSED, fee, values, score, rate, perf, (), None, 0, None, 0))
-        total_cap = None
-        capped: list[int] | None = None
-        if any_ded and self.total_cap is not None:
-            total_cap = (2 * fee_total * self.total_cap + RATE_DEN) // _HALF
-            if ded_sum > total_cap:
-                weights = [r[10] if r[0] == ASSESSED else 0 for r in first]
-                capped = [m.fen for m in allocate(Money.from_fen(total_cap), weights)]
-        recs = []
+        recs: list[tuple[Any, ...]] = []
         new_lines = []
         notices: list[int] = []
-        t_perf = t_applied = t_hb = t_rel = t_withheld = t_pay = 0
-        warn_window = self.notice_window
-        for pl, r in zip(lines, first, strict=True):
-            streak, held, hist = st_lines[pl.index]
-            status = r[0]
-            fee = r[1]
-            rel_now = (i in pl.release_at) if release is None else release
-            if status == ASSESSED:
-                perf = r[5]
-                ded = r[10] if capped is None else capped[pl.index]
-                applied = ded if ded <= perf else perf
-                earned = perf - applied
-                share = pl.compiled.holdback
-                hb = (2 * earned * share + RATE_DEN) // _HALF if share else 0
-                held += hb
-                released = held if rel_now else 0
-                held -= released
-                payable = earned - hb + released
-                warn = pl.compiled.warn
-                notice = warn is not None and r[3] < warn
-                if notice:
-                    streak += 1
-                    notices.append(pl.index)
-                else:
-                    streak = 0
-                if r[7] is not None:
-                    hist = r[7]
-                recs.append((status, fee, r[2], r[3], r[4], perf, r[6], r[8], r[9], ded,
-                             applied, hb, released, 0, payable, notice, streak, held))
-                t_perf += perf
-                t_applied += applied
-                t_hb += hb
-                t_rel += released
-                t_pay += payable
-            else:
+        fee_total = t_withheld = t_pay = ded_sum = 0
+        any_ded = False
+        for hot, rd, (streak, held, hist) in zip(self._hot, readings, st_lines):  # noqa: B905
+            j, fees, running, tables, rates, share, warn, cap_share, rel_at, pl = hot
+            fee = fees[i]
+            fee_total += fee
+            rel_now = (i in rel_at) if release is None else release
+            if rd is None or rd[0] is None:
+                status = INCOMPLETE if rd is not None else (
+                    MISSING if running[i] else NOT_RUNNING)
                 withheld = fee if status != NOT_RUNNING else 0
                 released = held if (rel_now and status == NOT_RUNNING) else 0
                 held -= released
-                recs.append((status, fee, r[2] if status == INCOMPLETE else None, None, None,
-                             0, (), 0, None, 0, 0, 0, released, withheld, released, False,
-                             streak, held))
+                recs.append((status, fee, rd[1] if rd is not None else None, None, None, 0, (),
+                             0, None, 0, 0, 0, released, withheld, released, False, streak,
+                             held))
+                new_lines.append((streak, held, hist))
                 t_withheld += withheld
-                t_rel += released
                 t_pay += released
+                continue
+            values: Any = rd[0]
+            extra = rd[1]
+            try:
+                score: int = sum(map(getitem, tables, values))
+            except IndexError:
+                score = sum(pl.kpis.points(values))
+            rate = rates[score]
+            perf = (2 * fee * rate + RATE_DEN) // _HALF
+            if extra:
+                items, hist, raw = self._deduct(pl.compiled, extra, hist, month)
+                cap = None if cap_share is None else (2 * fee * cap_share + RATE_DEN) // _HALF
+                ded = raw if cap is None or raw <= cap else cap
+                ded_sum += ded
+                any_ded = True
+                if capped is not None:
+                    ded = capped[j]
+                applied = ded if ded <= perf else perf
+            else:
+                items, raw, cap, ded, applied = (), 0, None, 0, 0
+            earned = perf - applied
+            hb = (2 * earned * share + RATE_DEN) // _HALF if share else 0
+            held += hb
+            if rel_now:
+                released, held = held, 0
+            else:
+                released = 0
+            payable = earned - hb + released
+            if warn is not None and score < warn:
+                streak += 1
+                notices.append(j)
+                notice = True
+            else:
+                streak = 0
+                notice = False
+            recs.append((ASSESSED, fee, values, score, rate, perf, items, raw, cap, ded,
+                         applied, hb, released, 0, payable, notice, streak, held))
             new_lines.append((streak, held, hist))
-        if warn_window is not None:
-            lo = month - warn_window[1]
+            t_pay += payable
+        window = notice_hist
+        nw = self.notice_window
+        if notices or (nw is not None and window and window[0] <= month - nw[1]):
+            lo = month - nw[1] if nw is not None else -1
             window = tuple(m for m in notice_hist if m > lo) + (month,) * len(notices)
-        else:
-            window = notice_hist + (month,) * len(notices)
-        triggers = []
-        if self.consecutive is not None:
-            for pl, nl in zip(lines, new_lines, strict=True):
-                if nl[0] >= self.consecutive:
-                    triggers.append(pl.index)
-        contract_trigger = warn_window is not None and len(window) >= warn_window[0]
-        # payment clock
-        due = clock = None
-        days = 0
-        late = 0
-        interest = 0
-        if accepted_on is not None:
-            clock = (acceptance_due if acceptance_due is not None and accepted_on > acceptance_due
-                     else accepted_on)
-            days = self.payment_days(clock)[0]
-            due = clock + timedelta(days=days)
-            if paid_on is not None and paid_on > due:
-                late = (paid_on - due).days
-                r_int = _resolve(self.rulebook, "payment.late_interest_daily", due)
-                if r_int is not None:
-                    q = Fraction(r_int.value)
-                    interest = (2 * t_pay * q.numerator * late + q.denominator) // (
-                        2 * q.denominator)
-        totals = (fee_total, t_perf, t_applied, t_hb, t_rel, t_withheld, t_pay)
-        new_state: State = (tuple(new_lines), window)
-        return (i, tuple(recs), totals, total_cap, ded_sum, accepted_on, acceptance_due,
-                clock, days, due, paid_on, late, interest, tuple(notices), tuple(triggers),
-                contract_trigger, new_state, release)
+        triggers: tuple[int, ...] = ()
+        cons = self.consecutive
+        if notices and cons is not None:
+            triggers = tuple(j for j, nl in enumerate(new_lines) if nl[0] >= cons)
+        contract_trigger = nw is not None and len(window) >= nw[0]
+        total_cap = (None if not any_ded or self.total_cap is None else
+                     (2 * fee_total * self.total_cap + RATE_DEN) // _HALF)
+        return (i, tuple(recs), (fee_total, t_withheld, t_pay), total_cap, ded_sum,
+                tuple(notices), triggers, contract_trigger, (tuple(new_lines), window), release)
+
+    def _clock(self, payable: int, accepted_on: date | None, acceptance_due: date | None,
+               paid_on: date | None) -> tuple[Any, ...]:
+        """The payment clock: (accepted, deadline, clock start, days, due, paid, late days,
+        interest in fen)."""
+        if accepted_on is None:
+            return (None, acceptance_due, None, 0, None, paid_on, 0, 0)
+        clock = (acceptance_due if acceptance_due is not None and accepted_on > acceptance_due
+                 else accepted_on)
+        days = self.payment_days(clock)[0]
+        due = clock + timedelta(days=days)
+        late = interest = 0
+        if paid_on is not None and paid_on > due:
+            late = (paid_on - due).days
+            r_int = _resolve(self.rulebook, "payment.late_interest_daily", due)
+            if r_int is not None:
+                q = Fraction(r_int.value)
+                interest = (2 * payable * q.numerator * late + q.denominator) // (
+                    2 * q.denominator)
+        return (accepted_on, acceptance_due, clock, days, due, paid_on, late, interest)
 
     def _deduct(self, cr: CompiledRule, kinds: tuple[str, ...],
                 hist: tuple[tuple[int, str], ...], month: int
@@ -548,9 +544,9 @@ class PreparedContract:
         findings: Sequence[Finding] = (),
     ) -> Statement:
         """The full statement of a settled record, every figure with its explanation."""
-        (i, recs, totals, total_cap, ded_sum, accepted_on, acceptance_due, clock, days, due,
-         paid_on, late, interest, notices, triggers, contract_trigger, new_state,
-         release) = record
+        (i, recs, (fee_total, t_withheld, t_pay), total_cap, ded_sum, notices, triggers,
+         contract_trigger, new_state, release, accepted_on, acceptance_due, clock, days, due,
+         paid_on, late, interest) = record
         c = self.contract
         period = self.periods[i]
         span = self.spans[i]
@@ -561,7 +557,10 @@ class PreparedContract:
         for pl, rec in zip(self.lines, recs, strict=True):
             out_lines.append(self._line(pl, rec, i, assessments.get(pl.index),
                                         sources.get(pl.index, {}), total_cap, release, found))
-        (fee_total, t_perf, t_applied, t_hb, t_rel, t_withheld, t_pay) = totals
+        t_perf = sum(r[5] for r in recs)
+        t_applied = sum(r[10] for r in recs)
+        t_hb = sum(r[11] for r in recs)
+        t_rel = sum(r[12] for r in recs)
         explanations = [Explanation(
             "应付金额合计", Money.from_fen(t_pay).format(), "settlement.payable",
             "各服务项目应付金额之和",
@@ -824,6 +823,18 @@ class PreparedContract:
 
 def _pct(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
+
+
+@lru_cache(maxsize=256)
+def _calendar(term: DateRange, kind: PeriodKind) -> tuple[
+        list[Period], dict[Period, int], list[DateRange], list[DateRange], list[int],
+        frozenset[int]]:
+    """The settlement periods of a term, built once per distinct term."""
+    periods = periods_between(term, kind)
+    ranges = [p.range for p in periods]
+    return (periods, {p: i for i, p in enumerate(periods)}, ranges,
+            [r.overlap(term) or r for r in ranges], [_month(p.start) for p in periods],
+            frozenset(i for i, p in enumerate(periods) if p.end.month == 12))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,247 @@
+"""Settle a synthetic region: 5,000 contracts × 4 lines × 8 KPIs × 36 months (区域结算基准).
+
+Run by hand (not a timed test)::
+
+    python benchmarks/settle_region.py [--contracts 5000] [--months 36] [--profile]
+
+The region is deterministic (seeded).  Each contract has four lines (property, elevator,
+fire, canteen), each assessed on eight KPIs; two changes per contract are generated directly
+as schedule pieces — a price change on one line and a mid-month suspension of another — so
+the benchmark does not depend on the changes module.  Every contract is prepared once (fees
+of all periods in one pass, payment rules from the hook or the rulebook's defaults, compiled
+KPIs) and every contract-month settled with its compact record, which holds every input and
+intermediate figure; explanations are rendered from it on demand (a sample is rendered and
+timed separately, and so is the rich ``PreparedContract.settle`` path with Assessment objects).
+
+Prints contract-months per second (settlement only, and including preparation) and the
+peak resident memory of the process (``resource.getrusage``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import pstats
+import random
+import resource
+import sys
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import outsourcing as o
+from outsourcing.catalogue import Direction, KpiSpec, Scoring
+from outsourcing.dates import DateRange, PeriodKind, periods_between
+from outsourcing.performance import Assessment, Incident, Metric
+from outsourcing.settlement import PreparedContract, prepare
+
+START, END = date(2022, 1, 1), date(2024, 12, 31)
+SERVICES = ("property", "elevator_maintenance", "fire_maintenance", "canteen")
+KINDS = ("ordinary", "county_leader_criticism", "department_notice", "media_exposure")
+
+
+def kpi_set(service: str, variant: int) -> tuple[KpiSpec, ...]:
+    """Eight KPIs for a service: six rates, one lower-is-better time, one pass/fail."""
+    weights = ("15", "15", "15", "15", "10", "10", "10", "10")
+    out = []
+    for n in range(6):
+        target = str(90 + (n + variant) % 10)
+        out.append(KpiSpec(f"rate_{n}", f"指标{n}", f"rate {n}", "%", Decimal(target),
+                           Direction.HIGHER, Decimal(weights[n]), "benchmark", True))
+    out.append(KpiSpec("response_minutes", "响应时间", "response", "minutes", Decimal(30),
+                       Direction.LOWER, Decimal(weights[6]), "benchmark", True))
+    out.append(KpiSpec("monthly_check", "月度检查", "check done", "count", Decimal(1),
+                       Direction.HIGHER, Decimal(weights[7]), "benchmark", True,
+                       Scoring.PASS_FAIL))
+    return tuple(out)
+
+
+KPI_SETS = {(s, v): kpi_set(s, v) for s in SERVICES for v in range(3)}
+
+
+class SyntheticTimeline:
+    """A contract with two changes given directly as schedule pieces (not the changes module):
+    a price change on one line and a suspension of another."""
+
+    def __init__(self, contract: o.Contract, rng: random.Random) -> None:
+        self.contract = contract
+        self.term = contract.term
+        lines = contract.lines
+        sched: dict[str, list[tuple[DateRange, Fraction]]] = {
+            x.id: [(contract.term, x.monthly_amount())] for x in lines}
+        # change 1: a price change on line 0 from the first of a month
+        when = date(2022 + rng.randrange(3), rng.randrange(1, 13), 1)
+        old = lines[0].monthly_amount()
+        new = old * Fraction(100 + rng.randrange(-8, 9), 100)
+        sched[lines[0].id] = [(DateRange(START, when - timedelta(days=1)), old),
+                              (DateRange(when, END), new)] if when > START else [
+                              (contract.term, new)]
+        # change 2: a suspension of line 1 from mid-month for 10..70 days
+        s = START + timedelta(days=rng.randrange(30, 1000))
+        e = s + timedelta(days=rng.randrange(10, 70))
+        m1 = lines[1].monthly_amount()
+        sched[lines[1].id] = [(DateRange(START, s - timedelta(days=1)), m1),
+                              (DateRange(e + timedelta(days=1), END), m1)]
+        self._sched = sched
+
+    def line_schedules(self) -> dict[str, list[tuple[DateRange, Fraction]]]:
+        return self._sched
+
+    def all_lines(self) -> dict[str, o.ServiceLine]:
+        return self.contract.all_lines()
+
+
+def build_region(n: int, seed: int = 20221021) -> list[tuple[SyntheticTimeline, dict[str, Any]]]:
+    rng = random.Random(seed)
+    purchaser = o.Purchaser("P-NX", "宁夏回族自治区机关事务管理局")
+    sizes = ("small", "micro", "medium", "large")
+    out = []
+    for i in range(n):
+        supplier = o.Supplier(f"S-{i:05d}", f"供应商{i:05d}", sizes[i % 4])
+        fees = [f"{rng.randrange(3000, 90000)}.{rng.randrange(100):02d}" for _ in SERVICES]
+        lines = [o.ServiceLine(f"L{j}", svc, f"办公区{i % 97}", o.FixedMonthly(fee))
+                 for j, (svc, fee) in enumerate(zip(SERVICES, fees, strict=True))]
+        c = o.Contract(id=f"NX-{i:05d}", title=f"办公区{i % 97}后勤服务", jurisdiction="NX",
+                       purchaser=purchaser, supplier=supplier, term=DateRange(START, END),
+                       lines=lines, payment_days=(None if i % 3 else 45))
+        kpis = {f"L{j}": KPI_SETS[(svc, (i + j) % 3)] for j, svc in enumerate(SERVICES)}
+        out.append((SyntheticTimeline(c, rng), kpis))
+    return out
+
+
+def build_readings(months: int, seed: int = 7) -> tuple[list[Any], list[Any]]:
+    """A pool of line readings (values tuples shared, as inputs are) and, per contract-month
+    seed, which pool entries to use.  About 3% of line-months carry an incident, 0.5% are
+    not assessed."""
+    rng = random.Random(seed)
+    pool = []
+    for _ in range(4096):
+        vals = tuple([rng.randrange(8000, 10001) for _ in range(6)]
+                     + [rng.randrange(1000, 6001), rng.choice((0, 100, 100, 100))])
+        r = rng.random()
+        n_inc = rng.randrange(1, 4) if r < 0.03 else 0
+        inc = tuple(rng.choice(KINDS) for _ in range(n_inc))
+        pool.append(None if r > 0.995 else (vals, inc))
+    return pool, [rng.randrange(4096) for _ in range(months * 4 * 64)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--contracts", type=int, default=5000)
+    ap.add_argument("--months", type=int, default=36)
+    ap.add_argument("--profile", action="store_true", help="profile the settlement loop")
+    args = ap.parse_args()
+
+    registry = o.load()
+    rb = registry.rulebook("NX")
+    t0 = time.perf_counter()
+    region = build_region(args.contracts)
+    pool, picks = build_readings(args.months)
+    npicks = len(picks)
+    accepted = {}
+    for p in periods_between(DateRange(START, END), PeriodKind.MONTH):
+        accepted[p] = p.end + timedelta(days=5)
+    t_build = time.perf_counter() - t0
+    gc.collect()
+    gc.freeze()
+
+    records: list[tuple[PreparedContract, list[tuple[Any, ...]]]] = []
+    prep_time = 0.0
+    settle_time = 0.0
+    cm = 0
+    payable = 0
+
+    def run() -> None:
+        nonlocal prep_time, settle_time, cm, payable
+        for ci, (tl, kpis) in enumerate(region):
+            a = time.perf_counter()
+            pc = prepare(tl, rb, kpis=kpis)
+            b = time.perf_counter()
+            state = None
+            recs = []
+            acc = [accepted[p] for p in pc.periods]
+            base = ci * 131
+            for i in range(min(args.months, len(pc.periods))):
+                k = (base + i * 4) % (npicks - 4)
+                readings = [pool[picks[k]], pool[picks[k + 1]], pool[picks[k + 2]],
+                            pool[picks[k + 3]]]
+                paid = acc[i] + timedelta(days=40) if (ci + i) % 17 == 0 else None
+                rec = pc.settle_readings(i, readings, state, accepted_on=acc[i], paid_on=paid)
+                state = rec[8]
+                recs.append(rec)
+                payable += rec[2][2]
+            c = time.perf_counter()
+            prep_time += b - a
+            settle_time += c - b
+            cm += len(recs)
+            records.append((pc, recs))
+
+    gc.disable()
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        run()
+        prof.disable()
+    else:
+        run()
+    gc.enable()
+    total = prep_time + settle_time
+    print(f"region: {args.contracts} contracts × 4 lines × 8 KPIs × {args.months} months, "
+          f"2 changes each (built in {t_build:.2f} s)")
+    print(f"settled {cm:,} contract-months; payable total ¥{payable / 100:,.2f}")
+    print(f"  prepare (once per contract): {prep_time:.2f} s "
+          f"({prep_time / args.contracts * 1e6:.0f} µs per contract)")
+    print(f"  settle (every contract-month): {settle_time:.2f} s → "
+          f"{cm / settle_time:,.0f} contract-months/s")
+    print(f"  prepare + settle: {total:.2f} s → {cm / total:,.0f} contract-months/s")
+
+    # explanations on demand: render a sample of statements in full
+    t = time.perf_counter()
+    sample = 0
+    chars = 0
+    for pc, recs in records[:: max(1, len(records) // 200)]:
+        for rec in recs[::6]:
+            st = pc.statement(rec)
+            chars += len(st.render()) + len(st.to_json())
+            sample += 1
+    dt = time.perf_counter() - t
+    print(f"  on demand: {sample} statements built, rendered and dumped to JSON in {dt:.2f} s "
+          f"({dt / sample * 1e3:.2f} ms each, {chars // sample:,} characters each)")
+
+    # the rich path with Assessment objects (a subset)
+    n_rich = min(100, args.contracts)
+    t = time.perf_counter()
+    nrich = 0
+    for tl, kpis in region[:n_rich]:
+        pc = prepare(tl, rb, kpis=kpis)
+        prev = None
+        for i, p in enumerate(pc.periods[: args.months]):
+            assessments = []
+            for j, pl in enumerate(pc.lines):
+                rd = pool[picks[(i * 4 + j) % npicks]]
+                if rd is None or not pl.running[i]:
+                    continue
+                vals, inc = rd
+                assessments.append(Assessment(
+                    pl.line.id, p, "考核小组", p.end + timedelta(days=5),
+                    metrics=[Metric(s.id, Decimal(v) / 100) for s, v in
+                             zip(pl.kpis.specs, vals, strict=True)],
+                    incidents=[Incident(k, p.start) for k in inc]))
+            prev = pc.settle(p, assessments, previous=prev)
+            nrich += 1
+    dt = time.perf_counter() - t
+    print(f"  rich path (Assessment objects → Statement with explanations): {nrich:,} "
+          f"contract-months in {dt:.2f} s → {nrich / dt:,.0f} contract-months/s")
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024
+    print(f"peak memory (max RSS): {peak * scale / 2**20:,.0f} MiB")
+    if args.profile:
+        pstats.Stats(prof).sort_stats("tottime").print_stats(12)
+
+
+if __name__ == "__main__":
+    main()
