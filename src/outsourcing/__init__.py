@@ -12,7 +12,7 @@ Decimal('0.10')
 
 from __future__ import annotations
 
-from .catalogue import Catalogue, Direction, KpiSpec, ServiceKind
+from .catalogue import Catalogue, Direction, KpiSpec, Scoring, ServiceKind
 from .dates import DateRange, DayCount, Period, PeriodKind
 from .errors import (
     ChangeRejected,
@@ -43,12 +43,28 @@ from .model import (
     UnitRate,
 )
 from .money import Money, allocate
+from .payment import (
+    FullPay,
+    Holdback,
+    IncidentDeductions,
+    LinearFormula,
+    LineCap,
+    PaymentRule,
+    RepeatRatchet,
+    TierTable,
+    WarningRule,
+)
+from .performance import Assessment, Incident, Metric, ScoreItem, ScoreSheet, Survey
 from .plugins import Registry, hookimpl, load
+from .rewards import RewardRule, competitive_rewards
 from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
+from .settlement import prepare, settle, settle_term
+from .statement import Statement
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Assessment",
     "Catalogue",
     "ChangeRejected",
     "Contract",
@@ -59,15 +75,23 @@ __all__ = [
     "EnterpriseSize",
     "Finding",
     "FixedMonthly",
+    "FullPay",
+    "Holdback",
+    "Incident",
+    "IncidentDeductions",
     "Jurisdiction",
     "JurisdictionError",
     "KpiSpec",
     "LabourPlusMaterials",
+    "LineCap",
+    "LinearFormula",
+    "Metric",
     "ModelError",
     "Money",
     "MoneyError",
     "OutsourcingError",
     "Parameter",
+    "PaymentRule",
     "PaymentSchedule",
     "Period",
     "PeriodKind",
@@ -78,19 +102,32 @@ __all__ = [
     "QualificationRequirement",
     "Range",
     "Registry",
+    "RepeatRatchet",
     "Resolved",
+    "RewardRule",
     "RuleBook",
     "RuleError",
     "RuleLoadError",
+    "ScoreItem",
+    "ScoreSheet",
+    "Scoring",
     "SerializationError",
     "ServiceKind",
     "ServiceLine",
     "SettlementError",
     "Severity",
+    "Statement",
     "Supplier",
+    "Survey",
+    "TierTable",
     "UnitRate",
+    "WarningRule",
     "__version__",
     "allocate",
+    "competitive_rewards",
     "hookimpl",
     "load",
+    "prepare",
+    "settle",
+    "settle_term",
 ]
