@@ -333,3 +333,34 @@ def test_every_figure_of_a_statement_has_an_explanation(rb: o.RuleBook) -> None:
     assert {"合同费用", "考核得分", "支付比例", "考核后金额", "扣款 一般问题", "扣款上限（单项）",
             "实际扣款", "暂扣款", "应付金额"} <= figures
     assert {f"指标 {k.name_zh}" for k in x.kpis} <= figures
+
+
+def test_the_rendered_statement_in_the_docs_is_what_the_example_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import runpy
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    runpy.run_path(str(root / "examples" / "payments_statement.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    doc = (root / "docs" / "payments.md").read_text(encoding="utf-8")
+    block = doc.split("<!-- rendered:begin -->\n```text\n")[1].split("```\n<!-- rendered:end")[0]
+    assert block == out
+    assert "应付合计          ¥84,035.58" in out
+
+
+def test_the_docs_override_chain_replaces_every_illustrative_default(rb: o.RuleBook) -> None:
+    own = (rb.override("payment.rate_rule", "linear_formula", citation="合同 第十条")
+           .override("payment.incident_deductions",
+                     {"ordinary": 300, "media_exposure": 3000, "trapped_passengers": 2000},
+                     citation="合同 第十一条")
+           .override("payment.holdback", {"share": Decimal("0.03"), "release": "year_end"},
+                     citation="合同 第十二条"))
+    a = property_assessment("2022-10", incidents=[Incident("trapped_passengers",
+                                                           date(2022, 10, 4))])
+    x = settle(contract(), "2022-10", [a], own).line("property")
+    assert x.deductions_applied == o.Money("2000.00")
+    assert x.holdback == o.Money("2340.00")  # 3% of 78,000
+    assert x.explain("暂扣款").citation == "合同 第十二条"
+    assert x.explain("扣款 电梯困人").citation == "合同 第十一条"
