@@ -159,7 +159,10 @@ def all_period_fen(
     segs.sort()
 
     one = timedelta(days=1)
-    wanted = {d for p in periods for d in (p.start - one, p.end)}
+    befores = [p.start - one for p in periods]
+    ends = [p.end for p in periods]
+    wanted = set(befores)
+    wanted.update(ends)
     rounded: dict[date, int] = {}
     done = 0  # exact value of every piece ending on or before the boundary
     k, n = 0, len(segs)
@@ -178,7 +181,7 @@ def all_period_fen(
                 total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, q.day, dim, a)
         rounded[q] = ((200 * total + denominator) // den2 if total >= 0
                       else -((-200 * total + denominator) // den2))
-    return [rounded[p.end] - rounded[p.start - one] for p in periods]
+    return [rounded[e] - rounded[b] for b, e in zip(befores, ends, strict=True)]
 
 
 def all_period_amounts(
