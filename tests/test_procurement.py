@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -296,3 +297,18 @@ def test_award_signed_after_30_days_is_flagged_law_article_46(registry: o.Regist
     with pytest.raises(o.ProcurementError, match="before the award notice"):
         award(report, rb, contract_id="HT-1", notified_on=date(2022, 5, 20),
               signed_on=date(2022, 5, 19))
+
+
+# --- docs -----------------------------------------------------------------------------------
+
+def test_docs_procurement_excerpt_matches_the_rendered_report(registry: o.Registry) -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "procurement.md").read_text("utf-8")
+    block = docs.split("<!-- excerpt:fire -->")[1].split("<!-- /excerpt -->")[0]
+    lines = [x for x in block.splitlines() if x.strip() and not x.startswith("```")]
+    assert len(lines) == 5
+    rendered = evaluate(fire_tender(), fire_bids(), registry.rulebook("NX-SZS")).render()
+    for line in lines:
+        assert line in rendered.splitlines()
+    for figure in ("93.02", "91.47", "87.33", "95.33", "90.75", "86.58", "87.63", "83.33",
+                   "¥1,653,935.52", "¥1,531,421.88"):
+        assert figure in docs

@@ -44,19 +44,42 @@ from .model import (
 )
 from .money import Money, allocate
 from .plugins import Registry, hookimpl, load
+from .procurement import (
+    Award,
+    Bid,
+    BidEvaluation,
+    CostEstimate,
+    EvaluationMethod,
+    EvaluationReport,
+    Factor,
+    ProcurementMethod,
+    ScoringScheme,
+    Tender,
+    TenderLine,
+    award,
+    estimate_cost,
+    evaluate,
+)
 from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Award",
+    "Bid",
+    "BidEvaluation",
     "Catalogue",
     "ChangeRejected",
     "Contract",
+    "CostEstimate",
     "DateError",
     "DateRange",
     "DayCount",
     "Direction",
     "EnterpriseSize",
+    "EvaluationMethod",
+    "EvaluationReport",
+    "Factor",
     "Finding",
     "FixedMonthly",
     "Jurisdiction",
@@ -73,6 +96,7 @@ __all__ = [
     "PeriodKind",
     "PluginError",
     "ProcurementError",
+    "ProcurementMethod",
     "Purchaser",
     "Qualification",
     "QualificationRequirement",
@@ -82,15 +106,21 @@ __all__ = [
     "RuleBook",
     "RuleError",
     "RuleLoadError",
+    "ScoringScheme",
     "SerializationError",
     "ServiceKind",
     "ServiceLine",
     "SettlementError",
     "Severity",
     "Supplier",
+    "Tender",
+    "TenderLine",
     "UnitRate",
     "__version__",
     "allocate",
+    "award",
+    "estimate_cost",
+    "evaluate",
     "hookimpl",
     "load",
 ]
