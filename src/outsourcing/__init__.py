@@ -29,6 +29,14 @@ from .errors import (
     SettlementError,
 )
 from .findings import Finding, Severity
+from .framework import (
+    CallOff,
+    CallOffMethod,
+    FrameworkAgreement,
+    FrameworkKind,
+    PriceListItem,
+    call_off,
+)
 from .model import (
     Contract,
     EnterpriseSize,
@@ -49,6 +57,8 @@ from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
 __version__ = "0.1.0"
 
 __all__ = [
+    "CallOff",
+    "CallOffMethod",
     "Catalogue",
     "ChangeRejected",
     "Contract",
@@ -59,6 +69,8 @@ __all__ = [
     "EnterpriseSize",
     "Finding",
     "FixedMonthly",
+    "FrameworkAgreement",
+    "FrameworkKind",
     "Jurisdiction",
     "JurisdictionError",
     "KpiSpec",
@@ -72,6 +84,7 @@ __all__ = [
     "Period",
     "PeriodKind",
     "PluginError",
+    "PriceListItem",
     "ProcurementError",
     "Purchaser",
     "Qualification",
@@ -91,6 +104,7 @@ __all__ = [
     "UnitRate",
     "__version__",
     "allocate",
+    "call_off",
     "hookimpl",
     "load",
 ]
