@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -328,3 +331,28 @@ def test_city_checks_stay_out_of_national_contracts(registry: o.Registry) -> Non
     c = contract("CN", [line("st", "canteen", pricing=o.UnitRate("12.00", 100, "份")),
                         line("car", "official_transport")])
     assert c.check(registry.rulebook("CN")) == []
+
+
+# -- docs --------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "jurisdictions"
+
+
+def test_each_jurisdiction_page_names_its_parameters_findings_and_illustrative_rules(
+    registry: o.Registry,
+) -> None:
+    for code in [c for c in registry.jurisdictions if c.startswith("NX")]:
+        page = (DOCS / f"{code}.md").read_text(encoding="utf-8")
+        assert f"(`{code}`)" in page.splitlines()[0]
+        assert re.search(r"line \d+", page)
+        for p in registry.rulebook(code).parameters():
+            if p.jurisdiction != code:
+                continue
+            assert f"`{p.id}`" in page, (code, p.id)
+            if p.illustrative:
+                row = next(x for x in page.splitlines() if x.startswith(f"| `{p.id}`"))
+                assert "illustrative" in row
+        module = importlib.import_module(registry.pm.get_plugin(
+            registry.declared_by(code)).__name__)
+        for finding in re.findall(r'Finding\(\s*"([a-z_.]+)"', inspect.getsource(module)):
+            assert f"`{finding}`" in page, (code, finding)
