@@ -12,9 +12,9 @@ from pathlib import Path
 
 import attrs
 import pytest
+from outsourcing_ningxia import yinchuan, zhongwei
 
 import outsourcing as o
-from outsourcing_ningxia import yinchuan, zhongwei
 
 YEAR_2022 = o.DateRange(date(2022, 1, 1), date(2022, 12, 31))
 BUREAU = o.Purchaser("P-NX", "某机关事务管理局")
