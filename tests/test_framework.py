@@ -199,6 +199,15 @@ def test_call_off_outside_the_framework_term_or_by_another_unit_is_refused(
                    signed_on=date(2022, 3, 25), site="s", supplier="ZW-CAR-1")
 
 
+def test_call_off_arguments_of_another_method_are_refused(zw: o.RuleBook) -> None:
+    with pytest.raises(o.ProcurementError, match=r"二次竞价 \(second_bidding\) does not take "
+                                                 r"supplier"):
+        direct(zw, method="second_bidding", bids={"ZW-CAR-1": {"sedan_trip": "70.00",
+                                                                "sedan_day": "300.00"}})
+    with pytest.raises(o.ProcurementError, match="does not take bids"):
+        direct(zw, bids={})
+
+
 def test_call_off_of_an_item_not_on_the_list_is_refused(zw: o.RuleBook) -> None:
     with pytest.raises(o.ProcurementError, match="not on the price list") as exc:
         direct(zw, items={"bus_day": 1})

@@ -27,7 +27,7 @@ for goods.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -89,7 +89,7 @@ def _max_price(v: Any) -> Money:
     return v if isinstance(v, Money) else Money(v, field="max_price")
 
 
-def _nonempty(term: str) -> Any:
+def _nonempty(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not value.strip():
             raise ModelError("must be a non-empty string", field=attribute.name, value=value,
@@ -422,6 +422,12 @@ def call_off(
                                    value=extra, term="采购内容")
         return out
 
+    unused = {"direct": ("bids", bids), "rotation": ("bids", bids),
+              "second_bidding": ("prices", prices)}[method.value]
+    if unused[1] is not None or (method is not CallOffMethod.DIRECT and supplier is not None):
+        name = unused[0] if unused[1] is not None else "supplier"
+        raise ProcurementError(f"{method.zh} ({method.value}) does not take {name}", field=name,
+                               value="given", term=method.zh)
     why: list[str] = []
     if method is CallOffMethod.DIRECT:
         if supplier is None:
