@@ -29,6 +29,14 @@ from .errors import (
     SettlementError,
 )
 from .findings import Finding, Severity
+from .framework import (
+    CallOff,
+    CallOffMethod,
+    FrameworkAgreement,
+    FrameworkKind,
+    PriceListItem,
+    call_off,
+)
 from .model import (
     Contract,
     EnterpriseSize,
@@ -68,6 +76,8 @@ __all__ = [
     "Award",
     "Bid",
     "BidEvaluation",
+    "CallOff",
+    "CallOffMethod",
     "Catalogue",
     "ChangeRejected",
     "Contract",
@@ -82,6 +92,8 @@ __all__ = [
     "Factor",
     "Finding",
     "FixedMonthly",
+    "FrameworkAgreement",
+    "FrameworkKind",
     "Jurisdiction",
     "JurisdictionError",
     "KpiSpec",
@@ -95,6 +107,7 @@ __all__ = [
     "Period",
     "PeriodKind",
     "PluginError",
+    "PriceListItem",
     "ProcurementError",
     "ProcurementMethod",
     "Purchaser",
@@ -119,6 +132,7 @@ __all__ = [
     "__version__",
     "allocate",
     "award",
+    "call_off",
     "estimate_cost",
     "evaluate",
     "hookimpl",
