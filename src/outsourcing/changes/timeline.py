@@ -169,7 +169,7 @@ class Timeline:
         try:
             snaps, superseded = replay(initial, self.signed)
         except Invalid as exc:
-            raise ChangeRejected(str(exc.finding), change_id=exc.change_id,
+            raise ChangeRejected(exc.finding.message, change_id=exc.change_id,
                                  field=exc.finding.field, rule_id=exc.finding.rule_id,
                                  citation=exc.finding.citation, term=exc.finding.term) from None
         ids = list(self.contract.all_lines())
@@ -424,14 +424,16 @@ class Timeline:
         done = attrs.evolve(c, status=ChangeStatus.SIGNED, signed_on=signed_on,
                             approved_by=approved_by)
         try:
-            candidate = attrs.evolve(self, changes=(*self.changes, done),
-                                     pending=tuple(p for p in self.pending if p.id != c.id))
-        except ChangeRejected as exc:
-            code = "change.conflict" if exc.change_id != c.id else "change.invalid"
-            msg = exc.reason if exc.change_id == c.id else (
-                f"conflicts with signed change {exc.change_id} effective later: {exc.reason}")
-            return [Finding(code, msg, field=exc.field, rule_id=exc.rule_id,
-                            citation=exc.citation, term=exc.term)], None, None
+            replay(State(self.contract.term, self.contract.lines), (*self.signed, done))
+        except Invalid as exc:
+            f = exc.finding
+            if exc.change_id != c.id:
+                f = attrs.evolve(f, code="change.conflict", message=(
+                    f"{c.id}: conflicts with signed change {exc.change_id} effective later: "
+                    f"{f.message}"))
+            return [f], None, None
+        candidate = attrs.evolve(self, changes=(*self.changes, done),
+                                 pending=tuple(p for p in self.pending if p.id != c.id))
         in_force = self.as_of(c.effective)
         findings = _rule_findings(self, done, in_force, rulebook)
         effect = _effect(self, candidate, done)
