@@ -424,3 +424,16 @@ def test_change_json_with_an_unknown_action_kind_is_a_clear_error() -> None:
     text = to_json(change("X", Suspend("gym"), date(2022, 10, 8), date(2022, 10, 9)))
     with pytest.raises(o.SerializationError, match="unknown change action"):
         from_json(text.replace('"suspend"', '"pause"'), Change)
+
+
+def test_docs_changes_page_shows_the_worked_example_figures(nx: o.RuleBook) -> None:
+    text = (ROOT / "docs" / "changes.md").read_text(encoding="utf-8")
+    tl, refused = EXAMPLE["apply_emergency"](contract(), nx)
+    r = tl.cap_report(nx)
+    figures = [r.limit, r.used, r.left, r.saved, r.added_cost, r.amount,
+               tl.period_amount(Q4), *(s.amount for s in r.savings),
+               *(tl.line_amount(x, Q4) for x in tl.all_lines())]
+    for m in figures:
+        assert m.format() in text, m
+    assert str(refused[0]).split("rejected: ")[1][:60].replace("\n", " ") in \
+        " ".join(text.split())

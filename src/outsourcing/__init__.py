@@ -13,6 +13,22 @@ Decimal('0.10')
 from __future__ import annotations
 
 from .catalogue import Catalogue, Direction, KpiSpec, ServiceKind
+from .changes import (
+    AddLine,
+    CapReport,
+    Change,
+    ChangeLinePrice,
+    ChangeLineQuantity,
+    ChangeStatus,
+    ChangeTerm,
+    Rationale,
+    RemoveLine,
+    Resume,
+    Segment,
+    Suspend,
+    Terminate,
+    Timeline,
+)
 from .dates import DateRange, DayCount, Period, PeriodKind
 from .errors import (
     ChangeRejected,
@@ -49,8 +65,15 @@ from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
 __version__ = "0.1.0"
 
 __all__ = [
+    "AddLine",
+    "CapReport",
     "Catalogue",
+    "Change",
+    "ChangeLinePrice",
+    "ChangeLineQuantity",
     "ChangeRejected",
+    "ChangeStatus",
+    "ChangeTerm",
     "Contract",
     "DateError",
     "DateRange",
@@ -77,17 +100,24 @@ __all__ = [
     "Qualification",
     "QualificationRequirement",
     "Range",
+    "Rationale",
     "Registry",
+    "RemoveLine",
     "Resolved",
+    "Resume",
     "RuleBook",
     "RuleError",
     "RuleLoadError",
+    "Segment",
     "SerializationError",
     "ServiceKind",
     "ServiceLine",
     "SettlementError",
     "Severity",
     "Supplier",
+    "Suspend",
+    "Terminate",
+    "Timeline",
     "UnitRate",
     "__version__",
     "allocate",

@@ -45,6 +45,7 @@ from .replay import Invalid, Snapshot, State, replay, schedules_and_segments, st
 
 if TYPE_CHECKING:
     from ..rules import RuleBook
+    from .report import CapReport
 
 __all__ = ["CAP_RULE", "SAME_SUBJECT_RULE", "Effect", "Segment", "Timeline"]
 
@@ -346,7 +347,7 @@ class Timeline:
             raise self._rejection(change, errors, rulebook, on or today or date.today())
         return candidate
 
-    def cap_report(self, rulebook: RuleBook, on: date | None = None) -> Any:
+    def cap_report(self, rulebook: RuleBook, on: date | None = None) -> CapReport:
         """What the bureau sees: headroom, savings and additions, each with its change."""
         from .report import cap_report
 
