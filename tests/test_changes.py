@@ -437,3 +437,13 @@ def test_docs_changes_page_shows_the_worked_example_figures(nx: o.RuleBook) -> N
         assert m.format() in text, m
     assert str(refused[0]).split("rejected: ")[1][:60].replace("\n", " ") in \
         " ".join(text.split())
+
+
+def test_resuming_a_line_inside_a_whole_contract_suspension_says_so(nx: o.RuleBook) -> None:
+    tl = Timeline(contract()).sign(change("S", Suspend(), date(2022, 11, 1), date(2022, 10, 30)),
+                                   nx, today=TODAY)
+    e = rejected(tl, nx, change("R", Resume("gym"), date(2022, 11, 10), date(2022, 11, 9)))
+    assert "the whole contract is suspended by S: resume the contract" in str(e)
+    seg = tl.segments(o.Period.month(2022, 11).range)[0]
+    assert seg.running == () and seg.amount("gym") == 0
+    assert tl.segments(o.Period.month(2022, 10).range)[0].amount("gym") == 18000

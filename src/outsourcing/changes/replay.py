@@ -206,8 +206,11 @@ def apply(state: State, change: Change, ever: set[str]) -> State | None:
                 closed = attrs.evolve(s, end=e - ONE_DAY, resumed_by=change.id)
                 return attrs.evolve(state, suspensions=tuple(
                     closed if x is s else x for x in state.suspensions))
+        whole = next((s for s in state.suspensions if s.line_id is None and s.covers(e)), None)
+        hint = (f" (the whole contract is suspended by {whole.change_id}: resume the contract)"
+                if whole is not None and a.line_id is not None else "")
         raise _fail(change, "change.resume_without_suspension",
-                    f"{what} is not suspended on {e}; nothing to resume",
+                    f"{what} is not suspended on {e}; nothing to resume{hint}",
                     "action.line_id", term="恢复履行")
     if isinstance(a, ChangeTerm):
         if a.end == state.term.end:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..accrual import accrue, cumulative, period_amounts
-from ..dates import DateRange
+from ..dates import DateRange, DayCount
 from ..errors import ChangeRejected, DateError, JurisdictionError, ModelError
 from ..findings import Finding, Severity
 from ..model import Contract, FixedMonthly, ServiceLine, UnitRate
@@ -78,7 +78,7 @@ class Segment:
         """The monthly amount of every running line together."""
         return sum((m for _, m in self.running), Fraction(0))
 
-    def amount(self, line_id: str, convention: Any) -> Fraction:
+    def amount(self, line_id: str, convention: DayCount = DayCount.ACTUAL) -> Fraction:
         """Exact yuan a line accrues over this segment (0 where it does not run)."""
         for lid, m in self.running:
             if lid == line_id:
