@@ -45,6 +45,14 @@ from .errors import (
     SettlementError,
 )
 from .findings import Finding, Severity
+from .framework import (
+    CallOff,
+    CallOffMethod,
+    FrameworkAgreement,
+    FrameworkKind,
+    PriceListItem,
+    call_off,
+)
 from .model import (
     Contract,
     EnterpriseSize,
@@ -60,12 +68,33 @@ from .model import (
 )
 from .money import Money, allocate
 from .plugins import Registry, hookimpl, load
+from .procurement import (
+    Award,
+    Bid,
+    BidEvaluation,
+    CostEstimate,
+    EvaluationMethod,
+    EvaluationReport,
+    Factor,
+    ProcurementMethod,
+    ScoringScheme,
+    Tender,
+    TenderLine,
+    award,
+    estimate_cost,
+    evaluate,
+)
 from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AddLine",
+    "Award",
+    "Bid",
+    "BidEvaluation",
+    "CallOff",
+    "CallOffMethod",
     "CapReport",
     "Catalogue",
     "Change",
@@ -75,13 +104,19 @@ __all__ = [
     "ChangeStatus",
     "ChangeTerm",
     "Contract",
+    "CostEstimate",
     "DateError",
     "DateRange",
     "DayCount",
     "Direction",
     "EnterpriseSize",
+    "EvaluationMethod",
+    "EvaluationReport",
+    "Factor",
     "Finding",
     "FixedMonthly",
+    "FrameworkAgreement",
+    "FrameworkKind",
     "Jurisdiction",
     "JurisdictionError",
     "KpiSpec",
@@ -95,7 +130,9 @@ __all__ = [
     "Period",
     "PeriodKind",
     "PluginError",
+    "PriceListItem",
     "ProcurementError",
+    "ProcurementMethod",
     "Purchaser",
     "Qualification",
     "QualificationRequirement",
@@ -108,6 +145,7 @@ __all__ = [
     "RuleBook",
     "RuleError",
     "RuleLoadError",
+    "ScoringScheme",
     "Segment",
     "SerializationError",
     "ServiceKind",
@@ -116,11 +154,17 @@ __all__ = [
     "Severity",
     "Supplier",
     "Suspend",
+    "Tender",
+    "TenderLine",
     "Terminate",
     "Timeline",
     "UnitRate",
     "__version__",
     "allocate",
+    "award",
+    "call_off",
+    "estimate_cost",
+    "evaluate",
     "hookimpl",
     "load",
 ]
