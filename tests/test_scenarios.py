@@ -85,3 +85,23 @@ def test_cli_rules_lists_citations(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_unknown_jurisdiction_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "ZZ"]) == 2
     assert "unknown jurisdiction" in capsys.readouterr().err
+
+
+def test_a_wrong_headroom_and_a_wrong_rejection_rule_show_the_trail(
+    registry: o.Registry,
+) -> None:
+    [result] = run_files([FIXTURES / "wrong_headroom.toml"], registry)
+    report = render_results([result])
+    assert "expect.headroom.used: expected 75870.00, actual 75870.97" in report
+    assert ("expect.rejected[BC-2022-04].rule: expected term.max_years_conditional, "
+            "actual changes.supplementary_cap") in report
+    assert "because 补充合同上限 10%" in report or "第四十九条" in report
+
+
+def test_an_unknown_key_in_a_change_names_the_change_and_the_key() -> None:
+    [case] = load_file(FIXTURES / "bad_change_key.toml")
+    [result] = run_files([FIXTURES / "bad_change_key.toml"])
+    assert case.name.startswith("October 2022")
+    assert result.error is not None
+    assert "case[0].changes[1].until_when" in result.error
+    assert "bad_change_key.toml" in result.error
