@@ -35,7 +35,7 @@ def test_a_wrong_expectation_shows_expected_actual_and_the_rule_behind_it(
     report = render_results([result])
     assert "expect.original_amount: expected 2000000.00, actual 2088000.00" in report
     assert "expect.findings: expected budget.exceeded, actual (none)" in report
-    assert "rounded once half-up" in report
+    assert "why (依据):" in report and "rounded once half-up" in report
     assert report.endswith("0 passed, 1 failed")
 
 
@@ -95,7 +95,8 @@ def test_a_wrong_headroom_and_a_wrong_rejection_rule_show_the_trail(
     assert "expect.headroom.used: expected 75870.00, actual 75870.97" in report
     assert ("expect.rejected[BC-2022-04].rule: expected term.max_years_conditional, "
             "actual changes.supplementary_cap") in report
-    assert "because 补充合同上限 10%" in report or "第四十九条" in report
+    assert "why (依据):" in report
+    assert "          补充合同上限 10% → ¥208,800.00  [政府采购法 第四十九条" in report
 
 
 def test_an_unknown_key_in_a_change_names_the_change_and_the_key() -> None:

@@ -372,7 +372,9 @@ def render_results(results: Sequence[CaseResult]) -> str:
             lines.append(f"      error: {r.error}")
         for m in r.mismatches:
             lines.append(f"      {m.path}: expected {m.expected}, actual {m.actual}")
-            lines.extend(f"        because {e}" for e in m.explanation)
+            if m.explanation:
+                lines.append("        why (依据):")
+                lines.extend(f"          {e}" for e in m.explanation)
     passed = sum(r.passed for r in results)
     lines.append(f"{passed} passed, {len(results) - passed} failed")
     return "\n".join(lines)
