@@ -44,3 +44,14 @@ def test_emergency_example_prints_the_contract_and_its_cap(
     assert "原合同金额 ¥2,088,000.00" in out
     assert "补充合同上限 10% → ¥208,800.00" in out
     assert "第四十九条" in out
+
+
+def test_emergency_example_prints_the_q4_fees_saving_and_headroom(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = run_example("october_2022_emergency.py", capsys)
+    assert "¥522,000.00 →    ¥459,677.42" in out
+    assert "BC-2022-04 rejected" in out and "¥242,967.74 would exceed 10%" in out
+    assert "已用 ¥75,870.97  剩余 ¥132,929.03" in out
+    assert "BC-2022-01 suspend line gym (resumed by BC-2022-05)       ¥38,322.58" in out
+    assert "追加合计 ¥75,870.97  节约合计 ¥138,193.55  变更后合同金额 ¥2,025,677.42" in out

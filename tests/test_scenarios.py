@@ -35,7 +35,7 @@ def test_a_wrong_expectation_shows_expected_actual_and_the_rule_behind_it(
     report = render_results([result])
     assert "expect.original_amount: expected 2000000.00, actual 2088000.00" in report
     assert "expect.findings: expected budget.exceeded, actual (none)" in report
-    assert "rounded once half-up" in report
+    assert "why (依据):" in report and "rounded once half-up" in report
     assert report.endswith("0 passed, 1 failed")
 
 
@@ -85,3 +85,24 @@ def test_cli_rules_lists_citations(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_unknown_jurisdiction_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "ZZ"]) == 2
     assert "unknown jurisdiction" in capsys.readouterr().err
+
+
+def test_a_wrong_headroom_and_a_wrong_rejection_rule_show_the_trail(
+    registry: o.Registry,
+) -> None:
+    [result] = run_files([FIXTURES / "wrong_headroom.toml"], registry)
+    report = render_results([result])
+    assert "expect.headroom.used: expected 75870.00, actual 75870.97" in report
+    assert ("expect.rejected[BC-2022-04].rule: expected term.max_years_conditional, "
+            "actual changes.supplementary_cap") in report
+    assert "why (依据):" in report
+    assert "          补充合同上限 10% → ¥208,800.00  [政府采购法 第四十九条" in report
+
+
+def test_an_unknown_key_in_a_change_names_the_change_and_the_key() -> None:
+    [case] = load_file(FIXTURES / "bad_change_key.toml")
+    [result] = run_files([FIXTURES / "bad_change_key.toml"])
+    assert case.name.startswith("October 2022")
+    assert result.error is not None
+    assert "case[0].changes[1].until_when" in result.error
+    assert "bad_change_key.toml" in result.error

@@ -13,6 +13,22 @@ Decimal('0.10')
 from __future__ import annotations
 
 from .catalogue import Catalogue, Direction, KpiSpec, Scoring, ServiceKind
+from .changes import (
+    AddLine,
+    CapReport,
+    Change,
+    ChangeLinePrice,
+    ChangeLineQuantity,
+    ChangeStatus,
+    ChangeTerm,
+    Rationale,
+    RemoveLine,
+    Resume,
+    Segment,
+    Suspend,
+    Terminate,
+    Timeline,
+)
 from .dates import DateRange, DayCount, Period, PeriodKind
 from .errors import (
     ChangeRejected,
@@ -29,6 +45,14 @@ from .errors import (
     SettlementError,
 )
 from .findings import Finding, Severity
+from .framework import (
+    CallOff,
+    CallOffMethod,
+    FrameworkAgreement,
+    FrameworkKind,
+    PriceListItem,
+    call_off,
+)
 from .model import (
     Contract,
     EnterpriseSize,
@@ -56,6 +80,22 @@ from .payment import (
 )
 from .performance import Assessment, Incident, Metric, ScoreItem, ScoreSheet, Survey
 from .plugins import Registry, hookimpl, load
+from .procurement import (
+    Award,
+    Bid,
+    BidEvaluation,
+    CostEstimate,
+    EvaluationMethod,
+    EvaluationReport,
+    Factor,
+    ProcurementMethod,
+    ScoringScheme,
+    Tender,
+    TenderLine,
+    award,
+    estimate_cost,
+    evaluate,
+)
 from .rewards import RewardRule, competitive_rewards
 from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
 from .settlement import prepare, settle, settle_term
@@ -64,17 +104,35 @@ from .statement import Statement
 __version__ = "0.1.0"
 
 __all__ = [
+    "AddLine",
     "Assessment",
+    "Award",
+    "Bid",
+    "BidEvaluation",
+    "CallOff",
+    "CallOffMethod",
+    "CapReport",
     "Catalogue",
+    "Change",
+    "ChangeLinePrice",
+    "ChangeLineQuantity",
     "ChangeRejected",
+    "ChangeStatus",
+    "ChangeTerm",
     "Contract",
+    "CostEstimate",
     "DateError",
     "DateRange",
     "DayCount",
     "Direction",
     "EnterpriseSize",
+    "EvaluationMethod",
+    "EvaluationReport",
+    "Factor",
     "Finding",
     "FixedMonthly",
+    "FrameworkAgreement",
+    "FrameworkKind",
     "FullPay",
     "Holdback",
     "Incident",
@@ -96,14 +154,19 @@ __all__ = [
     "Period",
     "PeriodKind",
     "PluginError",
+    "PriceListItem",
     "ProcurementError",
+    "ProcurementMethod",
     "Purchaser",
     "Qualification",
     "QualificationRequirement",
     "Range",
+    "Rationale",
     "Registry",
+    "RemoveLine",
     "RepeatRatchet",
     "Resolved",
+    "Resume",
     "RewardRule",
     "RuleBook",
     "RuleError",
@@ -111,6 +174,8 @@ __all__ = [
     "ScoreItem",
     "ScoreSheet",
     "Scoring",
+    "ScoringScheme",
+    "Segment",
     "SerializationError",
     "ServiceKind",
     "ServiceLine",
@@ -119,12 +184,21 @@ __all__ = [
     "Statement",
     "Supplier",
     "Survey",
+    "Suspend",
+    "Tender",
+    "TenderLine",
+    "Terminate",
     "TierTable",
+    "Timeline",
     "UnitRate",
     "WarningRule",
     "__version__",
     "allocate",
+    "award",
+    "call_off",
     "competitive_rewards",
+    "estimate_cost",
+    "evaluate",
     "hookimpl",
     "load",
     "prepare",

@@ -106,7 +106,25 @@ class SerializationError(OutsourcingError, ValueError):
 
 
 class ChangeRejected(OutsourcingError, ValueError):
-    """A contract change refused before signing; the timeline is left as it was (合同变更)."""
+    """A contract change refused before signing; the timeline is left as it was (合同变更).
+
+    ``change_id`` names the change; ``headroom_used`` and ``headroom_left`` (``Money``) are
+    the supplementary-contract headroom under 政府采购法 第四十九条 before the change.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        change_id: str | None = None,
+        headroom_used: Any = None,
+        headroom_left: Any = None,
+        **kw: Any,
+    ) -> None:
+        self.change_id = change_id
+        self.headroom_used = headroom_used
+        self.headroom_left = headroom_left
+        super().__init__(message, **kw)
 
 
 class SettlementError(OutsourcingError, ValueError):

@@ -32,7 +32,8 @@ from typing import Any
 
 import attrs
 
-from .errors import OutsourcingError
+from .changes import ACTION_KINDS, Change, Timeline
+from .errors import ChangeRejected, OutsourcingError
 from .model import Contract
 from .plugins import Registry, load
 from .rules import RuleBook
@@ -214,43 +215,138 @@ def case_rulebook(case: Case, registry: Registry) -> RuleBook:
     return rb
 
 
-Stage = Callable[[Case, RuleBook, Registry, list[Mismatch]], None]
+@attrs.define
+class Run:
+    """What running one case builds up, stage by stage."""
+
+    case: Case
+    rulebook: RuleBook
+    registry: Registry
+    mismatches: list[Mismatch] = attrs.Factory(list)
+    timeline: Timeline | None = None
+    rejected: dict[str, ChangeRejected] = attrs.Factory(dict)
+
+    @property
+    def expect(self) -> Mapping[str, Any]:
+        e: Mapping[str, Any] = self.case.raw.get("expect", {})
+        return e
+
+    def field(self, path: str) -> str:
+        return f"case[{self.case.index}].{path}"
+
+    def fail(self, path: str, msg: str, value: Any = None) -> ScenarioError:
+        c = self.case
+        return _fail(c.file, c.index, c.name, self.field(path), msg, value)
+
+    def compare(self, path: str, expected: Any, actual: Any, why: Iterable[str] = ()) -> None:
+        if str(expected) != str(actual):
+            self.mismatches.append(Mismatch(path, str(expected), str(actual), tuple(why)))
+
+
+Stage = Callable[[Run], None]
 """A step of running a case: reads its section of the case, compares what it expects."""
 
 
-def _stage_contract(case: Case, rb: RuleBook, registry: Registry, out: list[Mismatch]) -> None:
-    expect = case.raw.get("expect", {})
+def _stage_contract(run: Run) -> None:
+    contract, expect = run.case.contract, run.expect
     if "original_amount" in expect:
-        actual = case.contract.original_amount
-        if str(actual) != str(expect["original_amount"]):
-            out.append(Mismatch("expect.original_amount", str(expect["original_amount"]),
-                                str(actual), (
-                                    "原合同金额 = Σ lines' monthly amount accrued over the term "
-                                    f"{case.contract.term} ({case.contract.day_count.value}), "
-                                    "rounded once half-up",)))
+        run.compare("expect.original_amount", expect["original_amount"],
+                    contract.original_amount, (
+                        "原合同金额 = Σ lines' monthly amount accrued over the term "
+                        f"{contract.term} ({contract.day_count.value}), rounded once half-up",))
     if "findings" in expect:
-        found = registry.check_contract(case.contract, rb)
-        want = sorted(str(x) for x in expect["findings"])
-        got = sorted(f.code for f in found)
-        if want != got:
-            out.append(Mismatch("expect.findings", ", ".join(want) or "(none)",
-                                ", ".join(got) or "(none)", tuple(str(f) for f in found)))
+        found = run.registry.check_contract(contract, run.rulebook)
+        want = ", ".join(sorted(str(x) for x in expect["findings"])) or "(none)"
+        got = ", ".join(sorted(f.code for f in found)) or "(none)"
+        run.compare("expect.findings", want, got, [str(f) for f in found])
 
 
-STAGES: list[Stage] = [_stage_contract]
+CHANGE_KEYS = {"id", "kind", "rationale", "reason", "effective", "signed_on", "requested_by",
+               "approved_by"}
+
+
+def _read_change(run: Run, i: int, raw: Any) -> Change:
+    path = f"changes[{i}]"
+    if not isinstance(raw, dict):
+        raise run.fail(path, "a change is a table")
+    kind = raw.get("kind")
+    if kind not in ACTION_KINDS:
+        raise run.fail(f"{path}.kind", f"one of {', '.join(ACTION_KINDS)}", kind)
+    action_fields = {f.name for f in attrs.fields(ACTION_KINDS[kind])}
+    unknown = set(raw) - CHANGE_KEYS - action_fields
+    if unknown:
+        raise run.fail(f"{path}.{sorted(unknown)[0]}",
+                       f"unknown key for a {kind} change; it takes "
+                       f"{', '.join(sorted((CHANGE_KEYS | action_fields) - {'kind'}))}",
+                       sorted(unknown))
+    action = {k: v for k, v in raw.items() if k in action_fields or k == "kind"}
+    body = {k: v for k, v in raw.items() if k in CHANGE_KEYS - {"kind"}}
+    body["action"] = action
+    try:
+        return structure(body, Change, source=run.field(path))
+    except OutsourcingError as exc:
+        raise run.fail(exc.field.removeprefix(run.field("")) if exc.field else path,
+                       exc.reason.removeprefix("cannot read Change: ")) from None
+
+
+def _stage_changes(run: Run) -> None:
+    raws = run.case.raw.get("changes", [])
+    if not isinstance(raws, list):
+        raise run.fail("changes", "changes is an array of tables ([[case.changes]])")
+    changes = [_read_change(run, i, raw) for i, raw in enumerate(raws)]
+    timeline = Timeline(run.case.contract)
+    for change in changes:
+        try:
+            timeline = timeline.sign(change, run.rulebook, today=run.case.today)
+        except ChangeRejected as exc:
+            run.rejected[change.id] = exc
+            timeline = timeline.reject(change, exc.reason)
+    run.timeline = timeline
+    expected = run.expect.get("rejected", [])
+    want = {str(r.get("change")): str(r.get("rule", "")) for r in expected
+            if isinstance(r, dict)}
+    for cid, why in run.rejected.items():
+        if cid not in want:
+            run.compare(f"changes[{cid}]", "signed", "rejected", [str(why)])
+        elif want[cid] and want[cid] != (why.rule_id or ""):
+            run.compare(f"expect.rejected[{cid}].rule", want[cid], why.rule_id or "(none)",
+                        [str(why)])
+    for cid in want:
+        if cid not in run.rejected:
+            run.compare(f"expect.rejected[{cid}]", "rejected", "signed",
+                        ["the change passed every check"])
+    if "headroom" in run.expect:
+        spec = run.expect["headroom"]
+        if not isinstance(spec, dict):
+            raise run.fail("expect.headroom", "headroom is a table")
+        report = timeline.cap_report(run.rulebook)
+        actual = {"limit": report.limit, "used": report.used, "left": report.left,
+                  "added_cost": report.added_cost, "saved": report.saved,
+                  "amount": report.amount}
+        for key, value in spec.items():
+            if key not in actual:
+                raise run.fail(f"expect.headroom.{key}",
+                               f"unknown figure; one of {', '.join(actual)}", key)
+            run.compare(f"expect.headroom.{key}", value, actual[key],
+                        report.render().splitlines())
+
+
+STAGES: list[Stage] = [_stage_contract, _stage_changes]
 """The stages run for every case, in order."""
 
 
 def run_case(case: Case, registry: Registry) -> CaseResult:
     """Run one case through every stage; mismatches are collected, not raised."""
-    out: list[Mismatch] = []
     try:
-        rb = case_rulebook(case, registry)
-        for stage in STAGES:
-            stage(case, rb, registry, out)
+        run = Run(case, case_rulebook(case, registry), registry)
     except OutsourcingError as exc:
-        return CaseResult(case.file, case.name, tuple(out), str(exc))
-    return CaseResult(case.file, case.name, tuple(out))
+        return CaseResult(case.file, case.name, (), str(exc))
+    try:
+        for stage in STAGES:
+            stage(run)
+    except OutsourcingError as exc:
+        return CaseResult(case.file, case.name, tuple(run.mismatches), str(exc))
+    return CaseResult(case.file, case.name, tuple(run.mismatches))
 
 
 def run_files(paths: Iterable[str | Path], registry: Registry | None = None) -> list[CaseResult]:
@@ -276,7 +372,9 @@ def render_results(results: Sequence[CaseResult]) -> str:
             lines.append(f"      error: {r.error}")
         for m in r.mismatches:
             lines.append(f"      {m.path}: expected {m.expected}, actual {m.actual}")
-            lines.extend(f"        because {e}" for e in m.explanation)
+            if m.explanation:
+                lines.append("        why (依据):")
+                lines.extend(f"          {e}" for e in m.explanation)
     passed = sum(r.passed for r in results)
     lines.append(f"{passed} passed, {len(results) - passed} failed")
     return "\n".join(lines)

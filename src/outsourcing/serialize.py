@@ -120,6 +120,33 @@ converter.register_unstructure_hook_func(
     lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset, sorted)
 
 
+def _structure_action(v: Any, _: type) -> Any:
+    from .changes.kinds import ACTION_KINDS
+
+    if not isinstance(v, dict) or "kind" not in v:
+        raise SerializationError(
+            f"a change action needs a 'kind', one of {', '.join(ACTION_KINDS)}", value=v,
+            term="变更事项")
+    kind = v["kind"]
+    if kind not in ACTION_KINDS:
+        raise SerializationError(f"unknown change action; known: {', '.join(ACTION_KINDS)}",
+                                 value=kind, term="变更事项")
+    body = {k: x for k, x in v.items() if k != "kind"}
+    return converter.structure(body, ACTION_KINDS[kind])
+
+
+def _register_changes() -> None:
+    """Tagged union of change actions (``{"kind": "suspend", ...}``), as for pricing."""
+    from .changes.kinds import ACTION_KINDS, Action
+
+    converter.register_structure_hook(Action, _structure_action)
+    for cls in ACTION_KINDS.values():
+        converter.register_unstructure_hook(cls, _pricing_unstructurer(cls))
+
+
+_register_changes()
+
+
 def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, OutsourcingError):
         return exc.reason + (f" (value {exc.value!r})" if exc.value is not None and

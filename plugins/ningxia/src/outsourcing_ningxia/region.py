@@ -1,24 +1,95 @@
-"""宁夏回族自治区 (regional level, parent: national)."""
+"""宁夏回族自治区 (regional level, parent: national).
+
+The regional bureau (自治区机关事务管理局) buys, by public tender, the government office
+area's property, gym, conference, elevator, fire and HVAC maintenance and facilities repair
+(source line 213); for the Party committee, People's Congress and CPPCC office areas it buys
+property, greening, conference and canteen, while the Party committee's office area keeps
+its facilities maintenance in-house with its own 运行维护科 (line 215).  The parameter
+``practice.office_areas`` carries this per office area; :func:`check_office_area_line`
+compares a line with it, for a contract and for the lines a change adds.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from outsourcing import Jurisdiction, hookimpl
+from outsourcing import Contract, Finding, Jurisdiction, RuleBook, ServiceLine, Severity, hookimpl
 
 from . import DATA
+from ._common import (
+    ARTICLE,
+    contract_lines,
+    in_force,
+    lineage,
+    lines_in,
+    reference_date,
+    run_line_checks,
+)
+
+CODE = "NX"
 
 REGION = Jurisdiction(
-    code="NX",
+    code=CODE,
     name_zh="宁夏回族自治区",
     name_en="Ningxia Hui Autonomous Region",
     parent="CN",
     parameter_dirs=(DATA / "NX",),
     level="region",
-    source="seed 000_09cf0a1d90a7be19.txt line 205: 《推进机关后勤社会化服务改革的思考》",
+    source=ARTICLE,
 )
+
+
+def check_office_area_line(contract: Contract, line: ServiceLine, field: str,
+                           rb: RuleBook) -> list[Finding]:
+    """A line at a regional office area against what that area buys or keeps in-house.
+
+    A service the area keeps in-house (the Party committee office area's facilities
+    maintenance) is a WARNING; a service the source does not report for the area is INFO.
+    Lines at other sites are not looked at.
+    """
+    r = in_force(rb, "practice.office_areas", reference_date(contract))
+    if r is None:
+        return []
+    area = next((a for a in r.value if a["site"] == line.site), None)
+    if area is None:
+        return []
+    family = set(lineage(rb, line.service))
+    if family & set(area["in_house"]):
+        return [Finding(
+            "nx.office_area.in_house_service_bought",
+            f"{line.site} keeps {line.service} in-house (运行维护科负责维护保养); line {line.id} "
+            f"buys it from {contract.supplier.name}",
+            severity=Severity.WARNING, field=f"{field}.service", rule_id=r.rule_id,
+            citation=r.citation, term="自行保障")]
+    if not family & set(area["bought"]):
+        return [Finding(
+            "nx.office_area.service_not_reported",
+            f"{line.site} is reported to buy {', '.join(area['bought'])}; line {line.id} "
+            f"({line.service}) is not among them",
+            severity=Severity.INFO, field=f"{field}.service", rule_id=r.rule_id,
+            citation=r.citation, term="购买服务")]
+    return []
+
+
+CHECKS = (check_office_area_line,)
 
 
 @hookimpl
 def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
     return [REGION]
+
+
+@hookimpl
+def outsourcing_check_contract(contract: Contract, rulebook: RuleBook) -> Sequence[Finding]:
+    if not rulebook.applies_to(CODE):
+        return []
+    return run_line_checks(CHECKS, contract, contract_lines(contract), rulebook)
+
+
+@hookimpl
+def outsourcing_check_change(contract: Contract, change: Any,
+                             rulebook: RuleBook) -> Sequence[Finding]:
+    if not rulebook.applies_to(CODE):
+        return []
+    return run_line_checks(CHECKS, contract, lines_in(change), rulebook)

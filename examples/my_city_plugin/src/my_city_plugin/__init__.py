@@ -1,0 +1,1 @@
+"""示例市 (My City): a minimal third-party jurisdiction plugin for ``outsourcing``."""

@@ -1,0 +1,66 @@
+"""Tendering and award (采购与授予): tenders, bids, evaluation reports, award, cost estimates.
+
+>>> from outsourcing.procurement import evaluate, award       # doctest: +SKIP
+
+* :class:`Tender`, :class:`TenderLine`, :class:`ScoringScheme`, :class:`Factor`, :class:`Bid`
+  — the nouns (``tender``);
+* :func:`evaluate` → :class:`EvaluationReport` of :class:`BidEvaluation` — checks, evaluated
+  price, price score by 低价优先法, factor scores, total and rank (``evaluation``);
+* :func:`award` → :class:`Award` holding the :class:`~outsourcing.Contract` (``award``);
+* :func:`estimate_cost` → :class:`CostEstimate` — 费用测算 for the budget (``estimate``).
+
+See ``docs/procurement.md`` for the rules and worked examples.
+"""
+
+from __future__ import annotations
+
+from .award import Award, award
+from .estimate import (
+    CostCategory,
+    CostEstimate,
+    CostItem,
+    FeeRegime,
+    Post,
+    Taxpayer,
+    estimate_cost,
+)
+from .evaluation import TIE_BREAK, BidEvaluation, EvaluationReport, evaluate
+from .explain import Check, Figure, format_score, round_score
+from .tender import (
+    Bid,
+    Category,
+    EvaluationMethod,
+    Factor,
+    ProcurementMethod,
+    ScoringScheme,
+    Tender,
+    TenderLine,
+)
+
+__all__ = [
+    "TIE_BREAK",
+    "Award",
+    "Bid",
+    "BidEvaluation",
+    "Category",
+    "Check",
+    "CostCategory",
+    "CostEstimate",
+    "CostItem",
+    "EvaluationMethod",
+    "EvaluationReport",
+    "Factor",
+    "FeeRegime",
+    "Figure",
+    "Post",
+    "ProcurementMethod",
+    "ScoringScheme",
+    "Taxpayer",
+    "Tender",
+    "TenderLine",
+    "award",
+    "estimate_cost",
+    "evaluate",
+    "format_score",
+    "round_score",
+]

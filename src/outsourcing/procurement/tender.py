@@ -1,0 +1,440 @@
+"""The tender and its bids (采购项目、投标).
+
+A :class:`Tender` says what is bought (its lines), for how long (the service term), within
+which budget and ceiling price (预算、最高限价), by which method (公开招标…) and evaluation
+method (综合评分法 or 最低评标价法), with which scoring scheme and small-enterprise price
+deduction, and on which date it is evaluated — that date selects the rules in force.
+
+A :class:`Bid` is one supplier's offer: a pricing for every line and, under 综合评分法, each
+evaluator's points for each non-price factor.  The bid price (投标报价) is derived from the
+line prices over the tender's term, exactly as the awarded contract's original amount is.
+
+Structural rules (weights summing to 1, no negative price) are checked when the objects are
+built; rules that depend on the jurisdiction and the date (the legal minimum price weight,
+the deduction range in force) are checked by :func:`outsourcing.procurement.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from ..accrual import accrue
+from ..dates import DateRange, DayCount
+from ..errors import OutsourcingError, ProcurementError
+from ..model import (
+    MULTI_YEAR_CONDITIONS,
+    FixedMonthly,
+    LabourPlusMaterials,
+    PaymentSchedule,
+    Pricing,
+    Purchaser,
+    Supplier,
+    UnitRate,
+)
+from ..money import Money, as_rate
+
+__all__ = [
+    "Bid",
+    "Category",
+    "EvaluationMethod",
+    "Factor",
+    "ProcurementMethod",
+    "ScoringScheme",
+    "Tender",
+    "TenderLine",
+]
+
+PRICE = "price"
+"""The reserved id of the price factor (价格)."""
+
+
+class ProcurementMethod(StrEnum):
+    """采购方式 (政府采购法 第二十六条)."""
+
+    PUBLIC_TENDER = "public_tender"
+    INVITED_TENDER = "invited_tender"
+    COMPETITIVE_NEGOTIATION = "competitive_negotiation"
+    COMPETITIVE_CONSULTATION = "competitive_consultation"
+    INQUIRY = "inquiry"
+    SINGLE_SOURCE = "single_source"
+
+    @property
+    def zh(self) -> str:
+        return {
+            "public_tender": "公开招标", "invited_tender": "邀请招标",
+            "competitive_negotiation": "竞争性谈判", "competitive_consultation": "竞争性磋商",
+            "inquiry": "询价", "single_source": "单一来源采购",
+        }[self.value]
+
+    @property
+    def is_tender(self) -> bool:
+        """公开招标 or 邀请招标: evaluated under 财政部令第87号."""
+        return self in (ProcurementMethod.PUBLIC_TENDER, ProcurementMethod.INVITED_TENDER)
+
+
+class EvaluationMethod(StrEnum):
+    """评标方法 (政府采购法实施条例 第三十四条)."""
+
+    WEIGHTED_SCORE = "weighted_score"
+    """综合评分法: weighted factors, price scored by 低价优先法."""
+    LOWEST_PRICE = "lowest_price"
+    """最低评标价法: the lowest evaluated price ranks first."""
+
+    @property
+    def zh(self) -> str:
+        return {"weighted_score": "综合评分法", "lowest_price": "最低评标价法"}[self.value]
+
+
+class Category(StrEnum):
+    """What is bought (采购品目类别): selects the minimum price weight and deduction range."""
+
+    SERVICES = "services"
+    GOODS = "goods"
+
+    @property
+    def zh(self) -> str:
+        return {"services": "服务", "goods": "货物"}[self.value]
+
+    @property
+    def min_price_weight_rule(self) -> str:
+        return f"procurement.min_price_weight_{self.value}"
+
+    @property
+    def deduction_rule(self) -> str:
+        """Goods and services share one range (财库〔2020〕46号 第九条, 财库〔2022〕19号)."""
+        return "procurement.sme_deduction_services"
+
+
+def _weight(v: Any) -> Decimal:
+    try:
+        r = as_rate(v, field="weight")
+    except OutsourcingError as exc:
+        raise ProcurementError(exc.reason, field="weight", value=v, term="权值") from None
+    return Decimal(r) if isinstance(r, int) else (
+        r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
+
+
+def _nonempty(term: str) -> Any:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ProcurementError("must be a non-empty string", field=attribute.name,
+                                   value=value, term=term)
+    return check
+
+
+@attrs.frozen
+class Factor:
+    """A non-price evaluation factor (评审因素), e.g. 技术方案 with weight 0.60.
+
+    Evaluators give points from 0 to the factor's full marks (满分 = weight × 100): this is
+    87号令's F × A written directly, the way tender documents state it (技术方案 60分).
+    """
+
+    id: str = attrs.field(validator=_nonempty("评审因素"))
+    name: str = attrs.field(validator=_nonempty("评审因素名称"))
+    weight: Decimal = attrs.field(converter=_weight)
+
+    @property
+    def full_marks(self) -> Decimal:
+        """满分: weight × 100."""
+        return self.weight * 100
+
+
+def _factors(v: Iterable[Factor]) -> tuple[Factor, ...]:
+    return tuple(v)
+
+
+@attrs.frozen
+class ScoringScheme:
+    """The weights of 综合评分法: price plus non-price factors, summing exactly to 1.
+
+    ``places`` is how many decimals every score keeps (评分保留小数位数, default 2): each
+    price score and each factor's combined points are rounded half-up to it once; the total
+    is the exact sum of those rounded figures, so the report adds up.
+    """
+
+    price_weight: Decimal = attrs.field(converter=_weight)
+    factors: tuple[Factor, ...] = attrs.field(converter=_factors)
+    places: int = 2
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.places, bool) or not isinstance(self.places, int) \
+                or not 0 <= self.places <= 6:
+            raise ProcurementError("score decimals must be a whole number from 0 to 6",
+                                   field="scoring.places", value=self.places,
+                                   term="评分保留小数位数")
+        seen: set[str] = set()
+        weights = [("price_weight", self.price_weight)]
+        for i, f in enumerate(self.factors):
+            if not isinstance(f, Factor):
+                raise ProcurementError("not a Factor", field=f"scoring.factors[{i}]", value=f)
+            if f.id == PRICE or f.id in seen:
+                raise ProcurementError(f"duplicate or reserved factor id ({PRICE!r} is the "
+                                       "price factor)", field=f"scoring.factors[{i}].id",
+                                       value=f.id, term="评审因素")
+            seen.add(f.id)
+            weights.append((f"factors[{i}].weight", f.weight))
+        for where, w in weights:
+            if not Decimal(0) < w <= 1:
+                raise ProcurementError("a weight lies in (0, 1]", field=f"scoring.{where}",
+                                       value=str(w), term="权值")
+            if (w * 10 ** (self.places + 2)) % 1:
+                raise ProcurementError(
+                    f"a weight has at most {self.places + 2} decimals, so that full marks "
+                    f"(weight × 100) are exact at {self.places} decimals",
+                    field=f"scoring.{where}", value=str(w), term="权值")
+        total = sum((w for _, w in weights), Decimal(0))
+        if total != 1:
+            shown = " + ".join(str(w) for _, w in weights)
+            raise ProcurementError(
+                f"the weights must sum to 1: {shown} = {total}",
+                field="scoring", value=str(total),
+                citation="财政部令第87号 第五十五条: 评标总得分 = F1×A1 + … + Fn×An, "
+                         "A1 + A2 + … + An = 1",
+                term="评审因素权值之和")
+
+    def factor(self, factor_id: str) -> Factor:
+        for f in self.factors:
+            if f.id == factor_id:
+                return f
+        raise ProcurementError("no such factor", field="factor", value=factor_id,
+                               term="评审因素")
+
+
+@attrs.frozen
+class TenderLine:
+    """A service sought by the tender (采购需求中的服务项目), priced by each bid."""
+
+    id: str = attrs.field(validator=_nonempty("服务项目编号"))
+    service: str = attrs.field(validator=_nonempty("服务类别"))
+    """A service-kind code from the catalogue; selects ``qualification.<service>``."""
+    site: str = attrs.field(validator=_nonempty("办公区"))
+    description: str = ""
+
+
+def _lines(v: Iterable[TenderLine]) -> tuple[TenderLine, ...]:
+    return tuple(v)
+
+
+def _to_money(v: Any, field: str, term: str) -> Money:
+    if isinstance(v, Money):
+        return v
+    try:
+        return Money(v, field=field)
+    except OutsourcingError as exc:
+        raise ProcurementError(exc.reason, field=field, value=v, term=term) from None
+
+
+def _budget(v: Any) -> Money:
+    return _to_money(v, "budget", "预算金额")
+
+
+def _ceiling(v: Any) -> Money | None:
+    return None if v is None else _to_money(v, "ceiling", "最高限价")
+
+
+def _optional_rate(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    try:
+        r = as_rate(v, field="sme_deduction")
+    except OutsourcingError as exc:
+        raise ProcurementError(exc.reason, field="sme_deduction", value=v,
+                               term="小微企业价格扣除比例") from None
+    d = Decimal(r) if isinstance(r, int) else (
+        r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
+    if not Decimal(0) <= d < 1:
+        raise ProcurementError("a deduction rate lies in [0, 1)", field="sme_deduction",
+                               value=str(d), term="小微企业价格扣除比例")
+    return d
+
+
+def _conditions(v: Iterable[str]) -> frozenset[str]:
+    return frozenset(v)
+
+
+@attrs.frozen
+class Tender:
+    """A procurement project (采购项目) as announced, evaluated on ``evaluated_on``.
+
+    ``sme_deduction`` is the small-and-micro-enterprise price deduction (小微企业价格扣除)
+    stated in the tender documents; it must lie within the range in force on
+    ``evaluated_on`` (checked by ``evaluate``), unless the project is reserved for SMEs
+    (``reserved_for_sme``, 专门面向中小企业采购), which takes no deduction.
+    """
+
+    id: str = attrs.field(validator=_nonempty("采购项目编号"))
+    title: str = attrs.field(validator=_nonempty("采购项目名称"))
+    purchaser: Purchaser
+    jurisdiction: str = attrs.field(validator=_nonempty("辖区"))
+    lines: tuple[TenderLine, ...] = attrs.field(converter=_lines)
+    term: DateRange
+    """The service term of the contract to be awarded (服务期)."""
+    budget: Money = attrs.field(converter=_budget)
+    evaluated_on: date
+    """The evaluation date (评审日期): selects the rules in force."""
+    evaluation: EvaluationMethod = attrs.field(default=EvaluationMethod.WEIGHTED_SCORE,
+                                               converter=EvaluationMethod)
+    scoring: ScoringScheme | None = None
+    ceiling: Money | None = attrs.field(default=None, converter=_ceiling)
+    sme_deduction: Decimal | None = attrs.field(default=None, converter=_optional_rate)
+    reserved_for_sme: bool = False
+    method: ProcurementMethod = attrs.field(default=ProcurementMethod.PUBLIC_TENDER,
+                                            converter=ProcurementMethod)
+    category: Category = attrs.field(default=Category.SERVICES, converter=Category)
+    day_count: DayCount = attrs.field(default=DayCount.ACTUAL, converter=DayCount)
+    schedule: PaymentSchedule = attrs.field(default=PaymentSchedule.MONTHLY,
+                                            converter=PaymentSchedule)
+    multi_year_conditions: frozenset[str] = attrs.field(default=frozenset(),
+                                                        converter=_conditions)
+    payment_days: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.lines:
+            raise ProcurementError("a tender needs at least one line", field="lines", value=[],
+                                   term="采购需求")
+        seen: set[str] = set()
+        for i, line in enumerate(self.lines):
+            if not isinstance(line, TenderLine):
+                raise ProcurementError("not a TenderLine", field=f"lines[{i}]", value=line)
+            if line.id in seen:
+                raise ProcurementError("duplicate line id", field=f"lines[{i}].id",
+                                       value=line.id, term="服务项目编号")
+            seen.add(line.id)
+        if self.budget <= Money.ZERO:
+            raise ProcurementError("the budget must be positive", field="budget",
+                                   value=str(self.budget), term="预算金额")
+        if self.ceiling is not None and not Money.ZERO < self.ceiling <= self.budget:
+            raise ProcurementError(
+                f"the ceiling price must be positive and within the budget "
+                f"{self.budget.format()}", field="ceiling", value=str(self.ceiling),
+                citation="财政部令第87号 第十二条: 可以在采购预算额度内合理设定最高限价",
+                term="最高限价")
+        if self.evaluation is EvaluationMethod.WEIGHTED_SCORE and self.scoring is None:
+            raise ProcurementError("综合评分法 needs a scoring scheme", field="scoring",
+                                   value=None, term="评分标准")
+        if self.evaluation is EvaluationMethod.LOWEST_PRICE and self.scoring is not None:
+            raise ProcurementError("最低评标价法 scores nothing but price; drop the scheme",
+                                   field="scoring", value="ScoringScheme", term="评分标准")
+        if self.reserved_for_sme and self.sme_deduction:
+            raise ProcurementError(
+                "a project reserved for SMEs takes no price deduction", field="sme_deduction",
+                value=str(self.sme_deduction),
+                citation="财库〔2020〕46号 第九条: "
+                         "未预留份额专门面向中小企业采购的项目才给予价格扣除",
+                term="小微企业价格扣除")
+        bad = self.multi_year_conditions - MULTI_YEAR_CONDITIONS.keys()
+        if bad:
+            raise ProcurementError(f"unknown condition; known: {sorted(MULTI_YEAR_CONDITIONS)}",
+                                   field="multi_year_conditions", value=sorted(bad))
+
+    @property
+    def line_ids(self) -> tuple[str, ...]:
+        return tuple(x.id for x in self.lines)
+
+
+def _pricing(line_id: str, v: Any) -> Pricing:
+    """A line's pricing; a bare amount means a fixed monthly fee."""
+    if isinstance(v, FixedMonthly | UnitRate | LabourPlusMaterials):
+        return v
+    try:
+        return FixedMonthly(v)
+    except OutsourcingError as exc:
+        raise ProcurementError(exc.reason, field=f"prices[{line_id}]", value=v,
+                               term="投标报价") from None
+
+
+def _prices(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Pricing], ...]:
+    items = v.items() if isinstance(v, Mapping) else v
+    out: list[tuple[str, Pricing]] = []
+    for k, p in items:
+        out.append((str(k), _pricing(str(k), p)))
+    return tuple(out)
+
+
+def _point(where: str, v: Any) -> Decimal:
+    try:
+        r = as_rate(v, field=where)
+    except OutsourcingError as exc:
+        raise ProcurementError(exc.reason, field=where, value=v, term="评委打分") from None
+    if isinstance(r, Fraction):
+        raise ProcurementError("points are decimals (e.g. '52.5')", field=where, value=v,
+                               term="评委打分")
+    return Decimal(r)
+
+
+def _points(
+    v: Mapping[str, Sequence[Any]] | Iterable[tuple[str, Sequence[Any]]],
+) -> tuple[tuple[str, tuple[Decimal, ...]], ...]:
+    items = v.items() if isinstance(v, Mapping) else v
+    return tuple((str(k), tuple(_point(f"points[{k}][{i}]", x) for i, x in enumerate(ps)))
+                 for k, ps in items)
+
+
+@attrs.frozen
+class Bid:
+    """One supplier's bid (投标): line prices and, for 综合评分法, the evaluators' points.
+
+    ``prices`` maps each tender line id to a pricing (a bare amount is a fixed monthly fee);
+    ``points`` maps each non-price factor id to the points each evaluator gave (评委打分),
+    in the same evaluator order for every factor and bid.  The supplier carries the
+    enterprise size (企业规模, for the deduction) and the qualifications it declares.
+    Bids are passed to ``evaluate`` in the order received (递交顺序).
+    """
+
+    id: str = attrs.field(validator=_nonempty("投标编号"))
+    supplier: Supplier
+    prices: tuple[tuple[str, Pricing], ...] = attrs.field(converter=_prices)
+    points: tuple[tuple[str, tuple[Decimal, ...]], ...] = attrs.field(default=(),
+                                                                      converter=_points)
+
+    def __attrs_post_init__(self) -> None:
+        ids = [k for k, _ in self.prices]
+        if len(set(ids)) != len(ids):
+            raise ProcurementError("a line is priced twice", field="prices", value=ids,
+                                   term="分项报价")
+        if not ids:
+            raise ProcurementError("a bid prices at least one line", field="prices", value=[],
+                                   term="分项报价")
+        fids = [k for k, _ in self.points]
+        if len(set(fids)) != len(fids):
+            raise ProcurementError("a factor is scored twice", field="points", value=fids,
+                                   term="评委打分")
+        for fid, ps in self.points:
+            if not ps:
+                raise ProcurementError("no evaluator's points", field=f"points[{fid}]",
+                                       value=[], term="评委打分")
+            for i, p in enumerate(ps):
+                if p < 0:
+                    raise ProcurementError("points must not be negative",
+                                           field=f"points[{fid}][{i}]", value=str(p),
+                                           term="评委打分")
+
+    def price_of(self, line_id: str) -> Pricing | None:
+        for k, p in self.prices:
+            if k == line_id:
+                return p
+        return None
+
+    def points_for(self, factor_id: str) -> tuple[Decimal, ...] | None:
+        for k, ps in self.points:
+            if k == factor_id:
+                return ps
+        return None
+
+    def price_over(self, term: DateRange, day_count: DayCount = DayCount.ACTUAL) -> Money:
+        """投标报价: every priced line over ``term``, exact, rounded once half-up to the fen.
+
+        The same computation as :attr:`outsourcing.Contract.original_amount`, so the
+        awarded contract's amount equals the bid price.
+        """
+        exact = sum((accrue(p.monthly_amount(), term, day_count) for _, p in self.prices),
+                    Fraction(0))
+        return Money.round(exact)

@@ -1,0 +1,41 @@
+"""Every example script runs here and its key figures are asserted."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_example(name: str, capsys: pytest.CaptureFixture[str]) -> str:
+    argv = sys.argv
+    sys.argv = [name]
+    try:
+        runpy.run_path(str(ROOT / "examples" / name), run_name="__main__")
+    finally:
+        sys.argv = argv
+    return capsys.readouterr().out
+
+
+def test_shizuishan_tender_excludes_unqualified_bids(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_example("shizuishan_tender.py", capsys)
+    # property: P2 holds only a grade-2 property qualification; grade 1 is required
+    assert "无效　P2 石嘴山乙物业管理有限公司" in out
+    assert "评标基准价 ¥1,644,960.00" in out  # P4: 149,000 × 12 × (1 − 0.08)
+    assert "第1名　P3 银川丙物业集团有限公司" in out
+    # fire: F2's grade-2 qualification expired on 2021-03-31
+    assert "所持资质已于 2021-03-31 过期，评审日 2021-06-15 无效" in out
+    assert "中标: 宁夏丙消防科技有限公司，合同金额 ¥75,600.00" in out
+    # after 2021-11-09 the grade is no longer required and F2 ranks first
+    assert out.rstrip().splitlines()[-4].strip() == "F2 石嘴山乙消防工程有限公司: 第1名"
+
+
+def test_every_example_script_has_a_test() -> None:
+    tested = (ROOT / "tests").glob("test_*.py")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in tested)
+    for script in sorted((ROOT / "examples").glob("*.py")):
+        assert script.name in text, f"examples/{script.name} is not run by any test"
