@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 
 import outsourcing as o
 from outsourcing.dates import DateRange
@@ -64,28 +63,3 @@ def inspection_only(period: str, points: str, *, line: str = "property",
 
 ONE_SHEET = (o.KpiSpec("inspection", "综合检查得分", "inspection", "points", Decimal(100),
                        o.Direction.HIGHER, Decimal(100), "合同 附件三 考核评分表", True),)
-
-
-class SuspensionStandIn:
-    """A stand-in for a timeline of changes (``outsourcing.changes`` has not landed on main):
-    the base contract with one line suspended over ``off`` (both ends included)."""
-
-    def __init__(self, base: o.Contract, line: str, off: DateRange) -> None:
-        self.contract = base
-        self.term = base.term
-        self._sched: dict[str, list[tuple[DateRange, Fraction]]] = dict(base.line_schedules())
-        monthly = base.line(line).monthly_amount()
-        pieces = []
-        if off.start > base.term.start:
-            pieces.append((DateRange(base.term.start, date.fromordinal(
-                off.start.toordinal() - 1)), monthly))
-        if off.end < base.term.end:
-            pieces.append((DateRange(date.fromordinal(off.end.toordinal() + 1), base.term.end),
-                           monthly))
-        self._sched[line] = pieces
-
-    def line_schedules(self) -> Mapping[str, list[tuple[DateRange, Fraction]]]:
-        return self._sched
-
-    def all_lines(self) -> dict[str, o.ServiceLine]:
-        return self.contract.all_lines()

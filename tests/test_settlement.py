@@ -8,16 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from payment_cases import (
-    ONE_SHEET,
-    SuspensionStandIn,
-    contract,
-    inspection_only,
-    property_assessment,
-)
+from payment_cases import ONE_SHEET, contract, inspection_only, property_assessment
 
 import outsourcing as o
-from outsourcing.dates import DateRange
+from outsourcing.changes import Change, Suspend, Timeline
 from outsourcing.performance import Incident
 from outsourcing.settlement import prepare, settle, settle_term
 from outsourcing.statement import LineStatus
@@ -147,8 +141,11 @@ def test_a_quarter_with_a_mid_quarter_suspension_settles_the_days_in_service(
     base = contract((("property", "property", "90000.00"), ("gym", "gym_management",
                                                               "12000.00")),
                     schedule="quarterly")
-    # stand-in for a timeline: the gym suspended 15 February – 31 March 2022
-    source = SuspensionStandIn(base, "gym", DateRange(date(2022, 2, 15), date(2022, 3, 31)))
+    # the gym suspended 15 February – 31 March 2022 by a signed change (政府采购法 第五十条)
+    closed = Change("BC-2022-01", Suspend("gym", until=date(2022, 3, 31)), "force_majeure",
+                    "疫情防控：健身中心关闭", date(2022, 2, 15), "宁夏回族自治区机关事务管理局",
+                    signed_on=date(2022, 2, 16), approved_by="局务会议")
+    source = Timeline(base).sign(closed, rb, today=date(2022, 2, 16))
     gym = property_assessment("2022-Q1", line="gym", repair="80", satisfied=90,
                               inspection=(("器材", "40"), ("卫生", "40")))
     st = settle(source, "2022-Q1", [property_assessment("2022-Q1"), gym], rb)
