@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 import outsourcing as o
 from outsourcing.cli import main
-from outsourcing.scenarios import ScenarioError, load_file, render_results, run_files
+from outsourcing.scenarios import (
+    ScenarioError,
+    load_file,
+    render_results,
+    run_files,
+    settle_case,
+)
+from outsourcing.serialize import structure, unstructure
+from outsourcing.statement import LineStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "scenario_fixtures"
@@ -106,3 +115,119 @@ def test_an_unknown_key_in_a_change_names_the_change_and_the_key() -> None:
     assert result.error is not None
     assert "case[0].changes[1].until_when" in result.error
     assert "bad_change_key.toml" in result.error
+
+
+# --- assessments, statements and `outsourcing settle` --------------------------------------
+
+OCTOBER = ROOT / "tests" / "scenarios" / "october_2022_changes.toml"
+PAYMENTS = ROOT / "tests" / "scenarios" / "payments_worked_examples.toml"
+
+
+def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind_it(
+    registry: o.Registry,
+) -> None:
+    [result] = run_files([FIXTURES / "wrong_statement.toml"], registry)
+    assert not result.passed and result.error is None
+    report = render_results([result])
+    assert "expect.statements[2022-10].payable: expected 78400.00, actual 74480.00" in report
+    assert ("property 应付金额 = ¥74,480.00 ← settlement.payable [考核后金额 − 实际扣款 − 暂扣款 "
+            "+ 释放暂扣款]") in report
+    assert "expect.statements[2022-10].lines.property.rate: expected 100%, actual 98%" in report
+    assert ("property 支付比例 = 98% ← payment.tier_table [illustrative: 住宅物业服务合同示例"
+            in report)
+    assert "(得分=94.02, 档位=≥85" in report
+    assert "expect.statements[2022-10].findings: expected assessment.missing, actual (none)" in (
+        report)
+    assert "score" not in "".join(m.path for m in result.mismatches)  # 94.02 is right
+    assert report.endswith("0 passed, 1 failed")
+
+
+@pytest.mark.parametrize(("name", "field", "words"), [
+    ("bad_assessment_key.toml", "case[0].assessments[0].score", "unknown keys: score"),
+    ("bad_assessment_kpi.toml", "case[0].assessments[0].metrics[0].kpi",
+     "line property has no KPI 'cleanliness'"),
+    ("bad_assessment_points.toml", "case[0].assessments[0].sheets[0].items[1].points",
+     "53 points is above its maximum 50"),
+    ("bad_assessment_period.toml", "case[0].assessments[0].period",
+     "2023-01 is outside the term"),
+    ("bad_statement_figure.toml", "case[0].expect.statements[0].payabel", "unknown figure"),
+])
+def test_a_bad_assessment_or_statement_names_file_case_and_field(
+    name: str, field: str, words: str, registry: o.Registry
+) -> None:
+    [result] = run_files([FIXTURES / name], registry)
+    assert result.error is not None and not result.mismatches
+    assert result.error.startswith(f"{FIXTURES / name}: case 1 '物业 October 2022': {field}: ")
+    assert words in result.error
+
+
+def test_october_2022_q4_statements_carry_the_holdback_to_december(
+    registry: o.Registry,
+) -> None:
+    [case] = load_file(OCTOBER)
+    fees = [settle_case(case, f"2022-{m}", registry).fee for m in (10, 11, 12)]
+    assert fees == [o.Money("152064.52"), o.Money("148000.00"), o.Money("159612.90")]
+    dec = settle_case(case, "2022-12", registry)
+    assert dec.released == o.Money("22802.75")
+    assert dec.line("conference").status is LineStatus.NOT_RUNNING
+    assert "closed_management" not in [x.line_id for x in dec.lines]  # rejected change
+
+
+def test_cli_settle_prints_the_statement_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["settle", str(OCTOBER), "--period", "2022-10"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("结算单\n合同编号：NXJG-2022-WY-001")
+    assert "结算期间：2022-10（2022-10-01 至 2022-10-31）" in out
+    assert "【disinfection】消毒消杀 · 自治区政府办公区    已考核" in out
+    assert "  应付金额          ¥143,831.84\n" in out
+    assert "  逾期利息          ¥862.99\n" in out
+
+
+def test_cli_settle_prints_json_with_money_as_strings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["settle", str(PAYMENTS), "--period", "2022-10", "--case", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["period"] == "2022-10"
+    assert data["totals"]["payable"] == "74480.00"
+    assert data["payment"] == {
+        "accepted_on": "2022-11-05", "clock_start": "2022-11-05", "payment_days": 30,
+        "due_on": "2022-12-05", "paid_on": "2022-12-20", "late_days": 15,
+        "late_interest": "558.60", "amount_due": "75038.60"}
+    assert data["lines"][0]["explanations"][0]["rule_id"] == "accrual.pro_rata"
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--period", "2023-01"], "--period: period 2023-01 is outside the term"),
+    (["--period", "2022-Q4"], "settles by month; 2022-Q4 is a quarter"),
+    (["--period", "2022-10", "--case", "no such case"], "--case: no case 'no such case'"),
+])
+def test_cli_settle_errors_are_clear_with_exit_status_2(
+    args: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = OCTOBER if "--case" not in args else PAYMENTS
+    assert main(["settle", str(file), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"outsourcing: error: {file}") and words in err
+
+
+def test_cli_settle_asks_which_case_when_a_file_holds_several(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["settle", str(PAYMENTS), "--period", "2022-10"]) == 2
+    assert "holds 10 cases; name one" in capsys.readouterr().err
+
+
+def test_a_payment_rule_reads_from_a_scenario_table_and_round_trips() -> None:
+    rule = structure({
+        "rate": {"kind": "linear_formula", "threshold": 90, "offset": 10,
+                 "citation": "合同 第十条"},
+        "deductions": {"amounts": {"ordinary": "300.00", "trapped_passengers": "2000.00"}},
+        "cap": {"share": "0.15"}}, o.PaymentRule)
+    assert rule.rate == o.LinearFormula(90, 10, citation="合同 第十条")
+    assert rule.deductions is not None
+    assert rule.deductions.amount("trapped_passengers") == o.Money("2000.00")
+    assert structure(unstructure(rule), o.PaymentRule) == rule
+    assert structure("2022-Q4", o.Period) == o.Period.quarter(2022, 4)
+    with pytest.raises(o.SerializationError, match="unknown pay-rate rule"):
+        structure({"rate": {"kind": "sliding"}}, o.PaymentRule)

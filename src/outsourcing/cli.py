@@ -41,6 +41,16 @@ def _cmd_test(args: argparse.Namespace) -> int:
     return 0 if results and all(r.passed for r in results) else 1
 
 
+def _cmd_settle(args: argparse.Namespace) -> int:
+    from .scenarios import find_case, load_file, settle_case
+
+    case = find_case(load_file(args.file), args.case)
+    statement = settle_case(case, args.period)
+    print(statement.to_json() if args.json else statement.render(), end="\n" if args.json
+          else "")
+    return 0
+
+
 def _show(value: object) -> str:
     if isinstance(value, tuple | list) and value and isinstance(value[0], dict):
         return "; ".join(", ".join(f"{k}={v}" for k, v in d.items()) for d in value)
@@ -59,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("test", help="run scenario files and report each case")
     t.add_argument("files", nargs="+", help="scenario TOML files")
     t.set_defaults(func=_cmd_test)
+    s = sub.add_parser("settle", help="print the statement of one period of a scenario")
+    s.add_argument("file", help="a scenario TOML file")
+    s.add_argument("--period", required=True, help="the period, e.g. 2022-10 or 2022-Q4")
+    s.add_argument("--case", help="the case's name (or number, from 1) when the file holds "
+                   "several")
+    s.add_argument("--json", action="store_true", help="print JSON instead of text")
+    s.set_defaults(func=_cmd_settle)
     return parser
 
 

@@ -36,6 +36,7 @@ from .rules import Resolved, RuleBook
 
 __all__ = [
     "RATE_DEN",
+    "RATE_RULE_KINDS",
     "Band",
     "CompiledRule",
     "ContractRules",
@@ -207,6 +208,10 @@ class FullPay:
 
 
 RateRule = TierTable | LinearFormula | FullPay
+
+RATE_RULE_KINDS: dict[str, type[TierTable] | type[LinearFormula] | type[FullPay]] = {
+    "tier_table": TierTable, "linear_formula": LinearFormula, "full_pay": FullPay}
+"""The pay-rate shapes by the ``kind`` that names them in JSON and scenario files."""
 
 RELEASES = ("term_end", "year_end")
 

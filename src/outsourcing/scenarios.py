@@ -28,27 +28,38 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
+from .catalogue import KpiSpec
 from .changes import ACTION_KINDS, Change, Timeline
+from .dates import Period, as_date
 from .errors import ChangeRejected, OutsourcingError
 from .model import Contract
+from .money import Money
+from .payment import PaymentRule
+from .performance import Assessment, Metric, ScoreSheet, Survey
 from .plugins import Registry, load
 from .rules import RuleBook
 from .serialize import structure
+from .settlement import PreparedContract, prepare
+from .statement import Explanation, LineStatus, Statement, StatementLine
 
 __all__ = [
     "Case",
     "CaseResult",
     "Mismatch",
     "ScenarioError",
+    "find_case",
     "load_file",
     "render_results",
     "run_case",
     "run_files",
+    "settle_case",
 ]
+
+T = TypeVar("T")
 
 
 class ScenarioError(OutsourcingError):
@@ -105,8 +116,8 @@ class CaseResult:
 
 
 CASE_KEYS = {"name", "jurisdiction", "description", "today", "contract", "rules", "changes",
-             "assessments", "expect", "settle"}
-EXPECT_KEYS = {"original_amount", "findings", "rejected", "headroom", "statements", "warnings"}
+             "assessments", "payment", "kpis", "settle", "expect"}
+EXPECT_KEYS = {"original_amount", "findings", "rejected", "headroom", "statements"}
 
 _LINE_RE = re.compile(r"at line (\d+)")
 
@@ -225,6 +236,13 @@ class Run:
     mismatches: list[Mismatch] = attrs.Factory(list)
     timeline: Timeline | None = None
     rejected: dict[str, ChangeRejected] = attrs.Factory(dict)
+    prepared: PreparedContract | None = None
+    assessments: dict[int, list[Assessment]] = attrs.Factory(dict)
+    """This case's assessments by settlement period (its index in the term)."""
+    inputs: dict[int, dict[str, Any]] = attrs.Factory(dict)
+    """Each period's settlement inputs from ``[[case.settle]]`` (accepted_on, paid_on, …)."""
+    statements: list[Statement] = attrs.Factory(list)
+    """The statements settled so far, in order from the term's first period."""
 
     @property
     def expect(self) -> Mapping[str, Any]:
@@ -289,7 +307,8 @@ def _read_change(run: Run, i: int, raw: Any) -> Change:
                        exc.reason.removeprefix("cannot read Change: ")) from None
 
 
-def _stage_changes(run: Run) -> None:
+def _sign_changes(run: Run) -> Timeline:
+    """Sign the case's changes in order; a rejected change is recorded, not raised."""
     raws = run.case.raw.get("changes", [])
     if not isinstance(raws, list):
         raise run.fail("changes", "changes is an array of tables ([[case.changes]])")
@@ -302,6 +321,11 @@ def _stage_changes(run: Run) -> None:
             run.rejected[change.id] = exc
             timeline = timeline.reject(change, exc.reason)
     run.timeline = timeline
+    return timeline
+
+
+def _stage_changes(run: Run) -> None:
+    timeline = _sign_changes(run)
     expected = run.expect.get("rejected", [])
     want = {str(r.get("change")): str(r.get("rule", "")) for r in expected
             if isinstance(r, dict)}
@@ -331,8 +355,469 @@ def _stage_changes(run: Run) -> None:
                         report.render().splitlines())
 
 
-STAGES: list[Stage] = [_stage_contract, _stage_changes]
+# --- assessments and statements ----------------------------------------------------------
+
+SETTLE_KEYS = ("period", "accepted_on", "acceptance_due", "paid_on", "release_holdback")
+"""What ``[[case.settle]]`` may say about one period's settlement."""
+
+SETTLING_KEYS = ("assessments", "payment", "kpis", "settle")
+
+Kind = str
+"""How an expected figure is read and compared: money, decimal, rate, int, date, bool,
+status or list."""
+
+_Figure = tuple[Kind, Callable[[Any], Any], tuple[str, ...]]
+
+STATEMENT_FIGURES: dict[str, _Figure] = {
+    "fee": ("money", lambda s: s.fee, ("合同费用",)),
+    "performance_amount": ("money", lambda s: s.performance_amount, ("考核后金额",)),
+    "deductions": ("money", lambda s: s.deductions, ("实际扣款", "扣款上限（合计）")),
+    "holdback": ("money", lambda s: s.holdback, ("暂扣款",)),
+    "released": ("money", lambda s: s.released, ("释放暂扣款",)),
+    "withheld": ("money", lambda s: s.withheld, ("暂缓支付",)),
+    "payable": ("money", lambda s: s.payable, ("应付金额合计", "应付金额")),
+    "total_cap": ("money", lambda s: s.total_cap, ("扣款上限（合计）",)),
+    "accepted_on": ("date", lambda s: s.accepted_on, ("到期日",)),
+    "clock_start": ("date", lambda s: s.clock_start, ("到期日",)),
+    "payment_days": ("int", lambda s: s.payment_days, ("到期日",)),
+    "due_on": ("date", lambda s: s.due_on, ("到期日",)),
+    "paid_on": ("date", lambda s: s.paid_on, ("逾期利息",)),
+    "late_days": ("int", lambda s: s.late_days, ("逾期利息",)),
+    "late_interest": ("money", lambda s: s.late_interest, ("逾期利息",)),
+    "amount_due": ("money", lambda s: s.amount_due, ("应付金额合计", "逾期利息")),
+    "warnings": ("list", lambda s: s.notices, ("预警通知", "考核得分")),
+    "triggers": ("list", lambda s: [t.rule_id for t in s.triggers], ()),
+    "findings": ("list", lambda s: [f.code for f in s.findings], ()),
+}
+"""Statement totals an expectation may name, with the explanations that show why."""
+
+LINE_FIGURES: dict[str, _Figure] = {
+    "status": ("status", lambda x: x.status.value, ("暂缓支付",)),
+    "fee": ("money", lambda x: x.fee, ("合同费用",)),
+    "score": ("decimal", lambda x: x.score, ("考核得分", "指标 *")),
+    "rate": ("rate", lambda x: x.pay_rate, ("支付比例",)),
+    "performance_amount": ("money", lambda x: x.performance_amount, ("考核后金额", "支付比例")),
+    "deductions": ("money", lambda x: x.deductions_applied,
+                   ("扣款 *", "实际扣款")),
+    "deductions_total": ("money", lambda x: x.deductions_total, ("扣款 *",)),
+    "line_cap": ("money", lambda x: x.line_cap, ("扣款上限（单项）",)),
+    "holdback": ("money", lambda x: x.holdback, ("暂扣款",)),
+    "released": ("money", lambda x: x.released, ("释放暂扣款",)),
+    "withheld": ("money", lambda x: x.withheld, ("暂缓支付",)),
+    "payable": ("money", lambda x: x.payable, ("应付金额",)),
+    "held_balance": ("money", lambda x: x.held_balance, ("暂扣款", "释放暂扣款")),
+    "warning": ("bool", lambda x: x.warning_notice, ("预警通知", "考核得分")),
+    "failing_streak": ("int", lambda x: x.failing_streak, ("预警通知", "考核得分")),
+}
+"""Per-line figures an expectation may name (``[case.expect.statements.lines.<id>]``)."""
+
+ALIASES = {"due_date": "due_on", "interest": "late_interest", "pay_rate": "rate",
+           "notices": "warnings"}
+"""Other names accepted for a figure (the issue's words next to the JSON's)."""
+
+
+def _settles(case: Case) -> bool:
+    expect = case.raw.get("expect", {})
+    return any(k in case.raw for k in SETTLING_KEYS) or (
+        isinstance(expect, dict) and "statements" in expect)
+
+
+def _read(run: Run, data: Any, cls: type[T], path: str) -> T:
+    """A model object from a table of the case; an error names the path of the bad field."""
+    try:
+        return structure(data, cls, source=run.field(path))
+    except OutsourcingError as exc:
+        head = run.field("")
+        field = exc.field.removeprefix(head) if exc.field and exc.field.startswith(head) \
+            else path
+        reason = exc.reason.removeprefix(f"cannot read {cls.__name__}: ")
+        if exc.field and "; " not in reason:
+            # one problem: drop the repeated path and name the key itself where known
+            reason = reason.removesuffix(f" @ {exc.field}")
+            key = _KEY_RE.search(reason)
+            if key:
+                field = f"{field}.{key.group(1) or key.group(2)}"
+        raise run.fail(field, reason) from None
+
+
+_KEY_RE = re.compile(r"^unknown keys: (\w+)|\((\w+)=[^()]*\)$")
+"""The key a single structuring problem names: an unknown key, or ``(points='53')``."""
+
+
+def _table(run: Run, key: str, what: str) -> Mapping[str, Any]:
+    raw = run.case.raw.get(key, {})
+    if not isinstance(raw, dict):
+        raise run.fail(key, what)
+    return raw
+
+
+def _read_payment(run: Run, lines: Iterable[str]) -> dict[str, PaymentRule]:
+    raw = _table(run, "payment", "payment is a table of line id → rule ([case.payment.<line>])")
+    known = list(lines)
+    out = {}
+    for lid, body in raw.items():
+        if lid not in known:
+            raise run.fail(f"payment.{lid}", f"no such line; the lines: {', '.join(known)}", lid)
+        if not isinstance(body, dict):
+            raise run.fail(f"payment.{lid}", "a payment rule is a table (rate, deductions, …)")
+        out[lid] = _read(run, body, PaymentRule, f"payment.{lid}")
+    return out
+
+
+def _read_kpis(run: Run, lines: Iterable[str]) -> dict[str, tuple[KpiSpec, ...]]:
+    raw = _table(run, "kpis", "kpis is a table of line id → KPIs ([[case.kpis.<line>]])")
+    known = list(lines)
+    out = {}
+    for lid, specs in raw.items():
+        if lid not in known:
+            raise run.fail(f"kpis.{lid}", f"no such line; the lines: {', '.join(known)}", lid)
+        if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
+            raise run.fail(f"kpis.{lid}", "a line's KPIs are an array of tables "
+                           f"([[case.kpis.{lid}]])")
+        out[lid] = tuple(_read(run, {"name_en": s.get("id", ""), **s}, KpiSpec,
+                               f"kpis.{lid}[{n}]") for n, s in enumerate(specs))
+    return out
+
+
+_WHERE_RE = re.compile(r"^(kpis|rules)\[([^\]]+)\](.*)$")
+
+
+def _prepare(run: Run) -> PreparedContract:
+    """The case's contract (or timeline) prepared once, with its own rules and KPIs."""
+    if run.prepared is not None:
+        return run.prepared
+    case = run.case
+    source: Contract | Timeline = case.contract
+    if case.raw.get("changes"):
+        source = run.timeline if run.timeline is not None else _sign_changes(run)
+    lines = list(source.all_lines())
+    rules = _read_payment(run, lines)
+    kpis = _read_kpis(run, lines)
+    try:
+        run.prepared = prepare(source, run.rulebook, rules=rules, kpis=kpis)
+    except OutsourcingError as exc:
+        m = _WHERE_RE.match(exc.field or "")
+        path = (f"{'kpis' if m.group(1) == 'kpis' else 'payment'}.{m.group(2)}{m.group(3)}"
+                if m else "kpis")
+        raise run.fail(path, exc.reason, exc.value) from None
+    return run.prepared
+
+
+def _read_assessments(run: Run, prepared: PreparedContract) -> None:
+    raws = run.case.raw.get("assessments", [])
+    if not isinstance(raws, list):
+        raise run.fail("assessments", "assessments is an array of tables ([[case.assessments]])")
+    seen: dict[tuple[str, int], int] = {}
+    for n, raw in enumerate(raws):
+        path = f"assessments[{n}]"
+        if not isinstance(raw, dict):
+            raise run.fail(path, "an assessment is a table")
+        a = _read(run, raw, Assessment, path)
+        if a.line not in prepared.line_index:
+            raise run.fail(f"{path}.line", "no such line; the lines (changes included): "
+                           + ", ".join(prepared.line_index), a.line)
+        try:
+            k = prepared.period_index(a.period)
+        except OutsourcingError as exc:
+            raise run.fail(f"{path}.period", exc.reason, str(a.period)) from None
+        if (a.line, k) in seen:
+            raise run.fail(f"{path}.line", f"line {a.line} is assessed twice for {a.period} "
+                           f"(also assessments[{seen[a.line, k]}])", a.line)
+        seen[a.line, k] = n
+        pl = prepared.lines[prepared.line_index[a.line]]
+        groups: tuple[tuple[str, Sequence[ScoreSheet | Metric | Survey]], ...] = (
+            ("sheets", a.sheets), ("metrics", a.metrics), ("surveys", a.surveys))
+        for group, items in groups:
+            for j, m in enumerate(items):
+                if m.kpi not in pl.kpis.index:
+                    raise run.fail(f"{path}.{group}[{j}].kpi",
+                                   f"line {a.line} has no KPI {m.kpi!r}; its KPIs: "
+                                   + ", ".join(pl.kpis.index), m.kpi)
+        try:
+            pl.kpis.values_of(a, where=path)
+        except OutsourcingError as exc:
+            raise run.fail(exc.field or path, exc.reason, exc.value) from None
+        priced = pl.compiled.deductions
+        for j, inc in enumerate(a.incidents):
+            if inc.kind not in priced:
+                raise run.fail(f"{path}.incidents[{j}].kind",
+                               f"incident kind {inc.kind!r} has no deduction in line "
+                               f"{a.line}'s payment rule; priced: "
+                               + (", ".join(sorted(priced)) or "none"), inc.kind)
+        run.assessments.setdefault(k, []).append(a)
+
+
+def _read_settle(run: Run, prepared: PreparedContract) -> None:
+    raws = run.case.raw.get("settle", [])
+    if not isinstance(raws, list):
+        raise run.fail("settle", "settle is an array of tables ([[case.settle]]), one a period")
+    for n, raw in enumerate(raws):
+        path = f"settle[{n}]"
+        if not isinstance(raw, dict):
+            raise run.fail(path, "a table with period, accepted_on, paid_on, …")
+        unknown = sorted(set(raw) - set(SETTLE_KEYS))
+        if unknown:
+            raise run.fail(f"{path}.{unknown[0]}",
+                           f"unknown key; [[case.settle]] takes {', '.join(SETTLE_KEYS)}",
+                           unknown)
+        k = _period_of(run, prepared, raw, path)
+        if k in run.inputs:
+            raise run.fail(f"{path}.period", "this period is given twice", str(raw["period"]))
+        inputs: dict[str, Any] = {}
+        for key in ("accepted_on", "acceptance_due", "paid_on"):
+            if key in raw:
+                try:
+                    inputs[key] = as_date(raw[key], field=key)
+                except OutsourcingError as exc:
+                    raise run.fail(f"{path}.{key}", exc.reason, raw[key]) from None
+        if "release_holdback" in raw:
+            if not isinstance(raw["release_holdback"], bool):
+                raise run.fail(f"{path}.release_holdback", "true or false",
+                               raw["release_holdback"])
+            inputs["release_holdback"] = raw["release_holdback"]
+        run.inputs[k] = inputs
+
+
+def _period_of(run: Run, prepared: PreparedContract, raw: Mapping[str, Any], path: str) -> int:
+    if "period" not in raw:
+        raise run.fail(f"{path}.period", "a period is needed (\"2022-10\" or \"2022-Q4\")")
+    try:
+        return prepared.period_index(_read(run, raw["period"], Period, f"{path}.period"))
+    except ScenarioError:
+        raise
+    except OutsourcingError as exc:
+        raise run.fail(f"{path}.period", exc.reason, str(raw["period"])) from None
+
+
+def _stage_assessments(run: Run) -> None:
+    """Read ``[[case.assessments]]``, ``[case.payment]``, ``[case.kpis]`` and
+    ``[[case.settle]]`` against the prepared contract."""
+    if not _settles(run.case):
+        return
+    prepared = _prepare(run)
+    _read_assessments(run, prepared)
+    _read_settle(run, prepared)
+
+
+def _settle_through(run: Run, prepared: PreparedContract, last: int) -> list[Statement]:
+    """Settle the term's periods in order up to index ``last``, each carrying the previous."""
+    out = run.statements
+    prev = out[-1] if out else None
+    for k in range(len(out), last + 1):
+        period = prepared.periods[k]
+        try:
+            prev = prepared.settle(period, run.assessments.get(k, ()), previous=prev,
+                                   **run.inputs.get(k, {}))
+        except OutsourcingError as exc:
+            raise run.fail(f"settle[{period}]", str(exc)) from None
+        out.append(prev)
+    return out
+
+
+def _trail(explanations: Iterable[Explanation], figures: Sequence[str]) -> list[str]:
+    out = []
+    for e in explanations:
+        for f in figures:
+            if e.figure == f or (f.endswith("*") and e.figure.startswith(f[:-1])):
+                out.append(str(e))
+                break
+    return out
+
+
+def _expected(run: Run, path: str, kind: Kind, value: Any) -> Any:
+    """An expected value in the type of the actual figure; a bad one names its field."""
+    try:
+        if kind == "money":
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                raise ValueError("money is a string such as \"1234.56\"")
+            return Money(value)
+        if kind in ("decimal", "rate"):
+            if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+                raise ValueError("a number such as \"94.02\"")
+            text = str(value).strip()
+            if kind == "rate" and text.endswith("%"):
+                return Decimal(text[:-1]) / 100
+            return Decimal(text)
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError("a whole number")
+            return value
+        if kind == "date":
+            return as_date(value, field=path)
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError("true or false")
+            return value
+        if kind == "status":
+            if value not in {s.value for s in LineStatus}:
+                raise ValueError(f"one of {', '.join(s.value for s in LineStatus)}")
+            return value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("a list of strings ([] for none)")
+        return sorted(value)
+    except OutsourcingError as exc:
+        raise run.fail(path, exc.reason, value) from None
+    except (ValueError, ArithmeticError) as exc:
+        raise run.fail(path, str(exc) or "not a number", value) from None
+
+
+def _shown(value: Any, kind: Kind = "") -> str:
+    if kind == "rate" and isinstance(value, Decimal):
+        return f"{(value * 100).normalize():f}%"
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(value) or "(none)"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _check(run: Run, shown: str, path: str, kind: Kind, want: Any, got: Any,
+           why: Callable[[], list[str]]) -> None:
+    expected = _expected(run, path, kind, want)
+    if kind == "list":
+        got = sorted(got)
+    if expected != got:
+        run.mismatches.append(Mismatch(shown, _shown(expected, kind), _shown(got, kind),
+                                       tuple(why())))
+
+
+def _check_statement(run: Run, n: int, spec: Mapping[str, Any], st: Statement) -> None:
+    base = f"expect.statements[{n}]"
+    shown = f"expect.statements[{st.period}]"
+    everything = st.all_explanations()
+    for key, want in spec.items():
+        if key in ("period", "lines"):
+            continue
+        name = ALIASES.get(key, key)
+        if name not in STATEMENT_FIGURES:
+            raise run.fail(f"{base}.{key}", "unknown figure; a statement has "
+                           + ", ".join([*STATEMENT_FIGURES, "lines"]), key)
+        kind, get, figures = STATEMENT_FIGURES[name]
+
+        def why(figures: Sequence[str] = figures, name: str = name) -> list[str]:
+            if name == "triggers":
+                return [f"{t.message} [{t.rule_id}; {t.citation}]" for t in st.triggers]
+            trail = _trail(everything, figures) if figures else []
+            return trail or [str(f) for f in st.findings] or [
+                f"{x.line_id} 状态 = {x.status.zh}" for x in st.lines]
+        _check(run, f"{shown}.{key}", f"{base}.{key}", kind, want, get(st), why)
+    lines = spec.get("lines", {})
+    if not isinstance(lines, dict):
+        raise run.fail(f"{base}.lines", "lines is a table of line id → figures "
+                       "([case.expect.statements.lines.<line>])")
+    ids = [x.line_id for x in st.lines]
+    for lid, figs in lines.items():
+        if lid not in ids:
+            raise run.fail(f"{base}.lines.{lid}", f"no such line; the lines: {', '.join(ids)}",
+                           lid)
+        if not isinstance(figs, dict):
+            raise run.fail(f"{base}.lines.{lid}", "a table of figures")
+        _check_line(run, f"{base}.lines.{lid}", f"{shown}.lines.{lid}", figs, st,
+                    st.line(lid))
+
+
+def _check_line(run: Run, base: str, shown: str, figs: Mapping[str, Any], st: Statement,
+                x: StatementLine) -> None:
+    def fallback() -> list[str]:
+        return [f"{x.line_id} 状态 = {x.status.zh}"] + [
+            str(f) for f in st.findings if f.field == f"assessments[{x.line_id}]"]
+
+    for key, want in figs.items():
+        if key == "kpis":
+            _check_kpis(run, f"{base}.kpis", f"{shown}.kpis", want, x, fallback)
+            continue
+        name = ALIASES.get(key, key)
+        if name not in LINE_FIGURES:
+            raise run.fail(f"{base}.{key}", "unknown figure; a line has "
+                           + ", ".join([*LINE_FIGURES, "kpis"]), key)
+        kind, get, figures = LINE_FIGURES[name]
+
+        def why(figures: Sequence[str] = figures) -> list[str]:
+            return _trail(x.explanations, figures) or fallback()
+        _check(run, f"{shown}.{key}", f"{base}.{key}", kind, want, get(x), why)
+
+
+def _check_kpis(run: Run, base: str, shown: str, want: Any, x: StatementLine,
+                fallback: Callable[[], list[str]]) -> None:
+    if not isinstance(want, dict):
+        raise run.fail(base, "kpis is a table of KPI id → points, e.g. { inspection = \"29.00\" }")
+    pl = _prepare(run).lines[_prepare(run).line_index[x.line_id]]
+    points = {k.id: k.points for k in x.kpis}
+    for kpi, value in want.items():
+        if kpi not in pl.kpis.index:
+            raise run.fail(f"{base}.{kpi}", f"line {x.line_id} has no KPI {kpi!r}; its KPIs: "
+                           + ", ".join(pl.kpis.index), kpi)
+        name_zh = pl.kpis.specs[pl.kpis.index[kpi]].name_zh
+
+        def why(name_zh: str = name_zh) -> list[str]:
+            return _trail(x.explanations, (f"指标 {name_zh}",)) or fallback()
+        _check(run, f"{shown}.{kpi}", f"{base}.{kpi}", "decimal", value, points.get(kpi), why)
+
+
+def _stage_statements(run: Run) -> None:
+    """Settle the case's periods in order and compare ``[[case.expect.statements]]``."""
+    if not _settles(run.case):
+        return
+    prepared = _prepare(run)
+    specs = run.expect.get("statements", [])
+    if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
+        raise run.fail("expect.statements", "an array of tables ([[case.expect.statements]])")
+    wanted: list[tuple[int, int, Mapping[str, Any]]] = []
+    seen: dict[int, int] = {}
+    for n, spec in enumerate(specs):
+        k = _period_of(run, prepared, spec, f"expect.statements[{n}]")
+        if k in seen:
+            raise run.fail(f"expect.statements[{n}].period",
+                           f"already expected in expect.statements[{seen[k]}]",
+                           str(spec["period"]))
+        seen[k] = n
+        wanted.append((n, k, spec))
+    last = max([*seen, *run.assessments, *run.inputs], default=-1)
+    statements = _settle_through(run, prepared, last)
+    for n, k, spec in wanted:
+        _check_statement(run, n, spec, statements[k])
+
+
+STAGES: list[Stage] = [_stage_contract, _stage_changes, _stage_assessments, _stage_statements]
 """The stages run for every case, in order."""
+
+
+def find_case(cases: Sequence[Case], name: str | None) -> Case:
+    """The case called ``name`` (or numbered so, from 1); the only one when ``name`` is None."""
+    if name is None:
+        if len(cases) == 1:
+            return cases[0]
+        raise ScenarioError(
+            f"{cases[0].file}: --case: the file holds {len(cases)} cases; name one: "
+            + "; ".join(repr(c.name) for c in cases), field="case", value=None)
+    for c in cases:
+        if c.name == name or (name.isdigit() and int(name) == c.index + 1):
+            return c
+    raise ScenarioError(
+        f"{cases[0].file}: --case: no case {name!r}; the cases: "
+        + "; ".join(repr(c.name) for c in cases), field="case", value=name)
+
+
+def settle_case(case: Case, period: Period | str, registry: Registry | None = None
+                ) -> Statement:
+    """The statement of one period of a case: its changes signed, its periods settled in
+    order up to ``period`` (what ``outsourcing settle FILE --period P`` prints)."""
+    reg = registry or load()
+    run = Run(case, case_rulebook(case, reg), reg)
+    _sign_changes(run)
+    prepared = _prepare(run)
+    _read_assessments(run, prepared)
+    _read_settle(run, prepared)
+    try:
+        k = prepared.period_index(period)
+    except OutsourcingError as exc:
+        raise ScenarioError(f"{case.where}: --period: {exc.reason}", field="period",
+                            value=str(period)) from None
+    return _settle_through(run, prepared, k)[k]
 
 
 def run_case(case: Case, registry: Registry) -> CaseResult:

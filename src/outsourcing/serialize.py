@@ -147,6 +147,84 @@ def _register_changes() -> None:
 _register_changes()
 
 
+def _structure_period(v: Any, _: type) -> Any:
+    from .dates import Period
+
+    if isinstance(v, Period):
+        return v
+    if not isinstance(v, str):
+        raise SerializationError("a period is a string: 2022-10, 2022-Q4 or 2022", value=v,
+                                 term="期间")
+    return Period.parse(v)
+
+
+def _structure_rate_rule(v: Any, _: type) -> Any:
+    from .payment import RATE_RULE_KINDS
+
+    if not isinstance(v, dict) or "kind" not in v:
+        raise SerializationError(
+            f"a pay-rate rule needs a 'kind', one of {', '.join(RATE_RULE_KINDS)}", value=v,
+            term="支付比例规则")
+    kind = v["kind"]
+    if kind not in RATE_RULE_KINDS:
+        raise SerializationError(
+            f"unknown pay-rate rule; known: {', '.join(RATE_RULE_KINDS)}", value=kind,
+            term="支付比例规则")
+    body = {k: x for k, x in v.items() if k != "kind"}
+    return converter.structure(body, RATE_RULE_KINDS[kind])
+
+
+def _structure_deductions(v: Any, _: type) -> Any:
+    from .payment import IncidentDeductions
+
+    if not isinstance(v, dict) or "amounts" not in v:
+        raise SerializationError("deductions are a table with amounts = { kind = \"500.00\" }",
+                                 value=v, term="扣款标准")
+    extra = set(v) - {"amounts", "rule_id", "citation"}
+    if extra:
+        raise SerializationError(f"unknown keys: {', '.join(sorted(extra))}", value=None,
+                                 term="扣款标准")
+    amounts = v["amounts"]
+    if not isinstance(amounts, dict):
+        raise SerializationError("amounts is a table of incident kind → money", value=amounts,
+                                 term="扣款标准")
+    for kind, amount in amounts.items():
+        if not isinstance(amount, str | int):
+            raise SerializationError(f"amounts.{kind}: money is a string such as \"500.00\"",
+                                     value=amount, term="扣款标准")
+    return IncidentDeductions({k: Money(a) for k, a in amounts.items()},
+                              **{k: _structure_str(v[k], str) for k in ("rule_id", "citation")
+                                 if k in v})
+
+
+def _tagged_unstructurer(cls: type[Any], kind: str) -> Any:
+    body = make_dict_unstructure_fn(cls, converter)
+
+    def unstructure_tagged(p: Any) -> dict[str, Any]:
+        return {"kind": kind, **body(p)}
+
+    return unstructure_tagged
+
+
+def _register_settlement() -> None:
+    """Periods as ``"2022-10"``; pay-rate rules tagged by ``kind``; deductions as a table."""
+    from .dates import Period
+    from .payment import RATE_RULE_KINDS, IncidentDeductions, RateRule
+
+    converter.register_structure_hook(Period, _structure_period)
+    converter.register_unstructure_hook(Period, str)
+    converter.register_structure_hook(RateRule, _structure_rate_rule)
+    for kind, cls in RATE_RULE_KINDS.items():
+        converter.register_unstructure_hook(cls, _tagged_unstructurer(cls, kind))
+    converter.register_structure_hook(IncidentDeductions, _structure_deductions)
+    converter.register_unstructure_hook(
+        IncidentDeductions, lambda d: {"amounts": {k: str(m) for k, m in d.amounts},
+                                       "rule_id": d.rule_id, "citation": d.citation})
+
+
+_register_settlement()
+
+
 def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, OutsourcingError):
         return exc.reason + (f" (value {exc.value!r})" if exc.value is not None and
