@@ -231,3 +231,15 @@ def test_a_payment_rule_reads_from_a_scenario_table_and_round_trips() -> None:
     assert structure("2022-Q4", o.Period) == o.Period.quarter(2022, 4)
     with pytest.raises(o.SerializationError, match="unknown pay-rate rule"):
         structure({"rate": {"kind": "sliding"}}, o.PaymentRule)
+
+
+def test_the_complete_example_in_the_docs_passes(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    example = text.split("### A complete example", 1)[1].split("```toml\n", 1)[1]
+    file = tmp_path / "example.toml"
+    file.write_text(example.split("```", 1)[0], encoding="utf-8")
+    results = run_files([file], registry)
+    assert len(results) == 1 and results[0].passed, render_results(results)
+    assert len(load_file(file)[0].raw["expect"]["statements"]) == 2

@@ -15,6 +15,12 @@ staff — check them with files like this one, run by ``outsourcing test FILE``:
     original_amount = "2088000.00"
     findings = []
 
+A case runs through :data:`STAGES`: the contract, its changes (signed on a timeline), its
+assessments (with a line's own payment rule and KPIs), then its statements — the term's
+periods settled in order, each carrying the previous one — compared with
+``[[case.expect.statements]]``.  :func:`settle_case` gives one period's statement (what
+``outsourcing settle`` prints).
+
 Only the expectations written are checked; amounts are exact strings.  ``docs/scenarios.md``
 describes every field.  An error in a file names the file, the case and the path of the bad
 field.
