@@ -9,6 +9,12 @@ conference services suspended from 8 October, enhanced disinfection added from 1
 and a closed-management line refused because it would break the cap.  It prints the Q4 fees,
 the saving, the added cost and the headroom left.
 
+Finally it settles the year month by month on the changed timeline (docs/payments.md): each
+running line assessed, scored and paid by the illustrative defaults (tier table, 5% holdback
+released at the year end, ¥2,000 for a departmental notice in December), and prints
+October's statement in full — every figure with the rule and inputs behind it — and the
+fourth quarter's summary.  The assessment figures are made up for the example.
+
 Run: ``.venv/bin/python examples/october_2022_emergency.py`` (``make demo``).
 """
 
