@@ -63,7 +63,8 @@ def _materials_budget(v: Any) -> Money:
     return _as_money(v, "materials_budget")
 
 
-def _quantity(v: Any) -> Decimal:
+def as_quantity(v: Any) -> Decimal:
+    """An exact quantity (数量) from a str, int or Decimal; a float is refused."""
     if isinstance(v, float | bool):
         raise ModelError("a float is not an exact quantity; pass a str or Decimal",
                          field="quantity", value=v, term="数量")
@@ -221,7 +222,7 @@ class FixedMonthly:
 
     KIND: ClassVar[str] = "fixed_monthly"
     monthly_fee: Money = attrs.field(converter=_monthly_fee, validator=_nonneg("月费"))
-    quantity: Decimal = attrs.field(default=Decimal(1), converter=_quantity,
+    quantity: Decimal = attrs.field(default=Decimal(1), converter=as_quantity,
                                     validator=_nonneg("数量"))
     unit: str = "月"
 
@@ -235,7 +236,7 @@ class UnitRate:
 
     KIND: ClassVar[str] = "unit_rate"
     unit_price: Money = attrs.field(converter=_unit_price, validator=_nonneg("单价"))
-    quantity: Decimal = attrs.field(converter=_quantity, validator=_nonneg("数量"))
+    quantity: Decimal = attrs.field(converter=as_quantity, validator=_nonneg("数量"))
     """Planned quantity per month."""
     unit: str = attrs.field(validator=_nonempty("计量单位"))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -78,6 +79,17 @@ class Explanation:
                 **({"line": self.line} if self.line else {})}
 
 
+def find_explanation(explanations: Sequence[Explanation], figure: str) -> Explanation:
+    """The explanation of ``figure``; a clear error listing the figures there are."""
+    for e in explanations:
+        if e.figure == figure:
+            return e
+    raise SettlementError(
+        "no such figure; explained here: "
+        + ", ".join(dict.fromkeys(e.figure for e in explanations)),
+        field="figure", value=figure, term="计算依据")
+
+
 @attrs.frozen
 class KpiResult:
     """One KPI's measured value and the points it earned (指标得分)."""
@@ -136,13 +148,8 @@ class StatementLine:
     explanations: tuple[Explanation, ...]
 
     def explain(self, figure: str) -> Explanation:
-        for e in self.explanations:
-            if e.figure == figure:
-                return e
-        raise SettlementError(
-            "no such figure; explained here: "
-            + ", ".join(dict.fromkeys(e.figure for e in self.explanations)),
-            field="figure", value=figure, term="计算依据")
+        """The explanation of one figure, by its Chinese label (``"支付比例"``)."""
+        return find_explanation(self.explanations, figure)
 
 
 @attrs.frozen
@@ -245,13 +252,8 @@ class Statement:
         raise KeyError(line_id)
 
     def explain(self, figure: str) -> Explanation:
-        for e in self.explanations:
-            if e.figure == figure:
-                return e
-        raise SettlementError(
-            "no such figure; explained here: "
-            + ", ".join(dict.fromkeys(e.figure for e in self.explanations)),
-            field="figure", value=figure, term="计算依据")
+        """The explanation of one figure, by its Chinese label (``"支付比例"``)."""
+        return find_explanation(self.explanations, figure)
 
     def all_explanations(self) -> list[Explanation]:
         out = [e for x in self.lines for e in x.explanations]
