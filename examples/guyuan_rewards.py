@@ -111,7 +111,7 @@ def main() -> None:
     area_of = {st.contract_id: AREAS[n][0] for n, st in enumerate(statements)}
     for e in split.entries:
         place = "未获奖" if e.rank is None else f"第{e.rank}名"
-        print(f"  {area_of[e.contract_id]}  {place:<4} 得分 {e.score}  奖励 {e.amount.format()}"
+        print(f"  {area_of[e.contract_id]}  {place}  得分 {e.score}  奖励 {e.amount.format()}"
               + ("" if e.eligible else f"（{e.reason}）"))
     parts = sum((e.amount for e in split.entries), o.Money.ZERO)
     print(f"奖励合计 {parts.format()} + 未分配 {split.undistributed.format()} = "
