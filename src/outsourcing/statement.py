@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from .dates import DateRange, Period
+from .errors import SettlementError
 from .findings import Finding
 from .money import Money
 
@@ -138,7 +139,10 @@ class StatementLine:
         for e in self.explanations:
             if e.figure == figure:
                 return e
-        raise KeyError(figure)
+        raise SettlementError(
+            "no such figure; explained here: "
+            + ", ".join(dict.fromkeys(e.figure for e in self.explanations)),
+            field="figure", value=figure, term="计算依据")
 
 
 @attrs.frozen
@@ -244,7 +248,10 @@ class Statement:
         for e in self.explanations:
             if e.figure == figure:
                 return e
-        raise KeyError(figure)
+        raise SettlementError(
+            "no such figure; explained here: "
+            + ", ".join(dict.fromkeys(e.figure for e in self.explanations)),
+            field="figure", value=figure, term="计算依据")
 
     def all_explanations(self) -> list[Explanation]:
         out = [e for x in self.lines for e in x.explanations]
