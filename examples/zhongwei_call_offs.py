@@ -21,11 +21,11 @@ The script
    the NX-ZW parameter ``canteen.market_inquiries_per_month`` and
    ``outsourcing_ningxia.zhongwei.check_market_inquiries``.
 
-A call-off line is a ``UnitRate``: unit price × the **planned** quantity per month.
-Settlement reads the fee only through the contract's line schedules (settlement.py), so a
-month is paid at the planned quantity; the number of trips actually taken is not an input
-to ``settle``.  A lasting change of quantity is a signed ``ChangeLineQuantity`` on a
-``Timeline`` (docs/changes.md) — a contract change, not a monthly reading.  The output says so.
+A call-off line is a ``UnitRate``: unit price × the **planned** quantity per month, which
+makes the call-off's contract amount.  Car hire is paid as used (按实结算): the month's
+trips and days actually recorded (``outsourcing.Usage``) replace the plan in the statement —
+57 trips in October against 60 planned.  A lasting change of volume is a signed
+``ChangeLineQuantity`` on a ``Timeline`` (docs/changes.md), a contract change.
 
 Run: ``.venv/bin/python examples/zhongwei_call_offs.py``.
 """
@@ -140,8 +140,10 @@ def settle_october(c: o.CallOff, rb: o.RuleBook) -> o.Statement:
                      metrics=[o.Metric("on_time_rate", "100")],
                      surveys=[o.Survey("satisfaction", 12, 12)]),
     ]
+    used = [o.Usage("sedan_trip", october, quantity="57", recorded_by="派车单"),
+            o.Usage("sedan_day", october, quantity="6", recorded_by="派车单")]
     return o.settle(c.contract, october, assessments, rb, accepted_on=date(2022, 11, 4),
-                    paid_on=date(2022, 11, 28))
+                    paid_on=date(2022, 11, 28), usage=used)
 
 
 def canteen_inquiries(rb: o.RuleBook) -> None:
@@ -171,10 +173,9 @@ def main() -> None:
     print()
     trip = government.contract.line("sedan_trip").pricing
     assert isinstance(trip, o.UnitRate)
-    print(f"说明：采购合同按“单价 × 每月计划数量”（UnitRate）计费；本结算单的合同费用按计划数量计算"
-          f"（市内轿车 {trip.quantity} {trip.unit} × {trip.unit_price.format()}）。")
-    print("  实际用车趟数不是结算的输入；长期的数量变化须签订数量变更"
-          "（ChangeLineQuantity，见 docs/changes.md）。")
+    print(f"说明：合同金额按“单价 × 每月计划数量”计算（市内轿车 {trip.quantity} {trip.unit}/月）；"
+          f"结算按实际用车（派车单）：10月 57 {trip.unit} × {trip.unit_price.format()}。")
+    print("  长期的数量变化须签订数量变更（ChangeLineQuantity，见 docs/changes.md）。")
     print()
     canteen_inquiries(rb)
 

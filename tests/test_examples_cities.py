@@ -92,27 +92,29 @@ def test_zhongwei_october_statement_of_the_government_office(zhongwei: str) -> N
     # 准时率 60 × 90/98 = 55.10; 满意率 40 × 94/95 = 39.58; 94.68 → tier ≥85 → 98%
     assert "  考核得分          94.68" in trip
     assert "  支付比例          98%" in trip
-    assert "  考核后金额        ¥4,468.80" in trip          # 4,560 × 98%
+    assert "  合同费用          ¥4,332.00" in trip          # 57 trips used × ¥76 (按实结算)
+    assert "  考核后金额        ¥4,245.36" in trip          # 4,332 × 98%
     assert "  扣款 一般问题     ¥500.00 2022-10-18" in trip
-    assert "  暂扣款            ¥198.44" in trip            # (4,468.80 − 500) × 5%
-    assert "  应付金额          ¥3,770.36" in trip
+    assert "  暂扣款            ¥187.27" in trip            # (4,245.36 − 500) × 5%
+    assert "  应付金额          ¥3,558.09" in trip
     day = rows(statement, "【sedan_day】")
     assert "  考核得分          100.00" in day
     assert "  应付金额          ¥2,166.00" in day           # 2,280 − 114 holdback
     total = rows(statement, "合计")
     assert total == [
         "合计",
-        "  合同费用          ¥6,840.00",
-        "  考核后金额        ¥6,748.80",
-        "  扣款              ¥500.00（合计上限 ¥684.00）",
-        "  暂扣款            ¥312.44",
+        "  合同费用          ¥6,612.00",
+        "  考核后金额        ¥6,525.36",
+        "  扣款              ¥500.00（合计上限 ¥661.20）",
+        "  暂扣款            ¥301.27",
         "  释放暂扣款        ¥0.00",
-        "  应付金额          ¥5,936.36",
+        "  应付金额          ¥5,724.09",
     ]
     assert "  到期日            2022-12-04" in statement   # 30 days from 2022-11-04
     assert "  逾期利息          ¥0.00" in statement
     assert "检查结果" not in statement                   # first period: nothing to report
-    assert "按计划数量计算（市内轿车 60 趟 × ¥76.00）" in zhongwei
+    assert "结算按实际用车（派车单）：10月 57 趟 × ¥76.00" in zhongwei
+    assert "settlement.actual_quantity" in zhongwei  # the fee's explanation
 
 
 def test_zhongwei_canteen_market_inquiries_twice_a_month(zhongwei: str) -> None:

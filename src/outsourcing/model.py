@@ -232,7 +232,11 @@ class FixedMonthly:
 
 @attrs.frozen
 class UnitRate:
-    """A unit price × a planned quantity per month (单价 × 数量: per trip, per event, per m²)."""
+    """A unit price × a planned quantity per month (单价 × 数量: per trip, per event, per m²).
+
+    The plan makes the contract amount; a period's actual quantity, recorded with
+    :class:`outsourcing.usage.Usage`, makes its bill (按实结算).
+    """
 
     KIND: ClassVar[str] = "unit_rate"
     unit_price: Money = attrs.field(converter=_unit_price, validator=_nonneg("单价"))
@@ -249,7 +253,8 @@ class LabourPlusMaterials:
     """Labour at a monthly fee plus materials at cost (劳务承包 + 原材料按实结算).
 
     The contract amount counts ``materials_budget`` per month; settlement pays the
-    materials actually bought (at most the budget unless the contract says otherwise).
+    materials actually bought, at most the period's budget, when they are recorded with
+    :class:`outsourcing.usage.Usage` (the budget otherwise).
     """
 
     KIND: ClassVar[str] = "labour_plus_materials"
