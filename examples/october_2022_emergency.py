@@ -9,12 +9,18 @@ conference services suspended from 8 October, enhanced disinfection added from 1
 and a closed-management line refused because it would break the cap.  It prints the Q4 fees,
 the saving, the added cost and the headroom left.
 
+Finally it settles the year month by month on the changed timeline (docs/payments.md): each
+running line assessed, scored and paid by the illustrative defaults (tier table, 5% holdback
+released at the year end, ¥2,000 for a departmental notice in December), and prints
+October's statement in full — every figure with the rule and inputs behind it — and the
+fourth quarter's summary.  The assessment figures are made up for the example.
+
 Run: ``.venv/bin/python examples/october_2022_emergency.py`` (``make demo``).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import outsourcing as o
 from outsourcing.changes import AddLine, Change, Resume, Suspend, Timeline
@@ -127,6 +133,69 @@ def main() -> None:
           f"{timeline.period_amount(q4.range).format():>14}")
     report = timeline.cap_report(rulebook)
     print(report.render())
+
+    print(f"\n{q4} 结算（按月考核、按月结算；合同费用按变更后的时间线按日折算）：")
+    statements = settle_year(timeline, rulebook)[9:]
+    print(statements[0].render(), end="")
+    print(f"\n{q4} 结算汇总：")
+    head = ("期间", "合同费用", "考核后金额", "扣款", "暂扣款", "释放暂扣款", "应付金额", "到期日")
+    print("  " + " | ".join(head))
+    for st in statements:
+        print("  " + " | ".join((
+            str(st.period), st.fee.format(), st.performance_amount.format(),
+            st.deductions.format(), st.holdback.format(), st.released.format(),
+            st.payable.format(), str(st.due_on))))
+    print("  " + " | ".join((
+        f"{q4} 合计", o.Money.sum(st.fee for st in statements).format(),
+        o.Money.sum(st.performance_amount for st in statements).format(),
+        o.Money.sum(st.deductions for st in statements).format(),
+        o.Money.sum(st.holdback for st in statements).format(),
+        o.Money.sum(st.released for st in statements).format(),
+        o.Money.sum(st.payable for st in statements).format(), "")))
+    for st in statements:
+        for note in st.notices:
+            print(f"  {st.period} 通知: {note}")
+
+
+def running_lines(timeline: Timeline, month: o.Period) -> list[str]:
+    """The lines that run at least one day of ``month`` (a suspended line is not assessed)."""
+    return [lid for lid, schedule in timeline.line_schedules().items()
+            if any(span.overlap(month.range) for span, _ in schedule)]
+
+
+def monthly_assessments(timeline: Timeline, month: o.Period) -> list[o.Assessment]:
+    """The bureau's monthly assessment of each running line (illustrative figures)."""
+    by, on = "自治区机关事务管理局考核小组", month.end + timedelta(days=5)
+    repair, asked, happy, clean, order = {
+        10: ("96", 188, 181, 46, 45), 12: ("92", 182, 170, 44, 44)}.get(
+        month.index, ("100", 175, 171, 47, 46))
+    out = []
+    for line_id in running_lines(timeline, month):
+        if line_id in ("property", "gym"):
+            incidents = [o.Incident("department_notice", date(2022, 12, 6),
+                                    "电梯厅消杀记录缺失，收到部门通报")] if (
+                line_id == "property" and month.index == 12) else []
+            out.append(o.Assessment(
+                line_id, month, by, on, metrics=[o.Metric("repair_pass_rate", repair)],
+                surveys=[o.Survey("satisfaction", asked, happy)],
+                sheets=[o.ScoreSheet("inspection", [o.ScoreItem("保洁", 50, clean),
+                                                    o.ScoreItem("秩序维护", 50, order)])],
+                incidents=incidents))
+        elif line_id == "conference":
+            out.append(o.Assessment(line_id, month, by, on,
+                                    surveys=[o.Survey("satisfaction", 50, 49)]))
+        elif line_id == "disinfection":
+            out.append(o.Assessment(line_id, month, by, on,
+                                    metrics=[o.Metric("rounds_done_rate", "100")]))
+    return out
+
+
+def settle_year(timeline: Timeline, rulebook: o.RuleBook) -> list[o.Statement]:
+    """Settle every month of 2022 in order: rules resolved once per contract, each month
+    carrying the previous one's holdback and failure history; paid 25 days after acceptance."""
+    months = o.Period.of_year(2022).months()
+    assessments = [a for m in months for a in monthly_assessments(timeline, m)]
+    return o.settle_term(timeline, assessments, rulebook)
 
 
 if __name__ == "__main__":

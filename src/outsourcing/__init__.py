@@ -100,6 +100,7 @@ from .rewards import RewardRule, competitive_rewards
 from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
 from .settlement import prepare, settle, settle_term
 from .statement import Statement
+from .usage import Usage
 
 __version__ = "0.1.0"
 
@@ -191,6 +192,7 @@ __all__ = [
     "TierTable",
     "Timeline",
     "UnitRate",
+    "Usage",
     "WarningRule",
     "__version__",
     "allocate",

@@ -63,7 +63,8 @@ def _materials_budget(v: Any) -> Money:
     return _as_money(v, "materials_budget")
 
 
-def _quantity(v: Any) -> Decimal:
+def as_quantity(v: Any) -> Decimal:
+    """An exact quantity (数量) from a str, int or Decimal; a float is refused."""
     if isinstance(v, float | bool):
         raise ModelError("a float is not an exact quantity; pass a str or Decimal",
                          field="quantity", value=v, term="数量")
@@ -221,7 +222,7 @@ class FixedMonthly:
 
     KIND: ClassVar[str] = "fixed_monthly"
     monthly_fee: Money = attrs.field(converter=_monthly_fee, validator=_nonneg("月费"))
-    quantity: Decimal = attrs.field(default=Decimal(1), converter=_quantity,
+    quantity: Decimal = attrs.field(default=Decimal(1), converter=as_quantity,
                                     validator=_nonneg("数量"))
     unit: str = "月"
 
@@ -231,11 +232,15 @@ class FixedMonthly:
 
 @attrs.frozen
 class UnitRate:
-    """A unit price × a planned quantity per month (单价 × 数量: per trip, per event, per m²)."""
+    """A unit price × a planned quantity per month (单价 × 数量: per trip, per event, per m²).
+
+    The plan makes the contract amount; a period's actual quantity, recorded with
+    :class:`outsourcing.usage.Usage`, makes its bill (按实结算).
+    """
 
     KIND: ClassVar[str] = "unit_rate"
     unit_price: Money = attrs.field(converter=_unit_price, validator=_nonneg("单价"))
-    quantity: Decimal = attrs.field(converter=_quantity, validator=_nonneg("数量"))
+    quantity: Decimal = attrs.field(converter=as_quantity, validator=_nonneg("数量"))
     """Planned quantity per month."""
     unit: str = attrs.field(validator=_nonempty("计量单位"))
 
@@ -248,7 +253,8 @@ class LabourPlusMaterials:
     """Labour at a monthly fee plus materials at cost (劳务承包 + 原材料按实结算).
 
     The contract amount counts ``materials_budget`` per month; settlement pays the
-    materials actually bought (at most the budget unless the contract says otherwise).
+    materials actually bought, at most the period's budget, when they are recorded with
+    :class:`outsourcing.usage.Usage` (the budget otherwise).
     """
 
     KIND: ClassVar[str] = "labour_plus_materials"

@@ -478,7 +478,8 @@ def default_kpis(catalogue: Catalogue | None, service: str) -> tuple[KpiSpec, ..
 
 def legal_targets(specs: Sequence[KpiSpec], resolved: Mapping[str, Any], *, default: bool,
                   where: str) -> tuple[KpiSpec, ...]:
-    """Apply the rule parameters behind legal KPIs (``KpiSpec.parameter``).
+    """Apply the rule parameters behind KPIs (``KpiSpec.parameter``): legal duties and a
+    jurisdiction's published targets (银川's 维修合格率 100%, 会务满意率 98%).
 
     ``resolved`` maps a parameter id to its :class:`~outsourcing.rules.Resolved` value.  A
     catalogue default takes the rule's value as its target; a contract's own target may be
@@ -491,6 +492,8 @@ def legal_targets(specs: Sequence[KpiSpec], resolved: Mapping[str, Any], *, defa
             out.append(s)
             continue
         legal = Decimal(r.value)
+        if r.parameter.unit == "ratio" and s.unit == "%":
+            legal *= 100  # a jurisdiction states rates as ratios (1.00), KPIs in percent
         if default:
             out.append(attrs.evolve(s, target=legal, citation=r.citation))
             continue

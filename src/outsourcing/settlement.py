@@ -81,6 +81,7 @@ from .statement import (
     Trigger,
     unit_zh,
 )
+from .usage import ActualFee, Usage, actual_fee
 
 __all__ = [
     "PreparedContract",
@@ -390,6 +391,7 @@ class PreparedContract:
         acceptance_due: date | None = None,
         paid_on: date | None = None,
         release: bool | None = None,
+        fees: Mapping[int, int] | None = None,
     ) -> tuple[Any, ...]:
         """Settle period ``i`` from compact readings: integer fen, a compact record.
 
@@ -398,16 +400,17 @@ class PreparedContract:
         The record holds every input and intermediate figure; :meth:`statement` turns it into
         a :class:`~outsourcing.statement.Statement` with explanations, on demand.
         """
-        rec = self._core(i, readings, state, release, None)
+        rec = self._core(i, readings, state, release, None, fees)
         if rec[3] is not None and rec[4] > rec[3]:
             # the lines' deductions exceed the contract's total cap: split the cap over them
             weights = [r[9] if r[0] == ASSESSED else 0 for r in rec[1]]
             capped = [m.fen for m in allocate(Money.from_fen(rec[3]), weights)]
-            rec = self._core(i, readings, state, release, capped)
+            rec = self._core(i, readings, state, release, capped, fees)
         return rec + self._clock(rec[2][2], accepted_on, acceptance_due, paid_on)
 
     def _core(self, i: int, readings: Sequence[Reading], state: State | None,
-              release: bool | None, capped: list[int] | None) -> tuple[Any, ...]:
+              release: bool | None, capped: list[int] | None,
+              fee_over: Mapping[int, int] | None = None) -> tuple[Any, ...]:
         st_lines, notice_hist = state if state is not None else self.initial
         month = self.months[i]
         recs: list[tuple[Any, ...]] = []
@@ -417,7 +420,7 @@ class PreparedContract:
         any_ded = False
         for hot, rd, (streak, held, hist) in zip(self._hot, readings, st_lines):  # noqa: B905
             j, fees, running, tables, rates, share, warn, cap_share, rel_at, pl = hot
-            fee = fees[i]
+            fee = fee_over[j] if fee_over and j in fee_over else fees[i]
             fee_total += fee
             rel_now = (i in rel_at) if release is None else release
             if rd is None or rd[0] is None:
@@ -542,6 +545,7 @@ class PreparedContract:
         assessments: Mapping[int, Assessment] | None = None,
         sources: Mapping[int, Mapping[str, str]] | None = None,
         findings: Sequence[Finding] = (),
+        actuals: Mapping[int, ActualFee] | None = None,
     ) -> Statement:
         """The full statement of a settled record, every figure with its explanation."""
         (i, recs, (fee_total, t_withheld, t_pay), total_cap, ded_sum, notices, triggers,
@@ -556,7 +560,8 @@ class PreparedContract:
         found = list(findings)
         for pl, rec in zip(self.lines, recs, strict=True):
             out_lines.append(self._line(pl, rec, i, assessments.get(pl.index),
-                                        sources.get(pl.index, {}), total_cap, release, found))
+                                        sources.get(pl.index, {}), total_cap, release, found,
+                                        (actuals or {}).get(pl.index)))
         t_perf = sum(r[5] for r in recs)
         t_applied = sum(r[10] for r in recs)
         t_hb = sum(r[11] for r in recs)
@@ -652,7 +657,7 @@ class PreparedContract:
 
     def _line(self, pl: PreparedLine, rec: tuple[Any, ...], i: int, a: Assessment | None,
               sources: Mapping[str, str], total_cap: int | None, release: bool | None,
-              found: list[Finding]) -> StatementLine:
+              found: list[Finding], actual: ActualFee | None = None) -> StatementLine:
         (status, fee, values, score, rate, perf, items, raw, cap, ded, applied, hb, released,
          withheld, payable, notice, streak, held) = rec
         line = pl.line
@@ -665,11 +670,16 @@ class PreparedContract:
                 *inputs: tuple[str, str]) -> None:
             ex.append(Explanation(figure, value, rule_id, citation, tuple(inputs), lid))
 
-        pieces = [(r.overlap(self.periods[i].range), m) for r, m in pl.schedule]
-        add("合同费用", Money.from_fen(fee).format(), "accrual.pro_rata",
-            f"合同 {self.contract.id} 服务项目 {lid} 计价; 不足整月按日折算 "
-            f"({self.contract.day_count.value}); 按累计金额四舍五入到分",
-            *[(str(s), f"{Money.round(m).format()}/月") for s, m in pieces if s is not None])
+        if actual is not None:
+            add("合同费用", Money.from_fen(fee).format(), actual.rule_id, actual.citation,
+                *actual.inputs)
+        else:
+            pieces = [(r.overlap(self.periods[i].range), m) for r, m in pl.schedule]
+            add("合同费用", Money.from_fen(fee).format(), "accrual.pro_rata",
+                f"合同 {self.contract.id} 服务项目 {lid} 计价; 不足整月按日折算 "
+                f"({self.contract.day_count.value}); 按累计金额四舍五入到分",
+                *[(str(s), f"{Money.round(m).format()}/月") for s, m in pieces
+                  if s is not None])
         kres: list[KpiResult] = []
         missing: tuple[str, ...] = ()
         st = _STATUS[status]
@@ -808,17 +818,58 @@ class PreparedContract:
         acceptance_due: date | None = None,
         paid_on: date | None = None,
         release_holdback: bool | None = None,
+        usage: Iterable[Usage] = (),
     ) -> Statement:
         """Settle one period; see :func:`settle`."""
         i = self.period_index(period)
         readings, by_line, sources = self.readings(i, assessments)
+        actuals = self.actual_fees(i, usage)
         state, found = self.state_from(previous, i)
         if accepted_on is None and by_line:
             accepted_on = max(a.assessed_on for a in by_line.values())
         record = self.settle_readings(i, readings, state, accepted_on=accepted_on,
                                       acceptance_due=acceptance_due, paid_on=paid_on,
-                                      release=release_holdback)
-        return self.statement(record, assessments=by_line, sources=sources, findings=found)
+                                      release=release_holdback,
+                                      fees={j: a.fen for j, a in actuals.items()})
+        for a in actuals.values():
+            found.extend(a.findings)
+        return self.statement(record, assessments=by_line, sources=sources, findings=found,
+                              actuals=actuals)
+
+    def actual_fees(self, i: int, usage: Iterable[Usage]) -> dict[int, ActualFee]:
+        """Period ``i``'s fees from recorded usage (按实结算), by line index.
+
+        A line without a usage keeps its scheduled fee.  The version of the line in force on
+        the last day it ran in the period prices the usage.
+        """
+        out: dict[int, ActualFee] = {}
+        period_range = self.periods[i].range
+        as_of = getattr(self.source, "as_of", None)
+        for n, u in enumerate(usage):
+            if not isinstance(u, Usage):
+                raise SettlementError(f"a {type(u).__name__} is not a Usage",
+                                      field=f"usage[{n}]", value=repr(u), term="实际用量")
+            if u.period != self.periods[i]:
+                raise SettlementError(f"usage for {u.period} given when settling "
+                                      f"{self.periods[i]}", field=f"usage[{n}].period",
+                                      value=str(u.period), term="结算期间")
+            j = self.line_index.get(u.line)
+            if j is None:
+                raise SettlementError(f"no such line; lines: {', '.join(self.line_index)}",
+                                      field=f"usage[{n}].line", value=u.line, term="服务项目")
+            if j in out:
+                raise SettlementError("usage recorded twice for this line and period",
+                                      field=f"usage[{n}].line", value=u.line, term="实际用量")
+            pl = self.lines[j]
+            running = [r for r in (span.overlap(period_range) for span, _ in pl.schedule)
+                       if r is not None]
+            line = pl.line
+            if running and callable(as_of):
+                version = as_of(running[-1].end)
+                if version.has_line(u.line):
+                    line = version.line(u.line)
+            out[j] = actual_fee(u, line, running, self.contract.day_count)
+        return out
 
 
 def _pct(rate: Decimal) -> str:
@@ -855,8 +906,13 @@ def settle(
     release_holdback: bool | None = None,
     rules: Mapping[str, PaymentRule] | None = None,
     kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
+    usage: Iterable[Usage] = (),
 ) -> Statement:
     """Settle one period of a contract (or its timeline) and return the :class:`Statement`.
+
+    ``usage`` records what unit-rate and labour-plus-materials lines actually delivered or
+    cost in the period (按实结算, :mod:`outsourcing.usage`); other lines, and lines without a
+    usage, are paid their scheduled fee.
 
     ``assessments`` are this period's, one per line at most.  ``previous`` is the previous
     period's statement (holdback balance, failing streaks, notices in the window); without
@@ -870,7 +926,7 @@ def settle(
     prepared = prepare(source, rulebook, rules=rules, kpis=kpis)
     return prepared.settle(period, assessments, previous=previous, accepted_on=accepted_on,
                            acceptance_due=acceptance_due, paid_on=paid_on,
-                           release_holdback=release_holdback)
+                           release_holdback=release_holdback, usage=usage)
 
 
 def settle_term(
@@ -881,6 +937,7 @@ def settle_term(
     upto: Period | str | None = None,
     rules: Mapping[str, PaymentRule] | None = None,
     kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
+    usage: Iterable[Usage] = (),
 ) -> list[Statement]:
     """Settle every period of the term in order (through ``upto``), each carrying the
     previous one's state; the assessments are grouped by period."""
@@ -901,11 +958,18 @@ def settle_term(
                               f"({prepared.kind.value}): {', '.join(map(str, stray))}",
                               field="assessments", value=[str(p) for p in stray],
                               term="考核期间")
+    used: dict[Period, list[Usage]] = {}
+    for u in usage:
+        used.setdefault(u.period, []).append(u)
+    if set(used) - set(prepared.index_of):
+        odd = sorted(str(p) for p in set(used) - set(prepared.index_of))
+        raise SettlementError(f"usage for periods that are not settlement periods: "
+                              f"{', '.join(odd)}", field="usage", value=odd, term="结算期间")
     last = prepared.period_index(upto) if upto is not None else len(prepared.periods) - 1
     out: list[Statement] = []
     prev: Statement | None = None
     for i in range(last + 1):
         prev = prepared.settle(prepared.periods[i], by_period.get(prepared.periods[i], ()),
-                               previous=prev)
+                               previous=prev, usage=used.get(prepared.periods[i], ()))
         out.append(prev)
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -20,6 +21,7 @@ from typing import Any
 import attrs
 
 from .dates import DateRange, Period
+from .errors import SettlementError
 from .findings import Finding
 from .money import Money
 
@@ -75,6 +77,17 @@ class Explanation:
         return {"figure": self.figure, "value": self.value, "rule_id": self.rule_id,
                 "citation": self.citation, "inputs": dict(self.inputs),
                 **({"line": self.line} if self.line else {})}
+
+
+def find_explanation(explanations: Sequence[Explanation], figure: str) -> Explanation:
+    """The explanation of ``figure``; a clear error listing the figures there are."""
+    for e in explanations:
+        if e.figure == figure:
+            return e
+    raise SettlementError(
+        "no such figure; explained here: "
+        + ", ".join(dict.fromkeys(e.figure for e in explanations)),
+        field="figure", value=figure, term="计算依据")
 
 
 @attrs.frozen
@@ -135,10 +148,8 @@ class StatementLine:
     explanations: tuple[Explanation, ...]
 
     def explain(self, figure: str) -> Explanation:
-        for e in self.explanations:
-            if e.figure == figure:
-                return e
-        raise KeyError(figure)
+        """The explanation of one figure, by its Chinese label (``"支付比例"``)."""
+        return find_explanation(self.explanations, figure)
 
 
 @attrs.frozen
@@ -241,10 +252,8 @@ class Statement:
         raise KeyError(line_id)
 
     def explain(self, figure: str) -> Explanation:
-        for e in self.explanations:
-            if e.figure == figure:
-                return e
-        raise KeyError(figure)
+        """The explanation of one figure, by its Chinese label (``"支付比例"``)."""
+        return find_explanation(self.explanations, figure)
 
     def all_explanations(self) -> list[Explanation]:
         out = [e for x in self.lines for e in x.explanations]

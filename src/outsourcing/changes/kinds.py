@@ -22,7 +22,7 @@ import attrs
 
 from ..dates import as_date
 from ..errors import ModelError
-from ..model import ServiceLine
+from ..model import ServiceLine, as_quantity
 from ..money import Money
 
 __all__ = [
@@ -121,16 +121,9 @@ def _price(v: Any) -> Money:
 
 
 def _quantity(v: Any) -> Decimal:
-    if isinstance(v, float | bool):
-        raise ModelError("a float is not an exact quantity; pass a str or Decimal",
-                         field="quantity", value=v, term="数量")
-    try:
-        d = Decimal(v)
-    except Exception:
-        raise ModelError("not a number", field="quantity", value=v, term="数量") from None
-    if not d.is_finite() or d < 0:
-        raise ModelError("must be a finite number, not negative", field="quantity", value=v,
-                         term="数量")
+    d = as_quantity(v)
+    if d < 0:
+        raise ModelError("must not be negative", field="quantity", value=str(d), term="数量")
     return d
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from outsourcing import Contract, Finding, Resolved, RuleBook, ServiceLine
+from outsourcing import Contract, Finding, Resolved, RuleBook, ServiceLine, hookimpl
 
 SOURCE = "seed 000_09cf0a1d90a7be19.txt"
 ARTICLE = f"{SOURCE} line 205: 《推进机关后勤社会化服务改革的思考》"
@@ -71,3 +71,36 @@ def run_line_checks(checks: Sequence[LineCheck], contract: Contract,
         for check in checks:
             out.extend(check(contract, line, field, rb))
     return out
+
+
+ContractHook = Callable[[Contract, RuleBook], Sequence[Finding]]
+ChangeHook = Callable[[Contract, Any, RuleBook], Sequence[Finding]]
+
+
+def line_check_hooks(
+    code: str, checks: Sequence[LineCheck], change_checks: Sequence[LineCheck] | None = None
+) -> tuple[ContractHook, ChangeHook]:
+    """The two check hooks of a jurisdiction whose checks look at one line at a time.
+
+    Both act only where ``rulebook.applies_to(code)``: the contract hook runs ``checks`` on
+    every line of a contract, the change hook runs ``change_checks`` (default: the same) on
+    every line a proposed change would add.  A module binds them to the hook names::
+
+        outsourcing_check_contract, outsourcing_check_change = line_check_hooks(CODE, CHECKS)
+    """
+    on_change = checks if change_checks is None else change_checks
+
+    @hookimpl
+    def outsourcing_check_contract(contract: Contract, rulebook: RuleBook) -> Sequence[Finding]:
+        if not rulebook.applies_to(code):
+            return []
+        return run_line_checks(checks, contract, contract_lines(contract), rulebook)
+
+    @hookimpl
+    def outsourcing_check_change(contract: Contract, change: Any,
+                                 rulebook: RuleBook) -> Sequence[Finding]:
+        if not rulebook.applies_to(code):
+            return []
+        return run_line_checks(on_change, contract, lines_in(change), rulebook)
+
+    return outsourcing_check_contract, outsourcing_check_change

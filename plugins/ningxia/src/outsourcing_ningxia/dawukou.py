@@ -15,12 +15,11 @@ qualification requirements, its canteen model).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from outsourcing import Contract, Finding, Jurisdiction, RuleBook, ServiceLine, hookimpl
 
 from . import DATA
-from ._common import ARTICLE, in_force, lineage, lines_in, reference_date, run_line_checks
+from ._common import ARTICLE, in_force, line_check_hooks, lineage, reference_date
 
 CODE = "NX-DWK"
 
@@ -53,9 +52,5 @@ def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
     return [DAWUKOU]
 
 
-@hookimpl
-def outsourcing_check_change(contract: Contract, change: Any,
-                             rulebook: RuleBook) -> Sequence[Finding]:
-    if not rulebook.applies_to(CODE):
-        return []
-    return run_line_checks((check_added_line_scope,), contract, lines_in(change), rulebook)
+# contracts are checked by core's check_scope; a change adding a line is checked here
+_, outsourcing_check_change = line_check_hooks(CODE, (), (check_added_line_scope,))

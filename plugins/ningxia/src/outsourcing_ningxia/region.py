@@ -12,19 +12,16 @@ compares a line with it, for a contract and for the lines a change adds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from outsourcing import Contract, Finding, Jurisdiction, RuleBook, ServiceLine, Severity, hookimpl
 
 from . import DATA
 from ._common import (
     ARTICLE,
-    contract_lines,
     in_force,
+    line_check_hooks,
     lineage,
-    lines_in,
     reference_date,
-    run_line_checks,
 )
 
 CODE = "NX"
@@ -80,16 +77,4 @@ def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
     return [REGION]
 
 
-@hookimpl
-def outsourcing_check_contract(contract: Contract, rulebook: RuleBook) -> Sequence[Finding]:
-    if not rulebook.applies_to(CODE):
-        return []
-    return run_line_checks(CHECKS, contract, contract_lines(contract), rulebook)
-
-
-@hookimpl
-def outsourcing_check_change(contract: Contract, change: Any,
-                             rulebook: RuleBook) -> Sequence[Finding]:
-    if not rulebook.applies_to(CODE):
-        return []
-    return run_line_checks(CHECKS, contract, lines_in(change), rulebook)
+outsourcing_check_contract, outsourcing_check_change = line_check_hooks(CODE, CHECKS)

@@ -16,7 +16,6 @@ checked here: a canteen line must be priced as
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from outsourcing import (
     Contract,
@@ -32,12 +31,10 @@ from outsourcing import (
 from . import DATA
 from ._common import (
     ARTICLE,
-    contract_lines,
     in_force,
+    line_check_hooks,
     lineage,
-    lines_in,
     reference_date,
-    run_line_checks,
 )
 
 CODE = "NX-SZS"
@@ -84,16 +81,4 @@ def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
     return [SHIZUISHAN]
 
 
-@hookimpl
-def outsourcing_check_contract(contract: Contract, rulebook: RuleBook) -> Sequence[Finding]:
-    if not rulebook.applies_to(CODE):
-        return []
-    return run_line_checks(CHECKS, contract, contract_lines(contract), rulebook)
-
-
-@hookimpl
-def outsourcing_check_change(contract: Contract, change: Any,
-                             rulebook: RuleBook) -> Sequence[Finding]:
-    if not rulebook.applies_to(CODE):
-        return []
-    return run_line_checks(CHECKS, contract, lines_in(change), rulebook)
+outsourcing_check_contract, outsourcing_check_change = line_check_hooks(CODE, CHECKS)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
 
 from outsourcing import (
     Contract,
@@ -41,12 +40,10 @@ from outsourcing import (
 from . import DATA
 from ._common import (
     ARTICLE,
-    contract_lines,
     in_force,
+    line_check_hooks,
     lineage,
-    lines_in,
     reference_date,
-    run_line_checks,
 )
 
 CODE = "NX-ZW"
@@ -132,16 +129,4 @@ def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
     return [ZHONGWEI]
 
 
-@hookimpl
-def outsourcing_check_contract(contract: Contract, rulebook: RuleBook) -> Sequence[Finding]:
-    if not rulebook.applies_to(CODE):
-        return []
-    return run_line_checks(CHECKS, contract, contract_lines(contract), rulebook)
-
-
-@hookimpl
-def outsourcing_check_change(contract: Contract, change: Any,
-                             rulebook: RuleBook) -> Sequence[Finding]:
-    if not rulebook.applies_to(CODE):
-        return []
-    return run_line_checks(CHECKS, contract, lines_in(change), rulebook)
+outsourcing_check_contract, outsourcing_check_change = line_check_hooks(CODE, CHECKS)
