@@ -151,6 +151,7 @@ def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind
     ("bad_assessment_period.toml", "case[0].assessments[0].period",
      "2023-01 is outside the term"),
     ("bad_statement_figure.toml", "case[0].expect.statements[0].payabel", "unknown figure"),
+    ("bad_usage_line.toml", "case[0].usage[0]", "it is not settled on actual usage"),
 ])
 def test_a_bad_assessment_or_statement_names_file_case_and_field(
     name: str, field: str, words: str, registry: o.Registry

@@ -51,6 +51,7 @@ from .rules import RuleBook
 from .serialize import structure
 from .settlement import PreparedContract, prepare
 from .statement import Explanation, LineStatus, Statement, StatementLine
+from .usage import Usage
 
 __all__ = [
     "Case",
@@ -122,7 +123,7 @@ class CaseResult:
 
 
 CASE_KEYS = {"name", "jurisdiction", "description", "today", "contract", "rules", "changes",
-             "assessments", "payment", "kpis", "settle", "expect"}
+             "assessments", "payment", "kpis", "settle", "usage", "expect"}
 EXPECT_KEYS = {"original_amount", "findings", "rejected", "headroom", "statements"}
 
 _LINE_RE = re.compile(r"at line (\d+)")
@@ -247,6 +248,8 @@ class Run:
     """This case's assessments by settlement period (its index in the term)."""
     inputs: dict[int, dict[str, Any]] = attrs.Factory(dict)
     """Each period's settlement inputs from ``[[case.settle]]`` (accepted_on, paid_on, …)."""
+    usage: dict[int, list[Usage]] = attrs.Factory(dict)
+    """Actual quantities or materials by period (``[[case.usage]]``, 按实结算)."""
     statements: list[Statement] = attrs.Factory(list)
     """The statements settled so far, in order from the term's first period."""
 
@@ -366,7 +369,7 @@ def _stage_changes(run: Run) -> None:
 SETTLE_KEYS = ("period", "accepted_on", "acceptance_due", "paid_on", "release_holdback")
 """What ``[[case.settle]]`` may say about one period's settlement."""
 
-SETTLING_KEYS = ("assessments", "payment", "kpis", "settle")
+SETTLING_KEYS = ("assessments", "payment", "kpis", "settle", "usage")
 
 Kind = str
 """How an expected figure is read and compared: money, decimal, rate, int, date, bool,
@@ -553,6 +556,28 @@ def _read_assessments(run: Run, prepared: PreparedContract) -> None:
         run.assessments.setdefault(k, []).append(a)
 
 
+def _read_usage(run: Run, prepared: PreparedContract) -> None:
+    raws = run.case.raw.get("usage", [])
+    if not isinstance(raws, list):
+        raise run.fail("usage", "usage is an array of tables ([[case.usage]])")
+    for n, raw in enumerate(raws):
+        path = f"usage[{n}]"
+        if not isinstance(raw, dict):
+            raise run.fail(path, "a usage is a table (line, period, quantity or materials)")
+        u = _read(run, raw, Usage, path)
+        try:
+            k = prepared.period_index(u.period)
+        except OutsourcingError as exc:
+            raise run.fail(f"{path}.period", exc.reason, str(u.period)) from None
+        same = [*run.usage.get(k, ()), u]
+        try:  # priced now, so that a bad usage names its own table
+            prepared.actual_fees(k, same)
+        except OutsourcingError as exc:
+            field = re.sub(r"^usage\[[^]]+\]", path, exc.field or path)
+            raise run.fail(field, exc.reason, exc.value) from None
+        run.usage[k] = same
+
+
 def _read_settle(run: Run, prepared: PreparedContract) -> None:
     raws = run.case.raw.get("settle", [])
     if not isinstance(raws, list):
@@ -596,12 +621,13 @@ def _period_of(run: Run, prepared: PreparedContract, raw: Mapping[str, Any], pat
 
 
 def _stage_assessments(run: Run) -> None:
-    """Read ``[[case.assessments]]``, ``[case.payment]``, ``[case.kpis]`` and
-    ``[[case.settle]]`` against the prepared contract."""
+    """Read ``[[case.assessments]]``, ``[case.payment]``, ``[case.kpis]``,
+    ``[[case.usage]]`` and ``[[case.settle]]`` against the prepared contract."""
     if not _settles(run.case):
         return
     prepared = _prepare(run)
     _read_assessments(run, prepared)
+    _read_usage(run, prepared)
     _read_settle(run, prepared)
 
 
@@ -613,7 +639,7 @@ def _settle_through(run: Run, prepared: PreparedContract, last: int) -> list[Sta
         period = prepared.periods[k]
         try:
             prev = prepared.settle(period, run.assessments.get(k, ()), previous=prev,
-                                   **run.inputs.get(k, {}))
+                                   usage=run.usage.get(k, ()), **run.inputs.get(k, {}))
         except OutsourcingError as exc:
             raise run.fail(f"settle[{period}]", str(exc)) from None
         out.append(prev)
@@ -751,7 +777,8 @@ def _check_kpis(run: Run, base: str, shown: str, want: Any, x: StatementLine,
                 fallback: Callable[[], list[str]]) -> None:
     if not isinstance(want, dict):
         raise run.fail(base, "kpis is a table of KPI id → points, e.g. { inspection = \"29.00\" }")
-    pl = _prepare(run).lines[_prepare(run).line_index[x.line_id]]
+    prepared = _prepare(run)
+    pl = prepared.lines[prepared.line_index[x.line_id]]
     points = {k.id: k.points for k in x.kpis}
     for kpi, value in want.items():
         if kpi not in pl.kpis.index:
@@ -782,7 +809,7 @@ def _stage_statements(run: Run) -> None:
                            str(spec["period"]))
         seen[k] = n
         wanted.append((n, k, spec))
-    last = max([*seen, *run.assessments, *run.inputs], default=-1)
+    last = max([*seen, *run.assessments, *run.inputs, *run.usage], default=-1)
     statements = _settle_through(run, prepared, last)
     for n, k, spec in wanted:
         _check_statement(run, n, spec, statements[k])
@@ -817,6 +844,7 @@ def settle_case(case: Case, period: Period | str, registry: Registry | None = No
     _sign_changes(run)
     prepared = _prepare(run)
     _read_assessments(run, prepared)
+    _read_usage(run, prepared)
     _read_settle(run, prepared)
     try:
         k = prepared.period_index(period)
