@@ -9,6 +9,7 @@ import outsourcing as o
 from outsourcing.cli import main
 from outsourcing.scenarios import (
     ScenarioError,
+    find_case,
     load_file,
     render_results,
     run_files,
@@ -244,3 +245,110 @@ def test_the_complete_example_in_the_docs_passes(
     results = run_files([file], registry)
     assert len(results) == 1 and results[0].passed, render_results(results)
     assert len(load_file(file)[0].raw["expect"]["statements"]) == 2
+
+
+# --- tenders (采购与授予) ------------------------------------------------------------------
+
+PROCUREMENT = ROOT / "tests" / "scenarios" / "procurement_worked_examples.toml"
+
+
+def test_procurement_worked_examples_run_as_scenarios_with_the_tests_figures(
+    registry: o.Registry,
+) -> None:
+    cases = load_file(PROCUREMENT)
+    assert len(cases) == 8
+    assert all(c.contract is None for c in cases)  # tender cases need no [case.contract]
+    results = run_files([PROCUREMENT], registry)
+    assert all(r.passed for r in results), render_results(results)
+    # the file asserts what tests/test_procurement.py asserts
+    text = PROCUREMENT.read_text(encoding="utf-8")
+    for figure in ('"27.69"', '"93.02"', '"91.47"', '"87.33"', '"2808000.00"', '"95.33"',
+                   '"90.75"', '"86.58"', '"87.63"', '"83.33"', '"69552.00"', '"57408.00"',
+                   '"qualification.fire_maintenance"', '"75600.00"', "2021-07-18"):
+        assert figure in text
+
+
+def test_a_wrong_tender_expectation_shows_expected_actual_and_the_rule(
+    registry: o.Registry,
+) -> None:
+    [result] = run_files([FIXTURES / "wrong_tender.toml"], registry)
+    assert not result.passed and result.error is None
+    report = render_results([result])
+    assert "expect.tender.winner: expected F2, actual F3" in report
+    assert "expect.tender.bids.F2.valid: expected true, actual false" in report
+    assert ("资格审查（消防设施维护保养检测机构国家二级资质）: 不通过 — fire: 所持资质已于 "
+            "2021-03-31 过期，评审日 2021-06-15 无效 [qualification.fire_maintenance;") in report
+    assert "第六十三条(三)" in report
+    assert "expect.tender.bids.F2.rank: expected 1, actual (none)" in report
+    assert "expect.tender.bids.F3.evaluated_price: expected 75600.00, actual 69552.00" in report
+    assert ("评审价 ¥69,552.00 = ¥75,600.00 × (1 − 0.08)，四舍五入到分（仅用于评审，合同价格仍为"
+            "投标报价） [procurement.sme_deduction_services;") in report
+    assert "expect.award.amount: expected 62400.00, actual 75600.00" in report
+    assert "benchmark" not in "".join(m.path for m in result.mismatches)  # 69552.00 is right
+    assert report.endswith("0 passed, 1 failed")
+
+
+@pytest.mark.parametrize(("name", "field", "words"), [
+    ("bad_bid_key.toml", "case[0].bids[1].discount", "unknown key; a bid ([[case.bids]]) has"),
+    ("bad_bid_line.toml", "case[0].bids[1].prices.canteen",
+     "no such line in the tender; its lines: property"),
+    ("bad_tender_weights.toml", "case[0].tender.scoring",
+     "the weights must sum to 1: 0.30 + 0.50 + 0.10 = 0.90"),
+])
+def test_a_bad_tender_or_bid_names_file_case_and_field(
+    name: str, field: str, words: str, registry: o.Registry
+) -> None:
+    [result] = run_files([FIXTURES / name], registry)
+    assert result.error is not None and not result.mismatches
+    assert result.error.startswith(
+        f"{FIXTURES / name}: case 1 '物业服务招标 2022-05-10': {field}: ")
+    assert words in result.error
+
+
+def _tender_case(tmp_path: Path, extra: str, *, drop: str = "") -> Path:
+    """Example 3's first case with ``extra`` appended (``drop`` removed first)."""
+    text = PROCUREMENT.read_text(encoding="utf-8")
+    block = text.split("[[case]]")[7]  # 例3 石嘴山 2021-06-15, awarded to F3
+    file = tmp_path / "tender.toml"
+    file.write_text("[[case]]" + block.replace(drop, "") + extra, encoding="utf-8")
+    return file
+
+
+def test_a_tender_refused_by_a_rule_in_force_names_the_field_and_the_rule(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    file = _tender_case(tmp_path, "", drop='sme_deduction = "0.08"')
+    [result] = run_files([file], registry)
+    assert result.error is not None
+    assert ("case[0].tender.sme_deduction: the tender must state the small-and-micro-enterprise "
+            "deduction rate, within 0.06–0.10 on 2021-06-15") in result.error
+    assert "[rule procurement.sme_deduction_services;" in result.error
+
+
+def test_the_awarded_contract_is_settled_like_a_written_one(registry: o.Registry) -> None:
+    case = find_case(load_file(PROCUREMENT), "7")
+    assert case.contract is None and "award" in case.raw
+    july = settle_case(case, "2021-07", registry)
+    assert july.fee == o.Money("6300.00")  # F3's bid price, not its deducted price
+    assert july.line("fire").status is LineStatus.MISSING
+
+
+def test_a_tender_case_without_an_award_has_no_contract_to_check(tmp_path: Path) -> None:
+    award = ('[case.award]\ncontract_id = "SZS-2021-XF-01-HT"\nnotified_on = 2021-06-18\n'
+             'signed_on = 2021-06-25\n')
+    file = _tender_case(tmp_path, "", drop=award)
+    assert award in PROCUREMENT.read_text(encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"case\[0\]\.expect\.original_amount: needs a "
+                                            r"contract: a \[case\.contract\], or a \[case\.award\]"):
+        load_file(file)
+    (tmp_path / "bare.toml").write_text(
+        '[[case]]\nname = "no contract"\njurisdiction = "NX"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"case\[0\]\.contract: a \[case\.contract\] table "
+                                            r"\(or a \[case\.tender\]\) is needed"):
+        load_file(tmp_path / "bare.toml")
+
+
+def test_cli_test_runs_tender_cases(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", str(PROCUREMENT)]) == 0
+    assert "8 passed, 0 failed" in capsys.readouterr().out
+    assert main(["test", str(FIXTURES / "wrong_tender.toml")]) == 1
