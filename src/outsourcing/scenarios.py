@@ -15,11 +15,13 @@ staff — check them with files like this one, run by ``outsourcing test FILE``:
     original_amount = "2088000.00"
     findings = []
 
-A case runs through :data:`STAGES`: the contract, its changes (signed on a timeline), its
-assessments (with a line's own payment rule and KPIs), then its statements — the term's
-periods settled in order, each carrying the previous one — compared with
-``[[case.expect.statements]]``.  :func:`settle_case` gives one period's statement (what
-``outsourcing settle`` prints).
+A case runs through :data:`STAGES`: its tender, if any (``[case.tender]`` and
+``[[case.bids]]`` evaluated, compared with ``[case.expect.tender]``, and awarded by
+``[case.award]``, whose contract then is the case's), the contract, its changes (signed on a
+timeline), its assessments (with a line's own payment rule and KPIs), then its statements —
+the term's periods settled in order, each carrying the previous one — compared with
+``[[case.expect.statements]]``.  A case has a contract, a tender, or both.
+:func:`settle_case` gives one period's statement (what ``outsourcing settle`` prints).
 
 Only the expectations written are checked; amounts are exact strings.  ``docs/scenarios.md``
 describes every field.  An error in a file names the file, the case and the path of the bad
@@ -1106,7 +1108,8 @@ def _check_tender_figures(run: Run, report: EvaluationReport,
         "excluded": ("list", [e.bid.id for e in report.excluded], checks),
         "failed": ("bool", report.failed is not None,
                    lambda: [str(report.failed)] if report.failed else [
-                       f"{len(report.ranked)} compliant bids"]),
+                       f"{len(report.ranked)} compliant bids, at least "
+                       f"{report.rule('procurement.min_valid_bids').describe()}"]),
         "findings": ("list", [f.code for f in report.findings],
                      lambda: [str(f) for f in report.findings]),
     }
