@@ -41,7 +41,7 @@ from functools import lru_cache
 from operator import getitem
 from typing import Any, Protocol
 
-from .accrual import Schedule, all_period_fen
+from .accrual import Bounds, Schedule, all_period_fen, period_bounds
 from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from .dates import DateRange, Period, PeriodKind, periods_between
 from .errors import RuleError, SettlementError
@@ -217,12 +217,13 @@ class PreparedContract:
         if catalogue is None:
             catalogue = _core_catalogue()
         last = len(self.periods) - 1
+        bounds = _bounds(self.term, self.kind)
         starts = [r.start for r in ranges]
         ends = [r.end for r in ranges]
         lines = []
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
-            fees = all_period_fen(sched, ranges, contract.day_count)
+            fees = all_period_fen(sched, bounds, contract.day_count)
             running = [False] * len(ranges)
             for span, _ in sched:
                 for k in range(bisect_left(ends, span.start), bisect_right(starts, span.end)):
@@ -874,6 +875,12 @@ class PreparedContract:
 
 def _pct(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
+
+
+@lru_cache(maxsize=256)
+def _bounds(term: DateRange, kind: PeriodKind) -> Bounds:
+    """The period boundaries of a term, shared by every line and contract with that term."""
+    return period_bounds(_calendar(term, kind)[2])
 
 
 @lru_cache(maxsize=256)
