@@ -44,7 +44,7 @@ from typing import Any, Protocol
 from .accrual import Bounds, Schedule, all_period_fen, period_bounds
 from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from .dates import DateRange, Period, PeriodKind, periods_between
-from .errors import RuleError, SettlementError
+from .errors import SettlementError
 from .findings import Finding, Severity
 from .model import Contract, PaymentSchedule, ServiceLine
 from .money import Money, allocate
@@ -123,12 +123,7 @@ def _month_int(s: str) -> int:
 
 @lru_cache(maxsize=8192)
 def _resolve(rb: RuleBook, pid: str, on: date) -> Resolved | None:
-    if not rb.has(pid):
-        return None
-    try:
-        return rb.resolve(pid, on)
-    except RuleError:
-        return None
+    return rb.find(pid, on)
 
 
 class PreparedLine:
