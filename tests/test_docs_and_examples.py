@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import runpy
-import sys
 from pathlib import Path
 
-import pytest
+from example_runner import run_example
 
 import outsourcing as o
 from outsourcing.docgen import rules_catalogue
@@ -27,29 +25,17 @@ def test_every_illustrative_parameter_is_labelled_in_the_catalogue(registry: o.R
                 assert f"### `{p.id}` — **illustrative**" in text
 
 
-def run_example(name: str, capsys: pytest.CaptureFixture[str]) -> str:
-    argv = sys.argv
-    sys.argv = [name]
-    try:
-        runpy.run_path(str(ROOT / "examples" / name), run_name="__main__")
-    finally:
-        sys.argv = argv
-    return capsys.readouterr().out
 
 
-def test_emergency_example_prints_the_contract_and_its_cap(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    out = run_example("october_2022_emergency.py", capsys)
+def test_emergency_example_prints_the_contract_and_its_cap() -> None:
+    out = run_example("october_2022_emergency.py")
     assert "原合同金额 ¥2,088,000.00" in out
     assert "补充合同上限 10% → ¥208,800.00" in out
     assert "第四十九条" in out
 
 
-def test_emergency_example_prints_the_q4_fees_saving_and_headroom(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    out = run_example("october_2022_emergency.py", capsys)
+def test_emergency_example_prints_the_q4_fees_saving_and_headroom() -> None:
+    out = run_example("october_2022_emergency.py")
     assert "¥522,000.00 →    ¥459,677.42" in out
     assert "BC-2022-04 rejected" in out and "¥242,967.74 would exceed 10%" in out
     assert "已用 ¥75,870.97  剩余 ¥132,929.03" in out
@@ -57,13 +43,11 @@ def test_emergency_example_prints_the_q4_fees_saving_and_headroom(
     assert "追加合计 ¥75,870.97  节约合计 ¥138,193.55  变更后合同金额 ¥2,025,677.42" in out
 
 
-def test_emergency_example_settles_the_fourth_quarter_month_by_month(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_emergency_example_settles_the_fourth_quarter_month_by_month() -> None:
     """Q4 of the emergency: fees follow the changed timeline, 5% holdback each month, a
     departmental notice deducts ¥2,000 in December, and the year's holdback is released at
     the year end (all illustrative payment defaults)."""
-    out = run_example("october_2022_emergency.py", capsys)
+    out = run_example("october_2022_emergency.py")
     rows = [line.strip() for line in out.splitlines() if line.strip().startswith("2022-")]
     assert ("2022-10 | ¥152,064.52 | ¥152,064.52 | ¥0.00 | ¥7,603.23 | ¥0.00 | ¥144,461.29 | "
             "2022-12-05") in rows

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import runpy
-import sys
 from pathlib import Path
 
-import pytest
+from example_runner import run_example
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_example(name: str, capsys: pytest.CaptureFixture[str]) -> str:
-    argv = sys.argv
-    sys.argv = [name]
-    try:
-        runpy.run_path(str(ROOT / "examples" / name), run_name="__main__")
-    finally:
-        sys.argv = argv
-    return capsys.readouterr().out
 
 
-def test_shizuishan_tender_excludes_unqualified_bids(capsys: pytest.CaptureFixture[str]) -> None:
-    out = run_example("shizuishan_tender.py", capsys)
+def test_shizuishan_tender_excludes_unqualified_bids() -> None:
+    out = run_example("shizuishan_tender.py")
     # property: P2 holds only a grade-2 property qualification; grade 1 is required
     assert "无效　P2 石嘴山乙物业管理有限公司" in out
     assert "评标基准价 ¥1,644,960.00" in out  # P4: 149,000 × 12 × (1 − 0.08)

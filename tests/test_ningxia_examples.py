@@ -3,31 +3,20 @@ with pip and loads through its entry point with no change to core."""
 
 from __future__ import annotations
 
-import runpy
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from example_runner import run_example
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_example(name: str, capsys: pytest.CaptureFixture[str]) -> str:
-    argv = sys.argv
-    sys.argv = [name]
-    try:
-        runpy.run_path(str(ROOT / "examples" / name), run_name="__main__")
-    finally:
-        sys.argv = argv
-    return capsys.readouterr().out
 
 
-def test_dawukou_example_passes_security_and_cleaning_and_flags_greening(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    out = run_example("dawukou_budget_scope.py", capsys)
+def test_dawukou_example_passes_security_and_cleaning_and_flags_greening() -> None:
+    out = run_example("dawukou_budget_scope.py")
     first, second = out.split("合同 DWK-2022-AB-002")
     assert "原合同金额 ¥600,000.00（预算 ¥620,000.00）" in first
     assert "检查结果: 通过（无问题）" in first

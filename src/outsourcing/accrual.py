@@ -25,6 +25,7 @@ from .dates import DateRange, DayCount
 from .money import Money, round_half_up
 
 __all__ = [
+    "Bounds",
     "HasSchedules",
     "Schedule",
     "accrue",
@@ -32,6 +33,7 @@ __all__ = [
     "all_period_fen",
     "cumulative",
     "period_amounts",
+    "period_bounds",
 ]
 
 Schedule = Sequence[tuple[DateRange, Fraction]]
@@ -107,8 +109,31 @@ def _dim(y: int, m: int) -> int:
     return _DIM[m]
 
 
+class Bounds:
+    """The boundaries of a run of periods, worked out once (see :func:`period_bounds`)."""
+
+    __slots__ = ("pairs", "points")
+
+    def __init__(self, periods: Sequence[DateRange]) -> None:
+        one = timedelta(days=1)
+        pts = sorted({p.start - one for p in periods} | {p.end for p in periods})
+        at = {q: n for n, q in enumerate(pts)}
+        self.points = [(q, q.year * 12 + q.month - 1, q.day, _dim(q.year, q.month))
+                       for q in pts]
+        """Each boundary day: (day, month index, day of month, days in its month)."""
+        self.pairs = [(at[p.start - one], at[p.end]) for p in periods]
+        """Each period's (day before it starts, last day) as indexes into ``points``."""
+
+
+def period_bounds(periods: Sequence[DateRange]) -> Bounds:
+    """Precompute the boundaries of ``periods`` for :func:`all_period_fen` (every line of a
+    contract shares its calendar, so settlement does this once per contract)."""
+    return Bounds(periods)
+
+
 def all_period_fen(
-    schedule: Schedule, periods: Sequence[DateRange], convention: DayCount = DayCount.ACTUAL
+    schedule: Schedule, periods: Sequence[DateRange] | Bounds,
+    convention: DayCount = DayCount.ACTUAL,
 ) -> list[int]:
     """:func:`period_amounts` for many periods in one pass, in whole fen.
 
@@ -117,9 +142,11 @@ def all_period_fen(
     for every period, each piece of the schedule is summarised once (its first month, its
     whole months, its full value) and C is evaluated at the period boundaries in one sweep
     with integers over a common denominator (the monthly amounts' denominators ×
-    :data:`_DAYS_LCM`); a boundary shared by two periods is evaluated once.
+    :data:`_DAYS_LCM`); a boundary shared by two periods is evaluated once.  ``periods`` may
+    be given as precomputed :class:`Bounds`.
     """
-    if not periods:
+    bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
+    if not bounds.pairs:
         return []
     scale = 1
     for _, monthly in schedule:
@@ -158,30 +185,25 @@ def all_period_fen(
         segs.append((s, e, ms, a, head, full))
     segs.sort()
 
-    one = timedelta(days=1)
-    befores = [p.start - one for p in periods]
-    ends = [p.end for p in periods]
-    wanted = set(befores)
-    wanted.update(ends)
-    rounded: dict[date, int] = {}
+    rounded: list[int] = []
     done = 0  # exact value of every piece ending on or before the boundary
     k, n = 0, len(segs)
-    for q in sorted(wanted):
+    for q, mq, qday, dim in bounds.points:
         while k < n and segs[k][1] <= q:
             done += segs[k][5]
             k += 1
         total = done
         if k < n and segs[k][0] <= q:
             s, _, ms, a, head, _ = segs[k]
-            mq = q.year * 12 + q.month - 1
-            dim = _dim(q.year, q.month)
             if mq == ms:
-                total += part(s.day, q.day, dim, a)
+                total += part(s.day, qday, dim, a)
+            elif qday == dim:  # a month end: every month since the first is whole
+                total += head + (mq - ms) * a * _DAYS_LCM
             else:
-                total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, q.day, dim, a)
-        rounded[q] = ((200 * total + denominator) // den2 if total >= 0
-                      else -((-200 * total + denominator) // den2))
-    return [rounded[e] - rounded[b] for b, e in zip(befores, ends, strict=True)]
+                total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, qday, dim, a)
+        rounded.append((200 * total + denominator) // den2 if total >= 0
+                       else -((-200 * total + denominator) // den2))
+    return [rounded[e] - rounded[b] for b, e in bounds.pairs]
 
 
 def all_period_amounts(

@@ -29,7 +29,7 @@ from weakref import WeakKeyDictionary
 
 import attrs
 
-from .errors import ModelError, RuleError
+from .errors import ModelError
 from .money import Money
 from .performance import CENTI, INCIDENT_LABELS
 from .rules import Resolved, RuleBook
@@ -397,15 +397,6 @@ class ContractRules:
 
 # --- defaults from the rulebook ----------------------------------------------------------
 
-def _resolve(rb: RuleBook, pid: str, on: date) -> Resolved | None:
-    if not rb.has(pid):
-        return None
-    try:
-        return rb.resolve(pid, on)
-    except RuleError:
-        return None
-
-
 def _table(r: Resolved, keys: set[str]) -> Mapping[str, Any]:
     v = r.value
     if not isinstance(v, Mapping) or not keys <= set(v):
@@ -452,13 +443,13 @@ def contract_rules(rulebook: RuleBook, on: date) -> ContractRules:
 
 def _build_rule(rb: RuleBook, on: date) -> PaymentRule:
     rate: RateRule
-    choice = _resolve(rb, "payment.rate_rule", on)
+    choice = rb.find("payment.rate_rule", on)
     shape = choice.value if choice is not None else "tier_table"
-    if shape == "tier_table" and (r := _resolve(rb, "payment.tier_table", on)) is not None:
+    if shape == "tier_table" and (r := rb.find("payment.tier_table", on)) is not None:
         table = r
         rate = _built(r, lambda: TierTable(table.value, r.rule_id, r.citation))
     elif shape == "linear_formula" and (
-            r := _resolve(rb, "payment.linear_formula", on)) is not None:
+            r := rb.find("payment.linear_formula", on)) is not None:
         t = _table(r, {"threshold", "offset"})
         rate = _built(r, lambda: LinearFormula(t["threshold"], t["offset"], r.rule_id,
                                                r.citation))
@@ -469,21 +460,21 @@ def _build_rule(rb: RuleBook, on: date) -> PaymentRule:
                          field="payment.rate_rule", value=shape, rule_id="payment.rate_rule")
     ded = rat = None
     cap = hb = warn = None
-    if (r := _resolve(rb, "payment.incident_deductions", on)) is not None:
+    if (r := rb.find("payment.incident_deductions", on)) is not None:
         rd = r
         ded = _built(r, lambda: IncidentDeductions(_table(rd, set()), rd.rule_id, rd.citation))
-    if (r := _resolve(rb, "payment.repeat_ratchet", on)) is not None:
+    if (r := rb.find("payment.repeat_ratchet", on)) is not None:
         rr, tr = r, _table(r, {"factor", "after", "window_months"})
         rat = _built(r, lambda: RepeatRatchet(tr["factor"], tr["after"], tr["window_months"],
                                               rr.rule_id, rr.citation))
-    if (r := _resolve(rb, "payment.deduction_cap_line", on)) is not None:
+    if (r := rb.find("payment.deduction_cap_line", on)) is not None:
         rc = r
         cap = _built(r, lambda: LineCap(rc.value, rc.rule_id, rc.citation))
-    if (r := _resolve(rb, "payment.holdback", on)) is not None:
+    if (r := rb.find("payment.holdback", on)) is not None:
         rh, th = r, _table(r, {"share"})
         hb = _built(r, lambda: Holdback(th["share"], th.get("release", "term_end"),
                                         rh.rule_id, rh.citation))
-    if (r := _resolve(rb, "payment.warning_score", on)) is not None:
+    if (r := rb.find("payment.warning_score", on)) is not None:
         rw, tw = r, _table(r, {"min_score"})
         warn = _built(r, lambda: WarningRule(tw["min_score"], rw.rule_id, rw.citation))
     return PaymentRule(rate, ded, rat, cap, hb, warn,
@@ -492,13 +483,13 @@ def _build_rule(rb: RuleBook, on: date) -> PaymentRule:
 
 def _build_contract_rules(rb: RuleBook, on: date) -> ContractRules:
     total = cons = notices = None
-    if (r := _resolve(rb, "payment.deduction_cap_total", on)) is not None:
+    if (r := rb.find("payment.deduction_cap_total", on)) is not None:
         rt = r
         total = _built(r, lambda: TotalCap(rt.value, rt.rule_id, rt.citation))
-    if (r := _resolve(rb, "payment.termination_consecutive", on)) is not None:
+    if (r := rb.find("payment.termination_consecutive", on)) is not None:
         rc = r
         cons = _built(r, lambda: ConsecutiveFailures(rc.value, rc.rule_id, rc.citation))
-    if (r := _resolve(rb, "payment.termination_notices", on)) is not None:
+    if (r := rb.find("payment.termination_notices", on)) is not None:
         rn, tn = r, _table(r, {"notices", "window_months"})
         notices = _built(r, lambda: NoticeWindow(tn["notices"], tn["window_months"],
                                                  rn.rule_id, rn.citation))

@@ -415,6 +415,11 @@ class RuleBook:
                             field="on", value=on.isoformat(), rule_id=pid, term=p.term or None)
         return Resolved(found[0], found[1], on)
 
+    def find(self, pid: str, on: date) -> Resolved | None:
+        """Like :meth:`resolve`, but None where the parameter is absent or not in force."""
+        found = _first_value(self._layers.get(pid, ()), on)
+        return None if found is None else Resolved(found[0], found[1], on)
+
     def value(self, pid: str, on: date) -> Any:
         """The value of ``pid`` in force on ``on``."""
         return self.resolve(pid, on).value

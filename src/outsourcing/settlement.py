@@ -41,10 +41,10 @@ from functools import lru_cache
 from operator import getitem
 from typing import Any, Protocol
 
-from .accrual import Schedule, all_period_fen
+from .accrual import Bounds, Schedule, all_period_fen, period_bounds
 from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from .dates import DateRange, Period, PeriodKind, periods_between
-from .errors import RuleError, SettlementError
+from .errors import SettlementError
 from .findings import Finding, Severity
 from .model import Contract, PaymentSchedule, ServiceLine
 from .money import Money, allocate
@@ -123,12 +123,7 @@ def _month_int(s: str) -> int:
 
 @lru_cache(maxsize=8192)
 def _resolve(rb: RuleBook, pid: str, on: date) -> Resolved | None:
-    if not rb.has(pid):
-        return None
-    try:
-        return rb.resolve(pid, on)
-    except RuleError:
-        return None
+    return rb.find(pid, on)
 
 
 class PreparedLine:
@@ -217,12 +212,13 @@ class PreparedContract:
         if catalogue is None:
             catalogue = _core_catalogue()
         last = len(self.periods) - 1
+        bounds = _bounds(self.term, self.kind)
         starts = [r.start for r in ranges]
         ends = [r.end for r in ranges]
         lines = []
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
-            fees = all_period_fen(sched, ranges, contract.day_count)
+            fees = all_period_fen(sched, bounds, contract.day_count)
             running = [False] * len(ranges)
             for span, _ in sched:
                 for k in range(bisect_left(ends, span.start), bisect_right(starts, span.end)):
@@ -874,6 +870,12 @@ class PreparedContract:
 
 def _pct(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
+
+
+@lru_cache(maxsize=256)
+def _bounds(term: DateRange, kind: PeriodKind) -> Bounds:
+    """The period boundaries of a term, shared by every line and contract with that term."""
+    return period_bounds(_calendar(term, kind)[2])
 
 
 @lru_cache(maxsize=256)

@@ -22,9 +22,7 @@ def reference_date(contract: Contract) -> date:
 
 def in_force(rb: RuleBook, pid: str, on: date) -> Resolved | None:
     """The parameter's value with its citation, or None where it is absent or not in force."""
-    if not rb.has(pid) or rb.get(pid, on) is None:
-        return None
-    return rb.resolve(pid, on)
+    return rb.find(pid, on)
 
 
 def lineage(rb: RuleBook, service: str) -> list[str]:
