@@ -133,6 +133,9 @@ def main() -> None:
     ap.add_argument("--contracts", type=int, default=5000)
     ap.add_argument("--months", type=int, default=36)
     ap.add_argument("--profile", action="store_true", help="profile the settlement loop")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="settle the region this many times; the best run is reported "
+                         "(the machine is shared: single runs vary by ±20%%)")
     args = ap.parse_args()
 
     registry = o.load()
@@ -180,15 +183,24 @@ def main() -> None:
             records.append((pc, recs))
 
     gc.disable()
-    if args.profile:
-        prof = cProfile.Profile()
-        prof.enable()
-        run()
-        prof.disable()
-    else:
-        run()
+    runs: list[tuple[float, float]] = []
+    for _ in range(1 if args.profile else max(1, args.repeat)):
+        records.clear()
+        prep_time = settle_time = 0.0
+        cm = payable = 0
+        if args.profile:
+            prof = cProfile.Profile()
+            prof.enable()
+            run()
+            prof.disable()
+        else:
+            run()
+        runs.append((prep_time + settle_time, prep_time))
     gc.enable()
-    total = prep_time + settle_time
+    totals = sorted(t for t, _ in runs)
+    best_total, prep_time = min(runs)
+    settle_time = best_total - prep_time
+    total = best_total
     print(f"region: {args.contracts} contracts × 4 lines × 8 KPIs × {args.months} months, "
           f"2 changes each (built in {t_build:.2f} s)")
     print(f"settled {cm:,} contract-months; payable total ¥{payable / 100:,.2f}")
@@ -196,7 +208,8 @@ def main() -> None:
           f"({prep_time / args.contracts * 1e6:.0f} µs per contract)")
     print(f"  settle (every contract-month): {settle_time:.2f} s → "
           f"{cm / settle_time:,.0f} contract-months/s")
-    print(f"  prepare + settle: {total:.2f} s → {cm / total:,.0f} contract-months/s")
+    print(f"  prepare + settle: {total:.2f} s → {cm / total:,.0f} contract-months/s "
+          f"(best of {len(runs)}; median {cm / totals[len(totals) // 2]:,.0f}/s)")
 
     # explanations on demand: render a sample of statements in full
     t = time.perf_counter()
