@@ -390,9 +390,12 @@ class Timeline:
             return f.message.removeprefix(f"{cid}: ")
 
         more = "".join(f"; also {f.code}: {bare(f)}" for f in errors[1:])
+        # the cap's own message already states the headroom; others add it for the record
+        room = "" if first.rule_id == CAP_RULE else (
+            f"; supplementary headroom used {used.format()}, left {left.format()} of "
+            f"{limit.format()}")
         return ChangeRejected(
-            f"change {cid} rejected: {bare(first)}{more}; supplementary headroom used "
-            f"{used.format()}, left {left.format()} of {limit.format()}",
+            f"change {cid} rejected: {bare(first)}{more}{room}",
             change_id=cid, headroom_used=used, headroom_left=left, field=first.field,
             rule_id=first.rule_id, citation=first.citation, term=first.term)
 
