@@ -1,0 +1,110 @@
+"""Stages: the contract (amount, findings) and its changes (signed on a timeline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ..changes import ACTION_KINDS, Change, Timeline
+from ..errors import ChangeRejected, OutsourcingError
+from ..serialize import structure
+from ._run import Run
+from ._tender import _contract
+
+
+def _stage_contract(run: Run) -> None:
+    contract, expect = run.contract, run.expect
+    if contract is None:
+        return
+    if "original_amount" in expect:
+        run.compare("expect.original_amount", expect["original_amount"],
+                    contract.original_amount, (
+                        "原合同金额 = Σ lines' monthly amount accrued over the term "
+                        f"{contract.term} ({contract.day_count.value}), rounded once half-up",))
+    if "findings" in expect:
+        found = run.registry.check_contract(contract, run.rulebook)
+        want = ", ".join(sorted(str(x) for x in expect["findings"])) or "(none)"
+        got = ", ".join(sorted(f.code for f in found)) or "(none)"
+        run.compare("expect.findings", want, got, [str(f) for f in found])
+
+
+CHANGE_KEYS = {"id", "kind", "rationale", "reason", "effective", "signed_on", "requested_by",
+               "approved_by"}
+
+
+def _read_change(run: Run, i: int, raw: Any) -> Change:
+    path = f"changes[{i}]"
+    if not isinstance(raw, dict):
+        raise run.fail(path, "a change is a table")
+    kind = raw.get("kind")
+    if kind not in ACTION_KINDS:
+        raise run.fail(f"{path}.kind", f"one of {', '.join(ACTION_KINDS)}", kind)
+    action_fields = {f.name for f in attrs.fields(ACTION_KINDS[kind])}
+    unknown = set(raw) - CHANGE_KEYS - action_fields
+    if unknown:
+        raise run.fail(f"{path}.{sorted(unknown)[0]}",
+                       f"unknown key for a {kind} change; it takes "
+                       f"{', '.join(sorted((CHANGE_KEYS | action_fields) - {'kind'}))}",
+                       sorted(unknown))
+    action = {k: v for k, v in raw.items() if k in action_fields or k == "kind"}
+    body = {k: v for k, v in raw.items() if k in CHANGE_KEYS - {"kind"}}
+    body["action"] = action
+    try:
+        return structure(body, Change, source=run.field(path))
+    except OutsourcingError as exc:
+        raise run.fail(exc.field.removeprefix(run.field("")) if exc.field else path,
+                       exc.reason.removeprefix("cannot read Change: ")) from None
+
+
+def _sign_changes(run: Run) -> Timeline:
+    """Sign the case's changes in order; a rejected change is recorded, not raised."""
+    raws = run.case.raw.get("changes", [])
+    if not isinstance(raws, list):
+        raise run.fail("changes", "changes is an array of tables ([[case.changes]])")
+    changes = [_read_change(run, i, raw) for i, raw in enumerate(raws)]
+    timeline = Timeline(_contract(run))
+    for change in changes:
+        try:
+            timeline = timeline.sign(change, run.rulebook, today=run.case.today)
+        except ChangeRejected as exc:
+            run.rejected[change.id] = exc
+            timeline = timeline.reject(change, exc.reason)
+    run.timeline = timeline
+    return timeline
+
+
+def _stage_changes(run: Run) -> None:
+    if run.contract is None:
+        return
+    timeline = _sign_changes(run)
+    expected = run.expect.get("rejected", [])
+    want = {str(r.get("change")): str(r.get("rule", "")) for r in expected
+            if isinstance(r, dict)}
+    for cid, why in run.rejected.items():
+        if cid not in want:
+            run.compare(f"changes[{cid}]", "signed", "rejected", [str(why)])
+        elif want[cid] and want[cid] != (why.rule_id or ""):
+            run.compare(f"expect.rejected[{cid}].rule", want[cid], why.rule_id or "(none)",
+                        [str(why)])
+    for cid in want:
+        if cid not in run.rejected:
+            run.compare(f"expect.rejected[{cid}]", "rejected", "signed",
+                        ["the change passed every check"])
+    if "headroom" in run.expect:
+        spec = run.expect["headroom"]
+        if not isinstance(spec, dict):
+            raise run.fail("expect.headroom", "headroom is a table")
+        report = timeline.cap_report(run.rulebook)
+        actual = {"limit": report.limit, "used": report.used, "left": report.left,
+                  "added_cost": report.added_cost, "saved": report.saved,
+                  "amount": report.amount}
+        for key, value in spec.items():
+            if key not in actual:
+                raise run.fail(f"expect.headroom.{key}",
+                               f"unknown figure; one of {', '.join(actual)}", key)
+            run.compare(f"expect.headroom.{key}", value, actual[key],
+                        report.render().splitlines())
+
+
+# --- assessments and statements ----------------------------------------------------------
