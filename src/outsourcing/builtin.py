@@ -88,9 +88,7 @@ def check_qualifications(contract: Contract, rb: RuleBook) -> list[Finding]:
     out: list[Finding] = []
     for i, line in enumerate(contract.lines):
         pid = f"qualification.{line.service}"
-        if not rb.has(pid):
-            continue
-        entry = rb.parameter(pid).value_on(on)
+        entry = rb.find(pid, on)  # the same layered value requirements() reads
         if entry is None:
             continue
         for req in requirements(rb, line.service, on):
@@ -117,10 +115,7 @@ def check_qualifications(contract: Contract, rb: RuleBook) -> list[Finding]:
 
 def check_scope(contract: Contract, rb: RuleBook) -> list[Finding]:
     """A service the jurisdiction does not buy (``scope.allowed_services``)."""
-    on = _reference_date(contract)
-    if not rb.has("scope.allowed_services"):
-        return []
-    entry = rb.parameter("scope.allowed_services").value_on(on)
+    entry = rb.find("scope.allowed_services", _reference_date(contract))
     if entry is None:
         return []
     allowed = set(entry.value)
