@@ -46,9 +46,9 @@ def check_term(contract: Contract, rb: RuleBook) -> list[Finding]:
     """Term over 1 year needs the 3-year conditions; over 3 years is never allowed."""
     on = _reference_date(contract)
     out: list[Finding] = []
-    if not rb.has("term.max_years_default") or rb.get("term.max_years_default", on) is None:
+    one = rb.find("term.max_years_default", on)
+    if one is None:
         return out
-    one = rb.resolve("term.max_years_default", on)
     three = rb.resolve("term.max_years_conditional", on)
     length = contract.term.years()
     months = length.years * 12 + length.months + (1 if length.days else 0)
