@@ -26,6 +26,7 @@ __all__ = [
     "Period",
     "PeriodKind",
     "as_date",
+    "as_period",
     "month_end",
     "periods_between",
 ]
@@ -228,6 +229,16 @@ class Period:
         if self.kind is PeriodKind.QUARTER:
             return f"{self.year:04d}-Q{self.index}"
         return f"{self.year:04d}"
+
+
+def as_period(value: object, *, term: str = "期间") -> Period:
+    """A :class:`Period` from a Period or its text (``2022-10``, ``2022-Q4``, ``2022``)."""
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, str):
+        return Period.parse(value)
+    raise DateError(f"a {type(value).__name__} is not a period; use Period or '2022-10'",
+                    field="period", value=value, term=term)
 
 
 def periods_between(span: DateRange, kind: PeriodKind) -> list[Period]:

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from .catalogue import Catalogue, Direction, KpiSpec, Scoring
-from .dates import Period, as_date
+from .dates import Period, as_date, as_period
 from .errors import ModelError, SettlementError
 
 __all__ = [
@@ -140,12 +140,7 @@ def _incidents(v: Iterable[Incident]) -> tuple[Incident, ...]:
 
 
 def _period(v: Any) -> Period:
-    if isinstance(v, Period):
-        return v
-    if isinstance(v, str):
-        return Period.parse(v)
-    raise ModelError(f"a {type(v).__name__} is not a period; use Period or '2022-10'",
-                     field="period", value=v, term="考核期间")
+    return as_period(v, term="考核期间")
 
 
 def _on(v: Any) -> date:

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from .accrual import accrue
-from .dates import DateRange, DayCount, Period
+from .dates import DateRange, DayCount, Period, as_period
 from .errors import ModelError, SettlementError
 from .findings import Finding, Severity
 from .model import LabourPlusMaterials, ServiceLine, UnitRate, as_quantity
@@ -36,12 +36,7 @@ MATERIALS_RULE = ("settlement.materials_at_cost",
 
 
 def _period(v: Any) -> Period:
-    if isinstance(v, Period):
-        return v
-    if isinstance(v, str):
-        return Period.parse(v)
-    raise ModelError(f"a {type(v).__name__} is not a period; use Period or '2022-10'",
-                     field="period", value=v, term="结算期间")
+    return as_period(v, term="结算期间")
 
 
 def _optional_quantity(v: Any) -> Decimal | None:
