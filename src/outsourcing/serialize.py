@@ -10,6 +10,7 @@ is a :class:`~outsourcing.errors.SerializationError` listing the path of every b
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -20,10 +21,12 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_unstructure_fn
 from cattrs.v import format_exception as _cattrs_format
 
-from .dates import as_date
+from .changes.kinds import ACTION_KINDS, Action
+from .dates import Period, as_date
 from .errors import OutsourcingError, SerializationError
-from .model import PRICING_KINDS, FixedMonthly, LabourPlusMaterials, Pricing, UnitRate
+from .model import PRICING_KINDS, Pricing
 from .money import Money
+from .payment import RATE_RULE_KINDS, IncidentDeductions, RateRule
 
 __all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
 
@@ -83,26 +86,39 @@ def _enum_structurer(cls: type[Enum]) -> Any:
     return structure_enum
 
 
-def _structure_pricing(v: Any, _: type) -> Pricing:
-    if not isinstance(v, dict) or "kind" not in v:
-        raise SerializationError(
-            f"pricing needs a 'kind', one of {', '.join(PRICING_KINDS)}", value=v, term="计价方式")
-    kind = v["kind"]
-    if kind not in PRICING_KINDS:
-        raise SerializationError(f"unknown pricing kind; known: {', '.join(PRICING_KINDS)}",
-                                 value=kind, term="计价方式")
-    body = {k: x for k, x in v.items() if k != "kind"}
-    result: Pricing = converter.structure(body, PRICING_KINDS[kind])
-    return result
+def _tagged_union(kinds: Mapping[str, type[Any]], needs: str, unknown: str,
+                 term: str) -> Any:
+    """A structure hook for a union of classes told apart by a ``kind`` key (计价方式,
+    变更事项, 支付比例规则 …): the key picks the class, the rest of the table builds it."""
+
+    def structure_tagged(v: Any, _: type) -> Any:
+        if not isinstance(v, dict) or "kind" not in v:
+            raise SerializationError(f"{needs} needs a 'kind', one of {', '.join(kinds)}",
+                                     value=v, term=term)
+        kind = v["kind"]
+        if kind not in kinds:
+            raise SerializationError(f"unknown {unknown}; known: {', '.join(kinds)}",
+                                     value=kind, term=term)
+        body = {k: x for k, x in v.items() if k != "kind"}
+        return converter.structure(body, kinds[kind])
+
+    return structure_tagged
 
 
-def _pricing_unstructurer(cls: type[Any]) -> Any:
+def _tagged_unstructurer(cls: type[Any], kind: str) -> Any:
     body = make_dict_unstructure_fn(cls, converter)
 
-    def unstructure_pricing(p: Pricing) -> dict[str, Any]:
-        return {"kind": p.KIND, **body(p)}
+    def unstructure_tagged(p: Any) -> dict[str, Any]:
+        return {"kind": kind, **body(p)}
 
-    return unstructure_pricing
+    return unstructure_tagged
+
+
+def _register_union(union: Any, kinds: Mapping[str, type[Any]], needs: str, unknown: str,
+                    term: str) -> None:
+    converter.register_structure_hook(union, _tagged_union(kinds, needs, unknown, term))
+    for kind, cls in kinds.items():
+        converter.register_unstructure_hook(cls, _tagged_unstructurer(cls, kind))
 
 
 converter.register_structure_hook(Money, _structure_money)
@@ -111,45 +127,16 @@ converter.register_structure_hook(Decimal, _structure_decimal)
 converter.register_unstructure_hook(Decimal, str)
 converter.register_structure_hook(date, _structure_date)
 converter.register_unstructure_hook(date, lambda d: d.isoformat())
-converter.register_structure_hook(Pricing, _structure_pricing)
 converter.register_structure_hook(str, _structure_str)  # str-based enums come here too
 converter.register_structure_hook(int, _structure_int)
-for _cls in (FixedMonthly, UnitRate, LabourPlusMaterials):
-    converter.register_unstructure_hook(_cls, _pricing_unstructurer(_cls))
+_register_union(Pricing, PRICING_KINDS, "pricing", "pricing kind", "计价方式")
+_register_union(Action, ACTION_KINDS, "a change action", "change action", "变更事项")
+_register_union(RateRule, RATE_RULE_KINDS, "a pay-rate rule", "pay-rate rule", "支付比例规则")
 converter.register_unstructure_hook_func(
     lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset, sorted)
 
 
-def _structure_action(v: Any, _: type) -> Any:
-    from .changes.kinds import ACTION_KINDS
-
-    if not isinstance(v, dict) or "kind" not in v:
-        raise SerializationError(
-            f"a change action needs a 'kind', one of {', '.join(ACTION_KINDS)}", value=v,
-            term="变更事项")
-    kind = v["kind"]
-    if kind not in ACTION_KINDS:
-        raise SerializationError(f"unknown change action; known: {', '.join(ACTION_KINDS)}",
-                                 value=kind, term="变更事项")
-    body = {k: x for k, x in v.items() if k != "kind"}
-    return converter.structure(body, ACTION_KINDS[kind])
-
-
-def _register_changes() -> None:
-    """Tagged union of change actions (``{"kind": "suspend", ...}``), as for pricing."""
-    from .changes.kinds import ACTION_KINDS, Action
-
-    converter.register_structure_hook(Action, _structure_action)
-    for cls in ACTION_KINDS.values():
-        converter.register_unstructure_hook(cls, _pricing_unstructurer(cls))
-
-
-_register_changes()
-
-
 def _structure_period(v: Any, _: type) -> Any:
-    from .dates import Period
-
     if isinstance(v, Period):
         return v
     if not isinstance(v, str):
@@ -158,25 +145,7 @@ def _structure_period(v: Any, _: type) -> Any:
     return Period.parse(v)
 
 
-def _structure_rate_rule(v: Any, _: type) -> Any:
-    from .payment import RATE_RULE_KINDS
-
-    if not isinstance(v, dict) or "kind" not in v:
-        raise SerializationError(
-            f"a pay-rate rule needs a 'kind', one of {', '.join(RATE_RULE_KINDS)}", value=v,
-            term="支付比例规则")
-    kind = v["kind"]
-    if kind not in RATE_RULE_KINDS:
-        raise SerializationError(
-            f"unknown pay-rate rule; known: {', '.join(RATE_RULE_KINDS)}", value=kind,
-            term="支付比例规则")
-    body = {k: x for k, x in v.items() if k != "kind"}
-    return converter.structure(body, RATE_RULE_KINDS[kind])
-
-
 def _structure_deductions(v: Any, _: type) -> Any:
-    from .payment import IncidentDeductions
-
     if not isinstance(v, dict) or "amounts" not in v:
         raise SerializationError("deductions are a table with amounts = { kind = \"500.00\" }",
                                  value=v, term="扣款标准")
@@ -197,25 +166,10 @@ def _structure_deductions(v: Any, _: type) -> Any:
                                  if k in v})
 
 
-def _tagged_unstructurer(cls: type[Any], kind: str) -> Any:
-    body = make_dict_unstructure_fn(cls, converter)
-
-    def unstructure_tagged(p: Any) -> dict[str, Any]:
-        return {"kind": kind, **body(p)}
-
-    return unstructure_tagged
-
-
 def _register_settlement() -> None:
-    """Periods as ``"2022-10"``; pay-rate rules tagged by ``kind``; deductions as a table."""
-    from .dates import Period
-    from .payment import RATE_RULE_KINDS, IncidentDeductions, RateRule
-
+    """Periods as ``"2022-10"``; deductions as a table."""
     converter.register_structure_hook(Period, _structure_period)
     converter.register_unstructure_hook(Period, str)
-    converter.register_structure_hook(RateRule, _structure_rate_rule)
-    for kind, cls in RATE_RULE_KINDS.items():
-        converter.register_unstructure_hook(cls, _tagged_unstructurer(cls, kind))
     converter.register_structure_hook(IncidentDeductions, _structure_deductions)
     converter.register_unstructure_hook(
         IncidentDeductions, lambda d: {"amounts": {k: str(m) for k, m in d.amounts},
