@@ -175,3 +175,11 @@ def contracts(draw: st.DrawFn) -> o.Contract:
 @given(contracts())
 def test_json_round_trip_is_the_identity(c: o.Contract) -> None:
     assert from_json(to_json(c), o.Contract) == c
+
+
+def test_unknown_pricing_kind_read_on_its_own_is_a_clear_error() -> None:
+    from outsourcing.model import Pricing
+    from outsourcing.serialize import structure
+
+    with pytest.raises(o.SerializationError, match="unknown pricing kind; known: fixed_monthly"):
+        structure({"kind": "per_smile"}, Pricing)  # type: ignore[arg-type]

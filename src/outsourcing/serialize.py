@@ -191,6 +191,11 @@ def _format(exc: BaseException, type_: Any) -> str:
     return _cattrs_format(exc, type_)
 
 
+def _name(cls: Any) -> str:
+    """A class's name, or a union's text (``FixedMonthly | UnitRate | …``)."""
+    return str(getattr(cls, "__name__", cls))
+
+
 def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
     """Build a model object from plain data; every bad field is named by its path."""
     try:
@@ -198,11 +203,11 @@ def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
     except (ClassValidationError, IterableValidationError) as exc:
         problems = cattrs.transform_error(exc, path=source, format_exception=_format)
         raise SerializationError(
-            f"cannot read {cls.__name__}: " + "; ".join(problems),
+            f"cannot read {_name(cls)}: " + "; ".join(problems),
             field=problems[0].rsplit(" @ ", 1)[-1] if problems else source,
             value=None) from None
     except OutsourcingError as exc:
-        raise SerializationError(f"cannot read {cls.__name__}: {exc}", field=source,
+        raise SerializationError(f"cannot read {_name(cls)}: {exc}", field=source,
                                  value=None) from None
 
 
