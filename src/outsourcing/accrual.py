@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Protocol
 
 from .dates import DateRange, DayCount
-from .money import Money, round_half_up
+from .money import Money, div_half_up, round_half_up
 
 __all__ = [
     "Bounds",
@@ -93,13 +93,6 @@ _DAYS_LCM = 377_580
 """lcm(28, 29, 30, 31): every month's length, and the 30-day month, divide it."""
 
 
-def _rhu(num: int, den: int) -> int:
-    """round_half_up(num / den) on integers, ``den > 0``."""
-    if num >= 0:
-        return (2 * num + den) // (2 * den)
-    return -((-2 * num + den) // (2 * den))
-
-
 _DIM = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -152,7 +145,6 @@ def all_period_fen(
     for _, monthly in schedule:
         scale = math.lcm(scale, Fraction(monthly).denominator)
     denominator = scale * _DAYS_LCM
-    den2 = 2 * denominator
     thirty = convention is DayCount.THIRTY
     lcm30 = _DAYS_LCM // 30
 
@@ -201,8 +193,7 @@ def all_period_fen(
                 total += head + (mq - ms) * a * _DAYS_LCM
             else:
                 total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, qday, dim, a)
-        rounded.append((200 * total + denominator) // den2 if total >= 0
-                       else -((-200 * total + denominator) // den2))
+        rounded.append(div_half_up(100 * total, denominator))
     return [rounded[e] - rounded[b] for b, e in bounds.pairs]
 
 

@@ -16,7 +16,7 @@ from typing import SupportsIndex
 
 from .errors import MoneyError
 
-__all__ = ["Money", "Rate", "allocate", "as_rate", "round_half_up"]
+__all__ = ["Money", "Rate", "allocate", "as_rate", "div_half_up", "round_half_up"]
 
 Rate = Decimal | int | Fraction
 """A multiplier for money: a Decimal, an int or a Fraction, never a float."""
@@ -30,6 +30,14 @@ def round_half_up(value: Fraction | Decimal | int) -> int:
     if q >= 0:
         return int((q + Fraction(1, 2)).__floor__())
     return -int((-q + Fraction(1, 2)).__floor__())
+
+
+def div_half_up(num: int, den: int) -> int:
+    """``num / den`` rounded half-up (四舍五入) on whole numbers, ``den > 0``: the integer
+    fast path of :func:`round_half_up` for hot loops in fen and hundredths."""
+    if num >= 0:
+        return (2 * num + den) // (2 * den)
+    return -((-2 * num + den) // (2 * den))
 
 
 def as_rate(value: object, *, field: str = "rate") -> Decimal | Fraction | int:

@@ -30,6 +30,7 @@ import attrs
 from .catalogue import Catalogue, Direction, KpiSpec, Scoring
 from .dates import Period, as_date, as_period
 from .errors import ModelError, SettlementError
+from .money import div_half_up
 
 __all__ = [
     "GENERIC_KPIS",
@@ -202,7 +203,7 @@ class ScoreSheet:
     def centi(self) -> int:
         """Points as a percentage of the maximum, in hundredths, rounded half-up."""
         q = Fraction(self.total) * 100 * CENTI / Fraction(self.maximum)
-        return (2 * q.numerator + q.denominator) // (2 * q.denominator)
+        return div_half_up(q.numerator, q.denominator)
 
 
 @attrs.frozen
@@ -239,8 +240,7 @@ class Survey:
 
     def centi(self) -> int:
         """The rate in hundredths of a percent, rounded half-up."""
-        num, den = self.satisfied * 100 * CENTI, self.responses
-        return (2 * num + den) // (2 * den)
+        return div_half_up(self.satisfied * 100 * CENTI, self.responses)
 
 
 @attrs.frozen
@@ -329,11 +329,11 @@ def kpi_points(mode: int, weight: int, target: int, value: int) -> int:
     if mode == HIGHER:
         if value >= target:
             return weight
-        return (2 * weight * value + target) // (2 * target)
+        return div_half_up(weight * value, target)
     if mode == LOWER:
         if value <= target:
             return weight
-        return (2 * weight * target + value) // (2 * value)
+        return div_half_up(weight * target, value)
     if mode == HIGHER_PASS:
         return weight if value >= target else 0
     return weight if value <= target else 0

@@ -47,7 +47,7 @@ from .dates import DateRange, Period, PeriodKind, periods_between
 from .errors import SettlementError
 from .findings import Finding, Severity
 from .model import Contract, PaymentSchedule, ServiceLine
-from .money import Money, allocate
+from .money import Money, allocate, div_half_up
 from .payment import (
     RATE_DEN,
     CompiledRule,
@@ -96,6 +96,8 @@ ASSESSED, MISSING, INCOMPLETE, NOT_RUNNING = 0, 1, 2, 3
 _STATUS = (LineStatus.ASSESSED, LineStatus.MISSING, LineStatus.INCOMPLETE,
            LineStatus.NOT_RUNNING)
 _HALF = 2 * RATE_DEN
+"""The per-month core rounds ``fen × millionths`` half-up inline, as
+``(2·x + RATE_DEN) // _HALF`` (:func:`~outsourcing.money.div_half_up` unrolled for speed)."""
 _PAYMENT_LAW = ("保障中小企业款项支付条例: 以验收合格为付款条件的，付款期限自验收之日起算; "
                 "政府采购法实施条例 第四十五条: 按合同逐项验收")
 
@@ -501,8 +503,7 @@ class PreparedContract:
             r_int = _resolve(self.rulebook, "payment.late_interest_daily", due)
             if r_int is not None:
                 q = Fraction(r_int.value)
-                interest = (2 * payable * q.numerator * late + q.denominator) // (
-                    2 * q.denominator)
+                interest = div_half_up(payable * q.numerator * late, q.denominator)
         return (accepted_on, acceptance_due, clock, days, due, paid_on, late, interest)
 
     def _deduct(self, cr: CompiledRule, kinds: tuple[str, ...],
@@ -526,7 +527,7 @@ class PreparedContract:
                 num, den = rat[0], rat[1]
             else:
                 num, den = 1, 1
-            amount = (2 * base * num + den) // (2 * den)
+            amount = div_half_up(base * num, den)
             items.append((kind, base, num, den, occurrence, amount))
             total += amount
             recent.append((month, kind))
