@@ -34,7 +34,14 @@ class OutsourcingError(Exception):
     ``field`` is the path of the offending input (``lines[2].pricing.monthly_fee``),
     ``value`` the value found, ``rule_id`` and ``citation`` the rule it breaks and its source,
     ``term`` the Chinese term a bureau uses for the concept.
+
+    ``code`` is the stable identifier for programs (``payment.shares_not_100``); it defaults
+    to the class's :attr:`default_code`.  ``zh`` is the message for people, in Chinese; when
+    given, :attr:`message_zh` shows it with the field, value and citation, and ``str()`` of
+    the error ends with it.
     """
+
+    default_code = "error"
 
     def __init__(
         self,
@@ -45,6 +52,8 @@ class OutsourcingError(Exception):
         rule_id: str | None = None,
         citation: str | None = None,
         term: str | None = None,
+        code: str | None = None,
+        zh: str | None = None,
     ) -> None:
         self.reason = message
         self.field = field
@@ -52,12 +61,28 @@ class OutsourcingError(Exception):
         self.rule_id = rule_id
         self.citation = citation
         self.term = term
+        self.code = code or self.default_code
+        self.zh = zh
         super().__init__(self._compose())
+
+    @property
+    def message_zh(self) -> str:
+        """The message for people, in Chinese where one was given (错误说明)."""
+        parts: list[str] = []
+        if self.field is not None:
+            shown = "" if self.value is None else f"={_short(self.value)}"
+            parts.append(f"{self.field}{shown}：")
+        parts.append(self.zh if self.zh else self.reason)
+        if self.citation:
+            parts.append(f"（依据：{self.citation}）")
+        if self.term and (not self.zh or self.term not in self.zh):
+            parts.append(f"【{self.term}】")
+        return "".join(parts)
 
     def _compose(self) -> str:
         parts: list[str] = []
         if self.field is not None:
-            shown = "" if self.value is None else f"={self.value!r}"
+            shown = "" if self.value is None else f"={_short(self.value)}"
             parts.append(f"{self.field}{shown}: ")
         parts.append(self.reason)
         cite = [x for x in (f"rule {self.rule_id}" if self.rule_id else None, self.citation) if x]
@@ -65,35 +90,57 @@ class OutsourcingError(Exception):
             parts.append(f" [{'; '.join(cite)}]")
         if self.term:
             parts.append(f" ({self.term})")
+        if self.zh:
+            parts.append(f" — {self.zh}")
         return "".join(parts)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a huge bad value is never echoed whole."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class MoneyError(OutsourcingError, ValueError):
     """An amount that is not exact money in yuan to the fen (金额)."""
 
+    default_code = "money"
+
 
 class DateError(OutsourcingError, ValueError):
     """A date, range or period that does not hold together (日期)."""
+
+    default_code = "date"
 
 
 class ModelError(OutsourcingError, ValueError):
     """A contract, party, line or other model object built from bad values."""
 
+    default_code = "model"
+
 
 class RuleError(OutsourcingError, LookupError):
     """A rule parameter that is unknown or has no value on the date asked (规则)."""
+
+    default_code = "rule"
 
 
 class RuleLoadError(OutsourcingError, ValueError):
     """A parameter file that cannot be loaded, or a local rule loosening a legal limit."""
 
+    default_code = "rule.load"
+
 
 class JurisdictionError(OutsourcingError, LookupError):
     """An unknown jurisdiction code, or a broken chain of parents (辖区)."""
 
+    default_code = "jurisdiction"
+
 
 class PluginError(OutsourcingError, RuntimeError):
     """A plugin that failed; the message names the plugin and the hook (插件)."""
+
+    default_code = "plugin"
 
     def __init__(self, message: str, *, plugin: str, hook: str, **kw: Any) -> None:
         self.plugin = plugin
@@ -104,6 +151,8 @@ class PluginError(OutsourcingError, RuntimeError):
 class SerializationError(OutsourcingError, ValueError):
     """JSON that does not describe a valid model object; names the path of each bad field."""
 
+    default_code = "serialization"
+
 
 class ChangeRejected(OutsourcingError, ValueError):
     """A contract change refused before signing; the timeline is left as it was (合同变更).
@@ -111,6 +160,8 @@ class ChangeRejected(OutsourcingError, ValueError):
     ``change_id`` names the change; ``headroom_used`` and ``headroom_left`` (``Money``) are
     the supplementary-contract headroom under 政府采购法 第四十九条 before the change.
     """
+
+    default_code = "change.rejected"
 
     def __init__(
         self,
@@ -130,6 +181,10 @@ class ChangeRejected(OutsourcingError, ValueError):
 class SettlementError(OutsourcingError, ValueError):
     """Settlement inputs that cannot produce a statement (结算)."""
 
+    default_code = "settlement"
+
 
 class ProcurementError(OutsourcingError, ValueError):
     """A tender, bid or evaluation built from bad values (采购)."""
+
+    default_code = "procurement"
