@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .messages_zh import citation_for_people, lookup, mostly_chinese
+
 __all__ = [
     "ChangeRejected",
     "DateError",
@@ -72,12 +74,22 @@ class OutsourcingError(Exception):
         if self.field is not None:
             shown = "" if self.value is None else f"={_short(self.value)}"
             parts.append(f"{self.field}{shown}：")
-        parts.append(self.zh if self.zh else self.reason)
-        if self.citation:
-            parts.append(f"（依据：{self.citation}）")
-        if self.term and (not self.zh or self.term not in self.zh):
+        text = self._zh_text()
+        parts.append(text)
+        if self.term and self.term not in text:
             parts.append(f"【{self.term}】")
+        if self.citation:
+            parts.append(f"（依据：{citation_for_people(self.citation)}）")
         return "".join(parts)
+
+    def _zh_text(self) -> str:
+        """The Chinese sentence: ``zh`` if given, the reason if already Chinese, else the
+        catalogue's sentence for the code (:mod:`outsourcing.messages_zh`)."""
+        if self.zh:
+            return self.zh
+        if mostly_chinese(self.reason):
+            return self.reason
+        return lookup(self.code) or lookup(self.default_code) or "输入有误"
 
     def _compose(self) -> str:
         parts: list[str] = []

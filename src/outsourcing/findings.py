@@ -6,6 +6,8 @@ from enum import StrEnum
 
 import attrs
 
+from .messages_zh import citation_for_people, lookup, mostly_chinese
+
 __all__ = ["Finding", "Severity"]
 
 
@@ -35,6 +37,34 @@ class Finding:
     citation: str | None = None
     term: str | None = None
     source: str = "core"
+    zh: str | None = None
+    """The message for people, in Chinese, when the check gives its own; otherwise
+    :attr:`message_zh` reads the catalogue (:mod:`outsourcing.messages_zh`) by ``code``."""
+
+    @property
+    def message_zh(self) -> str:
+        """The finding as a person reads it, in Chinese: what is wrong, the Chinese term and
+        the citation (law and article or publication) — never a file name or line."""
+        text = self.zh
+        if not text:
+            text = self.message if mostly_chinese(self.message) else lookup(self.code)
+        if not text:
+            text = f"检查发现问题（{self.code}）"
+        parts = [text]
+        if self.term and self.term not in text:
+            parts.append(f"【{self.term}】")
+        if self.citation:
+            parts.append(f"（依据：{citation_for_people(self.citation)}）")
+        return "".join(parts)
+
+    @property
+    def severity_zh(self) -> str:
+        """违规 / 提示 / 说明."""
+        return {"error": "违规", "warning": "提示", "info": "说明"}[self.severity.value]
+
+    def render(self, lang: str = "zh") -> str:
+        """One line for people (``zh``) or developers (``en``)."""
+        return f"{self.severity_zh}：{self.message_zh}" if lang == "zh" else str(self)
 
     def __str__(self) -> str:
         cite = f" [{self.citation}]" if self.citation else ""

@@ -23,6 +23,7 @@ import attrs
 from .dates import DateRange, Period
 from .errors import SettlementError
 from .findings import Finding
+from .messages_zh import citation_for_people
 from .money import Money
 
 __all__ = [
@@ -72,6 +73,15 @@ class Explanation:
         ins = ", ".join(f"{k}={v}" for k, v in self.inputs)
         return (f"{where}{self.figure} = {self.value} ← {self.rule_id} [{self.citation}]"
                 + (f" ({ins})" if ins else ""))
+
+    def render(self, lang: str = "zh") -> str:
+        """One line; for people (``zh``) the citation names the law or publication only."""
+        if lang != "zh":
+            return str(self)
+        where = f"{self.line} " if self.line else ""
+        ins = "，".join(f"{k}={v}" for k, v in self.inputs)
+        return (f"{where}{self.figure} = {self.value}（依据：{citation_for_people(self.citation)}"
+                f"；规则 {self.rule_id}）" + (f"（{ins}）" if ins else ""))
 
     def to_dict(self) -> dict[str, Any]:
         return {"figure": self.figure, "value": self.value, "rule_id": self.rule_id,
@@ -260,8 +270,9 @@ class Statement:
         return out + list(self.explanations)
 
     # --- text ------------------------------------------------------------------------
-    def render(self) -> str:
-        """Readable text with Chinese labels."""
+    def render(self, lang: str = "zh") -> str:
+        """Readable text with Chinese labels; findings and citations in Chinese for people
+        (``lang="en"`` keeps the findings' English for developers)."""
         w = 18
 
         def row(label: str, value: str) -> str:
@@ -348,7 +359,7 @@ class Statement:
             out += [f"  {t.message} [{t.rule_id}; {t.citation}]" for t in self.triggers]
         if self.findings:
             out += ["", "检查结果："]
-            out += [f"  {f}" for f in self.findings]
+            out += [f"  {f.render(lang)}" for f in self.findings]
         out += ["", "计算依据："]
         out += [f"  {e}" for e in self.all_explanations()]
         return "\n".join(out) + "\n"
@@ -407,7 +418,8 @@ class Statement:
                         "amount_due": m(self.amount_due)},
             "notices": list(self.notices),
             "triggers": [attrs.asdict(t) for t in self.triggers],
-            "findings": [{"code": f.code, "message": f.message, "severity": f.severity.value,
+            "findings": [{"code": f.code, "message": f.message, "message_zh": f.message_zh,
+                          "severity": f.severity.value,
                           "field": f.field, "rule_id": f.rule_id, "citation": f.citation,
                           "term": f.term} for f in self.findings],
             "explanations": [e.to_dict() for e in self.explanations],

@@ -10,9 +10,8 @@ import attrs
 
 from outsourcing import Contract, Finding, Resolved, RuleBook, ServiceLine, hookimpl
 
-SOURCE = "seed 000_09cf0a1d90a7be19.txt"
-ARTICLE = f"{SOURCE} line 205: 《推进机关后勤社会化服务改革的思考》"
-"""The article every Ningxia jurisdiction comes from (its line numbers are cited per rule)."""
+ARTICLE = "《推进机关后勤社会化服务改革的思考》（宁夏机关事务 2022）"
+"""The published article every Ningxia jurisdiction comes from, by title and issue."""
 
 
 def reference_date(contract: Contract) -> date:

@@ -1,0 +1,171 @@
+"""The Chinese messages for people, keyed by the stable codes (中文提示目录).
+
+Every :class:`~outsourcing.findings.Finding` and every
+:class:`~outsourcing.errors.OutsourcingError` carries a stable dotted ``code`` for programs.
+A person reads the Chinese sentence this catalogue gives for the code (unless the finding or
+error brought its own ``zh``), followed by the Chinese term and the citation.  One catalogue,
+not a sentence at every call site: a plugin's codes are added with :func:`register`, and a
+test checks that every code the library raises has an entry here.
+
+Citations shown to people name the law and its article, or a published source by its title
+and issue; :func:`citation_for_people` removes anything that looks like a file name or a line
+number, should a citation ever carry one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+__all__ = [
+    "MESSAGES",
+    "citation_for_people",
+    "has_cjk",
+    "lookup",
+    "mostly_chinese",
+    "register",
+]
+
+MESSAGES: dict[str, str] = {
+    # --- errors: one per error class (the class's default code) ------------------------
+    "error": "输入有误",
+    "money": "金额有误：金额须为精确到分的人民币数额（不得使用浮点数）",
+    "date": "日期或期间有误",
+    "model": "合同数据有误",
+    "rule": "规则参数不存在，或在所查日期未生效",
+    "rule.load": "规则参数文件无法载入，或地方规则放宽了法定限制",
+    "jurisdiction": "辖区代码未知，或上级辖区链条不完整",
+    "plugin": "辖区插件运行出错",
+    "serialization": "数据格式有误，无法读成合同对象",
+    "change.rejected": "合同变更被驳回，合同保持原状",
+    "change.conflict": "合同变更与已有变更冲突",
+    "settlement": "结算资料不全或有误，无法出具结算单",
+    "procurement": "采购文件、投标或评审数据有误",
+    "scenario": "场景文件有误",
+    # --- findings: contracts ----------------------------------------------------------
+    "term.over_maximum": "合同履行期限超过法定最长年限",
+    "term.over_one_year_without_conditions":
+        "合同履行期限超过一年，但未载明预算、绩效评价及续签条件",
+    "qualification.missing": "供应商缺少该服务项目所需的资质",
+    "qualification.expires_during_term": "供应商资质在合同履行期内到期",
+    "scope.service_not_bought": "本辖区不采购该类服务（超出购买服务范围）",
+    "budget.exceeded": "合同原金额超过预算",
+    "payment.term_too_long": "约定的付款期限超过中小企业款项支付的法定期限",
+    # --- findings: changes ------------------------------------------------------------
+    "change.unsigned": "合同变更缺少签订日期",
+    "change.unapproved": "合同变更缺少审批人",
+    "change.signed_in_future": "合同变更的签订日期晚于今天",
+    "change.signed_out_of_order": "合同变更的签订日期早于上一次变更或合同本身的签订日期",
+    "change.effective_outside_term": "合同变更的生效日期不在合同履行期限内",
+    "change.backdated_too_far": "合同变更追溯生效的天数超过允许的限度",
+    "change.unknown_service": "新增服务项目的服务类别未知",
+    "change.different_subject_matter": "新增服务与原合同标的不同，应另行采购，不得以补充合同追加",
+    "change.price_change_not_allowed": "调价须以税费变化、情势变更或合同约定的调价条款为依据",
+    "change.price_increase_over_cap": "调价幅度超过允许的上限",
+    "changes.supplementary_cap_exceeded": "补充合同累计金额将超过原合同采购金额的百分之十",
+    "change.unknown_line": "服务项目不存在或已不在合同中",
+    "change.no_effect": "该变更不改变任何内容",
+    "change.no_quantity": "该服务项目按人工加材料计价，没有数量可改，请改其价格",
+    "change.duplicate_line": "服务项目编号在本合同中已被使用",
+    "change.last_line": "这是合同中最后一个在履行的服务项目，应解除合同而非删除项目",
+    "change.suspension_outside_term": "中止期间须在生效日与合同期满之间",
+    "change.overlapping_suspension": "中止期间与已有的中止重叠",
+    "change.empty_suspension": "恢复日期即中止首日，中止期间为空",
+    "change.resume_without_suspension": "该服务项目当时未中止，无需恢复履行",
+    "change.term_before_effective": "变更后的期满日须至少包含生效日前一日",
+    "change.empty_term": "在合同首日终止将使履行期限为空",
+    # --- findings: settlement ---------------------------------------------------------
+    "settlement.no_previous_statement": "未提供上期结算单：暂扣款余额与未达标记录从零起算",
+    "settlement.no_acceptance_date": "本期无验收日期，无法确定付款到期日",
+    "settlement.materials_over_budget": "本期材料费超过预算",
+    "assessment.incomplete": "部分考核指标本期未测，该服务项目费用暂缓支付",
+    "assessment.missing": "服务项目本期在履行但未考核，其费用暂缓支付",
+    "performance.replacement_threshold": "连续未达标，已达到更换社会化单位或解除合同的阈值",
+    # --- findings: procurement and frameworks -----------------------------------------
+    "tender.too_few_valid_bids": "实质性响应的投标不足法定家数，本次采购失败，应重新组织",
+    "tender.should_be_reserved_for_sme": "预算在限额以内，应专门面向中小企业采购",
+    "award.signed_late": "合同签订晚于中标通知书发出后的法定期限",
+    "estimate.rate_outside_practice": "费用测算采用的费率超出常见范围（示例参考）",
+    "framework.term_too_long": "框架协议期限超过允许的最长年限",
+    # --- the desk: workbooks, command line, store --------------------------------------
+    "desk.usage": "命令用法有误",
+    "desk.file_missing": "文件不存在",
+    "desk.workbook.unreadable": "无法读取该Excel工作簿",
+    "desk.workbook.sheet_missing": "工作簿缺少规定的工作表（工作表可能被改名或删除）",
+    "desk.workbook.header": "工作表表头与模板不符",
+    "desk.workbook.not_a_number": "单元格应填数字，却填了文字",
+    "desk.workbook.not_a_date": "单元格应填日期",
+    "desk.workbook.over_maximum": "得分超过该评分项的分值",
+    "desk.workbook.date_outside_period": "日期不在考核期间内",
+    "desk.workbook.unknown_incident": "事件类型不在本合同约定的清单中",
+    "desk.workbook.unknown_kpi": "考核指标不在本服务项目的指标清单中",
+    "desk.workbook.missing_value": "必填单元格为空",
+    "desk.workbook.wrong_template": "工作簿不是该合同该期间的考核模板",
+    "desk.workbook.bad_cell": "单元格内容有误",
+}
+"""Code → the Chinese sentence for people."""
+
+_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("change.", "合同变更不符合规定"),
+    ("changes.", "合同变更不符合规定"),
+    ("settlement.", "结算检查发现问题"),
+    ("payment.", "付款检查发现问题"),
+    ("assessment.", "考核检查发现问题"),
+    ("performance.", "考核检查发现问题"),
+    ("tender.", "采购检查发现问题"),
+    ("award.", "采购检查发现问题"),
+    ("procurement.", "采购检查发现问题"),
+    ("framework.", "框架协议检查发现问题"),
+    ("money.", "金额有误"),
+    ("date.", "日期有误"),
+    ("model.", "合同数据有误"),
+    ("rule.", "规则参数有误"),
+    ("desk.", "输入有误"),
+)
+
+
+def register(messages: Mapping[str, str]) -> None:
+    """Add Chinese messages for a plugin's own codes (a plugin may not replace core's)."""
+    for code, text in messages.items():
+        if code in MESSAGES and MESSAGES[code] != text:
+            continue
+        MESSAGES[code] = text
+
+
+def lookup(code: str) -> str | None:
+    """The Chinese sentence for ``code``; for an unlisted code, its family's; else None."""
+    if code in MESSAGES:
+        return MESSAGES[code]
+    for prefix, text in _PREFIXES:
+        if code.startswith(prefix):
+            return text
+    return None
+
+
+_FILE_REF = re.compile(
+    r"[,，;；]?\s*(?:seed\s+)?[\w./-]+\.(?:txt|md|toml|py|json|csv)"
+    r"(?:\s*,?\s*lines?\s+[\d,\s–-]+)?(?:\s*,)?",
+    re.IGNORECASE)
+_LINE_REF = re.compile(r"[,，;；]?\s*\(?\blines?\s+\d+(?:\s*[,–-]\s*\d+)*\)?", re.IGNORECASE)
+
+
+def citation_for_people(citation: str) -> str:
+    """A citation as a person reads it: the law and article, or a publication by title
+    and issue — never a file name or a line number; ``illustrative:`` becomes 示例."""
+    text = _FILE_REF.sub("", citation)
+    text = _LINE_REF.sub("", text)
+    text = re.sub(r"^illustrative:\s*", "示例（地方惯例，非法定，可由合同约定替换）：", text)
+    text = re.sub(r"\(\s*\)|（\s*）", "", text)
+    text = re.sub(r"\s*:\s*:", ":", text)
+    return re.sub(r"\s{2,}", " ", text).strip(" ,;，；")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese characters."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def mostly_chinese(text: str) -> bool:
+    """Whether a message reads as Chinese: Chinese characters and few Latin words."""
+    latin_words = re.findall(r"[A-Za-z]{3,}", text)
+    return has_cjk(text) and len(latin_words) <= 2
