@@ -18,7 +18,9 @@ import re
 from collections.abc import Mapping
 
 __all__ = [
+    "CITATIONS_ZH",
     "MESSAGES",
+    "VALUES_ZH",
     "citation_for_people",
     "has_cjk",
     "lookup",
@@ -105,6 +107,27 @@ MESSAGES: dict[str, str] = {
 }
 """Code → the Chinese sentence for people."""
 
+CITATIONS_ZH: dict[str, str] = {
+    "UK PFI payment mechanism (SoPC4/PF2) — 16 warning notices in 12 months":
+        "英国PFI付款机制（SoPC4/PF2）：12个月内累计16次预警通知",
+    "UK PFI payment mechanism (SoPC4/PF2) — deductions capped at 10% in aggregate":
+        "英国PFI付款机制（SoPC4/PF2）：扣款合计以当期费用的10%为上限",
+    "UK PFI payment mechanism (SoPC4/PF2) — repeat failures multiplied ×1.5":
+        "英国PFI付款机制（SoPC4/PF2）：重复发生的问题扣款×1.5",
+    "UK PFI payment mechanism (SoPC4/PF2) — deductions capped at 20% per service":
+        "英国PFI付款机制（SoPC4/PF2）：单项扣款以该项费用的20%为上限",
+    "UK PFI payment mechanism (SoPC4/PF2) — warning notices in 3 consecutive months":
+        "英国PFI付款机制（SoPC4/PF2）：连续3个月收到预警通知",
+}
+"""Published sources cited in English, as a Chinese reader sees them (title kept)."""
+
+VALUES_ZH: dict[str, str] = {
+    "higher": "越高越好", "lower": "越低越好", "proportional": "按比例计分",
+    "pass_fail": "达标得满分", "actual": "按实际天数", "days_30": "按每月30天",
+    "yes": "是", "no": "否", "True": "是", "False": "否",
+}
+"""Words that appear as values in a figure's inputs, in Chinese."""
+
 _PREFIXES: tuple[tuple[str, str], ...] = (
     ("change.", "合同变更不符合规定"),
     ("changes.", "合同变更不符合规定"),
@@ -152,7 +175,10 @@ _LINE_REF = re.compile(r"[,，;；]?\s*\(?\blines?\s+\d+(?:\s*[,–-]\s*\d+)*\)?
 def citation_for_people(citation: str) -> str:
     """A citation as a person reads it: the law and article, or a publication by title
     and issue — never a file name or a line number; ``illustrative:`` becomes 示例."""
-    text = _FILE_REF.sub("", citation)
+    text = citation
+    for en, zh in CITATIONS_ZH.items():
+        text = text.replace(en, zh)
+    text = _FILE_REF.sub("", text)
     text = _LINE_REF.sub("", text)
     text = re.sub(r"^illustrative:\s*", "示例（地方惯例，非法定，可由合同约定替换）：", text)
     text = re.sub(r"\(\s*\)|（\s*）", "", text)

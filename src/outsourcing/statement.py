@@ -23,7 +23,7 @@ import attrs
 from .dates import DateRange, Period
 from .errors import SettlementError
 from .findings import Finding
-from .messages_zh import citation_for_people
+from .messages_zh import VALUES_ZH, citation_for_people
 from .money import Money
 
 __all__ = [
@@ -74,12 +74,13 @@ class Explanation:
         return (f"{where}{self.figure} = {self.value} ← {self.rule_id} [{self.citation}]"
                 + (f" ({ins})" if ins else ""))
 
-    def render(self, lang: str = "zh") -> str:
-        """One line; for people (``zh``) the citation names the law or publication only."""
+    def render(self, lang: str = "zh", *, line_label: str | None = None) -> str:
+        """One line; for people (``zh``) the citation names the law or publication only,
+        and ``line_label`` (e.g. 物业服务·自治区政府办公区) replaces the line's id."""
         if lang != "zh":
             return str(self)
-        where = f"{self.line} " if self.line else ""
-        ins = "，".join(f"{k}={v}" for k, v in self.inputs)
+        where = f"{line_label or self.line} " if self.line else ""
+        ins = "，".join(f"{k}={VALUES_ZH.get(v, v)}" for k, v in self.inputs)
         return (f"{where}{self.figure} = {self.value}（依据：{citation_for_people(self.citation)}"
                 f"；规则 {self.rule_id}）" + (f"（{ins}）" if ins else ""))
 
@@ -418,8 +419,7 @@ class Statement:
                         "amount_due": m(self.amount_due)},
             "notices": list(self.notices),
             "triggers": [attrs.asdict(t) for t in self.triggers],
-            "findings": [{"code": f.code, "message": f.message, "message_zh": f.message_zh,
-                          "severity": f.severity.value,
+            "findings": [{"code": f.code, "message": f.message, "severity": f.severity.value,
                           "field": f.field, "rule_id": f.rule_id, "citation": f.citation,
                           "term": f.term} for f in self.findings],
             "explanations": [e.to_dict() for e in self.explanations],

@@ -1,0 +1,199 @@
+"""The printable statement (结算单打印页): one self-contained HTML page per statement.
+
+The page is laid out for A4 paper (print CSS): the bureau (采购人) and the supplier, the
+period, a table of the service lines with their KPIs, the totals in figures and in Chinese
+capitals (大写金额), the payment terms, the findings in Chinese, the basis of every figure
+(计算依据) with its citation, and a signature block — 经办人、审核人、负责人 for the bureau,
+供应商确认 for the supplier, each with a date.  The glyphs the page uses are embedded from the
+bundled Noto Sans SC font, so the file prints the same on any machine; open it in a browser
+and print, or render it headless (``chromium --headless --print-to-pdf``).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..money import Money
+from ..statement import LineStatus, Statement, StatementLine, unit_zh
+from .capitals import amount_in_capitals
+from .fonts import FONT_FAMILY, font_face_css
+
+__all__ = ["SIGNATURES", "statement_html"]
+
+SIGNATURES: tuple[tuple[str, str], ...] = (
+    ("经办人", "采购人"),
+    ("审核人", "采购人"),
+    ("负责人", "采购人"),
+    ("供应商确认（盖章）", "供应商"),
+)
+"""The signature block: who signs, for which party."""
+
+_CSS = """
+@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: '%(family)s Embedded', '%(family)s', 'Noto Sans CJK SC', 'Source Han Sans SC',
+       'Microsoft YaHei', 'SimSun', sans-serif; font-size: 10.5pt; color: #111; margin: 0;
+       line-height: 1.45; }
+.page { width: 186mm; margin: 0 auto; }
+h1 { text-align: center; font-size: 20pt; letter-spacing: 0.6em; margin: 2mm 0 4mm; }
+h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm; border-left: 3px solid #333; padding-left: 2mm; }
+table { width: 100%%; border-collapse: collapse; }
+th, td { border: 0.6pt solid #444; padding: 1.2mm 1.6mm; vertical-align: top; }
+th { background: #eee; font-weight: 600; }
+td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.head td { border: none; padding: 0.6mm 0; }
+table.head td.k { width: 22mm; color: #444; }
+table.lines { font-size: 8.5pt; table-layout: fixed; }
+table.lines td, table.lines th { padding: 1mm 1mm; }
+table.amount th { width: 45mm; text-align: left; }
+tr.kpi td { font-size: 9pt; color: #333; background: #fafafa; }
+tr.total td { font-weight: 700; }
+.capitals { font-weight: 700; letter-spacing: 0.05em; }
+ul.findings { margin: 0; padding-left: 5mm; }
+ol.basis { margin: 0; padding-left: 6mm; font-size: 8.5pt; color: #333; }
+table.sign td { height: 18mm; width: 25%%; }
+table.sign .who { font-weight: 600; }
+table.sign .date { display: block; margin-top: 8mm; color: #444; }
+.note { font-size: 8.5pt; color: #555; margin-top: 3mm; }
+tr, li { page-break-inside: avoid; }
+table.sign { page-break-inside: avoid; }
+@media screen { body { background: #ddd; } .page { background: #fff; padding: 12mm;
+  margin: 6mm auto; box-shadow: 0 0 4px #999; width: 210mm; } }
+"""
+
+
+def _m(x: Money) -> str:
+    return escape(x.format())
+
+
+def _line_rows(x: StatementLine) -> list[str]:
+    status = escape(x.status.zh)
+    score = "—" if x.score is None else f"{x.score}"
+    rate = "—" if x.pay_rate is None else f"{(x.pay_rate * 100).normalize():f}%"
+    rows = [
+        "<tr>"
+        f"<td>{escape(x.service_zh)}<br><small>{escape(x.site)}</small></td>"
+        f"<td>{status.replace('（', '<br>（')}</td>"
+        f"<td class='n'>{_m(x.fee)}</td><td class='n'>{score}</td><td class='n'>{rate}</td>"
+        f"<td class='n'>{_m(x.performance_amount)}</td>"
+        f"<td class='n'>{_m(x.deductions_applied)}</td>"
+        f"<td class='n'>{_m(x.holdback)}</td><td class='n'>{_m(x.released)}</td>"
+        f"<td class='n'>{_m(x.payable)}</td></tr>"
+    ]
+    if x.status is LineStatus.NOT_RUNNING:
+        return rows
+    details: list[str] = []
+    for k in x.kpis:
+        u = unit_zh(k.unit)
+        measured = "未测" if k.measured is None else f"{k.measured}{u}"
+        pts = "—" if k.points is None else f"{k.points}"
+        details.append(f"{escape(k.name_zh)}：实测 {escape(measured)}，目标 {k.target}{escape(u)}"
+                       f"，权重 {k.weight}%，得分 {pts}")
+    for d in x.deductions:
+        extra = f"×{d.factor}（第{d.occurrence}次）" if d.factor != 1 else ""
+        when = f"（{d.on}）" if d.on else ""
+        details.append(f"扣款 {escape(d.label)}{when}：{_m(d.amount)}{extra}")
+    if x.withheld:
+        details.append(f"暂缓支付：{_m(x.withheld)}")
+    if x.warning_notice:
+        details.append(f"预警通知：连续 {x.failing_streak} 期未达标")
+    if details:
+        rows.append(f"<tr class='kpi'><td></td><td colspan='9'>{'；'.join(details)}</td></tr>")
+    return rows
+
+
+def statement_html(statement: Statement, *, bureau: str | None = None,
+                   embed_font: bool = True) -> str:
+    """The statement as a self-contained, printable HTML page, in Chinese.
+
+    ``bureau`` names the office that settles (defaults to the purchaser); ``embed_font``
+    embeds the page's glyphs from the bundled font (turn off for a smaller file when the
+    reader's machine has a CJK font).
+    """
+    s = statement
+    body: list[str] = [
+        "<div class='page'>",
+        "<h1>结算单</h1>",
+        "<table class='head'>",
+        f"<tr><td class='k'>合同编号</td><td>{escape(s.contract_id)}</td>"
+        f"<td class='k'>结算期间</td><td>{escape(str(s.period))}（{s.span.start} 至 "
+        f"{s.span.end}）</td></tr>",
+        f"<tr><td class='k'>合同名称</td><td colspan='3'>{escape(s.title)}</td></tr>",
+        f"<tr><td class='k'>采购人</td><td colspan='3'>{escape(bureau or s.purchaser)}</td></tr>",
+        f"<tr><td class='k'>供应商</td><td colspan='3'>{escape(s.supplier)}"
+        f"（{escape(s.supplier_size)}）</td></tr>",
+        "</table>",
+        "<h2>结算明细</h2>",
+        "<table class='lines'><colgroup><col style='width:25mm'><col style='width:15mm'>"
+        + "<col>" * 8 + "</colgroup><thead><tr><th>服务项目</th><th>考核状态</th>"
+        "<th class='n'>合同费用</th><th class='n'>考核得分</th><th class='n'>支付比例</th>"
+        "<th class='n'>考核后金额</th><th class='n'>实际扣款</th><th class='n'>暂扣款</th>"
+        "<th class='n'>释放暂扣款</th><th class='n'>应付金额</th></tr></thead><tbody>",
+    ]
+    for x in s.lines:
+        body += _line_rows(x)
+    body += [
+        "<tr class='total'><td>合计</td><td></td>"
+        f"<td class='n'>{_m(s.fee)}</td><td></td><td></td>"
+        f"<td class='n'>{_m(s.performance_amount)}</td><td class='n'>{_m(s.deductions)}</td>"
+        f"<td class='n'>{_m(s.holdback)}</td><td class='n'>{_m(s.released)}</td>"
+        f"<td class='n'>{_m(s.payable)}</td></tr>",
+        "</tbody></table>",
+        "<h2>应付金额</h2>",
+        "<table class='amount'>",
+        f"<tr><th>本期应付金额（小写）</th><td class='n'>{_m(s.payable)}</td></tr>",
+        f"<tr><th>本期应付金额（大写）</th><td class='capitals'>人民币"
+        f"{amount_in_capitals(s.payable)}</td></tr>",
+    ]
+    if s.total_cap is not None:
+        body.append(f"<tr><th>扣款合计上限</th><td class='n'>{_m(s.total_cap)}</td></tr>")
+    if s.due_on is None:
+        body.append("<tr><th>付款到期日</th><td>未定（无验收日期）</td></tr>")
+    else:
+        body.append(f"<tr><th>验收日期</th><td>{s.accepted_on}</td></tr>")
+        if s.clock_start != s.accepted_on:
+            body.append(f"<tr><th>付款期限起算日</th><td>{s.clock_start}</td></tr>")
+        body.append(f"<tr><th>付款期限</th><td>{s.payment_days} 日，{s.due_on} 前支付</td></tr>")
+    if s.paid_on is not None:
+        body += [
+            f"<tr><th>实际支付日</th><td>{s.paid_on}（逾期 {s.late_days} 日）</td></tr>",
+            f"<tr><th>逾期利息</th><td class='n'>{_m(s.late_interest)}</td></tr>",
+            f"<tr><th>应付合计（小写）</th><td class='n'>{_m(s.amount_due)}</td></tr>",
+            f"<tr><th>应付合计（大写）</th><td class='capitals'>人民币"
+            f"{amount_in_capitals(s.amount_due)}</td></tr>",
+        ]
+    body.append("</table>")
+    if s.notices or s.triggers or s.findings:
+        body.append("<h2>检查结果</h2><ul class='findings'>")
+        if s.notices:
+            body.append(f"<li>预警通知：{escape('、'.join(s.notices))}</li>")
+        shown = {t.message for t in s.triggers}
+        for t in s.triggers:
+            body.append(f"<li>{escape(t.message)}</li>")
+        for f in s.findings:
+            if f.message in shown:
+                continue
+            body.append(f"<li>{escape(f.render('zh'))}</li>")
+        body.append("</ul>")
+    body.append("<h2>计算依据</h2><ol class='basis'>")
+    labels = {x.line_id: f"{x.service_zh}·{x.site}" for x in s.lines}
+    body += [f"<li>{escape(e.render('zh', line_label=labels.get(e.line)))}</li>"
+             for e in s.all_explanations()]
+    body.append("</ol>")
+    body.append("<h2>签字确认</h2><table class='sign'><tr>")
+    for who, party in SIGNATURES:
+        body.append(f"<td><span class='who'>{escape(who)}</span><br><small>{escape(party)}"
+                    "</small><span class='date'>日期：　　年　　月　　日</span></td>")
+    body.append("</tr></table>")
+    body.append("<p class='note'>本结算单由系统按合同及考核结果生成，每项金额均注明计算依据；"
+                "金额以人民币元计，精确到分。</p>")
+    body.append("</div>")
+    html_body = "\n".join(body)
+    css = _CSS % {"family": FONT_FAMILY}
+    if embed_font:
+        css = font_face_css(html_body + "".join(w for w, _ in SIGNATURES)) + "\n" + css
+    return (
+        "<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<title>结算单 {escape(s.contract_id)} {escape(str(s.period))}</title>"
+        f"<style>{css}</style></head><body>\n{html_body}\n</body></html>\n"
+    )

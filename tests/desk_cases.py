@@ -1,0 +1,45 @@
+"""A contract, its October assessments and statement, shared by the desk's tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import outsourcing as o
+
+
+def contract() -> o.Contract:
+    return o.Contract(
+        id="NXJG-2022-WY-001", title="自治区政府办公区物业及电梯维保服务", jurisdiction="NX",
+        purchaser=o.Purchaser("P-NX", "宁夏回族自治区机关事务管理局"),
+        supplier=o.Supplier("S-1", "宁夏某物业服务有限公司", "small"),
+        term=o.DateRange(date(2022, 1, 1), date(2022, 12, 31)),
+        lines=[o.ServiceLine("property", "property", "自治区政府办公区",
+                             o.FixedMonthly("80000.00")),
+               o.ServiceLine("elevator", "elevator_maintenance", "自治区政府办公区",
+                             o.UnitRate("850.00", Decimal("12"), unit="台·月"))])
+
+
+def assessments(period: str = "2022-10") -> list[o.Assessment]:
+    p = o.Period.parse(period)
+    return [
+        o.Assessment(
+            "property", p, "机关事务管理局考核小组", date(2022, 11, 3),
+            sheets=[o.ScoreSheet("inspection", [o.ScoreItem("保洁", 50, 44),
+                                                o.ScoreItem("秩序维护", 50, 43)])],
+            metrics=[o.Metric("repair_pass_rate", "88")],
+            surveys=[o.Survey("satisfaction", 180, 170)],
+            incidents=[o.Incident("county_leader_criticism", date(2022, 10, 12),
+                                  "会议室空调报修两日未处理")]),
+        o.Assessment(
+            "elevator", p, "机关事务管理局考核小组", date(2022, 11, 3),
+            metrics=[o.Metric("max_maintenance_interval", 14),
+                     o.Metric("trapped_arrival", 25)],
+            surveys=[o.Survey("satisfaction", 40, 39)]),
+    ]
+
+
+def october_statement(registry: o.Registry) -> o.Statement:
+    return o.settle(contract(), o.Period.parse("2022-10"), assessments(),
+                    registry.rulebook("NX"), accepted_on=date(2022, 11, 5),
+                    paid_on=date(2022, 12, 20))
