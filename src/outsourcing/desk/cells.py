@@ -1,0 +1,158 @@
+"""Reading Excel cells strictly, and the error that names the sheet, the cell and the reason.
+
+A workbook filled by people is read cell by cell; every bad cell is collected (not only the
+first), and the whole import is refused with a :class:`WorkbookError` listing each as
+``工作表「物业」C9：得分 55 超过该评分项的分值 50`` — nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import OutsourcingError
+from ..messages_zh import lookup
+
+__all__ = ["CellProblem", "Problems", "WorkbookError", "cell_text", "open_workbook"]
+
+
+@attrs.frozen
+class CellProblem:
+    """One bad cell: the sheet, the cell (``C9``), a stable code and the reason in Chinese."""
+
+    sheet: str
+    cell: str
+    code: str
+    zh: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        where = f"工作表「{self.sheet}」" + (self.cell if self.cell else "")
+        return f"{where}：{self.zh}"
+
+
+class WorkbookError(OutsourcingError, ValueError):
+    """A workbook refused: every bad cell with its sheet, cell and reason (工作簿错误)."""
+
+    default_code = "desk.workbook"
+
+    def __init__(self, path: str, problems: list[CellProblem]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        first = problems[0]
+        listing = "；".join(str(p) for p in problems[:20])
+        more = f"；另有 {len(problems) - 20} 处" if len(problems) > 20 else ""
+        super().__init__(
+            f"workbook refused: {len(problems)} bad cell(s): "
+            + "; ".join(f"{p.sheet}!{p.cell} {p.code}" for p in problems[:20]),
+            field=f"{first.sheet}!{first.cell}" if first.cell else first.sheet,
+            value=first.value, code=first.code, term="Excel工作簿",
+            zh=f"工作簿未导入，共 {len(problems)} 处错误：{listing}{more}")
+
+
+def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
+    """Open an ``.xlsx`` file; a missing or unreadable file is a clear error."""
+    from openpyxl import load_workbook
+
+    p = Path(path)
+    if not p.is_file():
+        raise OutsourcingError("file not found", field="file", value=str(p),
+                               code="desk.file_missing", zh="文件不存在", term="Excel工作簿")
+    try:
+        return load_workbook(p, data_only=data_only)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise OutsourcingError(f"not a readable .xlsx workbook ({type(exc).__name__})",
+                               field="file", value=str(p), code="desk.workbook.unreadable",
+                               zh=lookup("desk.workbook.unreadable"),
+                               term="Excel工作簿") from None
+
+
+class Problems:
+    """Collects bad cells while a workbook is read."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.items: list[CellProblem] = []
+
+    def add(self, sheet: str, cell: str, code: str, zh: str, value: Any = None) -> None:
+        self.items.append(CellProblem(sheet, cell, code, zh, value))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self) -> Iterator[CellProblem]:
+        return iter(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise WorkbookError(self.path, self.items)
+
+    # --- cells ---------------------------------------------------------------------------
+    def number(self, ws: Any, ref: str, *, label: str, whole: bool = False,
+               required: bool = False) -> Decimal | None:
+        """A number cell: a number, or text holding one; anything else is a problem."""
+        v = ws[ref].value
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                self.add(ws.title, ref, "desk.workbook.missing_value", f"{label}未填写")
+            return None
+        if isinstance(v, bool):
+            d = None
+        elif isinstance(v, int | Decimal):
+            d = Decimal(v)
+        elif isinstance(v, float):
+            d = Decimal(repr(v))
+        elif isinstance(v, str):
+            try:
+                d = Decimal(v.strip().replace(",", ""))
+            except InvalidOperation:
+                d = None
+        else:
+            d = None
+        if d is None or not d.is_finite():
+            self.add(ws.title, ref, "desk.workbook.not_a_number",
+                     f"{label}应填数字，却填了「{v}」", v)
+            return None
+        if d < 0:
+            self.add(ws.title, ref, "desk.workbook.bad_cell", f"{label}不能为负数：{v}", v)
+            return None
+        if whole and d != d.to_integral_value():
+            self.add(ws.title, ref, "desk.workbook.not_a_number", f"{label}应为整数：{v}", v)
+            return None
+        return d
+
+    def date(self, ws: Any, ref: str, *, label: str, required: bool = False) -> date | None:
+        v = ws[ref].value
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                self.add(ws.title, ref, "desk.workbook.missing_value", f"{label}未填写")
+            return None
+        if isinstance(v, datetime):
+            return v.date()
+        if isinstance(v, date):
+            return v
+        if isinstance(v, str):
+            try:
+                return date.fromisoformat(v.strip())
+            except ValueError:
+                pass
+        self.add(ws.title, ref, "desk.workbook.not_a_date",
+                 f"{label}应填日期（如 2022-10-12），却填了「{v}」", v)
+        return None
+
+    def text(self, ws: Any, ref: str, *, label: str, required: bool = False) -> str:
+        v = ws[ref].value
+        text = "" if v is None else str(v).strip()
+        if not text and required:
+            self.add(ws.title, ref, "desk.workbook.missing_value", f"{label}未填写")
+        return text
+
+
+def cell_text(v: Any) -> str:
+    """A cell's value as stripped text ('' for empty)."""
+    return "" if v is None else str(v).strip()

@@ -1,0 +1,168 @@
+"""The statements of a period as an Excel workbook (结算汇总表).
+
+``汇总`` lists every contract's totals with a total row; then one sheet per contract (named
+by its id) holds its lines and, below them, the basis of each figure (计算依据: the rule, its
+citation and the inputs).  Amounts are numbers formatted ``¥#,##0.00`` — a finance office
+can add them up — and equal the statements' to the fen; headers are Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import OutsourcingError
+from ..messages_zh import VALUES_ZH, citation_for_people
+from ..money import Money
+from ..statement import Statement
+from .capitals import amount_in_capitals
+
+__all__ = ["MONEY_FORMAT", "SUMMARY_HEADERS", "SUMMARY_SHEET", "export_statements"]
+
+MONEY_FORMAT = "¥#,##0.00"
+SUMMARY_SHEET = "汇总"
+SUMMARY_HEADERS = ("合同编号", "合同名称", "采购人", "供应商", "结算期间", "合同费用", "考核后金额",
+                   "扣款", "暂扣款", "释放暂扣款", "暂缓支付", "应付金额", "逾期利息", "应付合计",
+                   "到期日", "应付金额（大写）")
+_MONEY_COLS = ("fee", "performance_amount", "deductions", "holdback", "released", "withheld",
+               "payable", "late_interest", "amount_due")
+LINE_HEADERS = ("服务项目编号", "服务项目", "办公区", "考核状态", "合同费用", "考核得分",
+                "支付比例", "考核后金额", "实际扣款", "暂扣款", "释放暂扣款", "暂缓支付",
+                "应付金额", "暂扣款余额")
+
+
+def _num(m: Money) -> Decimal:
+    return m.yuan
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", text)[:31] or "合同"
+    name, n = base, 2
+    while name in taken:
+        suffix = f"~{n}"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def _style_header(ws: Any, row: int, ncols: int) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    for c in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=c)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDDDDD")
+
+
+def export_statements(statements: Sequence[Statement], path: str | Path) -> Path:
+    """Write the statements to ``path`` (``.xlsx``); returns the path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    if not statements:
+        raise OutsourcingError("no statements to export", field="statements", value=[],
+                               code="desk.usage", zh="没有可导出的结算单", term="结算单")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SUMMARY_SHEET
+    ws.append(list(SUMMARY_HEADERS))
+    _style_header(ws, 1, len(SUMMARY_HEADERS))
+    totals = dict.fromkeys(_MONEY_COLS, Money(0))
+    for s in statements:
+        values = [getattr(s, k) for k in _MONEY_COLS]
+        for k, v in zip(_MONEY_COLS, values, strict=True):
+            totals[k] = totals[k] + v
+        ws.append([s.contract_id, s.title, s.purchaser, s.supplier, str(s.period),
+                   *[_num(v) for v in values],
+                   s.due_on.isoformat() if s.due_on else "未定",
+                   amount_in_capitals(s.amount_due)])
+    ws.append(["合计", "", "", "", "", *[_num(totals[k]) for k in _MONEY_COLS], "",
+               amount_in_capitals(totals["amount_due"])])
+    for c in range(1, len(SUMMARY_HEADERS) + 1):
+        ws.cell(row=ws.max_row, column=c).font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2, min_col=6, max_col=6 + len(_MONEY_COLS) - 1):
+        for cell in row:
+            cell.number_format = MONEY_FORMAT
+    for col, width in zip("ABCDEFGHIJKLMNOP", (18, 30, 26, 24, 10, *([14] * 9), 12, 36),
+                          strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "B2"
+
+    taken = {SUMMARY_SHEET}
+    for s in statements:
+        _contract_sheet(wb.create_sheet(sheet_name(s.contract_id, taken)), s)
+    out = Path(path)
+    try:
+        wb.save(out)
+    except OSError as exc:
+        raise OutsourcingError(f"cannot write the workbook: {exc.strerror}", field="file",
+                               value=str(out), code="desk.file_unwritable",
+                               zh="无法写入该文件", term="Excel工作簿") from None
+    return out
+
+
+def _contract_sheet(ws: Any, s: Statement) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    head = [("合同编号", s.contract_id), ("合同名称", s.title), ("采购人", s.purchaser),
+            ("供应商", f"{s.supplier}（{s.supplier_size}）"),
+            ("结算期间", f"{s.period}（{s.span.start} 至 {s.span.end}）")]
+    for k, v in head:
+        ws.append([k, v])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    ws.append([])
+    ws.append(list(LINE_HEADERS))
+    _style_header(ws, ws.max_row, len(LINE_HEADERS))
+    first = ws.max_row + 1
+    for x in s.lines:
+        ws.append([x.line_id, x.service_zh, x.site, x.status.zh, _num(x.fee),
+                   None if x.score is None else x.score,
+                   None if x.pay_rate is None else x.pay_rate,
+                   _num(x.performance_amount), _num(x.deductions_applied), _num(x.holdback),
+                   _num(x.released), _num(x.withheld), _num(x.payable), _num(x.held_balance)])
+    ws.append(["合计", "", "", "", _num(s.fee), None, None, _num(s.performance_amount),
+               _num(s.deductions), _num(s.holdback), _num(s.released), _num(s.withheld),
+               _num(s.payable), None])
+    last = ws.max_row
+    for c in range(1, len(LINE_HEADERS) + 1):
+        ws.cell(row=last, column=c).font = Font(bold=True)
+    for r in range(first, last + 1):
+        for c in (5, 8, 9, 10, 11, 12, 13, 14):
+            ws.cell(row=r, column=c).number_format = MONEY_FORMAT
+        ws.cell(row=r, column=6).number_format = "0.00"
+        ws.cell(row=r, column=7).number_format = "0%"
+    ws.append([])
+    ws.append(["应付金额（大写）", f"人民币{amount_in_capitals(s.payable)}"])
+    if s.due_on is not None:
+        ws.append(["付款到期日", s.due_on.isoformat()])
+    if s.paid_on is not None:
+        ws.append(["逾期利息", _num(s.late_interest)])
+        ws.cell(row=ws.max_row, column=2).number_format = MONEY_FORMAT
+        ws.append(["应付合计", _num(s.amount_due)])
+        ws.cell(row=ws.max_row, column=2).number_format = MONEY_FORMAT
+    if s.findings:
+        ws.append([])
+        ws.append(["检查结果"])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        for f in s.findings:
+            ws.append([f.severity_zh, f.message_zh, f.code])
+    ws.append([])
+    ws.append(["计算依据"])
+    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    basis = ("服务项目编号", "项目", "数值", "规则", "依据", "输入")
+    ws.append(list(basis))
+    _style_header(ws, ws.max_row, len(basis))
+    for e in s.all_explanations():
+        ins = "；".join(f"{k}={VALUES_ZH.get(v, v)}" for k, v in e.inputs)
+        ws.append([e.line, e.figure, e.value, e.rule_id, citation_for_people(e.citation), ins])
+        for c in (5, 6):
+            ws.cell(row=ws.max_row, column=c).alignment = Alignment(wrap_text=True)
+    for col, width in zip("ABCDEFGHIJKLMN", (16, 22, 22, 14, 14, 10, 10, 14, 14, 14, 14, 14, 14,
+                                              14), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.column_dimensions["E"].width = 40
+    ws.column_dimensions["F"].width = 40
