@@ -62,8 +62,8 @@ PRICE_SHEET = "报价清单"
 CONTRACT_FIELDS = ("合同编号", "合同名称", "辖区", "采购人编号", "采购人", "供应商编号", "供应商",
                    "统一社会信用代码", "企业规模", "起始日期", "终止日期", "签订日期", "结算周期",
                    "付款期限（日）", "预算")
-LINE_HEADERS = ("服务项目编号", "服务类别", "办公区", "计价方式", "月费", "单价", "数量", "计量单位",
-                "人工费（月）", "材料费预算（月）", "说明")
+LINE_HEADERS = ("服务项目编号", "服务类别", "办公区", "计价方式", "月费", "单价", "数量",
+                "计量单位", "人工费（月）", "材料费预算（月）", "说明")
 QUALIFICATION_HEADERS = ("资质类别", "等级", "发证机关", "有效期起", "有效期至", "证书编号")
 PRICE_HEADERS = ("报价项目编号", "报价项目", "服务类别", "计量单位", "最高限价")
 PRICING_ZH = {"固定月费": FixedMonthly.KIND, "单价": UnitRate.KIND,
@@ -118,9 +118,9 @@ def write_contract_workbook(contract: Contract, path: str | Path) -> Path:
     if c.supplier.qualifications:
         q = wb.create_sheet(QUALIFICATIONS_SHEET)
         q.append(list(QUALIFICATION_HEADERS))
-        for x in c.supplier.qualifications:
-            q.append([x.kind, x.level or None, x.issuer or None, x.valid_from, x.valid_until,
-                      x.number or None])
+        for qual in c.supplier.qualifications:
+            q.append([qual.kind, qual.level or None, qual.issuer or None, qual.valid_from,
+                      qual.valid_until, qual.number or None])
     out = Path(path)
     wb.save(out)
     return out
