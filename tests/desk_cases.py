@@ -43,3 +43,23 @@ def october_statement(registry: o.Registry) -> o.Statement:
     return o.settle(contract(), o.Period.parse("2022-10"), assessments(),
                     registry.rulebook("NX"), accepted_on=date(2022, 11, 5),
                     paid_on=date(2022, 12, 20))
+
+
+def year_assessments() -> list[o.Assessment]:
+    """Twelve months of the property line with scores that dip below the warning line."""
+    out = []
+    for m, (rate, insp) in enumerate([(100, 92), (96, 90), (90, 85), (80, 70), (75, 60),
+                                      (88, 80), (95, 88), (100, 93), (100, 95), (88, 87),
+                                      (92, 90), (100, 96)], start=1):
+        p = o.Period.parse(f"2022-{m:02d}")
+        out.append(o.Assessment(
+            "property", p, "考核小组", p.range.end,
+            sheets=[o.ScoreSheet("inspection", [o.ScoreItem("综合", 100, insp)])],
+            metrics=[o.Metric("repair_pass_rate", rate)],
+            surveys=[o.Survey("satisfaction", 100, 90 + m % 8)]))
+        out.append(o.Assessment(
+            "elevator", p, "考核小组", p.range.end,
+            metrics=[o.Metric("max_maintenance_interval", 14 if m != 5 else 16),
+                     o.Metric("trapped_arrival", 25)],
+            surveys=[o.Survey("satisfaction", 40, 38)]))
+    return out
