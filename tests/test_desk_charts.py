@@ -26,11 +26,7 @@ def test_chart_series_come_from_the_statements(year: list[o.Statement]) -> None:
     fees = fee_series(year, paid={"2022-01": year[0].payable})
     assert fees[0].fee == o.Money("90200.00") and fees[0].paid == year[0].payable
     assert fees[1].paid is None
-    assert Money_sum(fees) == sum((s.payable.fen for s in year), 0)
-
-
-def Money_sum(points: list) -> int:  # type: ignore[type-arg]
-    return sum(p.payable.fen for p in points)
+    assert sum(p.payable.fen for p in fees) == sum(s.payable.fen for s in year)
 
 
 def test_charts_render_chinese_labels_with_the_bundled_font(
@@ -47,7 +43,6 @@ def test_charts_render_chinese_labels_with_the_bundled_font(
     rule = default_payment_rule(registry.rulebook("NX"), year[0].span.start)
     tiers = tiers_of(rule)
     assert tiers[0] == (Decimal(95), Decimal(1))
-    warned: list[str] = []
     import warnings
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
