@@ -25,7 +25,7 @@ def test_dawukou_example_passes_security_and_cleaning_and_flags_greening() -> No
     assert "原合同金额 ¥678,000.00（预算 ¥620,000.00）" in second
     assert "error: scope.service_not_bought: lines[2].service: 大武口区 does not buy greening" \
         in second
-    assert "line 251" in second
+    assert "《推进机关后勤社会化服务改革的思考》（宁夏机关事务 2022）" in second
     assert "budget.exceeded" in second
 
 

@@ -144,6 +144,8 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("model.", "合同数据有误"),
     ("rule.", "规则参数有误"),
     ("desk.", "输入有误"),
+    ("registry.", "登记库操作有误"),
+    ("scenario.", "场景文件有误"),
 )
 
 

@@ -9,9 +9,31 @@ from typing import Any
 import attrs
 
 from outsourcing import Contract, Finding, Resolved, RuleBook, ServiceLine, hookimpl
+from outsourcing.messages_zh import register as register_messages
 
 ARTICLE = "《推进机关后勤社会化服务改革的思考》（宁夏机关事务 2022）"
 """The published article every Ningxia jurisdiction comes from, by title and issue."""
+
+MESSAGES_ZH = {
+    "zhongwei.official_transport_not_per_trip":
+        "中卫市各用车单位按统一报价表按趟租用公务用车，应在框架协议下逐次订购，不宜按月包干",
+    "zhongwei.canteen_materials_not_at_market":
+        "中卫市机关食堂原材料按每月市场询价采购，该服务项目应按人工加材料（材料据实）计价",
+    "zhongwei.too_few_market_inquiries": "本月食堂原材料市场询价次数少于规定次数",
+    "shizuishan.canteen_not_labour_plus_materials":
+        "石嘴山市机关餐厅劳务外包、原材料统一采购，该服务项目应按人工加材料计价",
+    "nx.office_area.in_house_service_bought": "该办公区此项服务由运行维护科自行承担，却又对外采购",
+    "nx.office_area.service_not_reported": "该办公区未见报道购买此项服务，请核实采购方式",
+    "guyuan.service_not_among_tendered": "该服务不在固原市公开招标采购的服务清单中，请核实采购方式",
+    "yinchuan.property_not_fully_entrusted":
+        "银川市办公区物业服务全权委托一家物业公司，该项服务应并入该办公区的物业合同",
+    "yinchuan.canteen_not_labour_contracting":
+        "银川市机关餐厅采取劳务承包模式，应按月劳务费或人工加材料计价",
+    "yinchuan.property_split_across_suppliers":
+        "同一办公区的物业服务分给了多家供应商，银川市做法是全权委托一家物业公司",
+}
+"""The Chinese messages of the Ningxia plugins' findings, by code (core's catalogue)."""
+register_messages(MESSAGES_ZH)
 
 
 def reference_date(contract: Contract) -> date:
