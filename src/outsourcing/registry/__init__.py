@@ -22,7 +22,7 @@ plus the indexed columns queries need; every write appended to a hash chain that
 
 from __future__ import annotations
 
-from .migrate import HEAD, current_revision, head, migrate
+from .migrate import HEAD, current_revision, downgrade, head, migrate
 from .store import (
     Actor,
     AuditRecord,
@@ -52,6 +52,7 @@ __all__ = [
     "StoredStatement",
     "Verification",
     "current_revision",
+    "downgrade",
     "head",
     "migrate",
     "row_hash",

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, text
 
 from ..errors import RegistryError
 
-__all__ = ["HEAD", "current_revision", "head", "migrate"]
+__all__ = ["HEAD", "current_revision", "downgrade", "head", "migrate"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0002"
@@ -74,3 +74,12 @@ def migrate(engine: Engine, revision: str = "head") -> str:
         now = current_revision(conn)
     assert now is not None
     return now
+
+
+def downgrade(engine: Engine, revision: str) -> str:
+    """Take the database back to an older ``revision`` (for a rollback of the library; the
+    second revision's derived columns and tables are dropped, nothing recorded is lost)."""
+    with engine.begin() as conn:
+        command.downgrade(_config(conn), revision)
+        now = current_revision(conn)
+    return now or "base"

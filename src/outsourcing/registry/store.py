@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -328,6 +329,19 @@ def _engine(url: str) -> Engine:
 
 # --- workers ---------------------------------------------------------------------------------
 
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_engines_in_child() -> None:
+    """A forked worker must not use nor close its parent's connections (SQLAlchemy's rule
+    for pools across fork): drop them without closing."""
+    for eng in list(_ENGINES):
+        eng.dispose(close=False)
+    _WORKERS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_engines_in_child)
+
 _WORKERS: dict[tuple[int, str], Registry] = {}
 
 
@@ -403,6 +417,7 @@ class Registry:
         except BaseException:
             engine.dispose()
             raise
+        _ENGINES.add(engine)
         return cls(engine, full, plugins)
 
     def close(self) -> None:
