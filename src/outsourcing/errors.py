@@ -15,6 +15,7 @@ from typing import Any
 from .messages_zh import citation_for_people, lookup, mostly_chinese
 
 __all__ = [
+    "AccessDenied",
     "ChangeRejected",
     "DateError",
     "JurisdictionError",
@@ -23,6 +24,7 @@ __all__ = [
     "OutsourcingError",
     "PluginError",
     "ProcurementError",
+    "RegistryError",
     "RuleError",
     "RuleLoadError",
     "SerializationError",
@@ -200,3 +202,17 @@ class ProcurementError(OutsourcingError, ValueError):
     """A tender, bid or evaluation built from bad values (采购)."""
 
     default_code = "procurement"
+
+
+class RegistryError(OutsourcingError, RuntimeError):
+    """The store of record refuses a request or cannot be opened (登记库): an unknown contract,
+    a period settled out of order, a database of a newer schema, a tampered audit trail."""
+
+    default_code = "registry"
+
+
+class AccessDenied(RegistryError):
+    """An actor without the role for a write, or a write that breaks the separation of duties
+    (职责分离); the refusal itself is recorded in the audit trail."""
+
+    default_code = "registry.denied"
