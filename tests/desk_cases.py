@@ -12,7 +12,9 @@ def contract() -> o.Contract:
     return o.Contract(
         id="NXJG-2022-WY-001", title="自治区政府办公区物业及电梯维保服务", jurisdiction="NX",
         purchaser=o.Purchaser("P-NX", "宁夏回族自治区机关事务管理局"),
-        supplier=o.Supplier("S-1", "宁夏某物业服务有限公司", "small"),
+        supplier=o.Supplier("S-1", "宁夏某物业服务有限公司", "small", qualifications=[
+            o.Qualification("special_equipment_installation_repair", "B级", "自治区市场监管厅",
+                            valid_until=date(2025, 12, 31))]),
         term=o.DateRange(date(2022, 1, 1), date(2022, 12, 31)),
         lines=[o.ServiceLine("property", "property", "自治区政府办公区",
                              o.FixedMonthly("80000.00")),

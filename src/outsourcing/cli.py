@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "several")
     s.add_argument("--json", action="store_true", help="print JSON instead of text")
     s.set_defaults(func=_cmd_settle)
+    from .desk.cli import register as register_desk
+
+    register_desk(sub, s)  # init, contract, change, assess, settle PERIOD, pay, due, …
     return parser
 
 

@@ -1,0 +1,432 @@
+"""Desk commands for the month: ``assess``, ``settle`` (over the registry), ``pay``, ``due``,
+``statement``, ``report`` and ``audit``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import OutsourcingError
+from ..findings import Severity
+from ..money import Money
+from ..performance import Assessment
+from ..statement import Statement
+from .cli_common import (
+    EXIT_CHECKS_FAILED,
+    EXIT_DONE,
+    EXIT_USAGE,
+    DeskError,
+    actor_of,
+    add_common,
+    console,
+    date_of,
+    emit_json,
+    error_text,
+    open_store,
+    period_of,
+    print_findings,
+    read_data_file,
+    run,
+)
+
+__all__ = ["register", "settle_hook"]
+
+
+def _terms(store: Any, contract_id: str) -> tuple[Any, Any]:
+    """The contract's own payment rules and KPIs, as recorded."""
+    with store._read() as conn:
+        _, rules, kpis = store._terms(store._contract_row(conn, contract_id).document)
+    return rules, kpis
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+def _items(path: str | None) -> dict[str, dict[str, list[tuple[str, Any]]]] | None:
+    """Score-sheet items from TOML: ``[LINE] KPI = [["保洁", 50], ["秩序维护", 50]]``."""
+    if path is None:
+        return None
+    raw = read_data_file(path)
+    out: dict[str, dict[str, list[tuple[str, Any]]]] = {}
+    for lid, kpis in raw.items():
+        if not isinstance(kpis, dict):
+            raise DeskError("each line is a table of KPIs", field=lid, term="评分表",
+                            zh="评分项文件中每个服务项目应为一个表")
+        for kid, items in kpis.items():
+            if not isinstance(items, list) or not all(
+                    isinstance(i, list) and len(i) == 2 for i in items):
+                raise DeskError("items are [name, max points] pairs", field=f"{lid}.{kid}",
+                                value=items, term="评分项",
+                                zh="评分项应写作 [名称, 分值] 的列表")
+            out.setdefault(lid, {})[kid] = [(str(n), m) for n, m in items]
+    return out
+
+
+@run
+def cmd_assess_template(args: argparse.Namespace) -> int:
+    from .xlsx_assess import assessment_template
+
+    period = period_of(args.period)
+    with open_store(args) as store:
+        tl = store.timeline(args.contract)
+        rb = store.plugins.rulebook(tl.contract.jurisdiction)
+        _, kpis = _terms(store, args.contract)
+    out = Path(args.output or f"考核表-{args.contract}-{period}.xlsx")
+    assessment_template(tl, period, rb, out, kpis=kpis or None, score_items=_items(args.items))
+    print(f"已生成考核表：{out}")
+    return EXIT_DONE
+
+
+def _same(a: Assessment, b: Assessment) -> bool:
+    return a == b
+
+
+@run
+def cmd_assess_import(args: argparse.Namespace) -> int:
+    """Import a filled workbook.  The rule for a second import of the same period: what is
+    unchanged is not recorded again; what changed is refused unless ``--correction REASON``
+    says why, and is then recorded as a correction (更正) — a new version, the old one kept."""
+    from .xlsx_assess import import_assessments
+
+    period = period_of(args.period)
+    with open_store(args) as store:
+        who = actor_of(args)
+        tl = store.timeline(args.contract)
+        rb = store.plugins.rulebook(tl.contract.jurisdiction)
+        _, kpis = _terms(store, args.contract)
+        found = import_assessments(args.file, tl, period, rb, kpis=kpis or None)
+        before = {a.line: a for a in store.assessments(args.contract, period)}
+        new = [a for a in found if a.line not in before]
+        same = [a for a in found if a.line in before and _same(a, before[a.line])]
+        changed = [a for a in found if a.line in before and not _same(a, before[a.line])]
+        if changed and not args.correction:
+            lines = "、".join(a.line for a in changed)
+            raise DeskError(
+                "already imported with other values; give --correction REASON to record a "
+                "correction", field="assessments", value=lines, code="desk.assessment.duplicate",
+                term="考核记录",
+                zh=f"服务项目 {lines} 的 {period} 考核已导入且内容不同；如需更正，请加 "
+                   "--correction 说明更正理由（将记为更正版本，原记录保留）")
+        for a in new:
+            store.record_assessment(args.contract, a, by=who)
+        for a in changed:
+            store.record_assessment(args.contract, a, by=who, reason=args.correction)
+    for a in new:
+        print(f"已导入 {a.line} 的 {period} 考核（考核人：{a.assessed_by}）")
+    for a in changed:
+        print(f"已更正 {a.line} 的 {period} 考核：{args.correction}")
+    for a in same:
+        print(f"{a.line} 的 {period} 考核已导入，内容相同，未重复记录")
+    if not found:
+        print("工作簿中没有填写任何考核。")
+    return EXIT_DONE
+
+
+# --- settle, pay, due ----------------------------------------------------------------------
+
+def _print_statement_summary(st: Statement, version: int, written: bool, correction: bool,
+                             difference: Money, lang: str) -> bool:
+    state = (("更正结算单" if correction else "结算单") if written
+             else "结算单（输入未变，未重复记录）")
+    print(f"{st.contract_id} {st.period} {state} 第{version}版：应付金额 {st.payable.format()}"
+          + (f"，到期日 {st.due_on}" if st.due_on else "")
+          + (f"，较上一版差额 {difference.format()}" if correction else ""))
+    return print_findings(st.findings, lang)
+
+
+@run
+def cmd_settle(args: argparse.Namespace) -> int:
+    period = period_of(args.file, "PERIOD")
+    with open_store(args) as store:
+        who = actor_of(args)
+        accepted = date_of(args.accepted_on, "--accepted-on")
+        if args.contract:
+            r = store.settle(args.contract, period, by=who, accepted_on=accepted)
+            bad = _print_statement_summary(r.statement, r.version, r.written, r.correction,
+                                           r.difference, args.lang)
+            return EXIT_CHECKS_FAILED if bad else EXIT_DONE
+        infos = [c for c in store.contracts(on=period.range.end)
+                 if c.term_start <= period.range.end and c.term_end >= period.range.start]
+        from rich.progress import Progress
+
+        failed: list[tuple[str, OutsourcingError]] = []
+        bad = False
+        summaries: list[str] = []
+        with Progress(console=console(), transient=False) as progress:
+            task = progress.add_task(f"结算 {period}", total=len(infos))
+            for info in infos:
+                try:
+                    r = store.settle(info.id, period, by=who, accepted_on=accepted)
+                    summaries.append(f"{info.id}：应付金额 {r.statement.payable.format()}"
+                                     + ("（未变）" if not r.written else ""))
+                    bad = bad or any(f.severity is Severity.ERROR for f in r.statement.findings)
+                except OutsourcingError as exc:
+                    failed.append((info.id, exc))
+                progress.advance(task)
+    for s in summaries:
+        print(s)
+    for cid, err in failed:
+        print(f"{cid}：未能结算 — {error_text(err, args.lang)}")
+    print(f"共 {len(infos)} 份合同：结算 {len(summaries)} 份，失败 {len(failed)} 份。")
+    return EXIT_CHECKS_FAILED if failed or bad else EXIT_DONE
+
+
+def settle_hook(original: Callable[[argparse.Namespace], int]
+                ) -> Callable[[argparse.Namespace], int]:
+    """``settle FILE --period P`` stays the scenario command; ``settle PERIOD --contract ID``
+    or ``--all`` settles from the registry."""
+    def dispatch(args: argparse.Namespace) -> int:
+        if getattr(args, "contract", None) or getattr(args, "all", False):
+            return cmd_settle(args)
+        if getattr(args, "period", None) is None:
+            print("outsourcing: 错误：settle FILE 需要 --period；从登记库结算请用 "
+                  "settle PERIOD --contract ID 或 --all〔desk.usage〕", file=sys.stderr)
+            return EXIT_USAGE
+        return original(args)
+    return dispatch
+
+
+@run
+def cmd_pay(args: argparse.Namespace) -> int:
+    period = period_of(args.period)
+    amount = Money(args.amount, field="AMOUNT")
+    on = date_of(args.on, "--on") or date.today()
+    with open_store(args) as store:
+        store.record_payment(args.contract, period, amount, on, by=actor_of(args),
+                             reference=args.reference or "")
+    print(f"已记录付款：{args.contract} {period} {amount.format()}（{on}）")
+    return EXIT_DONE
+
+
+@run
+def cmd_due(args: argparse.Namespace) -> int:
+    on = date_of(args.on, "--on") or date.today()
+    with open_store(args) as store:
+        rows = store.due(on, contract_id=args.contract)
+    if args.json:
+        emit_json([{"contract_id": d.contract_id, "period": str(d.period), "version": d.version,
+                    "due_on": d.due_on, "payable": d.payable, "paid": d.paid,
+                    "outstanding": d.outstanding, "overdue": d.overdue,
+                    "overdue_days": d.overdue_days, "late_interest": d.late_interest,
+                    "citation": d.citation} for d in rows])
+        return EXIT_DONE
+    from rich.table import Table
+
+    t = Table(title=f"应付款项（截至 {on}）")
+    for h in ("合同", "期间", "到期日", "应付", "已付", "未付", "逾期天数", "逾期利息", "状态"):
+        t.add_column(h, justify="left" if h in ("合同", "期间", "状态") else "right")
+    total = Money(0)
+    interest = Money(0)
+    for d in rows:
+        total += d.outstanding
+        interest += d.late_interest
+        t.add_row(d.contract_id, str(d.period), str(d.due_on or "未定"), d.payable.format(),
+                  d.paid.format(), d.outstanding.format(), str(d.overdue_days),
+                  d.late_interest.format(), "逾期" if d.overdue else "未到期")
+    out = console()
+    out.print(t)
+    out.print(f"未付合计 {total.format()}，逾期利息合计 {interest.format()}")
+    if rows and rows[0].citation:
+        from ..messages_zh import citation_for_people
+
+        out.print(f"逾期利息依据：{citation_for_people(rows[0].citation)}")
+    return EXIT_DONE
+
+
+# --- statements, report, audit -------------------------------------------------------------
+
+@run
+def cmd_statement_show(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        st = store.statement(args.contract, period_of(args.period), version=args.version)
+    if args.json:
+        data = st.to_dict()
+        for f, d in zip(st.findings, data["findings"], strict=True):
+            d["message_zh"] = f.message_zh
+        emit_json(data)
+    else:
+        print(st.render(args.lang), end="")
+    return EXIT_DONE
+
+
+@run
+def cmd_statement_export(args: argparse.Namespace) -> int:
+    period = period_of(args.period)
+    if not args.xlsx and not args.html:
+        raise DeskError("say what to write: --xlsx FILE and/or --html FOLDER",
+                        field="--xlsx", zh="请指明导出格式：--xlsx 文件 和/或 --html 文件夹",
+                        term="导出")
+    with open_store(args) as store:
+        ids = args.contract or [c.id for c in store.contracts(on=period.range.end)]
+        statements = []
+        for cid in ids:
+            if any(str(x.period) == str(period) for x in store.statements(cid)):
+                statements.append(store.statement(cid, period))
+            elif args.contract:
+                raise DeskError("no statement stored for this period", field="period",
+                                value=f"{cid} {period}", code="registry.no_statement",
+                                zh=f"合同 {cid} 尚无 {period} 的结算单，请先结算", term="结算单")
+    if not statements:
+        raise DeskError("no statements for this period", field="period", value=str(period),
+                        code="registry.no_statement", zh=f"{period} 尚无结算单，请先结算",
+                        term="结算单")
+    if args.xlsx:
+        from .xlsx_statement import export_statements
+
+        path = export_statements(statements, args.xlsx)
+        print(f"已导出 {len(statements)} 份结算单到 {path}")
+    if args.html:
+        from .printable import statement_html
+
+        folder = Path(args.html)
+        folder.mkdir(parents=True, exist_ok=True)
+        for st in statements:
+            page = folder / f"结算单-{st.contract_id}-{st.period}.html"
+            page.write_text(statement_html(st), encoding="utf-8")
+            print(f"已生成打印页 {page}")
+    return EXIT_DONE
+
+
+@run
+def cmd_report(args: argparse.Namespace) -> int:
+    from .charts import FeePoint, fee_chart, fee_series, score_chart, score_series, tiers_of
+
+    with open_store(args) as store:
+        if args.contract:
+            ids = [args.contract]
+            store.contract(args.contract)
+        else:
+            ids = [c.id for c in store.contracts(supplier=args.supplier)]
+            if not ids:
+                raise DeskError("no contracts for this supplier", field="--supplier",
+                                value=args.supplier, code="registry.unknown_supplier",
+                                zh="该供应商没有登记的合同", term="供应商")
+        statements: list[Statement] = []
+        for cid in ids:
+            statements += [store.statement(cid, x.period) for x in store.statements(cid)]
+        if not statements:
+            raise DeskError("no statements yet", field="contract", value=ids,
+                            code="registry.no_statement", zh="尚无结算单，无法出图",
+                            term="结算单")
+        far = max(s.due_on or s.span.end for s in statements)
+        unpaid = {(d.contract_id, str(d.period)): d for d in store.due(far)}
+        first = store.timeline(ids[0])
+        rb = store.plugins.rulebook(first.contract.jurisdiction)
+        rules, _ = _terms(store, ids[0])
+    from ..payment import WarningRule, default_payment_rule
+
+    rule = (next(iter(rules.values())) if rules else
+            default_payment_rule(rb, first.contract.signed_on or first.contract.term.start))
+    warning = rule.warning.min_score if isinstance(rule.warning, WarningRule) else None
+    paid: dict[str, Money] = {}
+    for s in statements:
+        d = unpaid.get((s.contract_id, str(s.period)))
+        got = d.paid if d is not None else s.payable
+        paid[str(s.period)] = paid.get(str(s.period), Money(0)) + got
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    who = args.contract or f"供应商 {args.supplier}"
+    score = score_chart(score_series(statements), folder / "score.png",
+                        title=f"考核得分：{who}", warning=warning, tiers=tiers_of(rule))
+    points: list[FeePoint] = fee_series(statements, paid)
+    fees = fee_chart(points, folder / "fee.png", title=f"合同费用与实付：{who}")
+    if args.json:
+        emit_json({"score_chart": str(score), "fee_chart": str(fees),
+                   "periods": [{"period": p.period, "fee": p.fee, "payable": p.payable,
+                                "paid": p.paid} for p in points]})
+    else:
+        print(f"已生成图表：{score}、{fees}")
+    return EXIT_DONE
+
+
+@run
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        v = store.verify()
+    if args.json:
+        emit_json({"ok": v.ok, "records": v.records, "first_bad": v.first_bad,
+                   "reason": v.reason})
+    elif v.ok:
+        print(f"审计记录完整：共 {v.records} 条，逐条核验无误。")
+    else:
+        print(f"审计记录不符：第 {v.first_bad} 条 — {v.reason}")
+    return EXIT_DONE if v.ok else EXIT_CHECKS_FAILED
+
+
+def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
+    """Add the month's commands; extend the existing ``settle`` with the registry's form."""
+    assess = sub.add_parser("assess", help="the month's assessment workbook (考核表)"
+                            ).add_subparsers(dest="assess_command", required=True)
+    p = assess.add_parser("template", help="write the assessment workbook of a period")
+    add_common(p)
+    p.add_argument("contract")
+    p.add_argument("period")
+    p.add_argument("-o", "--output", help="the .xlsx to write (default 考核表-ID-PERIOD.xlsx)")
+    p.add_argument("--items", help="score-sheet items per line and KPI (TOML)")
+    p.set_defaults(func=cmd_assess_template)
+    p = assess.add_parser("import", help="import a filled assessment workbook")
+    add_common(p, actor=True)
+    p.add_argument("contract")
+    p.add_argument("period")
+    p.add_argument("file")
+    p.add_argument("--correction", help="the reason, when the import corrects an earlier one")
+    p.set_defaults(func=cmd_assess_import)
+
+    add_common(settle_parser, actor=True)
+    settle_parser.add_argument("--contract", help="settle this recorded contract's PERIOD")
+    settle_parser.add_argument("--all", action="store_true",
+                               help="settle every recorded contract running in PERIOD")
+    settle_parser.add_argument("--accepted-on", help="the acceptance date (验收日期)")
+    for action in settle_parser._actions:
+        if action.dest == "period":
+            action.required = False
+    settle_parser.set_defaults(func=settle_hook(settle_parser.get_default("func")))
+
+    p = sub.add_parser("pay", help="record a payment against a settled period")
+    add_common(p, actor=True)
+    p.add_argument("contract")
+    p.add_argument("period")
+    p.add_argument("amount", help="yuan, e.g. 83410.00")
+    p.add_argument("--on", help="the day paid (default today)")
+    p.add_argument("--reference", help="the payment's reference")
+    p.set_defaults(func=cmd_pay)
+
+    p = sub.add_parser("due", help="what is due and overdue, with late interest")
+    add_common(p, json_out=True)
+    p.add_argument("--on", help="the date (default today)")
+    p.add_argument("--contract")
+    p.set_defaults(func=cmd_due)
+
+    st = sub.add_parser("statement", help="stored statements (结算单)").add_subparsers(
+        dest="statement_command", required=True)
+    p = st.add_parser("show", help="show a stored statement")
+    add_common(p, json_out=True)
+    p.add_argument("contract")
+    p.add_argument("period")
+    p.add_argument("--version", type=int)
+    p.set_defaults(func=cmd_statement_show)
+    p = st.add_parser("export", help="export a period's statements (Excel, printable HTML)")
+    add_common(p)
+    p.add_argument("period")
+    p.add_argument("--contract", action="append", help="only these contracts (repeatable)")
+    p.add_argument("--xlsx", help="the workbook to write")
+    p.add_argument("--html", help="a folder for the printable pages")
+    p.set_defaults(func=cmd_statement_export)
+
+    p = sub.add_parser("report", help="charts: score per period, fee against paid")
+    add_common(p, json_out=True)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--contract")
+    who.add_argument("--supplier")
+    p.add_argument("-o", "--output", default=".", help="the folder for the PNG files")
+    p.set_defaults(func=cmd_report)
+
+    audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_command", required=True)
+    p = audit.add_parser("verify", help="verify the audit trail's hash chain")
+    add_common(p, json_out=True)
+    p.set_defaults(func=cmd_audit_verify)
+
