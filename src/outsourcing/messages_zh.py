@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "settlement": "结算资料不全或有误，无法出具结算单",
     "procurement": "采购文件、投标或评审数据有误",
     "scenario": "场景文件有误",
+    "registry": "登记库操作有误",
     # --- findings: contracts ----------------------------------------------------------
     "term.over_maximum": "合同履行期限超过法定最长年限",
     "term.over_one_year_without_conditions":
@@ -146,6 +147,7 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("desk.", "输入有误"),
     ("registry.", "登记库操作有误"),
     ("scenario.", "场景文件有误"),
+    ("serialization.", "数据格式有误"),
 )
 
 

@@ -46,7 +46,7 @@ class Award:
             f"中标通知书 {self.notified_on}，最迟于 {self.sign_by} 签订合同",
         ]
         lines.extend(f"  - {r.describe()}" for r in self.rules)
-        lines.extend(f"提示: {f}" for f in self.findings)
+        lines.extend(f"提示: {f.message_zh}" for f in self.findings)
         return "\n".join(lines) + "\n"
 
 

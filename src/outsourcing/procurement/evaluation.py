@@ -163,9 +163,9 @@ class EvaluationReport:
             out.append("")
             out.append(self.benchmark.explain())
         for f in self.findings:
-            out.append(f"提示: {f}")
+            out.append(f"提示: {f.message_zh}")
         if self.failed is not None:
-            out.append(f"废标: {self.failed.message} [{self.failed.citation}]")
+            out.append(f"废标: {self.failed.message_zh}")
         out.append("")
         out.append("评审结果（按排名）:")
         for e in self.ranked:
