@@ -121,7 +121,7 @@ def main() -> None:
     for c in timeline.changes:
         print(f"  {c.id} {c.status.value:<8} {c.action.describe():<42} 生效 {c.effective}")
     for exc in refused:
-        print(f"  驳回：{exc}")
+        print(f"  驳回：{exc.message_zh}")
     q4 = o.Period.quarter(2022, 4)
     print(f"{q4} 各服务项目费用（变更前 → 变更后）：")
     for line_id in timeline.all_lines():

@@ -219,8 +219,10 @@ def test_desk_refuses_a_change_over_the_cap_in_chinese(month: tuple[Desk, dict[s
     r = desk("change", "sign", CID, "BC-2022-02", "--as", "wang", "--signed-on", "2022-10-14",
              "--today", "2022-10-14")
     assert r.code == 1
-    assert "驳回：合同变更 BC-2022-02 未通过检查，仍为待签。" in r.out
-    assert "补充合同累计金额将超过原合同采购金额的百分之十（依据：政府采购法 第四十九条" in r.out
+    assert ("驳回：合同变更 BC-2022-02 被驳回：补充合同累计金额 ¥2,435,612.90 将超过原合同采购金额 "
+            "¥1,082,400.00 的10%（上限 ¥108,240.00）：本次增加 ¥2,341,935.48，已用 ¥93,677.42，"
+            "剩余 ¥14,562.58（依据：政府采购法 第四十九条") in r.out
+    assert "变更 BC-2022-02 仍为待签，合同保持原状。" in r.out
     assert "rejected" not in r.out
 
 

@@ -37,7 +37,8 @@ def test_emergency_example_prints_the_contract_and_its_cap() -> None:
 def test_emergency_example_prints_the_q4_fees_saving_and_headroom() -> None:
     out = run_example("october_2022_emergency.py")
     assert "¥522,000.00 →    ¥459,677.42" in out
-    assert "BC-2022-04 rejected" in out and "¥242,967.74 would exceed 10%" in out
+    assert ("驳回：合同变更 BC-2022-04 被驳回：补充合同累计金额 ¥242,967.74 "
+            "将超过原合同采购金额") in out
     assert "已用 ¥75,870.97  剩余 ¥132,929.03" in out
     assert "BC-2022-01 suspend line gym (resumed by BC-2022-05)       ¥38,322.58" in out
     assert "追加合计 ¥75,870.97  节约合计 ¥138,193.55  变更后合同金额 ¥2,025,677.42" in out

@@ -191,6 +191,14 @@ class ChangeRejected(OutsourcingError, ValueError):
         self.headroom_left = headroom_left
         super().__init__(message, **kw)
 
+    @property
+    def message_zh(self) -> str:
+        """The rejection for people: it names the change itself, so no field is shown."""
+        if not self.zh:
+            return super().message_zh
+        cite = f"（依据：{citation_for_people(self.citation)}）" if self.citation else ""
+        return self.zh + cite
+
 
 class SettlementError(OutsourcingError, ValueError):
     """Settlement inputs that cannot produce a statement (结算)."""

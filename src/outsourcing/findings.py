@@ -42,14 +42,18 @@ class Finding:
     :attr:`message_zh` reads the catalogue (:mod:`outsourcing.messages_zh`) by ``code``."""
 
     @property
-    def message_zh(self) -> str:
-        """The finding as a person reads it, in Chinese: what is wrong, the Chinese term and
-        the citation (law and article or publication) — never a file name or line."""
+    def text_zh(self) -> str:
+        """What is wrong, in Chinese, without the term and citation."""
         text = self.zh
         if not text:
             text = self.message if mostly_chinese(self.message) else lookup(self.code)
-        if not text:
-            text = f"检查发现问题（{self.code}）"
+        return text or f"检查发现问题（{self.code}）"
+
+    @property
+    def message_zh(self) -> str:
+        """The finding as a person reads it, in Chinese: what is wrong, the Chinese term and
+        the citation (law and article or publication) — never a file name or line."""
+        text = self.text_zh
         parts = [text]
         if self.term and self.term not in text:
             parts.append(f"【{self.term}】")

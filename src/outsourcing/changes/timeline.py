@@ -394,10 +394,14 @@ class Timeline:
         room = "" if first.rule_id == CAP_RULE else (
             f"; supplementary headroom used {used.format()}, left {left.format()} of "
             f"{limit.format()}")
+        zh = "；".join(dict.fromkeys(f.text_zh for f in errors))
         return ChangeRejected(
             f"change {cid} rejected: {bare(first)}{more}{room}",
             change_id=cid, headroom_used=used, headroom_left=left, field=first.field,
-            rule_id=first.rule_id, citation=first.citation, term=first.term)
+            rule_id=first.rule_id, citation=first.citation, term=first.term,
+            zh=f"合同变更 {cid} 被驳回：{zh}" + ("" if first.rule_id == CAP_RULE else
+                                              f"（补充合同额度已用 {used.format()}，剩余 "
+                                              f"{left.format()}，上限 {limit.format()}）"))
 
     def _evaluate(
         self,
@@ -584,4 +588,8 @@ def _cap_findings(tl: Timeline, c: Change, effect: Effect, rb: RuleBook) -> list
         f"this change adds {effect.addition.format()}, {used.format()} already used, "
         f"{(limit - used).format()} left",
         field="action", rule_id=cap.rule_id, citation=cap.citation,
-        term=cap.parameter.term or "补充合同")]
+        term=cap.parameter.term or "补充合同",
+        zh=f"补充合同累计金额 {total.format()} 将超过原合同采购金额 "
+           f"{tl.contract.original_amount.format()} 的{cap.value:.0%}（上限 {limit.format()}）："
+           f"本次增加 {effect.addition.format()}，已用 {used.format()}，剩余 "
+           f"{(limit - used).format()}")]

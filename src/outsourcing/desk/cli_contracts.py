@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..changes import ACTION_KINDS, Change
-from ..errors import ChangeRejected, OutsourcingError
+from ..errors import ChangeRejected
 from ..findings import Severity
 from ..model import Contract
 from ..serialize import structure, unstructure
@@ -256,27 +255,11 @@ def cmd_change_sign(args: argparse.Namespace) -> int:
             change = store.sign_change(args.contract, args.change, by=who, signed_on=signed_on,
                                        today=today)
         except ChangeRejected as exc:
-            tl = store.timeline(args.contract)
-            rb = store.plugins.rulebook(tl.contract.jurisdiction)
-            findings = []
-            try:
-                findings = [f for f in tl.check(args.change, rb, today=today or date.today(),
-                                                signed_on=signed_on or today or date.today(),
-                                                approved_by=who)
-                            if f.severity is Severity.ERROR]
-            except OutsourcingError:
-                findings = []
             if args.lang == "en":
                 print(f"rejected: {exc}")
             else:
-                print(f"驳回：合同变更 {args.change} 未通过检查，仍为待签。")
-                if findings:
-                    print_findings(findings, "zh")
-                else:
-                    print(f"  {exc.message_zh}")
-                if exc.headroom_left is not None:
-                    print(f"  补充合同额度：已用 {exc.headroom_used.format()}，"
-                          f"剩余 {exc.headroom_left.format()}")
+                print(f"驳回：{exc.message_zh}")
+                print(f"变更 {args.change} 仍为待签，合同保持原状。")
             return EXIT_CHECKS_FAILED
     print(f"已签订变更 {change.id}，自 {change.effective} 起生效。")
     return EXIT_DONE
