@@ -28,10 +28,10 @@ from typing import Any
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
-from settle_region import build_readings, build_region  # noqa: E402
+from settle_region import build_readings, build_region
 
-import outsourcing as o  # noqa: E402
-from outsourcing.registry import Registry  # noqa: E402
+import outsourcing as o
+from outsourcing.registry import Registry
 
 MONTHS = [o.Period.month(2022, 1), o.Period.month(2022, 2)]
 
@@ -63,10 +63,12 @@ def _size(r: Registry) -> tuple[int, int, int]:
             table = c.execute(sa.text(
                 "SELECT pg_total_relation_size('statements') + "
                 "pg_total_relation_size('findings')")).scalar_one()
-        else:
+        elif _has_dbstat(c):
             table = c.execute(sa.text(
                 "SELECT sum(pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_master "
-                "WHERE tbl_name IN ('statements', 'findings'))")).scalar_one() if _has_dbstat(c) else 0
+                "WHERE tbl_name IN ('statements', 'findings'))")).scalar_one()
+        else:
+            table = 0
     return int(docs or 0), int(table or 0), int(n)
 
 
