@@ -31,7 +31,16 @@ from .changes import (
     Terminate,
     Timeline,
 )
-from .dates import DateRange, DayCount, Period, PeriodKind
+from .dates import (
+    DateRange,
+    DayCount,
+    Period,
+    PeriodKind,
+    WorkCalendar,
+    add_working_days,
+    is_working_day,
+    working_days_between,
+)
 from .errors import (
     AccessDenied,
     ChangeRejected,
@@ -215,7 +224,9 @@ __all__ = [
     "UnitRate",
     "Usage",
     "WarningRule",
+    "WorkCalendar",
     "__version__",
+    "add_working_days",
     "allocate",
     "award",
     "call_off",
@@ -223,8 +234,10 @@ __all__ = [
     "estimate_cost",
     "evaluate",
     "hookimpl",
+    "is_working_day",
     "load",
     "prepare",
     "settle",
     "settle_term",
+    "working_days_between",
 ]
