@@ -461,9 +461,11 @@ class Registry:
     def _audit(self, conn: Connection, entries: Sequence[tuple[str, str, str, str, str]]
                ) -> None:
         """Append (actor, role, action, object, content hash) records to the chain."""
-        self._lock(conn)
-        seq, prev = conn.execute(select(S.audit_head.c.seq, S.audit_head.c.hash)
-                                 .where(S.audit_head.c.id == 1)).one()
+        h_ = S.audit_head
+        seq, prev = conn.execute(update(h_).where(h_.c.id == 1)
+                                 .values(seq=h_.c.seq + len(entries))
+                                 .returning(h_.c.seq, h_.c.hash)).one()
+        seq -= len(entries)  # the head is taken (row-locked) until this transaction ends
         rows = []
         at = _now()
         for actor, role, action, obj, content in entries:
@@ -474,8 +476,7 @@ class Registry:
                          "prev_hash": prev, "hash": h})
             prev = h
         conn.execute(S.audit.insert(), rows)
-        conn.execute(update(S.audit_head).where(S.audit_head.c.id == 1)
-                     .values(seq=seq, hash=prev))
+        conn.execute(update(h_).where(h_.c.id == 1).values(hash=prev))
 
     def _insert(self, conn: Connection, table: Table, values: dict[str, Any]
                 ) -> tuple[int | str, str]:
@@ -973,6 +974,18 @@ class Registry:
                                             s.c.period == period)
                             .order_by(s.c.version.desc()).limit(1)).first()
 
+    @staticmethod
+    def _latest_of(conn: Connection, contract_id: str, periods: list[str]
+                   ) -> dict[str, Row[Any]]:
+        """The statement in force of each period (one query)."""
+        s = S.statements
+        out: dict[str, Row[Any]] = {}
+        for r in conn.execute(select(s).where(s.c.contract_id == contract_id,
+                                              s.c.period.in_(periods))
+                              .order_by(s.c.period, s.c.version)):
+            out[r.period] = r
+        return out
+
     def settle(self, contract_id: str, period: Period | str, *, by: str,
                accepted_on: date | None = None, acceptance_due: date | None = None
                ) -> Settled:
@@ -994,15 +1007,17 @@ class Registry:
                 i = pc.period_index(p)
                 found = self._assessments(conn, contract_id, str(p))
                 prev_row = None
+                both = self._latest_of(conn, contract_id,
+                                       [str(p)] + ([str(pc.periods[i - 1])] if i else []))
                 if i > 0:
-                    prev_row = self._latest(conn, contract_id, str(pc.periods[i - 1]))
+                    prev_row = both.get(str(pc.periods[i - 1]))
                     if prev_row is None:
                         raise RegistryError(
                             f"settle {pc.periods[i - 1]} first: a period carries the previous "
                             "one's holdback and history", field="period", value=str(p),
                             term="上期结算单", code="registry.previous_missing",
                             zh=f"请先结算上一期 {pc.periods[i - 1]}")
-                current = self._latest(conn, contract_id, str(p))
+                current = both.get(str(p))
             inputs = _sha(_dumps([FORMAT, tl_hash, [d for d, _, _ in found],
                                   None if prev_row is None else prev_row.id,
                                   None if accepted_on is None else accepted_on.isoformat(),
