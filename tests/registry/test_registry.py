@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -252,3 +253,23 @@ def test_the_store_keeps_documents_small_and_compressed(db_url: str) -> None:
         blob = c.execute(sa.text("SELECT document FROM statements")).scalar_one()
     assert len(bytes(blob)) < 4096 < len(st.to_json())
     assert zlib.decompress(bytes(blob))
+
+
+def test_open_without_a_url_reads_outsourcing_db_else_a_file_in_the_working_folder(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTSOURCING_DB", db_url)
+    r = Registry.open()
+    r.add_actor("wang", "王审批", ["approver"])
+    assert [a.id for a in Registry.open(db_url).actors()] == ["wang"]
+    monkeypatch.delenv("OUTSOURCING_DB")
+    here = tmp_path / "bureau"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert Registry.open().actors() == []
+    assert (here / "outsourcing.db").exists()
+
+
+def test_an_unreachable_database_is_a_clear_error() -> None:
+    with pytest.raises(o.RegistryError) as e:
+        Registry.open("postgresql://nobody@127.0.0.1:1/none")
+    assert e.value.code == "registry.unreachable" and e.value.zh == "无法连接数据库"

@@ -120,8 +120,10 @@ statements = Table(
     Column("document", LargeBinary, nullable=False),
     Column("settled_by", ID, nullable=False),
     Column("settled_at", STAMP, nullable=False),
-    # second revision: the due date as an indexed column, read from the document
+    # second revision: the due date (indexed) and the carry into the next period, both
+    # read from the document
     Column("due_on", Date, nullable=True, index=True),
+    Column("carry", Text, nullable=True),
     UniqueConstraint("contract_id", "period", "version", name="uq_statements"),
 )
 Index("ix_statements_period", statements.c.period)
@@ -185,6 +187,7 @@ HASHED: dict[str, tuple[str, ...]] = {
     "payments": ("id", "contract_id", "period", "amount_fen", "paid_on", "reference",
                  "recorded_by", "recorded_at"),
 }
-"""The columns of each audited table whose content the audit trail's hash covers.  Derived
-columns (``statements.due_on``, the ``findings`` and ``contract_lines`` rows) are checked by
-:meth:`Registry.verify` against the documents they are read from."""
+"""The columns of each audited table whose content the audit trail's hash covers.  Columns
+derived from a statement's document (``due_on``, ``carry``) are checked by
+:meth:`Registry.verify` against it; ``findings`` and ``contract_lines`` are indexes read from
+the documents."""

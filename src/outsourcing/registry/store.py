@@ -45,7 +45,7 @@ from ..plugins import Registry as PluginRegistry
 from ..plugins import load
 from ..serialize import structure, unstructure
 from ..settlement import PreparedContract, prepare
-from ..statement import Statement
+from ..statement import Carry, LineCarry, Statement
 from . import schema as S
 from .migrate import current_revision, head
 from .migrate import migrate as run_migrations
@@ -278,8 +278,20 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _pack_statement(s: Statement) -> bytes:
-    return zlib.compress(_dumps({"format": FORMAT, "statement": s.to_dict()}).encode(), 6)
+def _pack_statement(s: Statement) -> tuple[bytes, str]:
+    """The stored document (zlib-compressed JSON, versioned) and the carry's JSON."""
+    data = s.to_dict()
+    return (zlib.compress(_dumps({"format": FORMAT, "statement": data}).encode(), 6),
+            _dumps(data["carry"]))
+
+
+def _carry_of(text: str) -> Carry:
+    c = json.loads(text)
+    return Carry(Period.parse(c["period"]),
+                 tuple(LineCarry(x["line_id"], Money(x["held"]), int(x["streak"]),
+                                 tuple((str(m), str(k)) for m, k in x["incidents"]))
+                       for x in c["lines"]),
+                 tuple(str(m) for m in c["notice_months"]))
 
 
 def _unpack_statement(blob: bytes) -> Statement:
@@ -384,6 +396,8 @@ class Registry:
         self.url = url
         self.plugins = plugins if plugins is not None else load()
         self._prepared: dict[tuple[str, str], PreparedContract] = {}
+        self._actors: dict[str, Actor] = {}
+        """Actors are append-only (roles never change), so a found actor is kept."""
 
     # --- opening ---------------------------------------------------------------------------
     @classmethod
@@ -447,9 +461,11 @@ class Registry:
     def _audit(self, conn: Connection, entries: Sequence[tuple[str, str, str, str, str]]
                ) -> None:
         """Append (actor, role, action, object, content hash) records to the chain."""
-        self._lock(conn)
-        seq, prev = conn.execute(select(S.audit_head.c.seq, S.audit_head.c.hash)
-                                 .where(S.audit_head.c.id == 1)).one()
+        h_ = S.audit_head
+        seq, prev = conn.execute(update(h_).where(h_.c.id == 1)
+                                 .values(seq=h_.c.seq + len(entries))
+                                 .returning(h_.c.seq, h_.c.hash)).one()
+        seq -= len(entries)  # the head is taken (row-locked) until this transaction ends
         rows = []
         at = _now()
         for actor, role, action, obj, content in entries:
@@ -460,8 +476,7 @@ class Registry:
                          "prev_hash": prev, "hash": h})
             prev = h
         conn.execute(S.audit.insert(), rows)
-        conn.execute(update(S.audit_head).where(S.audit_head.c.id == 1)
-                     .values(seq=seq, hash=prev))
+        conn.execute(update(h_).where(h_.c.id == 1).values(hash=prev))
 
     def _insert(self, conn: Connection, table: Table, values: dict[str, Any]
                 ) -> tuple[int | str, str]:
@@ -506,9 +521,14 @@ class Registry:
 
     # --- actors ----------------------------------------------------------------------------
     def _actor_or_none(self, actor_id: str) -> Actor | None:
+        if actor_id in self._actors:
+            return self._actors[actor_id]
         with self._read() as conn:
             row = conn.execute(select(S.actors).where(S.actors.c.id == actor_id)).first()
-        return None if row is None else self._actor_of(row)
+        if row is None:
+            return None
+        actor = self._actors[actor_id] = self._actor_of(row)
+        return actor
 
     @staticmethod
     def _actor_of(row: Row[Any]) -> Actor:
@@ -658,6 +678,28 @@ class Registry:
         tl = Timeline(contract, changes=[structure(json.loads(d), Change) for d in decided],
                       pending=[structure(json.loads(d), Change) for d in pending])
         return tl, row, _sha(row.document + "".join(decided))
+
+    def _prepared_contract(self, conn: Connection, contract_id: str
+                           ) -> tuple[PreparedContract, str]:
+        """The contract with its signed changes, prepared for settlement; kept while neither
+        the contract nor its decisions change (the key hashes their stored documents)."""
+        doc = conn.execute(select(S.contracts.c.document).where(
+            S.contracts.c.id == contract_id)).scalar_one_or_none()
+        if doc is None:
+            self._contract_row(conn, contract_id)  # the clear error
+        decided = conn.execute(select(S.change_decisions.c.document)
+                               .where(S.change_decisions.c.contract_id == contract_id)
+                               .order_by(S.change_decisions.c.id)).scalars().all()
+        key = _sha(str(doc) + "".join(decided))
+        pc = self._prepared.get((contract_id, key))
+        if pc is None:
+            tl, row, _ = self._timeline(conn, contract_id)
+            _, rules, kpis = self._terms(row.document)
+            pc = prepare(tl, self.plugins.rulebook(row.jurisdiction), rules=rules, kpis=kpis)
+            if len(self._prepared) >= 8192:
+                self._prepared.clear()
+            self._prepared[(contract_id, key)] = pc
+        return pc, key
 
     def timeline(self, contract_id: str) -> Timeline:
         """The contract with its decided changes and the pending ones (变更时间线)."""
@@ -842,41 +884,59 @@ class Registry:
                           reason: str = "") -> int:
         """Record a line's assessment for a period; a second one for the same line and period
         is a correction (更正): a new version, the old one stays.  Returns the version."""
-        if not isinstance(assessment, Assessment):
-            raise RegistryError(f"a {type(assessment).__name__} is not an Assessment",
-                                field="assessment", value=repr(assessment), term="考核记录",
-                                code="registry.bad_input", zh="不是考核记录")
-        obj = f"assessments:{contract_id}/{assessment.line}/{assessment.period}"
+        return self.record_assessments(contract_id, [assessment], by=by, reason=reason)[0]
+
+    def record_assessments(self, contract_id: str, assessments: Iterable[Assessment], *,
+                           by: str, reason: str = "") -> list[int]:
+        """Record several assessments of one contract in one transaction (a month's score
+        sheets); each is a new version of its line and period.  Returns the versions."""
+        items = list(assessments)
+        for n, x in enumerate(items):
+            if not isinstance(x, Assessment):
+                raise RegistryError(f"a {type(x).__name__} is not an Assessment",
+                                    field=f"assessments[{n}]", value=repr(x), term="考核记录",
+                                    code="registry.bad_input", zh="不是考核记录")
+        obj = f"assessments:{contract_id}"
         actor = self._require(by, [Role.ASSESSOR], "record_assessment", obj)
+        lines = S.contract_lines
         with self._read() as conn:
-            tl, row, _ = self._timeline(conn, contract_id)
-        if actor.supplier is not None and actor.supplier == row.supplier_id:
+            supplier = self._contract_row(conn, contract_id).supplier_id
+            known = list(conn.execute(select(lines.c.line_id).where(
+                lines.c.contract_id == contract_id).order_by(lines.c.id)).scalars())
+        if actor.supplier is not None and actor.supplier == supplier:
             raise self._deny(by, "record_assessment", obj, "registry.denied.own_contract",
                              "a supplier's user cannot assess its own work",
                              "供应商用户不得考核本单位的服务", field="by", value=by)
-        if assessment.line not in tl.all_lines():
-            raise RegistryError(f"no such line; lines: {', '.join(tl.all_lines())}",
-                                field="assessment.line", value=assessment.line,
-                                term="服务项目", code="registry.unknown_line",
-                                zh="合同中没有该服务项目")
+        for n, x in enumerate(items):
+            if x.line not in known:
+                raise RegistryError(f"no such line; lines: {', '.join(known)}",
+                                    field=f"assessments[{n}].line", value=x.line,
+                                    term="服务项目", code="registry.unknown_line",
+                                    zh="合同中没有该服务项目")
         a = S.assessments
         for _ in range(5):
-            with self._read() as conn:
-                last = conn.execute(select(func.max(a.c.version)).where(
-                    a.c.contract_id == contract_id, a.c.line_id == assessment.line,
-                    a.c.period == str(assessment.period))).scalar_one_or_none()
-            version = (last or 0) + 1
-            values = {"contract_id": contract_id, "line_id": assessment.line,
-                      "period": str(assessment.period), "version": version,
-                      "document": _dumps(unstructure(assessment)), "reason": reason,
-                      "recorded_by": by, "recorded_at": _now()}
             try:
                 with self.engine.begin() as conn:
-                    pk, h = self._insert(conn, a, values)
-                    self._audit(conn, [(by, Role.ASSESSOR.value,
+                    versions: list[int] = []
+                    entries = []
+                    at = _now()
+                    for x in items:
+                        last = conn.execute(select(func.max(a.c.version)).where(
+                            a.c.contract_id == contract_id, a.c.line_id == x.line,
+                            a.c.period == str(x.period))).scalar_one_or_none()
+                        version = (last or 0) + 1
+                        pk, h = self._insert(conn, a, {
+                            "contract_id": contract_id, "line_id": x.line,
+                            "period": str(x.period), "version": version,
+                            "document": _dumps(unstructure(x)), "reason": reason,
+                            "recorded_by": by, "recorded_at": at})
+                        versions.append(version)
+                        entries.append((by, Role.ASSESSOR.value,
                                         "record_assessment" if version == 1
-                                        else "correct_assessment", f"assessments:{pk}", h)])
-                return version
+                                        else "correct_assessment", f"assessments:{pk}", h))
+                    if entries:
+                        self._audit(conn, entries)
+                return versions
             except IntegrityError:
                 continue
         raise RegistryError("too many writers at once; try again", field="assessment",
@@ -914,6 +974,18 @@ class Registry:
                                             s.c.period == period)
                             .order_by(s.c.version.desc()).limit(1)).first()
 
+    @staticmethod
+    def _latest_of(conn: Connection, contract_id: str, periods: list[str]
+                   ) -> dict[str, Row[Any]]:
+        """The statement in force of each period (one query)."""
+        s = S.statements
+        out: dict[str, Row[Any]] = {}
+        for r in conn.execute(select(s).where(s.c.contract_id == contract_id,
+                                              s.c.period.in_(periods))
+                              .order_by(s.c.period, s.c.version)):
+            out[r.period] = r
+        return out
+
     def settle(self, contract_id: str, period: Period | str, *, by: str,
                accepted_on: date | None = None, acceptance_due: date | None = None
                ) -> Settled:
@@ -931,28 +1003,21 @@ class Registry:
         role = self._role(actor, [Role.FINANCE, Role.OFFICER])
         for _ in range(5):
             with self._read() as conn:
-                tl, row, tl_hash = self._timeline(conn, contract_id)
-                _, rules, kpis = self._terms(row.document)
-                rb = self.plugins.rulebook(row.jurisdiction)
-                key = (contract_id, tl_hash)
-                pc = self._prepared.get(key)
-                if pc is None:
-                    pc = prepare(tl, rb, rules=rules, kpis=kpis)
-                    if len(self._prepared) > 64:
-                        self._prepared.clear()
-                    self._prepared[key] = pc
+                pc, tl_hash = self._prepared_contract(conn, contract_id)
                 i = pc.period_index(p)
                 found = self._assessments(conn, contract_id, str(p))
                 prev_row = None
+                both = self._latest_of(conn, contract_id,
+                                       [str(p)] + ([str(pc.periods[i - 1])] if i else []))
                 if i > 0:
-                    prev_row = self._latest(conn, contract_id, str(pc.periods[i - 1]))
+                    prev_row = both.get(str(pc.periods[i - 1]))
                     if prev_row is None:
                         raise RegistryError(
                             f"settle {pc.periods[i - 1]} first: a period carries the previous "
                             "one's holdback and history", field="period", value=str(p),
                             term="上期结算单", code="registry.previous_missing",
                             zh=f"请先结算上一期 {pc.periods[i - 1]}")
-                current = self._latest(conn, contract_id, str(p))
+                current = both.get(str(p))
             inputs = _sha(_dumps([FORMAT, tl_hash, [d for d, _, _ in found],
                                   None if prev_row is None else prev_row.id,
                                   None if accepted_on is None else accepted_on.isoformat(),
@@ -961,15 +1026,16 @@ class Registry:
             if current is not None and current.inputs_hash == inputs:
                 return Settled(_unpack_statement(current.document), current.version, False,
                                current.version > 1, Money.from_fen(current.difference_fen))
-            previous = None if prev_row is None else _unpack_statement(prev_row.document)
+            previous = None if prev_row is None else _carry_of(prev_row.carry)
             st = pc.settle(p, [x for _, _, x in found], previous=previous,
                            accepted_on=accepted_on, acceptance_due=acceptance_due)
             version = 1 if current is None else current.version + 1
             diff = st.payable.fen - (0 if current is None else current.payable_fen)
+            doc, carry = _pack_statement(st)
             values = {"contract_id": contract_id, "period": str(p), "version": version,
                       "supersedes": None if current is None else current.id,
                       "inputs_hash": inputs, "payable_fen": st.payable.fen,
-                      "difference_fen": diff, "document": _pack_statement(st),
+                      "difference_fen": diff, "document": doc, "carry": carry,
                       "settled_by": by, "settled_at": _now(), "due_on": st.due_on}
             try:
                 with self.engine.begin() as conn:
@@ -988,11 +1054,12 @@ class Registry:
                             value=obj, term="结算", code="registry.conflict",
                             zh="并发写入冲突，请重试")
 
-    def settle_all(self, period: Period | str, *, by: str, executor: Executor | None = None
-                   ) -> BatchResult:
+    def settle_all(self, period: Period | str, *, by: str, executor: Executor | None = None,
+                   workers: int | None = None) -> BatchResult:
         """Settle every contract in force in ``period``, each in its own transaction, on any
-        :class:`concurrent.futures.Executor` (default: a process pool on more than one core,
-        else in this process).  A contract that fails is reported, the others go on."""
+        :class:`concurrent.futures.Executor`.  Without one: a pool of ``workers`` processes
+        (default: one per core); ``workers=1`` (or a single core) settles in this process.
+        A contract that fails is reported, the others go on."""
         p = Period.parse(period) if isinstance(period, str) else period
         self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}")
         with self._read() as conn:
@@ -1003,12 +1070,12 @@ class Registry:
         ids = [cid for cid, end in rows if ends.get(cid, (end, False))[0] >= p.start]
         own = None
         memory = self.url in ("sqlite://", "sqlite:///:memory:")
-        if executor is None and not memory and (os.cpu_count() or 1) > 1 and len(ids) > 1:
+        n = workers if workers is not None else (os.cpu_count() or 1)
+        if executor is None and not memory and n > 1 and len(ids) > 1:
             import multiprocessing as mp
 
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            own = executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 4),
-                                                 mp_context=ctx)
+            own = executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
         try:
             if executor is None:
                 results = [_inline(self._settle_here, cid, str(p), by) for cid in ids]
@@ -1252,4 +1319,7 @@ class Registry:
             if (None if due is None else due.isoformat()) != doc["payment"]["due_on"]:
                 return Verification(False, n, None,
                                     f"statements:{k}.due_on does not match its document")
+            if row["carry"] is None or json.loads(row["carry"]) != doc["carry"]:
+                return Verification(False, n, None,
+                                    f"statements:{k}.carry does not match its document")
         return Verification(True, n)

@@ -1,5 +1,6 @@
-"""Statements gain an indexed due date and their findings a table of their own, both read
-from the stored statement documents (a data migration of every statement already stored).
+"""Statements gain an indexed due date, their carry into the next period, and their findings
+a table of their own — all read from the stored statement documents (a data migration of
+every statement already stored).
 
 Revision ID: 0002
 Revises: 0001
@@ -23,6 +24,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("statements") as batch:
         batch.add_column(sa.Column("due_on", sa.Date, nullable=True))
+        batch.add_column(sa.Column("carry", sa.Text, nullable=True))
     op.create_index("ix_statements_due_on", "statements", ["due_on"])
     op.create_table(
         "findings",
@@ -39,7 +41,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     st = sa.table("statements", sa.column("id", sa.Integer), sa.column("contract_id"),
                   sa.column("period"), sa.column("document", sa.LargeBinary),
-                  sa.column("due_on", sa.Date))
+                  sa.column("due_on", sa.Date), sa.column("carry", sa.Text))
     fi = sa.table("findings", sa.column("statement_id"), sa.column("contract_id"),
                   sa.column("period"), sa.column("code"), sa.column("severity"),
                   sa.column("message"))
@@ -47,8 +49,9 @@ def upgrade() -> None:
     for sid, cid, period, doc in rows.all():
         data = json.loads(zlib.decompress(doc))["statement"]
         due = data["payment"]["due_on"]
+        carry = json.dumps(data["carry"], ensure_ascii=False, separators=(",", ":"))
         bind.execute(st.update().where(st.c.id == sid).values(
-            due_on=None if due is None else date.fromisoformat(due)))
+            due_on=None if due is None else date.fromisoformat(due), carry=carry))
         for f in data["findings"]:
             bind.execute(fi.insert().values(statement_id=sid, contract_id=cid, period=period,
                                             code=f["code"], severity=f["severity"],
@@ -59,4 +62,5 @@ def downgrade() -> None:
     op.drop_table("findings")
     op.drop_index("ix_statements_due_on", "statements")
     with op.batch_alter_table("statements") as batch:
+        batch.drop_column("carry")
         batch.drop_column("due_on")
