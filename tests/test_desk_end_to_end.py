@@ -196,6 +196,10 @@ def test_desk_month_settles_to_the_fen_and_exports_the_same_totals(
     headers = [c.value for c in summary[1]]
     payable = summary.cell(row=2, column=headers.index("应付金额") + 1).value
     assert Decimal(repr(payable)) == Decimal("88803.55")
+    text = desk("statement", "show", CID, "2022-10").out
+    assert "应付金额（大写）：人民币捌万捌仟捌佰零叁元伍角伍分" in text
+    assert "消毒消杀·自治区政府办公区 合同费用 = ¥5,677.42（依据：" in text
+    assert "warning:" not in text and "illustrative" not in text
     page = (desk.folder / "打印" / f"结算单-{CID}-2022-10.html").read_text(encoding="utf-8")
     assert "人民币捌万捌仟捌佰零叁元伍角伍分" in page
     assert "供应商确认" in page

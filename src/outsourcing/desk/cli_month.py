@@ -248,7 +248,9 @@ def cmd_statement_show(args: argparse.Namespace) -> int:
             d["message_zh"] = f.message_zh
         emit_json(data)
     else:
-        print(st.render(args.lang), end="")
+        from .printable import statement_text
+
+        print(statement_text(st, args.lang), end="")
     return EXIT_DONE
 
 

@@ -18,7 +18,7 @@ from ..statement import LineStatus, Statement, StatementLine, unit_zh
 from .capitals import amount_in_capitals
 from .fonts import FONT_FAMILY, font_face_css
 
-__all__ = ["SIGNATURES", "statement_html"]
+__all__ = ["SIGNATURES", "statement_html", "statement_text"]
 
 SIGNATURES: tuple[tuple[str, str], ...] = (
     ("经办人", "采购人"),
@@ -197,3 +197,18 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
         f"<title>结算单 {escape(s.contract_id)} {escape(str(s.period))}</title>"
         f"<style>{css}</style></head><body>\n{html_body}\n</body></html>\n"
     )
+
+
+def statement_text(statement: Statement, lang: str = "zh") -> str:
+    """The statement as text for the desk: :meth:`Statement.render` with, for people, the
+    basis of each figure in Chinese too (the line named by service and site, the citation by
+    law or publication, the inputs' words in Chinese) and the payable in capitals."""
+    text = statement.render(lang)
+    if lang != "zh":
+        return text
+    head, sep, _ = text.partition("\n计算依据：\n")
+    labels = {x.line_id: f"{x.service_zh}·{x.site}" for x in statement.lines}
+    basis = [f"  {e.render('zh', line_label=labels.get(e.line))}"
+             for e in statement.all_explanations()]
+    capitals = f"应付金额（大写）：人民币{amount_in_capitals(statement.payable)}"
+    return head + f"\n{capitals}\n" + sep + "\n".join(basis) + "\n"
