@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from desk_cases import assessments, contract
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import outsourcing as o
@@ -158,3 +161,36 @@ def test_assessment_import_leaves_an_empty_line_unassessed(
         registry: o.Registry, template: Path) -> None:
     got = import_assessments(template, contract(), "2022-10", registry.rulebook("NX"))
     assert got == []
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(0, 10000), st.integers(1, 500),
+       st.data())
+def test_assessment_workbook_reads_back_any_valid_filling(
+        a: int, b: int, rate_centi: int, responses: int, data: st.DataObject) -> None:
+    import tempfile
+
+    satisfied = data.draw(st.integers(0, responses))
+    rate = Decimal(rate_centi).scaleb(-2)
+    rb = o.load().rulebook("NX")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = assessment_template(contract(), "2022-10", rb, Path(tmp) / "t.xlsx",
+                                   score_items=ITEMS)
+        wb = load_workbook(path)
+        p = wb["property"]
+        p["B5"], p["B6"] = "考核小组", date(2022, 11, 1)
+        p.cell(row=_row(p, "repair_pass_rate"), column=8, value=float(rate))
+        r = _row(p, "satisfaction")
+        p.cell(row=r, column=9, value=responses)
+        p.cell(row=r, column=10, value=satisfied)
+        items = _row(p, "【评分表】") + 2
+        p.cell(row=items, column=4, value=a)
+        p.cell(row=items + 1, column=4, value=b)
+        wb.save(path)
+        got = import_assessments(path, contract(), "2022-10", rb)
+    assert got == [o.Assessment(
+        "property", o.Period.parse("2022-10"), "考核小组", date(2022, 11, 1),
+        sheets=[o.ScoreSheet("inspection", [o.ScoreItem("保洁", 50, a),
+                                            o.ScoreItem("秩序维护", 50, b)])],
+        metrics=[o.Metric("repair_pass_rate", rate)],
+        surveys=[o.Survey("satisfaction", responses, satisfied)])]
