@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import secrets
 import sys
 import tempfile
@@ -32,6 +33,7 @@ from settle_region import build_readings, build_region
 
 import outsourcing as o
 from outsourcing.registry import Registry
+from outsourcing.settlement import prepare
 
 MONTHS = [o.Period.month(2022, 1), o.Period.month(2022, 2)]
 
@@ -72,6 +74,13 @@ def _size(r: Registry) -> tuple[int, int, int]:
     return int(docs or 0), int(table or 0), int(n)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the worker pool)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _has_dbstat(c: sa.Connection) -> bool:
     try:
         c.execute(sa.text("SELECT 1 FROM dbstat LIMIT 1"))
@@ -97,12 +106,28 @@ def run(url: str, n: int, workers: int, label: str) -> None:
     print(f"[{label}] loaded {n:,} contracts and 2 months of assessments in {load:.1f} s")
     for p in MONTHS:
         t = time.perf_counter()
+        cpu = _cpu()
         res = r.settle_all(p, by="sun", workers=workers)
         dt = time.perf_counter() - t
+        cpu = _cpu() - cpu
         assert not res.failed, res.failed[:3]
         print(f"[{label}] {p}: {len(res.written):,} statements settled and stored in "
               f"{dt:.1f} s → {len(res.written) / dt:,.0f} contract-months/s "
-              f"({workers} process{'es' if workers > 1 else ''})")
+              f"({workers} process{'es' if workers > 1 else ''}); Python CPU {cpu:.1f} s → "
+              f"{len(res.written) / cpu:,.0f} per CPU-second")
+    # the library alone on the same contract-months (no database): what bounds the rate
+    sample = [tl.contract.id for tl, _ in region[: min(n, 300)]]
+    inputs = [(r.timeline(cid), kpis, r.assessments(cid, MONTHS[0]),
+               r.assessments(cid, MONTHS[1]))
+              for cid, (_, kpis) in zip(sample, region, strict=False)]
+    rb = r.plugins.rulebook("NX")
+    t = time.perf_counter()
+    for tl, kpis, jan, feb in inputs:
+        pc = prepare(tl, rb, kpis=kpis)
+        pc.settle(MONTHS[1], feb, previous=pc.settle(MONTHS[0], jan))
+    dt = time.perf_counter() - t
+    print(f"[{label}] the library alone (prepare + settle, in memory, no database): "
+          f"{2 * len(inputs) / dt:,.0f} contract-months/s")
     docs, table, count = _size(r)
     print(f"[{label}] stored statements: {count:,}; document {docs / count:,.0f} bytes each "
           f"(zlib JSON); table with indexes and findings {table / count:,.0f} bytes each")
