@@ -41,8 +41,12 @@ def test_every_error_code_reads_in_chinese() -> None:
 def test_finding_message_zh_from_the_catalogue_with_term_and_citation() -> None:
     f = o.Finding("changes.supplementary_cap_exceeded", "BC-1: supplementary additions …",
                   citation="政府采购法 第四十九条", term="补充合同")
-    assert f.message_zh == ("补充合同累计金额将超过原合同采购金额的百分之十"
+    assert f.message_zh == ("变更 BC-1：补充合同累计金额将超过原合同采购金额的百分之十"
                             "（依据：政府采购法 第四十九条）")
+    missing = o.Finding("assessment.missing", "line gym ran in 2022-10 but has no assessment",
+                        field="assessments[gym]", term="考核缺失")
+    assert missing.message_zh == ("服务项目 gym：服务项目本期在履行但未考核，其费用暂缓支付"
+                                  "【考核缺失】")
     assert f.render("zh").startswith("违规：")
     assert f.render("en") == str(f)
     own = o.Finding("x.y", "english", zh="自带的中文说明")

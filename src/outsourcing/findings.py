@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 import attrs
@@ -44,10 +45,31 @@ class Finding:
     @property
     def text_zh(self) -> str:
         """What is wrong, in Chinese, without the term and citation."""
-        text = self.zh
-        if not text:
-            text = self.message if mostly_chinese(self.message) else lookup(self.code)
-        return text or f"检查发现问题（{self.code}）"
+        if self.zh:
+            return self.zh
+        if mostly_chinese(self.message):
+            return self.message
+        text = lookup(self.code) or f"检查发现问题（{self.code}）"
+        subject = self._subject()
+        return f"{subject}：{text}" if subject else text
+
+    def _subject(self) -> str:
+        """What the finding is about, read from its field or message: 服务项目 property,
+        第2个服务项目, 变更 BC-2022-04."""
+        field = self.field or ""
+        m = re.match(r"assessments\[([^\]]+)\]", field)
+        if m:
+            return f"服务项目 {m.group(1)}"
+        m = re.match(r"([A-Za-z0-9][\w.\-]*): ", self.message)
+        if m and self.code.startswith("change"):
+            return f"变更 {m.group(1)}"
+        m = re.match(r"line ([\w.\-]+)\b", self.message)
+        if m:
+            return f"服务项目 {m.group(1)}"
+        m = re.match(r"lines\[(\d+)\]", field)
+        if m:
+            return f"第{int(m.group(1)) + 1}个服务项目"
+        return ""
 
     @property
     def message_zh(self) -> str:
