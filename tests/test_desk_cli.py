@@ -56,6 +56,8 @@ def test_contract_add_reads_json_and_toml_and_shows_it(desk: Desk) -> None:
     assert shown["contract"]["lines"][0]["pricing"]["monthly_fee"] == "80000.00"
     listed = desk("contract", "list", "--json")
     assert [c["id"] for c in json.loads(listed.out)] == ["NXJG-2022-WY-001", "NXJG-2022-WY-002"]
+    text = desk("contract", "show", "NXJG-2022-WY-001").out
+    assert "物业服务（property）" in text and "固定月费" in text and "¥80,000.00" in text
     table = desk("contract", "list")
     assert "自治区政府办公区物业及电梯维保服务" in table.out and "合同（2）" in table.out
 

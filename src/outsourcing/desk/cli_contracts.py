@@ -31,6 +31,12 @@ from .cli_common import (
 __all__ = ["read_change", "read_contract", "register"]
 
 ALL_STAFF_ROLES = ("approver", "officer", "assessor", "finance")
+PRICING_ZH = {"fixed_monthly": "固定月费", "unit_rate": "单价×数量",
+              "labour_plus_materials": "人工加材料"}
+STATUS_ZH = {"pending": "待签", "signed": "已签订", "rejected": "已驳回"}
+ACTION_ZH = {"add_line": "增加服务项目", "remove_line": "减少服务项目", "change_price": "调整单价",
+             "change_quantity": "调整数量", "suspend": "中止履行", "resume": "恢复履行",
+             "change_term": "变更履行期限", "terminate": "解除合同"}
 
 
 def read_contract(path: str) -> Contract:
@@ -170,7 +176,8 @@ def cmd_contract_check(args: argparse.Namespace) -> int:
 
 @run
 def cmd_contract_show(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+    store = open_store(args)
+    with store:
         tl = store.timeline(args.contract)
         records = store.changes(args.contract)
     c = tl.contract
@@ -191,8 +198,11 @@ def cmd_contract_show(args: argparse.Namespace) -> int:
     t = Table(title="服务项目")
     for h in ("编号", "服务类别", "办公区", "计价", "月金额"):
         t.add_column(h)
+    catalogue = store.plugins.catalogue
     for lid, x in tl.all_lines().items():
-        t.add_row(lid, x.service, x.site, x.pricing.KIND,
+        service = (f"{catalogue.get(x.service).name_zh}（{x.service}）"
+                   if x.service in catalogue else x.service)
+        t.add_row(lid, service, x.site, PRICING_ZH.get(x.pricing.KIND, x.pricing.KIND),
                   _money_of(x.monthly_amount()))
     out.print(t)
     if records:
@@ -200,8 +210,10 @@ def cmd_contract_show(args: argparse.Namespace) -> int:
         for h in ("编号", "类型", "生效日期", "状态", "提出", "签批"):
             ct.add_column(h)
         for r in records:
-            ct.add_row(r.change.id, r.change.action.KIND, r.change.effective.isoformat(),
-                       r.status.value, r.proposed_by, r.decided_by or "")
+            ct.add_row(r.change.id, ACTION_ZH.get(r.change.action.KIND, r.change.action.KIND),
+                       r.change.effective.isoformat(),
+                       STATUS_ZH.get(r.status.value, r.status.value), r.proposed_by,
+                       r.decided_by or "")
         out.print(ct)
     return EXIT_DONE
 
