@@ -10,6 +10,11 @@ Periods are rounded *cumulatively*: the fee of a period is round(C(end)) − rou
 where C(d) is the exact amount accrued from the start of the schedule to the end of day d.
 Hence the fees of any set of consecutive periods add up, to the fen, to the rounded total of
 their union, however the term is cut (months, quarters, one period).
+
+Across lines the same rule holds at the contract level (:func:`contract_period_fen`): the
+contract's cumulative amount is rounded once and split over the lines, so the lines together
+never pay more than the contract's total.  :meth:`Contract.line_amount`,
+:meth:`Timeline.line_amount` and settlement all use it: one accrual rule for every public amount.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ __all__ = [
     "accrue",
     "all_period_amounts",
     "all_period_fen",
+    "contract_period_fen",
+    "contract_span_amount",
     "cumulative",
+    "line_span_amount",
     "period_amounts",
     "period_bounds",
 ]
@@ -141,6 +149,14 @@ def all_period_fen(
     bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
     if not bounds.pairs:
         return []
+    totals, denominator = _exact_at_points(schedule, bounds, convention)
+    rounded = [div_half_up(100 * t, denominator) for t in totals]
+    return [rounded[e] - rounded[b] for b, e in bounds.pairs]
+
+
+def _exact_at_points(schedule: Schedule, bounds: Bounds,
+                     convention: DayCount) -> tuple[list[int], int]:
+    """C at every boundary point of ``bounds``, as numerators over one common denominator."""
     scale = 1
     for _, monthly in schedule:
         scale = math.lcm(scale, Fraction(monthly).denominator)
@@ -177,7 +193,7 @@ def all_period_fen(
         segs.append((s, e, ms, a, head, full))
     segs.sort()
 
-    rounded: list[int] = []
+    totals: list[int] = []
     done = 0  # exact value of every piece ending on or before the boundary
     k, n = 0, len(segs)
     for q, mq, qday, dim in bounds.points:
@@ -193,8 +209,8 @@ def all_period_fen(
                 total += head + (mq - ms) * a * _DAYS_LCM
             else:
                 total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, qday, dim, a)
-        rounded.append(div_half_up(100 * total, denominator))
-    return [rounded[e] - rounded[b] for b, e in bounds.pairs]
+        totals.append(total)
+    return totals, denominator
 
 
 def all_period_amounts(
@@ -202,3 +218,64 @@ def all_period_amounts(
 ) -> list[Money]:
     """The fee of each period, exactly as :func:`period_amounts` gives it, in one pass."""
     return [Money.from_fen(f) for f in all_period_fen(schedule, periods, convention)]
+
+
+def contract_period_fen(
+    schedules: Sequence[Schedule], periods: Sequence[DateRange] | Bounds,
+    convention: DayCount = DayCount.ACTUAL,
+) -> list[list[int]]:
+    """Every line's fee in every period, in whole fen, reconciled at the contract level.
+
+    The one accrual rule (统一计费规则): at every boundary day d, the contract's cumulative
+    amount R(d) = round(Σ C_line(d)) is rounded once, half-up, and split over the lines by
+    the largest-remainder method (:func:`~outsourcing.money.allocate` with each line's exact
+    C_line(d) as its weight; ties to the earlier line).  A line's fee in a period is its share
+    at the period's end less its share the day before it starts.  Hence any cut of the term
+    adds back to the term total, line by line and for the contract, and the lines together
+    never pay more than the contract's rounded total: two lines of ¥100.05 a month over half
+    a month pay ¥50.03 + ¥50.02 = ¥100.05, not ¥100.06.  When every line's own rounding
+    already adds up to R(d) (the usual case) the shares are exactly those roundings.
+    """
+    bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
+    if not bounds.pairs:
+        return [[] for _ in schedules]
+    exact = [_exact_at_points(s, bounds, convention) for s in schedules]
+    if not exact:
+        return []
+    common = 1
+    for _, den in exact:
+        common = math.lcm(common, den)
+    mult = [common // den for _, den in exact]
+    shares: list[list[int]] = [[0] * len(bounds.points) for _ in exact]
+    for k in range(len(bounds.points)):
+        own = [div_half_up(100 * tot[k], den) for tot, den in exact]
+        whole = div_half_up(100 * sum(tot[k] * m for (tot, _), m in zip(exact, mult,
+                                                                          strict=True)),
+                            common)
+        if sum(own) != whole:
+            floors = [(100 * tot[k]) // den for tot, den in exact]
+            rest = [(100 * tot[k] - f * den) * m
+                    for (tot, den), f, m in zip(exact, floors, mult, strict=True)]
+            order = sorted(range(len(exact)), key=lambda i: (-rest[i], i))
+            own = floors
+            for i in order[:whole - sum(floors)]:
+                own[i] += 1
+        for i, v in enumerate(own):
+            shares[i][k] = v
+    return [[sh[e] - sh[b] for b, e in bounds.pairs] for sh in shares]
+
+
+def line_span_amount(schedules: Mapping[str, Schedule], line_id: str, span: DateRange,
+                     convention: DayCount = DayCount.ACTUAL) -> Money:
+    """One line's fee over ``span`` under :func:`contract_period_fen` (every line's schedule
+    is needed: the reconciliation is contract-wide)."""
+    ids = list(schedules)
+    fen = contract_period_fen([schedules[x] for x in ids], [span], convention)
+    return Money.from_fen(fen[ids.index(line_id)][0])
+
+
+def contract_span_amount(schedules: Mapping[str, Schedule], span: DateRange,
+                         convention: DayCount = DayCount.ACTUAL) -> Money:
+    """Every line's fee over ``span`` under :func:`contract_period_fen`, added."""
+    fen = contract_period_fen(list(schedules.values()), [span], convention)
+    return Money.from_fen(sum(f[0] for f in fen))

@@ -41,7 +41,7 @@ from functools import lru_cache
 from operator import getitem
 from typing import Any, Protocol
 
-from .accrual import Bounds, Schedule, all_period_fen, period_bounds
+from .accrual import Bounds, Schedule, contract_period_fen, period_bounds
 from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from .dates import DateRange, Period, PeriodKind, periods_between
 from .errors import SettlementError
@@ -218,9 +218,12 @@ class PreparedContract:
         starts = [r.start for r in ranges]
         ends = [r.end for r in ranges]
         lines = []
+        # one accrual rule: cumulative rounding, reconciled over the lines (accrual)
+        all_fees = contract_period_fen([list(schedules.get(lid, ())) for lid in all_lines],
+                                       bounds, contract.day_count)
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
-            fees = all_period_fen(sched, bounds, contract.day_count)
+            fees = all_fees[idx]
             running = [False] * len(ranges)
             for span, _ in sched:
                 for k in range(bisect_left(ends, span.start), bisect_right(starts, span.end)):
