@@ -85,6 +85,26 @@ def _stated_amount(v: Any) -> Money | None:
     return None if v is None else _as_money(v, "stated_amount")
 
 
+def _daily_rate(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    if isinstance(v, float | bool):
+        raise ModelError("a float is not an exact rate; pass a str or Decimal",
+                         field="late_interest_daily", value=v, term="逾期利息日利率",
+                         code="model.float_rate", zh="逾期利息日利率须为精确数值，不接受浮点数")
+    try:
+        d = Decimal(str(v)) if not isinstance(v, Decimal) else v
+    except Exception:
+        raise ModelError("not a number", field="late_interest_daily", value=v,
+                         term="逾期利息日利率", code="model.not_a_number",
+                         zh="逾期利息日利率不是数值") from None
+    if not d.is_finite() or d < 0:
+        raise ModelError("must be a finite rate, not negative", field="late_interest_daily",
+                         value=str(d), term="逾期利息日利率", code="model.negative",
+                         zh="逾期利息日利率须为非负数")
+    return d
+
+
 def _qualifications(v: Iterable[Qualification]) -> tuple[Qualification, ...]:
     return tuple(v)
 
@@ -367,6 +387,11 @@ class Contract:
     """Agreed days from acceptance to payment; None means the statutory term."""
     stated_amount: Money | None = attrs.field(default=None, converter=_stated_amount)
     """The contract amount as the contract states it (合同金额), if it states one."""
+    payment_working_days: bool = False
+    """``payment_days`` counts working days (``15 个工作日内``), see :mod:`outsourcing.due`."""
+    late_interest_daily: Decimal | None = attrs.field(default=None, converter=_daily_rate)
+    """The agreed late-interest rate per day (约定逾期利息日利率); None: the contract agrees
+    none (an SME then gets the statutory rate, a large supplier none)."""
 
     def __attrs_post_init__(self) -> None:
         if not self.lines:
