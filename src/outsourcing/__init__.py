@@ -39,6 +39,7 @@ from .dates import (
     is_working_day,
     working_days_between,
 )
+from .due import DueTerm, InterestTerm
 from .errors import (
     ChangeRejected,
     DateError,
@@ -88,7 +89,19 @@ from .payment import (
     WarningRule,
 )
 from .performance import Assessment, Incident, Metric, ScoreItem, ScoreSheet, Survey
+from .plan import (
+    Instalment,
+    InstalmentPlan,
+    PeriodicPlan,
+    PlannedPayment,
+    PlanSchedule,
+    Prepayment,
+    Recovery,
+    instalment_payments,
+    periodic_payments,
+)
 from .plugins import Registry, hookimpl, load
+from .pricing import AnnualFee, AreaRate, AreaUnit, MonthSplit, TermTotal
 from .procurement import (
     Award,
     Bid,
@@ -115,6 +128,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AddLine",
+    "AnnualFee",
+    "AreaRate",
+    "AreaUnit",
     "Assessment",
     "Award",
     "Bid",
@@ -135,6 +151,7 @@ __all__ = [
     "DateRange",
     "DayCount",
     "Direction",
+    "DueTerm",
     "EnterpriseSize",
     "EvaluationMethod",
     "EvaluationReport",
@@ -147,6 +164,9 @@ __all__ = [
     "Holdback",
     "Incident",
     "IncidentDeductions",
+    "Instalment",
+    "InstalmentPlan",
+    "InterestTerm",
     "Jurisdiction",
     "JurisdictionError",
     "KpiSpec",
@@ -157,13 +177,18 @@ __all__ = [
     "ModelError",
     "Money",
     "MoneyError",
+    "MonthSplit",
     "OutsourcingError",
     "Parameter",
     "PaymentRule",
     "PaymentSchedule",
     "Period",
     "PeriodKind",
+    "PeriodicPlan",
+    "PlanSchedule",
+    "PlannedPayment",
     "PluginError",
+    "Prepayment",
     "PriceListItem",
     "ProcurementError",
     "ProcurementMethod",
@@ -172,6 +197,7 @@ __all__ = [
     "QualificationRequirement",
     "Range",
     "Rationale",
+    "Recovery",
     "Registry",
     "RemoveLine",
     "RepeatRatchet",
@@ -197,6 +223,7 @@ __all__ = [
     "Suspend",
     "Tender",
     "TenderLine",
+    "TermTotal",
     "Terminate",
     "TierTable",
     "Timeline",
@@ -213,8 +240,10 @@ __all__ = [
     "estimate_cost",
     "evaluate",
     "hookimpl",
+    "instalment_payments",
     "is_working_day",
     "load",
+    "periodic_payments",
     "prepare",
     "settle",
     "settle_term",

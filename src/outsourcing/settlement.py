@@ -44,7 +44,7 @@ from typing import Any, Protocol
 from .accrual import Bounds, Schedule, contract_period_fen, period_bounds
 from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from .dates import DateRange, Period, PeriodKind, periods_between
-from .due import DueTerm, due_term, interest_term
+from .due import DueTerm, check_agreed_interest, due_term, interest_term
 from .errors import SettlementError
 from .findings import Finding, Severity
 from .model import Contract, PaymentSchedule, ServiceLine
@@ -196,6 +196,7 @@ class PreparedContract:
         self.source = source
         self.contract = contract
         self.rulebook = rulebook
+        check_agreed_interest(contract, rulebook)  # 2020 text 第十五条: refused, not settled
         self.term: DateRange = getattr(source, "term", contract.term)
         self.on = on or contract.signed_on or contract.term.start
         self.kind = (PeriodKind.QUARTER if contract.schedule is PaymentSchedule.QUARTERLY
