@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -186,7 +187,7 @@ def cuts(draw: st.DrawFn, term: o.DateRange) -> list[o.DateRange]:
     days = sorted(set(draw(st.lists(st.integers(1, term.days - 1), min_size=n, max_size=n))))
     points = [term.start] + [term.start + timedelta(days=d) for d in days] + \
         [term.end + timedelta(days=1)]
-    return [o.DateRange(a, b - timedelta(days=1)) for a, b in zip(points, points[1:])]
+    return [o.DateRange(a, b - timedelta(days=1)) for a, b in itertools.pairwise(points)]
 
 
 PRICINGS = st.one_of(
