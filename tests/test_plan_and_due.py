@@ -244,3 +244,15 @@ def test_an_smes_agreed_term_in_working_days_past_60_days_is_cut(rb: o.RuleBook)
     term = o.due.due_term(c, rb, date(2024, 4, 1))
     assert term.cut and term.days == 60
     assert term.due_on(date(2024, 4, 1)) == date(2024, 5, 31)
+
+
+def test_a_scenario_plan_whose_shares_do_not_add_to_100_percent_fails_naming_the_field(
+) -> None:
+    from pathlib import Path
+
+    from outsourcing.scenarios import run_files
+    path = Path(__file__).parent / "scenario_fixtures" / "bad_plan_shares.toml"
+    results = run_files([path])
+    assert len(results) == 1 and results[0].error is not None
+    text = str(results[0].error)
+    assert "case[0].plan.instalments[*].share" in text and "90%" in text
