@@ -256,3 +256,26 @@ def test_a_scenario_plan_whose_shares_do_not_add_to_100_percent_fails_naming_the
     assert len(results) == 1 and results[0].error is not None
     text = str(results[0].error)
     assert "case[0].plan.instalments[*].share" in text and "90%" in text
+
+
+def test_real_contracts_example_prints_the_worked_examples_and_the_docs_show_them() -> None:
+    import re
+    from pathlib import Path
+
+    from example_runner import run_example
+    out = run_example("real_contracts.py")
+    assert "补充合同上限 10% → ¥370,370.37" in out
+    assert "合计 1234567.89" in out
+    assert "合同费用          ¥43,445.16" in out
+    assert "¥103,140.01 2024-09-05  2024-09-27" in out
+    assert "到期日            2024-04-23" in out and "逾期利息          ¥431.51" in out
+    assert "到期日 2024-02-27" in out
+    root = Path(__file__).resolve().parents[1]
+    shown = 0
+    for page in ("model.md", "payments.md"):
+        text = (root / "docs" / page).read_text(encoding="utf-8")
+        for block in re.findall(r"<!-- real_contracts:begin -->\n```text\n(.*?)```\n"
+                                r"<!-- real_contracts:end -->", text, re.S):
+            assert block in out, f"docs/{page} shows a block the example does not print"
+            shown += 1
+    assert shown >= 5

@@ -14,7 +14,8 @@ the twelve months of the year exactly, by a rule the contract states (:class:`Mo
   named);
 * ``actual_365`` — "年费 ÷ 365 × 实际天数": each month is the year's price × its days ÷ 365,
   and a part month pro-rata by its days.  Leap years: by default 29 February is **not** counted
-  (February is 28/365 of the year in every year, the *NL/365* convention), so that every
+  (February is 28/365 of the year in every year, the *NL/365* convention, as China's bond
+  market counts accrued interest: 实际天数/365, 闰年2月29日不计息), so that every
   contract year pays exactly the year's price; ``count_leap_day=True`` reads the formula
   literally (a leap year pays the price × 366/365), and the contract's stated amount then
   shows the difference as a finding.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..dates import as_date
 from ..errors import OutsourcingError
 from ..plan import (
     Instalment,
@@ -21,6 +22,10 @@ from ._tender import _contract
 
 PLAN_KEYS = {"kind", "instalments", "prepayment", "events", "confirmed"}
 ROW_KEYS = {"milestone", "gross", "offset", "net", "event_on", "due_date"}
+
+
+def _why(exc: OutsourcingError) -> str:
+    return f"{exc.reason} — {exc.zh}" if exc.zh else exc.reason
 
 
 def _read_plan(run: Run, raw: Any) -> InstalmentPlan | PeriodicPlan:
@@ -48,7 +53,7 @@ def _read_plan(run: Run, raw: Any) -> InstalmentPlan | PeriodicPlan:
         field = exc.field.removeprefix(run.field("")) if exc.field else "plan"
         if not field.startswith("plan"):
             field = f"plan.{field}"
-        raise run.fail(field, exc.message_zh if exc.zh else exc.reason, exc.value) from None
+        raise run.fail(field, _why(exc), exc.value) from None
 
 
 def _dates(run: Run, raw: Any, path: str) -> dict[str, Any]:
@@ -56,7 +61,6 @@ def _dates(run: Run, raw: Any, path: str) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise run.fail(path, "a table of name → date")
-    from ..dates import as_date
     try:
         return {str(k): as_date(v, field=f"{path}.{k}") for k, v in raw.items()}
     except OutsourcingError as exc:
@@ -87,7 +91,7 @@ def _stage_plan(run: Run) -> None:
             statements = _settle_through(run, prepared, last)[:last + 1]
             schedule = periodic_payments(contract, plan, run.rulebook, statements, confirmed)
     except OutsourcingError as exc:
-        raise run.fail(exc.field or "plan", exc.message_zh if exc.zh else exc.reason,
+        raise run.fail(exc.field or "plan", _why(exc),
                        exc.value) from None
     rows = {p.milestone: p for p in schedule.payments}
     specs = run.expect.get("plan", [])
