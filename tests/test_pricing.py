@@ -141,7 +141,9 @@ def test_two_lines_of_100_05_over_half_a_month_pay_100_05_not_100_06() -> None:
     c = contract([line(o.FixedMonthly("100.05"), "a"), line(o.FixedMonthly("100.05"), "b")],
                  start=date(2024, 4, 1), end=date(2024, 4, 15))
     assert c.original_amount == o.Money("100.05")
-    assert (c.line_amount("a"), c.line_amount("b")) == (o.Money("50.03"), o.Money("50.02"))
+    # b is its own cumulative rounding (50.025 → 50.03); a, the main line (the first of
+    # equals), absorbs the contract's rounding difference (尾差计入主项目)
+    assert (c.line_amount("a"), c.line_amount("b")) == (o.Money("50.02"), o.Money("50.03"))
     sts = o.settle_term(c, [], o.load().rulebook("CN"))
     assert o.Money.sum(s.fee for s in sts) == o.Money("100.05")
 
@@ -237,3 +239,29 @@ def test_statements_never_pay_more_over_the_term_than_the_contract_plus_signed_c
     fees = o.Money.sum(s.fee for s in sts)
     assert fees == tl.amount <= c.original_amount + tl.headroom_used
     assert o.Money.sum(s.payable + s.withheld for s in sts) <= fees
+
+
+@given(pricings=st.lists(PRICINGS, min_size=2, max_size=4), day=st.integers(1, 28),
+       month=st.integers(2, 10), back=st.integers(1, 2))
+def test_only_the_main_line_absorbs_rounding_and_a_suspended_line_is_paid_nothing(
+    pricings: list[o.model.Pricing], day: int, month: int, back: int,
+) -> None:
+    from outsourcing.accrual import main_line, period_amounts
+    from outsourcing.changes import Resume, Suspend
+    rb = o.load().rulebook("CN")
+    c = contract([line(p, f"l{i}") for i, p in enumerate(pricings)],
+                 signed_on=date(2023, 12, 1))
+    sched = Timeline(c).line_schedules()
+    main = list(sched)[main_line(list(sched.values()))]
+    other = next(x for x in sched if x != main)
+    tl = Timeline(c)
+    for cid, action, on in (("C-1", Suspend(other), date(2024, month, day)),
+                            ("C-2", Resume(other), date(2024, month + back, 1))):
+        tl = tl.propose(Change(cid, action, Rationale.FORCE_MAJEURE, "疫情封控", on, "采购人"))
+        tl = tl.sign(cid, rb, signed_on=on, approved_by="局长", today=on)
+    months_ = [p.range for p in periods_between(c.term, PeriodKind.MONTH)]
+    own = period_amounts(tl.line_schedules()[other], months_)
+    assert [tl.line_amount(other, m) for m in months_] == own
+    for k in range(month, month + back - 1):  # whole months suspended
+        assert own[k] == o.Money.ZERO
+    assert o.Money.sum(tl.line_amount(x) for x in sched) == tl.amount

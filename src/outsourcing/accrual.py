@@ -12,8 +12,9 @@ Hence the fees of any set of consecutive periods add up, to the fen, to the roun
 their union, however the term is cut (months, quarters, one period).
 
 Across lines the same rule holds at the contract level (:func:`contract_period_fen`): the
-contract's cumulative amount is rounded once and split over the lines, so the lines together
-never pay more than the contract's total.  :meth:`Contract.line_amount`,
+contract's cumulative amount is rounded once, and the difference from the lines' own
+roundings goes to the main line, so the lines together never pay more than the contract's
+total.  :meth:`Contract.line_amount`,
 :meth:`Timeline.line_amount` and settlement all use it: one accrual rule for every public amount.
 """
 
@@ -40,6 +41,7 @@ __all__ = [
     "contract_span_amount",
     "cumulative",
     "line_span_amount",
+    "main_line",
     "period_amounts",
     "period_bounds",
 ]
@@ -220,21 +222,36 @@ def all_period_amounts(
     return [Money.from_fen(f) for f in all_period_fen(schedule, periods, convention)]
 
 
+def main_line(schedules: Sequence[Schedule],
+              convention: DayCount = DayCount.ACTUAL) -> int | None:
+    """The index of the line that absorbs the contract's rounding difference: the line with
+    the largest amount over its whole schedule (the first of equals); None without lines."""
+    best: tuple[Fraction, int] | None = None
+    for i, s in enumerate(schedules):
+        total = sum((accrue(m, span, convention) for span, m in s), Fraction(0))
+        if best is None or total > best[0]:
+            best = (total, i)
+    return None if best is None else best[1]
+
+
 def contract_period_fen(
     schedules: Sequence[Schedule], periods: Sequence[DateRange] | Bounds,
     convention: DayCount = DayCount.ACTUAL,
 ) -> list[list[int]]:
     """Every line's fee in every period, in whole fen, reconciled at the contract level.
 
-    The one accrual rule (统一计费规则): at every boundary day d, the contract's cumulative
-    amount R(d) = round(Σ C_line(d)) is rounded once, half-up, and split over the lines by
-    the largest-remainder method (:func:`~outsourcing.money.allocate` with each line's exact
-    C_line(d) as its weight; ties to the earlier line).  A line's fee in a period is its share
-    at the period's end less its share the day before it starts.  Hence any cut of the term
-    adds back to the term total, line by line and for the contract, and the lines together
-    never pay more than the contract's rounded total: two lines of ¥100.05 a month over half
-    a month pay ¥50.03 + ¥50.02 = ¥100.05, not ¥100.06.  When every line's own rounding
-    already adds up to R(d) (the usual case) the shares are exactly those roundings.
+    The one accrual rule (统一计费规则): every line is rounded cumulatively on its own
+    (a period's fee is round(C(end)) − round(C(start − 1)), as :func:`all_period_fen`), and
+    the contract too: at every boundary day d the contract's cumulative amount
+    R(d) = round(Σ C_line(d)) is rounded once.  Where the lines' own roundings do not add up
+    to R(d) (at most half a fen per line), the difference goes to the **main line** — the
+    line with the largest amount over its schedule (:func:`main_line`), 尾差计入主项目 — so
+    its cumulative amount is R(d) less the other lines'.  Every line's amount is a function
+    of the day alone, so any cut of the term adds back to the term total, line by line and
+    for the contract, and the lines together never pay more than the contract's rounded
+    total: two lines of ¥100.05 a month over half a month pay ¥50.02 + ¥50.03 = ¥100.05,
+    not ¥100.06.  The other lines are exactly their own cumulative rounding, so they never
+    show a fee in a period in which they do not run.
     """
     bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
     if not bounds.pairs:
@@ -242,26 +259,21 @@ def contract_period_fen(
     exact = [_exact_at_points(s, bounds, convention) for s in schedules]
     if not exact:
         return []
-    common = 1
-    for _, den in exact:
-        common = math.lcm(common, den)
-    mult = [common // den for _, den in exact]
-    shares: list[list[int]] = [[0] * len(bounds.points) for _ in exact]
-    for k in range(len(bounds.points)):
-        own = [div_half_up(100 * tot[k], den) for tot, den in exact]
-        whole = div_half_up(100 * sum(tot[k] * m for (tot, _), m in zip(exact, mult,
-                                                                          strict=True)),
-                            common)
-        if sum(own) != whole:
-            floors = [(100 * tot[k]) // den for tot, den in exact]
-            rest = [(100 * tot[k] - f * den) * m
-                    for (tot, den), f, m in zip(exact, floors, mult, strict=True)]
-            order = sorted(range(len(exact)), key=lambda i: (-rest[i], i))
-            own = floors
-            for i in order[:whole - sum(floors)]:
-                own[i] += 1
-        for i, v in enumerate(own):
-            shares[i][k] = v
+    shares = [[div_half_up(100 * t, den) for t in tot] for tot, den in exact]
+    if len(exact) > 1:
+        main = main_line(schedules, convention)
+        assert main is not None
+        common = 1
+        for _, den in exact:
+            common = math.lcm(common, den)
+        mult = [common // den for _, den in exact]
+        own = shares[main]
+        for k in range(len(bounds.points)):
+            whole = div_half_up(100 * sum(tot[k] * m for (tot, _), m in zip(exact, mult,
+                                                                              strict=True)),
+                                common)
+            others = sum(sh[k] for sh in shares) - own[k]
+            own[k] = whole - others
     return [[sh[e] - sh[b] for b, e in bounds.pairs] for sh in shares]
 
 

@@ -442,8 +442,8 @@ class Contract:
 
     def line_amount(self, line_id: str, span: DateRange | None = None) -> Money:
         """A line's fee over ``span`` (the whole term by default), by the one accrual rule
-        (:func:`~outsourcing.accrual.contract_period_fen`: cumulative rounding, reconciled
-        over the lines), exactly as settlement pays it."""
+        (:func:`~outsourcing.accrual.contract_period_fen`: cumulative rounding, the
+        contract's rounding difference to the main line), exactly as settlement pays it."""
         self.line(line_id)
         part = self.term if span is None else self.term.overlap(span)
         if part is None:

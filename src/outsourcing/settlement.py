@@ -220,7 +220,7 @@ class PreparedContract:
         starts = [r.start for r in ranges]
         ends = [r.end for r in ranges]
         lines = []
-        # one accrual rule: cumulative rounding, reconciled over the lines (accrual)
+        # one accrual rule: cumulative rounding, the difference to the main line (accrual)
         all_fees = contract_period_fen([list(schedules.get(lid, ())) for lid in all_lines],
                                        bounds, contract.day_count)
         for idx, (lid, line) in enumerate(all_lines.items()):
