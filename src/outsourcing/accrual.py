@@ -151,17 +151,23 @@ def all_period_fen(
     bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
     if not bounds.pairs:
         return []
-    totals, denominator = _exact_at_points(schedule, bounds, convention)
+    totals, denominator, _ = _exact_at_points(schedule, bounds, convention)
     rounded = [div_half_up(100 * t, denominator) for t in totals]
     return [rounded[e] - rounded[b] for b, e in bounds.pairs]
 
 
-def _exact_at_points(schedule: Schedule, bounds: Bounds,
-                     convention: DayCount) -> tuple[list[int], int]:
-    """C at every boundary point of ``bounds``, as numerators over one common denominator."""
-    scale = 1
+def _scale(schedule: Schedule, scale: int = 1) -> int:
     for _, monthly in schedule:
         scale = math.lcm(scale, Fraction(monthly).denominator)
+    return scale
+
+
+def _exact_at_points(schedule: Schedule, bounds: Bounds, convention: DayCount,
+                     scale: int | None = None) -> tuple[list[int], int, int]:
+    """C at every boundary point of ``bounds``, as numerators over one common denominator,
+    the denominator, and the whole schedule's value over the same denominator."""
+    if scale is None:
+        scale = _scale(schedule)
     denominator = scale * _DAYS_LCM
     thirty = convention is DayCount.THIRTY
     lcm30 = _DAYS_LCM // 30
@@ -212,7 +218,7 @@ def _exact_at_points(schedule: Schedule, bounds: Bounds,
             else:
                 total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, qday, dim, a)
         totals.append(total)
-    return totals, denominator
+    return totals, denominator, sum(seg[5] for seg in segs)
 
 
 def all_period_amounts(
@@ -232,6 +238,7 @@ def main_line(schedules: Sequence[Schedule],
         if best is None or total > best[0]:
             best = (total, i)
     return None if best is None else best[1]
+
 
 
 def contract_period_fen(
@@ -256,24 +263,22 @@ def contract_period_fen(
     bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
     if not bounds.pairs:
         return [[] for _ in schedules]
-    exact = [_exact_at_points(s, bounds, convention) for s in schedules]
+    scale = 1
+    for s in schedules:
+        scale = _scale(s, scale)
+    # every line over one common denominator, so the contract's sum needs no rescaling
+    exact = [_exact_at_points(s, bounds, convention, scale) for s in schedules]
     if not exact:
         return []
-    shares = [[div_half_up(100 * t, den) for t in tot] for tot, den in exact]
+    den = scale * _DAYS_LCM
+    shares = [[div_half_up(100 * t, den) for t in tot] for tot, _, _ in exact]
     if len(exact) > 1:
-        main = main_line(schedules, convention)
-        assert main is not None
-        common = 1
-        for _, den in exact:
-            common = math.lcm(common, den)
-        mult = [common // den for _, den in exact]
+        # the main line: the largest whole-schedule value (the first of equals)
+        main = max(range(len(exact)), key=lambda i: (exact[i][2], -i))
         own = shares[main]
-        for k in range(len(bounds.points)):
-            whole = div_half_up(100 * sum(tot[k] * m for (tot, _), m in zip(exact, mult,
-                                                                              strict=True)),
-                                common)
-            others = sum(sh[k] for sh in shares) - own[k]
-            own[k] = whole - others
+        columns = zip(*(e[0] for e in exact), strict=True)
+        for k, (col, sh) in enumerate(zip(columns, zip(*shares, strict=True), strict=True)):
+            own[k] = div_half_up(100 * sum(col), den) - (sum(sh) - sh[main])
     return [[sh[e] - sh[b] for b, e in bounds.pairs] for sh in shares]
 
 

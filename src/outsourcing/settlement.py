@@ -197,6 +197,7 @@ class PreparedContract:
         self.contract = contract
         self.rulebook = rulebook
         check_agreed_interest(contract, rulebook)  # 2020 text 第十五条: refused, not settled
+        self._due_terms: dict[date, DueTerm] = {}
         self.term: DateRange = getattr(source, "term", contract.term)
         self.on = on or contract.signed_on or contract.term.start
         self.kind = (PeriodKind.QUARTER if contract.schedule is PaymentSchedule.QUARTERLY
@@ -376,7 +377,10 @@ class PreparedContract:
         """The payment term that applies for a clock starting ``start``: the regulation's
         for an SME (an agreed term at most its maximum), the contract's own for a large
         supplier (see :mod:`outsourcing.due`)."""
-        return due_term(self.contract, self.rulebook, start)
+        term = self._due_terms.get(start)
+        if term is None:
+            term = self._due_terms[start] = due_term(self.contract, self.rulebook, start)
+        return term
 
     def settle_readings(
         self,
