@@ -23,7 +23,7 @@ No national rule sets a prepayment share or instalment shares: they are the cont
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -69,7 +69,7 @@ MILESTONE_LABELS = {
 _CONTRACT = "合同约定"
 
 
-def _share(field: str) -> Any:
+def _share(field: str) -> Callable[[Any], Decimal]:
     def conv(v: Any) -> Decimal:
         if isinstance(v, float | bool):
             raise ModelError("a float is not an exact share; pass a str such as '0.30'",
@@ -89,11 +89,11 @@ def _share(field: str) -> Any:
 
 
 def _instalment_share(v: Any) -> Decimal:
-    return _share("share")(v)  # type: ignore[no-any-return]
+    return _share("share")(v)
 
 
 def _prepayment_share(v: Any) -> Decimal:
-    return _share("prepayment.share")(v)  # type: ignore[no-any-return]
+    return _share("prepayment.share")(v)
 
 
 def _milestone(_: Any, a: attrs.Attribute[Any], v: Any) -> None:

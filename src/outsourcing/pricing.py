@@ -27,6 +27,7 @@ fen, under every rule.  Amounts are exact fractions of yuan until the cumulative
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -62,13 +63,13 @@ class AreaUnit(StrEnum):
     """元/m²·年."""
 
 
-def _money(field: str) -> Any:
+def _money(field: str) -> Callable[[Any], Money]:
     def conv(v: Any) -> Money:
         return v if isinstance(v, Money) else Money(v, field=field)
     return conv
 
 
-def _decimal(field: str, term: str) -> Any:
+def _decimal(field: str, term: str) -> Callable[[Any], Decimal]:
     def conv(v: Any) -> Decimal:
         if isinstance(v, float | bool):
             raise ModelError("a float is not exact; pass a str, int or Decimal", field=field,
@@ -88,23 +89,23 @@ def _decimal(field: str, term: str) -> Any:
 
 
 def _annual_fee(v: Any) -> Money:
-    return _money("annual_fee")(v)  # type: ignore[no-any-return]
+    return _money("annual_fee")(v)
 
 
 def _rate(v: Any) -> Money:
-    return _money("rate")(v)  # type: ignore[no-any-return]
+    return _money("rate")(v)
 
 
 def _total(v: Any) -> Money:
-    return _money("total")(v)  # type: ignore[no-any-return]
+    return _money("total")(v)
 
 
 def _quantity(v: Any) -> Decimal:
-    return _decimal("quantity", "数量")(v)  # type: ignore[no-any-return]
+    return _decimal("quantity", "数量")(v)
 
 
 def _area(v: Any) -> Decimal:
-    return _decimal("area", "建筑面积")(v)  # type: ignore[no-any-return]
+    return _decimal("area", "建筑面积")(v)
 
 
 def _nonneg_money(term: str) -> Any:
