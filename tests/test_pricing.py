@@ -167,20 +167,38 @@ def test_a_bad_month_split_names_the_field() -> None:
 
 # --- properties ------------------------------------------------------------------------
 
-@given(fen=st.integers(0, 10**10), years=st.integers(1, 3), month=st.integers(1, 12),
+@given(fen=st.integers(0, 10**10), years=st.integers(1, 3),
+       start=st.dates(date(2023, 1, 1), date(2025, 12, 31)),
        split=st.sampled_from(["allocate", "equal_remainder", "actual_365"]),
        named=st.one_of(st.none(), st.integers(1, 12)))
 def test_months_of_any_yearly_price_add_back_to_price_times_years(
-    fen: int, years: int, month: int, split: str, named: int | None,
+    fen: int, years: int, start: date, split: str, named: int | None,
 ) -> None:
+    from dateutil.relativedelta import relativedelta
     price = o.Money.from_fen(fen)
-    start = date(2023 + month // 12, month, 1)
-    end = date(start.year + years, start.month, 1) - timedelta(days=1)
+    end = start + relativedelta(years=years) - timedelta(days=1)
     c = contract([line(o.AnnualFee(price, split=split, remainder_month=named))], start, end)
     m = months(c)
     assert o.Money.sum(m) == o.Money.from_fen(fen * years) == c.original_amount
-    for y in range(years):
-        assert o.Money.sum(m[12 * y:12 * y + 12]) == price
+    for y in range(years):  # every contract year, whatever day it starts
+        year = o.DateRange(start + relativedelta(years=y),
+                           start + relativedelta(years=y + 1) - timedelta(days=1))
+        assert c.line_amount("property", year) == price
+    if start.day == 1:
+        for y in range(years):
+            assert o.Money.sum(m[12 * y:12 * y + 12]) == price
+
+
+def test_a_contract_year_from_mid_month_has_contract_months_pro_rata_to_their_days() -> None:
+    # 15 March – 14 April is the first contract month: ¥10,000.01 of a ¥120,000.12 year
+    c = contract([line(o.AnnualFee("120000.12"))], start=date(2024, 3, 15),
+                 end=date(2025, 3, 14))
+    assert c.original_amount == o.Money("120000.12")
+    # March 2024: 17 of the first contract month's 31 days
+    assert c.line_amount("property", o.DateRange(date(2024, 3, 1), date(2024, 3, 31))) == \
+        o.Money("5483.88")
+    assert c.line_amount("property", o.DateRange(date(2024, 3, 15), date(2024, 4, 14))) == \
+        o.Money("10000.01")
 
 
 @st.composite

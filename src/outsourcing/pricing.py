@@ -20,23 +20,28 @@ the twelve months of the year exactly, by a rule the contract states (:class:`Mo
   literally (a leap year pays the price × 366/365), and the contract's stated amount then
   shows the difference as a finding.
 
-Twelve consecutive whole calendar months therefore always add back to the year's price to the
-fen, under every rule.  Amounts are exact fractions of yuan until the cumulative rounding step.
+The months of ``allocate`` and ``equal_remainder`` are contract months anchored on the
+term's first day (15 March – 14 April, … for a term from 15 March; calendar months for a term
+from the 1st), each accruing its amount pro rata to its days.  Every contract year therefore
+adds back to the year's price to the fen, under every rule, whatever day the term starts.  Amounts are exact fractions of yuan until the cumulative
+rounding step.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from .accrual import accrue
-from .dates import DateRange, DayCount
+from .dates import ONE_DAY, DateRange, DayCount
 from .errors import ModelError
 from .money import Money, allocate
 
@@ -146,34 +151,72 @@ def _year_months(year_fen: int, split: MonthSplit, remainder_month: int | None,
     return out[1:]
 
 
-def yearly_schedule(year: Fraction, split: MonthSplit, remainder_month: int | None,
-                    count_leap_day: bool, span: DateRange,
-                    term: DateRange) -> list[tuple[DateRange, Fraction]]:
-    """Calendar-month pieces of ``span`` with the monthly amount a yearly price gives them.
-
-    ``year`` is the year's price in yuan; for ``allocate`` and ``equal_remainder`` it is
-    rounded half-up to the fen first (one named step: the year's price in fen), then split.
-    """
-    if split is MonthSplit.ACTUAL_365:
-        by_month = None
+def _merge(out: list[tuple[DateRange, Fraction]], piece: DateRange, monthly: Fraction) -> None:
+    if out and out[-1][1] == monthly and out[-1][0].end + ONE_DAY == piece.start:
+        out[-1] = (DateRange(out[-1][0].start, piece.end), monthly)
     else:
-        year_fen = Money.round(year).fen
-        by_month = _year_months(year_fen, split, remainder_month, term.start.month)
+        out.append((piece, monthly))
+
+
+def _actual_365(year: Fraction, count_leap_day: bool,
+                span: DateRange) -> list[tuple[DateRange, Fraction]]:
+    """Each day the year's price ÷ 365; 29 February nothing unless counted."""
     out: list[tuple[DateRange, Fraction]] = []
     for piece in span.months():
         y, m = piece.start.year, piece.start.month
-        if by_month is not None:
-            monthly = by_month[m - 1]
+        dim = calendar.monthrange(y, m)[1]
+        if m == 2 and dim == 29 and not count_leap_day:
+            # 1–28 February at the price ÷ 365 a day (the month's amount × days ÷ 29),
+            # 29 February at nothing
+            if piece.start.day <= 28:
+                _merge(out, DateRange(piece.start, min(piece.end, date(y, 2, 28))),
+                       year * 29 / 365)
+            if piece.end.day == 29:
+                _merge(out, DateRange(max(piece.start, date(y, 2, 29)), piece.end),
+                       Fraction(0))
         else:
-            dim = calendar.monthrange(y, m)[1]
-            if m == 2 and dim == 29 and not count_leap_day:
-                dim = 28
-            monthly = year * dim / 365
-        if out and out[-1][1] == monthly and out[-1][0].end.toordinal() + 1 == \
-                piece.start.toordinal():
-            out[-1] = (DateRange(out[-1][0].start, piece.end), monthly)
-        else:
-            out.append((piece, monthly))
+            _merge(out, piece, year * dim / 365)
+    return out
+
+
+def yearly_schedule(year: Fraction, split: MonthSplit, remainder_month: int | None,
+                    count_leap_day: bool, span: DateRange, term: DateRange,
+                    convention: DayCount = DayCount.ACTUAL) -> list[tuple[DateRange, Fraction]]:
+    """Calendar-month pieces of ``span`` with the monthly amount a yearly price gives them.
+
+    ``year`` is the year's price in yuan.  For ``actual_365`` every day accrues the price ÷
+    365 (29 February nothing unless ``count_leap_day``).  For ``allocate`` and
+    ``equal_remainder`` the price is rounded half-up to the fen (one named step: the year's
+    price in fen) and split over the twelve **contract months** of each contract year —
+    anchored on the first day of ``term`` (a term from 15 March has months 15 March – 14 April,
+    …) — and a contract month accrues its amount pro rata to its days (under ``30/360`` to
+    its 30-day count).  A term starting on the 1st has calendar months as contract months.
+    Hence every contract year accrues exactly the year's price, whatever day it starts.
+    """
+    if split is MonthSplit.ACTUAL_365:
+        return _actual_365(year, count_leap_day, span)
+    by_month = _year_months(Money.round(year).fen, split, remainder_month, term.start.month)
+    out: list[tuple[DateRange, Fraction]] = []
+    k = 0
+    first = term.start
+    while True:
+        cm_start = first + relativedelta(months=k)
+        cm_end = first + relativedelta(months=k + 1) - ONE_DAY
+        k += 1
+        if cm_end < span.start:
+            continue
+        if cm_start > span.end:
+            break
+        amount = by_month[(first.month - 1 + k - 1) % 12]
+        length = (cm_end - cm_start).days + 1
+        part = DateRange(max(cm_start, span.start), min(cm_end, span.end))
+        for piece in part.months():
+            if convention is DayCount.THIRTY or first.day == 1:
+                monthly = amount
+            else:
+                dim = calendar.monthrange(piece.start.year, piece.start.month)[1]
+                monthly = amount * dim / length
+            _merge(out, piece, monthly)
     return out
 
 
@@ -218,7 +261,7 @@ class AnnualFee:
     def schedule(self, span: DateRange, term: DateRange,
                  convention: DayCount) -> list[tuple[DateRange, Fraction]]:
         return yearly_schedule(self.yearly_amount(), self.split, self.remainder_month,
-                               self.count_leap_day, span, term)
+                               self.count_leap_day, span, term, convention)
 
 
 @attrs.frozen
@@ -253,7 +296,8 @@ class AreaRate:
         if self.per is AreaUnit.MONTH:
             return [(span, self.monthly_amount())]
         return yearly_schedule(self.rate.exact() * Fraction(self.area), self.split,
-                               self.remainder_month, self.count_leap_day, span, term)
+                               self.remainder_month, self.count_leap_day, span, term,
+                               convention)
 
 
 @attrs.frozen
