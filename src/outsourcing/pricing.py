@@ -23,8 +23,8 @@ the twelve months of the year exactly, by a rule the contract states (:class:`Mo
 The months of ``allocate`` and ``equal_remainder`` are contract months anchored on the
 term's first day (15 March – 14 April, … for a term from 15 March; calendar months for a term
 from the 1st), each accruing its amount pro rata to its days.  Every contract year therefore
-adds back to the year's price to the fen, under every rule, whatever day the term starts.  Amounts are exact fractions of yuan until the cumulative
-rounding step.
+adds back to the year's price to the fen, under every rule, whatever day the term starts.
+Amounts are exact fractions of yuan until the cumulative rounding step.
 """
 
 from __future__ import annotations
