@@ -279,3 +279,10 @@ def test_real_contracts_example_prints_the_worked_examples_and_the_docs_show_the
             assert block in out, f"docs/{page} shows a block the example does not print"
             shown += 1
     assert shown >= 5
+
+
+def test_a_statement_with_a_working_day_term_reads_back_from_json(rb: o.RuleBook) -> None:
+    from outsourcing.serialize import from_json
+    st = settle_quarter(quarterly_contract(), rb, 1, date(2024, 4, 1), paid=date(2024, 4, 30))
+    back = from_json(st.to_json(), o.Statement)
+    assert back == st and back.payment_working_days and back.due_on == date(2024, 4, 23)
