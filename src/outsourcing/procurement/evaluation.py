@@ -470,7 +470,8 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
                     field=f"bids[{i}]", value=b.supplier.id, rule_id=one.rule_id,
                     citation=one.citation, term=one.parameter.term,
                     code="procurement.inquiry_second_quote",
-                    zh=f"询价中供应商 {b.supplier.name} 只能一次报出不得更改的价格，不接受第二次报价")
+                    zh=f"询价中供应商 {b.supplier.name} 只能一次报出不得更改的价格，"
+                       "不接受第二次报价")
             raise ProcurementError("a supplier bids once", field=f"bids[{i}].supplier",
                                    value=b.supplier.id, term="供应商")
         if b.rounds and not m.takes_rounds:
@@ -590,15 +591,6 @@ def _combine(points: Sequence[Decimal], how: str) -> tuple[Fraction, str]:
     return sum(ps, Fraction(0)) / len(ps), f"平均({shown})"
 
 
-def _combine(points: Sequence[Decimal], how: str) -> tuple[Fraction, str]:
-    ps = [Fraction(p) for p in points]
-    shown = ", ".join(str(p) for p in points)
-    if how == "trimmed_mean" and len(ps) >= 3:
-        kept = sorted(ps)[1:-1]
-        return sum(kept, Fraction(0)) / len(kept), f"去掉最高、最低分后平均({shown})"
-    return sum(ps, Fraction(0)) / len(ps), f"平均({shown})"
-
-
 def _deduct(tender: Tender, ev: BidEvaluation, price: Money,
             rules: dict[str, Resolved]) -> BidEvaluation:
     """The evaluated price, with the deduction *as claimed* (评审价)."""
@@ -612,7 +604,7 @@ def _deduct(tender: Tender, ev: BidEvaluation, price: Money,
         why = "单一来源采购，不适用价格扣除"
     elif size.is_small_or_micro and bid.sme_declaration and rate:
         band = rules[tender.category.deduction_rule]
-        return _deducted(ev, price, rate, "小微企业价格扣除",
+        return _deducted(ev, price, rate, tender.method.quote_zh, "小微企业价格扣除",
                          f"{size.zh}企业，提供中小企业声明函", band,
                          [("扣除比例", str(rate)), ("区间", str(band.value))])
     elif size.is_small_or_micro and not bid.sme_declaration:
@@ -628,7 +620,7 @@ def _deduct(tender: Tender, ev: BidEvaluation, price: Money,
                 crate = tender.consortium_deduction
                 band = rules[CONSORTIUM_RULE]
                 return _deducted(
-                    ev, price, crate, "联合体/分包价格扣除",
+                    ev, price, crate, tender.method.quote_zh, "联合体/分包价格扣除",
                     f"小微企业合同份额 {bid.sme_share} ≥ {share.value}", band,
                     [("扣除比例", str(crate)), ("区间", str(band.value)),
                      ("小微企业合同份额", str(bid.sme_share)), ("份额下限", str(share.value))])
@@ -640,8 +632,8 @@ def _deduct(tender: Tender, ev: BidEvaluation, price: Money,
         "评审价", price, f"{tender.method.quote_zh} {price.format()}", note=why))
 
 
-def _deducted(ev: BidEvaluation, price: Money, rate: Decimal, label: str, claim: str,
-              band: Resolved, inputs: list[tuple[str, str]]) -> BidEvaluation:
+def _deducted(ev: BidEvaluation, price: Money, rate: Decimal, quote: str, label: str,
+              claim: str, band: Resolved, inputs: list[tuple[str, str]]) -> BidEvaluation:
     evaluated = price * (1 - rate)
     return attrs.evolve(
         ev,
@@ -649,7 +641,7 @@ def _deducted(ev: BidEvaluation, price: Money, rate: Decimal, label: str, claim:
                                    f"{price.format()} × {rate}（{claim}）", band, inputs),
         evaluated_price=Figure.from_rule(
             "评审价", evaluated, f"{price.format()} × (1 − {rate})，四舍五入到分", band,
-            note="仅用于评审，合同价格仍为报价"))
+            note=f"仅用于评审，合同价格仍为{quote}"))
 
 
 def evaluate(tender: Tender, bids: Sequence[Bid], rulebook: RuleBook, *,
@@ -717,7 +709,8 @@ def evaluate(tender: Tender, bids: Sequence[Bid], rulebook: RuleBook, *,
         what = "招标文件" if tender.method.is_tender else "采购文件"
         benchmark = Figure.from_rule(
             label, bench,
-            f"满足{what}要求且评审价最低的{quote} {best.bid.id}（{best.bid.supplier.name}）"
+            f"满足{what}要求且评审价最低的{'投标' if tender.method.is_tender else '响应'} "
+            f"{best.bid.id}（{best.bid.supplier.name}）"
             + ("；不去掉最高报价和最低报价" if tender.method is CONSULTATION else ""),
             method, places=places)
         if scheme is not None:
@@ -790,8 +783,8 @@ def _enough(tender: Tender, valid: list[BidEvaluation],
         if n >= pos.value:
             return None, [Finding(
                 "consultation.two_suppliers_purchase_of_services",
-                f"符合要求的供应商只有 {n} 家（少于 {minimum.value} 家），本项目为政府购买服务项目，"
-                "竞争性磋商采购活动继续进行", severity=Severity.INFO, field="bids",
+                f"符合要求的供应商只有 {n} 家（少于 {minimum.value} 家），"
+                "本项目为政府购买服务项目，竞争性磋商采购活动继续进行", severity=Severity.INFO, field="bids",
                 rule_id=pos.rule_id, citation=pos.citation, term=pos.parameter.term)]
     if m.is_tender:
         return Finding(
@@ -850,7 +843,8 @@ def _check_cap(tender: Tender, original: Timeline, amount: Money, rb: RuleBook) 
     after = cap.used + amount
     inputs = [("原合同金额", str(cap.original_amount)), ("上限比例", str(cap.cap)),
               ("已签补充合同", str(cap.used)), ("本次添购", str(amount))]
-    citation = f"{cap.citation}; 政府采购法 第三十一条(三): 添购资金总额不超过原合同采购金额百分之十"
+    citation = (f"{cap.citation}; 政府采购法 第三十一条(三): "
+                "添购资金总额不超过原合同采购金额百分之十")
     if after > cap.limit:
         raise ProcurementError(
             f"the additional purchase {amount.format()} with the supplements signed "
@@ -859,8 +853,8 @@ def _check_cap(tender: Tender, original: Timeline, amount: Money, rb: RuleBook) 
             f"(left {cap.left.format()})", field="additional_purchase", value=str(amount),
             rule_id=cap.rule_id, citation=citation, term="添购资金总额",
             code="procurement.single_source_over_cap",
-            zh=f"本次添购 {amount.format()} 加已签补充合同 {cap.used.format()} 共 {after.format()}，"
-               f"超过原合同金额 {cap.original_amount.format()} 的 {cap.cap:.0%}"
+            zh=f"本次添购 {amount.format()} 加已签补充合同 {cap.used.format()} "
+               f"共 {after.format()}，超过原合同金额 {cap.original_amount.format()} 的 {cap.cap:.0%}"
                f"（{cap.limit.format()}，尚余 {cap.left.format()}）")
     return Figure("添购上限", cap.limit,
                   f"原合同 {original.contract.id} 金额 {cap.original_amount.format()} × {cap.cap}；"

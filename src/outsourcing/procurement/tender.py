@@ -124,10 +124,12 @@ class SingleSourceGround(StrEnum):
         }[self.value]
 
 
-GROUNDS_CITATION = ("政府采购法 第三十一条: 符合下列情形之一的货物或者服务，可以采用单一来源方式采购: "
-                    "(一) 只能从唯一供应商处采购的; (二) 发生了不可预见的紧急情况不能从其他供应商处"
-                    "采购的; (三) 必须保证原有采购项目一致性或者服务配套的要求，需要继续从原供应商处"
-                    "添购，且添购资金总额不超过原合同采购金额百分之十的")
+GROUNDS_CITATION = (
+    "政府采购法 第三十一条: 符合下列情形之一的货物或者服务，可以采用单一来源方式采购: "
+    "(一) 只能从唯一供应商处采购的; "
+    "(二) 发生了不可预见的紧急情况不能从其他供应商处采购的; "
+    "(三) 必须保证原有采购项目一致性或者服务配套的要求，需要继续从原供应商处添购，"
+    "且添购资金总额不超过原合同采购金额百分之十的")
 
 
 def _ground(v: Any) -> SingleSourceGround | None:
@@ -322,6 +324,10 @@ def _optional_rate(v: Any, field: str = "sme_deduction") -> Decimal | None:
     return d
 
 
+def _consortium_rate(v: Any) -> Decimal | None:
+    return _optional_rate(v, "consortium_deduction")
+
+
 def _bond(v: Any) -> Money | None:
     if v is None:
         return None
@@ -383,8 +389,8 @@ class Tender:
     """单一来源: the publicity period (公示期), first and last day, before approval."""
     bid_bond: Money | None = attrs.field(default=None, converter=_bond)
     """投标保证金 asked by the tender documents (≤ 2% of the budget)."""
-    consortium_deduction: Decimal | None = attrs.field(
-        default=None, converter=lambda v: _optional_rate(v, "consortium_deduction"))
+    consortium_deduction: Decimal | None = attrs.field(default=None,
+                                                       converter=_consortium_rate)
     """The deduction offered to a consortium with, or subcontracting to, small and micro
     firms (联合体/分包价格扣除); None when the tender offers none."""
 
