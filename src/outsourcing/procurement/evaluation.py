@@ -196,8 +196,10 @@ class EvaluationReport:
         out = [
             ("评标报告" if t.method.is_tender else "评审报告") + f" {t.id} {t.title}",
             f"采购人: {t.purchaser.name}　辖区: {t.jurisdiction}　评审日期: {t.evaluated_on}",
-            f"采购方式: {t.method.zh}　评标方法: {t.evaluation.zh}　品目: {t.category.zh}　"
-            f"服务期: {t.term.start} 至 {t.term.end}",
+            f"采购方式: {t.method.zh}　"
+            + ("" if t.method is ProcurementMethod.SINGLE_SOURCE else
+               f"{'评标' if t.method.is_tender else '评审'}方法: {t.evaluation.zh}　")
+            + f"品目: {t.category.zh}　服务期: {t.term.start} 至 {t.term.end}",
             f"预算金额: {t.budget.format()}"
             + (f"　最高限价: {t.ceiling.format()}" if t.ceiling else ""),
         ]
@@ -700,7 +702,7 @@ def evaluate(tender: Tender, bids: Sequence[Bid], rulebook: RuleBook, *,
 
     # step 3: benchmark and price scores
     benchmark: Figure | None = None
-    if valid:
+    if valid and tender.method is not SINGLE_SOURCE:
         best = min(valid, key=lambda e: (_money(e.evaluated_price), e.order))
         bench = _money(best.evaluated_price)
         method = rules.get(_price_score_rule(tender), rules[_ranking_rule(tender)])
@@ -784,7 +786,8 @@ def _enough(tender: Tender, valid: list[BidEvaluation],
             return None, [Finding(
                 "consultation.two_suppliers_purchase_of_services",
                 f"符合要求的供应商只有 {n} 家（少于 {minimum.value} 家），"
-                "本项目为政府购买服务项目，竞争性磋商采购活动继续进行", severity=Severity.INFO, field="bids",
+                "本项目为政府购买服务项目，竞争性磋商采购活动继续进行",
+                severity=Severity.INFO, field="bids",
                 rule_id=pos.rule_id, citation=pos.citation, term=pos.parameter.term)]
     if m.is_tender:
         return Finding(
@@ -854,8 +857,8 @@ def _check_cap(tender: Tender, original: Timeline, amount: Money, rb: RuleBook) 
             rule_id=cap.rule_id, citation=citation, term="添购资金总额",
             code="procurement.single_source_over_cap",
             zh=f"本次添购 {amount.format()} 加已签补充合同 {cap.used.format()} "
-               f"共 {after.format()}，超过原合同金额 {cap.original_amount.format()} 的 {cap.cap:.0%}"
-               f"（{cap.limit.format()}，尚余 {cap.left.format()}）")
+               f"共 {after.format()}，超过原合同金额 {cap.original_amount.format()} "
+               f"的 {cap.cap:.0%}（{cap.limit.format()}，尚余 {cap.left.format()}）")
     return Figure("添购上限", cap.limit,
                   f"原合同 {original.contract.id} 金额 {cap.original_amount.format()} × {cap.cap}；"
                   f"已签补充合同 {cap.used.format()} + 本次添购 {amount.format()} = "
