@@ -75,6 +75,12 @@ def _structure_int(v: Any, _: type) -> int:
     return v
 
 
+def _structure_bool(v: Any, _: type) -> bool:
+    if not isinstance(v, bool):
+        raise SerializationError(f"expected true or false, got {type(v).__name__}", value=v)
+    return v
+
+
 def _enum_structurer(cls: type[Enum]) -> Any:
     def structure_enum(v: Any, _: type) -> Enum:
         try:
@@ -129,6 +135,7 @@ converter.register_structure_hook(date, _structure_date)
 converter.register_unstructure_hook(date, lambda d: d.isoformat())
 converter.register_structure_hook(str, _structure_str)  # str-based enums come here too
 converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(bool, _structure_bool)  # else bool falls to int's hook
 _register_union(Pricing, PRICING_KINDS, "pricing", "pricing kind", "计价方式")
 _register_union(Action, ACTION_KINDS, "a change action", "change action", "变更事项")
 _register_union(RateRule, RATE_RULE_KINDS, "a pay-rate rule", "pay-rate rule", "支付比例规则")

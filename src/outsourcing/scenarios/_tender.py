@@ -201,8 +201,7 @@ def _award(run: Run) -> Award | None:
     except ProcurementError as exc:
         raise run.fail(f"award.{exc.field}" if exc.field in AWARD_KEYS else "award",
                        _because(exc), exc.value) from None
-    if run.contract is None:  # an additional purchase keeps the case on the original
-        run.contract = run.award.contract
+    run.contract = run.award.contract
     return run.award
 
 
