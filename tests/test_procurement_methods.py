@@ -431,3 +431,17 @@ def test_a_tender_takes_no_rounds_of_quotes(registry: o.Registry) -> None:
         evaluate(tender, canteen_bids(), registry.rulebook("NX"))
     assert exc.value.field == "bids[0].rounds"
     assert exc.value.code == "procurement.tender_one_price"
+
+
+def test_docs_canteen_excerpt_matches_the_rendered_reports(registry: o.Registry) -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "procurement.md").read_text("utf-8")
+    block = docs.split("<!-- excerpt:canteen -->")[1].split("<!-- /excerpt -->")[0]
+    lines = [x for x in block.splitlines() if x.strip() and not x.startswith("```")]
+    assert len(lines) == 5
+    rb = registry.rulebook("NX")
+    rendered = (evaluate(canteen_tender(), canteen_bids(), rb).render().splitlines()
+                + evaluate(canteen_tender(), canteen_bids(False), rb).render().splitlines())
+    for line in lines:
+        assert line in rendered
