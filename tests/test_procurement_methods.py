@@ -445,3 +445,18 @@ def test_docs_canteen_excerpt_matches_the_rendered_reports(registry: o.Registry)
                 + evaluate(canteen_tender(), canteen_bids(False), rb).render().splitlines())
     for line in lines:
         assert line in rendered
+
+
+def test_publication_in_a_year_without_a_holiday_notice_is_a_clear_error(
+    registry: o.Registry,
+) -> None:
+    rb = registry.rulebook("NX")
+    report = evaluate(canteen_tender(), canteen_bids(), rb)
+    last = o.dates.working_day_years()[1]
+    signed = date(last + 1, 6, 2)
+    unknown = award(report, rb, contract_id="X", notified_on=signed, signed_on=signed)
+    assert unknown.publish_by is None   # the deadline waits for the year's notice
+    with pytest.raises(o.DateError) as exc:
+        award(report, rb, contract_id="X", notified_on=signed, signed_on=signed,
+              published_on=date(last + 1, 6, 5))
+    assert exc.value.code == "date.working_day_unknown_year"

@@ -7,7 +7,9 @@
   — the nouns (``tender``);
 * :func:`evaluate` → :class:`EvaluationReport` of :class:`BidEvaluation` — checks, evaluated
   price, price score by 低价优先法, factor scores, total and rank (``evaluation``);
-* :func:`award` → :class:`Award` holding the :class:`~outsourcing.Contract` (``award``);
+  each method's own rules (竞争性磋商, 竞争性谈判, 询价, 单一来源) in ``methods``;
+* :func:`award` → :class:`Award` holding the :class:`~outsourcing.Contract`, with the
+  signing and publication deadlines and the performance bond (``award``);
 * :func:`estimate_cost` → :class:`CostEstimate` — 费用测算 for the budget (``estimate``).
 
 See ``docs/procurement.md`` for the rules and worked examples.

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 import attrs
 
 from ..dates import add_working_days, working_days_between
-from ..errors import OutsourcingError, ProcurementError
+from ..errors import DateError, OutsourcingError, ProcurementError
 from ..findings import Finding
 from ..model import Contract, ServiceLine
 from ..money import Money
@@ -172,8 +172,13 @@ def award(
     if signed_on is not None:
         publish = rulebook.resolve("procurement.publish_within_working_days", signed_on)
         rules.append(publish)
-        publish_by = add_working_days(signed_on, int(publish.value))
-        if published_on is not None and published_on > publish_by:
+        try:
+            publish_by = add_working_days(signed_on, int(publish.value))
+        except DateError:
+            if published_on is not None:
+                raise  # the publication cannot be checked: say which years are known
+            # a signing beyond the holiday notices known: the deadline waits for the notice
+        if publish_by is not None and published_on is not None and published_on > publish_by:
             n = working_days_between(signed_on, published_on)
             findings.append(Finding(
                 "award.published_late",
