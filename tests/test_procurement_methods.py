@@ -244,6 +244,8 @@ def test_negotiation_with_too_few_qualified_suppliers_ends(registry: o.Registry)
     assert report.failed is not None and report.failed.code == "negotiation.too_few_suppliers"
     full = evaluate(tender, elevator_quotes(), rb)
     assert full.failed is None and full.winner is not None and full.winner.bid.id == "E2"
+    a = award(full, rb, contract_id="NXZC-2022-DT-05-HT", notified_on=date(2022, 9, 23))
+    assert a.contract.original_amount == o.Money("68400.00")
 
 
 def test_nontender_methods_state_their_evaluation(registry: o.Registry) -> None:

@@ -72,6 +72,7 @@ from .methods import (
     check_tender,
     enough,
     method_rules,
+    min_rule,
     original_supplier,
     price_score_rule,
     publicity_findings,
@@ -199,6 +200,12 @@ class EvaluationReport:
                 return e
         raise ProcurementError("no such bid in the report", field="bid", value=bid_id,
                                term="投标")
+
+    @property
+    def minimum(self) -> Resolved | None:
+        """The rule on the fewest responsive suppliers for this method (None for 单一来源)."""
+        pid = None if self.tender.method is SINGLE_SOURCE else min_rule(self.tender)
+        return next((r for r in self.rules if r.rule_id == pid), None)
 
     def rule(self, pid: str) -> Resolved:
         for r in self.rules:
@@ -573,7 +580,6 @@ def evaluate(tender: Tender, bids: Sequence[Bid], rulebook: RuleBook, *,
     # step 4-5: factor scores and total
     if scheme is not None:
         comb = rules["procurement.evaluator_combination"]
-        total_rule = rules[price_score_rule(tender)]
         for k, e in enumerate(stage):
             if not e.valid:
                 continue
@@ -591,11 +597,11 @@ def evaluate(tender: Tender, bids: Sequence[Bid], rulebook: RuleBook, *,
                                    Decimal(0))
             shown = " + ".join([ps.shown] + [x.shown for x in figs])
             cite = ("财政部令第87号 第五十五条: 评标总得分 = F1×A1 + F2×A2 + … + Fn×An"
-                    if tender.method.is_tender else total_rule.citation)
+                    if tender.method.is_tender else
+                    "财库〔2014〕214号（条号未经核对）: 综合评分法，按评审因素的量化指标评审得分，"
+                    "价格分与其他评审因素得分之和")
             stage[k] = attrs.evolve(e, factor_scores=tuple(figs), total=Figure(
-                "综合得分", total, shown,
-                rule_id=None if tender.method.is_tender else total_rule.rule_id,
-                citation=cite, places=places))
+                "综合得分", total, shown, citation=cite, places=places))
 
     # step 6: rank
     ranked = _rank(tender, [e for e in stage if e.valid], rules)

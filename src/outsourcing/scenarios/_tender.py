@@ -288,8 +288,8 @@ def _check_tender_figures(run: Run, report: EvaluationReport,
         "excluded": ("list", [e.bid.id for e in report.excluded], checks),
         "failed": ("bool", report.failed is not None,
                    lambda: [str(report.failed)] if report.failed else [
-                       f"{len(report.ranked)} compliant bids, at least "
-                       f"{report.rule('procurement.min_valid_bids').describe()}"]),
+                       f"{len(report.ranked)} compliant bids"
+                       + (f", at least {report.minimum.describe()}" if report.minimum else "")]),
         "findings": ("list", [f.code for f in report.findings],
                      lambda: [str(f) for f in report.findings]),
     }
