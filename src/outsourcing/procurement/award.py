@@ -125,10 +125,14 @@ def award(
                 else Money(performance_bond, field="performance_bond")
         except OutsourcingError as exc:
             raise ProcurementError(exc.reason, field="performance_bond",
-                                   value=performance_bond, term="履约保证金") from None
+                                   value=performance_bond, term="履约保证金",
+                                   code="procurement.performance_bond_amount",
+                                   zh="履约保证金应为精确到分的金额") from None
         if bond < Money.ZERO:
             raise ProcurementError("a bond is not negative", field="performance_bond",
-                                   value=str(bond), term="履约保证金")
+                                   value=str(bond), term="履约保证金",
+                                   code="procurement.performance_bond_negative",
+                                   zh="履约保证金不能为负数")
     skip = set(declined)
     unknown = skip - {e.bid.id for e in report.ranked}
     if unknown:

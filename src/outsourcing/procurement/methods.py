@@ -259,7 +259,9 @@ def check_original(tender: Tender, original: Timeline | None) -> None:
                 code="procurement.original_not_additional_purchase",
                 zh="仅单一来源添购（政府采购法第三十一条(三)）需要原合同")
         if not isinstance(original, Timeline):
-            raise ProcurementError("not a Timeline", field="original", value=repr(original))
+            raise ProcurementError("not a Timeline", field="original", value=repr(original),
+                                   term="原合同", code="procurement.original_not_timeline",
+                                   zh="原合同须为合同变更时间线（Timeline）")
         if original.contract.jurisdiction != tender.jurisdiction:
             raise ProcurementError(
                 f"the original contract is in {original.contract.jurisdiction}, the purchase in "

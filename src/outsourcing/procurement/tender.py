@@ -315,12 +315,14 @@ def _optional_rate(v: Any, field: str = "sme_deduction") -> Decimal | None:
     try:
         r = as_rate(v, field=field)
     except OutsourcingError as exc:
-        raise ProcurementError(exc.reason, field=field, value=v, term=term) from None
+        raise ProcurementError(exc.reason, field=field, value=v, term=term,
+                               code="procurement.rate", zh=f"{term}应为比例，如 0.10") from None
     d = Decimal(r) if isinstance(r, int) else (
         r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
     if not Decimal(0) <= d < 1:
         raise ProcurementError("a deduction rate lies in [0, 1)", field=field,
-                               value=str(d), term=term)
+                               value=str(d), term=term, code="procurement.rate_range",
+                               zh=f"{term}应在 0 与 1 之间")
     return d
 
 
@@ -334,7 +336,8 @@ def _bond(v: Any) -> Money | None:
     m = _to_money(v, "bid_bond", "投标保证金")
     if m < Money.ZERO:
         raise ProcurementError("a bond is not negative", field="bid_bond", value=str(m),
-                               term="投标保证金")
+                               term="投标保证金", code="procurement.bid_bond_negative",
+                               zh="投标保证金不能为负数")
     return m
 
 
@@ -521,7 +524,8 @@ def _share(v: Any) -> Decimal | None:
         r = as_rate(v, field="sme_share")
     except OutsourcingError as exc:
         raise ProcurementError(exc.reason, field="sme_share", value=v,
-                               term="小微企业合同份额") from None
+                               term="小微企业合同份额", code="procurement.rate",
+                               zh="小微企业合同份额应为比例，如 0.30") from None
     d = Decimal(r) if isinstance(r, int) else (
         r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
     if not Decimal(0) < d <= 1:
@@ -563,7 +567,9 @@ class Bid:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.sme_declaration, bool):
             raise ProcurementError("true or false", field="sme_declaration",
-                                   value=self.sme_declaration, term="中小企业声明函")
+                                   value=self.sme_declaration, term="中小企业声明函",
+                                   code="procurement.sme_declaration_flag",
+                                   zh="是否提供中小企业声明函: true 或 false")
         if self.sme_declaration and not self.supplier.size.is_sme:
             raise ProcurementError(
                 "a large enterprise cannot declare itself an SME", field="sme_declaration",
@@ -574,7 +580,9 @@ class Bid:
             ids = [k for k, _ in quote]
             if not ids or len(set(ids)) != len(ids):
                 raise ProcurementError("each earlier round prices every line once",
-                                       field=f"rounds[{n}]", value=ids, term="多轮报价")
+                                       field=f"rounds[{n}]", value=ids, term="多轮报价",
+                                       code="procurement.round_lines",
+                                       zh=f"第{n + 1}轮报价须对每个服务项目各报价一次")
         ids = [k for k, _ in self.prices]
         if len(set(ids)) != len(ids):
             raise ProcurementError("a line is priced twice", field="prices", value=ids,
