@@ -462,3 +462,19 @@ def test_publication_in_a_year_without_a_holiday_notice_is_a_clear_error(
         award(report, rb, contract_id="X", notified_on=signed, signed_on=signed,
               published_on=date(last + 1, 6, 5))
     assert exc.value.code == "date.working_day_unknown_year"
+
+
+def test_publication_counts_a_make_up_saturday_as_a_working_day(registry: o.Registry) -> None:
+    rb = registry.rulebook("NX")
+    # signed Fri 2022-05-06; Sat 05-07 is a 调休 working day (劳动节 2022): Mon 05-09 is the
+    # 2nd working day and Tue 05-10 the 3rd (on a Monday-to-Friday count it would be the 2nd)
+    signed = date(2022, 5, 6)
+    tender = attrs.evolve(elevator_inquiry(), evaluated_on=date(2022, 4, 20),
+                          sme_deduction=Decimal("0.08"))
+    early = evaluate(tender, elevator_quotes(), rb)
+    a = award(early, rb, contract_id="X", notified_on=date(2022, 4, 25), signed_on=signed,
+              published_on=date(2022, 5, 9))
+    assert a.publish_by == date(2022, 5, 9) and a.findings == ()
+    late = award(early, rb, contract_id="X", notified_on=date(2022, 4, 25), signed_on=signed,
+                 published_on=date(2022, 5, 10))
+    assert [f.code for f in late.findings] == ["award.published_late"]
