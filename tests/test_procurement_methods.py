@@ -478,3 +478,16 @@ def test_publication_counts_a_make_up_saturday_as_a_working_day(registry: o.Regi
     late = award(early, rb, contract_id="X", notified_on=date(2022, 4, 25), signed_on=signed,
                  published_on=date(2022, 5, 10))
     assert [f.code for f in late.findings] == ["award.published_late"]
+
+
+def test_a_flag_in_a_file_reads_true_or_false_not_a_number() -> None:
+    from outsourcing.serialize import structure
+
+    raw = {"id": "T", "title": "物业", "purchaser": {"id": "P", "name": "某局"},
+           "jurisdiction": "NX", "lines": [{"id": "p", "service": "property", "site": "某处"}],
+           "term": {"start": "2023-04-01", "end": "2024-03-31"}, "budget": "900000",
+           "evaluated_on": "2023-03-10", "evaluation": "lowest_price", "method": "inquiry",
+           "reserved_for_sme": True}
+    assert structure(raw, Tender).reserved_for_sme is True
+    with pytest.raises(o.OutsourcingError, match="expected true or false"):
+        structure({**raw, "reserved_for_sme": 1}, Tender)
