@@ -269,8 +269,9 @@ class EvaluationReport:
             out.append("无效投标:")
             for e in self.excluded:
                 out.extend(_render_bid(e))
-        out.append("")
-        out.append(f"平局规则: {self.tie_break}")
+        if t.method is not SINGLE_SOURCE:  # one supplier: nothing to tie
+            out.append("")
+            out.append(f"平局规则: {self.tie_break}")
         return "\n".join(out) + "\n"
 
     def __str__(self) -> str:
