@@ -24,6 +24,15 @@ def test_shizuishan_tender_excludes_unqualified_bids() -> None:
     assert out.rstrip().splitlines()[-4].strip() == "F2 石嘴山乙消防工程有限公司: 第1名"
 
 
+def test_canteen_consultation_claims_the_deduction_and_publishes_late() -> None:
+    out = run_example("canteen_consultation.py")
+    assert "磋商基准价 ¥2,052,000.00" in out      # D2: 2,280,000 × (1 − 0.10), as claimed
+    assert "综合得分 92.33 = 30.00 + 45.00 + 17.33" in out
+    assert "  第1名 D3 综合得分 94.00" in out      # D2 without its declaration
+    assert "原合同金额 ¥2,280,000.00" in out
+    assert "award.published_late" in out and "为签订后第 3 个工作日" in out
+
+
 def test_every_example_script_has_a_test() -> None:
     tested = (ROOT / "tests").glob("test_*.py")
     text = "\n".join(p.read_text(encoding="utf-8") for p in tested)
