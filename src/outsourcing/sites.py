@@ -209,7 +209,7 @@ def site_from_mapping(data: Mapping[str, Any], *, jurisdiction: str | None = Non
                          value=sorted(extra), term="办公区", code="site.unknown_key",
                          zh=f"未知字段：{', '.join(sorted(extra))}")
     try:
-        buildings = [Building(b["name"], str(b.get("floor_area", "0")))
+        buildings = [Building(b["name"], b.get("floor_area", 0))
                      for b in data.get("buildings", [])]
         services = []
         for s in data.get("services", []):

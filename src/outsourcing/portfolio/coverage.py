@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
+from itertools import pairwise
 
 import attrs
 
@@ -231,8 +232,8 @@ def coverage(
             runs.setdefault(key, {})[tl.contract.id] = pieces
     keys: dict[Key, None] = {}
     for s in site_list:
-        for r in s.services:
-            keys[(s.id, r.service)] = None
+        for req in s.services:
+            keys[(s.id, req.service)] = None
     for key in runs:
         keys[key] = None
     by_contract = {tl.contract.id: tl for tl in tls}
@@ -245,13 +246,13 @@ def coverage(
                 for cid, pieces in runs.get(key, {}).items()}
         points = {span.start, span.end + ONE_DAY}
         for ranges in (required, *held.values()):
-            for r in ranges:
-                points.add(r.start)
-                points.add(r.end + ONE_DAY)
+            for rr in ranges:
+                points.add(rr.start)
+                points.add(rr.end + ONE_DAY)
         cuts = sorted(p for p in points if span.start <= p <= span.end + ONE_DAY)
         cur: tuple[str, tuple[str, ...], date, date] | None = None
         pieces_out: list[tuple[str, tuple[str, ...], DateRange]] = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in pairwise(cuts):
             who = tuple(cid for cid, rs in held.items() if any(a in r for r in rs))
             need = any(a in r for r in required)
             kind = "gap" if need and not who else "double" if len(who) >= 2 else ""
