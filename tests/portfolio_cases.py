@@ -86,3 +86,25 @@ def office_area(gym_still_required: bool) -> Site:
     if not gym_still_required:
         site = site.no_longer_requires("gym_management", date(2022, 10, 7), "场馆关闭")
     return site
+
+
+def elevator_contract() -> o.Contract:
+    return o.Contract(
+        id="NXJG-2022-DT-001", title="自治区政府办公区电梯维保服务（2022年度）",
+        jurisdiction="NX", purchaser=PURCHASER,
+        supplier=o.Supplier("S-NXDT", "宁夏某电梯工程有限公司", "small"),
+        term=o.DateRange(date(2022, 1, 1), date(2022, 12, 31)),
+        lines=[o.ServiceLine("elevators", "elevator_maintenance", SITE,
+                             o.FixedMonthly("650.00", "12", "台·月"), "电梯12台维保")],
+        signed_on=date(2021, 12, 25))
+
+
+def fire_contract() -> o.Contract:
+    return o.Contract(
+        id="NXJG-2022-XF-001", title="自治区政府办公区消防维保服务（2022年度）",
+        jurisdiction="NX", purchaser=PURCHASER,
+        supplier=o.Supplier("S-NXXF", "宁夏某消防科技有限公司", "small"),
+        term=o.DateRange(date(2022, 1, 1), date(2022, 12, 31)),
+        lines=[o.ServiceLine("fire", "fire_maintenance", SITE, o.FixedMonthly("15000.00"),
+                             "消防设施维保及消防控制室值班")],
+        signed_on=date(2021, 12, 25))
