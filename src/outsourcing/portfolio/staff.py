@@ -274,8 +274,8 @@ def certified_staff_rate(roster: StaffRoster, requirements: Sequence[PostRequire
         total += r.days
         good += sum(h.days for h in m.certified_days(kind, r))
     if total == 0:
-        return Decimal(100)
-    return Decimal(div_half_up(good * 10000, total)) / 100
+        return Decimal("100.00")
+    return Decimal(div_half_up(good * 10000, total)).scaleb(-2)
 
 
 def certified_staff_metric(roster: StaffRoster, requirements: Sequence[PostRequirement],
