@@ -196,3 +196,17 @@ def test_gaps_and_double_coverage_are_exactly_the_days_with_zero_or_two_contract
     # double coverage amounts add up: each contract's share is what it accrues those days
     for dc in rep.doubles:
         assert dc.total >= dc.at_stake >= o.Money.ZERO
+
+
+def test_a_site_declared_by_two_plugins_is_a_plugin_error() -> None:
+    from outsourcing import hookimpl
+
+    class Twice:
+        @hookimpl
+        def outsourcing_sites(self) -> list[Site]:
+            return [Site(SITE, "重复", "NX")]
+
+    reg = o.load(extra=[("twice", Twice())])
+    with pytest.raises(o.PluginError) as err:
+        reg.sites("NX")
+    assert err.value.hook == "outsourcing_sites" and "already declared by" in str(err.value)

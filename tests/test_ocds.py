@@ -149,11 +149,34 @@ def random_timeline(rng: random.Random, i: int) -> Timeline:
     return Timeline(c, signed)
 
 
-def test_200_random_contracts_export_valid_packages() -> None:
+def random_statements(rng: random.Random, tl: Timeline, rb: o.RuleBook) -> list[o.Statement]:
+    """Up to four months settled, each running line scored on the certified staff rate."""
+    from outsourcing.portfolio import CERTIFIED_STAFF_KPI
+
+    first = o.Period.containing(tl.contract.term.start, o.PeriodKind.MONTH)
+    months = [first]
+    while len(months) < 4 and months[-1].next().start <= tl.term.end:
+        months.append(months[-1].next())
+    sched = tl.line_schedules()
+    assessments = [o.Assessment(lid, m, "考核小组", m.end + timedelta(days=3), metrics=[
+        o.Metric("certified_staff_rate", str(rng.randrange(60, 101)))])
+        for m in months for lid, pieces in sched.items()
+        if any(r.overlap(m.range) for r, _ in pieces)]
+    return o.settle_term(tl, assessments, rb, upto=months[-1],
+                         kpis={lid: [CERTIFIED_STAFF_KPI] for lid in sched})
+
+
+def test_200_random_contracts_export_valid_packages(rb: o.RuleBook) -> None:
     rng = random.Random(20221021)
+    with_payments = 0
     for i in range(200):
         tl = random_timeline(rng, i)
+        statements = random_statements(rng, tl, rb) if i % 10 == 0 else []
         as_of = tl.contract.term.start + timedelta(days=rng.randrange(0, 1200))
-        pkg = ocds.release_package(tl, as_of=as_of, prefix="ocds-test01")
+        pkg = ocds.release_package(tl, as_of=as_of, prefix="ocds-test01",
+                                   statements=statements)
         assert ocds.validation_errors(pkg) == [], tl.contract.id
         assert ocds.loads(ocds.dumps(pkg)) == pkg
+        impl = _release(pkg)["contracts"][0].get("implementation", {})  # type: ignore[index]
+        with_payments += bool(impl.get("transactions"))
+    assert with_payments >= 10

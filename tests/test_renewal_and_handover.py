@@ -138,3 +138,15 @@ def test_handover_to_a_successor_starting_late_reports_the_uncovered_days(
     (f,) = plan.findings
     assert f.code == "coverage.gap" and "on 10 days 2022-05-01..2022-05-10" in f.message
     assert plan.reason == "更换供应商"
+
+
+def test_a_contract_whose_successor_is_already_in_the_collection_is_not_listed(
+        rb: o.RuleBook) -> None:
+    c = property_contract()
+    nxt = attrs.evolve(c, id="NXJG-2023-WY-001",
+                       term=o.DateRange(date(2023, 1, 1), date(2023, 12, 31)))
+    assert renewal_pipeline([c, nxt], date(2022, 11, 1), 90, rb) == []
+    # a successor that drops the gym leaves the contract on the list
+    part = attrs.evolve(nxt, lines=[x for x in nxt.lines if x.id != "gym"])
+    assert [i.contract_id for i in renewal_pipeline([c, part], date(2022, 11, 1), 90, rb)] == [
+        c.id]

@@ -168,7 +168,9 @@ def renewal_pipeline(
 ) -> list[RenewalItem]:
     """Contracts ending within ``within_days`` of ``today`` with no successor started.
 
-    ``started`` names the contracts whose successor procurement has begun; ``amounts``
+    ``started`` names the contracts whose successor procurement has begun; a contract whose
+    every (site, service) running on its last day is run, the day after, by another
+    contract of the collection has its successor already and is left out.  ``amounts``
     gives a successor's expected amount by contract id (default: the contract's own amount
     over its term, changes included).  Each item carries a finding: ``renewal.too_late``
     (ERROR) when even the method the amount calls for cannot be finished in time, else
@@ -179,10 +181,12 @@ def renewal_pipeline(
                          term="提前天数", code="renewal.bad_window", zh="提前天数不能为负")
     done = set(started)
     out: list[RenewalItem] = []
-    for tl in as_timelines(contracts):
+    tls = as_timelines(contracts)
+    for tl in tls:
         end = tl.term.end
         left = (end - today).days
-        if tl.contract.id in done or left < 0 or left > within_days:
+        if tl.contract.id in done or left < 0 or left > within_days or \
+                _has_successor(tl, tls):
             continue
         amount = (amounts or {}).get(tl.contract.id, tl.amount)
         called, thr = method_called_for(amount, rulebook, today)
@@ -217,6 +221,22 @@ def renewal_pipeline(
         out.append(RenewalItem(tl.contract.id, tl.contract.title, end, left, amount, called,
                                tuple(options), f))
     return sorted(out, key=lambda x: (x.ends_on, x.contract_id))
+
+
+def _running(tl: Timeline, day: date) -> set[tuple[str, str]]:
+    lines = tl.all_lines()
+    return {(lines[lid].site, lines[lid].service) for lid, pieces in tl.line_schedules().items()
+            if any(day in r for r, _ in pieces)}
+
+
+def _has_successor(tl: Timeline, tls: Iterable[Timeline]) -> bool:
+    need = _running(tl, tl.term.end)
+    after = tl.term.end + ONE_DAY
+    have: set[tuple[str, str]] = set()
+    for other in tls:
+        if other is not tl:
+            have |= _running(other, after)
+    return bool(need) and need <= have
 
 
 @attrs.frozen
