@@ -10,14 +10,14 @@ on any collection of contracts; the registry, when there is one, passes what it 
 - :mod:`.staff` — certified staff (持证上岗), findings with days, the certified staff rate;
 - :mod:`.renewal` — the renewal pipeline (续采购) and 1+1+1 renewals;
 - :mod:`.handover` — the handover (交接) to a successor;
-- :mod:`.cases` — coverage cases as TOML data files.
+- :mod:`.cases` — site cases (coverage, roster, staff, renewals) as TOML data files.
 
 See ``docs/sites.md``.
 """
 
 from __future__ import annotations
 
-from .cases import CoverageCaseResult, run_coverage_file
+from .cases import SiteCaseResult, run_site_file
 from .coverage import CoverageReport, DoubleCoverage, Gap, as_timelines, coverage, in_force_count
 from .handover import HandoverItem, HandoverPlan, handover_plan
 from .renewal import (
@@ -48,7 +48,6 @@ __all__ = [
     "CERTIFICATES",
     "CERTIFIED_STAFF_KPI",
     "Certificate",
-    "CoverageCaseResult",
     "CoverageReport",
     "DoubleCoverage",
     "DutyContact",
@@ -61,6 +60,7 @@ __all__ = [
     "RenewalYear",
     "Roster",
     "RosterRow",
+    "SiteCaseResult",
     "StaffMember",
     "StaffReport",
     "StaffRoster",
@@ -78,5 +78,5 @@ __all__ = [
     "method_called_for",
     "renewal_pipeline",
     "response_kpis",
-    "run_coverage_file",
+    "run_site_file",
 ]

@@ -171,10 +171,12 @@ def renewal_pipeline(
     ``started`` names the contracts whose successor procurement has begun; a contract whose
     every (site, service) running on its last day is run, the day after, by another
     contract of the collection has its successor already and is left out.  ``amounts``
-    gives a successor's expected amount by contract id (default: the contract's own amount
-    over its term, changes included).  Each item carries a finding: ``renewal.too_late``
-    (ERROR) when even the method the amount calls for cannot be finished in time, else
-    ``renewal.start_procurement`` (WARNING) with the latest start.
+    gives a successor's expected amount by contract id; by default it is the contract's
+    budget (预算: the method follows the procurement budget), else its original amount
+    (原合同金额) — not the amount after suspensions, which the successor buys back.  Each
+    item carries a finding: ``renewal.too_late`` (ERROR) when even the method the amount
+    calls for cannot be finished in time, else ``renewal.start_procurement`` (WARNING) with
+    the latest start.
     """
     if within_days < 0:
         raise ModelError("must not be negative", field="within_days", value=within_days,
@@ -188,7 +190,8 @@ def renewal_pipeline(
         if tl.contract.id in done or left < 0 or left > within_days or \
                 _has_successor(tl, tls):
             continue
-        amount = (amounts or {}).get(tl.contract.id, tl.amount)
+        amount = (amounts or {}).get(
+            tl.contract.id, tl.contract.budget or tl.contract.original_amount)
         called, thr = method_called_for(amount, rulebook, today)
         options = []
         for m in _METHODS:

@@ -195,6 +195,8 @@ class StaffReport:
     findings: tuple[Finding, ...]
     rate: Decimal
     """持证上岗率 in percent, to two decimals (half-up)."""
+    days: tuple[DateRange, ...] = ()
+    """The days of each finding, in the same order."""
 
 
 def _runs(days: Iterable[date]) -> list[DateRange]:
@@ -205,6 +207,7 @@ def check_staff(roster: StaffRoster, requirements: Sequence[PostRequirement],
                 span: DateRange) -> StaffReport:
     """Check ``roster`` against ``requirements`` for every day of ``span`` (持证上岗检查)."""
     found: list[Finding] = []
+    spans: list[DateRange] = []
     where = f"{roster.contract_id}.{roster.line_id}"
     for req in requirements:
         cite = req.rule_citation
@@ -228,6 +231,7 @@ def check_staff(roster: StaffRoster, requirements: Sequence[PostRequirement],
                     f"{req.per_shift} required, on {run.days} days {run}",
                     severity=Severity.ERROR, field=f"{where}.{req.post}.{shift}",
                     rule_id="staff.post_short", citation=cite, term="持证上岗"))
+                spans.append(run)
         for m in on_post:
             r = m.on_roster(span)
             if r is None:
@@ -241,6 +245,7 @@ def check_staff(roster: StaffRoster, requirements: Sequence[PostRequirement],
                     f"{r.days} days {r}", severity=Severity.ERROR,
                     field=f"{where}.{m.person}", rule_id="staff.certificate_missing",
                     citation=cite, term="持证上岗"))
+                spans.append(r)
                 continue
             covered = {r.start + timedelta(days=k) for h in held
                        for k in range((h.start - r.start).days, (h.end - r.start).days + 1)}
@@ -257,7 +262,9 @@ def check_staff(roster: StaffRoster, requirements: Sequence[PostRequirement],
                     f"on the post without it on {run.days} days {run}",
                     severity=Severity.ERROR, field=f"{where}.{m.person}",
                     rule_id="staff.certificate_expired", citation=cite, term="持证上岗"))
-    return StaffReport(span, tuple(found), certified_staff_rate(roster, requirements, span))
+                spans.append(run)
+    return StaffReport(span, tuple(found), certified_staff_rate(roster, requirements, span),
+                       tuple(spans))
 
 
 def certified_staff_rate(roster: StaffRoster, requirements: Sequence[PostRequirement],
