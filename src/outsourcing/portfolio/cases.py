@@ -166,9 +166,12 @@ def _check_staff(case: Mapping[str, Any], where: str, bad: list[str]) -> None:
             certs = [Certificate(**_table(c, f"{w}.members[{j}].certificates[{k}]"))
                      for k, c in enumerate(m.pop("certificates", []))]
             members.append(StaffMember(certificates=certs, **m))
-        reqs = [PostRequirement(**{k: (tuple(v) if k == "shifts" else v) for k, v in
-                                   _table(r, f"{w}.requirements[{j}]").items()})
-                for j, r in enumerate(s.get("requirements", []))]
+        reqs = []
+        for j, r in enumerate(s.get("requirements", [])):
+            req: dict[str, Any] = dict(_table(r, f"{w}.requirements[{j}]"))
+            if "shifts" in req:
+                req["shifts"] = tuple(req["shifts"])
+            reqs.append(PostRequirement(**req))
         roster = StaffRoster(s.get("contract_id", ""), s.get("line_id", ""), members)
         report = check_staff(roster, reqs, _span(s.get("span"), f"{w}.span"))
         expect = _table(s.get("expect", {}), f"{w}.expect")
