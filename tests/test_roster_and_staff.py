@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from portfolio_cases import (
     SITE,
     disinfection_contract,
@@ -143,3 +145,49 @@ def test_certified_staff_rate_is_a_kpi_usable_in_an_assessment(rb: o.RuleBook) -
     (line,) = st.lines
     assert line.score == Decimal("50.00")
     assert attrs.evolve(CERTIFIED_STAFF_KPI, weight=Decimal(20)).weight == 20
+
+
+# --- the general rule ----------------------------------------------------------------------
+
+D0 = date(2022, 10, 1)
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> StaffRoster:
+    members = []
+    for i in range(draw(st.integers(0, 5))):
+        certs = []
+        for _ in range(draw(st.integers(0, 2))):
+            a = draw(st.integers(-40, 40))
+            b = draw(st.integers(a, 60))
+            certs.append(Certificate(draw(st.sampled_from(["fire_operator", "health"])),
+                                     valid_from=D0 + timedelta(days=a),
+                                     valid_until=D0 + timedelta(days=b)))
+        s = draw(st.integers(-5, 30))
+        members.append(StaffMember(f"P{i}", "fire_control_room",
+                                   draw(st.sampled_from(["day", "night"])), certs,
+                                   start=D0 + timedelta(days=s),
+                                   end=D0 + timedelta(days=draw(st.integers(s, 40)))))
+    return StaffRoster("C", "fire", members)
+
+
+@given(rosters())
+def test_a_post_is_short_exactly_on_the_days_with_fewer_certified_people_than_required(
+        roster: StaffRoster) -> None:
+    rep = check_staff(roster, [CONTROL_ROOM], OCT)
+    for shift in ("day", "night"):
+        short = {d.start + timedelta(days=k)
+                 for f, d in zip(rep.findings, rep.days, strict=True)
+                 if f.code == "staff.post_short" and f.field and f.field.endswith(shift)
+                 for k in range(d.days)}
+        want = set()
+        for k in range(OCT.days):
+            day = OCT.start + timedelta(days=k)
+            n = sum(1 for m in roster.members if m.shift == shift
+                    and (m.start is None or m.start <= day) and (m.end is None or day <= m.end)
+                    and m.certified("fire_operator", day))
+            if n < 2:
+                want.add(day)
+        assert short == want
+    lapses = [f for f in rep.findings if f.code != "staff.post_short"]
+    assert (rep.rate == Decimal("100.00")) == (not lapses)
