@@ -210,3 +210,15 @@ def test_a_site_declared_by_two_plugins_is_a_plugin_error() -> None:
     with pytest.raises(o.PluginError) as err:
         reg.sites("NX")
     assert err.value.hook == "outsourcing_sites" and "already declared by" in str(err.value)
+
+
+def test_a_site_in_an_unknown_jurisdiction_is_a_plugin_error() -> None:
+    from outsourcing import hookimpl
+
+    class Elsewhere:
+        @hookimpl
+        def outsourcing_sites(self) -> list[Site]:
+            return [Site("某办公区", "某办公区", "XX")]
+
+    with pytest.raises(o.PluginError, match="unknown jurisdiction 'XX'"):
+        o.load(extra=[("elsewhere", Elsewhere())]).sites()

@@ -252,6 +252,10 @@ class Registry:
                     if s.id in found:
                         raise PluginError(f"site {s.id} is already declared by {by[s.id]}",
                                           plugin=plugin, hook="outsourcing_sites")
+                    if s.jurisdiction not in self._jurisdictions:
+                        raise PluginError(f"site {s.id} is in unknown jurisdiction "
+                                          f"{s.jurisdiction!r}", plugin=plugin,
+                                          hook="outsourcing_sites")
                     found[s.id] = s
                     by[s.id] = plugin
             self._sites = found
@@ -259,8 +263,7 @@ class Registry:
             return tuple(self._sites.values())
         chain_of(code, self._jurisdictions)  # an unknown code is a JurisdictionError
         return tuple(s for s in self._sites.values()
-                     if s.jurisdiction in self._jurisdictions and code in
-                     (j.code for j in chain_of(s.jurisdiction, self._jurisdictions)))
+                     if code in (j.code for j in chain_of(s.jurisdiction, self._jurisdictions)))
 
     def __repr__(self) -> str:
         return f"Registry(plugins={list(self.plugin_names)})"
