@@ -25,13 +25,13 @@ from itertools import pairwise
 
 import attrs
 
-from ..accrual import accrue
+from ..accrual import accrue, cumulative
 from ..changes import Timeline
-from ..dates import DateRange
+from ..dates import DateRange, DayCount
 from ..errors import ModelError
 from ..findings import Finding, Severity
 from ..model import Contract
-from ..money import Money
+from ..money import Money, round_half_up
 from ..sites import Site, merge_ranges
 
 __all__ = ["CoverageReport", "DoubleCoverage", "Gap", "as_timelines", "coverage",
@@ -264,17 +264,62 @@ def coverage(
             cur = (kind, who, a, b - ONE_DAY)
         if cur is not None and cur[0]:
             pieces_out.append((cur[0], cur[1], DateRange(cur[2], cur[3])))
+        doubled = [(who, r) for kind, who, r in pieces_out if kind == "double"]
+        fees = _fees(key, doubled, runs, by_contract)
         for kind, who, r in pieces_out:
             if kind == "double":
-                amounts = []
-                for cid in who:
-                    tl = by_contract[cid]
-                    lids = dict.fromkeys(lid for _, lid, _ in runs[key][cid])
-                    amounts.append((cid, Money.sum(tl.line_amount(lid, r) for lid in lids)))
-                doubles.append(DoubleCoverage(key[0], key[1], r, tuple(amounts)))
+                amounts = tuple((cid, fees[(cid, r.start)]) for cid in who)
+                doubles.append(DoubleCoverage(key[0], key[1], r, amounts))
             else:
                 gaps.append(_gap(key, r, tls))
     return CoverageReport(span, tuple(gaps), tuple(doubles))
+
+
+def _fees(key: Key, doubled: Sequence[tuple[tuple[str, ...], DateRange]],
+          runs: dict[Key, dict[str, list[tuple[DateRange, str, Fraction]]]],
+          by_contract: dict[str, Timeline]) -> dict[tuple[str, date], Money]:
+    """Each contract's fee for the key's lines over each doubled span: the same figure as
+    ``Timeline.line_amount`` (cumulative amounts rounded at both ends), with the cumulative
+    amounts worked out once per boundary."""
+    want: dict[str, list[DateRange]] = {}
+    for who, r in doubled:
+        for cid in who:
+            want.setdefault(cid, []).append(r)
+    out: dict[tuple[str, date], Money] = {}
+    for cid, spans in want.items():
+        tl = by_contract[cid]
+        sched = tl.line_schedules()
+        lids = dict.fromkeys(lid for _, lid, _ in runs[key][cid])
+        points = sorted({d for r in spans for d in (r.start - ONE_DAY, r.end)})
+        totals = {r.start: 0 for r in spans}
+        for lid in lids:
+            c = _cumulative_at(sched[lid], points, tl.contract.day_count)
+            for r in spans:
+                totals[r.start] += (round_half_up(c[r.end] * 100)
+                                    - round_half_up(c[r.start - ONE_DAY] * 100))
+        for start, fen in totals.items():
+            out[(cid, start)] = Money.from_fen(fen)
+    return out
+
+
+def _cumulative_at(schedule: Sequence[tuple[DateRange, Fraction]], points: Sequence[date],
+                   convention: DayCount) -> dict[date, Fraction]:
+    """``accrual.cumulative`` at each of the sorted ``points``; walked once for actual days
+    (where accrual over a split range adds up exactly), point by point otherwise."""
+    if convention is not DayCount.ACTUAL:
+        return {x: cumulative(schedule, x, convention) for x in points}
+    out: dict[date, Fraction] = {}
+    total = Fraction(0)
+    prev: date | None = None
+    for x in points:
+        for piece, monthly in schedule:
+            lo = piece.start if prev is None else max(piece.start, prev + ONE_DAY)
+            hi = min(piece.end, x)
+            if lo <= hi:
+                total += accrue(monthly, DateRange(lo, hi), convention)
+        out[x] = total
+        prev = x
+    return out
 
 
 def _gap(key: Key, r: DateRange, tls: Sequence[Timeline]) -> Gap:
