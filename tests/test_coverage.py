@@ -193,8 +193,14 @@ def test_gaps_and_double_coverage_are_exactly_the_days_with_zero_or_two_contract
     count = {d: in_force_count(tls, "A", "property", d) for d in days}
     assert gap_days == {d for d in days if count[d] == 0 and site.requires("property", d)}
     assert double_days == {d for d in days if count[d] >= 2}
-    # double coverage amounts add up: each contract's share is what it accrues those days
+    # each contract's share is what its lines accrue those days, as the timeline says
+    by_id = {tl.contract.id: tl for tl in tls}
     for dc in rep.doubles:
+        for cid, amount in dc.amounts:
+            tl = by_id[cid]
+            assert amount == o.Money.sum(
+                tl.line_amount(lid, dc.span) for lid, x in tl.all_lines().items()
+                if (x.site, x.service) == (dc.site, dc.service))
         assert dc.total >= dc.at_stake >= o.Money.ZERO
 
 
