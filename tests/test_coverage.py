@@ -151,8 +151,10 @@ def portfolios(draw: st.DrawFn) -> tuple[list[Timeline], Site]:
         b = draw(st.integers(a, 140))
         term = o.DateRange(BASE + timedelta(days=a), BASE + timedelta(days=b))
         site = draw(st.sampled_from(["A", "A", "B"]))
+        fee = draw(st.sampled_from(["3000.00", "1234.57", "88888.88"]))
         c = o.Contract(f"C{i}", "物业", "NX", P, o.Supplier(f"S{i}", "某公司", "small"), term,
-                       [o.ServiceLine("x", "property", site, o.FixedMonthly("3000.00"))])
+                       [o.ServiceLine("x", "property", site, o.FixedMonthly(fee))],
+                       day_count=draw(st.sampled_from(["actual", "30/360"])))
         tl = Timeline(c)
         if draw(st.booleans()) and term.days > 2:
             s = draw(st.integers(1, term.days - 1))
