@@ -71,6 +71,10 @@ def test_emergency_roster_of_the_region_office_area_on_2022_10_21(
     assert "应急联络表 自治区政府办公区 2022-10-21" in text and "0951-5550119" in text
     page = roster.html()
     assert page.startswith("<!DOCTYPE html>") and "困人救援到场时间 ≤ 30 分钟" in page
+    sheet = roster.csv().lstrip("\ufeff").splitlines()
+    assert sheet[1] == "服务,合同,供应商,值班联系人,联系电话,时段,响应要求"
+    assert "电梯维保,NXJG-2022-DT-001,宁夏某电梯工程有限公司,赵工,0951-5550303,24小时," \
+        "困人救援到场时间 ≤ 30 分钟" in sheet
 
 
 def test_a_required_service_with_its_only_contract_suspended_is_unanswered(

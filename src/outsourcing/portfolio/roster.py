@@ -8,7 +8,7 @@ carry phone numbers) and the response times the contract's KPIs require (e.g. tr
 passengers: arrival within 30 minutes).  A required service with no contract running is a
 finding (``roster.no_one_answers``); a running service with no contact is another
 (``roster.no_contact``).  :meth:`Roster.render` gives a text table, :meth:`Roster.html` a
-printable page.
+printable page and :meth:`Roster.csv` a sheet.
 """
 
 from __future__ import annotations
@@ -117,6 +117,18 @@ class Roster:
                 for r in rows]
         out += [f"  ！{f.message}" for f in self.findings]
         return "\n".join(out) + "\n"
+
+    def csv(self) -> str:
+        """The table as CSV (UTF-8 with a BOM, so a spreadsheet opens the Chinese as is)."""
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(["办公区", self.site.name, "日期", self.on.isoformat()])
+        w.writerows(self.table())
+        w.writerows([["提示", f.message] for f in self.findings])
+        return "\ufeff" + buf.getvalue()
 
     def html(self) -> str:
         """A printable page (A4, one table) to post in the duty room."""
