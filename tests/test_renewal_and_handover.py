@@ -150,3 +150,14 @@ def test_a_contract_whose_successor_is_already_in_the_collection_is_not_listed(
     part = attrs.evolve(nxt, lines=[x for x in nxt.lines if x.id != "gym"])
     assert [i.contract_id for i in renewal_pipeline([c, part], date(2022, 11, 1), 90, rb)] == [
         c.id]
+
+
+def test_a_contract_under_another_jurisdiction_is_refused(registry: o.Registry) -> None:
+    c = attrs.evolve(property_contract(), jurisdiction="NX-SZS")
+    with pytest.raises(o.JurisdictionError) as err:
+        renewal_pipeline([c], date(2022, 11, 1), 90, registry.rulebook("NX-YC"))
+    assert err.value.code == "renewal.wrong_rulebook"
+    # a city contract is read under the city's rulebook (national → 宁夏 → 石嘴山)
+    (item,) = renewal_pipeline([c], date(2022, 11, 1), 90,
+                               registry.rulebook("NX-SZS"))
+    assert item.finding.code == "renewal.too_late"

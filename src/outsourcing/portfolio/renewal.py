@@ -34,7 +34,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..changes import Timeline
 from ..dates import DateRange, add_working_days
-from ..errors import ModelError
+from ..errors import JurisdictionError, ModelError
 from ..findings import Finding, Severity
 from ..model import Contract
 from ..money import Money
@@ -190,6 +190,12 @@ def renewal_pipeline(
         if tl.contract.id in done or left < 0 or left > within_days or \
                 _has_successor(tl, tls):
             continue
+        if not rulebook.applies_to(tl.contract.jurisdiction):
+            raise JurisdictionError(
+                f"contract {tl.contract.id} is under {tl.contract.jurisdiction}, the rulebook "
+                f"is for {rulebook.code}", field="jurisdiction",
+                value=tl.contract.jurisdiction, term="辖区", code="renewal.wrong_rulebook",
+                zh=f"合同 {tl.contract.id} 不适用 {rulebook.code} 的规则")
         amount = (amounts or {}).get(
             tl.contract.id, tl.contract.budget or tl.contract.original_amount)
         called, thr = method_called_for(amount, rulebook, today)
