@@ -54,6 +54,8 @@ MESSAGES: dict[str, str] = {
     "scope.service_not_bought": "本辖区不采购该类服务（超出购买服务范围）",
     "budget.exceeded": "合同原金额超过预算",
     "payment.term_too_long": "约定的付款期限超过中小企业款项支付的法定期限",
+    "payment.no_agreed_term": "供应商不是中小企业，合同未约定付款期限与逾期利息，无法确定到期日",
+    "payment.interest_below_lpr": "约定的逾期利率低于合同订立时一年期贷款市场报价利率",
     # --- findings: changes ------------------------------------------------------------
     "change.unsigned": "合同变更缺少签订日期",
     "change.unapproved": "合同变更缺少审批人",
@@ -87,6 +89,7 @@ MESSAGES: dict[str, str] = {
     # --- findings: procurement and frameworks -----------------------------------------
     "tender.too_few_valid_bids": "实质性响应的投标不足法定家数，本次采购失败，应重新组织",
     "tender.should_be_reserved_for_sme": "预算在限额以内，应专门面向中小企业采购",
+    "tender.bid_bond_over_limit": "投标保证金超过采购项目预算金额的法定比例",
     "award.signed_late": "合同签订晚于中标通知书发出后的法定期限",
     "estimate.rate_outside_practice": "费用测算采用的费率超出常见范围（示例参考）",
     "framework.term_too_long": "框架协议期限超过允许的最长年限",
@@ -148,6 +151,17 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("registry.", "登记库操作有误"),
     ("scenario.", "场景文件有误"),
     ("serialization.", "数据格式有误"),
+    ("consultation.", "竞争性磋商检查发现问题"),
+    ("single_source.", "单一来源采购检查发现问题"),
+    ("contract.", "合同检查发现问题"),
+    ("coverage.", "服务覆盖检查发现问题（办公区与合同）"),
+    ("handover.", "服务交接检查发现问题"),
+    ("renewal.", "续签与重新采购检查发现问题"),
+    ("roster.", "联系人名册有误"),
+    ("site_case.", "办公区场景文件有误"),
+    ("site.", "办公区数据有误"),
+    ("staff.", "驻场人员检查发现问题"),
+    ("ocds.", "OCDS 数据发布检查发现问题"),
 )
 
 

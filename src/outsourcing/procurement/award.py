@@ -67,7 +67,7 @@ class Award:
         if self.performance_bond is not None:
             lines.append(f"履约保证金 {self.performance_bond.format()}")
         lines.extend(f"  - {r.describe()}" for r in self.rules)
-        lines.extend(f"提示: {f.message_zh}" for f in self.findings)
+        lines.extend(f"提示: {f.message_zh}〔{f.code}〕" for f in self.findings)
         return "\n".join(lines) + "\n"
 
 

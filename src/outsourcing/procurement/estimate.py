@@ -183,7 +183,7 @@ class CostEstimate:
                    f"{self.months} 个月")
         out.append("依据:")
         out.extend(f"  - {r.describe()}" for r in self.rules)
-        out.extend(f"提示: {f.message_zh}" for f in self.findings)
+        out.extend(f"提示: {f.message_zh}〔{f.code}〕" for f in self.findings)
         return "\n".join(out) + "\n"
 
     def __str__(self) -> str:

@@ -257,7 +257,7 @@ class EvaluationReport:
             out.append("")
             out.append(self.benchmark.explain())
         for f in self.findings:
-            out.append(f"提示: {f.message_zh}")
+            out.append(f"提示: {f.message_zh}〔{f.code}〕")
         if self.failed is not None:
             out.append(f"废标: {self.failed.message_zh}")
         out.append("")
