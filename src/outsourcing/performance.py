@@ -33,6 +33,7 @@ from .errors import ModelError, SettlementError
 from .money import div_half_up
 
 __all__ = [
+    "EVENT_LABELS",
     "GENERIC_KPIS",
     "INCIDENT_LABELS",
     "Assessment",
@@ -64,6 +65,16 @@ INCIDENT_LABELS: dict[str, str] = {
 }
 """Chinese labels of the incident kinds the illustrative deduction table knows (and a few
 more a contract may price)."""
+
+EVENT_LABELS: dict[str, str] = {
+    "late_response": "响应超时",
+    "improper_maintenance": "维保不到位",
+    "commendation": "表扬",
+    "complaint": "投诉",
+    "safety_accident": "安全事故",
+}
+"""Chinese labels of event kinds contracts commonly price by share, score (加减分) or treat
+as serious (降档); any other kind is shown by its id."""
 
 GENERIC_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("inspection", "检查得分", "inspection score", "points", Decimal(90), Direction.HIGHER,
@@ -264,6 +275,8 @@ class Assessment:
 
     ``assessed_on`` is the day the assessment was signed off; unless the settlement is given
     another acceptance day, the payment clock starts there (保障中小企业款项支付条例).
+    Incidents are of the kinds the line's payment rule prices (扣款), scores (加减分:
+    ``commendation``, ``complaint``…) or treats as serious (降档).
     """
 
     line: str = attrs.field(validator=_nonempty)
@@ -275,6 +288,9 @@ class Assessment:
     surveys: tuple[Survey, ...] = attrs.field(default=(), converter=_surveys)
     incidents: tuple[Incident, ...] = attrs.field(default=(), converter=_incidents)
     note: str = ""
+    site: str = ""
+    """The site assessed (考核点位), for a line scored at several sites
+    (:class:`~outsourcing.payment.SiteScore`); empty for a line assessed as a whole."""
 
     def __attrs_post_init__(self) -> None:
         seen: dict[str, str] = {}

@@ -38,6 +38,7 @@ from ..errors import OutsourcingError
 from ..plugins import Registry, load
 from ..statement import Statement
 from ._contract import _sign_changes, _stage_changes, _stage_contract
+from ._expect import _stage_headroom_after
 from ._load import Case, CaseResult, Mismatch, ScenarioError, case_rulebook, load_file
 from ._run import Run, Stage
 from ._settle import (
@@ -65,8 +66,8 @@ __all__ = [
 ]
 
 
-STAGES: list[Stage] = [_stage_tender, _stage_contract, _stage_changes, _stage_assessments,
-                       _stage_statements]
+STAGES: list[Stage] = [_stage_tender, _stage_contract, _stage_changes, _stage_headroom_after,
+                       _stage_assessments, _stage_statements]
 """The stages run for every case, in order: the tender first, so that an awarded contract is
 the one the later stages run on."""
 

@@ -79,12 +79,14 @@ class CaseResult:
 
 CASE_KEYS = {"name", "jurisdiction", "description", "today", "contract", "rules", "changes",
              "assessments", "payment", "kpis", "settle", "usage", "expect", "tender", "bids",
-             "award"}
+             "award", "adopt", "contract_rules", "settle_from"}
 EXPECT_KEYS = {"original_amount", "findings", "rejected", "headroom", "statements", "tender",
-               "award"}
-CONTRACT_KEYS = ("changes", "assessments", "payment", "kpis", "settle", "usage")
+               "award", "sums", "headroom_after"}
+CONTRACT_KEYS = ("changes", "assessments", "payment", "kpis", "settle", "usage", "adopt",
+                 "contract_rules", "settle_from")
 """Sections that need a contract: ``[case.contract]`` or the one ``[case.award]`` builds."""
-CONTRACT_EXPECT_KEYS = ("original_amount", "findings", "rejected", "headroom", "statements")
+CONTRACT_EXPECT_KEYS = ("original_amount", "findings", "rejected", "headroom", "statements",
+                        "sums", "headroom_after")
 
 _LINE_RE = re.compile(r"at line (\d+)")
 
