@@ -137,7 +137,8 @@ def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind
     assert ("property 支付比例 = 98% ← payment.tier_table [illustrative: 住宅物业服务合同示例"
             in report)
     assert "(得分=94.02, 档位=≥85" in report
-    assert "expect.statements[2022-10].findings: expected assessment.missing, actual (none)" in (
+    assert ("expect.statements[2022-10].findings: expected assessment.missing, actual "
+            "settlement.no_previous_statement") in (
         report)
     assert "score" not in "".join(m.path for m in result.mismatches)  # 94.02 is right
     assert report.endswith("0 passed, 1 failed")

@@ -42,6 +42,7 @@ from ._expect import _stage_headroom_after
 from ._load import Case, CaseResult, Mismatch, ScenarioError, case_rulebook, load_file
 from ._run import Run, Stage
 from ._settle import (
+    _first,
     _prepare,
     _read_assessments,
     _read_settle,
@@ -104,7 +105,11 @@ def settle_case(case: Case, period: Period | str, registry: Registry | None = No
     except OutsourcingError as exc:
         raise ScenarioError(f"{case.where}: --period: {exc.reason}", field="period",
                             value=str(period)) from None
-    return _settle_through(run, prepared, k)[k]
+    first = _first(run, prepared)
+    if k < first:
+        raise ScenarioError(f"{case.where}: --period: before the case's settle_from "
+                            f"{prepared.periods[first]}", field="period", value=str(period))
+    return _settle_through(run, prepared, k)[k - first]
 
 
 def run_case(case: Case, registry: Registry) -> CaseResult:

@@ -53,7 +53,7 @@ STATEMENT_FIGURES: dict[str, _Figure] = {
     "amount_due": ("money", lambda s: s.amount_due, ("应付金额合计", "逾期利息")),
     "warnings": ("list", lambda s: s.notices, ("预警通知", "考核得分")),
     "triggers": ("list", lambda s: [t.rule_id for t in s.triggers], ()),
-    "findings": ("list", lambda s: [f.code for f in s.findings], ()),
+    "findings": ("list", lambda s: sorted({f.code for f in s.findings}), ()),
 }
 """Statement totals an expectation may name, with the explanations that show why."""
 
