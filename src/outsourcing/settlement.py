@@ -799,7 +799,7 @@ class PreparedContract:
               found: list[Finding], actual: ActualFee | None = None) -> StatementLine:
         (status, fee, values, score, rate, perf, items, raw, cap, ded, applied, hb, released,
          withheld, payable, notice, streak, held, info) = rec
-        base, site_scores, adj, tiers, forfeited, pending, final = info
+        base_score, site_scores, adj, tiers, forfeited, pending, final = info
         line = pl.line
         lid = line.id
         rule = pl.rule
@@ -830,7 +830,7 @@ class PreparedContract:
                     "各项指标得分之和（满分100，每项四舍五入到0.01）"
                     + ("，加减分后" if adj else ""),
                     *[(k.id, str(k.points)) for k in kres],
-                    *((("基础得分", str(from_centi(base))), ("加减分", _signed(adj)))
+                    *((("基础得分", str(from_centi(base_score))), ("加减分", _signed(adj)))
                       if adj else ()))
             else:
                 ss = rule.sites
@@ -847,7 +847,7 @@ class PreparedContract:
                     *[(site, str(from_centi(sc)))
                       for site, sc in zip(ss.sites, site_scores, strict=True)],
                     *[(f"权重 {k}", m.format()) for k, m in ss.weights],
-                    *((("汇总得分", str(from_centi(base))), ("加减分", _signed(adj)))
+                    *((("汇总得分", str(from_centi(base_score))), ("加减分", _signed(adj)))
                       if adj else ()))
             if rule.adjustments is not None and a is not None and (
                     evs := [x for x in sorted(a.incidents, key=lambda x: (x.on, x.kind))
@@ -858,7 +858,8 @@ class PreparedContract:
                        f"{ra.of(x.kind):+}") for x in evs],
                     ("加分上限", "未约定" if ra.bonus_cap is None else str(ra.bonus_cap)),
                     ("减分上限", "未约定" if ra.penalty_cap is None else str(ra.penalty_cap)),
-                    ("基础得分", str(from_centi(base))), ("调整后得分", str(from_centi(score))))
+                    ("基础得分", str(from_centi(base_score))),
+                    ("调整后得分", str(from_centi(score))))
             if tiers is not None and isinstance(rule.rate, TierTable):
                 dg = rule.downgrade
                 assert dg is not None
@@ -915,7 +916,9 @@ class PreparedContract:
             dr = rule.deductions
             rat = rule.ratchet
             assert dr is not None
-            incs = sorted(a.incidents, key=lambda x: (x.on, x.kind)) if a is not None else []
+            priced = set(pl.compiled.deductions) | set(pl.compiled.shares)
+            incs = (sorted((x for x in a.incidents if x.kind in priced),
+                           key=lambda x: (x.on, x.kind)) if a is not None else [])
             for n, (kind, base, num, den, occ, amount) in enumerate(items):
                 factor = Decimal(num) / Decimal(den)
                 on = incs[n].on if n < len(incs) else None
@@ -924,6 +927,10 @@ class PreparedContract:
                                       occ, on))
                 ins = [("事件", LABELS.get(kind, kind)),
                        ("标准", Money.from_fen(base).format()), ("同类第几次", str(occ))]
+                if kind in pl.compiled.shares:
+                    fs = dr.share(kind)
+                    ins[1:1] = [("按比例", fs.describe()), ("扣款基数", Money.from_fen(
+                        self.base_fee(pl, i, fs.of, fs.line, fee)).format())]
                 if on is not None:
                     ins.append(("日期", on.isoformat()))
                 rid, cit = dr.rule_id, dr.citation
@@ -997,7 +1004,7 @@ class PreparedContract:
             withheld=Money.from_fen(withheld), payable=Money.from_fen(payable),
             held_balance=Money.from_fen(held), warning_notice=bool(notice),
             failing_streak=streak, explanations=tuple(ex),
-            base_score=from_centi(base) if base is not None else None,
+            base_score=from_centi(base_score) if base_score is not None else None,
             adjustment=from_centi(adj), downgraded=tiers is not None and tiers[0] != tiers[1],
             site_scores=tuple(zip(rule.sites.sites, map(from_centi, site_scores), strict=True))
             if rule.sites is not None and site_scores else (),
