@@ -154,6 +154,8 @@ def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind
      "2023-01 is outside the term"),
     ("bad_statement_figure.toml", "case[0].expect.statements[0].payabel", "unknown figure"),
     ("bad_usage_line.toml", "case[0].usage[0]", "it is not settled on actual usage"),
+    ("bad_downgrade_tier.toml", "case[0].payment.property.downgrade.to",
+     "downgrade to a tier the tier table does not have (its tiers: 优秀, 合格)"),
 ])
 def test_a_bad_assessment_or_statement_names_file_case_and_field(
     name: str, field: str, words: str, registry: o.Registry
@@ -162,6 +164,16 @@ def test_a_bad_assessment_or_statement_names_file_case_and_field(
     assert result.error is not None and not result.mismatches
     assert result.error.startswith(f"{FIXTURES / name}: case 1 '物业 October 2022': {field}: ")
     assert words in result.error
+
+
+def test_an_error_finding_the_case_does_not_list_fails_it(registry: o.Registry) -> None:
+    """A missing assessment withholds the fee: a case that does not expect it fails."""
+    [result] = run_files([FIXTURES / "unexpected_error_finding.toml"], registry)
+    assert result.error is None and not result.passed
+    [m] = result.mismatches
+    assert m.path == "expect.statements[2022-10].findings"
+    assert m.actual == "assessment.missing"
+    assert any("withheld until it is assessed" in w for w in m.explanation)
 
 
 def test_october_2022_q4_statements_carry_the_holdback_to_december(

@@ -630,7 +630,7 @@ class PaymentRule:
             if dg.to and self.rate.band_index(dg.to) is None:
                 tiers = ", ".join(b.name or str(b.min_score) for b in self.rate.bands)
                 raise ModelError(
-                    f"downgrade to a tier the tier table does not have; its tiers: {tiers}",
+                    f"downgrade to a tier the tier table does not have (its tiers: {tiers})",
                     field="downgrade.to", value=dg.to, term="降档档位",
                     rule_id=dg.rule_id, citation=dg.citation,
                     code="payment.downgrade_unknown_tier",

@@ -13,7 +13,8 @@ HEADROOM_FIGURES = ("limit", "used", "left", "added_cost", "saved", "amount")
 
 def _stage_headroom_after(run: Run) -> None:
     """``[[case.expect.headroom_after]]``: the headroom as it stood once ``change`` was
-    signed (the changes decided up to it, not the later ones)."""
+    decided (the changes decided up to it, not the later ones; a rejected change leaves it
+    as it was)."""
     specs = run.expect.get("headroom_after")
     if specs is None or run.contract is None:
         return
@@ -24,13 +25,12 @@ def _stage_headroom_after(run: Run) -> None:
     if timeline is None:
         raise run.fail("expect.headroom_after", "the case has no changes")
     order = [c.id for c in timeline.changes]
-    signed = {c.id for c in timeline.signed}
     for n, spec in enumerate(specs):
         base = f"expect.headroom_after[{n}]"
         cid = spec.get("change")
-        if cid not in signed:
-            raise run.fail(f"{base}.change", "the id of a signed change; signed: "
-                           + ", ".join(c for c in order if c in signed), cid)
+        if cid not in order:
+            raise run.fail(f"{base}.change", "the id of a decided (signed or rejected) "
+                           "change: " + ", ".join(order), cid)
         upto = order.index(str(cid))
         try:
             prefix = Timeline(timeline.contract, changes=timeline.changes[:upto + 1])

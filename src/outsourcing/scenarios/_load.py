@@ -79,9 +79,9 @@ class CaseResult:
 
 CASE_KEYS = {"name", "jurisdiction", "description", "today", "contract", "rules", "changes",
              "assessments", "payment", "kpis", "settle", "usage", "expect", "tender", "bids",
-             "award", "adopt", "contract_rules", "settle_from"}
+             "award", "adopt", "contract_rules", "settle_from", "rewards"}
 EXPECT_KEYS = {"original_amount", "findings", "rejected", "headroom", "statements", "tender",
-               "award", "sums", "headroom_after"}
+               "award", "sums", "headroom_after", "rewards"}
 CONTRACT_KEYS = ("changes", "assessments", "payment", "kpis", "settle", "usage", "adopt",
                  "contract_rules", "settle_from")
 """Sections that need a contract: ``[case.contract]`` or the one ``[case.award]`` builds."""
