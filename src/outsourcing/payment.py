@@ -281,7 +281,9 @@ class Holdback:
                              value=self.release, term="暂扣款释放")
         if self.by_result not in HOLDBACK_RESULTS:
             raise ModelError(f"by_result is one of {HOLDBACK_RESULTS}", field="by_result",
-                             value=self.by_result, term="暂扣款按考核结果释放")
+                             value=self.by_result, term="暂扣款按考核结果释放",
+                             code="payment.holdback_by_result_unknown",
+                             zh="暂扣款释放方式须为 full（全额）或 proportional（按考核得分比例）")
 
     @property
     def needs_result(self) -> bool:
@@ -341,17 +343,22 @@ def _shares(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str
     for kind, body in items:
         if not isinstance(kind, str) or not kind:
             raise ModelError("an incident kind is a non-empty string", field="shares",
-                             value=kind, term="事件类别")
+                             value=kind, term="事件类别", code="payment.event_kind_empty",
+                             zh="事件类别须为非空字符串")
         if isinstance(body, Mapping):
             extra = set(body) - {"share", "of", "line"}
             if extra or "share" not in body:
                 raise ModelError("a share deduction is a table with share, of and line",
-                                 field=f"shares.{kind}", value=dict(body), term="按比例扣款")
+                                 field=f"shares.{kind}", value=dict(body), term="按比例扣款",
+                                 code="payment.share_deduction_shape",
+                                 zh="按比例扣款须写明 share（比例），"
+                                    "可选 of（基数）与 line（服务项目）")
             body = FeeShare(body["share"], str(body.get("of", "period")),
                             str(body.get("line", "")))
         if not isinstance(body, FeeShare):
             raise ModelError(f"a {type(body).__name__} is not a FeeShare",
-                             field=f"shares.{kind}", value=repr(body), term="按比例扣款")
+                             field=f"shares.{kind}", value=repr(body), term="按比例扣款",
+                             code="payment.share_deduction_shape", zh="按比例扣款格式不正确")
         out.append((kind, body))
     return tuple(sorted(out, key=lambda x: x[0]))
 
@@ -396,14 +403,17 @@ class IncidentDeductions:
 def _signed(v: Any, field: str) -> Decimal:
     if isinstance(v, float | bool):
         raise ModelError("a float is not exact; pass a str, int or Decimal", field=field,
-                         value=v, term="加减分")
+                         value=v, term="加减分", code="payment.points_invalid",
+                         zh="加减分须为精确数值（字符串或整数），不能是浮点数")
     try:
         d = v if isinstance(v, Decimal) else Decimal(str(v))
     except Exception:
-        raise ModelError("not a number", field=field, value=v, term="加减分") from None
+        raise ModelError("not a number", field=field, value=v, term="加减分",
+                         code="payment.points_invalid", zh="加减分不是数字") from None
     if not d.is_finite() or abs(d) > 100 or d * CENTI != (d * CENTI).to_integral_value():
         raise ModelError("points are −100..100 with at most two decimals", field=field,
-                         value=str(d), term="加减分")
+                         value=str(d), term="加减分", code="payment.points_invalid",
+                         zh="加减分须在−100到100之间，至多两位小数")
     return d
 
 
@@ -414,15 +424,18 @@ def _points_table(v: Mapping[str, Any] | Iterable[tuple[str, Any]]
     for kind, pts in items:
         if not isinstance(kind, str) or not kind:
             raise ModelError("an event kind is a non-empty string", field="points",
-                             value=kind, term="加减分事件")
+                             value=kind, term="加减分事件", code="payment.event_kind_empty",
+                             zh="事件类别须为非空字符串")
         d = _signed(pts, f"points.{kind}")
         if d == 0:
             raise ModelError("an adjustment of 0 points", field=f"points.{kind}", value="0",
-                             term="加减分")
+                             term="加减分", code="payment.points_invalid",
+                             zh="加减分不能为0分")
         out.append((kind, d))
     if not out:
         raise ModelError("score adjustments need at least one event kind", field="points",
-                         value={}, term="加减分")
+                         value={}, term="加减分", code="payment.points_empty",
+                         zh="加减分规则至少约定一种事件")
     return tuple(sorted(out))
 
 
@@ -453,7 +466,8 @@ def _kinds(v: Iterable[str]) -> tuple[str, ...]:
     out = tuple(v)
     if not out or not all(isinstance(k, str) and k for k in out):
         raise ModelError("a downgrade names at least one event kind", field="kinds",
-                         value=list(out), term="降档事件")
+                         value=list(out), term="降档事件", code="payment.downgrade_kinds_empty",
+                         zh="降档规则至少约定一种严重事件")
     return out
 
 
@@ -477,14 +491,17 @@ def _sites(v: Iterable[str]) -> tuple[str, ...]:
     if len(out) < 2 or not all(isinstance(s, str) and s for s in out) or (
             len(set(out)) != len(out)):
         raise ModelError("a site score names at least two distinct sites", field="sites",
-                         value=list(out), term="考核点位")
+                         value=list(out), term="考核点位", code="payment.sites_invalid",
+                         zh="多点位考核须约定至少两个不同的点位")
     return out
 
 
 def _aggregate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value not in AGGREGATES:
         raise ModelError(f"aggregate is one of {', '.join(AGGREGATES)}", field="aggregate",
-                         value=value, term="多点位汇总方式")
+                         value=value, term="多点位汇总方式", code="payment.site_aggregate_unknown",
+                         zh="多点位汇总方式须为 min（最低）、mean（平均）"
+                            "或 fee_weighted（按费用加权）")
 
 
 @attrs.frozen
@@ -505,13 +522,18 @@ class SiteScore:
         if self.aggregate == "fee_weighted":
             if named != set(self.sites):
                 raise ModelError("fee_weighted needs a fee for every site and no other",
-                                 field="weights", value=sorted(named), term="点位费用权重")
+                                 field="weights", value=sorted(named), term="点位费用权重",
+                                 code="payment.site_weights_invalid",
+                                 zh="按费用加权须为每个点位且仅为这些点位约定费用")
             if all(m.fen == 0 for _, m in self.weights):
                 raise ModelError("the site fees add up to zero", field="weights",
-                                 value=sorted(named), term="点位费用权重")
+                                 value=sorted(named), term="点位费用权重",
+                                 code="payment.site_weights_invalid", zh="各点位费用之和为零")
         elif named:
             raise ModelError(f"weights are only for fee_weighted, not {self.aggregate}",
-                             field="weights", value=sorted(named), term="点位费用权重")
+                             field="weights", value=sorted(named), term="点位费用权重",
+                             code="payment.site_weights_invalid",
+                             zh="只有按费用加权（fee_weighted）才约定点位费用")
 
 
 def _factor(v: Any) -> Decimal:

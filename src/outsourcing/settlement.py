@@ -272,7 +272,8 @@ class PreparedContract:
         elif not isinstance(contract_rules, ContractRules):
             raise SettlementError(f"a {type(contract_rules).__name__} is not ContractRules",
                                   field="contract_rules", value=repr(contract_rules),
-                                  term="合同整体支付条款")
+                                  term="合同整体支付条款", code="settlement.contract_rules_invalid",
+                                  zh="合同整体支付条款须为 ContractRules")
         else:
             self.rules = contract_rules
             self.defaults = ()
@@ -375,7 +376,8 @@ class PreparedContract:
                 if a.site in per_site.setdefault(j, {}):
                     raise SettlementError(
                         f"two assessments of line {a.line} at {a.site} for {period}",
-                        field=f"{where}.site", value=a.site, term="考核记录")
+                        field=f"{where}.site", value=a.site, term="考核记录",
+                        code="settlement.site_assessed_twice", zh="同一点位同一期间考核了两次")
             values, missing, srcs = pl.kpis.values_of(a, where=where)
             kinds = a.incident_kinds()
             known = pl.compiled.kinds
@@ -1067,10 +1069,14 @@ class PreparedContract:
         for lid, v in scores.items():
             if lid not in self.line_index:
                 raise SettlementError(f"no such line; lines: {', '.join(self.line_index)}",
-                                      field=f"final_scores.{lid}", value=lid, term="服务项目")
+                                      field=f"final_scores.{lid}", value=lid, term="服务项目",
+                                      code="settlement.final_score_invalid",
+                                      zh="期满考核得分所列服务项目不在合同中")
             if isinstance(v, float | bool) or not isinstance(v, str | int | Decimal):
                 raise SettlementError("a score is a string such as \"80\" or \"92.5\"",
-                                      field=f"final_scores.{lid}", value=v, term="期满考核得分")
+                                      field=f"final_scores.{lid}", value=v, term="期满考核得分",
+                                      code="settlement.final_score_invalid",
+                                      zh="期满考核得分须为精确数值，如 \"80\"")
             try:
                 d = Decimal(str(v))
             except ArithmeticError:
