@@ -106,6 +106,45 @@ def test_share_deduction_of_another_lines_quarter_fee(registry: o.Registry) -> N
     assert "扣款基数=¥3,703.71" in str(st_.line("property").explain("扣款 维保不到位"))
 
 
+def _ranged(registry: o.Registry) -> PreparedContract:
+    rule = o.PaymentRule(ex.rule().rate, deductions=o.IncidentDeductions(shares={
+        "late_response": {"share": "0.01", "up_to": "0.03"}}, citation="合同 第十四条"))
+    return _prepared(rule, registry.rulebook("NX"))
+
+
+def test_share_deduction_within_a_stated_range_uses_the_share_the_assessor_applied(
+        registry: o.Registry) -> None:
+    """1%–3% of the month's fee per late response: 3% applied, then 1%."""
+    pc = _ranged(registry)
+    st_ = pc.settle(NOV, [_one(NOV, "95",
+                               o.Incident("late_response", date(2022, 11, 3), share="0.03"),
+                               o.Incident("late_response", date(2022, 11, 9), share="0.01"))])
+    x = st_.line("property")
+    assert [d.amount for d in x.deductions] == [o.Money("2700.00"), o.Money("900.00")]
+    assert "本次比例=3%" in str(x.explain("扣款 响应超时"))
+    assert "当期费用 × 1%–3%" in str(x.explain("扣款 响应超时"))
+
+
+@pytest.mark.parametrize("share", [None, "0.05"])
+def test_share_outside_the_stated_range_or_missing_is_refused(registry: o.Registry,
+                                                              share: str | None) -> None:
+    pc = _ranged(registry)
+    with pytest.raises(o.OutsourcingError) as e:
+        pc.settle(NOV, [_one(NOV, "95", o.Incident("late_response", date(2022, 11, 3),
+                                                   share=share))])
+    assert e.value.field == "assessments[0].incidents[0].share"
+    assert e.value.code == "settlement.incident_share_out_of_range"
+    assert "1%–3%" in str(e.value)
+
+
+def test_a_share_on_an_incident_without_a_range_is_refused(registry: o.Registry) -> None:
+    pc = _prepared(ex.rule(), registry.rulebook("NX"))
+    with pytest.raises(o.OutsourcingError) as e:
+        pc.settle(NOV, [_one(NOV, "95", o.Incident("late_response", date(2022, 11, 3),
+                                                   share="0.02"), site=s) for s in ex.SITES])
+    assert e.value.code == "settlement.incident_share_unexpected"
+
+
 def test_a_kind_with_a_fixed_amount_and_a_share_is_refused() -> None:
     with pytest.raises(o.OutsourcingError) as e:
         o.IncidentDeductions({"late_response": "100.00"},

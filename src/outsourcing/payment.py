@@ -319,6 +319,10 @@ def _base(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
                          zh=f"扣款基数须为 {'、'.join(FEE_BASES)} 之一")
 
 
+def _opt_share(v: Any) -> Decimal | None:
+    return None if v is None else _share(v)
+
+
 @attrs.frozen
 class FeeShare:
     """A deduction of ``share`` of a fee (按比例扣款): the line's fee in the period
@@ -329,12 +333,25 @@ class FeeShare:
     share: Decimal = attrs.field(converter=_share)
     of: str = attrs.field(default="period", validator=_base)
     line: str = ""
+    up_to: Decimal | None = attrs.field(default=None, converter=_opt_share)
+    """With a range (``share`` … ``up_to``, e.g. 1%–3%), each incident states the share the
+    assessor applied (``Incident.share``) within it."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.up_to is not None and self.up_to < self.share:
+            raise ModelError("up_to is below share: the range is share … up_to",
+                             field="up_to", value=str(self.up_to), term="扣款比例范围",
+                             code="payment.share_range_invalid",
+                             zh="扣款比例范围的上限低于下限")
 
     def describe(self) -> str:
         whose = f"{self.line} " if self.line else ""
         base = {"period": "当期费用", "quarter": "当季度费用", "year": "当年度费用",
                 "term": "合同期费用"}[self.of]
-        return f"{whose}{base} × {(self.share * 100).normalize():f}%"
+        pct = f"{(self.share * 100).normalize():f}%"
+        if self.up_to is not None:
+            pct += f"–{(self.up_to * 100).normalize():f}%"
+        return f"{whose}{base} × {pct}"
 
 
 def _shares(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, FeeShare], ...]:
@@ -346,15 +363,15 @@ def _shares(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str
                              value=kind, term="事件类别", code="payment.event_kind_empty",
                              zh="事件类别须为非空字符串")
         if isinstance(body, Mapping):
-            extra = set(body) - {"share", "of", "line"}
+            extra = set(body) - {"share", "of", "line", "up_to"}
             if extra or "share" not in body:
-                raise ModelError("a share deduction is a table with share, of and line",
+                raise ModelError("a share deduction is a table with share, of, line, up_to",
                                  field=f"shares.{kind}", value=dict(body), term="按比例扣款",
                                  code="payment.share_deduction_shape",
                                  zh="按比例扣款须写明 share（比例），"
                                     "可选 of（基数）与 line（服务项目）")
             body = FeeShare(body["share"], str(body.get("of", "period")),
-                            str(body.get("line", "")))
+                            str(body.get("line", "")), body.get("up_to"))
         if not isinstance(body, FeeShare):
             raise ModelError(f"a {type(body).__name__} is not a FeeShare",
                              field=f"shares.{kind}", value=repr(body), term="按比例扣款",
@@ -783,8 +800,9 @@ class CompiledRule:
     ``deductions`` maps an incident kind to fen; shares are millionths.
     """
 
-    __slots__ = ("adjust", "cap", "deductions", "downgrade", "holdback", "kinds", "ratchet",
-                 "rates", "release", "rule", "shares", "tier_of", "tier_rates", "warn")
+    __slots__ = ("adjust", "cap", "deductions", "downgrade", "holdback", "kinds", "ranges",
+                 "ratchet", "rates", "release", "rule", "shares", "tier_of", "tier_rates",
+                 "warn")
 
     def __init__(self, rule: PaymentRule) -> None:
         self.rule = rule
@@ -809,6 +827,10 @@ class CompiledRule:
         self.shares: dict[str, tuple[int, str, str]] = (
             {k: (_millionths(f.share, "share", ""), f.of, f.line)
              for k, f in rule.deductions.shares} if rule.deductions else {})
+        self.ranges: dict[str, tuple[int, int]] = (
+            {k: (_millionths(f.share, "share", ""), _millionths(f.up_to, "up_to", ""))
+             for k, f in rule.deductions.shares if f.up_to is not None}
+            if rule.deductions else {})
         adj = rule.adjustments
         self.adjust: tuple[dict[str, int], int | None, int | None] | None = None if (
             adj is None) else ({k: int(d * CENTI) for k, d in adj.points},

@@ -254,6 +254,17 @@ class Survey:
         return div_half_up(self.satisfied * 100 * CENTI, self.responses)
 
 
+def _incident_share(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    d = _decimal(v, "share", "扣款比例")
+    if d > 1 or d * 1_000_000 != (d * 1_000_000).to_integral_value():
+        raise ModelError("a share is 0..1 with at most six decimals", field="share",
+                         value=str(d), term="扣款比例", code="performance.incident_share_invalid",
+                         zh="事件扣款比例须在0到1之间，至多六位小数")
+    return d
+
+
 @attrs.frozen
 class Incident:
     """An incident on a line (事件): its kind decides the fixed deduction.
@@ -267,6 +278,9 @@ class Incident:
     kind: str = attrs.field(validator=_nonempty)
     on: date = attrs.field(converter=_on)
     description: str = ""
+    share: Decimal | None = attrs.field(default=None, converter=_incident_share)
+    """The share of the fee the assessor applied, where the contract gives a range for this
+    kind (e.g. 1%–3% of the month's fee per late response, ``FeeShare.up_to``)."""
 
 
 @attrs.frozen
@@ -322,7 +336,11 @@ class Assessment:
 
     def incident_kinds(self) -> tuple[str, ...]:
         """The incidents' kinds in date order (the order a repeat ratchet counts them)."""
-        return tuple(i.kind for i in sorted(self.incidents, key=lambda i: (i.on, i.kind)))
+        return tuple(i.kind for i in self.ordered_incidents())
+
+    def ordered_incidents(self) -> list[Incident]:
+        """The incidents in date order, then by kind (the order deductions are listed)."""
+        return sorted(self.incidents, key=lambda i: (i.on, i.kind))
 
 
 # --- KPIs --------------------------------------------------------------------------------

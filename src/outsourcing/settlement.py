@@ -162,9 +162,11 @@ class PreparedLine:
         """The illustrative defaults this line's rule uses unadopted (set by prepare)."""
 
 
-Reading = tuple[tuple[int, ...] | None, tuple[str, ...]] | None
-"""A line's compact assessment: (KPI values in hundredths, incident kinds in date order);
-(None, missing KPI ids) when KPIs were not measured; None when there is no assessment."""
+Reading = tuple[Any, ...] | None
+"""A line's compact assessment: (KPI values in hundredths — per site, for a line scored at
+several sites —, incident kinds in date order[, the shares applied where the contract gives
+a range, millionths]); (None, missing KPI ids) when KPIs were not measured; None when there
+is no assessment."""
 
 State = tuple[tuple[tuple[int, int, tuple[tuple[int, str], ...]], ...], tuple[int, ...]]
 """Per line (failing streak, held fen, recent (month, incident kind)); notice months."""
@@ -391,10 +393,14 @@ class PreparedContract:
                         field=f"{where}.incidents[{k}].kind", value=kind,
                         rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
                         term="事件类别")
+            picked = self._picked(pl, a, where)
             if ss is not None:
                 per_site[j][a.site] = (values, missing, a)
                 continue
-            out[j] = (values, kinds) if values is not None else (None, missing)
+            if values is None:
+                out[j] = (None, missing)
+            else:
+                out[j] = (values, kinds) if picked is None else (values, kinds, picked)
             by_line[j] = a
             sources[j] = srcs
         for j, got in per_site.items():
@@ -412,10 +418,44 @@ class PreparedContract:
             if lacking:
                 out[j] = (None, tuple(lacking))
             else:
-                out[j] = (tuple(got[site][0] for site in ss.sites), merged.incident_kinds())
+                vals = tuple(got[site][0] for site in ss.sites)
+                picked = self._picked(pl, merged, "assessments")
+                out[j] = ((vals, merged.incident_kinds()) if picked is None
+                          else (vals, merged.incident_kinds(), picked))
             by_line[j] = merged
             sources[j] = {}
         return out, by_line, sources
+
+    def _picked(self, pl: PreparedLine, a: Assessment, where: str
+                ) -> tuple[int | None, ...] | None:
+        """The shares the assessor applied (millionths, in the incidents' order) where the
+        contract gives a range for the kind; None when no incident needs one."""
+        ranges = pl.compiled.ranges
+        out: list[int | None] = []
+        for inc in a.ordered_incidents():
+            k = a.incidents.index(inc)
+            r = ranges.get(inc.kind)
+            if r is None:
+                if inc.share is not None:
+                    raise SettlementError(
+                        f"incident kind {inc.kind!r} has no share range in line {a.line}'s "
+                        "payment rule; a share is given only within a range (FeeShare.up_to)",
+                        field=f"{where}.incidents[{k}].share", value=str(inc.share),
+                        term="扣款比例", code="settlement.incident_share_unexpected",
+                        zh="该事件类别的扣款不是比例范围，不能另填扣款比例")
+                out.append(None)
+                continue
+            lo, hi = Decimal(r[0]) / RATE_DEN, Decimal(r[1]) / RATE_DEN
+            if inc.share is None or not lo <= inc.share <= hi:
+                raise SettlementError(
+                    f"the contract deducts {_pct(lo)}–{_pct(hi)} of the fee for "
+                    f"{inc.kind!r}: the incident states the share applied within that range",
+                    field=f"{where}.incidents[{k}].share",
+                    value=None if inc.share is None else str(inc.share), term="扣款比例",
+                    code="settlement.incident_share_out_of_range",
+                    zh=f"合同约定该事件扣款比例为 {_pct(lo)}–{_pct(hi)}，须在范围内写明本次比例")
+            out.append(int(inc.share * RATE_DEN))
+        return tuple(out) if any(x is not None for x in out) else None
 
     def state_from(self, previous: Statement | None, i: int) -> tuple[State, list[Finding]]:
         """The compact state carried from the previous period's statement."""
@@ -539,7 +579,8 @@ class PreparedContract:
             perf = (2 * fee * rate + RATE_DEN) // _HALF
             items: tuple[Any, ...] = ()
             if extra and (cr.deductions or cr.shares):
-                items, hist, raw = self._deduct(pl, extra, hist, month, i, fee)
+                items, hist, raw = self._deduct(pl, extra, hist, month, i, fee,
+                                                rd[2] if len(rd) > 2 else None)
             if items:
                 cap = None if cap_share is None else (2 * fee * cap_share + RATE_DEN) // _HALF
                 ded = raw if cap is None or raw <= cap else cap
@@ -625,7 +666,8 @@ class PreparedContract:
         return sum(other.fees[k] for k in same)
 
     def _deduct(self, pl: PreparedLine, kinds: tuple[str, ...],
-                hist: tuple[tuple[int, str], ...], month: int, i: int, fee: int
+                hist: tuple[tuple[int, str], ...], month: int, i: int, fee: int,
+                picked: Sequence[int | None] | None = None
                 ) -> tuple[tuple[tuple[str, int, int, int, int, int], ...],
                            tuple[tuple[int, str], ...], int]:
         """Each priced incident's deduction with the ratchet: (kind, base, num, den,
@@ -641,11 +683,14 @@ class PreparedContract:
             recent = []
         items = []
         total = 0
-        for kind in kinds:
+        for n, kind in enumerate(kinds):
             if kind in table:
                 base = table[kind]
             elif kind in shares:
                 sh, of, other = shares[kind]
+                chosen = picked[n] if picked is not None else None
+                if chosen is not None:
+                    sh = chosen
                 base = div_half_up(self.base_fee(pl, i, of, other, fee) * sh, RATE_DEN)
             else:
                 continue
@@ -933,6 +978,9 @@ class PreparedContract:
                     fs = dr.share(kind)
                     ins[1:1] = [("按比例", fs.describe()), ("扣款基数", Money.from_fen(
                         self.base_fee(pl, i, fs.of, fs.line, fee)).format())]
+                    applied_share = incs[n].share if n < len(incs) else None
+                    if applied_share is not None:
+                        ins.insert(2, ("本次比例", _pct(applied_share)))
                 if on is not None:
                     ins.append(("日期", on.isoformat()))
                 rid, cit = dr.rule_id, dr.citation

@@ -202,6 +202,10 @@ def _read_assessments(run: Run, prepared: PreparedContract) -> None:
                                f"incident kind {inc.kind!r} has no deduction, score adjustment "
                                f"or downgrade in line {a.line}'s payment rule; known: "
                                + (", ".join(sorted(priced)) or "none"), inc.kind)
+        try:
+            prepared._picked(pl, a, path)
+        except OutsourcingError as exc:
+            raise run.fail(exc.field or path, exc.reason, exc.value) from None
         if k < _first(run, prepared):
             raise run.fail(f"{path}.period", "before settle_from: the case starts settling "
                            f"at {prepared.periods[_first(run, prepared)]}", str(a.period))
