@@ -375,3 +375,21 @@ def test_the_tender_example_in_the_docs_passes(tmp_path: Path, registry: o.Regis
     results = run_files([file], registry)
     assert len(results) == 1 and results[0].passed, render_results(results)
     assert load_file(file)[0].raw["expect"]["tender"]["failed"] is True
+
+
+def test_a_wrong_headroom_after_a_change_and_a_wrong_sum_are_reported(
+    registry: o.Registry, tmp_path: Path
+) -> None:
+    text = OCTOBER.read_text(encoding="utf-8")
+    text = text.replace('change = "BC-2022-03"            # disinfection added from 10 October '
+                        'at ¥28,000.00 a month\nused = "75870.97"',
+                        'change = "BC-2022-03"\nused = "75870.00"')
+    text = text.replace('payable = "456054.84"', 'payable = "456054.00"')
+    bad = tmp_path / "october.toml"
+    bad.write_text(text, encoding="utf-8")
+    [result] = run_files([bad], registry)
+    assert [(m.path, m.expected, m.actual) for m in result.mismatches] == [
+        ("expect.headroom_after[BC-2022-03].used", "75870.00", "75870.97"),
+        ("expect.sums[2022-10..2022-12].payable", "456054.00", "456054.84"),
+    ]
+    assert "2022-11: ¥137,788.00" in result.mismatches[1].explanation
