@@ -377,3 +377,17 @@ def test_deduction_caps_are_applied_only_where_stated(registry: o.Registry, amou
     else:
         assert x.line_cap is not None
         assert x.deductions_applied == min(raw, x.line_cap, fee)
+
+
+@given(scores=st.lists(st.integers(0, 10000), min_size=2, max_size=6),
+       weights=st.lists(st.integers(0, 10_000_000), min_size=6, max_size=6))
+def test_a_site_aggregate_lies_between_the_lowest_and_the_highest_site(
+        scores: list[int], weights: list[int]) -> None:
+    from outsourcing.settlement import _aggregate
+    w = tuple(weights[:len(scores)])
+    if sum(w) == 0:
+        w = (1,) * len(scores)
+    for how, ws in (("min", ()), ("mean", ()), ("fee_weighted", w)):
+        got = _aggregate((how, ws), scores)
+        assert min(scores) <= got <= max(scores)
+    assert _aggregate(("min", ()), scores) == min(scores)
