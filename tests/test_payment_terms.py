@@ -182,6 +182,13 @@ def test_downgrade_to_a_tier_that_does_not_exist_names_the_field() -> None:
     assert "优秀, 良好, 合格, 不合格" in str(err) and "降档目标档位不存在" in err.message_zh
 
 
+def test_two_tiers_of_the_same_name_are_refused() -> None:
+    with pytest.raises(o.OutsourcingError) as e:
+        o.TierTable([{"min_score": 90, "rate": "1", "name": "合格"},
+                     {"min_score": 0, "rate": "0.9", "name": "合格"}])
+    assert e.value.code == "payment.tier_name_twice" and e.value.field == "bands"
+
+
 def test_downgrade_needs_a_tier_table() -> None:
     with pytest.raises(o.OutsourcingError) as e:
         o.PaymentRule(o.LinearFormula(), downgrade=o.Downgrade(["safety_accident"]))

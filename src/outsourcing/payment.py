@@ -152,6 +152,11 @@ class TierTable:
         if mins[-1] != 0:
             raise ModelError("the lowest band must start at 0 so every score has a rate",
                              field="bands", value=str(mins[-1]), term="分档支付")
+        names = [b.name for b in self.bands if b.name]
+        if len(set(names)) != len(names):
+            raise ModelError("two bands have the same name", field="bands", value=names,
+                             term="档位名称", code="payment.tier_name_twice",
+                             zh="分档表中有两个档位同名")
         for i, b in enumerate(self.bands):
             _score_centi(b.min_score, f"bands[{i}].min_score", "分档得分")
             _millionths(b.rate, f"bands[{i}].rate", "支付比例")
