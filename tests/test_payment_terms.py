@@ -398,3 +398,13 @@ def test_a_site_aggregate_lies_between_the_lowest_and_the_highest_site(
         got = _aggregate((how, ws), scores)
         assert min(scores) <= got <= max(scores)
     assert _aggregate(("min", ()), scores) == min(scores)
+
+
+def test_a_statement_with_the_contracts_own_terms_reads_back_from_its_json() -> None:
+    from outsourcing.serialize import from_json
+    from outsourcing.statement import Statement
+    _, december = ex.statements()
+    again = from_json(december.to_json(), Statement)
+    assert again == december
+    x = again.line("property")
+    assert x.forfeited == o.Money("1737.00") and x.downgraded and x.base_score == Decimal("88")
