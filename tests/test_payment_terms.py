@@ -289,7 +289,10 @@ def test_a_silent_contract_gets_a_warning_per_illustrative_default(
     hb = warned["payment.holdback"]
     assert hb.severity is Severity.WARNING and hb.citation and "illustrative" in hb.citation
     assert "share: 0.05" in hb.message
-    assert "暂扣款            ¥4,500.00  ※示例默认 payment.holdback（合同未约定）" in st_.render()
+    text = st_.render()
+    assert "暂扣款            ¥4,500.00  ※示例默认 payment.holdback（合同未约定）" in text
+    # the KPI breakdown is shown under the score, as before
+    assert "  考核得分          95.00\n    检查得分        实测 95.00分" in text
 
 
 def test_adopting_defaults_explicitly_silences_only_those(registry: o.Registry) -> None:

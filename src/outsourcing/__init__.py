@@ -41,6 +41,7 @@ from .dates import (
     is_working_day,
     working_days_between,
 )
+from .due import DueTerm, InterestTerm
 from .errors import (
     AccessDenied,
     ChangeRejected,
@@ -98,7 +99,19 @@ from .payment import (
     WarningRule,
 )
 from .performance import Assessment, Incident, Metric, ScoreItem, ScoreSheet, Survey
+from .plan import (
+    Instalment,
+    InstalmentPlan,
+    PeriodicPlan,
+    PlannedPayment,
+    PlanSchedule,
+    Prepayment,
+    Recovery,
+    instalment_payments,
+    periodic_payments,
+)
 from .plugins import Registry, hookimpl, load
+from .pricing import AnnualFee, AreaRate, AreaUnit, MonthSplit, TermTotal
 from .procurement import (
     Award,
     Bid,
@@ -140,6 +153,9 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AccessDenied",
     "AddLine",
+    "AnnualFee",
+    "AreaRate",
+    "AreaUnit",
     "Assessment",
     "Award",
     "Bid",
@@ -162,6 +178,7 @@ __all__ = [
     "DayCount",
     "Direction",
     "Downgrade",
+    "DueTerm",
     "EnterpriseSize",
     "EvaluationMethod",
     "EvaluationReport",
@@ -175,6 +192,9 @@ __all__ = [
     "Holdback",
     "Incident",
     "IncidentDeductions",
+    "Instalment",
+    "InstalmentPlan",
+    "InterestTerm",
     "Jurisdiction",
     "JurisdictionError",
     "KpiSpec",
@@ -185,13 +205,18 @@ __all__ = [
     "ModelError",
     "Money",
     "MoneyError",
+    "MonthSplit",
     "OutsourcingError",
     "Parameter",
     "PaymentRule",
     "PaymentSchedule",
     "Period",
     "PeriodKind",
+    "PeriodicPlan",
+    "PlanSchedule",
+    "PlannedPayment",
     "PluginError",
+    "Prepayment",
     "PriceListItem",
     "ProcurementError",
     "ProcurementMethod",
@@ -200,6 +225,7 @@ __all__ = [
     "QualificationRequirement",
     "Range",
     "Rationale",
+    "Recovery",
     "Registry",
     "RegistryError",
     "RemoveLine",
@@ -229,6 +255,7 @@ __all__ = [
     "Suspend",
     "Tender",
     "TenderLine",
+    "TermTotal",
     "Terminate",
     "TierTable",
     "Timeline",
@@ -246,8 +273,10 @@ __all__ = [
     "estimate_cost",
     "evaluate",
     "hookimpl",
+    "instalment_payments",
     "is_working_day",
     "load",
+    "periodic_payments",
     "prepare",
     "settle",
     "settle_term",

@@ -51,8 +51,8 @@ __all__ = [
 ]
 
 Unit = Literal[
-    "ratio", "rate_per_day", "yuan", "days", "months", "years", "count", "ratio_range",
-    "text", "flag", "list", "table",
+    "ratio", "rate_per_day", "yuan", "days", "working_days", "months", "years", "count",
+    "ratio_range", "text", "flag", "list", "table",
 ]
 UNITS: tuple[str, ...] = Unit.__args__  # type: ignore[attr-defined]
 KINDS = ("law", "regulation", "standard", "local", "illustrative")
@@ -140,7 +140,7 @@ def _convert(unit: str, raw: Any, where: str) -> Any:
         if not isinstance(raw, Decimal | int | str) or isinstance(raw, bool):
             raise bad("an amount must be a decimal number of yuan")
         return Money(raw, field=where)
-    if unit in ("days", "months", "years", "count"):
+    if unit in ("days", "working_days", "months", "years", "count"):
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise bad(f"{unit} must be a whole number")
         return raw

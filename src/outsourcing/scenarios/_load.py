@@ -79,14 +79,14 @@ class CaseResult:
 
 CASE_KEYS = {"name", "jurisdiction", "description", "today", "contract", "rules", "changes",
              "assessments", "payment", "kpis", "settle", "usage", "expect", "tender", "bids",
-             "award", "adopt", "contract_rules", "settle_from", "rewards"}
+             "award", "adopt", "contract_rules", "settle_from", "rewards", "plan"}
 EXPECT_KEYS = {"original_amount", "findings", "rejected", "headroom", "statements", "tender",
-               "award", "sums", "headroom_after", "rewards"}
+               "award", "sums", "headroom_after", "rewards", "plan"}
 CONTRACT_KEYS = ("changes", "assessments", "payment", "kpis", "settle", "usage", "adopt",
-                 "contract_rules", "settle_from")
+                 "contract_rules", "settle_from", "plan")
 """Sections that need a contract: ``[case.contract]`` or the one ``[case.award]`` builds."""
 CONTRACT_EXPECT_KEYS = ("original_amount", "findings", "rejected", "headroom", "statements",
-                        "sums", "headroom_after")
+                        "sums", "headroom_after", "plan")
 
 _LINE_RE = re.compile(r"at line (\d+)")
 
