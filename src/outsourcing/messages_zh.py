@@ -53,6 +53,8 @@ MESSAGES: dict[str, str] = {
     "qualification.expires_during_term": "供应商资质在合同履行期内到期",
     "scope.service_not_bought": "本辖区不采购该类服务（超出购买服务范围）",
     "budget.exceeded": "合同原金额超过预算",
+    "payment.illustrative_default":
+        "合同未约定该付款条款，结算暂用示例默认值（地方惯例，非法定）；请在合同中约定或明确采纳",
     "payment.term_too_long": "约定的付款期限超过中小企业款项支付的法定期限",
     "payment.no_agreed_term": "供应商不是中小企业，合同未约定付款期限与逾期利息，无法确定到期日",
     "payment.interest_below_lpr": "约定的逾期利率低于合同订立时一年期贷款市场报价利率",
