@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "qualification.expires_during_term": "供应商资质在合同履行期内到期",
     "scope.service_not_bought": "本辖区不采购该类服务（超出购买服务范围）",
     "budget.exceeded": "合同原金额超过预算",
+    "holdback.final_assessment_missing": "暂扣款释放前缺少年度或期满考核，暂扣款暂不释放",
     "payment.illustrative_default":
         "合同未约定该付款条款，结算暂用示例默认值（地方惯例，非法定）；请在合同中约定或明确采纳",
     "payment.term_too_long": "约定的付款期限超过中小企业款项支付的法定期限",
@@ -163,6 +164,7 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("site_case.", "办公区场景文件有误"),
     ("site.", "办公区数据有误"),
     ("staff.", "驻场人员检查发现问题"),
+    ("holdback.", "暂扣款（考核保证金）检查发现问题"),
     ("ocds.", "OCDS 数据发布检查发现问题"),
 )
 
