@@ -34,20 +34,10 @@ CONSORTIUM_RULE = "procurement.sme_deduction_consortium"
 CONSORTIUM_SHARE_RULE = "procurement.sme_consortium_min_share"
 BID_BOND_RULE = "procurement.bid_bond_max"
 GROUNDS_RULE = "procurement.single_source.grounds"
-PUBLICITY_RULE = "procurement.min_period.single_source"
-"""单一来源公示期: the fewest working days of publicity before approval (shared with the
-renewal planner, ``outsourcing.portfolio``)."""
-THRESHOLD_RULE = "procurement.public_tender_threshold_services"
-"""The tendering threshold (公开招标数额标准); a goods project reads
-``procurement.public_tender_threshold_goods`` where a jurisdiction defines one (the national
-standard is the same 200万元 for both, 国办发〔2019〕55号)."""
-
-
-def threshold_rule(tender: Tender, rb: RuleBook) -> str:
-    goods = "procurement.public_tender_threshold_goods"
-    if tender.category.value == "goods" and rb.get(goods, tender.evaluated_on) is not None:
-        return goods
-    return THRESHOLD_RULE
+PUBLICITY_RULE = "procurement.single_source.publicity_working_days"
+"""单一来源公示期 in working days (shared with the renewal planner, ``outsourcing.portfolio``)."""
+THRESHOLD_RULE = "procurement.public_tender_threshold"
+"""公开招标数额标准 (shared with the renewal planner); a region sets its own."""
 CAP_RULE = "changes.supplementary_cap"
 
 
@@ -116,8 +106,8 @@ def method_rules(tender: Tender, rb: RuleBook) -> dict[str, Resolved]:
         if tender.single_source_ground is SingleSourceGround.ADDITIONAL_PURCHASE:
             pids.append(CAP_RULE)
         if (tender.single_source_ground is SingleSourceGround.ONLY_SOURCE
-                and rb.get(threshold_rule(tender, rb), on) is not None):
-            pids += [threshold_rule(tender, rb), PUBLICITY_RULE]
+                and rb.get(THRESHOLD_RULE, on) is not None):
+            pids += [THRESHOLD_RULE, PUBLICITY_RULE]
     out: dict[str, Resolved] = {}
     for pid in dict.fromkeys(pids):
         if pid == CONSORTIUM_RULE and rb.get(pid, on) is None:
@@ -321,8 +311,7 @@ def check_cap(tender: Tender, original: Timeline, amount: Money, rb: RuleBook) -
 def publicity_findings(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
     """单一来源 (唯一供应商) at or above the tendering threshold: publicised for at least the
     minimum working days, before approval (the evaluation date)."""
-    threshold = next(r for pid, r in rules.items()
-                     if pid.startswith("procurement.public_tender_threshold"))
+    threshold = rules[THRESHOLD_RULE]
     need = rules[PUBLICITY_RULE]
     if tender.budget < threshold.value:
         return []
