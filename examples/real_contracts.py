@@ -22,6 +22,7 @@ THREE = {"budget_secured", "stable_continuous", "price_stable"}
 SHEET = (o.KpiSpec("inspection", "综合检查得分", "inspection", "points", Decimal(100),
                    o.Direction.HIGHER, Decimal(100), "合同 附件三 考核评分表"),)
 FULL = {"property": PaymentRule(FullPay(citation="合同 第八条: 考核合格全额支付"))}
+NONE = o.ContractRules()   # the contracts state no deduction cap nor termination threshold
 
 
 def section(title: str) -> None:
@@ -65,6 +66,7 @@ def area_change() -> None:
         "新增办公区 800 m²", date(2024, 3, 16), "采购人")).sign(
         "C-1", RB, signed_on=date(2024, 3, 10), approved_by="局长", today=date(2024, 3, 10))
     st = o.settle(tl, "2024-03", [assessed("2024-03", date(2024, 3, 29))], RB, rules=FULL,
+                  contract_rules=NONE,
                   kpis={"property": SHEET}, accepted_on=date(2024, 4, 1))
     print(st.render())
 
@@ -97,10 +99,12 @@ def actual_365() -> None:
         schedule="quarterly", signed_on=date(2023, 12, 28), payment_days=15,
         payment_working_days=True)
     q1 = o.settle(c, "2024-Q1", [assessed("2024-Q1", date(2024, 3, 29))], RB, rules=FULL,
+                  contract_rules=NONE,
                   kpis={"property": SHEET}, accepted_on=date(2024, 4, 1),
                   paid_on=date(2024, 4, 30))
     print(q1.render())
     q2 = o.settle(c, "2024-Q2", [assessed("2024-Q2", date(2024, 6, 28))], RB, rules=FULL,
+                  contract_rules=NONE,
                   kpis={"property": SHEET}, previous=q1, accepted_on=date(2024, 7, 1))
     section("定期结算: 预付款按季抵扣")
     print(o.periodic_payments(c, o.PeriodicPlan(o.Prepayment("0.20")), RB, [q1, q2],

@@ -1,10 +1,12 @@
 """A 石嘴山 tender's qualification checks (石嘴山市 资格审查).
 
-石嘴山 buys its property management from a company with the national grade-1 qualification,
-its elevator maintenance from a holder of the region's grade-B installation and repair
-licence, and its fire-system maintenance from a national grade-2 firm (seed line 217).  The
-rules live in the ``outsourcing-ningxia`` plugin as dated parameters: the fire grade applies
-only until 2021-11-08, after which 应急管理部令第7号 abolished the grades.
+石嘴山 reports buying its property management from a company with the national grade-1
+qualification, its elevator maintenance from a holder of the region's grade-B installation and
+repair licence, and its fire-system maintenance from a national grade-2 firm (seed line 217).
+The rules live in the ``outsourcing-ningxia`` plugin as dated parameters: the property grade
+applies only until 2017-09-21 (国发〔2017〕46号 abolished the grade-1 approval), the fire grade
+only until 2021-11-08, after which 应急管理部令第7号 abolished the grades.  So in June 2021 the
+grade-2 property company P2 is no longer excluded.
 
 This script evaluates two tenders of the city office area in June 2021 — property (综合评分法)
 and fire maintenance (最低评标价法) — prints each evaluation report with every bid's checks,
@@ -41,7 +43,7 @@ def _q(kind: str, level: str, issuer: str, until: date) -> o.Qualification:
 
 
 def property_tender() -> tuple[Tender, list[Bid]]:
-    """物业: 综合评分法, price 30%, 技术方案 50%, 服务承诺 20%; 国家一级资质 required."""
+    """物业: 综合评分法, price 30%, 技术方案 50%, 服务承诺 20%; no grade required in 2021."""
     tender = Tender(
         id="SZS-2021-WY-01", title="石嘴山市级机关办公区物业管理服务", purchaser=BUREAU,
         jurisdiction="NX-SZS", lines=[TenderLine("property", "property", SITE)], term=TERM,

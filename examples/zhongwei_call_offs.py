@@ -142,8 +142,10 @@ def settle_october(c: o.CallOff, rb: o.RuleBook) -> o.Statement:
     ]
     used = [o.Usage("sedan_trip", october, quantity="57", recorded_by="派车单"),
             o.Usage("sedan_day", october, quantity="6", recorded_by="派车单")]
+    # the call-off's contract adopts the region's published payment terms as its own
+    # (adopt=["*"]): without it, each statement warns that they are illustrative defaults
     return o.settle(c.contract, october, assessments, rb, accepted_on=date(2022, 11, 4),
-                    paid_on=date(2022, 11, 28), usage=used)
+                    paid_on=date(2022, 11, 28), usage=used, adopt=["*"])
 
 
 def canteen_inquiries(rb: o.RuleBook) -> None:

@@ -13,9 +13,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_shizuishan_tender_excludes_unqualified_bids() -> None:
     out = run_example("shizuishan_tender.py")
-    # property: P2 holds only a grade-2 property qualification; grade 1 is required
-    assert "无效　P2 石嘴山乙物业管理有限公司" in out
-    assert "评标基准价 ¥1,644,960.00" in out  # P4: 149,000 × 12 × (1 − 0.08)
+    # property: the grade-1 requirement ended on 2017-09-21 (国发〔2017〕46号), so P2 with
+    # its grade-2 qualification is valid in June 2021 and sets the benchmark
+    assert "无效　P2 石嘴山乙物业管理有限公司" not in out
+    assert "第2名　P2 石嘴山乙物业管理有限公司" in out
+    assert "评标基准价 ¥1,534,560.00" in out  # P2: 139,000 × 12 × (1 − 0.08)
     assert "第1名　P3 银川丙物业集团有限公司" in out
     # fire: F2's grade-2 qualification expired on 2021-03-31
     assert "所持资质已于 2021-03-31 过期，评审日 2021-06-15 无效" in out

@@ -116,15 +116,33 @@ def test_national_rule_alone_accepts_a_grade_3_fire_firm_before_2021_11_09(
     assert c.check(registry.rulebook("NX")) == []
 
 
-def test_shizuishan_property_needs_national_grade_1(registry: o.Registry) -> None:
+def test_shizuishan_property_needed_national_grade_1_until_2017_09_21(
+    registry: o.Registry,
+) -> None:
     grade2 = o.Supplier("S-WY", "石嘴山某物业公司", "medium", qualifications=[
         o.Qualification("property_management", "二级")])
     grade1 = attrs.evolve(grade2, qualifications=[o.Qualification("property_management", "一级")])
     rb = registry.rulebook("NX-SZS")
-    found = contract("NX-SZS", [line("wy", "property")], supplier=grade2).check(rb)
+    y2017 = o.DateRange(date(2017, 1, 1), date(2017, 12, 31))
+    before = attrs.evolve(contract("NX-SZS", [line("wy", "property")], supplier=grade2,
+                                   signed_on=date(2017, 9, 21)), term=y2017)
+    found = before.check(rb)
     assert [(f.code, f.rule_id) for f in found] == [("qualification.missing",
                                                      "qualification.property")]
-    assert contract("NX-SZS", [line("wy", "property")], supplier=grade1).check(rb) == []
+    assert attrs.evolve(before, supplier=grade1).check(rb) == []
+
+
+def test_shizuishan_property_grade_abolished_by_guofa_2017_46_from_2017_09_22(
+    registry: o.Registry,
+) -> None:
+    """国发〔2017〕46号 cancelled the grade-1 approval (物业服务企业一级资质核定)."""
+    grade2 = o.Supplier("S-WY", "石嘴山某物业公司", "medium", qualifications=[
+        o.Qualification("property_management", "二级")])
+    rb = registry.rulebook("NX-SZS")
+    assert contract("NX-SZS", [line("wy", "property")], supplier=grade2,
+                    signed_on=date(2017, 9, 22)).check(rb) == []
+    r = rb.resolve("qualification.property", date(2017, 9, 22))
+    assert r.value == [] and "国发〔2017〕46号" in r.citation
 
 
 def test_shizuishan_elevator_needs_the_regions_grade_b_licence(registry: o.Registry) -> None:

@@ -70,7 +70,7 @@ def test_a_contract_with_its_successor_started_or_far_off_is_not_listed(
 def test_below_the_threshold_the_amount_calls_for_consultation(rb: o.RuleBook) -> None:
     method, r = method_called_for(o.Money("1999999.99"), rb, date(2022, 11, 1))
     assert method is ProcurementMethod.COMPETITIVE_CONSULTATION
-    assert r.parameter.kind == "illustrative"
+    assert r.rule_id == "procurement.public_tender_threshold"
     own = rb.override(r.rule_id, "4000000", citation="某自治区政府采购目录及标准（示例）")
     (item,) = renewal_pipeline([property_contract()], date(2022, 11, 1), 90, own)
     assert item.called_for is ProcurementMethod.COMPETITIVE_CONSULTATION

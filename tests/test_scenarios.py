@@ -137,7 +137,8 @@ def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind
     assert ("property 支付比例 = 98% ← payment.tier_table [illustrative: 住宅物业服务合同示例"
             in report)
     assert "(得分=94.02, 档位=≥85" in report
-    assert "expect.statements[2022-10].findings: expected assessment.missing, actual (none)" in (
+    assert ("expect.statements[2022-10].findings: expected assessment.missing, actual "
+            "settlement.no_previous_statement") in (
         report)
     assert "score" not in "".join(m.path for m in result.mismatches)  # 94.02 is right
     assert report.endswith("0 passed, 1 failed")
@@ -153,6 +154,8 @@ def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind
      "2023-01 is outside the term"),
     ("bad_statement_figure.toml", "case[0].expect.statements[0].payabel", "unknown figure"),
     ("bad_usage_line.toml", "case[0].usage[0]", "it is not settled on actual usage"),
+    ("bad_downgrade_tier.toml", "case[0].payment.property.downgrade.to",
+     "downgrade to a tier the tier table does not have (its tiers: 优秀, 合格)"),
 ])
 def test_a_bad_assessment_or_statement_names_file_case_and_field(
     name: str, field: str, words: str, registry: o.Registry
@@ -161,6 +164,16 @@ def test_a_bad_assessment_or_statement_names_file_case_and_field(
     assert result.error is not None and not result.mismatches
     assert result.error.startswith(f"{FIXTURES / name}: case 1 '物业 October 2022': {field}: ")
     assert words in result.error
+
+
+def test_an_error_finding_the_case_does_not_list_fails_it(registry: o.Registry) -> None:
+    """A missing assessment withholds the fee: a case that does not expect it fails."""
+    [result] = run_files([FIXTURES / "unexpected_error_finding.toml"], registry)
+    assert result.error is None and not result.passed
+    [m] = result.mismatches
+    assert m.path == "expect.statements[2022-10].findings"
+    assert m.actual == "assessment.missing"
+    assert any("withheld until it is assessed" in w for w in m.explanation)
 
 
 def test_october_2022_q4_statements_carry_the_holdback_to_december(
@@ -363,3 +376,21 @@ def test_the_tender_example_in_the_docs_passes(tmp_path: Path, registry: o.Regis
     results = run_files([file], registry)
     assert len(results) == 1 and results[0].passed, render_results(results)
     assert load_file(file)[0].raw["expect"]["tender"]["failed"] is True
+
+
+def test_a_wrong_headroom_after_a_change_and_a_wrong_sum_are_reported(
+    registry: o.Registry, tmp_path: Path
+) -> None:
+    text = OCTOBER.read_text(encoding="utf-8")
+    text = text.replace('change = "BC-2022-03"            # disinfection added from 10 October '
+                        'at ¥28,000.00 a month\nused = "75870.97"',
+                        'change = "BC-2022-03"\nused = "75870.00"')
+    text = text.replace('payable = "456054.84"', 'payable = "456054.00"')
+    bad = tmp_path / "october.toml"
+    bad.write_text(text, encoding="utf-8")
+    [result] = run_files([bad], registry)
+    assert [(m.path, m.expected, m.actual) for m in result.mismatches] == [
+        ("expect.headroom_after[BC-2022-03].used", "75870.00", "75870.97"),
+        ("expect.sums[2022-10..2022-12].payable", "456054.00", "456054.84"),
+    ]
+    assert "2022-11: ¥137,788.00" in result.mismatches[1].explanation

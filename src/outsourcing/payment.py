@@ -31,15 +31,19 @@ import attrs
 
 from .errors import ModelError
 from .money import Money
-from .performance import CENTI, INCIDENT_LABELS
+from .performance import CENTI, EVENT_LABELS, INCIDENT_LABELS
 from .rules import Resolved, RuleBook
 
 __all__ = [
+    "AGGREGATES",
+    "FEE_BASES",
     "RATE_DEN",
     "RATE_RULE_KINDS",
     "Band",
     "CompiledRule",
     "ContractRules",
+    "Downgrade",
+    "FeeShare",
     "FullPay",
     "Holdback",
     "IncidentDeductions",
@@ -47,6 +51,8 @@ __all__ = [
     "LinearFormula",
     "PaymentRule",
     "RepeatRatchet",
+    "ScoreAdjustments",
+    "SiteScore",
     "TierTable",
     "TotalCap",
     "WarningRule",
@@ -104,6 +110,8 @@ class Band:
 
     min_score: Decimal = attrs.field(converter=_min_score)
     rate: Decimal = attrs.field(converter=_rate)
+    name: str = ""
+    """The tier's name in the contract (优秀, 良好, 合格…), for a downgrade to name it."""
 
 
 def _bands(v: Iterable[Band | Mapping[str, Any]]) -> tuple[Band, ...]:
@@ -112,10 +120,10 @@ def _bands(v: Iterable[Band | Mapping[str, Any]]) -> tuple[Band, ...]:
         if isinstance(b, Band):
             out.append(b)
         elif isinstance(b, Mapping):
-            if set(b) != {"min_score", "rate"}:
-                raise ModelError("a band is a table with min_score and rate", field="bands",
-                                 value=dict(b), term="分档支付")
-            out.append(Band(b["min_score"], b["rate"]))
+            if not {"min_score", "rate"} <= set(b) <= {"min_score", "rate", "name"}:
+                raise ModelError("a band is a table with min_score, rate and an optional name",
+                                 field="bands", value=dict(b), term="分档支付")
+            out.append(Band(b["min_score"], b["rate"], str(b.get("name", ""))))
         else:
             raise ModelError(f"a {type(b).__name__} is not a band", field="bands", value=b)
     return tuple(sorted(out, key=lambda b: b.min_score, reverse=True))
@@ -144,6 +152,11 @@ class TierTable:
         if mins[-1] != 0:
             raise ModelError("the lowest band must start at 0 so every score has a rate",
                              field="bands", value=str(mins[-1]), term="分档支付")
+        names = [b.name for b in self.bands if b.name]
+        if len(set(names)) != len(names):
+            raise ModelError("two bands have the same name", field="bands", value=names,
+                             term="档位名称", code="payment.tier_name_twice",
+                             zh="分档表中有两个档位同名")
         for i, b in enumerate(self.bands):
             _score_centi(b.min_score, f"bands[{i}].min_score", "分档得分")
             _millionths(b.rate, f"bands[{i}].rate", "支付比例")
@@ -165,7 +178,22 @@ class TierTable:
         return self.bands[-1]
 
     def describe(self) -> str:
-        return "; ".join(f"≥{b.min_score}→{(b.rate * 100).normalize():f}%" for b in self.bands)
+        return "; ".join(f"{b.name + ' ' if b.name else ''}≥{b.min_score}→"
+                         f"{(b.rate * 100).normalize():f}%" for b in self.bands)
+
+    def band_index(self, tier: str) -> int | None:
+        """The index of the band a contract names, by its name or its minimum score."""
+        for i, b in enumerate(self.bands):
+            if tier == b.name:
+                return i
+        try:
+            d = Decimal(tier)
+        except Exception:
+            return None
+        for i, b in enumerate(self.bands):
+            if d == b.min_score:
+                return i
+        return None
 
 
 def _threshold(v: Any) -> Decimal:
@@ -214,6 +242,7 @@ RATE_RULE_KINDS: dict[str, type[TierTable] | type[LinearFormula] | type[FullPay]
 """The pay-rate shapes by the ``kind`` that names them in JSON and scenario files."""
 
 RELEASES = ("term_end", "year_end")
+HOLDBACK_RESULTS = ("full", "proportional")
 
 
 def _share(v: Any) -> Decimal:
@@ -221,6 +250,14 @@ def _share(v: Any) -> Decimal:
     if d > 1:
         raise ModelError("a share is at most 1", field="share", value=str(d), term="比例")
     _millionths(d, "share", "比例")
+    return d
+
+
+def _opt_points(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    d = _dec(v, "cap", "加减分上限")
+    _score_centi(d, "cap", "加减分上限")
     return d
 
 
@@ -237,11 +274,26 @@ class Holdback:
     release: str = "term_end"
     rule_id: str = "payment.holdback"
     citation: str = "合同约定"
+    by_result: str = "full"
+    """``full``: the balance is released whatever the result; ``proportional``: the final
+    assessment's score (年度/期满考核得分) as a share of 100 is released, the rest forfeited."""
+    forfeit_below: Decimal | None = attrs.field(default=None, converter=_opt_points)
+    """A final score below it forfeits the whole balance (考核不合格不予退还)."""
 
     def __attrs_post_init__(self) -> None:
         if self.release not in RELEASES:
             raise ModelError(f"release is one of {RELEASES}", field="release",
                              value=self.release, term="暂扣款释放")
+        if self.by_result not in HOLDBACK_RESULTS:
+            raise ModelError(f"by_result is one of {HOLDBACK_RESULTS}", field="by_result",
+                             value=self.by_result, term="暂扣款按考核结果释放",
+                             code="payment.holdback_by_result_unknown",
+                             zh="暂扣款释放方式须为 full（全额）或 proportional（按考核得分比例）")
+
+    @property
+    def needs_result(self) -> bool:
+        """True when the release depends on a final assessment."""
+        return self.by_result != "full" or self.forfeit_below is not None
 
 
 def _amounts(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Money], ...]:
@@ -259,13 +311,97 @@ def _amounts(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[st
     return tuple(sorted(out))
 
 
+FEE_BASES = ("period", "quarter", "year", "term")
+"""What a share deduction is a share of: the line's fee in the settlement period, in the
+calendar quarter or year holding it, or over the whole term (a named line's, if given)."""
+
+
+def _base(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value not in FEE_BASES:
+        raise ModelError(f"a share deduction is of one of {', '.join(FEE_BASES)}",
+                         field=attribute.name, value=value, term="扣款基数",
+                         code="payment.deduction_base_unknown",
+                         zh=f"扣款基数须为 {'、'.join(FEE_BASES)} 之一")
+
+
+def _opt_share(v: Any) -> Decimal | None:
+    return None if v is None else _share(v)
+
+
+@attrs.frozen
+class FeeShare:
+    """A deduction of ``share`` of a fee (按比例扣款): the line's fee in the period
+    (``of = "period"``, e.g. 2% of the month's fee per late response), or in the quarter,
+    year or term holding it (30% of the quarter's maintenance fee); ``line`` names another
+    line whose fee is the base (default: the line deducted)."""
+
+    share: Decimal = attrs.field(converter=_share)
+    of: str = attrs.field(default="period", validator=_base)
+    line: str = ""
+    up_to: Decimal | None = attrs.field(default=None, converter=_opt_share)
+    """With a range (``share`` … ``up_to``, e.g. 1%–3%), each incident states the share the
+    assessor applied (``Incident.share``) within it."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.up_to is not None and self.up_to < self.share:
+            raise ModelError("up_to is below share: the range is share … up_to",
+                             field="up_to", value=str(self.up_to), term="扣款比例范围",
+                             code="payment.share_range_invalid",
+                             zh="扣款比例范围的上限低于下限")
+
+    def describe(self) -> str:
+        whose = f"{self.line} " if self.line else ""
+        base = {"period": "当期费用", "quarter": "当季度费用", "year": "当年度费用",
+                "term": "合同期费用"}[self.of]
+        pct = f"{(self.share * 100).normalize():f}%"
+        if self.up_to is not None:
+            pct += f"–{(self.up_to * 100).normalize():f}%"
+        return f"{whose}{base} × {pct}"
+
+
+def _shares(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, FeeShare], ...]:
+    items = v.items() if isinstance(v, Mapping) else v
+    out = []
+    for kind, body in items:
+        if not isinstance(kind, str) or not kind:
+            raise ModelError("an incident kind is a non-empty string", field="shares",
+                             value=kind, term="事件类别", code="payment.event_kind_empty",
+                             zh="事件类别须为非空字符串")
+        if isinstance(body, Mapping):
+            extra = set(body) - {"share", "of", "line", "up_to"}
+            if extra or "share" not in body:
+                raise ModelError("a share deduction is a table with share, of, line, up_to",
+                                 field=f"shares.{kind}", value=dict(body), term="按比例扣款",
+                                 code="payment.share_deduction_shape",
+                                 zh="按比例扣款须写明 share（比例），"
+                                    "可选 of（基数）与 line（服务项目）")
+            body = FeeShare(body["share"], str(body.get("of", "period")),
+                            str(body.get("line", "")), body.get("up_to"))
+        if not isinstance(body, FeeShare):
+            raise ModelError(f"a {type(body).__name__} is not a FeeShare",
+                             field=f"shares.{kind}", value=repr(body), term="按比例扣款",
+                             code="payment.share_deduction_shape", zh="按比例扣款格式不正确")
+        out.append((kind, body))
+    return tuple(sorted(out, key=lambda x: x[0]))
+
+
 @attrs.frozen
 class IncidentDeductions:
-    """A fixed deduction per incident, by kind (扣款标准)."""
+    """The deduction per incident, by kind (扣款标准): a fixed amount (``amounts``) or a
+    share of a fee (``shares``, :class:`FeeShare`)."""
 
-    amounts: tuple[tuple[str, Money], ...] = attrs.field(converter=_amounts)
+    amounts: tuple[tuple[str, Money], ...] = attrs.field(default=(), converter=_amounts)
     rule_id: str = "payment.incident_deductions"
     citation: str = "合同约定"
+    shares: tuple[tuple[str, FeeShare], ...] = attrs.field(default=(), converter=_shares)
+
+    def __attrs_post_init__(self) -> None:
+        both = {k for k, _ in self.amounts} & {k for k, _ in self.shares}
+        if both:
+            raise ModelError("an incident kind has both a fixed amount and a share",
+                             field="shares", value=sorted(both), term="扣款标准",
+                             code="payment.deduction_twice",
+                             zh="同一事件类别不能同时约定固定扣款和按比例扣款")
 
     def amount(self, kind: str) -> Money:
         for k, m in self.amounts:
@@ -273,8 +409,153 @@ class IncidentDeductions:
                 return m
         raise KeyError(kind)
 
+    def share(self, kind: str) -> FeeShare:
+        for k, f in self.shares:
+            if k == kind:
+                return f
+        raise KeyError(kind)
+
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(sorted([k for k, _ in self.amounts] + [k for k, _ in self.shares]))
+
     def label(self, kind: str) -> str:
-        return INCIDENT_LABELS.get(kind, kind)
+        return INCIDENT_LABELS.get(kind) or EVENT_LABELS.get(kind, kind)
+
+
+def _signed(v: Any, field: str) -> Decimal:
+    if isinstance(v, float | bool):
+        raise ModelError("a float is not exact; pass a str, int or Decimal", field=field,
+                         value=v, term="加减分", code="payment.points_invalid",
+                         zh="加减分须为精确数值（字符串或整数），不能是浮点数")
+    try:
+        d = v if isinstance(v, Decimal) else Decimal(str(v))
+    except Exception:
+        raise ModelError("not a number", field=field, value=v, term="加减分",
+                         code="payment.points_invalid", zh="加减分不是数字") from None
+    if not d.is_finite() or abs(d) > 100 or d * CENTI != (d * CENTI).to_integral_value():
+        raise ModelError("points are −100..100 with at most two decimals", field=field,
+                         value=str(d), term="加减分", code="payment.points_invalid",
+                         zh="加减分须在−100到100之间，至多两位小数")
+    return d
+
+
+def _points_table(v: Mapping[str, Any] | Iterable[tuple[str, Any]]
+                  ) -> tuple[tuple[str, Decimal], ...]:
+    items = v.items() if isinstance(v, Mapping) else v
+    out = []
+    for kind, pts in items:
+        if not isinstance(kind, str) or not kind:
+            raise ModelError("an event kind is a non-empty string", field="points",
+                             value=kind, term="加减分事件", code="payment.event_kind_empty",
+                             zh="事件类别须为非空字符串")
+        d = _signed(pts, f"points.{kind}")
+        if d == 0:
+            raise ModelError("an adjustment of 0 points", field=f"points.{kind}", value="0",
+                             term="加减分", code="payment.points_invalid",
+                             zh="加减分不能为0分")
+        out.append((kind, d))
+    if not out:
+        raise ModelError("score adjustments need at least one event kind", field="points",
+                         value={}, term="加减分", code="payment.points_empty",
+                         zh="加减分规则至少约定一种事件")
+    return tuple(sorted(out))
+
+
+@attrs.frozen
+class ScoreAdjustments:
+    """Bonus and penalty points per event (加减分), added to the score before the pay-rate
+    lookup: ``points`` maps an event kind (an :class:`~outsourcing.performance.Incident`
+    kind such as ``commendation`` or ``complaint``) to signed points (+2, −2).  At most
+    ``bonus_cap`` points are added and ``penalty_cap`` taken in a period (no cap where the
+    contract states none); the result stays within 0..100."""
+
+    points: tuple[tuple[str, Decimal], ...] = attrs.field(converter=_points_table)
+    bonus_cap: Decimal | None = attrs.field(default=None, converter=_opt_points)
+    penalty_cap: Decimal | None = attrs.field(default=None, converter=_opt_points)
+    rule_id: str = "payment.score_adjustments"
+    citation: str = "合同约定"
+
+    def of(self, kind: str) -> Decimal | None:
+        for k, d in self.points:
+            if k == kind:
+                return d
+        return None
+
+
+def _kinds(v: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(v, str):
+        v = (v,)
+    out = tuple(v)
+    if not out or not all(isinstance(k, str) and k for k in out):
+        raise ModelError("a downgrade names at least one event kind", field="kinds",
+                         value=list(out), term="降档事件", code="payment.downgrade_kinds_empty",
+                         zh="降档规则至少约定一种严重事件")
+    return out
+
+
+@attrs.frozen
+class Downgrade:
+    """A serious incident (安全事故, 困人超时…) of one of ``kinds`` in the period lowers the
+    result (降档): one tier below the score's tier, or to the tier ``to`` names (a band's
+    ``name`` or its ``min_score``) when that is lower.  Only a tier table has tiers."""
+
+    kinds: tuple[str, ...] = attrs.field(converter=_kinds)
+    to: str = ""
+    rule_id: str = "payment.downgrade"
+    citation: str = "合同约定"
+
+
+AGGREGATES = ("min", "mean", "fee_weighted")
+
+
+def _sites(v: Iterable[str]) -> tuple[str, ...]:
+    out = tuple(v)
+    if len(out) < 2 or not all(isinstance(s, str) and s for s in out) or (
+            len(set(out)) != len(out)):
+        raise ModelError("a site score names at least two distinct sites", field="sites",
+                         value=list(out), term="考核点位", code="payment.sites_invalid",
+                         zh="多点位考核须约定至少两个不同的点位")
+    return out
+
+
+def _aggregate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value not in AGGREGATES:
+        raise ModelError(f"aggregate is one of {', '.join(AGGREGATES)}", field="aggregate",
+                         value=value, term="多点位汇总方式", code="payment.site_aggregate_unknown",
+                         zh="多点位汇总方式须为 min（最低）、mean（平均）"
+                            "或 fee_weighted（按费用加权）")
+
+
+@attrs.frozen
+class SiteScore:
+    """A line assessed at several sites (办公区) scored by one aggregate (多点位考核):
+    ``min`` the lowest site, ``mean`` the mean (half-up to 0.01), ``fee_weighted`` the mean
+    weighted by each site's fee in ``weights`` (half-up to 0.01).  Every site needs its own
+    assessment (``Assessment.site``); a site not assessed withholds the line's fee."""
+
+    sites: tuple[str, ...] = attrs.field(converter=_sites)
+    aggregate: str = attrs.field(default="min", validator=_aggregate)
+    weights: tuple[tuple[str, Money], ...] = attrs.field(default=(), converter=_amounts)
+    rule_id: str = "payment.site_score"
+    citation: str = "合同约定"
+
+    def __attrs_post_init__(self) -> None:
+        named = {k for k, _ in self.weights}
+        if self.aggregate == "fee_weighted":
+            if named != set(self.sites):
+                raise ModelError("fee_weighted needs a fee for every site and no other",
+                                 field="weights", value=sorted(named), term="点位费用权重",
+                                 code="payment.site_weights_invalid",
+                                 zh="按费用加权须为每个点位且仅为这些点位约定费用")
+            if all(m.fen == 0 for _, m in self.weights):
+                raise ModelError("the site fees add up to zero", field="weights",
+                                 value=sorted(named), term="点位费用权重",
+                                 code="payment.site_weights_invalid", zh="各点位费用之和为零")
+        elif named:
+            raise ModelError(f"weights are only for fee_weighted, not {self.aggregate}",
+                             field="weights", value=sorted(named), term="点位费用权重",
+                             code="payment.site_weights_invalid",
+                             zh="只有按费用加权（fee_weighted）才约定点位费用")
 
 
 def _factor(v: Any) -> Decimal:
@@ -373,12 +654,31 @@ class PaymentRule:
     holdback: Holdback | None = None
     warning: WarningRule | None = None
     name: str = ""
+    adjustments: ScoreAdjustments | None = None
+    downgrade: Downgrade | None = None
+    sites: SiteScore | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.rate, TierTable | LinearFormula | FullPay):
             raise ModelError(f"a {type(self.rate).__name__} is not a pay-rate rule; use "
                              "TierTable, LinearFormula or FullPay", field="rate",
                              value=repr(self.rate), term="支付比例规则")
+        dg = self.downgrade
+        if dg is not None:
+            if not isinstance(self.rate, TierTable):
+                raise ModelError(
+                    "a downgrade needs a tier table (only a tier table has tiers)",
+                    field="downgrade", value=type(self.rate).__name__, term="降档",
+                    rule_id=dg.rule_id, citation=dg.citation,
+                    code="payment.downgrade_without_tiers", zh="降档规则须配合分档支付表使用")
+            if dg.to and self.rate.band_index(dg.to) is None:
+                tiers = ", ".join(b.name or str(b.min_score) for b in self.rate.bands)
+                raise ModelError(
+                    f"downgrade to a tier the tier table does not have (its tiers: {tiers})",
+                    field="downgrade.to", value=dg.to, term="降档档位",
+                    rule_id=dg.rule_id, citation=dg.citation,
+                    code="payment.downgrade_unknown_tier",
+                    zh=f"降档目标档位不存在；分档表的档位为：{tiers}")
 
     @property
     def bonus(self) -> bool:
@@ -505,7 +805,8 @@ class CompiledRule:
     ``deductions`` maps an incident kind to fen; shares are millionths.
     """
 
-    __slots__ = ("cap", "deductions", "holdback", "ratchet", "rates", "release", "rule",
+    __slots__ = ("adjust", "cap", "deductions", "downgrade", "holdback", "kinds", "ranges",
+                 "ratchet", "rates", "release", "rule", "shares", "tier_of", "tier_rates",
                  "warn")
 
     def __init__(self, rule: PaymentRule) -> None:
@@ -528,6 +829,33 @@ class CompiledRule:
             self.rates = [RATE_DEN] * (SCORE_MAX + 1)
         self.deductions = ({k: m.fen for k, m in rule.deductions.amounts}
                            if rule.deductions else {})
+        self.shares: dict[str, tuple[int, str, str]] = (
+            {k: (_millionths(f.share, "share", ""), f.of, f.line)
+             for k, f in rule.deductions.shares} if rule.deductions else {})
+        self.ranges: dict[str, tuple[int, int]] = (
+            {k: (_millionths(f.share, "share", ""), _millionths(f.up_to, "up_to", ""))
+             for k, f in rule.deductions.shares if f.up_to is not None}
+            if rule.deductions else {})
+        adj = rule.adjustments
+        self.adjust: tuple[dict[str, int], int | None, int | None] | None = None if (
+            adj is None) else ({k: int(d * CENTI) for k, d in adj.points},
+                               None if adj.bonus_cap is None else int(adj.bonus_cap * CENTI),
+                               None if adj.penalty_cap is None else int(adj.penalty_cap * CENTI))
+        # tiers for a downgrade: the band index of every score, the rate of every band
+        self.tier_of: list[int] = []
+        self.tier_rates: list[int] = []
+        self.downgrade: tuple[frozenset[str], int | None] | None = None
+        if rule.downgrade is not None and isinstance(rate, TierTable):
+            mins = [_score_centi(b.min_score, "min_score", "") for b in rate.bands]
+            self.tier_of = [next(n for n, lo in enumerate(mins) if s >= lo)
+                            for s in range(SCORE_MAX + 1)]
+            self.tier_rates = [_millionths(b.rate, "rate", "") for b in rate.bands]
+            to = rate.band_index(rule.downgrade.to) if rule.downgrade.to else None
+            self.downgrade = (frozenset(rule.downgrade.kinds), to)
+        self.kinds = (frozenset(self.deductions) | frozenset(self.shares)
+                      | frozenset(self.adjust[0] if self.adjust else ())
+                      | (self.downgrade[0] if self.downgrade else frozenset()))
+        """Every incident kind the rule knows (priced, scored or serious)."""
         r = rule.ratchet
         if r is not None:
             f = Fraction(r.factor)

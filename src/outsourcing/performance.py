@@ -33,6 +33,7 @@ from .errors import ModelError, SettlementError
 from .money import div_half_up
 
 __all__ = [
+    "EVENT_LABELS",
     "GENERIC_KPIS",
     "INCIDENT_LABELS",
     "Assessment",
@@ -64,6 +65,16 @@ INCIDENT_LABELS: dict[str, str] = {
 }
 """Chinese labels of the incident kinds the illustrative deduction table knows (and a few
 more a contract may price)."""
+
+EVENT_LABELS: dict[str, str] = {
+    "late_response": "响应超时",
+    "improper_maintenance": "维保不到位",
+    "commendation": "表扬",
+    "complaint": "投诉",
+    "safety_accident": "安全事故",
+}
+"""Chinese labels of event kinds contracts commonly price by share, score (加减分) or treat
+as serious (降档); any other kind is shown by its id."""
 
 GENERIC_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("inspection", "检查得分", "inspection score", "points", Decimal(90), Direction.HIGHER,
@@ -243,6 +254,17 @@ class Survey:
         return div_half_up(self.satisfied * 100 * CENTI, self.responses)
 
 
+def _incident_share(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    d = _decimal(v, "share", "扣款比例")
+    if d > 1 or d * 1_000_000 != (d * 1_000_000).to_integral_value():
+        raise ModelError("a share is 0..1 with at most six decimals", field="share",
+                         value=str(d), term="扣款比例", code="performance.incident_share_invalid",
+                         zh="事件扣款比例须在0到1之间，至多六位小数")
+    return d
+
+
 @attrs.frozen
 class Incident:
     """An incident on a line (事件): its kind decides the fixed deduction.
@@ -256,6 +278,9 @@ class Incident:
     kind: str = attrs.field(validator=_nonempty)
     on: date = attrs.field(converter=_on)
     description: str = ""
+    share: Decimal | None = attrs.field(default=None, converter=_incident_share)
+    """The share of the fee the assessor applied, where the contract gives a range for this
+    kind (e.g. 1%–3% of the month's fee per late response, ``FeeShare.up_to``)."""
 
 
 @attrs.frozen
@@ -264,6 +289,8 @@ class Assessment:
 
     ``assessed_on`` is the day the assessment was signed off; unless the settlement is given
     another acceptance day, the payment clock starts there (保障中小企业款项支付条例).
+    Incidents are of the kinds the line's payment rule prices (扣款), scores (加减分:
+    ``commendation``, ``complaint``…) or treats as serious (降档).
     """
 
     line: str = attrs.field(validator=_nonempty)
@@ -275,6 +302,9 @@ class Assessment:
     surveys: tuple[Survey, ...] = attrs.field(default=(), converter=_surveys)
     incidents: tuple[Incident, ...] = attrs.field(default=(), converter=_incidents)
     note: str = ""
+    site: str = ""
+    """The site assessed (考核点位), for a line scored at several sites
+    (:class:`~outsourcing.payment.SiteScore`); empty for a line assessed as a whole."""
 
     def __attrs_post_init__(self) -> None:
         seen: dict[str, str] = {}
@@ -306,7 +336,11 @@ class Assessment:
 
     def incident_kinds(self) -> tuple[str, ...]:
         """The incidents' kinds in date order (the order a repeat ratchet counts them)."""
-        return tuple(i.kind for i in sorted(self.incidents, key=lambda i: (i.on, i.kind)))
+        return tuple(i.kind for i in self.ordered_incidents())
+
+    def ordered_incidents(self) -> list[Incident]:
+        """The incidents in date order, then by kind (the order deductions are listed)."""
+        return sorted(self.incidents, key=lambda i: (i.on, i.kind))
 
 
 # --- KPIs --------------------------------------------------------------------------------

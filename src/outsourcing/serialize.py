@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_unstructure_fn
@@ -27,7 +28,14 @@ from .errors import OutsourcingError, SerializationError
 from .findings import Finding
 from .model import PRICING_KINDS, Pricing
 from .money import Money
-from .payment import RATE_RULE_KINDS, IncidentDeductions, RateRule
+from .payment import (
+    RATE_RULE_KINDS,
+    Downgrade,
+    IncidentDeductions,
+    RateRule,
+    ScoreAdjustments,
+    SiteScore,
+)
 from .statement import (
     Carry,
     Deduction,
@@ -165,14 +173,19 @@ def _structure_period(v: Any, _: type) -> Any:
 
 
 def _structure_deductions(v: Any, _: type) -> Any:
-    if not isinstance(v, dict) or "amounts" not in v:
-        raise SerializationError("deductions are a table with amounts = { kind = \"500.00\" }",
-                                 value=v, term="扣款标准")
-    extra = set(v) - {"amounts", "rule_id", "citation"}
+    if not isinstance(v, dict) or not ({"amounts", "shares"} & set(v)):
+        raise SerializationError("deductions are a table with amounts = { kind = \"500.00\" }"
+                                 " and/or shares = { kind = { share = \"0.02\", of = "
+                                 "\"period\" } }", value=v, term="扣款标准")
+    extra = set(v) - {"amounts", "shares", "rule_id", "citation"}
     if extra:
         raise SerializationError(f"unknown keys: {', '.join(sorted(extra))}", value=None,
                                  term="扣款标准")
-    amounts = v["amounts"]
+    amounts = v.get("amounts", {})
+    shares = v.get("shares", {})
+    if not isinstance(shares, dict) or not all(isinstance(x, dict) for x in shares.values()):
+        raise SerializationError("shares is a table of incident kind → { share, of, line }",
+                                 value=shares, term="按比例扣款")
     if not isinstance(amounts, dict):
         raise SerializationError("amounts is a table of incident kind → money", value=amounts,
                                  term="扣款标准")
@@ -181,8 +194,38 @@ def _structure_deductions(v: Any, _: type) -> Any:
             raise SerializationError(f"amounts.{kind}: money is a string such as \"500.00\"",
                                      value=amount, term="扣款标准")
     return IncidentDeductions({k: Money(a) for k, a in amounts.items()},
+                              shares=shares,
                               **{k: _structure_str(v[k], str) for k in ("rule_id", "citation")
                                  if k in v})
+
+
+def _plain(cls: type[Any], term: str) -> Any:
+    """A table read by the class's own converters (mappings of kind → value stay tables)."""
+    names = {a.name for a in attrs.fields(cls)}
+
+    def structure_plain(v: Any, _: type) -> Any:
+        if not isinstance(v, dict):
+            raise SerializationError(f"{cls.__name__} is a table", value=v, term=term)
+        extra = set(v) - names
+        if extra:
+            raise SerializationError(f"unknown keys: {', '.join(sorted(extra))}", value=None,
+                                     term=term)
+        return cls(**v)
+    return structure_plain
+
+
+def _unplain(x: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for a in attrs.fields(type(x)):
+        v = getattr(x, a.name)
+        if a.name in ("points", "weights"):
+            v = {k: str(d) for k, d in v}
+        elif isinstance(v, tuple):
+            v = list(v)
+        elif v is not None and not isinstance(v, str | int):
+            v = str(v)
+        out[a.name] = v
+    return out
 
 
 def _register_settlement() -> None:
@@ -192,7 +235,15 @@ def _register_settlement() -> None:
     converter.register_structure_hook(IncidentDeductions, _structure_deductions)
     converter.register_unstructure_hook(
         IncidentDeductions, lambda d: {"amounts": {k: str(m) for k, m in d.amounts},
+                                       **({"shares": {k: {"share": str(f.share), "of": f.of,
+                                                          "line": f.line}
+                                                      for k, f in d.shares}}
+                                          if d.shares else {}),
                                        "rule_id": d.rule_id, "citation": d.citation})
+    for cls, term in ((ScoreAdjustments, "加减分"), (SiteScore, "多点位考核"),
+                      (Downgrade, "降档")):
+        converter.register_structure_hook(cls, _plain(cls, term))
+        converter.register_unstructure_hook(cls, _unplain)
 
 
 _register_settlement()
@@ -250,7 +301,14 @@ def _structure_statement(v: Any, _: type) -> Any:
             withheld=s(x["withheld"], Money), payable=s(x["payable"], Money),
             held_balance=s(x["held_balance"], Money),
             warning_notice=bool(x["warning_notice"]), failing_streak=s(x["failing_streak"], int),
-            explanations=tuple(expl(e) for e in x["explanations"]))
+            explanations=tuple(expl(e) for e in x["explanations"]),
+            base_score=dec(x.get("base_score")),
+            adjustment=s(x.get("adjustment", "0"), Decimal),
+            site_scores=tuple((s(k, str), s(sc, Decimal))
+                              for k, sc in need(x.get("site_scores", {}), "site_scores").items()),
+            downgraded=bool(x.get("downgraded", False)),
+            forfeited=s(x.get("forfeited", "0.00"), Money),
+            defaults=tuple(s(r, str) for r in x.get("defaults", ())))
 
     def finding(f: Any) -> Finding:
         f = need(f, "findings")
@@ -287,7 +345,8 @@ def _structure_statement(v: Any, _: type) -> Any:
                                         s(x["streak"], int),
                                         tuple((s(m, str), s(k, str)) for m, k in x["incidents"]))
                               for x in c["lines"]),
-                        tuple(s(m, str) for m in c["notice_months"])))
+                        tuple(s(m, str) for m in c["notice_months"])),
+            forfeited=s(t.get("forfeited", "0.00"), Money))
     except OutsourcingError:
         raise
     except KeyError as exc:

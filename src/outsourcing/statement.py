@@ -147,6 +147,18 @@ class StatementLine:
     warning_notice: bool
     failing_streak: int
     explanations: tuple[Explanation, ...]
+    base_score: Decimal | None = None
+    """The score before bonus and penalty points (and the site aggregate's result)."""
+    adjustment: Decimal = Decimal(0)
+    """The bonus (+) and penalty (−) points applied, after their caps (加减分)."""
+    site_scores: tuple[tuple[str, Decimal], ...] = ()
+    """Each site's score when the line is scored at several sites (点位得分)."""
+    downgraded: bool = False
+    """True when a serious incident lowered the tier (降档)."""
+    forfeited: Money = Money.ZERO
+    """Held balance not returned by the final assessment (暂扣款不予退还)."""
+    defaults: tuple[str, ...] = ()
+    """Rule ids of the illustrative defaults the line's figures use (未经合同约定的示例默认值)."""
 
     def explain(self, figure: str) -> Explanation:
         """The explanation of one figure, by its Chinese label (``"支付比例"``)."""
@@ -240,6 +252,8 @@ class Statement:
     findings: tuple[Finding, ...]
     explanations: tuple[Explanation, ...]
     carry: Carry
+    forfeited: Money = Money.ZERO
+    """Held balances forfeited this period by the final assessment (暂扣款不予退还)."""
     payment_working_days: bool = False
     """``payment_days`` counts working days (个工作日)."""
 
@@ -277,6 +291,12 @@ class Statement:
             f"结算期间：{self.period}（{self.span.start} 至 {self.span.end}）",
             "",
         ]
+        wide = {f.rule_id for f in self.findings if f.code == "payment.illustrative_default"}
+
+        def mark(x: StatementLine, *rule_ids: str) -> str:
+            hit = [r for r in rule_ids if r in x.defaults]
+            return f"  ※示例默认 {hit[0]}（合同未约定）" if hit else ""
+
         for x in self.lines:
             out.append(f"【{x.line_id}】{x.service_zh} · {x.site}    {x.status.zh}")
             out.append(row("合同费用", x.fee.format()))
@@ -286,47 +306,62 @@ class Statement:
                     out.append(row("应付金额", x.payable.format()))
                 out.append("")
                 continue
-            if x.kpis:
+            for site, sc in x.site_scores:
+                out.append(row(f"点位得分 {site}", f"{sc}"))
+            if x.kpis or x.site_scores:
                 out.append(row("考核得分", "—" if x.score is None else f"{x.score}"))
-                for k in x.kpis:
-                    u = unit_zh(k.unit)
-                    measured = "未测" if k.measured is None else f"{k.measured}{u}"
-                    pts = "—" if k.points is None else f"{k.points}"
-                    out.append(f"    {_pad(k.name_zh, w - 2)}实测 {measured}  目标 {k.target}"
-                               f"{u}  权重 {k.weight}%  得分 {pts}")
+            for k in x.kpis:
+                u = unit_zh(k.unit)
+                measured = "未测" if k.measured is None else f"{k.measured}{u}"
+                pts = "—" if k.points is None else f"{k.points}"
+                out.append(f"    {_pad(k.name_zh, w - 2)}实测 {measured}  目标 {k.target}"
+                           f"{u}  权重 {k.weight}%  得分 {pts}")
+            if x.adjustment:
+                out.append(row("加减分", f"{x.adjustment:+}（基础得分 {x.base_score}）"))
             if x.missing_kpis:
                 out.append(row("未测指标", "、".join(x.missing_kpis)))
             if x.pay_rate is not None:
-                out.append(row("支付比例", _pct(x.pay_rate)))
+                out.append(row("支付比例", _pct(x.pay_rate)
+                               + ("（降档）" if x.downgraded else "")
+                               + mark(x, "payment.tier_table", "payment.linear_formula")))
                 out.append(row("考核后金额", x.performance_amount.format()))
             for d in x.deductions:
                 extra = f" ×{d.factor}（第{d.occurrence}次）" if d.factor != 1 else ""
                 when = f" {d.on}" if d.on else ""
-                out.append(row(f"扣款 {d.label}", f"{d.amount.format()}{extra}{when}"))
+                out.append(row(f"扣款 {d.label}", f"{d.amount.format()}{extra}{when}"
+                               + mark(x, "payment.incident_deductions")))
             if x.deductions:
                 out.append(row("扣款合计", x.deductions_total.format()))
                 if x.line_cap is not None:
-                    out.append(row("扣款上限（单项）", x.line_cap.format()))
+                    out.append(row("扣款上限（单项）", x.line_cap.format()
+                                   + mark(x, "payment.deduction_cap_line")))
                 out.append(row("实际扣款", x.deductions_applied.format()))
             if x.withheld:
                 out.append(row("暂缓支付", x.withheld.format()))
-            out.append(row("暂扣款", x.holdback.format()))
+            out.append(row("暂扣款", x.holdback.format() + mark(x, "payment.holdback")))
             if x.released:
                 out.append(row("释放暂扣款", x.released.format()))
+            if x.forfeited:
+                out.append(row("暂扣款不予退还", x.forfeited.format()))
             out.append(row("应付金额", x.payable.format()))
             out.append(row("暂扣款余额", x.held_balance.format()))
             if x.warning_notice:
-                out.append(row("预警通知", f"是（连续 {x.failing_streak} 期未达标）"))
+                out.append(row("预警通知", f"是（连续 {x.failing_streak} 期未达标）"
+                               + mark(x, "payment.warning_score")))
             out.append("")
         out += [
             "合计",
             f"  {_pad('合同费用', w)}{self.fee.format()}",
             f"  {_pad('考核后金额', w)}{self.performance_amount.format()}",
             f"  {_pad('扣款', w)}{self.deductions.format()}"
-            + (f"（合计上限 {self.total_cap.format()}）" if self.total_cap is not None else ""),
+            + (f"（合计上限 {self.total_cap.format()}）" if self.total_cap is not None else "")
+            + ("  ※示例默认 payment.deduction_cap_total（合同未约定）"
+               if self.total_cap is not None and "payment.deduction_cap_total" in wide else ""),
             f"  {_pad('暂扣款', w)}{self.holdback.format()}",
             f"  {_pad('释放暂扣款', w)}{self.released.format()}",
         ]
+        if self.forfeited:
+            out.append(f"  {_pad('暂扣款不予退还', w)}{self.forfeited.format()}")
         if self.withheld:
             out.append(f"  {_pad('暂缓支付', w)}{self.withheld.format()}")
         out.append(f"  {_pad('应付金额', w)}{self.payable.format()}")
@@ -402,12 +437,17 @@ class Statement:
                 "withheld": m(x.withheld), "payable": m(x.payable),
                 "held_balance": m(x.held_balance), "warning_notice": x.warning_notice,
                 "failing_streak": x.failing_streak,
+                "base_score": dec(x.base_score), "adjustment": dec(x.adjustment),
+                "site_scores": {k: str(v) for k, v in x.site_scores},
+                "downgraded": x.downgraded, "forfeited": m(x.forfeited),
+                "defaults": list(x.defaults),
                 "explanations": [e.to_dict() for e in x.explanations],
             } for x in self.lines],
             "totals": {"fee": m(self.fee), "performance_amount": m(self.performance_amount),
                        "deductions": m(self.deductions), "holdback": m(self.holdback),
                        "released": m(self.released), "withheld": m(self.withheld),
-                       "payable": m(self.payable), "total_cap": m(self.total_cap)},
+                       "payable": m(self.payable), "total_cap": m(self.total_cap),
+                       "forfeited": m(self.forfeited)},
             "payment": {"accepted_on": d(self.accepted_on), "clock_start": d(self.clock_start),
                         "payment_days": self.payment_days,
                         "payment_working_days": self.payment_working_days,

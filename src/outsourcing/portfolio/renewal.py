@@ -9,14 +9,15 @@ each step's legal minimum period, every one a dated rule parameter with its cita
 1. the procurement intention published (采购意向公开, ``procurement.intention_notice_days``);
 2. the documents issued → the bid or response deadline
    (``procurement.min_period.<method>``: 公开招标 20 days, 竞争性磋商 10 days, 竞争性谈判 and
-   询价 3 working days (goods only), 单一来源 5 working days of publicity);
+   询价 3 working days (goods only); 单一来源 5 working days of publicity,
+   ``procurement.single_source.publicity_working_days``);
 3. evaluation and the award notice (``procurement.evaluation_days``, illustrative);
 4. the challenge period (质疑期, ``procurement.challenge_period_working_days``);
 5. signed the day before the successor starts.
 
 Working days follow the State Council's calendar (:mod:`outsourcing.dates`).  The method the
-amount calls for comes from ``procurement.public_tender_threshold_services`` (an
-illustrative default: a bureau sets its province's threshold with ``rulebook.override``);
+amount calls for comes from ``procurement.public_tender_threshold`` (the central units'
+standard; a region sets its own, a bureau with ``rulebook.override``);
 another method for an amount at or above it needs approval (政府采购法 第二十七条), and
 单一来源 fits only the cases of 政府采购法 第三十一条.
 
@@ -38,7 +39,7 @@ from ..errors import JurisdictionError, ModelError
 from ..findings import Finding, Severity
 from ..model import Contract
 from ..money import Money
-from ..procurement import ProcurementMethod
+from ..procurement import ProcurementMethod, methods
 from ..rules import Resolved, RuleBook
 from .coverage import as_timelines
 
@@ -59,7 +60,10 @@ SINGLE_SOURCE_CITATION = "政府采购法 第三十一条: 只能从唯一供应
 TERM_CITATION = ("财政部令第102号 第二十四条: 政府购买服务合同履行期限一般不超过1年; "
                  "符合条件的可签订履行期限不超过3年的政府购买服务合同"
                  "（1+1+1: 年度考核合格方可续签）")
-THRESHOLD_RULE = "procurement.public_tender_threshold_services"
+THRESHOLD_RULE = methods.THRESHOLD_RULE
+"""``procurement.public_tender_threshold``: the one the procurement methods use."""
+PUBLICITY_RULE = methods.PUBLICITY_RULE
+"""``procurement.single_source.publicity_working_days``: 单一来源公示, in working days."""
 
 
 def _working_days_before(end: date, n: int) -> date:
@@ -105,8 +109,10 @@ def latest_start(method: ProcurementMethod, in_force_from: date, rb: RuleBook, *
     ev = rb.resolve("procurement.evaluation_days", when)
     deadline = notice - timedelta(days=int(ev.value))
     steps.append(("投标（响应）截止", deadline, ev.citation))
-    mp = rb.resolve(f"procurement.min_period.{method.value}", when)
-    if mp.parameter.unit == "working_days":
+    single = method is ProcurementMethod.SINGLE_SOURCE
+    mp = rb.resolve(PUBLICITY_RULE if single else f"procurement.min_period.{method.value}",
+                    when)
+    if single or mp.parameter.unit == "working_days":
         issue = _working_days_before(deadline, int(mp.value))
     else:
         issue = deadline - timedelta(days=int(mp.value))
@@ -207,12 +213,14 @@ def renewal_pipeline(
                     if m is ProcurementMethod.SINGLE_SOURCE else "")
             options.append(MethodOption(m, start, steps, start >= today, approval, note))
         main = next(o for o in options if o.method is called)
+        main_rule = (PUBLICITY_RULE if called is ProcurementMethod.SINGLE_SOURCE
+                     else f"procurement.min_period.{called.value}")
         fitting = [o for o in options if o.fits and o.method is not ProcurementMethod.SINGLE_SOURCE]
         if main.fits:
             f = Finding("renewal.start_procurement",
                         f"ends on {end} ({left} days): start the "
                         f"{called.zh} by {main.latest_start}", severity=Severity.WARNING,
-                        field=tl.contract.id, rule_id=f"procurement.min_period.{called.value}",
+                        field=tl.contract.id, rule_id=main_rule,
                         citation=main.steps[1][2], term="续采购")
         else:
             alt = (", ".join(f"{o.method.zh} (start by {o.latest_start}"
@@ -225,7 +233,7 @@ def renewal_pipeline(
                         f"ends on {end} ({left} days): too late for {called.zh} (latest start "
                         f"was {main.latest_start}{why}); still fits: {alt}",
                         severity=Severity.ERROR,
-                        field=tl.contract.id, rule_id=f"procurement.min_period.{called.value}",
+                        field=tl.contract.id, rule_id=main_rule,
                         citation=main.steps[1][2], term="续采购")
         out.append(RenewalItem(tl.contract.id, tl.contract.title, end, left, amount, called,
                                tuple(options), f))

@@ -36,13 +36,17 @@ from pathlib import Path
 
 from ..dates import Period
 from ..errors import OutsourcingError
+from ..money import Money
 from ..plugins import Registry, load
+from ..rewards import RewardRule, competitive_rewards
 from ..statement import Statement
 from ._contract import _sign_changes, _stage_changes, _stage_contract
+from ._expect import _stage_headroom_after
 from ._load import Case, CaseResult, Mismatch, ScenarioError, case_rulebook, load_file
 from ._plan import _stage_plan
-from ._run import Run, Stage
+from ._run import Run, Stage, _read
 from ._settle import (
+    _first,
     _prepare,
     _read_assessments,
     _read_settle,
@@ -67,8 +71,57 @@ __all__ = [
 ]
 
 
-STAGES: list[Stage] = [_stage_tender, _stage_contract, _stage_changes, _stage_assessments,
-                       _stage_statements, _stage_plan]
+def _stage_rewards(run: Run) -> None:
+    """``[case.rewards]``: a competitive reward pool split between this case's supplier and
+    the suppliers of the ``peers`` cases of the same file (their statements of ``period``),
+    compared with ``[case.expect.rewards]`` (contract id → amount, ``undistributed``)."""
+    spec = run.case.raw.get("rewards")
+    if spec is None:
+        return
+    if not isinstance(spec, dict):
+        raise run.fail("rewards", "rewards is a table with period, service, pool, rule, peers")
+    unknown = sorted(set(spec) - {"period", "service", "pool", "rule", "peers"})
+    if unknown:
+        raise run.fail(f"rewards.{unknown[0]}", "unknown key; rewards has period, service, "
+                       "pool, rule and peers", unknown)
+    for key in ("period", "service", "pool"):
+        if key not in spec:
+            raise run.fail(f"rewards.{key}", "required")
+    peers = spec.get("peers", [])
+    if not isinstance(peers, list) or not all(isinstance(x, str) for x in peers):
+        raise run.fail("rewards.peers", "a list of the names of other cases in this file", peers)
+    pool = _read(run, spec["pool"], Money, "rewards.pool")
+    rule = _read(run, spec.get("rule", {}), RewardRule, "rewards.rule")
+    cases = load_file(run.case.file)
+    statements = [settle_case(run.case, str(spec["period"]), run.registry)]
+    for n, name in enumerate(peers):
+        match = [c for c in cases if c.name == name and c.index != run.case.index]
+        if not match:
+            raise run.fail(f"rewards.peers[{n}]", "no other case of this file has this name",
+                           name)
+        statements.append(settle_case(match[0], str(spec["period"]), run.registry))
+    try:
+        split = competitive_rewards(statements, str(spec["service"]), pool, rule)
+    except OutsourcingError as exc:
+        raise run.fail(f"rewards.{exc.field or 'rule'}", exc.reason, exc.value) from None
+    want = run.expect.get("rewards", {})
+    if not isinstance(want, dict):
+        raise run.fail("expect.rewards", "a table of contract id → amount (and undistributed)")
+    got = {e.contract_id: e.amount for e in split.entries}
+    for key, value in want.items():
+        if key == "undistributed":
+            run.compare("expect.rewards.undistributed", value, split.undistributed,
+                        split.render().splitlines())
+            continue
+        if key not in got:
+            raise run.fail(f"expect.rewards.{key}", "no such contract among the ranked: "
+                           + ", ".join(got), key)
+        run.compare(f"expect.rewards.{key}", _read(run, value, Money, f"expect.rewards.{key}"),
+                    got[key], split.render().splitlines())
+
+
+STAGES: list[Stage] = [_stage_tender, _stage_contract, _stage_changes, _stage_headroom_after,
+                       _stage_assessments, _stage_statements, _stage_plan, _stage_rewards]
 """The stages run for every case, in order: the tender first, so that an awarded contract is
 the one the later stages run on."""
 
@@ -105,7 +158,11 @@ def settle_case(case: Case, period: Period | str, registry: Registry | None = No
     except OutsourcingError as exc:
         raise ScenarioError(f"{case.where}: --period: {exc.reason}", field="period",
                             value=str(period)) from None
-    return _settle_through(run, prepared, k)[k]
+    first = _first(run, prepared)
+    if k < first:
+        raise ScenarioError(f"{case.where}: --period: before the case's settle_from "
+                            f"{prepared.periods[first]}", field="period", value=str(period))
+    return _settle_through(run, prepared, k)[k - first]
 
 
 def run_case(case: Case, registry: Registry) -> CaseResult:

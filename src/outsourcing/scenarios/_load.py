@@ -79,13 +79,14 @@ class CaseResult:
 
 CASE_KEYS = {"name", "jurisdiction", "description", "today", "contract", "rules", "changes",
              "assessments", "payment", "kpis", "settle", "usage", "expect", "tender", "bids",
-             "award", "plan"}
+             "award", "adopt", "contract_rules", "settle_from", "rewards", "plan"}
 EXPECT_KEYS = {"original_amount", "findings", "rejected", "headroom", "statements", "tender",
-               "award", "plan"}
-CONTRACT_KEYS = ("changes", "assessments", "payment", "kpis", "settle", "usage", "plan")
+               "award", "sums", "headroom_after", "rewards", "plan"}
+CONTRACT_KEYS = ("changes", "assessments", "payment", "kpis", "settle", "usage", "adopt",
+                 "contract_rules", "settle_from", "plan")
 """Sections that need a contract: ``[case.contract]`` or the one ``[case.award]`` builds."""
 CONTRACT_EXPECT_KEYS = ("original_amount", "findings", "rejected", "headroom", "statements",
-                        "plan")
+                        "sums", "headroom_after", "plan")
 
 _LINE_RE = re.compile(r"at line (\d+)")
 

@@ -107,7 +107,7 @@ def _read(run: Run, data: Any, cls: type[T], path: str) -> T:
         raise run.fail(field, reason) from None
 
 
-_KEY_RE = re.compile(r"^unknown keys: (\w+)|\((\w+)=[^()]*\)$")
+_KEY_RE = re.compile(r"^unknown keys: (\w+)|\(([\w.]+)=[^()]*\)$")
 """The key a single structuring problem names: an unknown key, or ``(points='53')``."""
 
 

@@ -10,21 +10,25 @@ from ..catalogue import KpiSpec
 from ..changes import Timeline
 from ..dates import Period, as_date
 from ..errors import OutsourcingError
+from ..findings import Severity
 from ..model import Contract
-from ..payment import PaymentRule
+from ..money import Money
+from ..payment import ContractRules, PaymentRule
 from ..performance import Assessment, Metric, ScoreSheet, Survey
 from ..settlement import PreparedContract, prepare
 from ..statement import Statement, StatementLine
 from ..usage import Usage
 from ._contract import _sign_changes
-from ._load import Case, ScenarioError
+from ._load import Case, Mismatch, ScenarioError
 from ._run import Kind, Run, _check, _read, _table, _trail
 from ._tender import _contract
 
-SETTLE_KEYS = ("period", "accepted_on", "acceptance_due", "paid_on", "release_holdback")
+SETTLE_KEYS = ("period", "accepted_on", "acceptance_due", "paid_on", "release_holdback",
+               "final_scores")
 """What ``[[case.settle]]`` may say about one period's settlement."""
 
-SETTLING_KEYS = ("assessments", "payment", "kpis", "settle", "usage")
+SETTLING_KEYS = ("assessments", "payment", "kpis", "settle", "usage", "adopt",
+                 "contract_rules", "settle_from")
 
 
 _Figure = tuple[Kind, Callable[[Any], Any], tuple[str, ...]]
@@ -36,6 +40,7 @@ STATEMENT_FIGURES: dict[str, _Figure] = {
     "holdback": ("money", lambda s: s.holdback, ("暂扣款",)),
     "released": ("money", lambda s: s.released, ("释放暂扣款",)),
     "withheld": ("money", lambda s: s.withheld, ("暂缓支付",)),
+    "forfeited": ("money", lambda s: s.forfeited, ("暂扣款不予退还",)),
     "payable": ("money", lambda s: s.payable, ("应付金额合计", "应付金额")),
     "total_cap": ("money", lambda s: s.total_cap, ("扣款上限（合计）",)),
     "accepted_on": ("date", lambda s: s.accepted_on, ("到期日",)),
@@ -48,7 +53,7 @@ STATEMENT_FIGURES: dict[str, _Figure] = {
     "amount_due": ("money", lambda s: s.amount_due, ("应付金额合计", "逾期利息")),
     "warnings": ("list", lambda s: s.notices, ("预警通知", "考核得分")),
     "triggers": ("list", lambda s: [t.rule_id for t in s.triggers], ()),
-    "findings": ("list", lambda s: [f.code for f in s.findings], ()),
+    "findings": ("list", lambda s: sorted({f.code for f in s.findings}), ()),
 }
 """Statement totals an expectation may name, with the explanations that show why."""
 
@@ -67,6 +72,10 @@ LINE_FIGURES: dict[str, _Figure] = {
     "withheld": ("money", lambda x: x.withheld, ("暂缓支付",)),
     "payable": ("money", lambda x: x.payable, ("应付金额",)),
     "held_balance": ("money", lambda x: x.held_balance, ("暂扣款", "释放暂扣款")),
+    "forfeited": ("money", lambda x: x.forfeited, ("暂扣款不予退还", "释放暂扣款")),
+    "base_score": ("decimal", lambda x: x.base_score, ("考核得分", "点位得分 *")),
+    "adjustment": ("decimal", lambda x: x.adjustment, ("加减分",)),
+    "downgraded": ("bool", lambda x: x.downgraded, ("降档", "支付比例")),
     "warning": ("bool", lambda x: x.warning_notice, ("预警通知", "考核得分")),
     "failing_streak": ("int", lambda x: x.failing_streak, ("预警通知", "考核得分")),
 }
@@ -80,7 +89,7 @@ ALIASES = {"due_date": "due_on", "interest": "late_interest", "pay_rate": "rate"
 def _settles(case: Case) -> bool:
     expect = case.raw.get("expect", {})
     return any(k in case.raw for k in SETTLING_KEYS) or (
-        isinstance(expect, dict) and "statements" in expect)
+        isinstance(expect, dict) and ("statements" in expect or "sums" in expect))
 
 
 def _read_payment(run: Run, lines: Iterable[str]) -> dict[str, PaymentRule]:
@@ -125,9 +134,22 @@ def _prepare(run: Run) -> PreparedContract:
     lines = list(source.all_lines())
     rules = _read_payment(run, lines)
     kpis = _read_kpis(run, lines)
+    adopt = case.raw.get("adopt", [])
+    if not isinstance(adopt, list) or not all(isinstance(x, str) for x in adopt):
+        raise run.fail("adopt", "adopt is a list of payment defaults the contract adopts, "
+                       "e.g. [\"payment.holdback\"] or [\"*\"]", adopt)
+    wide = None
+    if "contract_rules" in case.raw:
+        if not isinstance(case.raw["contract_rules"], dict):
+            raise run.fail("contract_rules", "contract_rules is a table (total_cap, "
+                           "consecutive, notices); an empty table states none")
+        wide = _read(run, case.raw["contract_rules"], ContractRules, "contract_rules")
     try:
-        run.prepared = prepare(source, run.rulebook, rules=rules, kpis=kpis)
+        run.prepared = prepare(source, run.rulebook, rules=rules, kpis=kpis,
+                               contract_rules=wide, adopt=adopt)
     except OutsourcingError as exc:
+        if exc.field == "adopt":
+            raise run.fail("adopt", exc.reason, exc.value) from None
         m = _WHERE_RE.match(exc.field or "")
         path = (f"{'kpis' if m.group(1) == 'kpis' else 'payment'}.{m.group(2)}{m.group(3)}"
                 if m else "kpis")
@@ -139,7 +161,7 @@ def _read_assessments(run: Run, prepared: PreparedContract) -> None:
     raws = run.case.raw.get("assessments", [])
     if not isinstance(raws, list):
         raise run.fail("assessments", "assessments is an array of tables ([[case.assessments]])")
-    seen: dict[tuple[str, int], int] = {}
+    seen: dict[tuple[str, str, int], int] = {}
     for n, raw in enumerate(raws):
         path = f"assessments[{n}]"
         if not isinstance(raw, dict):
@@ -152,11 +174,15 @@ def _read_assessments(run: Run, prepared: PreparedContract) -> None:
             k = prepared.period_index(a.period)
         except OutsourcingError as exc:
             raise run.fail(f"{path}.period", exc.reason, str(a.period)) from None
-        if (a.line, k) in seen:
-            raise run.fail(f"{path}.line", f"line {a.line} is assessed twice for {a.period} "
-                           f"(also assessments[{seen[a.line, k]}])", a.line)
-        seen[a.line, k] = n
         pl = prepared.lines[prepared.line_index[a.line]]
+        ss = pl.rule.sites
+        if ss is not None and a.site not in ss.sites:
+            raise run.fail(f"{path}.site", f"line {a.line} is scored at the sites "
+                           f"{', '.join(ss.sites)}; name one of them", a.site)
+        if (a.line, a.site, k) in seen:
+            raise run.fail(f"{path}.line", f"line {a.line} is assessed twice for {a.period} "
+                           f"(also assessments[{seen[a.line, a.site, k]}])", a.line)
+        seen[a.line, a.site, k] = n
         groups: tuple[tuple[str, Sequence[ScoreSheet | Metric | Survey]], ...] = (
             ("sheets", a.sheets), ("metrics", a.metrics), ("surveys", a.surveys))
         for group, items in groups:
@@ -169,13 +195,20 @@ def _read_assessments(run: Run, prepared: PreparedContract) -> None:
             pl.kpis.values_of(a, where=path)
         except OutsourcingError as exc:
             raise run.fail(exc.field or path, exc.reason, exc.value) from None
-        priced = pl.compiled.deductions
+        priced = pl.compiled.kinds
         for j, inc in enumerate(a.incidents):
             if inc.kind not in priced:
                 raise run.fail(f"{path}.incidents[{j}].kind",
-                               f"incident kind {inc.kind!r} has no deduction in line "
-                               f"{a.line}'s payment rule; priced: "
+                               f"incident kind {inc.kind!r} has no deduction, score adjustment "
+                               f"or downgrade in line {a.line}'s payment rule; known: "
                                + (", ".join(sorted(priced)) or "none"), inc.kind)
+        try:
+            prepared._picked(pl, a, path)
+        except OutsourcingError as exc:
+            raise run.fail(exc.field or path, exc.reason, exc.value) from None
+        if k < _first(run, prepared):
+            raise run.fail(f"{path}.period", "before settle_from: the case starts settling "
+                           f"at {prepared.periods[_first(run, prepared)]}", str(a.period))
         run.assessments.setdefault(k, []).append(a)
 
 
@@ -224,6 +257,16 @@ def _read_settle(run: Run, prepared: PreparedContract) -> None:
                     inputs[key] = as_date(raw[key], field=key)
                 except OutsourcingError as exc:
                     raise run.fail(f"{path}.{key}", exc.reason, raw[key]) from None
+        if "final_scores" in raw:
+            fs = raw["final_scores"]
+            if not isinstance(fs, dict):
+                raise run.fail(f"{path}.final_scores", "a table of line id → final score, "
+                               "e.g. { property = \"80\" }", fs)
+            try:
+                prepared.final_scores(fs)
+            except OutsourcingError as exc:
+                raise run.fail(f"{path}.{exc.field}", exc.reason, exc.value) from None
+            inputs["final_scores"] = fs
         if "release_holdback" in raw:
             if not isinstance(raw["release_holdback"], bool):
                 raise run.fail(f"{path}.release_holdback", "true or false",
@@ -254,11 +297,22 @@ def _stage_assessments(run: Run) -> None:
     _read_settle(run, prepared)
 
 
+def _first(run: Run, prepared: PreparedContract) -> int:
+    """The index of the first period the case settles: ``settle_from`` (a case that starts
+    mid-term), else the term's first."""
+    raw = run.case.raw.get("settle_from")
+    if raw is None:
+        return 0
+    return _period_of(run, prepared, {"period": raw}, "settle_from")
+
+
 def _settle_through(run: Run, prepared: PreparedContract, last: int) -> list[Statement]:
-    """Settle the term's periods in order up to index ``last``, each carrying the previous."""
+    """Settle the term's periods in order up to index ``last``, each carrying the previous;
+    ``run.statements[n]`` is the statement of period ``first + n``."""
     out = run.statements
     prev = out[-1] if out else None
-    for k in range(len(out), last + 1):
+    first = _first(run, prepared)
+    for k in range(first + len(out), last + 1):
         period = prepared.periods[k]
         try:
             prev = prepared.settle(period, run.assessments.get(k, ()), previous=prev,
@@ -361,10 +415,78 @@ def _stage_statements(run: Run) -> None:
                            str(spec["period"]))
         seen[k] = n
         wanted.append((n, k, spec))
+    first = _first(run, prepared)
+    for n, k, spec in wanted:
+        if k < first:
+            raise run.fail(f"expect.statements[{n}].period", "before settle_from: the case "
+                           f"starts settling at {prepared.periods[first]}", str(spec["period"]))
     last = max([*seen, *run.assessments, *run.inputs, *run.usage], default=-1)
     statements = _settle_through(run, prepared, last)
     for n, k, spec in wanted:
-        _check_statement(run, n, spec, statements[k])
+        _check_statement(run, n, spec, statements[k - first])
+    _check_errors(run, {k: spec for _, k, spec in wanted}, statements, first)
+    _check_sums(run, prepared, statements, first)
+
+
+SUM_FIGURES = ("fee", "performance_amount", "deductions", "holdback", "released", "withheld",
+               "forfeited", "payable", "late_interest", "amount_due")
+"""Statement totals an expectation may add up over several periods (``[[case.expect.sums]]``)."""
+
+
+def _check_sums(run: Run, prepared: PreparedContract, statements: Sequence[Statement],
+                first: int) -> None:
+    """``[[case.expect.sums]]``: a figure added up over the periods ``from`` … ``to``."""
+    specs = run.expect.get("sums", [])
+    if not isinstance(specs, list) or not all(isinstance(x, dict) for x in specs):
+        raise run.fail("expect.sums", "an array of tables ([[case.expect.sums]]) with from, "
+                       "to and figures")
+    for n, spec in enumerate(specs):
+        base = f"expect.sums[{n}]"
+        ends = []
+        for key in ("from", "to"):
+            if key not in spec:
+                raise run.fail(f"{base}.{key}", "a period is needed (\"2022-10\")")
+            ends.append(_period_of(run, prepared, {"period": spec[key]}, f"{base}.{key}"))
+        lo, hi = ends
+        if hi < lo or lo < first or hi >= first + len(statements):
+            raise run.fail(base, f"from … to must be settled periods in order; settled: "
+                           f"{statements[0].period if statements else '—'} … "
+                           f"{statements[-1].period if statements else '—'}",
+                           f"{spec['from']} … {spec['to']}")
+        chosen = statements[lo - first:hi - first + 1]
+        shown = f"expect.sums[{spec['from']}..{spec['to']}]"
+        for key, want in spec.items():
+            if key in ("from", "to"):
+                continue
+            name = ALIASES.get(key, key)
+            if name not in SUM_FIGURES:
+                raise run.fail(f"{base}.{key}", "unknown figure; a sum has "
+                               + ", ".join(SUM_FIGURES), key)
+            get = STATEMENT_FIGURES[name][1]
+            total = sum((get(st) for st in chosen), Money.ZERO)
+
+            def why(get: Callable[[Any], Any] = get,
+                    chosen: Sequence[Statement] = chosen) -> list[str]:
+                return [f"{st.period}: {get(st).format()}" for st in chosen]
+            _check(run, f"{shown}.{key}", f"{base}.{key}", "money", want, total, why)
+
+
+def _check_errors(run: Run, specs: Mapping[int, Mapping[str, Any]],
+                  statements: Sequence[Statement], first: int) -> None:
+    """A statement's error findings (a missing assessment, a withheld fee…) fail the case
+    unless its expectation lists them in ``findings``."""
+    for n, st in enumerate(statements):
+        k = first + n
+        listed = specs.get(k, {}).get("findings")
+        if isinstance(listed, list) and "findings" in specs.get(k, {}):
+            continue  # the exact set is checked with the other figures
+        errors = sorted({f.code for f in st.findings if f.severity is Severity.ERROR})
+        if errors:
+            run.mismatches.append(Mismatch(
+                f"expect.statements[{st.period}].findings",
+                "no error findings (list them in findings to expect them)",
+                ", ".join(errors), tuple(str(f) for f in st.findings
+                                         if f.severity is Severity.ERROR)))
 
 
 # --- tendering (采购与授予) -----------------------------------------------------------------
