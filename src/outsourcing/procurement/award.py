@@ -191,7 +191,7 @@ def award(
                 rule_id=publish.rule_id, citation=publish.citation,
                 term=publish.parameter.term))
     if bond is not None:
-        cap = rulebook.resolve("procurement.performance_bond_max", signed_on or notified_on)
+        cap = rulebook.resolve("contract.performance_bond_max", signed_on or notified_on)
         rules.append(cap)
         limit = contract.original_amount * cap.value
         if bond > limit:

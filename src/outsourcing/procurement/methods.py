@@ -35,7 +35,9 @@ CONSORTIUM_SHARE_RULE = "procurement.sme_consortium_min_share"
 BID_BOND_RULE = "procurement.bid_bond_max"
 GROUNDS_RULE = "procurement.single_source.grounds"
 PUBLICITY_RULE = "procurement.single_source.publicity_working_days"
+"""单一来源公示期 in working days (shared with the renewal planner, ``outsourcing.portfolio``)."""
 THRESHOLD_RULE = "procurement.public_tender_threshold"
+"""公开招标数额标准 (shared with the renewal planner); a region sets its own."""
 CAP_RULE = "changes.supplementary_cap"
 
 
