@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import outsourcing as o
-from outsourcing.changes import AddLine, Change, Resume, Suspend, Timeline
+from outsourcing.changes import AddLine, Change, Resume, Suspend, Timeline, cap_report
 
 SITE = "自治区政府办公区"
 
@@ -131,7 +131,7 @@ def main() -> None:
         print(f"  {line_id:<13} {before.format():>14} → {after.format():>14}")
     print(f"  {'合计':<11} {Timeline(contract).period_amount(q4.range).format():>14} → "
           f"{timeline.period_amount(q4.range).format():>14}")
-    report = timeline.cap_report(rulebook)
+    report = cap_report(timeline, rulebook)
     print(report.render())
 
     print(f"\n{q4} 结算（按月考核、按月结算；合同费用按变更后的时间线按日折算）：")

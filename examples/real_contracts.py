@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import outsourcing as o
-from outsourcing.changes import Change, ChangeLineQuantity, Rationale, Timeline
+from outsourcing.changes import Change, ChangeLineQuantity, Rationale, Timeline, cap_report
 from outsourcing.due import due_term
 from outsourcing.payment import FullPay, PaymentRule
 
@@ -42,7 +42,7 @@ def three_year() -> None:
         [o.ServiceLine("property", "property", "自治区政府办公区",
                        o.AnnualFee("1234567.89", split="allocate"))],
         signed_on=date(2023, 12, 20), stated_amount="3703703.67", multi_year_conditions=THREE)
-    print(Timeline(c).cap_report(RB).render())
+    print(cap_report(Timeline(c), RB).render())
     year = [c.line_amount("property", o.Period.month(2024, m).range) for m in range(1, 13)]
     print("2024 各月:", ", ".join(str(m) for m in year), "合计", o.Money.sum(year))
     rounded = o.Contract(

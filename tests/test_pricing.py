@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import outsourcing as o
-from outsourcing.changes import Change, ChangeLineQuantity, Rationale, Timeline
+from outsourcing.changes import Change, ChangeLineQuantity, Rationale, Timeline, cap_report
 from outsourcing.dates import PeriodKind, periods_between
 from outsourcing.serialize import converter
 
@@ -46,7 +46,7 @@ def test_three_year_contract_priced_per_year_has_original_amount_exactly_three_y
     assert c.original_amount == o.Money("3703703.67") == c.lines_amount
     rb = registry.rulebook("CN")
     assert c.check(rb) == []
-    report = Timeline(c).cap_report(rb)
+    report = cap_report(Timeline(c), rb)
     assert report.limit == o.Money("370370.37")  # 10% of 3,703,703.67, half-up to the fen
     # allocate: 123,456,789 fen ÷ 12 = 10,288,065 r 9 → nine months of ¥102,880.66 first
     m = months(c)

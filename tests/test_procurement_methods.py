@@ -23,6 +23,7 @@ from procurement_method_cases import (
 )
 
 import outsourcing as o
+from outsourcing.changes import cap_report
 from outsourcing.procurement import (
     Bid,
     EvaluationMethod,
@@ -287,7 +288,7 @@ def test_single_source_additional_purchase_over_the_supplements_cap_is_refused(
     assert err.value == "60000.00"
     assert "¥132,000.00" in str(err) and "尚余 ¥48,000.00" in err.message_zh
     # the same cap as the changes: the timeline's own headroom says so too
-    assert timeline.cap_report(rb).left == o.Money("48000.00")
+    assert cap_report(timeline, rb).left == o.Money("48000.00")
 
 
 def test_single_source_additional_purchase_needs_the_original_supplier_and_contract(

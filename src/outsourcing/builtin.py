@@ -14,8 +14,8 @@ from dateutil.relativedelta import relativedelta
 from .catalogue import CORE_SERVICE_KINDS, ServiceKind
 from .due import agreed_interest_finding
 from .findings import Finding, Severity
+from .hookspecs import hookimpl
 from .model import MULTI_YEAR_CONDITIONS, Contract, QualificationRequirement
-from .plugins import hookimpl
 from .rules import Jurisdiction, RuleBook
 
 NATIONAL = Jurisdiction(

@@ -10,6 +10,7 @@ uses is a rule (``settlement.day_count``).
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -219,8 +220,7 @@ class Period:
 
     @property
     def end(self) -> date:
-        months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[self.kind]
-        return self.start + relativedelta(months=months) - ONE_DAY
+        return _period_end(self.kind, self.year, self.index)
 
     @property
     def range(self) -> DateRange:
@@ -243,6 +243,14 @@ class Period:
         if self.kind is PeriodKind.QUARTER:
             return f"{self.year:04d}-Q{self.index}"
         return f"{self.year:04d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_end(kind: PeriodKind, year: int, index: int) -> date:
+    """The last day of a period (computed once per period: settlement asks for it often)."""
+    start = Period(kind, year, index).start
+    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[kind]
+    return start + relativedelta(months=months) - ONE_DAY
 
 
 def as_period(value: object, *, term: str = "期间") -> Period:

@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from . import builtin
 from .catalogue import Catalogue, ServiceKind
 from .errors import JurisdictionError, OutsourcingError, PluginError
 from .findings import Finding
+from .hookspecs import PROJECT, HookSpecs, hookimpl, hookspec
 from .rules import Jurisdiction, RuleBook, chain_of
 from .sites import Site
 
@@ -44,68 +46,9 @@ __all__ = [
     "load",
 ]
 
-PROJECT = "outsourcing"
 ENTRY_POINT_GROUP = "outsourcing"
 ENV_PLUGINS = "OUTSOURCING_PLUGINS"
 ENV_TRACE = "OUTSOURCING_TRACE"
-
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
-
-
-class HookSpecs:
-    """The hooks a plugin may implement.  Every one is documented in ``docs/plugins.md``."""
-
-    @hookspec
-    def outsourcing_jurisdictions(self) -> Sequence[Jurisdiction]:  # type: ignore[empty-body]
-        """Declare jurisdictions: code, Chinese name, parent code and parameter folders.
-
-        Called once when the registry loads.
-        """
-
-    @hookspec
-    def outsourcing_service_kinds(self) -> Sequence[ServiceKind]:  # type: ignore[empty-body]
-        """Add service kinds to the catalogue, with their family parent and default KPIs.
-
-        Called once when the registry loads.
-        """
-
-    @hookspec
-    def outsourcing_check_contract(  # type: ignore[empty-body]
-        self, contract: Contract, rulebook: RuleBook
-    ) -> Sequence[Finding]:
-        """Check a contract under a jurisdiction's rules; return findings (maybe none).
-
-        Called once per contract check.  Use ``rulebook.applies_to(code)`` to act only in
-        your own jurisdiction and those under it.
-        """
-
-    @hookspec
-    def outsourcing_check_change(  # type: ignore[empty-body]
-        self, contract: Contract, change: Any, rulebook: RuleBook
-    ) -> Sequence[Finding]:
-        """Check a proposed change to a contract before it is signed; return findings.
-
-        ``contract`` is the contract in force when the change takes effect.  An ERROR
-        finding rejects the change.  Called once per proposed change.
-        """
-
-    @hookspec
-    def outsourcing_sites(self) -> Sequence[Site]:  # type: ignore[empty-body]
-        """Declare office areas (办公区) with their buildings and required services.
-
-        Called once, the first time the registry is asked for sites.
-        """
-
-    @hookspec(firstresult=True)
-    def outsourcing_payment_rule(
-        self, contract: Contract, line: ServiceLine, rulebook: RuleBook
-    ) -> Any | None:
-        """Choose the payment rule for a service line; the first non-None answer wins.
-
-        Called once per line when a contract's settlement is prepared, never per period.
-        """
-
 
 def _plugin_name(pm: pluggy.PluginManager, plugin: object) -> str:
     return pm.get_name(plugin) or repr(plugin)
@@ -323,8 +266,6 @@ def load(
         _register(pm, obj, ep.name)
         found.add(ep.name)
     if "core" not in found and not pm.has_plugin("core"):
-        from . import builtin
-
         _register(pm, builtin, "core")
         found.add("core")
     for name, obj in extra:

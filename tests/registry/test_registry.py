@@ -277,7 +277,7 @@ def test_an_unreachable_database_is_a_clear_error() -> None:
 
 def test_the_migration_command_brings_a_database_to_the_newest_schema(
         db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from outsourcing.registry.migrate import main
+    from outsourcing.registry.cli import main
 
     assert main([db_url]) == 0
     assert capsys.readouterr().out == "schema revision 0002\n"

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..money import Money
+from .timeline import Timeline
 
 if TYPE_CHECKING:
     from ..rules import RuleBook
-    from .timeline import Timeline
 
 __all__ = ["Addition", "CapReport", "Saving", "cap_report"]
 
@@ -122,11 +122,9 @@ def cap_report(timeline: Timeline, rulebook: RuleBook, on: date | None = None) -
                                               resumed_by=e.change_id)
         elif e.delta < Money.ZERO:
             savings[e.change_id] = Saving(e.change_id, e.line_id, e.description, -e.delta)
-    from .timeline import Timeline as _T
-
     used = timeline.headroom_used
     return CapReport(
         contract_id=timeline.contract.id, original_amount=original, cap=cap.value,
         limit=limit, rule_id=cap.rule_id, citation=cap.citation, used=used,
         left=limit - used, additions=additions, savings=tuple(savings.values()),
-        base_amount=_T(timeline.contract).amount, amount=timeline.amount)
+        base_amount=Timeline(timeline.contract).amount, amount=timeline.amount)

@@ -17,6 +17,7 @@ it was.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,6 +32,7 @@ from ..errors import ChangeRejected, DateError, JurisdictionError, ModelError
 from ..findings import Finding, Severity
 from ..model import AnnualFee, AreaRate, Contract, FixedMonthly, ServiceLine, TermTotal, UnitRate
 from ..money import Money
+from .derived import Derived, build, extend
 from .kinds import (
     PRICE_RATIONALES,
     AddLine,
@@ -41,11 +43,10 @@ from .kinds import (
     Rationale,
     Resume,
 )
-from .replay import Invalid, Snapshot, State, replay, schedules_and_segments, state_on
+from .replay import Invalid, State
 
 if TYPE_CHECKING:
     from ..rules import RuleBook
-    from .report import CapReport
 
 __all__ = ["CAP_RULE", "SAME_SUBJECT_RULE", "Effect", "Segment", "Timeline"]
 
@@ -116,14 +117,24 @@ def _contract(v: Any) -> Contract:
     return v
 
 
-@attrs.frozen(eq=False)
-class _Derived:
-    snapshots: tuple[Snapshot, ...]
-    superseded: tuple[str, ...]
-    schedules: dict[str, list[tuple[DateRange, Fraction]]]
-    segments: tuple[Segment, ...]
-    all_lines: dict[str, ServiceLine]
-    first_lines: dict[str, ServiceLine]
+def _check_changes(changes: tuple[Change, ...], pending: tuple[Change, ...]) -> None:
+    """Every change a Change, ids unique, decided ones decided and pending ones pending."""
+    seen: set[str] = set()
+    for i, c in enumerate((*changes, *pending)):
+        if not isinstance(c, Change):
+            raise ModelError("not a Change", field=f"changes[{i}]", value=repr(c))
+        if c.id in seen:
+            raise ModelError("duplicate change id", field=f"changes[{i}].id", value=c.id,
+                             term="变更编号")
+        seen.add(c.id)
+    for c in pending:
+        if c.status is not ChangeStatus.PENDING:
+            raise ModelError("a pending change must have status pending", field="pending",
+                             value=c.id, term="变更状态")
+    for c in changes:
+        if c.status is ChangeStatus.PENDING:
+            raise ModelError("a decided change must be signed or rejected",
+                             field="changes", value=c.id, term="变更状态")
 
 
 @attrs.frozen
@@ -140,47 +151,18 @@ class Timeline:
     contract: Contract = attrs.field(converter=_contract)
     changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
     pending: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
-    _derived: _Derived = attrs.field(init=False, repr=False, eq=False)
+    _derived: Derived = attrs.field(init=False, repr=False, eq=False)
     _effects: list[tuple[Effect, ...]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        seen: set[str] = set()
-        for i, c in enumerate((*self.changes, *self.pending)):
-            if not isinstance(c, Change):
-                raise ModelError("not a Change", field=f"changes[{i}]", value=repr(c))
-            if c.id in seen:
-                raise ModelError("duplicate change id", field=f"changes[{i}].id", value=c.id,
-                                 term="变更编号")
-            seen.add(c.id)
-        for c in self.pending:
-            if c.status is not ChangeStatus.PENDING:
-                raise ModelError("a pending change must have status pending", field="pending",
-                                 value=c.id, term="变更状态")
-        for c in self.changes:
-            if c.status is ChangeStatus.PENDING:
-                raise ModelError("a decided change must be signed or rejected",
-                                 field="changes", value=c.id, term="变更状态")
-        initial = State(self.contract.term, self.contract.lines)
+        _check_changes(self.changes, self.pending)
         try:
-            snaps, superseded = replay(initial, self.signed)
+            derived = build(self.contract, self.signed)
         except Invalid as exc:
             raise ChangeRejected(exc.finding.message, change_id=exc.change_id,
                                  field=exc.finding.field, rule_id=exc.finding.rule_id,
                                  citation=exc.finding.citation, term=exc.finding.term) from None
-        ids = list(self.contract.all_lines())
-        first: dict[str, ServiceLine] = dict(self.contract.all_lines())
-        latest: dict[str, ServiceLine] = dict(first)
-        for sn in snaps:
-            for x in sn.state.lines:
-                first.setdefault(x.id, x)
-                latest[x.id] = x
-                if x.id not in ids:
-                    ids.append(x.id)
-        sched, pieces = schedules_and_segments(snaps, ids, self.contract.day_count)
-        segs = tuple(Segment(r, run, sus) for r, run, sus in pieces)
-        object.__setattr__(self, "_derived", _Derived(
-            tuple(snaps), tuple(superseded), sched, segs, {i: latest[i] for i in ids},
-            {i: first[i] for i in ids}))
+        object.__setattr__(self, "_derived", derived)
         object.__setattr__(self, "_effects", [])
 
     # the contract in force -------------------------------------------------------------
@@ -218,7 +200,7 @@ class Timeline:
         if not (self.term.start <= day <= self.term.end):
             raise DateError(f"{day} is outside the term {self.term}", field="day",
                             value=day.isoformat(), term="履行期限")
-        return self._contract_for(state_on(self._derived.snapshots, day))
+        return self._contract_for(self._derived.state_on(day))
 
     def _contract_for(self, st: State) -> Contract:
         if st.term == self.contract.term and st.lines == self.contract.lines:
@@ -227,7 +209,7 @@ class Timeline:
 
     def suspended_on(self, day: date) -> tuple[str, ...]:
         """The lines on the contract but suspended on ``day``."""
-        st = state_on(self._derived.snapshots, day)
+        st = self._derived.state_on(day)
         return tuple(x.id for x in st.lines if st.suspended(x.id, day))
 
     def all_lines(self) -> dict[str, ServiceLine]:
@@ -243,12 +225,19 @@ class Timeline:
         return {k: list(v) for k, v in self._derived.schedules.items()}
 
     def segments(self, span: DateRange | None = None) -> list[Segment]:
-        """The segments of constant scope within ``span`` (the whole term by default)."""
+        """The segments of constant scope within ``span`` (the whole term by default); a
+        binary search finds the first (the segments are computed once, on first use)."""
+        segs = self._derived.segments()
+        if span is None:
+            return [Segment(r, run, sus) for r, run, sus in segs]
         out: list[Segment] = []
-        for s in self._derived.segments:
-            part = s.span if span is None else s.span.overlap(span)
+        k = bisect.bisect_left(segs, span.start, key=lambda p: p[0].end)
+        for r, run, sus in segs[k:]:
+            if r.start > span.end:
+                break
+            part = r.overlap(span)
             if part is not None:
-                out.append(attrs.evolve(s, span=part))
+                out.append(Segment(part, run, sus))
         return out
 
     def line_amount(self, line_id: str, span: DateRange | None = None) -> Money:
@@ -275,21 +264,21 @@ class Timeline:
         """The contract amount the timeline implies: every line over every day it runs, by
         the one accrual rule (what settlement pays over the whole term when nothing is
         deducted)."""
-        ends = [s[-1][0].end for s in self._derived.schedules.values() if s]
-        if not ends:
-            return Money.ZERO
-        return contract_span_amount(self._derived.schedules,
-                                    DateRange(self.contract.term.start, max(ends)),
-                                    self.contract.day_count)
+        # = contract_span_amount over the whole schedules: every line's exact amount, added,
+        # rounded once (kept up to date change by change)
+        return Money.round(self._derived.total)
 
     # the history's money ----------------------------------------------------------------
     def effects(self) -> tuple[Effect, ...]:
         """Each signed change's effect on the contract amount, in signing order."""
+        if not self._effects and not self.signed:
+            self._effects.append(())
         if not self._effects:
             out: list[Effect] = []
             prev = Timeline(self.contract)
             for c in self.signed:
-                nxt = Timeline(self.contract, (*prev.changes, c))
+                d = extend(prev._derived, c) or build(self.contract, (*prev.signed, c))
+                nxt = Timeline._made(self.contract, (*prev.changes, c), (), d)
                 out.append(_effect(prev, nxt, c))
                 prev = nxt
             self._effects.append(tuple(out))
@@ -351,17 +340,29 @@ class Timeline:
             raise self._rejection(change, errors, rulebook, on or today or date.today())
         return candidate
 
-    def cap_report(self, rulebook: RuleBook, on: date | None = None) -> CapReport:
-        """What the bureau sees: headroom, savings and additions, each with its change."""
-        from .report import cap_report
-
-        return cap_report(self, rulebook, on)
-
     # internals ----------------------------------------------------------------------------
-    def _new(self, **kw: Any) -> Timeline:
-        t = attrs.evolve(self, **kw)
-        if t.signed == self.signed and self._effects:
+    def _new(self, *, changes: tuple[Change, ...] | None = None,
+             pending: tuple[Change, ...] | None = None) -> Timeline:
+        """This timeline with other rejected or pending changes: the signed ones are the
+        same, so is everything derived from them."""
+        changes = self.changes if changes is None else changes
+        pending = self.pending if pending is None else pending
+        _check_changes(changes, pending)
+        t = Timeline._made(self.contract, changes, pending, self._derived)
+        if self._effects:
             t._effects.append(self._effects[0])
+        return t
+
+    @classmethod
+    def _made(cls, contract: Contract, changes: tuple[Change, ...],
+              pending: tuple[Change, ...], derived: Derived) -> Timeline:
+        """A timeline from parts already checked, with what it derives already computed."""
+        t = object.__new__(cls)
+        object.__setattr__(t, "contract", contract)
+        object.__setattr__(t, "changes", changes)
+        object.__setattr__(t, "pending", pending)
+        object.__setattr__(t, "_derived", derived)
+        object.__setattr__(t, "_effects", [])
         return t
 
     def _take(self, change: Change | str) -> Change:
@@ -381,7 +382,15 @@ class Timeline:
 
     def _limit(self, rulebook: RuleBook, on: date) -> tuple[Money, Any]:
         cap = rulebook.resolve(CAP_RULE, on)
-        return self.contract.original_amount * cap.value, cap
+        return self._original_amount() * cap.value, cap
+
+    def _original_amount(self) -> Money:
+        """The contract's original amount (原合同金额), computed once per contract."""
+        memo = self._derived.memo
+        if "original" not in memo:
+            memo["original"] = self.contract.original_amount
+        amount: Money = memo["original"]
+        return amount
 
     def _rejection(self, change: Change | str, errors: list[Finding], rulebook: RuleBook,
                    on: date) -> ChangeRejected:
@@ -436,7 +445,7 @@ class Timeline:
         done = attrs.evolve(c, status=ChangeStatus.SIGNED, signed_on=signed_on,
                             approved_by=approved_by)
         try:
-            replay(State(self.contract.term, self.contract.lines), (*self.signed, done))
+            derived = extend(self._derived, done) or build(self.contract, (*self.signed, done))
         except Invalid as exc:
             f = exc.finding
             if exc.change_id != c.id:
@@ -444,8 +453,8 @@ class Timeline:
                     f"{c.id}: conflicts with signed change {exc.change_id} effective later: "
                     f"{f.message}"))
             return [f], None, None
-        candidate = attrs.evolve(self, changes=(*self.changes, done),
-                                 pending=tuple(p for p in self.pending if p.id != c.id))
+        candidate = Timeline._made(self.contract, (*self.changes, done),
+                                   tuple(p for p in self.pending if p.id != c.id), derived)
         in_force = self.as_of(c.effective)
         findings = _rule_findings(self, done, in_force, rulebook)
         effect = _effect(self, candidate, done)
@@ -461,10 +470,10 @@ def _effect(before: Timeline, after: Timeline, c: Change) -> Effect:
     delta = after.amount - before.amount
     resumes = None
     if isinstance(c.action, Resume):
-        for sn in after._derived.snapshots:
-            for s in sn.state.suspensions:
-                if s.resumed_by == c.id:
-                    resumes = s.change_id
+        # suspensions carry on into every later state: the last one holds them all
+        for s in after._derived.state.suspensions:
+            if s.resumed_by == c.id:
+                resumes = s.change_id
     addition = delta if delta > Money.ZERO and resumes is None else Money.ZERO
     return Effect(c.id, c.action.KIND, c.line_id, delta, addition, c.action.describe(), resumes)
 
@@ -493,7 +502,7 @@ def _signing_findings(tl: Timeline, c: Change, signed_on: date | None, approved_
                            f"{c.id}: signed on {signed_on}, before the contract itself "
                            f"({tl.contract.signed_on})", field="signed_on",
                            citation=SIGNING_CITATION, term="签订日期"))
-    st = state_on(tl._derived.snapshots, c.effective)
+    st = tl._derived.state_on(c.effective)
     if not (tl.contract.term.start <= c.effective <= st.term.end):
         out.append(Finding("change.effective_outside_term",
                            f"{c.id}: effective date {c.effective} is outside the term "
@@ -594,7 +603,7 @@ def _cap_findings(tl: Timeline, c: Change, effect: Effect, rb: RuleBook) -> list
     return [Finding(
         "changes.supplementary_cap_exceeded",
         f"{c.id}: supplementary additions {total.format()} would exceed {cap.value:.0%} of the "
-        f"original amount {tl.contract.original_amount.format()} (cap {limit.format()}): "
+        f"original amount {tl._original_amount().format()} (cap {limit.format()}): "
         f"this change adds {effect.addition.format()}, {used.format()} already used, "
         f"{(limit - used).format()} left",
         field="action", rule_id=cap.rule_id, citation=cap.citation,

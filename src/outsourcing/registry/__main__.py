@@ -1,5 +1,5 @@
 """``python -m outsourcing.registry [URL]``: migrate a registry database to the newest schema."""
 
-from .migrate import main
+from .cli import main
 
 raise SystemExit(main())

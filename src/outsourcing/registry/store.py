@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from ..catalogue import KpiSpec
-from ..changes import Change, ChangeStatus, Timeline
+from ..changes import Change, ChangeStatus, Timeline, cap_report
 from ..changes.report import CapReport
 from ..dates import Period
 from ..errors import AccessDenied, OutsourcingError, RegistryError
@@ -1260,7 +1260,7 @@ class Registry:
         out = []
         for info in self.contracts(on=on):
             tl = self.timeline(info.id)
-            out.append(tl.cap_report(self.plugins.rulebook(info.jurisdiction), on))
+            out.append(cap_report(tl, self.plugins.rulebook(info.jurisdiction), on))
         return out
 
     # --- the audit trail -------------------------------------------------------------------

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import attrs
-
-from ..changes import ACTION_KINDS, Change, Timeline
-from ..errors import ChangeRejected, OutsourcingError
-from ..serialize import structure
+from ..changes import Timeline, cap_report
+from ._changes import sign_changes
 from ._run import Run
 from ._tender import _contract
 
@@ -29,49 +24,9 @@ def _stage_contract(run: Run) -> None:
         run.compare("expect.findings", want, got, [str(f) for f in found])
 
 
-CHANGE_KEYS = {"id", "kind", "rationale", "reason", "effective", "signed_on", "requested_by",
-               "approved_by"}
-
-
-def _read_change(run: Run, i: int, raw: Any) -> Change:
-    path = f"changes[{i}]"
-    if not isinstance(raw, dict):
-        raise run.fail(path, "a change is a table")
-    kind = raw.get("kind")
-    if kind not in ACTION_KINDS:
-        raise run.fail(f"{path}.kind", f"one of {', '.join(ACTION_KINDS)}", kind)
-    action_fields = {f.name for f in attrs.fields(ACTION_KINDS[kind])}
-    unknown = set(raw) - CHANGE_KEYS - action_fields
-    if unknown:
-        raise run.fail(f"{path}.{sorted(unknown)[0]}",
-                       f"unknown key for a {kind} change; it takes "
-                       f"{', '.join(sorted((CHANGE_KEYS | action_fields) - {'kind'}))}",
-                       sorted(unknown))
-    action = {k: v for k, v in raw.items() if k in action_fields or k == "kind"}
-    body = {k: v for k, v in raw.items() if k in CHANGE_KEYS - {"kind"}}
-    body["action"] = action
-    try:
-        return structure(body, Change, source=run.field(path))
-    except OutsourcingError as exc:
-        raise run.fail(exc.field.removeprefix(run.field("")) if exc.field else path,
-                       exc.reason.removeprefix("cannot read Change: ")) from None
-
-
 def _sign_changes(run: Run) -> Timeline:
-    """Sign the case's changes in order; a rejected change is recorded, not raised."""
-    raws = run.case.raw.get("changes", [])
-    if not isinstance(raws, list):
-        raise run.fail("changes", "changes is an array of tables ([[case.changes]])")
-    changes = [_read_change(run, i, raw) for i, raw in enumerate(raws)]
-    timeline = Timeline(_contract(run))
-    for change in changes:
-        try:
-            timeline = timeline.sign(change, run.rulebook, today=run.case.today)
-        except ChangeRejected as exc:
-            run.rejected[change.id] = exc
-            timeline = timeline.reject(change, exc.reason)
-    run.timeline = timeline
-    return timeline
+    """Sign the case's changes in order on the case's contract (its own or the one awarded)."""
+    return sign_changes(run, _contract(run))
 
 
 def _stage_changes(run: Run) -> None:
@@ -95,7 +50,7 @@ def _stage_changes(run: Run) -> None:
         spec = run.expect["headroom"]
         if not isinstance(spec, dict):
             raise run.fail("expect.headroom", "headroom is a table")
-        report = timeline.cap_report(run.rulebook)
+        report = cap_report(timeline, run.rulebook)
         actual = {"limit": report.limit, "used": report.used, "left": report.left,
                   "added_cost": report.added_cost, "saved": report.saved,
                   "amount": report.amount}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..changes import Timeline
+from ..changes import Timeline, cap_report
 from ..errors import OutsourcingError
 from ._run import Run
 
@@ -34,7 +34,7 @@ def _stage_headroom_after(run: Run) -> None:
         upto = order.index(str(cid))
         try:
             prefix = Timeline(timeline.contract, changes=timeline.changes[:upto + 1])
-            report = prefix.cap_report(run.rulebook)
+            report = cap_report(prefix, run.rulebook)
         except OutsourcingError as exc:
             raise run.fail(f"{base}.change", str(exc), cid) from None
         actual: dict[str, Any] = {"limit": report.limit, "used": report.used,

@@ -22,6 +22,7 @@ from ..procurement import (
     award,
     evaluate,
 )
+from ._changes import sign_changes
 from ._load import Mismatch
 from ._run import Kind, Run, _check, _expected, _read, _shown
 
@@ -182,9 +183,7 @@ def _original(run: Run, tender: Tender) -> Timeline | None:
     if run.case.contract is None:
         raise run.fail("contract", "an additional purchase (单一来源添购) is checked against the "
                        "original contract: add [case.contract] and its [[case.changes]]")
-    from ._contract import _sign_changes  # the changes stage; imported here to avoid a cycle
-
-    return run.timeline if run.timeline is not None else _sign_changes(run)
+    return run.timeline if run.timeline is not None else sign_changes(run, _contract(run))
 
 
 def _award(run: Run) -> Award | None:

@@ -1,0 +1,83 @@
+"""The hooks a plugin may implement, and the markers for them (插件钩子).
+
+A plugin marks its functions ``@hookimpl`` (import it from here or, as before, from
+:mod:`outsourcing.plugins`, which loads the plugins).  This module imports nothing of the
+library's own when it runs (the nouns the hooks speak of only for the type checker), so the
+core plugin (:mod:`outsourcing.builtin`) and the loader (:mod:`outsourcing.plugins`) both
+import it and the core plugin never imports the loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .catalogue import ServiceKind
+    from .findings import Finding
+    from .model import Contract, ServiceLine
+    from .rules import Jurisdiction, RuleBook
+    from .sites import Site
+
+__all__ = ["PROJECT", "HookSpecs", "hookimpl", "hookspec"]
+
+PROJECT = "outsourcing"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class HookSpecs:
+    """The hooks a plugin may implement.  Every one is documented in ``docs/plugins.md``."""
+
+    @hookspec
+    def outsourcing_jurisdictions(self) -> Sequence[Jurisdiction]:  # type: ignore[empty-body]
+        """Declare jurisdictions: code, Chinese name, parent code and parameter folders.
+
+        Called once when the registry loads.
+        """
+
+    @hookspec
+    def outsourcing_service_kinds(self) -> Sequence[ServiceKind]:  # type: ignore[empty-body]
+        """Add service kinds to the catalogue, with their family parent and default KPIs.
+
+        Called once when the registry loads.
+        """
+
+    @hookspec
+    def outsourcing_check_contract(  # type: ignore[empty-body]
+        self, contract: Contract, rulebook: RuleBook
+    ) -> Sequence[Finding]:
+        """Check a contract under a jurisdiction's rules; return findings (maybe none).
+
+        Called once per contract check.  Use ``rulebook.applies_to(code)`` to act only in
+        your own jurisdiction and those under it.
+        """
+
+    @hookspec
+    def outsourcing_check_change(  # type: ignore[empty-body]
+        self, contract: Contract, change: Any, rulebook: RuleBook
+    ) -> Sequence[Finding]:
+        """Check a proposed change to a contract before it is signed; return findings.
+
+        ``contract`` is the contract in force when the change takes effect.  An ERROR
+        finding rejects the change.  Called once per proposed change.
+        """
+
+    @hookspec
+    def outsourcing_sites(self) -> Sequence[Site]:  # type: ignore[empty-body]
+        """Declare office areas (办公区) with their buildings and required services.
+
+        Called once, the first time the registry is asked for sites.
+        """
+
+    @hookspec(firstresult=True)
+    def outsourcing_payment_rule(
+        self, contract: Contract, line: ServiceLine, rulebook: RuleBook
+    ) -> Any | None:
+        """Choose the payment rule for a service line; the first non-None answer wins.
+
+        Called once per line when a contract's settlement is prepared, never per period.
+        """
