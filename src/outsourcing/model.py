@@ -12,14 +12,17 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
+from ._limits import enum_converter, exact_decimal
 from .accrual import accrue
 from .dates import DateRange, DayCount
 from .errors import ModelError
 from .money import Money
+
+E = TypeVar("E", bound=StrEnum)
 
 if TYPE_CHECKING:
     from .findings import Finding
@@ -63,18 +66,15 @@ def _materials_budget(v: Any) -> Money:
     return _as_money(v, "materials_budget")
 
 
-def as_quantity(v: Any) -> Decimal:
-    """An exact quantity (数量) from a str, int or Decimal; a float is refused."""
-    if isinstance(v, float | bool):
-        raise ModelError("a float is not an exact quantity; pass a str or Decimal",
-                         field="quantity", value=v, term="数量")
-    try:
-        d = Decimal(v)
-    except Exception:
-        raise ModelError("not a number", field="quantity", value=v, term="数量") from None
-    if not d.is_finite():
-        raise ModelError("must be finite", field="quantity", value=v, term="数量")
-    return d
+def as_quantity(v: Any, field: str = "quantity") -> Decimal:
+    """An exact quantity (数量) from a str, int or Decimal; a float is refused, and so is a
+    number past the input limits (see :mod:`outsourcing._limits`)."""
+    return exact_decimal(v, field=field, term="数量", error=ModelError, code="model.quantity",
+                         what="quantity")
+
+
+def _enum(cls: type[E], field: str, term: str) -> Callable[[Any], E]:
+    return enum_converter(cls, field=field, term=term, error=ModelError, code="model")
 
 
 def _qualifications(v: Iterable[Qualification]) -> tuple[Qualification, ...]:
@@ -202,7 +202,7 @@ class Supplier:
 
     id: str = attrs.field(validator=_nonempty("供应商"))
     name: str = attrs.field(validator=_nonempty("供应商名称"))
-    size: EnterpriseSize = attrs.field(converter=EnterpriseSize)
+    size: EnterpriseSize = attrs.field(converter=_enum(EnterpriseSize, "size", "企业规模"))
     qualifications: tuple[Qualification, ...] = attrs.field(default=(),
                                                           converter=_qualifications)
     credit_code: str = ""
@@ -321,8 +321,10 @@ class Contract:
     term: DateRange
     lines: tuple[ServiceLine, ...] = attrs.field(converter=_lines)
     schedule: PaymentSchedule = attrs.field(default=PaymentSchedule.MONTHLY,
-                                            converter=PaymentSchedule)
-    day_count: DayCount = attrs.field(default=DayCount.ACTUAL, converter=DayCount)
+                                            converter=_enum(PaymentSchedule, "schedule",
+                                                            "结算周期"))
+    day_count: DayCount = attrs.field(default=DayCount.ACTUAL,
+                                      converter=_enum(DayCount, "day_count", "计费天数惯例"))
     budget: Money | None = None
     signed_on: date | None = None
     multi_year_conditions: frozenset[str] = attrs.field(default=frozenset(),
