@@ -7,6 +7,7 @@ Every class is a frozen attrs class, validated when built; a change makes a new 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -77,16 +78,33 @@ def _enum(cls: type[E], field: str, term: str) -> Callable[[Any], E]:
     return enum_converter(cls, field=field, term=term, error=ModelError, code="model")
 
 
+def _items(v: Any, field: str, cls: type[Any] | tuple[type[Any], ...], term: str
+           ) -> tuple[Any, ...]:
+    """A tuple of ``cls`` from a list or tuple; anything else names the field."""
+    if isinstance(v, str | bytes | dict) or not isinstance(v, Iterable):
+        raise ModelError(f"a {type(v).__name__} is not a list", field=field, value=v,
+                         term=term, code=f"model.{field}.type", zh="须为列表")
+    items = tuple(v)
+    for i, x in enumerate(items):
+        if not isinstance(x, cls):
+            name = cls.__name__ if isinstance(cls, type) else " or ".join(
+                c.__name__ for c in cls)
+            raise ModelError(f"a {type(x).__name__} is not a {name}", field=f"{field}[{i}]",
+                             value=x, term=term, code=f"model.{field}.type",
+                             zh=f"{term}的类型无效")
+    return items
+
+
 def _qualifications(v: Iterable[Qualification]) -> tuple[Qualification, ...]:
-    return tuple(v)
+    return _items(v, "qualifications", Qualification, "资质")
 
 
 def _lines(v: Iterable[ServiceLine]) -> tuple[ServiceLine, ...]:
-    return tuple(v)
+    return _items(v, "lines", ServiceLine, "服务项目")
 
 
 def _conditions(v: Iterable[str]) -> frozenset[str]:
-    return frozenset(v)
+    return frozenset(_items(v, "multi_year_conditions", str, "跨年度条件"))
 
 
 def _nonneg(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
@@ -103,6 +121,38 @@ def _nonempty(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
             raise ModelError("must be a non-empty string", field=attribute.name, value=value,
                              term=term)
     return check
+
+
+SERVICE_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+"""The form of a service-kind code (``elevator_maintenance``); whether the code is known is
+checked against the catalogue in use when the contract is first used with a registry."""
+JURISDICTION_CODE_RE = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,16}){0,4}$")
+"""The form of a jurisdiction code (``CN``, ``NX``, ``NX-SZS``)."""
+
+
+def _code(pattern: re.Pattern[str], term: str, example: str
+          ) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ModelError(f"not a {attribute.name} code (like {example})",
+                             field=attribute.name, value=value, term=term,
+                             code=f"model.{attribute.name}.form",
+                             zh=f"{term}代码格式无效（如 {example}）")
+    return check
+
+
+def _is(*classes: type[Any], term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, classes):
+            names = " or ".join(c.__name__ for c in classes)
+            raise ModelError(f"a {type(value).__name__} is not a {names}",
+                             field=attribute.name, value=value, term=term,
+                             code=f"model.{attribute.name}.type", zh=f"{term}的类型无效")
+    return check
+
+
+def _is_pricing(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _is(*PRICING_KINDS.values(), term="计价方式")(_, attribute, value)
 
 
 class EnterpriseSize(StrEnum):
@@ -278,11 +328,12 @@ class ServiceLine:
     """One service bought under a contract, at one site, with its pricing (服务项目)."""
 
     id: str = attrs.field(validator=_nonempty("服务项目编号"))
-    service: str = attrs.field(validator=_nonempty("服务类别"))
+    service: str = attrs.field(validator=[_nonempty("服务类别"), _code(
+        SERVICE_CODE_RE, "服务类别", "elevator_maintenance")])
     """A service-kind code from the catalogue (``property``, ``elevator_maintenance``…)."""
     site: str = attrs.field(validator=_nonempty("办公区"))
     """The office area served (办公区)."""
-    pricing: Pricing
+    pricing: Pricing = attrs.field(validator=_is_pricing)
     description: str = ""
 
     def monthly_amount(self) -> Fraction:
@@ -315,10 +366,11 @@ class Contract:
 
     id: str = attrs.field(validator=_nonempty("合同编号"))
     title: str = attrs.field(validator=_nonempty("合同名称"))
-    jurisdiction: str = attrs.field(validator=_nonempty("辖区"))
-    purchaser: Purchaser
-    supplier: Supplier
-    term: DateRange
+    jurisdiction: str = attrs.field(validator=[_nonempty("辖区"), _code(
+        JURISDICTION_CODE_RE, "辖区", "NX-SZS")])
+    purchaser: Purchaser = attrs.field(validator=_is(Purchaser, term="采购人"))
+    supplier: Supplier = attrs.field(validator=_is(Supplier, term="供应商"))
+    term: DateRange = attrs.field(validator=_is(DateRange, term="履行期限"))
     lines: tuple[ServiceLine, ...] = attrs.field(converter=_lines)
     schedule: PaymentSchedule = attrs.field(default=PaymentSchedule.MONTHLY,
                                             converter=_enum(PaymentSchedule, "schedule",
@@ -350,6 +402,19 @@ class Contract:
         if bad:
             raise ModelError(f"unknown condition; known: {sorted(MULTI_YEAR_CONDITIONS)}",
                              field="multi_year_conditions", value=sorted(bad))
+        for name, cls, term in (("budget", Money, "预算"), ("signed_on", date, "签订日期"),
+                                ("price_adjustment_clause", str, "价格调整条款")):
+            v = getattr(self, name)
+            if v is not None and not isinstance(v, cls):
+                raise ModelError(f"a {type(v).__name__} is not a {cls.__name__}", field=name,
+                                 value=v, term=term, code=f"model.{name}.type",
+                                 zh=f"{term}的类型无效")
+        if self.payment_days is not None and (isinstance(self.payment_days, bool) or
+                                              not isinstance(self.payment_days, int) or
+                                              self.payment_days > 3650):
+            raise ModelError("a whole number of days, at most 3650", field="payment_days",
+                             value=self.payment_days, term="付款期限",
+                             code="model.payment_days.type", zh="付款期限须为不超过3650的整天数")
         if self.budget is not None and self.budget < Money.ZERO:
             raise ModelError("must not be negative", field="budget", value=str(self.budget),
                              term="预算")

@@ -44,7 +44,7 @@ from typing import Any, Protocol
 from .accrual import Bounds, Schedule, all_period_fen, period_bounds
 from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from .dates import DateRange, Period, PeriodKind, periods_between
-from .errors import SettlementError
+from .errors import ModelError, SettlementError
 from .findings import Finding, Severity
 from .model import Contract, PaymentSchedule, ServiceLine
 from .money import Money, allocate, div_half_up
@@ -213,6 +213,12 @@ class PreparedContract:
         catalogue: Catalogue | None = getattr(host, "catalogue", None)
         if catalogue is None:
             catalogue = _core_catalogue()
+        if callable(getattr(host, "check_known", None)):
+            host.check_known(contract, all_lines.values())  # never pay an unknown code
+        else:
+            for n, known in enumerate(all_lines.values()):
+                if known.service not in catalogue:
+                    _unknown(catalogue, n, known)
         last = len(self.periods) - 1
         bounds = _bounds(self.term, self.kind)
         starts = [r.start for r in ranges]
@@ -496,7 +502,13 @@ class PreparedContract:
         clock = (acceptance_due if acceptance_due is not None and accepted_on > acceptance_due
                  else accepted_on)
         days = self.payment_days(clock)[0]
-        due = clock + timedelta(days=days)
+        try:
+            due = clock + timedelta(days=days)
+        except OverflowError:
+            raise SettlementError("the payment deadline falls after the last date the library "
+                                  "handles", field="accepted_on", value=clock.isoformat(),
+                                  term="付款期限", code="settlement.date_out_of_range",
+                                  zh="付款期限超出可处理的日期范围") from None
         late = interest = 0
         if paid_on is not None and paid_on > due:
             late = (paid_on - due).days
@@ -892,6 +904,13 @@ def _calendar(term: DateRange, kind: PeriodKind) -> tuple[
 
 
 @lru_cache(maxsize=1)
+def _unknown(catalogue: Catalogue, n: int, line: ServiceLine) -> None:
+    raise ModelError(f"unknown service in line {line.id!r}; known: "
+                     f"{', '.join(sorted(k.code for k in catalogue))}",
+                     field=f"lines[{n}].service", value=line.service, term="服务类别",
+                     code="model.service.unknown", zh="未知的服务类别代码")
+
+
 def _core_catalogue() -> Catalogue:
     return Catalogue(CORE_SERVICE_KINDS)
 

@@ -34,11 +34,19 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..dates import Period
-from ..errors import OutsourcingError
+from ..errors import OutsourcingError, _short
 from ..plugins import Registry, load
 from ..statement import Statement
 from ._contract import _sign_changes, _stage_changes, _stage_contract
-from ._load import Case, CaseResult, Mismatch, ScenarioError, case_rulebook, load_file
+from ._load import (
+    Case,
+    CaseResult,
+    Mismatch,
+    ScenarioError,
+    _fail,
+    case_rulebook,
+    load_file,
+)
 from ._run import Run, Stage
 from ._settle import (
     _prepare,
@@ -92,6 +100,7 @@ def settle_case(case: Case, period: Period | str, registry: Registry | None = No
     """The statement of one period of a case: its changes signed, its periods settled in
     order up to ``period`` (what ``outsourcing settle FILE --period P`` prints)."""
     reg = registry or load()
+    _known(case, reg)
     run = Run(case, case_rulebook(case, reg), reg)
     _sign_changes(run)
     prepared = _prepare(run)
@@ -106,18 +115,51 @@ def settle_case(case: Case, period: Period | str, registry: Registry | None = No
     return _settle_through(run, prepared, k)[k]
 
 
+INTERNAL = "internal error"
+"""How a failed result whose cause is a bug in the library (not the file) begins."""
+
+
+def _known(case: Case, registry: Registry) -> None:
+    """The case's jurisdiction and its contract's codes checked against the registry in use,
+    the error naming the file, the case and the field."""
+    i = case.index
+    if case.jurisdiction not in registry.jurisdictions:
+        raise _fail(case.file, i, case.name, f"case[{i}].jurisdiction",
+                    f"unknown jurisdiction; known: {', '.join(sorted(registry.jurisdictions))}",
+                    case.jurisdiction, code="jurisdiction.unknown", zh="未知的辖区代码")
+    if case.contract is not None:
+        try:
+            registry.check_known(case.contract)
+        except OutsourcingError as exc:
+            raise _fail(case.file, i, case.name, f"case[{i}].contract.{exc.field}", exc.reason,
+                        exc.value, code=exc.code, zh=exc.zh) from None
+
+
 def run_case(case: Case, registry: Registry) -> CaseResult:
-    """Run one case through every stage; mismatches are collected, not raised."""
+    """Run one case through every stage; mismatches are collected, not raised.
+
+    An error in the file fails the case with a message naming the field; an exception that
+    is not the library's own (a bug) fails it too, with a message beginning ``internal
+    error``, so the other cases and files still run."""
     try:
+        _known(case, registry)
         run = Run(case, case_rulebook(case, registry), registry)
     except OutsourcingError as exc:
         return CaseResult(case.file, case.name, (), str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the other cases
+        return CaseResult(case.file, case.name, (), _internal(exc))
     try:
         for stage in STAGES:
             stage(run)
     except OutsourcingError as exc:
         return CaseResult(case.file, case.name, tuple(run.mismatches), str(exc))
+    except Exception as exc:  # noqa: BLE001
+        return CaseResult(case.file, case.name, tuple(run.mismatches), _internal(exc))
     return CaseResult(case.file, case.name, tuple(run.mismatches))
+
+
+def _internal(exc: BaseException) -> str:
+    return f"{INTERNAL}: {type(exc).__name__}: {_short(str(exc), 200)} (please report it)"
 
 
 def run_files(paths: Iterable[str | Path], registry: Registry | None = None) -> list[CaseResult]:
@@ -127,8 +169,11 @@ def run_files(paths: Iterable[str | Path], registry: Registry | None = None) -> 
     for p in paths:
         try:
             cases = load_file(p)
-        except ScenarioError as exc:
+        except OutsourcingError as exc:
             results.append(CaseResult(str(p), "(file)", (), str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            results.append(CaseResult(str(p), "(file)", (), _internal(exc)))
             continue
         results.extend(run_case(c, reg) for c in cases)
     return results
