@@ -96,7 +96,7 @@ def _read(run: Run, data: Any, cls: type[T], path: str) -> T:
         head = run.field("")
         field = exc.field.removeprefix(head) if exc.field and exc.field.startswith(head) \
             else path
-        reason = exc.reason.removeprefix(f"cannot read {cls.__name__}: ")
+        reason = exc.reason.removeprefix(f"cannot read {getattr(cls, '__name__', cls)}: ")
         if exc.field and "; " not in reason:
             # one problem: drop the repeated path and name the key itself where known
             reason = reason.removesuffix(f" @ {exc.field}")
