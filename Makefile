@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck pytest bench clean
+.PHONY: demo test install lint typecheck pytest bench fuzz clean
 
 $(STAMP): pyproject.toml plugins/ningxia/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(PY) benchmarks/settle_region.py
+
+# FUZZ_EXAMPLES examples per target (default 10,000); prints tried / accepted / rejected /
+# crashes per target and fails on any crash or any input taking over 1 s (fuzz/targets.py)
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) fuzz/run.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -92,7 +92,7 @@ def attempt(target: str, fn: Callable[[], Any], shown: Callable[[], str]) -> Non
         problem = (problem or "") + f"took {dt:.2f} s (bound {BOUND} s)"
     if problem:
         what = f"{problem}\ninput: {shown()[:300]}"
-        if len(s.first_crashes) < 5:
+        if len(s.first_crashes) < int(os.environ.get("FUZZ_KEEP", "5")):
             s.first_crashes.append(what)
         if STRICT:
             raise Crash(what)

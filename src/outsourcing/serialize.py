@@ -187,6 +187,8 @@ def _format(exc: BaseException, type_: Any) -> str:
         return f"unknown keys: {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, KeyError):
         return "required field missing"
+    if isinstance(exc, AttributeError | TypeError) and "object has no attribute" in str(exc):
+        return f"expected a table of fields ({_name(type_)}), got something else"
     return _cattrs_format(exc, type_)
 
 

@@ -30,6 +30,7 @@ field.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -159,7 +160,10 @@ def run_case(case: Case, registry: Registry) -> CaseResult:
 
 
 def _internal(exc: BaseException) -> str:
-    return f"{INTERNAL}: {type(exc).__name__}: {_short(str(exc), 200)} (please report it)"
+    tb = traceback.extract_tb(exc.__traceback__)
+    at = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno} in {tb[-1].name}" if tb else ""
+    return (f"{INTERNAL}: {type(exc).__name__}: {_short(str(exc), 200)}{at} "
+            "(please report it)")
 
 
 def run_files(paths: Iterable[str | Path], registry: Registry | None = None) -> list[CaseResult]:

@@ -157,7 +157,7 @@ def _expected(run: Run, path: str, kind: Kind, value: Any) -> Any:
                 raise ValueError("a string")
             return value
         if kind == "status":
-            if value not in {s.value for s in LineStatus}:
+            if not isinstance(value, str) or value not in {s.value for s in LineStatus}:
                 raise ValueError(f"one of {', '.join(s.value for s in LineStatus)}")
             return value
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
