@@ -25,7 +25,7 @@ from cattrs.v import format_exception as _cattrs_format
 from ._limits import MAX_FILE_BYTES, FileNumber, check_depth, exact_decimal
 from .changes.kinds import ACTION_KINDS, Action
 from .dates import Period, as_date
-from .errors import OutsourcingError, SerializationError
+from .errors import OutsourcingError, SerializationError, _short
 from .model import PRICING_KINDS, Pricing
 from .money import Money
 from .payment import RATE_RULE_KINDS, IncidentDeductions, RateRule
@@ -180,8 +180,8 @@ _register_settlement()
 
 def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, OutsourcingError):
-        return exc.reason + (f" (value {exc.value!r})" if exc.value is not None and
-                             exc.field is None else f" ({exc.field}={exc.value!r})"
+        return exc.reason + (f" (value {_short(exc.value)})" if exc.value is not None and
+                             exc.field is None else f" ({exc.field}={_short(exc.value)})"
                              if exc.field else "")
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown keys: {', '.join(sorted(exc.extra_fields))}"
