@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import targets  # noqa: E402
+import targets
 
 
 def _caller(fn: Callable[..., None]) -> Callable[[tuple[Any, ...]], None]:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fuzz"))
 
-import targets  # noqa: E402
+import targets
 
 SHORT = int(os.environ.get("FUZZ_SHORT_EXAMPLES", "15"))
 

@@ -382,7 +382,7 @@ def test_cli_settle_on_a_binary_file_is_an_input_error(tmp_path: Path) -> None:
 
 # --- docs ---------------------------------------------------------------------------------------
 def test_no_doc_points_outside_the_repository() -> None:
-    for doc in sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]:
+    for doc in [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]:
         text = doc.read_text(encoding="utf-8")
         for target in re.findall(r"\]\(([^)#\s]+)", text) + re.findall(r"`(\.\./[^`]+)`", text):
             if re.match(r"[a-z]+:", target):

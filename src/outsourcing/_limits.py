@@ -18,9 +18,9 @@ makes the library run for long:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -74,11 +74,12 @@ def exact_decimal(value: Any, *, field: str, term: str | None, error: type[Outso
                   code: str, what: str = "number", allow_int: bool = True) -> Decimal:
     """An exact, finite ``Decimal`` from a str, int or Decimal, within the digit and exponent
     limits; a float, a bool or anything else is refused with ``error`` naming ``field``."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         kind = "a boolean" if isinstance(value, bool) else "a float"
         raise error(f"{kind} is not an exact {what}; pass a str such as '12.5' or a Decimal",
                     field=field, value=value, term=term, code=f"{code}.type",
-                    zh=f"{what}须为精确数值（字符串或 Decimal），不接受{'布尔值' if kind == 'a boolean' else '浮点数'}")
+                    zh="须为精确数值（字符串或 Decimal），不接受"
+                       + ("布尔值" if kind == "a boolean" else "浮点数"))
     if isinstance(value, int) and allow_int:
         if value.bit_length() > 4 * MAX_DIGITS:
             raise error(f"{what} has more than {MAX_DIGITS} digits", field=field, value=value,

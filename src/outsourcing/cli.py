@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - a bug: one line, not a traceback
+    except Exception as exc:
         print(f"outsourcing: internal error: {type(exc).__name__}: {_short_text(str(exc))} "
               "(please report it)", file=sys.stderr)
         return EXIT_INTERNAL

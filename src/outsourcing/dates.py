@@ -155,6 +155,14 @@ class PeriodKind(StrEnum):
     YEAR = "year"
 
 
+_PERIOD_KIND = enum_converter(PeriodKind, field="kind", term="期间", error=DateError,
+                              code="date.period")
+
+
+def _period_kind(v: object) -> PeriodKind:
+    return _PERIOD_KIND(v)
+
+
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?$")
 
 
@@ -162,8 +170,7 @@ _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?$")
 class Period:
     """A calendar month, quarter or year: ``2022-10``, ``2022-Q4``, ``2022`` (期间)."""
 
-    kind: PeriodKind = attrs.field(converter=enum_converter(
-        PeriodKind, field="kind", term="期间", error=DateError, code="date.period"))
+    kind: PeriodKind = attrs.field(converter=_period_kind)
     year: int
     index: int = 1
     """Month 1-12, quarter 1-4, or 1 for a year."""

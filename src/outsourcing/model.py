@@ -178,6 +178,14 @@ class EnterpriseSize(StrEnum):
         return self in (EnterpriseSize.SMALL, EnterpriseSize.MICRO)
 
 
+def _size(v: Any) -> EnterpriseSize:
+    return _enum(EnterpriseSize, "size", "企业规模")(v)
+
+
+def _day_count(v: Any) -> DayCount:
+    return _enum(DayCount, "day_count", "计费天数惯例")(v)
+
+
 _LEVELS = {
     "一级": 1, "二级": 2, "三级": 3, "甲级": 1, "乙级": 2, "丙级": 3,
     "A级": 1, "B级": 2, "C级": 3, "A": 1, "B": 2, "C": 3,
@@ -252,7 +260,7 @@ class Supplier:
 
     id: str = attrs.field(validator=_nonempty("供应商"))
     name: str = attrs.field(validator=_nonempty("供应商名称"))
-    size: EnterpriseSize = attrs.field(converter=_enum(EnterpriseSize, "size", "企业规模"))
+    size: EnterpriseSize = attrs.field(converter=_size)
     qualifications: tuple[Qualification, ...] = attrs.field(default=(),
                                                           converter=_qualifications)
     credit_code: str = ""
@@ -347,6 +355,10 @@ class PaymentSchedule(StrEnum):
     QUARTERLY = "quarterly"
 
 
+def _schedule(v: Any) -> PaymentSchedule:
+    return _enum(PaymentSchedule, "schedule", "结算周期")(v)
+
+
 MULTI_YEAR_CONDITIONS = {
     "budget_secured": "年度预算能保障",
     "stable_continuous": "服务需求相对固定、具有延续性",
@@ -373,10 +385,9 @@ class Contract:
     term: DateRange = attrs.field(validator=_is(DateRange, term="履行期限"))
     lines: tuple[ServiceLine, ...] = attrs.field(converter=_lines)
     schedule: PaymentSchedule = attrs.field(default=PaymentSchedule.MONTHLY,
-                                            converter=_enum(PaymentSchedule, "schedule",
-                                                            "结算周期"))
+                                            converter=_schedule)
     day_count: DayCount = attrs.field(default=DayCount.ACTUAL,
-                                      converter=_enum(DayCount, "day_count", "计费天数惯例"))
+                                      converter=_day_count)
     budget: Money | None = None
     signed_on: date | None = None
     multi_year_conditions: frozenset[str] = attrs.field(default=frozenset(),

@@ -104,10 +104,9 @@ class Money:
         """Whole fen from text or a Decimal, exactly: the digits and exponent are checked
         before any arithmetic, and the fen are computed on integers (no decimal context, so
         nothing is rounded)."""
+        text: str | Decimal = amount
         if isinstance(amount, str):
             text = amount.strip().replace(",", "").removeprefix("¥").removeprefix("￥")
-        else:
-            text = amount
         d = exact_decimal(text, field=field, term=_TERM, error=MoneyError, code="money",
                           what="amount of yuan")
         sign, digits, exp = d.as_tuple()
@@ -128,7 +127,8 @@ class Money:
             raise MoneyError(f"an amount over {MAX_YUAN:,} yuan is out of range", field=field,
                              value=amount, term=_TERM, code="money.out_of_range",
                              zh="金额超出范围")
-        return -fen if sign else fen
+        result: int = -fen if sign else fen
+        return result
 
     # construction -----------------------------------------------------------------------
     @classmethod

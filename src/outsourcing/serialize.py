@@ -45,8 +45,9 @@ def _structure_money(v: Any, _: type) -> Money:
         return v
     if isinstance(v, float | FileNumber):
         raise SerializationError("money must be a string such as \"1234.56\" (or a whole "
-                                 "number of yuan), not a float or other unquoted decimal number", value=v,
-                                 term="金额", code="serialization.money_not_string",
+                                 "number of yuan), not a float or other unquoted decimal "
+                                 "number", value=v, term="金额",
+                                 code="serialization.money_not_string",
                                  zh="金额须写成字符串，如 \"1234.56\"")
     return Money(v)
 

@@ -147,14 +147,14 @@ def run_case(case: Case, registry: Registry) -> CaseResult:
         run = Run(case, case_rulebook(case, registry), registry)
     except OutsourcingError as exc:
         return CaseResult(case.file, case.name, (), str(exc))
-    except Exception as exc:  # noqa: BLE001 - a bug must not stop the other cases
+    except Exception as exc:
         return CaseResult(case.file, case.name, (), _internal(exc))
     try:
         for stage in STAGES:
             stage(run)
     except OutsourcingError as exc:
         return CaseResult(case.file, case.name, tuple(run.mismatches), str(exc))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return CaseResult(case.file, case.name, tuple(run.mismatches), _internal(exc))
     return CaseResult(case.file, case.name, tuple(run.mismatches))
 
@@ -176,7 +176,7 @@ def run_files(paths: Iterable[str | Path], registry: Registry | None = None) -> 
         except OutsourcingError as exc:
             results.append(CaseResult(str(p), "(file)", (), str(exc)))
             continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        except Exception as exc:
             results.append(CaseResult(str(p), "(file)", (), _internal(exc)))
             continue
         results.extend(run_case(c, reg) for c in cases)
