@@ -188,7 +188,7 @@ def mutated(draw: st.DrawFn, seed: Any, *, values: st.SearchStrategy[Any] = host
                 _set(data, path, b)
                 _set(data, other, a)
         else:
-            _set(data, path, draw(values))
+            _set(data, path, _copy(draw(values)))
     return data
 
 
@@ -422,16 +422,29 @@ def t_json(data: Any, raw: bytes | None) -> None:
     attempt("json_contract", run, lambda: repr(text)[:300])
 
 
-def t_constructor(cls_name: str, kwargs: dict[str, Any]) -> None:
+def t_constructor(cls_name: str, kwargs: dict[str, Any], contract: o.Contract) -> None:
+    """A public class built from valid keyword arguments with one or two made hostile; what
+    is built is then used: a contract checked and prepared, a change signed on a timeline
+    (every check before signing), an assessment or usage settled."""
     cls = getattr(o, cls_name)
 
     def run() -> None:
         obj = cls(**kwargs)
+        reg = registry()
         if isinstance(obj, o.Contract):
             _ = obj.original_amount
-            reg = registry()
             reg.check_contract(obj)
             o.prepare(obj, reg.rulebook(obj.jurisdiction))
+        elif isinstance(obj, o.Change):
+            rb = reg.rulebook(contract.jurisdiction)
+            tl = o.Timeline(contract).sign(obj, rb, today=contract.term.end)
+            o.settle(tl, tl.term.start.strftime("%Y-%m") if contract.schedule.value ==
+                     "monthly" else o.Period.containing(tl.term.start, o.PeriodKind.QUARTER),
+                     [], rb)
+        elif isinstance(obj, o.Assessment | o.Usage):
+            rb = reg.rulebook(contract.jurisdiction)
+            o.settle(contract, obj.period, [obj] if isinstance(obj, o.Assessment) else [],
+                     rb, usage=[obj] if isinstance(obj, o.Usage) else ())
 
     attempt("constructors", run, lambda: f"{cls_name}({kwargs!r})")
 
@@ -477,13 +490,15 @@ def t_cli(raws: list[bytes]) -> None:
 
 
 # --- strategies per target --------------------------------------------------------------------
-def contract_kwargs() -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+def contract_kwargs() -> st.SearchStrategy[tuple[str, dict[str, Any], o.Contract]]:
     """Keyword arguments for a public model class: valid ones with one or two hostile."""
     def build(data: dict[str, Any]) -> dict[str, Any]:
         from outsourcing.serialize import structure
 
         c = structure(data, o.Contract)
         line = c.lines[0]
+        first = str(o.Period.containing(c.term.start, o.PeriodKind.QUARTER if c.schedule.value
+                                        == "quarterly" else o.PeriodKind.MONTH))
         return {
             "Contract": {f: getattr(c, f) for f in (
                 "id", "title", "jurisdiction", "purchaser", "supplier", "term", "lines",
@@ -496,17 +511,46 @@ def contract_kwargs() -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
             "DateRange": {"start": c.term.start, "end": c.term.end},
             "Qualification": {"kind": "k", "level": "B级", "valid_until": date(2025, 1, 1)},
             "Purchaser": {"id": "P", "name": "局"},
+            "KpiSpec": {"id": "k", "name_zh": "满意率", "name_en": "s", "unit": "%",
+                        "target": "95", "direction": "higher", "weight": "30",
+                        "citation": "示例", "scoring": "proportional"},
+            "Incident": {"kind": "ordinary", "on": c.term.start},
+            "Metric": {"kpi": "repair_pass_rate", "value": "88"},
+            "Survey": {"kpi": "satisfaction", "responses": 180, "satisfied": 170},
+            "ScoreItem": {"name": "保洁", "max_points": 50, "points": 44},
+            "Assessment": {
+                "line": line.id, "period": first, "assessed_by": "考核小组",
+                "assessed_on": c.term.start,
+                "metrics": [o.Metric("repair_pass_rate", "88")],
+                "surveys": [o.Survey("satisfaction", 180, 170)],
+                "sheets": [o.ScoreSheet("inspection", [o.ScoreItem("保洁", 50, 44)])],
+                "incidents": [o.Incident("ordinary", c.term.start)]},
+            "Usage": {"line": line.id, "period": first, "quantity": "3"},
+            "Change": {"id": "BC-1", "action": o.ChangeLinePrice(line.id, "1.00"),
+                       "rationale": "price_change", "reason": "调价",
+                       "effective": c.term.start, "requested_by": "局",
+                       "signed_on": c.term.start},
+            "AddLine": {"line": line},
+            "ChangeLinePrice": {"line_id": line.id, "price": "100.00"},
+            "Suspend": {"line_id": line.id, "until": c.term.end},
+            "TenderLine": {"id": "L", "service": "property", "site": "A"},
+            "Holdback": {"share": "0.05", "release": "term_end"},
+            "PriceListItem": {"code": "c", "name_zh": "车", "service": "official_transport",
+                              "unit": "次", "max_price": "80.00"},
         }
 
     @st.composite
-    def draw_kwargs(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
-        options = build(draw(contracts()))
+    def draw_kwargs(draw: st.DrawFn) -> tuple[str, dict[str, Any], o.Contract]:
+        from outsourcing.serialize import structure
+
+        data = draw(contracts())
+        options = build(data)
         name = draw(st.sampled_from(sorted(options)))
         kw = dict(options[name])
         for _ in range(draw(st.integers(0, 2))):
             key = draw(st.sampled_from(sorted(kw)))
-            kw[key] = draw(hostile)
-        return name, kw
+            kw[key] = _copy(draw(hostile))
+        return name, kw, structure(data, o.Contract)
 
     return draw_kwargs()
 

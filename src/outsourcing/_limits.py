@@ -38,6 +38,7 @@ __all__ = [
     "check_depth",
     "enum_converter",
     "exact_decimal",
+    "typed_tuple",
 ]
 
 MAX_DIGITS = 40
@@ -123,6 +124,23 @@ def exact_decimal(value: Any, *, field: str, term: str | None, error: type[Outso
 
 
 E = TypeVar("E", bound=Enum)
+
+
+def typed_tuple(v: Any, *, field: str, cls: type[Any] | tuple[type[Any], ...], term: str,
+                error: type[OutsourcingError], code: str) -> tuple[Any, ...]:
+    """A tuple of ``cls`` from a list or tuple; a non-list, or an item of another type, is
+    ``error`` naming the field (``lines[2]``)."""
+    if isinstance(v, str | bytes | dict) or not isinstance(v, list | tuple | set | frozenset):
+        raise error(f"a {type(v).__name__} is not a list", field=field, value=v, term=term,
+                    code=f"{code}.{field}.type", zh="须为列表")
+    items = tuple(v)
+    names = cls.__name__ if isinstance(cls, type) else " or ".join(c.__name__ for c in cls)
+    for i, x in enumerate(items):
+        if not isinstance(x, cls):
+            raise error(f"a {type(x).__name__} is not a {names}", field=f"{field}[{i}]",
+                        value=x, term=term, code=f"{code}.{field}.type",
+                        zh=f"{term}的类型无效")
+    return items
 
 
 def enum_converter(cls: type[E], *, field: str, term: str | None,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
-from ._limits import enum_converter, exact_decimal
+from ._limits import enum_converter, exact_decimal, typed_tuple
 from .accrual import accrue
 from .dates import DateRange, DayCount
 from .errors import ModelError
@@ -80,19 +80,7 @@ def _enum(cls: type[E], field: str, term: str) -> Callable[[Any], E]:
 
 def _items(v: Any, field: str, cls: type[Any] | tuple[type[Any], ...], term: str
            ) -> tuple[Any, ...]:
-    """A tuple of ``cls`` from a list or tuple; anything else names the field."""
-    if isinstance(v, str | bytes | dict) or not isinstance(v, Iterable):
-        raise ModelError(f"a {type(v).__name__} is not a list", field=field, value=v,
-                         term=term, code=f"model.{field}.type", zh="须为列表")
-    items = tuple(v)
-    for i, x in enumerate(items):
-        if not isinstance(x, cls):
-            name = cls.__name__ if isinstance(cls, type) else " or ".join(
-                c.__name__ for c in cls)
-            raise ModelError(f"a {type(x).__name__} is not a {name}", field=f"{field}[{i}]",
-                             value=x, term=term, code=f"model.{field}.type",
-                             zh=f"{term}的类型无效")
-    return items
+    return typed_tuple(v, field=field, cls=cls, term=term, error=ModelError, code="model")
 
 
 def _qualifications(v: Iterable[Qualification]) -> tuple[Qualification, ...]:
