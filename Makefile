@@ -1,6 +1,7 @@
 # Two commands do everything on a machine with only Python 3.11 and pip:
 #   make demo   -- create .venv, install the library and the bundled plugins, run the main example
 #   make test   -- the same set-up, then lint, type-check and the whole suite
+#   make fuzz   -- 10,000 generated inputs per public entry point (fuzz/run.py), a table
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
