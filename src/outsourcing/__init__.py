@@ -29,7 +29,16 @@ from .changes import (
     Terminate,
     Timeline,
 )
-from .dates import DateRange, DayCount, Period, PeriodKind
+from .dates import (
+    DateRange,
+    DayCount,
+    Period,
+    PeriodKind,
+    WorkCalendar,
+    add_working_days,
+    is_working_day,
+    working_days_between,
+)
 from .errors import (
     ChangeRejected,
     DateError,
@@ -194,7 +203,9 @@ __all__ = [
     "UnitRate",
     "Usage",
     "WarningRule",
+    "WorkCalendar",
     "__version__",
+    "add_working_days",
     "allocate",
     "award",
     "call_off",
@@ -202,8 +213,10 @@ __all__ = [
     "estimate_cost",
     "evaluate",
     "hookimpl",
+    "is_working_day",
     "load",
     "prepare",
     "settle",
     "settle_term",
+    "working_days_between",
 ]

@@ -20,16 +20,30 @@ from dateutil.relativedelta import relativedelta
 
 from ._limits import MAX_DATE, MIN_DATE, enum_converter
 from .errors import DateError
+from .workdays import (
+    CALENDAR,
+    WorkCalendar,
+    add_working_days,
+    is_working_day,
+    working_day_years,
+    working_days_between,
+)
 
 __all__ = [
+    "CALENDAR",
     "DateRange",
     "DayCount",
     "Period",
     "PeriodKind",
+    "WorkCalendar",
+    "add_working_days",
     "as_date",
     "as_period",
+    "is_working_day",
     "month_end",
     "periods_between",
+    "working_day_years",
+    "working_days_between",
 ]
 
 ONE_DAY = timedelta(days=1)
