@@ -489,10 +489,14 @@ def t_cli(raws: list[bytes]) -> None:
     paths = [_write(f"cli{i}", r) for i, r in enumerate(raws)]
     import contextlib
     import io
+    from unittest import mock
 
     def run() -> None:
         out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        # the plugins are loaded once for the whole run, not once per input (what is tested is
+        # how the command handles the files)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                mock.patch("outsourcing.scenarios.load", registry):
             code = main(["test", *map(str, paths), str(_TMP / "missing.toml")])
         if code != 2:
             raise AssertionError(f"exit {code} with a missing file among them")
