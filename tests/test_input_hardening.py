@@ -390,3 +390,17 @@ def test_no_doc_points_outside_the_repository() -> None:
             path = (doc.parent / target).resolve()
             assert path.is_relative_to(ROOT), f"{doc.name}: {target}"
             assert path.exists(), f"{doc.name}: {target}"
+
+
+@pytest.mark.parametrize("file, pattern", [
+    ("procurement_worked_examples.toml", r'(prices = \{ [a-z_]+ = )"([0-9.]+)"'),
+    ("usage_worked_examples.toml", r'(materials = )"([0-9.]+)"'),
+    ("payments_worked_examples.toml", r'(\nfee = )"([0-9.]+)"'),
+])
+def test_money_unquoted_in_a_scenario_is_refused_everywhere_alike(
+        tmp_path: Path, registry: o.Registry, file: str, pattern: str) -> None:
+    text = (ROOT / "tests" / "scenarios" / file).read_text(encoding="utf-8")
+    assert re.search(pattern, text)
+    p = _scenario(tmp_path, re.sub(pattern, r"\1\2", text, count=1))
+    errors = [r.error or "" for r in run_files([p], registry)]
+    assert any("not a float or other unquoted decimal number" in e for e in errors), errors

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import SupportsIndex
 
-from ._limits import MAX_DIGITS, MAX_YUAN, exact_decimal
+from ._limits import MAX_DIGITS, MAX_YUAN, FileNumber, exact_decimal
 from .errors import MoneyError
 
 __all__ = ["Money", "Rate", "allocate", "as_rate", "div_half_up", "round_half_up"]
@@ -82,6 +82,12 @@ class Money:
                 value=amount,
                 term=_TERM,
             )
+        elif isinstance(amount, FileNumber):
+            raise MoneyError(
+                "money in a file is a string such as \"1234.56\" (or a whole number of yuan), "
+                "not a float or other unquoted decimal number", field=field, value=amount,
+                term=_TERM, code="money.unquoted_in_file",
+                zh="文件中的金额须写成字符串，如 \"1234.56\"")
         elif isinstance(amount, int):
             if abs(amount) > MAX_YUAN:
                 raise MoneyError(f"an amount over {MAX_YUAN:,} yuan is out of range",

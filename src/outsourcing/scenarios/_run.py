@@ -133,7 +133,8 @@ def _expected(run: Run, path: str, kind: Kind, value: Any) -> Any:
     try:
         if kind == "money":
             if not isinstance(value, str | int) or isinstance(value, bool):
-                raise ValueError("money is a string such as \"1234.56\"")
+                raise ValueError("money must be a string such as \"1234.56\" (or a whole number "
+                                 "of yuan), not a float or other unquoted decimal number")
             return Money(value)
         if kind in ("decimal", "rate"):
             if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
