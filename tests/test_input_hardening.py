@@ -404,3 +404,12 @@ def test_money_unquoted_in_a_scenario_is_refused_everywhere_alike(
     p = _scenario(tmp_path, re.sub(pattern, r"\1\2", text, count=1))
     errors = [r.error or "" for r in run_files([p], registry)]
     assert any("not a float or other unquoted decimal number" in e for e in errors), errors
+
+
+def test_the_report_quotes_a_huge_expected_value_cut_short(tmp_path: Path) -> None:
+    huge = "9" * 3_000_000
+    text = re.sub(r'original_amount = "[0-9.]+"', f'original_amount = "{huge}"', SCENARIO,
+                  count=1)
+    assert huge in text
+    code, out = _cli("test", str(_scenario(tmp_path, text)))
+    assert code == 1 and len(out) < 10_000 and "…" in out

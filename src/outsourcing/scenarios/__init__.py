@@ -44,6 +44,7 @@ from ._load import (
     CaseResult,
     Mismatch,
     ScenarioError,
+    _cut,
     _fail,
     case_rulebook,
     load_file,
@@ -189,12 +190,13 @@ def render_results(results: Sequence[CaseResult]) -> str:
     for r in results:
         lines.append(f"{'PASS' if r.passed else 'FAIL'}  {r.file} :: {r.case}")
         if r.error:
-            lines.append(f"      error: {r.error}")
+            lines.append(f"      error: {_cut(r.error, 2000)}")
         for m in r.mismatches:
-            lines.append(f"      {m.path}: expected {m.expected}, actual {m.actual}")
+            lines.append(f"      {_cut(m.path, 200)}: expected {_cut(m.expected, 200)}, "
+                         f"actual {_cut(m.actual, 200)}")
             if m.explanation:
                 lines.append("        why (依据):")
-                lines.extend(f"          {e}" for e in m.explanation)
+                lines.extend(f"          {_cut(e, 500)}" for e in m.explanation)
     passed = sum(r.passed for r in results)
     lines.append(f"{passed} passed, {len(results) - passed} failed")
     return "\n".join(lines)
