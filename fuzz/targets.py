@@ -22,8 +22,10 @@ runs at least 10,000 examples per target and prints tried / accepted / rejected 
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 import time
 import traceback
@@ -299,6 +301,7 @@ def registry() -> o.Registry:
 
 
 _TMP = Path(tempfile.mkdtemp(prefix="outsourcing-fuzz-"))
+atexit.register(shutil.rmtree, _TMP, True)
 
 
 def _write(name: str, data: bytes) -> Path:
