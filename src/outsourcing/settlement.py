@@ -903,7 +903,6 @@ def _calendar(term: DateRange, kind: PeriodKind) -> tuple[
             frozenset(i for i, p in enumerate(periods) if p.end.month == 12))
 
 
-@lru_cache(maxsize=1)
 def _unknown(catalogue: Catalogue, n: int, line: ServiceLine) -> None:
     raise ModelError(f"unknown service in line {line.id!r}; known: "
                      f"{', '.join(sorted(k.code for k in catalogue))}",
@@ -911,6 +910,7 @@ def _unknown(catalogue: Catalogue, n: int, line: ServiceLine) -> None:
                      code="model.service.unknown", zh="未知的服务类别代码")
 
 
+@lru_cache(maxsize=1)
 def _core_catalogue() -> Catalogue:
     return Catalogue(CORE_SERVICE_KINDS)
 
