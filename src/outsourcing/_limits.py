@@ -18,7 +18,7 @@ makes the library run for long:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -130,7 +130,7 @@ def typed_tuple(v: Any, *, field: str, cls: type[Any] | tuple[type[Any], ...], t
                 error: type[OutsourcingError], code: str) -> tuple[Any, ...]:
     """A tuple of ``cls`` from a list or tuple; a non-list, or an item of another type, is
     ``error`` naming the field (``lines[2]``)."""
-    if isinstance(v, str | bytes | dict) or not isinstance(v, list | tuple | set | frozenset):
+    if isinstance(v, str | bytes | Mapping) or not isinstance(v, Iterable):
         raise error(f"a {type(v).__name__} is not a list", field=field, value=v, term=term,
                     code=f"{code}.{field}.type", zh="须为列表")
     items = tuple(v)
