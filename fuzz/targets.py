@@ -45,7 +45,7 @@ from outsourcing.model import as_quantity
 from outsourcing.money import as_rate
 from outsourcing.rules import load_parameter_file
 from outsourcing.scenarios import INTERNAL, load_file, run_case
-from outsourcing.serialize import from_json, to_json
+from outsourcing.serialize import from_json, to_json, unstructure
 from outsourcing.textfiles import loads_toml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -440,14 +440,22 @@ def t_json(data: Any, raw: bytes | None) -> None:
     attempt("json_contract", run, lambda: repr(text)[:300])
 
 
-def t_constructor(cls_name: str, kwargs: dict[str, Any], contract: o.Contract) -> None:
-    """A public class built from valid keyword arguments with one or two made hostile; what
-    is built is then used: a contract checked and prepared, a change signed on a timeline
-    (every check before signing), an assessment or usage settled."""
-    cls = getattr(o, cls_name)
+def t_json_model(cls_name: str, data: Any, contract: o.Contract) -> None:
+    """A change, an assessment or a usage record in JSON, mutated; what reads is used."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    t_constructor_body("json_models", lambda: from_json(text, getattr(o, cls_name)), contract,
+                       lambda: f"{cls_name}: {text[:300]}")
 
+
+def t_constructor(cls_name: str, kwargs: dict[str, Any], contract: o.Contract) -> None:
+    t_constructor_body("constructors", lambda: getattr(o, cls_name)(**kwargs), contract,
+                       lambda: f"{cls_name}({kwargs!r})")
+
+
+def t_constructor_body(target: str, build: Callable[[], Any], contract: o.Contract,
+                       shown: Callable[[], str]) -> None:
     def run() -> None:
-        obj = cls(**kwargs)
+        obj = build()
         reg = registry()
         if isinstance(obj, o.Contract):
             _ = obj.original_amount
@@ -456,15 +464,15 @@ def t_constructor(cls_name: str, kwargs: dict[str, Any], contract: o.Contract) -
         elif isinstance(obj, o.Change):
             rb = reg.rulebook(contract.jurisdiction)
             tl = o.Timeline(contract).sign(obj, rb, today=contract.term.end)
-            o.settle(tl, tl.term.start.strftime("%Y-%m") if contract.schedule.value ==
-                     "monthly" else o.Period.containing(tl.term.start, o.PeriodKind.QUARTER),
-                     [], rb)
+            o.settle(tl, o.Period.containing(tl.term.start, o.PeriodKind.QUARTER if
+                                              contract.schedule.value == "quarterly" else
+                                              o.PeriodKind.MONTH), [], rb)
         elif isinstance(obj, o.Assessment | o.Usage):
             rb = reg.rulebook(contract.jurisdiction)
             o.settle(contract, obj.period, [obj] if isinstance(obj, o.Assessment) else [],
                      rb, usage=[obj] if isinstance(obj, o.Usage) else ())
 
-    attempt("constructors", run, lambda: f"{cls_name}({kwargs!r})")
+    attempt(target, run, shown)
 
 
 def t_scenario(raw: bytes) -> None:
@@ -512,7 +520,8 @@ def t_cli(raws: list[bytes]) -> None:
 
 
 # --- strategies per target --------------------------------------------------------------------
-def contract_kwargs() -> st.SearchStrategy[tuple[str, dict[str, Any], o.Contract]]:
+def contract_kwargs(only: tuple[str, ...] = (), hostile_max: int = 2
+                    ) -> st.SearchStrategy[tuple[str, dict[str, Any], o.Contract]]:
     """Keyword arguments for a public model class: valid ones with one or two hostile."""
     def build(data: dict[str, Any]) -> dict[str, Any]:
         from outsourcing.serialize import structure
@@ -567,14 +576,21 @@ def contract_kwargs() -> st.SearchStrategy[tuple[str, dict[str, Any], o.Contract
 
         data = draw(contracts())
         options = build(data)
-        name = draw(st.sampled_from(sorted(options)))
+        name = draw(st.sampled_from(sorted(only or options)))
         kw = dict(options[name])
-        for _ in range(draw(st.integers(0, 2))):
+        for _ in range(draw(st.integers(0, hostile_max))):
             key = draw(st.sampled_from(sorted(kw)))
             kw[key] = _copy(draw(hostile))
         return name, kw, structure(data, o.Contract)
 
     return draw_kwargs()
+
+
+@st.composite
+def json_models(draw: st.DrawFn) -> tuple[str, Any, o.Contract]:
+    name, kwargs, contract = draw(contract_kwargs(("Change", "Assessment", "Usage"), 0))
+    data = unstructure(getattr(o, name)(**kwargs))
+    return name, draw(mutated(data)) if draw(st.integers(0, 3)) else data, contract
 
 
 @st.composite
@@ -640,6 +656,7 @@ TARGETS: dict[str, tuple[st.SearchStrategy[Any], Callable[..., None]]] = {
                  t_allocate),
     "json_contract": (json_input(), t_json),
     "constructors": (contract_kwargs(), t_constructor),
+    "json_models": (json_models(), t_json_model),
     "scenario_file": (st.tuples(scenario_bytes()), t_scenario),
     "rule_file": (rule_bytes(), t_rule),
     "cli": (st.tuples(st.lists(scenario_bytes(), min_size=1, max_size=2)), t_cli),
