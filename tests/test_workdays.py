@@ -12,7 +12,7 @@ import outsourcing as o
 from outsourcing.dates import working_day_years
 
 FIRST, LAST = working_day_years()
-known_days = st.dates(date(FIRST, 1, 1), date(LAST, 12, 1))
+known_days = st.dates(date(FIRST, 1, 1), date(LAST, 10, 1))  # + 60 days stays in the known years
 
 
 def test_spring_festival_2025_days_off_are_not_working_days() -> None:

@@ -12,6 +12,8 @@ Decimal('0.10')
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .catalogue import Catalogue, Direction, KpiSpec, Scoring, ServiceKind
 from .changes import (
     AddLine,
@@ -40,6 +42,7 @@ from .dates import (
     working_days_between,
 )
 from .errors import (
+    AccessDenied,
     ChangeRejected,
     DateError,
     JurisdictionError,
@@ -48,6 +51,7 @@ from .errors import (
     OutsourcingError,
     PluginError,
     ProcurementError,
+    RegistryError,
     RuleError,
     RuleLoadError,
     SerializationError,
@@ -111,9 +115,24 @@ from .settlement import prepare, settle, settle_term
 from .statement import Statement
 from .usage import Usage
 
+if TYPE_CHECKING:
+    from .registry import Registry as Store
+
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> Any:
+    """``outsourcing.Store``: the store of record (:class:`outsourcing.registry.Registry`),
+    imported on first use so that ``import outsourcing`` does not load SQLAlchemy."""
+    if name == "Store":
+        from .registry import Registry
+
+        return Registry
+    raise AttributeError(f"module 'outsourcing' has no attribute {name!r}")
+
+
 __all__ = [
+    "AccessDenied",
     "AddLine",
     "Assessment",
     "Award",
@@ -173,6 +192,7 @@ __all__ = [
     "Range",
     "Rationale",
     "Registry",
+    "RegistryError",
     "RemoveLine",
     "RepeatRatchet",
     "Resolved",
@@ -192,6 +212,7 @@ __all__ = [
     "SettlementError",
     "Severity",
     "Statement",
+    "Store",
     "Supplier",
     "Survey",
     "Suspend",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AccessDenied",
     "ChangeRejected",
     "DateError",
     "JurisdictionError",
@@ -21,6 +22,7 @@ __all__ = [
     "OutsourcingError",
     "PluginError",
     "ProcurementError",
+    "RegistryError",
     "RuleError",
     "RuleLoadError",
     "SerializationError",
@@ -188,3 +190,17 @@ class ProcurementError(OutsourcingError, ValueError):
     """A tender, bid or evaluation built from bad values (采购)."""
 
     default_code = "procurement"
+
+
+class RegistryError(OutsourcingError, RuntimeError):
+    """The store of record refuses a request or cannot be opened (登记库): an unknown contract,
+    a period settled out of order, a database of a newer schema, a tampered audit trail."""
+
+    default_code = "registry"
+
+
+class AccessDenied(RegistryError):
+    """An actor without the role for a write, or a write that breaks the separation of duties
+    (职责分离); the refusal itself is recorded in the audit trail."""
+
+    default_code = "registry.denied"

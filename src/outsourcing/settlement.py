@@ -344,8 +344,10 @@ class PreparedContract:
             sources[j] = srcs
         return out, by_line, sources
 
-    def state_from(self, previous: Statement | None, i: int) -> tuple[State, list[Finding]]:
-        """The compact state carried from the previous period's statement."""
+    def state_from(self, previous: Statement | Carry | None, i: int
+                   ) -> tuple[State, list[Finding]]:
+        """The compact state carried from the previous period's statement (or its
+        :class:`~outsourcing.statement.Carry` alone, as a store keeps it)."""
         if previous is None:
             if i == 0:
                 return self.initial, []
@@ -354,14 +356,15 @@ class PreparedContract:
                 f"settling {self.periods[i]} without the statement for {self.periods[i - 1]}: "
                 "holdback balances and failure history start at zero",
                 severity=Severity.WARNING, field="previous", term="上期结算单")]
-        if previous.contract_id != self.contract.id:
+        if isinstance(previous, Statement) and previous.contract_id != self.contract.id:
             raise SettlementError(f"previous statement is for contract {previous.contract_id}",
                                   field="previous", value=previous.contract_id, term="上期结算单")
-        if i == 0 or previous.period != self.periods[i - 1]:
+        carry = previous if isinstance(previous, Carry) else previous.carry
+        if i == 0 or carry.period != self.periods[i - 1]:
             want = self.periods[i - 1] if i else "none (first period)"
-            raise SettlementError(f"previous statement is for {previous.period}; expected {want}",
-                                  field="previous", value=str(previous.period), term="上期结算单")
-        carried = {c.line_id: c for c in previous.carry.lines}
+            raise SettlementError(f"previous statement is for {carry.period}; expected {want}",
+                                  field="previous", value=str(carry.period), term="上期结算单")
+        carried = {c.line_id: c for c in carry.lines}
         lines: list[tuple[int, int, tuple[tuple[int, str], ...]]] = []
         for pl in self.lines:
             c = carried.get(pl.line.id)
@@ -370,7 +373,7 @@ class PreparedContract:
             else:
                 lines.append((c.streak, c.held.fen,
                               tuple((_month_int(mo), k) for mo, k in c.incidents)))
-        return (tuple(lines), tuple(_month_int(m) for m in previous.carry.notice_months)), []
+        return (tuple(lines), tuple(_month_int(m) for m in carry.notice_months)), []
 
     # --- the monthly core --------------------------------------------------------------
     def payment_days(self, start: date) -> tuple[int, Resolved | None, bool]:
@@ -822,14 +825,15 @@ class PreparedContract:
         period: Period | str,
         assessments: Iterable[Assessment] = (),
         *,
-        previous: Statement | None = None,
+        previous: Statement | Carry | None = None,
         accepted_on: date | None = None,
         acceptance_due: date | None = None,
         paid_on: date | None = None,
         release_holdback: bool | None = None,
         usage: Iterable[Usage] = (),
     ) -> Statement:
-        """Settle one period; see :func:`settle`."""
+        """Settle one period; see :func:`settle` (``previous`` may be the previous statement
+        or only its carry)."""
         i = self.period_index(period)
         readings, by_line, sources = self.readings(i, assessments)
         actuals = self.actual_fees(i, usage)

@@ -5,7 +5,8 @@ its KPI breakdown, the pay rate, each deduction and the caps, the holdback and i
 the amount payable; then the totals, the due date and any late interest, warning notices and
 whether a replacement threshold is reached.  Every figure has an :class:`Explanation` (rule
 id, citation, inputs).  ``render()`` gives readable text with Chinese labels, ``to_dict()`` /
-``to_json()`` plain JSON (money as strings such as ``"1234.56"``).
+``to_json()`` plain JSON (money as strings such as ``"1234.56"``), read back exactly by
+``outsourcing.serialize.from_json(text, Statement)``.
 """
 
 from __future__ import annotations
@@ -374,7 +375,8 @@ class Statement:
             "period": str(self.period),
             "span": {"start": d(self.span.start), "end": d(self.span.end)},
             "lines": [{
-                "line_id": x.line_id, "service": x.service, "site": x.site,
+                "line_id": x.line_id, "service": x.service, "service_zh": x.service_zh,
+                "site": x.site,
                 "status": x.status.value, "fee": m(x.fee), "score": dec(x.score),
                 "kpis": [{"id": k.id, "name_zh": k.name_zh, "unit": k.unit,
                           "target": dec(k.target), "weight": dec(k.weight),
@@ -409,7 +411,7 @@ class Statement:
             "triggers": [attrs.asdict(t) for t in self.triggers],
             "findings": [{"code": f.code, "message": f.message, "severity": f.severity.value,
                           "field": f.field, "rule_id": f.rule_id, "citation": f.citation,
-                          "term": f.term} for f in self.findings],
+                          "term": f.term, "source": f.source} for f in self.findings],
             "explanations": [e.to_dict() for e in self.explanations],
             "carry": {"period": str(self.carry.period),
                       "lines": [{"line_id": c.line_id, "held": m(c.held), "streak": c.streak,

@@ -1,0 +1,193 @@
+"""The registry's tables as they stand at the newest migration (登记库表结构).
+
+Contracts, changes, assessments and statements are kept as versioned JSON documents
+(``outsourcing.serialize``) plus the indexed columns that queries need; every table but
+``audit_head`` is append-only.  The migrations in ``migrations/versions`` build exactly this
+(``tests/test_registry.py`` checks it).  Timestamps are ISO text in UTC so that the audit
+hashes read the same on every database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["HASHED", "metadata"]
+
+metadata = MetaData()
+
+ID = String(120)
+STAMP = String(40)
+
+actors = Table(
+    "actors", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("roles", Text, nullable=False),
+    Column("supplier_id", ID, nullable=True, index=True),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+)
+
+contracts = Table(
+    "contracts", metadata,
+    Column("id", ID, primary_key=True),
+    Column("jurisdiction", String(40), nullable=False, index=True),
+    Column("purchaser_id", ID, nullable=False),
+    Column("supplier_id", ID, nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("term_start", Date, nullable=False),
+    Column("term_end", Date, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+)
+
+contract_lines = Table(
+    "contract_lines", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("line_id", ID, nullable=False),
+    Column("service", String(60), nullable=False, index=True),
+    Column("site", Text, nullable=False),
+    UniqueConstraint("contract_id", "line_id", name="uq_contract_lines"),
+)
+Index("ix_contract_lines_site", contract_lines.c.site)
+
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False, index=True),
+    Column("change_id", ID, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("effective", Date, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("proposed_by", ID, nullable=False),
+    Column("proposed_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "change_id", name="uq_changes"),
+)
+
+change_decisions = Table(
+    "change_decisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False, index=True),
+    Column("change_id", ID, nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("term_end", Date, nullable=True),
+    Column("document", Text, nullable=False),
+    Column("decided_by", ID, nullable=False),
+    Column("decided_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "change_id", name="uq_change_decisions"),
+)
+
+assessments = Table(
+    "assessments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("line_id", ID, nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "line_id", "period", "version", name="uq_assessments"),
+)
+Index("ix_assessments_period", assessments.c.contract_id, assessments.c.period)
+
+statements = Table(
+    "statements", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("supersedes", Integer, nullable=True),
+    Column("inputs_hash", String(64), nullable=False),
+    Column("payable_fen", BigInteger, nullable=False),
+    Column("difference_fen", BigInteger, nullable=False),
+    Column("document", LargeBinary, nullable=False),
+    Column("settled_by", ID, nullable=False),
+    Column("settled_at", STAMP, nullable=False),
+    # second revision: the due date (indexed) and the carry into the next period, both
+    # read from the document
+    Column("due_on", Date, nullable=True, index=True),
+    Column("carry", Text, nullable=True),
+    UniqueConstraint("contract_id", "period", "version", name="uq_statements"),
+)
+Index("ix_statements_period", statements.c.period)
+
+findings = Table(
+    "findings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("statement_id", Integer, ForeignKey("statements.id"), nullable=False, index=True),
+    Column("contract_id", ID, nullable=False, index=True),
+    Column("period", String(10), nullable=False),
+    Column("code", String(80), nullable=False, index=True),
+    Column("severity", String(10), nullable=False),
+    Column("message", Text, nullable=False),
+)
+
+payments = Table(
+    "payments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+)
+Index("ix_payments_period", payments.c.contract_id, payments.c.period)
+
+audit = Table(
+    "audit", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", STAMP, nullable=False),
+    Column("actor", ID, nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("object", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+HASHED: dict[str, tuple[str, ...]] = {
+    "actors": ("id", "name", "roles", "supplier_id", "recorded_by", "recorded_at"),
+    "contracts": ("id", "jurisdiction", "purchaser_id", "supplier_id", "title", "term_start",
+                  "term_end", "document", "recorded_by", "recorded_at"),
+    "changes": ("id", "contract_id", "change_id", "kind", "effective", "document",
+                "proposed_by", "proposed_at"),
+    "change_decisions": ("id", "contract_id", "change_id", "decision", "term_end", "document",
+                         "decided_by", "decided_at"),
+    "assessments": ("id", "contract_id", "line_id", "period", "version", "document", "reason",
+                    "recorded_by", "recorded_at"),
+    "statements": ("id", "contract_id", "period", "version", "supersedes", "inputs_hash",
+                   "payable_fen", "difference_fen", "document", "settled_by", "settled_at"),
+    "payments": ("id", "contract_id", "period", "amount_fen", "paid_on", "reference",
+                 "recorded_by", "recorded_at"),
+}
+"""The columns of each audited table whose content the audit trail's hash covers.  Columns
+derived from a statement's document (``due_on``, ``carry``) are checked by
+:meth:`Registry.verify` against it; ``findings`` and ``contract_lines`` are indexes read from
+the documents."""

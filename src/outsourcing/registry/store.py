@@ -1,0 +1,1325 @@
+"""The store of record (登记库): see :mod:`outsourcing.registry` and ``docs/registry.md``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import weakref
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Table,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from ..catalogue import KpiSpec
+from ..changes import Change, ChangeStatus, Timeline
+from ..changes.report import CapReport
+from ..dates import Period
+from ..errors import AccessDenied, OutsourcingError, RegistryError
+from ..findings import Finding
+from ..model import Contract
+from ..money import Money, div_half_up
+from ..payment import PaymentRule
+from ..performance import Assessment
+from ..plugins import Registry as PluginRegistry
+from ..plugins import load
+from ..serialize import structure, unstructure
+from ..settlement import PreparedContract, prepare
+from ..statement import Carry, LineCarry, Statement
+from . import schema as S
+from .migrate import current_revision, head
+from .migrate import migrate as run_migrations
+
+__all__ = [
+    "Actor",
+    "AuditRecord",
+    "BatchResult",
+    "ChangeRecord",
+    "ContractInfo",
+    "Due",
+    "Registry",
+    "Role",
+    "Settled",
+    "StoredStatement",
+    "Verification",
+]
+
+T = TypeVar("T")
+FORMAT = 1
+"""The version of the stored documents' layout."""
+GENESIS = "0" * 64
+
+
+class Role(StrEnum):
+    """What an actor may do (角色)."""
+
+    OFFICER = "officer"
+    """Purchaser's officer (经办人): records contracts, proposes changes, settles."""
+    APPROVER = "approver"
+    """Approver (审批人): signs or rejects changes, adds actors."""
+    ASSESSOR = "assessor"
+    """Assessor (考核人): records assessments and their corrections."""
+    FINANCE = "finance"
+    """Finance (财务): settles and records payments."""
+    SUPPLIER = "supplier"
+    """A supplier's user (供应商): proposes changes to its own contracts, reads."""
+
+    @property
+    def zh(self) -> str:
+        return {"officer": "经办人", "approver": "审批人", "assessor": "考核人",
+                "finance": "财务", "supplier": "供应商"}[self.value]
+
+
+def _roles(v: Iterable[Role | str]) -> frozenset[Role]:
+    if isinstance(v, str):
+        v = [v]
+    try:
+        return frozenset(Role(r) for r in v)
+    except ValueError:
+        raise RegistryError(f"unknown role; roles: {', '.join(r.value for r in Role)}",
+                            field="roles", value=list(v), term="角色",
+                            code="registry.unknown_role",
+                            zh="未知角色；可用角色：经办人、审批人、考核人、财务、供应商") from None
+
+
+@attrs.frozen
+class Actor:
+    """A person who writes to the registry, with roles; ``supplier`` names the supplier a
+    supplier's user works for (操作人员)."""
+
+    id: str
+    name: str
+    roles: frozenset[Role] = attrs.field(converter=_roles)
+    supplier: str | None = None
+
+
+@attrs.frozen
+class ContractInfo:
+    """A contract's indexed facts, as the queries return them (合同概况)."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    purchaser_id: str
+    supplier_id: str
+    term_start: date
+    term_end: date
+    """The last day of the term after signed changes (a new end, a termination)."""
+    status: str
+    """``pending`` (not started), ``in_force`` (履行中), ``ended`` (已到期) or
+    ``terminated`` (已解除), on the date asked."""
+    services: tuple[str, ...]
+    sites: tuple[str, ...]
+
+
+@attrs.frozen
+class ChangeRecord:
+    """A change with its history: proposed by whom and when, decided by whom and when."""
+
+    change: Change
+    status: ChangeStatus
+    proposed_by: str
+    proposed_at: str
+    decided_by: str | None = None
+    decided_at: str | None = None
+
+
+@attrs.frozen
+class StoredStatement:
+    """One stored statement version of a contract-period (结算单版本)."""
+
+    id: int
+    contract_id: str
+    period: Period
+    version: int
+    supersedes: int | None
+    """The id of the statement this one corrects (更正), or None for the first."""
+    payable: Money
+    difference: Money
+    """What this version adds to pay (positive) or to recover (negative, 应追回)."""
+    due_on: date | None
+    settled_by: str
+    settled_at: str
+
+
+@attrs.frozen
+class Settled:
+    """What :meth:`Registry.settle` did: the statement in force and whether it was written."""
+
+    statement: Statement
+    version: int
+    written: bool
+    """False when the same inputs had been settled already (nothing written)."""
+    correction: bool
+    """True when this version supersedes an earlier one (更正结算单)."""
+    difference: Money
+    """The payable minus the superseded version's payable (the first: the payable)."""
+
+
+@attrs.frozen
+class BatchResult:
+    """What :meth:`Registry.settle_all` did, contract by contract."""
+
+    period: Period
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    corrected: tuple[str, ...]
+    failed: tuple[tuple[str, str, str], ...]
+    """(contract id, error code, message) for each contract that could not be settled."""
+
+
+@attrs.frozen
+class Due:
+    """A settled period's amount due on a date, what was paid and the late interest
+    (应付款项)."""
+
+    contract_id: str
+    period: Period
+    version: int
+    due_on: date | None
+    payable: Money
+    paid: Money
+    outstanding: Money
+    """Payable minus paid: to pay (positive) or to recover after a correction (negative)."""
+    overdue_days: int
+    late_interest: Money
+    """Interest accrued by ``on``: on every payment made after the due date and on what is
+    still unpaid, at the jurisdiction's daily rate (保障中小企业款项支付条例 第十五条)."""
+    rule_id: str | None
+    citation: str | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0 and self.outstanding > Money.ZERO
+
+
+@attrs.frozen
+class AuditRecord:
+    """One link of the audit chain (审计记录)."""
+
+    seq: int
+    at: str
+    actor: str
+    role: str
+    action: str
+    object: str
+    content_hash: str
+    prev_hash: str
+    hash: str
+
+
+@attrs.frozen
+class Verification:
+    """The result of :meth:`Registry.verify`: ``ok``, or the first record that does not
+    match and why."""
+
+    ok: bool
+    records: int
+    first_bad: int | None = None
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+# --- hashing ---------------------------------------------------------------------------------
+
+def _canon(v: Any) -> Any:
+    if isinstance(v, bytes | memoryview):
+        return "sha256:" + hashlib.sha256(bytes(v)).hexdigest()
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def row_hash(table: str, row: Mapping[str, Any]) -> str:
+    """The content hash of a stored row: its audited columns, in a canonical JSON form."""
+    data = [[c, _canon(row[c])] for c in S.HASHED[table]]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                          .encode()).hexdigest()
+
+
+def _link_hash(seq: int, at: str, actor: str, role: str, action: str, obj: str,
+               content_hash: str, prev_hash: str) -> str:
+    data = [seq, at, actor, role, action, obj, content_hash, prev_hash]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                          .encode()).hexdigest()
+
+
+def _sha(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _pack_statement(s: Statement) -> tuple[bytes, str]:
+    """The stored document (zlib-compressed JSON, versioned) and the carry's JSON."""
+    data = s.to_dict()
+    return (zlib.compress(_dumps({"format": FORMAT, "statement": data}).encode(), 6),
+            _dumps(data["carry"]))
+
+
+def _carry_of(text: str) -> Carry:
+    c = json.loads(text)
+    return Carry(Period.parse(c["period"]),
+                 tuple(LineCarry(x["line_id"], Money(x["held"]), int(x["streak"]),
+                                 tuple((str(m), str(k)) for m, k in x["incidents"]))
+                       for x in c["lines"]),
+                 tuple(str(m) for m in c["notice_months"]))
+
+
+def _unpack_statement(blob: bytes) -> Statement:
+    data = json.loads(zlib.decompress(bytes(blob)))
+    return structure(data["statement"], Statement, source="$.statement")
+
+
+# --- the URL ---------------------------------------------------------------------------------
+
+def _url(url: str | os.PathLike[str] | None) -> str:
+    if url is None:
+        url = os.environ.get("OUTSOURCING_DB") or "outsourcing.db"
+    url = os.fspath(url)
+    if "://" not in url:
+        return f"sqlite:///{Path(url).resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        eng = create_engine(url, poolclass=StaticPool if memory else None,
+                            connect_args={"check_same_thread": False, "timeout": 60})
+
+        @event.listens_for(eng, "connect")
+        def _on_connect(dbapi: Any, _: Any) -> None:
+            dbapi.isolation_level = None  # transactions are begun below
+            cur = dbapi.cursor()
+            if not memory:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(eng, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # a writer takes the lock at the start: two writers never deadlock on an upgrade
+            read = conn.get_execution_options().get("registry_read", False)
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+        return eng
+    return create_engine(url, pool_pre_ping=True)
+
+
+# --- workers ---------------------------------------------------------------------------------
+
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_engines_in_child() -> None:
+    """A forked worker must not use nor close its parent's connections (SQLAlchemy's rule
+    for pools across fork): drop them without closing."""
+    for eng in list(_ENGINES):
+        eng.dispose(close=False)
+    _WORKERS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_engines_in_child)
+
+_WORKERS: dict[tuple[int, str], Registry] = {}
+
+
+def _settle_task(url: str, contract_id: str, period: str, by: str) -> tuple[str, str, str]:
+    """Settle one contract-period in a worker (any executor); (contract, outcome, detail)."""
+    key = (os.getpid(), url)
+    reg = _WORKERS.get(key)
+    if reg is None:
+        reg = _WORKERS[key] = Registry.open(url, migrate=False)
+    try:
+        r = reg.settle(contract_id, period, by=by)
+    except OutsourcingError as exc:
+        return contract_id, "failed", f"{exc.code}\t{exc}"
+    outcome = "unchanged" if not r.written else "corrected" if r.correction else "written"
+    return contract_id, outcome, str(r.version)
+
+
+def _inline(fn: Callable[..., T], *args: Any) -> Future[T]:
+    f: Future[T] = Future()
+    try:
+        f.set_result(fn(*args))
+    except BaseException as exc:  # pragma: no cover - re-raised by .result()
+        f.set_exception(exc)
+    return f
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+class Registry:
+    """The store of record for contracts, changes, assessments, statements and payments.
+
+    Not to be confused with :class:`outsourcing.Registry`, the plugin registry returned by
+    :func:`outsourcing.load`; this one is :class:`outsourcing.registry.Registry` (also
+    exported as ``outsourcing.Store``).  Open it with :meth:`open`.
+    """
+
+    def __init__(self, engine: Engine, url: str, plugins: PluginRegistry | None = None
+                 ) -> None:
+        self.engine = engine
+        self.url = url
+        self.plugins = plugins if plugins is not None else load()
+        self._prepared: dict[tuple[str, str], PreparedContract] = {}
+        self._actors: dict[str, Actor] = {}
+        """Actors are append-only (roles never change), so a found actor is kept."""
+
+    # --- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | os.PathLike[str] | None = None, *, migrate: bool = True,
+             plugins: PluginRegistry | None = None) -> Registry:
+        """Open a registry: ``url`` is any SQLAlchemy URL (``postgresql://…`` goes through
+        psycopg 3) or a file path for SQLite; by default ``$OUTSOURCING_DB``, else
+        ``outsourcing.db`` in the working folder.  The schema is migrated to the newest
+        revision unless ``migrate=False``; a database of a newer schema is refused."""
+        full = _url(url)
+        try:
+            engine = _engine(full)
+        except Exception as exc:
+            raise RegistryError(f"cannot open the database: {exc}", field="url",
+                                value=full.split("@")[-1], term="数据库",
+                                code="registry.url", zh="无法打开数据库") from None
+        try:
+            if migrate:
+                run_migrations(engine)
+            else:
+                with engine.connect() as conn:
+                    rev = current_revision(conn)
+                    conn.rollback()
+                if rev != head():
+                    run_migrations(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise RegistryError(f"cannot reach the database: {exc.orig}", field="url",
+                                value=full.split("@")[-1], term="数据库",
+                                code="registry.unreachable", zh="无法连接数据库") from None
+        except BaseException:
+            engine.dispose()
+            raise
+        _ENGINES.add(engine)
+        return cls(engine, full, plugins)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(registry_read=True)
+            yield conn
+            conn.rollback()
+
+    # --- the audit chain -------------------------------------------------------------------
+    def _lock(self, conn: Connection) -> None:
+        """Take the audit chain's head (one row) for this transaction: writers append their
+        records one after another."""
+        conn.execute(update(S.audit_head).where(S.audit_head.c.id == 1)
+                     .values(seq=S.audit_head.c.seq))
+
+    def _audit(self, conn: Connection, entries: Sequence[tuple[str, str, str, str, str]]
+               ) -> None:
+        """Append (actor, role, action, object, content hash) records to the chain."""
+        h_ = S.audit_head
+        seq, prev = conn.execute(update(h_).where(h_.c.id == 1)
+                                 .values(seq=h_.c.seq + len(entries))
+                                 .returning(h_.c.seq, h_.c.hash)).one()
+        seq -= len(entries)  # the head is taken (row-locked) until this transaction ends
+        rows = []
+        at = _now()
+        for actor, role, action, obj, content in entries:
+            seq += 1
+            h = _link_hash(seq, at, actor, role, action, obj, content, prev)
+            rows.append({"seq": seq, "at": at, "actor": actor, "role": role,
+                         "action": action, "object": obj, "content_hash": content,
+                         "prev_hash": prev, "hash": h})
+            prev = h
+        conn.execute(S.audit.insert(), rows)
+        conn.execute(update(h_).where(h_.c.id == 1).values(hash=prev))
+
+    def _insert(self, conn: Connection, table: Table, values: dict[str, Any]
+                ) -> tuple[int | str, str]:
+        """Insert an audited row; its key and content hash."""
+        res = conn.execute(table.insert().values(**values))
+        pk = values.get("id")
+        if pk is None:
+            pk = res.inserted_primary_key[0] if res.inserted_primary_key else None
+        assert pk is not None
+        return pk, row_hash(table.name, {**values, "id": pk})
+
+    def _deny(self, actor: str, action: str, obj: str, code: str, reason: str, zh: str,
+              **kw: Any) -> AccessDenied:
+        """Record the refusal in the audit trail (its own transaction) and return the error."""
+        content = _sha(_dumps({"code": code, "reason": reason}))
+        with self.engine.begin() as conn:
+            self._audit(conn, [(actor, "-", f"denied:{action}", obj, content)])
+        return AccessDenied(reason, code=code, zh=zh, term=kw.pop("term", "职责分离"), **kw)
+
+    def _require(self, actor_id: str, roles: Sequence[Role], action: str, obj: str) -> Actor:
+        actor = self._actor_or_none(actor_id)
+        if actor is None:
+            raise self._deny(actor_id, action, obj, "registry.denied.unknown_actor",
+                             "no such actor; add the actor with its roles first",
+                             f"操作人员 {actor_id} 不存在，请先登记其角色",
+                             field="by", value=actor_id, term="操作人员")
+        if not actor.roles & set(roles):
+            need = " or ".join(f"{r.value} ({r.zh})" for r in roles)
+            raise self._deny(actor_id, action, obj, "registry.denied.role",
+                             f"{action} needs the role {need}; {actor_id} has "
+                             f"{', '.join(sorted(r.value for r in actor.roles))}",
+                             f"{action} 需要角色：{'或'.join(r.zh for r in roles)}",
+                             field="by", value=actor_id, term="角色")
+        return actor
+
+    @staticmethod
+    def _role(actor: Actor, preferred: Sequence[Role]) -> str:
+        for r in preferred:
+            if r in actor.roles:
+                return r.value
+        return ",".join(sorted(r.value for r in actor.roles))
+
+    # --- actors ----------------------------------------------------------------------------
+    def _actor_or_none(self, actor_id: str) -> Actor | None:
+        if actor_id in self._actors:
+            return self._actors[actor_id]
+        with self._read() as conn:
+            row = conn.execute(select(S.actors).where(S.actors.c.id == actor_id)).first()
+        if row is None:
+            return None
+        actor = self._actors[actor_id] = self._actor_of(row)
+        return actor
+
+    @staticmethod
+    def _actor_of(row: Row[Any]) -> Actor:
+        return Actor(row.id, row.name, [r for r in row.roles.split(",") if r], row.supplier_id)
+
+    def actor(self, actor_id: str) -> Actor:
+        """An actor by id; a clear error if there is none."""
+        a = self._actor_or_none(actor_id)
+        if a is None:
+            raise RegistryError("no such actor", field="actor", value=actor_id,
+                                term="操作人员", code="registry.unknown_actor",
+                                zh="操作人员不存在")
+        return a
+
+    def actors(self) -> list[Actor]:
+        """Every actor, by id."""
+        with self._read() as conn:
+            return [self._actor_of(r) for r in conn.execute(select(S.actors)
+                                                             .order_by(S.actors.c.id))]
+
+    def add_actor(self, actor_id: str, name: str, roles: Iterable[Role | str], *,
+                  supplier: str | None = None, by: str | None = None) -> Actor:
+        """Add a person with roles.  The first actor of an empty registry adds itself (and
+        must be an approver); every later one is added by an approver (审批人).  A supplier's
+        user names its ``supplier``."""
+        actor = Actor(actor_id, name, roles, supplier)
+        if not actor_id.strip() or not name.strip() or not actor.roles:
+            raise RegistryError("an actor needs an id, a name and at least one role",
+                                field="actor", value=actor_id, term="操作人员",
+                                code="registry.bad_actor",
+                                zh="操作人员须有编号、姓名和至少一个角色")
+        if (Role.SUPPLIER in actor.roles) != (supplier is not None):
+            raise RegistryError("a supplier's user names its supplier, and only it does",
+                                field="supplier", value=supplier, term="供应商",
+                                code="registry.bad_actor", zh="供应商用户须注明所属供应商")
+        if Role.SUPPLIER in actor.roles and actor.roles - {Role.SUPPLIER}:
+            raise RegistryError("a supplier's user holds no purchaser role",
+                                field="roles", value=sorted(r.value for r in actor.roles),
+                                term="职责分离", code="registry.bad_actor",
+                                zh="供应商用户不得兼任采购人角色")
+        with self._read() as conn:
+            empty = conn.execute(select(func.count()).select_from(S.actors)).scalar_one() == 0
+        obj = f"actors:{actor_id}"
+        if empty:
+            if Role.APPROVER not in actor.roles:
+                raise RegistryError("the first actor of a registry is an approver",
+                                    field="roles", value=sorted(r.value for r in actor.roles),
+                                    term="审批人", code="registry.bad_actor",
+                                    zh="登记库的第一位操作人员须为审批人")
+            by = actor_id
+            role = Role.APPROVER.value
+        else:
+            if by is None:
+                raise RegistryError("say who adds the actor (by=…)", field="by", value=None,
+                                    term="操作人员", code="registry.bad_actor",
+                                    zh="须注明由谁登记该操作人员")
+            self._require(by, [Role.APPROVER], "add_actor", obj)
+            role = Role.APPROVER.value
+        values = {"id": actor_id, "name": name,
+                  "roles": ",".join(sorted(r.value for r in actor.roles)),
+                  "supplier_id": supplier, "recorded_by": by, "recorded_at": _now()}
+        try:
+            with self.engine.begin() as conn:
+                _, h = self._insert(conn, S.actors, values)
+                self._audit(conn, [(by, role, "add_actor", obj, h)])
+        except IntegrityError:
+            raise RegistryError("an actor with this id exists", field="actor", value=actor_id,
+                                term="操作人员", code="registry.actor_exists",
+                                zh="该操作人员编号已存在") from None
+        return actor
+
+    # --- contracts -------------------------------------------------------------------------
+    def add_contract(self, contract: Contract, *, by: str,
+                     rules: Mapping[str, PaymentRule] | None = None,
+                     kpis: Mapping[str, Sequence[KpiSpec]] | None = None) -> None:
+        """Record a contract with its own settlement terms (each line's payment rule and
+        KPIs, where the contract sets them; otherwise the plugins and rulebook decide)."""
+        if not isinstance(contract, Contract):
+            raise RegistryError(f"a {type(contract).__name__} is not a Contract",
+                                field="contract", value=repr(contract), term="合同",
+                                code="registry.bad_input", zh="不是合同对象")
+        obj = f"contracts:{contract.id}"
+        actor = self._require(by, [Role.OFFICER], "add_contract", obj)
+        self.plugins.rulebook(contract.jurisdiction)  # an unknown jurisdiction fails here
+        # the contract's own terms must prepare: a bad rule fails now, not at settlement
+        prepare(contract, self.plugins.rulebook(contract.jurisdiction), rules=rules,
+                kpis=kpis)
+        doc = _dumps({"format": FORMAT, "contract": unstructure(contract),
+                      "rules": {k: unstructure(v) for k, v in (rules or {}).items()},
+                      "kpis": {k: [unstructure(x) for x in v]
+                               for k, v in (kpis or {}).items()}})
+        values = {"id": contract.id, "jurisdiction": contract.jurisdiction,
+                  "purchaser_id": contract.purchaser.id, "supplier_id": contract.supplier.id,
+                  "title": contract.title, "term_start": contract.term.start,
+                  "term_end": contract.term.end, "document": doc, "recorded_by": by,
+                  "recorded_at": _now()}
+        try:
+            with self.engine.begin() as conn:
+                _, h = self._insert(conn, S.contracts, values)
+                conn.execute(S.contract_lines.insert(), [
+                    {"contract_id": contract.id, "line_id": x.id, "service": x.service,
+                     "site": x.site} for x in contract.lines])
+                self._audit(conn, [(by, self._role(actor, [Role.OFFICER]), "add_contract",
+                                    obj, h)])
+        except IntegrityError:
+            raise RegistryError("a contract with this id is recorded already",
+                                field="contract.id", value=contract.id, term="合同编号",
+                                code="registry.contract_exists", zh="该合同编号已登记") from None
+
+    def _contract_row(self, conn: Connection, contract_id: str) -> Row[Any]:
+        row = conn.execute(select(S.contracts).where(S.contracts.c.id == contract_id)).first()
+        if row is None:
+            raise RegistryError("no such contract in the registry", field="contract_id",
+                                value=contract_id, term="合同编号",
+                                code="registry.unknown_contract", zh="登记库中没有该合同")
+        return row
+
+    @staticmethod
+    def _terms(doc: str) -> tuple[Contract, dict[str, PaymentRule], dict[str, list[KpiSpec]]]:
+        data = json.loads(doc)
+        c = structure(data["contract"], Contract, source="$.contract")
+        rules = {k: structure(v, PaymentRule, source=f"$.rules.{k}")
+                 for k, v in data["rules"].items()}
+        kpis = {k: [structure(x, KpiSpec, source=f"$.kpis.{k}") for x in v]
+                for k, v in data["kpis"].items()}
+        return c, rules, kpis
+
+    def contract(self, contract_id: str) -> Contract:
+        """The contract as recorded (without its changes: see :meth:`timeline`)."""
+        with self._read() as conn:
+            return self._terms(self._contract_row(conn, contract_id).document)[0]
+
+    def _timeline(self, conn: Connection, contract_id: str) -> tuple[
+            Timeline, Row[Any], str]:
+        row = self._contract_row(conn, contract_id)
+        contract = self._terms(row.document)[0]
+        decided = conn.execute(select(S.change_decisions.c.document)
+                               .where(S.change_decisions.c.contract_id == contract_id)
+                               .order_by(S.change_decisions.c.id)).scalars().all()
+        pending = conn.execute(
+            select(S.changes.c.document).where(
+                S.changes.c.contract_id == contract_id,
+                ~S.changes.c.change_id.in_(
+                    select(S.change_decisions.c.change_id)
+                    .where(S.change_decisions.c.contract_id == contract_id)))
+            .order_by(S.changes.c.id)).scalars().all()
+        tl = Timeline(contract, changes=[structure(json.loads(d), Change) for d in decided],
+                      pending=[structure(json.loads(d), Change) for d in pending])
+        return tl, row, _sha(row.document + "".join(decided))
+
+    def _prepared_contract(self, conn: Connection, contract_id: str
+                           ) -> tuple[PreparedContract, str]:
+        """The contract with its signed changes, prepared for settlement; kept while neither
+        the contract nor its decisions change (the key hashes their stored documents)."""
+        doc = conn.execute(select(S.contracts.c.document).where(
+            S.contracts.c.id == contract_id)).scalar_one_or_none()
+        if doc is None:
+            self._contract_row(conn, contract_id)  # the clear error
+        decided = conn.execute(select(S.change_decisions.c.document)
+                               .where(S.change_decisions.c.contract_id == contract_id)
+                               .order_by(S.change_decisions.c.id)).scalars().all()
+        key = _sha(str(doc) + "".join(decided))
+        pc = self._prepared.get((contract_id, key))
+        if pc is None:
+            tl, row, _ = self._timeline(conn, contract_id)
+            _, rules, kpis = self._terms(row.document)
+            pc = prepare(tl, self.plugins.rulebook(row.jurisdiction), rules=rules, kpis=kpis)
+            if len(self._prepared) >= 8192:
+                self._prepared.clear()
+            self._prepared[(contract_id, key)] = pc
+        return pc, key
+
+    def timeline(self, contract_id: str) -> Timeline:
+        """The contract with its decided changes and the pending ones (变更时间线)."""
+        with self._read() as conn:
+            return self._timeline(conn, contract_id)[0]
+
+    def contracts(self, *, supplier: str | None = None, service: str | None = None,
+                  site: str | None = None, jurisdiction: str | None = None,
+                  status: str | None = None, on: date | None = None) -> list[ContractInfo]:
+        """Contracts by supplier, service, site, jurisdiction and status on ``on`` (default:
+        today); every filter is optional."""
+        on = on or date.today()
+        c = S.contracts
+        q = select(c.c.id, c.c.title, c.c.jurisdiction, c.c.purchaser_id, c.c.supplier_id,
+                   c.c.term_start, c.c.term_end).order_by(c.c.id)
+        if supplier is not None:
+            q = q.where(c.c.supplier_id == supplier)
+        if jurisdiction is not None:
+            q = q.where(c.c.jurisdiction == jurisdiction)
+        lines = S.contract_lines
+        if service is not None:
+            q = q.where(c.c.id.in_(select(lines.c.contract_id).where(lines.c.service == service)))
+        if site is not None:
+            q = q.where(c.c.id.in_(select(lines.c.contract_id).where(lines.c.site == site)))
+        with self._read() as conn:
+            rows = conn.execute(q).all()
+            ends = self._term_ends(conn)
+            by_contract: dict[str, list[tuple[str, str]]] = {}
+            for cid, svc, st in conn.execute(select(lines.c.contract_id, lines.c.service,
+                                                    lines.c.site).order_by(lines.c.id)):
+                by_contract.setdefault(cid, []).append((svc, st))
+        out = []
+        for r in rows:
+            end, terminated = ends.get(r.id, (r.term_end, False))
+            state = ("pending" if on < r.term_start else
+                     "in_force" if on <= end else "terminated" if terminated else "ended")
+            if status is not None and state != status:
+                continue
+            ls = by_contract.get(r.id, [])
+            out.append(ContractInfo(r.id, r.title, r.jurisdiction, r.purchaser_id,
+                                    r.supplier_id, r.term_start, end, state,
+                                    tuple(dict.fromkeys(s for s, _ in ls)),
+                                    tuple(dict.fromkeys(s for _, s in ls))))
+        return out
+
+    @staticmethod
+    def _term_ends(conn: Connection) -> dict[str, tuple[date, bool]]:
+        d = S.change_decisions
+        out: dict[str, tuple[date, bool]] = {}
+        for cid, end, doc in conn.execute(select(d.c.contract_id, d.c.term_end, d.c.document)
+                                          .where(d.c.term_end.is_not(None)).order_by(d.c.id)):
+            out[cid] = (end, '"kind":"terminate"' in doc)
+        return out
+
+    # --- changes ---------------------------------------------------------------------------
+    def propose_change(self, contract_id: str, change: Change, *, by: str) -> None:
+        """Record a proposed (pending, 待签) change; officers and the contract's supplier may
+        propose."""
+        obj = f"changes:{contract_id}/{getattr(change, 'id', '?')}"
+        actor = self._require(by, [Role.OFFICER, Role.SUPPLIER], "propose_change", obj)
+        with self._read() as conn:
+            tl, row, _ = self._timeline(conn, contract_id)
+        if actor.roles == {Role.SUPPLIER} and actor.supplier != row.supplier_id:
+            raise self._deny(by, "propose_change", obj, "registry.denied.other_supplier",
+                             "a supplier's user proposes changes to its own contracts only",
+                             "供应商用户只能对本单位的合同提出变更", field="by", value=by)
+        tl.propose(change)  # a clear error for a change that is not pending or a duplicate
+        values = {"contract_id": contract_id, "change_id": change.id,
+                  "kind": type(change.action).KIND, "effective": change.effective,
+                  "document": _dumps(unstructure(change)), "proposed_by": by,
+                  "proposed_at": _now()}
+        try:
+            with self.engine.begin() as conn:
+                pk, h = self._insert(conn, S.changes, values)
+                self._audit(conn, [(by, self._role(actor, [Role.OFFICER, Role.SUPPLIER]),
+                                    "propose_change", f"changes:{pk}", h)])
+        except IntegrityError:
+            raise RegistryError("a change with this id is recorded already",
+                                field="change.id", value=change.id, term="变更编号",
+                                code="registry.change_exists", zh="该变更编号已登记") from None
+
+    def _decide(self, contract_id: str, change_id: str, by: str, action: str
+                ) -> tuple[Timeline, Actor, Row[Any], str]:
+        obj = f"changes:{contract_id}/{change_id}"
+        actor = self._require(by, [Role.APPROVER], action, obj)
+        with self._read() as conn:
+            tl, row, _ = self._timeline(conn, contract_id)
+            proposed = conn.execute(select(S.changes.c.proposed_by).where(
+                S.changes.c.contract_id == contract_id,
+                S.changes.c.change_id == change_id)).scalar_one_or_none()
+        if proposed is None:
+            raise RegistryError("no such proposed change", field="change_id", value=change_id,
+                                term="变更编号", code="registry.unknown_change",
+                                zh="没有该待签变更")
+        if all(p.id != change_id for p in tl.pending):
+            raise RegistryError("the change is decided already (signed or rejected)",
+                                field="change_id", value=change_id, term="变更状态",
+                                code="registry.change_decided", zh="该变更已签订或已驳回")
+        if actor.supplier is not None and actor.supplier == row.supplier_id:
+            raise self._deny(by, action, obj, "registry.denied.own_contract",
+                             "a supplier's user cannot sign or approve a change of its own "
+                             "contract", "供应商用户不得签批本单位合同的变更",
+                             field="by", value=by)
+        if action == "sign_change" and proposed == by:
+            raise self._deny(by, action, obj, "registry.denied.proposer_only_approver",
+                             "whoever proposed a change cannot be its only approver; another "
+                             "approver signs it",
+                             "变更提出人不得作为唯一审批人，须由其他审批人签批",
+                             field="by", value=by)
+        return tl, actor, row, obj
+
+    def sign_change(self, contract_id: str, change_id: str, *, by: str,
+                    signed_on: date | None = None, today: date | None = None) -> Change:
+        """Sign a pending change after the library's checks (政府采购法 第四十九条、第五十条):
+        :class:`~outsourcing.errors.ChangeRejected` leaves it pending.  The signer is an
+        approver who did not propose it and does not work for the supplier."""
+        tl, actor, row, obj = self._decide(contract_id, change_id, by, "sign_change")
+        rb = self.plugins.rulebook(row.jurisdiction)
+        signed_tl = tl.sign(change_id, rb, today=today, signed_on=signed_on or today,
+                            approved_by=by)
+        change = signed_tl.change(change_id)
+        return self._record_decision(contract_id, change, "signed", by, actor, obj,
+                                     signed_tl.term.end if signed_tl.term != tl.term else None,
+                                     signed_tl)
+
+    def reject_change(self, contract_id: str, change_id: str, reason: str, *, by: str
+                      ) -> Change:
+        """Reject a pending change with the reason (驳回)."""
+        tl, actor, _, obj = self._decide(contract_id, change_id, by, "reject_change")
+        if not reason.strip():
+            raise RegistryError("a rejection states its reason", field="reason", value=reason,
+                                term="驳回理由", code="registry.bad_input", zh="驳回须说明理由")
+        new = tl.reject(change_id, reason)
+        return self._record_decision(contract_id, new.change(change_id), "rejected", by,
+                                     actor, obj, None, None)
+
+    def _record_decision(self, contract_id: str, change: Change, decision: str, by: str,
+                         actor: Actor, obj: str, term_end: date | None,
+                         timeline: Timeline | None) -> Change:
+        values = {"contract_id": contract_id, "change_id": change.id, "decision": decision,
+                  "term_end": term_end, "document": _dumps(unstructure(change)),
+                  "decided_by": by, "decided_at": _now()}
+        try:
+            with self.engine.begin() as conn:
+                pk, h = self._insert(conn, S.change_decisions, values)
+                if timeline is not None:
+                    known = set(conn.execute(select(S.contract_lines.c.line_id).where(
+                        S.contract_lines.c.contract_id == contract_id)).scalars())
+                    new = [x for lid, x in timeline.all_lines().items() if lid not in known]
+                    if new:
+                        conn.execute(S.contract_lines.insert(), [
+                            {"contract_id": contract_id, "line_id": x.id,
+                             "service": x.service, "site": x.site} for x in new])
+                self._audit(conn, [(by, Role.APPROVER.value, f"{decision}_change",
+                                    f"change_decisions:{pk}", h)])
+        except IntegrityError:
+            raise RegistryError("the change was decided meanwhile", field="change_id",
+                                value=change.id, term="变更状态",
+                                code="registry.change_decided", zh="该变更已被他人签批或驳回"
+                                ) from None
+        return change
+
+    def changes(self, contract_id: str) -> list[ChangeRecord]:
+        """Every change of a contract in the order proposed, with who and when."""
+        ch, d = S.changes, S.change_decisions
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            rows = conn.execute(
+                select(ch.c.document, ch.c.proposed_by, ch.c.proposed_at, d.c.document,
+                       d.c.decided_by, d.c.decided_at)
+                .select_from(ch.outerjoin(d, (d.c.contract_id == ch.c.contract_id)
+                                          & (d.c.change_id == ch.c.change_id)))
+                .where(ch.c.contract_id == contract_id).order_by(ch.c.id)).all()
+        out = []
+        for pdoc, pby, pat, ddoc, dby, dat in rows:
+            c = structure(json.loads(ddoc or pdoc), Change)
+            out.append(ChangeRecord(c, c.status, pby, pat, dby, dat))
+        return out
+
+    # --- assessments -----------------------------------------------------------------------
+    def record_assessment(self, contract_id: str, assessment: Assessment, *, by: str,
+                          reason: str = "") -> int:
+        """Record a line's assessment for a period; a second one for the same line and period
+        is a correction (更正): a new version, the old one stays.  Returns the version."""
+        return self.record_assessments(contract_id, [assessment], by=by, reason=reason)[0]
+
+    def record_assessments(self, contract_id: str, assessments: Iterable[Assessment], *,
+                           by: str, reason: str = "") -> list[int]:
+        """Record several assessments of one contract in one transaction (a month's score
+        sheets); each is a new version of its line and period.  Returns the versions."""
+        items = list(assessments)
+        for n, x in enumerate(items):
+            if not isinstance(x, Assessment):
+                raise RegistryError(f"a {type(x).__name__} is not an Assessment",
+                                    field=f"assessments[{n}]", value=repr(x), term="考核记录",
+                                    code="registry.bad_input", zh="不是考核记录")
+        obj = f"assessments:{contract_id}"
+        actor = self._require(by, [Role.ASSESSOR], "record_assessment", obj)
+        lines = S.contract_lines
+        with self._read() as conn:
+            supplier = self._contract_row(conn, contract_id).supplier_id
+            known = list(conn.execute(select(lines.c.line_id).where(
+                lines.c.contract_id == contract_id).order_by(lines.c.id)).scalars())
+        if actor.supplier is not None and actor.supplier == supplier:
+            raise self._deny(by, "record_assessment", obj, "registry.denied.own_contract",
+                             "a supplier's user cannot assess its own work",
+                             "供应商用户不得考核本单位的服务", field="by", value=by)
+        for n, x in enumerate(items):
+            if x.line not in known:
+                raise RegistryError(f"no such line; lines: {', '.join(known)}",
+                                    field=f"assessments[{n}].line", value=x.line,
+                                    term="服务项目", code="registry.unknown_line",
+                                    zh="合同中没有该服务项目")
+        a = S.assessments
+        for _ in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    versions: list[int] = []
+                    entries = []
+                    at = _now()
+                    for x in items:
+                        last = conn.execute(select(func.max(a.c.version)).where(
+                            a.c.contract_id == contract_id, a.c.line_id == x.line,
+                            a.c.period == str(x.period))).scalar_one_or_none()
+                        version = (last or 0) + 1
+                        pk, h = self._insert(conn, a, {
+                            "contract_id": contract_id, "line_id": x.line,
+                            "period": str(x.period), "version": version,
+                            "document": _dumps(unstructure(x)), "reason": reason,
+                            "recorded_by": by, "recorded_at": at})
+                        versions.append(version)
+                        entries.append((by, Role.ASSESSOR.value,
+                                        "record_assessment" if version == 1
+                                        else "correct_assessment", f"assessments:{pk}", h))
+                    if entries:
+                        self._audit(conn, entries)
+                return versions
+            except IntegrityError:
+                continue
+        raise RegistryError("too many writers at once; try again", field="assessment",
+                            value=obj, term="考核记录", code="registry.conflict",
+                            zh="并发写入冲突，请重试")
+
+    def assessments(self, contract_id: str, period: Period | str, *,
+                    history: bool = False) -> list[Assessment]:
+        """The period's assessments in force (the latest version of each line); with
+        ``history`` every version, oldest first."""
+        p = str(Period.parse(period) if isinstance(period, str) else period)
+        with self._read() as conn:
+            return [x for _, _, x in self._assessments(conn, contract_id, p, history)]
+
+    @staticmethod
+    def _assessments(conn: Connection, contract_id: str, period: str, history: bool = False
+                     ) -> list[tuple[str, int, Assessment]]:
+        a = S.assessments
+        rows = conn.execute(select(a.c.line_id, a.c.version, a.c.document).where(
+            a.c.contract_id == contract_id, a.c.period == period)
+            .order_by(a.c.line_id, a.c.version)).all()
+        if history:
+            return [(r.document, r.version, structure(json.loads(r.document), Assessment))
+                    for r in rows]
+        latest: dict[str, Any] = {}
+        for r in rows:
+            latest[r.line_id] = r
+        return [(r.document, r.version, structure(json.loads(r.document), Assessment))
+                for r in latest.values()]
+
+    # --- settlement ------------------------------------------------------------------------
+    def _latest(self, conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
+        s = S.statements
+        return conn.execute(select(s).where(s.c.contract_id == contract_id,
+                                            s.c.period == period)
+                            .order_by(s.c.version.desc()).limit(1)).first()
+
+    @staticmethod
+    def _latest_of(conn: Connection, contract_id: str, periods: list[str]
+                   ) -> dict[str, Row[Any]]:
+        """The statement in force of each period (one query)."""
+        s = S.statements
+        out: dict[str, Row[Any]] = {}
+        for r in conn.execute(select(s).where(s.c.contract_id == contract_id,
+                                              s.c.period.in_(periods))
+                              .order_by(s.c.period, s.c.version)):
+            out[r.period] = r
+        return out
+
+    def settle(self, contract_id: str, period: Period | str, *, by: str,
+               accepted_on: date | None = None, acceptance_due: date | None = None
+               ) -> Settled:
+        """Settle a contract's period from what the store holds and store the statement, in
+        one transaction (see ``docs/registry.md``).
+
+        Reads the contract, its signed changes, the period's assessments in force and the
+        previous period's statement; settles with :meth:`PreparedContract.settle`.  The same
+        inputs again return the stored statement and write nothing; changed inputs store a
+        correction that supersedes it, with the difference to pay or recover.
+        """
+        p = Period.parse(period) if isinstance(period, str) else period
+        obj = f"statements:{contract_id}/{p}"
+        actor = self._require(by, [Role.FINANCE, Role.OFFICER], "settle", obj)
+        role = self._role(actor, [Role.FINANCE, Role.OFFICER])
+        for _ in range(5):
+            with self._read() as conn:
+                pc, tl_hash = self._prepared_contract(conn, contract_id)
+                i = pc.period_index(p)
+                found = self._assessments(conn, contract_id, str(p))
+                prev_row = None
+                both = self._latest_of(conn, contract_id,
+                                       [str(p)] + ([str(pc.periods[i - 1])] if i else []))
+                if i > 0:
+                    prev_row = both.get(str(pc.periods[i - 1]))
+                    if prev_row is None:
+                        raise RegistryError(
+                            f"settle {pc.periods[i - 1]} first: a period carries the previous "
+                            "one's holdback and history", field="period", value=str(p),
+                            term="上期结算单", code="registry.previous_missing",
+                            zh=f"请先结算上一期 {pc.periods[i - 1]}")
+                current = both.get(str(p))
+            inputs = _sha(_dumps([FORMAT, tl_hash, [d for d, _, _ in found],
+                                  None if prev_row is None else prev_row.id,
+                                  None if accepted_on is None else accepted_on.isoformat(),
+                                  None if acceptance_due is None
+                                  else acceptance_due.isoformat()]))
+            if current is not None and current.inputs_hash == inputs:
+                return Settled(_unpack_statement(current.document), current.version, False,
+                               current.version > 1, Money.from_fen(current.difference_fen))
+            previous = None if prev_row is None else _carry_of(prev_row.carry)
+            st = pc.settle(p, [x for _, _, x in found], previous=previous,
+                           accepted_on=accepted_on, acceptance_due=acceptance_due)
+            version = 1 if current is None else current.version + 1
+            diff = st.payable.fen - (0 if current is None else current.payable_fen)
+            doc, carry = _pack_statement(st)
+            values = {"contract_id": contract_id, "period": str(p), "version": version,
+                      "supersedes": None if current is None else current.id,
+                      "inputs_hash": inputs, "payable_fen": st.payable.fen,
+                      "difference_fen": diff, "document": doc, "carry": carry,
+                      "settled_by": by, "settled_at": _now(), "due_on": st.due_on}
+            try:
+                with self.engine.begin() as conn:
+                    sid, h = self._insert(conn, S.statements, values)
+                    if st.findings:
+                        conn.execute(S.findings.insert(), [
+                            {"statement_id": sid, "contract_id": contract_id,
+                             "period": str(p), "code": f.code, "severity": f.severity.value,
+                             "message": f.message} for f in st.findings])
+                    self._audit(conn, [(by, role, "settle" if version == 1 else "correct",
+                                        f"statements:{sid}", h)])
+            except IntegrityError:
+                continue  # another writer stored this version first: read it again
+            return Settled(st, version, True, version > 1, Money.from_fen(diff))
+        raise RegistryError("too many writers at once; try again", field="period",
+                            value=obj, term="结算", code="registry.conflict",
+                            zh="并发写入冲突，请重试")
+
+    def settle_all(self, period: Period | str, *, by: str, executor: Executor | None = None,
+                   workers: int | None = None) -> BatchResult:
+        """Settle every contract in force in ``period``, each in its own transaction, on any
+        :class:`concurrent.futures.Executor`.  Without one: a pool of ``workers`` processes
+        (default: one per core); ``workers=1`` (or a single core) settles in this process.
+        A contract that fails is reported, the others go on."""
+        p = Period.parse(period) if isinstance(period, str) else period
+        self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}")
+        with self._read() as conn:
+            c = S.contracts
+            rows = conn.execute(select(c.c.id, c.c.term_end).where(
+                c.c.term_start <= p.end).order_by(c.c.id)).all()
+            ends = self._term_ends(conn)
+        ids = [cid for cid, end in rows if ends.get(cid, (end, False))[0] >= p.start]
+        own = None
+        memory = self.url in ("sqlite://", "sqlite:///:memory:")
+        n = workers if workers is not None else (os.cpu_count() or 1)
+        if executor is None and not memory and n > 1 and len(ids) > 1:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+            own = executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+        try:
+            if executor is None:
+                results = [_inline(self._settle_here, cid, str(p), by) for cid in ids]
+            else:
+                results = [executor.submit(_settle_task, self.url, cid, str(p), by)
+                           for cid in ids]
+            out: dict[str, list[Any]] = {"written": [], "unchanged": [], "corrected": [],
+                                         "failed": []}
+            for f in results:
+                cid, outcome, detail = f.result()
+                if outcome == "failed":
+                    code, msg = detail.split("\t", 1)
+                    out["failed"].append((cid, code, msg))
+                else:
+                    out[outcome].append(cid)
+        finally:
+            if own is not None:
+                own.shutdown()
+        return BatchResult(p, tuple(out["written"]), tuple(out["unchanged"]),
+                           tuple(out["corrected"]), tuple(out["failed"]))
+
+    def _settle_here(self, contract_id: str, period: str, by: str) -> tuple[str, str, str]:
+        try:
+            r = self.settle(contract_id, period, by=by)
+        except OutsourcingError as exc:
+            return contract_id, "failed", f"{exc.code}\t{exc}"
+        return (contract_id, "unchanged" if not r.written else
+                "corrected" if r.correction else "written", str(r.version))
+
+    def statement(self, contract_id: str, period: Period | str, *,
+                  version: int | None = None) -> Statement:
+        """The statement in force for a period (the latest version), or a given version."""
+        p = str(Period.parse(period) if isinstance(period, str) else period)
+        s = S.statements
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            if version is None:
+                row = self._latest(conn, contract_id, p)
+            else:
+                row = conn.execute(select(s).where(s.c.contract_id == contract_id,
+                                                   s.c.period == p,
+                                                   s.c.version == version)).first()
+        if row is None:
+            raise RegistryError("no statement stored for this period", field="period",
+                                value=p, term="结算单", code="registry.no_statement",
+                                zh="该期间尚无结算单")
+        return _unpack_statement(row.document)
+
+    def statements(self, contract_id: str, *, history: bool = False) -> list[StoredStatement]:
+        """Every stored statement of a contract, by period; only the versions in force unless
+        ``history``."""
+        s = S.statements
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            rows = conn.execute(
+                select(s.c.id, s.c.contract_id, s.c.period, s.c.version, s.c.supersedes,
+                       s.c.payable_fen, s.c.difference_fen, s.c.due_on, s.c.settled_by,
+                       s.c.settled_at).where(s.c.contract_id == contract_id)
+                .order_by(s.c.period, s.c.version)).all()
+        out = [StoredStatement(r.id, r.contract_id, Period.parse(r.period), r.version,
+                               r.supersedes, Money.from_fen(r.payable_fen),
+                               Money.from_fen(r.difference_fen), r.due_on, r.settled_by,
+                               r.settled_at) for r in rows]
+        if not history:
+            latest = {x.period: x for x in out}
+            out = list(latest.values())
+        return out
+
+    def findings(self, contract_id: str | None = None, period: Period | str | None = None
+                 ) -> list[Finding]:
+        """The findings of the statements in force (上期未考核, 付款期限过长 …)."""
+        out: list[Finding] = []
+        for cid in ([contract_id] if contract_id else
+                    [c.id for c in self.contracts()]):
+            for x in self.statements(cid):
+                if period is None or str(x.period) == str(period):
+                    out.extend(self.statement(cid, x.period).findings)
+        return out
+
+    # --- payments --------------------------------------------------------------------------
+    def record_payment(self, contract_id: str, period: Period | str, amount: Money,
+                       paid_on: date, *, by: str, reference: str = "") -> None:
+        """Record a payment (or, negative, a recovery) against a settled period.  The paid
+        total must stay between nothing and the payable of the statement in force: a period
+        is never paid twice, and a correction's difference is paid or recovered."""
+        p = str(Period.parse(period) if isinstance(period, str) else period)
+        obj = f"payments:{contract_id}/{p}"
+        self._require(by, [Role.FINANCE], "record_payment", obj)
+        if not isinstance(amount, Money) or amount == Money.ZERO:
+            raise RegistryError("a payment is a non-zero Money", field="amount",
+                                value=repr(amount), term="付款金额", code="registry.bad_input",
+                                zh="付款金额须为非零金额")
+        if not isinstance(paid_on, date):
+            raise RegistryError("paid_on is a date", field="paid_on", value=repr(paid_on),
+                                term="付款日期", code="registry.bad_input", zh="付款日期须为日期")
+        pay = S.payments
+        with self.engine.begin() as conn:
+            self._lock(conn)  # writers one at a time: no two payments of the same amount due
+            current = self._latest(conn, contract_id, p)
+            if current is None:
+                self._contract_row(conn, contract_id)
+                raise RegistryError("no statement stored for this period", field="period",
+                                    value=p, term="结算单", code="registry.no_statement",
+                                    zh="该期间尚无结算单，不能付款")
+            paid = conn.execute(select(func.coalesce(func.sum(pay.c.amount_fen), 0)).where(
+                pay.c.contract_id == contract_id, pay.c.period == p)).scalar_one()
+            payable = current.payable_fen
+            after = paid + amount.fen
+            if not min(paid, payable) <= after <= max(paid, payable):
+                raise RegistryError(
+                    f"paid so far {Money.from_fen(paid).format()}, payable "
+                    f"{Money.from_fen(payable).format()}: this payment of {amount.format()} "
+                    "would pay the period twice or recover more than was overpaid",
+                    field="amount", value=str(amount), term="重复支付",
+                    code="registry.overpayment", zh="付款将导致同一期间重复支付或多追回")
+            pk, h = self._insert(conn, pay, {
+                "contract_id": contract_id, "period": p, "amount_fen": amount.fen,
+                "paid_on": paid_on, "reference": reference, "recorded_by": by,
+                "recorded_at": _now()})
+            self._audit(conn, [(by, Role.FINANCE.value, "record_payment", f"payments:{pk}", h)])
+
+    def due(self, on: date, *, contract_id: str | None = None) -> list[Due]:
+        """What is due on ``on``: each settled period with something still to pay or recover,
+        or late interest accrued; ``overdue`` when its due date has passed unpaid."""
+        s, pay, c = S.statements, S.payments, S.contracts
+        with self._read() as conn:
+            q = (select(s.c.contract_id, s.c.period, s.c.version, s.c.due_on, s.c.payable_fen,
+                        c.c.jurisdiction).join(c, c.c.id == s.c.contract_id)
+                 .order_by(s.c.contract_id, s.c.period, s.c.version))
+            if contract_id is not None:
+                q = q.where(s.c.contract_id == contract_id)
+            latest: dict[tuple[str, str], Any] = {}
+            for sr in conn.execute(q):
+                latest[(sr.contract_id, sr.period)] = sr
+            pq = select(pay.c.contract_id, pay.c.period, pay.c.amount_fen, pay.c.paid_on
+                        ).where(pay.c.paid_on <= on)
+            if contract_id is not None:
+                pq = pq.where(pay.c.contract_id == contract_id)
+            paid: dict[tuple[str, str], list[tuple[int, date]]] = {}
+            for pr in conn.execute(pq):
+                paid.setdefault((pr.contract_id, pr.period), []).append(
+                    (pr.amount_fen, pr.paid_on))
+        out = []
+        for key, r in latest.items():
+            ps = paid.get(key, [])
+            total = sum(a for a, _ in ps)
+            outstanding = r.payable_fen - total
+            interest = 0
+            rid = cit = None
+            late = 0
+            if r.due_on is not None:
+                late = max(0, (on - r.due_on).days)
+                rule = self.plugins.rulebook(r.jurisdiction).find(
+                    "payment.late_interest_daily", r.due_on)
+                if rule is not None:
+                    rid, cit = rule.rule_id, rule.citation
+                    q_ = Fraction(rule.value)
+                    pieces = [(a, (d - r.due_on).days) for a, d in ps if d > r.due_on]
+                    if outstanding > 0 and late:
+                        pieces.append((outstanding, late))
+                    interest = sum(div_half_up(a * q_.numerator * days, q_.denominator)
+                                   for a, days in pieces if a > 0)
+            if outstanding == 0 and interest == 0:
+                continue
+            out.append(Due(r.contract_id, Period.parse(r.period), r.version, r.due_on,
+                           Money.from_fen(r.payable_fen), Money.from_fen(total),
+                           Money.from_fen(outstanding), late if outstanding > 0 else 0,
+                           Money.from_fen(interest), rid, cit))
+        return out
+
+    def headroom(self, on: date | None = None) -> list[CapReport]:
+        """The supplementary-contract cap report of every contract (补充合同额度): used,
+        left, additions and savings, each with its change."""
+        out = []
+        for info in self.contracts(on=on):
+            tl = self.timeline(info.id)
+            out.append(tl.cap_report(self.plugins.rulebook(info.jurisdiction), on))
+        return out
+
+    # --- the audit trail -------------------------------------------------------------------
+    def audit_trail(self, *, object_prefix: str | None = None, limit: int | None = None
+                    ) -> list[AuditRecord]:
+        """The audit records, oldest first (optionally only those whose object starts with
+        ``object_prefix``, such as ``"statements:"``)."""
+        a = S.audit
+        q = select(a).order_by(a.c.seq)
+        if object_prefix is not None:
+            q = q.where(a.c.object.startswith(object_prefix))
+        if limit is not None:
+            q = q.limit(limit)
+        with self._read() as conn:
+            return [AuditRecord(r.seq, r.at, r.actor, r.role, r.action, r.object,
+                                r.content_hash, r.prev_hash, r.hash) for r in conn.execute(q)]
+
+    def verify(self) -> Verification:
+        """Walk the audit chain: each record's hash, its link to the previous one, and the
+        content of every row it covers.  Names the first record that does not match (a row
+        edited or deleted with plain SQL, a record altered or removed); a row that no record
+        covers (added with plain SQL) is named too."""
+        a = S.audit
+        prev = GENESIS
+        n = 0
+        seen: dict[str, set[str]] = {t: set() for t in S.HASHED}
+        with self._read() as conn:
+            rows: dict[str, dict[str, Mapping[str, Any]]] = {}
+            for t in S.HASHED:
+                rows[t] = {str(x.id): dict(x._mapping)
+                           for x in conn.execute(select(S.metadata.tables[t]))}
+            head = conn.execute(select(S.audit_head.c.seq, S.audit_head.c.hash)).one()
+            records = conn.execute(select(a).order_by(a.c.seq)).all()
+        for r in records:
+            n += 1
+            if r.seq != n:
+                return Verification(False, n, r.seq, f"record {n} is missing")
+            if r.prev_hash != prev:
+                return Verification(False, n, r.seq,
+                                    "the link to the previous record is broken")
+            if _link_hash(r.seq, r.at, r.actor, r.role, r.action, r.object, r.content_hash,
+                          r.prev_hash) != r.hash:
+                return Verification(False, n, r.seq, "the record was altered")
+            prev = r.hash
+            table, _, key = r.object.partition(":")
+            if table in S.HASHED and not r.action.startswith("denied:"):
+                row = rows[table].get(key)
+                if row is None:
+                    return Verification(False, n, r.seq,
+                                        f"the row {r.object} it records is gone")
+                if row_hash(table, row) != r.content_hash:
+                    return Verification(False, n, r.seq, f"the row {r.object} was edited")
+                seen[table].add(key)
+        if head.seq != n or head.hash != prev:
+            return Verification(False, n, None, "the chain's head does not match its last "
+                                "record (records removed from the end?)")
+        for t, content in rows.items():
+            for k in content:
+                if k not in seen[t]:
+                    return Verification(False, n, None, f"the row {t}:{k} has no audit record")
+        for k, row in rows["statements"].items():
+            doc = json.loads(zlib.decompress(bytes(row["document"])))["statement"]
+            due = row["due_on"]
+            if (None if due is None else due.isoformat()) != doc["payment"]["due_on"]:
+                return Verification(False, n, None,
+                                    f"statements:{k}.due_on does not match its document")
+            if row["carry"] is None or json.loads(row["carry"]) != doc["carry"]:
+                return Verification(False, n, None,
+                                    f"statements:{k}.carry does not match its document")
+        return Verification(True, n)

@@ -1,0 +1,46 @@
+"""Builders shared by the registry tests (not a test module)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import outsourcing as o
+from outsourcing.dates import DateRange
+from outsourcing.registry import Registry
+
+PURCHASER = o.Purchaser("P-NX", "宁夏回族自治区机关事务管理局")
+
+
+def contract(cid: str = "NX-2022-001", *, supplier: str = "S-1", fee: str = "80000.00",
+             start: date = date(2022, 1, 1), end: date = date(2022, 12, 31),
+             site: str = "自治区政府办公区", jurisdiction: str = "CN") -> o.Contract:
+    return o.Contract(
+        id=cid, title=f"{site}物业服务", jurisdiction=jurisdiction, purchaser=PURCHASER,
+        supplier=o.Supplier(supplier, f"供应商{supplier}", "small"),
+        term=DateRange(start, end),
+        lines=[o.ServiceLine("property", "property", site, o.FixedMonthly(fee)),
+               o.ServiceLine("cleaning", "cleaning", site, o.FixedMonthly("20000.00"))])
+
+
+def assessment(line: str, period: o.Period, *, score: str = "95", repair: str = "98",
+               incidents: tuple[str, ...] = ()) -> o.Assessment:
+    metrics = [o.Metric("repair_pass_rate", Decimal(repair))] if line == "property" else []
+    return o.Assessment(
+        line, period, "考核小组", period.end + timedelta(days=3),
+        sheets=[o.ScoreSheet("inspection", [o.ScoreItem("综合", 100, Decimal(score))])],
+        surveys=[o.Survey("satisfaction", 100, 96)], metrics=metrics,
+        incidents=[o.Incident(k, period.start + timedelta(days=n))
+                   for n, k in enumerate(incidents)])
+
+
+def staffed(url: str) -> Registry:
+    """A registry with one actor of each role (and a supplier's user of S-1)."""
+    r = Registry.open(url)
+    r.add_actor("wang", "王审批", ["approver"])
+    r.add_actor("li", "李审批", ["approver"], by="wang")
+    r.add_actor("zhao", "赵经办", ["officer"], by="wang")
+    r.add_actor("qian", "钱考核", ["assessor"], by="wang")
+    r.add_actor("sun", "孙财务", ["finance"], by="wang")
+    r.add_actor("s1", "供应商甲", ["supplier"], supplier="S-1", by="wang")
+    return r
