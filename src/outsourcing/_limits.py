@@ -106,13 +106,15 @@ def exact_decimal(value: Any, *, field: str, term: str | None, error: type[Outso
                     code=f"{code}.not_finite", zh="数值必须是有限数")
     sign, digits, exp = d.as_tuple()
     assert isinstance(exp, int)
+    written_exp = exp
     n = len(digits)
     # strip trailing zeros without arithmetic: 1.000 is 1, 100E-2 is 1
     while n > 1 and digits[n - 1] == 0:
         n -= 1
         exp += 1
-    if n == 1 and digits[0] == 0:
-        return Decimal(0)
+    if n == 1 and digits[0] == 0:  # zero: kept as written ("0.00") unless its exponent is wild
+        return d if len(digits) <= MAX_DIGITS and -MAX_EXPONENT <= written_exp <= \
+            MAX_EXPONENT else Decimal(0)
     if n > MAX_DIGITS or not -MAX_EXPONENT <= exp <= MAX_EXPONENT or n + exp > MAX_EXPONENT:
         raise error(f"{what} out of range: at most {MAX_DIGITS} significant digits and "
                     f"magnitude 10^±{MAX_EXPONENT}", field=field, value=value, term=term,
