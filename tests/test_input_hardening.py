@@ -413,3 +413,19 @@ def test_the_report_quotes_a_huge_expected_value_cut_short(tmp_path: Path) -> No
     assert huge in text
     code, out = _cli("test", str(_scenario(tmp_path, text)))
     assert code == 1 and len(out) < 10_000 and "…" in out
+
+
+def test_a_term_of_more_than_fifty_years_is_refused_so_figures_stay_fast(
+        contract: o.Contract) -> None:
+    with pytest.raises(o.ModelError) as e:
+        attrs.evolve(contract, term=o.DateRange("1900-01-01", "9998-12-31"))
+    assert e.value.code == "model.term.too_long" and e.value.field == "term"
+
+
+def test_the_last_period_of_the_date_range_has_no_next_and_is_not_asked_for() -> None:
+    from outsourcing.dates import periods_between
+
+    span = o.DateRange("9998-01-01", "9998-12-31")
+    months = periods_between(span, o.PeriodKind.MONTH)
+    assert len(months) == 12 and str(months[-1]) == "9998-12"
+    assert [str(p) for p in periods_between(span, o.PeriodKind.QUARTER)][-1] == "9998-Q4"

@@ -32,6 +32,7 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_EXPONENT",
     "MAX_FILE_BYTES",
+    "MAX_TERM_YEARS",
     "MAX_YUAN",
     "MIN_DATE",
     "FileNumber",
@@ -53,6 +54,9 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 """The largest scenario, rule or JSON file read (16 MiB)."""
 MAX_TEXT_CHARS = 100_000
 """The longest string a number is read from (a number never needs more)."""
+MAX_TERM_YEARS = 50
+"""The longest term of a contract (a service contract runs at most 3 years by law; the limit
+only keeps a typing error such as 2202 for 2022 from making every figure take long)."""
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(9998, 12, 31)
 

@@ -290,7 +290,8 @@ def periods_between(span: DateRange, kind: PeriodKind) -> list[Period]:
     """Every period of ``kind`` that touches ``span``, in order."""
     out: list[Period] = []
     p = Period.containing(span.start, kind)
-    while p.start <= span.end:
+    while True:
         out.append(p)
+        if p.end >= span.end:  # never step past the last period (9998-12 has no next)
+            return out
         p = p.next()
-    return out

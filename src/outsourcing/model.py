@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
-from ._limits import enum_converter, exact_decimal, typed_tuple
+from ._limits import MAX_TERM_YEARS, enum_converter, exact_decimal, typed_tuple
 from .accrual import accrue
 from .dates import DateRange, DayCount
 from .errors import ModelError
@@ -386,6 +386,11 @@ class Contract:
     """Agreed days from acceptance to payment; None means the statutory term."""
 
     def __attrs_post_init__(self) -> None:
+        if self.term.end.year - self.term.start.year >= MAX_TERM_YEARS:
+            raise ModelError(f"a term of more than {MAX_TERM_YEARS} years is out of range",
+                             field="term", value=str(self.term), term="履行期限",
+                             code="model.term.too_long",
+                             zh=f"履行期限超过{MAX_TERM_YEARS}年，超出范围")
         if not self.lines:
             raise ModelError("a contract needs at least one service line", field="lines",
                              value=[], term="服务项目")
