@@ -273,3 +273,15 @@ def test_an_unreachable_database_is_a_clear_error() -> None:
     with pytest.raises(o.RegistryError) as e:
         Registry.open("postgresql://nobody@127.0.0.1:1/none")
     assert e.value.code == "registry.unreachable" and e.value.zh == "无法连接数据库"
+
+
+def test_the_migration_command_brings_a_database_to_the_newest_schema(
+        db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from outsourcing.registry.migrate import main
+
+    assert main([db_url]) == 0
+    assert capsys.readouterr().out == "schema revision 0002\n"
+    with _engine(db_url).begin() as c:
+        c.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    assert main([db_url]) == 2
+    assert "数据库结构版本 9999" in capsys.readouterr().err

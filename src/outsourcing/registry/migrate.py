@@ -83,3 +83,23 @@ def downgrade(engine: Engine, revision: str) -> str:
         command.downgrade(_config(conn), revision)
         now = current_revision(conn)
     return now or "base"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m outsourcing.registry [URL]``: bring a database to the newest
+    schema (default URL: ``$OUTSOURCING_DB``, else ``outsourcing.db`` here)."""
+    import sys
+
+    from .store import Registry
+
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        store = Registry.open(args[0] if args else None)
+    except RegistryError as exc:
+        print(exc.message_zh, file=sys.stderr)
+        return 2
+    with store.engine.connect() as conn:
+        print(f"schema revision {current_revision(conn)}")
+    store.close()
+    return 0
+

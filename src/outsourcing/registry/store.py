@@ -22,6 +22,7 @@ from sqlalchemy import (
     Engine,
     Row,
     Table,
+    bindparam,
     create_engine,
     event,
     func,
@@ -299,6 +300,24 @@ def _unpack_statement(blob: bytes) -> Statement:
     return structure(data["statement"], Statement, source="$.statement")
 
 
+# --- statements built once (the hot path of settlement reuses them) ---------------------------
+
+_c, _d, _a, _s, _h = S.contracts, S.change_decisions, S.assessments, S.statements, S.audit_head
+Q_CONTRACT_DOC = select(_c.c.document).where(_c.c.id == bindparam("cid"))
+Q_DECIDED = (select(_d.c.document).where(_d.c.contract_id == bindparam("cid"))
+             .order_by(_d.c.id))
+Q_ASSESSMENTS = (select(_a.c.line_id, _a.c.version, _a.c.document)
+                 .where(_a.c.contract_id == bindparam("cid"), _a.c.period == bindparam("period"))
+                 .order_by(_a.c.line_id, _a.c.version))
+Q_LATEST = (select(_s).where(_s.c.contract_id == bindparam("cid"),
+                             _s.c.period.in_(bindparam("periods", expanding=True)))
+            .order_by(_s.c.period, _s.c.version))
+U_HEAD_TAKE = (update(_h).where(_h.c.id == 1).values(seq=_h.c.seq + bindparam("n"))
+               .returning(_h.c.seq, _h.c.hash))
+U_HEAD_HASH = update(_h).where(_h.c.id == 1).values(hash=bindparam("new_hash"))
+INSERTS = {name: t.insert() for name, t in S.metadata.tables.items()}
+
+
 # --- the URL ---------------------------------------------------------------------------------
 
 def _url(url: str | os.PathLike[str] | None) -> str:
@@ -461,10 +480,7 @@ class Registry:
     def _audit(self, conn: Connection, entries: Sequence[tuple[str, str, str, str, str]]
                ) -> None:
         """Append (actor, role, action, object, content hash) records to the chain."""
-        h_ = S.audit_head
-        seq, prev = conn.execute(update(h_).where(h_.c.id == 1)
-                                 .values(seq=h_.c.seq + len(entries))
-                                 .returning(h_.c.seq, h_.c.hash)).one()
+        seq, prev = conn.execute(U_HEAD_TAKE, {"n": len(entries)}).one()
         seq -= len(entries)  # the head is taken (row-locked) until this transaction ends
         rows = []
         at = _now()
@@ -475,13 +491,13 @@ class Registry:
                          "action": action, "object": obj, "content_hash": content,
                          "prev_hash": prev, "hash": h})
             prev = h
-        conn.execute(S.audit.insert(), rows)
-        conn.execute(update(h_).where(h_.c.id == 1).values(hash=prev))
+        conn.execute(INSERTS["audit"], rows)
+        conn.execute(U_HEAD_HASH, {"new_hash": prev})
 
     def _insert(self, conn: Connection, table: Table, values: dict[str, Any]
                 ) -> tuple[int | str, str]:
         """Insert an audited row; its key and content hash."""
-        res = conn.execute(table.insert().values(**values))
+        res = conn.execute(INSERTS[table.name], values)
         pk = values.get("id")
         if pk is None:
             pk = res.inserted_primary_key[0] if res.inserted_primary_key else None
@@ -683,19 +699,17 @@ class Registry:
                            ) -> tuple[PreparedContract, str]:
         """The contract with its signed changes, prepared for settlement; kept while neither
         the contract nor its decisions change (the key hashes their stored documents)."""
-        doc = conn.execute(select(S.contracts.c.document).where(
-            S.contracts.c.id == contract_id)).scalar_one_or_none()
+        doc = conn.execute(Q_CONTRACT_DOC, {"cid": contract_id}).scalar_one_or_none()
         if doc is None:
             self._contract_row(conn, contract_id)  # the clear error
-        decided = conn.execute(select(S.change_decisions.c.document)
-                               .where(S.change_decisions.c.contract_id == contract_id)
-                               .order_by(S.change_decisions.c.id)).scalars().all()
+        decided = conn.execute(Q_DECIDED, {"cid": contract_id}).scalars().all()
         key = _sha(str(doc) + "".join(decided))
         pc = self._prepared.get((contract_id, key))
         if pc is None:
-            tl, row, _ = self._timeline(conn, contract_id)
-            _, rules, kpis = self._terms(row.document)
-            pc = prepare(tl, self.plugins.rulebook(row.jurisdiction), rules=rules, kpis=kpis)
+            contract, rules, kpis = self._terms(str(doc))
+            tl = Timeline(contract, changes=[structure(json.loads(d), Change) for d in decided])
+            pc = prepare(tl, self.plugins.rulebook(contract.jurisdiction), rules=rules,
+                         kpis=kpis)
             if len(self._prepared) >= 8192:
                 self._prepared.clear()
             self._prepared[(contract_id, key)] = pc
@@ -954,10 +968,7 @@ class Registry:
     @staticmethod
     def _assessments(conn: Connection, contract_id: str, period: str, history: bool = False
                      ) -> list[tuple[str, int, Assessment]]:
-        a = S.assessments
-        rows = conn.execute(select(a.c.line_id, a.c.version, a.c.document).where(
-            a.c.contract_id == contract_id, a.c.period == period)
-            .order_by(a.c.line_id, a.c.version)).all()
+        rows = conn.execute(Q_ASSESSMENTS, {"cid": contract_id, "period": period}).all()
         if history:
             return [(r.document, r.version, structure(json.loads(r.document), Assessment))
                     for r in rows]
@@ -978,11 +989,8 @@ class Registry:
     def _latest_of(conn: Connection, contract_id: str, periods: list[str]
                    ) -> dict[str, Row[Any]]:
         """The statement in force of each period (one query)."""
-        s = S.statements
         out: dict[str, Row[Any]] = {}
-        for r in conn.execute(select(s).where(s.c.contract_id == contract_id,
-                                              s.c.period.in_(periods))
-                              .order_by(s.c.period, s.c.version)):
+        for r in conn.execute(Q_LATEST, {"cid": contract_id, "periods": periods}):
             out[r.period] = r
         return out
 
@@ -1041,7 +1049,7 @@ class Registry:
                 with self.engine.begin() as conn:
                     sid, h = self._insert(conn, S.statements, values)
                     if st.findings:
-                        conn.execute(S.findings.insert(), [
+                        conn.execute(INSERTS["findings"], [
                             {"statement_id": sid, "contract_id": contract_id,
                              "period": str(p), "code": f.code, "severity": f.severity.value,
                              "message": f.message} for f in st.findings])
