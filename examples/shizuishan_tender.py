@@ -59,11 +59,13 @@ def property_tender() -> tuple[Tender, list[Bid]]:
         Bid("P1", o.Supplier("SUP-P1", "宁夏甲物业服务有限公司", "medium", [grade1]),
             {"property": "158000"}, points(["44", "45", "43"], ["17", "18", "17"])),
         Bid("P2", o.Supplier("SUP-P2", "石嘴山乙物业管理有限公司", "small", [grade2]),
-            {"property": "139000"}, points(["42", "41", "43"], ["16", "17", "16"])),
+            {"property": "139000"}, points(["42", "41", "43"], ["16", "17", "16"]),
+            sme_declaration=True),  # 中小企业声明函: the deduction is given only as claimed
         Bid("P3", o.Supplier("SUP-P3", "银川丙物业集团有限公司", "large", [grade1]),
             {"property": "152000"}, points(["46", "47", "45"], ["18", "18", "17"])),
         Bid("P4", o.Supplier("SUP-P4", "宁夏丁物业服务有限公司", "small", [grade1]),
-            {"property": "149000"}, points(["40", "42", "41"], ["16", "16", "17"])),
+            {"property": "149000"}, points(["40", "42", "41"], ["16", "16", "17"]),
+            sme_declaration=True),
     ]
     return tender, bids
 
@@ -82,10 +84,10 @@ def fire_tender(on: date) -> tuple[Tender, list[Bid]]:
             {"fire": "6000"}),
         Bid("F2", o.Supplier("SUP-F2", "石嘴山乙消防工程有限公司", "small",
                              [_q("fire_technical_service", "二级", corps, date(2021, 3, 31))]),
-            {"fire": "5200"}),
+            {"fire": "5200"}, sme_declaration=True),
         Bid("F3", o.Supplier("SUP-F3", "宁夏丙消防科技有限公司", "small",
                              [_q("fire_technical_service", "一级", corps, date(2024, 6, 30))]),
-            {"fire": "6300"}),
+            {"fire": "6300"}, sme_declaration=True),
         Bid("F4", o.Supplier("SUP-F4", "中安丁消防集团有限公司", "large",
                              [_q("fire_technical_service", "二级", corps, date(2022, 12, 31))]),
             {"fire": "5900"}),

@@ -30,15 +30,18 @@ def property_tender(on: date, deduction: str = "0.10") -> Tender:
         evaluated_on=on, scoring=SCHEME, sme_deduction=Decimal(deduction))
 
 
-def property_bids(c_size: str = "large") -> list[Bid]:
-    """A ¥250,000/month (large), B ¥240,000 (medium), C ¥260,000 (``c_size``)."""
+def property_bids(c_size: str = "large", c_declares: bool | None = None) -> list[Bid]:
+    """A ¥250,000/month (large), B ¥240,000 (medium), C ¥260,000 (``c_size``); C's bid
+    carries the SME declaration (中小企业声明函) when ``c_declares`` (default: when an SME)."""
+    declares = c_size != "large" if c_declares is None else c_declares
     return [
         Bid("A", o.Supplier("SUP-A", "宁夏甲物业服务有限公司", "large"), {"property": "250000"},
             {"technical": ["45", "46", "44"], "service": ["18", "17", "18"]}),
         Bid("B", o.Supplier("SUP-B", "宁夏乙物业服务有限公司", "medium"), {"property": "240000"},
             {"technical": ["40", "41", "42"], "service": ["16", "16", "17"]}),
         Bid("C", o.Supplier("SUP-C", "宁夏丙物业服务有限公司", c_size), {"property": "260000"},
-            {"technical": ["47", "48", "46"], "service": ["18", "18", "19"]}),
+            {"technical": ["47", "48", "46"], "service": ["18", "18", "19"]},
+            sme_declaration=declares),
     ]
 
 
@@ -65,9 +68,11 @@ def fire_bids() -> list[Bid]:
         Bid("F1", o.Supplier("SUP-F1", "石嘴山甲消防技术服务有限公司", "medium",
                              [_fire("二级", date(2023, 12, 31))]), {"fire": "6000"}),
         Bid("F2", o.Supplier("SUP-F2", "石嘴山乙消防工程有限公司", "small",
-                             [_fire("二级", date(2021, 3, 31))]), {"fire": "5200"}),
+                             [_fire("二级", date(2021, 3, 31))]), {"fire": "5200"},
+            sme_declaration=True),
         Bid("F3", o.Supplier("SUP-F3", "宁夏丙消防科技有限公司", "small",
-                             [_fire("一级", date(2024, 6, 30))]), {"fire": "6300"}),
+                             [_fire("一级", date(2024, 6, 30))]), {"fire": "6300"},
+            sme_declaration=True),
         Bid("F4", o.Supplier("SUP-F4", "中安丁消防集团有限公司", "large",
                              [_fire("二级", date(2022, 12, 31))]), {"fire": "5900"}),
     ]

@@ -119,14 +119,15 @@ def test_tender_structure_errors() -> None:
         ScoringScheme(Decimal("0.10005"), [Factor("t", "技术", Decimal("0.89995"))])
 
 
-def test_rulebook_of_another_jurisdiction_or_a_non_tender_method_is_refused(
+def test_rulebook_of_another_jurisdiction_or_a_method_with_the_wrong_evaluation_is_refused(
     registry: o.Registry,
 ) -> None:
     with pytest.raises(o.ProcurementError, match="rulebook is for NX-SZS, the tender for NX"):
         evaluate(property_tender(ON), property_bids(), registry.rulebook("NX-SZS"))
-    tender = attrs.evolve(property_tender(ON), method=ProcurementMethod.COMPETITIVE_CONSULTATION)
-    with pytest.raises(o.ProcurementError, match="竞争性磋商 is evaluated under its own rules"):
-        evaluate(tender, property_bids(), registry.rulebook("NX"))
+    with pytest.raises(o.ProcurementError, match="竞争性谈判 is evaluated by 最低评标价法") as exc:
+        attrs.evolve(property_tender(ON), method=ProcurementMethod.COMPETITIVE_NEGOTIATION)
+    assert exc.value.field == "evaluation"
+    assert exc.value.code == "procurement.method_evaluation"
 
 
 def test_duplicate_bids_are_refused(registry: o.Registry) -> None:

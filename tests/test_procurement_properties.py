@@ -30,6 +30,7 @@ bid_data = st.tuples(
     st.integers(min_value=100_000, max_value=3_000_000),  # monthly fee in fen
     st.sampled_from(SIZES),
     st.integers(min_value=0, max_value=100),  # technical points, % of full marks
+    st.booleans(),  # the bid carries the SME declaration (an SME only)
 )
 
 
@@ -51,8 +52,9 @@ def tenders(draw: st.DrawFn) -> tuple[Tender, list[Bid]]:
     full = scheme.factors[0].full_marks
     bids = [Bid(f"B{i}", o.Supplier(f"S{i}", f"公司{i}", size),
                 {"property": o.FixedMonthly(o.Money.from_fen(fen))},
-                {"technical": [full * pts / 100]} if weighted else {})
-            for i, (fen, size, pts) in enumerate(rows)]
+                {"technical": [full * pts / 100]} if weighted else {},
+                sme_declaration=declares and size != "large")
+            for i, (fen, size, pts, declares) in enumerate(rows)]
     return tender, bids
 
 

@@ -194,6 +194,7 @@ def test_cli_settle_prints_json_with_money_as_strings(
     assert data["totals"]["payable"] == "74480.00"
     assert data["payment"] == {
         "accepted_on": "2022-11-05", "clock_start": "2022-11-05", "payment_days": 30,
+        "payment_working_days": False,
         "due_on": "2022-12-05", "paid_on": "2022-12-20", "late_days": 15,
         "late_interest": "558.60", "amount_due": "75038.60"}
     assert data["lines"][0]["explanations"][0]["rule_id"] == "accrual.pro_rata"

@@ -41,6 +41,7 @@ from .dates import (
     is_working_day,
     working_days_between,
 )
+from .due import DueTerm, InterestTerm
 from .errors import (
     AccessDenied,
     ChangeRejected,
@@ -92,7 +93,19 @@ from .payment import (
     WarningRule,
 )
 from .performance import Assessment, Incident, Metric, ScoreItem, ScoreSheet, Survey
+from .plan import (
+    Instalment,
+    InstalmentPlan,
+    PeriodicPlan,
+    PlannedPayment,
+    PlanSchedule,
+    Prepayment,
+    Recovery,
+    instalment_payments,
+    periodic_payments,
+)
 from .plugins import Registry, hookimpl, load
+from .pricing import AnnualFee, AreaRate, AreaUnit, MonthSplit, TermTotal
 from .procurement import (
     Award,
     Bid,
@@ -134,6 +147,9 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AccessDenied",
     "AddLine",
+    "AnnualFee",
+    "AreaRate",
+    "AreaUnit",
     "Assessment",
     "Award",
     "Bid",
@@ -154,6 +170,7 @@ __all__ = [
     "DateRange",
     "DayCount",
     "Direction",
+    "DueTerm",
     "EnterpriseSize",
     "EvaluationMethod",
     "EvaluationReport",
@@ -166,6 +183,9 @@ __all__ = [
     "Holdback",
     "Incident",
     "IncidentDeductions",
+    "Instalment",
+    "InstalmentPlan",
+    "InterestTerm",
     "Jurisdiction",
     "JurisdictionError",
     "KpiSpec",
@@ -176,13 +196,18 @@ __all__ = [
     "ModelError",
     "Money",
     "MoneyError",
+    "MonthSplit",
     "OutsourcingError",
     "Parameter",
     "PaymentRule",
     "PaymentSchedule",
     "Period",
     "PeriodKind",
+    "PeriodicPlan",
+    "PlanSchedule",
+    "PlannedPayment",
     "PluginError",
+    "Prepayment",
     "PriceListItem",
     "ProcurementError",
     "ProcurementMethod",
@@ -191,6 +216,7 @@ __all__ = [
     "QualificationRequirement",
     "Range",
     "Rationale",
+    "Recovery",
     "Registry",
     "RegistryError",
     "RemoveLine",
@@ -218,6 +244,7 @@ __all__ = [
     "Suspend",
     "Tender",
     "TenderLine",
+    "TermTotal",
     "Terminate",
     "TierTable",
     "Timeline",
@@ -234,8 +261,10 @@ __all__ = [
     "estimate_cost",
     "evaluate",
     "hookimpl",
+    "instalment_payments",
     "is_working_day",
     "load",
+    "periodic_payments",
     "prepare",
     "settle",
     "settle_term",

@@ -10,6 +10,12 @@ Periods are rounded *cumulatively*: the fee of a period is round(C(end)) − rou
 where C(d) is the exact amount accrued from the start of the schedule to the end of day d.
 Hence the fees of any set of consecutive periods add up, to the fen, to the rounded total of
 their union, however the term is cut (months, quarters, one period).
+
+Across lines the same rule holds at the contract level (:func:`contract_period_fen`): the
+contract's cumulative amount is rounded once, and the difference from the lines' own
+roundings goes to the main line, so the lines together never pay more than the contract's
+total.  :meth:`Contract.line_amount`,
+:meth:`Timeline.line_amount` and settlement all use it: one accrual rule for every public amount.
 """
 
 from __future__ import annotations
@@ -31,7 +37,11 @@ __all__ = [
     "accrue",
     "all_period_amounts",
     "all_period_fen",
+    "contract_period_fen",
+    "contract_span_amount",
     "cumulative",
+    "line_span_amount",
+    "main_line",
     "period_amounts",
     "period_bounds",
 ]
@@ -141,9 +151,23 @@ def all_period_fen(
     bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
     if not bounds.pairs:
         return []
-    scale = 1
+    totals, denominator, _ = _exact_at_points(schedule, bounds, convention)
+    rounded = [div_half_up(100 * t, denominator) for t in totals]
+    return [rounded[e] - rounded[b] for b, e in bounds.pairs]
+
+
+def _scale(schedule: Schedule, scale: int = 1) -> int:
     for _, monthly in schedule:
         scale = math.lcm(scale, Fraction(monthly).denominator)
+    return scale
+
+
+def _exact_at_points(schedule: Schedule, bounds: Bounds, convention: DayCount,
+                     scale: int | None = None) -> tuple[list[int], int, int]:
+    """C at every boundary point of ``bounds``, as numerators over one common denominator,
+    the denominator, and the whole schedule's value over the same denominator."""
+    if scale is None:
+        scale = _scale(schedule)
     denominator = scale * _DAYS_LCM
     thirty = convention is DayCount.THIRTY
     lcm30 = _DAYS_LCM // 30
@@ -177,7 +201,7 @@ def all_period_fen(
         segs.append((s, e, ms, a, head, full))
     segs.sort()
 
-    rounded: list[int] = []
+    totals: list[int] = []
     done = 0  # exact value of every piece ending on or before the boundary
     k, n = 0, len(segs)
     for q, mq, qday, dim in bounds.points:
@@ -193,8 +217,8 @@ def all_period_fen(
                 total += head + (mq - ms) * a * _DAYS_LCM
             else:
                 total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, qday, dim, a)
-        rounded.append(div_half_up(100 * total, denominator))
-    return [rounded[e] - rounded[b] for b, e in bounds.pairs]
+        totals.append(total)
+    return totals, denominator, sum(seg[5] for seg in segs)
 
 
 def all_period_amounts(
@@ -202,3 +226,73 @@ def all_period_amounts(
 ) -> list[Money]:
     """The fee of each period, exactly as :func:`period_amounts` gives it, in one pass."""
     return [Money.from_fen(f) for f in all_period_fen(schedule, periods, convention)]
+
+
+def main_line(schedules: Sequence[Schedule],
+              convention: DayCount = DayCount.ACTUAL) -> int | None:
+    """The index of the line that absorbs the contract's rounding difference: the line with
+    the largest amount over its whole schedule (the first of equals); None without lines."""
+    best: tuple[Fraction, int] | None = None
+    for i, s in enumerate(schedules):
+        total = sum((accrue(m, span, convention) for span, m in s), Fraction(0))
+        if best is None or total > best[0]:
+            best = (total, i)
+    return None if best is None else best[1]
+
+
+
+def contract_period_fen(
+    schedules: Sequence[Schedule], periods: Sequence[DateRange] | Bounds,
+    convention: DayCount = DayCount.ACTUAL,
+) -> list[list[int]]:
+    """Every line's fee in every period, in whole fen, reconciled at the contract level.
+
+    The one accrual rule (统一计费规则): every line is rounded cumulatively on its own
+    (a period's fee is round(C(end)) − round(C(start − 1)), as :func:`all_period_fen`), and
+    the contract too: at every boundary day d the contract's cumulative amount
+    R(d) = round(Σ C_line(d)) is rounded once.  Where the lines' own roundings do not add up
+    to R(d) (at most half a fen per line), the difference goes to the **main line** — the
+    line with the largest amount over its schedule (:func:`main_line`), 尾差计入主项目 — so
+    its cumulative amount is R(d) less the other lines'.  Every line's amount is a function
+    of the day alone, so any cut of the term adds back to the term total, line by line and
+    for the contract, and the lines together never pay more than the contract's rounded
+    total: two lines of ¥100.05 a month over half a month pay ¥50.02 + ¥50.03 = ¥100.05,
+    not ¥100.06.  The other lines are exactly their own cumulative rounding, so they never
+    show a fee in a period in which they do not run.
+    """
+    bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
+    if not bounds.pairs:
+        return [[] for _ in schedules]
+    scale = 1
+    for s in schedules:
+        scale = _scale(s, scale)
+    # every line over one common denominator, so the contract's sum needs no rescaling
+    exact = [_exact_at_points(s, bounds, convention, scale) for s in schedules]
+    if not exact:
+        return []
+    den = scale * _DAYS_LCM
+    shares = [[div_half_up(100 * t, den) for t in tot] for tot, _, _ in exact]
+    if len(exact) > 1:
+        # the main line: the largest whole-schedule value (the first of equals)
+        main = max(range(len(exact)), key=lambda i: (exact[i][2], -i))
+        own = shares[main]
+        columns = zip(*(e[0] for e in exact), strict=True)
+        for k, (col, sh) in enumerate(zip(columns, zip(*shares, strict=True), strict=True)):
+            own[k] = div_half_up(100 * sum(col), den) - (sum(sh) - sh[main])
+    return [[sh[e] - sh[b] for b, e in bounds.pairs] for sh in shares]
+
+
+def line_span_amount(schedules: Mapping[str, Schedule], line_id: str, span: DateRange,
+                     convention: DayCount = DayCount.ACTUAL) -> Money:
+    """One line's fee over ``span`` under :func:`contract_period_fen` (every line's schedule
+    is needed: the reconciliation is contract-wide)."""
+    ids = list(schedules)
+    fen = contract_period_fen([schedules[x] for x in ids], [span], convention)
+    return Money.from_fen(fen[ids.index(line_id)][0])
+
+
+def contract_span_amount(schedules: Mapping[str, Schedule], span: DateRange,
+                         convention: DayCount = DayCount.ACTUAL) -> Money:
+    """Every line's fee over ``span`` under :func:`contract_period_fen`, added."""
+    fen = contract_period_fen(list(schedules.values()), [span], convention)
+    return Money.from_fen(sum(f[0] for f in fen))

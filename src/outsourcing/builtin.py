@@ -12,6 +12,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from .catalogue import CORE_SERVICE_KINDS, ServiceKind
+from .due import agreed_interest_finding
 from .findings import Finding, Severity
 from .model import MULTI_YEAR_CONDITIONS, Contract, QualificationRequirement
 from .plugins import hookimpl
@@ -161,7 +162,33 @@ def check_payment_days(contract: Contract, rb: RuleBook) -> list[Finding]:
         field="payment_days", rule_id=top.rule_id, citation=top.citation, term="付款期限")]
 
 
-CORE_CHECKS = (check_term, check_qualifications, check_scope, check_budget, check_payment_days)
+def check_stated_amount(contract: Contract, rb: RuleBook) -> list[Finding]:
+    """A stated contract amount (合同金额) the lines do not add up to exactly."""
+    stated = contract.stated_amount
+    if stated is None:
+        return []
+    lines = contract.lines_amount
+    if lines == stated:
+        return []
+    return [Finding(
+        "contract.amount_mismatch",
+        f"the lines add up to {lines.format()} over the term, the contract states "
+        f"{stated.format()} (difference {(lines - stated).format()}); the stated amount is the "
+        "base of the 10% cap, settlement pays the lines",
+        field="stated_amount", rule_id="contract.stated_amount",
+        citation=("合同约定的合同金额; 政府采购法 第四十九条: 补充合同的采购金额不得超过原合同采购"
+                  "金额的百分之十"),
+        term="合同金额")]
+
+
+def check_agreed_interest(contract: Contract, rb: RuleBook) -> list[Finding]:
+    """An SME contract's agreed late interest below the one-year LPR on the signing date."""
+    f = agreed_interest_finding(contract, rb)
+    return [] if f is None else [f]
+
+
+CORE_CHECKS = (check_term, check_qualifications, check_scope, check_budget, check_payment_days,
+               check_stated_amount, check_agreed_interest)
 
 
 @hookimpl

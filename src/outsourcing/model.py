@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import attrs
 
 from ._limits import MAX_TERM_YEARS, enum_converter, exact_decimal, typed_tuple
-from .accrual import accrue
+from .accrual import contract_span_amount, line_span_amount
 from .dates import DateRange, DayCount
 from .errors import ModelError
 from .money import Money
+from .pricing import AnnualFee, AreaRate, MonthSplit, TermTotal
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MULTI_YEAR_CONDITIONS",
+    "AnnualFee",
+    "AreaRate",
     "Contract",
     "EnterpriseSize",
     "FixedMonthly",
@@ -42,6 +45,7 @@ __all__ = [
     "QualificationRequirement",
     "ServiceLine",
     "Supplier",
+    "TermTotal",
     "UnitRate",
     "level_rank",
 ]
@@ -81,6 +85,30 @@ def _enum(cls: type[E], field: str, term: str) -> Callable[[Any], E]:
 def _items(v: Any, field: str, cls: type[Any] | tuple[type[Any], ...], term: str
            ) -> tuple[Any, ...]:
     return typed_tuple(v, field=field, cls=cls, term=term, error=ModelError, code="model")
+
+
+def _stated_amount(v: Any) -> Money | None:
+    return None if v is None else _as_money(v, "stated_amount")
+
+
+def _daily_rate(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    if isinstance(v, float | bool):
+        raise ModelError("a float is not an exact rate; pass a str or Decimal",
+                         field="late_interest_daily", value=v, term="逾期利息日利率",
+                         code="model.float_rate", zh="逾期利息日利率须为精确数值，不接受浮点数")
+    try:
+        d = Decimal(str(v)) if not isinstance(v, Decimal) else v
+    except Exception:
+        raise ModelError("not a number", field="late_interest_daily", value=v,
+                         term="逾期利息日利率", code="model.not_a_number",
+                         zh="逾期利息日利率不是数值") from None
+    if not d.is_finite() or d < 0:
+        raise ModelError("must be a finite rate, not negative", field="late_interest_daily",
+                         value=str(d), term="逾期利息日利率", code="model.negative",
+                         zh="逾期利息日利率须为非负数")
+    return d
 
 
 def _qualifications(v: Iterable[Qualification]) -> tuple[Qualification, ...]:
@@ -275,6 +303,11 @@ class FixedMonthly:
     def monthly_amount(self) -> Fraction:
         return self.monthly_fee.exact() * Fraction(self.quantity)
 
+    def schedule(self, span: DateRange, term: DateRange,
+                 convention: DayCount) -> list[tuple[DateRange, Fraction]]:
+        """The days of ``span`` with the monthly amount in force (one flat piece)."""
+        return [(span, self.monthly_amount())]
+
 
 @attrs.frozen
 class UnitRate:
@@ -292,6 +325,11 @@ class UnitRate:
 
     def monthly_amount(self) -> Fraction:
         return self.unit_price.exact() * Fraction(self.quantity)
+
+    def schedule(self, span: DateRange, term: DateRange,
+                 convention: DayCount) -> list[tuple[DateRange, Fraction]]:
+        """The days of ``span`` with the monthly amount in force (one flat piece)."""
+        return [(span, self.monthly_amount())]
 
 
 @attrs.frozen
@@ -312,11 +350,18 @@ class LabourPlusMaterials:
     def monthly_amount(self) -> Fraction:
         return self.labour_monthly.exact() + self.materials_budget.exact()
 
+    def schedule(self, span: DateRange, term: DateRange,
+                 convention: DayCount) -> list[tuple[DateRange, Fraction]]:
+        """The days of ``span`` with the monthly amount in force (one flat piece)."""
+        return [(span, self.monthly_amount())]
 
-Pricing = FixedMonthly | UnitRate | LabourPlusMaterials
-PRICING_KINDS: dict[str, type[FixedMonthly] | type[UnitRate] | type[LabourPlusMaterials]] = {
-    c.KIND: c for c in (FixedMonthly, UnitRate, LabourPlusMaterials)
+
+Pricing = FixedMonthly | UnitRate | LabourPlusMaterials | AnnualFee | AreaRate | TermTotal
+PRICING_KINDS: dict[str, type[Pricing]] = {
+    c.KIND: c for c in (FixedMonthly, UnitRate, LabourPlusMaterials, AnnualFee, AreaRate,
+                        TermTotal)
 }
+"""Every pricing shape by the ``kind`` that names it in JSON and scenario files."""
 
 
 @attrs.frozen
@@ -333,7 +378,13 @@ class ServiceLine:
     description: str = ""
 
     def monthly_amount(self) -> Fraction:
+        """The monthly amount (for a yearly price, the average month: price ÷ 12)."""
         return self.pricing.monthly_amount()
+
+    def schedule(self, span: DateRange, term: DateRange,
+                 convention: DayCount) -> list[tuple[DateRange, Fraction]]:
+        """The line's accrual schedule over ``span`` of a contract whose term is ``term``."""
+        return self.pricing.schedule(span, term, convention)
 
 
 class PaymentSchedule(StrEnum):
@@ -359,8 +410,11 @@ MULTI_YEAR_CONDITIONS = {
 class Contract:
     """A government service contract (政府采购服务合同).
 
-    ``original_amount`` is derived from the lines and the term (原合同金额), the base of the
-    10% cap on supplementary contracts.  ``multi_year_conditions`` declares which of
+    ``original_amount`` (原合同金额), the base of the 10% cap on supplementary contracts, is
+    the amount the contract states (``stated_amount``, 合同金额) when it states one, else the
+    lines over the term (:attr:`lines_amount`).  A stated amount the lines do not add up to
+    exactly is a finding (``contract.amount_mismatch``), never a silent difference.
+    ``multi_year_conditions`` declares which of
     :data:`MULTI_YEAR_CONDITIONS` hold; all three are needed for a term over one year.
     """
 
@@ -384,6 +438,13 @@ class Contract:
     """The contract's clause allowing price adjustment, if any (价格调整条款)."""
     payment_days: int | None = None
     """Agreed days from acceptance to payment; None means the statutory term."""
+    stated_amount: Money | None = attrs.field(default=None, converter=_stated_amount)
+    """The contract amount as the contract states it (合同金额), if it states one."""
+    payment_working_days: bool = False
+    """``payment_days`` counts working days (``15 个工作日内``), see :mod:`outsourcing.due`."""
+    late_interest_daily: Decimal | None = attrs.field(default=None, converter=_daily_rate)
+    """The agreed late-interest rate per day (约定逾期利息日利率); None: the contract agrees
+    none (an SME then gets the statutory rate, a large supplier none)."""
 
     def __attrs_post_init__(self) -> None:
         if self.term.end.year - self.term.start.year >= MAX_TERM_YEARS:
@@ -425,6 +486,19 @@ class Contract:
         if self.payment_days is not None and self.payment_days < 0:
             raise ModelError("must not be negative", field="payment_days",
                              value=self.payment_days, term="付款期限")
+        if self.stated_amount is not None and self.stated_amount < Money.ZERO:
+            raise ModelError("must not be negative", field="stated_amount",
+                             value=str(self.stated_amount), term="合同金额",
+                             code="model.negative", zh="合同金额不得为负")
+        if self.day_count is DayCount.THIRTY:
+            for i, line in enumerate(self.lines):
+                p = line.pricing
+                if getattr(p, "split", None) is MonthSplit.ACTUAL_365:
+                    raise ModelError(
+                        "a line priced 年费 ÷ 365 × 实际天数 counts actual days; the contract's "
+                        "30/360 day count contradicts it", field=f"lines[{i}].pricing.split",
+                        value="actual_365", term="计费天数", code="model.day_count_conflict",
+                        zh="按实际天数计费的服务项目不能与每月按30天计的合同同用")
 
     def line(self, line_id: str) -> ServiceLine:
         for line in self.lines:
@@ -438,9 +512,14 @@ class Contract:
         return any(x.id == line_id for x in self.lines)
 
     def line_amount(self, line_id: str, span: DateRange | None = None) -> Money:
-        """A line's fee over ``span`` (the whole term by default), rounded once."""
-        span = span or self.term
-        return Money.round(accrue(self.line(line_id).monthly_amount(), span, self.day_count))
+        """A line's fee over ``span`` (the whole term by default), by the one accrual rule
+        (:func:`~outsourcing.accrual.contract_period_fen`: cumulative rounding, the
+        contract's rounding difference to the main line), exactly as settlement pays it."""
+        self.line(line_id)
+        part = self.term if span is None else self.term.overlap(span)
+        if part is None:
+            return Money.ZERO
+        return line_span_amount(self.line_schedules(), line_id, part, self.day_count)
 
     def all_lines(self) -> dict[str, ServiceLine]:
         """Every line by id (a timeline of changes answers with every line it ever had)."""
@@ -453,14 +532,21 @@ class Contract:
         timeline of changes offers the same method, so settlement reads either alike
         (see :mod:`outsourcing.accrual`).
         """
-        return {x.id: [(self.term, x.monthly_amount())] for x in self.lines}
+        return {x.id: x.schedule(self.term, self.term, self.day_count) for x in self.lines}
+
+    @property
+    def lines_amount(self) -> Money:
+        """Every line over the whole term, exact, rounded once half-up (what the lines add
+        up to; settlement pays exactly this over the term when nothing is deducted)."""
+        return contract_span_amount(self.line_schedules(), self.term, self.day_count)
 
     @property
     def original_amount(self) -> Money:
-        """原合同金额: every line over the whole term, exact, rounded once half-up."""
-        exact = sum((accrue(x.monthly_amount(), self.term, self.day_count) for x in self.lines),
-                    Fraction(0))
-        return Money.round(exact)
+        """原合同金额: the stated amount (合同金额) when the contract states one, else
+        :attr:`lines_amount`."""
+        if self.stated_amount is not None:
+            return self.stated_amount
+        return self.lines_amount
 
     @property
     def sites(self) -> tuple[str, ...]:

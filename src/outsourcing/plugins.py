@@ -28,6 +28,7 @@ from .catalogue import Catalogue, ServiceKind
 from .errors import JurisdictionError, ModelError, OutsourcingError, PluginError
 from .findings import Finding
 from .rules import Jurisdiction, RuleBook, chain_of
+from .sites import Site
 
 if TYPE_CHECKING:
     from .model import Contract, ServiceLine
@@ -89,6 +90,13 @@ class HookSpecs:
         finding rejects the change.  Called once per proposed change.
         """
 
+    @hookspec
+    def outsourcing_sites(self) -> Sequence[Site]:  # type: ignore[empty-body]
+        """Declare office areas (办公区) with their buildings and required services.
+
+        Called once, the first time the registry is asked for sites.
+        """
+
     @hookspec(firstresult=True)
     def outsourcing_payment_rule(
         self, contract: Contract, line: ServiceLine, rulebook: RuleBook
@@ -138,6 +146,7 @@ class Registry:
                 kinds.append(k)
         self.catalogue = Catalogue(kinds)
         self._rulebooks: dict[str, RuleBook] = {}
+        self._sites: dict[str, Site] | None = None
 
     # hook calling -----------------------------------------------------------------------
     def _impls(self, hook: str) -> list[pluggy.HookImpl]:
@@ -257,6 +266,33 @@ class Registry:
                 field=f"rules[{line.id}]", value=rule, term="支付规则",
                 code="plugin.payment_rule.type", zh="插件返回的支付规则类型无效")
         return rule
+
+    def sites(self, code: str | None = None) -> tuple[Site, ...]:
+        """The office areas the plugins declare (办公区), for ``code`` and the
+        jurisdictions under it (every one when ``code`` is None); collected once."""
+        if self._sites is None:
+            found: dict[str, Site] = {}
+            by: dict[str, str] = {}
+            for plugin, items in self._collect("outsourcing_sites"):
+                for s in items:
+                    if not isinstance(s, Site):
+                        raise PluginError(f"returned {s!r}, not a Site", plugin=plugin,
+                                          hook="outsourcing_sites")
+                    if s.id in found:
+                        raise PluginError(f"site {s.id} is already declared by {by[s.id]}",
+                                          plugin=plugin, hook="outsourcing_sites")
+                    if s.jurisdiction not in self._jurisdictions:
+                        raise PluginError(f"site {s.id} is in unknown jurisdiction "
+                                          f"{s.jurisdiction!r}", plugin=plugin,
+                                          hook="outsourcing_sites")
+                    found[s.id] = s
+                    by[s.id] = plugin
+            self._sites = found
+        if code is None:
+            return tuple(self._sites.values())
+        chain_of(code, self._jurisdictions)  # an unknown code is a JurisdictionError
+        return tuple(s for s in self._sites.values()
+                     if code in (j.code for j in chain_of(s.jurisdiction, self._jurisdictions)))
 
     def __repr__(self) -> str:
         return f"Registry(plugins={list(self.plugin_names)})"

@@ -53,8 +53,8 @@ __all__ = [
 ]
 
 Unit = Literal[
-    "ratio", "rate_per_day", "yuan", "days", "months", "years", "count", "ratio_range",
-    "text", "flag", "list", "table",
+    "ratio", "rate_per_day", "yuan", "days", "working_days", "months", "years", "count",
+    "ratio_range", "text", "flag", "list", "table",
 ]
 UNITS: tuple[str, ...] = Unit.__args__  # type: ignore[attr-defined]
 KINDS = ("law", "regulation", "standard", "local", "illustrative")
@@ -147,7 +147,7 @@ def _convert(unit: str, raw: Any, where: str) -> Any:
             raise bad("an amount is a string such as \"2000000.00\" or a whole number of yuan "
                       "(not an unquoted decimal number)", "金额须写成字符串或整数元")
         return Money(raw, field=where)
-    if unit in ("days", "months", "years", "count"):
+    if unit in ("days", "working_days", "months", "years", "count"):
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise bad(f"{unit} must be a whole number", "须为整数")
         number(raw, unit)

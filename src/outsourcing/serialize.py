@@ -277,6 +277,7 @@ def _structure_statement(v: Any, _: type) -> Any:
             payment_days=None if p["payment_days"] is None else s(p["payment_days"], int),
             due_on=day(p["due_on"]), paid_on=day(p["paid_on"]),
             late_days=s(p["late_days"], int), late_interest=s(p["late_interest"], Money),
+            payment_working_days=s(p.get("payment_working_days", False), bool),
             notices=tuple(s(n, str) for n in v["notices"]),
             triggers=tuple(s(x, Trigger) for x in v["triggers"]),
             findings=tuple(finding(f) for f in v["findings"]),

@@ -34,16 +34,17 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from operator import getitem
 from typing import Any, Protocol
 
-from .accrual import Bounds, Schedule, all_period_fen, period_bounds
+from .accrual import Bounds, Schedule, contract_period_fen, period_bounds
 from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from .dates import DateRange, Period, PeriodKind, periods_between
+from .due import DueTerm, check_agreed_interest, due_term, interest_term
 from .errors import ModelError, SettlementError
 from .findings import Finding, Severity
 from .model import Contract, PaymentSchedule, ServiceLine
@@ -195,6 +196,8 @@ class PreparedContract:
         self.source = source
         self.contract = contract
         self.rulebook = rulebook
+        check_agreed_interest(contract, rulebook)  # 2020 text 第十五条: refused, not settled
+        self._due_terms: dict[date, DueTerm] = {}
         self.term: DateRange = getattr(source, "term", contract.term)
         self.on = on or contract.signed_on or contract.term.start
         self.kind = (PeriodKind.QUARTER if contract.schedule is PaymentSchedule.QUARTERLY
@@ -224,9 +227,12 @@ class PreparedContract:
         starts = [r.start for r in ranges]
         ends = [r.end for r in ranges]
         lines = []
+        # one accrual rule: cumulative rounding, the difference to the main line (accrual)
+        all_fees = contract_period_fen([list(schedules.get(lid, ())) for lid in all_lines],
+                                       bounds, contract.day_count)
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
-            fees = all_period_fen(sched, bounds, contract.day_count)
+            fees = all_fees[idx]
             running = [False] * len(ranges)
             for span, _ in sched:
                 for k in range(bisect_left(ends, span.start), bisect_right(starts, span.end)):
@@ -376,17 +382,14 @@ class PreparedContract:
         return (tuple(lines), tuple(_month_int(m) for m in carry.notice_months)), []
 
     # --- the monthly core --------------------------------------------------------------
-    def payment_days(self, start: date) -> tuple[int, Resolved | None, bool]:
-        """Days to pay from ``start``: agreed (at most the statutory maximum for an SME) or
-        the statutory term; the resolved rule; whether an agreed term was cut to the max."""
-        c = self.contract
-        law = _resolve(self.rulebook, "payment.sme_days", start)
-        if c.payment_days is None:
-            return (law.value if law is not None else 30), law, False
-        top = _resolve(self.rulebook, "payment.sme_days_max", start)
-        if c.supplier.size.is_sme and top is not None and c.payment_days > top.value:
-            return top.value, top, True
-        return c.payment_days, None, False
+    def due_term(self, start: date) -> DueTerm:
+        """The payment term that applies for a clock starting ``start``: the regulation's
+        for an SME (an agreed term at most its maximum), the contract's own for a large
+        supplier (see :mod:`outsourcing.due`)."""
+        term = self._due_terms.get(start)
+        if term is None:
+            term = self._due_terms[start] = due_term(self.contract, self.rulebook, start)
+        return term
 
     def settle_readings(
         self,
@@ -504,20 +507,21 @@ class PreparedContract:
             return (None, acceptance_due, None, 0, None, paid_on, 0, 0)
         clock = (acceptance_due if acceptance_due is not None and accepted_on > acceptance_due
                  else accepted_on)
-        days = self.payment_days(clock)[0]
+        term = self.due_term(clock)
         try:
-            due = clock + timedelta(days=days)
+            due = term.due_on(clock)
         except OverflowError:
             raise SettlementError("the payment deadline falls after the last date the library "
                                   "handles", field="accepted_on", value=clock.isoformat(),
                                   term="付款期限", code="settlement.date_out_of_range",
                                   zh="付款期限超出可处理的日期范围") from None
+        days = term.days or 0
         late = interest = 0
-        if paid_on is not None and paid_on > due:
+        if due is not None and paid_on is not None and paid_on > due:
             late = (paid_on - due).days
-            r_int = _resolve(self.rulebook, "payment.late_interest_daily", due)
-            if r_int is not None:
-                q = Fraction(r_int.value)
+            rate = interest_term(self.contract, self.rulebook, due).daily
+            if rate is not None:
+                q = Fraction(rate)
                 interest = div_half_up(payable * q.numerator * late, q.denominator)
         return (accepted_on, acceptance_due, clock, days, due, paid_on, late, interest)
 
@@ -591,26 +595,33 @@ class PreparedContract:
                  ("比例", _pct(tc.share)),
                  ("各项目扣款（单项上限后）", Money.from_fen(ded_sum).format()),
                  ("是否触及", "是，按比例分摊 (allocate)" if ded_sum > total_cap else "否"))))
-        if due is not None:
-            pdays, rule, cut = self.payment_days(clock)
-            if rule is None:
-                src = ("合同约定付款期限", f"合同约定 {c.payment_days} 日")
-            else:
-                src = (rule.rule_id, rule.citation)
+        dterm = self.due_term(clock) if clock is not None else None
+        if due is not None and dterm is not None:
+            src = (dterm.rule_id, dterm.citation)
             ins: list[tuple[str, str]] = [("验收日期", accepted_on.isoformat()),
-                                          ("起算日", clock.isoformat()), ("天数", str(pdays))]
+                                          ("起算日", clock.isoformat()),
+                                          ("天数", dterm.describe())]
             if acceptance_due is not None:
                 ins.append(("约定验收期限", acceptance_due.isoformat()))
             if not c.supplier.size.is_sme:
-                ins.append(("供应商规模", "大型企业: 条例适用于中小企业，此处按同一期限计算"))
+                ins.append(("供应商规模", "大型企业: 条例不适用（第二条），按合同约定"))
             explanations.append(Explanation("到期日", due.isoformat(), src[0], src[1],
                                             tuple(ins)))
-            if cut:
+            if dterm.cut:
                 found.append(Finding(
                     "payment.term_too_long",
-                    f"agreed payment term {c.payment_days} days exceeds {pdays} days for an "
-                    f"SME; the statement uses {pdays}", severity=Severity.WARNING,
+                    f"agreed payment term {c.payment_days} "
+                    f"{'working days' if c.payment_working_days else 'days'} runs past "
+                    f"{dterm.days} days for an SME; the statement uses {dterm.days} days",
+                    severity=Severity.WARNING,
                     field="payment_days", rule_id=src[0], citation=src[1], term="付款期限"))
+        elif dterm is not None:
+            found.append(Finding(
+                "payment.no_agreed_term",
+                f"{c.supplier.name} is a large enterprise: 保障中小企业款项支付条例 does not apply "
+                "(第二条) and the contract states no payment term, so the statement has no due "
+                "date and no late interest", severity=Severity.INFO, field="payment_days",
+                rule_id=dterm.rule_id, citation=dterm.citation, term="付款期限"))
         else:
             found.append(Finding(
                 "settlement.no_acceptance_date",
@@ -618,14 +629,12 @@ class PreparedContract:
                 severity=Severity.WARNING, field="accepted_on", citation=_PAYMENT_LAW,
                 term="验收日期"))
         if paid_on is not None and due is not None:
-            r_int = _resolve(self.rulebook, "payment.late_interest_daily", due)
+            it = interest_term(c, self.rulebook, due)
             explanations.append(Explanation(
-                "逾期利息", Money.from_fen(interest).format(),
-                r_int.rule_id if r_int else "payment.late_interest_daily",
-                r_int.citation if r_int else "",
+                "逾期利息", Money.from_fen(interest).format(), it.rule_id, it.citation,
                 (("应付金额", Money.from_fen(t_pay).format()), ("到期日", due.isoformat()),
                  ("支付日", paid_on.isoformat()), ("逾期天数", str(late)),
-                 ("日利率", str(r_int.value) if r_int else "—"))))
+                 ("日利率", str(it.daily) if it.daily is not None else "—"))))
         trig = []
         cons = self.rules.consecutive
         for j in triggers:
@@ -663,6 +672,7 @@ class PreparedContract:
             total_cap=None if total_cap is None else Money.from_fen(total_cap),
             accepted_on=accepted_on, clock_start=clock,
             payment_days=days if due is not None else None, due_on=due, paid_on=paid_on,
+            payment_working_days=bool(due is not None and dterm is not None and dterm.working),
             late_days=late, late_interest=Money.from_fen(interest),
             notices=tuple(self.lines[j].line.id for j in notices), triggers=tuple(trig),
             findings=tuple(found), explanations=tuple(explanations), carry=carry)

@@ -240,6 +240,8 @@ class Statement:
     findings: tuple[Finding, ...]
     explanations: tuple[Explanation, ...]
     carry: Carry
+    payment_working_days: bool = False
+    """``payment_days`` counts working days (个工作日)."""
 
     @property
     def amount_due(self) -> Money:
@@ -329,13 +331,17 @@ class Statement:
             out.append(f"  {_pad('暂缓支付', w)}{self.withheld.format()}")
         out.append(f"  {_pad('应付金额', w)}{self.payable.format()}")
         out += ["", "付款"]
-        if self.due_on is None:
+        if self.due_on is None and self.accepted_on is not None:
+            out.append(f"  {_pad('验收日期', w)}{self.accepted_on}")
+            out.append(f"  {_pad('到期日', w)}未定（合同未约定付款期限；大型企业不适用条例）")
+        elif self.due_on is None:
             out.append(f"  {_pad('到期日', w)}未定（无验收日期）")
         else:
             out.append(f"  {_pad('验收日期', w)}{self.accepted_on}")
             if self.clock_start != self.accepted_on:
                 out.append(f"  {_pad('付款期限起算日', w)}{self.clock_start}")
-            out.append(f"  {_pad('付款期限', w)}{self.payment_days} 日")
+            unit = "个工作日" if self.payment_working_days else "日"
+            out.append(f"  {_pad('付款期限', w)}{self.payment_days} {unit}")
             out.append(f"  {_pad('到期日', w)}{self.due_on}")
         if self.paid_on is not None:
             out.append(f"  {_pad('实际支付日', w)}{self.paid_on}")
@@ -403,7 +409,9 @@ class Statement:
                        "released": m(self.released), "withheld": m(self.withheld),
                        "payable": m(self.payable), "total_cap": m(self.total_cap)},
             "payment": {"accepted_on": d(self.accepted_on), "clock_start": d(self.clock_start),
-                        "payment_days": self.payment_days, "due_on": d(self.due_on),
+                        "payment_days": self.payment_days,
+                        "payment_working_days": self.payment_working_days,
+                        "due_on": d(self.due_on),
                         "paid_on": d(self.paid_on), "late_days": self.late_days,
                         "late_interest": m(self.late_interest),
                         "amount_due": m(self.amount_due)},

@@ -22,9 +22,18 @@ from fractions import Fraction
 
 import attrs
 
-from ..dates import DateRange
+from ..dates import DateRange, DayCount
 from ..findings import Finding
-from ..model import FixedMonthly, LabourPlusMaterials, ServiceLine, UnitRate
+from ..model import (
+    AnnualFee,
+    AreaRate,
+    FixedMonthly,
+    LabourPlusMaterials,
+    Pricing,
+    ServiceLine,
+    TermTotal,
+    UnitRate,
+)
 from .kinds import (
     AddLine,
     Change,
@@ -120,10 +129,17 @@ def _known_line(state: State, change: Change, line_id: str, ever: Iterable[str])
 
 def _with_price(change: Change, line: ServiceLine, a: ChangeLinePrice) -> ServiceLine:
     p = line.pricing
+    new: Pricing
     if isinstance(p, FixedMonthly):
-        new: FixedMonthly | UnitRate | LabourPlusMaterials = attrs.evolve(p, monthly_fee=a.price)
+        new = attrs.evolve(p, monthly_fee=a.price)
     elif isinstance(p, UnitRate):
         new = attrs.evolve(p, unit_price=a.price)
+    elif isinstance(p, AnnualFee):
+        new = attrs.evolve(p, annual_fee=a.price)
+    elif isinstance(p, AreaRate):
+        new = attrs.evolve(p, rate=a.price)
+    elif isinstance(p, TermTotal):
+        new = attrs.evolve(p, total=a.price)
     else:
         new = attrs.evolve(p, labour_monthly=a.price)
     if new == p:
@@ -134,13 +150,15 @@ def _with_price(change: Change, line: ServiceLine, a: ChangeLinePrice) -> Servic
 
 def _with_quantity(change: Change, line: ServiceLine, a: ChangeLineQuantity) -> ServiceLine:
     p = line.pricing
-    if isinstance(p, LabourPlusMaterials):
-        raise _fail(change, "change.no_quantity", f"line {line.id} is priced as labour plus "
-                    "materials and has no quantity; change its price instead",
+    if isinstance(p, LabourPlusMaterials | TermTotal):
+        raise _fail(change, "change.no_quantity", f"line {line.id} is priced as "
+                    f"{p.KIND} and has no quantity; change its price instead",
                     "action.quantity", term="数量")
     if p.quantity == a.quantity:
         raise _fail(change, "change.no_effect", f"the quantity of {line.id} is already "
                     f"{a.quantity}", "action.quantity", term="数量")
+    if isinstance(p, AreaRate):  # an area change (面积变更): the quantity is the area
+        return attrs.evolve(line, pricing=attrs.evolve(p, area=a.quantity))
     return attrs.evolve(line, pricing=attrs.evolve(p, quantity=a.quantity))
 
 
@@ -291,18 +309,27 @@ def pieces(snaps: Sequence[Snapshot]) -> list[Piece]:
 
 
 def schedules_and_segments(
-    snaps: Sequence[Snapshot], line_ids: Sequence[str]
+    snaps: Sequence[Snapshot], line_ids: Sequence[str],
+    convention: DayCount = DayCount.ACTUAL,
 ) -> tuple[dict[str, list[tuple[DateRange, Fraction]]], list[Piece]]:
-    """Each line's merged schedule, and the merged segments of constant scope."""
+    """Each line's merged schedule, and the merged segments of constant scope.
+
+    A line's schedule on each range comes from its pricing
+    (:meth:`~outsourcing.model.ServiceLine.schedule`), anchored on the term as signed, so a
+    yearly price keeps its month split across changes.
+    """
     sched: dict[str, list[tuple[DateRange, Fraction]]] = {x: [] for x in line_ids}
     segs: list[Piece] = []
+    anchor = snaps[0].state.term
     for rng, running, suspended in pieces(snaps):
-        for lid, monthly in running:
+        by_id = {x.id: x for x in state_on(snaps, rng.start).lines} if running else {}
+        for lid, _ in running:
             runs = sched.setdefault(lid, [])
-            if runs and runs[-1][1] == monthly and runs[-1][0].end + ONE_DAY == rng.start:
-                runs[-1] = (DateRange(runs[-1][0].start, rng.end), monthly)
-            else:
-                runs.append((rng, monthly))
+            for part, monthly in by_id[lid].schedule(rng, anchor, convention):
+                if runs and runs[-1][1] == monthly and runs[-1][0].end + ONE_DAY == part.start:
+                    runs[-1] = (DateRange(runs[-1][0].start, part.end), monthly)
+                else:
+                    runs.append((part, monthly))
         if segs and segs[-1][1:] == (running, suspended) and \
                 segs[-1][0].end + ONE_DAY == rng.start:
             segs[-1] = (DateRange(segs[-1][0].start, rng.end), running, suspended)

@@ -17,7 +17,7 @@ it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..accrual import accrue, cumulative, period_amounts
+from ..accrual import accrue, contract_span_amount, line_span_amount
 from ..dates import DateRange, DayCount
 from ..errors import ChangeRejected, DateError, JurisdictionError, ModelError
 from ..findings import Finding, Severity
-from ..model import Contract, FixedMonthly, ServiceLine, UnitRate
+from ..model import AnnualFee, AreaRate, Contract, FixedMonthly, ServiceLine, TermTotal, UnitRate
 from ..money import Money
 from .kinds import (
     PRICE_RATIONALES,
@@ -116,12 +116,6 @@ def _contract(v: Any) -> Contract:
     return v
 
 
-def _line_amount(schedule: Sequence[tuple[DateRange, Fraction]], convention: Any) -> Money:
-    if not schedule:
-        return Money.ZERO
-    return Money.round(cumulative(schedule, schedule[-1][0].end, convention))
-
-
 @attrs.frozen(eq=False)
 class _Derived:
     snapshots: tuple[Snapshot, ...]
@@ -182,7 +176,7 @@ class Timeline:
                 latest[x.id] = x
                 if x.id not in ids:
                     ids.append(x.id)
-        sched, pieces = schedules_and_segments(snaps, ids)
+        sched, pieces = schedules_and_segments(snaps, ids, self.contract.day_count)
         segs = tuple(Segment(r, run, sus) for r, run, sus in pieces)
         object.__setattr__(self, "_derived", _Derived(
             tuple(snaps), tuple(superseded), sched, segs, {i: latest[i] for i in ids},
@@ -258,25 +252,35 @@ class Timeline:
         return out
 
     def line_amount(self, line_id: str, span: DateRange | None = None) -> Money:
-        """A line's fee over ``span`` (the whole term by default), cumulatively rounded."""
+        """A line's fee over ``span`` (the whole term by default) by the one accrual rule
+        (:func:`~outsourcing.accrual.contract_period_fen`), as settlement pays it."""
         if line_id not in self._derived.schedules:
             self.contract.line(line_id)  # raises, naming the lines
         sched = self._derived.schedules.get(line_id, [])
         part = self.term if span is None else self.term.overlap(span)
-        if part is None:
+        if part is None or not sched:
             return Money.ZERO
-        return period_amounts(sched, [part], self.contract.day_count)[0]
+        return line_span_amount(self._derived.schedules, line_id, part,
+                                self.contract.day_count)
 
     def period_amount(self, span: DateRange) -> Money:
-        """Every line's fee over ``span``, each rounded cumulatively, added."""
-        return Money.sum(self.line_amount(x, span) for x in self._derived.schedules)
+        """Every line's fee over ``span`` by the one accrual rule, added."""
+        part = self.term.overlap(span)
+        if part is None:
+            return Money.ZERO
+        return contract_span_amount(self._derived.schedules, part, self.contract.day_count)
 
     @property
     def amount(self) -> Money:
-        """The contract amount the timeline implies: each line's total, rounded, added
-        (what settlement pays over the whole term when nothing is deducted)."""
-        return Money.sum(_line_amount(s, self.contract.day_count)
-                         for s in self._derived.schedules.values())
+        """The contract amount the timeline implies: every line over every day it runs, by
+        the one accrual rule (what settlement pays over the whole term when nothing is
+        deducted)."""
+        ends = [s[-1][0].end for s in self._derived.schedules.values() if s]
+        if not ends:
+            return Money.ZERO
+        return contract_span_amount(self._derived.schedules,
+                                    DateRange(self.contract.term.start, max(ends)),
+                                    self.contract.day_count)
 
     # the history's money ----------------------------------------------------------------
     def effects(self) -> tuple[Effect, ...]:
@@ -565,6 +569,12 @@ def _price_of(line: ServiceLine) -> Money:
         return p.monthly_fee
     if isinstance(p, UnitRate):
         return p.unit_price
+    if isinstance(p, AnnualFee):
+        return p.annual_fee
+    if isinstance(p, AreaRate):
+        return p.rate
+    if isinstance(p, TermTotal):
+        return p.total
     return p.labour_monthly
 
 

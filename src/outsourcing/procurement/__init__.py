@@ -1,4 +1,5 @@
-"""Tendering and award (采购与授予): tenders, bids, evaluation reports, award, cost estimates.
+"""Procurement and award (采购与授予): tenders and the other methods (竞争性磋商, 竞争性谈判,
+询价, 单一来源), bids, evaluation reports, award with its deadlines, cost estimates.
 
 >>> from outsourcing.procurement import evaluate, award       # doctest: +SKIP
 
@@ -6,7 +7,9 @@
   — the nouns (``tender``);
 * :func:`evaluate` → :class:`EvaluationReport` of :class:`BidEvaluation` — checks, evaluated
   price, price score by 低价优先法, factor scores, total and rank (``evaluation``);
-* :func:`award` → :class:`Award` holding the :class:`~outsourcing.Contract` (``award``);
+  each method's own rules (竞争性磋商, 竞争性谈判, 询价, 单一来源) in ``methods``;
+* :func:`award` → :class:`Award` holding the :class:`~outsourcing.Contract`, with the
+  signing and publication deadlines and the performance bond (``award``);
 * :func:`estimate_cost` → :class:`CostEstimate` — 费用测算 for the budget (``estimate``).
 
 See ``docs/procurement.md`` for the rules and worked examples.
@@ -24,7 +27,13 @@ from .estimate import (
     Taxpayer,
     estimate_cost,
 )
-from .evaluation import TIE_BREAK, BidEvaluation, EvaluationReport, evaluate
+from .evaluation import (
+    TIE_BREAK,
+    TIE_BREAK_FINAL_QUOTE,
+    BidEvaluation,
+    EvaluationReport,
+    evaluate,
+)
 from .explain import Check, Figure, format_score, round_score
 from .tender import (
     Bid,
@@ -33,12 +42,14 @@ from .tender import (
     Factor,
     ProcurementMethod,
     ScoringScheme,
+    SingleSourceGround,
     Tender,
     TenderLine,
 )
 
 __all__ = [
     "TIE_BREAK",
+    "TIE_BREAK_FINAL_QUOTE",
     "Award",
     "Bid",
     "BidEvaluation",
@@ -55,6 +66,7 @@ __all__ = [
     "Post",
     "ProcurementMethod",
     "ScoringScheme",
+    "SingleSourceGround",
     "Taxpayer",
     "Tender",
     "TenderLine",

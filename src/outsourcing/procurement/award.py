@@ -1,5 +1,11 @@
 """Award: the first-ranked candidate's bid becomes a :class:`~outsourcing.Contract` (授予合同).
 
+Every procurement method awards the same way: a tender's 中标 and the other methods' 成交.
+The deadlines around the award are findings on the award, each with its rule: the contract
+signed within 30 days of the notice (政府采购法 第四十六条); published within 2 working days
+of signing (政府采购法实施条例 第五十条, counted on the State Council's working days with
+their 调休); a performance bond of at most 10% of the contract amount (条例 第四十八条).
+
 The purchaser awards in the order of the evaluation report (政府采购法实施条例 第四十三条); a
 winner who refuses to sign is passed over for the next candidate (第四十九条) by naming it in
 ``declined``.  The contract takes its lines from the tender and its pricing from the bid
@@ -14,9 +20,11 @@ from datetime import date, timedelta
 
 import attrs
 
-from ..errors import OutsourcingError, ProcurementError
+from ..dates import add_working_days, working_days_between
+from ..errors import DateError, OutsourcingError, ProcurementError
 from ..findings import Finding
 from ..model import Contract, ServiceLine
+from ..money import Money
 from ..rules import Resolved, RuleBook
 from .evaluation import BidEvaluation, EvaluationReport
 
@@ -36,15 +44,28 @@ class Award:
     """The last day to sign (中标通知书发出之日起三十日内)."""
     rules: tuple[Resolved, ...]
     findings: tuple[Finding, ...] = ()
+    publish_by: date | None = None
+    """The last day to publish the contract (签订之日起2个工作日内), once it is signed."""
+    published_on: date | None = None
+    performance_bond: Money | None = None
+    """履约保证金 asked of the supplier."""
 
     def explain(self) -> str:
         e = self.evaluation
+        tender = self.report.tender.method.is_tender
+        who, notice = ("中标", "中标通知书") if tender else ("成交", "成交通知书")
         lines = [
-            f"中标供应商: {e.bid.supplier.name}（{e.bid.id}，第{e.rank}名）",
+            f"{who}供应商: {e.bid.supplier.name}（{e.bid.id}，第{e.rank}名）",
             f"合同 {self.contract.id}: 原合同金额 {self.contract.original_amount.format()}"
-            f"（= 投标报价 {e.bid_price.shown}，小微企业价格扣除仅用于评审）",
-            f"中标通知书 {self.notified_on}，最迟于 {self.sign_by} 签订合同",
+            f"（= {e.bid_price.label} {e.bid_price.shown}，价格扣除仅用于评审）",
+            f"{notice} {self.notified_on}，最迟于 {self.sign_by} 签订合同"
+            + (f"（{self.contract.signed_on} 签订）" if self.contract.signed_on else ""),
         ]
+        if self.publish_by is not None:
+            lines.append(f"合同最迟于 {self.publish_by} 公告（签订之日起2个工作日内）"
+                         + (f"，{self.published_on} 公告" if self.published_on else ""))
+        if self.performance_bond is not None:
+            lines.append(f"履约保证金 {self.performance_bond.format()}")
         lines.extend(f"  - {r.describe()}" for r in self.rules)
         lines.extend(f"提示: {f}" for f in self.findings)
         return "\n".join(lines) + "\n"
@@ -58,16 +79,22 @@ def award(
     notified_on: date,
     signed_on: date | None = None,
     declined: Iterable[str] = (),
+    published_on: date | None = None,
+    performance_bond: Money | str | int | None = None,
 ) -> Award:
     """Award the tender to the best-ranked candidate not in ``declined``.
 
-    Raises :class:`~outsourcing.ProcurementError` when the tender failed (废标), when every
-    candidate declined, or when the dates do not hold together; a contract signed after the
-    legal deadline is built but carries an error finding (``award.signed_late``).
+    Raises :class:`~outsourcing.ProcurementError` when the tender failed (废标, or a
+    procedure ended for too few suppliers), when every candidate declined, or when the
+    dates do not hold together.  The deadlines are findings on the award: a contract signed
+    after the legal deadline (``award.signed_late``), published later than the working days
+    allowed after signing (``award.published_late``), a performance bond above the cap
+    (``award.performance_bond_over_limit``).
     """
     if report.failed is not None:
         f = report.failed
         raise ProcurementError(f"no award: {f.message}", field="report", value=report.tender.id,
+                               code="procurement.no_award", zh=f"不能授予合同: {f.message}",
                                rule_id=f.rule_id, citation=f.citation, term=f.term)
     tender = report.tender
     if rulebook.code != tender.jurisdiction:
@@ -81,6 +108,31 @@ def award(
     if signed_on is not None and signed_on < notified_on:
         raise ProcurementError(f"the contract is signed before the award notice {notified_on}",
                                field="signed_on", value=signed_on.isoformat(), term="合同签订")
+    if published_on is not None and signed_on is None:
+        raise ProcurementError("a contract is published after it is signed: give signed_on",
+                               field="published_on", value=published_on.isoformat(),
+                               term="合同公告", code="procurement.published_unsigned",
+                               zh="合同尚未签订（缺少 signed_on），不能公告")
+    if published_on is not None and signed_on is not None and published_on < signed_on:
+        raise ProcurementError(f"the contract is published before it is signed on {signed_on}",
+                               field="published_on", value=published_on.isoformat(),
+                               term="合同公告", code="procurement.published_before_signed",
+                               zh=f"合同公告日早于签订日 {signed_on}")
+    bond: Money | None = None
+    if performance_bond is not None:
+        try:
+            bond = performance_bond if isinstance(performance_bond, Money) \
+                else Money(performance_bond, field="performance_bond")
+        except OutsourcingError as exc:
+            raise ProcurementError(exc.reason, field="performance_bond",
+                                   value=performance_bond, term="履约保证金",
+                                   code="procurement.performance_bond_amount",
+                                   zh="履约保证金应为精确到分的金额") from None
+        if bond < Money.ZERO:
+            raise ProcurementError("a bond is not negative", field="performance_bond",
+                                   value=str(bond), term="履约保证金",
+                                   code="procurement.performance_bond_negative",
+                                   zh="履约保证金不能为负数")
     skip = set(declined)
     unknown = skip - {e.bid.id for e in report.ranked}
     if unknown:
@@ -113,11 +165,40 @@ def award(
     window = rulebook.resolve("procurement.sign_within_days", notified_on)
     sign_by = notified_on + timedelta(days=int(window.value))
     findings: list[Finding] = []
+    rules = [order, window]
     if signed_on is not None and signed_on > sign_by:
         findings.append(Finding(
             "award.signed_late",
             f"signed {signed_on}, after the deadline {sign_by} ({window.value} days from the "
             f"award notice {notified_on})", field="signed_on", rule_id=window.rule_id,
             citation=window.citation, term=window.parameter.term))
-    return Award(contract, chosen, report, notified_on, sign_by, (order, window),
-                 tuple(findings))
+    publish_by = None
+    if signed_on is not None:
+        publish = rulebook.resolve("procurement.publish_within_working_days", signed_on)
+        rules.append(publish)
+        try:
+            publish_by = add_working_days(signed_on, int(publish.value))
+        except DateError:
+            if published_on is not None:
+                raise  # the publication cannot be checked: say which years are known
+            # a signing beyond the holiday notices known: the deadline waits for the notice
+        if publish_by is not None and published_on is not None and published_on > publish_by:
+            n = working_days_between(signed_on, published_on)
+            findings.append(Finding(
+                "award.published_late",
+                f"合同 {signed_on} 签订，{published_on} 公告，为签订后第 {n} 个工作日，"
+                f"超过 {publish.value} 个工作日（最迟 {publish_by}）", field="published_on",
+                rule_id=publish.rule_id, citation=publish.citation,
+                term=publish.parameter.term))
+    if bond is not None:
+        cap = rulebook.resolve("procurement.performance_bond_max", signed_on or notified_on)
+        rules.append(cap)
+        limit = contract.original_amount * cap.value
+        if bond > limit:
+            findings.append(Finding(
+                "award.performance_bond_over_limit",
+                f"履约保证金 {bond.format()} 超过合同金额 {contract.original_amount.format()} 的 "
+                f"{cap.value:.0%}（{limit.format()}）", field="performance_bond",
+                rule_id=cap.rule_id, citation=cap.citation, term=cap.parameter.term))
+    return Award(contract, chosen, report, notified_on, sign_by, tuple(rules),
+                 tuple(findings), publish_by, published_on, bond)

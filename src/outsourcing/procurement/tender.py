@@ -47,6 +47,7 @@ __all__ = [
     "Factor",
     "ProcurementMethod",
     "ScoringScheme",
+    "SingleSourceGround",
     "Tender",
     "TenderLine",
 ]
@@ -77,6 +78,73 @@ class ProcurementMethod(StrEnum):
     def is_tender(self) -> bool:
         """公开招标 or 邀请招标: evaluated under 财政部令第87号."""
         return self in (ProcurementMethod.PUBLIC_TENDER, ProcurementMethod.INVITED_TENDER)
+
+    @property
+    def evaluation(self) -> EvaluationMethod | None:
+        """The evaluation method the law prescribes for this method, None where the tender
+        documents choose (公开招标, 邀请招标)."""
+        if self is ProcurementMethod.COMPETITIVE_CONSULTATION:
+            return EvaluationMethod.WEIGHTED_SCORE        # 财库〔2014〕214号: 综合评分法
+        if self.is_tender:
+            return None
+        return EvaluationMethod.LOWEST_PRICE              # 最后报价最低者成交
+
+    @property
+    def takes_rounds(self) -> bool:
+        """Whether a supplier may quote in several rounds (多轮报价, 最后报价 the last):
+        竞争性磋商, 竞争性谈判 and 单一来源 (协商); never 招标 or 询价 (一次报出不得更改)."""
+        return self in (ProcurementMethod.COMPETITIVE_CONSULTATION,
+                        ProcurementMethod.COMPETITIVE_NEGOTIATION,
+                        ProcurementMethod.SINGLE_SOURCE)
+
+    @property
+    def quote_zh(self) -> str:
+        """投标报价 for a tender, 最后报价 for the other methods."""
+        return "投标报价" if self.is_tender else "最后报价"
+
+
+class SingleSourceGround(StrEnum):
+    """The closed list of grounds for 单一来源采购 (政府采购法 第三十一条)."""
+
+    ONLY_SOURCE = "only_source"
+    """(一) 只能从唯一供应商处采购."""
+    EMERGENCY = "emergency"
+    """(二) 发生了不可预见的紧急情况不能从其他供应商处采购."""
+    ADDITIONAL_PURCHASE = "additional_purchase"
+    """(三) 保证原有采购项目一致性或者服务配套，继续从原供应商处添购，添购资金总额不超过原合同
+    采购金额百分之十."""
+
+    @property
+    def zh(self) -> str:
+        return {
+            "only_source": "第三十一条(一) 只能从唯一供应商处采购",
+            "emergency": "第三十一条(二) 发生了不可预见的紧急情况不能从其他供应商处采购",
+            "additional_purchase": "第三十一条(三) 需要继续从原供应商处添购，"
+                                   "且添购资金总额不超过原合同采购金额百分之十",
+        }[self.value]
+
+
+GROUNDS_CITATION = (
+    "政府采购法 第三十一条: 符合下列情形之一的货物或者服务，可以采用单一来源方式采购: "
+    "(一) 只能从唯一供应商处采购的; "
+    "(二) 发生了不可预见的紧急情况不能从其他供应商处采购的; "
+    "(三) 必须保证原有采购项目一致性或者服务配套的要求，需要继续从原供应商处添购，"
+    "且添购资金总额不超过原合同采购金额百分之十的")
+
+
+def _ground(v: Any) -> SingleSourceGround | None:
+    if v is None or isinstance(v, SingleSourceGround):
+        return v
+    try:
+        return SingleSourceGround(v)
+    except ValueError:
+        known = ", ".join(g.value for g in SingleSourceGround)
+        raise ProcurementError(
+            f"not a ground for single-source procurement; the closed list: {known}",
+            field="single_source_ground", value=v, citation=GROUNDS_CITATION,
+            term="单一来源采购情形", code="procurement.single_source_ground_unknown",
+            zh=f"“{v}”不是政府采购法第三十一条规定的单一来源采购情形（可选: {known}）",
+        ) from None
 
 
 class EvaluationMethod(StrEnum):
@@ -240,20 +308,37 @@ def _ceiling(v: Any) -> Money | None:
     return None if v is None else _to_money(v, "ceiling", "最高限价")
 
 
-def _optional_rate(v: Any) -> Decimal | None:
+def _optional_rate(v: Any, field: str = "sme_deduction") -> Decimal | None:
     if v is None:
         return None
+    term = "联合体/分包价格扣除比例" if field == "consortium_deduction" else "小微企业价格扣除比例"
     try:
-        r = as_rate(v, field="sme_deduction")
+        r = as_rate(v, field=field)
     except OutsourcingError as exc:
-        raise ProcurementError(exc.reason, field="sme_deduction", value=v,
-                               term="小微企业价格扣除比例") from None
+        raise ProcurementError(exc.reason, field=field, value=v, term=term,
+                               code="procurement.rate", zh=f"{term}应为比例，如 0.10") from None
     d = Decimal(r) if isinstance(r, int) else (
         r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
     if not Decimal(0) <= d < 1:
-        raise ProcurementError("a deduction rate lies in [0, 1)", field="sme_deduction",
-                               value=str(d), term="小微企业价格扣除比例")
+        raise ProcurementError("a deduction rate lies in [0, 1)", field=field,
+                               value=str(d), term=term, code="procurement.rate_range",
+                               zh=f"{term}应在 0 与 1 之间")
     return d
+
+
+def _consortium_rate(v: Any) -> Decimal | None:
+    return _optional_rate(v, "consortium_deduction")
+
+
+def _bond(v: Any) -> Money | None:
+    if v is None:
+        return None
+    m = _to_money(v, "bid_bond", "投标保证金")
+    if m < Money.ZERO:
+        raise ProcurementError("a bond is not negative", field="bid_bond", value=str(m),
+                               term="投标保证金", code="procurement.bid_bond_negative",
+                               zh="投标保证金不能为负数")
+    return m
 
 
 def _conditions(v: Iterable[str]) -> frozenset[str]:
@@ -295,6 +380,22 @@ class Tender:
     multi_year_conditions: frozenset[str] = attrs.field(default=frozenset(),
                                                         converter=_conditions)
     payment_days: int | None = None
+    price_weight_approval: str = ""
+    """The finance department's approval of a 磋商 price weight outside the band
+    (财政部门审核同意的文号), recorded in the tender; empty when none."""
+    purchase_of_services: bool = False
+    """A 政府购买服务 project: a 磋商 may go on with 2 suppliers (财库〔2015〕124号)."""
+    single_source_ground: SingleSourceGround | None = attrs.field(default=None,
+                                                                  converter=_ground)
+    """单一来源: the ground from 政府采购法 第三十一条's closed list."""
+    publicity: DateRange | None = None
+    """单一来源: the publicity period (公示期), first and last day, before approval."""
+    bid_bond: Money | None = attrs.field(default=None, converter=_bond)
+    """投标保证金 asked by the tender documents (≤ 2% of the budget)."""
+    consortium_deduction: Decimal | None = attrs.field(default=None,
+                                                       converter=_consortium_rate)
+    """The deduction offered to a consortium with, or subcontracting to, small and micro
+    firms (联合体/分包价格扣除); None when the tender offers none."""
 
     def __attrs_post_init__(self) -> None:
         if not self.lines:
@@ -334,6 +435,40 @@ class Tender:
         if bad:
             raise ProcurementError(f"unknown condition; known: {sorted(MULTI_YEAR_CONDITIONS)}",
                                    field="multi_year_conditions", value=sorted(bad))
+        self._check_method()
+
+    def _check_method(self) -> None:
+        """The structure each procurement method demands (not dated: checked when built)."""
+        m = self.method
+        wanted = m.evaluation
+        if wanted is not None and self.evaluation is not wanted:
+            raise ProcurementError(
+                f"{m.zh} is evaluated by {wanted.zh} (evaluation = {wanted.value!r})",
+                field="evaluation", value=self.evaluation.value, term="评审方法",
+                code="procurement.method_evaluation",
+                zh=f"{m.zh}的评审方法为{wanted.zh}，不能采用{self.evaluation.zh}")
+        if m is ProcurementMethod.SINGLE_SOURCE:
+            if self.single_source_ground is None:
+                known = ", ".join(g.value for g in SingleSourceGround)
+                raise ProcurementError(
+                    f"单一来源 needs its ground from the closed list: {known}",
+                    field="single_source_ground", value=None, citation=GROUNDS_CITATION,
+                    term="单一来源采购情形", code="procurement.single_source_ground_missing",
+                    zh=f"单一来源采购须说明政府采购法第三十一条规定的情形（可选: {known}）")
+        else:
+            for name in ("single_source_ground", "publicity"):
+                if getattr(self, name) is not None:
+                    raise ProcurementError(
+                        f"{name} belongs to a 单一来源 procurement, not {m.zh}", field=name,
+                        value=str(getattr(self, name)), term="单一来源采购",
+                        code="procurement.single_source_only",
+                        zh=f"{name} 仅适用于单一来源采购，本项目为{m.zh}")
+        if self.price_weight_approval and m is not ProcurementMethod.COMPETITIVE_CONSULTATION:
+            raise ProcurementError(
+                "an approval of the price weight belongs to a 竞争性磋商",
+                field="price_weight_approval", value=self.price_weight_approval,
+                term="价格权值审核同意", code="procurement.approval_not_consultation",
+                zh=f"价格权值的财政部门审核同意仅适用于竞争性磋商，本项目为{m.zh}")
 
     @property
     def line_ids(self) -> tuple[str, ...]:
@@ -378,14 +513,44 @@ def _points(
                  for k, ps in items)
 
 
+def _rounds(v: Iterable[Any]) -> tuple[tuple[tuple[str, Pricing], ...], ...]:
+    return tuple(_prices(r) for r in v)
+
+
+def _share(v: Any) -> Decimal | None:
+    if v is None:
+        return None
+    try:
+        r = as_rate(v, field="sme_share")
+    except OutsourcingError as exc:
+        raise ProcurementError(exc.reason, field="sme_share", value=v,
+                               term="小微企业合同份额", code="procurement.rate",
+                               zh="小微企业合同份额应为比例，如 0.30") from None
+    d = Decimal(r) if isinstance(r, int) else (
+        r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
+    if not Decimal(0) < d <= 1:
+        raise ProcurementError("a share lies in (0, 1]", field="sme_share", value=str(d),
+                               term="小微企业合同份额", code="procurement.sme_share_range",
+                               zh="小微企业合同份额应在 0 到 1 之间（不含 0）")
+    return d
+
+
 @attrs.frozen
 class Bid:
-    """One supplier's bid (投标): line prices and, for 综合评分法, the evaluators' points.
+    """One supplier's bid or response (投标、响应): line prices and, for 综合评分法, the
+    evaluators' points.
 
-    ``prices`` maps each tender line id to a pricing (a bare amount is a fixed monthly fee);
-    ``points`` maps each non-price factor id to the points each evaluator gave (评委打分),
-    in the same evaluator order for every factor and bid.  The supplier carries the
-    enterprise size (企业规模, for the deduction) and the qualifications it declares.
+    ``prices`` maps each tender line id to a pricing (a bare amount is a fixed monthly fee):
+    under 磋商, 谈判 and 单一来源 it is the last quote (最后报价), and ``rounds`` holds the
+    earlier quotes in order, each a full set of line prices (多轮报价); a tender or a 询价
+    takes one quote only.  ``points`` maps each non-price factor id to the points each
+    evaluator gave (评委打分), in the same evaluator order for every factor and bid.  The
+    supplier carries the enterprise size (企业规模) and the qualifications it declares.
+
+    The small-enterprise deduction is given only as claimed: ``sme_declaration`` is True
+    when the bid carries the enterprise's declaration (中小企业声明函); ``sme_share`` is the
+    share of the contract that a consortium agreement or subcontracting letter gives to
+    small and micro firms (联合体协议/分包意向协议约定的小微企业合同份额).
     Bids are passed to ``evaluate`` in the order received (递交顺序).
     """
 
@@ -394,8 +559,30 @@ class Bid:
     prices: tuple[tuple[str, Pricing], ...] = attrs.field(converter=_prices)
     points: tuple[tuple[str, tuple[Decimal, ...]], ...] = attrs.field(default=(),
                                                                       converter=_points)
+    rounds: tuple[tuple[tuple[str, Pricing], ...], ...] = attrs.field(default=(),
+                                                                      converter=_rounds)
+    sme_declaration: bool = False
+    sme_share: Decimal | None = attrs.field(default=None, converter=_share)
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.sme_declaration, bool):
+            raise ProcurementError("true or false", field="sme_declaration",
+                                   value=self.sme_declaration, term="中小企业声明函",
+                                   code="procurement.sme_declaration_flag",
+                                   zh="是否提供中小企业声明函: true 或 false")
+        if self.sme_declaration and not self.supplier.size.is_sme:
+            raise ProcurementError(
+                "a large enterprise cannot declare itself an SME", field="sme_declaration",
+                value=True, citation="财库〔2020〕46号 第四条、第十一条: 中小企业声明函",
+                term="中小企业声明函", code="procurement.sme_declaration_large",
+                zh=f"{self.supplier.name}为大型企业，不能出具中小企业声明函")
+        for n, quote in enumerate(self.rounds):
+            ids = [k for k, _ in quote]
+            if not ids or len(set(ids)) != len(ids):
+                raise ProcurementError("each earlier round prices every line once",
+                                       field=f"rounds[{n}]", value=ids, term="多轮报价",
+                                       code="procurement.round_lines",
+                                       zh=f"第{n + 1}轮报价须对每个服务项目各报价一次")
         ids = [k for k, _ in self.prices]
         if len(set(ids)) != len(ids):
             raise ProcurementError("a line is priced twice", field="prices", value=ids,
@@ -416,6 +603,17 @@ class Bid:
                     raise ProcurementError("points must not be negative",
                                            field=f"points[{fid}][{i}]", value=str(p),
                                            term="评委打分")
+
+    @property
+    def quotes(self) -> int:
+        """How many quotes the bid made (报价次数): the earlier rounds and the last."""
+        return len(self.rounds) + 1
+
+    def round_price(self, n: int, term: DateRange, day_count: DayCount = DayCount.ACTUAL) -> Money:
+        """The price of earlier round ``n`` (0 the first) over ``term``, as :meth:`price_over`."""
+        exact = sum((accrue(p.monthly_amount(), term, day_count) for _, p in self.rounds[n]),
+                    Fraction(0))
+        return Money.round(exact)
 
     def price_of(self, line_id: str) -> Pricing | None:
         for k, p in self.prices:

@@ -20,7 +20,8 @@ A case runs through :data:`STAGES`: its tender, if any (``[case.tender]`` and
 ``[case.award]``, whose contract then is the case's), the contract, its changes (signed on a
 timeline), its assessments (with a line's own payment rule and KPIs), then its statements —
 the term's periods settled in order, each carrying the previous one — compared with
-``[[case.expect.statements]]``.  A case has a contract, a tender, or both.
+``[[case.expect.statements]]``, then its payment plan (``[case.plan]``, compared with
+``[[case.expect.plan]]``).  A case has a contract, a tender, or both.
 :func:`settle_case` gives one period's statement (what ``outsourcing settle`` prints).
 
 Only the expectations written are checked; amounts are exact strings.  ``docs/scenarios.md``
@@ -49,6 +50,7 @@ from ._load import (
     case_rulebook,
     load_file,
 )
+from ._plan import _stage_plan
 from ._run import Run, Stage
 from ._settle import (
     _prepare,
@@ -76,7 +78,7 @@ __all__ = [
 
 
 STAGES: list[Stage] = [_stage_tender, _stage_contract, _stage_changes, _stage_assessments,
-                       _stage_statements]
+                       _stage_statements, _stage_plan]
 """The stages run for every case, in order: the tender first, so that an awarded contract is
 the one the later stages run on."""
 

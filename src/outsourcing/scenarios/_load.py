@@ -79,12 +79,13 @@ class CaseResult:
 
 CASE_KEYS = {"name", "jurisdiction", "description", "today", "contract", "rules", "changes",
              "assessments", "payment", "kpis", "settle", "usage", "expect", "tender", "bids",
-             "award"}
+             "award", "plan"}
 EXPECT_KEYS = {"original_amount", "findings", "rejected", "headroom", "statements", "tender",
-               "award"}
-CONTRACT_KEYS = ("changes", "assessments", "payment", "kpis", "settle", "usage")
+               "award", "plan"}
+CONTRACT_KEYS = ("changes", "assessments", "payment", "kpis", "settle", "usage", "plan")
 """Sections that need a contract: ``[case.contract]`` or the one ``[case.award]`` builds."""
-CONTRACT_EXPECT_KEYS = ("original_amount", "findings", "rejected", "headroom", "statements")
+CONTRACT_EXPECT_KEYS = ("original_amount", "findings", "rejected", "headroom", "statements",
+                        "plan")
 
 _LINE_RE = re.compile(r"at line (\d+)")
 

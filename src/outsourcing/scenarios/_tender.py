@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from ..changes import Timeline
 from ..dates import as_date
 from ..errors import OutsourcingError, ProcurementError
 from ..model import Contract, Pricing, Supplier
@@ -16,6 +17,7 @@ from ..procurement import (
     BidEvaluation,
     EvaluationReport,
     Figure,
+    SingleSourceGround,
     Tender,
     award,
     evaluate,
@@ -23,10 +25,11 @@ from ..procurement import (
 from ._load import Mismatch
 from ._run import Kind, Run, _check, _expected, _read, _shown
 
-BID_KEYS = ("id", "supplier", "prices", "points")
+BID_KEYS = ("id", "supplier", "prices", "points", "rounds", "sme_declaration", "sme_share")
 """What ``[[case.bids]]`` may say about one bid."""
 
-AWARD_KEYS = ("contract_id", "notified_on", "signed_on", "declined")
+AWARD_KEYS = ("contract_id", "notified_on", "signed_on", "declined", "published_on",
+              "performance_bond")
 """What ``[case.award]`` may say."""
 
 TENDER_FIGURES = ("refused", "benchmark", "winner", "ranking", "excluded", "failed", "findings",
@@ -37,7 +40,7 @@ BID_FIGURES = ("valid", "reasons", "rules", "bid_price", "deduction", "evaluated
                "price_score", "factors", "total", "rank")
 """What ``[case.expect.tender.bids.<id>]`` may name."""
 
-AWARD_FIGURES = ("bid", "supplier", "amount", "sign_by", "findings")
+AWARD_FIGURES = ("bid", "supplier", "amount", "sign_by", "publish_by", "findings")
 """What ``[case.expect.award]`` may name."""
 
 _POINTS_RE = re.compile(r"points\[([^\]]+)\]")
@@ -70,14 +73,16 @@ def _read_bid(run: Run, tender: Tender, n: int, raw: Any) -> Bid:
     if not isinstance(prices, dict) or not prices:
         raise run.fail(f"{path}.prices", "prices is a table of line id → monthly fee, e.g. "
                        "{ property = \"250000.00\" }", prices)
-    priced: dict[str, Pricing] = {}
-    for lid, p in prices.items():
-        where = f"{path}.prices.{lid}"
-        if lid not in tender.line_ids:
-            raise run.fail(where, "no such line in the tender; its lines: "
-                           + ", ".join(tender.line_ids), lid)
-        body = p if isinstance(p, dict) else {"kind": "fixed_monthly", "monthly_fee": p}
-        priced[lid] = _read(run, body, cast("type[Pricing]", Pricing), where)
+    priced = _read_prices(run, tender, f"{path}.prices", prices)
+    rounds = raw.get("rounds", [])
+    if not isinstance(rounds, list) or not all(isinstance(r, dict) and r for r in rounds):
+        raise run.fail(f"{path}.rounds", "rounds is an array of the earlier quotes, each a "
+                       "table of line id → monthly fee (多轮报价; prices is the last)", rounds)
+    earlier = [_read_prices(run, tender, f"{path}.rounds[{k}]", r)
+               for k, r in enumerate(rounds)]
+    declared = raw.get("sme_declaration", False)
+    if not isinstance(declared, bool):
+        raise run.fail(f"{path}.sme_declaration", "true or false (中小企业声明函)", declared)
     points = raw.get("points", {})
     if not isinstance(points, dict):
         raise run.fail(f"{path}.points", "points is a table of factor id → each evaluator's "
@@ -90,9 +95,23 @@ def _read_bid(run: Run, tender: Tender, n: int, raw: Any) -> Bid:
         if not isinstance(ps, list):
             raise run.fail(f"{path}.points.{fid}", "an array of each evaluator's points", ps)
     try:
-        return Bid(raw["id"], supplier, priced, points)
+        return Bid(raw["id"], supplier, priced, points, earlier, declared,
+                   raw.get("sme_share"))
     except OutsourcingError as exc:
         raise run.fail(_bid_field(n, exc.field), exc.reason, exc.value) from None
+
+
+def _read_prices(run: Run, tender: Tender, path: str, prices: Mapping[str, Any],
+                 ) -> dict[str, Pricing]:
+    priced: dict[str, Pricing] = {}
+    for lid, p in prices.items():
+        where = f"{path}.{lid}"
+        if lid not in tender.line_ids:
+            raise run.fail(where, "no such line in the tender; its lines: "
+                           + ", ".join(tender.line_ids), lid)
+        body = p if isinstance(p, dict) else {"kind": "fixed_monthly", "monthly_fee": p}
+        priced[lid] = _read(run, body, cast("type[Pricing]", Pricing), where)
+    return priced
 
 
 def _read_award(run: Run) -> dict[str, Any]:
@@ -106,7 +125,10 @@ def _read_award(run: Run) -> dict[str, Any]:
     out: dict[str, Any] = {"contract_id": raw.get("contract_id", f"{_tender(run).id}-HT")}
     if not isinstance(out["contract_id"], str):
         raise run.fail("award.contract_id", "a string", out["contract_id"])
-    for key in ("notified_on", "signed_on"):
+    if "performance_bond" in raw:
+        out["performance_bond"] = _read(run, raw["performance_bond"], Money,
+                                        "award.performance_bond")
+    for key in ("notified_on", "signed_on", "published_on"):
         if key in raw:
             try:
                 out[key] = as_date(raw[key], field=key)
@@ -136,7 +158,7 @@ def _evaluate(run: Run) -> EvaluationReport | None:
         raise run.fail("bids", "bids is an array of tables ([[case.bids]])")
     run.bids = [_read_bid(run, tender, n, raw) for n, raw in enumerate(raws)]
     try:
-        run.report = evaluate(tender, run.bids, run.rulebook)
+        run.report = evaluate(tender, run.bids, run.rulebook, original=_original(run, tender))
     except ProcurementError as exc:
         field = exc.field or ""
         m = re.match(r"bids\[(\d+)\]\.?(.*)$", field)
@@ -150,6 +172,19 @@ def _evaluate(run: Run) -> EvaluationReport | None:
                            exc.value) from None
         run.refused = exc
     return run.report
+
+
+def _original(run: Run, tender: Tender) -> Timeline | None:
+    """For a 单一来源 additional purchase (添购): the case's own contract (``[case.contract]``)
+    with its signed changes (``[[case.changes]]``) — the original and its supplements."""
+    if tender.single_source_ground is not SingleSourceGround.ADDITIONAL_PURCHASE:
+        return None
+    if run.case.contract is None:
+        raise run.fail("contract", "an additional purchase (单一来源添购) is checked against the "
+                       "original contract: add [case.contract] and its [[case.changes]]")
+    from ._contract import _sign_changes  # the changes stage; imported here to avoid a cycle
+
+    return run.timeline if run.timeline is not None else _sign_changes(run)
 
 
 def _award(run: Run) -> Award | None:
@@ -253,8 +288,8 @@ def _check_tender_figures(run: Run, report: EvaluationReport,
         "excluded": ("list", [e.bid.id for e in report.excluded], checks),
         "failed": ("bool", report.failed is not None,
                    lambda: [str(report.failed)] if report.failed else [
-                       f"{len(report.ranked)} compliant bids, at least "
-                       f"{report.rule('procurement.min_valid_bids').describe()}"]),
+                       f"{len(report.ranked)} compliant bids"
+                       + (f", at least {report.minimum.describe()}" if report.minimum else "")]),
         "findings": ("list", [f.code for f in report.findings],
                      lambda: [str(f) for f in report.findings]),
     }
@@ -340,6 +375,7 @@ def _check_award(run: Run, a: Award, spec: Mapping[str, Any]) -> None:
         "supplier": ("str", a.contract.supplier.id),
         "amount": ("money", a.contract.original_amount),
         "sign_by": ("date", a.sign_by),
+        "publish_by": ("date", a.publish_by),
         "findings": ("list", [f.code for f in a.findings]),
     }
     for key, want in spec.items():

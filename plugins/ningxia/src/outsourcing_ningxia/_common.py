@@ -102,3 +102,13 @@ def line_check_hooks(
         return run_line_checks(on_change, contract, lines_in(change), rulebook)
 
     return outsourcing_check_contract, outsourcing_check_change
+
+
+def latest_value(path: Any) -> tuple[date, Any, str]:
+    """A parameter file's latest value, the day it takes effect and its citation (the site
+    hooks build office areas from the same files the checks read, one source of truth)."""
+    import tomllib
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    last = data["values"][-1]
+    return last["from"], last["value"], last["citation"]

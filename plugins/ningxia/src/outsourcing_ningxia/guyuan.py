@@ -18,11 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from outsourcing import Contract, Finding, Jurisdiction, RuleBook, ServiceLine, Severity, hookimpl
+from outsourcing.sites import RequiredService, Site
 
 from . import DATA
 from ._common import (
     ARTICLE,
     in_force,
+    latest_value,
     line_check_hooks,
     lineage,
     reference_date,
@@ -64,3 +66,18 @@ def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
 
 
 outsourcing_check_contract, outsourcing_check_change = line_check_hooks(CODE, CHECKS)
+
+
+@hookimpl
+def outsourcing_sites() -> Sequence[Site]:
+    """固原's six separate office areas (6个独立办公区) in the city administrative centre,
+    each requiring the eight tendered services.  The source gives only their number: the
+    names ``固原市行政中心第N办公区`` are placeholders (illustrative) that a bureau replaces
+    with its own sites file (docs/sites.md)."""
+    start, count, cite_n = latest_value(DATA / "NX-GY" / "practice" / "office_area_count.toml")
+    _, services, _ = latest_value(DATA / "NX-GY" / "practice" / "tendered_services.toml")
+    return [Site(
+        id=f"固原市行政中心第{i}办公区", name=f"固原市行政中心第{i}办公区（名称为示例）",
+        jurisdiction=CODE, services=[RequiredService(s, start) for s in services],
+        source=f"ningxia-guyuan: practice.office_area_count ({cite_n})")
+        for i in range(1, int(count) + 1)]

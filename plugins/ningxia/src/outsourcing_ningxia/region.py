@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from outsourcing import Contract, Finding, Jurisdiction, RuleBook, ServiceLine, Severity, hookimpl
+from outsourcing.sites import RequiredService, Site
 
 from . import DATA
 from ._common import (
     ARTICLE,
     in_force,
+    latest_value,
     line_check_hooks,
     lineage,
     reference_date,
@@ -78,3 +80,17 @@ def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
 
 
 outsourcing_check_contract, outsourcing_check_change = line_check_hooks(CODE, CHECKS)
+
+
+@hookimpl
+def outsourcing_sites() -> Sequence[Site]:
+    """The regional office areas (自治区集中办公区) from ``practice.office_areas``: each
+    requires the services it buys, from the day the parameter takes effect, and those it
+    keeps in-house (自行保障, no contract expected).  The source gives no addresses or
+    floor areas; a bureau adds them with its own sites file (docs/sites.md)."""
+    start, areas, citation = latest_value(DATA / "NX" / "practice" / "office_areas.toml")
+    return [Site(
+        id=a["site"], name=a["site"], jurisdiction=CODE,
+        services=[RequiredService(s, start) for s in a["bought"]]
+        + [RequiredService(s, start, in_house=True) for s in a["in_house"]],
+        source=f"ningxia: practice.office_areas ({citation})") for a in areas]

@@ -1,0 +1,253 @@
+"""Office areas (办公区) as data: address, buildings, floor area and required services.
+
+A :class:`Site` is what the bureau looks after, independent of any contract: where it is,
+its buildings with their floor area, and the services it requires, each from a date (a site
+opened, a service added) and possibly until a date (a service no longer required).  A
+contract line names its site by :attr:`Site.id` (``ServiceLine.site``).
+
+Sites come from a jurisdiction plugin's ``outsourcing_sites`` hook (the region's office
+areas, 固原's six), from a TOML file (:func:`load_sites`) or from code; a bureau adds its own.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .dates import DateRange, as_date
+from .errors import ModelError
+
+__all__ = ["Building", "RequiredService", "Site", "load_sites", "merge_ranges",
+           "site_from_mapping"]
+
+
+def _nonempty(term: str) -> Any:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ModelError("must be a non-empty string", field=attribute.name, value=value,
+                             term=term, code="site.empty_field", zh=f"{term}不能为空")
+    return check
+
+
+def _area(v: Any) -> Decimal:
+    if isinstance(v, float | bool):
+        raise ModelError("a float is not an exact area; pass a str or Decimal",
+                         field="floor_area", value=v, term="建筑面积",
+                         code="site.float_area", zh="建筑面积须为精确数值，不接受浮点数")
+    try:
+        d = Decimal(v)
+    except Exception:
+        raise ModelError("not a number", field="floor_area", value=v, term="建筑面积",
+                         code="site.bad_area", zh="建筑面积不是数值") from None
+    if not d.is_finite() or d < 0:
+        raise ModelError("must be a finite number ≥ 0", field="floor_area", value=v,
+                         term="建筑面积", code="site.bad_area", zh="建筑面积须为非负数")
+    return d
+
+
+def _opt_date(v: Any) -> date | None:
+    return None if v is None else as_date(v, field="date")
+
+
+@attrs.frozen
+class Building:
+    """A building of a site with its floor area in m² (楼栋, 建筑面积)."""
+
+    name: str = attrs.field(validator=_nonempty("楼栋"))
+    floor_area: Decimal = attrs.field(default=Decimal(0), converter=_area)
+
+
+@attrs.frozen
+class RequiredService:
+    """A service a site requires (所需服务): a catalogue code, from ``start`` to ``end``.
+
+    ``start`` None means since the site opened; ``end`` None means still required; both
+    inclusive.  ``in_house`` marks a service the bureau provides itself (自行保障, e.g. the
+    Party committee office area's facilities maintenance): no contract is expected, so no
+    gap is reported for it.
+    """
+
+    service: str = attrs.field(validator=_nonempty("服务类别"))
+    start: date | None = attrs.field(default=None, converter=_opt_date)
+    end: date | None = attrs.field(default=None, converter=_opt_date)
+    note: str = ""
+    in_house: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ModelError(f"service {self.service} ends before it starts",
+                             field="end", value=self.end.isoformat(), term="服务期间",
+                             code="site.service_ends_before_start",
+                             zh=f"服务 {self.service} 的截止日期早于开始日期")
+
+    def required_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+def _buildings(v: Iterable[Building]) -> tuple[Building, ...]:
+    return tuple(v)
+
+
+def _services(v: Iterable[RequiredService]) -> tuple[RequiredService, ...]:
+    return tuple(v)
+
+
+@attrs.frozen
+class Site:
+    """An office area (办公区).
+
+    ``id`` is the name a contract line uses in ``ServiceLine.site``; ``opened`` and
+    ``closed`` bound every required service (a service is never required before the site
+    opened or after it closed).  ``source`` says where the data comes from (a plugin, a
+    bureau's file).
+    """
+
+    id: str = attrs.field(validator=_nonempty("办公区"))
+    name: str = attrs.field(validator=_nonempty("办公区名称"))
+    jurisdiction: str = attrs.field(validator=_nonempty("辖区"))
+    address: str = ""
+    buildings: tuple[Building, ...] = attrs.field(default=(), converter=_buildings)
+    services: tuple[RequiredService, ...] = attrs.field(default=(), converter=_services)
+    opened: date | None = attrs.field(default=None, converter=_opt_date)
+    closed: date | None = attrs.field(default=None, converter=_opt_date)
+    source: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.opened and self.closed and self.closed < self.opened:
+            raise ModelError("the site closes before it opens", field="closed",
+                             value=self.closed.isoformat(), term="办公区启用期间",
+                             code="site.closed_before_opened", zh="办公区停用日期早于启用日期")
+
+    @property
+    def floor_area(self) -> Decimal:
+        """Total floor area of the buildings in m² (总建筑面积)."""
+        return sum((b.floor_area for b in self.buildings), Decimal(0))
+
+    def is_open(self, day: date) -> bool:
+        return (self.opened is None or self.opened <= day) and (
+            self.closed is None or day <= self.closed)
+
+    def requires(self, service: str, day: date) -> bool:
+        """True when the site requires ``service`` on ``day`` (所需服务)."""
+        return self.is_open(day) and any(
+            r.service == service and r.required_on(day) for r in self.services)
+
+    def required_services(self, day: date) -> tuple[str, ...]:
+        """The services required on ``day``, in declared order, without repeats."""
+        if not self.is_open(day):
+            return ()
+        return tuple(dict.fromkeys(r.service for r in self.services if r.required_on(day)))
+
+    def required_spans(self, service: str, within: DateRange) -> list[DateRange]:
+        """The days within ``within`` on which ``service`` is required, as disjoint sorted
+        ranges (merged where two declarations touch or overlap)."""
+        pieces: list[DateRange] = []
+        lo = max(filter(None, (within.start, self.opened)))
+        hi = min(filter(None, (within.end, self.closed)))
+        if hi < lo:
+            return []
+        for r in self.services:
+            if r.service != service or r.in_house:
+                continue
+            s = max(lo, r.start) if r.start else lo
+            e = min(hi, r.end) if r.end else hi
+            if s <= e:
+                pieces.append(DateRange(s, e))
+        return merge_ranges(pieces)
+
+    def with_service(self, service: RequiredService) -> Site:
+        """A new site requiring one more service (a bureau adding its own)."""
+        return attrs.evolve(self, services=(*self.services, service))
+
+    def no_longer_requires(self, service: str, last_day: date, note: str = "") -> Site:
+        """A new site whose requirement for ``service`` ends on ``last_day`` (服务不再需要):
+        every open declaration of the service is cut there; one starting later is dropped."""
+        if not any(r.service == service for r in self.services):
+            raise ModelError(f"{self.id} does not require {service}", field="service",
+                             value=service, term="所需服务", code="site.service_not_required",
+                             zh=f"{self.id} 未要求服务 {service}")
+        out: list[RequiredService] = []
+        for r in self.services:
+            if r.service != service or (r.end is not None and r.end <= last_day):
+                out.append(r)
+            elif r.start is None or r.start <= last_day:
+                out.append(attrs.evolve(r, end=last_day, note=note or r.note))
+        return attrs.evolve(self, services=tuple(out))
+
+
+def merge_ranges(pieces: Iterable[DateRange]) -> list[DateRange]:
+    """Disjoint sorted ranges covering exactly the days of ``pieces``."""
+    from datetime import timedelta
+
+    out: list[DateRange] = []
+    for p in sorted(pieces, key=lambda r: r.start):
+        if out and p.start <= out[-1].end + timedelta(days=1):
+            if p.end > out[-1].end:
+                out[-1] = DateRange(out[-1].start, p.end)
+        else:
+            out.append(p)
+    return out
+
+
+def site_from_mapping(data: Mapping[str, Any], *, jurisdiction: str | None = None,
+                      source: str = "", where: str = "site") -> Site:
+    """A site from a mapping as written in a sites TOML file (see ``docs/sites.md``)."""
+    if not isinstance(data, Mapping):
+        raise ModelError("a site must be a table", field=where, value=data, term="办公区",
+                         code="site.not_a_table", zh="办公区须为表")
+    known = {"id", "name", "jurisdiction", "address", "buildings", "services", "opened",
+             "closed", "note"}
+    extra = set(data) - known
+    if extra:
+        raise ModelError(f"unknown keys; known: {sorted(known)}", field=where,
+                         value=sorted(extra), term="办公区", code="site.unknown_key",
+                         zh=f"未知字段：{', '.join(sorted(extra))}")
+    try:
+        buildings = [Building(b["name"], b.get("floor_area", 0))
+                     for b in data.get("buildings", [])]
+        services = []
+        for s in data.get("services", []):
+            if isinstance(s, str):
+                services.append(RequiredService(s))
+            else:
+                services.append(RequiredService(s["service"], s.get("from"), s.get("until"),
+                                                s.get("note", ""), bool(s.get("in_house"))))
+        return Site(
+            id=data["id"], name=data.get("name", data["id"]),
+            jurisdiction=data.get("jurisdiction", jurisdiction or ""),
+            address=data.get("address", ""), buildings=buildings, services=services,
+            opened=data.get("opened"), closed=data.get("closed"), source=source)
+    except KeyError as exc:
+        raise ModelError(f"missing key {exc.args[0]!r}", field=where, value=sorted(data),
+                         term="办公区", code="site.missing_key",
+                         zh=f"缺少字段 {exc.args[0]}") from None
+    except ModelError as exc:
+        raise ModelError(exc.reason, field=f"{where}.{exc.field}" if exc.field else where,
+                         value=exc.value, term=exc.term, code=exc.code, zh=exc.zh) from None
+
+
+def load_sites(path: str | Path, *, jurisdiction: str | None = None) -> tuple[Site, ...]:
+    """The sites in a TOML file: ``[[sites]]`` tables (see ``docs/sites.md``)."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ModelError(f"cannot read sites file: {exc}", field="path", value=str(p),
+                         term="办公区", code="site.unreadable_file",
+                         zh=f"无法读取办公区文件：{exc}") from None
+    rows = data.get("sites", [])
+    sites = tuple(site_from_mapping(r, jurisdiction=jurisdiction or data.get("jurisdiction"),
+                                    source=str(p.name), where=f"{p.name}: sites[{i}]")
+                  for i, r in enumerate(rows))
+    ids = [s.id for s in sites]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise ModelError("duplicate site id", field=f"{p.name}: sites", value=dup,
+                         term="办公区", code="site.duplicate", zh=f"办公区重复：{', '.join(dup)}")
+    return sites
