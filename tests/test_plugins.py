@@ -73,16 +73,35 @@ def test_plugin_findings_carry_the_plugin_name(contract: o.Contract) -> None:
 
 
 def test_payment_rule_takes_the_first_answer(contract: o.Contract) -> None:
+    from outsourcing.payment import default_payment_rule
+
     class A:
         @hookimpl
         def outsourcing_payment_rule(self, contract: o.Contract, line: o.ServiceLine,
-                                     rulebook: o.RuleBook) -> str | None:
-            return "tiers" if line.service == "property" else None
+                                     rulebook: o.RuleBook) -> object:
+            return tiers if line.service == "property" else None
 
     reg = o.load(plugins=["core"], extra=[("a", A())])
     rb = reg.rulebook("CN")
-    assert reg.payment_rule(contract, contract.line("property"), rb) == "tiers"
+    tiers = default_payment_rule(rb, contract.term.start)
+    assert reg.payment_rule(contract, contract.line("property"), rb) is tiers
     assert reg.payment_rule(contract, contract.line("elevator"), rb) is None
+
+
+def test_a_malformed_payment_rule_names_the_plugin_and_the_hook(contract: o.Contract) -> None:
+    class Broken:
+        @hookimpl
+        def outsourcing_payment_rule(self, contract: o.Contract, line: o.ServiceLine,
+                                     rulebook: o.RuleBook) -> object:
+            return {"tiers": "90%"}
+
+    reg = o.load(plugins=["core"], extra=[("broken_city", Broken())])
+    with pytest.raises(o.PluginError) as e:
+        o.settle(contract, "2022-10", [], reg.rulebook("CN"))
+    assert e.value.plugin == "broken_city"
+    assert e.value.hook == "outsourcing_payment_rule"
+    assert e.value.code == "plugin.payment_rule.type"
+    assert "broken_city" in str(e.value) and "dict" in str(e.value)
 
 
 def test_hooks_run_once_per_contract_not_per_line(contract: o.Contract) -> None:

@@ -303,7 +303,7 @@ def test_a_hook_answering_something_else_than_a_payment_rule_is_refused() -> Non
             return "tiers"
 
     reg = o.load(extra=[("bad", Bad())])
-    with pytest.raises(o.SettlementError, match="not a PaymentRule"):
+    with pytest.raises(o.PluginError, match=r"plugin 'bad' .*not a PaymentRule"):
         prepare(contract(), reg.rulebook("CN"))
 
 

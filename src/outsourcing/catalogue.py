@@ -16,6 +16,7 @@ from enum import StrEnum
 
 import attrs
 
+from ._limits import enum_converter, exact_decimal
 from .errors import ModelError
 
 __all__ = ["CORE_SERVICE_KINDS", "Catalogue", "Direction", "KpiSpec", "Scoring", "ServiceKind"]
@@ -41,6 +42,30 @@ class Scoring(StrEnum):
     maintenance, the yearly fire-system test)."""
 
 
+def _target(v: object) -> Decimal:
+    return exact_decimal(v, field="target", term="考核指标", error=ModelError,
+                         code="model.kpi.target", what="target")
+
+
+def _weight(v: object) -> Decimal:
+    return exact_decimal(v, field="weight", term="考核指标", error=ModelError,
+                         code="model.kpi.weight", what="weight")
+
+
+_DIRECTION = enum_converter(Direction, field="direction", term="指标方向", error=ModelError,
+                            code="model.kpi")
+_SCORING = enum_converter(Scoring, field="scoring", term="计分方式", error=ModelError,
+                          code="model.kpi")
+
+
+def _direction(v: object) -> Direction:
+    return _DIRECTION(v)
+
+
+def _scoring(v: object) -> Scoring:
+    return _SCORING(v)
+
+
 @attrs.frozen
 class KpiSpec:
     """A KPI a service line is assessed on (考核指标).
@@ -56,12 +81,12 @@ class KpiSpec:
     name_zh: str
     name_en: str
     unit: str
-    target: Decimal = attrs.field(converter=Decimal)
-    direction: Direction = attrs.field(converter=Direction)
-    weight: Decimal = attrs.field(converter=Decimal)
+    target: Decimal = attrs.field(converter=_target)
+    direction: Direction = attrs.field(converter=_direction)
+    weight: Decimal = attrs.field(converter=_weight)
     citation: str
     illustrative: bool = False
-    scoring: Scoring = attrs.field(default=Scoring.PROPORTIONAL, converter=Scoring)
+    scoring: Scoring = attrs.field(default=Scoring.PROPORTIONAL, converter=_scoring)
     parameter: str = ""
 
 

@@ -3,6 +3,11 @@
 ``outsourcing rules JURISDICTION [--on DATE]`` lists the rules in force with their citations.
 ``outsourcing test FILES…`` runs scenario files and ``outsourcing settle FILE --period P``
 prints a statement (see ``docs/scenarios.md``).  ``python -m outsourcing`` is the same.
+
+Exit status: :data:`EXIT_OK` (0) done, every case passed; :data:`EXIT_FAILED` (1) a check
+failed; :data:`EXIT_INPUT` (2) a usage or input error — a bad argument, a file missing,
+unreadable, not UTF-8 or not valid (the other files named still run and are reported);
+:data:`EXIT_INTERNAL` (3) a bug in the library, reported in one line, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +21,12 @@ from .dates import as_date
 from .errors import OutsourcingError
 from .plugins import load
 
-__all__ = ["main"]
+__all__ = ["EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -38,7 +48,9 @@ def _cmd_test(args: argparse.Namespace) -> int:
 
     results = run_files(args.files)
     print(render_results(results))
-    return 0 if results and all(r.passed for r in results) else 1
+    if any(r.case == "(file)" for r in results) or not results:
+        return EXIT_INPUT  # a file could not be read; the others were run and reported
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
 
 
 def _cmd_settle(args: argparse.Namespace) -> int:
@@ -84,15 +96,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2), already printed
+        return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     try:
         result: int = args.func(args)
         return result
     except OutsourcingError as exc:
-        print(f"outsourcing: error: {exc}", file=sys.stderr)
-        return 2
+        print(f"outsourcing: error: {_short_text(str(exc))}", file=sys.stderr)
+        return EXIT_INPUT
     except BrokenPipeError:  # e.g. piped into head
-        return 0
+        return EXIT_OK
+    except Exception as exc:
+        print(f"outsourcing: internal error: {type(exc).__name__}: {_short_text(str(exc))} "
+              "(please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _short_text(text: str, limit: int = 2000) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 if __name__ == "__main__":

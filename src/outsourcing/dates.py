@@ -19,6 +19,7 @@ from enum import StrEnum
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from ._limits import MAX_DATE, MIN_DATE, enum_converter
 from .errors import DateError
 from .workdays import (
     CALENDAR,
@@ -50,17 +51,30 @@ ONE_DAY = timedelta(days=1)
 
 
 def as_date(value: object, *, field: str = "date") -> date:
-    """A ``date`` from a date or an ISO string; anything else is a clear error."""
+    """A ``date`` from a date or an ISO string; anything else is a clear error.
+
+    Dates run from 1900-01-01 to 9998-12-31 (:data:`outsourcing._limits.MAX_DATE`), so the
+    day after any date, and the end of its year, still exist."""
     if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    if isinstance(value, str):
+        d = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            d = date.fromisoformat(value[:40])
         except ValueError:
             raise DateError("not a date that exists (YYYY-MM-DD)", field=field, value=value,
-                            term="日期") from None
-    raise DateError(f"a {type(value).__name__} is not a date", field=field, value=value,
-                    term="日期")
+                            term="日期", code="date.invalid", zh="日期无效（应为 YYYY-MM-DD）"
+                            ) from None
+        if len(value) > 40:
+            raise DateError("not a date that exists (YYYY-MM-DD)", field=field, value=value,
+                            term="日期", code="date.invalid", zh="日期无效（应为 YYYY-MM-DD）")
+    else:
+        raise DateError(f"a {type(value).__name__} is not a date", field=field, value=value,
+                        term="日期", code="date.type", zh="不是日期")
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise DateError(f"out of range: dates run from {MIN_DATE} to {MAX_DATE}", field=field,
+                        value=d.isoformat(), term="日期", code="date.out_of_range",
+                        zh=f"日期超出范围（{MIN_DATE} 至 {MAX_DATE}）")
+    return d
 
 
 def month_end(d: date) -> date:
@@ -156,6 +170,14 @@ class PeriodKind(StrEnum):
     YEAR = "year"
 
 
+_PERIOD_KIND = enum_converter(PeriodKind, field="kind", term="期间", error=DateError,
+                              code="date.period")
+
+
+def _period_kind(v: object) -> PeriodKind:
+    return _PERIOD_KIND(v)
+
+
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?$")
 
 
@@ -163,18 +185,27 @@ _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?$")
 class Period:
     """A calendar month, quarter or year: ``2022-10``, ``2022-Q4``, ``2022`` (期间)."""
 
-    kind: PeriodKind = attrs.field(converter=PeriodKind)
+    kind: PeriodKind = attrs.field(converter=_period_kind)
     year: int
     index: int = 1
     """Month 1-12, quarter 1-4, or 1 for a year."""
 
     def __attrs_post_init__(self) -> None:
+        for name in ("year", "index"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise DateError(f"a {type(v).__name__} is not a whole number", field=name,
+                                value=v, term="期间", code="date.period.type",
+                                zh="须为整数")
         top = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}[self.kind]
         if not 1 <= self.index <= top:
             raise DateError(f"a {self.kind.value} index runs 1..{top}", field="index",
                             value=self.index, term="期间")
-        if not 1 <= self.year <= 9999:
-            raise DateError("year out of range", field="year", value=self.year)
+        if not MIN_DATE.year <= self.year <= MAX_DATE.year:
+            raise DateError(f"year out of range: {MIN_DATE.year}..{MAX_DATE.year}",
+                            field="year", value=self.year, term="期间",
+                            code="date.out_of_range",
+                            zh=f"年份超出范围（{MIN_DATE.year}–{MAX_DATE.year}）")
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -191,7 +222,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """``2022-10`` (month), ``2022-Q4`` (quarter) or ``2022`` (year)."""
-        m = _PERIOD_RE.match(text.strip()) if isinstance(text, str) else None
+        m = _PERIOD_RE.match(text.strip()) if isinstance(text, str) and len(text) < 40 else None
         if not m:
             raise DateError("not a period: use 2022-10, 2022-Q4 or 2022", field="period",
                             value=text, term="期间")
@@ -267,7 +298,8 @@ def periods_between(span: DateRange, kind: PeriodKind) -> list[Period]:
     """Every period of ``kind`` that touches ``span``, in order."""
     out: list[Period] = []
     p = Period.containing(span.start, kind)
-    while p.start <= span.end:
+    while True:
         out.append(p)
+        if p.end >= span.end:  # never step past the last period (9998-12 has no next)
+            return out
         p = p.next()
-    return out

@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from ._limits import exact_decimal
 from .dates import DateRange
 from .errors import ModelError, ProcurementError
 from .findings import Finding
@@ -309,14 +310,9 @@ class CallOff:
 
 
 def _qty(v: Any, field: str) -> Decimal:
-    if isinstance(v, float | bool):
-        raise ProcurementError("a float is not an exact quantity; pass a str or Decimal",
-                               field=field, value=v, term="数量")
-    try:
-        d = Decimal(v)
-    except Exception:
-        raise ProcurementError("not a number", field=field, value=v, term="数量") from None
-    if not d.is_finite() or d <= 0:
+    d = exact_decimal(v, field=field, term="数量", error=ProcurementError,
+                      code="framework.quantity", what="quantity")
+    if d <= 0:
         raise ProcurementError("must be a positive number", field=field, value=v, term="数量")
     return d
 

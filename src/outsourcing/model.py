@@ -7,20 +7,24 @@ Every class is a frozen attrs class, validated when built; a change makes a new 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
+from ._limits import MAX_TERM_YEARS, enum_converter, exact_decimal, typed_tuple
 from .accrual import contract_span_amount, line_span_amount
 from .dates import DateRange, DayCount
 from .errors import ModelError
 from .money import Money
 from .pricing import AnnualFee, AreaRate, MonthSplit, TermTotal
+
+E = TypeVar("E", bound=StrEnum)
 
 if TYPE_CHECKING:
     from .findings import Finding
@@ -67,18 +71,20 @@ def _materials_budget(v: Any) -> Money:
     return _as_money(v, "materials_budget")
 
 
-def as_quantity(v: Any) -> Decimal:
-    """An exact quantity (数量) from a str, int or Decimal; a float is refused."""
-    if isinstance(v, float | bool):
-        raise ModelError("a float is not an exact quantity; pass a str or Decimal",
-                         field="quantity", value=v, term="数量")
-    try:
-        d = Decimal(v)
-    except Exception:
-        raise ModelError("not a number", field="quantity", value=v, term="数量") from None
-    if not d.is_finite():
-        raise ModelError("must be finite", field="quantity", value=v, term="数量")
-    return d
+def as_quantity(v: Any, field: str = "quantity") -> Decimal:
+    """An exact quantity (数量) from a str, int or Decimal; a float is refused, and so is a
+    number past the input limits (see :mod:`outsourcing._limits`)."""
+    return exact_decimal(v, field=field, term="数量", error=ModelError, code="model.quantity",
+                         what="quantity")
+
+
+def _enum(cls: type[E], field: str, term: str) -> Callable[[Any], E]:
+    return enum_converter(cls, field=field, term=term, error=ModelError, code="model")
+
+
+def _items(v: Any, field: str, cls: type[Any] | tuple[type[Any], ...], term: str
+           ) -> tuple[Any, ...]:
+    return typed_tuple(v, field=field, cls=cls, term=term, error=ModelError, code="model")
 
 
 def _stated_amount(v: Any) -> Money | None:
@@ -106,15 +112,15 @@ def _daily_rate(v: Any) -> Decimal | None:
 
 
 def _qualifications(v: Iterable[Qualification]) -> tuple[Qualification, ...]:
-    return tuple(v)
+    return _items(v, "qualifications", Qualification, "资质")
 
 
 def _lines(v: Iterable[ServiceLine]) -> tuple[ServiceLine, ...]:
-    return tuple(v)
+    return _items(v, "lines", ServiceLine, "服务项目")
 
 
 def _conditions(v: Iterable[str]) -> frozenset[str]:
-    return frozenset(v)
+    return frozenset(_items(v, "multi_year_conditions", str, "跨年度条件"))
 
 
 def _nonneg(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
@@ -131,6 +137,38 @@ def _nonempty(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
             raise ModelError("must be a non-empty string", field=attribute.name, value=value,
                              term=term)
     return check
+
+
+SERVICE_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+"""The form of a service-kind code (``elevator_maintenance``); whether the code is known is
+checked against the catalogue in use when the contract is first used with a registry."""
+JURISDICTION_CODE_RE = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,16}){0,4}$")
+"""The form of a jurisdiction code (``CN``, ``NX``, ``NX-SZS``)."""
+
+
+def _code(pattern: re.Pattern[str], term: str, example: str
+          ) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ModelError(f"not a {attribute.name} code (like {example})",
+                             field=attribute.name, value=value, term=term,
+                             code=f"model.{attribute.name}.form",
+                             zh=f"{term}代码格式无效（如 {example}）")
+    return check
+
+
+def _is(*classes: type[Any], term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, classes):
+            names = " or ".join(c.__name__ for c in classes)
+            raise ModelError(f"a {type(value).__name__} is not a {names}",
+                             field=attribute.name, value=value, term=term,
+                             code=f"model.{attribute.name}.type", zh=f"{term}的类型无效")
+    return check
+
+
+def _is_pricing(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _is(*PRICING_KINDS.values(), term="计价方式")(_, attribute, value)
 
 
 class EnterpriseSize(StrEnum):
@@ -154,6 +192,14 @@ class EnterpriseSize(StrEnum):
     def is_small_or_micro(self) -> bool:
         """Small or micro (小微企业): eligible for the price deduction."""
         return self in (EnterpriseSize.SMALL, EnterpriseSize.MICRO)
+
+
+def _size(v: Any) -> EnterpriseSize:
+    return _enum(EnterpriseSize, "size", "企业规模")(v)
+
+
+def _day_count(v: Any) -> DayCount:
+    return _enum(DayCount, "day_count", "计费天数惯例")(v)
 
 
 _LEVELS = {
@@ -230,7 +276,7 @@ class Supplier:
 
     id: str = attrs.field(validator=_nonempty("供应商"))
     name: str = attrs.field(validator=_nonempty("供应商名称"))
-    size: EnterpriseSize = attrs.field(converter=EnterpriseSize)
+    size: EnterpriseSize = attrs.field(converter=_size)
     qualifications: tuple[Qualification, ...] = attrs.field(default=(),
                                                           converter=_qualifications)
     credit_code: str = ""
@@ -323,11 +369,12 @@ class ServiceLine:
     """One service bought under a contract, at one site, with its pricing (服务项目)."""
 
     id: str = attrs.field(validator=_nonempty("服务项目编号"))
-    service: str = attrs.field(validator=_nonempty("服务类别"))
+    service: str = attrs.field(validator=[_nonempty("服务类别"), _code(
+        SERVICE_CODE_RE, "服务类别", "elevator_maintenance")])
     """A service-kind code from the catalogue (``property``, ``elevator_maintenance``…)."""
     site: str = attrs.field(validator=_nonempty("办公区"))
     """The office area served (办公区)."""
-    pricing: Pricing
+    pricing: Pricing = attrs.field(validator=_is_pricing)
     description: str = ""
 
     def monthly_amount(self) -> Fraction:
@@ -345,6 +392,10 @@ class PaymentSchedule(StrEnum):
 
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+
+
+def _schedule(v: Any) -> PaymentSchedule:
+    return _enum(PaymentSchedule, "schedule", "结算周期")(v)
 
 
 MULTI_YEAR_CONDITIONS = {
@@ -369,14 +420,16 @@ class Contract:
 
     id: str = attrs.field(validator=_nonempty("合同编号"))
     title: str = attrs.field(validator=_nonempty("合同名称"))
-    jurisdiction: str = attrs.field(validator=_nonempty("辖区"))
-    purchaser: Purchaser
-    supplier: Supplier
-    term: DateRange
+    jurisdiction: str = attrs.field(validator=[_nonempty("辖区"), _code(
+        JURISDICTION_CODE_RE, "辖区", "NX-SZS")])
+    purchaser: Purchaser = attrs.field(validator=_is(Purchaser, term="采购人"))
+    supplier: Supplier = attrs.field(validator=_is(Supplier, term="供应商"))
+    term: DateRange = attrs.field(validator=_is(DateRange, term="履行期限"))
     lines: tuple[ServiceLine, ...] = attrs.field(converter=_lines)
     schedule: PaymentSchedule = attrs.field(default=PaymentSchedule.MONTHLY,
-                                            converter=PaymentSchedule)
-    day_count: DayCount = attrs.field(default=DayCount.ACTUAL, converter=DayCount)
+                                            converter=_schedule)
+    day_count: DayCount = attrs.field(default=DayCount.ACTUAL,
+                                      converter=_day_count)
     budget: Money | None = None
     signed_on: date | None = None
     multi_year_conditions: frozenset[str] = attrs.field(default=frozenset(),
@@ -394,6 +447,11 @@ class Contract:
     none (an SME then gets the statutory rate, a large supplier none)."""
 
     def __attrs_post_init__(self) -> None:
+        if self.term.end.year - self.term.start.year >= MAX_TERM_YEARS:
+            raise ModelError(f"a term of more than {MAX_TERM_YEARS} years is out of range",
+                             field="term", value=str(self.term), term="履行期限",
+                             code="model.term.too_long",
+                             zh=f"履行期限超过{MAX_TERM_YEARS}年，超出范围")
         if not self.lines:
             raise ModelError("a contract needs at least one service line", field="lines",
                              value=[], term="服务项目")
@@ -409,6 +467,19 @@ class Contract:
         if bad:
             raise ModelError(f"unknown condition; known: {sorted(MULTI_YEAR_CONDITIONS)}",
                              field="multi_year_conditions", value=sorted(bad))
+        for name, cls, term in (("budget", Money, "预算"), ("signed_on", date, "签订日期"),
+                                ("price_adjustment_clause", str, "价格调整条款")):
+            v = getattr(self, name)
+            if v is not None and not isinstance(v, cls):
+                raise ModelError(f"a {type(v).__name__} is not a {cls.__name__}", field=name,
+                                 value=v, term=term, code=f"model.{name}.type",
+                                 zh=f"{term}的类型无效")
+        if self.payment_days is not None and (isinstance(self.payment_days, bool) or
+                                              not isinstance(self.payment_days, int) or
+                                              self.payment_days > 3650):
+            raise ModelError("a whole number of days, at most 3650", field="payment_days",
+                             value=self.payment_days, term="付款期限",
+                             code="model.payment_days.type", zh="付款期限须为不超过3650的整天数")
         if self.budget is not None and self.budget < Money.ZERO:
             raise ModelError("must not be negative", field="budget", value=str(self.budget),
                              term="预算")

@@ -10,10 +10,11 @@ amount into parts that add back exactly to the whole.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import SupportsIndex
 
+from ._limits import MAX_DIGITS, MAX_YUAN, FileNumber, exact_decimal
 from .errors import MoneyError
 
 __all__ = ["Money", "Rate", "allocate", "as_rate", "div_half_up", "round_half_up"]
@@ -41,26 +42,19 @@ def div_half_up(num: int, den: int) -> int:
 
 
 def as_rate(value: object, *, field: str = "rate") -> Decimal | Fraction | int:
-    """Accept an exact rate; refuse floats and anything non-numeric with a clear error."""
-    if isinstance(value, bool):
-        raise MoneyError("a boolean is not a rate", field=field, value=value)
-    if isinstance(value, float):
-        raise MoneyError(
-            "a float is not an exact rate; pass Decimal('0.1') or a str", field=field, value=value
-        )
-    if isinstance(value, Decimal | int | Fraction):
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise MoneyError("a rate must be finite", field=field, value=value)
+    """Accept an exact rate; refuse floats, non-numbers and numbers past the input limits
+    (digits, exponent: see :mod:`outsourcing._limits`) with a clear error."""
+    if isinstance(value, Fraction):
+        if max(abs(value.numerator), value.denominator).bit_length() > 4 * MAX_DIGITS:
+            raise MoneyError("a rate out of range", field=field, value=value,
+                             code="money.rate.out_of_range", zh="比例超出范围")
         return value
-    if isinstance(value, str):
-        try:
-            d = Decimal(value.strip())
-        except InvalidOperation:
-            raise MoneyError("not a number", field=field, value=value) from None
-        if not d.is_finite():
-            raise MoneyError("a rate must be finite", field=field, value=value)
-        return d
-    raise MoneyError(f"a {type(value).__name__} is not a rate", field=field, value=value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        exact_decimal(value, field=field, term=None, error=MoneyError, code="money.rate",
+                      what="rate")
+        return value
+    return exact_decimal(value, field=field, term=None, error=MoneyError, code="money.rate",
+                         what="rate")
 
 
 class Money:
@@ -88,7 +82,17 @@ class Money:
                 value=amount,
                 term=_TERM,
             )
+        elif isinstance(amount, FileNumber):
+            raise MoneyError(
+                "money in a file is a string such as \"1234.56\" (or a whole number of yuan), "
+                "not a float or other unquoted decimal number", field=field, value=amount,
+                term=_TERM, code="money.unquoted_in_file",
+                zh="文件中的金额须写成字符串，如 \"1234.56\"")
         elif isinstance(amount, int):
+            if abs(amount) > MAX_YUAN:
+                raise MoneyError(f"an amount over {MAX_YUAN:,} yuan is out of range",
+                                 field=field, value=amount, term=_TERM,
+                                 code="money.out_of_range", zh="金额超出范围")
             fen = amount * 100
         elif isinstance(amount, str | Decimal):
             fen = self._parse(amount, field)
@@ -103,27 +107,34 @@ class Money:
 
     @staticmethod
     def _parse(amount: str | Decimal, field: str) -> int:
+        """Whole fen from text or a Decimal, exactly: the digits and exponent are checked
+        before any arithmetic, and the fen are computed on integers (no decimal context, so
+        nothing is rounded)."""
+        text: str | Decimal = amount
         if isinstance(amount, str):
             text = amount.strip().replace(",", "").removeprefix("¥").removeprefix("￥")
-            try:
-                d = Decimal(text)
-            except InvalidOperation:
-                raise MoneyError("not an amount of yuan", field=field, value=amount,
-                                 term=_TERM) from None
+        d = exact_decimal(text, field=field, term=_TERM, error=MoneyError, code="money",
+                          what="amount of yuan")
+        sign, digits, exp = d.as_tuple()
+        assert isinstance(exp, int)
+        whole = int("".join(map(str, digits)) or "0")
+        shift = exp + 2
+        if shift >= 0:
+            fen = whole * 10**shift
         else:
-            d = amount
-        if not d.is_finite():
-            raise MoneyError("money must be finite", field=field, value=amount, term=_TERM)
-        scaled = d * 100
-        if scaled != scaled.to_integral_value():
-            raise MoneyError(
-                "money is to the fen (分): at most two decimal places; round it at a named "
-                "step with Money.round() if that is what you mean",
-                field=field,
-                value=amount,
-                term=_TERM,
-            )
-        return int(scaled)
+            fen, rest = divmod(whole, 10**-shift)
+            if rest:
+                raise MoneyError(
+                    "money is to the fen (分): at most two decimal places; round it at a named "
+                    "step with Money.round() if that is what you mean",
+                    field=field, value=amount, term=_TERM, code="money.not_whole_fen",
+                    zh="金额须精确到分（至多两位小数）")
+        if fen > MAX_YUAN * 100:
+            raise MoneyError(f"an amount over {MAX_YUAN:,} yuan is out of range", field=field,
+                             value=amount, term=_TERM, code="money.out_of_range",
+                             zh="金额超出范围")
+        result: int = -fen if sign else fen
+        return result
 
     # construction -----------------------------------------------------------------------
     @classmethod
@@ -254,6 +265,14 @@ def allocate(total: Money, weights: Sequence[Rate | Money]) -> list[Money]:
     first on ties).  Every part is within one fen of its exact share.  Weights must be
     non-negative and not all zero.
     """
+    if not isinstance(total, Money):
+        raise MoneyError(f"the total to allocate is a {type(total).__name__}, not Money",
+                         field="total", value=total, term=_TERM, code="money.allocate.total",
+                         zh="待分配金额须为 Money")
+    if isinstance(weights, str | bytes) or not isinstance(weights, Sequence):
+        raise MoneyError(f"weights are a list of rates, not a {type(weights).__name__}",
+                         field="weights", value=weights, code="money.allocate.weights",
+                         zh="权重须为列表")
     if not weights:
         raise MoneyError("allocation needs at least one weight", field="weights", value=[])
     ws: list[Fraction] = []

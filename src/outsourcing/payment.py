@@ -29,6 +29,7 @@ from weakref import WeakKeyDictionary
 
 import attrs
 
+from ._limits import exact_decimal
 from .errors import ModelError
 from .money import Money
 from .performance import CENTI, EVENT_LABELS, INCIDENT_LABELS
@@ -68,14 +69,8 @@ SCORE_MAX = 100 * CENTI
 
 
 def _dec(v: Any, field: str, term: str) -> Decimal:
-    if isinstance(v, float | bool):
-        raise ModelError("a float is not exact; pass a str, int or Decimal", field=field,
-                         value=v, term=term)
-    try:
-        d = v if isinstance(v, Decimal) else Decimal(str(v))
-    except Exception:
-        raise ModelError("not a number", field=field, value=v, term=term) from None
-    if not d.is_finite() or d < 0:
+    d = exact_decimal(v, field=field, term=term, error=ModelError, code="payment.number")
+    if d < 0:
         raise ModelError("must be a finite number, not negative", field=field, value=str(d),
                          term=term)
     return d

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from operator import getitem
@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from ._limits import exact_decimal, typed_tuple
 from .catalogue import Catalogue, Direction, KpiSpec, Scoring
 from .dates import Period, as_date, as_period
 from .errors import ModelError, SettlementError
@@ -84,15 +85,7 @@ GENERIC_KPIS: tuple[KpiSpec, ...] = (
 
 
 def _decimal(v: Any, field: str, term: str) -> Decimal:
-    if isinstance(v, float | bool):
-        raise ModelError("a float is not exact; pass a str, int or Decimal", field=field,
-                         value=v, term=term)
-    try:
-        d = v if isinstance(v, Decimal) else Decimal(v)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ModelError("not a number", field=field, value=v, term=term) from None
-    if not d.is_finite():
-        raise ModelError("must be finite", field=field, value=v, term=term)
+    d = exact_decimal(v, field=field, term=term, error=ModelError, code=f"model.{field}")
     if d < 0:
         raise ModelError("must not be negative", field=field, value=str(d), term=term)
     return d
@@ -132,23 +125,28 @@ def _metric_value(v: Any) -> Decimal:
 
 
 def _items(v: Iterable[ScoreItem]) -> tuple[ScoreItem, ...]:
-    return tuple(v)
+    return typed_tuple(v, field="items", cls=ScoreItem, term="考核评分表", error=ModelError,
+                       code="model")
 
 
 def _sheets(v: Iterable[ScoreSheet]) -> tuple[ScoreSheet, ...]:
-    return tuple(v)
+    return typed_tuple(v, field="sheets", cls=ScoreSheet, term="考核评分表", error=ModelError,
+                       code="model")
 
 
 def _metrics(v: Iterable[Metric]) -> tuple[Metric, ...]:
-    return tuple(v)
+    return typed_tuple(v, field="metrics", cls=Metric, term="实测指标", error=ModelError,
+                       code="model")
 
 
 def _surveys(v: Iterable[Survey]) -> tuple[Survey, ...]:
-    return tuple(v)
+    return typed_tuple(v, field="surveys", cls=Survey, term="满意度调查", error=ModelError,
+                       code="model")
 
 
 def _incidents(v: Iterable[Incident]) -> tuple[Incident, ...]:
-    return tuple(v)
+    return typed_tuple(v, field="incidents", cls=Incident, term="事件", error=ModelError,
+                       code="model")
 
 
 def _period(v: Any) -> Period:

@@ -26,7 +26,7 @@ import pluggy
 
 from . import builtin
 from .catalogue import Catalogue, ServiceKind
-from .errors import JurisdictionError, OutsourcingError, PluginError
+from .errors import JurisdictionError, ModelError, OutsourcingError, PluginError
 from .findings import Finding
 from .hookspecs import PROJECT, HookSpecs, hookimpl, hookspec
 from .rules import Jurisdiction, RuleBook, chain_of
@@ -124,11 +124,15 @@ class Registry:
         return out
 
     def _first(self, hook: str, **kwargs: Any) -> Any:
+        return self._first_by(hook, **kwargs)[1]
+
+    def _first_by(self, hook: str, **kwargs: Any) -> tuple[str | None, Any]:
+        """The first non-None answer and the plugin that gave it."""
         for impl in self._impls(hook):
             res = self._call_one(impl, hook, kwargs)
             if res is not None:
-                return res
-        return None
+                return impl.plugin_name, res
+        return None, None
 
     def _findings(self, hook: str, **kwargs: Any) -> list[Finding]:
         out: list[Finding] = []
@@ -165,11 +169,27 @@ class Registry:
             raise JurisdictionError(
                 f"contract {contract.id} is under {contract.jurisdiction}, rulebook is for "
                 f"{rb.code}", field="jurisdiction", value=contract.jurisdiction, term="辖区")
-        for i, line in enumerate(contract.lines):
-            if line.service not in self.catalogue:
-                self.catalogue.get(line.service)  # raises, naming the known services
-                raise AssertionError(i)
+        self.check_known(contract)
         return self._findings("outsourcing_check_contract", contract=contract, rulebook=rb)
+
+    def check_known(self, contract: Contract, lines: Iterable[ServiceLine] | None = None
+                    ) -> None:
+        """Refuse a contract whose jurisdiction or a line's service code this registry does
+        not know (the catalogue and jurisdictions of every loaded plugin): the first use of a
+        contract with a registry — check, settle, a scenario — validates what a plugin may
+        add, so an unknown code is never paid on a generic score sheet."""
+        if contract.jurisdiction not in self._jurisdictions:
+            raise JurisdictionError(
+                f"unknown jurisdiction; known: {', '.join(sorted(self._jurisdictions))}",
+                field="jurisdiction", value=contract.jurisdiction, term="辖区",
+                code="jurisdiction.unknown", zh="未知的辖区代码")
+        for i, line in enumerate(contract.lines if lines is None else lines):
+            if line.service not in self.catalogue:
+                raise ModelError(
+                    f"unknown service in line {line.id!r}; known: "
+                    f"{', '.join(sorted(k.code for k in self.catalogue))}",
+                    field=f"lines[{i}].service", value=line.service, term="服务类别",
+                    code="model.service.unknown", zh="未知的服务类别代码")
 
     def check_change(self, contract: Contract, change: Any, rulebook: RuleBook) -> list[Finding]:
         """Findings for a proposed change from every plugin."""
@@ -178,8 +198,17 @@ class Registry:
 
     def payment_rule(self, contract: Contract, line: ServiceLine, rulebook: RuleBook) -> Any:
         """The payment rule the first answering plugin chooses for a line, or None."""
-        return self._first("outsourcing_payment_rule", contract=contract, line=line,
-                           rulebook=rulebook)
+        from .payment import PaymentRule
+
+        plugin, rule = self._first_by("outsourcing_payment_rule", contract=contract, line=line,
+                                      rulebook=rulebook)
+        if rule is not None and not isinstance(rule, PaymentRule):
+            raise PluginError(
+                f"returned a {type(rule).__name__} for line {line.id}, not a PaymentRule",
+                plugin=plugin or "?", hook="outsourcing_payment_rule",
+                field=f"rules[{line.id}]", value=rule, term="支付规则",
+                code="plugin.payment_rule.type", zh="插件返回的支付规则类型无效")
+        return rule
 
     def sites(self, code: str | None = None) -> tuple[Site, ...]:
         """The office areas the plugins declare (办公区), for ``code`` and the

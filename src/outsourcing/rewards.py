@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from ._limits import exact_decimal
 from .dates import Period
 from .errors import SettlementError
 from .money import Money, allocate, round_half_up
@@ -34,11 +35,9 @@ __all__ = ["RewardEntry", "RewardRule", "RewardSplit", "competitive_rewards"]
 def _shares(v: Iterable[Any]) -> tuple[Decimal, ...]:
     out = []
     for i, x in enumerate(v):
-        if isinstance(x, float | bool):
-            raise SettlementError("a share must be exact (str or Decimal), not a float",
-                                  field=f"shares[{i}]", value=x, term="奖励比例")
-        d = Decimal(str(x))
-        if not d.is_finite() or d < 0:
+        d = exact_decimal(x, field=f"shares[{i}]", term="奖励比例", error=SettlementError,
+                          code="rewards.share", what="share")
+        if d < 0:
             raise SettlementError("a share must be a finite number, not negative",
                                   field=f"shares[{i}]", value=str(d), term="奖励比例")
         out.append(d)
@@ -46,10 +45,8 @@ def _shares(v: Iterable[Any]) -> tuple[Decimal, ...]:
 
 
 def _decimal(v: Any) -> Decimal:
-    if isinstance(v, float | bool):
-        raise SettlementError("must be exact (str or Decimal), not a float", field="min_score",
-                              value=v, term="奖励分数线")
-    return Decimal(str(v))
+    return exact_decimal(v, field="min_score", term="奖励分数线", error=SettlementError,
+                         code="rewards.min_score", what="score")
 
 
 @attrs.frozen

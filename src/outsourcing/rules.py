@@ -29,15 +29,17 @@ from __future__ import annotations
 import itertools
 import tomllib
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
+from ._limits import FileNumber, exact_decimal
 from .errors import JurisdictionError, RuleError, RuleLoadError
 from .money import Money
+from .textfiles import loads_toml, read_text
 
 __all__ = [
     "Jurisdiction",
@@ -129,94 +131,128 @@ class Parameter:
 
 
 def _convert(unit: str, raw: Any, where: str) -> Any:
-    def bad(msg: str) -> RuleLoadError:
-        return RuleLoadError(msg, field=where, value=raw)
+    def bad(msg: str, zh: str) -> RuleLoadError:
+        return RuleLoadError(msg, field=where, value=raw, code=f"rule.load.{unit}", zh=zh)
+
+    def number(x: Any, what: str) -> Decimal:
+        return exact_decimal(x, field=where, term=None, error=RuleLoadError,
+                             code=f"rule.load.{unit}", what=what)
 
     if unit in ("ratio", "rate_per_day"):
         if isinstance(raw, bool) or not isinstance(raw, Decimal | int | str):
-            raise bad(f"a {unit} must be a decimal number")
-        return Decimal(str(raw))
+            raise bad(f"a {unit} must be a decimal number", "须为数值")
+        return number(raw, unit)
     if unit == "yuan":
-        if not isinstance(raw, Decimal | int | str) or isinstance(raw, bool):
-            raise bad("an amount must be a decimal number of yuan")
+        if (not isinstance(raw, int | str | Decimal) or isinstance(raw, bool | FileNumber)):
+            raise bad("an amount is a string such as \"2000000.00\" or a whole number of yuan "
+                      "(not an unquoted decimal number)", "金额须写成字符串或整数元")
         return Money(raw, field=where)
     if unit in ("days", "working_days", "months", "years", "count"):
         if isinstance(raw, bool) or not isinstance(raw, int):
-            raise bad(f"{unit} must be a whole number")
+            raise bad(f"{unit} must be a whole number", "须为整数")
+        number(raw, unit)
         return raw
     if unit == "ratio_range":
         if not isinstance(raw, dict) or set(raw) != {"min", "max"}:
-            raise bad("a ratio_range is a table with min and max")
-        lo, hi = Decimal(str(raw["min"])), Decimal(str(raw["max"]))
+            raise bad("a ratio_range is a table with min and max", "须为含 min 和 max 的表")
+        lo, hi = number(raw["min"], "ratio"), number(raw["max"], "ratio")
         if lo > hi:
-            raise bad("min is above max")
+            raise bad("min is above max", "下限高于上限")
         return Range(lo, hi)
     if unit == "text":
         if not isinstance(raw, str):
-            raise bad("text must be a string")
+            raise bad("text must be a string", "须为字符串")
         return raw
     if unit == "flag":
         if not isinstance(raw, bool):
-            raise bad("a flag must be true or false")
+            raise bad("a flag must be true or false", "须为 true 或 false")
         return raw
     if unit == "list":
         if not isinstance(raw, list):
-            raise bad("a list must be an array")
+            raise bad("a list must be an array", "须为数组")
         return tuple(raw)
     return raw  # table: plain data, read by the code that owns the parameter
 
 
 def load_parameter_file(path: Path, pid: str, jurisdiction: str) -> Parameter:
-    """Load one parameter file; any defect is a :class:`RuleLoadError` naming the file."""
+    """Load one parameter file; any defect is a :class:`RuleLoadError` naming the file, the
+    key and the value (a file not in UTF-8 says what it looks like: GBK, UTF-16, binary)."""
     src = str(path)
+    text = read_text(path, error=RuleLoadError, what="parameter file", code="rule.load")
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh, parse_float=Decimal)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RuleLoadError(f"cannot read parameter file: {exc}", field=src, value=pid) from None
+        data = loads_toml(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleLoadError(f"{src}: not valid TOML: {exc}", field=src, value=pid,
+                            code="rule.load.syntax", zh="TOML 语法错误") from None
+
+    def fail(msg: str, field: str, value: Any, zh: str, code: str = "rule.load.type"
+             ) -> RuleLoadError:
+        return RuleLoadError(f"{src}: {msg}", field=field, value=value, code=code, zh=zh)
+
     allowed = {"description", "description_en", "unit", "kind", "limit", "term", "reference",
                "values"}
     extra = set(data) - allowed
     if extra:
-        raise RuleLoadError(f"{src}: unknown keys {sorted(extra)}", field=pid, value=sorted(extra))
+        raise fail(f"unknown keys {sorted(extra)}", pid, sorted(extra), "未知的键",
+                   "rule.load.unknown_key")
     for key in ("description", "unit", "kind", "values"):
         if key not in data:
-            raise RuleLoadError(f"{src}: missing key {key!r}", field=pid, value=None)
+            raise fail(f"missing key {key!r}", f"{pid}.{key}", None, f"缺少 {key}",
+                       "rule.load.missing")
+    for key in ("description", "description_en", "unit", "kind", "limit", "term",
+                "reference"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(f"{key} must be a string", f"{pid}.{key}", data[key], "须为字符串")
     unit, kind, limit = data["unit"], data["kind"], data.get("limit")
     if unit not in UNITS:
-        raise RuleLoadError(f"{src}: unit must be one of {UNITS}", field=f"{pid}.unit", value=unit)
+        raise fail(f"unit must be one of {UNITS}", f"{pid}.unit", unit, "单位无效",
+                   "rule.load.unit")
     if kind not in KINDS:
-        raise RuleLoadError(f"{src}: kind must be one of {KINDS}", field=f"{pid}.kind", value=kind)
+        raise fail(f"kind must be one of {KINDS}", f"{pid}.kind", kind, "类型无效",
+                   "rule.load.kind")
     if limit is not None and limit not in LIMITS:
-        raise RuleLoadError(f"{src}: limit must be one of {LIMITS}", field=f"{pid}.limit",
-                            value=limit)
+        raise fail(f"limit must be one of {LIMITS}", f"{pid}.limit", limit, "限值类型无效",
+                   "rule.load.limit")
+    if not isinstance(data["values"], list):
+        raise fail("values is an array of tables ([[values]])", f"{pid}.values",
+                   data["values"], "values 须为表数组")
     values: list[ParameterValue] = []
     for i, entry in enumerate(data["values"]):
         where = f"{src}: {pid}.values[{i}]"
         if not isinstance(entry, dict):
-            raise RuleLoadError("each value is a table", field=where, value=entry)
+            raise RuleLoadError("each value is a table", field=where, value=entry,
+                                code="rule.load.type", zh="每个取值须为表")
         unknown = set(entry) - {"from", "until", "value", "citation", "note"}
         if unknown:
             raise RuleLoadError(f"unknown keys {sorted(unknown)}", field=where,
-                                value=sorted(unknown))
+                                value=sorted(unknown), code="rule.load.unknown_key",
+                                zh="未知的键")
         start, end = entry.get("from"), entry.get("until")
-        if not isinstance(start, date):
-            raise RuleLoadError("'from' must be a date (YYYY-MM-DD)", field=where, value=start)
-        if end is not None and (not isinstance(end, date) or end < start):
+        if not isinstance(start, date) or isinstance(start, datetime):
+            raise RuleLoadError("'from' must be a date (YYYY-MM-DD)", field=where, value=start,
+                                code="rule.load.date", zh="from 须为日期")
+        if end is not None and (not isinstance(end, date) or isinstance(end, datetime)
+                                or end < start):
             raise RuleLoadError("'until' must be a date on or after 'from'", field=where,
-                                value=end)
+                                value=end, code="rule.load.date",
+                                zh="until 须为不早于 from 的日期")
+        for key in ("citation", "note"):
+            if key in entry and not isinstance(entry[key], str):
+                raise RuleLoadError(f"{key} must be a string", field=f"{where}.{key}",
+                                    value=entry[key], code="rule.load.type", zh="须为字符串")
         if "value" not in entry or not entry.get("citation"):
             raise RuleLoadError("each value needs 'value' and 'citation'", field=where,
-                                value=entry)
+                                value=entry, code="rule.load.missing",
+                                zh="每个取值须有 value 和 citation")
         values.append(ParameterValue(
-            start=start, end=end, value=_convert(unit, entry["value"], where),
-            citation=str(entry["citation"]), note=str(entry.get("note", "")),
+            start=start, end=end, value=_convert(unit, entry["value"], f"{where}.value"),
+            citation=entry["citation"], note=entry.get("note", ""),
         ))
     values.sort(key=lambda v: v.start)
     for a, b in itertools.pairwise(values):
         if a.start == b.start:
-            raise RuleLoadError(f"{src}: two values take effect on the same day", field=pid,
-                                value=a.start.isoformat())
+            raise fail("two values take effect on the same day", pid, a.start.isoformat(),
+                       "两个取值同日生效", "rule.load.duplicate_date")
     return Parameter(
         id=pid, description=data["description"], description_en=data.get("description_en", ""),
         unit=unit, kind=kind, limit=limit, term=data.get("term", ""),

@@ -22,9 +22,10 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_unstructure_fn
 from cattrs.v import format_exception as _cattrs_format
 
+from ._limits import MAX_FILE_BYTES, FileNumber, check_depth, exact_decimal
 from .changes.kinds import ACTION_KINDS, Action
 from .dates import DateRange, Period, as_date
-from .errors import OutsourcingError, SerializationError
+from .errors import OutsourcingError, SerializationError, _short
 from .findings import Finding
 from .model import PRICING_KINDS, Pricing
 from .money import Money
@@ -57,24 +58,22 @@ converter = cattrs.Converter(forbid_extra_keys=True)
 
 
 def _structure_money(v: Any, _: type) -> Money:
+    """Money in a file is a string (``"1234.56"``) or a whole number of yuan; an unquoted
+    decimal number (a JSON float, a TOML float) is refused everywhere alike."""
     if isinstance(v, Money):
         return v
-    if isinstance(v, float):
-        raise SerializationError("money must be a string such as \"1234.56\", not a float",
-                                 value=v, term="金额")
+    if isinstance(v, float | FileNumber):
+        raise SerializationError("money must be a string such as \"1234.56\" (or a whole "
+                                 "number of yuan), not a float or other unquoted decimal "
+                                 "number", value=v, term="金额",
+                                 code="serialization.money_not_string",
+                                 zh="金额须写成字符串，如 \"1234.56\"")
     return Money(v)
 
 
 def _structure_decimal(v: Any, _: type) -> Decimal:
-    if isinstance(v, bool) or not isinstance(v, str | int | Decimal):
-        raise SerializationError("a decimal must be a string such as \"0.10\"", value=v)
-    try:
-        d = Decimal(v)
-    except Exception:
-        raise SerializationError("not a decimal number", value=v) from None
-    if not d.is_finite():
-        raise SerializationError("a decimal must be finite", value=v)
-    return d
+    return exact_decimal(v, field="$", term=None, error=SerializationError,
+                         code="serialization.decimal", what="decimal number")
 
 
 def _structure_date(v: Any, _: type) -> date:
@@ -118,7 +117,7 @@ def _tagged_union(kinds: Mapping[str, type[Any]], needs: str, unknown: str,
     变更事项, 支付比例规则 …): the key picks the class, the rest of the table builds it."""
 
     def structure_tagged(v: Any, _: type) -> Any:
-        if not isinstance(v, dict) or "kind" not in v:
+        if not isinstance(v, dict) or "kind" not in v or not isinstance(v["kind"], str):
             raise SerializationError(f"{needs} needs a 'kind', one of {', '.join(kinds)}",
                                      value=v, term=term)
         kind = v["kind"]
@@ -190,7 +189,7 @@ def _structure_deductions(v: Any, _: type) -> Any:
         raise SerializationError("amounts is a table of incident kind → money", value=amounts,
                                  term="扣款标准")
     for kind, amount in amounts.items():
-        if not isinstance(amount, str | int):
+        if not isinstance(amount, str | int) or isinstance(amount, bool):
             raise SerializationError(f"amounts.{kind}: money is a string such as \"500.00\"",
                                      value=amount, term="扣款标准")
     return IncidentDeductions({k: Money(a) for k, a in amounts.items()},
@@ -377,13 +376,15 @@ _register_statement()
 
 def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, OutsourcingError):
-        return exc.reason + (f" (value {exc.value!r})" if exc.value is not None and
-                             exc.field is None else f" ({exc.field}={exc.value!r})"
+        return exc.reason + (f" (value {_short(exc.value)})" if exc.value is not None and
+                             exc.field is None else f" ({exc.field}={_short(exc.value)})"
                              if exc.field else "")
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown keys: {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, KeyError):
         return "required field missing"
+    if isinstance(exc, AttributeError | TypeError) and "object has no attribute" in str(exc):
+        return f"expected a table of fields ({_name(type_)}), got something else"
     return _cattrs_format(exc, type_)
 
 
@@ -394,6 +395,11 @@ def _name(cls: Any) -> str:
 
 def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
     """Build a model object from plain data; every bad field is named by its path."""
+    if attrs.has(cls) and cls not in _SCALARS and not isinstance(data, Mapping):
+        raise SerializationError(
+            f"cannot read {_name(cls)}: expected an object (a table of fields), got "
+            f"{_kind(data)}", field=source, value=data, code="serialization.not_object",
+            zh=f"{_name(cls)} 须为对象（键值表），实际为 {_kind(data)}")
     try:
         return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as exc:
@@ -405,6 +411,21 @@ def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
     except OutsourcingError as exc:
         raise SerializationError(f"cannot read {_name(cls)}: {exc}", field=source,
                                  value=None) from None
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError,
+            RecursionError) as exc:  # a shape cattrs could not name: still the clear error
+        raise SerializationError(f"cannot read {_name(cls)}: the data does not have its shape "
+                                 f"({type(exc).__name__})", field=source, value=None,
+                                 code="serialization.shape",
+                                 zh=f"数据结构与 {_name(cls)} 不符") from None
+
+
+_SCALARS: set[type[Any]] = {Period}
+"""attrs classes read from a string, not a table."""
+
+
+def _kind(data: Any) -> str:
+    return {list: "an array", str: "a string", int: "a number", bool: "a boolean",
+            type(None): "null"}.get(type(data), f"a {type(data).__name__}")
 
 
 def unstructure(obj: Any) -> Any:
@@ -417,12 +438,35 @@ def to_json(obj: Any, *, indent: int | None = 2) -> str:
     return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
 
 
-def from_json(text: str, cls: type[T]) -> T:
-    """A model object from JSON text; floats are refused (parse_float keeps them exact)."""
+def from_json(text: str | bytes, cls: type[T]) -> T:
+    """A model object from JSON text; floats are refused (parse_float keeps them exact).
+
+    Limits (see :mod:`outsourcing._limits`): the text at most ``MAX_FILE_BYTES``, nesting at
+    most ``MAX_DEPTH`` levels, checked before parsing; the top level must be an object when a
+    model class is read."""
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise SerializationError("not JSON: the bytes are not UTF-8", field="$",
+                                     value=None, code="serialization.encoding",
+                                     zh="不是 UTF-8 编码的 JSON") from None
+    if not isinstance(text, str):
+        raise SerializationError(f"not JSON: a {type(text).__name__}", field="$", value=None,
+                                 code="serialization.type", zh="不是 JSON 文本")
+    if len(text) > MAX_FILE_BYTES:
+        raise SerializationError(f"JSON text longer than {MAX_FILE_BYTES} characters",
+                                 field="$", value=None, code="serialization.too_large",
+                                 zh="JSON 文本过长")
+    check_depth(text)
     try:
-        data = json.loads(text, parse_float=_refuse_float)
+        data = json.loads(text, parse_float=_refuse_float, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise SerializationError(f"not JSON: {exc}", field="$", value=None) from None
+        raise SerializationError(f"not JSON: {exc}", field="$", value=None,
+                                 code="serialization.not_json", zh="不是有效的 JSON") from None
+    except (RecursionError, ValueError) as exc:
+        raise SerializationError(f"not JSON: {type(exc).__name__}", field="$", value=None,
+                                 code="serialization.not_json", zh="不是有效的 JSON") from None
     return structure(data, cls)
 
 
@@ -431,4 +475,10 @@ class _JsonFloat(float):
 
 
 def _refuse_float(text: str) -> _JsonFloat:
+    if len(text) > 1000:
+        raise ValueError("number too long")
     return _JsonFloat(text)
+
+
+def _refuse_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a JSON number")

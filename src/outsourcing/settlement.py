@@ -45,7 +45,7 @@ from .accrual import Bounds, Schedule, contract_period_fen, period_bounds
 from .catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from .dates import DateRange, Period, PeriodKind, periods_between
 from .due import DueTerm, check_agreed_interest, due_term, interest_term
-from .errors import SettlementError
+from .errors import ModelError, SettlementError
 from .findings import Finding, Severity
 from .model import Contract, PaymentSchedule, ServiceLine
 from .money import Money, allocate, div_half_up
@@ -243,6 +243,12 @@ class PreparedContract:
         catalogue: Catalogue | None = getattr(host, "catalogue", None)
         if catalogue is None:
             catalogue = _core_catalogue()
+        if callable(getattr(host, "check_known", None)):
+            host.check_known(contract, all_lines.values())  # never pay an unknown code
+        else:
+            for n, known in enumerate(all_lines.values()):
+                if known.service not in catalogue:
+                    _unknown(catalogue, n, known)
         last = len(self.periods) - 1
         bounds = _bounds(self.term, self.kind)
         starts = [r.start for r in ranges]
@@ -643,7 +649,13 @@ class PreparedContract:
         clock = (acceptance_due if acceptance_due is not None and accepted_on > acceptance_due
                  else accepted_on)
         term = self.due_term(clock)
-        due = term.due_on(clock)
+        try:
+            due = term.due_on(clock)
+        except OverflowError:
+            raise SettlementError("the payment deadline falls after the last date the library "
+                                  "handles", field="accepted_on", value=clock.isoformat(),
+                                  term="付款期限", code="settlement.date_out_of_range",
+                                  zh="付款期限超出可处理的日期范围") from None
         days = term.days or 0
         late = interest = 0
         if due is not None and paid_on is not None and paid_on > due:
@@ -1326,6 +1338,13 @@ def _calendar(term: DateRange, kind: PeriodKind) -> tuple[
     return (periods, {p: i for i, p in enumerate(periods)}, ranges,
             [r.overlap(term) or r for r in ranges], [_month(p.start) for p in periods],
             frozenset(i for i, p in enumerate(periods) if p.end.month == 12))
+
+
+def _unknown(catalogue: Catalogue, n: int, line: ServiceLine) -> None:
+    raise ModelError(f"unknown service in line {line.id!r}; known: "
+                     f"{', '.join(sorted(k.code for k in catalogue))}",
+                     field=f"lines[{n}].service", value=line.service, term="服务类别",
+                     code="model.service.unknown", zh="未知的服务类别代码")
 
 
 @lru_cache(maxsize=1)

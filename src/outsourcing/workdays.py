@@ -78,6 +78,9 @@ class WorkCalendar:
         return self.first_year, self.last_year
 
     def _check(self, d: date, field: str) -> None:
+        if not isinstance(d, date) or hasattr(d, "hour"):
+            raise DateError(f"a {type(d).__name__} is not a date", field=field, value=d,
+                            code="date.type", zh="不是日期", term="工作日")
         if not self.first_year <= d.year <= self.last_year:
             known = f"{self.first_year}–{self.last_year}"
             raise DateError(
@@ -118,10 +121,10 @@ class WorkCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """The number of working days in ``(start, end]``; negative when ``end < start``."""
-        if end < start:
-            return -self.working_days_between(end, start)
         self._check(start, "start")
         self._check(end, "end")
+        if end < start:
+            return -self.working_days_between(end, start)
         count = 0
         day = start + _ONE_DAY
         while day <= end:

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from .._limits import enum_converter
 from ..dates import as_date
 from ..errors import ModelError
 from ..model import ServiceLine, as_quantity
@@ -248,6 +249,20 @@ def _action(v: Any) -> Any:
     return v
 
 
+_RATIONALE = enum_converter(Rationale, field="rationale", term="变更理由", error=ModelError,
+                            code="change")
+_STATUS = enum_converter(ChangeStatus, field="status", term="变更状态", error=ModelError,
+                         code="change")
+
+
+def _rationale(v: Any) -> Rationale:
+    return _RATIONALE(v)
+
+
+def _status(v: Any) -> ChangeStatus:
+    return _STATUS(v)
+
+
 def _effective(v: Any) -> date:
     return as_date(v, field="effective")
 
@@ -267,13 +282,13 @@ class Change:
 
     id: str = attrs.field(validator=_nonempty("变更编号"))
     action: Action = attrs.field(converter=_action)
-    rationale: Rationale = attrs.field(converter=Rationale)
+    rationale: Rationale = attrs.field(converter=_rationale)
     reason: str = attrs.field(validator=_nonempty("变更理由"))
     effective: date = attrs.field(converter=_effective)
     requested_by: str = attrs.field(validator=_nonempty("提出方"))
     signed_on: date | None = attrs.field(default=None, converter=_signed_on)
     approved_by: str = ""
-    status: ChangeStatus = attrs.field(default=ChangeStatus.PENDING, converter=ChangeStatus)
+    status: ChangeStatus = attrs.field(default=ChangeStatus.PENDING, converter=_status)
     rejection: str = ""
 
     def __attrs_post_init__(self) -> None:

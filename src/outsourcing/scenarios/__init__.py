@@ -31,18 +31,28 @@ field.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..dates import Period
-from ..errors import OutsourcingError
+from ..errors import OutsourcingError, _short
 from ..money import Money
 from ..plugins import Registry, load
 from ..rewards import RewardRule, competitive_rewards
 from ..statement import Statement
 from ._contract import _sign_changes, _stage_changes, _stage_contract
 from ._expect import _stage_headroom_after
-from ._load import Case, CaseResult, Mismatch, ScenarioError, case_rulebook, load_file
+from ._load import (
+    Case,
+    CaseResult,
+    Mismatch,
+    ScenarioError,
+    _cut,
+    _fail,
+    case_rulebook,
+    load_file,
+)
 from ._plan import _stage_plan
 from ._run import Run, Stage, _read
 from ._settle import (
@@ -147,6 +157,7 @@ def settle_case(case: Case, period: Period | str, registry: Registry | None = No
     """The statement of one period of a case: its changes signed, its periods settled in
     order up to ``period`` (what ``outsourcing settle FILE --period P`` prints)."""
     reg = registry or load()
+    _known(case, reg)
     run = Run(case, case_rulebook(case, reg), reg)
     _sign_changes(run)
     prepared = _prepare(run)
@@ -165,18 +176,54 @@ def settle_case(case: Case, period: Period | str, registry: Registry | None = No
     return _settle_through(run, prepared, k)[k - first]
 
 
+INTERNAL = "internal error"
+"""How a failed result whose cause is a bug in the library (not the file) begins."""
+
+
+def _known(case: Case, registry: Registry) -> None:
+    """The case's jurisdiction and its contract's codes checked against the registry in use,
+    the error naming the file, the case and the field."""
+    i = case.index
+    if case.jurisdiction not in registry.jurisdictions:
+        raise _fail(case.file, i, case.name, f"case[{i}].jurisdiction",
+                    f"unknown jurisdiction; known: {', '.join(sorted(registry.jurisdictions))}",
+                    case.jurisdiction, code="jurisdiction.unknown", zh="未知的辖区代码")
+    if case.contract is not None:
+        try:
+            registry.check_known(case.contract)
+        except OutsourcingError as exc:
+            raise _fail(case.file, i, case.name, f"case[{i}].contract.{exc.field}", exc.reason,
+                        exc.value, code=exc.code, zh=exc.zh) from None
+
+
 def run_case(case: Case, registry: Registry) -> CaseResult:
-    """Run one case through every stage; mismatches are collected, not raised."""
+    """Run one case through every stage; mismatches are collected, not raised.
+
+    An error in the file fails the case with a message naming the field; an exception that
+    is not the library's own (a bug) fails it too, with a message beginning ``internal
+    error``, so the other cases and files still run."""
     try:
+        _known(case, registry)
         run = Run(case, case_rulebook(case, registry), registry)
     except OutsourcingError as exc:
         return CaseResult(case.file, case.name, (), str(exc))
+    except Exception as exc:
+        return CaseResult(case.file, case.name, (), _internal(exc))
     try:
         for stage in STAGES:
             stage(run)
     except OutsourcingError as exc:
         return CaseResult(case.file, case.name, tuple(run.mismatches), str(exc))
+    except Exception as exc:
+        return CaseResult(case.file, case.name, tuple(run.mismatches), _internal(exc))
     return CaseResult(case.file, case.name, tuple(run.mismatches))
+
+
+def _internal(exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    at = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno} in {tb[-1].name}" if tb else ""
+    return (f"{INTERNAL}: {type(exc).__name__}: {_short(str(exc), 200)}{at} "
+            "(please report it)")
 
 
 def run_files(paths: Iterable[str | Path], registry: Registry | None = None) -> list[CaseResult]:
@@ -186,8 +233,11 @@ def run_files(paths: Iterable[str | Path], registry: Registry | None = None) -> 
     for p in paths:
         try:
             cases = load_file(p)
-        except ScenarioError as exc:
+        except OutsourcingError as exc:
             results.append(CaseResult(str(p), "(file)", (), str(exc)))
+            continue
+        except Exception as exc:
+            results.append(CaseResult(str(p), "(file)", (), _internal(exc)))
             continue
         results.extend(run_case(c, reg) for c in cases)
     return results
@@ -199,12 +249,13 @@ def render_results(results: Sequence[CaseResult]) -> str:
     for r in results:
         lines.append(f"{'PASS' if r.passed else 'FAIL'}  {r.file} :: {r.case}")
         if r.error:
-            lines.append(f"      error: {r.error}")
+            lines.append(f"      error: {_cut(r.error, 2000)}")
         for m in r.mismatches:
-            lines.append(f"      {m.path}: expected {m.expected}, actual {m.actual}")
+            lines.append(f"      {_cut(m.path, 200)}: expected {_cut(m.expected, 200)}, "
+                         f"actual {_cut(m.actual, 200)}")
             if m.explanation:
                 lines.append("        why (依据):")
-                lines.extend(f"          {e}" for e in m.explanation)
+                lines.extend(f"          {_cut(e, 500)}" for e in m.explanation)
     passed = sum(r.passed for r in results)
     lines.append(f"{passed} passed, {len(results) - passed} failed")
     return "\n".join(lines)

@@ -28,7 +28,7 @@ def _read_change(run: Run, i: int, raw: Any) -> Change:
     if not isinstance(raw, dict):
         raise run.fail(path, "a change is a table")
     kind = raw.get("kind")
-    if kind not in ACTION_KINDS:
+    if not isinstance(kind, str) or kind not in ACTION_KINDS:
         raise run.fail(f"{path}.kind", f"one of {', '.join(ACTION_KINDS)}", kind)
     action_fields = {f.name for f in attrs.fields(ACTION_KINDS[kind])}
     unknown = set(raw) - CHANGE_KEYS - action_fields

@@ -18,6 +18,9 @@ def _stage_contract(run: Run) -> None:
                         "原合同金额 = Σ lines' monthly amount accrued over the term "
                         f"{contract.term} ({contract.day_count.value}), rounded once half-up",))
     if "findings" in expect:
+        if not isinstance(expect["findings"], list):
+            raise run.fail("expect.findings", "findings is a list of finding codes ([] for "
+                           "none)", expect["findings"])
         found = run.registry.check_contract(contract, run.rulebook)
         want = ", ".join(sorted(str(x) for x in expect["findings"])) or "(none)"
         got = ", ".join(sorted(f.code for f in found)) or "(none)"
@@ -34,6 +37,9 @@ def _stage_changes(run: Run) -> None:
         return
     timeline = _sign_changes(run)
     expected = run.expect.get("rejected", [])
+    if not isinstance(expected, list):
+        raise run.fail("expect.rejected", "rejected is an array of tables "
+                       "([[case.expect.rejected]]) with change and rule", expected)
     want = {str(r.get("change")): str(r.get("rule", "")) for r in expected
             if isinstance(r, dict)}
     for cid, why in run.rejected.items():

@@ -6,17 +6,17 @@ import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..errors import OutsourcingError
+from ..errors import OutsourcingError, _short
 from ..model import Contract
 from ..plugins import Registry
 from ..rules import RuleBook
 from ..serialize import structure
+from ..textfiles import loads_toml, read_text
 
 
 class ScenarioError(OutsourcingError):
@@ -101,32 +101,34 @@ def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Scenar
             case_no, case_name = case_no + 1, "?"
         nm = re.match(r'\s*name\s*=\s*"([^"]*)"', line)
         if nm and i < lineno:
-            case_name = nm.group(1)
-    bad = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
-    key = bad.split("=", 1)[0].strip() if "=" in bad else bad
+            case_name = _cut(nm.group(1))
+    bad = _cut(lines[lineno - 1].strip(), 80) if 0 < lineno <= len(lines) else ""
+    key = _cut(bad.split("=", 1)[0].strip() if "=" in bad else bad, 40)
     where = f"case {case_no} '{case_name}'" if case_no else "before the first case"
     return ScenarioError(f"{path}:{lineno}: {where}: {key or '?'}: not valid TOML ({exc}): {bad}",
                          field=key or None, value=bad or None)
 
 
+def _cut(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, so a huge value is never echoed whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _fail(
-    file: str, index: int, name: str, field: str, msg: str, value: Any = None
+    file: str, index: int, name: str, field: str, msg: str, value: Any = None,
+    code: str | None = None, zh: str | None = None,
 ) -> ScenarioError:
-    shown = "" if value is None else f" (value {value!r})"
-    return ScenarioError(f"{file}: case {index + 1} '{name}': {field}: {msg}{shown}",
-                         field=field, value=value)
+    shown = "" if value is None else f" (value {_short(value)})"
+    return ScenarioError(f"{file}: case {index + 1} '{_cut(name)}': {field}: {msg}"
+                         f"{shown}", field=field, value=value, code=code, zh=zh)
 
 
 def load_file(path: str | Path) -> list[Case]:
     """Read a scenario file; every defect names the file, the case and the field."""
     p = Path(path)
+    text = read_text(p, error=ScenarioError, what="scenario file", code="scenario.file")
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{p}: cannot read scenario file: {exc}", field="file",
-                            value=str(p)) from None
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)  # exact; never a binary float
+        data = loads_toml(text)  # exact; never a binary float
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(p, text, exc) from None
     extra = set(data) - {"case"}
@@ -136,6 +138,9 @@ def load_file(path: str | Path) -> list[Case]:
     cases = data.get("case")
     if not isinstance(cases, list) or not cases:
         raise ScenarioError(f"{p}: case: no [[case]] in the file", field="case", value=None)
+    for i, raw in enumerate(cases):
+        if not isinstance(raw, dict):
+            raise _fail(str(p), i, "?", f"case[{i}]", "a case is a table ([[case]])")
     return [_read_case(str(p), i, raw) for i, raw in enumerate(cases)]
 
 

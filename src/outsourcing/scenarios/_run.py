@@ -96,7 +96,7 @@ def _read(run: Run, data: Any, cls: type[T], path: str) -> T:
         head = run.field("")
         field = exc.field.removeprefix(head) if exc.field and exc.field.startswith(head) \
             else path
-        reason = exc.reason.removeprefix(f"cannot read {cls.__name__}: ")
+        reason = exc.reason.removeprefix(f"cannot read {getattr(cls, '__name__', cls)}: ")
         if exc.field and "; " not in reason:
             # one problem: drop the repeated path and name the key itself where known
             reason = reason.removesuffix(f" @ {exc.field}")
@@ -133,7 +133,8 @@ def _expected(run: Run, path: str, kind: Kind, value: Any) -> Any:
     try:
         if kind == "money":
             if not isinstance(value, str | int) or isinstance(value, bool):
-                raise ValueError("money is a string such as \"1234.56\"")
+                raise ValueError("money must be a string such as \"1234.56\" (or a whole number "
+                                 "of yuan), not a float or other unquoted decimal number")
             return Money(value)
         if kind in ("decimal", "rate"):
             if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
@@ -157,7 +158,7 @@ def _expected(run: Run, path: str, kind: Kind, value: Any) -> Any:
                 raise ValueError("a string")
             return value
         if kind == "status":
-            if value not in {s.value for s in LineStatus}:
+            if not isinstance(value, str) or value not in {s.value for s in LineStatus}:
                 raise ValueError(f"one of {', '.join(s.value for s in LineStatus)}")
             return value
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -1,0 +1,83 @@
+"""Reading text files people write: UTF-8 only, with a clear word when it is not (文本文件).
+
+Scenario files, rule parameter files and JSON are read as UTF-8 (a UTF-8 byte-order mark is
+allowed).  A file in another encoding is refused with an error that says what it looks like —
+GBK/GB18030 (common for Chinese files saved on Windows) or UTF-16 — and how to convert it; a
+binary file is refused as such; a file over :data:`~outsourcing._limits.MAX_FILE_BYTES` is
+refused before it is read.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ._limits import MAX_FILE_BYTES, FileNumber
+from .errors import OutsourcingError
+
+__all__ = ["guess_encoding", "loads_toml", "read_text"]
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "UTF-8 with BOM"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"),
+)
+
+
+def guess_encoding(data: bytes) -> str:
+    """What bytes that are not UTF-8 look like: ``UTF-16 …``, ``GBK/GB18030`` or ``binary``."""
+    for bom, name in _BOMS[1:]:
+        if data.startswith(bom):
+            return name
+    sample = data[:4096]
+    if sample and sample.count(b"\x00") * 4 >= len(sample):
+        even = sample[0::2].count(b"\x00")
+        odd = sample[1::2].count(b"\x00")
+        return "UTF-16 (big-endian)" if even > odd else "UTF-16 (little-endian)"
+    if b"\x00" in sample:
+        return "binary"
+    try:
+        sample.decode("gb18030")
+    except UnicodeDecodeError:
+        # a cut at the end of the sample may split a character; try without the last bytes
+        try:
+            sample[:-1].decode("gb18030")
+        except UnicodeDecodeError:
+            return "binary"
+    return "GBK/GB18030"
+
+
+def read_text(path: str | Path, *, error: type[OutsourcingError], what: str,
+              code: str) -> str:
+    """The text of a UTF-8 file; any other encoding, a binary file, a missing file or one
+    too large is ``error`` naming the file and saying what it looks like."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise error(f"{p}: the {what} is {size} bytes; the limit is {MAX_FILE_BYTES}",
+                        field=str(p), value=None, code=f"{code}.too_large",
+                        zh=f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise error(f"{p}: cannot read {what}: {exc.strerror or exc}", field=str(p),
+                    value=None, code=f"{code}.unreadable",
+                    zh=f"无法读取文件：{exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        looks = guess_encoding(data)
+        hint = ("; it is a binary file, not text" if looks == "binary" else
+                f"; it looks like {looks} — save it as UTF-8 (e.g. "
+                f"`iconv -f {'GB18030' if looks.startswith('GBK') else 'UTF-16'} -t UTF-8`)")
+        zh = ("文件不是文本（二进制文件）" if looks == "binary" else
+              f"文件不是 UTF-8 编码，看来是 {looks}，请另存为 UTF-8")
+        raise error(f"{p}: the {what} is not UTF-8 (byte {exc.start}){hint}", field=str(p),
+                    value=None, code=f"{code}.encoding", zh=zh) from None
+
+
+def loads_toml(text: str) -> dict[str, Any]:
+    """TOML with every unquoted decimal number kept exact (a :class:`FileNumber`, never a
+    binary float)."""
+    return tomllib.loads(text, parse_float=FileNumber)
