@@ -179,3 +179,18 @@ def test_as_of_searches_the_snapshots_by_bisection(rb: o.RuleBook,
     monkeypatch.setattr(bisect, "bisect_right", counting)
     assert tl.as_of(date(2023, 3, 15)).line("L001").pricing.monthly_fee == o.Money("1014.00")
     assert seen == [21]
+
+
+def test_a_line_and_the_contract_suspended_from_the_same_day_open_ended_pay_nothing_from_that_day(
+    rb: o.RuleBook,
+) -> None:
+    # Two suspensions starting the same day, one with an end and one open: the days they
+    # cover are ordered by start, an open end counting as the latest (no None compared).
+    tl = Timeline(_big(2)).sign(
+        _change("C1", Suspend("L000", until=date(2022, 10, 31)), date(2022, 10, 1),
+                "force_majeure"), rb, today=FAR)
+    tl = tl.sign(_change("C2", Suspend(None), date(2022, 10, 1), "force_majeure"), rb,
+                 today=FAR)
+    assert tl.line_schedules() == _reference(tl)[0]
+    assert tl.amount == _reference(tl)[1]
+    assert tl.amount == o.Money("18000.00")  # two lines × ¥1,000 × January–September

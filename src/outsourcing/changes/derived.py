@@ -203,8 +203,9 @@ def _runs(runs: Schedule, line: ServiceLine, st: State, start: date, anchor: Dat
     added = Fraction(0)
     if start > end:
         return runs, added
-    gaps = sorted((s.start, s.end) for s in st.suspensions if s.line_id in (line.id, None)
-                  and s.overlaps(start, end))
+    gaps = sorted(((s.start, s.end) for s in st.suspensions if s.line_id in (line.id, None)
+                   and s.overlaps(start, end)),
+                  key=lambda g: (g[0], date.max if g[1] is None else g[1]))
     free: list[DateRange] = []
     day = start
     for g_start, g_end in gaps:
