@@ -36,6 +36,11 @@ def main(argv: list[str]) -> int:
     gc.collect()
     gc.freeze()  # the seeds and the registry are never garbage: full collections skip them
     names = argv or list(targets.TARGETS)
+    unknown = [x for x in names if x not in targets.TARGETS]
+    if unknown:
+        print(f"unknown target {unknown[0]!r}; the targets are: {', '.join(targets.TARGETS)}",
+              file=sys.stderr)
+        return 2
     for name in names:
         strategy, fn = targets.TARGETS[name]
         t0 = time.perf_counter()
