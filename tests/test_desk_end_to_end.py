@@ -309,3 +309,19 @@ def test_desk_runs_as_python_m(month: tuple[Desk, dict[str, Result]]) -> None:
     r = desk.subprocess("audit", "verify", "--json")
     assert r.code == 0, r.err
     assert json.loads(r.out)["ok"] is True
+
+
+def test_desk_report_by_supplier_draws_its_contracts_and_an_unknown_supplier_is_refused(
+    month: tuple[Desk, dict[str, Result]],
+) -> None:
+    desk, steps = month
+    listed = json.loads(steps["contract list"].out)
+    supplier_id = listed[0]["supplier_id"]
+    r = desk("report", "--supplier", supplier_id, "-o", "供应商图表", "--json")
+    assert r.code == 0, r.err
+    shown = json.loads(r.out)
+    assert [p["period"] for p in shown["periods"]] == ["2022-10"]
+    assert (desk.folder / "供应商图表" / "score.png").stat().st_size > 10_000
+    r = desk("report", "--supplier", "S-NOBODY", "-o", "无")
+    assert r.code == 2
+    assert "该供应商没有登记的合同" in r.err
