@@ -205,7 +205,8 @@ def test_desk_month_settles_to_the_fen_and_exports_the_same_totals(
     assert "供应商确认" in page
 
 
-def test_desk_month_due_and_report(month: tuple[Desk, dict[str, Result]]) -> None:
+def test_desk_due_shows_the_unpaid_balance_overdue_15_days_with_late_interest_and_draws_both_charts(
+    month: tuple[Desk, dict[str, Result]]) -> None:
     desk, steps = month
     due = json.loads(steps["due"].out)
     assert [(d["period"], d["paid"], d["outstanding"], d["overdue_days"]) for d in due] == [

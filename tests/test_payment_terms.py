@@ -216,8 +216,9 @@ def test_downgrade_to_a_stated_tier(registry: o.Registry) -> None:
     # (5 × 92.5 + 3 × 88 + 1 × 95) / 9 = 821.5 / 9 = 91.2777… → 91.28
     ("fee_weighted", {"A区": "50000.00", "B区": "30000.00", "C区": "10000.00"}, "91.28"),
 ])
-def test_site_aggregate(registry: o.Registry, aggregate: str, weights: dict[str, str],
-                        score: str) -> None:
+def test_site_scores_combine_by_min_mean_or_fee_weighted_mean_rounded_to_the_hundredth(
+    registry: o.Registry, aggregate: str, weights: dict[str, str], score: str,
+) -> None:
     rule = o.PaymentRule(ex.rule().rate, sites=o.SiteScore(ex.SITES, aggregate, weights))
     pc = _prepared(rule, registry.rulebook("NX"))
     st_ = pc.settle(NOV, [_one(NOV, p, site=s) for s, p in zip(ex.SITES, ("92.5", "88", "95"),

@@ -251,8 +251,9 @@ def test_statements_never_pay_more_over_the_term_than_the_contract_plus_signed_c
     try:
         tl = tl.sign("C-1", rb, signed_on=date(2024, month, 1), approved_by="局长",
                      today=date(2024, month, 1))
-    except o.ChangeRejected:
-        return  # over the 10% cap: refused, nothing to pay
+    except o.ChangeRejected as exc:
+        assert exc.rule_id == "changes.supplementary_cap"  # refused only by the 10% cap
+        return
     sts = o.settle_term(tl, [], rb)
     fees = o.Money.sum(s.fee for s in sts)
     assert fees == tl.amount <= c.original_amount + tl.headroom_used
