@@ -430,3 +430,21 @@ def test_the_last_period_of_the_date_range_has_no_next_and_is_not_asked_for() ->
     months = periods_between(span, o.PeriodKind.MONTH)
     assert len(months) == 12 and str(months[-1]) == "9998-12"
     assert [str(p) for p in periods_between(span, o.PeriodKind.QUARTER)][-1] == "9998-Q4"
+
+
+def test_a_registry_file_that_is_not_a_database_is_an_input_error_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database", encoding="utf-8")
+    with pytest.raises(o.OutsourcingError) as e:
+        o.Store.open(str(bad))
+    assert e.value.code == "registry.unreachable"
+    code, text = _cli("contract", "list", "--db", str(bad))
+    assert code == 2 and "无法连接数据库" in text and "internal error" not in text
+
+
+def test_an_area_or_quantity_with_a_huge_exponent_is_refused_at_once() -> None:
+    start = time.perf_counter()
+    with pytest.raises(o.ModelError) as e:
+        o.AreaRate("1e999999", "3.50")
+    assert e.value.code == "model.area.out_of_range"
+    assert time.perf_counter() - start < 1

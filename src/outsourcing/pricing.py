@@ -40,6 +40,7 @@ from typing import Any, ClassVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from ._limits import exact_decimal
 from .accrual import accrue
 from .dates import ONE_DAY, DateRange, DayCount
 from .errors import ModelError
@@ -76,16 +77,8 @@ def _money(field: str) -> Callable[[Any], Money]:
 
 def _decimal(field: str, term: str) -> Callable[[Any], Decimal]:
     def conv(v: Any) -> Decimal:
-        if isinstance(v, float | bool):
-            raise ModelError("a float is not exact; pass a str, int or Decimal", field=field,
-                             value=v, term=term, code="model.float_quantity",
-                             zh=f"{term}须为精确数值，不接受浮点数")
-        try:
-            d = v if isinstance(v, Decimal) else Decimal(str(v))
-        except Exception:
-            raise ModelError("not a number", field=field, value=v, term=term,
-                             code="model.not_a_number", zh=f"{term}不是数值") from None
-        if not d.is_finite() or d < 0:
+        d = exact_decimal(v, field=field, term=term, error=ModelError, code=f"model.{field}")
+        if d < 0:
             raise ModelError("must be a finite number, not negative", field=field,
                              value=str(d), term=term, code="model.negative",
                              zh=f"{term}须为非负有限数值")

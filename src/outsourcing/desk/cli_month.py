@@ -49,7 +49,10 @@ def _items(path: str | None) -> dict[str, dict[str, list[tuple[str, Any]]]] | No
     """Score-sheet items from TOML: ``[LINE] KPI = [["保洁", 50], ["秩序维护", 50]]``."""
     if path is None:
         return None
-    raw = read_data_file(path)
+    raw: Any = read_data_file(path)
+    if not isinstance(raw, dict):
+        raise DeskError("the items file is a table of lines", field=path, term="评分表",
+                        zh="评分项文件应为以服务项目为键的表")
     out: dict[str, dict[str, list[tuple[str, Any]]]] = {}
     for lid, kpis in raw.items():
         if not isinstance(kpis, dict):
@@ -57,7 +60,8 @@ def _items(path: str | None) -> dict[str, dict[str, list[tuple[str, Any]]]] | No
                             zh="评分项文件中每个服务项目应为一个表")
         for kid, items in kpis.items():
             if not isinstance(items, list) or not all(
-                    isinstance(i, list) and len(i) == 2 for i in items):
+                    isinstance(i, list) and len(i) == 2 and isinstance(i[1], int | float)
+                    and not isinstance(i[1], bool) for i in items):
                 raise DeskError("items are [name, max points] pairs", field=f"{lid}.{kid}",
                                 value=items, term="评分项",
                                 zh="评分项应写作 [名称, 分值] 的列表")

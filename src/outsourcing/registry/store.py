@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from ..catalogue import KpiSpec
@@ -425,7 +425,8 @@ class Registry:
         """Open a registry: ``url`` is any SQLAlchemy URL (``postgresql://…`` goes through
         psycopg 3) or a file path for SQLite; by default ``$OUTSOURCING_DB``, else
         ``outsourcing.db`` in the working folder.  The schema is migrated to the newest
-        revision unless ``migrate=False``; a database of a newer schema is refused."""
+        revision; with ``migrate=False`` the revision is read first and the migrations run
+        only when it is behind.  A database of a newer schema is refused."""
         full = _url(url)
         try:
             engine = _engine(full)
@@ -442,7 +443,7 @@ class Registry:
                     conn.rollback()
                 if rev != head():
                     run_migrations(engine)
-        except OperationalError as exc:
+        except DatabaseError as exc:  # unreachable, or a file that is not a database
             engine.dispose()
             raise RegistryError(f"cannot reach the database: {exc.orig}", field="url",
                                 value=full.split("@")[-1], term="数据库",
