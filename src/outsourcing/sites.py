@@ -20,8 +20,10 @@ from typing import Any
 
 import attrs
 
+from ._limits import FileNumber
 from .dates import DateRange, as_date
 from .errors import ModelError
+from .textfiles import loads_toml
 
 __all__ = ["Building", "RequiredService", "Site", "load_sites", "merge_ranges",
            "site_from_mapping"]
@@ -36,7 +38,7 @@ def _nonempty(term: str) -> Any:
 
 
 def _area(v: Any) -> Decimal:
-    if isinstance(v, float | bool):
+    if isinstance(v, float | bool | FileNumber):
         raise ModelError("a float is not an exact area; pass a str or Decimal",
                          field="floor_area", value=v, term="建筑面积",
                          code="site.float_area", zh="建筑面积须为精确数值，不接受浮点数")
@@ -236,7 +238,7 @@ def load_sites(path: str | Path, *, jurisdiction: str | None = None) -> tuple[Si
     """The sites in a TOML file: ``[[sites]]`` tables (see ``docs/sites.md``)."""
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = loads_toml(p.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ModelError(f"cannot read sites file: {exc}", field="path", value=str(p),
                          term="办公区", code="site.unreadable_file",

@@ -45,6 +45,7 @@ from ..model import Contract
 from ..plugins import Registry
 from ..serialize import structure
 from ..sites import Site, site_from_mapping
+from ..textfiles import loads_toml
 from .coverage import CoverageReport, coverage
 from .renewal import renewal_pipeline
 from .roster import DutyContact, emergency_roster
@@ -249,7 +250,7 @@ def run_site_file(path: str | Path, registry: Registry) -> list[SiteCaseResult]:
     """Run every case of a site file; bad input is an error naming the file and case."""
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = loads_toml(p.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise _fail(str(p), f"cannot read: {exc}") from None
     out = []

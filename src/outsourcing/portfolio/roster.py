@@ -31,8 +31,7 @@ from .coverage import as_timelines
 __all__ = ["DutyContact", "Roster", "RosterRow", "emergency_roster", "response_kpis"]
 
 _TIME_UNITS = {"minutes": "分钟", "hours": "小时"}
-ROSTER_CITATION = ("政府采购法 第五十条 (突发事件中合同各方的义务); "
-                   "特种设备安全监察条例 第三十二条: 接到故障通知后立即赶赴现场")
+ROSTER_CITATION = "特种设备安全监察条例 第三十二条: 接到故障通知后立即赶赴现场"
 
 
 def _nonempty(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
