@@ -230,3 +230,25 @@ def test_a_site_in_an_unknown_jurisdiction_is_a_plugin_error() -> None:
 
     with pytest.raises(o.PluginError, match="unknown jurisdiction 'XX'"):
         o.load(extra=[("elsewhere", Elsewhere())]).sites()
+
+
+def test_double_coverage_fees_are_what_settlement_pays_with_the_rounding_fen_on_the_main_line(
+) -> None:
+    # Three lines of ¥100.05 a month on each contract: the contract's rounding fen goes to
+    # its main line (尾差计入主项目), so the doubled property fee is Timeline.line_amount.
+    p = o.Purchaser("P", "局")
+
+    def c(cid: str, start: date) -> o.Contract:
+        return o.Contract(cid, "物业", "NX", p, o.Supplier(cid, "某公司", "small"),
+                          o.DateRange(start, date(2022, 12, 31)), [
+                              o.ServiceLine(s, s, "A", o.FixedMonthly("100.05"))
+                              for s in ("property", "cleaning", "canteen")])
+
+    site = Site("A", "某办公区", "NX", services=[RequiredService("property")])
+    one, two = c("C1", date(2022, 1, 1)), c("C2", date(2022, 3, 8))
+    rep = coverage([one, two], [site], o.DateRange(date(2022, 3, 8), date(2022, 3, 11)))
+    (d,) = [x for x in rep.doubles if x.service == "property"]
+    span = o.DateRange(date(2022, 3, 8), date(2022, 3, 11))
+    assert d.amounts == (("C1", Timeline(one).line_amount("property", span)),
+                         ("C2", Timeline(two).line_amount("property", span)))
+    assert d.amounts[0][1] == o.Money("12.90")

@@ -25,13 +25,13 @@ from itertools import pairwise
 
 import attrs
 
-from ..accrual import accrue, cumulative
+from ..accrual import accrue
 from ..changes import Timeline
-from ..dates import DateRange, DayCount
+from ..dates import DateRange
 from ..errors import ModelError
 from ..findings import Finding, Severity
 from ..model import Contract
-from ..money import Money, round_half_up
+from ..money import Money
 from ..sites import Site, merge_ranges
 
 __all__ = ["CoverageReport", "DoubleCoverage", "Gap", "as_timelines", "coverage",
@@ -278,9 +278,8 @@ def coverage(
 def _fees(key: Key, doubled: Sequence[tuple[tuple[str, ...], DateRange]],
           runs: dict[Key, dict[str, list[tuple[DateRange, str, Fraction]]]],
           by_contract: dict[str, Timeline]) -> dict[tuple[str, date], Money]:
-    """Each contract's fee for the key's lines over each doubled span: the same figure as
-    ``Timeline.line_amount`` (cumulative amounts rounded at both ends), with the cumulative
-    amounts worked out once per boundary."""
+    """Each contract's fee for the key's lines over each doubled span: ``Timeline.line_amount``
+    (the one accrual rule, reconciled at the contract level as settlement pays it)."""
     want: dict[str, list[DateRange]] = {}
     for who, r in doubled:
         for cid in who:
@@ -288,37 +287,9 @@ def _fees(key: Key, doubled: Sequence[tuple[tuple[str, ...], DateRange]],
     out: dict[tuple[str, date], Money] = {}
     for cid, spans in want.items():
         tl = by_contract[cid]
-        sched = tl.line_schedules()
         lids = dict.fromkeys(lid for _, lid, _ in runs[key][cid])
-        points = sorted({d for r in spans for d in (r.start - ONE_DAY, r.end)})
-        totals = {r.start: 0 for r in spans}
-        for lid in lids:
-            c = _cumulative_at(sched[lid], points, tl.contract.day_count)
-            for r in spans:
-                totals[r.start] += (round_half_up(c[r.end] * 100)
-                                    - round_half_up(c[r.start - ONE_DAY] * 100))
-        for start, fen in totals.items():
-            out[(cid, start)] = Money.from_fen(fen)
-    return out
-
-
-def _cumulative_at(schedule: Sequence[tuple[DateRange, Fraction]], points: Sequence[date],
-                   convention: DayCount) -> dict[date, Fraction]:
-    """``accrual.cumulative`` at each of the sorted ``points``; walked once for actual days
-    (where accrual over a split range adds up exactly), point by point otherwise."""
-    if convention is not DayCount.ACTUAL:
-        return {x: cumulative(schedule, x, convention) for x in points}
-    out: dict[date, Fraction] = {}
-    total = Fraction(0)
-    prev: date | None = None
-    for x in points:
-        for piece, monthly in schedule:
-            lo = piece.start if prev is None else max(piece.start, prev + ONE_DAY)
-            hi = min(piece.end, x)
-            if lo <= hi:
-                total += accrue(monthly, DateRange(lo, hi), convention)
-        out[x] = total
-        prev = x
+        for r in spans:
+            out[(cid, r.start)] = Money.sum(tl.line_amount(lid, r) for lid in lids)
     return out
 
 
