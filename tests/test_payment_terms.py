@@ -338,7 +338,7 @@ def test_a_contract_that_states_no_caps_has_none(registry: o.Registry) -> None:
 def test_score_adjustments_never_exceed_their_caps(points: list[str], base: int, bonus: int,
                                                     penalty: int) -> None:
     from outsourcing.payment import compile_rule
-    from outsourcing.settlement import _adjust
+    from outsourcing.settlement.compute import _adjust
     rule = o.PaymentRule(ex.rule().rate, adjustments=o.ScoreAdjustments(
         {"commendation": "2.5", "complaint": "-3"}, bonus_cap=Decimal(bonus) / 100,
         penalty_cap=Decimal(penalty) / 100))
@@ -394,7 +394,7 @@ def test_deduction_caps_are_applied_only_where_stated(registry: o.Registry, amou
        weights=st.lists(st.integers(0, 10_000_000), min_size=6, max_size=6))
 def test_a_site_aggregate_lies_between_the_lowest_and_the_highest_site(
         scores: list[int], weights: list[int]) -> None:
-    from outsourcing.settlement import _aggregate
+    from outsourcing.settlement.compute import _aggregate
     w = tuple(weights[:len(scores)])
     if sum(w) == 0:
         w = (1,) * len(scores)
@@ -410,5 +410,9 @@ def test_a_statement_with_the_contracts_own_terms_reads_back_from_its_json() -> 
     _, december = ex.statements()
     again = from_json(december.to_json(), Statement)
     assert again == december
+    assert again.payable == december.payable  # the figures, without the terms
+    again = again.with_terms(december.terms)  # the terms explain it, as when it was made
+    assert again.all_explanations() == december.all_explanations()
+    assert again.render() == december.render()
     x = again.line("property")
     assert x.forfeited == o.Money("1737.00") and x.downgraded and x.base_score == Decimal("88")

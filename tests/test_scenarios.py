@@ -206,7 +206,8 @@ def test_cli_settle_prints_json_with_money_as_strings(
     assert data["period"] == "2022-10"
     assert data["totals"]["payable"] == "74480.00"
     assert data["payment"] == {
-        "accepted_on": "2022-11-05", "clock_start": "2022-11-05", "payment_days": 30,
+        "accepted_on": "2022-11-05", "acceptance_due": None, "clock_start": "2022-11-05",
+        "payment_days": 30,
         "payment_working_days": False,
         "due_on": "2022-12-05", "paid_on": "2022-12-20", "late_days": 15,
         "late_interest": "558.60", "amount_due": "75038.60"}

@@ -318,8 +318,10 @@ def test_settlement_is_deterministic_and_renders_text_and_json(rb: o.RuleBook) -
         assert label in text
     data = json.loads(s1.to_json())
     assert data["totals"]["payable"] == str(s1.payable) == "75525.00"
-    assert data["lines"][0]["deductions"][0]["amount"] == "500.00"
-    assert all(e["rule_id"] and e["citation"] for ln in data["lines"]
+    assert data["lines"][0]["items"][0][5] == "500.00"  # (kind, base, ×num/den, nth, amount)
+    assert "explanations" not in data["lines"][0]  # derived, not stored
+    full = s1.to_dict(explanations=True)
+    assert all(e["rule_id"] and e["citation"] for ln in full["lines"]
                for e in ln["explanations"])
 
 

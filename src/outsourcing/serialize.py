@@ -24,9 +24,8 @@ from cattrs.v import format_exception as _cattrs_format
 
 from ._limits import MAX_FILE_BYTES, FileNumber, check_depth, exact_decimal
 from .changes.kinds import ACTION_KINDS, Action
-from .dates import DateRange, Period, as_date
+from .dates import Period, as_date
 from .errors import OutsourcingError, SerializationError, _short
-from .findings import Finding
 from .model import PRICING_KINDS, Pricing
 from .money import Money
 from .payment import (
@@ -38,16 +37,9 @@ from .payment import (
     SiteScore,
 )
 from .statement import (
-    Carry,
-    Deduction,
-    Explanation,
-    KpiResult,
-    LineCarry,
-    LineStatus,
     Statement,
-    StatementLine,
-    Trigger,
 )
+from .statement_record import record_from_dict
 
 __all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
 
@@ -249,120 +241,10 @@ _register_settlement()
 
 
 def _structure_statement(v: Any, _: type) -> Any:
-    """A :class:`~outsourcing.statement.Statement` from its own ``to_dict()`` form: every
-    figure read back exactly (the computed ``amount_due`` is checked, not stored twice)."""
-    s = converter.structure
-
-    def need(d: Any, where: str) -> dict[str, Any]:
-        if not isinstance(d, dict):
-            raise SerializationError("expected an object", field=where, value=d, term="结算单",
-                                     code="serialization.statement", zh="结算单格式错误：应为对象")
-        return d
-
-    def money(x: Any) -> Money | None:
-        return None if x is None else s(x, Money)
-
-    def dec(x: Any) -> Decimal | None:
-        return None if x is None else s(x, Decimal)
-
-    def day(x: Any) -> date | None:
-        return None if x is None else s(x, date)
-
-    def expl(e: Any) -> Explanation:
-        e = need(e, "explanations")
-        inputs = need(e.get("inputs", {}), "explanations.inputs")
-        return Explanation(s(e["figure"], str), s(e["value"], str), s(e["rule_id"], str),
-                           s(e["citation"], str),
-                           tuple((s(k, str), s(x, str)) for k, x in inputs.items()),
-                           s(e.get("line", ""), str))
-
-    def line(x: Any) -> StatementLine:
-        x = need(x, "lines")
-        return StatementLine(
-            line_id=s(x["line_id"], str), service=s(x["service"], str),
-            service_zh=s(x.get("service_zh", x["service"]), str), site=s(x["site"], str),
-            status=s(x["status"], LineStatus), fee=s(x["fee"], Money), score=dec(x["score"]),
-            kpis=tuple(KpiResult(s(k["id"], str), s(k["name_zh"], str), s(k["unit"], str),
-                                 s(k["target"], Decimal), s(k["weight"], Decimal),
-                                 dec(k["measured"]), s(k["source"], str), dec(k["points"]))
-                       for k in x["kpis"]),
-            missing_kpis=tuple(s(m, str) for m in x["missing_kpis"]),
-            pay_rate=dec(x["pay_rate"]),
-            performance_amount=s(x["performance_amount"], Money),
-            deductions=tuple(Deduction(s(d["kind"], str), s(d["label"], str),
-                                       s(d["base"], Money), s(d["factor"], Decimal),
-                                       s(d["amount"], Money), s(d["occurrence"], int),
-                                       day(d["on"])) for d in x["deductions"]),
-            deductions_total=s(x["deductions_total"], Money), line_cap=money(x["line_cap"]),
-            deductions_capped=s(x["deductions_capped"], Money),
-            deductions_applied=s(x["deductions_applied"], Money),
-            holdback=s(x["holdback"], Money), released=s(x["released"], Money),
-            withheld=s(x["withheld"], Money), payable=s(x["payable"], Money),
-            held_balance=s(x["held_balance"], Money),
-            warning_notice=bool(x["warning_notice"]), failing_streak=s(x["failing_streak"], int),
-            explanations=tuple(expl(e) for e in x["explanations"]),
-            base_score=dec(x.get("base_score")),
-            adjustment=s(x.get("adjustment", "0"), Decimal),
-            site_scores=tuple((s(k, str), s(sc, Decimal))
-                              for k, sc in need(x.get("site_scores", {}), "site_scores").items()),
-            downgraded=bool(x.get("downgraded", False)),
-            forfeited=s(x.get("forfeited", "0.00"), Money),
-            defaults=tuple(s(r, str) for r in x.get("defaults", ())))
-
-    def finding(f: Any) -> Finding:
-        f = need(f, "findings")
-        def opt(k: str) -> str | None:
-            return None if f.get(k) is None else s(f[k], str)
-
-        return Finding(s(f["code"], str), s(f["message"], str), f["severity"],
-                       field=opt("field"), rule_id=opt("rule_id"), citation=opt("citation"),
-                       term=opt("term"), source=s(f.get("source", "core"), str))
-
-    try:
-        v = need(v, "$")
-        t, p, c = need(v["totals"], "totals"), need(v["payment"], "payment"), v["carry"]
-        st = Statement(
-            contract_id=s(v["contract_id"], str), title=s(v["title"], str),
-            purchaser=s(v["purchaser"], str), supplier=s(v["supplier"], str),
-            supplier_size=s(v["supplier_size"], str), period=s(v["period"], Period),
-            span=s(v["span"], DateRange), lines=tuple(line(x) for x in v["lines"]),
-            fee=s(t["fee"], Money), performance_amount=s(t["performance_amount"], Money),
-            deductions=s(t["deductions"], Money), holdback=s(t["holdback"], Money),
-            released=s(t["released"], Money), withheld=s(t["withheld"], Money),
-            payable=s(t["payable"], Money), total_cap=money(t["total_cap"]),
-            accepted_on=day(p["accepted_on"]), clock_start=day(p["clock_start"]),
-            payment_days=None if p["payment_days"] is None else s(p["payment_days"], int),
-            due_on=day(p["due_on"]), paid_on=day(p["paid_on"]),
-            late_days=s(p["late_days"], int), late_interest=s(p["late_interest"], Money),
-            payment_working_days=s(p.get("payment_working_days", False), bool),
-            notices=tuple(s(n, str) for n in v["notices"]),
-            triggers=tuple(s(x, Trigger) for x in v["triggers"]),
-            findings=tuple(finding(f) for f in v["findings"]),
-            explanations=tuple(expl(e) for e in v["explanations"]),
-            carry=Carry(s(c["period"], Period),
-                        tuple(LineCarry(s(x["line_id"], str), s(x["held"], Money),
-                                        s(x["streak"], int),
-                                        tuple((s(m, str), s(k, str)) for m, k in x["incidents"]))
-                              for x in c["lines"]),
-                        tuple(s(m, str) for m in c["notice_months"])),
-            forfeited=s(t.get("forfeited", "0.00"), Money))
-    except OutsourcingError:
-        raise
-    except KeyError as exc:
-        raise SerializationError("required field missing", field=str(exc), value=None,
-                                 term="结算单", code="serialization.statement",
-                                 zh="结算单缺少必填字段") from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise SerializationError(f"not a statement: {exc}", field="$", value=None,
-                                 term="结算单", code="serialization.statement",
-                                 zh="不是有效的结算单") from None
-    due = p.get("amount_due")
-    if due is not None and s(due, Money) != st.amount_due:
-        raise SerializationError("amount_due is not payable + late_interest",
-                                 field="payment.amount_due", value=due, term="应付合计",
-                                 code="serialization.statement",
-                                 zh="应付合计不等于应付金额加逾期利息")
-    return st
+    """A :class:`~outsourcing.statement.Statement` from its compact ``to_dict()`` form
+    (:func:`~outsourcing.statement_record.record_from_dict`: every figure read back exactly,
+    the computed ``amount_due`` checked); bind it to its terms to explain it."""
+    return Statement(record_from_dict(v))
 
 
 def _register_statement() -> None:

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
 import attrs
 
@@ -26,6 +27,7 @@ from .errors import SettlementError
 from .findings import Finding
 from .messages_zh import VALUES_ZH, citation_for_people
 from .money import Money
+from .statement_record import StatementRecord, record_from_dict, record_to_dict
 
 __all__ = [
     "Carry",
@@ -36,6 +38,7 @@ __all__ = [
     "LineStatus",
     "Statement",
     "StatementLine",
+    "Terms",
     "Trigger",
 ]
 
@@ -230,43 +233,186 @@ def _pct(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
+class Terms(Protocol):
+    """What explains a record: the contract's prepared terms
+    (:class:`~outsourcing.settlement.PreparedContract`)."""
+
+    @property
+    def contract(self) -> Any: ...
+
+    def statement_parts(self, record: StatementRecord) -> tuple[
+            tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
+            tuple[Trigger, ...]]: ...
+
+
+def _m(fen: int | None) -> Money | None:
+    return None if fen is None else Money.from_fen(fen)
+
+
+def _month_str(m: int) -> str:
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
 @attrs.frozen
 class Statement:
-    """A settlement statement for one contract and one period (结算单)."""
+    """A settlement statement for one contract and one period (结算单).
 
-    contract_id: str
-    title: str
-    purchaser: str
-    supplier: str
-    supplier_size: str
-    period: Period
-    span: DateRange
-    """The days of the period inside the term."""
-    lines: tuple[StatementLine, ...]
-    fee: Money
-    performance_amount: Money
-    deductions: Money
-    holdback: Money
-    released: Money
-    withheld: Money
-    payable: Money
-    total_cap: Money | None
-    accepted_on: date | None
-    clock_start: date | None
-    payment_days: int | None
-    due_on: date | None
-    paid_on: date | None
-    late_days: int
-    late_interest: Money
-    notices: tuple[str, ...]
-    triggers: tuple[Trigger, ...]
-    findings: tuple[Finding, ...]
-    explanations: tuple[Explanation, ...]
-    carry: Carry
-    forfeited: Money = Money.ZERO
-    """Held balances forfeited this period by the final assessment (暂扣款不予退还)."""
-    payment_working_days: bool = False
-    """``payment_days`` counts working days (个工作日)."""
+    A view over its compact :class:`~outsourcing.statement_record.StatementRecord` (the
+    inputs and figures, held once).  The lines with their KPI breakdown, the findings, the
+    thresholds and every :class:`Explanation` are derived from the record and the contract's
+    prepared ``terms`` the first time they are read; a statement read from JSON alone has its
+    figures, and its explanations once bound to the terms (:meth:`with_terms`).
+    """
+
+    record: StatementRecord
+    terms: Terms | None = attrs.field(default=None, eq=False, repr=False)
+
+    @classmethod
+    def from_dict(cls, data: Any, terms: Terms | None = None) -> Statement:
+        """Read the JSON form (:meth:`to_dict`) back; ``terms`` explain it."""
+        st = cls(record_from_dict(data))
+        return st if terms is None else st.with_terms(terms)
+
+    def with_terms(self, terms: Terms) -> Statement:
+        """This statement bound to the prepared terms of its contract, which explain it."""
+        cid = terms.contract.id
+        if cid != self.record.contract_id:
+            raise SettlementError(f"the terms are contract {cid}'s",
+                                  field="terms", value=cid, term="合同条款",
+                                  code="statement.terms_mismatch",
+                                  zh="用于解释结算单的合同条款不属于该合同")
+        return attrs.evolve(self, terms=terms)
+
+    @cached_property
+    def _parts(self) -> tuple[tuple[StatementLine, ...], tuple[Explanation, ...],
+                              tuple[Finding, ...], tuple[Trigger, ...]]:
+        if self.terms is None:
+            raise SettlementError(
+                "a statement read without its contract's terms has its figures only; its "
+                "lines, findings and explanations are derived from the terms: "
+                "Statement.with_terms(prepare(contract, rulebook, …))", field="terms",
+                value=self.record.contract_id, term="合同条款", code="statement.terms_needed",
+                zh="结算单的明细与计算依据由合同条款推导，请先绑定该合同的条款（with_terms）")
+        return self.terms.statement_parts(self.record)
+
+    # --- the figures (from the record) ---------------------------------------------------
+    contract_id = property(lambda self: self.record.contract_id)
+    title = property(lambda self: self.record.title)
+    purchaser = property(lambda self: self.record.purchaser)
+    supplier = property(lambda self: self.record.supplier)
+    supplier_size = property(lambda self: self.record.supplier_size)
+
+    @property
+    def period(self) -> Period:
+        return self.record.period
+
+    @property
+    def span(self) -> DateRange:
+        """The days of the period inside the term."""
+        return self.record.span
+
+    @property
+    def fee(self) -> Money:
+        return Money.from_fen(self.record.fee)
+
+    @property
+    def performance_amount(self) -> Money:
+        return Money.from_fen(self.record.performance)
+
+    @property
+    def deductions(self) -> Money:
+        return Money.from_fen(self.record.deductions)
+
+    @property
+    def holdback(self) -> Money:
+        return Money.from_fen(self.record.holdback)
+
+    @property
+    def released(self) -> Money:
+        return Money.from_fen(self.record.released)
+
+    @property
+    def withheld(self) -> Money:
+        return Money.from_fen(self.record.withheld)
+
+    @property
+    def payable(self) -> Money:
+        return Money.from_fen(self.record.payable)
+
+    @property
+    def forfeited(self) -> Money:
+        """Held balances forfeited this period by the final assessment (暂扣款不予退还)."""
+        return Money.from_fen(self.record.forfeited)
+
+    @property
+    def total_cap(self) -> Money | None:
+        return _m(self.record.total_cap)
+
+    @property
+    def accepted_on(self) -> date | None:
+        return self.record.accepted_on
+
+    @property
+    def clock_start(self) -> date | None:
+        return self.record.clock_start
+
+    @property
+    def payment_days(self) -> int | None:
+        return self.record.payment_days
+
+    @property
+    def payment_working_days(self) -> bool:
+        """``payment_days`` counts working days (个工作日)."""
+        return self.record.working_days
+
+    @property
+    def due_on(self) -> date | None:
+        return self.record.due_on
+
+    @property
+    def paid_on(self) -> date | None:
+        return self.record.paid_on
+
+    @property
+    def late_days(self) -> int:
+        return self.record.late_days
+
+    @property
+    def late_interest(self) -> Money:
+        return Money.from_fen(self.record.late_interest)
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """The lines with a warning notice this period."""
+        return tuple(self.record.lines[j].line_id for j in self.record.notices)
+
+    @property
+    def carry(self) -> Carry:
+        """The state read by the next period's settlement (结转)."""
+        r = self.record
+        lines, window = r.state
+        return Carry(r.period, tuple(
+            LineCarry(x.line_id, Money.from_fen(held), streak,
+                      tuple((_month_str(m), k) for m, k in hist))
+            for x, (streak, held, hist) in zip(r.lines, lines, strict=True)),
+            tuple(_month_str(m) for m in window))
+
+    # --- derived from the record and the terms -------------------------------------------
+    @property
+    def lines(self) -> tuple[StatementLine, ...]:
+        return self._parts[0]
+
+    @property
+    def explanations(self) -> tuple[Explanation, ...]:
+        return self._parts[1]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self._parts[2]
+
+    @property
+    def triggers(self) -> tuple[Trigger, ...]:
+        return self._parts[3]
 
     @property
     def amount_due(self) -> Money:
@@ -408,77 +554,24 @@ class Statement:
         return "\n".join(out) + "\n"
 
     # --- JSON ------------------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data: money and decimals as strings, dates ISO."""
-        def m(x: Money | None) -> str | None:
-            return None if x is None else str(x)
+    def to_dict(self, *, explanations: bool = False) -> dict[str, Any]:
+        """The compact JSON form: the record's inputs and figures, each once (money and
+        decimals as strings, dates ISO); no explanation text, which is derived.  With
+        ``explanations=True`` each line and the statement also carry their derived
+        explanations, and ``all_findings`` every finding with its Chinese text, for a reader
+        without the library (read back, they are ignored and derived again)."""
+        data = record_to_dict(self.record)
+        if explanations:
+            for d, x in zip(data["lines"], self.lines, strict=True):
+                d["explanations"] = [e.to_dict() for e in x.explanations]
+            data["explanations"] = [e.to_dict() for e in self.explanations]
+            data["all_findings"] = [{"code": f.code, "severity": f.severity.value,
+                                 "message": f.message, "message_zh": f.message_zh,
+                                 "field": f.field, "rule_id": f.rule_id,
+                                 "citation": f.citation, "term": f.term}
+                                for f in self.findings]
+        return data
 
-        def d(x: date | None) -> str | None:
-            return None if x is None else x.isoformat()
-
-        def dec(x: Decimal | None) -> str | None:
-            return None if x is None else str(x)
-
-        return {
-            "contract_id": self.contract_id,
-            "title": self.title,
-            "purchaser": self.purchaser,
-            "supplier": self.supplier,
-            "supplier_size": self.supplier_size,
-            "period": str(self.period),
-            "span": {"start": d(self.span.start), "end": d(self.span.end)},
-            "lines": [{
-                "line_id": x.line_id, "service": x.service, "service_zh": x.service_zh,
-                "site": x.site,
-                "status": x.status.value, "fee": m(x.fee), "score": dec(x.score),
-                "kpis": [{"id": k.id, "name_zh": k.name_zh, "unit": k.unit,
-                          "target": dec(k.target), "weight": dec(k.weight),
-                          "measured": dec(k.measured), "source": k.source,
-                          "points": dec(k.points)} for k in x.kpis],
-                "missing_kpis": list(x.missing_kpis),
-                "pay_rate": dec(x.pay_rate),
-                "performance_amount": m(x.performance_amount),
-                "deductions": [{"kind": e.kind, "label": e.label, "base": m(e.base),
-                                "factor": dec(e.factor), "amount": m(e.amount),
-                                "occurrence": e.occurrence, "on": d(e.on)}
-                               for e in x.deductions],
-                "deductions_total": m(x.deductions_total), "line_cap": m(x.line_cap),
-                "deductions_capped": m(x.deductions_capped),
-                "deductions_applied": m(x.deductions_applied),
-                "holdback": m(x.holdback), "released": m(x.released),
-                "withheld": m(x.withheld), "payable": m(x.payable),
-                "held_balance": m(x.held_balance), "warning_notice": x.warning_notice,
-                "failing_streak": x.failing_streak,
-                "base_score": dec(x.base_score), "adjustment": dec(x.adjustment),
-                "site_scores": {k: str(v) for k, v in x.site_scores},
-                "downgraded": x.downgraded, "forfeited": m(x.forfeited),
-                "defaults": list(x.defaults),
-                "explanations": [e.to_dict() for e in x.explanations],
-            } for x in self.lines],
-            "totals": {"fee": m(self.fee), "performance_amount": m(self.performance_amount),
-                       "deductions": m(self.deductions), "holdback": m(self.holdback),
-                       "released": m(self.released), "withheld": m(self.withheld),
-                       "payable": m(self.payable), "total_cap": m(self.total_cap),
-                       "forfeited": m(self.forfeited)},
-            "payment": {"accepted_on": d(self.accepted_on), "clock_start": d(self.clock_start),
-                        "payment_days": self.payment_days,
-                        "payment_working_days": self.payment_working_days,
-                        "due_on": d(self.due_on),
-                        "paid_on": d(self.paid_on), "late_days": self.late_days,
-                        "late_interest": m(self.late_interest),
-                        "amount_due": m(self.amount_due)},
-            "notices": list(self.notices),
-            "triggers": [attrs.asdict(t) for t in self.triggers],
-            "findings": [{"code": f.code, "message": f.message, "severity": f.severity.value,
-                          "field": f.field, "rule_id": f.rule_id, "citation": f.citation,
-                          "term": f.term, "source": f.source} for f in self.findings],
-            "explanations": [e.to_dict() for e in self.explanations],
-            "carry": {"period": str(self.carry.period),
-                      "lines": [{"line_id": c.line_id, "held": m(c.held), "streak": c.streak,
-                                 "incidents": [list(i) for i in c.incidents]}
-                                for c in self.carry.lines],
-                      "notice_months": list(self.carry.notice_months)},
-        }
-
-    def to_json(self, *, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+    def to_json(self, *, indent: int | None = 2, explanations: bool = False) -> str:
+        return json.dumps(self.to_dict(explanations=explanations), ensure_ascii=False,
+                          indent=indent)

@@ -247,10 +247,7 @@ def cmd_statement_show(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         st = store.statement(args.contract, period_of(args.period), version=args.version)
     if args.json:
-        data = st.to_dict()
-        for f, d in zip(st.findings, data["findings"], strict=True):
-            d["message_zh"] = f.message_zh
-        emit_json(data)
+        emit_json(st.to_dict(explanations=True))  # with every finding's Chinese text
     else:
         from .printable import statement_text
 

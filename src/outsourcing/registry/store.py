@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-FORMAT = 1
+FORMAT = 2
 """The version of the stored documents' layout."""
 GENESIS = "0" * 64
 
@@ -280,9 +280,13 @@ def _now() -> str:
 
 
 def _pack_statement(s: Statement) -> tuple[bytes, str]:
-    """The stored document (zlib-compressed JSON, versioned) and the carry's JSON."""
+    """The stored document (zlib-compressed JSON, versioned: the compact statement and the
+    code, severity and message of each of its findings, which the findings table indexes)
+    and the carry's JSON."""
     data = s.to_dict()
-    return (zlib.compress(_dumps({"format": FORMAT, "statement": data}).encode(), 6),
+    found = [[f.code, f.severity.value, f.message] for f in s.findings]
+    return (zlib.compress(_dumps({"format": FORMAT, "statement": data,
+                                  "findings": found}).encode(), 6),
             _dumps(data["carry"]))
 
 
@@ -295,9 +299,16 @@ def _carry_of(text: str) -> Carry:
                  tuple(str(m) for m in c["notice_months"]))
 
 
-def _unpack_statement(blob: bytes) -> Statement:
+def _unpack_statement(blob: bytes, terms: PreparedContract) -> Statement:
+    """A stored statement, bound to the prepared terms that explain it."""
     data = json.loads(zlib.decompress(bytes(blob)))
-    return structure(data["statement"], Statement, source="$.statement")
+    if data.get("format") != FORMAT:
+        raise RegistryError(
+            f"the stored statement is in format {data.get('format')!r}; this library reads "
+            f"format {FORMAT} (the compact statement: figures stored, explanations derived)",
+            field="statements.document", value=data.get("format"), term="结算单存储格式",
+            code="registry.statement_format", zh="结算单的存储格式不是本版本可读的格式")
+    return structure(data["statement"], Statement, source="$.statement").with_terms(terms)
 
 
 # --- statements built once (the hot path of settlement reuses them) ---------------------------
@@ -1033,7 +1044,7 @@ class Registry:
                                   None if acceptance_due is None
                                   else acceptance_due.isoformat()]))
             if current is not None and current.inputs_hash == inputs:
-                return Settled(_unpack_statement(current.document), current.version, False,
+                return Settled(_unpack_statement(current.document, pc), current.version, False,
                                current.version > 1, Money.from_fen(current.difference_fen))
             previous = None if prev_row is None else _carry_of(prev_row.carry)
             st = pc.settle(p, [x for _, _, x in found], previous=previous,
@@ -1120,7 +1131,7 @@ class Registry:
         p = str(Period.parse(period) if isinstance(period, str) else period)
         s = S.statements
         with self._read() as conn:
-            self._contract_row(conn, contract_id)
+            pc, _ = self._prepared_contract(conn, contract_id)
             if version is None:
                 row = self._latest(conn, contract_id, p)
             else:
@@ -1131,7 +1142,7 @@ class Registry:
             raise RegistryError("no statement stored for this period", field="period",
                                 value=p, term="结算单", code="registry.no_statement",
                                 zh="该期间尚无结算单")
-        return _unpack_statement(row.document)
+        return _unpack_statement(row.document, pc)
 
     def statements(self, contract_id: str, *, history: bool = False) -> list[StoredStatement]:
         """Every stored statement of a contract, by period; only the versions in force unless

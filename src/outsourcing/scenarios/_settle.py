@@ -16,6 +16,7 @@ from ..money import Money
 from ..payment import ContractRules, PaymentRule
 from ..performance import Assessment, Metric, ScoreSheet, Survey
 from ..settlement import PreparedContract, prepare
+from ..settlement.inputs import picked_shares
 from ..statement import Statement, StatementLine
 from ..usage import Usage
 from ._contract import _sign_changes
@@ -203,7 +204,7 @@ def _read_assessments(run: Run, prepared: PreparedContract) -> None:
                                f"or downgrade in line {a.line}'s payment rule; known: "
                                + (", ".join(sorted(priced)) or "none"), inc.kind)
         try:
-            prepared._picked(pl, a, path)
+            picked_shares(prepared, pl, a, path)
         except OutsourcingError as exc:
             raise run.fail(exc.field or path, exc.reason, exc.value) from None
         if k < _first(run, prepared):

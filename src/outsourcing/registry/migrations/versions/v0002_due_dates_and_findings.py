@@ -47,15 +47,18 @@ def upgrade() -> None:
                   sa.column("message"))
     rows = bind.execute(sa.select(st.c.id, st.c.contract_id, st.c.period, st.c.document))
     for sid, cid, period, doc in rows.all():
-        data = json.loads(zlib.decompress(doc))["statement"]
+        outer = json.loads(zlib.decompress(doc))
+        data = outer["statement"]
         due = data["payment"]["due_on"]
         carry = json.dumps(data["carry"], ensure_ascii=False, separators=(",", ":"))
         bind.execute(st.update().where(st.c.id == sid).values(
             due_on=None if due is None else date.fromisoformat(due), carry=carry))
-        for f in data["findings"]:
+        # format 1 kept every finding in the statement; format 2 lists them beside it
+        found = outer.get("findings") or [[f["code"], f["severity"], f["message"]]
+                                          for f in data["findings"]]
+        for code, severity, message in found:
             bind.execute(fi.insert().values(statement_id=sid, contract_id=cid, period=period,
-                                            code=f["code"], severity=f["severity"],
-                                            message=f["message"]))
+                                            code=code, severity=severity, message=message))
 
 
 def downgrade() -> None:

@@ -1,0 +1,293 @@
+"""Explain: a settled record and the contract's terms → figures with their reasons (计算依据).
+
+The explain stage reads a :class:`~outsourcing.statement_record.StatementRecord` (what
+compute produced) and the compiled contract (:mod:`.compile`) and builds, only when a
+statement's lines, findings or explanations are read, the rich objects:
+:class:`~outsourcing.statement.StatementLine` with an
+:class:`~outsourcing.statement.Explanation` for every figure (:func:`line_view`), and the
+statement's own explanations, findings and thresholds (:mod:`.explain_totals`).  The same
+record and terms always give the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..findings import Finding
+from ..money import Money
+from ..payment import RATE_DEN, LinearFormula, TierTable
+from ..performance import EVENT_LABELS, INCIDENT_LABELS, from_centi
+from ..statement import (
+    Deduction,
+    Explanation,
+    KpiResult,
+    LineStatus,
+    StatementLine,
+    unit_zh,
+)
+from ..statement_record import LineRecord
+from .compile import CompiledContract, PreparedLine, service_zh
+from .compute import ASSESSED, INCOMPLETE, MISSING, base_fee
+from .inputs import pct
+
+__all__ = ["LABELS", "PAYMENT_LAW", "line_view"]
+
+LABELS = {**INCIDENT_LABELS, **EVENT_LABELS}
+PAYMENT_LAW = ("保障中小企业款项支付条例: 以验收合格为付款条件的，付款期限自验收之日起算; "
+               "政府采购法实施条例 第四十五条: 按合同逐项验收")
+_STATUS = (LineStatus.ASSESSED, LineStatus.MISSING, LineStatus.INCOMPLETE,
+           LineStatus.NOT_RUNNING)
+
+
+def _by_day(e: tuple[date, str, int | None]) -> tuple[date, str]:
+    return e[0], e[1]
+
+
+def _any(x: LineRecord) -> Any:
+    return x
+
+
+def _signed(c: int) -> str:
+    return f"{from_centi(c):+}"
+
+
+def _tier(b: Any) -> str:
+    return f"{b.name}（≥{b.min_score}）" if b.name else f"≥{b.min_score}"
+
+
+def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
+              total_cap: int | None, release: bool | None, found: list[Finding]
+              ) -> StatementLine:
+    """One line of a statement with every figure explained; its findings go to ``found``."""
+    (_, _, _, status, fee, values, missing_ids, score, base_score, adj, tiers, site_scores,
+     rate, perf, items, raw, cap, ded, applied, hb, released, withheld, payable, notice,
+     streak, held, forfeited, pending, final, incidents, source_pairs, actual) = _any(x)
+    sources = dict(source_pairs)
+    line = pl.line
+    lid = line.id
+    rule = pl.rule
+    period = cc.periods[i]
+    ex: list[Explanation] = []
+
+    def add(figure: str, value: str, rule_id: str, citation: str,
+            *inputs: tuple[str, str]) -> None:
+        ex.append(Explanation(figure, value, rule_id, citation, tuple(inputs), lid))
+
+    if actual is not None:
+        add("合同费用", Money.from_fen(fee).format(), actual[0], actual[1], *actual[2])
+    else:
+        pieces = [(r.overlap(cc.periods[i].range), m) for r, m in pl.schedule]
+        add("合同费用", Money.from_fen(fee).format(), "accrual.pro_rata",
+            f"合同 {cc.contract.id} 服务项目 {lid} 计价; 不足整月按日折算 "
+            f"({cc.contract.day_count.value}); 按累计金额四舍五入到分",
+            *[(str(s), f"{Money.round(m).format()}/月") for s, m in pieces
+              if s is not None])
+    kres: list[KpiResult] = []
+    missing: tuple[str, ...] = ()
+    st = _STATUS[status]
+    if status == ASSESSED:
+        if pl.sites is None:
+            _kpi_lines(pl, values, sources, kres, add)
+            add("考核得分", str(from_centi(score)), "performance.score",
+                "各项指标得分之和（满分100，每项四舍五入到0.01）"
+                + ("，加减分后" if adj else ""),
+                *[(k.id, str(k.points)) for k in kres],
+                *((("基础得分", str(from_centi(base_score))), ("加减分", _signed(adj)))
+                  if adj else ()))
+        else:
+            ss = rule.sites
+            assert ss is not None
+            for site, v, sc in zip(ss.sites, values, site_scores, strict=True):
+                pts = pl.kpis.points(v)
+                add(f"点位得分 {site}", str(from_centi(sc)), "performance.score",
+                    "该点位各项指标得分之和",
+                    *[(spec.id, str(from_centi(p)))
+                      for spec, p in zip(pl.kpis.specs, pts, strict=True)])
+            how = {"min": "取最低点位得分", "mean": "各点位得分平均，四舍五入到0.01",
+                   "fee_weighted": "按点位费用加权平均，四舍五入到0.01"}[ss.aggregate]
+            add("考核得分", str(from_centi(score)), ss.rule_id, f"{ss.citation}: {how}",
+                *[(site, str(from_centi(sc)))
+                  for site, sc in zip(ss.sites, site_scores, strict=True)],
+                *[(f"权重 {k}", m.format()) for k, m in ss.weights],
+                *((("汇总得分", str(from_centi(base_score))), ("加减分", _signed(adj)))
+                  if adj else ()))
+        if rule.adjustments is not None and (
+                evs := [e for e in sorted(incidents, key=_by_day)
+                        if rule.adjustments.of(e[1]) is not None]):
+            ra = rule.adjustments
+            add("加减分", _signed(adj), ra.rule_id, ra.citation,
+                *[(f"{on} {LABELS.get(kind, kind)}", f"{ra.of(kind):+}")
+                  for on, kind, _ in evs],
+                ("加分上限", "未约定" if ra.bonus_cap is None else str(ra.bonus_cap)),
+                ("减分上限", "未约定" if ra.penalty_cap is None else str(ra.penalty_cap)),
+                ("基础得分", str(from_centi(base_score))),
+                ("调整后得分", str(from_centi(score))))
+        if tiers is not None and isinstance(rule.rate, TierTable):
+            dg = rule.downgrade
+            assert dg is not None
+            bands = rule.rate.bands
+            serious = [f"{on} {LABELS.get(kind, kind)}" for on, kind, _ in incidents
+                       if kind in dg.kinds]
+            add("降档", f"{_tier(bands[tiers[0]])} → {_tier(bands[tiers[1]])}",
+                dg.rule_id, dg.citation, ("严重事件", "、".join(serious)),
+                ("规则", f"降至 {dg.to}" if dg.to else "降一档"))
+        r = rule.rate
+        pay_rate = Decimal(rate) / RATE_DEN
+        if isinstance(r, TierTable):
+            band = (r.band_for(from_centi(score)) if tiers is None
+                    else r.bands[tiers[1]])
+            add("支付比例", pct(pay_rate), r.rule_id, r.citation,
+                ("得分", str(from_centi(score))), ("档位", _tier(band)),
+                *((("降档", "是"),) if tiers is not None else ()),
+                ("分档表", r.describe()))
+        elif isinstance(r, LinearFormula):
+            add("支付比例", pct(pay_rate), r.rule_id, r.citation,
+                ("得分", str(from_centi(score))), ("公式", r.describe()))
+        else:
+            add("支付比例", pct(pay_rate), r.rule_id, r.citation)
+        add("考核后金额", Money.from_fen(perf).format(), r.rule_id,
+            "合同费用 × 支付比例，四舍五入到分",
+            ("合同费用", Money.from_fen(fee).format()), ("支付比例", pct(pay_rate)))
+        if notice and rule.warning is not None:
+            add("预警通知", "是", rule.warning.rule_id, rule.warning.citation,
+                ("得分", str(from_centi(score))), ("预警分数线", str(rule.warning.min_score)),
+                ("连续未达标期数", str(streak)))
+    elif status == INCOMPLETE:
+        missing = missing_ids
+        names = {s.id: s.name_zh for s in pl.kpis.specs}
+        found.append(Finding(
+            "assessment.incomplete",
+            f"line {lid}: KPIs not measured for {period}: "
+            + ", ".join(f"site {k[1:]} not assessed (点位未考核)" if k.startswith("@")
+                        else f"{k} ({names.get(k.rpartition(':')[2], k)})"
+                        for k in missing)
+            + f"; its fee {Money.from_fen(fee).format()} is withheld until they are",
+            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核不完整"))
+    elif status == MISSING:
+        found.append(Finding(
+            "assessment.missing",
+            f"line {lid} ran in {period} but has no assessment; its fee "
+            f"{Money.from_fen(fee).format()} is withheld until it is assessed",
+            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核缺失"))
+    if withheld:
+        add("暂缓支付", Money.from_fen(withheld).format(), "performance.assessment_required",
+            PAYMENT_LAW, ("状态", st.zh))
+    deds: list[Deduction] = []
+    if items:
+        dr = rule.deductions
+        rat = rule.ratchet
+        assert dr is not None
+        priced = set(pl.compiled.deductions) | set(pl.compiled.shares)
+        incs = sorted((e for e in incidents if e[1] in priced), key=_by_day)
+        for n, (kind, base, num, den, occ, amount) in enumerate(items):
+            factor = Decimal(num) / Decimal(den)
+            on = incs[n][0] if n < len(incs) else None
+            deds.append(Deduction(kind, LABELS.get(kind, kind),
+                                  Money.from_fen(base), factor, Money.from_fen(amount),
+                                  occ, on))
+            ins = [("事件", LABELS.get(kind, kind)),
+                   ("标准", Money.from_fen(base).format()), ("同类第几次", str(occ))]
+            if kind in pl.compiled.shares:
+                fs = dr.share(kind)
+                ins[1:1] = [("按比例", fs.describe()), ("扣款基数", Money.from_fen(
+                    base_fee(cc, pl, i, fs.of, fs.line, fee)).format())]
+                chosen = incs[n][2] if n < len(incs) else None
+                if chosen is not None:
+                    ins.insert(2, ("本次比例", pct(Decimal(chosen) / RATE_DEN)))
+            if on is not None:
+                ins.append(("日期", on.isoformat()))
+            rid, cit = dr.rule_id, dr.citation
+            if num != den and rat is not None:
+                ins.append(("加重倍数", str(factor)))
+                rid, cit = f"{dr.rule_id}+{rat.rule_id}", f"{dr.citation}; {rat.citation}"
+            add(f"扣款 {LABELS.get(kind, kind)}", Money.from_fen(amount).format(),
+                rid, cit, *ins)
+        if cap is not None and rule.cap is not None:
+            add("扣款上限（单项）", Money.from_fen(cap).format(), rule.cap.rule_id,
+                rule.cap.citation, ("合同费用", Money.from_fen(fee).format()),
+                ("比例", pct(rule.cap.share)),
+                ("扣款合计", Money.from_fen(raw).format()),
+                ("是否触及", "是" if raw > cap else "否"))
+        tc = cc.rules.total_cap
+        add("实际扣款", Money.from_fen(applied).format(), "settlement.deductions",
+            "扣款不超过单项上限与合计上限，且不超过考核后金额",
+            ("扣款合计", Money.from_fen(raw).format()),
+            ("单项上限后", Money.from_fen(raw if cap is None else min(raw, cap)).format()),
+            ("合计上限分摊后", Money.from_fen(ded).format()),
+            ("考核后金额", Money.from_fen(perf).format()),
+            *((("合计上限规则", tc.rule_id),) if tc is not None and total_cap is not None
+              else ()))
+    hbr = rule.holdback
+    if hbr is not None and status == ASSESSED:
+        add("暂扣款", Money.from_fen(hb).format(), hbr.rule_id, hbr.citation,
+            ("考核后金额减扣款", Money.from_fen(perf - applied).format()),
+            ("比例", pct(hbr.share)))
+    by_result: list[tuple[str, str]] = []
+    if hbr is not None and hbr.needs_result and final is not None:
+        by_result = [("期满考核得分", str(from_centi(final))),
+                     ("释放方式", {"full": "全额释放", "proportional": "按考核得分比例释放"}[
+                         hbr.by_result])]
+        if hbr.forfeit_below is not None:
+            by_result.append(("不予退还分数线", str(hbr.forfeit_below)))
+    if released:
+        why = ("结算时指定释放" if release else
+               f"释放时点 {hbr.release}" if hbr is not None else "结算时指定释放")
+        add("释放暂扣款", Money.from_fen(released).format(),
+            hbr.rule_id if hbr else "payment.holdback", hbr.citation if hbr else "",
+            ("暂扣款余额", Money.from_fen(released + forfeited).format()), ("依据", why),
+            *by_result)
+    if forfeited and hbr is not None:
+        add("暂扣款不予退还", Money.from_fen(forfeited).format(), hbr.rule_id, hbr.citation,
+            ("暂扣款余额", Money.from_fen(released + forfeited).format()),
+            ("释放暂扣款", Money.from_fen(released).format()), *by_result)
+    if pending and hbr is not None:
+        found.append(Finding(
+            "holdback.final_assessment_missing",
+            f"line {lid}: the held balance {Money.from_fen(held).format()} is released by "
+            f"the final assessment's result, and no final score was given for {period}; "
+            "it stays held (give final_scores)", field=f"final_scores.{lid}",
+            rule_id=hbr.rule_id, citation=hbr.citation, term="期满考核得分"))
+    add("应付金额", Money.from_fen(payable).format(), "settlement.payable",
+        "考核后金额 − 实际扣款 − 暂扣款 + 释放暂扣款",
+        ("考核后金额", Money.from_fen(perf).format()),
+        ("实际扣款", Money.from_fen(applied).format()),
+        ("暂扣款", Money.from_fen(hb).format()),
+        ("释放暂扣款", Money.from_fen(released).format()))
+    return StatementLine(
+        line_id=lid, service=line.service, service_zh=service_zh(cc.catalogue, line.service),
+        site=line.site, status=st, fee=Money.from_fen(fee),
+        score=from_centi(score) if status == ASSESSED else None, kpis=tuple(kres),
+        missing_kpis=missing,
+        pay_rate=Decimal(rate) / RATE_DEN if status == ASSESSED else None,
+        performance_amount=Money.from_fen(perf), deductions=tuple(deds),
+        deductions_total=Money.from_fen(raw),
+        line_cap=None if cap is None else Money.from_fen(cap),
+        deductions_capped=Money.from_fen(ded), deductions_applied=Money.from_fen(applied),
+        holdback=Money.from_fen(hb), released=Money.from_fen(released),
+        withheld=Money.from_fen(withheld), payable=Money.from_fen(payable),
+        held_balance=Money.from_fen(held), warning_notice=bool(notice),
+        failing_streak=streak, explanations=tuple(ex),
+        base_score=from_centi(base_score) if base_score is not None else None,
+        adjustment=from_centi(adj), downgraded=tiers is not None and tiers[0] != tiers[1],
+        site_scores=tuple(zip(rule.sites.sites, map(from_centi, site_scores), strict=True))
+        if rule.sites is not None and site_scores else (),
+        forfeited=Money.from_fen(forfeited), defaults=tuple(r.rule_id for r in pl.defaults))
+
+
+def _kpi_lines(pl: PreparedLine, values: Sequence[int],
+               sources: Mapping[str, str], kres: list[KpiResult], add: Any) -> None:
+    line = pl.line
+    pts = pl.kpis.points(values)
+    for spec, v, p in zip(pl.kpis.specs, values, pts, strict=True):
+        kres.append(KpiResult(spec.id, spec.name_zh, spec.unit, spec.target,
+                              spec.weight, from_centi(v), sources.get(spec.id, ""),
+                              from_centi(p)))
+        add(f"指标 {spec.name_zh}", str(from_centi(p)), f"kpi.{line.service}.{spec.id}",
+            spec.citation, ("实测", f"{from_centi(v)}{unit_zh(spec.unit)}"),
+            ("目标", f"{spec.target}{unit_zh(spec.unit)}"), ("方向", spec.direction.value),
+            ("计分", spec.scoring.value), ("权重", str(spec.weight)),
+            *((("来源", sources[spec.id]),) if spec.id in sources else ()))
+
