@@ -32,6 +32,7 @@ from .cli_common import (
     read_data_file,
     run,
 )
+from .files import writing
 
 __all__ = ["register", "settle_hook"]
 
@@ -287,11 +288,12 @@ def cmd_statement_export(args: argparse.Namespace) -> int:
     if args.html:
         from .printable import statement_html
 
-        folder = Path(args.html)
-        folder.mkdir(parents=True, exist_ok=True)
+        with writing(args.html, "打印页文件夹") as folder:
+            folder.mkdir(parents=True, exist_ok=True)
         for st in statements:
-            page = folder / f"结算单-{st.contract_id}-{st.period}.html"
-            page.write_text(statement_html(st), encoding="utf-8")
+            with writing(Path(folder, f"结算单-{st.contract_id}-{st.period}.html"),
+                         "打印页") as page:
+                page.write_text(statement_html(st), encoding="utf-8")
             print(f"已生成打印页 {page}")
     return EXIT_DONE
 
@@ -332,8 +334,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         d = unpaid.get((s.contract_id, str(s.period)))
         got = d.paid if d is not None else s.payable
         paid[str(s.period)] = paid.get(str(s.period), Money(0)) + got
-    folder = Path(args.output)
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing(args.output, "图表文件夹") as folder:
+        folder.mkdir(parents=True, exist_ok=True)
     who = args.contract or f"供应商 {args.supplier}"
     score = score_chart(score_series(statements), folder / "score.png",
                         title=f"考核得分：{who}", warning=warning, tiers=tiers_of(rule))
