@@ -37,13 +37,6 @@ from .files import writing
 __all__ = ["register", "settle_hook"]
 
 
-def _terms(store: Any, contract_id: str) -> tuple[Any, Any]:
-    """The contract's own payment rules and KPIs, as recorded."""
-    with store._read() as conn:
-        _, rules, kpis = store._terms(store._contract_row(conn, contract_id).document)
-    return rules, kpis
-
-
 # --- assessments ---------------------------------------------------------------------------
 
 def _items(path: str | None) -> dict[str, dict[str, list[tuple[str, Any]]]] | None:
@@ -78,7 +71,7 @@ def cmd_assess_template(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         tl = store.timeline(args.contract)
         rb = store.plugins.rulebook(tl.contract.jurisdiction)
-        _, kpis = _terms(store, args.contract)
+        _, kpis = store.terms(args.contract)
     out = Path(args.output or f"考核表-{args.contract}-{period}.xlsx")
     assessment_template(tl, period, rb, out, kpis=kpis or None, score_items=_items(args.items))
     print(f"已生成考核表：{out}")
@@ -101,7 +94,7 @@ def cmd_assess_import(args: argparse.Namespace) -> int:
         who = actor_of(args)
         tl = store.timeline(args.contract)
         rb = store.plugins.rulebook(tl.contract.jurisdiction)
-        _, kpis = _terms(store, args.contract)
+        _, kpis = store.terms(args.contract)
         found = import_assessments(args.file, tl, period, rb, kpis=kpis or None)
         before = {a.line: a for a in store.assessments(args.contract, period)}
         new = [a for a in found if a.line not in before]
@@ -323,7 +316,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         unpaid = {(d.contract_id, str(d.period)): d for d in store.due(far)}
         first = store.timeline(ids[0])
         rb = store.plugins.rulebook(first.contract.jurisdiction)
-        rules, _ = _terms(store, ids[0])
+        rules, _ = store.terms(ids[0])
     from ..payment import WarningRule, default_payment_rule
 
     rule = (next(iter(rules.values())) if rules else
