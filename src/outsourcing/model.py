@@ -99,12 +99,17 @@ def _daily_rate(v: Any) -> Decimal | None:
         raise ModelError("a float is not an exact rate; pass a str or Decimal",
                          field="late_interest_daily", value=v, term="逾期利息日利率",
                          code="model.float_rate", zh="逾期利息日利率须为精确数值，不接受浮点数")
-    try:
-        d = Decimal(str(v)) if not isinstance(v, Decimal) else v
-    except Exception:
-        raise ModelError("not a number", field="late_interest_daily", value=v,
-                         term="逾期利息日利率", code="model.not_a_number",
-                         zh="逾期利息日利率不是数值") from None
+    try:  # the one exact-number reader: a wild exponent or 40+ digits refused at once
+        d = exact_decimal(v, field="late_interest_daily", term="逾期利息日利率",
+                          error=ModelError, code="model.late_interest_daily", what="rate")
+    except ModelError as exc:
+        if exc.code in ("model.late_interest_daily.type", "model.late_interest_daily.invalid"):
+            raise ModelError("not a number", field="late_interest_daily", value=v,
+                             term="逾期利息日利率", code="model.not_a_number",
+                             zh="逾期利息日利率不是数值") from None
+        if exc.code != "model.late_interest_daily.not_finite":
+            raise
+        d = Decimal(str(v))  # NaN or Infinity: refused below
     if not d.is_finite() or d < 0:
         raise ModelError("must be a finite rate, not negative", field="late_interest_daily",
                          value=str(d), term="逾期利息日利率", code="model.negative",
