@@ -112,3 +112,12 @@ def test_due_and_audit_on_an_empty_registry(desk: Desk) -> None:
     assert r.code == 0 and json.loads(r.out) == []
     v = json.loads(desk("audit", "verify", "--json").out)
     assert v["ok"] is True and v["records"] >= 1
+
+
+def test_the_desk_reads_the_registry_through_its_public_methods_only() -> None:
+    import re
+
+    desk_src = ROOT / "src" / "outsourcing" / "desk"
+    private = {p.name: re.findall(r"\bstore\._\w+", p.read_text(encoding="utf-8"))
+               for p in desk_src.glob("*.py")}
+    assert {k: v for k, v in private.items() if v} == {}

@@ -326,3 +326,29 @@ def test_desk_report_by_supplier_draws_its_contracts_and_an_unknown_supplier_is_
     r = desk("report", "--supplier", "S-NOBODY", "-o", "无")
     assert r.code == 2
     assert "该供应商没有登记的合同" in r.err
+
+
+def test_desk_a_path_that_cannot_be_written_is_exit_2_naming_the_path(
+    month: tuple[Desk, dict[str, Result]],
+) -> None:
+    desk, _ = month
+    (desk.folder / "普通文件").write_text("not a folder", encoding="utf-8")
+    (desk.folder / "图表2" / "score.png").mkdir(parents=True)  # a folder where a chart goes
+    runs = {
+        "普通文件/汇总.xlsx": desk("statement", "export", "2022-10", "--xlsx",
+                               "普通文件/汇总.xlsx"),
+        "普通文件/打印": desk("statement", "export", "2022-10", "--html", "普通文件/打印"),
+        "普通文件": desk("statement", "export", "2022-10", "--html", "普通文件"),
+        "普通文件/图": desk("report", "--contract", CID, "-o", "普通文件/图"),
+        "图表2/score.png": desk("report", "--contract", CID, "-o", "图表2"),
+        "普通文件/考核表.xlsx": desk("assess", "template", CID, "2022-10", "-o",
+                                "普通文件/考核表.xlsx"),
+    }
+    for path, r in runs.items():
+        assert r.code == 2, (path, r.err)
+        assert "desk.file_unwritable" in r.err and f"无法写入 {path}（" in r.err, r.err
+    assert "路径中有一段不是文件夹" in runs["普通文件/汇总.xlsx"].err
+    assert "该路径是一个文件夹" in runs["图表2/score.png"].err
+    with pytest.raises(o.OutsourcingError) as exc:
+        write_contract_workbook(contract(), desk.folder / "普通文件" / "合同.xlsx")
+    assert exc.value.code == "desk.file_unwritable" and exc.value.term == "Excel工作簿"

@@ -71,6 +71,36 @@ def test_a_rate_with_a_huge_exponent_is_refused_at_once() -> None:
     assert e.value.code == "money.rate.out_of_range"
 
 
+@pytest.mark.parametrize("value, code", [
+    (0.3, "payment.float_share"), (True, "payment.float_share"), ("三成", "payment.not_a_share"),
+    ([1], "payment.not_a_share"), ("NaN", "payment.share_range"), ("1.5", "payment.share_range"),
+    ("-0.1", "payment.share_range"), ("1e-999999", "payment.share.out_of_range"),
+    ("1e999999999", "payment.share.out_of_range")])
+def test_a_payment_share_is_read_by_the_exact_number_reader_keeping_its_codes(
+    value: object, code: str,
+) -> None:
+    from outsourcing.plan import Instalment
+    with pytest.raises(o.ModelError) as e:
+        _fast(lambda: Instalment("signing", value))  # type: ignore[arg-type]
+    assert e.value.code == code and e.value.term == "付款比例"
+    assert Instalment("signing", " 0.30 ").share == Decimal("0.30")
+
+
+@pytest.mark.parametrize("value, code", [
+    (0.0005, "model.float_rate"), ("万分之五", "model.not_a_number"), ({}, "model.not_a_number"),
+    ("-0.0005", "model.negative"), ("Infinity", "model.negative"),
+    ("1e999999999", "model.late_interest_daily.out_of_range"),
+    ("1e-999999", "model.late_interest_daily.out_of_range")])
+def test_an_agreed_daily_interest_rate_is_read_by_the_exact_number_reader_keeping_its_codes(
+    contract: o.Contract, value: object, code: str,
+) -> None:
+    with pytest.raises(o.ModelError) as e:
+        _fast(lambda: attrs.evolve(contract, late_interest_daily=value))
+    assert e.value.code == code and e.value.field == "late_interest_daily"
+    assert attrs.evolve(contract, late_interest_daily="0.0005").late_interest_daily == \
+        Decimal("0.0005")
+
+
 def test_allocate_refuses_what_is_not_money_and_weights() -> None:
     with pytest.raises(o.MoneyError) as e:
         o.allocate(None, "3")  # type: ignore[arg-type]

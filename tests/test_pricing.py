@@ -284,3 +284,21 @@ def test_only_the_main_line_absorbs_rounding_and_a_suspended_line_is_paid_nothin
     for k in range(month, month + back - 1):  # whole months suspended
         assert own[k] == o.Money.ZERO
     assert o.Money.sum(tl.line_amount(x) for x in sched) == tl.amount
+
+
+def test_runs_merge_by_one_rule_for_a_pricing_and_for_a_line_across_changes() -> None:
+    from fractions import Fraction
+
+    from outsourcing.changes import derived, replay
+    from outsourcing.pricing import merge_run
+
+    runs: list[tuple[o.DateRange, Fraction]] = []
+    merge_run(runs, o.DateRange(date(2024, 1, 1), date(2024, 1, 31)), Fraction(100))
+    merge_run(runs, o.DateRange(date(2024, 2, 1), date(2024, 2, 29)), Fraction(100))
+    merge_run(runs, o.DateRange(date(2024, 3, 2), date(2024, 3, 31)), Fraction(100))  # a gap
+    merge_run(runs, o.DateRange(date(2024, 4, 1), date(2024, 4, 30)), Fraction(90))
+    assert runs == [(o.DateRange(date(2024, 1, 1), date(2024, 2, 29)), Fraction(100)),
+                    (o.DateRange(date(2024, 3, 2), date(2024, 3, 31)), Fraction(100)),
+                    (o.DateRange(date(2024, 4, 1), date(2024, 4, 30)), Fraction(90))]
+    # the timeline's schedules merge with the same function, not a copy of it
+    assert derived.merge_run is merge_run and replay.merge_run is merge_run

@@ -481,6 +481,22 @@ def test_publication_counts_a_make_up_saturday_as_a_working_day(registry: o.Regi
     assert [f.code for f in late.findings] == ["award.published_late"]
 
 
+def test_award_report_states_the_publication_window_the_rulebook_resolves(
+    registry: o.Registry,
+) -> None:
+    rb = registry.rulebook("NX")
+    report = evaluate(canteen_tender(), canteen_bids(), rb)
+    signed = date(2022, 6, 2)
+    legal = award(report, rb, contract_id="X", notified_on=date(2022, 5, 25), signed_on=signed)
+    assert "（签订之日起2个工作日内）" in legal.explain()
+    # a contract term may tighten the legal window: the report says the term's window
+    tight = rb.override("procurement.publish_within_working_days", 1,
+                        citation="合同 第九条", start=date(2022, 1, 1))
+    a = award(report, tight, contract_id="X", notified_on=date(2022, 5, 25), signed_on=signed)
+    assert a.publish_by == date(2022, 6, 6)
+    assert "合同最迟于 2022-06-06 公告（签订之日起1个工作日内）" in a.explain()
+
+
 def test_a_flag_in_a_file_reads_true_or_false_not_a_number() -> None:
     from outsourcing.serialize import structure
 

@@ -130,6 +130,18 @@ def test_handover_after_the_supplier_reaches_the_replacement_threshold(rb: o.Rul
     assert plan.covered and plan.findings == ()
 
 
+def test_handover_records_cite_the_article_or_say_it_is_unverified() -> None:
+    from outsourcing.portfolio.handover import _BY_FAMILY
+    plan = handover_plan(property_contract(), date(2023, 1, 1))
+    records = next(i for i in plan.items if i.id == "property_records")
+    # 物业管理条例 第三十九条 (as published in 2003): the materials go back when the contract ends
+    assert records.citation.startswith("物业管理条例 第三十九条")
+    assert "交接工作" in records.citation and "现行文本条号未经核对" in records.citation
+    ((_, _, fire),) = _BY_FAMILY["fire_maintenance"]
+    assert "GB 25201-2010 建筑消防设施的维护管理（条号未经核对）" in fire
+    assert not any("条号未核对" in c for items in _BY_FAMILY.values() for _, _, c in items)
+
+
 def test_handover_to_a_successor_starting_late_reports_the_uncovered_days(
         rb: o.RuleBook) -> None:
     plan = handover_plan(elevator_contract(), date(2022, 5, 1),

@@ -195,3 +195,25 @@ def test_a_post_is_short_exactly_on_the_days_with_fewer_certified_people_than_re
         assert short == want
     lapses = [f for f in rep.findings if f.code != "staff.post_short"]
     assert (rep.rate == Decimal("100.00")) == (not lapses)
+
+
+@pytest.mark.parametrize(("build", "code", "zh"), [
+    (lambda: DutyContact("NX-1", " ", "0951-1"), "roster.empty_field", "值班联系人不能为空"),
+    (lambda: StaffMember("", "elevator_fitter"), "staff.empty_field", "姓名不能为空"),
+    (lambda: o.sites.Building("\t"), "site.empty_field", "楼栋不能为空"),
+    (lambda: o.Purchaser("P-1", ""), None, None),
+])
+def test_a_blank_name_is_refused_by_the_one_shared_check_with_the_models_code(
+    build: object, code: str | None, zh: str | None,
+) -> None:
+    with pytest.raises(o.ModelError) as exc:
+        build()  # type: ignore[operator]
+    assert exc.value.code == (code or o.ModelError.default_code)
+    if zh is not None:
+        assert exc.value.zh == zh
+    # one validator serves every model that names things: no module keeps its own copy
+    from outsourcing import framework, model, sites
+    from outsourcing.changes import kinds
+    from outsourcing.portfolio import roster, staff
+    assert not any(hasattr(m, "_nonempty") for m in (framework, model, sites, kinds, roster,
+                                                       staff))

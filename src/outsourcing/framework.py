@@ -27,7 +27,7 @@ for goods.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -37,6 +37,7 @@ from typing import Any
 import attrs
 
 from ._limits import exact_decimal
+from ._validators import nonempty
 from .dates import DateRange
 from .errors import ModelError, ProcurementError
 from .findings import Finding
@@ -90,14 +91,6 @@ def _max_price(v: Any) -> Money:
     return v if isinstance(v, Money) else Money(v, field="max_price")
 
 
-def _nonempty(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ModelError("must be a non-empty string", field=attribute.name, value=value,
-                             term=term)
-    return check
-
-
 @attrs.frozen
 class PriceListItem:
     """One row of the unified price list (统一报价表): an item, its unit and maximum price.
@@ -106,10 +99,10 @@ class PriceListItem:
     (``official_transport`` for a car hire).
     """
 
-    code: str = attrs.field(validator=_nonempty("报价项目编号"))
-    name_zh: str = attrs.field(validator=_nonempty("报价项目"))
-    service: str = attrs.field(validator=_nonempty("服务类别"))
-    unit: str = attrs.field(validator=_nonempty("计量单位"))
+    code: str = attrs.field(validator=nonempty("报价项目编号"))
+    name_zh: str = attrs.field(validator=nonempty("报价项目"))
+    service: str = attrs.field(validator=nonempty("服务类别"))
+    unit: str = attrs.field(validator=nonempty("计量单位"))
     max_price: Money = attrs.field(converter=_max_price)
 
     def __attrs_post_init__(self) -> None:
@@ -141,9 +134,9 @@ class FrameworkAgreement:
     ``subject`` is ``services`` or ``goods`` and decides the longest term.
     """
 
-    id: str = attrs.field(validator=_nonempty("框架协议编号"))
-    title: str = attrs.field(validator=_nonempty("框架协议名称"))
-    jurisdiction: str = attrs.field(validator=_nonempty("辖区"))
+    id: str = attrs.field(validator=nonempty("框架协议编号"))
+    title: str = attrs.field(validator=nonempty("框架协议名称"))
+    jurisdiction: str = attrs.field(validator=nonempty("辖区"))
     organiser: Purchaser
     """The body that ran the first stage (集中采购机构 or 主管预算单位)."""
     suppliers: tuple[Supplier, ...] = attrs.field(converter=_suppliers)

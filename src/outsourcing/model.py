@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import attrs
 
 from ._limits import MAX_TERM_YEARS, enum_converter, exact_decimal, typed_tuple
+from ._validators import nonempty
 from .accrual import contract_span_amount, line_span_amount
 from .dates import DateRange, DayCount
 from .errors import ModelError
@@ -98,12 +99,17 @@ def _daily_rate(v: Any) -> Decimal | None:
         raise ModelError("a float is not an exact rate; pass a str or Decimal",
                          field="late_interest_daily", value=v, term="逾期利息日利率",
                          code="model.float_rate", zh="逾期利息日利率须为精确数值，不接受浮点数")
-    try:
-        d = Decimal(str(v)) if not isinstance(v, Decimal) else v
-    except Exception:
-        raise ModelError("not a number", field="late_interest_daily", value=v,
-                         term="逾期利息日利率", code="model.not_a_number",
-                         zh="逾期利息日利率不是数值") from None
+    try:  # the one exact-number reader: a wild exponent or 40+ digits refused at once
+        d = exact_decimal(v, field="late_interest_daily", term="逾期利息日利率",
+                          error=ModelError, code="model.late_interest_daily", what="rate")
+    except ModelError as exc:
+        if exc.code in ("model.late_interest_daily.type", "model.late_interest_daily.invalid"):
+            raise ModelError("not a number", field="late_interest_daily", value=v,
+                             term="逾期利息日利率", code="model.not_a_number",
+                             zh="逾期利息日利率不是数值") from None
+        if exc.code != "model.late_interest_daily.not_finite":
+            raise
+        d = Decimal(str(v))  # NaN or Infinity: refused below
     if not d.is_finite() or d < 0:
         raise ModelError("must be a finite rate, not negative", field="late_interest_daily",
                          value=str(d), term="逾期利息日利率", code="model.negative",
@@ -127,14 +133,6 @@ def _nonneg(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value < (Money.ZERO if isinstance(value, Money) else 0):
             raise ModelError("must not be negative", field=attribute.name, value=str(value),
-                             term=term)
-    return check
-
-
-def _nonempty(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ModelError("must be a non-empty string", field=attribute.name, value=value,
                              term=term)
     return check
 
@@ -232,7 +230,7 @@ class QualificationRequirement:
 class Qualification:
     """A qualification a supplier holds (资质): kind, level, issuer, validity."""
 
-    kind: str = attrs.field(validator=_nonempty("资质类别"))
+    kind: str = attrs.field(validator=nonempty("资质类别"))
     level: str = ""
     issuer: str = ""
     valid_until: date | None = None
@@ -266,16 +264,16 @@ class Qualification:
 class Purchaser:
     """The buying agency (采购人), e.g. a 机关事务管理局."""
 
-    id: str = attrs.field(validator=_nonempty("采购人"))
-    name: str = attrs.field(validator=_nonempty("采购人名称"))
+    id: str = attrs.field(validator=nonempty("采购人"))
+    name: str = attrs.field(validator=nonempty("采购人名称"))
 
 
 @attrs.frozen
 class Supplier:
     """The company that provides the service (供应商)."""
 
-    id: str = attrs.field(validator=_nonempty("供应商"))
-    name: str = attrs.field(validator=_nonempty("供应商名称"))
+    id: str = attrs.field(validator=nonempty("供应商"))
+    name: str = attrs.field(validator=nonempty("供应商名称"))
     size: EnterpriseSize = attrs.field(converter=_size)
     qualifications: tuple[Qualification, ...] = attrs.field(default=(),
                                                           converter=_qualifications)
@@ -321,7 +319,7 @@ class UnitRate:
     unit_price: Money = attrs.field(converter=_unit_price, validator=_nonneg("单价"))
     quantity: Decimal = attrs.field(converter=as_quantity, validator=_nonneg("数量"))
     """Planned quantity per month."""
-    unit: str = attrs.field(validator=_nonempty("计量单位"))
+    unit: str = attrs.field(validator=nonempty("计量单位"))
 
     def monthly_amount(self) -> Fraction:
         return self.unit_price.exact() * Fraction(self.quantity)
@@ -368,11 +366,11 @@ PRICING_KINDS: dict[str, type[Pricing]] = {
 class ServiceLine:
     """One service bought under a contract, at one site, with its pricing (服务项目)."""
 
-    id: str = attrs.field(validator=_nonempty("服务项目编号"))
-    service: str = attrs.field(validator=[_nonempty("服务类别"), _code(
+    id: str = attrs.field(validator=nonempty("服务项目编号"))
+    service: str = attrs.field(validator=[nonempty("服务类别"), _code(
         SERVICE_CODE_RE, "服务类别", "elevator_maintenance")])
     """A service-kind code from the catalogue (``property``, ``elevator_maintenance``…)."""
-    site: str = attrs.field(validator=_nonempty("办公区"))
+    site: str = attrs.field(validator=nonempty("办公区"))
     """The office area served (办公区)."""
     pricing: Pricing = attrs.field(validator=_is_pricing)
     description: str = ""
@@ -418,9 +416,9 @@ class Contract:
     :data:`MULTI_YEAR_CONDITIONS` hold; all three are needed for a term over one year.
     """
 
-    id: str = attrs.field(validator=_nonempty("合同编号"))
-    title: str = attrs.field(validator=_nonempty("合同名称"))
-    jurisdiction: str = attrs.field(validator=[_nonempty("辖区"), _code(
+    id: str = attrs.field(validator=nonempty("合同编号"))
+    title: str = attrs.field(validator=nonempty("合同名称"))
+    jurisdiction: str = attrs.field(validator=[nonempty("辖区"), _code(
         JURISDICTION_CODE_RE, "辖区", "NX-SZS")])
     purchaser: Purchaser = attrs.field(validator=_is(Purchaser, term="采购人"))
     supplier: Supplier = attrs.field(validator=_is(Supplier, term="供应商"))

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._limits import exact_decimal
 from .accrual import contract_period_fen
 from .dates import PeriodKind, periods_between
 from .due import due_term
@@ -75,11 +76,16 @@ def _share(field: str) -> Callable[[Any], Decimal]:
             raise ModelError("a float is not an exact share; pass a str such as '0.30'",
                              field=field, value=v, term="付款比例", code="payment.float_share",
                              zh="付款比例须为精确数值（如 \"0.30\"），不接受浮点数")
-        try:
-            d = v if isinstance(v, Decimal) else Decimal(str(v))
-        except Exception:
-            raise ModelError("not a number", field=field, value=v, term="付款比例",
-                             code="payment.not_a_share", zh="付款比例不是数值") from None
+        try:  # the one exact-number reader: a wild exponent or 40+ digits refused at once
+            d = exact_decimal(v, field=field, term="付款比例", error=ModelError,
+                              code="payment.share", what="share")
+        except ModelError as exc:
+            if exc.code in ("payment.share.type", "payment.share.invalid"):
+                raise ModelError("not a number", field=field, value=v, term="付款比例",
+                                 code="payment.not_a_share", zh="付款比例不是数值") from None
+            if exc.code != "payment.share.not_finite":
+                raise
+            d = Decimal(str(v))  # NaN or Infinity: out of the range below
         if not d.is_finite() or not 0 <= d <= 1:
             raise ModelError("a share is between 0 and 1", field=field, value=str(d),
                              term="付款比例", code="payment.share_range",

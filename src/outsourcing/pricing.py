@@ -46,7 +46,7 @@ from .dates import ONE_DAY, DateRange, DayCount
 from .errors import ModelError
 from .money import Money, allocate
 
-__all__ = ["AnnualFee", "AreaRate", "AreaUnit", "MonthSplit", "TermTotal", "months_in"]
+__all__ = ["AnnualFee", "AreaRate", "AreaUnit", "MonthSplit", "TermTotal", "merge_run", "months_in"]
 
 
 class MonthSplit(StrEnum):
@@ -144,7 +144,13 @@ def _year_months(year_fen: int, split: MonthSplit, remainder_month: int | None,
     return out[1:]
 
 
-def _merge(out: list[tuple[DateRange, Fraction]], piece: DateRange, monthly: Fraction) -> None:
+def merge_run(out: list[tuple[DateRange, Fraction]], piece: DateRange, monthly: Fraction) -> None:
+    """Append ``piece`` at ``monthly`` to the runs ``out``, extending the last run instead when
+    it ends the day before ``piece`` starts at the same monthly amount.
+
+    The one run-merging rule for schedules: a pricing's own schedule and the schedule of a
+    line across changes and suspensions (:mod:`outsourcing.changes`) merge alike.
+    """
     if out and out[-1][1] == monthly and out[-1][0].end + ONE_DAY == piece.start:
         out[-1] = (DateRange(out[-1][0].start, piece.end), monthly)
     else:
@@ -162,13 +168,13 @@ def _actual_365(year: Fraction, count_leap_day: bool,
             # 1–28 February at the price ÷ 365 a day (the month's amount × days ÷ 29),
             # 29 February at nothing
             if piece.start.day <= 28:
-                _merge(out, DateRange(piece.start, min(piece.end, date(y, 2, 28))),
+                merge_run(out, DateRange(piece.start, min(piece.end, date(y, 2, 28))),
                        year * 29 / 365)
             if piece.end.day == 29:
-                _merge(out, DateRange(max(piece.start, date(y, 2, 29)), piece.end),
+                merge_run(out, DateRange(max(piece.start, date(y, 2, 29)), piece.end),
                        Fraction(0))
         else:
-            _merge(out, piece, year * dim / 365)
+            merge_run(out, piece, year * dim / 365)
     return out
 
 
@@ -209,7 +215,7 @@ def yearly_schedule(year: Fraction, split: MonthSplit, remainder_month: int | No
             else:
                 dim = calendar.monthrange(piece.start.year, piece.start.month)[1]
                 monthly = amount * dim / length
-            _merge(out, piece, monthly)
+            merge_run(out, piece, monthly)
     return out
 
 

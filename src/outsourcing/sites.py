@@ -21,20 +21,13 @@ from typing import Any
 import attrs
 
 from ._limits import FileNumber
+from ._validators import nonempty
 from .dates import DateRange, as_date
 from .errors import ModelError
 from .textfiles import loads_toml
 
 __all__ = ["Building", "RequiredService", "Site", "load_sites", "merge_ranges",
            "site_from_mapping"]
-
-
-def _nonempty(term: str) -> Any:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ModelError("must be a non-empty string", field=attribute.name, value=value,
-                             term=term, code="site.empty_field", zh=f"{term}不能为空")
-    return check
 
 
 def _area(v: Any) -> Decimal:
@@ -61,7 +54,7 @@ def _opt_date(v: Any) -> date | None:
 class Building:
     """A building of a site with its floor area in m² (楼栋, 建筑面积)."""
 
-    name: str = attrs.field(validator=_nonempty("楼栋"))
+    name: str = attrs.field(validator=nonempty("楼栋", "site.empty_field"))
     floor_area: Decimal = attrs.field(default=Decimal(0), converter=_area)
 
 
@@ -75,7 +68,7 @@ class RequiredService:
     gap is reported for it.
     """
 
-    service: str = attrs.field(validator=_nonempty("服务类别"))
+    service: str = attrs.field(validator=nonempty("服务类别", "site.empty_field"))
     start: date | None = attrs.field(default=None, converter=_opt_date)
     end: date | None = attrs.field(default=None, converter=_opt_date)
     note: str = ""
@@ -110,9 +103,9 @@ class Site:
     bureau's file).
     """
 
-    id: str = attrs.field(validator=_nonempty("办公区"))
-    name: str = attrs.field(validator=_nonempty("办公区名称"))
-    jurisdiction: str = attrs.field(validator=_nonempty("辖区"))
+    id: str = attrs.field(validator=nonempty("办公区", "site.empty_field"))
+    name: str = attrs.field(validator=nonempty("办公区名称", "site.empty_field"))
+    jurisdiction: str = attrs.field(validator=nonempty("辖区", "site.empty_field"))
     address: str = ""
     buildings: tuple[Building, ...] = attrs.field(default=(), converter=_buildings)
     services: tuple[RequiredService, ...] = attrs.field(default=(), converter=_services)

@@ -6,12 +6,14 @@ import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from registry_cases import PURCHASER, assessment, contract, staffed
 
 import outsourcing as o
 from outsourcing.dates import DateRange
+from outsourcing.payment import default_payment_rule
 from outsourcing.registry import Registry
 from outsourcing.settlement import prepare
 
@@ -145,4 +147,20 @@ def test_storing_and_loading_is_the_identity_and_settling_through_the_registry_e
         stored = r.settle(c.id, p, by="sun").statement
         assert stored == prev
         assert r.statement(c.id, p) == prev
+    r.close()
+
+
+def test_terms_are_the_contracts_own_rules_and_kpis_as_recorded(db_url: str) -> None:
+    r = staffed(db_url)
+    sheet = [o.KpiSpec("inspection", "综合检查得分", "inspection", "points", Decimal(100),
+                       o.Direction.HIGHER, Decimal(100), "合同 附件三 考核评分表")]
+    rule = default_payment_rule(RB, date(2022, 1, 1))
+    r.add_contract(contract("T"), by="zhao", rules={"property": rule},
+                   kpis={"property": sheet})
+    r.add_contract(contract("U"), by="zhao")
+    assert r.terms("T") == ({"property": rule}, {"property": sheet})
+    assert r.terms("U") == ({}, {})   # the plugins and the rulebook decide
+    with pytest.raises(o.RegistryError) as exc:
+        r.terms("NO-SUCH")
+    assert exc.value.code == "registry.unknown_contract"
     r.close()

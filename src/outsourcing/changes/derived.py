@@ -30,6 +30,7 @@ import attrs
 from ..accrual import accrue
 from ..dates import DateRange, DayCount
 from ..model import Contract, ServiceLine
+from ..pricing import merge_run
 from .kinds import AddLine, Change, ChangeTerm, Resume, Suspend, Terminate
 from .replay import Piece, Snapshot, State, apply, schedules_and_segments
 
@@ -221,8 +222,5 @@ def _runs(runs: Schedule, line: ServiceLine, st: State, start: date, anchor: Dat
         for part, monthly in line.schedule(rng, anchor, convention):
             if monthly:
                 added += monthly * _weight(part.start, part.end, convention)
-            if runs and runs[-1][1] == monthly and runs[-1][0].end + ONE_DAY == part.start:
-                runs[-1] = (DateRange(runs[-1][0].start, part.end), monthly)
-            else:
-                runs.append((part, monthly))
+            merge_run(runs, part, monthly)
     return runs, added

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .._limits import enum_converter
+from .._validators import nonempty
 from ..dates import as_date
 from ..errors import ModelError
 from ..model import ServiceLine, as_quantity
@@ -105,14 +106,6 @@ class ChangeStatus(StrEnum):
     """Refused before signing (已驳回)."""
 
 
-def _nonempty(term: str) -> Any:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ModelError("must be a non-empty string", field=attribute.name, value=value,
-                             term=term)
-    return check
-
-
 def _optional_date(v: Any) -> date | None:
     return None if v is None else as_date(v, field="until")
 
@@ -150,7 +143,7 @@ class RemoveLine:
     """Remove a line from the effective date on (服务项目终止)."""
 
     KIND: ClassVar[str] = "remove_line"
-    line_id: str = attrs.field(validator=_nonempty("服务项目编号"))
+    line_id: str = attrs.field(validator=nonempty("服务项目编号"))
 
     def describe(self) -> str:
         return f"remove line {self.line_id}"
@@ -162,7 +155,7 @@ class ChangeLinePrice:
     fee (劳务费), by pricing model.  Needs a rationale that allows a price change."""
 
     KIND: ClassVar[str] = "change_price"
-    line_id: str = attrs.field(validator=_nonempty("服务项目编号"))
+    line_id: str = attrs.field(validator=nonempty("服务项目编号"))
     price: Money = attrs.field(converter=_price, validator=_nonneg_price)
 
     def describe(self) -> str:
@@ -174,7 +167,7 @@ class ChangeLineQuantity:
     """Change a line's quantity (数量: elevators, square metres, trips per month)."""
 
     KIND: ClassVar[str] = "change_quantity"
-    line_id: str = attrs.field(validator=_nonempty("服务项目编号"))
+    line_id: str = attrs.field(validator=nonempty("服务项目编号"))
     quantity: Decimal = attrs.field(converter=_quantity)
 
     def describe(self) -> str:
@@ -280,12 +273,12 @@ class Change:
     ``rejection`` says why a rejected change was refused.
     """
 
-    id: str = attrs.field(validator=_nonempty("变更编号"))
+    id: str = attrs.field(validator=nonempty("变更编号"))
     action: Action = attrs.field(converter=_action)
     rationale: Rationale = attrs.field(converter=_rationale)
-    reason: str = attrs.field(validator=_nonempty("变更理由"))
+    reason: str = attrs.field(validator=nonempty("变更理由"))
     effective: date = attrs.field(converter=_effective)
-    requested_by: str = attrs.field(validator=_nonempty("提出方"))
+    requested_by: str = attrs.field(validator=nonempty("提出方"))
     signed_on: date | None = attrs.field(default=None, converter=_signed_on)
     approved_by: str = ""
     status: ChangeStatus = attrs.field(default=ChangeStatus.PENDING, converter=_status)

@@ -34,6 +34,7 @@ from ..model import (
     TermTotal,
     UnitRate,
 )
+from ..pricing import merge_run
 from .kinds import (
     AddLine,
     Change,
@@ -326,10 +327,7 @@ def schedules_and_segments(
         for lid, _ in running:
             runs = sched.setdefault(lid, [])
             for part, monthly in by_id[lid].schedule(rng, anchor, convention):
-                if runs and runs[-1][1] == monthly and runs[-1][0].end + ONE_DAY == part.start:
-                    runs[-1] = (DateRange(runs[-1][0].start, part.end), monthly)
-                else:
-                    runs.append((part, monthly))
+                merge_run(runs, part, monthly)
         if segs and segs[-1][1:] == (running, suspended) and \
                 segs[-1][0].end + ONE_DAY == rng.start:
             segs[-1] = (DateRange(segs[-1][0].start, rng.end), running, suspended)

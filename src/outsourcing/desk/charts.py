@@ -23,6 +23,7 @@ import attrs
 from ..money import Money
 from ..payment import PaymentRule, TierTable
 from ..statement import Statement
+from .files import writing
 from .fonts import use_in_matplotlib
 
 __all__ = ["FeePoint", "fee_chart", "fee_series", "score_chart", "score_series", "tiers_of"]
@@ -118,9 +119,11 @@ def score_chart(series: Mapping[str, Sequence[tuple[str, Decimal]]], path: str |
     ax.legend(loc="lower left", fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)  # type: ignore[attr-defined]
+    try:
+        with writing(path, "图表") as out:
+            fig.savefig(out)
+    finally:
+        plt.close(fig)  # type: ignore[attr-defined]
     return out
 
 
@@ -149,7 +152,9 @@ def fee_chart(points: Sequence[FeePoint], path: str | Path, *, title: str = "合
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)  # type: ignore[attr-defined]
+    try:
+        with writing(path, "图表") as out:
+            fig.savefig(out)
+    finally:
+        plt.close(fig)  # type: ignore[attr-defined]
     return out

@@ -32,15 +32,9 @@ from .cli_common import (
     read_data_file,
     run,
 )
+from .files import writing
 
 __all__ = ["register", "settle_hook"]
-
-
-def _terms(store: Any, contract_id: str) -> tuple[Any, Any]:
-    """The contract's own payment rules and KPIs, as recorded."""
-    with store._read() as conn:
-        _, rules, kpis = store._terms(store._contract_row(conn, contract_id).document)
-    return rules, kpis
 
 
 # --- assessments ---------------------------------------------------------------------------
@@ -77,7 +71,7 @@ def cmd_assess_template(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         tl = store.timeline(args.contract)
         rb = store.plugins.rulebook(tl.contract.jurisdiction)
-        _, kpis = _terms(store, args.contract)
+        _, kpis = store.terms(args.contract)
     out = Path(args.output or f"考核表-{args.contract}-{period}.xlsx")
     assessment_template(tl, period, rb, out, kpis=kpis or None, score_items=_items(args.items))
     print(f"已生成考核表：{out}")
@@ -100,7 +94,7 @@ def cmd_assess_import(args: argparse.Namespace) -> int:
         who = actor_of(args)
         tl = store.timeline(args.contract)
         rb = store.plugins.rulebook(tl.contract.jurisdiction)
-        _, kpis = _terms(store, args.contract)
+        _, kpis = store.terms(args.contract)
         found = import_assessments(args.file, tl, period, rb, kpis=kpis or None)
         before = {a.line: a for a in store.assessments(args.contract, period)}
         new = [a for a in found if a.line not in before]
@@ -284,11 +278,12 @@ def cmd_statement_export(args: argparse.Namespace) -> int:
     if args.html:
         from .printable import statement_html
 
-        folder = Path(args.html)
-        folder.mkdir(parents=True, exist_ok=True)
+        with writing(args.html, "打印页文件夹") as folder:
+            folder.mkdir(parents=True, exist_ok=True)
         for st in statements:
-            page = folder / f"结算单-{st.contract_id}-{st.period}.html"
-            page.write_text(statement_html(st), encoding="utf-8")
+            with writing(Path(folder, f"结算单-{st.contract_id}-{st.period}.html"),
+                         "打印页") as page:
+                page.write_text(statement_html(st), encoding="utf-8")
             print(f"已生成打印页 {page}")
     return EXIT_DONE
 
@@ -318,7 +313,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         unpaid = {(d.contract_id, str(d.period)): d for d in store.due(far)}
         first = store.timeline(ids[0])
         rb = store.plugins.rulebook(first.contract.jurisdiction)
-        rules, _ = _terms(store, ids[0])
+        rules, _ = store.terms(ids[0])
     from ..payment import WarningRule, default_payment_rule
 
     rule = (next(iter(rules.values())) if rules else
@@ -329,8 +324,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         d = unpaid.get((s.contract_id, str(s.period)))
         got = d.paid if d is not None else s.payable
         paid[str(s.period)] = paid.get(str(s.period), Money(0)) + got
-    folder = Path(args.output)
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing(args.output, "图表文件夹") as folder:
+        folder.mkdir(parents=True, exist_ok=True)
     who = args.contract or f"供应商 {args.supplier}"
     score = score_chart(score_series(statements), folder / "score.png",
                         title=f"考核得分：{who}", warning=warning, tiers=tiers_of(rule))

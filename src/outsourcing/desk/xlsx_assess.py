@@ -39,6 +39,7 @@ from ..rules import RuleBook
 from ..settlement import prepare
 from ..statement import unit_zh
 from .cells import Problems, cell_text, open_workbook
+from .files import writing
 
 __all__ = [
     "INCIDENTS_SHEET",
@@ -266,13 +267,8 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
         inc.cell(row=r, column=3).number_format = "yyyy-mm-dd"
     for col, width in zip("ABCD", (16, 22, 14, 50), strict=True):
         inc.column_dimensions[col].width = width
-    out = Path(path)
-    try:
+    with writing(path, "Excel工作簿") as out:
         wb.save(out)
-    except OSError as exc:
-        raise OutsourcingError(f"cannot write the workbook: {exc.strerror}", field="file",
-                               value=str(out), code="desk.file_unwritable",
-                               zh="无法写入该文件", term="Excel工作簿") from None
     return out
 
 

@@ -42,6 +42,7 @@ from ..model import (
 )
 from ..money import Money
 from .cells import Problems, cell_text, open_workbook
+from .files import writing
 
 __all__ = [
     "CONTRACT_FIELDS",
@@ -121,8 +122,8 @@ def write_contract_workbook(contract: Contract, path: str | Path) -> Path:
         for qual in c.supplier.qualifications:
             q.append([qual.kind, qual.level or None, qual.issuer or None, qual.valid_from,
                       qual.valid_until, qual.number or None])
-    out = Path(path)
-    wb.save(out)
+    with writing(path, "Excel工作簿") as out:
+        wb.save(out)
     return out
 
 

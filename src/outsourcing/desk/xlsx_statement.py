@@ -19,6 +19,7 @@ from ..messages_zh import VALUES_ZH, citation_for_people
 from ..money import Money
 from ..statement import Statement
 from .capitals import amount_in_capitals
+from .files import writing
 
 __all__ = ["MONEY_FORMAT", "SUMMARY_HEADERS", "SUMMARY_SHEET", "export_statements"]
 
@@ -95,13 +96,8 @@ def export_statements(statements: Sequence[Statement], path: str | Path) -> Path
     taken = {SUMMARY_SHEET}
     for s in statements:
         _contract_sheet(wb.create_sheet(sheet_name(s.contract_id, taken)), s)
-    out = Path(path)
-    try:
+    with writing(path, "Excel工作簿") as out:
         wb.save(out)
-    except OSError as exc:
-        raise OutsourcingError(f"cannot write the workbook: {exc.strerror}", field="file",
-                               value=str(out), code="desk.file_unwritable",
-                               zh="无法写入该文件", term="Excel工作簿") from None
     return out
 
 

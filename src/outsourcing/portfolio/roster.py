@@ -14,15 +14,14 @@ printable page and :meth:`Roster.csv` a sheet.
 from __future__ import annotations
 
 import html as _html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
 
 import attrs
 
+from .._validators import nonempty
 from ..catalogue import Catalogue, Direction, KpiSpec
 from ..changes import Timeline
-from ..errors import ModelError
 from ..findings import Finding, Severity
 from ..model import Contract
 from ..sites import Site
@@ -34,14 +33,6 @@ _TIME_UNITS = {"minutes": "分钟", "hours": "小时"}
 ROSTER_CITATION = "特种设备安全监察条例 第三十二条: 接到故障通知后立即赶赴现场"
 
 
-def _nonempty(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ModelError("must be a non-empty string", field=attribute.name, value=value,
-                             term=term, code="roster.empty_field", zh=f"{term}不能为空")
-    return check
-
-
 @attrs.frozen
 class DutyContact:
     """A supplier's on-duty contact for one contract's service (值班联系人).
@@ -50,9 +41,9 @@ class DutyContact:
     ``start``/``end`` bound the days the contact answers (inclusive; None is open).
     """
 
-    contract_id: str = attrs.field(validator=_nonempty("合同编号"))
-    name: str = attrs.field(validator=_nonempty("值班联系人"))
-    phone: str = attrs.field(validator=_nonempty("联系电话"))
+    contract_id: str = attrs.field(validator=nonempty("合同编号", "roster.empty_field"))
+    name: str = attrs.field(validator=nonempty("值班联系人", "roster.empty_field"))
+    phone: str = attrs.field(validator=nonempty("联系电话", "roster.empty_field"))
     service: str = ""
     site: str = ""
     hours: str = "24小时"

@@ -17,13 +17,13 @@ certificates running out within N days.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
+from .._validators import nonempty
 from ..catalogue import KpiSpec
 from ..dates import DateRange
 from ..errors import ModelError
@@ -74,19 +74,11 @@ CERTIFIED_STAFF_KPI = KpiSpec(
 weights when it has other KPIs, e.g. ``attrs.evolve(CERTIFIED_STAFF_KPI, weight=20)``)."""
 
 
-def _nonempty(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ModelError("must be a non-empty string", field=attribute.name, value=value,
-                             term=term, code="staff.empty_field", zh=f"{term}不能为空")
-    return check
-
-
 @attrs.frozen
 class Certificate:
     """A certificate a person holds (证书): kind, number, issuer, validity (inclusive)."""
 
-    kind: str = attrs.field(validator=_nonempty("证书类别"))
+    kind: str = attrs.field(validator=nonempty("证书类别", "staff.empty_field"))
     number: str = ""
     issuer: str = ""
     valid_until: date | None = None
@@ -116,8 +108,8 @@ class StaffMember:
     """A person on a post and shift (岗位人员), with the certificates they hold and the days
     they are on the roster (``start``/``end`` inclusive; None is open)."""
 
-    person: str = attrs.field(validator=_nonempty("姓名"))
-    post: str = attrs.field(validator=_nonempty("岗位"))
+    person: str = attrs.field(validator=nonempty("姓名", "staff.empty_field"))
+    post: str = attrs.field(validator=nonempty("岗位", "staff.empty_field"))
     shift: str = "day"
     certificates: tuple[Certificate, ...] = attrs.field(default=(), converter=_certs)
     start: date | None = None
@@ -151,8 +143,8 @@ def _members(v: Iterable[StaffMember]) -> tuple[StaffMember, ...]:
 class StaffRoster:
     """A service line's staff (人员名册)."""
 
-    contract_id: str = attrs.field(validator=_nonempty("合同编号"))
-    line_id: str = attrs.field(validator=_nonempty("服务项目编号"))
+    contract_id: str = attrs.field(validator=nonempty("合同编号", "staff.empty_field"))
+    line_id: str = attrs.field(validator=nonempty("服务项目编号", "staff.empty_field"))
     members: tuple[StaffMember, ...] = attrs.field(default=(), converter=_members)
 
 
@@ -169,8 +161,8 @@ class PostRequirement:
     """A certified post a contract requires (持证岗位要求): ``per_shift`` people holding a
     ``certificate`` on each of ``shifts``."""
 
-    post: str = attrs.field(validator=_nonempty("岗位"))
-    certificate: str = attrs.field(validator=_nonempty("证书类别"))
+    post: str = attrs.field(validator=nonempty("岗位", "staff.empty_field"))
+    certificate: str = attrs.field(validator=nonempty("证书类别", "staff.empty_field"))
     per_shift: int = 1
     shifts: tuple[str, ...] = attrs.field(default=("day",), converter=_shifts)
     citation: str = ""

@@ -45,7 +45,8 @@ class Award:
     rules: tuple[Resolved, ...]
     findings: tuple[Finding, ...] = ()
     publish_by: date | None = None
-    """The last day to publish the contract (签订之日起2个工作日内), once it is signed."""
+    """The last day to publish the contract, once it is signed: the working days of
+    ``procurement.publish_within_working_days`` after signing (条例 第五十条)."""
     published_on: date | None = None
     performance_bond: Money | None = None
     """履约保证金 asked of the supplier."""
@@ -62,7 +63,9 @@ class Award:
             + (f"（{self.contract.signed_on} 签订）" if self.contract.signed_on else ""),
         ]
         if self.publish_by is not None:
-            lines.append(f"合同最迟于 {self.publish_by} 公告（签订之日起2个工作日内）"
+            window = next(r for r in self.rules
+                          if r.rule_id == "procurement.publish_within_working_days")
+            lines.append(f"合同最迟于 {self.publish_by} 公告（签订之日起{window.value}个工作日内）"
                          + (f"，{self.published_on} 公告" if self.published_on else ""))
         if self.performance_bond is not None:
             lines.append(f"履约保证金 {self.performance_bond.format()}")

@@ -689,6 +689,16 @@ class Registry:
         with self._read() as conn:
             return self._terms(self._contract_row(conn, contract_id).document)[0]
 
+    def terms(self, contract_id: str) -> tuple[dict[str, PaymentRule],
+                                               dict[str, list[KpiSpec]]]:
+        """The contract's own settlement terms as recorded with it (:meth:`add_contract`):
+        the payment rule and the KPIs of each line that sets them, by line id.  A line not
+        listed takes the plugins' and the rulebook's terms.  An unknown contract is
+        ``registry.unknown_contract``."""
+        with self._read() as conn:
+            _, rules, kpis = self._terms(self._contract_row(conn, contract_id).document)
+        return rules, kpis
+
     def _timeline(self, conn: Connection, contract_id: str) -> tuple[
             Timeline, Row[Any], str]:
         row = self._contract_row(conn, contract_id)
