@@ -58,8 +58,8 @@ def _cmd_settle(args: argparse.Namespace) -> int:
 
     case = find_case(load_file(args.file), args.case)
     statement = settle_case(case, args.period)
-    print(statement.to_json(explanations=True) if args.json else statement.render(), end="\n" if args.json
-          else "")
+    print(statement.to_json(explanations=True) if args.json else statement.render(),
+          end="\n" if args.json else "")
     return 0
 
 

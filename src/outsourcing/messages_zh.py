@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 __all__ = [
     "CITATIONS_ZH",
@@ -202,6 +203,7 @@ _FILE_REF = re.compile(
 _LINE_REF = re.compile(r"[,，;；]?\s*\(?\blines?\s+\d+(?:\s*[,–-]\s*\d+)*\)?", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def citation_for_people(citation: str) -> str:
     """A citation as a person reads it: the law and article, or a publication by title
     and issue — never a file name or a line number; ``illustrative:`` becomes 示例."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from operator import getitem
@@ -93,9 +93,7 @@ def _decimal(v: Any, field: str, term: str) -> Decimal:
 
 def _centi_half_up(d: Decimal) -> int:
     """round_half_up(d × 100) for a non-negative Decimal."""
-    scaled = d * CENTI
-    whole = int(scaled)
-    return whole + 1 if scaled - whole >= Decimal("0.5") else whole
+    return int(d.scaleb(2).to_integral_value(ROUND_HALF_UP))
 
 
 def _as_centi_exact(d: Decimal, field: str, term: str) -> int:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from functools import cached_property
 from typing import Any, Protocol
 
 import attrs
@@ -283,9 +282,19 @@ class Statement:
                                   zh="用于解释结算单的合同条款不属于该合同")
         return attrs.evolve(self, terms=terms)
 
-    @cached_property
+    _cache: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)
+
+    @property
     def _parts(self) -> tuple[tuple[StatementLine, ...], tuple[Explanation, ...],
                               tuple[Finding, ...], tuple[Trigger, ...]]:
+        """The derived parts, kept once read (see :meth:`render` for a one-off read)."""
+        if not self._cache:
+            self._cache.append(self._derive())
+        parts: Any = self._cache[0]
+        return parts  # type: ignore[no-any-return]
+
+    def _derive(self) -> tuple[tuple[StatementLine, ...], tuple[Explanation, ...],
+                               tuple[Finding, ...], tuple[Trigger, ...]]:
         if self.terms is None:
             raise SettlementError(
                 "a statement read without its contract's terms has its figures only; its "
@@ -449,13 +458,17 @@ class Statement:
             f"结算期间：{self.period}（{self.span.start} 至 {self.span.end}）",
             "",
         ]
-        wide = {f.rule_id for f in self.findings if f.code == "payment.illustrative_default"}
+        # read once: kept if already read, else derived for this text alone (a long
+        # statement's explanations are not held after rendering it)
+        lines, explanations, findings, triggers = (
+            self._cache[0] if self._cache else self._derive())
+        wide = {f.rule_id for f in findings if f.code == "payment.illustrative_default"}
 
         def mark(x: StatementLine, *rule_ids: str) -> str:
             hit = [r for r in rule_ids if r in x.defaults]
             return f"  ※示例默认 {hit[0]}（合同未约定）" if hit else ""
 
-        for x in self.lines:
+        for x in lines:
             out.append(f"【{x.line_id}】{x.service_zh} · {x.site}    {x.status.zh}")
             out.append(row("合同费用", x.fee.format()))
             if x.status is LineStatus.NOT_RUNNING:
@@ -543,14 +556,15 @@ class Statement:
             out.append(f"  {_pad('应付合计', w)}{self.amount_due.format()}")
         if self.notices:
             out += ["", "预警通知：" + "、".join(self.notices)]
-        if self.triggers:
+        if triggers:
             out += ["", "更换/解约阈值："]
-            out += [f"  {t.message} [{t.rule_id}; {t.citation}]" for t in self.triggers]
-        if self.findings:
+            out += [f"  {t.message} [{t.rule_id}; {t.citation}]" for t in triggers]
+        if findings:
             out += ["", "检查结果："]
-            out += [f"  {f.render(lang)}" for f in self.findings]
+            out += [f"  {f.render(lang)}" for f in findings]
         out += ["", "计算依据："]
-        out += [f"  {e}" for e in self.all_explanations()]
+        out += [f"  {e}" for x in lines for e in x.explanations]
+        out += [f"  {e}" for e in explanations]
         return "\n".join(out) + "\n"
 
     # --- JSON ------------------------------------------------------------------------

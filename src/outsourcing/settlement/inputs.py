@@ -55,7 +55,7 @@ def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
                 f"assessment for an unknown line; contract {cc.contract.id} has "
                 + ", ".join(cc.line_index), field=f"{where}.line", value=a.line,
                 term="服务项目")
-        if cc.term.overlap(a.period.range) is None:
+        if a.period != period and cc.term.overlap(a.period.range) is None:
             raise SettlementError(
                 f"assessment for {a.period}, outside the term {cc.term}",
                 field=f"{where}.period", value=str(a.period), term="考核期间超出履行期限")
