@@ -172,15 +172,18 @@ class Money:
         return Fraction(self._fen, 100)
 
     def __str__(self) -> str:
-        return f"{self.yuan:.2f}"
+        f = self._fen
+        q, r = divmod(-f if f < 0 else f, 100)
+        return f"{'-' if f < 0 else ''}{q}.{r:02d}"
 
     def __repr__(self) -> str:
         return f"Money('{self}')"
 
     def format(self) -> str:
         """``¥1,234.56`` (negative: ``-¥1,234.56``)."""
-        sign = "-" if self._fen < 0 else ""
-        return f"{sign}¥{abs(self.yuan):,.2f}"
+        f = self._fen
+        q, r = divmod(-f if f < 0 else f, 100)
+        return f"{'-' if f < 0 else ''}¥{q:,}.{r:02d}"
 
     # arithmetic --------------------------------------------------------------------------
     def __add__(self, other: Money) -> Money:
