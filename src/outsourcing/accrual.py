@@ -258,7 +258,11 @@ def contract_period_fen(
     for the contract, and the lines together never pay more than the contract's rounded
     total: two lines of ¥100.05 a month over half a month pay ¥50.02 + ¥50.03 = ¥100.05,
     not ¥100.06.  The other lines are exactly their own cumulative rounding, so they never
-    show a fee in a period in which they do not run.
+    show a fee in a period in which they do not run.  The main line's period fee is its own
+    rounding plus the change in the difference (a few fen at most): where its own amount in
+    a period is smaller than that — a main line of a few fen a month, or one suspended while
+    the others run part of a month — it can show ¥0.01 or −¥0.01 in that period (a known
+    limit of the rule; the contract's total stays exact).
     """
     bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
     if not bounds.pairs:
