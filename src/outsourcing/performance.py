@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
-from operator import getitem
+from functools import cached_property, lru_cache
+from operator import getitem, itemgetter
 from typing import Any
 
 import attrs
@@ -94,6 +94,22 @@ def _decimal(v: Any, field: str, term: str) -> Decimal:
 def _centi_half_up(d: Decimal) -> int:
     """round_half_up(d × 100) for a non-negative Decimal."""
     return int(d.scaleb(2).to_integral_value(ROUND_HALF_UP))
+
+
+_CENTI_SEEN: dict[Decimal, int] = {}
+"""Measured values already converted (a rate with two decimals has at most 10,001 values):
+equal Decimals give equal hundredths, so the conversion is looked up, not repeated."""
+_CENTI_SEEN_MAX = 1 << 16
+
+
+def _metric_centi(d: Decimal) -> int:
+    """:func:`_centi_half_up` of a metric's value, remembered for values seen before."""
+    c = _CENTI_SEEN.get(d)
+    if c is None:
+        if len(_CENTI_SEEN) >= _CENTI_SEEN_MAX:
+            _CENTI_SEEN.clear()
+        c = _CENTI_SEEN[d] = _centi_half_up(d)
+    return c
 
 
 def _as_centi_exact(d: Decimal, field: str, term: str) -> int:
@@ -321,17 +337,35 @@ class Assessment:
 
     def measured(self) -> dict[str, tuple[int, str]]:
         """Each KPI's value in hundredths with where it came from (sheet, metric, survey)."""
-        out: dict[str, tuple[int, str]] = {}
+        keys, centis, sources = self._readout
+        return {k: (c, src) for k, c, (_, src) in zip(keys, centis, sources, strict=True)}
+
+    @cached_property
+    def _readout(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[str, str], ...]]:
+        """What :meth:`measured` reads, computed once per assessment: the KPI ids measured
+        (sheets, then metrics, then surveys), their values in hundredths and the
+        (KPI, source) pairs."""
+        keys: list[str] = []
+        centis: list[int] = []
+        sources: list[tuple[str, str]] = []
         for s in self.sheets:
-            out[s.kpi] = (s.centi(), f"评分表 {s.total}/{s.maximum}")
+            keys.append(s.kpi)
+            centis.append(s.centi())
+            sources.append((s.kpi, f"评分表 {s.total}/{s.maximum}"))
         for m in self.metrics:
-            out[m.kpi] = (_centi_half_up(m.value), f"实测 {m.value}")
+            keys.append(m.kpi)
+            centis.append(_metric_centi(m.value))
+            sources.append((m.kpi, "实测 " + str(m.value)))  # == f"实测 {m.value}"
         for v in self.surveys:
-            out[v.kpi] = (v.centi(), f"调查 {v.satisfied}/{v.responses}")
-        return out
+            keys.append(v.kpi)
+            centis.append(v.centi())
+            sources.append((v.kpi, f"调查 {v.satisfied}/{v.responses}"))
+        return tuple(keys), tuple(centis), tuple(sources)
 
     def incident_kinds(self) -> tuple[str, ...]:
         """The incidents' kinds in date order (the order a repeat ratchet counts them)."""
+        if not self.incidents:
+            return ()
         return tuple(i.kind for i in self.ordered_incidents())
 
     def ordered_incidents(self) -> list[Incident]:
@@ -415,7 +449,8 @@ def check_kpis(specs: Sequence[KpiSpec], *, where: str = "kpis") -> tuple[KpiSpe
 class CompiledKpis:
     """A line's KPIs ready for the monthly loop: weights, targets and points tables."""
 
-    __slots__ = ("index", "modes", "percent", "sizes", "specs", "tables", "targets", "weights")
+    __slots__ = ("_picks", "ids", "index", "modes", "pct_at", "percent", "sizes", "specs",
+                 "tables", "targets", "weights")
 
     def __init__(self, specs: Sequence[KpiSpec], *, where: str = "kpis") -> None:
         self.specs = check_kpis(specs, where=where)
@@ -428,6 +463,12 @@ class CompiledKpis:
                            for p, t in zip(self.percent, self.targets, strict=True))
         self.tables = tuple(points_table(m, w, t, n) for m, w, t, n in zip(
             self.modes, self.weights, self.targets, self.sizes, strict=True))
+        self.ids = tuple(s.id for s in self.specs)
+        self.pct_at = tuple(i for i, p in enumerate(self.percent) if p)
+        """The indexes of the rate KPIs (at most 100%)."""
+        self._picks: dict[tuple[str, ...], Any] = {}
+        """How an assessment's values are put in KPI order, by the KPI ids it measured in
+        its order: True (already in order), an itemgetter, or None (not exactly these KPIs)."""
 
     def __len__(self) -> int:
         return len(self.specs)
@@ -463,6 +504,19 @@ class CompiledKpis:
         A measured KPI the line does not have is an error; a missing one is returned (the
         statement reports it as a finding — never a silent zero or full score).
         """
+        keys, centis, sources = assessment._readout
+        picks = self._picks
+        pick = picks.get(keys)
+        if pick is None:
+            if len(picks) >= 256:
+                picks.clear()
+            pick = picks[keys] = self._pick(keys)
+        if pick is not False:  # exactly this line's KPIs: the common case
+            values = centis if pick is True else pick(centis)
+            for i in self.pct_at:
+                if values[i] > 100 * CENTI:
+                    self._over_100(values, where)
+            return values, (), dict(sources)
         measured = assessment.measured()
         for kpi in measured:
             if kpi not in self.index:
@@ -471,17 +525,30 @@ class CompiledKpis:
                     + ", ".join(s.id for s in self.specs), field=f"{where}.kpi", value=kpi,
                     term="考核指标")
         missing = tuple(s.id for s in self.specs if s.id not in measured)
-        sources = {k: src for k, (_, src) in measured.items()}
+        srcs = {k: src for k, (_, src) in measured.items()}
         if missing:
-            return None, missing, sources
+            return None, missing, srcs
         values = tuple(measured[s.id][0] for s in self.specs)
+        self._over_100(values, where)
+        return values, (), srcs
+
+    def _pick(self, keys: tuple[str, ...]) -> Any:
+        """True when ``keys`` are this line's KPI ids in order, an itemgetter putting
+        values in KPI order when they are the same ids in another order, else False."""
+        if keys == self.ids:
+            return True
+        if len(keys) != len(self.ids) or set(keys) != set(self.ids):
+            return False
+        return itemgetter(*(keys.index(k) for k in self.ids))
+
+    def _over_100(self, values: Sequence[int], where: str) -> None:
+        """The first rate KPI over 100% is an error."""
         for i, v in enumerate(values):
             if self.percent[i] and v > 100 * CENTI:
                 raise SettlementError(
                     f"a rate over 100%: {from_centi(v)}%",
                     field=f"{where}.{self.specs[i].id}", value=str(from_centi(v)),
                     term=f"{self.specs[i].name_zh}超过100%")
-        return values, (), sources
 
 
 @lru_cache(maxsize=4096)
