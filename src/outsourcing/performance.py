@@ -345,6 +345,14 @@ class Assessment:
         """What :meth:`measured` reads, computed once per assessment: the KPI ids measured
         (sheets, then metrics, then surveys), their values in hundredths and the
         (KPI, source) pairs."""
+        ms = self.metrics
+        if not self.sheets and not self.surveys:  # metrics only: the common case, in bulk
+            keys = tuple([m.kpi for m in ms])
+            values = [m.value for m in ms]
+            seen = _CENTI_SEEN.get
+            got = [seen(v) for v in values]
+            return (keys, tuple(got) if None not in got else tuple(map(_metric_centi, values)),
+                    tuple([(k, "实测 " + str(v)) for k, v in zip(keys, values)]))  # noqa: B905
         keys: list[str] = []
         centis: list[int] = []
         sources: list[tuple[str, str]] = []
@@ -352,7 +360,7 @@ class Assessment:
             keys.append(s.kpi)
             centis.append(s.centi())
             sources.append((s.kpi, f"评分表 {s.total}/{s.maximum}"))
-        for m in self.metrics:
+        for m in ms:
             keys.append(m.kpi)
             centis.append(_metric_centi(m.value))
             sources.append((m.kpi, "实测 " + str(m.value)))  # == f"实测 {m.value}"
@@ -504,6 +512,13 @@ class CompiledKpis:
         A measured KPI the line does not have is an error; a missing one is returned (the
         statement reports it as a finding — never a silent zero or full score).
         """
+        values, missing, sources = self.read(assessment, where=where)
+        return values, missing, dict(sources)
+
+    def read(self, assessment: Assessment, *, where: str
+             ) -> tuple[tuple[int, ...] | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """:meth:`values_of` with the sources as (KPI, source) pairs, in the order
+        :meth:`Assessment.measured` gives them (what a statement record keeps)."""
         keys, centis, sources = assessment._readout
         picks = self._picks
         pick = picks.get(keys)
@@ -516,21 +531,15 @@ class CompiledKpis:
             for i in self.pct_at:
                 if values[i] > 100 * CENTI:
                     self._over_100(values, where)
-            return values, (), dict(sources)
-        measured = assessment.measured()
-        for kpi in measured:
-            if kpi not in self.index:
+            return values, (), sources
+        index = self.index
+        for kpi in keys:
+            if kpi not in index:
                 raise SettlementError(
                     f"line {assessment.line} has no KPI {kpi!r}; its KPIs: "
                     + ", ".join(s.id for s in self.specs), field=f"{where}.kpi", value=kpi,
                     term="考核指标")
-        missing = tuple(s.id for s in self.specs if s.id not in measured)
-        srcs = {k: src for k, (_, src) in measured.items()}
-        if missing:
-            return None, missing, srcs
-        values = tuple(measured[s.id][0] for s in self.specs)
-        self._over_100(values, where)
-        return values, (), srcs
+        return None, tuple(s.id for s in self.specs if s.id not in keys), sources
 
     def _pick(self, keys: tuple[str, ...]) -> Any:
         """True when ``keys`` are this line's KPI ids in order, an itemgetter putting

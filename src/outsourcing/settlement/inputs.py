@@ -24,7 +24,8 @@ from ..usage import ActualFee, Usage, actual_fee
 from .compile import CompiledContract, PreparedLine
 from .compute import Reading
 
-__all__ = ["actual_fees", "final_scores", "pct", "picked_shares", "readings", "state_from"]
+__all__ = ["actual_fees", "compact_readings", "final_scores", "pct", "picked_shares", "readings",
+           "state_from"]
 
 
 def pct(rate: Decimal) -> str:
@@ -40,31 +41,44 @@ def month_int(s: str) -> int:
 def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
              ) -> tuple[list[Reading], dict[int, Assessment], dict[int, dict[str, str]]]:
     """Check assessments against the contract and turn them into compact readings."""
+    out, by_line, sources = compact_readings(cc, i, assessments)
+    return out, by_line, {j: dict(src) for j, src in sources.items()}
+
+
+def compact_readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
+                     ) -> tuple[list[Reading], dict[int, Assessment],
+                                dict[int, tuple[tuple[str, str], ...]]]:
+    """:func:`readings` with each line's sources as the (KPI, source) pairs a statement
+    record keeps.  The checks run in the same order; the common case (a known line, this
+    period, no sites, no incidents) takes the short way through them."""
     period = cc.periods[i]
-    out: list[Reading] = [None] * len(cc.lines)
+    lines = cc.lines
+    line_index = cc.line_index
+    out: list[Reading] = [None] * len(lines)
     by_line: dict[int, Assessment] = {}
-    sources: dict[int, dict[str, str]] = {}
+    sources: dict[int, tuple[tuple[str, str], ...]] = {}
     per_site: dict[int, dict[str, tuple[Any, tuple[str, ...], Assessment]]] = {}
     for n, a in enumerate(assessments):
         where = f"assessments[{n}]"
-        if not isinstance(a, Assessment):
+        if type(a) is not Assessment and not isinstance(a, Assessment):
             raise SettlementError(f"a {type(a).__name__} is not an Assessment",
                                   field=where, value=repr(a), term="考核记录")
-        if a.line not in cc.line_index:
+        j = line_index.get(a.line)
+        if j is None:
             raise SettlementError(
                 f"assessment for an unknown line; contract {cc.contract.id} has "
-                + ", ".join(cc.line_index), field=f"{where}.line", value=a.line,
+                + ", ".join(line_index), field=f"{where}.line", value=a.line,
                 term="服务项目")
-        if a.period != period and cc.term.overlap(a.period.range) is None:
-            raise SettlementError(
-                f"assessment for {a.period}, outside the term {cc.term}",
-                field=f"{where}.period", value=str(a.period), term="考核期间超出履行期限")
-        if a.period != period:
-            raise SettlementError(f"assessment for {a.period} given to settle {period}",
-                                  field=f"{where}.period", value=str(a.period),
+        ap = a.period
+        if ap is not period and ap != period:
+            if cc.term.overlap(ap.range) is None:
+                raise SettlementError(
+                    f"assessment for {ap}, outside the term {cc.term}",
+                    field=f"{where}.period", value=str(ap), term="考核期间超出履行期限")
+            raise SettlementError(f"assessment for {ap} given to settle {period}",
+                                  field=f"{where}.period", value=str(ap),
                                   term="考核期间")
-        j = cc.line_index[a.line]
-        pl = cc.lines[j]
+        pl = lines[j]
         ss = pl.rule.sites
         if ss is None:
             if j in by_line:
@@ -82,20 +96,24 @@ def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
                     f"two assessments of line {a.line} at {a.site} for {period}",
                     field=f"{where}.site", value=a.site, term="考核记录",
                     code="settlement.site_assessed_twice", zh="同一点位同一期间考核了两次")
-        values, missing, srcs = pl.kpis.values_of(a, where=where)
-        kinds = a.incident_kinds()
-        known = pl.compiled.kinds
-        for k, kind in enumerate(kinds):
-            if kind not in known:
-                raise SettlementError(
-                    f"incident kind {kind!r} has no deduction, score adjustment or "
-                    f"downgrade in line {a.line}'s payment rule; "
-                    f"(deductions, score adjustments, downgrade); known: "
-                    f"{', '.join(sorted(known)) or 'none'}",
-                    field=f"{where}.incidents[{k}].kind", value=kind,
-                    rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
-                    term="事件类别")
-        picked = picked_shares(cc, pl, a, where)
+        values, missing, srcs = pl.kpis.read(a, where=where)
+        if a.incidents:
+            kinds = a.incident_kinds()
+            known = pl.compiled.kinds
+            for k, kind in enumerate(kinds):
+                if kind not in known:
+                    raise SettlementError(
+                        f"incident kind {kind!r} has no deduction, score adjustment or "
+                        f"downgrade in line {a.line}'s payment rule; "
+                        f"(deductions, score adjustments, downgrade); known: "
+                        f"{', '.join(sorted(known)) or 'none'}",
+                        field=f"{where}.incidents[{k}].kind", value=kind,
+                        rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
+                        term="事件类别")
+            picked = picked_shares(cc, pl, a, where)
+        else:
+            kinds = ()
+            picked = None
         if ss is not None:
             per_site[j][a.site] = (values, missing, a)
             continue
@@ -125,7 +143,7 @@ def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
             out[j] = ((vals, merged.incident_kinds()) if picked is None
                       else (vals, merged.incident_kinds(), picked))
         by_line[j] = merged
-        sources[j] = {}
+        sources[j] = ()
     return out, by_line, sources
 
 

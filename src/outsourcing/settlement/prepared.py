@@ -49,7 +49,7 @@ class PreparedContract(CompiledContract):
         the previous statement or only its carry)."""
         i = self.period_index(period)
         finals = inputs.final_scores(self, final_scores) if final_scores else {}
-        rds, by_line, sources = inputs.readings(self, i, assessments)
+        rds, by_line, sources = inputs.compact_readings(self, i, assessments)
         actuals = inputs.actual_fees(self, i, usage)
         state, found = inputs.state_from(self, previous, i)
         if accepted_on is None and by_line:

@@ -20,7 +20,8 @@ __all__ = ["to_record"]
 
 def to_record(cc: CompiledContract, raw: tuple[Any, ...],
               assessments: Mapping[int, Assessment] | None = None,
-              sources: Mapping[int, Mapping[str, str]] | None = None,
+              sources: Mapping[int, Mapping[str, str] | tuple[tuple[str, str], ...]]
+              | None = None,
               actuals: Mapping[int, ActualFee] | None = None,
               findings: Sequence[Finding] = ()) -> StatementRecord:
     """The record of a settled period (``raw`` from :func:`.compute.settle_readings`)."""
@@ -49,7 +50,7 @@ def to_record(cc: CompiledContract, raw: tuple[Any, ...],
             lid, service, site, status, fee, values, missing, score, base, adj, tiers,
             site_scores, rate, perf, items, raw_d, cap, ded, applied, hb, released, withheld,
             payable, notice, streak, held, forfeited, pending, final, incidents,
-            tuple(src.items()) if src else (),
+            (src if type(src) is tuple else tuple(src.items())) if src else (),
             None if act is None else (act.rule_id, act.citation, tuple(act.inputs))))
         t_perf += perf
         t_applied += applied
