@@ -102,6 +102,11 @@ equal Decimals give equal hundredths, so the conversion is looked up, not repeat
 _CENTI_SEEN_MAX = 1 << 16
 
 
+def _all_found(found: list[int | None]) -> tuple[int, ...]:
+    """Values looked up, none missing."""
+    return tuple(found)  # type: ignore[arg-type]
+
+
 def _metric_centi(d: Decimal) -> int:
     """:func:`_centi_half_up` of a metric's value, remembered for values seen before."""
     c = _CENTI_SEEN.get(d)
@@ -347,12 +352,12 @@ class Assessment:
         (KPI, source) pairs."""
         ms = self.metrics
         if not self.sheets and not self.surveys:  # metrics only: the common case, in bulk
-            keys = tuple([m.kpi for m in ms])
+            ids = tuple([m.kpi for m in ms])
             values = [m.value for m in ms]
             seen = _CENTI_SEEN.get
             got = [seen(v) for v in values]
-            return (keys, tuple(got) if None not in got else tuple(map(_metric_centi, values)),
-                    tuple([(k, "实测 " + str(v)) for k, v in zip(keys, values)]))  # noqa: B905
+            return (ids, tuple(map(_metric_centi, values)) if None in got else _all_found(got),
+                    tuple([(k, "实测 " + str(v)) for k, v in zip(ids, values)]))  # noqa: B905
         keys: list[str] = []
         centis: list[int] = []
         sources: list[tuple[str, str]] = []

@@ -197,6 +197,8 @@ class CompiledContract:
         self.header = (c.id, c.title, c.purchaser.name, c.supplier.name,
                        f"{c.supplier.size.zh}企业")
         self.line_keys = tuple((pl.line.id, pl.line.service, pl.line.site) for pl in self.lines)
+        self.line_ids = [pl.line.id for pl in self.lines]
+        """The line ids in order (a list: what a record's line ids are compared with)."""
 
     def _rule(self, lid: str, line: ServiceLine,
               rules: Mapping[str, PaymentRule]) -> tuple[PaymentRule, str]:

@@ -78,12 +78,12 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
     notices: list[int] = []
     fee_total = t_withheld = t_pay = ded_sum = 0
     any_ded = False
-    finals = finals or {}
     for hot, rd, (streak, held, hist) in zip(cc.hot, readings, st_lines):  # noqa: B905
         j, fees, running, tables, rates, share, warn, cap_share, rel_at, pl = hot
         fee = fee_over[j] if fee_over and j in fee_over else fees[i]
         fee_total += fee
         rel_now = (i in rel_at) if release is None else release
+        final = finals.get(j) if finals else None
         if rd is None or rd[0] is None:
             status = INCOMPLETE if rd is not None else (
                 MISSING if running[i] else NOT_RUNNING)
@@ -91,17 +91,16 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
             released = forfeited = 0
             pending = False
             if rel_now and status == NOT_RUNNING:
-                released, forfeited, held, pending = _release(pl, held, finals.get(j))
+                released, forfeited, held, pending = _release(pl, held, final)
             recs.append((status, fee, rd[1] if rd is not None else None, None, None, 0, (),
                          0, None, 0, 0, 0, released, withheld, released, False, streak,
-                         held, (None, (), 0, None, forfeited, pending, finals.get(j))))
+                         held, (None, (), 0, None, forfeited, pending, final)))
             new_lines.append((streak, held, hist))
             t_withheld += withheld
             t_pay += released
             continue
         values: Any = rd[0]
         extra = rd[1]
-        cr = pl.compiled
         if pl.sites is None:
             site_scores: tuple[int, ...] = ()
             try:
@@ -114,14 +113,16 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
         base = score
         adj = 0
         tiers: tuple[int, int] | None = None
-        if extra and (cr.adjust is not None or cr.downgrade is not None):
-            score, adj, tiers = _adjust(cr, score, extra)
-        rate = rates[score] if tiers is None else cr.tier_rates[tiers[1]]
-        perf = (2 * fee * rate + RATE_DEN) // _HALF
         items: tuple[Any, ...] = ()
-        if extra and (cr.deductions or cr.shares):
-            items, hist, raw = _deduct(cc, pl, extra, hist, month, i, fee,
-                                            rd[2] if len(rd) > 2 else None)
+        if extra:
+            cr = pl.compiled
+            if cr.adjust is not None or cr.downgrade is not None:
+                score, adj, tiers = _adjust(cr, score, extra)
+            if cr.deductions or cr.shares:
+                items, hist, raw = _deduct(cc, pl, extra, hist, month, i, fee,
+                                           rd[2] if len(rd) > 2 else None)
+        rate = rates[score] if tiers is None else pl.compiled.tier_rates[tiers[1]]
+        perf = (2 * fee * rate + RATE_DEN) // _HALF
         if items:
             cap = None if cap_share is None else (2 * fee * cap_share + RATE_DEN) // _HALF
             ded = raw if cap is None or raw <= cap else cap
@@ -138,7 +139,7 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
         forfeited = 0
         pending = False
         if rel_now:
-            released, forfeited, held, pending = _release(pl, held, finals.get(j))
+            released, forfeited, held, pending = _release(pl, held, final)
         else:
             released = 0
         payable = earned - hb + released
@@ -151,7 +152,7 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
             notice = False
         recs.append((ASSESSED, fee, values, score, rate, perf, items, raw, cap, ded,
                      applied, hb, released, 0, payable, notice, streak, held,
-                     (base, site_scores, adj, tiers, forfeited, pending, finals.get(j))))
+                     (base, site_scores, adj, tiers, forfeited, pending, final)))
         new_lines.append((streak, held, hist))
         t_pay += payable
     window = notice_hist

@@ -195,13 +195,13 @@ def state_from(cc: CompiledContract, previous: Statement | Carry | None, i: int
         raise SettlementError(f"previous statement is for contract {previous.contract_id}",
                               field="previous", value=previous.contract_id, term="上期结算单")
     period = previous.period
-    if i == 0 or period != cc.periods[i - 1]:
+    if i == 0 or (period is not cc.periods[i - 1] and period != cc.periods[i - 1]):
         want = cc.periods[i - 1] if i else "none (first period)"
         raise SettlementError(f"previous statement is for {period}; expected {want}",
                               field="previous", value=str(period), term="上期结算单")
     if isinstance(previous, Statement):
         rec = previous.record
-        if tuple(x.line_id for x in rec.lines) == tuple(k[0] for k in cc.line_keys):
+        if [x[0] for x in rec.lines] == cc.line_ids:
             return rec.state, []  # the same lines: the compact state as it was computed
         carry = previous.carry
     else:
@@ -254,6 +254,8 @@ def actual_fees(cc: CompiledContract, i: int, usage: Iterable[Usage]) -> dict[in
     the last day it ran in the period prices the usage.
     """
     out: dict[int, ActualFee] = {}
+    if usage == ():
+        return out  # nothing recorded: the scheduled fees (the common case)
     period_range = cc.periods[i].range
     as_of = getattr(cc.source, "as_of", None)
     for n, u in enumerate(usage):

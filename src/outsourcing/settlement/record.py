@@ -17,6 +17,12 @@ from .compute import INCOMPLETE
 
 __all__ = ["to_record"]
 
+if LineRecord._fields[13:29] != (
+        "performance", "items", "deductions_total", "line_cap", "deductions_capped",
+        "deductions_applied", "holdback", "released", "withheld", "payable", "notice",
+        "streak", "held", "forfeited", "pending", "final") or len(LineRecord._fields) != 32:
+    raise ImportError("LineRecord's fields changed: to_record builds it in field order")
+
 
 def to_record(cc: CompiledContract, raw: tuple[Any, ...],
               assessments: Mapping[int, Assessment] | None = None,
@@ -33,10 +39,11 @@ def to_record(cc: CompiledContract, raw: tuple[Any, ...],
     actuals = actuals or {}
     lines = []
     t_perf = t_applied = t_hb = t_rel = t_forf = 0
-    for j, ((lid, service, site), r) in enumerate(zip(cc.line_keys, recs, strict=True)):
-        (status, fee, values, score, rate, perf, items, raw_d, cap, ded, applied, hb,
-         released, withheld, payable, notice, streak, held, info) = r
-        base, site_scores, adj, tiers, forfeited, pending, final = info
+    new = tuple.__new__  # a NamedTuple from a tuple in field order (LineRecord._make, unchecked)
+    for j, (key, r) in enumerate(zip(cc.line_keys, recs, strict=True)):
+        status, fee, values, score, rate, perf = r[:6]
+        applied, hb, released = r[10:13]
+        info = r[18]
         a = assessments.get(j)
         incidents = () if a is None or not a.incidents else tuple(
             (x.on, x.kind, None if x.share is None else int(x.share * RATE_DEN))
@@ -46,17 +53,18 @@ def to_record(cc: CompiledContract, raw: tuple[Any, ...],
         missing: tuple[str, ...] = ()
         if status == INCOMPLETE:
             missing, values = values, None
-        lines.append(LineRecord(
-            lid, service, site, status, fee, values, missing, score, base, adj, tiers,
-            site_scores, rate, perf, items, raw_d, cap, ded, applied, hb, released, withheld,
-            payable, notice, streak, held, forfeited, pending, final, incidents,
-            (src if type(src) is tuple else tuple(src.items())) if src else (),
-            None if act is None else (act.rule_id, act.citation, tuple(act.inputs))))
+        # LineRecord: the line's key, (status … rate), the figures performance … held as
+        # compute lists them, then forfeited, pending, final and the inputs
+        lines.append(new(LineRecord, (
+            *key, status, fee, values, missing, score, info[0], info[2], info[3], info[1],
+            rate, *r[5:18], *info[4:], incidents,
+            (src if isinstance(src, tuple) else tuple(src.items())) if src else (),
+            None if act is None else (act.rule_id, act.citation, tuple(act.inputs)))))
         t_perf += perf
         t_applied += applied
         t_hb += hb
         t_rel += released
-        t_forf += forfeited
+        t_forf += info[4]
     working = bool(due is not None and clock is not None and cc.due_term(clock).working)
     h = cc.header
     return StatementRecord(
