@@ -96,27 +96,6 @@ def _centi_half_up(d: Decimal) -> int:
     return int(d.scaleb(2).to_integral_value(ROUND_HALF_UP))
 
 
-_CENTI_SEEN: dict[Decimal, int] = {}
-"""Measured values already converted (a rate with two decimals has at most 10,001 values):
-equal Decimals give equal hundredths, so the conversion is looked up, not repeated."""
-_CENTI_SEEN_MAX = 1 << 16
-
-
-def _all_found(found: list[int | None]) -> tuple[int, ...]:
-    """Values looked up, none missing."""
-    return tuple(found)  # type: ignore[arg-type]
-
-
-def _metric_centi(d: Decimal) -> int:
-    """:func:`_centi_half_up` of a metric's value, remembered for values seen before."""
-    c = _CENTI_SEEN.get(d)
-    if c is None:
-        if len(_CENTI_SEEN) >= _CENTI_SEEN_MAX:
-            _CENTI_SEEN.clear()
-        c = _CENTI_SEEN[d] = _centi_half_up(d)
-    return c
-
-
 def _as_centi_exact(d: Decimal, field: str, term: str) -> int:
     scaled = d * CENTI
     if scaled != scaled.to_integral_value():
@@ -354,9 +333,7 @@ class Assessment:
         if not self.sheets and not self.surveys:  # metrics only: the common case, in bulk
             ids = tuple([m.kpi for m in ms])
             values = [m.value for m in ms]
-            seen = _CENTI_SEEN.get
-            got = [seen(v) for v in values]
-            return (ids, tuple(map(_metric_centi, values)) if None in got else _all_found(got),
+            return (ids, tuple(map(_centi_half_up, values)),
                     tuple([(k, "实测 " + str(v)) for k, v in zip(ids, values)]))  # noqa: B905
         keys: list[str] = []
         centis: list[int] = []
@@ -367,7 +344,7 @@ class Assessment:
             sources.append((s.kpi, f"评分表 {s.total}/{s.maximum}"))
         for m in ms:
             keys.append(m.kpi)
-            centis.append(_metric_centi(m.value))
+            centis.append(_centi_half_up(m.value))
             sources.append((m.kpi, "实测 " + str(m.value)))  # == f"实测 {m.value}"
         for v in self.surveys:
             keys.append(v.kpi)
