@@ -20,7 +20,7 @@ from ..findings import Finding
 from ..money import Money
 from ..payment import RATE_DEN, LinearFormula, TierTable
 from ..performance import EVENT_LABELS, INCIDENT_LABELS, from_centi
-from ..statement import (
+from ..statement_parts import (
     Deduction,
     Explanation,
     KpiResult,

@@ -9,7 +9,7 @@ from typing import Any
 from ..findings import Finding, Severity
 from ..money import Money
 from ..rules import Resolved
-from ..statement import Explanation, StatementLine, Trigger
+from ..statement_parts import Explanation, StatementLine, Trigger
 from ..statement_record import StatementRecord
 from .compile import CompiledContract
 from .explain import PAYMENT_LAW, line_view
