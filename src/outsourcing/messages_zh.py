@@ -218,12 +218,17 @@ def citation_for_people(citation: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" ,;，；")
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds Chinese characters."""
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return _CJK.search(text) is not None
 
 
+@lru_cache(maxsize=4096)
 def mostly_chinese(text: str) -> bool:
-    """Whether a message reads as Chinese: Chinese characters and few Latin words."""
-    latin_words = re.findall(r"[A-Za-z]{3,}", text)
-    return has_cjk(text) and len(latin_words) <= 2
+    """Whether a message reads as Chinese: Chinese characters and few Latin words (kept
+    per text: a statement's findings repeat from month to month)."""
+    return has_cjk(text) and len(_LATIN_WORD.findall(text)) <= 2

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import SupportsIndex
 
 from ._limits import MAX_DIGITS, MAX_YUAN, FileNumber, exact_decimal
@@ -57,9 +58,10 @@ def as_rate(value: object, *, field: str = "rate") -> Decimal | Fraction | int:
                          what="rate")
 
 
+@lru_cache(maxsize=1 << 14)
 def format_fen(fen: int) -> str:
     """Whole fen as :meth:`Money.format` writes them (``¥1,234.56``, ``-¥1,234.56``), without
-    building a Money: for text that formats many amounts."""
+    building a Money; the recent amounts' text is kept (a statement repeats its amounts)."""
     if fen < 0:
         q, r = divmod(-fen, 100)
         return f"-¥{q:,}.{r:02d}"

@@ -57,15 +57,15 @@ def _line_text(x: StatementLine, out: list[str]) -> None:
         out.append("")
         return
     for site, sc in x.site_scores:
-        out.append(f"  {pad(f'点位得分 {site}', w)}{sc}")
+        out.append(f"  {pad(f'点位得分 {site}', w)}{sc!s}")
     if x.kpis or x.site_scores:
-        out.append(f"  {pad('考核得分', w)}{'—' if x.score is None else x.score}")
+        out.append(f"  {pad('考核得分', w)}{'—' if x.score is None else str(x.score)}")
     for k in x.kpis:
         u = unit_zh(k.unit)
-        measured = "未测" if k.measured is None else f"{k.measured}{u}"
-        pts = "—" if k.points is None else f"{k.points}"
-        out.append(f"    {pad(k.name_zh, w - 2)}实测 {measured}  目标 {k.target}"
-                   f"{u}  权重 {k.weight}%  得分 {pts}")
+        measured = "未测" if k.measured is None else str(k.measured) + u
+        pts = "—" if k.points is None else str(k.points)
+        out.append(f"    {pad(k.name_zh, w - 2)}实测 {measured}  目标 {k.target!s}"
+                   f"{u}  权重 {k.weight!s}%  得分 {pts}")
     if x.adjustment:
         out.append(f"  {pad('加减分', w)}{x.adjustment:+}（基础得分 {x.base_score}）")
     if x.missing_kpis:

@@ -4,6 +4,7 @@ replacement and termination thresholds (合计与付款的计算依据)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding, Severity
@@ -34,21 +35,7 @@ def statement_parts(cc: CompiledContract, rec: StatementRecord
     due, paid_on, late, interest = rec.due_on, rec.paid_on, rec.late_days, rec.late_interest
     triggers, contract_trigger = rec.triggers, rec.contract_trigger
     new_state = rec.state
-    used: dict[str, tuple[Resolved, list[str]]] = {}
-    for pl in cc.lines:
-        for r in pl.defaults:
-            used.setdefault(r.rule_id, (r, []))[1].append(pl.line.id)
-    for r in cc.defaults:
-        used.setdefault(r.rule_id, (r, []))
-    for rid, (r, lids) in used.items():
-        term = r.parameter.term or rid
-        where = f" for {', '.join(lids)}" if lids else " for the whole contract"
-        found.append(Finding(
-            "payment.illustrative_default",
-            f"the contract states no {term}{where}: settlement uses the illustrative "
-            f"default {rid} = {_show(r.value)} — adopt it explicitly or state the "
-            "contract's own term", severity=Severity.WARNING, field=rid, rule_id=rid,
-            citation=r.citation, term=f"{term}（示例默认，合同未约定）"))
+    found += _default_findings(cc)
     explanations = [Explanation(
         "应付金额合计", Money.from_fen(t_pay).format(), "settlement.payable",
         "各服务项目应付金额之和",
@@ -132,3 +119,26 @@ def _show(v: Any) -> str:
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_show(x) for x in v) + "]"
     return str(v)
+
+
+@lru_cache(maxsize=256)
+def _default_findings(cc: CompiledContract) -> tuple[Finding, ...]:
+    """A warning for each illustrative default the contract's settlement uses unadopted:
+    the same every period, so made once per compiled contract."""
+    found: list[Finding] = []
+    used: dict[str, tuple[Resolved, list[str]]] = {}
+    for pl in cc.lines:
+        for r in pl.defaults:
+            used.setdefault(r.rule_id, (r, []))[1].append(pl.line.id)
+    for r in cc.defaults:
+        used.setdefault(r.rule_id, (r, []))
+    for rid, (r, lids) in used.items():
+        term = r.parameter.term or rid
+        where = f" for {', '.join(lids)}" if lids else " for the whole contract"
+        found.append(Finding(
+            "payment.illustrative_default",
+            f"the contract states no {term}{where}: settlement uses the illustrative "
+            f"default {rid} = {_show(r.value)} — adopt it explicitly or state the "
+            "contract's own term", severity=Severity.WARNING, field=rid, rule_id=rid,
+            citation=r.citation, term=f"{term}（示例默认，合同未约定）"))
+    return tuple(found)
