@@ -81,17 +81,15 @@ def _rate(rate: int) -> tuple[Decimal, str]:
 
 
 @lru_cache(maxsize=4096)
-def _monthly(pl: PreparedLine) -> tuple[tuple[date, date, str], ...]:
-    """A line's fee schedule as text: each piece's first and last day and its monthly fee
-    (kept per prepared line, which does not change)."""
-    return tuple((r.start, r.end, f"{Money.round(m).format()}/月") for r, m in pl.schedule)
-
-
-@lru_cache(maxsize=4096)
-def _describe(pl: PreparedLine) -> str:
-    """The line's pay-rate rule in words (the tier table or the formula)."""
+def _prepared_text(pl: PreparedLine) -> tuple[tuple[tuple[date, date, str], ...], str,
+                                               tuple[str, ...]]:
+    """What a prepared line (which does not change) says every period: its fee schedule as
+    each piece's first and last day and monthly fee, its pay-rate rule in words (the tier
+    table or the formula) and the rule ids of the illustrative defaults it uses."""
     r = pl.rule.rate
-    return r.describe() if isinstance(r, TierTable | LinearFormula) else ""
+    return (tuple((x.start, x.end, f"{Money.round(m).format()}/月") for x, m in pl.schedule),
+            r.describe() if isinstance(r, TierTable | LinearFormula) else "",
+            tuple(d.rule_id for d in pl.defaults))
 
 
 @lru_cache(maxsize=1024)
@@ -132,6 +130,7 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
         ex.append(Explanation(figure, value, rule_id, citation, tuple(inputs), lid))
 
     fee_s = format_fen(fee)
+    monthly, describe, default_ids = _prepared_text(pl)
     if actual is not None:
         add("合同费用", fee_s, actual[0], actual[1], *actual[2])
     else:
@@ -140,7 +139,7 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
             f"合同 {cc.contract.id} 服务项目 {lid} 计价; 不足整月按日折算 "
             f"({cc.contract.day_count.value}); 按累计金额四舍五入到分",
             *[(f"{max(s, first).isoformat()}..{min(e, last).isoformat()}", m)
-              for s, e, m in _monthly(pl) if s <= last and first <= e])
+              for s, e, m in monthly if s <= last and first <= e])
     kres: list[KpiResult] = []
     missing: tuple[str, ...] = ()
     st = _STATUS[status]
@@ -198,10 +197,10 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
             add("支付比例", pay_pct, r.rule_id, r.citation,
                 ("得分", _centi_str(score)), ("档位", _tier(band)),
                 *((("降档", "是"),) if tiers is not None else ()),
-                ("分档表", _describe(pl)))
+                ("分档表", describe))
         elif isinstance(r, LinearFormula):
             add("支付比例", pay_pct, r.rule_id, r.citation,
-                ("得分", _centi_str(score)), ("公式", _describe(pl)))
+                ("得分", _centi_str(score)), ("公式", describe))
         else:
             add("支付比例", pay_pct, r.rule_id, r.citation)
         add("考核后金额", format_fen(perf), r.rule_id,
@@ -330,7 +329,7 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
         adjustment=_centi(adj), downgraded=tiers is not None and tiers[0] != tiers[1],
         site_scores=tuple(zip(rule.sites.sites, map(from_centi, site_scores), strict=True))
         if rule.sites is not None and site_scores else (),
-        forfeited=_money(forfeited), defaults=tuple(r.rule_id for r in pl.defaults))
+        forfeited=_money(forfeited), defaults=default_ids)
 
 
 def _kpi_lines(pl: PreparedLine, values: Sequence[int], sources: Mapping[str, str],
