@@ -69,6 +69,12 @@ def _centi_str(c: int) -> str:
     return str(from_centi(c))
 
 
+@lru_cache(maxsize=1 << 16)
+def _centi_both(c: int) -> tuple[Decimal, str]:
+    """Whole hundredths as the shared Decimal and as its text."""
+    return _centi(c), _centi_str(c)
+
+
 _money = lru_cache(maxsize=1 << 14)(Money.from_fen)
 """Money from fen, shared (a Money does not change; zero and a line's fee recur)."""
 
@@ -338,9 +344,10 @@ def _kpi_lines(pl: PreparedLine, values: Sequence[int], sources: Mapping[str, st
     pts = pl.kpis.points(values)
     for (kid, name, unit, target, weight, figure, rule_id, citation, u, fixed), v, p in zip(
             _kpi_text(pl.kpis, pl.line.service), values, pts, strict=True):
-        kres.append(KpiResult(kid, name, unit, target, weight, _centi(v),
-                              sources.get(kid, ""), _centi(p)))
-        ins = (("实测", _centi_str(v) + u), *fixed)
+        dv, sv = _centi_both(v)
+        dp, sp = _centi_both(p)
+        kres.append(KpiResult(kid, name, unit, target, weight, dv, sources.get(kid, ""), dp))
+        ins = (("实测", sv + u), *fixed)
         if kid in sources:
             ins = (*ins, ("来源", sources[kid]))
-        ex.append(Explanation(figure, _centi_str(p), rule_id, citation, ins, lid))
+        ex.append(Explanation(figure, sp, rule_id, citation, ins, lid))
