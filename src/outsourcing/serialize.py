@@ -39,8 +39,8 @@ from .payment import (
 from .statement import (
     Statement,
 )
+from .statement_json import record_from_dict
 from .statement_legacy import is_v1, statement_v1
-from .statement_record import record_from_dict
 
 __all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
 

@@ -26,7 +26,8 @@ from .errors import SettlementError
 from .findings import Finding
 from .messages_zh import VALUES_ZH, citation_for_people
 from .money import Money
-from .statement_record import StatementRecord, record_from_dict, record_to_dict
+from .statement_json import record_from_dict, record_to_dict
+from .statement_record import StatementRecord
 
 __all__ = [
     "Carry",
