@@ -240,6 +240,8 @@ class Terms(Protocol):
     @property
     def contract(self) -> Any: ...
 
+    def fits(self, record: StatementRecord) -> None: ...
+
     def statement_parts(self, record: StatementRecord) -> tuple[
             tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
             tuple[Trigger, ...]]: ...
@@ -281,6 +283,7 @@ class Statement:
                                   field="terms", value=cid, term="合同条款",
                                   code="statement.terms_mismatch",
                                   zh="用于解释结算单的合同条款不属于该合同")
+        terms.fits(self.record)
         return attrs.evolve(self, terms=terms)
 
     _cache: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)

@@ -60,6 +60,9 @@ class _Stored:
     def contract(self) -> _ContractId:
         return _ContractId(self.contract_id)
 
+    def fits(self, record: StatementRecord) -> None:
+        """The stored parts are this record's own."""
+
     def statement_parts(self, record: StatementRecord) -> tuple[
             tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
             tuple[Trigger, ...]]:
