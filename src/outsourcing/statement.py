@@ -21,6 +21,7 @@ from .dates import DateRange, Period
 from .errors import SettlementError
 from .findings import Finding
 from .money import Money
+from .statement_json import record_from_dict, record_to_dict
 from .statement_parts import (
     Carry,
     Deduction,
@@ -33,7 +34,7 @@ from .statement_parts import (
     find_explanation,
 )
 from .statement_parts import unit_zh as unit_zh  # read from here by the desk
-from .statement_record import StatementRecord, record_from_dict, record_to_dict
+from .statement_record import StatementRecord
 from .statement_text import _pad as _pad  # the roster pads its columns alike
 from .statement_text import _width as _width
 from .statement_text import render_text
@@ -58,6 +59,8 @@ class Terms(Protocol):
 
     @property
     def contract(self) -> Any: ...
+
+    def fits(self, record: StatementRecord) -> None: ...
 
     def statement_parts(self, record: StatementRecord) -> tuple[
             tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
@@ -100,6 +103,7 @@ class Statement:
                                   field="terms", value=cid, term="合同条款",
                                   code="statement.terms_mismatch",
                                   zh="用于解释结算单的合同条款不属于该合同")
+        terms.fits(self.record)
         return attrs.evolve(self, terms=terms)
 
     _cache: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)
