@@ -37,6 +37,9 @@ def test_a_statement_read_back_and_bound_to_its_terms_explains_itself_the_same(
     for s in settle_term(c, assessments, rb):
         back = from_json(s.to_json(), Statement)
         assert back == s and back.terms is None
+        alone = back.with_terms(s.terms)  # type: ignore[arg-type]
+        # findings and thresholds read first come without building any explanation
+        assert alone.findings == s.findings and alone.triggers == s.triggers
         bound = back.with_terms(s.terms)  # type: ignore[arg-type]
         assert bound.lines == s.lines
         assert bound.findings == s.findings

@@ -66,6 +66,9 @@ class Terms(Protocol):
             tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
             tuple[Trigger, ...]]: ...
 
+    def statement_findings(self, record: StatementRecord
+                           ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]: ...
+
 
 def _m(fen: int | None) -> Money | None:
     return None if fen is None else Money.from_fen(fen)
@@ -107,6 +110,7 @@ class Statement:
         return attrs.evolve(self, terms=terms)
 
     _cache: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    _found: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)
 
     @property
     def _parts(self) -> tuple[tuple[StatementLine, ...], tuple[Explanation, ...],
@@ -241,11 +245,21 @@ class Statement:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return self._parts[2]
+        return self._parts[2] if self._cache else self._findings()[0]
 
     @property
     def triggers(self) -> tuple[Trigger, ...]:
-        return self._parts[3]
+        return self._parts[3] if self._cache else self._findings()[1]
+
+    def _findings(self) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
+        """The findings and thresholds alone, without building the explanations."""
+        if not self._found:
+            if self.terms is None:
+                self._derive()  # the clear error
+            assert self.terms is not None
+            self._found.append(self.terms.statement_findings(self.record))
+        found: Any = self._found[0]
+        return found  # type: ignore[no-any-return]
 
     @property
     def amount_due(self) -> Money:

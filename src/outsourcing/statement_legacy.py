@@ -63,6 +63,10 @@ class _Stored:
     def fits(self, record: StatementRecord) -> None:
         """The stored parts are this record's own."""
 
+    def statement_findings(self, record: StatementRecord
+                           ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
+        return self.parts[2], self.parts[3]
+
     def statement_parts(self, record: StatementRecord) -> tuple[
             tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
             tuple[Trigger, ...]]:

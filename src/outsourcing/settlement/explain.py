@@ -34,7 +34,7 @@ from .compile import CompiledContract, PreparedLine, service_zh
 from .compute import ASSESSED, INCOMPLETE, MISSING, base_fee
 from .inputs import pct
 
-__all__ = ["LABELS", "PAYMENT_LAW", "line_view"]
+__all__ = ["LABELS", "PAYMENT_LAW", "line_findings", "line_view"]
 
 LABELS = {**INCIDENT_LABELS, **EVENT_LABELS}
 PAYMENT_LAW = ("保障中小企业款项支付条例: 以验收合格为付款条件的，付款期限自验收之日起算; "
@@ -118,12 +118,12 @@ def _tier(b: Any) -> str:
 
 
 def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
-              total_cap: int | None, release: bool | None, found: list[Finding]
-              ) -> StatementLine:
-    """One line of a statement with every figure explained; its findings go to ``found``."""
+              total_cap: int | None, release: bool | None) -> StatementLine:
+    """One line of a statement with every figure explained (its findings:
+    :func:`line_findings`)."""
     (_, _, _, status, fee, values, missing_ids, score, base_score, adj, tiers, site_scores,
      rate, perf, items, raw, cap, ded, applied, hb, released, withheld, payable, notice,
-     streak, held, forfeited, pending, final, incidents, source_pairs, actual) = _any(x)
+     streak, held, forfeited, _pending, final, incidents, source_pairs, actual) = _any(x)
     sources = dict(source_pairs)
     line = pl.line
     lid = line.id
@@ -218,21 +218,6 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
                 ("连续未达标期数", str(streak)))
     elif status == INCOMPLETE:
         missing = missing_ids
-        names = {s.id: s.name_zh for s in pl.kpis.specs}
-        found.append(Finding(
-            "assessment.incomplete",
-            f"line {lid}: KPIs not measured for {period}: "
-            + ", ".join(f"site {k[1:]} not assessed (点位未考核)" if k.startswith("@")
-                        else f"{k} ({names.get(k.rpartition(':')[2], k)})"
-                        for k in missing)
-            + f"; its fee {fee_s} is withheld until they are",
-            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核不完整"))
-    elif status == MISSING:
-        found.append(Finding(
-            "assessment.missing",
-            f"line {lid} ran in {period} but has no assessment; its fee "
-            f"{fee_s} is withheld until it is assessed",
-            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核缺失"))
     if withheld:
         add("暂缓支付", format_fen(withheld), "performance.assessment_required",
             PAYMENT_LAW, ("状态", st.zh))
@@ -304,13 +289,6 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
         add("暂扣款不予退还", format_fen(forfeited), hbr.rule_id, hbr.citation,
             ("暂扣款余额", format_fen(released + forfeited)),
             ("释放暂扣款", format_fen(released)), *by_result)
-    if pending and hbr is not None:
-        found.append(Finding(
-            "holdback.final_assessment_missing",
-            f"line {lid}: the held balance {format_fen(held)} is released by "
-            f"the final assessment's result, and no final score was given for {period}; "
-            "it stays held (give final_scores)", field=f"final_scores.{lid}",
-            rule_id=hbr.rule_id, citation=hbr.citation, term="期满考核得分"))
     add("应付金额", format_fen(payable), "settlement.payable",
         "考核后金额 − 实际扣款 − 暂扣款 + 释放暂扣款",
         ("考核后金额", format_fen(perf)),
@@ -337,6 +315,39 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
         if rule.sites is not None and site_scores else (),
         forfeited=_money(forfeited), defaults=default_ids)
 
+
+
+def line_findings(pl: PreparedLine, x: LineRecord, period: Any) -> list[Finding]:
+    """A line's findings: not assessed, KPIs not measured (its fee withheld), a held
+    balance waiting for the final assessment."""
+    lid, fee_s = x.line_id, format_fen(x.fee)
+    found: list[Finding] = []
+    if x.status == INCOMPLETE:
+        missing = x.missing
+        names = {s.id: s.name_zh for s in pl.kpis.specs}
+        found.append(Finding(
+            "assessment.incomplete",
+            f"line {lid}: KPIs not measured for {period}: "
+            + ", ".join(f"site {k[1:]} not assessed (点位未考核)" if k.startswith("@")
+                        else f"{k} ({names.get(k.rpartition(':')[2], k)})"
+                        for k in missing)
+            + f"; its fee {fee_s} is withheld until they are",
+            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核不完整"))
+    elif x.status == MISSING:
+        found.append(Finding(
+            "assessment.missing",
+            f"line {lid} ran in {period} but has no assessment; its fee "
+            f"{fee_s} is withheld until it is assessed",
+            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核缺失"))
+    hbr = pl.rule.holdback
+    if x.pending and hbr is not None:
+        found.append(Finding(
+            "holdback.final_assessment_missing",
+            f"line {lid}: the held balance {format_fen(x.held)} is released by "
+            f"the final assessment's result, and no final score was given for {period}; "
+            "it stays held (give final_scores)", field=f"final_scores.{lid}",
+            rule_id=hbr.rule_id, citation=hbr.citation, term="期满考核得分"))
+    return found
 
 def _kpi_lines(pl: PreparedLine, values: Sequence[int], sources: Mapping[str, str],
                kres: list[KpiResult], ex: list[Explanation]) -> None:
