@@ -28,6 +28,7 @@ import gc
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -48,6 +49,7 @@ from outsourcing.money import as_rate
 from outsourcing.rules import load_parameter_file
 from outsourcing.scenarios import INTERNAL, load_file, run_case
 from outsourcing.serialize import from_json, to_json, unstructure
+from outsourcing.statement import Statement
 from outsourcing.textfiles import loads_toml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -451,6 +453,44 @@ def t_json_model(cls_name: str, data: Any, contract: o.Contract) -> None:
                        lambda: f"{cls_name}: {text[:300]}")
 
 
+def _statement_seeds() -> list[tuple[Any, Any]]:
+    """Statements in both JSON forms with their prepared terms: the compact one
+    (``statement/2``) and the previous release's (``statement/1``)."""
+    from outsourcing.performance import Incident
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "tests"))
+    from payment_cases import contract as case_contract
+    from payment_cases import property_assessment
+
+    c = case_contract((("property", "property", "80000.00"), ("cleaning", "cleaning",
+                                                              "20000.00")),
+                      start=date(2022, 9, 1), payment_days=30)
+    rb = registry().rulebook("CN")
+    pc = o.prepare(c, rb)
+    st = pc.settle("2022-09", [property_assessment("2022-09", incidents=[
+        Incident("ordinary", date(2022, 9, 8))])], paid_on=date(2022, 12, 1))
+    old = json.loads((root / "tests" / "golden" / "statements_v1.json").read_text("utf-8"))
+    return [(st.to_dict(), pc), (old[0]["json"], pc)]
+
+
+STATEMENTS = _statement_seeds()
+
+
+def t_statement_json(data: Any, n: int) -> None:
+    """A statement's JSON (either form), mutated; what reads renders, bound to its terms."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+
+    def run() -> None:
+        st = from_json(text, Statement)
+        if st.terms is None:
+            st = st.with_terms(STATEMENTS[n][1])
+        st.render()
+        assert from_json(st.to_json(), Statement) == st, "JSON round trip changed it"
+
+    attempt("statement_json", run, lambda: text[:300])
+
+
 def t_constructor(cls_name: str, kwargs: dict[str, Any], contract: o.Contract) -> None:
     t_constructor_body("constructors", lambda: getattr(o, cls_name)(**kwargs), contract,
                        lambda: f"{cls_name}({kwargs!r})")
@@ -661,6 +701,8 @@ TARGETS: dict[str, tuple[st.SearchStrategy[Any], Callable[..., None]]] = {
     "json_contract": (json_input(), t_json),
     "constructors": (contract_kwargs(), t_constructor),
     "json_models": (json_models(), t_json_model),
+    "statement_json": (st.integers(0, len(STATEMENTS) - 1).flatmap(
+        lambda n: st.tuples(mutated(STATEMENTS[n][0]), st.just(n))), t_statement_json),
     "scenario_file": (st.tuples(scenario_bytes()), t_scenario),
     "rule_file": (rule_bytes(), t_rule),
     "cli": (st.tuples(st.lists(scenario_bytes(), min_size=1, max_size=2)), t_cli),

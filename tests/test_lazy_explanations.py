@@ -37,6 +37,9 @@ def test_a_statement_read_back_and_bound_to_its_terms_explains_itself_the_same(
     for s in settle_term(c, assessments, rb):
         back = from_json(s.to_json(), Statement)
         assert back == s and back.terms is None
+        alone = back.with_terms(s.terms)  # type: ignore[arg-type]
+        # findings and thresholds read first come without building any explanation
+        assert alone.findings == s.findings and alone.triggers == s.triggers
         bound = back.with_terms(s.terms)  # type: ignore[arg-type]
         assert bound.lines == s.lines
         assert bound.findings == s.findings
@@ -93,3 +96,22 @@ def test_a_statement_without_its_terms_has_its_figures_and_asks_for_the_terms() 
     with pytest.raises(o.SettlementError) as e:
         back.with_terms(other.terms)  # type: ignore[arg-type]
     assert e.value.code == "statement.terms_mismatch"
+
+
+def test_a_statement_bound_to_terms_it_does_not_fit_is_refused_by_name() -> None:
+    import json
+
+    import pytest
+
+    c, assessments, rb = _four_lines()
+    s = settle_term(c, assessments, rb, upto="2022-03")[-1]
+    data = json.loads(s.to_json())
+    del data["lines"][1]["values"]  # an assessed line without its KPI values
+    with pytest.raises(o.SettlementError) as e:
+        from_json(json.dumps(data), Statement).with_terms(s.terms)  # type: ignore[arg-type]
+    assert e.value.code == "statement.terms_mismatch" and e.value.field == "lines[1].values"
+    data = json.loads(s.to_json())
+    data["lines"].reverse()  # the lines in another order
+    with pytest.raises(o.SettlementError) as e:
+        from_json(json.dumps(data), Statement).with_terms(s.terms)  # type: ignore[arg-type]
+    assert e.value.field == "lines"

@@ -416,3 +416,11 @@ def test_a_statement_with_the_contracts_own_terms_reads_back_from_its_json() -> 
     assert again.render() == december.render()
     x = again.line("property")
     assert x.forfeited == o.Money("1737.00") and x.downgraded and x.base_score == Decimal("88")
+
+
+def test_sites_scored_as_one_need_the_contracts_own_aggregate_there_is_no_default() -> None:
+    with pytest.raises(o.ModelError) as e:
+        o.SiteScore(("A区", "B区"))
+    assert e.value.code == "payment.site_aggregate_missing" and e.value.field == "aggregate"
+    assert "不设默认" in e.value.message_zh
+    assert o.SiteScore(("A区", "B区"), "min").aggregate == "min"

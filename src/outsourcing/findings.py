@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 import attrs
 
@@ -50,26 +51,8 @@ class Finding:
         if mostly_chinese(self.message):
             return self.message
         text = lookup(self.code) or f"检查发现问题（{self.code}）"
-        subject = self._subject()
+        subject = _subject(self.code, self.field or "", self.message)
         return f"{subject}：{text}" if subject else text
-
-    def _subject(self) -> str:
-        """What the finding is about, read from its field or message: 服务项目 property,
-        第2个服务项目, 变更 BC-2022-04."""
-        field = self.field or ""
-        m = re.match(r"assessments\[([^\]]+)\]", field)
-        if m:
-            return f"服务项目 {m.group(1)}"
-        m = re.match(r"([A-Za-z0-9][\w.\-]*): ", self.message)
-        if m and self.code.startswith("change"):
-            return f"变更 {m.group(1)}"
-        m = re.match(r"line ([\w.\-]+)\b", self.message)
-        if m:
-            return f"服务项目 {m.group(1)}"
-        m = re.match(r"lines\[(\d+)\]", field)
-        if m:
-            return f"第{int(m.group(1)) + 1}个服务项目"
-        return ""
 
     @property
     def message_zh(self) -> str:
@@ -97,3 +80,22 @@ class Finding:
         where = f" {self.field}:" if self.field else ""
         term = f" ({self.term})" if self.term else ""
         return f"{self.severity.value}: {self.code}:{where} {self.message}{cite}{term}"
+
+
+@lru_cache(maxsize=4096)
+def _subject(code: str, field: str, message: str) -> str:
+    """What a finding is about, read from its field or message: 服务项目 property,
+    第2个服务项目, 变更 BC-2022-04 (kept per finding text: a statement's findings repeat)."""
+    m = re.match(r"assessments\[([^\]]+)\]", field)
+    if m:
+        return f"服务项目 {m.group(1)}"
+    m = re.match(r"([A-Za-z0-9][\w.\-]*): ", message)
+    if m and code.startswith("change"):
+        return f"变更 {m.group(1)}"
+    m = re.match(r"line ([\w.\-]+)\b", message)
+    if m:
+        return f"服务项目 {m.group(1)}"
+    m = re.match(r"lines\[(\d+)\]", field)
+    if m:
+        return f"第{int(m.group(1)) + 1}个服务项目"
+    return ""

@@ -92,6 +92,7 @@ MESSAGES: dict[str, str] = {
     "settlement.no_previous_statement": "未提供上期结算单：暂扣款余额与未达标记录从零起算",
     "settlement.no_acceptance_date": "本期无验收日期，无法确定付款到期日",
     "settlement.materials_over_budget": "本期材料费超过预算",
+    "payment.site_aggregate_missing": "多点位考核须写明汇总方式（最低、平均或加权），不设默认",
     "statement.terms_needed": "结算单的明细与计算依据由合同条款推导，请先绑定合同条款",
     "statement.terms_mismatch": "用于解释结算单的合同条款不属于该合同",
     "assessment.incomplete": "部分考核指标本期未测，该服务项目费用暂缓支付",
@@ -218,12 +219,17 @@ def citation_for_people(citation: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" ,;，；")
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds Chinese characters."""
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return _CJK.search(text) is not None
 
 
+@lru_cache(maxsize=4096)
 def mostly_chinese(text: str) -> bool:
-    """Whether a message reads as Chinese: Chinese characters and few Latin words."""
-    latin_words = re.findall(r"[A-Za-z]{3,}", text)
-    return has_cjk(text) and len(latin_words) <= 2
+    """Whether a message reads as Chinese: Chinese characters and few Latin words (kept
+    per text: a statement's findings repeat from month to month)."""
+    return has_cjk(text) and len(_LATIN_WORD.findall(text)) <= 2

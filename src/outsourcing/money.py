@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import SupportsIndex
 
 from ._limits import MAX_DIGITS, MAX_YUAN, FileNumber, exact_decimal
 from .errors import MoneyError
 
-__all__ = ["Money", "Rate", "allocate", "as_rate", "div_half_up", "round_half_up"]
+__all__ = ["Money", "Rate", "allocate", "as_rate", "div_half_up", "format_fen", "round_half_up"]
 
 Rate = Decimal | int | Fraction
 """A multiplier for money: a Decimal, an int or a Fraction, never a float."""
@@ -55,6 +56,17 @@ def as_rate(value: object, *, field: str = "rate") -> Decimal | Fraction | int:
         return value
     return exact_decimal(value, field=field, term=None, error=MoneyError, code="money.rate",
                          what="rate")
+
+
+@lru_cache(maxsize=1 << 14)
+def format_fen(fen: int) -> str:
+    """Whole fen as :meth:`Money.format` writes them (``¥1,234.56``, ``-¥1,234.56``), without
+    building a Money; the recent amounts' text is kept (a statement repeats its amounts)."""
+    if fen < 0:
+        q, r = divmod(-fen, 100)
+        return f"-¥{q:,}.{r:02d}"
+    q, r = divmod(fen, 100)
+    return f"¥{q:,}.{r:02d}"
 
 
 class Money:
@@ -181,9 +193,7 @@ class Money:
 
     def format(self) -> str:
         """``¥1,234.56`` (negative: ``-¥1,234.56``)."""
-        f = self._fen
-        q, r = divmod(-f if f < 0 else f, 100)
-        return f"{'-' if f < 0 else ''}¥{q:,}.{r:02d}"
+        return format_fen(self._fen)
 
     # arithmetic --------------------------------------------------------------------------
     def __add__(self, other: Money) -> Money:

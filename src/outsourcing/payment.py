@@ -514,6 +514,13 @@ def _sites(v: Iterable[str]) -> tuple[str, ...]:
 
 
 def _aggregate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value == "":
+        raise ModelError("the contract states how the sites' scores make the line's score; "
+                         f"there is no default: one of {', '.join(AGGREGATES)}",
+                         field="aggregate", value=value, term="多点位汇总方式",
+                         code="payment.site_aggregate_missing",
+                         zh="多点位考核须按合同写明汇总方式：min（最低）、mean（平均）"
+                            "或 fee_weighted（按费用加权），不设默认")
     if value not in AGGREGATES:
         raise ModelError(f"aggregate is one of {', '.join(AGGREGATES)}", field="aggregate",
                          value=value, term="多点位汇总方式", code="payment.site_aggregate_unknown",
@@ -526,10 +533,12 @@ class SiteScore:
     """A line assessed at several sites (办公区) scored by one aggregate (多点位考核):
     ``min`` the lowest site, ``mean`` the mean (half-up to 0.01), ``fee_weighted`` the mean
     weighted by each site's fee in ``weights`` (half-up to 0.01).  Every site needs its own
-    assessment (``Assessment.site``); a site not assessed withholds the line's fee."""
+    assessment (``Assessment.site``); a site not assessed withholds the line's fee.  The
+    aggregate is the contract's term and has no default: neither law nor published practice
+    sets one."""
 
     sites: tuple[str, ...] = attrs.field(converter=_sites)
-    aggregate: str = attrs.field(default="min", validator=_aggregate)
+    aggregate: str = attrs.field(default="", validator=_aggregate)
     weights: tuple[tuple[str, Money], ...] = attrs.field(default=(), converter=_amounts)
     rule_id: str = "payment.site_score"
     citation: str = "合同约定"

@@ -39,7 +39,8 @@ from .payment import (
 from .statement import (
     Statement,
 )
-from .statement_record import record_from_dict
+from .statement_json import record_from_dict
+from .statement_legacy import is_v1, statement_v1
 
 __all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
 
@@ -243,7 +244,11 @@ _register_settlement()
 def _structure_statement(v: Any, _: type) -> Any:
     """A :class:`~outsourcing.statement.Statement` from its compact ``to_dict()`` form
     (:func:`~outsourcing.statement_record.record_from_dict`: every figure read back exactly,
-    the computed ``amount_due`` checked); bind it to its terms to explain it."""
+    the computed ``amount_due`` checked); bind it to its terms to explain it.  The previous
+    release's form (``statement/1``, every explanation stored) is read as issued
+    (:mod:`outsourcing.statement_legacy`)."""
+    if is_v1(v):
+        return statement_v1(v)
     return Statement(record_from_dict(v))
 
 

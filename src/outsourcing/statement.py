@@ -12,11 +12,7 @@ id, citation, inputs).  ``render()`` gives readable text with Chinese labels, ``
 from __future__ import annotations
 
 import json
-import unicodedata
-from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
-from enum import StrEnum
 from typing import Any, Protocol
 
 import attrs
@@ -24,9 +20,24 @@ import attrs
 from .dates import DateRange, Period
 from .errors import SettlementError
 from .findings import Finding
-from .messages_zh import VALUES_ZH, citation_for_people
 from .money import Money
-from .statement_record import StatementRecord, record_from_dict, record_to_dict
+from .statement_json import record_from_dict, record_to_dict
+from .statement_parts import (
+    Carry,
+    Deduction,
+    Explanation,
+    KpiResult,
+    LineCarry,
+    LineStatus,
+    StatementLine,
+    Trigger,
+    find_explanation,
+)
+from .statement_parts import unit_zh as unit_zh  # read from here by the desk
+from .statement_record import StatementRecord
+from .statement_text import _pad as _pad  # the roster pads its columns alike
+from .statement_text import _width as _width
+from .statement_text import render_text
 
 __all__ = [
     "Carry",
@@ -42,196 +53,6 @@ __all__ = [
 ]
 
 
-class LineStatus(StrEnum):
-    """Whether a line was assessed in the period (考核状态)."""
-
-    ASSESSED = "assessed"
-    """Assessed: the score decides the pay (已考核)."""
-    MISSING = "missing"
-    """Running but not assessed: its fee is withheld and a finding says so (未考核)."""
-    INCOMPLETE = "incomplete"
-    """Assessed, but some KPIs were not measured: withheld, with a finding (考核不完整)."""
-    NOT_RUNNING = "not_running"
-    """Not in service on any day of the period (suspended, not yet added): nothing due."""
-
-    @property
-    def zh(self) -> str:
-        return {"assessed": "已考核", "missing": "未考核（暂缓支付）",
-                "incomplete": "考核不完整（暂缓支付）", "not_running": "本期未提供服务"}[self.value]
-
-
-@attrs.frozen
-class Explanation:
-    """Why a figure is what it is: the rule, its citation and the inputs (计算依据)."""
-
-    figure: str
-    value: str
-    rule_id: str
-    citation: str
-    inputs: tuple[tuple[str, str], ...] = ()
-    line: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.line} " if self.line else ""
-        ins = ", ".join(f"{k}={v}" for k, v in self.inputs)
-        return (f"{where}{self.figure} = {self.value} ← {self.rule_id} [{self.citation}]"
-                + (f" ({ins})" if ins else ""))
-
-    def render(self, lang: str = "zh", *, line_label: str | None = None) -> str:
-        """One line; for people (``zh``) the citation names the law or publication only,
-        and ``line_label`` (e.g. 物业服务·自治区政府办公区) replaces the line's id."""
-        if lang != "zh":
-            return str(self)
-        where = f"{line_label or self.line} " if self.line else ""
-        ins = "，".join(f"{k}={VALUES_ZH.get(v, v)}" for k, v in self.inputs)
-        return (f"{where}{self.figure} = {self.value}（依据：{citation_for_people(self.citation)}"
-                f"；规则 {self.rule_id}）" + (f"（{ins}）" if ins else ""))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"figure": self.figure, "value": self.value, "rule_id": self.rule_id,
-                "citation": self.citation, "inputs": dict(self.inputs),
-                **({"line": self.line} if self.line else {})}
-
-
-def find_explanation(explanations: Sequence[Explanation], figure: str) -> Explanation:
-    """The explanation of ``figure``; a clear error listing the figures there are."""
-    for e in explanations:
-        if e.figure == figure:
-            return e
-    raise SettlementError(
-        "no such figure; explained here: "
-        + ", ".join(dict.fromkeys(e.figure for e in explanations)),
-        field="figure", value=figure, term="计算依据")
-
-
-@attrs.frozen
-class KpiResult:
-    """One KPI's measured value and the points it earned (指标得分)."""
-
-    id: str
-    name_zh: str
-    unit: str
-    target: Decimal
-    weight: Decimal
-    measured: Decimal | None
-    source: str
-    points: Decimal | None
-
-
-@attrs.frozen
-class Deduction:
-    """One incident's deduction; ``factor`` above 1 when the repeat ratchet applies (扣款)."""
-
-    kind: str
-    label: str
-    base: Money
-    factor: Decimal
-    amount: Money
-    occurrence: int
-    """This incident's place among incidents of its kind on the line in the window."""
-    on: date | None = None
-
-
-@attrs.frozen
-class StatementLine:
-    """One service line of a statement (结算明细)."""
-
-    line_id: str
-    service: str
-    service_zh: str
-    site: str
-    status: LineStatus
-    fee: Money
-    score: Decimal | None
-    kpis: tuple[KpiResult, ...]
-    missing_kpis: tuple[str, ...]
-    pay_rate: Decimal | None
-    performance_amount: Money
-    deductions: tuple[Deduction, ...]
-    deductions_total: Money
-    line_cap: Money | None
-    deductions_capped: Money
-    deductions_applied: Money
-    holdback: Money
-    released: Money
-    withheld: Money
-    payable: Money
-    held_balance: Money
-    warning_notice: bool
-    failing_streak: int
-    explanations: tuple[Explanation, ...]
-    base_score: Decimal | None = None
-    """The score before bonus and penalty points (and the site aggregate's result)."""
-    adjustment: Decimal = Decimal(0)
-    """The bonus (+) and penalty (−) points applied, after their caps (加减分)."""
-    site_scores: tuple[tuple[str, Decimal], ...] = ()
-    """Each site's score when the line is scored at several sites (点位得分)."""
-    downgraded: bool = False
-    """True when a serious incident lowered the tier (降档)."""
-    forfeited: Money = Money.ZERO
-    """Held balance not returned by the final assessment (暂扣款不予退还)."""
-    defaults: tuple[str, ...] = ()
-    """Rule ids of the illustrative defaults the line's figures use (未经合同约定的示例默认值)."""
-
-    def explain(self, figure: str) -> Explanation:
-        """The explanation of one figure, by its Chinese label (``"支付比例"``)."""
-        return find_explanation(self.explanations, figure)
-
-
-@attrs.frozen
-class Trigger:
-    """A replacement or termination threshold reached, and by which rule (更换/解约阈值)."""
-
-    scope: str
-    """``line`` (replace the supplier of a line) or ``contract`` (terminate the contract)."""
-    line_id: str | None
-    rule_id: str
-    citation: str
-    message: str
-
-
-@attrs.frozen
-class LineCarry:
-    """What a line carries into the next period: holdback balance, failing streak and the
-    recent incidents a repeat ratchet counts."""
-
-    line_id: str
-    held: Money
-    streak: int
-    incidents: tuple[tuple[str, str], ...] = ()
-    """(month ``YYYY-MM``, incident kind), oldest first."""
-
-
-@attrs.frozen
-class Carry:
-    """The state after a statement, read by the next period's settlement (结转)."""
-
-    period: Period
-    lines: tuple[LineCarry, ...]
-    notice_months: tuple[str, ...] = ()
-    """The month of each warning notice in the rolling window, oldest first."""
-
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * max(1, width - _width(s))
-
-
-_UNITS_ZH = {"points": "分", "days": "日", "minutes": "分钟", "count": "次", "percent": "%"}
-
-
-def unit_zh(unit: str) -> str:
-    """A KPI unit as a Chinese label (``points`` → 分)."""
-    return _UNITS_ZH.get(unit, unit)
-
-
-def _pct(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}%"
-
-
 class Terms(Protocol):
     """What explains a record: the contract's prepared terms
     (:class:`~outsourcing.settlement.PreparedContract`)."""
@@ -239,9 +60,14 @@ class Terms(Protocol):
     @property
     def contract(self) -> Any: ...
 
+    def fits(self, record: StatementRecord) -> None: ...
+
     def statement_parts(self, record: StatementRecord) -> tuple[
             tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
             tuple[Trigger, ...]]: ...
+
+    def statement_findings(self, record: StatementRecord
+                           ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]: ...
 
 
 def _m(fen: int | None) -> Money | None:
@@ -280,9 +106,11 @@ class Statement:
                                   field="terms", value=cid, term="合同条款",
                                   code="statement.terms_mismatch",
                                   zh="用于解释结算单的合同条款不属于该合同")
+        terms.fits(self.record)
         return attrs.evolve(self, terms=terms)
 
     _cache: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    _found: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)
 
     @property
     def _parts(self) -> tuple[tuple[StatementLine, ...], tuple[Explanation, ...],
@@ -417,11 +245,21 @@ class Statement:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return self._parts[2]
+        return self._parts[2] if self._cache else self._findings()[0]
 
     @property
     def triggers(self) -> tuple[Trigger, ...]:
-        return self._parts[3]
+        return self._parts[3] if self._cache else self._findings()[1]
+
+    def _findings(self) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
+        """The findings and thresholds alone, without building the explanations."""
+        if not self._found:
+            if self.terms is None:
+                self._derive()  # the clear error
+            assert self.terms is not None
+            self._found.append(self.terms.statement_findings(self.record))
+        found: Any = self._found[0]
+        return found  # type: ignore[no-any-return]
 
     @property
     def amount_due(self) -> Money:
@@ -446,126 +284,10 @@ class Statement:
     def render(self, lang: str = "zh") -> str:
         """Readable text with Chinese labels; findings and citations in Chinese for people
         (``lang="en"`` keeps the findings' English for developers)."""
-        w = 18
-
-        def row(label: str, value: str) -> str:
-            return f"  {_pad(label, w)}{value}"
-        out = [
-            "结算单",
-            f"合同编号：{self.contract_id}    合同名称：{self.title}",
-            f"采购人：{self.purchaser}",
-            f"供应商：{self.supplier}（{self.supplier_size}）",
-            f"结算期间：{self.period}（{self.span.start} 至 {self.span.end}）",
-            "",
-        ]
         # read once: kept if already read, else derived for this text alone (a long
         # statement's explanations are not held after rendering it)
-        lines, explanations, findings, triggers = (
-            self._cache[0] if self._cache else self._derive())
-        wide = {f.rule_id for f in findings if f.code == "payment.illustrative_default"}
-
-        def mark(x: StatementLine, *rule_ids: str) -> str:
-            hit = [r for r in rule_ids if r in x.defaults]
-            return f"  ※示例默认 {hit[0]}（合同未约定）" if hit else ""
-
-        for x in lines:
-            out.append(f"【{x.line_id}】{x.service_zh} · {x.site}    {x.status.zh}")
-            out.append(row("合同费用", x.fee.format()))
-            if x.status is LineStatus.NOT_RUNNING:
-                if x.released:
-                    out.append(row("释放暂扣款", x.released.format()))
-                    out.append(row("应付金额", x.payable.format()))
-                out.append("")
-                continue
-            for site, sc in x.site_scores:
-                out.append(row(f"点位得分 {site}", f"{sc}"))
-            if x.kpis or x.site_scores:
-                out.append(row("考核得分", "—" if x.score is None else f"{x.score}"))
-            for k in x.kpis:
-                u = unit_zh(k.unit)
-                measured = "未测" if k.measured is None else f"{k.measured}{u}"
-                pts = "—" if k.points is None else f"{k.points}"
-                out.append(f"    {_pad(k.name_zh, w - 2)}实测 {measured}  目标 {k.target}"
-                           f"{u}  权重 {k.weight}%  得分 {pts}")
-            if x.adjustment:
-                out.append(row("加减分", f"{x.adjustment:+}（基础得分 {x.base_score}）"))
-            if x.missing_kpis:
-                out.append(row("未测指标", "、".join(x.missing_kpis)))
-            if x.pay_rate is not None:
-                out.append(row("支付比例", _pct(x.pay_rate)
-                               + ("（降档）" if x.downgraded else "")
-                               + mark(x, "payment.tier_table", "payment.linear_formula")))
-                out.append(row("考核后金额", x.performance_amount.format()))
-            for d in x.deductions:
-                extra = f" ×{d.factor}（第{d.occurrence}次）" if d.factor != 1 else ""
-                when = f" {d.on}" if d.on else ""
-                out.append(row(f"扣款 {d.label}", f"{d.amount.format()}{extra}{when}"
-                               + mark(x, "payment.incident_deductions")))
-            if x.deductions:
-                out.append(row("扣款合计", x.deductions_total.format()))
-                if x.line_cap is not None:
-                    out.append(row("扣款上限（单项）", x.line_cap.format()
-                                   + mark(x, "payment.deduction_cap_line")))
-                out.append(row("实际扣款", x.deductions_applied.format()))
-            if x.withheld:
-                out.append(row("暂缓支付", x.withheld.format()))
-            out.append(row("暂扣款", x.holdback.format() + mark(x, "payment.holdback")))
-            if x.released:
-                out.append(row("释放暂扣款", x.released.format()))
-            if x.forfeited:
-                out.append(row("暂扣款不予退还", x.forfeited.format()))
-            out.append(row("应付金额", x.payable.format()))
-            out.append(row("暂扣款余额", x.held_balance.format()))
-            if x.warning_notice:
-                out.append(row("预警通知", f"是（连续 {x.failing_streak} 期未达标）"
-                               + mark(x, "payment.warning_score")))
-            out.append("")
-        out += [
-            "合计",
-            f"  {_pad('合同费用', w)}{self.fee.format()}",
-            f"  {_pad('考核后金额', w)}{self.performance_amount.format()}",
-            f"  {_pad('扣款', w)}{self.deductions.format()}"
-            + (f"（合计上限 {self.total_cap.format()}）" if self.total_cap is not None else "")
-            + ("  ※示例默认 payment.deduction_cap_total（合同未约定）"
-               if self.total_cap is not None and "payment.deduction_cap_total" in wide else ""),
-            f"  {_pad('暂扣款', w)}{self.holdback.format()}",
-            f"  {_pad('释放暂扣款', w)}{self.released.format()}",
-        ]
-        if self.forfeited:
-            out.append(f"  {_pad('暂扣款不予退还', w)}{self.forfeited.format()}")
-        if self.withheld:
-            out.append(f"  {_pad('暂缓支付', w)}{self.withheld.format()}")
-        out.append(f"  {_pad('应付金额', w)}{self.payable.format()}")
-        out += ["", "付款"]
-        if self.due_on is None and self.accepted_on is not None:
-            out.append(f"  {_pad('验收日期', w)}{self.accepted_on}")
-            out.append(f"  {_pad('到期日', w)}未定（合同未约定付款期限；大型企业不适用条例）")
-        elif self.due_on is None:
-            out.append(f"  {_pad('到期日', w)}未定（无验收日期）")
-        else:
-            out.append(f"  {_pad('验收日期', w)}{self.accepted_on}")
-            if self.clock_start != self.accepted_on:
-                out.append(f"  {_pad('付款期限起算日', w)}{self.clock_start}")
-            unit = "个工作日" if self.payment_working_days else "日"
-            out.append(f"  {_pad('付款期限', w)}{self.payment_days} {unit}")
-            out.append(f"  {_pad('到期日', w)}{self.due_on}")
-        if self.paid_on is not None:
-            out.append(f"  {_pad('实际支付日', w)}{self.paid_on}")
-            out.append(f"  {_pad('逾期天数', w)}{self.late_days} 日")
-            out.append(f"  {_pad('逾期利息', w)}{self.late_interest.format()}")
-            out.append(f"  {_pad('应付合计', w)}{self.amount_due.format()}")
-        if self.notices:
-            out += ["", "预警通知：" + "、".join(self.notices)]
-        if triggers:
-            out += ["", "更换/解约阈值："]
-            out += [f"  {t.message} [{t.rule_id}; {t.citation}]" for t in triggers]
-        if findings:
-            out += ["", "检查结果："]
-            out += [f"  {f.render(lang)}" for f in findings]
-        out += ["", "计算依据："]
-        out += [f"  {e}" for x in lines for e in x.explanations]
-        out += [f"  {e}" for e in explanations]
-        return "\n".join(out) + "\n"
+        return render_text(self.record, self._cache[0] if self._cache else self._derive(),
+                           lang)
 
     # --- JSON ------------------------------------------------------------------------
     def to_dict(self, *, explanations: bool = False) -> dict[str, Any]:

@@ -287,3 +287,25 @@ def test_the_migration_command_brings_a_database_to_the_newest_schema(
         c.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
     assert main([db_url]) == 2
     assert "数据库结构版本 9999" in capsys.readouterr().err
+
+
+def test_a_stored_statement_is_explained_by_the_terms_it_was_settled_on(db_url: str) -> None:
+    r = staffed(db_url)
+    r.add_contract(contract(), by="zhao")
+    for line in ("property", "cleaning"):
+        r.record_assessment("NX-2022-001", assessment(line, YEAR[0]), by="qian")
+    first = r.settle("NX-2022-001", "2022-01", by="sun").statement
+    # a suspension signed later reaches back into the settled month
+    r.propose_change("NX-2022-001", o.Change(
+        "CH-1", o.Suspend("cleaning"), "force_majeure", "疫情封控", date(2022, 1, 15),
+        "采购人"), by="zhao")
+    r.sign_change("NX-2022-001", "CH-1", by="li", today=date(2022, 2, 10))
+    stored = r.statement("NX-2022-001", "2022-01", version=1)
+    assert stored.render() == first.render()  # its figures and its reasons, as issued
+    fee = stored.line("cleaning").explain("合同费用")
+    assert fee.value == "¥20,000.00" and fee.inputs == (("2022-01-01..2022-01-31",
+                                                         "¥20,000.00/月"),)
+    corrected = r.settle("NX-2022-001", "2022-01", by="sun")
+    assert corrected.version == 2
+    assert corrected.statement.line("cleaning").explain("合同费用").value == "¥9,032.26"
+    assert r.statement("NX-2022-001", "2022-01").render() == corrected.statement.render()

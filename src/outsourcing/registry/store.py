@@ -279,15 +279,21 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _pack_statement(s: Statement) -> tuple[bytes, str]:
-    """The stored document (zlib-compressed JSON, versioned: the compact statement and the
-    code, severity and message of each of its findings, which the findings table indexes)
-    and the carry's JSON."""
+def _pack_statement(s: Statement, decisions: int) -> tuple[bytes, str]:
+    """The stored document (zlib-compressed JSON, versioned: the compact statement, the
+    number of decided changes its terms included, and the code, severity and message of each
+    of its findings, which the findings table indexes) and the carry's JSON."""
     data = s.to_dict()
     found = [[f.code, f.severity.value, f.message] for f in s.findings]
     return (zlib.compress(_dumps({"format": FORMAT, "statement": data,
-                                  "findings": found}).encode(), 6),
+                                  "decisions": decisions, "findings": found}).encode(), 6),
             _dumps(data["carry"]))
+
+
+def _decisions_of(blob: bytes) -> int | None:
+    """How many decided changes the terms of a stored statement included (None: format 1)."""
+    n = json.loads(zlib.decompress(bytes(blob))).get("decisions")
+    return n if isinstance(n, int) else None
 
 
 def _carry_of(text: str) -> Carry:
@@ -300,14 +306,17 @@ def _carry_of(text: str) -> Carry:
 
 
 def _unpack_statement(blob: bytes, terms: PreparedContract) -> Statement:
-    """A stored statement, bound to the prepared terms that explain it."""
+    """A stored statement, bound to the prepared terms that explain it; a document of the
+    previous release (format 1, every explanation stored) as it was issued."""
     data = json.loads(zlib.decompress(bytes(blob)))
+    if data.get("format") == 1:
+        return structure(data["statement"], Statement, source="$.statement")
     if data.get("format") != FORMAT:
         raise RegistryError(
             f"the stored statement is in format {data.get('format')!r}; this library reads "
-            f"format {FORMAT} (the compact statement: figures stored, explanations derived)",
-            field="statements.document", value=data.get("format"), term="结算单存储格式",
-            code="registry.statement_format", zh="结算单的存储格式不是本版本可读的格式")
+            f"formats 1 and {FORMAT}", field="statements.document", value=data.get("format"),
+            term="结算单存储格式", code="registry.statement_format",
+            zh="结算单的存储格式不是本版本可读的格式")
     return structure(data["statement"], Statement, source="$.statement").with_terms(terms)
 
 
@@ -717,14 +726,18 @@ class Registry:
                       pending=[structure(json.loads(d), Change) for d in pending])
         return tl, row, _sha(row.document + "".join(decided))
 
-    def _prepared_contract(self, conn: Connection, contract_id: str
-                           ) -> tuple[PreparedContract, str]:
+    def _prepared_contract(self, conn: Connection, contract_id: str,
+                           decisions: int | None = None) -> tuple[PreparedContract, str]:
         """The contract with its signed changes, prepared for settlement; kept while neither
-        the contract nor its decisions change (the key hashes their stored documents)."""
+        the contract nor its decisions change (the key hashes their stored documents).
+        ``decisions`` keeps only the first so many decided changes: the terms as they were
+        when a stored statement was settled."""
         doc = conn.execute(Q_CONTRACT_DOC, {"cid": contract_id}).scalar_one_or_none()
         if doc is None:
             self._contract_row(conn, contract_id)  # the clear error
         decided = conn.execute(Q_DECIDED, {"cid": contract_id}).scalars().all()
+        if decisions is not None:
+            decided = decided[:decisions]
         key = _sha(str(doc) + "".join(decided))
         pc = self._prepared.get((contract_id, key))
         if pc is None:
@@ -1061,7 +1074,7 @@ class Registry:
                            accepted_on=accepted_on, acceptance_due=acceptance_due)
             version = 1 if current is None else current.version + 1
             diff = st.payable.fen - (0 if current is None else current.payable_fen)
-            doc, carry = _pack_statement(st)
+            doc, carry = _pack_statement(st, len(getattr(pc.source, "changes", ())))
             values = {"contract_id": contract_id, "period": str(p), "version": version,
                       "supersedes": None if current is None else current.id,
                       "inputs_hash": inputs, "payable_fen": st.payable.fen,
@@ -1137,21 +1150,24 @@ class Registry:
 
     def statement(self, contract_id: str, period: Period | str, *,
                   version: int | None = None) -> Statement:
-        """The statement in force for a period (the latest version), or a given version."""
+        """The statement in force for a period (the latest version), or a given version,
+        explained by the contract's terms as they were when it was settled (the changes
+        decided by then)."""
         p = str(Period.parse(period) if isinstance(period, str) else period)
         s = S.statements
         with self._read() as conn:
-            pc, _ = self._prepared_contract(conn, contract_id)
+            self._contract_row(conn, contract_id)
             if version is None:
                 row = self._latest(conn, contract_id, p)
             else:
                 row = conn.execute(select(s).where(s.c.contract_id == contract_id,
                                                    s.c.period == p,
                                                    s.c.version == version)).first()
-        if row is None:
-            raise RegistryError("no statement stored for this period", field="period",
-                                value=p, term="结算单", code="registry.no_statement",
-                                zh="该期间尚无结算单")
+            if row is None:
+                raise RegistryError("no statement stored for this period", field="period",
+                                    value=p, term="结算单", code="registry.no_statement",
+                                    zh="该期间尚无结算单")
+            pc, _ = self._prepared_contract(conn, contract_id, _decisions_of(row.document))
         return _unpack_statement(row.document, pc)
 
     def statements(self, contract_id: str, *, history: bool = False) -> list[StoredStatement]:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding
-from ..money import Money
+from ..money import Money, format_fen
 from ..payment import RATE_DEN, LinearFormula, TierTable
-from ..performance import EVENT_LABELS, INCIDENT_LABELS, from_centi
-from ..statement import (
+from ..performance import EVENT_LABELS, INCIDENT_LABELS, CompiledKpis, from_centi
+from ..statement_parts import (
     Deduction,
     Explanation,
     KpiResult,
@@ -33,7 +34,7 @@ from .compile import CompiledContract, PreparedLine, service_zh
 from .compute import ASSESSED, INCOMPLETE, MISSING, base_fee
 from .inputs import pct
 
-__all__ = ["LABELS", "PAYMENT_LAW", "line_view"]
+__all__ = ["LABELS", "PAYMENT_LAW", "line_findings", "line_view"]
 
 LABELS = {**INCIDENT_LABELS, **EVENT_LABELS}
 PAYMENT_LAW = ("保障中小企业款项支付条例: 以验收合格为付款条件的，付款期限自验收之日起算; "
@@ -54,17 +55,75 @@ def _signed(c: int) -> str:
     return f"{from_centi(c):+}"
 
 
+# --- text that depends only on its inputs, made once (a long statement repeats it) --------
+
+@lru_cache(maxsize=1 << 16)
+def _centi(c: int) -> Decimal:
+    """:func:`~outsourcing.performance.from_centi`, shared (a Decimal does not change)."""
+    return from_centi(c)
+
+
+@lru_cache(maxsize=1 << 16)
+def _centi_str(c: int) -> str:
+    """Whole hundredths as text with two places (``9550`` → ``95.50``)."""
+    return str(from_centi(c))
+
+
+@lru_cache(maxsize=1 << 16)
+def _centi_both(c: int) -> tuple[Decimal, str]:
+    """Whole hundredths as the shared Decimal and as its text."""
+    return _centi(c), _centi_str(c)
+
+
+_money = lru_cache(maxsize=1 << 14)(Money.from_fen)
+"""Money from fen, shared (a Money does not change; zero and a line's fee recur)."""
+
+
+@lru_cache(maxsize=4096)
+def _rate(rate: int) -> tuple[Decimal, str]:
+    """A pay rate in millionths as a Decimal and as a percentage."""
+    r = Decimal(rate) / RATE_DEN
+    return r, pct(r)
+
+
+@lru_cache(maxsize=4096)
+def _prepared_text(pl: PreparedLine) -> tuple[tuple[tuple[date, date, str], ...], str,
+                                               tuple[str, ...]]:
+    """What a prepared line (which does not change) says every period: its fee schedule as
+    each piece's first and last day and monthly fee, its pay-rate rule in words (the tier
+    table or the formula) and the rule ids of the illustrative defaults it uses."""
+    r = pl.rule.rate
+    return (tuple((x.start, x.end, f"{Money.round(m).format()}/月") for x, m in pl.schedule),
+            r.describe() if isinstance(r, TierTable | LinearFormula) else "",
+            tuple(d.rule_id for d in pl.defaults))
+
+
+@lru_cache(maxsize=1024)
+def _kpi_text(kpis: CompiledKpis, service: str) -> tuple[tuple[Any, ...], ...]:
+    """Per KPI of a compiled set, what does not change from month to month: its id, name,
+    unit, target and weight, its figure, rule id and citation, its unit in Chinese and the
+    inputs target, direction, scoring and weight."""
+    out = []
+    for spec in kpis.specs:
+        u = unit_zh(spec.unit)
+        out.append((spec.id, spec.name_zh, spec.unit, spec.target, spec.weight,
+                    f"指标 {spec.name_zh}", f"kpi.{service}.{spec.id}", spec.citation, u,
+                    (("目标", f"{spec.target}{u}"), ("方向", spec.direction.value),
+                     ("计分", spec.scoring.value), ("权重", str(spec.weight)))))
+    return tuple(out)
+
+
 def _tier(b: Any) -> str:
     return f"{b.name}（≥{b.min_score}）" if b.name else f"≥{b.min_score}"
 
 
 def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
-              total_cap: int | None, release: bool | None, found: list[Finding]
-              ) -> StatementLine:
-    """One line of a statement with every figure explained; its findings go to ``found``."""
+              total_cap: int | None, release: bool | None) -> StatementLine:
+    """One line of a statement with every figure explained (its findings:
+    :func:`line_findings`)."""
     (_, _, _, status, fee, values, missing_ids, score, base_score, adj, tiers, site_scores,
      rate, perf, items, raw, cap, ded, applied, hb, released, withheld, payable, notice,
-     streak, held, forfeited, pending, final, incidents, source_pairs, actual) = _any(x)
+     streak, held, forfeited, _pending, final, incidents, source_pairs, actual) = _any(x)
     sources = dict(source_pairs)
     line = pl.line
     lid = line.id
@@ -76,43 +135,45 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
             *inputs: tuple[str, str]) -> None:
         ex.append(Explanation(figure, value, rule_id, citation, tuple(inputs), lid))
 
+    fee_s = format_fen(fee)
+    monthly, describe, default_ids = _prepared_text(pl)
     if actual is not None:
-        add("合同费用", Money.from_fen(fee).format(), actual[0], actual[1], *actual[2])
+        add("合同费用", fee_s, actual[0], actual[1], *actual[2])
     else:
-        pieces = [(r.overlap(cc.periods[i].range), m) for r, m in pl.schedule]
-        add("合同费用", Money.from_fen(fee).format(), "accrual.pro_rata",
+        first, last = period.start, period.end
+        add("合同费用", fee_s, "accrual.pro_rata",
             f"合同 {cc.contract.id} 服务项目 {lid} 计价; 不足整月按日折算 "
             f"({cc.contract.day_count.value}); 按累计金额四舍五入到分",
-            *[(str(s), f"{Money.round(m).format()}/月") for s, m in pieces
-              if s is not None])
+            *[(f"{max(s, first).isoformat()}..{min(e, last).isoformat()}", m)
+              for s, e, m in monthly if s <= last and first <= e])
     kres: list[KpiResult] = []
     missing: tuple[str, ...] = ()
     st = _STATUS[status]
     if status == ASSESSED:
         if pl.sites is None:
-            _kpi_lines(pl, values, sources, kres, add)
-            add("考核得分", str(from_centi(score)), "performance.score",
+            _kpi_lines(pl, values, sources, kres, ex)
+            add("考核得分", _centi_str(score), "performance.score",
                 "各项指标得分之和（满分100，每项四舍五入到0.01）"
                 + ("，加减分后" if adj else ""),
                 *[(k.id, str(k.points)) for k in kres],
-                *((("基础得分", str(from_centi(base_score))), ("加减分", _signed(adj)))
+                *((("基础得分", _centi_str(base_score)), ("加减分", _signed(adj)))
                   if adj else ()))
         else:
             ss = rule.sites
             assert ss is not None
             for site, v, sc in zip(ss.sites, values, site_scores, strict=True):
                 pts = pl.kpis.points(v)
-                add(f"点位得分 {site}", str(from_centi(sc)), "performance.score",
+                add(f"点位得分 {site}", _centi_str(sc), "performance.score",
                     "该点位各项指标得分之和",
-                    *[(spec.id, str(from_centi(p)))
+                    *[(spec.id, _centi_str(p))
                       for spec, p in zip(pl.kpis.specs, pts, strict=True)])
             how = {"min": "取最低点位得分", "mean": "各点位得分平均，四舍五入到0.01",
                    "fee_weighted": "按点位费用加权平均，四舍五入到0.01"}[ss.aggregate]
-            add("考核得分", str(from_centi(score)), ss.rule_id, f"{ss.citation}: {how}",
-                *[(site, str(from_centi(sc)))
+            add("考核得分", _centi_str(score), ss.rule_id, f"{ss.citation}: {how}",
+                *[(site, _centi_str(sc))
                   for site, sc in zip(ss.sites, site_scores, strict=True)],
                 *[(f"权重 {k}", m.format()) for k, m in ss.weights],
-                *((("汇总得分", str(from_centi(base_score))), ("加减分", _signed(adj)))
+                *((("汇总得分", _centi_str(base_score)), ("加减分", _signed(adj)))
                   if adj else ()))
         if rule.adjustments is not None and (
                 evs := [e for e in sorted(incidents, key=_by_day)
@@ -123,8 +184,8 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
                   for on, kind, _ in evs],
                 ("加分上限", "未约定" if ra.bonus_cap is None else str(ra.bonus_cap)),
                 ("减分上限", "未约定" if ra.penalty_cap is None else str(ra.penalty_cap)),
-                ("基础得分", str(from_centi(base_score))),
-                ("调整后得分", str(from_centi(score))))
+                ("基础得分", _centi_str(base_score)),
+                ("调整后得分", _centi_str(score)))
         if tiers is not None and isinstance(rule.rate, TierTable):
             dg = rule.downgrade
             assert dg is not None
@@ -135,45 +196,30 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
                 dg.rule_id, dg.citation, ("严重事件", "、".join(serious)),
                 ("规则", f"降至 {dg.to}" if dg.to else "降一档"))
         r = rule.rate
-        pay_rate = Decimal(rate) / RATE_DEN
+        pay_pct = _rate(rate)[1]
         if isinstance(r, TierTable):
-            band = (r.band_for(from_centi(score)) if tiers is None
+            band = (r.band_for(_centi(score)) if tiers is None
                     else r.bands[tiers[1]])
-            add("支付比例", pct(pay_rate), r.rule_id, r.citation,
-                ("得分", str(from_centi(score))), ("档位", _tier(band)),
+            add("支付比例", pay_pct, r.rule_id, r.citation,
+                ("得分", _centi_str(score)), ("档位", _tier(band)),
                 *((("降档", "是"),) if tiers is not None else ()),
-                ("分档表", r.describe()))
+                ("分档表", describe))
         elif isinstance(r, LinearFormula):
-            add("支付比例", pct(pay_rate), r.rule_id, r.citation,
-                ("得分", str(from_centi(score))), ("公式", r.describe()))
+            add("支付比例", pay_pct, r.rule_id, r.citation,
+                ("得分", _centi_str(score)), ("公式", describe))
         else:
-            add("支付比例", pct(pay_rate), r.rule_id, r.citation)
-        add("考核后金额", Money.from_fen(perf).format(), r.rule_id,
+            add("支付比例", pay_pct, r.rule_id, r.citation)
+        add("考核后金额", format_fen(perf), r.rule_id,
             "合同费用 × 支付比例，四舍五入到分",
-            ("合同费用", Money.from_fen(fee).format()), ("支付比例", pct(pay_rate)))
+            ("合同费用", fee_s), ("支付比例", pay_pct))
         if notice and rule.warning is not None:
             add("预警通知", "是", rule.warning.rule_id, rule.warning.citation,
-                ("得分", str(from_centi(score))), ("预警分数线", str(rule.warning.min_score)),
+                ("得分", _centi_str(score)), ("预警分数线", str(rule.warning.min_score)),
                 ("连续未达标期数", str(streak)))
     elif status == INCOMPLETE:
         missing = missing_ids
-        names = {s.id: s.name_zh for s in pl.kpis.specs}
-        found.append(Finding(
-            "assessment.incomplete",
-            f"line {lid}: KPIs not measured for {period}: "
-            + ", ".join(f"site {k[1:]} not assessed (点位未考核)" if k.startswith("@")
-                        else f"{k} ({names.get(k.rpartition(':')[2], k)})"
-                        for k in missing)
-            + f"; its fee {Money.from_fen(fee).format()} is withheld until they are",
-            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核不完整"))
-    elif status == MISSING:
-        found.append(Finding(
-            "assessment.missing",
-            f"line {lid} ran in {period} but has no assessment; its fee "
-            f"{Money.from_fen(fee).format()} is withheld until it is assessed",
-            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核缺失"))
     if withheld:
-        add("暂缓支付", Money.from_fen(withheld).format(), "performance.assessment_required",
+        add("暂缓支付", format_fen(withheld), "performance.assessment_required",
             PAYMENT_LAW, ("状态", st.zh))
     deds: list[Deduction] = []
     if items:
@@ -189,11 +235,11 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
                                   Money.from_fen(base), factor, Money.from_fen(amount),
                                   occ, on))
             ins = [("事件", LABELS.get(kind, kind)),
-                   ("标准", Money.from_fen(base).format()), ("同类第几次", str(occ))]
+                   ("标准", format_fen(base)), ("同类第几次", str(occ))]
             if kind in pl.compiled.shares:
                 fs = dr.share(kind)
-                ins[1:1] = [("按比例", fs.describe()), ("扣款基数", Money.from_fen(
-                    base_fee(cc, pl, i, fs.of, fs.line, fee)).format())]
+                ins[1:1] = [("按比例", fs.describe()), ("扣款基数", format_fen(
+                    base_fee(cc, pl, i, fs.of, fs.line, fee)))]
                 chosen = incs[n][2] if n < len(incs) else None
                 if chosen is not None:
                     ins.insert(2, ("本次比例", pct(Decimal(chosen) / RATE_DEN)))
@@ -203,31 +249,31 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
             if num != den and rat is not None:
                 ins.append(("加重倍数", str(factor)))
                 rid, cit = f"{dr.rule_id}+{rat.rule_id}", f"{dr.citation}; {rat.citation}"
-            add(f"扣款 {LABELS.get(kind, kind)}", Money.from_fen(amount).format(),
+            add(f"扣款 {LABELS.get(kind, kind)}", format_fen(amount),
                 rid, cit, *ins)
         if cap is not None and rule.cap is not None:
-            add("扣款上限（单项）", Money.from_fen(cap).format(), rule.cap.rule_id,
-                rule.cap.citation, ("合同费用", Money.from_fen(fee).format()),
+            add("扣款上限（单项）", format_fen(cap), rule.cap.rule_id,
+                rule.cap.citation, ("合同费用", fee_s),
                 ("比例", pct(rule.cap.share)),
-                ("扣款合计", Money.from_fen(raw).format()),
+                ("扣款合计", format_fen(raw)),
                 ("是否触及", "是" if raw > cap else "否"))
         tc = cc.rules.total_cap
-        add("实际扣款", Money.from_fen(applied).format(), "settlement.deductions",
+        add("实际扣款", format_fen(applied), "settlement.deductions",
             "扣款不超过单项上限与合计上限，且不超过考核后金额",
-            ("扣款合计", Money.from_fen(raw).format()),
-            ("单项上限后", Money.from_fen(raw if cap is None else min(raw, cap)).format()),
-            ("合计上限分摊后", Money.from_fen(ded).format()),
-            ("考核后金额", Money.from_fen(perf).format()),
+            ("扣款合计", format_fen(raw)),
+            ("单项上限后", format_fen(raw if cap is None else min(raw, cap))),
+            ("合计上限分摊后", format_fen(ded)),
+            ("考核后金额", format_fen(perf)),
             *((("合计上限规则", tc.rule_id),) if tc is not None and total_cap is not None
               else ()))
     hbr = rule.holdback
     if hbr is not None and status == ASSESSED:
-        add("暂扣款", Money.from_fen(hb).format(), hbr.rule_id, hbr.citation,
-            ("考核后金额减扣款", Money.from_fen(perf - applied).format()),
+        add("暂扣款", format_fen(hb), hbr.rule_id, hbr.citation,
+            ("考核后金额减扣款", format_fen(perf - applied)),
             ("比例", pct(hbr.share)))
     by_result: list[tuple[str, str]] = []
     if hbr is not None and hbr.needs_result and final is not None:
-        by_result = [("期满考核得分", str(from_centi(final))),
+        by_result = [("期满考核得分", _centi_str(final)),
                      ("释放方式", {"full": "全额释放", "proportional": "按考核得分比例释放"}[
                          hbr.by_result])]
         if hbr.forfeit_below is not None:
@@ -235,59 +281,84 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
     if released:
         why = ("结算时指定释放" if release else
                f"释放时点 {hbr.release}" if hbr is not None else "结算时指定释放")
-        add("释放暂扣款", Money.from_fen(released).format(),
+        add("释放暂扣款", format_fen(released),
             hbr.rule_id if hbr else "payment.holdback", hbr.citation if hbr else "",
-            ("暂扣款余额", Money.from_fen(released + forfeited).format()), ("依据", why),
+            ("暂扣款余额", format_fen(released + forfeited)), ("依据", why),
             *by_result)
     if forfeited and hbr is not None:
-        add("暂扣款不予退还", Money.from_fen(forfeited).format(), hbr.rule_id, hbr.citation,
-            ("暂扣款余额", Money.from_fen(released + forfeited).format()),
-            ("释放暂扣款", Money.from_fen(released).format()), *by_result)
-    if pending and hbr is not None:
+        add("暂扣款不予退还", format_fen(forfeited), hbr.rule_id, hbr.citation,
+            ("暂扣款余额", format_fen(released + forfeited)),
+            ("释放暂扣款", format_fen(released)), *by_result)
+    add("应付金额", format_fen(payable), "settlement.payable",
+        "考核后金额 − 实际扣款 − 暂扣款 + 释放暂扣款",
+        ("考核后金额", format_fen(perf)),
+        ("实际扣款", format_fen(applied)),
+        ("暂扣款", format_fen(hb)),
+        ("释放暂扣款", format_fen(released)))
+    return StatementLine(
+        line_id=lid, service=line.service, service_zh=service_zh(cc.catalogue, line.service),
+        site=line.site, status=st, fee=_money(fee),
+        score=_centi(score) if status == ASSESSED else None, kpis=tuple(kres),
+        missing_kpis=missing,
+        pay_rate=_rate(rate)[0] if status == ASSESSED else None,
+        performance_amount=_money(perf), deductions=tuple(deds),
+        deductions_total=_money(raw),
+        line_cap=None if cap is None else _money(cap),
+        deductions_capped=_money(ded), deductions_applied=_money(applied),
+        holdback=_money(hb), released=_money(released),
+        withheld=_money(withheld), payable=_money(payable),
+        held_balance=_money(held), warning_notice=bool(notice),
+        failing_streak=streak, explanations=tuple(ex),
+        base_score=_centi(base_score) if base_score is not None else None,
+        adjustment=_centi(adj), downgraded=tiers is not None and tiers[0] != tiers[1],
+        site_scores=tuple(zip(rule.sites.sites, map(from_centi, site_scores), strict=True))
+        if rule.sites is not None and site_scores else (),
+        forfeited=_money(forfeited), defaults=default_ids)
+
+
+
+def line_findings(pl: PreparedLine, x: LineRecord, period: Any) -> list[Finding]:
+    """A line's findings: not assessed, KPIs not measured (its fee withheld), a held
+    balance waiting for the final assessment."""
+    lid, fee_s = x.line_id, format_fen(x.fee)
+    found: list[Finding] = []
+    if x.status == INCOMPLETE:
+        missing = x.missing
+        names = {s.id: s.name_zh for s in pl.kpis.specs}
+        found.append(Finding(
+            "assessment.incomplete",
+            f"line {lid}: KPIs not measured for {period}: "
+            + ", ".join(f"site {k[1:]} not assessed (点位未考核)" if k.startswith("@")
+                        else f"{k} ({names.get(k.rpartition(':')[2], k)})"
+                        for k in missing)
+            + f"; its fee {fee_s} is withheld until they are",
+            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核不完整"))
+    elif x.status == MISSING:
+        found.append(Finding(
+            "assessment.missing",
+            f"line {lid} ran in {period} but has no assessment; its fee "
+            f"{fee_s} is withheld until it is assessed",
+            field=f"assessments[{lid}]", citation=PAYMENT_LAW, term="考核缺失"))
+    hbr = pl.rule.holdback
+    if x.pending and hbr is not None:
         found.append(Finding(
             "holdback.final_assessment_missing",
-            f"line {lid}: the held balance {Money.from_fen(held).format()} is released by "
+            f"line {lid}: the held balance {format_fen(x.held)} is released by "
             f"the final assessment's result, and no final score was given for {period}; "
             "it stays held (give final_scores)", field=f"final_scores.{lid}",
             rule_id=hbr.rule_id, citation=hbr.citation, term="期满考核得分"))
-    add("应付金额", Money.from_fen(payable).format(), "settlement.payable",
-        "考核后金额 − 实际扣款 − 暂扣款 + 释放暂扣款",
-        ("考核后金额", Money.from_fen(perf).format()),
-        ("实际扣款", Money.from_fen(applied).format()),
-        ("暂扣款", Money.from_fen(hb).format()),
-        ("释放暂扣款", Money.from_fen(released).format()))
-    return StatementLine(
-        line_id=lid, service=line.service, service_zh=service_zh(cc.catalogue, line.service),
-        site=line.site, status=st, fee=Money.from_fen(fee),
-        score=from_centi(score) if status == ASSESSED else None, kpis=tuple(kres),
-        missing_kpis=missing,
-        pay_rate=Decimal(rate) / RATE_DEN if status == ASSESSED else None,
-        performance_amount=Money.from_fen(perf), deductions=tuple(deds),
-        deductions_total=Money.from_fen(raw),
-        line_cap=None if cap is None else Money.from_fen(cap),
-        deductions_capped=Money.from_fen(ded), deductions_applied=Money.from_fen(applied),
-        holdback=Money.from_fen(hb), released=Money.from_fen(released),
-        withheld=Money.from_fen(withheld), payable=Money.from_fen(payable),
-        held_balance=Money.from_fen(held), warning_notice=bool(notice),
-        failing_streak=streak, explanations=tuple(ex),
-        base_score=from_centi(base_score) if base_score is not None else None,
-        adjustment=from_centi(adj), downgraded=tiers is not None and tiers[0] != tiers[1],
-        site_scores=tuple(zip(rule.sites.sites, map(from_centi, site_scores), strict=True))
-        if rule.sites is not None and site_scores else (),
-        forfeited=Money.from_fen(forfeited), defaults=tuple(r.rule_id for r in pl.defaults))
+    return found
 
-
-def _kpi_lines(pl: PreparedLine, values: Sequence[int],
-               sources: Mapping[str, str], kres: list[KpiResult], add: Any) -> None:
-    line = pl.line
+def _kpi_lines(pl: PreparedLine, values: Sequence[int], sources: Mapping[str, str],
+               kres: list[KpiResult], ex: list[Explanation]) -> None:
+    lid = pl.line.id
     pts = pl.kpis.points(values)
-    for spec, v, p in zip(pl.kpis.specs, values, pts, strict=True):
-        kres.append(KpiResult(spec.id, spec.name_zh, spec.unit, spec.target,
-                              spec.weight, from_centi(v), sources.get(spec.id, ""),
-                              from_centi(p)))
-        add(f"指标 {spec.name_zh}", str(from_centi(p)), f"kpi.{line.service}.{spec.id}",
-            spec.citation, ("实测", f"{from_centi(v)}{unit_zh(spec.unit)}"),
-            ("目标", f"{spec.target}{unit_zh(spec.unit)}"), ("方向", spec.direction.value),
-            ("计分", spec.scoring.value), ("权重", str(spec.weight)),
-            *((("来源", sources[spec.id]),) if spec.id in sources else ()))
-
+    for (kid, name, unit, target, weight, figure, rule_id, citation, u, fixed), v, p in zip(
+            _kpi_text(pl.kpis, pl.line.service), values, pts, strict=True):
+        dv, sv = _centi_both(v)
+        dp, sp = _centi_both(p)
+        kres.append(KpiResult(kid, name, unit, target, weight, dv, sources.get(kid, ""), dp))
+        ins = (("实测", sv + u), *fixed)
+        if kid in sources:
+            ins = (*ins, ("来源", sources[kid]))
+        ex.append(Explanation(figure, sp, rule_id, citation, ins, lid))

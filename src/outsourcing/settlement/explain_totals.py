@@ -4,18 +4,19 @@ replacement and termination thresholds (合计与付款的计算依据)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding, Severity
-from ..money import Money
+from ..money import Money, format_fen
 from ..rules import Resolved
-from ..statement import Explanation, StatementLine, Trigger
+from ..statement_parts import Explanation, StatementLine, Trigger
 from ..statement_record import StatementRecord
 from .compile import CompiledContract
-from .explain import PAYMENT_LAW, line_view
+from .explain import PAYMENT_LAW, line_findings, line_view
 from .inputs import pct
 
-__all__ = ["statement_parts"]
+__all__ = ["statement_findings", "statement_parts"]
 
 
 def statement_parts(cc: CompiledContract, rec: StatementRecord
@@ -23,37 +24,41 @@ def statement_parts(cc: CompiledContract, rec: StatementRecord
                                tuple[Finding, ...], tuple[Trigger, ...]]:
     """A record's lines, the statement's own explanations, its findings and thresholds."""
     i = cc.index_of[rec.period]
+    lines = tuple(line_view(cc, pl, x, i, rec.total_cap, rec.release)
+                  for pl, x in zip(cc.lines, rec.lines, strict=True))
+    return (lines, *_whole(cc, rec, explain=True))
+
+
+def statement_findings(cc: CompiledContract, rec: StatementRecord
+                       ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
+    """A record's findings and thresholds alone, without building any explanation (what a
+    store indexes when it keeps a statement)."""
+    _, found, trig = _whole(cc, rec, explain=False)
+    return found, trig
+
+
+def _whole(cc: CompiledContract, rec: StatementRecord, *, explain: bool
+           ) -> tuple[tuple[Explanation, ...], tuple[Finding, ...], tuple[Trigger, ...]]:
+    """The statement's own explanations (none unless ``explain``), every finding in order
+    (the inputs', each line's, then the contract's) and the thresholds reached."""
     c = cc.contract
     period = rec.period
+    total_cap = rec.total_cap
     found = list(rec.findings)
-    total_cap, release = rec.total_cap, rec.release
-    out_lines = [line_view(cc, pl, x, i, total_cap, release, found)
-                 for pl, x in zip(cc.lines, rec.lines, strict=True)]
+    for pl, x in zip(cc.lines, rec.lines, strict=True):
+        found += line_findings(pl, x, period)
     fee_total, t_pay, ded_sum = rec.fee, rec.payable, rec.deductions_capped
     accepted_on, acceptance_due, clock = rec.accepted_on, rec.acceptance_due, rec.clock_start
     due, paid_on, late, interest = rec.due_on, rec.paid_on, rec.late_days, rec.late_interest
     triggers, contract_trigger = rec.triggers, rec.contract_trigger
     new_state = rec.state
-    used: dict[str, tuple[Resolved, list[str]]] = {}
-    for pl in cc.lines:
-        for r in pl.defaults:
-            used.setdefault(r.rule_id, (r, []))[1].append(pl.line.id)
-    for r in cc.defaults:
-        used.setdefault(r.rule_id, (r, []))
-    for rid, (r, lids) in used.items():
-        term = r.parameter.term or rid
-        where = f" for {', '.join(lids)}" if lids else " for the whole contract"
-        found.append(Finding(
-            "payment.illustrative_default",
-            f"the contract states no {term}{where}: settlement uses the illustrative "
-            f"default {rid} = {_show(r.value)} — adopt it explicitly or state the "
-            "contract's own term", severity=Severity.WARNING, field=rid, rule_id=rid,
-            citation=r.citation, term=f"{term}（示例默认，合同未约定）"))
-    explanations = [Explanation(
-        "应付金额合计", Money.from_fen(t_pay).format(), "settlement.payable",
-        "各服务项目应付金额之和",
-        tuple((x.line_id, x.payable.format()) for x in out_lines))]
-    if total_cap is not None:
+    found += _default_findings(cc)
+    explanations: list[Explanation] = []
+    if explain:
+        explanations.append(Explanation(
+            "应付金额合计", format_fen(t_pay), "settlement.payable", "各服务项目应付金额之和",
+            tuple((x.line_id, format_fen(x.payable)) for x in rec.lines)))
+    if total_cap is not None and explain:
         tc = cc.rules.total_cap
         assert tc is not None
         explanations.append(Explanation(
@@ -72,8 +77,9 @@ def statement_parts(cc: CompiledContract, rec: StatementRecord
             ins.append(("约定验收期限", acceptance_due.isoformat()))
         if not c.supplier.size.is_sme:
             ins.append(("供应商规模", "大型企业: 条例不适用（第二条），按合同约定"))
-        explanations.append(Explanation("到期日", due.isoformat(), src[0], src[1],
-                                        tuple(ins)))
+        if explain:
+            explanations.append(Explanation("到期日", due.isoformat(), src[0], src[1],
+                                            tuple(ins)))
         if dterm.cut:
             found.append(Finding(
                 "payment.term_too_long",
@@ -95,7 +101,7 @@ def statement_parts(cc: CompiledContract, rec: StatementRecord
             f"no acceptance date for {period}: the due date cannot be set",
             severity=Severity.WARNING, field="accepted_on", citation=PAYMENT_LAW,
             term="验收日期"))
-    if paid_on is not None and due is not None:
+    if paid_on is not None and due is not None and explain:
         it = cc.interest_term(due)
         explanations.append(Explanation(
             "逾期利息", Money.from_fen(interest).format(), it.rule_id, it.citation,
@@ -123,7 +129,7 @@ def statement_parts(cc: CompiledContract, rec: StatementRecord
                              severity=Severity.WARNING, field=t.line_id, rule_id=t.rule_id,
                              citation=t.citation,
                              term="更换社会化单位" if t.scope == "line" else "解除合同"))
-    return tuple(out_lines), tuple(explanations), tuple(found), tuple(trig)
+    return tuple(explanations), tuple(found), tuple(trig)
 
 
 def _show(v: Any) -> str:
@@ -132,3 +138,26 @@ def _show(v: Any) -> str:
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_show(x) for x in v) + "]"
     return str(v)
+
+
+@lru_cache(maxsize=256)
+def _default_findings(cc: CompiledContract) -> tuple[Finding, ...]:
+    """A warning for each illustrative default the contract's settlement uses unadopted:
+    the same every period, so made once per compiled contract."""
+    found: list[Finding] = []
+    used: dict[str, tuple[Resolved, list[str]]] = {}
+    for pl in cc.lines:
+        for r in pl.defaults:
+            used.setdefault(r.rule_id, (r, []))[1].append(pl.line.id)
+    for r in cc.defaults:
+        used.setdefault(r.rule_id, (r, []))
+    for rid, (r, lids) in used.items():
+        term = r.parameter.term or rid
+        where = f" for {', '.join(lids)}" if lids else " for the whole contract"
+        found.append(Finding(
+            "payment.illustrative_default",
+            f"the contract states no {term}{where}: settlement uses the illustrative "
+            f"default {rid} = {_show(r.value)} — adopt it explicitly or state the "
+            "contract's own term", severity=Severity.WARNING, field=rid, rule_id=rid,
+            citation=r.citation, term=f"{term}（示例默认，合同未约定）"))
+    return tuple(found)

@@ -23,8 +23,8 @@ from ..usage import ActualFee, Usage
 from . import compute, inputs
 from .compile import CompiledContract, PreparedLine
 from .compute import Reading
-from .explain_totals import statement_parts
-from .record import to_record
+from .explain_totals import statement_findings, statement_parts
+from .record import check_fits, to_record
 
 __all__ = ["PreparedContract"]
 
@@ -110,3 +110,13 @@ class PreparedContract(CompiledContract):
         """A record's lines, explanations, findings and thresholds, derived from these
         terms (what :class:`~outsourcing.statement.Statement` reads lazily)."""
         return statement_parts(self, record)
+
+    def statement_findings(self, record: StatementRecord
+                           ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
+        """A record's findings and thresholds alone, without its explanations."""
+        return statement_findings(self, record)
+
+    def fits(self, record: StatementRecord) -> None:
+        """Check that a record read from outside matches these terms (see
+        :func:`.record.check_fits`)."""
+        check_fits(self, record)

@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..errors import SettlementError
 from ..findings import Finding
 from ..payment import RATE_DEN
 from ..performance import Assessment
 from ..statement_record import LineRecord, StatementRecord
 from ..usage import ActualFee
 from .compile import CompiledContract
-from .compute import INCOMPLETE
+from .compute import ASSESSED, INCOMPLETE
 
-__all__ = ["to_record"]
+__all__ = ["check_fits", "to_record"]
 
 if LineRecord._fields[13:29] != (
         "performance", "items", "deductions_total", "line_cap", "deductions_capped",
@@ -73,3 +74,45 @@ def to_record(cc: CompiledContract, raw: tuple[Any, ...],
         accepted_on, acceptance_due, clock, days if due is not None else None, working, due,
         paid_on, late, interest, notices, triggers, contract_trigger, new_state, release,
         tuple(findings))
+
+
+def check_fits(cc: CompiledContract, rec: StatementRecord) -> None:
+    """A record read from outside (JSON, a store) matches these terms before they explain it:
+    the contract, a period of its term, the same lines in the same order, and each line's
+    figures in the shape its rule gives them; a clear error naming the first that does not."""
+    def bad(field: str, value: Any, why: str) -> SettlementError:
+        return SettlementError(f"the statement does not match the terms of contract "
+                               f"{cc.contract.id}: {why}", field=field, value=value,
+                               term="合同条款", code="statement.terms_mismatch",
+                               zh="结算单与用于解释它的合同条款不一致")
+
+    if rec.contract_id != cc.contract.id:
+        raise bad("contract_id", rec.contract_id, "another contract")
+    if rec.period not in cc.index_of:
+        raise bad("period", str(rec.period), f"not a settlement period of {cc.term}")
+    ids = [k[0] for k in cc.line_keys]
+    if [x.line_id for x in rec.lines] != ids:
+        raise bad("lines", [x.line_id for x in rec.lines], f"the lines are {', '.join(ids)}")
+    for j, (pl, x) in enumerate(zip(cc.lines, rec.lines, strict=True)):
+        where = f"lines[{j}]"
+        if x.items and pl.rule.deductions is None:
+            raise bad(f"{where}.items", len(x.items), "the line's rule prices no incident")
+        if x.status != ASSESSED:
+            continue
+        n = len(pl.kpis.specs)
+        sites = pl.rule.sites
+        shape_ok = (x.score is not None and x.rate is not None and x.base_score is not None
+                    and isinstance(x.values, tuple))
+        if shape_ok and sites is None:
+            shape_ok = len(x.values or ()) == n and all(type(v) is int for v in x.values or ())
+        elif shape_ok and sites is not None:
+            vals = x.values or ()
+            shape_ok = (len(vals) == len(sites.sites) == len(x.site_scores) and all(
+                isinstance(v, tuple) and len(v) == n and all(type(k) is int for k in v)
+                for v in vals))
+        if not shape_ok:
+            raise bad(f"{where}.values", x.values, f"an assessed line has a score, a pay rate "
+                      f"and {n} KPI values{' per site' if sites else ''}")
+        rates = pl.compiled.tier_rates
+        if x.tiers is not None and not all(0 <= t < len(rates) for t in x.tiers):
+            raise bad(f"{where}.tiers", x.tiers, "no such tier in the line's rule")

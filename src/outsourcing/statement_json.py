@@ -1,0 +1,364 @@
+"""The compact JSON form of a statement's record (``"format": "statement/2"``).
+
+:func:`record_to_dict` holds the inputs and figures of a
+:class:`~outsourcing.statement_record.StatementRecord` once — money as strings such as
+``"1234.56"``, scores and values as decimals, dates ISO; a line leaves out the keys that
+hold a zero, nothing or ``false`` — and :func:`record_from_dict` reads it back exactly,
+naming the path of the first bad value.  No explanation text is stored: it is derived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .dates import DateRange, Period
+from .errors import SerializationError
+from .findings import Finding, Severity
+from .statement_record import LineRecord, State, StatementRecord
+
+__all__ = ["FORMAT", "record_from_dict", "record_to_dict"]
+
+FORMAT = "statement/2"
+"""The compact JSON form; ``statement/1`` (every explanation stored) is still read
+(:mod:`outsourcing.statement_legacy`)."""
+
+RATE_DEN = 1_000_000
+CENTI = 100
+
+
+# --- to JSON -------------------------------------------------------------------------------
+
+def fen_str(fen: int) -> str:
+    """Fen as a money string (``-12.30``), exact."""
+    sign = "-" if fen < 0 else ""
+    q, r = divmod(abs(fen), 100)
+    return f"{sign}{q}.{r:02d}"
+
+
+def centi_str(c: int) -> str:
+    return str(Decimal(c).scaleb(-2))
+
+
+def _rate_str(r: int) -> str:
+    return str((Decimal(r) / RATE_DEN).normalize())
+
+
+def _month_str(m: int) -> str:
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _values(v: Any) -> Any:
+    return [_values(x) if isinstance(x, tuple) else centi_str(x) for x in v]
+
+
+def _line_dict(x: LineRecord) -> dict[str, Any]:
+    d: dict[str, Any] = {"line_id": x.line_id, "service": x.service, "site": x.site,
+                         "status": _STATUS[x.status], "fee": fen_str(x.fee)}
+    if x.values is not None:
+        d["values"] = _values(x.values)
+    if x.missing:
+        d["missing"] = list(x.missing)
+    for k in ("score", "base_score"):
+        v = getattr(x, k)
+        if v is not None and (k == "score" or v != x.score):
+            d[k] = centi_str(v)
+    if x.adjustment:
+        d["adjustment"] = centi_str(x.adjustment)
+    if x.tiers is not None:
+        d["tiers"] = list(x.tiers)
+    if x.site_scores:
+        d["site_scores"] = [centi_str(s) for s in x.site_scores]
+    if x.rate is not None:
+        d["rate"] = _rate_str(x.rate)
+    if x.status == 0:
+        d["performance"] = fen_str(x.performance)
+    if x.items:
+        d["items"] = [[k, fen_str(b), n, m, o, fen_str(a)] for k, b, n, m, o, a in x.items]
+    for k in ("deductions_total", "deductions_capped", "deductions_applied", "holdback",
+              "released", "withheld", "forfeited"):
+        if getattr(x, k):
+            d[k] = fen_str(getattr(x, k))
+    if x.line_cap is not None:
+        d["line_cap"] = fen_str(x.line_cap)
+    d["payable"] = fen_str(x.payable)
+    if x.held:
+        d["held"] = fen_str(x.held)
+    if x.notice:
+        d["notice"] = True
+    if x.streak:
+        d["streak"] = x.streak
+    if x.pending:
+        d["pending"] = True
+    if x.final is not None:
+        d["final"] = centi_str(x.final)
+    if x.incidents:
+        d["incidents"] = [[on.isoformat(), k, None if s is None else _rate_str(s)]
+                          for on, k, s in x.incidents]
+    if x.sources:
+        d["sources"] = dict(x.sources)
+    if x.actual is not None:
+        d["actual"] = {"rule_id": x.actual[0], "citation": x.actual[1],
+                       "inputs": [list(i) for i in x.actual[2]]}
+    return d
+
+
+def _finding_dict(f: Finding) -> dict[str, Any]:
+    d: dict[str, Any] = {"code": f.code, "message": f.message, "severity": f.severity.value}
+    for k in ("field", "rule_id", "citation", "term", "zh"):
+        if getattr(f, k) is not None:
+            d[k] = getattr(f, k)
+    if f.source != "core":
+        d["source"] = f.source
+    return d
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def record_to_dict(r: StatementRecord) -> dict[str, Any]:
+    """The compact JSON form of a record (see the module)."""
+    ids = [x.line_id for x in r.lines]
+    lines, window = r.state
+    return {
+        "format": FORMAT,
+        "contract_id": r.contract_id, "title": r.title, "purchaser": r.purchaser,
+        "supplier": r.supplier, "supplier_size": r.supplier_size,
+        "period": str(r.period), "span": [r.span.start.isoformat(), r.span.end.isoformat()],
+        "lines": [_line_dict(x) for x in r.lines],
+        "totals": {"fee": fen_str(r.fee), "performance_amount": fen_str(r.performance),
+                   "deductions": fen_str(r.deductions),
+                   "deductions_capped": fen_str(r.deductions_capped),
+                   "holdback": fen_str(r.holdback), "released": fen_str(r.released),
+                   "withheld": fen_str(r.withheld), "payable": fen_str(r.payable),
+                   "forfeited": fen_str(r.forfeited),
+                   "total_cap": None if r.total_cap is None else fen_str(r.total_cap)},
+        "payment": {"accepted_on": _iso(r.accepted_on),
+                    "acceptance_due": _iso(r.acceptance_due),
+                    "clock_start": _iso(r.clock_start), "payment_days": r.payment_days,
+                    "payment_working_days": r.working_days, "due_on": _iso(r.due_on),
+                    "paid_on": _iso(r.paid_on), "late_days": r.late_days,
+                    "late_interest": fen_str(r.late_interest),
+                    "amount_due": fen_str(r.payable + r.late_interest)},
+        "notices": [ids[j] for j in r.notices],
+        "triggers": [ids[j] for j in r.triggers],
+        "contract_trigger": r.contract_trigger,
+        "release": r.release,
+        "carry": {"period": str(r.period), "lines": [{"line_id": i, "held": fen_str(h), "streak": s,
+                             "incidents": [[_month_str(m), k] for m, k in hist]}
+                            for i, (s, h, hist) in zip(ids, lines, strict=True)
+                            if s or h or hist],
+                  "notice_months": [_month_str(m) for m in window]},
+        "findings": [_finding_dict(f) for f in r.findings],
+    }
+
+
+# --- from JSON -----------------------------------------------------------------------------
+
+_STATUS = ("assessed", "missing", "incomplete", "not_running")
+
+
+def _bad(field: str, value: Any, why: str) -> SerializationError:
+    return SerializationError(f"not a statement: {why}", field=field, value=value,
+                              term="结算单", code="serialization.statement",
+                              zh=f"不是有效的结算单：{field} 不符合要求")
+
+
+class _Reader:
+    """Reads one JSON object by field, naming the path of the first bad value."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise _bad(path, data, "expected an object")
+        self.data, self.path = data, path
+
+    def raw(self, key: str, default: Any = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise _bad(f"{self.path}.{key}", None, "required field missing")
+            return default
+        return self.data[key]
+
+    def get(self, key: str, conv: Callable[[Any], Any], default: Any = ...) -> Any:
+        v = self.raw(key, default)
+        if v is default and default is not ...:
+            return default
+        try:
+            return conv(v)
+        except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError) as exc:
+            raise _bad(f"{self.path}.{key}", v, str(exc) or type(exc).__name__) from None
+
+    def opt(self, key: str, conv: Callable[[Any], Any]) -> Any:
+        v = self.raw(key, None)
+        return None if v is None else self.get(key, conv)
+
+
+def _str(v: Any) -> str:
+    if not isinstance(v, str):
+        raise TypeError("expected text")
+    return v
+
+
+def _int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise TypeError("expected a whole number")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise TypeError("expected true or false")
+    return v
+
+
+def _scaled(v: Any, den: int) -> int:
+    if not isinstance(v, str):
+        raise TypeError("expected a number as text")
+    try:
+        d = Decimal(v) * den
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not d.is_finite() or d != d.to_integral_value() or abs(d) > 10 ** 30:
+        raise ValueError(f"not a whole multiple of 1/{den}")
+    return int(d)
+
+
+def _fen(v: Any) -> int:
+    return _scaled(v, 100)
+
+
+def _centi(v: Any) -> int:
+    return _scaled(v, CENTI)
+
+
+def _rate(v: Any) -> int:
+    return _scaled(v, RATE_DEN)
+
+
+def _day(v: Any) -> date:
+    return date.fromisoformat(_str(v))
+
+
+def _month_int(s: Any) -> int:
+    y, mo = _str(s).split("-")
+    if not 1 <= int(mo) <= 12:
+        raise ValueError("not a month YYYY-MM")
+    return int(y) * 12 + int(mo) - 1
+
+
+def _list(v: Any) -> list[Any]:
+    if not isinstance(v, list):
+        raise TypeError("expected a list")
+    return v
+
+
+def _vals(v: Any) -> tuple[Any, ...]:
+    return tuple(_vals(x) if isinstance(x, list) else _centi(x) for x in _list(v))
+
+
+def _items(v: Any) -> tuple[tuple[str, int, int, int, int, int], ...]:
+    out = []
+    for x in _list(v):
+        k, b, n, m, o, a = _list(x)
+        out.append((_str(k), _fen(b), _int(n), _int(m), _int(o), _fen(a)))
+    return tuple(out)
+
+
+def _incidents(v: Any) -> tuple[tuple[date, str, int | None], ...]:
+    out = []
+    for x in _list(v):
+        on, k, s = _list(x)
+        out.append((_day(on), _str(k), None if s is None else _rate(s)))
+    return tuple(out)
+
+
+def _sources(v: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(v, Mapping):
+        raise TypeError("expected an object")
+    return tuple((_str(k), _str(x)) for k, x in v.items())
+
+
+def _actual(v: Any) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    r = _Reader(v, "actual")
+    return (r.get("rule_id", _str), r.get("citation", _str),
+            tuple((_str(a), _str(b)) for a, b in map(_list, r.get("inputs", _list))))
+
+
+def _line(v: Any, n: int) -> LineRecord:
+    r = _Reader(v, f"$.lines[{n}]")
+    score = r.opt("score", _centi)
+    tiers = r.opt("tiers", lambda t: tuple(map(_int, _list(t))))
+    return LineRecord(
+        r.get("line_id", _str), r.get("service", _str), r.get("site", _str),
+        r.get("status", _STATUS.index), r.get("fee", _fen), r.opt("values", _vals),
+        tuple(r.get("missing", lambda x: [_str(m) for m in _list(x)], [])),
+        score, r.get("base_score", _centi, score), r.get("adjustment", _centi, 0),
+        None if tiers is None else (tiers[0], tiers[1]),
+        tuple(r.get("site_scores", lambda x: [_centi(s) for s in _list(x)], [])),
+        r.opt("rate", _rate), r.get("performance", _fen, 0), r.get("items", _items, ()),
+        r.get("deductions_total", _fen, 0), r.opt("line_cap", _fen),
+        r.get("deductions_capped", _fen, 0), r.get("deductions_applied", _fen, 0),
+        r.get("holdback", _fen, 0), r.get("released", _fen, 0), r.get("withheld", _fen, 0),
+        r.get("payable", _fen), r.get("notice", _bool, False), r.get("streak", _int, 0),
+        r.get("held", _fen, 0), r.get("forfeited", _fen, 0), r.get("pending", _bool, False),
+        r.opt("final", _centi), r.get("incidents", _incidents, ()),
+        r.get("sources", _sources, ()), r.opt("actual", _actual))
+
+
+def _finding(v: Any, n: int) -> Finding:
+    r = _Reader(v, f"$.findings[{n}]")
+    return Finding(r.get("code", _str), r.get("message", _str),
+                   r.get("severity", Severity), field=r.opt("field", _str),
+                   rule_id=r.opt("rule_id", _str), citation=r.opt("citation", _str),
+                   term=r.opt("term", _str), source=r.get("source", _str, "core"),
+                   zh=r.opt("zh", _str))
+
+
+def record_from_dict(data: Any) -> StatementRecord:
+    """Read the compact JSON form back (see :func:`record_to_dict`); a bad field is named."""
+    r = _Reader(data, "$")
+    if r.raw("format", None) != FORMAT:
+        raise _bad("$.format", r.raw("format", None), f"expected {FORMAT!r}")
+    lines = tuple(_line(x, n) for n, x in enumerate(r.get("lines", _list)))
+    ids = {x.line_id: j for j, x in enumerate(lines)}
+    if len(ids) != len(lines):
+        raise _bad("$.lines", None, "a line id is given twice")
+    t = _Reader(r.raw("totals"), "$.totals")
+    p = _Reader(r.raw("payment"), "$.payment")
+    c = _Reader(r.raw("carry"), "$.carry")
+    carried: dict[int, tuple[int, int, tuple[tuple[int, str], ...]]] = {}
+    for n, x in enumerate(c.get("lines", _list)):
+        cr = _Reader(x, f"$.carry.lines[{n}]")
+        j = cr.get("line_id", lambda s: ids[_str(s)])
+        carried[j] = (cr.get("streak", _int), cr.get("held", _fen), cr.get(
+            "incidents", lambda v: tuple((_month_int(m), _str(k)) for m, k in map(_list, v))))
+    state: State = (tuple(carried.get(j, (0, 0, ())) for j in range(len(lines))),
+                    tuple(c.get("notice_months", lambda v: [_month_int(m) for m in _list(v)])))
+    span = r.get("span", lambda v: DateRange(_day(v[0]), _day(v[1])))
+    rec = StatementRecord(
+        r.get("contract_id", _str), r.get("title", _str), r.get("purchaser", _str),
+        r.get("supplier", _str), r.get("supplier_size", _str),
+        r.get("period", lambda v: Period.parse(_str(v))), span, lines,
+        t.get("fee", _fen), t.get("performance_amount", _fen), t.get("deductions", _fen),
+        t.get("holdback", _fen), t.get("released", _fen), t.get("withheld", _fen),
+        t.get("payable", _fen), t.get("forfeited", _fen), t.opt("total_cap", _fen),
+        t.get("deductions_capped", _fen),
+        p.opt("accepted_on", _day), p.opt("acceptance_due", _day), p.opt("clock_start", _day),
+        p.opt("payment_days", _int), p.get("payment_working_days", _bool),
+        p.opt("due_on", _day), p.opt("paid_on", _day), p.get("late_days", _int),
+        p.get("late_interest", _fen),
+        tuple(r.get("notices", lambda v: [ids[_str(x)] for x in _list(v)])),
+        tuple(r.get("triggers", lambda v: [ids[_str(x)] for x in _list(v)])),
+        r.get("contract_trigger", _bool), state,
+        r.opt("release", _bool),
+        tuple(_finding(f, n) for n, f in enumerate(r.get("findings", _list))))
+    due = p.opt("amount_due", _fen)
+    if due is not None and due != rec.payable + rec.late_interest:
+        raise SerializationError("amount_due is not payable + late_interest",
+                                 field="payment.amount_due", value=p.raw("amount_due"),
+                                 term="应付合计", code="serialization.statement",
+                                 zh="应付合计不等于应付金额加逾期利息")
+    return rec
