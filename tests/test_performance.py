@@ -221,3 +221,36 @@ def test_the_default_rule_is_labelled_illustrative_in_the_rulebook(rb: o.RuleBoo
                 "payment.warning_score", "payment.termination_consecutive",
                 "payment.termination_notices", "payment.rate_rule"):
         assert rb.parameter(pid).illustrative, pid
+
+
+def _two_rates() -> tuple[o.Contract, dict[str, list[o.KpiSpec]], o.RuleBook]:
+    kpis = {"property": [kpi("a", "60", "90"), kpi("b", "40", "95")]}
+    return contract(), kpis, o.load().rulebook("CN")
+
+
+def test_metrics_in_any_order_read_as_the_kpis_order() -> None:
+    c, kpis, rb = _two_rates()
+    p = o.Period.month(2022, 3)
+    pc = prepare(c, rb, kpis=kpis)
+    ordered = o.Assessment("property", p, "考核小组", date(2022, 4, 2),
+                           metrics=[o.Metric("a", "85"), o.Metric("b", "99.5")])
+    reversed_ = o.Assessment("property", p, "考核小组", date(2022, 4, 2),
+                             metrics=[o.Metric("b", "99.5"), o.Metric("a", "85")])
+    one, two = pc.settle(p, [ordered]), pc.settle(p, [reversed_])
+    assert one.payable == two.payable
+    assert [k.measured for k in one.line("property").kpis] == [Decimal("85.00"),
+                                                               Decimal("99.50")]
+    assert one.line("property").kpis == two.line("property").kpis
+
+
+def test_a_rate_over_100_percent_is_refused_by_name_whatever_the_metrics_order() -> None:
+    c, kpis, rb = _two_rates()
+    p = o.Period.month(2022, 3)
+    pc = prepare(c, rb, kpis=kpis)
+    for metrics in ([o.Metric("a", "85"), o.Metric("b", "100.01")],
+                    [o.Metric("b", "100.01"), o.Metric("a", "85")]):
+        with pytest.raises(o.SettlementError) as e:
+            pc.settle(p, [o.Assessment("property", p, "考核小组", date(2022, 4, 2),
+                                       metrics=metrics)])
+        assert e.value.field is not None and e.value.field.endswith(".b")
+        assert "100" in str(e.value)
