@@ -458,7 +458,7 @@ class CompiledKpis:
         """The indexes of the rate KPIs (at most 100%)."""
         self._picks: dict[tuple[str, ...], Any] = {}
         """How an assessment's values are put in KPI order, by the KPI ids it measured in
-        its order: True (already in order), an itemgetter, or None (not exactly these KPIs)."""
+        its order: True (already in order), an itemgetter, or False (not exactly these KPIs)."""
 
     def __len__(self) -> int:
         return len(self.specs)
