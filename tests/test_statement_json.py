@@ -48,3 +48,14 @@ def _one() -> tuple[o.Contract, list[o.Assessment], o.RuleBook]:
     a = o.Assessment("property", p, "考核小组", p.end,
                      metrics=[o.Metric("repair_pass_rate", "95")])
     return c, [a], o.load().rulebook("CN")
+
+
+def test_a_line_record_lists_the_figures_in_the_order_compute_gives_them() -> None:
+    # settlement.record builds LineRecord straight from compute's tuples, in field order
+    from outsourcing.statement_record import LineRecord
+
+    assert LineRecord._fields[13:29] == (
+        "performance", "items", "deductions_total", "line_cap", "deductions_capped",
+        "deductions_applied", "holdback", "released", "withheld", "payable", "notice",
+        "streak", "held", "forfeited", "pending", "final")
+    assert len(LineRecord._fields) == 32

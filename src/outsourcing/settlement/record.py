@@ -18,13 +18,6 @@ from .compute import ASSESSED, INCOMPLETE
 
 __all__ = ["check_fits", "to_record"]
 
-if LineRecord._fields[13:29] != (
-        "performance", "items", "deductions_total", "line_cap", "deductions_capped",
-        "deductions_applied", "holdback", "released", "withheld", "payable", "notice",
-        "streak", "held", "forfeited", "pending", "final") or len(LineRecord._fields) != 32:
-    raise ImportError("LineRecord's fields changed: to_record builds it in field order")
-
-
 def to_record(cc: CompiledContract, raw: tuple[Any, ...],
               assessments: Mapping[int, Assessment] | None = None,
               sources: Mapping[int, Mapping[str, str] | tuple[tuple[str, str], ...]]
