@@ -20,7 +20,8 @@ from statements import rendered
 GOLDEN = Path(__file__).parent / "golden" / "statements.sha256"
 
 
-def test_lazy_explanations_equal_the_eager_ones_on_every_scenario_and_example() -> None:
+def test_lazy_explanations_equal_the_eager_ones_on_every_scenario_example_and_random_case(
+) -> None:
     # the hashes were taken on the code that built every explanation when settling
     want = GOLDEN.read_text(encoding="utf-8").splitlines()
     got = rendered()
