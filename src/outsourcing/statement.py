@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -72,6 +72,30 @@ class Terms(Protocol):
 
 def _m(fen: int | None) -> Money | None:
     return None if fen is None else Money.from_fen(fen)
+
+
+T = TypeVar("T")
+
+
+class _Fen:
+    """A statement's amount: its record's whole fen as :class:`Money`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: Any = None) -> Money:
+        return Money.from_fen(getattr(obj.record, self.name))
+
+
+class _Of(Generic[T]):
+    """A statement's figure read as it is from its record."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: Any = None) -> T:
+        value: T = getattr(obj.record, self.name)
+        return value
 
 
 def _month_str(m: int) -> str:
@@ -148,75 +172,31 @@ class Statement:
         """The days of the period inside the term."""
         return self.record.span
 
-    @property
-    def fee(self) -> Money:
-        return Money.from_fen(self.record.fee)
-
-    @property
-    def performance_amount(self) -> Money:
-        return Money.from_fen(self.record.performance)
-
-    @property
-    def deductions(self) -> Money:
-        return Money.from_fen(self.record.deductions)
-
-    @property
-    def holdback(self) -> Money:
-        return Money.from_fen(self.record.holdback)
-
-    @property
-    def released(self) -> Money:
-        return Money.from_fen(self.record.released)
-
-    @property
-    def withheld(self) -> Money:
-        return Money.from_fen(self.record.withheld)
-
-    @property
-    def payable(self) -> Money:
-        return Money.from_fen(self.record.payable)
-
-    @property
-    def forfeited(self) -> Money:
-        """Held balances forfeited this period by the final assessment (暂扣款不予退还)."""
-        return Money.from_fen(self.record.forfeited)
+    fee = _Fen("fee")
+    performance_amount = _Fen("performance")
+    deductions = _Fen("deductions")
+    holdback = _Fen("holdback")
+    released = _Fen("released")
+    withheld = _Fen("withheld")
+    payable = _Fen("payable")
+    forfeited = _Fen("forfeited")
+    """Held balances forfeited this period by the final assessment (暂扣款不予退还)."""
+    late_interest = _Fen("late_interest")
+    accepted_on = _Of[date | None]("accepted_on")
+    clock_start = _Of[date | None]("clock_start")
+    payment_days = _Of[int | None]("payment_days")
+    due_on = _Of[date | None]("due_on")
+    paid_on = _Of[date | None]("paid_on")
+    late_days = _Of[int]("late_days")
 
     @property
     def total_cap(self) -> Money | None:
         return _m(self.record.total_cap)
 
     @property
-    def accepted_on(self) -> date | None:
-        return self.record.accepted_on
-
-    @property
-    def clock_start(self) -> date | None:
-        return self.record.clock_start
-
-    @property
-    def payment_days(self) -> int | None:
-        return self.record.payment_days
-
-    @property
     def payment_working_days(self) -> bool:
         """``payment_days`` counts working days (个工作日)."""
         return self.record.working_days
-
-    @property
-    def due_on(self) -> date | None:
-        return self.record.due_on
-
-    @property
-    def paid_on(self) -> date | None:
-        return self.record.paid_on
-
-    @property
-    def late_days(self) -> int:
-        return self.record.late_days
-
-    @property
-    def late_interest(self) -> Money:
-        return Money.from_fen(self.record.late_interest)
 
     @property
     def notices(self) -> tuple[str, ...]:
