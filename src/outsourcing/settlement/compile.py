@@ -114,14 +114,7 @@ class CompiledContract:
         (self.periods, self.index_of, ranges, self.spans, self.months,
          year_ends) = _calendar(self.term, self.kind)
         self.months_per_period = 3 if self.kind is PeriodKind.QUARTER else 1
-        groups: dict[tuple[str, int, int], list[int]] = {}
-        for k, q in enumerate(self.periods):
-            groups.setdefault(("year", q.start.year, 0), []).append(k)
-            groups.setdefault(("quarter", q.start.year, (q.start.month - 1) // 3), []).append(k)
-        self.same: dict[str, list[tuple[int, ...]]] = {
-            of: [tuple(groups[(of, q.start.year, 0 if of == "year" else
-                               (q.start.month - 1) // 3)]) for q in self.periods]
-            for of in ("year", "quarter")}
+        self.same = _same(self.term, self.kind)
         """The periods in the same calendar year (quarter) as each period."""
         all_lines = dict(source.all_lines())
         schedules = source.line_schedules()
@@ -304,6 +297,21 @@ def _unadopted(rb: RuleBook, on: date, ids: Iterable[str], adopted: frozenset[st
 
 def service_zh(catalogue: Catalogue, code: str) -> str:
     return catalogue.get(code).name_zh if code in catalogue else code
+
+
+@lru_cache(maxsize=256)
+def _same(term: DateRange, kind: PeriodKind) -> dict[str, list[tuple[int, ...]]]:
+    """Per period of a term, the periods in the same calendar year and quarter (shared by
+    every contract with that term; one tuple per year or quarter)."""
+    periods = _calendar(term, kind)[0]
+    groups: dict[tuple[str, int, int], list[int]] = {}
+    keys = [(("year", q.start.year, 0), ("quarter", q.start.year, (q.start.month - 1) // 3))
+            for q in periods]
+    for k, pair in enumerate(keys):
+        for key in pair:
+            groups.setdefault(key, []).append(k)
+    shared = {key: tuple(v) for key, v in groups.items()}
+    return {"year": [shared[y] for y, _ in keys], "quarter": [shared[q] for _, q in keys]}
 
 
 @lru_cache(maxsize=256)
