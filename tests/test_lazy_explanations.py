@@ -116,3 +116,14 @@ def test_a_statement_bound_to_terms_it_does_not_fit_is_refused_by_name() -> None
     with pytest.raises(o.SettlementError) as e:
         from_json(json.dumps(data), Statement).with_terms(s.terms)  # type: ignore[arg-type]
     assert e.value.field == "lines"
+
+
+def test_a_statement_pickles_with_its_parts_and_reads_the_same() -> None:
+    import pickle
+
+    c, assessments, rb = _four_lines()
+    s = settle_term(c, assessments, rb, upto="2022-03")[-1]
+    back = pickle.loads(pickle.dumps(s))  # e.g. returned from a process pool
+    assert back == s and back.render() == s.render() and back.findings == s.findings
+    bare = pickle.loads(pickle.dumps(from_json(s.to_json(), Statement)))
+    assert bare == s and bare.terms is None

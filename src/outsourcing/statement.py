@@ -48,6 +48,7 @@ __all__ = [
     "LineStatus",
     "Statement",
     "StatementLine",
+    "StoredTerms",
     "Terms",
     "Trigger",
 ]
@@ -72,6 +73,39 @@ class Terms(Protocol):
 
 def _m(fen: int | None) -> Money | None:
     return None if fen is None else Money.from_fen(fen)
+
+
+@attrs.frozen
+class _ContractId:
+    id: str
+
+
+@attrs.frozen
+class StoredTerms:
+    """A statement's parts as they were derived or issued, standing in for its terms: a
+    statement of the previous release (:mod:`outsourcing.statement_legacy`), or one
+    unpickled (:meth:`Statement.__reduce__` keeps its parts, not the prepared contract)."""
+
+    contract_id: str
+    parts: tuple[tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
+                 tuple[Trigger, ...]]
+
+    @property
+    def contract(self) -> _ContractId:
+        return _ContractId(self.contract_id)
+
+    def fits(self, record: StatementRecord) -> None:
+        """The stored parts are this record's own."""
+
+    def statement_findings(self, record: StatementRecord
+                           ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
+        return self.parts[2], self.parts[3]
+
+    def statement_parts(self, record: StatementRecord) -> tuple[
+            tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
+            tuple[Trigger, ...]]:
+        return self.parts
+
 
 
 T = TypeVar("T")
@@ -121,6 +155,14 @@ class Statement:
         """Read the JSON form (:meth:`to_dict`) back; ``terms`` explain it."""
         st = cls(record_from_dict(data))
         return st if terms is None else st.with_terms(terms)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its derived parts in place of the prepared contract (which holds
+        the plugin host): unpickled, it reads and renders the same."""
+        if self.terms is None:
+            return (Statement, (self.record,))
+        parts = self._cache[0] if self._cache else self._derive()
+        return (Statement, (self.record, StoredTerms(self.record.contract_id, parts)))
 
     def with_terms(self, terms: Terms) -> Statement:
         """This statement bound to the prepared terms of its contract, which explain it."""

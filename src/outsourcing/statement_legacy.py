@@ -15,8 +15,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import attrs
-
 from .dates import DateRange, Period
 from .errors import OutsourcingError, SerializationError
 from .findings import Finding
@@ -28,6 +26,7 @@ from .statement import (
     LineStatus,
     Statement,
     StatementLine,
+    StoredTerms,
     Trigger,
 )
 from .statement_record import LineRecord, StatementRecord
@@ -41,36 +40,6 @@ _STATUS = (LineStatus.ASSESSED, LineStatus.MISSING, LineStatus.INCOMPLETE,
 def is_v1(data: Any) -> bool:
     """True for the previous release's form (no ``format``, explanations stored)."""
     return isinstance(data, dict) and "format" not in data and "explanations" in data
-
-
-@attrs.frozen
-class _ContractId:
-    id: str
-
-
-@attrs.frozen
-class _Stored:
-    """The terms of a statement as issued: its stored parts (see :class:`Terms`)."""
-
-    contract_id: str
-    parts: tuple[tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
-                 tuple[Trigger, ...]]
-
-    @property
-    def contract(self) -> _ContractId:
-        return _ContractId(self.contract_id)
-
-    def fits(self, record: StatementRecord) -> None:
-        """The stored parts are this record's own."""
-
-    def statement_findings(self, record: StatementRecord
-                           ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
-        return self.parts[2], self.parts[3]
-
-    def statement_parts(self, record: StatementRecord) -> tuple[
-            tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
-            tuple[Trigger, ...]]:
-        return self.parts
 
 
 def _need(d: Any, where: str) -> dict[str, Any]:
@@ -235,7 +204,7 @@ def statement_v1(v: Any) -> Statement:
         raise SerializationError(f"not a statement: {exc}", field="$", value=None,
                                  term="结算单", code="serialization.statement",
                                  zh="不是有效的结算单") from None
-    st = Statement(rec, _Stored(rec.contract_id, parts))
+    st = Statement(rec, StoredTerms(rec.contract_id, parts))
     due = p.get("amount_due")
     if due is not None and Money(due) != st.amount_due:
         raise SerializationError("amount_due is not payable + late_interest",
