@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from .dates import DateRange, Period
@@ -38,10 +39,13 @@ def fen_str(fen: int) -> str:
     return f"{sign}{q}.{r:02d}"
 
 
+@lru_cache(maxsize=65536)
 def centi_str(c: int) -> str:
+    """Hundredths as a decimal string (``9550`` → ``95.50``); values repeat, so cached."""
     return str(Decimal(c).scaleb(-2))
 
 
+@lru_cache(maxsize=4096)
 def _rate_str(r: int) -> str:
     return str((Decimal(r) / RATE_DEN).normalize())
 
@@ -77,10 +81,13 @@ def _line_dict(x: LineRecord) -> dict[str, Any]:
         d["performance"] = fen_str(x.performance)
     if x.items:
         d["items"] = [[k, fen_str(b), n, m, o, fen_str(a)] for k, b, n, m, o, a in x.items]
-    for k in ("deductions_total", "deductions_capped", "deductions_applied", "holdback",
-              "released", "withheld", "forfeited"):
-        if getattr(x, k):
-            d[k] = fen_str(getattr(x, k))
+    for k, v in (("deductions_total", x.deductions_total),
+                 ("deductions_capped", x.deductions_capped),
+                 ("deductions_applied", x.deductions_applied), ("holdback", x.holdback),
+                 ("released", x.released), ("withheld", x.withheld),
+                 ("forfeited", x.forfeited)):
+        if v:
+            d[k] = fen_str(v)
     if x.line_cap is not None:
         d["line_cap"] = fen_str(x.line_cap)
     d["payable"] = fen_str(x.payable)
