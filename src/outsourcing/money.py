@@ -18,7 +18,8 @@ from typing import SupportsIndex
 from ._limits import MAX_DIGITS, MAX_YUAN, FileNumber, exact_decimal
 from .errors import MoneyError
 
-__all__ = ["Money", "Rate", "allocate", "as_rate", "div_half_up", "format_fen", "round_half_up"]
+__all__ = ["Money", "Rate", "allocate", "as_rate", "div_half_up", "fen_text", "format_fen",
+           "pct", "round_half_up"]
 
 Rate = Decimal | int | Fraction
 """A multiplier for money: a Decimal, an int or a Fraction, never a float."""
@@ -56,6 +57,17 @@ def as_rate(value: object, *, field: str = "rate") -> Decimal | Fraction | int:
         return value
     return exact_decimal(value, field=field, term=None, error=MoneyError, code="money.rate",
                          what="rate")
+
+
+def pct(rate: Decimal) -> str:
+    """A rate as a percentage, without trailing zeros (``0.95`` → ``95%``)."""
+    return f"{(rate * 100).normalize():f}%"
+
+
+def fen_text(fen: int) -> str:
+    """Whole fen as :class:`Money`'s plain text (``1234.56``, ``-12.30``), exact."""
+    q, r = divmod(-fen if fen < 0 else fen, 100)
+    return f"{'-' if fen < 0 else ''}{q}.{r:02d}"
 
 
 @lru_cache(maxsize=1 << 14)
@@ -184,9 +196,7 @@ class Money:
         return Fraction(self._fen, 100)
 
     def __str__(self) -> str:
-        f = self._fen
-        q, r = divmod(-f if f < 0 else f, 100)
-        return f"{'-' if f < 0 else ''}{q}.{r:02d}"
+        return fen_text(self._fen)
 
     def __repr__(self) -> str:
         return f"Money('{self}')"

@@ -31,7 +31,7 @@ import attrs
 
 from ._limits import exact_decimal
 from .errors import ModelError
-from .money import Money
+from .money import Money, pct
 from .performance import CENTI, EVENT_LABELS, INCIDENT_LABELS
 from .rules import Resolved, RuleBook
 
@@ -173,8 +173,8 @@ class TierTable:
         return self.bands[-1]
 
     def describe(self) -> str:
-        return "; ".join(f"{b.name + ' ' if b.name else ''}≥{b.min_score}→"
-                         f"{(b.rate * 100).normalize():f}%" for b in self.bands)
+        return "; ".join(f"{b.name + ' ' if b.name else ''}≥{b.min_score}→{pct(b.rate)}"
+                         for b in self.bands)
 
     def band_index(self, tier: str) -> int | None:
         """The index of the band a contract names, by its name or its minimum score."""
@@ -348,10 +348,10 @@ class FeeShare:
         whose = f"{self.line} " if self.line else ""
         base = {"period": "当期费用", "quarter": "当季度费用", "year": "当年度费用",
                 "term": "合同期费用"}[self.of]
-        pct = f"{(self.share * 100).normalize():f}%"
+        share = pct(self.share)
         if self.up_to is not None:
-            pct += f"–{(self.up_to * 100).normalize():f}%"
-        return f"{whose}{base} × {pct}"
+            share += f"–{pct(self.up_to)}"
+        return f"{whose}{base} × {share}"
 
 
 def _shares(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, FeeShare], ...]:

@@ -108,6 +108,13 @@ def from_centi(c: int) -> Decimal:
     return Decimal(c).scaleb(-2)
 
 
+@lru_cache(maxsize=1 << 16)
+def centi_text(c: int) -> str:
+    """Whole hundredths as text with two places (``9550`` → ``95.50``); statements repeat
+    their values, so the recent ones are kept."""
+    return str(from_centi(c))
+
+
 # --- assessments -------------------------------------------------------------------------
 
 def _points(v: Any) -> Decimal:

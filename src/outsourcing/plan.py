@@ -37,7 +37,7 @@ from .dates import PeriodKind, periods_between
 from .due import due_term
 from .errors import ModelError
 from .model import PaymentSchedule
-from .money import Money, allocate
+from .money import Money, allocate, pct
 
 if TYPE_CHECKING:
     from .model import Contract
@@ -180,12 +180,12 @@ class InstalmentPlan:
             seen.add(x.milestone)
         total = sum((x.share for x in self.instalments), Decimal(0))
         if total != 1:
-            shares = [f"{(x.share * 100).normalize():f}%" for x in self.instalments]
+            shares = [pct(x.share) for x in self.instalments]
             raise ModelError(
-                f"the instalment shares add to {(total * 100).normalize():f}%, not 100%",
+                f"the instalment shares add to {pct(total)}, not 100%",
                 field="instalments[*].share", value=shares, term="付款比例",
                 code="payment.shares_not_100", citation=self.citation,
-                zh=f"各期付款比例之和为 {(total * 100).normalize():f}%，应为 100%")
+                zh=f"各期付款比例之和为 {pct(total)}，应为 100%")
 
 
 @attrs.frozen
@@ -235,7 +235,7 @@ class PlanSchedule:
                 "  " + _cols(("付款节点", "比例", "应付", "预付款抵扣", "实付", "节点日期",
                               "到期日"))]
         for p in self.payments:
-            share = "" if p.share is None else f"{(p.share * 100).normalize():f}%"
+            share = "" if p.share is None else pct(p.share)
             rows.append("  " + _cols((
                 p.label, share, p.gross.format(), (-p.offset).format(), p.net.format(),
                 p.event_on.isoformat() if p.event_on else "—",

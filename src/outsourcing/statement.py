@@ -34,7 +34,7 @@ from .statement_parts import (
     find_explanation,
 )
 from .statement_parts import unit_zh as unit_zh  # read from here by the desk
-from .statement_record import StatementRecord
+from .statement_record import StatementRecord, month_text
 from .statement_text import _pad as _pad  # the roster pads its columns alike
 from .statement_text import _width as _width
 from .statement_text import render_text
@@ -130,10 +130,6 @@ class _Of(Generic[T]):
     def __get__(self, obj: Any, owner: Any = None) -> T:
         value: T = getattr(obj.record, self.name)
         return value
-
-
-def _month_str(m: int) -> str:
-    return f"{m // 12:04d}-{m % 12 + 1:02d}"
 
 
 @attrs.frozen
@@ -252,9 +248,9 @@ class Statement:
         lines, window = r.state
         return Carry(r.period, tuple(
             LineCarry(x.line_id, Money.from_fen(held), streak,
-                      tuple((_month_str(m), k) for m, k in hist))
+                      tuple((month_text(m), k) for m, k in hist))
             for x, (streak, held, hist) in zip(r.lines, lines, strict=True)),
-            tuple(_month_str(m) for m in window))
+            tuple(month_text(m) for m in window))
 
     # --- derived from the record and the terms -------------------------------------------
     @property

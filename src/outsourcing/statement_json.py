@@ -18,49 +18,38 @@ from typing import Any
 from .dates import DateRange, Period
 from .errors import SerializationError
 from .findings import Finding, Severity
-from .statement_record import LineRecord, State, StatementRecord
+from .money import fen_text
+from .payment import RATE_DEN
+from .performance import CENTI, centi_text
+from .statement_parts import LINE_STATUSES
+from .statement_record import (
+    LineRecord,
+    State,
+    StatementRecord,
+    month_number,
+    month_text,
+)
 
-__all__ = ["FORMAT", "record_from_dict", "record_to_dict"]
+__all__ = ["FORMAT", "as_day", "as_text", "as_whole", "record_from_dict", "record_to_dict"]
 
 FORMAT = "statement/2"
 """The compact JSON form; ``statement/1`` (every explanation stored) is still read
 (:mod:`outsourcing.statement_legacy`)."""
 
-RATE_DEN = 1_000_000
-CENTI = 100
-
-
 # --- to JSON -------------------------------------------------------------------------------
-
-def fen_str(fen: int) -> str:
-    """Fen as a money string (``-12.30``), exact."""
-    sign = "-" if fen < 0 else ""
-    q, r = divmod(abs(fen), 100)
-    return f"{sign}{q}.{r:02d}"
-
-
-@lru_cache(maxsize=65536)
-def centi_str(c: int) -> str:
-    """Hundredths as a decimal string (``9550`` → ``95.50``); values repeat, so cached."""
-    return str(Decimal(c).scaleb(-2))
-
 
 @lru_cache(maxsize=4096)
 def _rate_str(r: int) -> str:
     return str((Decimal(r) / RATE_DEN).normalize())
 
 
-def _month_str(m: int) -> str:
-    return f"{m // 12:04d}-{m % 12 + 1:02d}"
-
-
 def _values(v: Any) -> Any:
-    return [_values(x) if isinstance(x, tuple) else centi_str(x) for x in v]
+    return [_values(x) if isinstance(x, tuple) else centi_text(x) for x in v]
 
 
 def _line_dict(x: LineRecord) -> dict[str, Any]:
     d: dict[str, Any] = {"line_id": x.line_id, "service": x.service, "site": x.site,
-                         "status": _STATUS[x.status], "fee": fen_str(x.fee)}
+                         "status": _STATUS[x.status], "fee": fen_text(x.fee)}
     if x.values is not None:
         d["values"] = _values(x.values)
     if x.missing:
@@ -68,31 +57,31 @@ def _line_dict(x: LineRecord) -> dict[str, Any]:
     for k in ("score", "base_score"):
         v = getattr(x, k)
         if v is not None and (k == "score" or v != x.score):
-            d[k] = centi_str(v)
+            d[k] = centi_text(v)
     if x.adjustment:
-        d["adjustment"] = centi_str(x.adjustment)
+        d["adjustment"] = centi_text(x.adjustment)
     if x.tiers is not None:
         d["tiers"] = list(x.tiers)
     if x.site_scores:
-        d["site_scores"] = [centi_str(s) for s in x.site_scores]
+        d["site_scores"] = [centi_text(s) for s in x.site_scores]
     if x.rate is not None:
         d["rate"] = _rate_str(x.rate)
     if x.status == 0:
-        d["performance"] = fen_str(x.performance)
+        d["performance"] = fen_text(x.performance)
     if x.items:
-        d["items"] = [[k, fen_str(b), n, m, o, fen_str(a)] for k, b, n, m, o, a in x.items]
+        d["items"] = [[k, fen_text(b), n, m, o, fen_text(a)] for k, b, n, m, o, a in x.items]
     for k, v in (("deductions_total", x.deductions_total),
                  ("deductions_capped", x.deductions_capped),
                  ("deductions_applied", x.deductions_applied), ("holdback", x.holdback),
                  ("released", x.released), ("withheld", x.withheld),
                  ("forfeited", x.forfeited)):
         if v:
-            d[k] = fen_str(v)
+            d[k] = fen_text(v)
     if x.line_cap is not None:
-        d["line_cap"] = fen_str(x.line_cap)
-    d["payable"] = fen_str(x.payable)
+        d["line_cap"] = fen_text(x.line_cap)
+    d["payable"] = fen_text(x.payable)
     if x.held:
-        d["held"] = fen_str(x.held)
+        d["held"] = fen_text(x.held)
     if x.notice:
         d["notice"] = True
     if x.streak:
@@ -100,7 +89,7 @@ def _line_dict(x: LineRecord) -> dict[str, Any]:
     if x.pending:
         d["pending"] = True
     if x.final is not None:
-        d["final"] = centi_str(x.final)
+        d["final"] = centi_text(x.final)
     if x.incidents:
         d["incidents"] = [[on.isoformat(), k, None if s is None else _rate_str(s)]
                           for on, k, s in x.incidents]
@@ -136,36 +125,37 @@ def record_to_dict(r: StatementRecord) -> dict[str, Any]:
         "supplier": r.supplier, "supplier_size": r.supplier_size,
         "period": str(r.period), "span": [r.span.start.isoformat(), r.span.end.isoformat()],
         "lines": [_line_dict(x) for x in r.lines],
-        "totals": {"fee": fen_str(r.fee), "performance_amount": fen_str(r.performance),
-                   "deductions": fen_str(r.deductions),
-                   "deductions_capped": fen_str(r.deductions_capped),
-                   "holdback": fen_str(r.holdback), "released": fen_str(r.released),
-                   "withheld": fen_str(r.withheld), "payable": fen_str(r.payable),
-                   "forfeited": fen_str(r.forfeited),
-                   "total_cap": None if r.total_cap is None else fen_str(r.total_cap)},
+        "totals": {"fee": fen_text(r.fee), "performance_amount": fen_text(r.performance),
+                   "deductions": fen_text(r.deductions),
+                   "deductions_capped": fen_text(r.deductions_capped),
+                   "holdback": fen_text(r.holdback), "released": fen_text(r.released),
+                   "withheld": fen_text(r.withheld), "payable": fen_text(r.payable),
+                   "forfeited": fen_text(r.forfeited),
+                   "total_cap": None if r.total_cap is None else fen_text(r.total_cap)},
         "payment": {"accepted_on": _iso(r.accepted_on),
                     "acceptance_due": _iso(r.acceptance_due),
                     "clock_start": _iso(r.clock_start), "payment_days": r.payment_days,
                     "payment_working_days": r.working_days, "due_on": _iso(r.due_on),
                     "paid_on": _iso(r.paid_on), "late_days": r.late_days,
-                    "late_interest": fen_str(r.late_interest),
-                    "amount_due": fen_str(r.payable + r.late_interest)},
+                    "late_interest": fen_text(r.late_interest),
+                    "amount_due": fen_text(r.payable + r.late_interest)},
         "notices": [ids[j] for j in r.notices],
         "triggers": [ids[j] for j in r.triggers],
         "contract_trigger": r.contract_trigger,
         "release": r.release,
-        "carry": {"period": str(r.period), "lines": [{"line_id": i, "held": fen_str(h), "streak": s,
-                             "incidents": [[_month_str(m), k] for m, k in hist]}
+        "carry": {"period": str(r.period),
+                  "lines": [{"line_id": i, "held": fen_text(h), "streak": s,
+                             "incidents": [[month_text(m), k] for m, k in hist]}
                             for i, (s, h, hist) in zip(ids, lines, strict=True)
                             if s or h or hist],
-                  "notice_months": [_month_str(m) for m in window]},
+                  "notice_months": [month_text(m) for m in window]},
         "findings": [_finding_dict(f) for f in r.findings],
     }
 
 
 # --- from JSON -----------------------------------------------------------------------------
 
-_STATUS = ("assessed", "missing", "incomplete", "not_running")
+_STATUS = tuple(s.value for s in LINE_STATUSES)
 
 
 def _bad(field: str, value: Any, why: str) -> SerializationError:
@@ -203,13 +193,15 @@ class _Reader:
         return None if v is None else self.get(key, conv)
 
 
-def _str(v: Any) -> str:
+def as_text(v: Any) -> str:
+    """A JSON value that must be text (a TypeError names what was expected)."""
     if not isinstance(v, str):
         raise TypeError("expected text")
     return v
 
 
-def _int(v: Any) -> int:
+def as_whole(v: Any) -> int:
+    """A JSON value that must be a whole number, not a boolean."""
     if isinstance(v, bool) or not isinstance(v, int):
         raise TypeError("expected a whole number")
     return v
@@ -245,15 +237,15 @@ def _rate(v: Any) -> int:
     return _scaled(v, RATE_DEN)
 
 
-def _day(v: Any) -> date:
-    return date.fromisoformat(_str(v))
+def as_day(v: Any) -> date:
+    """A JSON value that must be an ISO date."""
+    return date.fromisoformat(as_text(v))
 
 
 def _month_int(s: Any) -> int:
-    y, mo = _str(s).split("-")
-    if not 1 <= int(mo) <= 12:
+    if not 1 <= int(as_text(s).split("-")[1]) <= 12:
         raise ValueError("not a month YYYY-MM")
-    return int(y) * 12 + int(mo) - 1
+    return month_number(s)
 
 
 def _list(v: Any) -> list[Any]:
@@ -270,7 +262,7 @@ def _items(v: Any) -> tuple[tuple[str, int, int, int, int, int], ...]:
     out = []
     for x in _list(v):
         k, b, n, m, o, a = _list(x)
-        out.append((_str(k), _fen(b), _int(n), _int(m), _int(o), _fen(a)))
+        out.append((as_text(k), _fen(b), as_whole(n), as_whole(m), as_whole(o), _fen(a)))
     return tuple(out)
 
 
@@ -278,30 +270,30 @@ def _incidents(v: Any) -> tuple[tuple[date, str, int | None], ...]:
     out = []
     for x in _list(v):
         on, k, s = _list(x)
-        out.append((_day(on), _str(k), None if s is None else _rate(s)))
+        out.append((as_day(on), as_text(k), None if s is None else _rate(s)))
     return tuple(out)
 
 
 def _sources(v: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(v, Mapping):
         raise TypeError("expected an object")
-    return tuple((_str(k), _str(x)) for k, x in v.items())
+    return tuple((as_text(k), as_text(x)) for k, x in v.items())
 
 
 def _actual(v: Any) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     r = _Reader(v, "actual")
-    return (r.get("rule_id", _str), r.get("citation", _str),
-            tuple((_str(a), _str(b)) for a, b in map(_list, r.get("inputs", _list))))
+    return (r.get("rule_id", as_text), r.get("citation", as_text),
+            tuple((as_text(a), as_text(b)) for a, b in map(_list, r.get("inputs", _list))))
 
 
 def _line(v: Any, n: int) -> LineRecord:
     r = _Reader(v, f"$.lines[{n}]")
     score = r.opt("score", _centi)
-    tiers = r.opt("tiers", lambda t: tuple(map(_int, _list(t))))
+    tiers = r.opt("tiers", lambda t: tuple(map(as_whole, _list(t))))
     return LineRecord(
-        r.get("line_id", _str), r.get("service", _str), r.get("site", _str),
+        r.get("line_id", as_text), r.get("service", as_text), r.get("site", as_text),
         r.get("status", _STATUS.index), r.get("fee", _fen), r.opt("values", _vals),
-        tuple(r.get("missing", lambda x: [_str(m) for m in _list(x)], [])),
+        tuple(r.get("missing", lambda x: [as_text(m) for m in _list(x)], [])),
         score, r.get("base_score", _centi, score), r.get("adjustment", _centi, 0),
         None if tiers is None else (tiers[0], tiers[1]),
         tuple(r.get("site_scores", lambda x: [_centi(s) for s in _list(x)], [])),
@@ -309,7 +301,7 @@ def _line(v: Any, n: int) -> LineRecord:
         r.get("deductions_total", _fen, 0), r.opt("line_cap", _fen),
         r.get("deductions_capped", _fen, 0), r.get("deductions_applied", _fen, 0),
         r.get("holdback", _fen, 0), r.get("released", _fen, 0), r.get("withheld", _fen, 0),
-        r.get("payable", _fen), r.get("notice", _bool, False), r.get("streak", _int, 0),
+        r.get("payable", _fen), r.get("notice", _bool, False), r.get("streak", as_whole, 0),
         r.get("held", _fen, 0), r.get("forfeited", _fen, 0), r.get("pending", _bool, False),
         r.opt("final", _centi), r.get("incidents", _incidents, ()),
         r.get("sources", _sources, ()), r.opt("actual", _actual))
@@ -317,11 +309,11 @@ def _line(v: Any, n: int) -> LineRecord:
 
 def _finding(v: Any, n: int) -> Finding:
     r = _Reader(v, f"$.findings[{n}]")
-    return Finding(r.get("code", _str), r.get("message", _str),
-                   r.get("severity", Severity), field=r.opt("field", _str),
-                   rule_id=r.opt("rule_id", _str), citation=r.opt("citation", _str),
-                   term=r.opt("term", _str), source=r.get("source", _str, "core"),
-                   zh=r.opt("zh", _str))
+    return Finding(r.get("code", as_text), r.get("message", as_text),
+                   r.get("severity", Severity), field=r.opt("field", as_text),
+                   rule_id=r.opt("rule_id", as_text), citation=r.opt("citation", as_text),
+                   term=r.opt("term", as_text), source=r.get("source", as_text, "core"),
+                   zh=r.opt("zh", as_text))
 
 
 def record_from_dict(data: Any) -> StatementRecord:
@@ -339,26 +331,26 @@ def record_from_dict(data: Any) -> StatementRecord:
     carried: dict[int, tuple[int, int, tuple[tuple[int, str], ...]]] = {}
     for n, x in enumerate(c.get("lines", _list)):
         cr = _Reader(x, f"$.carry.lines[{n}]")
-        j = cr.get("line_id", lambda s: ids[_str(s)])
-        carried[j] = (cr.get("streak", _int), cr.get("held", _fen), cr.get(
-            "incidents", lambda v: tuple((_month_int(m), _str(k)) for m, k in map(_list, v))))
+        j = cr.get("line_id", lambda s: ids[as_text(s)])
+        carried[j] = (cr.get("streak", as_whole), cr.get("held", _fen), cr.get(
+            "incidents", lambda v: tuple((_month_int(m), as_text(k)) for m, k in map(_list, v))))
     state: State = (tuple(carried.get(j, (0, 0, ())) for j in range(len(lines))),
                     tuple(c.get("notice_months", lambda v: [_month_int(m) for m in _list(v)])))
-    span = r.get("span", lambda v: DateRange(_day(v[0]), _day(v[1])))
+    span = r.get("span", lambda v: DateRange(as_day(v[0]), as_day(v[1])))
     rec = StatementRecord(
-        r.get("contract_id", _str), r.get("title", _str), r.get("purchaser", _str),
-        r.get("supplier", _str), r.get("supplier_size", _str),
-        r.get("period", lambda v: Period.parse(_str(v))), span, lines,
+        r.get("contract_id", as_text), r.get("title", as_text), r.get("purchaser", as_text),
+        r.get("supplier", as_text), r.get("supplier_size", as_text),
+        r.get("period", lambda v: Period.parse(as_text(v))), span, lines,
         t.get("fee", _fen), t.get("performance_amount", _fen), t.get("deductions", _fen),
         t.get("holdback", _fen), t.get("released", _fen), t.get("withheld", _fen),
         t.get("payable", _fen), t.get("forfeited", _fen), t.opt("total_cap", _fen),
         t.get("deductions_capped", _fen),
-        p.opt("accepted_on", _day), p.opt("acceptance_due", _day), p.opt("clock_start", _day),
-        p.opt("payment_days", _int), p.get("payment_working_days", _bool),
-        p.opt("due_on", _day), p.opt("paid_on", _day), p.get("late_days", _int),
+        p.opt("accepted_on", as_day), p.opt("acceptance_due", as_day), p.opt("clock_start", as_day),
+        p.opt("payment_days", as_whole), p.get("payment_working_days", _bool),
+        p.opt("due_on", as_day), p.opt("paid_on", as_day), p.get("late_days", as_whole),
         p.get("late_interest", _fen),
-        tuple(r.get("notices", lambda v: [ids[_str(x)] for x in _list(v)])),
-        tuple(r.get("triggers", lambda v: [ids[_str(x)] for x in _list(v)])),
+        tuple(r.get("notices", lambda v: [ids[as_text(x)] for x in _list(v)])),
+        tuple(r.get("triggers", lambda v: [ids[as_text(x)] for x in _list(v)])),
         r.get("contract_trigger", _bool), state,
         r.opt("release", _bool),
         tuple(_finding(f, n) for n, f in enumerate(r.get("findings", _list))))

@@ -10,7 +10,6 @@ derived again from today's terms.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -19,6 +18,7 @@ from .dates import DateRange, Period
 from .errors import OutsourcingError, SerializationError
 from .findings import Finding
 from .money import Money
+from .payment import RATE_DEN
 from .statement import (
     Deduction,
     Explanation,
@@ -29,13 +29,11 @@ from .statement import (
     StoredTerms,
     Trigger,
 )
-from .statement_record import LineRecord, StatementRecord
+from .statement_json import as_day, as_text, as_whole
+from .statement_parts import LINE_STATUSES
+from .statement_record import LineRecord, StatementRecord, month_number
 
 __all__ = ["is_v1", "statement_v1"]
-
-_STATUS = (LineStatus.ASSESSED, LineStatus.MISSING, LineStatus.INCOMPLETE,
-           LineStatus.NOT_RUNNING)
-
 
 def is_v1(data: Any) -> bool:
     """True for the previous release's form (no ``format``, explanations stored)."""
@@ -53,77 +51,61 @@ def _opt(conv: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda x: None if x is None else conv(x)
 
 
-def _text(x: Any) -> str:
-    if not isinstance(x, str):
-        raise TypeError("expected text")
-    return x
-
-
 def _dec(x: Any) -> Decimal:
-    return Decimal(_text(x))
-
-
-def _int(x: Any) -> int:
-    if isinstance(x, bool) or not isinstance(x, int):
-        raise TypeError("expected a whole number")
-    return x
+    return Decimal(as_text(x))
 
 
 _money = Money
 
 
-def _day(x: Any) -> date:
-    return date.fromisoformat(_text(x))
-
-
-_odec, _omoney, _oday = _opt(_dec), _opt(Money), _opt(_day)
+_odec, _omoney, _oday = _opt(_dec), _opt(Money), _opt(as_day)
 
 
 def _expl(e: Any) -> Explanation:
     e = _need(e, "explanations")
     inputs = _need(e.get("inputs", {}), "explanations.inputs")
-    return Explanation(_text(e["figure"]), _text(e["value"]), _text(e["rule_id"]),
-                       _text(e["citation"]),
-                       tuple((_text(k), _text(x)) for k, x in inputs.items()),
-                       _text(e.get("line", "")))
+    return Explanation(as_text(e["figure"]), as_text(e["value"]), as_text(e["rule_id"]),
+                       as_text(e["citation"]),
+                       tuple((as_text(k), as_text(x)) for k, x in inputs.items()),
+                       as_text(e.get("line", "")))
 
 
 def _line(x: Any) -> StatementLine:
     x = _need(x, "lines")
     return StatementLine(
-        line_id=_text(x["line_id"]), service=_text(x["service"]),
-        service_zh=_text(x.get("service_zh", x["service"])), site=_text(x["site"]),
+        line_id=as_text(x["line_id"]), service=as_text(x["service"]),
+        service_zh=as_text(x.get("service_zh", x["service"])), site=as_text(x["site"]),
         status=LineStatus(x["status"]), fee=_money(x["fee"]), score=_odec(x["score"]),
-        kpis=tuple(KpiResult(_text(k["id"]), _text(k["name_zh"]), _text(k["unit"]),
+        kpis=tuple(KpiResult(as_text(k["id"]), as_text(k["name_zh"]), as_text(k["unit"]),
                              _dec(k["target"]), _dec(k["weight"]), _odec(k["measured"]),
-                             _text(k["source"]), _odec(k["points"])) for k in x["kpis"]),
-        missing_kpis=tuple(_text(m) for m in x["missing_kpis"]), pay_rate=_odec(x["pay_rate"]),
+                             as_text(k["source"]), _odec(k["points"])) for k in x["kpis"]),
+        missing_kpis=tuple(as_text(m) for m in x["missing_kpis"]), pay_rate=_odec(x["pay_rate"]),
         performance_amount=_money(x["performance_amount"]),
-        deductions=tuple(Deduction(_text(d["kind"]), _text(d["label"]), _money(d["base"]),
+        deductions=tuple(Deduction(as_text(d["kind"]), as_text(d["label"]), _money(d["base"]),
                                    _dec(d["factor"]), _money(d["amount"]),
-                                   _int(d["occurrence"]), _oday(d["on"]))
+                                   as_whole(d["occurrence"]), _oday(d["on"]))
                          for d in x["deductions"]),
         deductions_total=_money(x["deductions_total"]), line_cap=_omoney(x["line_cap"]),
         deductions_capped=_money(x["deductions_capped"]),
         deductions_applied=_money(x["deductions_applied"]), holdback=_money(x["holdback"]),
         released=_money(x["released"]), withheld=_money(x["withheld"]),
         payable=_money(x["payable"]), held_balance=_money(x["held_balance"]),
-        warning_notice=bool(x["warning_notice"]), failing_streak=_int(x["failing_streak"]),
+        warning_notice=bool(x["warning_notice"]), failing_streak=as_whole(x["failing_streak"]),
         explanations=tuple(_expl(e) for e in x["explanations"]),
         base_score=_odec(x.get("base_score")), adjustment=_dec(x.get("adjustment", "0")),
-        site_scores=tuple((_text(k), _dec(sc))
+        site_scores=tuple((as_text(k), _dec(sc))
                           for k, sc in _need(x.get("site_scores", {}), "site_scores").items()),
         downgraded=bool(x.get("downgraded", False)),
         forfeited=_money(x.get("forfeited", "0.00")),
-        defaults=tuple(_text(r) for r in x.get("defaults", ())))
+        defaults=tuple(as_text(r) for r in x.get("defaults", ())))
 
 
 def _finding(f: Any) -> Finding:
     f = _need(f, "findings")
-    get = {k: None if f.get(k) is None else _text(f[k])
+    get = {k: None if f.get(k) is None else as_text(f[k])
            for k in ("field", "rule_id", "citation", "term")}
-    return Finding(_text(f["code"]), _text(f["message"]), f["severity"],
-                   source=_text(f.get("source", "core")), **get)
+    return Finding(as_text(f["code"]), as_text(f["message"]), f["severity"],
+                   source=as_text(f.get("source", "core")), **get)
 
 
 def _centi(d: Decimal | None) -> int | None:
@@ -141,10 +123,10 @@ def _record_line(x: StatementLine) -> LineRecord:
         items.append((d.kind, d.base.fen, f.numerator, f.denominator, d.occurrence,
                       d.amount.fen))
     return LineRecord(
-        x.line_id, x.service, x.site, _STATUS.index(x.status), x.fee.fen, values,
+        x.line_id, x.service, x.site, LINE_STATUSES.index(x.status), x.fee.fen, values,
         x.missing_kpis, _centi(x.score), _centi(x.base_score), int(x.adjustment * 100),
         None, tuple(int(s * 100) for _, s in x.site_scores),
-        None if x.pay_rate is None else int(x.pay_rate * 1_000_000),
+        None if x.pay_rate is None else int(x.pay_rate * RATE_DEN),
         x.performance_amount.fen, tuple(items), x.deductions_total.fen,
         None if x.line_cap is None else x.line_cap.fen, x.deductions_capped.fen,
         x.deductions_applied.fen, x.holdback.fen, x.released.fen, x.withheld.fen,
@@ -154,11 +136,6 @@ def _record_line(x: StatementLine) -> LineRecord:
         tuple((k.id, k.source) for k in x.kpis if k.source), None)
 
 
-def _month(s: str) -> int:
-    y, m = s.split("-")
-    return int(y) * 12 + int(m) - 1
-
-
 def statement_v1(v: Any) -> Statement:
     """A statement of the previous release's JSON form, as issued (see the module)."""
     try:
@@ -166,30 +143,31 @@ def statement_v1(v: Any) -> Statement:
         t, p, c = _need(v["totals"], "totals"), _need(v["payment"], "payment"), v["carry"]
         lines = tuple(_line(x) for x in v["lines"])
         ids = {x.line_id: j for j, x in enumerate(lines)}
-        triggers = tuple(Trigger(_text(x["scope"]), _opt(_text)(x["line_id"]),
-                                 _text(x["rule_id"]), _text(x["citation"]),
-                                 _text(x["message"])) for x in v["triggers"])
-        carried = {_text(x["line_id"]): (_int(x["streak"]), Money(x["held"]).fen,
-                                         tuple((_month(m), _text(k)) for m, k in x["incidents"]))
-                   for x in c["lines"]}
+        triggers = tuple(Trigger(as_text(x["scope"]), _opt(as_text)(x["line_id"]),
+                                 as_text(x["rule_id"]), as_text(x["citation"]),
+                                 as_text(x["message"])) for x in v["triggers"])
+        carried = {as_text(x["line_id"]): (
+            as_whole(x["streak"]), Money(x["held"]).fen,
+            tuple((month_number(m), as_text(k)) for m, k in x["incidents"]))
+            for x in c["lines"]}
         state = (tuple(carried.get(x.line_id, (0, 0, ())) for x in lines),
-                 tuple(_month(m) for m in c["notice_months"]))
+                 tuple(month_number(m) for m in c["notice_months"]))
         span = _need(v["span"], "span")
         cap = _omoney(t["total_cap"])
         rec = StatementRecord(
-            _text(v["contract_id"]), _text(v["title"]), _text(v["purchaser"]),
-            _text(v["supplier"]), _text(v["supplier_size"]), Period.parse(_text(v["period"])),
-            DateRange(_day(span["start"]), _day(span["end"])),
+            as_text(v["contract_id"]), as_text(v["title"]), as_text(v["purchaser"]),
+            as_text(v["supplier"]), as_text(v["supplier_size"]), Period.parse(as_text(v["period"])),
+            DateRange(as_day(span["start"]), as_day(span["end"])),
             tuple(_record_line(x) for x in lines), Money(t["fee"]).fen,
             Money(t["performance_amount"]).fen, Money(t["deductions"]).fen,
             Money(t["holdback"]).fen, Money(t["released"]).fen, Money(t["withheld"]).fen,
             Money(t["payable"]).fen, Money(t.get("forfeited", "0.00")).fen,
             None if cap is None else cap.fen,
             sum(x.deductions_capped.fen for x in lines), _oday(p["accepted_on"]), None,
-            _oday(p["clock_start"]), _opt(_int)(p["payment_days"]),
+            _oday(p["clock_start"]), _opt(as_whole)(p["payment_days"]),
             bool(p.get("payment_working_days", False)), _oday(p["due_on"]),
-            _oday(p["paid_on"]), _int(p["late_days"]), Money(p["late_interest"]).fen,
-            tuple(ids[_text(n)] for n in v["notices"]),
+            _oday(p["paid_on"]), as_whole(p["late_days"]), Money(p["late_interest"]).fen,
+            tuple(ids[as_text(n)] for n in v["notices"]),
             tuple(ids[t.line_id] for t in triggers if t.line_id is not None),
             any(t.scope == "contract" for t in triggers), state, None, ())
         parts = (lines, tuple(_expl(e) for e in v["explanations"]),

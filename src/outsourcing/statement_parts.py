@@ -23,6 +23,7 @@ from .messages_zh import VALUES_ZH, citation_for_people
 from .money import Money
 
 __all__ = [
+    "LINE_STATUSES",
     "Carry",
     "Deduction",
     "Explanation",
@@ -52,6 +53,11 @@ class LineStatus(StrEnum):
     def zh(self) -> str:
         return {"assessed": "已考核", "missing": "未考核（暂缓支付）",
                 "incomplete": "考核不完整（暂缓支付）", "not_running": "本期未提供服务"}[self.value]
+
+
+LINE_STATUSES = (LineStatus.ASSESSED, LineStatus.MISSING, LineStatus.INCOMPLETE,
+                 LineStatus.NOT_RUNNING)
+"""The statuses in the order a statement record numbers them (0 assessed … 3 not running)."""
 
 
 @attrs.frozen

@@ -16,11 +16,27 @@ from typing import Any, NamedTuple
 from .dates import DateRange, Period
 from .findings import Finding
 
-__all__ = ["LineRecord", "State", "StatementRecord"]
+__all__ = ["LineRecord", "State", "StatementRecord", "month_number", "month_of", "month_text"]
 
 State = tuple[tuple[tuple[int, int, tuple[tuple[int, str], ...]], ...], tuple[int, ...]]
 """Per line (failing streak, held fen, recent (month number, incident kind)); the month
 numbers (year × 12 + month − 1) of the warning notices in the rolling window."""
+
+
+def month_of(d: date) -> int:
+    """A day's month as one number (year × 12 + month − 1), as :data:`State` counts them."""
+    return d.year * 12 + d.month - 1
+
+
+def month_text(m: int) -> str:
+    """A month number as ``YYYY-MM``."""
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def month_number(text: str) -> int:
+    """``YYYY-MM`` as a month number."""
+    y, mo = text.split("-")
+    return int(y) * 12 + int(mo) - 1
 
 
 class LineRecord(NamedTuple):

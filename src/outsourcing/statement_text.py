@@ -7,11 +7,10 @@ and every figure's explanation.  :meth:`outsourcing.statement.Statement.render` 
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal
 from functools import lru_cache
 
 from .findings import Finding
-from .money import format_fen
+from .money import format_fen, pct
 from .statement_parts import Explanation, LineStatus, StatementLine, Trigger, unit_zh
 from .statement_record import StatementRecord
 
@@ -31,10 +30,6 @@ def _width(s: str) -> int:
 @lru_cache(maxsize=8192)
 def _pad(s: str, width: int) -> str:
     return s + " " * max(1, width - _width(s))
-
-
-def _pct(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}%"
 
 
 def _mark(x: StatementLine, *rule_ids: str) -> str:
@@ -71,7 +66,7 @@ def _line_text(x: StatementLine, out: list[str]) -> None:
     if x.missing_kpis:
         out.append(f"  {pad('未测指标', w)}{'、'.join(x.missing_kpis)}")
     if x.pay_rate is not None:
-        out.append(f"  {pad('支付比例', w)}{_pct(x.pay_rate)}"
+        out.append(f"  {pad('支付比例', w)}{pct(x.pay_rate)}"
                    + ("（降档）" if x.downgraded else "")
                    + _mark(x, "payment.tier_table", "payment.linear_formula"))
         out.append(f"  {pad('考核后金额', w)}{x.performance_amount.format()}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import attrs
 
-from ..money import Money
+from ..money import Money, pct
 from ..payment import PaymentRule, TierTable
 from ..statement import Statement
 from .files import writing
@@ -102,7 +102,7 @@ def score_chart(series: Mapping[str, Sequence[tuple[str, Decimal]]], path: str |
         if lo < top:
             ax.axhspan(lo, top, color=shades[min(i, len(shades) - 1)], zorder=0)
             ax.text(len(periods) - 0.5 if periods else 0.5, (lo + top) / 2,
-                    f"≥{minimum}分 付{(rate * 100).normalize():f}%", va="center", ha="right",
+                    f"≥{minimum}分 付{pct(rate)}", va="center", ha="right",
                     fontsize=8, color="#555")
         top = float(minimum)
     for label, pts in series.items():

@@ -12,6 +12,7 @@ from ..changes import ACTION_KINDS, Change
 from ..errors import ChangeRejected
 from ..findings import Severity
 from ..model import Contract
+from ..money import pct
 from ..serialize import structure, unstructure
 from .cli_common import (
     EXIT_CHECKS_FAILED,
@@ -306,7 +307,7 @@ def cmd_change_headroom(args: argparse.Namespace) -> int:
         t.add_column(h, justify="right" if h != "合同" else "left")
     for r in reports:
         t.add_row(r.contract_id, r.original_amount.format(),
-                  f"{r.limit.format()}（{(r.cap * 100).normalize():f}%）", r.used.format(),
+                  f"{r.limit.format()}（{pct(r.cap)}）", r.used.format(),
                   r.left.format())
     console().print(t)
     return EXIT_DONE

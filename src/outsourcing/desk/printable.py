@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..money import Money
+from ..money import Money, pct
 from ..statement import LineStatus, Statement, StatementLine, unit_zh
 from .capitals import amount_in_capitals
 from .fonts import FONT_FAMILY, font_face_css
@@ -69,7 +69,7 @@ def _m(x: Money) -> str:
 def _line_rows(x: StatementLine) -> list[str]:
     status = escape(x.status.zh)
     score = "—" if x.score is None else f"{x.score}"
-    rate = "—" if x.pay_rate is None else f"{(x.pay_rate * 100).normalize():f}%"
+    rate = "—" if x.pay_rate is None else pct(x.pay_rate)
     rows = [
         "<tr>"
         f"<td>{escape(x.service_zh)}<br><small>{escape(x.site)}</small></td>"

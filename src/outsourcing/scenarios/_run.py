@@ -14,7 +14,7 @@ from ..changes import Timeline
 from ..dates import as_date
 from ..errors import ChangeRejected, OutsourcingError, ProcurementError
 from ..model import Contract
-from ..money import Money
+from ..money import Money, pct
 from ..performance import Assessment
 from ..plugins import Registry
 from ..procurement import (
@@ -172,7 +172,7 @@ def _expected(run: Run, path: str, kind: Kind, value: Any) -> Any:
 
 def _shown(value: Any, kind: Kind = "") -> str:
     if kind == "rate" and isinstance(value, Decimal):
-        return f"{(value * 100).normalize():f}%"
+        return pct(value)
     if value is None:
         return "(none)"
     if isinstance(value, bool):

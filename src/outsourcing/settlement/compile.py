@@ -33,7 +33,7 @@ from ..payment import (
 from ..payment import contract_rules as default_contract_rules
 from ..performance import CompiledKpis, compile_kpis, default_kpis, legal_targets
 from ..rules import Resolved, RuleBook
-from ..statement_record import State
+from ..statement_record import State, month_of
 
 __all__ = ["PAYMENT_DEFAULTS", "CompiledContract", "PreparedLine", "SettlementSource"]
 
@@ -44,11 +44,6 @@ class SettlementSource(Protocol):
     def line_schedules(self) -> Mapping[str, Schedule]: ...
 
     def all_lines(self) -> Mapping[str, ServiceLine]: ...
-
-
-def month_number(d: date) -> int:
-    """A month as one integer (year × 12 + month − 1)."""
-    return d.year * 12 + d.month - 1
 
 
 @lru_cache(maxsize=8192)
@@ -328,7 +323,7 @@ def _calendar(term: DateRange, kind: PeriodKind) -> tuple[
     periods = periods_between(term, kind)
     ranges = [p.range for p in periods]
     return (periods, {p: i for i, p in enumerate(periods)}, ranges,
-            [r.overlap(term) or r for r in ranges], [month_number(p.start) for p in periods],
+            [r.overlap(term) or r for r in ranges], [month_of(p.start) for p in periods],
             frozenset(i for i, p in enumerate(periods) if p.end.month == 12))
 
 

@@ -18,30 +18,26 @@ from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding
-from ..money import Money, format_fen
+from ..money import Money, format_fen, pct
 from ..payment import RATE_DEN, LinearFormula, TierTable
-from ..performance import EVENT_LABELS, INCIDENT_LABELS, CompiledKpis, from_centi
+from ..performance import EVENT_LABELS, INCIDENT_LABELS, CompiledKpis, centi_text, from_centi
 from ..statement_parts import (
+    LINE_STATUSES,
     Deduction,
     Explanation,
     KpiResult,
-    LineStatus,
     StatementLine,
     unit_zh,
 )
 from ..statement_record import LineRecord
 from .compile import CompiledContract, PreparedLine, service_zh
 from .compute import ASSESSED, INCOMPLETE, MISSING, base_fee
-from .inputs import pct
 
 __all__ = ["LABELS", "PAYMENT_LAW", "line_findings", "line_view"]
 
 LABELS = {**INCIDENT_LABELS, **EVENT_LABELS}
 PAYMENT_LAW = ("保障中小企业款项支付条例: 以验收合格为付款条件的，付款期限自验收之日起算; "
                "政府采购法实施条例 第四十五条: 按合同逐项验收")
-_STATUS = (LineStatus.ASSESSED, LineStatus.MISSING, LineStatus.INCOMPLETE,
-           LineStatus.NOT_RUNNING)
-
 
 def _by_day(e: tuple[date, str, int | None]) -> tuple[date, str]:
     return e[0], e[1]
@@ -64,15 +60,9 @@ def _centi(c: int) -> Decimal:
 
 
 @lru_cache(maxsize=1 << 16)
-def _centi_str(c: int) -> str:
-    """Whole hundredths as text with two places (``9550`` → ``95.50``)."""
-    return str(from_centi(c))
-
-
-@lru_cache(maxsize=1 << 16)
 def _centi_both(c: int) -> tuple[Decimal, str]:
     """Whole hundredths as the shared Decimal and as its text."""
-    return _centi(c), _centi_str(c)
+    return _centi(c), centi_text(c)
 
 
 _money = lru_cache(maxsize=1 << 14)(Money.from_fen)
@@ -148,32 +138,32 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
               for s, e, m in monthly if s <= last and first <= e])
     kres: list[KpiResult] = []
     missing: tuple[str, ...] = ()
-    st = _STATUS[status]
+    st = LINE_STATUSES[status]
     if status == ASSESSED:
         if pl.sites is None:
             _kpi_lines(pl, values, sources, kres, ex)
-            add("考核得分", _centi_str(score), "performance.score",
+            add("考核得分", centi_text(score), "performance.score",
                 "各项指标得分之和（满分100，每项四舍五入到0.01）"
                 + ("，加减分后" if adj else ""),
                 *[(k.id, str(k.points)) for k in kres],
-                *((("基础得分", _centi_str(base_score)), ("加减分", _signed(adj)))
+                *((("基础得分", centi_text(base_score)), ("加减分", _signed(adj)))
                   if adj else ()))
         else:
             ss = rule.sites
             assert ss is not None
             for site, v, sc in zip(ss.sites, values, site_scores, strict=True):
                 pts = pl.kpis.points(v)
-                add(f"点位得分 {site}", _centi_str(sc), "performance.score",
+                add(f"点位得分 {site}", centi_text(sc), "performance.score",
                     "该点位各项指标得分之和",
-                    *[(spec.id, _centi_str(p))
+                    *[(spec.id, centi_text(p))
                       for spec, p in zip(pl.kpis.specs, pts, strict=True)])
             how = {"min": "取最低点位得分", "mean": "各点位得分平均，四舍五入到0.01",
                    "fee_weighted": "按点位费用加权平均，四舍五入到0.01"}[ss.aggregate]
-            add("考核得分", _centi_str(score), ss.rule_id, f"{ss.citation}: {how}",
-                *[(site, _centi_str(sc))
+            add("考核得分", centi_text(score), ss.rule_id, f"{ss.citation}: {how}",
+                *[(site, centi_text(sc))
                   for site, sc in zip(ss.sites, site_scores, strict=True)],
                 *[(f"权重 {k}", m.format()) for k, m in ss.weights],
-                *((("汇总得分", _centi_str(base_score)), ("加减分", _signed(adj)))
+                *((("汇总得分", centi_text(base_score)), ("加减分", _signed(adj)))
                   if adj else ()))
         if rule.adjustments is not None and (
                 evs := [e for e in sorted(incidents, key=_by_day)
@@ -184,8 +174,8 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
                   for on, kind, _ in evs],
                 ("加分上限", "未约定" if ra.bonus_cap is None else str(ra.bonus_cap)),
                 ("减分上限", "未约定" if ra.penalty_cap is None else str(ra.penalty_cap)),
-                ("基础得分", _centi_str(base_score)),
-                ("调整后得分", _centi_str(score)))
+                ("基础得分", centi_text(base_score)),
+                ("调整后得分", centi_text(score)))
         if tiers is not None and isinstance(rule.rate, TierTable):
             dg = rule.downgrade
             assert dg is not None
@@ -201,12 +191,12 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
             band = (r.band_for(_centi(score)) if tiers is None
                     else r.bands[tiers[1]])
             add("支付比例", pay_pct, r.rule_id, r.citation,
-                ("得分", _centi_str(score)), ("档位", _tier(band)),
+                ("得分", centi_text(score)), ("档位", _tier(band)),
                 *((("降档", "是"),) if tiers is not None else ()),
                 ("分档表", describe))
         elif isinstance(r, LinearFormula):
             add("支付比例", pay_pct, r.rule_id, r.citation,
-                ("得分", _centi_str(score)), ("公式", describe))
+                ("得分", centi_text(score)), ("公式", describe))
         else:
             add("支付比例", pay_pct, r.rule_id, r.citation)
         add("考核后金额", format_fen(perf), r.rule_id,
@@ -214,7 +204,7 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
             ("合同费用", fee_s), ("支付比例", pay_pct))
         if notice and rule.warning is not None:
             add("预警通知", "是", rule.warning.rule_id, rule.warning.citation,
-                ("得分", _centi_str(score)), ("预警分数线", str(rule.warning.min_score)),
+                ("得分", centi_text(score)), ("预警分数线", str(rule.warning.min_score)),
                 ("连续未达标期数", str(streak)))
     elif status == INCOMPLETE:
         missing = missing_ids
@@ -273,7 +263,7 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
             ("比例", pct(hbr.share)))
     by_result: list[tuple[str, str]] = []
     if hbr is not None and hbr.needs_result and final is not None:
-        by_result = [("期满考核得分", _centi_str(final)),
+        by_result = [("期满考核得分", centi_text(final)),
                      ("释放方式", {"full": "全额释放", "proportional": "按考核得分比例释放"}[
                          hbr.by_result])]
         if hbr.forfeit_below is not None:

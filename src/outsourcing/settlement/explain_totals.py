@@ -8,13 +8,12 @@ from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding, Severity
-from ..money import Money, format_fen
+from ..money import Money, format_fen, pct
 from ..rules import Resolved
 from ..statement_parts import Explanation, StatementLine, Trigger
 from ..statement_record import StatementRecord
 from .compile import CompiledContract
 from .explain import PAYMENT_LAW, line_findings, line_view
-from .inputs import pct
 
 __all__ = ["statement_findings", "statement_parts"]
 

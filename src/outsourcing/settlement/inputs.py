@@ -16,26 +16,17 @@ from typing import Any
 
 from ..errors import SettlementError
 from ..findings import Finding, Severity
+from ..money import pct
 from ..payment import RATE_DEN
 from ..performance import CENTI, Assessment
 from ..statement import Carry, Statement
-from ..statement_record import State
+from ..statement_record import State, month_number
 from ..usage import ActualFee, Usage, actual_fee
 from .compile import CompiledContract, PreparedLine
 from .compute import Reading
 
-__all__ = ["actual_fees", "compact_readings", "final_scores", "pct", "picked_shares", "readings",
+__all__ = ["actual_fees", "compact_readings", "final_scores", "picked_shares", "readings",
            "state_from"]
-
-
-def pct(rate: Decimal) -> str:
-    """A rate as a percentage (``0.95`` → ``95%``)."""
-    return f"{(rate * 100).normalize():f}%"
-
-
-def month_int(s: str) -> int:
-    y, mo = s.split("-")
-    return int(y) * 12 + int(mo) - 1
 
 
 def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
@@ -214,8 +205,8 @@ def state_from(cc: CompiledContract, previous: Statement | Carry | None, i: int
             lines.append((0, 0, ()))
         else:
             lines.append((c.streak, c.held.fen,
-                          tuple((month_int(mo), k) for mo, k in c.incidents)))
-    return (tuple(lines), tuple(month_int(m) for m in carry.notice_months)), []
+                          tuple((month_number(mo), k) for mo, k in c.incidents)))
+    return (tuple(lines), tuple(month_number(m) for m in carry.notice_months)), []
 
 
 def final_scores(cc: CompiledContract, scores: Mapping[str, Any]) -> dict[int, int]:
