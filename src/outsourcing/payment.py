@@ -19,7 +19,7 @@ rule.  :func:`compile_rule` turns a rule into integer tables for the monthly loo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -291,13 +291,22 @@ class Holdback:
         return self.by_result != "full" or self.forfeit_below is not None
 
 
-def _amounts(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Money], ...]:
-    items = v.items() if isinstance(v, Mapping) else v
-    out = []
-    for kind, amount in items:
+def _kind_items(v: Mapping[str, Any] | Iterable[tuple[str, Any]], *, field: str,
+                what: str, term: str, coded: bool = True) -> Iterator[tuple[str, Any]]:
+    """A table keyed by incident or event kind, as (kind, value) pairs; an empty or
+    non-text kind is refused, naming the table."""
+    for kind, body in (v.items() if isinstance(v, Mapping) else v):
         if not isinstance(kind, str) or not kind:
-            raise ModelError("an incident kind is a non-empty string", field="amounts",
-                             value=kind, term="事件类别")
+            raise ModelError(f"an {what} kind is a non-empty string", field=field, value=kind,
+                             term=term, **({"code": "payment.event_kind_empty",
+                                            "zh": "事件类别须为非空字符串"} if coded else {}))
+        yield kind, body
+
+
+def _amounts(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Money], ...]:
+    out = []
+    for kind, amount in _kind_items(v, field="amounts", what="incident", term="事件类别",
+                                    coded=False):
         m = amount if isinstance(amount, Money) else Money(amount, field=f"amounts.{kind}")
         if m < Money.ZERO:
             raise ModelError("a deduction must not be negative", field=f"amounts.{kind}",
@@ -355,13 +364,8 @@ class FeeShare:
 
 
 def _shares(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, FeeShare], ...]:
-    items = v.items() if isinstance(v, Mapping) else v
     out = []
-    for kind, body in items:
-        if not isinstance(kind, str) or not kind:
-            raise ModelError("an incident kind is a non-empty string", field="shares",
-                             value=kind, term="事件类别", code="payment.event_kind_empty",
-                             zh="事件类别须为非空字符串")
+    for kind, body in _kind_items(v, field="shares", what="incident", term="事件类别"):
         if isinstance(body, Mapping):
             extra = set(body) - {"share", "of", "line", "up_to"}
             if extra or "share" not in body:
@@ -436,13 +440,8 @@ def _signed(v: Any, field: str) -> Decimal:
 
 def _points_table(v: Mapping[str, Any] | Iterable[tuple[str, Any]]
                   ) -> tuple[tuple[str, Decimal], ...]:
-    items = v.items() if isinstance(v, Mapping) else v
     out = []
-    for kind, pts in items:
-        if not isinstance(kind, str) or not kind:
-            raise ModelError("an event kind is a non-empty string", field="points",
-                             value=kind, term="加减分事件", code="payment.event_kind_empty",
-                             zh="事件类别须为非空字符串")
+    for kind, pts in _kind_items(v, field="points", what="event", term="加减分事件"):
         d = _signed(pts, f"points.{kind}")
         if d == 0:
             raise ModelError("an adjustment of 0 points", field=f"points.{kind}", value="0",
