@@ -21,7 +21,7 @@ from .dates import DateRange, Period
 from .errors import SettlementError
 from .findings import Finding
 from .money import Money
-from .statement_json import record_from_dict, record_to_dict
+from .statement_json import record_to_dict
 from .statement_parts import (
     Carry,
     Deduction,
@@ -145,12 +145,6 @@ class Statement:
 
     record: StatementRecord
     terms: Terms | None = attrs.field(default=None, eq=False, repr=False)
-
-    @classmethod
-    def from_dict(cls, data: Any, terms: Terms | None = None) -> Statement:
-        """Read the JSON form (:meth:`to_dict`) back; ``terms`` explain it."""
-        st = cls(record_from_dict(data))
-        return st if terms is None else st.with_terms(terms)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with its derived parts in place of the prepared contract (which holds
