@@ -290,9 +290,15 @@ def _pack_statement(s: Statement, decisions: int) -> tuple[bytes, str]:
             _dumps(data["carry"]))
 
 
-def _decisions_of(blob: bytes) -> int | None:
+def _document(blob: bytes) -> dict[str, Any]:
+    """A stored statement document, decompressed and read."""
+    data: dict[str, Any] = json.loads(zlib.decompress(bytes(blob)))
+    return data
+
+
+def _decisions_of(data: Mapping[str, Any]) -> int | None:
     """How many decided changes the terms of a stored statement included (None: format 1)."""
-    n = json.loads(zlib.decompress(bytes(blob))).get("decisions")
+    n = data.get("decisions")
     return n if isinstance(n, int) else None
 
 
@@ -305,10 +311,11 @@ def _carry_of(text: str) -> Carry:
                  tuple(str(m) for m in c["notice_months"]))
 
 
-def _unpack_statement(blob: bytes, terms: PreparedContract) -> Statement:
-    """A stored statement, bound to the prepared terms that explain it; a document of the
-    previous release (format 1, every explanation stored) as it was issued."""
-    data = json.loads(zlib.decompress(bytes(blob)))
+def _unpack_statement(blob: bytes | Mapping[str, Any], terms: PreparedContract) -> Statement:
+    """A stored statement (its document, or the document already read), bound to the
+    prepared terms that explain it; a document of the previous release (format 1, every
+    explanation stored) as it was issued."""
+    data = blob if isinstance(blob, Mapping) else _document(blob)
     if data.get("format") == 1:
         return structure(data["statement"], Statement, source="$.statement")
     if data.get("format") != FORMAT:
@@ -1167,8 +1174,9 @@ class Registry:
                 raise RegistryError("no statement stored for this period", field="period",
                                     value=p, term="结算单", code="registry.no_statement",
                                     zh="该期间尚无结算单")
-            pc, _ = self._prepared_contract(conn, contract_id, _decisions_of(row.document))
-        return _unpack_statement(row.document, pc)
+            doc = _document(row.document)
+            pc, _ = self._prepared_contract(conn, contract_id, _decisions_of(doc))
+        return _unpack_statement(doc, pc)
 
     def statements(self, contract_id: str, *, history: bool = False) -> list[StoredStatement]:
         """Every stored statement of a contract, by period; only the versions in force unless
@@ -1360,7 +1368,7 @@ class Registry:
                 if k not in seen[t]:
                     return Verification(False, n, None, f"the row {t}:{k} has no audit record")
         for k, row in rows["statements"].items():
-            doc = json.loads(zlib.decompress(bytes(row["document"])))["statement"]
+            doc = _document(row["document"])["statement"]
             due = row["due_on"]
             if (None if due is None else due.isoformat()) != doc["payment"]["due_on"]:
                 return Verification(False, n, None,
