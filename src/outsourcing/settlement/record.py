@@ -83,7 +83,7 @@ def check_fits(cc: CompiledContract, rec: StatementRecord) -> None:
         raise bad("contract_id", rec.contract_id, "another contract")
     if rec.period not in cc.index_of:
         raise bad("period", str(rec.period), f"not a settlement period of {cc.term}")
-    ids = [k[0] for k in cc.line_keys]
+    ids = cc.line_ids
     if [x.line_id for x in rec.lines] != ids:
         raise bad("lines", [x.line_id for x in rec.lines], f"the lines are {', '.join(ids)}")
     for j, (pl, x) in enumerate(zip(cc.lines, rec.lines, strict=True)):
