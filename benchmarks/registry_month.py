@@ -94,9 +94,12 @@ def run(url: str, n: int, workers: int, label: str) -> None:
     pool, picks = build_readings(2)
     r = Registry.open(url)
     r.add_actor("wang", "王审批", ["approver"])
-    r.add_actor("zhao", "赵经办", ["officer"], by="wang")
-    r.add_actor("qian", "钱考核", ["assessor"], by="wang")
-    r.add_actor("sun", "孙财务", ["finance"], by="wang")
+    r.add_actor("li", "李审批", ["approver"], by="wang")
+    r.confirm_actor("li", by="li")  # the founding pair: four eyes begin
+    for aid, name, role in (("zhao", "赵经办", "officer"), ("qian", "钱考核", "assessor"),
+                            ("sun", "孙财务", "finance")):
+        r.add_actor(aid, name, [role], by="wang")
+        r.confirm_actor(aid, by="li")
     t = time.perf_counter()
     for ci, (tl, kpis) in enumerate(region):
         r.add_contract(tl.contract, by="zhao", kpis=kpis)

@@ -17,16 +17,29 @@ from outsourcing.serialize import to_json
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def staff(d: Desk) -> None:
+    """The founder wang, li who accepts the founding (four eyes begin), then zhao (officer,
+    assessor) and sun (finance), each proposed by wang and confirmed by li."""
+    assert d("init", "--actor", "wang", "--name", "王审批").code == 0
+    for aid, name, roles in (("li", "李审批", ["approver"]),
+                             ("zhao", "赵经办", ["officer", "assessor"]),
+                             ("sun", "孙财务", ["finance"])):
+        flags = [x for r in roles for x in ("--role", r)]
+        assert d("actor", "add", aid, name, *flags, "--as", "wang").code == 0
+        confirmed = d("actor", "confirm", aid, "--as", "li")
+        assert confirmed.code == 0, confirmed.err
+
+
 @pytest.fixture()
 def desk(tmp_path: Path) -> Desk:
     d = Desk(tmp_path)
-    assert d("init", "--actor", "wang", "--name", "王审批").code == 0
+    staff(d)
     return d
 
 
 def test_contract_add_reads_json_and_toml_and_shows_it(desk: Desk) -> None:
     (desk.folder / "c.json").write_text(to_json(contract()), encoding="utf-8")
-    r = desk("contract", "add", "c.json", "--as", "wang")
+    r = desk("contract", "add", "c.json", "--as", "zhao")
     assert r.code == 0, r.err
     other = attrs.evolve(contract(), id="NXJG-2022-WY-002")
     data = json.loads(to_json(other))
@@ -50,7 +63,7 @@ def test_contract_add_reads_json_and_toml_and_shows_it(desk: Desk) -> None:
             f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in line["pricing"].items()
         ) + " }"
     (desk.folder / "c.toml").write_text(toml + "\n", encoding="utf-8")
-    r = desk("contract", "add", "c.toml", "--as", "wang")
+    r = desk("contract", "add", "c.toml", "--as", "zhao")
     assert r.code == 0, r.err
     shown = json.loads(desk("contract", "show", "NXJG-2022-WY-002", "--json").out)
     assert shown["contract"]["lines"][0]["pricing"]["monthly_fee"] == "80000.00"
@@ -65,7 +78,7 @@ def test_contract_add_reads_json_and_toml_and_shows_it(desk: Desk) -> None:
 def test_contract_that_breaks_a_rule_is_not_recorded_exit_1(desk: Desk) -> None:
     bare = attrs.evolve(contract(), supplier=o.Supplier("S-1", "宁夏某物业服务有限公司", "small"))
     (desk.folder / "c.json").write_text(to_json(bare), encoding="utf-8")
-    r = desk("contract", "add", "c.json", "--as", "wang")
+    r = desk("contract", "add", "c.json", "--as", "zhao")
     assert r.code == 1
     assert "违规：服务项目 elevator：供应商缺少该服务项目所需的资质" in r.out
     assert "合同 NXJG-2022-WY-001 违反规定，未登记。" in r.out
@@ -77,7 +90,7 @@ def test_contract_that_breaks_a_rule_is_not_recorded_exit_1(desk: Desk) -> None:
 
 def test_bad_input_is_exit_2_with_a_chinese_error(desk: Desk) -> None:
     (desk.folder / "bad.json").write_text("{not json", encoding="utf-8")
-    r = desk("contract", "add", "bad.json", "--as", "wang")
+    r = desk("contract", "add", "bad.json", "--as", "zhao")
     assert r.code == 2 and "文件格式有误" in r.err and "desk.file_unreadable" in r.err
     r = desk("change", "headroom", "NO-SUCH")
     assert r.code == 2 and "合同不存在" in r.err
@@ -98,13 +111,26 @@ def test_settle_file_stays_the_scenario_command(desk: Desk) -> None:
 
 
 def test_actor_list_and_separation_of_duties(desk: Desk) -> None:
-    assert desk("actor", "add", "li", "李经办", "--role", "officer", "--as", "wang").code == 0
     actors = json.loads(desk("actor", "list", "--json").out)
     assert [(a["id"], a["roles"]) for a in actors] == [
-        ("li", ["officer"]), ("wang", ["approver", "assessor", "finance", "officer"])]
-    refused = desk("actor", "add", "zhao", "赵", "--role", "finance", "--as", "li")
+        ("li", ["approver"]), ("sun", ["finance"]), ("wang", ["approver"]),
+        ("zhao", ["assessor", "officer"])]
+    refused = desk("actor", "add", "qian", "钱", "--role", "finance", "--as", "zhao")
     assert refused.code == 2 and "审批人" in refused.err
+    # a proposal waits for another approver: its proposer cannot confirm it
+    assert desk("actor", "add", "qian", "钱", "--role", "finance", "--as", "wang").code == 0
+    assert "待确认：操作人员 qian" in desk("actor", "list").out
+    own = desk("actor", "confirm", "qian", "--as", "wang")
+    assert own.code == 2 and "registry.denied.same_person" in own.err
+    assert desk("actor", "confirm", "qian", "--as", "li").code == 0
     assert desk("audit", "verify").code == 0
+
+
+def test_init_says_when_one_approver_is_alone(tmp_path: Path) -> None:
+    d = Desk(tmp_path)
+    r = d("init", "--actor", "wang", "--name", "王审批")
+    assert r.code == 0 and "只有一位审批人 wang，尚无双人审核" in r.out
+    assert "审批人" in r.out and "财务" not in r.out  # the founder holds no other role
 
 
 def test_due_and_audit_on_an_empty_registry(desk: Desk) -> None:

@@ -139,12 +139,19 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, dict
         '[property]\ninspection = [["保洁", 50], ["秩序维护", 50]]\n', encoding="utf-8")
     steps: dict[str, Result] = {}
     steps["init"] = desk("init", "--actor", "wang", "--name", "王审批")
+    # four eyes: li accepts the founding proposal; wang proposes, zhao confirms the staff
+    steps["founding"] = desk("actor", "add", "zhao", "赵审批", "--role", "approver",
+                             "--as", "wang")
+    steps["accept"] = desk("actor", "confirm", "zhao", "--as", "zhao")
     steps["actor"] = desk("actor", "add", "li", "李经办", "--role", "officer", "--role",
                           "assessor", "--role", "finance", "--as", "wang")
+    steps["confirm"] = desk("actor", "confirm", "li", "--as", "zhao")
+    steps["cashier"] = desk("actor", "add", "sun", "孙出纳", "--role", "finance", "--as", "wang")
+    steps["confirm cashier"] = desk("actor", "confirm", "sun", "--as", "zhao")
     steps["contract add"] = desk("contract", "add", "合同.xlsx", "--as", "li")
     steps["contract list"] = desk("contract", "list", "--json")
     steps["propose"] = desk("change", "propose", CID, "变更.toml", "--as", "li")
-    steps["sign"] = desk("change", "sign", CID, "BC-2022-01", "--as", "wang",
+    steps["sign"] = desk("change", "sign", CID, "BC-2022-01", "--as", "zhao",
                          "--signed-on", "2022-10-09", "--today", "2022-10-09")
     steps["template"] = desk("assess", "template", CID, "2022-10", "-o", "考核表.xlsx",
                              "--items", "items.toml")
@@ -155,7 +162,8 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, dict
     steps["show"] = desk("statement", "show", CID, "2022-10", "--json")
     steps["export"] = desk("statement", "export", "2022-10", "--xlsx", "结算汇总.xlsx",
                            "--html", "打印")
-    steps["pay"] = desk("pay", CID, "2022-10", "50000.00", "--on", "2022-12-01", "--as", "li")
+    # li settled the month: another person pays it (four eyes on money)
+    steps["pay"] = desk("pay", CID, "2022-10", "50000.00", "--on", "2022-12-01", "--as", "sun")
     steps["due"] = desk("due", "--on", "2022-12-20", "--json")
     steps["report"] = desk("report", "--contract", CID, "-o", "图表")
     steps["verify"] = desk("audit", "verify")
@@ -221,7 +229,7 @@ def test_desk_refuses_a_change_over_the_cap_in_chinese(month: tuple[Desk, dict[s
     desk, _ = month
     (desk.folder / "大变更.toml").write_text(TOO_BIG, encoding="utf-8")
     assert desk("change", "propose", CID, "大变更.toml", "--as", "li").code == 0
-    r = desk("change", "sign", CID, "BC-2022-02", "--as", "wang", "--signed-on", "2022-10-14",
+    r = desk("change", "sign", CID, "BC-2022-02", "--as", "zhao", "--signed-on", "2022-10-14",
              "--today", "2022-10-14")
     assert r.code == 1
     assert ("驳回：合同变更 BC-2022-02 被驳回：补充合同累计金额 ¥2,435,612.90 将超过原合同采购金额 "

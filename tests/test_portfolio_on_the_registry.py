@@ -25,8 +25,11 @@ from outsourcing.registry import Registry
 def test_coverage_and_ocds_from_the_store(tmp_path: Path, registry: o.Registry) -> None:
     store = Registry.open(tmp_path / "bureau.db", plugins=registry)
     try:
-        store.add_actor("wang", "王审批", ["approver"])
-        store.add_actor("zhao", "赵经办", ["officer"], by="wang")
+        store.add_actor("wang", "王审批", ["approver"])   # founds the registry
+        store.add_actor("li", "李审批", ["approver"], by="wang")
+        store.confirm_actor("li", by="li")                # accepts: four eyes begin
+        store.add_actor("zhao", "赵经办", ["officer"], by="li")
+        store.confirm_actor("zhao", by="wang")
         store.add_contract(property_contract(), by="zhao")
         store.add_contract(disinfection_contract(), by="zhao")
         for ch in emergency():

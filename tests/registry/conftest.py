@@ -1,9 +1,10 @@
 """Fixtures for the registry tests: every test runs on SQLite and on PostgreSQL.
 
 PostgreSQL: one uniquely named database per test session (dropped at the end), one schema
-per test.  When PostgreSQL cannot be reached the PostgreSQL cases skip — except when the
-environment variable ``CI`` is set: then they fail.  Every registry a test opens is closed
-when it ends.
+per test, and one uniquely named application role per session (``$OUTSOURCING_DB_APP_ROLE``,
+dropped at the end: roles are cluster-global).  When PostgreSQL cannot be reached the
+PostgreSQL cases skip — except when the environment variable ``CI`` is set: then they fail.
+Every registry a test opens is closed when it ends.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from outsourcing.registry import Registry
+from outsourcing.registry.roles import APP_ROLE_ENV
 
 PG_HOST = os.environ.get("OUTSOURCING_TEST_PG", "127.0.0.1:5432")
 
@@ -44,7 +46,12 @@ def pg_database() -> Iterator[str | None]:
         yield None
         return
     eng, user = found
-    name = f"outsourcing_test_{secrets.token_hex(6)}"
+    token = secrets.token_hex(6)
+    name = f"outsourcing_test_{token}"
+    # roles are cluster-global: this session's application role has a name of its own
+    app_role = f"outsourcing_app_{token}"
+    before = os.environ.get(APP_ROLE_ENV)
+    os.environ[APP_ROLE_ENV] = app_role
     with eng.connect() as c:
         c.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
@@ -52,7 +59,12 @@ def pg_database() -> Iterator[str | None]:
     finally:
         with eng.connect() as c:
             c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            c.execute(sa.text(f'DROP ROLE IF EXISTS "{app_role}"'))
         eng.dispose()
+        if before is None:
+            os.environ.pop(APP_ROLE_ENV, None)
+        else:
+            os.environ[APP_ROLE_ENV] = before
 
 
 def pg_schema_url(base: str) -> str:

@@ -34,13 +34,32 @@ def assessment(line: str, period: o.Period, *, score: str = "95", repair: str = 
                    for n, k in enumerate(incidents)])
 
 
-def staffed(url: str) -> Registry:
-    """A registry with one actor of each role (and a supplier's user of S-1)."""
-    r = Registry.open(url)
+def found(r: Registry) -> Registry:
+    """The founding pair and the personnel approver: ``wang`` founds the registry, ``li``
+    accepts the founding proposal (four eyes begin), ``zhang`` (人事) is proposed by wang and
+    confirmed by li."""
     r.add_actor("wang", "王审批", ["approver"])
     r.add_actor("li", "李审批", ["approver"], by="wang")
-    r.add_actor("zhao", "赵经办", ["officer"], by="wang")
-    r.add_actor("qian", "钱考核", ["assessor"], by="wang")
-    r.add_actor("sun", "孙财务", ["finance"], by="wang")
-    r.add_actor("s1", "供应商甲", ["supplier"], supplier="S-1", by="wang")
+    r.confirm_actor("li", by="li")
+    r.add_actor("zhang", "张人事", ["approver"], by="wang")
+    r.confirm_actor("zhang", by="li")
+    return r
+
+
+def appoint(r: Registry, actor_id: str, name: str, roles: list[str], *,
+            supplier: str | None = None, by: str = "zhang", confirm: str = "li") -> None:
+    """Propose an actor (by zhang) and confirm it (by li): four eyes."""
+    r.add_actor(actor_id, name, roles, supplier=supplier, by=by)
+    r.confirm_actor(actor_id, by=confirm)
+
+
+def staffed(url: str) -> Registry:
+    """A registry with one actor of each role, two in finance (sun settles, zhou pays) and a
+    supplier's user of S-1, each proposed by zhang and confirmed by li."""
+    r = found(Registry.open(url))
+    appoint(r, "zhao", "赵经办", ["officer"])
+    appoint(r, "qian", "钱考核", ["assessor"])
+    appoint(r, "sun", "孙财务", ["finance"])
+    appoint(r, "zhou", "周财务", ["finance"])
+    appoint(r, "s1", "供应商甲", ["supplier"], supplier="S-1")
     return r

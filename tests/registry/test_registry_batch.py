@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from registry_cases import assessment, contract, staffed
 
@@ -161,8 +162,12 @@ def test_a_populated_database_of_the_first_schema_migrates_to_the_current_one(
         findings_before = c.execute(sa.text(
             "SELECT statement_id, code FROM findings ORDER BY id")).all()
     assert findings_before
-    # back to the first schema: no findings table, no due_on column
-    assert downgrade(r.engine, "0001") == "0001"
+    # back to the first schema drops tables and columns that hold data: refused …
+    with pytest.raises(o.RegistryError) as e:
+        downgrade(r.engine, "0001")
+    assert e.value.code == "registry.downgrade_loses_data" and "findings" in str(e.value)
+    # … unless forced: no findings table, no due_on column
+    assert downgrade(r.engine, "0001", force=True, by="wang") == "0001"
     with r.engine.connect() as c:
         assert current_revision(c) == "0001"
         cols = {x["name"] for x in sa.inspect(c).get_columns("statements")}
@@ -171,16 +176,20 @@ def test_a_populated_database_of_the_first_schema_migrates_to_the_current_one(
     # opening with this library migrates it, reading every stored statement document
     r2 = Registry.open(db_url)
     with r2.engine.connect() as c:
-        assert current_revision(c) == "0002"
+        assert current_revision(c) == "0003_trust"
         assert c.execute(sa.text("SELECT id, due_on FROM statements ORDER BY id")
                          ).all() == due_before
         assert c.execute(sa.text("SELECT statement_id, code FROM findings ORDER BY id")
                          ).all() == findings_before
-    assert r2.verify().ok
+    # the forcing is in the chain, and what it dropped (the proposals and confirmations of
+    # the actors; on PostgreSQL also each record's login) breaks the chain, and verify says so
+    (forced,) = [x for x in r2.audit_trail() if x.action == "force_downgrade"]
+    assert (forced.actor, forced.object) == ("wang", "schema:0001")
+    v = r2.verify()
+    assert not v.ok and ("proposals:" in v.reason or v.reason == "the record was altered")
     # and the work goes on
     r2.record_assessment("NX-001", assessment("property", o.Period.month(2022, 2)), by="qian")
     assert r2.settle("NX-001", "2022-02", by="sun").written
-    assert r2.verify().ok
 
 
 def test_the_migrations_build_the_schema_the_registry_declares(db_url: str) -> None:

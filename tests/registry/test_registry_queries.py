@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from registry_cases import PURCHASER, assessment, contract, staffed
+from registry_cases import PURCHASER, appoint, assessment, contract, found, staffed
 
 import outsourcing as o
 from outsourcing.dates import DateRange
@@ -120,10 +120,10 @@ def test_storing_and_loading_is_the_identity_and_settling_through_the_registry_e
     c, changes, assessments = case
     r = Registry.open(db_url)
     if not r.actors():
-        r.add_actor("wang", "王审批", ["approver"])
-        r.add_actor("zhao", "赵经办", ["officer"], by="wang")
-        r.add_actor("qian", "钱考核", ["assessor"], by="wang")
-        r.add_actor("sun", "孙财务", ["finance"], by="wang")
+        found(r)
+        appoint(r, "zhao", "赵经办", ["officer"])
+        appoint(r, "qian", "钱考核", ["assessor"])
+        appoint(r, "sun", "孙财务", ["finance"])
     r.add_contract(c, by="zhao")
     assert r.contract(c.id) == c
     timeline = o.Timeline(c)

@@ -102,8 +102,12 @@ def open_store(args: argparse.Namespace) -> Any:
     return Registry.open(url)
 
 
-def actor_of(args: argparse.Namespace) -> str:
+def actor_of(args: argparse.Namespace, store: Any = None) -> str:
+    """Who does it: ``--as``, else ``$OUTSOURCING_ACTOR``, else (PostgreSQL, a person's own
+    login) the actor the database login is — the store refuses any other name there."""
     who: str | None = getattr(args, "actor", None) or os.environ.get(ACTOR_ENV)
+    if not who and store is not None:
+        who = store.whoami()
     if not who:
         raise DeskError("say who does it: --as ACTOR or $OUTSOURCING_ACTOR", field="--as",
                         zh="请用 --as 指明操作人员（或设置环境变量 OUTSOURCING_ACTOR）",

@@ -31,7 +31,7 @@ from .cli_common import (
 
 __all__ = ["read_change", "read_contract", "register"]
 
-ALL_STAFF_ROLES = ("approver", "officer", "assessor", "finance")
+ROLES = ("officer", "approver", "assessor", "finance", "supplier")
 PRICING_ZH = {"fixed_monthly": "固定月费", "unit_rate": "单价×数量",
               "labour_plus_materials": "人工加材料"}
 STATUS_ZH = {"pending": "待签", "signed": "已签订", "rejected": "已驳回"}
@@ -86,7 +86,8 @@ def read_change(path: str) -> Change:
 
 @run
 def cmd_init(args: argparse.Namespace) -> int:
-    """Create (or migrate) the registry and its first actor."""
+    """Create (or migrate) the registry and its founder (an approver only); say plainly
+    while one approver is alone (no four eyes yet)."""
     store = open_store(args)
     with store:
         actors = store.actors()
@@ -95,12 +96,22 @@ def cmd_init(args: argparse.Namespace) -> int:
                 raise DeskError("a new registry needs its first actor: --actor ID --name NAME",
                                 field="--actor", term="操作人员",
                                 zh="新登记库需要第一位操作人员：--actor 编号 --name 姓名")
-            store.add_actor(args.actor_id, args.name or args.actor_id, ALL_STAFF_ROLES)
+            store.add_actor(args.actor_id, args.name or args.actor_id, ["approver"],
+                            login=store.login or None)
             actors = store.actors()
         print(f"登记库已就绪：{store.engine.url.render_as_string(hide_password=True)}")
         for a in actors:
             roles = "、".join(sorted(r.zh for r in a.roles))
             print(f"  操作人员 {a.id}（{a.name}）：{roles}")
+        approvers = [a.id for a in actors if "approver" in a.roles]
+        if len(approvers) == 1:
+            print(f"注意：目前只有一位审批人 {approvers[0]}，尚无双人审核。请提名第二位审批人"
+                  f"（actor add 编号 姓名 --role approver --as {approvers[0]}），"
+                  "由其本人接受（actor confirm 编号 --as 编号），"
+                  "此后每项提名须由另一位审批人确认。")
+        if store.solo_office():
+            print("注意：本单位政策允许单人操作（registry.single_person_office），"
+                  "凡一人兼办的事项均记为“单人操作”。")
     return EXIT_DONE
 
 
@@ -108,8 +119,30 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_actor_add(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         a = store.add_actor(args.actor_id, args.name, args.role, supplier=args.supplier,
-                            by=actor_of(args))
-        print(f"已添加操作人员 {a.id}（{a.name}）：{'、'.join(sorted(r.zh for r in a.roles))}")
+                            by=actor_of(args, store), login=args.login)
+        print(f"已提名操作人员 {a.id}（{a.name}）：{'、'.join(sorted(r.zh for r in a.roles))}"
+              "，待另一位审批人确认（actor confirm）")
+    return EXIT_DONE
+
+
+@run
+def cmd_actor_confirm(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        who = actor_of(args, store)
+        if args.role:
+            a = store.confirm_role(args.actor_id, args.role, by=who)
+        else:
+            a = store.confirm_actor(args.actor_id, by=who)
+        print(f"已确认操作人员 {a.id}（{a.name}）：{'、'.join(sorted(r.zh for r in a.roles))}")
+    return EXIT_DONE
+
+
+@run
+def cmd_actor_grant(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        store.grant_role(args.actor_id, args.role, by=actor_of(args, store))
+        print(f"已提名为 {args.actor_id} 增加角色 {args.role}，待另一位审批人确认"
+              f"（actor confirm {args.actor_id} --role {args.role}）")
     return EXIT_DONE
 
 
@@ -117,6 +150,7 @@ def cmd_actor_add(args: argparse.Namespace) -> int:
 def cmd_actor_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         actors = store.actors()
+        pending = store.pending()
     if args.json:
         emit_json([{"id": a.id, "name": a.name, "roles": sorted(r.value for r in a.roles),
                     "supplier": a.supplier} for a in actors])
@@ -129,6 +163,10 @@ def cmd_actor_list(args: argparse.Namespace) -> int:
     for a in actors:
         t.add_row(a.id, a.name, "、".join(sorted(r.zh for r in a.roles)), a.supplier or "")
     console().print(t)
+    for x in pending:
+        what = (f"操作人员 {x.subject}（{x.payload['name']}）" if x.kind == "actor"
+                else f"{x.subject} 增加角色 {x.payload['role']}")
+        print(f"待确认：{what}，由 {x.proposed_by} 提名")
     return EXIT_DONE
 
 
@@ -146,7 +184,7 @@ def _check(store: Any, contract: Contract, lang: str) -> bool:
 def cmd_contract_add(args: argparse.Namespace) -> int:
     contract = read_contract(args.file)
     with open_store(args) as store:
-        who = actor_of(args)
+        who = actor_of(args, store)
         if _check(store, contract, args.lang):
             print(f"合同 {contract.id} 违反规定，未登记。")
             return EXIT_CHECKS_FAILED
@@ -253,7 +291,7 @@ def cmd_contract_list(args: argparse.Namespace) -> int:
 def cmd_change_propose(args: argparse.Namespace) -> int:
     change = read_change(args.file)
     with open_store(args) as store:
-        store.propose_change(args.contract, change, by=actor_of(args))
+        store.propose_change(args.contract, change, by=actor_of(args, store))
     print(f"已提出变更 {change.id}（待签）：{change.reason}")
     return EXIT_DONE
 
@@ -261,7 +299,7 @@ def cmd_change_propose(args: argparse.Namespace) -> int:
 @run
 def cmd_change_sign(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        who = actor_of(args)
+        who = actor_of(args, store)
         signed_on = date_of(args.signed_on, "--signed-on")
         today = date_of(args.today, "--today")
         try:
@@ -281,7 +319,8 @@ def cmd_change_sign(args: argparse.Namespace) -> int:
 @run
 def cmd_change_reject(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        change = store.reject_change(args.contract, args.change, args.reason, by=actor_of(args))
+        change = store.reject_change(args.contract, args.change, args.reason,
+                                     by=actor_of(args, store))
     print(f"已驳回变更 {change.id}：{args.reason}")
     return EXIT_DONE
 
@@ -323,14 +362,24 @@ def register(sub: Any) -> None:
 
     actor = sub.add_parser("actor", help="people who write to the registry").add_subparsers(
         dest="actor_command", required=True)
-    p = actor.add_parser("add", help="add an actor with roles")
+    p = actor.add_parser("add", help="propose an actor with roles (another approver confirms)")
     add_common(p, actor=True)
     p.add_argument("actor_id")
     p.add_argument("name")
-    p.add_argument("--role", action="append", required=True,
-                   choices=("officer", "approver", "assessor", "finance", "supplier"))
+    p.add_argument("--role", action="append", required=True, choices=ROLES)
     p.add_argument("--supplier", help="the supplier a supplier's user works for")
+    p.add_argument("--login", help="the person's own database login (PostgreSQL)")
     p.set_defaults(func=cmd_actor_add)
+    p = actor.add_parser("confirm", help="confirm a proposed actor, or with --role a role")
+    add_common(p, actor=True)
+    p.add_argument("actor_id")
+    p.add_argument("--role", choices=ROLES, help="confirm this proposed role")
+    p.set_defaults(func=cmd_actor_confirm)
+    p = actor.add_parser("grant", help="propose a further role (another approver confirms)")
+    add_common(p, actor=True)
+    p.add_argument("actor_id")
+    p.add_argument("role", choices=ROLES)
+    p.set_defaults(func=cmd_actor_grant)
     p = actor.add_parser("list", help="list the actors")
     add_common(p, json_out=True)
     p.set_defaults(func=cmd_actor_list)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -91,7 +92,7 @@ def cmd_assess_import(args: argparse.Namespace) -> int:
 
     period = period_of(args.period)
     with open_store(args) as store:
-        who = actor_of(args)
+        who = actor_of(args, store)
         tl = store.timeline(args.contract)
         rb = store.plugins.rulebook(tl.contract.jurisdiction)
         _, kpis = store.terms(args.contract)
@@ -139,7 +140,7 @@ def _print_statement_summary(st: Statement, version: int, written: bool, correct
 def cmd_settle(args: argparse.Namespace) -> int:
     period = period_of(args.file, "PERIOD")
     with open_store(args) as store:
-        who = actor_of(args)
+        who = actor_of(args, store)
         accepted = date_of(args.accepted_on, "--accepted-on")
         if args.contract:
             r = store.settle(args.contract, period, by=who, accepted_on=accepted)
@@ -193,7 +194,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
     amount = Money(args.amount, field="AMOUNT")
     on = date_of(args.on, "--on") or date.today()
     with open_store(args) as store:
-        store.record_payment(args.contract, period, amount, on, by=actor_of(args),
+        store.record_payment(args.contract, period, amount, on, by=actor_of(args, store),
                              reference=args.reference or "")
     print(f"已记录付款：{args.contract} {period} {amount.format()}（{on}）")
     return EXIT_DONE
@@ -342,16 +343,79 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 @run
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from ..registry import Anchor
+
+    anchors = [Anchor.read(f) for f in args.anchor or ()]
     with open_store(args) as store:
-        v = store.verify()
+        v = store.verify(anchors=anchors)
+        keyed = store.keys is not None
     if args.json:
         emit_json({"ok": v.ok, "records": v.records, "first_bad": v.first_bad,
-                   "reason": v.reason})
+                   "reason": v.reason, "signed": v.signed, "anchors": len(anchors)})
     elif v.ok:
         print(f"审计记录完整：共 {v.records} 条，逐条核验无误。")
+        print(f"  密钥核验 {v.signed} 条" if keyed else
+              "  未提供审计密钥：无法排除数据库所有者重算整条链（见 docs/registry.md）")
+        print(f"  对照锚点 {len(anchors)} 个" if anchors else
+              "  未提供锚点：无法发现截断或整体改写（audit verify --anchor 文件）")
     else:
         print(f"审计记录不符：第 {v.first_bad} 条 — {v.reason}")
     return EXIT_DONE if v.ok else EXIT_CHECKS_FAILED
+
+
+@run
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        a = store.anchor()
+    path = a.write(args.file)
+    print(f"已写出审计锚点 {path}：第 {a.seq} 条，哈希 {a.hash}"
+          + ("" if a.mac else "（未签名：未提供审计密钥）"))
+    return EXIT_DONE
+
+
+@run
+def cmd_audit_key(args: argparse.Namespace) -> int:
+    from ..registry import AuditKeys
+
+    keep = AuditKeys.from_file(args.file) if args.rotate else None
+    AuditKeys.new_file(args.file, args.key_id, keep=keep)
+    print(f"已写出审计密钥文件 {args.file}（当前密钥 {args.key_id}）；请存放在数据库之外，"
+          "并设置 OUTSOURCING_AUDIT_KEY_FILE")
+    return EXIT_DONE
+
+
+@run
+def cmd_audit_rotate(args: argparse.Namespace) -> int:
+    from ..registry import AuditKeys
+
+    keys = AuditKeys.from_file(args.file)
+    with open_store(args) as store:
+        store.rotate_key(keys, by=actor_of(args, store))
+    print(f"审计密钥已轮换为 {keys.current}，轮换已记入审计链")
+    return EXIT_DONE
+
+
+@run
+def cmd_db(args: argparse.Namespace) -> int:
+    from ..registry import current_revision, downgrade, migrate
+    from ..registry.migrate import database_url
+    from ..registry.store import _engine
+
+    url = database_url(args.db or None)
+    engine = _engine(url)
+    try:
+        if args.db_command == "upgrade":
+            print(f"数据库结构版本：{migrate(engine, args.revision)}")
+        elif args.db_command == "downgrade":
+            now = downgrade(engine, args.revision, force=args.force,
+                            by=args.actor or os.environ.get("USER") or "owner")
+            print(f"数据库结构版本：{now}")
+        else:
+            with engine.connect() as conn:
+                print(f"数据库结构版本：{current_revision(conn) or '（空库）'}")
+    finally:
+        engine.dispose()
+    return EXIT_DONE
 
 
 def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
@@ -426,5 +490,37 @@ def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
         dest="audit_command", required=True)
     p = audit.add_parser("verify", help="verify the audit trail's hash chain")
     add_common(p, json_out=True)
+    p.add_argument("--anchor", action="append", metavar="FILE",
+                   help="an anchor file written by `audit anchor` (repeatable)")
     p.set_defaults(func=cmd_audit_verify)
+    p = audit.add_parser("anchor", help="write the chain's head to a file outside the database")
+    add_common(p)
+    p.add_argument("file")
+    p.set_defaults(func=cmd_audit_anchor)
+    p = audit.add_parser("key", help="write a new audit key file (keep it outside the database)")
+    p.add_argument("file")
+    p.add_argument("--id", dest="key_id", required=True, help="the key id, e.g. 2026-12")
+    p.add_argument("--rotate", action="store_true",
+                   help="add the key to an existing file, keeping the old keys")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(func=cmd_audit_key)
+    p = audit.add_parser("rotate", help="start signing with the key file's current key")
+    add_common(p, actor=True)
+    p.add_argument("file")
+    p.set_defaults(func=cmd_audit_rotate)
+
+    db = sub.add_parser("db", help="schema migrations (数据库迁移)").add_subparsers(
+        dest="db_command", required=True)
+    for name, what in (("upgrade", "to a newer revision (default: the newest)"),
+                       ("downgrade", "to an older revision; refused if it drops data"),
+                       ("current", "show the schema revision")):
+        p = db.add_parser(name, help=what)
+        add_common(p, actor=name == "downgrade")
+        if name != "current":
+            p.add_argument("revision", nargs="?" if name == "upgrade" else None,
+                           default="head")
+        if name == "downgrade":
+            p.add_argument("--force", action="store_true",
+                           help="drop the data anyway (the forcing is audited)")
+        p.set_defaults(func=cmd_db)
 

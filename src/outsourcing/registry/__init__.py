@@ -7,8 +7,11 @@ store holds one, as ``store.plugins``).  The store is also exported as ``outsour
 
 >>> from outsourcing.registry import Registry
 >>> store = Registry.open("sqlite://")           # in memory; a file or PostgreSQL for real
->>> store.add_actor("wang", "王审批", ["approver"]).roles
+>>> store.add_actor("wang", "王审批", ["approver"]).roles    # the founder
 frozenset({<Role.APPROVER: 'approver'>})
+>>> _ = store.add_actor("li", "李审批", ["approver"], by="wang")
+>>> store.confirm_actor("li", by="li").id                   # accepts: four eyes begin
+'li'
 >>> store.verify().ok
 True
 
@@ -22,6 +25,7 @@ plus the indexed columns queries need; every write appended to a hash chain that
 
 from __future__ import annotations
 
+from .chain import Anchor, AuditKeys
 from .migrate import HEAD, current_revision, downgrade, head, migrate
 from .store import (
     Actor,
@@ -30,6 +34,7 @@ from .store import (
     ChangeRecord,
     ContractInfo,
     Due,
+    Proposal,
     Registry,
     Role,
     Settled,
@@ -41,11 +46,14 @@ from .store import (
 __all__ = [
     "HEAD",
     "Actor",
+    "Anchor",
+    "AuditKeys",
     "AuditRecord",
     "BatchResult",
     "ChangeRecord",
     "ContractInfo",
     "Due",
+    "Proposal",
     "Registry",
     "Role",
     "Settled",

@@ -4,7 +4,9 @@ Contracts, changes, assessments and statements are kept as versioned JSON docume
 (``outsourcing.serialize``) plus the indexed columns that queries need; every table but
 ``audit_head`` is append-only.  The migrations in ``migrations/versions`` build exactly this
 (``tests/test_registry.py`` checks it).  Timestamps are ISO text in UTC so that the audit
-hashes read the same on every database.
+hashes read the same on every database.  ``audit_head`` is the one row the application updates;
+on PostgreSQL the application role may only INSERT and SELECT the others (revision
+``0003_trust``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["HASHED", "metadata"]
+__all__ = ["HASHED", "LATER", "UNAUDITED", "metadata"]
 
 metadata = MetaData()
 
@@ -38,6 +40,38 @@ actors = Table(
     Column("roles", Text, nullable=False),
     Column("supplier_id", ID, nullable=True, index=True),
     Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    # third revision: the database login that is this person, and who proposed the actor
+    # (``recorded_by`` confirmed it)
+    Column("login", ID, nullable=True, unique=True),
+    Column("proposed_by", ID, nullable=True),
+)
+
+proposals = Table(
+    "proposals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("subject", ID, nullable=False, index=True),
+    Column("payload", Text, nullable=False),
+    Column("proposed_by", ID, nullable=False),
+    Column("proposed_at", STAMP, nullable=False),
+)
+
+confirmations = Table(
+    "confirmations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("proposal_id", Integer, ForeignKey("proposals.id"), nullable=False, unique=True),
+    Column("confirmed_by", ID, nullable=False),
+    Column("confirmed_at", STAMP, nullable=False),
+    Column("solo", Integer, nullable=True),
+)
+
+actor_roles = Table(
+    "actor_roles", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("actor_id", ID, ForeignKey("actors.id"), nullable=False, index=True),
+    Column("role", String(40), nullable=False),
+    Column("proposal_id", Integer, ForeignKey("proposals.id"), nullable=False),
     Column("recorded_at", STAMP, nullable=False),
 )
 
@@ -149,6 +183,8 @@ payments = Table(
     Column("reference", Text, nullable=False),
     Column("recorded_by", ID, nullable=False),
     Column("recorded_at", STAMP, nullable=False),
+    # third revision: 1 when the person who settled the period pays it (单人操作)
+    Column("solo", Integer, nullable=True),
 )
 Index("ix_payments_period", payments.c.contract_id, payments.c.period)
 
@@ -163,7 +199,14 @@ audit = Table(
     Column("content_hash", String(64), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # third revision: the key that signed the record, its MAC, and the database login that
+    # wrote it (PostgreSQL's session_user; empty on SQLite)
+    Column("key_id", String(40), nullable=False, server_default=""),
+    Column("mac", String(64), nullable=False, server_default=""),
+    Column("login", ID, nullable=False, server_default=""),
 )
+Index("ix_audit_object", audit.c.object)
+Index("ix_audit_role_at", audit.c.role, audit.c.at)
 
 audit_head = Table(
     "audit_head", metadata,
@@ -174,6 +217,12 @@ audit_head = Table(
 
 HASHED: dict[str, tuple[str, ...]] = {
     "actors": ("id", "name", "roles", "supplier_id", "recorded_by", "recorded_at"),
+    "proposals": ("id", "kind", "subject", "payload", "proposed_by", "proposed_at"),
+    "confirmations": ("id", "proposal_id", "confirmed_by", "confirmed_at", "solo"),
+    "actor_roles": ("id", "actor_id", "role", "proposal_id", "recorded_at"),
+    "contract_lines": ("id", "contract_id", "line_id", "service", "site"),
+    "findings": ("id", "statement_id", "contract_id", "period", "code", "severity",
+                 "message"),
     "contracts": ("id", "jurisdiction", "purchaser_id", "supplier_id", "title", "term_start",
                   "term_end", "document", "recorded_by", "recorded_at"),
     "changes": ("id", "contract_id", "change_id", "kind", "effective", "document",
@@ -187,7 +236,18 @@ HASHED: dict[str, tuple[str, ...]] = {
     "payments": ("id", "contract_id", "period", "amount_fen", "paid_on", "reference",
                  "recorded_by", "recorded_at"),
 }
-"""The columns of each audited table whose content the audit trail's hash covers.  Columns
-derived from a statement's document (``due_on``, ``carry``) are checked by
-:meth:`Registry.verify` against it; ``findings`` and ``contract_lines`` are indexes read from
-the documents."""
+"""The columns of each audited table whose content the audit trail's hash covers: every table
+that holds what decides money (a test checks that no other table holds data).  Every row of
+these tables is inserted with its own audit record (``Registry._record``).  Columns derived
+from a statement's document (``due_on``, ``carry``) are checked by :meth:`Registry.verify`
+against it."""
+
+LATER: dict[str, tuple[str, ...]] = {
+    "actors": ("login", "proposed_by"),
+    "payments": ("solo",),
+}
+"""Audited columns added by a later revision: hashed only when they hold a value, so the rows
+written before keep their hashes."""
+
+UNAUDITED = frozenset({"audit", "audit_head"})
+"""The chain itself: every other table is in :data:`HASHED`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import weakref
@@ -10,10 +11,9 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -21,12 +21,17 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    String,
     Table,
     bindparam,
+    cast,
     create_engine,
     event,
+    exists,
     func,
+    literal,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import DatabaseError, IntegrityError
@@ -38,6 +43,7 @@ from ..changes.report import CapReport
 from ..dates import Period
 from ..errors import AccessDenied, OutsourcingError, RegistryError
 from ..findings import Finding
+from ..ids import check_id, lookalike_key
 from ..model import Contract
 from ..money import Money, div_half_up
 from ..payment import PaymentRule
@@ -47,17 +53,23 @@ from ..plugins import load
 from ..serialize import structure, unstructure
 from ..settlement import PreparedContract, prepare
 from ..statement import Carry, LineCarry, Statement
+from . import chain
 from . import schema as S
+from .chain import GENESIS, Anchor, AuditKeys, link_hash
 from .migrate import current_revision, head
+from .migrate import database_url as _url
 from .migrate import migrate as run_migrations
 
 __all__ = [
     "Actor",
+    "Anchor",
+    "AuditKeys",
     "AuditRecord",
     "BatchResult",
     "ChangeRecord",
     "ContractInfo",
     "Due",
+    "Proposal",
     "Registry",
     "Role",
     "Settled",
@@ -66,9 +78,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+UNKNOWN = "unknown"
+"""The role written on the refusal of an unknown actor (rate-limited)."""
 FORMAT = 2
 """The version of the stored documents' layout."""
-GENESIS = "0" * 64
 
 
 class Role(StrEnum):
@@ -112,6 +125,21 @@ class Actor:
     name: str
     roles: frozenset[Role] = attrs.field(converter=_roles)
     supplier: str | None = None
+    login: str | None = None
+    """The person's own database login (PostgreSQL), which the registry maps to them."""
+
+
+@attrs.frozen
+class Proposal:
+    """A proposed actor or role awaiting another approver's confirmation (待确认的提名)."""
+
+    id: int
+    kind: str
+    """``actor`` or ``role``."""
+    subject: str
+    payload: Mapping[str, Any]
+    proposed_by: str
+    proposed_at: str
 
 
 @attrs.frozen
@@ -238,6 +266,8 @@ class Verification:
     records: int
     first_bad: int | None = None
     reason: str = ""
+    signed: int = 0
+    """How many records' MACs were checked under the audit key (0 without a key)."""
 
     def __bool__(self) -> bool:
         return self.ok
@@ -245,26 +275,9 @@ class Verification:
 
 # --- hashing ---------------------------------------------------------------------------------
 
-def _canon(v: Any) -> Any:
-    if isinstance(v, bytes | memoryview):
-        return "sha256:" + hashlib.sha256(bytes(v)).hexdigest()
-    if isinstance(v, date):
-        return v.isoformat()
-    return v
-
-
 def row_hash(table: str, row: Mapping[str, Any]) -> str:
     """The content hash of a stored row: its audited columns, in a canonical JSON form."""
-    data = [[c, _canon(row[c])] for c in S.HASHED[table]]
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-                          .encode()).hexdigest()
-
-
-def _link_hash(seq: int, at: str, actor: str, role: str, action: str, obj: str,
-               content_hash: str, prev_hash: str) -> str:
-    data = [seq, at, actor, role, action, obj, content_hash, prev_hash]
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-                          .encode()).hexdigest()
+    return chain.row_hash(S.HASHED[table], S.LATER.get(table, ()), row)
 
 
 def _sha(text: str | bytes) -> str:
@@ -327,6 +340,60 @@ def _unpack_statement(blob: bytes | Mapping[str, Any], terms: PreparedContract) 
     return structure(data["statement"], Statement, source="$.statement").with_terms(terms)
 
 
+class _Walk:
+    """The state of a walk along the chain (:meth:`Registry.verify`): the records seen, the
+    previous hash, the key in force, and (with a key ring) the first unsigned record."""
+
+    def __init__(self, keys: AuditKeys | None) -> None:
+        self.keys = keys
+        self.n = 0
+        self.prev = GENESIS
+        self.key_id: str | None = None
+        self.signed = 0
+        self.unsigned: int | None = None
+
+    def step(self, r: Row[Any], rows: Mapping[str, Mapping[str, Mapping[str, Any]]]
+             ) -> str | None:
+        """Check one record; the reason it fails, or None."""
+        self.n += 1
+        if r.seq != self.n:
+            return f"record {self.n} is missing"
+        if r.prev_hash != self.prev:
+            return "the link to the previous record is broken"
+        if link_hash(r.seq, r.at, r.actor, r.role, r.action, r.object, r.content_hash,
+                     r.prev_hash, r.key_id, r.login) != r.hash:
+            return "the record was altered"
+        if r.key_id:
+            rotation = r.action == "rotate_key" and r.object == f"keys:{r.key_id}"
+            if self.key_id not in (None, r.key_id) and not rotation:
+                return "the record is signed with another key without a rotation"
+            if self.keys is not None:
+                if not self.keys.knows(r.key_id):
+                    return f"the record names the key {r.key_id!r}, which is not in the ring"
+                if not hmac.compare_digest(self.keys.mac(r.key_id, r.hash), r.mac):
+                    return "the record's MAC does not match (forged or rewritten)"
+                if self.unsigned is not None:
+                    if self.key_id is not None or not rotation:
+                        return "unsigned records precede this signed one without a rotation"
+                    self.unsigned = None  # a chain begun without a key, signed from here on
+                self.signed += 1
+            self.key_id = r.key_id
+        elif self.keys is not None:
+            if self.key_id is not None:
+                return "an unsigned record follows signed ones"
+            if self.unsigned is None:
+                self.unsigned = r.seq
+        self.prev = r.hash
+        table, _, key = r.object.partition(":")
+        if table in S.HASHED and not r.action.startswith("denied:"):
+            row = rows[table].get(key)
+            if row is None:
+                return f"the row {r.object} it records is gone"
+            if row_hash(table, row) != r.content_hash:
+                return f"the row {r.object} was edited"
+        return None
+
+
 # --- statements built once (the hot path of settlement reuses them) ---------------------------
 
 _c, _d, _a, _s, _h = S.contracts, S.change_decisions, S.assessments, S.statements, S.audit_head
@@ -346,17 +413,6 @@ INSERTS = {name: t.insert() for name, t in S.metadata.tables.items()}
 
 
 # --- the URL ---------------------------------------------------------------------------------
-
-def _url(url: str | os.PathLike[str] | None) -> str:
-    if url is None:
-        url = os.environ.get("OUTSOURCING_DB") or "outsourcing.db"
-    url = os.fspath(url)
-    if "://" not in url:
-        return f"sqlite:///{Path(url).resolve()}"
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
 
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
@@ -436,25 +492,50 @@ class Registry:
     exported as ``outsourcing.Store``).  Open it with :meth:`open`.
     """
 
-    def __init__(self, engine: Engine, url: str, plugins: PluginRegistry | None = None
-                 ) -> None:
+    def __init__(self, engine: Engine, url: str, plugins: PluginRegistry | None = None,
+                 *, keys: AuditKeys | None = None, policy: str = "CN") -> None:
         self.engine = engine
         self.url = url
         self.plugins = plugins if plugins is not None else load()
+        self.keys = keys
+        """The audit key ring (outside the database), or None: records are then unsigned."""
+        self.policy = policy
+        """The jurisdiction whose ``registry.*`` parameters are the bureau's policy."""
         self._prepared: dict[tuple[str, str], PreparedContract] = {}
         self._actors: dict[str, Actor] = {}
-        """Actors are append-only (roles never change), so a found actor is kept."""
+        """A found actor is kept; a role granted in this process clears the cache (roles
+        only grow, so a stale entry can only refuse, never allow)."""
+        self.login, self._bound = self._identity()
+
+    def _identity(self) -> tuple[str, bool]:
+        """The authenticated database login and whether it is bound to one actor: on
+        PostgreSQL a login that neither owns the registry's tables nor is a superuser acts
+        only as the actor registered with that login; SQLite has no logins."""
+        if self.engine.dialect.name != "postgresql":
+            return "", False
+        with self._read() as conn:
+            login, admin = conn.execute(text(
+                "SELECT session_user, (SELECT rolsuper FROM pg_roles WHERE rolname = "
+                "session_user) OR EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = "
+                "current_schema() AND tablename = 'audit' AND tableowner = session_user)"
+            )).one()
+        return str(login), not admin
 
     # --- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, url: str | os.PathLike[str] | None = None, *, migrate: bool = True,
-             plugins: PluginRegistry | None = None) -> Registry:
+             plugins: PluginRegistry | None = None, keys: AuditKeys | None = None,
+             policy: str = "CN") -> Registry:
         """Open a registry: ``url`` is any SQLAlchemy URL (``postgresql://…`` goes through
         psycopg 3) or a file path for SQLite; by default ``$OUTSOURCING_DB``, else
         ``outsourcing.db`` in the working folder.  The schema is migrated to the newest
         revision; with ``migrate=False`` the revision is read first and the migrations run
-        only when it is behind.  A database of a newer schema is refused."""
+        only when it is behind.  A database of a newer schema is refused.  ``keys`` sign the
+        audit records (default: :meth:`AuditKeys.from_env`); ``policy`` names the
+        jurisdiction whose ``registry.*`` parameters are the bureau's separation policy."""
         full = _url(url)
+        if keys is None:
+            keys = AuditKeys.from_env()
         try:
             engine = _engine(full)
         except Exception as exc:
@@ -470,6 +551,7 @@ class Registry:
                     conn.rollback()
                 if rev != head():
                     run_migrations(engine)
+            store = cls(engine, full, plugins, keys=keys, policy=policy)
         except DatabaseError as exc:  # unreachable, or a file that is not a database
             engine.dispose()
             raise RegistryError(f"cannot reach the database: {exc.orig}", field="url",
@@ -479,7 +561,7 @@ class Registry:
             engine.dispose()
             raise
         _ENGINES.add(engine)
-        return cls(engine, full, plugins)
+        return store
 
     def close(self) -> None:
         """Release the database connections."""
@@ -498,6 +580,15 @@ class Registry:
             yield conn
             conn.rollback()
 
+    # --- the bureau's policy ---------------------------------------------------------------
+    def _policy(self, pid: str, on: date | None = None) -> Any:
+        return self.plugins.rulebook(self.policy).value(f"registry.{pid}", on or date.today())
+
+    def solo_office(self, on: date | None = None) -> bool:
+        """Whether the bureau's policy lets one person act alone where four eyes are the
+        rule (``registry.single_person_office``; every such act is marked 单人操作)."""
+        return bool(self._policy("single_person_office", on))
+
     # --- the audit chain -------------------------------------------------------------------
     def _lock(self, conn: Connection) -> None:
         """Take the audit chain's head (one row) for this transaction: writers append their
@@ -506,25 +597,30 @@ class Registry:
                      .values(seq=S.audit_head.c.seq))
 
     def _audit(self, conn: Connection, entries: Sequence[tuple[str, str, str, str, str]]
-               ) -> None:
-        """Append (actor, role, action, object, content hash) records to the chain."""
+               ) -> tuple[int, str]:
+        """Append (actor, role, action, object, content hash) records to the chain, each
+        signed with the current audit key; the last record's (seq, hash)."""
         seq, prev = conn.execute(U_HEAD_TAKE, {"n": len(entries)}).one()
         seq -= len(entries)  # the head is taken (row-locked) until this transaction ends
         rows = []
         at = _now()
+        key_id = "" if self.keys is None else self.keys.current
         for actor, role, action, obj, content in entries:
             seq += 1
-            h = _link_hash(seq, at, actor, role, action, obj, content, prev)
+            h = link_hash(seq, at, actor, role, action, obj, content, prev, key_id, self.login)
+            mac = "" if self.keys is None else self.keys.mac(key_id, h)
             rows.append({"seq": seq, "at": at, "actor": actor, "role": role,
                          "action": action, "object": obj, "content_hash": content,
-                         "prev_hash": prev, "hash": h})
+                         "prev_hash": prev, "hash": h, "key_id": key_id, "mac": mac,
+                         "login": self.login})
             prev = h
         conn.execute(INSERTS["audit"], rows)
         conn.execute(U_HEAD_HASH, {"new_hash": prev})
+        return seq, prev
 
     def _insert(self, conn: Connection, table: Table, values: dict[str, Any]
                 ) -> tuple[int | str, str]:
-        """Insert an audited row; its key and content hash."""
+        """Insert an audited row; its key and content hash (the caller audits it)."""
         res = conn.execute(INSERTS[table.name], values)
         pk = values.get("id")
         if pk is None:
@@ -532,15 +628,92 @@ class Registry:
         assert pk is not None
         return pk, row_hash(table.name, {**values, "id": pk})
 
+    def _record(self, conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
+                by: str, role: str, action: str) -> list[int | str]:
+        """The one way a row enters a table that decides money: insert ``rows`` and append
+        one audit record for each (``table:key``, the row's content hash).  Returns their
+        keys, in order."""
+        if not rows:
+            return []
+        if "id" in rows[0]:
+            conn.execute(INSERTS[table.name], list(rows))
+            keys: list[int | str] = [r["id"] for r in rows]
+        else:
+            res = conn.execute(table.insert().returning(table.c.id,
+                                                        sort_by_parameter_order=True),
+                               list(rows))
+            keys = [r[0] for r in res]
+        self._audit(conn, [(by, role, action, f"{table.name}:{k}",
+                            row_hash(table.name, {**r, "id": k}))
+                           for k, r in zip(keys, rows, strict=True)])
+        return keys
+
+    def rotate_key(self, keys: AuditKeys, *, by: str) -> None:
+        """Start signing with ``keys.current`` (a new key, the old ones kept in the ring so
+        their records still verify); the rotation is itself a record of the chain, signed
+        with the new key.  An approver does it."""
+        self._require(by, [Role.APPROVER], "rotate_key", f"keys:{keys.current}")
+        old = "" if self.keys is None else self.keys.current
+        if old and not keys.knows(old):
+            raise RegistryError("the new key ring must keep the current key", field="keys",
+                                value=old, term="审计密钥", code="registry.audit_key",
+                                zh="新密钥文件须保留当前密钥，以便核验旧记录")
+        self.keys = keys
+        with self.engine.begin() as conn:
+            self._audit(conn, [(by, Role.APPROVER.value, "rotate_key",
+                                f"keys:{keys.current}", _sha(f"{old}->{keys.current}"))])
+
+    def anchor(self) -> Anchor:
+        """The chain's head now, signed with the audit key: write it outside the database
+        (``Anchor.write``; ``outsourcing audit anchor FILE``)."""
+        with self._read() as conn:
+            seq, h = conn.execute(select(S.audit_head.c.seq, S.audit_head.c.hash)).one()
+        a = Anchor(int(seq), str(h), _now())
+        if self.keys is not None:
+            a = attrs.evolve(a, key_id=self.keys.current,
+                             mac=self.keys.mac(self.keys.current, a.message()))
+        return a
+
     def _deny(self, actor: str, action: str, obj: str, code: str, reason: str, zh: str,
               **kw: Any) -> AccessDenied:
-        """Record the refusal in the audit trail (its own transaction) and return the error."""
+        """Record the refusal in the audit trail (its own transaction) and return the error.
+        Refusals of unknown actors are recorded up to ``registry.unknown_refusals_per_hour``
+        an hour; the first one over the limit records the limit itself, the rest are not
+        written (the error is raised all the same)."""
         content = _sha(_dumps({"code": code, "reason": reason}))
+        unknown = code == "registry.denied.unknown_actor"
         with self.engine.begin() as conn:
-            self._audit(conn, [(actor, "-", f"denied:{action}", obj, content)])
+            self._lock(conn)
+            entries = [(actor, UNKNOWN if unknown else "-", f"denied:{action}", obj, content)]
+            if unknown:
+                limit = int(self._policy("unknown_refusals_per_hour"))
+                since = (datetime.now(UTC) - timedelta(hours=1)).isoformat(
+                    timespec="microseconds")
+                a = S.audit
+                n = conn.execute(select(func.count()).select_from(a).where(
+                    a.c.role == UNKNOWN, a.c.at >= since)).scalar_one()
+                if n >= limit:
+                    entries = []
+                    if not conn.execute(select(a.c.seq).where(
+                            a.c.role == "-", a.c.action == "rate_limited",
+                            a.c.at >= since)).first():
+                        entries = [("-", "-", "rate_limited", "denied:unknown_actor",
+                                    _sha(_dumps({"limit_per_hour": limit})))]
+            if entries:
+                self._audit(conn, entries)
         return AccessDenied(reason, code=code, zh=zh, term=kw.pop("term", "职责分离"), **kw)
 
     def _require(self, actor_id: str, roles: Sequence[Role], action: str, obj: str) -> Actor:
+        if self._bound:
+            mine = self.whoami()
+            if mine != actor_id:
+                raise self._deny(self.login, action, obj, "registry.denied.identity",
+                                 f"the database login {self.login} is "
+                                 f"{mine or 'no registered actor'}; it cannot act as "
+                                 f"{actor_id}",
+                                 f"数据库登录 {self.login} 对应的操作人员是 "
+                                 f"{mine or '（未登记）'}，不能以 {actor_id} 的名义操作",
+                                 field="by", value=actor_id, term="身份")
         actor = self._actor_or_none(actor_id)
         if actor is None:
             raise self._deny(actor_id, action, obj, "registry.denied.unknown_actor",
@@ -556,6 +729,16 @@ class Registry:
                              field="by", value=actor_id, term="角色")
         return actor
 
+    def whoami(self) -> str | None:
+        """The actor the database login is bound to (PostgreSQL, a person's own login), or
+        None (SQLite, or the owner's administrative login: ``by=`` then names the actor)."""
+        if not self.login:
+            return None
+        with self._read() as conn:
+            found = conn.execute(select(S.actors.c.id).where(S.actors.c.login == self.login)
+                                 ).scalar_one_or_none()
+        return None if found is None else str(found)
+
     @staticmethod
     def _role(actor: Actor, preferred: Sequence[Role]) -> str:
         for r in preferred:
@@ -563,20 +746,52 @@ class Registry:
                 return r.value
         return ",".join(sorted(r.value for r in actor.roles))
 
+    def _separate(self, first: str, second: str, action: str, obj: str, *,
+                  what: str, what_zh: str, solo_ok: bool = False) -> bool:
+        """Four eyes: ``second`` acts on what ``first`` did.  Refused when they are the same
+        person (unless ``solo_ok``: the bureau's policy allows a one-person office; True is
+        returned and the act is marked 单人操作) or when one proposed the other as an actor
+        (a puppet second pair of eyes)."""
+        if first == second:
+            if solo_ok:
+                return True
+            raise self._deny(second, action, obj, "registry.denied.same_person",
+                             f"{what}: {second} did the first step; another person does the "
+                             "second (four eyes)",
+                             f"{what_zh}：{second} 已办理前一环节，须由另一人办理（双人审核）",
+                             field="by", value=second)
+        if first in self._creators(second) or second in self._creators(first):
+            raise self._deny(second, action, obj, "registry.denied.puppet",
+                             f"{what}: one of {first} and {second} proposed the other as an "
+                             "actor; a third person does the second step",
+                             f"{what_zh}：{first} 与 {second} 之间存在提名关系"
+                             "（一方提名了另一方），须由第三人办理", field="by", value=second)
+        return False
+
+    def _creators(self, actor_id: str) -> set[str]:
+        """Who proposed the actor (the founders have none)."""
+        with self._read() as conn:
+            p = conn.execute(select(S.actors.c.proposed_by).where(S.actors.c.id == actor_id)
+                             ).scalar_one_or_none()
+        return set() if p is None else {str(p)}
+
     # --- actors ----------------------------------------------------------------------------
     def _actor_or_none(self, actor_id: str) -> Actor | None:
         if actor_id in self._actors:
             return self._actors[actor_id]
         with self._read() as conn:
             row = conn.execute(select(S.actors).where(S.actors.c.id == actor_id)).first()
-        if row is None:
-            return None
-        actor = self._actors[actor_id] = self._actor_of(row)
+            if row is None:
+                return None
+            granted = conn.execute(select(S.actor_roles.c.role).where(
+                S.actor_roles.c.actor_id == actor_id)).scalars().all()
+        actor = self._actors[actor_id] = self._actor_of(row, granted)
         return actor
 
     @staticmethod
-    def _actor_of(row: Row[Any]) -> Actor:
-        return Actor(row.id, row.name, [r for r in row.roles.split(",") if r], row.supplier_id)
+    def _actor_of(row: Row[Any], granted: Iterable[str] = ()) -> Actor:
+        return Actor(row.id, row.name, [r for r in row.roles.split(",") if r] + list(granted),
+                     row.supplier_id, row.login)
 
     def actor(self, actor_id: str) -> Actor:
         """An actor by id; a clear error if there is none."""
@@ -588,18 +803,32 @@ class Registry:
         return a
 
     def actors(self) -> list[Actor]:
-        """Every actor, by id."""
+        """Every actor (confirmed), by id, with the roles granted since."""
         with self._read() as conn:
-            return [self._actor_of(r) for r in conn.execute(select(S.actors)
-                                                             .order_by(S.actors.c.id))]
+            granted: dict[str, list[str]] = {}
+            for aid, role in conn.execute(select(S.actor_roles.c.actor_id, S.actor_roles.c.role)):
+                granted.setdefault(aid, []).append(role)
+            return [self._actor_of(r, granted.get(r.id, ()))
+                    for r in conn.execute(select(S.actors).order_by(S.actors.c.id))]
 
-    def add_actor(self, actor_id: str, name: str, roles: Iterable[Role | str], *,
-                  supplier: str | None = None, by: str | None = None) -> Actor:
-        """Add a person with roles.  The first actor of an empty registry adds itself (and
-        must be an approver); every later one is added by an approver (审批人).  A supplier's
-        user names its ``supplier``."""
-        actor = Actor(actor_id, name, roles, supplier)
-        if not actor_id.strip() or not name.strip() or not actor.roles:
+    def pending(self) -> list[Proposal]:
+        """Proposals of actors and roles not yet confirmed (待确认)."""
+        p, c = S.proposals, S.confirmations
+        with self._read() as conn:
+            rows = conn.execute(select(p).where(~p.c.id.in_(select(c.c.proposal_id)))
+                                .order_by(p.c.id)).all()
+        return [Proposal(r.id, r.kind, r.subject, json.loads(r.payload), r.proposed_by,
+                         r.proposed_at) for r in rows]
+
+    def _check_new_actor(self, actor_id: str, name: str, roles: Iterable[Role | str],
+                         supplier: str | None, login: str | None) -> Actor:
+        actor_id = check_id(actor_id, field="actor", term="操作人员编号",
+                            code="registry.bad_actor", error=RegistryError)
+        if login is not None:
+            login = check_id(login, field="login", term="数据库登录名",
+                             code="registry.bad_actor", error=RegistryError)
+        actor = Actor(actor_id, name, roles, supplier, login)
+        if not name.strip() or not actor.roles:
             raise RegistryError("an actor needs an id, a name and at least one role",
                                 field="actor", value=actor_id, term="操作人员",
                                 code="registry.bad_actor",
@@ -613,36 +842,179 @@ class Registry:
                                 field="roles", value=sorted(r.value for r in actor.roles),
                                 term="职责分离", code="registry.bad_actor",
                                 zh="供应商用户不得兼任采购人角色")
+        return actor
+
+    def _lookalike(self, actor_id: str, by: str | None) -> None:
+        """Refuse an id that looks like an actor's or a pending proposal's (NFKC, case-
+        folded): ``sun`` and ``Sun`` would be one person to a reader."""
+        key = lookalike_key(actor_id)
+        taken = [a.id for a in self.actors()] + [x.subject for x in self.pending()
+                                                 if x.kind == "actor"]
+        for other in taken:
+            if lookalike_key(other) == key:
+                obj = f"actors:{actor_id}"
+                code, en, zh = (("registry.actor_exists", "an actor with this id exists",
+                                 "该操作人员编号已存在") if other == actor_id else
+                                ("registry.denied.lookalike",
+                                 f"{actor_id!r} looks like the existing id {other!r}",
+                                 f"编号 {actor_id} 与已有编号 {other} 外观相同，容易混淆"))
+                if by is None or other == actor_id:
+                    raise RegistryError(en, field="actor", value=actor_id, term="操作人员编号",
+                                        code=code, zh=zh)
+                raise self._deny(by, "add_actor", obj, code, en, zh, field="actor",
+                                 value=actor_id, term="操作人员编号")
+
+    def add_actor(self, actor_id: str, name: str, roles: Iterable[Role | str], *,
+                  supplier: str | None = None, by: str | None = None,
+                  login: str | None = None) -> Actor:
+        """Propose a person with roles (提名); another approver confirms it
+        (:meth:`confirm_actor`) before the person may act.  The first actor of an empty
+        registry founds it alone and must be an approver; the second approver it proposes
+        accepts the proposal themself (the founding pair, see ``docs/registry.md``).  A
+        supplier's user names its ``supplier``; ``login`` is the person's own database login
+        on PostgreSQL.  Ids are NFC; invisible characters and look-alikes are refused."""
+        actor = self._check_new_actor(actor_id, name, roles, supplier, login)
+        actor_id = actor.id
         with self._read() as conn:
             empty = conn.execute(select(func.count()).select_from(S.actors)).scalar_one() == 0
-        obj = f"actors:{actor_id}"
         if empty:
             if Role.APPROVER not in actor.roles:
                 raise RegistryError("the first actor of a registry is an approver",
                                     field="roles", value=sorted(r.value for r in actor.roles),
                                     term="审批人", code="registry.bad_actor",
                                     zh="登记库的第一位操作人员须为审批人")
-            by = actor_id
-            role = Role.APPROVER.value
+            if self._bound and login != self.login:
+                raise RegistryError("the founder is the person who is signed in",
+                                    field="login", value=login, term="数据库登录名",
+                                    code="registry.bad_actor",
+                                    zh="创建登记库的第一位操作人员须为当前登录的本人")
+            with self.engine.begin() as conn:
+                self._record(conn, S.actors, [self._actor_values(actor, actor_id, None)],
+                             actor_id, Role.APPROVER.value, "found_registry")
+            return actor
+        if by is None:
+            raise RegistryError("say who proposes the actor (by=…)", field="by", value=None,
+                                term="操作人员", code="registry.bad_actor",
+                                zh="须注明由谁提名该操作人员")
+        obj = f"actors:{actor_id}"
+        self._require(by, [Role.APPROVER], "add_actor", obj)
+        self._lookalike(actor_id, by)
+        payload = {"name": name, "roles": sorted(r.value for r in actor.roles),
+                   "supplier": supplier, "login": login}
+        with self.engine.begin() as conn:
+            self._record(conn, S.proposals, [{
+                "kind": "actor", "subject": actor_id, "payload": _dumps(payload),
+                "proposed_by": by, "proposed_at": _now()}], by, Role.APPROVER.value,
+                "propose_actor")
+        return actor
+
+    @staticmethod
+    def _actor_values(actor: Actor, by: str, proposed_by: str | None) -> dict[str, Any]:
+        return {"id": actor.id, "name": actor.name,
+                "roles": ",".join(sorted(r.value for r in actor.roles)),
+                "supplier_id": actor.supplier, "recorded_by": by, "recorded_at": _now(),
+                "login": actor.login, "proposed_by": proposed_by}
+
+    def _proposal(self, kind: str, subject: str, role: str | None = None) -> Proposal:
+        for x in self.pending():
+            if x.kind == kind and x.subject == subject and (
+                    role is None or x.payload.get("role") == role):
+                return x
+        raise RegistryError("no such pending proposal", field="proposal", value=subject,
+                            term="待确认事项", code="registry.no_proposal", zh="没有该待确认的提名")
+
+    def _approvers(self) -> list[str]:
+        return [a.id for a in self.actors() if Role.APPROVER in a.roles]
+
+    def confirm_actor(self, actor_id: str, *, by: str) -> Actor:
+        """Confirm a proposed actor (确认): an approver other than the proposer and not
+        proposed by them (four eyes).  While the founder is the only approver, a proposed
+        approver accepts their own proposal (the founding pair).  Under a one-person office
+        policy the proposer may confirm, marked 单人操作."""
+        x = self._proposal("actor", actor_id)
+        obj = f"actors:{actor_id}"
+        data = x.payload
+        actor = Actor(actor_id, data["name"], data["roles"], data["supplier"], data["login"])
+        founders = self._approvers()
+        founding = (by == actor_id and Role.APPROVER in actor.roles and founders == [x.proposed_by]
+                    and not self._creators(x.proposed_by))
+        solo = False
+        if founding:
+            if self._bound and self.login != actor.login:
+                raise self._deny(self.login, "confirm_actor", obj, "registry.denied.identity",
+                                 "only the proposed person accepts the founding proposal",
+                                 "只有被提名人本人可以接受创始提名", field="by", value=by,
+                                 term="身份")
+            proposed_by: str | None = None  # the founding pair: created by nobody
+            action = "accept_founding"
         else:
-            if by is None:
-                raise RegistryError("say who adds the actor (by=…)", field="by", value=None,
-                                    term="操作人员", code="registry.bad_actor",
-                                    zh="须注明由谁登记该操作人员")
-            self._require(by, [Role.APPROVER], "add_actor", obj)
-            role = Role.APPROVER.value
-        values = {"id": actor_id, "name": name,
-                  "roles": ",".join(sorted(r.value for r in actor.roles)),
-                  "supplier_id": supplier, "recorded_by": by, "recorded_at": _now()}
+            self._require(by, [Role.APPROVER], "confirm_actor", obj)
+            if by == actor_id:
+                raise self._deny(by, "confirm_actor", obj, "registry.denied.same_person",
+                                 "nobody confirms their own appointment",
+                                 "任何人不得确认对本人的提名", field="by", value=by)
+            solo = self._separate(x.proposed_by, by, "confirm_actor", obj,
+                                  what="confirming an actor", what_zh="确认操作人员",
+                                  solo_ok=self.solo_office())
+            proposed_by = x.proposed_by
+            action = "confirm_actor_solo" if solo else "confirm_actor"
         try:
             with self.engine.begin() as conn:
-                _, h = self._insert(conn, S.actors, values)
-                self._audit(conn, [(by, role, "add_actor", obj, h)])
+                self._record(conn, S.confirmations, [{
+                    "proposal_id": x.id, "confirmed_by": by, "confirmed_at": _now(),
+                    "solo": 1 if solo else None}], by, Role.APPROVER.value, action)
+                self._record(conn, S.actors, [self._actor_values(actor, by, proposed_by)], by,
+                             Role.APPROVER.value, "add_actor")
         except IntegrityError:
-            raise RegistryError("an actor with this id exists", field="actor", value=actor_id,
-                                term="操作人员", code="registry.actor_exists",
-                                zh="该操作人员编号已存在") from None
+            raise RegistryError("an actor with this id or login exists", field="actor",
+                                value=actor_id, term="操作人员", code="registry.actor_exists",
+                                zh="该操作人员编号或登录名已存在") from None
         return actor
+
+    def grant_role(self, actor_id: str, role: Role | str, *, by: str) -> None:
+        """Propose a further role for an actor; another approver confirms it
+        (:meth:`confirm_role`)."""
+        r = next(iter(_roles([role])))
+        target = self.actor(actor_id)
+        obj = f"actor_roles:{actor_id}/{r.value}"
+        self._require(by, [Role.APPROVER], "grant_role", obj)
+        if r in target.roles:
+            raise RegistryError("the actor holds this role", field="role", value=r.value,
+                                term="角色", code="registry.bad_actor", zh="该操作人员已有此角色")
+        if (r is Role.SUPPLIER) != (target.supplier is not None):
+            raise RegistryError("a supplier's user holds no purchaser role, and only it holds "
+                                "the supplier's", field="role", value=r.value, term="职责分离",
+                                code="registry.bad_actor", zh="供应商用户不得兼任采购人角色")
+        with self.engine.begin() as conn:
+            self._record(conn, S.proposals, [{
+                "kind": "role", "subject": actor_id, "payload": _dumps({"role": r.value}),
+                "proposed_by": by, "proposed_at": _now()}], by, Role.APPROVER.value,
+                "propose_role")
+
+    def confirm_role(self, actor_id: str, role: Role | str, *, by: str) -> Actor:
+        """Confirm a proposed role: an approver other than its proposer, not related to them
+        by a proposal, and not the actor who receives it."""
+        r = next(iter(_roles([role])))
+        x = self._proposal("role", actor_id, r.value)
+        obj = f"actor_roles:{actor_id}/{r.value}"
+        self._require(by, [Role.APPROVER], "confirm_role", obj)
+        if by == actor_id:
+            raise self._deny(by, "confirm_role", obj, "registry.denied.same_person",
+                             "nobody confirms a role granted to themself",
+                             "任何人不得确认授予本人的角色", field="by", value=by)
+        solo = self._separate(x.proposed_by, by, "confirm_role", obj,
+                              what="confirming a role", what_zh="确认角色授予",
+                              solo_ok=self.solo_office())
+        with self.engine.begin() as conn:
+            self._record(conn, S.confirmations, [{
+                "proposal_id": x.id, "confirmed_by": by, "confirmed_at": _now(),
+                "solo": 1 if solo else None}], by, Role.APPROVER.value,
+                "confirm_role_solo" if solo else "confirm_role")
+            self._record(conn, S.actor_roles, [{
+                "actor_id": actor_id, "role": r.value, "proposal_id": x.id,
+                "recorded_at": _now()}], by, Role.APPROVER.value, "grant_role")
+        self._actors.pop(actor_id, None)
+        return self.actor(actor_id)
 
     # --- contracts -------------------------------------------------------------------------
     def add_contract(self, contract: Contract, *, by: str,
@@ -669,14 +1041,13 @@ class Registry:
                   "title": contract.title, "term_start": contract.term.start,
                   "term_end": contract.term.end, "document": doc, "recorded_by": by,
                   "recorded_at": _now()}
+        role = self._role(actor, [Role.OFFICER])
         try:
             with self.engine.begin() as conn:
-                _, h = self._insert(conn, S.contracts, values)
-                conn.execute(S.contract_lines.insert(), [
+                self._record(conn, S.contracts, [values], by, role, "add_contract")
+                self._record(conn, S.contract_lines, [
                     {"contract_id": contract.id, "line_id": x.id, "service": x.service,
-                     "site": x.site} for x in contract.lines])
-                self._audit(conn, [(by, self._role(actor, [Role.OFFICER]), "add_contract",
-                                    obj, h)])
+                     "site": x.site} for x in contract.lines], by, role, "add_contract")
         except IntegrityError:
             raise RegistryError("a contract with this id is recorded already",
                                 field="contract.id", value=contract.id, term="合同编号",
@@ -829,9 +1200,8 @@ class Registry:
                   "proposed_at": _now()}
         try:
             with self.engine.begin() as conn:
-                pk, h = self._insert(conn, S.changes, values)
-                self._audit(conn, [(by, self._role(actor, [Role.OFFICER, Role.SUPPLIER]),
-                                    "propose_change", f"changes:{pk}", h)])
+                self._record(conn, S.changes, [values], by,
+                             self._role(actor, [Role.OFFICER, Role.SUPPLIER]), "propose_change")
         except IntegrityError:
             raise RegistryError("a change with this id is recorded already",
                                 field="change.id", value=change.id, term="变更编号",
@@ -859,12 +1229,14 @@ class Registry:
                              "a supplier's user cannot sign or approve a change of its own "
                              "contract", "供应商用户不得签批本单位合同的变更",
                              field="by", value=by)
-        if action == "sign_change" and proposed == by:
+        if proposed == by:
             raise self._deny(by, action, obj, "registry.denied.proposer_only_approver",
-                             "whoever proposed a change cannot be its only approver; another "
-                             "approver signs it",
-                             "变更提出人不得作为唯一审批人，须由其他审批人签批",
+                             "whoever proposed a change cannot sign or reject it; another "
+                             "approver decides it",
+                             "变更提出人不得签批或驳回本人提出的变更，须由其他审批人决定",
                              field="by", value=by)
+        self._separate(proposed, by, action, obj, what="deciding a change",
+                       what_zh="签批或驳回变更")
         return tl, actor, row, obj
 
     def sign_change(self, contract_id: str, change_id: str, *, by: str,
@@ -900,17 +1272,16 @@ class Registry:
                   "decided_by": by, "decided_at": _now()}
         try:
             with self.engine.begin() as conn:
-                pk, h = self._insert(conn, S.change_decisions, values)
+                self._record(conn, S.change_decisions, [values], by, Role.APPROVER.value,
+                             f"{decision}_change")
                 if timeline is not None:
                     known = set(conn.execute(select(S.contract_lines.c.line_id).where(
                         S.contract_lines.c.contract_id == contract_id)).scalars())
                     new = [x for lid, x in timeline.all_lines().items() if lid not in known]
-                    if new:
-                        conn.execute(S.contract_lines.insert(), [
-                            {"contract_id": contract_id, "line_id": x.id,
-                             "service": x.service, "site": x.site} for x in new])
-                self._audit(conn, [(by, Role.APPROVER.value, f"{decision}_change",
-                                    f"change_decisions:{pk}", h)])
+                    self._record(conn, S.contract_lines, [
+                        {"contract_id": contract_id, "line_id": x.id, "service": x.service,
+                         "site": x.site} for x in new], by, Role.APPROVER.value,
+                        f"{decision}_change")
         except IntegrityError:
             raise RegistryError("the change was decided meanwhile", field="change_id",
                                 value=change.id, term="变更状态",
@@ -974,24 +1345,19 @@ class Registry:
             try:
                 with self.engine.begin() as conn:
                     versions: list[int] = []
-                    entries = []
                     at = _now()
                     for x in items:
                         last = conn.execute(select(func.max(a.c.version)).where(
                             a.c.contract_id == contract_id, a.c.line_id == x.line,
                             a.c.period == str(x.period))).scalar_one_or_none()
                         version = (last or 0) + 1
-                        pk, h = self._insert(conn, a, {
+                        self._record(conn, a, [{
                             "contract_id": contract_id, "line_id": x.line,
                             "period": str(x.period), "version": version,
                             "document": _dumps(unstructure(x)), "reason": reason,
-                            "recorded_by": by, "recorded_at": at})
+                            "recorded_by": by, "recorded_at": at}], by, Role.ASSESSOR.value,
+                            "record_assessment" if version == 1 else "correct_assessment")
                         versions.append(version)
-                        entries.append((by, Role.ASSESSOR.value,
-                                        "record_assessment" if version == 1
-                                        else "correct_assessment", f"assessments:{pk}", h))
-                    if entries:
-                        self._audit(conn, entries)
                 return versions
             except IntegrityError:
                 continue
@@ -1089,14 +1455,12 @@ class Registry:
                       "settled_by": by, "settled_at": _now(), "due_on": st.due_on}
             try:
                 with self.engine.begin() as conn:
-                    sid, h = self._insert(conn, S.statements, values)
-                    if st.findings:
-                        conn.execute(INSERTS["findings"], [
-                            {"statement_id": sid, "contract_id": contract_id,
-                             "period": str(p), "code": f.code, "severity": f.severity.value,
-                             "message": f.message} for f in st.findings])
-                    self._audit(conn, [(by, role, "settle" if version == 1 else "correct",
-                                        f"statements:{sid}", h)])
+                    action = "settle" if version == 1 else "correct"
+                    sid = self._record(conn, S.statements, [values], by, role, action)[0]
+                    self._record(conn, S.findings, [
+                        {"statement_id": sid, "contract_id": contract_id, "period": str(p),
+                         "code": f.code, "severity": f.severity.value, "message": f.message}
+                        for f in st.findings], by, role, action)
             except IntegrityError:
                 continue  # another writer stored this version first: read it again
             return Settled(st, version, True, version > 1, Money.from_fen(diff))
@@ -1226,9 +1590,17 @@ class Registry:
             raise RegistryError("paid_on is a date", field="paid_on", value=repr(paid_on),
                                 term="付款日期", code="registry.bad_input", zh="付款日期须为日期")
         pay = S.payments
+        with self._read() as conn:
+            seen = self._latest(conn, contract_id, p)
+        solo = (False if seen is None else
+                self._pay_separately(seen.settled_by, amount, by, obj))
         with self.engine.begin() as conn:
             self._lock(conn)  # writers one at a time: no two payments of the same amount due
             current = self._latest(conn, contract_id, p)
+            if current is not None and (seen is None or current.id != seen.id):
+                raise RegistryError("the period was settled again meanwhile; pay again",
+                                    field="period", value=p, term="结算单",
+                                    code="registry.conflict", zh="该期间刚被重新结算，请重新付款")
             if current is None:
                 self._contract_row(conn, contract_id)
                 raise RegistryError("no statement stored for this period", field="period",
@@ -1245,11 +1617,26 @@ class Registry:
                     "would pay the period twice or recover more than was overpaid",
                     field="amount", value=str(amount), term="重复支付",
                     code="registry.overpayment", zh="付款将导致同一期间重复支付或多追回")
-            pk, h = self._insert(conn, pay, {
+            self._record(conn, pay, [{
                 "contract_id": contract_id, "period": p, "amount_fen": amount.fen,
                 "paid_on": paid_on, "reference": reference, "recorded_by": by,
-                "recorded_at": _now()})
-            self._audit(conn, [(by, Role.FINANCE.value, "record_payment", f"payments:{pk}", h)])
+                "recorded_at": _now(), "solo": 1 if solo else None}], by, Role.FINANCE.value,
+                "record_payment_solo" if solo else "record_payment")
+
+    def _pay_separately(self, settled_by: str, amount: Money, by: str, obj: str) -> bool:
+        """Four eyes on money (不相容岗位相互分离): above the bureau's threshold
+        (``registry.four_eyes_threshold``) whoever settled the statement does not pay it,
+        nor does a person related to them by a proposal; a one-person office
+        (``registry.single_person_office``) may, and the payment is marked 单人操作."""
+        threshold = Money(self._policy("four_eyes_threshold"))
+        if abs(amount.fen) <= threshold.fen:
+            return False
+        return self._separate(
+            settled_by, by, "record_payment", obj,
+            what=f"paying {amount.format()} (above {threshold.format()}) of a statement "
+                 f"settled by {settled_by}",
+            what_zh=f"支付 {amount.format()}（超过双人审核限额 {threshold.format()}）"
+                    f"，该结算单由 {settled_by} 结算", solo_ok=self.solo_office())
 
     def due(self, on: date, *, contract_id: str | None = None) -> list[Due]:
         """What is due on ``on``: each settled period with something still to pay or recover,
@@ -1324,56 +1711,106 @@ class Registry:
             return [AuditRecord(r.seq, r.at, r.actor, r.role, r.action, r.object,
                                 r.content_hash, r.prev_hash, r.hash) for r in conn.execute(q)]
 
-    def verify(self) -> Verification:
-        """Walk the audit chain: each record's hash, its link to the previous one, and the
-        content of every row it covers.  Names the first record that does not match (a row
-        edited or deleted with plain SQL, a record altered or removed); a row that no record
-        covers (added with plain SQL) is named too."""
+    def verify(self, *, keys: AuditKeys | None = None, anchors: Iterable[Anchor] = (),
+               chunk: int = 20_000) -> Verification:
+        """Walk the audit chain in chunks of ``chunk`` records (memory does not grow with
+        the chain): each record's hash, its link to the previous one, its MAC under the audit
+        key (``keys``, default the store's), and the content of every row it covers; then
+        the head, the rows no record covers, each anchor (the record at its sequence must
+        exist and carry its hash; its own MAC must hold) and the derived columns.  Names the
+        first record that does not match and why."""
+        keys = keys if keys is not None else self.keys
+        marks = sorted(anchors, key=lambda x: x.seq)
+        for m in marks:
+            if keys is not None and (not keys.knows(m.key_id) or
+                                     not hmac.compare_digest(keys.mac(m.key_id, m.message()),
+                                                             m.mac)):
+                return Verification(False, 0, m.seq, f"the anchor at record {m.seq} is not "
+                                    "signed with the audit key (forged or altered)")
+        pending = {m.seq: m for m in marks}
         a = S.audit
-        prev = GENESIS
-        n = 0
-        seen: dict[str, set[str]] = {t: set() for t in S.HASHED}
+        walk = _Walk(keys)
         with self._read() as conn:
-            rows: dict[str, dict[str, Mapping[str, Any]]] = {}
-            for t in S.HASHED:
-                rows[t] = {str(x.id): dict(x._mapping)
-                           for x in conn.execute(select(S.metadata.tables[t]))}
+            last = 0
+            while True:
+                records = conn.execute(select(a).where(a.c.seq > last).order_by(a.c.seq)
+                                       .limit(chunk)).all()
+                if not records:
+                    break
+                covered: dict[str, list[str]] = {}
+                for r in records:
+                    table, _, key = r.object.partition(":")
+                    if table in S.HASHED and not r.action.startswith("denied:"):
+                        covered.setdefault(table, []).append(key)
+                rows = self._rows_of(conn, covered)
+                for r in records:
+                    bad = walk.step(r, rows)
+                    if bad is not None:
+                        return Verification(False, walk.n, r.seq, bad, walk.signed)
+                    mark = pending.pop(r.seq, None)
+                    if mark is not None and mark.hash != r.hash:
+                        return Verification(False, walk.n, r.seq, "the chain was rewritten "
+                                            f"before the anchor at record {mark.seq}",
+                                            walk.signed)
+                last = records[-1].seq
             head = conn.execute(select(S.audit_head.c.seq, S.audit_head.c.hash)).one()
-            records = conn.execute(select(a).order_by(a.c.seq)).all()
-        for r in records:
-            n += 1
-            if r.seq != n:
-                return Verification(False, n, r.seq, f"record {n} is missing")
-            if r.prev_hash != prev:
-                return Verification(False, n, r.seq,
-                                    "the link to the previous record is broken")
-            if _link_hash(r.seq, r.at, r.actor, r.role, r.action, r.object, r.content_hash,
-                          r.prev_hash) != r.hash:
-                return Verification(False, n, r.seq, "the record was altered")
-            prev = r.hash
-            table, _, key = r.object.partition(":")
-            if table in S.HASHED and not r.action.startswith("denied:"):
-                row = rows[table].get(key)
-                if row is None:
-                    return Verification(False, n, r.seq,
-                                        f"the row {r.object} it records is gone")
-                if row_hash(table, row) != r.content_hash:
-                    return Verification(False, n, r.seq, f"the row {r.object} was edited")
-                seen[table].add(key)
-        if head.seq != n or head.hash != prev:
-            return Verification(False, n, None, "the chain's head does not match its last "
-                                "record (records removed from the end?)")
-        for t, content in rows.items():
-            for k in content:
-                if k not in seen[t]:
-                    return Verification(False, n, None, f"the row {t}:{k} has no audit record")
-        for k, row in rows["statements"].items():
-            doc = _document(row["document"])["statement"]
-            due = row["due_on"]
-            if (None if due is None else due.isoformat()) != doc["payment"]["due_on"]:
-                return Verification(False, n, None,
-                                    f"statements:{k}.due_on does not match its document")
-            if row["carry"] is None or json.loads(row["carry"]) != doc["carry"]:
-                return Verification(False, n, None,
-                                    f"statements:{k}.carry does not match its document")
-        return Verification(True, n)
+            if pending:
+                first = min(pending)
+                return Verification(False, walk.n, first, f"records up to the anchor at "
+                                    f"{first} are gone (the chain was truncated)", walk.signed)
+            if head.seq != walk.n or head.hash != walk.prev:
+                return Verification(False, walk.n, None, "the chain's head does not match its "
+                                    "last record (records removed from the end?)", walk.signed)
+            bad = self._uncovered(conn) or self._derived(conn)
+            if bad:
+                return Verification(False, walk.n, None, bad, walk.signed)
+            if walk.unsigned is not None:
+                return Verification(False, walk.n, walk.unsigned, "the chain is not signed "
+                                    "with the audit key from this record on", walk.signed)
+        return Verification(True, walk.n, signed=walk.signed)
+
+    @staticmethod
+    def _rows_of(conn: Connection, covered: Mapping[str, list[str]]
+                 ) -> dict[str, dict[str, Mapping[str, Any]]]:
+        out: dict[str, dict[str, Mapping[str, Any]]] = {}
+        for table, keys in covered.items():
+            t = S.metadata.tables[table]
+            ids: list[Any] = keys if isinstance(t.c.id.type, String) else [
+                int(k) for k in keys if k.isdigit()]
+            found: dict[str, Mapping[str, Any]] = {}
+            for n in range(0, len(ids), 5000):
+                for x in conn.execute(select(t).where(t.c.id.in_(ids[n:n + 5000]))):
+                    found[str(x.id)] = dict(x._mapping)
+            out[table] = found
+        return out
+
+    @staticmethod
+    def _uncovered(conn: Connection) -> str:
+        """A row of an audited table that no audit record covers (added with plain SQL)."""
+        a = S.audit
+        for name in S.HASHED:
+            t = S.metadata.tables[name]
+            obj = literal(f"{name}:").concat(cast(t.c.id, String))
+            row = conn.execute(select(t.c.id).where(~exists().where(
+                a.c.object == obj, ~a.c.action.startswith("denied:"))).limit(1)).first()
+            if row is not None:
+                return f"the row {name}:{row.id} has no audit record"
+        dup = conn.execute(select(a.c.object).where(~a.c.action.startswith("denied:"),
+                                                    a.c.object.contains(":"))
+                           .group_by(a.c.object).having(func.count() > 1).limit(1)).first()
+        if dup is not None and dup.object.partition(":")[0] in S.HASHED:
+            return f"the row {dup.object} has two audit records"
+        return ""
+
+    @staticmethod
+    def _derived(conn: Connection) -> str:
+        """Columns derived from a statement's document that no longer match it."""
+        s = S.statements
+        for k, due, carry, doc in conn.execute(select(s.c.id, s.c.due_on, s.c.carry,
+                                                      s.c.document)):
+            data = _document(doc)["statement"]
+            if (None if due is None else due.isoformat()) != data["payment"]["due_on"]:
+                return f"statements:{k}.due_on does not match its document"
+            if carry is None or json.loads(carry) != data["carry"]:
+                return f"statements:{k}.carry does not match its document"
+        return ""

@@ -1,10 +1,11 @@
-"""Alembic environment of the registry: runs on the connection :func:`migrate` hands it."""
+"""Alembic environment of the registry: runs on the connection :func:`migrate` hands it, or,
+from the ``alembic`` command with the shipped ``alembic.ini``, on the database named by
+``-x url=…`` (else ``$OUTSOURCING_DB``, else ``outsourcing.db``)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=None, render_as_batch=True)
-with context.begin_transaction():
-    context.run_migrations()
+from outsourcing.registry.migrate import run_guarded
+
+run_guarded(context)

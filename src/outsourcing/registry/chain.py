@@ -1,0 +1,203 @@
+"""The audit chain's arithmetic: row hashes, link hashes, MACs, keys and anchors (审计链).
+
+Everything that proves "who did what, and nothing changed since" is computed here, in one
+place, so the store, the migrations and the benchmark compute it the same way:
+
+- :func:`row_hash` — the SHA-256 of a stored row's audited columns (canonical JSON);
+- :func:`link_hash` — the hash of one audit record, which includes the previous record's;
+- :class:`AuditKeys` — the key ring held **outside the database** (a key file or an
+  environment secret, each key named by a key id): every record's MAC is an HMAC-SHA256 of
+  its link hash under the current key, so whoever can write to the database but does not hold
+  the key cannot forge or recompute a record;
+- :class:`Anchor` — the chain's head (sequence, hash, time, MAC) written to a file outside
+  the database; ``verify(anchors=…)`` then finds any truncation or rewriting before it.
+
+See ``docs/registry.md`` ("The trust model") for what each of these detects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import RegistryError
+
+__all__ = [
+    "GENESIS",
+    "KEY_ENV",
+    "KEY_FILE_ENV",
+    "Anchor",
+    "AuditKeys",
+    "link_hash",
+    "row_hash",
+]
+
+GENESIS = "0" * 64
+KEY_ENV = "OUTSOURCING_AUDIT_KEY"
+"""An environment secret ``KEY_ID:HEX`` (at least 32 bytes of key)."""
+KEY_FILE_ENV = "OUTSOURCING_AUDIT_KEY_FILE"
+"""The path of a key file (TOML: ``current = "ID"`` and ``[keys]`` ``ID = "HEX"``)."""
+MIN_KEY_BYTES = 32
+
+
+def _canon(v: Any) -> Any:
+    if isinstance(v, bytes | memoryview):
+        return "sha256:" + hashlib.sha256(bytes(v)).hexdigest()
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def row_hash(columns: Sequence[str], later: Sequence[str], row: Mapping[str, Any]) -> str:
+    """The content hash of a stored row: its audited ``columns``, in a canonical JSON form;
+    the ``later`` columns (added by a later migration) only when they hold a value, so a row
+    written before they existed keeps its hash."""
+    data = [[c, _canon(row[c])] for c in columns]
+    data += [[c, _canon(row[c])] for c in later if row.get(c) is not None]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                          .encode()).hexdigest()
+
+
+def link_hash(seq: int, at: str, actor: str, role: str, action: str, obj: str,
+              content_hash: str, prev_hash: str, key_id: str = "", login: str = "") -> str:
+    """The hash of one audit record.  Records written before the key and the login existed
+    (both empty) hash their eight fields as they always did."""
+    data: list[Any] = [seq, at, actor, role, action, obj, content_hash, prev_hash]
+    if key_id or login:
+        data += [key_id, login]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                          .encode()).hexdigest()
+
+
+def _bad_key(msg: str, zh: str, value: Any = None) -> RegistryError:
+    return RegistryError(msg, field="audit key", value=value, term="审计密钥",
+                         code="registry.audit_key", zh=zh)
+
+
+def _secret(text: str, key_id: str) -> bytes:
+    try:
+        raw = bytes.fromhex(text.strip())
+    except ValueError:
+        raise _bad_key("an audit key is written in hex", "审计密钥须为十六进制", key_id) from None
+    if len(raw) < MIN_KEY_BYTES:
+        raise _bad_key(f"an audit key has at least {MIN_KEY_BYTES} bytes",
+                       f"审计密钥至少 {MIN_KEY_BYTES} 字节", key_id)
+    return raw
+
+
+@attrs.frozen
+class AuditKeys:
+    """The audit keys, by key id, and the one that signs new records (审计密钥).  Old keys
+    stay in the ring so that the records they signed still verify after a rotation."""
+
+    keys: Mapping[str, bytes] = attrs.field(repr=False)
+    current: str
+
+    def __attrs_post_init__(self) -> None:
+        if self.current not in self.keys:
+            raise _bad_key("the current key id names no key in the ring",
+                           "当前密钥编号不在密钥文件中", self.current)
+        for k in self.keys:
+            if not k or len(k) > 40 or not k.isprintable() or ":" in k or k != k.strip():
+                raise _bad_key("a key id is 1 to 40 printable characters without ':'",
+                               "密钥编号须为 1 至 40 个可打印字符，不含冒号", k)
+
+    def mac(self, key_id: str, message: str) -> str:
+        """HMAC-SHA256 of ``message`` under the key ``key_id`` (hex)."""
+        return hmac.digest(self.keys[key_id], message.encode(), "sha256").hex()
+
+    def knows(self, key_id: str) -> bool:
+        return key_id in self.keys
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> AuditKeys:
+        """Read a key file: ``current = "ID"`` and a ``[keys]`` table of hex secrets."""
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+            keys = {str(k): _secret(str(v), str(k)) for k, v in data["keys"].items()}
+            return cls(keys, str(data["current"]))
+        except (OSError, tomllib.TOMLDecodeError, KeyError, AttributeError) as exc:
+            raise _bad_key(f"cannot read the audit key file: {exc}",
+                           "无法读取审计密钥文件", str(p)) from None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> AuditKeys | None:
+        """The key ring named by ``$OUTSOURCING_AUDIT_KEY_FILE`` or the secret in
+        ``$OUTSOURCING_AUDIT_KEY`` (``ID:HEX``); None when neither is set."""
+        env = os.environ if environ is None else environ
+        if env.get(KEY_FILE_ENV):
+            return cls.from_file(env[KEY_FILE_ENV])
+        secret = env.get(KEY_ENV)
+        if not secret:
+            return None
+        key_id, sep, text = secret.partition(":")
+        if not sep:
+            raise _bad_key(f"${KEY_ENV} is KEY_ID:HEX",
+                           f"环境变量 {KEY_ENV} 的格式为 编号:十六进制密钥")
+        return cls({key_id: _secret(text, key_id)}, key_id)
+
+    @staticmethod
+    def new_file(path: str | os.PathLike[str], key_id: str, *,
+                 keep: AuditKeys | None = None) -> AuditKeys:
+        """Write a key file with a fresh random key ``key_id`` as the current one (keeping
+        the keys of ``keep``, for a rotation); readable by its owner only."""
+        keys = dict(keep.keys) if keep is not None else {}
+        if key_id in keys:
+            raise _bad_key("this key id is used already", "该密钥编号已使用", key_id)
+        keys[key_id] = secrets.token_bytes(MIN_KEY_BYTES)
+        ring = AuditKeys(keys, key_id)
+        lines = [f'current = "{key_id}"', "", "[keys]"]
+        lines += [f'"{k}" = "{v.hex()}"' for k, v in keys.items()]
+        p = Path(path)
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        return ring
+
+
+@attrs.frozen
+class Anchor:
+    """The chain's head at a moment, kept outside the database (审计锚点): the sequence
+    number and hash of the last record, when, and a MAC under the audit key (empty without
+    one).  A printed 结算单 carries one too."""
+
+    seq: int
+    hash: str
+    at: str
+    key_id: str = ""
+    mac: str = ""
+
+    def message(self) -> str:
+        return f"anchor|{self.seq}|{self.hash}|{self.at}"
+
+    def to_json(self) -> str:
+        return json.dumps({"format": 1, "seq": self.seq, "hash": self.hash, "at": self.at,
+                           "key_id": self.key_id, "mac": self.mac}, ensure_ascii=False) + "\n"
+
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        p = Path(path)
+        p.write_text(self.to_json(), encoding="utf-8")
+        return p
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> Anchor:
+        """An anchor file; a clear error when it is not one."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            return cls(int(data["seq"]), str(data["hash"]), str(data["at"]),
+                       str(data.get("key_id", "")), str(data.get("mac", "")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RegistryError(f"not an anchor file: {exc}", field="anchor", value=str(path),
+                                term="审计锚点", code="registry.anchor_unreadable",
+                                zh="无法读取审计锚点文件") from None
