@@ -813,7 +813,8 @@ def adopted_rate(rate: Mapping[str, Any], rulebook: RuleBook, on: date,
             f"on {on.isoformat()}: list the bands", field=f"{field}.bands", value=None,
             term="分档支付", rule_id="payment.tier_table",
             code="payment.tier_table_not_in_force",
-            zh=f"合同采用示例默认分档表，但 {rulebook.code} 在 {on.isoformat()} 无此参数，须列明各档")
+            zh=f"合同采用示例默认分档表，但 {rulebook.code} 在 {on.isoformat()} "
+               "无此参数，须列明各档")
     return {"rule_id": r.rule_id, "citation": r.citation, **rate, "bands": r.value}
 
 
