@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from stdnum.cn import uscc
 from portfolio_cases import disinfection_contract, property_timeline
 from procurement_cases import property_bids, property_tender
+from stdnum.cn import uscc
 
 import outsourcing as o
 from outsourcing import ocds
