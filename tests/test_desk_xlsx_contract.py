@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 import outsourcing as o
 from outsourcing.desk.cells import WorkbookError
 from outsourcing.desk.xlsx_contract import (
+    CONTRACT_SHEET,
     LINES_SHEET,
     PRICE_HEADERS,
     PRICE_SHEET,
@@ -43,6 +44,20 @@ def test_contract_workbook_refuses_bad_cells_naming_each(tmp_path: Path) -> None
         ("服务项目", "E2", "desk.workbook.not_a_number"),
         ("服务项目", "D3", "desk.workbook.bad_cell")]
     assert "工作表「服务项目」E2：月费应填数字，却填了「八万」" in exc.value.message_zh
+
+
+def test_contract_workbook_refuses_a_bad_credit_code_naming_its_cell(tmp_path: Path) -> None:
+    path = write_contract_workbook(contract(), tmp_path / "c.xlsx")
+    wb = load_workbook(path)
+    ws = wb[CONTRACT_SHEET]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "统一社会信用代码")
+    ws.cell(row, 2).value = "91640100MA76ABCD12"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as exc:
+        read_contract_workbook(path)
+    assert [(p.sheet, p.cell, p.code) for p in exc.value.problems] == [
+        (CONTRACT_SHEET, f"B{row}", "model.credit_code.checksum")]
+    assert "统一社会信用代码" in exc.value.message_zh
 
 
 def test_price_list_is_read_from_its_sheet(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import attrs
 import pytest
 from portfolio_cases import disinfection_contract, property_timeline
 from procurement_cases import property_bids, property_tender
+from stdnum.cn import uscc
 
 import outsourcing as o
 from outsourcing import ocds
@@ -20,6 +21,11 @@ from outsourcing.procurement import award, evaluate
 @pytest.fixture(scope="module")
 def rb(registry: o.Registry) -> o.RuleBook:
     return registry.rulebook("NX")
+
+
+def _uscc(first17: str) -> str:
+    """A valid 统一社会信用代码 from its first 17 characters."""
+    return first17 + uscc.calc_check_digit(first17)
 
 
 def _release(pkg: dict[str, object]) -> dict[str, object]:
@@ -129,7 +135,7 @@ def random_timeline(rng: random.Random, i: int) -> Timeline:
     c = o.Contract(
         f"R-{i:03d}", f"随机合同{i}", "NX", o.Purchaser(f"P{i % 7}", f"某机关事务管理局{i % 7}"),
         o.Supplier(f"S{i}", f"某服务公司{i}", rng.choice(list(o.EnterpriseSize)),
-                   credit_code=rng.choice(["", f"91640100MA7{i:06d}"])),
+                   credit_code=rng.choice(["", _uscc(f"91640100MA7{i:06d}")])),
         o.DateRange(start, end), lines,
         signed_on=rng.choice([None, start - timedelta(days=rng.randrange(1, 30))]))
     changes: list[Change] = []

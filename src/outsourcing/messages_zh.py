@@ -37,6 +37,9 @@ MESSAGES: dict[str, str] = {
     "model": "合同数据有误",
     "rule": "规则参数不存在，或在所查日期未生效",
     "rule.load": "规则参数文件无法载入，或地方规则放宽了法定限制",
+    "rule.loosens_legal_limit": "合同或下级规则放宽了法定限值（法定限值只能收紧）",
+    "payment.tier_table_bands": "分档支付表须列明各档，或写明采用示例默认分档表",
+    "payment.tier_table_not_in_force": "合同采用的示例默认分档表在该日期不存在",
     "jurisdiction": "辖区代码未知，或上级辖区链条不完整",
     "plugin": "辖区插件运行出错",
     "serialization": "数据格式有误，无法读成合同对象",
@@ -62,6 +65,7 @@ MESSAGES: dict[str, str] = {
     "holdback.final_assessment_missing": "暂扣款释放前缺少年度或期满考核，暂扣款暂不释放",
     "payment.illustrative_default":
         "合同未约定该付款条款，结算暂用示例默认值（地方惯例，非法定）；请在合同中约定或明确采纳",
+    "usage.missing": "按实结算的服务项目当期实际用量未录入，该部分暂缓支付（不按计划或预算支付）",
     "payment.term_too_long": "约定的付款期限超过中小企业款项支付的法定期限",
     "payment.no_agreed_term": "供应商不是中小企业，合同未约定付款期限与逾期利息，无法确定到期日",
     "payment.interest_below_lpr": "约定的逾期利率低于合同订立时一年期贷款市场报价利率",

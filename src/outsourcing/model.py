@@ -192,6 +192,49 @@ class EnterpriseSize(StrEnum):
         return self in (EnterpriseSize.SMALL, EnterpriseSize.MICRO)
 
 
+CREDIT_CODE_CITATION = "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》"
+
+
+def credit_code(v: Any) -> str:
+    """A 统一社会信用代码 checked (GB 32100-2015: 18 characters, the last a check character
+    over the first 17) and written compactly; empty when unknown.
+
+    Refused with a :class:`~outsourcing.errors.ModelError` naming 统一社会信用代码: a wrong
+    length, a character outside the code's alphabet, or a check character that does not
+    match (checked with python-stdnum's ``stdnum.cn.uscc``).
+    """
+    from stdnum.cn import uscc
+    from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+
+    if not isinstance(v, str):
+        raise ModelError("a credit code is text", field="credit_code", value=v,
+                         term="统一社会信用代码", code="model.credit_code.type",
+                         citation=CREDIT_CODE_CITATION, zh="统一社会信用代码须为文本")
+    if not v.strip():
+        return ""
+    try:
+        return str(uscc.validate(v))
+    except InvalidChecksum:
+        got, want = uscc.compact(v)[-1], uscc.calc_check_digit(uscc.compact(v)[:17])
+        raise ModelError(f"the check character is {got}, the first 17 characters call for "
+                         f"{want}", field="credit_code", value=v, term="统一社会信用代码",
+                         code="model.credit_code.checksum", citation=CREDIT_CODE_CITATION,
+                         zh=f"统一社会信用代码「{v}」校验码错误：应为 {want}，却是 {got}"
+                         ) from None
+    except InvalidLength:
+        raise ModelError("a credit code has 18 characters", field="credit_code", value=v,
+                         term="统一社会信用代码", code="model.credit_code.length",
+                         citation=CREDIT_CODE_CITATION,
+                         zh=f"统一社会信用代码「{v}」应为 18 位") from None
+    except ValidationError:
+        raise ModelError("not a credit code: 8 digits, then digits or capital letters but "
+                         "I, O, Z, S, V", field="credit_code", value=v,
+                         term="统一社会信用代码", code="model.credit_code.form",
+                         citation=CREDIT_CODE_CITATION,
+                         zh=f"统一社会信用代码「{v}」格式无效（前 8 位为数字，其余为数字或"
+                            f"除 I、O、Z、S、V 以外的大写字母）") from None
+
+
 def _size(v: Any) -> EnterpriseSize:
     return _enum(EnterpriseSize, "size", "企业规模")(v)
 
@@ -266,6 +309,8 @@ class Purchaser:
 
     id: str = attrs.field(validator=nonempty("采购人"))
     name: str = attrs.field(validator=nonempty("采购人名称"))
+    credit_code: str = attrs.field(default="", converter=credit_code)
+    """统一社会信用代码 (checked; empty when unknown, but an OCDS release needs it)."""
 
 
 @attrs.frozen
@@ -277,8 +322,8 @@ class Supplier:
     size: EnterpriseSize = attrs.field(converter=_size)
     qualifications: tuple[Qualification, ...] = attrs.field(default=(),
                                                           converter=_qualifications)
-    credit_code: str = ""
-    """统一社会信用代码."""
+    credit_code: str = attrs.field(default="", converter=credit_code)
+    """统一社会信用代码 (checked when built, see :func:`credit_code`; empty when unknown)."""
 
     def holds(self, req: QualificationRequirement, on: date) -> Qualification | None:
         """A qualification satisfying ``req`` valid on ``on``, if any."""

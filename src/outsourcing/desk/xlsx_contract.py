@@ -267,7 +267,8 @@ def read_contract_workbook(path: str | Path) -> Contract:
     except OutsourcingError as exc:
         field = exc.field or ""
         cell = next((ref(lbl) for lbl, key in (("起始日期", "start"), ("终止日期", "end"),
-                                               ("签订日期", "signed"), ("预算", "budget"))
+                                               ("签订日期", "signed"), ("预算", "budget"),
+                                               ("统一社会信用代码", "credit_code"))
                      if key in field), "")
         bad.add(CONTRACT_SHEET, cell, exc.code, exc.message_zh, exc.value)
         bad.raise_if_any()

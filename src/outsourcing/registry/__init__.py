@@ -39,6 +39,7 @@ from .store import (
     Role,
     Settled,
     StoredStatement,
+    UsageRecorded,
     Verification,
     row_hash,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "Role",
     "Settled",
     "StoredStatement",
+    "UsageRecorded",
     "Verification",
     "current_revision",
     "downgrade",

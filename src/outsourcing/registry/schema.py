@@ -6,7 +6,7 @@ Contracts, changes, assessments and statements are kept as versioned JSON docume
 (``tests/test_registry.py`` checks it).  Timestamps are ISO text in UTC so that the audit
 hashes read the same on every database.  ``audit_head`` is the one row the application updates;
 on PostgreSQL the application role may only INSERT and SELECT the others (revision
-``0003_trust``).
+``0004_trust``).
 """
 
 from __future__ import annotations
@@ -188,6 +188,23 @@ payments = Table(
 )
 Index("ix_payments_period", payments.c.contract_id, payments.c.period)
 
+usage_records = Table(
+    "usage_records", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("line_id", ID, nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "line_id", "period", "version", name="uq_usage_records"),
+)
+"""A line's actual usage in a period (实际用量: quantity delivered, materials bought), versioned
+like the assessments: a correction is a new version with its reason."""
+Index("ix_usage_records_period", usage_records.c.contract_id, usage_records.c.period)
+
 audit = Table(
     "audit", metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
@@ -235,6 +252,8 @@ HASHED: dict[str, tuple[str, ...]] = {
                    "payable_fen", "difference_fen", "document", "settled_by", "settled_at"),
     "payments": ("id", "contract_id", "period", "amount_fen", "paid_on", "reference",
                  "recorded_by", "recorded_at"),
+    "usage_records": ("id", "contract_id", "line_id", "period", "version", "document",
+                      "reason", "recorded_by", "recorded_at"),
 }
 """The columns of each audited table whose content the audit trail's hash covers: every table
 that holds what decides money (a test checks that no other table holds data).  Every row of
