@@ -4,18 +4,31 @@ One non-empty-text check serves every model that names things (a site, a roster,
 member, a contract, a change, a framework agreement), so each refuses a blank name the same
 way: a :class:`~outsourcing.errors.ModelError` naming the field and its Chinese term, with the
 caller's stable code and the Chinese message ``<term>不能为空`` when a code is given.
+
+:func:`clean_text` / :func:`identifier` are the one check of ids, names and free text
+(length, NFC, control and invisible characters) that every entry point — the models' callers,
+the registry, the desk — runs before a value reaches a database.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from .errors import ModelError
+from .errors import ModelError, OutsourcingError
 
-__all__ = ["Validator", "nonempty"]
+__all__ = [
+    "MAX_ID_CHARS",
+    "MAX_NAME_CHARS",
+    "MAX_NOTE_CHARS",
+    "Validator",
+    "clean_text",
+    "identifier",
+    "nonempty",
+]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
@@ -27,3 +40,78 @@ def nonempty(term: str, code: str | None = None) -> Validator:
             raise ModelError("must be a non-empty string", field=attribute.name, value=value,
                              term=term, code=code, zh=f"{term}不能为空" if code else None)
     return check
+
+
+# --- identifiers, names and free text (编号、名称与说明) ----------------------------------------
+
+MAX_ID_CHARS = 120
+"""The longest identifier (a contract, line, supplier, actor, change or period id): the same
+limit on every database (the registry's id columns hold 120 characters)."""
+MAX_NAME_CHARS = 200
+"""The longest name (an actor's, a contract's title)."""
+MAX_NOTE_CHARS = 2000
+"""The longest free text the store records (a reason, a payment reference)."""
+
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Control, format (zero-width and bidirectional marks, BOM), surrogate, private-use,
+unassigned and line/paragraph separator characters: invisible or ambiguous in an id."""
+_KINDS = {"id": MAX_ID_CHARS, "name": MAX_NAME_CHARS, "note": MAX_NOTE_CHARS}
+
+
+def _bad_char(ch: str, kind: str) -> bool:
+    if kind == "note" and ch in "\n\t":
+        return False
+    cat = unicodedata.category(ch)
+    if cat in _REFUSED_CATEGORIES:
+        return True
+    # the only spaces an id or a name holds are the plain and the ideographic space
+    return cat == "Zs" and ch not in (" ", "\u3000")
+
+
+def clean_text(value: Any, *, field: str, term: str, kind: str = "id",
+               error: type[OutsourcingError] = ModelError, code: str | None = None,
+               empty: bool = False) -> str:
+    """``value`` NFC-normalised, or a clear error (the one check every entry point calls
+    before anything reaches a database).
+
+    ``kind`` is ``"id"`` (at most :data:`MAX_ID_CHARS` characters, no leading or trailing
+    space), ``"name"`` (:data:`MAX_NAME_CHARS`) or ``"note"`` (:data:`MAX_NOTE_CHARS`, may
+    hold line breaks and tabs; ``empty`` allows ``""``).  Refused: anything but a string, a
+    blank value, more characters than the limit, and control or invisible characters
+    (Unicode categories Cc, Cf, Cs, Co, Cn, Zl, Zp — NUL, zero-width spaces and joiners,
+    bidirectional marks, BOM — and spaces other than U+0020 and U+3000).  The error is
+    ``error`` (default :class:`~outsourcing.errors.ModelError`) with ``code`` (default
+    ``model.bad_<kind>``) and a Chinese message naming the term.
+    """
+    limit = _KINDS[kind]
+    code = code or f"model.bad_{kind}"
+
+    def fail(reason: str, zh: str, shown: Any) -> OutsourcingError:
+        return error(reason, field=field, value=shown, term=term, code=code,
+                     zh=f"{term}{zh}")
+
+    if not isinstance(value, str):
+        raise fail(f"must be text, not {type(value).__name__}", "须为文字", repr(value)[:80])
+    text = unicodedata.normalize("NFC", value[: limit * 4 + 1])
+    if len(value) > limit * 4 or len(text) > limit:
+        raise fail(f"longer than {limit} characters", f"超过 {limit} 个字符的上限",
+                   value[:40] + "…")
+    if not text.strip():
+        if empty and text == "":
+            return text
+        raise fail("must not be blank", "不能为空", text)
+    for n, ch in enumerate(text):
+        if _bad_char(ch, kind):
+            raise fail(f"holds the control or invisible character U+{ord(ch):04X} at "
+                       f"position {n + 1}",
+                       f"含有控制字符或不可见字符 U+{ord(ch):04X}（第 {n + 1} 个字符）",
+                       text.encode("unicode_escape").decode("ascii")[:80])
+    if kind == "id" and text != text.strip():
+        raise fail("must not start or end with a space", "首尾不能有空格", text)
+    return text
+
+
+def identifier(value: Any, *, field: str, term: str,
+               error: type[OutsourcingError] = ModelError, code: str | None = None) -> str:
+    """An id, checked and NFC-normalised (see :func:`clean_text`)."""
+    return clean_text(value, field=field, term=term, kind="id", error=error, code=code)

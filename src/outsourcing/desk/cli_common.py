@@ -163,6 +163,18 @@ def run(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespa
         except OutsourcingError as exc:
             print(error_text(exc, getattr(args, "lang", "zh")), file=sys.stderr)
             return EXIT_USAGE
+        except Exception as exc:
+            # a database driver's error the store did not expect: a sentence, never a
+            # traceback (the store turns the ones it knows into RegistryError already)
+            from sqlalchemy.exc import DBAPIError
+
+            if not isinstance(exc, DBAPIError):
+                raise
+            err = OutsourcingError(f"the database refused the operation: {type(exc).__name__}",
+                                   field="database", term="数据库", code="registry.database",
+                                   zh="数据库拒绝了该操作，未记录任何内容，请重试")
+            print(error_text(err, getattr(args, "lang", "zh")), file=sys.stderr)
+            return EXIT_USAGE
     wrapped.__doc__ = func.__doc__
     wrapped.__name__ = func.__name__
     return wrapped

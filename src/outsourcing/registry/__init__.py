@@ -34,6 +34,7 @@ from .store import (
     Role,
     Settled,
     StoredStatement,
+    UsageRecorded,
     Verification,
     row_hash,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Role",
     "Settled",
     "StoredStatement",
+    "UsageRecorded",
     "Verification",
     "current_revision",
     "downgrade",

@@ -29,9 +29,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
+from .._validators import clean_text
 from ..catalogue import KpiSpec
 from ..changes import Change, ChangeStatus, Timeline, cap_report
 from ..changes.report import CapReport
@@ -47,6 +48,7 @@ from ..plugins import load
 from ..serialize import structure, unstructure
 from ..settlement import PreparedContract, prepare
 from ..statement import Carry, LineCarry, Statement
+from ..usage import Usage
 from . import schema as S
 from .migrate import current_revision, head
 from .migrate import migrate as run_migrations
@@ -62,6 +64,7 @@ __all__ = [
     "Role",
     "Settled",
     "StoredStatement",
+    "UsageRecorded",
     "Verification",
 ]
 
@@ -178,6 +181,20 @@ class Settled:
 
 
 @attrs.frozen
+class UsageRecorded:
+    """What :meth:`Registry.record_usage` did with one line's usage (实际用量录入结果)."""
+
+    line: str
+    period: Period
+    version: int
+    """The version in force after the call."""
+    written: bool
+    """False when the same values were recorded already (nothing written)."""
+    correction: bool
+    """True when this version supersedes an earlier one (更正)."""
+
+
+@attrs.frozen
 class BatchResult:
     """What :meth:`Registry.settle_all` did, contract by contract."""
 
@@ -279,6 +296,58 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def _id(value: Any, field: str, term: str = "编号") -> str:
+    """An id argument, checked and NFC-normalised before any query (the same limits on
+    every database: :func:`outsourcing._validators.clean_text`)."""
+    return clean_text(value, field=field, term=term, kind="id", error=RegistryError,
+                      code="registry.bad_id")
+
+
+def _text(value: Any, field: str, term: str, kind: str = "note", empty: bool = True) -> str:
+    """A name or a free text (reason, reference), checked and NFC-normalised."""
+    return clean_text(value, field=field, term=term, kind=kind, error=RegistryError,
+                      code=f"registry.bad_{kind}", empty=empty)
+
+
+def _exact(value: Any, field: str, term: str, kind: str = "id") -> str:
+    """An id or name inside an object the store records: checked like an argument, and
+    refused (``registry.bad_id``) when it is not already in NFC form — the store never
+    records a document whose ids differ from its indexed columns."""
+    clean = clean_text(value, field=field, term=term, kind=kind, error=RegistryError,
+                       code=f"registry.bad_{kind}")
+    if clean != value:
+        raise RegistryError("is not in Unicode NFC form", field=field,
+                            value=str(value).encode("unicode_escape").decode("ascii")[:80],
+                            term=term, code=f"registry.bad_{kind}",
+                            zh=f"{term}不是 Unicode NFC 规范形式，请先规范化")
+    return clean
+
+
+def _contract_ids(contract: Contract) -> None:
+    """The ids and names of a contract that the store indexes, checked before the database
+    (the same limits on SQLite and PostgreSQL)."""
+    _exact(contract.id, "contract.id", "合同编号")
+    _exact(contract.purchaser.id, "contract.purchaser.id", "采购人编号")
+    _exact(contract.supplier.id, "contract.supplier.id", "供应商编号")
+    _exact(contract.jurisdiction, "contract.jurisdiction", "辖区")
+    _exact(contract.title, "contract.title", "合同名称", kind="name")
+    for n, line in enumerate(contract.lines):
+        _exact(line.id, f"contract.lines[{n}].id", "服务项目编号")
+        _exact(line.service, f"contract.lines[{n}].service", "服务类别")
+        _exact(line.site, f"contract.lines[{n}].site", "办公区", kind="name")
+
+
+def _bounded_actor(value: Any) -> str:
+    """What the audit trail records as the actor of a refusal: the id when it is a valid
+    one, else a fixed-length stand-in (``?`` and 16 hex digits of its SHA-256), so a refusal
+    of any value is recorded and bounded."""
+    try:
+        return _id(value, "by")
+    except RegistryError:
+        return "?" + hashlib.sha256(repr(value).encode("utf-8", "backslashreplace")
+                                    ).hexdigest()[:16]
+
+
 def _pack_statement(s: Statement, decisions: int) -> tuple[bytes, str]:
     """The stored document (zlib-compressed JSON, versioned: the compact statement, the
     number of decided changes its terms included, and the code, severity and message of each
@@ -336,6 +405,10 @@ Q_DECIDED = (select(_d.c.document).where(_d.c.contract_id == bindparam("cid"))
 Q_ASSESSMENTS = (select(_a.c.line_id, _a.c.version, _a.c.document)
                  .where(_a.c.contract_id == bindparam("cid"), _a.c.period == bindparam("period"))
                  .order_by(_a.c.line_id, _a.c.version))
+_u = S.usage_records
+Q_USAGE = (select(_u.c.line_id, _u.c.version, _u.c.document)
+           .where(_u.c.contract_id == bindparam("cid"), _u.c.period == bindparam("period"))
+           .order_by(_u.c.line_id, _u.c.version))
 Q_LATEST = (select(_s).where(_s.c.contract_id == bindparam("cid"),
                              _s.c.period.in_(bindparam("periods", expanding=True)))
             .order_by(_s.c.period, _s.c.version))
@@ -343,6 +416,14 @@ U_HEAD_TAKE = (update(_h).where(_h.c.id == 1).values(seq=_h.c.seq + bindparam("n
                .returning(_h.c.seq, _h.c.hash))
 U_HEAD_HASH = update(_h).where(_h.c.id == 1).values(hash=bindparam("new_hash"))
 INSERTS = {name: t.insert() for name, t in S.metadata.tables.items()}
+
+
+def _driver_error(exc: DBAPIError) -> RegistryError:
+    orig = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return RegistryError(f"the database refused the operation: {orig[0] if orig else exc}",
+                         field="database", value=type(exc).__name__, term="数据库",
+                         code="registry.database",
+                         zh="数据库拒绝了该操作（可能是并发冲突或连接中断），未记录任何内容，请重试")
 
 
 # --- the URL ---------------------------------------------------------------------------------
@@ -493,10 +574,28 @@ class Registry:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn.execution_options(registry_read=True)
-            yield conn
-            conn.rollback()
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(registry_read=True)
+                yield conn
+                conn.rollback()
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise _driver_error(exc) from None
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction.  A unique-constraint violation (``IntegrityError``) goes
+        to the caller, which knows what it means; any other driver error becomes a
+        :class:`RegistryError` (``registry.database``), never a traceback."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise _driver_error(exc) from None
 
     # --- the audit chain -------------------------------------------------------------------
     def _lock(self, conn: Connection) -> None:
@@ -536,11 +635,21 @@ class Registry:
               **kw: Any) -> AccessDenied:
         """Record the refusal in the audit trail (its own transaction) and return the error."""
         content = _sha(_dumps({"code": code, "reason": reason}))
-        with self.engine.begin() as conn:
-            self._audit(conn, [(actor, "-", f"denied:{action}", obj, content)])
+        with self._write() as conn:
+            self._audit(conn, [(_bounded_actor(actor), "-", f"denied:{action}", obj[:500],
+                                content)])
         return AccessDenied(reason, code=code, zh=zh, term=kw.pop("term", "职责分离"), **kw)
 
     def _require(self, actor_id: str, roles: Sequence[Role], action: str, obj: str) -> Actor:
+        """The actor, if it may do ``action``; else the refusal, recorded (also for an id
+        that is not a valid one: see :func:`_bounded_actor`)."""
+        try:
+            actor_id = _id(actor_id, "by", "操作人员")
+        except RegistryError as exc:
+            raise self._deny(actor_id, action, obj, "registry.denied.unknown_actor",
+                             f"no such actor: {exc.reason}",
+                             f"操作人员不存在：{exc.zh}", field="by",
+                             value=exc.value, term="操作人员") from None
         actor = self._actor_or_none(actor_id)
         if actor is None:
             raise self._deny(actor_id, action, obj, "registry.denied.unknown_actor",
@@ -580,7 +689,7 @@ class Registry:
 
     def actor(self, actor_id: str) -> Actor:
         """An actor by id; a clear error if there is none."""
-        a = self._actor_or_none(actor_id)
+        a = self._actor_or_none(_id(actor_id, "actor", "操作人员"))
         if a is None:
             raise RegistryError("no such actor", field="actor", value=actor_id,
                                 term="操作人员", code="registry.unknown_actor",
@@ -598,8 +707,12 @@ class Registry:
         """Add a person with roles.  The first actor of an empty registry adds itself (and
         must be an approver); every later one is added by an approver (审批人).  A supplier's
         user names its ``supplier``."""
+        actor_id = _id(actor_id, "actor", "操作人员编号")
+        name = _text(name, "name", "姓名", kind="name")
+        if supplier is not None:
+            supplier = _id(supplier, "supplier", "供应商编号")
         actor = Actor(actor_id, name, roles, supplier)
-        if not actor_id.strip() or not name.strip() or not actor.roles:
+        if not actor.roles:
             raise RegistryError("an actor needs an id, a name and at least one role",
                                 field="actor", value=actor_id, term="操作人员",
                                 code="registry.bad_actor",
@@ -629,13 +742,13 @@ class Registry:
                 raise RegistryError("say who adds the actor (by=…)", field="by", value=None,
                                     term="操作人员", code="registry.bad_actor",
                                     zh="须注明由谁登记该操作人员")
-            self._require(by, [Role.APPROVER], "add_actor", obj)
+            by = self._require(by, [Role.APPROVER], "add_actor", obj).id
             role = Role.APPROVER.value
         values = {"id": actor_id, "name": name,
                   "roles": ",".join(sorted(r.value for r in actor.roles)),
                   "supplier_id": supplier, "recorded_by": by, "recorded_at": _now()}
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 _, h = self._insert(conn, S.actors, values)
                 self._audit(conn, [(by, role, "add_actor", obj, h)])
         except IntegrityError:
@@ -654,8 +767,10 @@ class Registry:
             raise RegistryError(f"a {type(contract).__name__} is not a Contract",
                                 field="contract", value=repr(contract), term="合同",
                                 code="registry.bad_input", zh="不是合同对象")
+        _contract_ids(contract)
         obj = f"contracts:{contract.id}"
         actor = self._require(by, [Role.OFFICER], "add_contract", obj)
+        by = actor.id
         self.plugins.rulebook(contract.jurisdiction)  # an unknown jurisdiction fails here
         # the contract's own terms must prepare: a bad rule fails now, not at settlement
         prepare(contract, self.plugins.rulebook(contract.jurisdiction), rules=rules,
@@ -670,7 +785,7 @@ class Registry:
                   "term_end": contract.term.end, "document": doc, "recorded_by": by,
                   "recorded_at": _now()}
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 _, h = self._insert(conn, S.contracts, values)
                 conn.execute(S.contract_lines.insert(), [
                     {"contract_id": contract.id, "line_id": x.id, "service": x.service,
@@ -702,6 +817,7 @@ class Registry:
 
     def contract(self, contract_id: str) -> Contract:
         """The contract as recorded (without its changes: see :meth:`timeline`)."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
             return self._terms(self._contract_row(conn, contract_id).document)[0]
 
@@ -711,6 +827,7 @@ class Registry:
         the payment rule and the KPIs of each line that sets them, by line id.  A line not
         listed takes the plugins' and the rulebook's terms.  An unknown contract is
         ``registry.unknown_contract``."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
             _, rules, kpis = self._terms(self._contract_row(conn, contract_id).document)
         return rules, kpis
@@ -757,8 +874,16 @@ class Registry:
             self._prepared[(contract_id, key)] = pc
         return pc, key
 
+    def prepared(self, contract_id: str) -> PreparedContract:
+        """The contract with its signed changes and its own terms, prepared for settlement
+        as :meth:`settle` uses it (e.g. which lines need usage in a period:
+        :meth:`PreparedContract.usage_lines`)."""
+        with self._read() as conn:
+            return self._prepared_contract(conn, contract_id)[0]
+
     def timeline(self, contract_id: str) -> Timeline:
         """The contract with its decided changes and the pending ones (变更时间线)."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
             return self._timeline(conn, contract_id)[0]
 
@@ -768,6 +893,10 @@ class Registry:
         """Contracts by supplier, service, site, jurisdiction and status on ``on`` (default:
         today); every filter is optional."""
         on = on or date.today()
+        supplier, service, site, jurisdiction = (
+            None if v is None else _text(v, f, t, kind="name", empty=False)
+            for v, f, t in ((supplier, "supplier", "供应商编号"), (service, "service", "服务类别"),
+                            (site, "site", "办公区"), (jurisdiction, "jurisdiction", "辖区")))
         c = S.contracts
         q = select(c.c.id, c.c.title, c.c.jurisdiction, c.c.purchaser_id, c.c.supplier_id,
                    c.c.term_start, c.c.term_end).order_by(c.c.id)
@@ -814,8 +943,12 @@ class Registry:
     def propose_change(self, contract_id: str, change: Change, *, by: str) -> None:
         """Record a proposed (pending, 待签) change; officers and the contract's supplier may
         propose."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        if isinstance(change, Change):
+            _exact(change.id, "change.id", "变更编号")
         obj = f"changes:{contract_id}/{getattr(change, 'id', '?')}"
         actor = self._require(by, [Role.OFFICER, Role.SUPPLIER], "propose_change", obj)
+        by = actor.id
         with self._read() as conn:
             tl, row, _ = self._timeline(conn, contract_id)
         if actor.roles == {Role.SUPPLIER} and actor.supplier != row.supplier_id:
@@ -828,7 +961,7 @@ class Registry:
                   "document": _dumps(unstructure(change)), "proposed_by": by,
                   "proposed_at": _now()}
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 pk, h = self._insert(conn, S.changes, values)
                 self._audit(conn, [(by, self._role(actor, [Role.OFFICER, Role.SUPPLIER]),
                                     "propose_change", f"changes:{pk}", h)])
@@ -839,8 +972,10 @@ class Registry:
 
     def _decide(self, contract_id: str, change_id: str, by: str, action: str
                 ) -> tuple[Timeline, Actor, Row[Any], str]:
+        change_id = _id(change_id, "change_id", "变更编号")
         obj = f"changes:{contract_id}/{change_id}"
         actor = self._require(by, [Role.APPROVER], action, obj)
+        by = actor.id
         with self._read() as conn:
             tl, row, _ = self._timeline(conn, contract_id)
             proposed = conn.execute(select(S.changes.c.proposed_by).where(
@@ -872,7 +1007,9 @@ class Registry:
         """Sign a pending change after the library's checks (政府采购法 第四十九条、第五十条):
         :class:`~outsourcing.errors.ChangeRejected` leaves it pending.  The signer is an
         approver who did not propose it and does not work for the supplier."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         tl, actor, row, obj = self._decide(contract_id, change_id, by, "sign_change")
+        by, change_id = actor.id, _id(change_id, "change_id", "变更编号")
         rb = self.plugins.rulebook(row.jurisdiction)
         signed_tl = tl.sign(change_id, rb, today=today, signed_on=signed_on or today,
                             approved_by=by)
@@ -884,10 +1021,10 @@ class Registry:
     def reject_change(self, contract_id: str, change_id: str, reason: str, *, by: str
                       ) -> Change:
         """Reject a pending change with the reason (驳回)."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         tl, actor, _, obj = self._decide(contract_id, change_id, by, "reject_change")
-        if not reason.strip():
-            raise RegistryError("a rejection states its reason", field="reason", value=reason,
-                                term="驳回理由", code="registry.bad_input", zh="驳回须说明理由")
+        by, change_id = actor.id, _id(change_id, "change_id", "变更编号")
+        reason = _text(reason, "reason", "驳回理由", empty=False)
         new = tl.reject(change_id, reason)
         return self._record_decision(contract_id, new.change(change_id), "rejected", by,
                                      actor, obj, None, None)
@@ -899,7 +1036,7 @@ class Registry:
                   "term_end": term_end, "document": _dumps(unstructure(change)),
                   "decided_by": by, "decided_at": _now()}
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 pk, h = self._insert(conn, S.change_decisions, values)
                 if timeline is not None:
                     known = set(conn.execute(select(S.contract_lines.c.line_id).where(
@@ -920,6 +1057,7 @@ class Registry:
 
     def changes(self, contract_id: str) -> list[ChangeRecord]:
         """Every change of a contract in the order proposed, with who and when."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         ch, d = S.changes, S.change_decisions
         with self._read() as conn:
             self._contract_row(conn, contract_id)
@@ -946,14 +1084,17 @@ class Registry:
                            by: str, reason: str = "") -> list[int]:
         """Record several assessments of one contract in one transaction (a month's score
         sheets); each is a new version of its line and period.  Returns the versions."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         items = list(assessments)
         for n, x in enumerate(items):
             if not isinstance(x, Assessment):
                 raise RegistryError(f"a {type(x).__name__} is not an Assessment",
                                     field=f"assessments[{n}]", value=repr(x), term="考核记录",
                                     code="registry.bad_input", zh="不是考核记录")
+        reason = _text(reason, "reason", "更正理由")
         obj = f"assessments:{contract_id}"
         actor = self._require(by, [Role.ASSESSOR], "record_assessment", obj)
+        by = actor.id
         lines = S.contract_lines
         with self._read() as conn:
             supplier = self._contract_row(conn, contract_id).supplier_id
@@ -972,7 +1113,7 @@ class Registry:
         a = S.assessments
         for _ in range(5):
             try:
-                with self.engine.begin() as conn:
+                with self._write() as conn:
                     versions: list[int] = []
                     entries = []
                     at = _now()
@@ -1003,6 +1144,7 @@ class Registry:
                     history: bool = False) -> list[Assessment]:
         """The period's assessments in force (the latest version of each line); with
         ``history`` every version, oldest first."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         p = str(Period.parse(period) if isinstance(period, str) else period)
         with self._read() as conn:
             return [x for _, _, x in self._assessments(conn, contract_id, p, history)]
@@ -1019,6 +1161,113 @@ class Registry:
             latest[r.line_id] = r
         return [(r.document, r.version, structure(json.loads(r.document), Assessment))
                 for r in latest.values()]
+
+    # --- actual usage ----------------------------------------------------------------------
+    def record_usage(self, contract_id: str, usage: Iterable[Usage], *, by: str,
+                     reason: str = "") -> list[UsageRecorded]:
+        """Record the actual usage of a contract's lines (实际用量: a unit-rate line's quantity
+        delivered, a labour-plus-materials line's materials bought), all in one transaction.
+
+        Each usage is checked against the contract as it stands in its period (the line
+        exists, ran, and is priced on usage; a quantity for a unit-rate line, materials for
+        labour plus materials).  The same values as the version in force write nothing;
+        other values are a correction (更正): a new version, the old one kept — refused
+        without ``reason``, and then nothing of the call is written.  Every written version
+        is in the audit chain."""
+        items = list(usage)
+        for n, x in enumerate(items):
+            if not isinstance(x, Usage):
+                raise RegistryError(f"a {type(x).__name__} is not a Usage",
+                                    field=f"usage[{n}]", value=repr(x), term="实际用量",
+                                    code="registry.bad_input", zh="不是实际用量记录")
+        obj = f"usage_records:{contract_id}"
+        actor = self._require(by, [Role.OFFICER, Role.ASSESSOR], "record_usage", obj)
+        role = self._role(actor, [Role.OFFICER, Role.ASSESSOR])
+        seen: set[tuple[str, Period]] = set()
+        with self._read() as conn:  # a supplier's user holds neither role (职责分离)
+            pc, _ = self._prepared_contract(conn, contract_id)
+        for n, x in enumerate(items):
+            key = (x.line, x.period)
+            if key in seen:
+                raise RegistryError("usage given twice for this line and period",
+                                    field=f"usage[{n}]", value=f"{x.line} {x.period}",
+                                    term="实际用量", code="registry.usage_twice",
+                                    zh=f"服务项目 {x.line} 的 {x.period} 实际用量重复填写")
+            seen.add(key)
+            try:
+                pc.actual_fees(pc.period_index(x.period), [x])  # fits the line as priced
+            except OutsourcingError as exc:
+                raise RegistryError(f"usage[{n}]: {exc.reason}", field=f"usage[{n}]",
+                                    value=f"{x.line} {x.period}", term="实际用量",
+                                    code="registry.usage_invalid",
+                                    zh=f"服务项目 {x.line} 的 {x.period} 实际用量无法录入："
+                                       f"{exc.message_zh}") from None
+        u = S.usage_records
+        for _ in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    self._lock(conn)
+                    out: list[UsageRecorded] = []
+                    pending = []
+                    for x in items:
+                        last = conn.execute(
+                            select(u.c.version, u.c.document).where(
+                                u.c.contract_id == contract_id, u.c.line_id == x.line,
+                                u.c.period == str(x.period))
+                            .order_by(u.c.version.desc()).limit(1)).first()
+                        if last is not None:
+                            old = structure(json.loads(last.document), Usage)
+                            if (old.quantity, old.materials) == (x.quantity, x.materials):
+                                out.append(UsageRecorded(x.line, x.period, last.version,
+                                                         False, False))
+                                continue
+                        pending.append((x, 1 if last is None else last.version + 1))
+                    changed = [x for x, v in pending if v > 1]
+                    if changed and not reason.strip():
+                        lines = "、".join(f"{x.line} {x.period}" for x in changed)
+                        raise RegistryError(
+                            "already recorded with other values; a correction needs a reason",
+                            field="reason", value=lines, term="更正理由",
+                            code="registry.usage_correction_needs_reason",
+                            zh=f"{lines} 的实际用量已录入且数值不同；更正须说明理由"
+                               "（记为更正版本，原记录保留）")
+                    at = _now()
+                    entries = []
+                    for x, version in pending:
+                        doc = unstructure(attrs.evolve(x, recorded_by=x.recorded_by or by))
+                        pk, h = self._insert(conn, u, {
+                            "contract_id": contract_id, "line_id": x.line,
+                            "period": str(x.period), "version": version,
+                            "document": _dumps(doc), "reason": reason if version > 1 else "",
+                            "recorded_by": by, "recorded_at": at})
+                        entries.append((by, role, "record_usage" if version == 1
+                                        else "correct_usage", f"usage_records:{pk}", h))
+                        out.append(UsageRecorded(x.line, x.period, version, True, version > 1))
+                    if entries:
+                        self._audit(conn, entries)
+                return out
+            except IntegrityError:
+                continue
+        raise RegistryError("too many writers at once; try again", field="usage",
+                            value=obj, term="实际用量", code="registry.conflict",
+                            zh="并发写入冲突，请重试")
+
+    def usage(self, contract_id: str, period: Period | str, *,
+              history: bool = False) -> list[Usage]:
+        """The period's usage in force (the latest version of each line); with ``history``
+        every version, oldest first."""
+        p = str(Period.parse(period) if isinstance(period, str) else period)
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            return [x for _, x in self._usage(conn, contract_id, p, history)]
+
+    @staticmethod
+    def _usage(conn: Connection, contract_id: str, period: str, history: bool = False
+               ) -> list[tuple[str, Usage]]:
+        rows = conn.execute(Q_USAGE, {"cid": contract_id, "period": period}).all()
+        if not history:
+            rows = list({r.line_id: r for r in rows}.values())
+        return [(r.document, structure(json.loads(r.document), Usage)) for r in rows]
 
     # --- settlement ------------------------------------------------------------------------
     def _latest(self, conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
@@ -1047,15 +1296,18 @@ class Registry:
         inputs again return the stored statement and write nothing; changed inputs store a
         correction that supersedes it, with the difference to pay or recover.
         """
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         p = Period.parse(period) if isinstance(period, str) else period
         obj = f"statements:{contract_id}/{p}"
         actor = self._require(by, [Role.FINANCE, Role.OFFICER], "settle", obj)
+        by = actor.id
         role = self._role(actor, [Role.FINANCE, Role.OFFICER])
         for _ in range(5):
             with self._read() as conn:
                 pc, tl_hash = self._prepared_contract(conn, contract_id)
                 i = pc.period_index(p)
                 found = self._assessments(conn, contract_id, str(p))
+                used = self._usage(conn, contract_id, str(p))
                 prev_row = None
                 both = self._latest_of(conn, contract_id,
                                        [str(p)] + ([str(pc.periods[i - 1])] if i else []))
@@ -1072,13 +1324,15 @@ class Registry:
                                   None if prev_row is None else prev_row.id,
                                   None if accepted_on is None else accepted_on.isoformat(),
                                   None if acceptance_due is None
-                                  else acceptance_due.isoformat()]))
+                                  else acceptance_due.isoformat()]
+                                 + ([[d for d, _ in used]] if used else [])))
             if current is not None and current.inputs_hash == inputs:
                 return Settled(_unpack_statement(current.document, pc), current.version, False,
                                current.version > 1, Money.from_fen(current.difference_fen))
             previous = None if prev_row is None else _carry_of(prev_row.carry)
             st = pc.settle(p, [x for _, _, x in found], previous=previous,
-                           accepted_on=accepted_on, acceptance_due=acceptance_due)
+                           accepted_on=accepted_on, acceptance_due=acceptance_due,
+                           usage=[x for _, x in used], usage_required=True)
             version = 1 if current is None else current.version + 1
             diff = st.payable.fen - (0 if current is None else current.payable_fen)
             doc, carry = _pack_statement(st, len(getattr(pc.source, "changes", ())))
@@ -1088,7 +1342,7 @@ class Registry:
                       "difference_fen": diff, "document": doc, "carry": carry,
                       "settled_by": by, "settled_at": _now(), "due_on": st.due_on}
             try:
-                with self.engine.begin() as conn:
+                with self._write() as conn:
                     sid, h = self._insert(conn, S.statements, values)
                     if st.findings:
                         conn.execute(INSERTS["findings"], [
@@ -1111,7 +1365,7 @@ class Registry:
         (default: one per core); ``workers=1`` (or a single core) settles in this process.
         A contract that fails is reported, the others go on."""
         p = Period.parse(period) if isinstance(period, str) else period
-        self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}")
+        by = self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}").id
         with self._read() as conn:
             c = S.contracts
             rows = conn.execute(select(c.c.id, c.c.term_end).where(
@@ -1160,6 +1414,7 @@ class Registry:
         """The statement in force for a period (the latest version), or a given version,
         explained by the contract's terms as they were when it was settled (the changes
         decided by then)."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         p = str(Period.parse(period) if isinstance(period, str) else period)
         s = S.statements
         with self._read() as conn:
@@ -1181,6 +1436,7 @@ class Registry:
     def statements(self, contract_id: str, *, history: bool = False) -> list[StoredStatement]:
         """Every stored statement of a contract, by period; only the versions in force unless
         ``history``."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         s = S.statements
         with self._read() as conn:
             self._contract_row(conn, contract_id)
@@ -1202,7 +1458,7 @@ class Registry:
                  ) -> list[Finding]:
         """The findings of the statements in force (上期未考核, 付款期限过长 …)."""
         out: list[Finding] = []
-        for cid in ([contract_id] if contract_id else
+        for cid in ([_id(contract_id, "contract_id", "合同编号")] if contract_id else
                     [c.id for c in self.contracts()]):
             for x in self.statements(cid):
                 if period is None or str(x.period) == str(period):
@@ -1215,9 +1471,11 @@ class Registry:
         """Record a payment (or, negative, a recovery) against a settled period.  The paid
         total must stay between nothing and the payable of the statement in force: a period
         is never paid twice, and a correction's difference is paid or recovered."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         p = str(Period.parse(period) if isinstance(period, str) else period)
         obj = f"payments:{contract_id}/{p}"
-        self._require(by, [Role.FINANCE], "record_payment", obj)
+        reference = _text(reference, "reference", "付款凭证号")
+        by = self._require(by, [Role.FINANCE], "record_payment", obj).id
         if not isinstance(amount, Money) or amount == Money.ZERO:
             raise RegistryError("a payment is a non-zero Money", field="amount",
                                 value=repr(amount), term="付款金额", code="registry.bad_input",
@@ -1226,7 +1484,7 @@ class Registry:
             raise RegistryError("paid_on is a date", field="paid_on", value=repr(paid_on),
                                 term="付款日期", code="registry.bad_input", zh="付款日期须为日期")
         pay = S.payments
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             self._lock(conn)  # writers one at a time: no two payments of the same amount due
             current = self._latest(conn, contract_id, p)
             if current is None:
@@ -1260,6 +1518,7 @@ class Registry:
                         c.c.jurisdiction).join(c, c.c.id == s.c.contract_id)
                  .order_by(s.c.contract_id, s.c.period, s.c.version))
             if contract_id is not None:
+                contract_id = _id(contract_id, "contract_id", "合同编号")
                 q = q.where(s.c.contract_id == contract_id)
             latest: dict[tuple[str, str], Any] = {}
             for sr in conn.execute(q):
