@@ -151,8 +151,8 @@ def test_transactions_only_for_payments_made(rb: o.RuleBook) -> None:
     none = _release(ocds.release_package(tl, as_of=date(2023, 3, 31), statements=statements,
                                          published=PUBLISHED))
     assert "transactions" not in none["contracts"][0]["implementation"]
-    paid = _paid(statements, 3) + [ocds.Payment("ZH-1", "2022-01", o.Money("-100.00"),
-                                                date(2022, 5, 1))]
+    paid = [*_paid(statements, 3),
+            ocds.Payment("ZH-1", "2022-01", o.Money("-100.00"), date(2022, 5, 1))]
     rel = _release(ocds.release_package(tl, as_of=date(2022, 4, 30), statements=statements,
                                         payments=paid, published=PUBLISHED))
     txs = rel["contracts"][0]["implementation"]["transactions"]

@@ -88,15 +88,15 @@ class Registry:
                     raise PluginError(f"returned {k!r}, not a ServiceKind", plugin=plugin,
                                       hook="outsourcing_service_kinds")
                 kinds.append(k)
-        items: list[ProcurementItem] = []
+        procured: list[ProcurementItem] = []
         for plugin, entries in self._collect("outsourcing_procurement_items"):
             for it in entries:
                 if not isinstance(it, ProcurementItem):
                     raise PluginError(f"returned {it!r}, not a ProcurementItem", plugin=plugin,
                                       hook="outsourcing_procurement_items")
-                items.append(attrs.evolve(it, source=plugin))
-        self.catalogue = Catalogue(kinds, items)
-        for it in items:
+                procured.append(attrs.evolve(it, source=plugin))
+        self.catalogue = Catalogue(kinds, procured)
+        for it in procured:
             if it.service not in self.catalogue:
                 raise PluginError(f"a 品目 for the unknown service {it.service}",
                                   plugin=it.source, hook="outsourcing_procurement_items")

@@ -10,6 +10,7 @@ standard's merge rules), field by field, apart from the release's own ``id``, ``
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -201,6 +202,8 @@ class History:
     payments: tuple[Payment, ...]
     catalogue: Catalogue
     events: tuple[_Event, ...] = attrs.field(init=False)
+    _known: dict[tuple[str, ...], Timeline] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    _end: list[date] = attrs.field(init=False, factory=list, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "events", tuple(self._events()))
@@ -229,9 +232,7 @@ class History:
                                   f"milestones-{st.period}", statement=st))
             for p in self.payments:
                 out.append(_Event(p.paid_on, _PAYMENT, f"payment-{p.id}", payment=p))
-            end = self._ended_on()
-            if end is not None:
-                out.append(_Event(end, _END, "termination"))
+            out.append(_Event(self._ended_on(), _END, "termination"))
         out.sort(key=lambda e: (e.on, e.kind))
         return out
 
@@ -242,20 +243,29 @@ class History:
         """The contract as known at the end of ``day``: the changes signed by then."""
         done = [ch for ch in self._signed() if ch.signed_on is not None
                 and ch.signed_on <= day]
-        return Timeline(self.contract, changes=done) if done else Timeline(self.contract)
+        key = tuple(ch.id for ch in done)
+        if key not in self._known:
+            self._known[key] = Timeline(self.contract, changes=done)
+        return self._known[key]
 
-    def _ended_on(self) -> date | None:
-        """The first day at whose end the term, as then known, is over."""
+    def _ended_on(self) -> date:
+        """The first day at whose end the term, as then known, is over: the changes signed
+        on a day may move the end, so each stretch between signing days is looked at."""
+        if not self._end:
+            self._end.append(self._first_day_ended())
+        return self._end[0]
+
+    def _first_day_ended(self) -> date:
         c = self.contract
         assert c.signed_on is not None
         starts = sorted({c.signed_on, *(ch.signed_on for ch in self._signed()
                                         if ch.signed_on is not None and ch.signed_on
                                         >= c.signed_on)})
-        for k, s in enumerate(starts):
+        for s, nxt in itertools.pairwise(starts):
             end = max(s, self._timeline_on(s).term.end)
-            if k + 1 == len(starts) or end < starts[k + 1]:
+            if end < nxt:
                 return end
-        return None  # pragma: no cover - the last start always answers
+        return max(starts[-1], self._timeline_on(starts[-1]).term.end)
 
     # sections ----------------------------------------------------------------------------
     def _parties(self) -> list[dict[str, Any]]:
@@ -347,19 +357,19 @@ class History:
         the amendments signed by then."""
         c, tl = self.contract, self._timeline_on(day)
         lines = tl.all_lines()
-        ended = self._ended_on()
         con: dict[str, Any] = {
             "id": c.id, "awardID": self._award_id(), "title": c.title,
             "description": "；".join(self._line_label(x) for x in lines.values()),
-            "status": "terminated" if ended is not None and day >= ended else "active",
+            "status": "terminated" if day >= self._ended_on() else "active",
             "period": _period(tl.term.start, tl.term.end),
             "value": _value(tl.amount),
             "items": [self._item(x) for x in lines.values()],
         }
         assert c.signed_on is not None
         con["dateSigned"] = day_start(c.signed_on)
+        signed_on = c.signed_on
         amendments = [self._amendment(ch, lines)  # in the order they were signed
-                      for ch in sorted(tl.signed, key=lambda ch: ch.signed_on or c.signed_on)]
+                      for ch in sorted(tl.signed, key=lambda ch: ch.signed_on or signed_on)]
         if amendments:
             con["amendments"] = amendments
         return con
