@@ -202,7 +202,8 @@ class History:
     payments: tuple[Payment, ...]
     catalogue: Catalogue
     events: tuple[_Event, ...] = attrs.field(init=False)
-    _known: dict[tuple[str, ...], Timeline] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    _known: dict[tuple[str, ...], Timeline] = attrs.field(init=False, factory=dict, eq=False,
+                                                          repr=False)
     _end: list[date] = attrs.field(init=False, factory=list, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -275,17 +276,19 @@ class History:
                              field="purchaser.credit_code", value=c.purchaser.id,
                              term="统一社会信用代码", code="ocds.buyer_identifier",
                              zh=f"发布需要采购人「{c.purchaser.name}」的统一社会信用代码")
-        parties = [_party(c.purchaser, ["buyer", "procuringEntity", "payer"]),
-                   _party(c.supplier, ["supplier", "tenderer", "payee"] if self.award
-                          else ["supplier", "payee"])]
+        return [_party(c.purchaser, ["buyer", "procuringEntity", "payer"]),
+                _party(c.supplier, ["supplier", "tenderer", "payee"] if self.award
+                       else ["supplier", "payee"]),
+                *(_party(s, ["tenderer"]) for s in self._tenderers()[1:])]
+
+    def _tenderers(self) -> list[Supplier]:
+        """The supplier, then every other tenderer once (none without an award)."""
+        out = [self.contract.supplier]
         if self.award is not None:
-            seen = {c.supplier.id}
             for e in self.award.report.ranked:
-                s = e.bid.supplier
-                if s.id not in seen:
-                    seen.add(s.id)
-                    parties.append(_party(s, ["tenderer"]))
-        return parties
+                if all(e.bid.supplier.id != s.id for s in out):
+                    out.append(e.bid.supplier)
+        return out
 
     def _name(self, service: str) -> str:
         return self.catalogue.get(service).name_zh
@@ -293,34 +296,26 @@ class History:
     def _line_label(self, line: ServiceLine) -> str:
         return f"{line.site} {line.description or self._name(line.service)}"
 
+    def _classified(self, id_: str, site: str, service: str, text: str) -> dict[str, Any]:
+        """An item: its site and Chinese description, classified by its 品目."""
+        pi = self.catalogue.procurement_item(service)
+        return {"id": id_, "description": f"{site}：{text or self._name(service)}",
+                "classification": {"scheme": ITEM_SCHEME, "id": pi.code,
+                                   "description": pi.name_zh}}
+
     def _item(self, line: ServiceLine) -> dict[str, Any]:
         qty, unit, price = _unit(line)
-        pi = self.catalogue.procurement_item(line.service)
-        text = line.description or self._name(line.service)
-        return {"id": line.id, "description": f"{line.site}：{text}",
-                "classification": {"scheme": ITEM_SCHEME, "id": pi.code,
-                                   "description": pi.name_zh},
+        return {**self._classified(line.id, line.site, line.service, line.description),
                 "quantity": qty, "unit": {"name": unit, "value": _value(price)}}
 
     def _tender(self) -> dict[str, Any]:
         assert self.award is not None
         t, c = self.award.report.tender, self.contract
-        tenderers = [_ref(c.supplier)]
-        seen = {c.supplier.id}
-        for e in self.award.report.ranked:
-            s = e.bid.supplier
-            if s.id not in seen:
-                seen.add(s.id)
-                tenderers.append(_ref(s))
+        tenderers = [_ref(s) for s in self._tenderers()]
         return {
             "id": t.id, "title": t.title, "status": "complete",
             "procuringEntity": _ref(c.purchaser),
-            "items": [{"id": x.id,
-                       "description": f"{x.site}：{x.description or self._name(x.service)}",
-                       "classification": {
-                           "scheme": ITEM_SCHEME,
-                           "id": self.catalogue.procurement_item(x.service).code,
-                           "description": self.catalogue.procurement_item(x.service).name_zh}}
+            "items": [self._classified(x.id, x.site, x.service, x.description)
                       for x in t.lines],
             "value": _value(t.budget),
             "procurementMethod": _METHOD[t.method.value],
