@@ -19,7 +19,7 @@ def contract() -> o.Contract:
         lines=[o.ServiceLine("property", "property", "自治区政府办公区",
                              o.FixedMonthly("80000.00")),
                o.ServiceLine("elevator", "elevator_maintenance", "自治区政府办公区",
-                             o.UnitRate("850.00", Decimal("12"), unit="台·月"))])
+                             o.FixedMonthly("850.00", Decimal("12"), unit="台"))])
 
 
 def assessments(period: str = "2022-10") -> list[o.Assessment]:
@@ -65,3 +65,37 @@ def year_assessments() -> list[o.Assessment]:
                      o.Metric("trapped_arrival", 25)],
             surveys=[o.Survey("satisfaction", 40, 38)]))
     return out
+
+
+OCT = o.Period.parse("2022-10")
+
+
+def usage_contract() -> o.Contract:
+    """A car service by the trip and a canteen with materials at cost (按实结算)."""
+    return o.Contract(
+        id="ZW-2022-GWYC", title="公务用车与食堂", jurisdiction="NX",
+        purchaser=o.Purchaser("ZW", "中卫市机关事务管理局"),
+        supplier=o.Supplier("S-1", "中卫某服务公司", "small"),
+        term=o.DateRange(date(2022, 10, 1), date(2022, 12, 31)),
+        lines=[
+            o.ServiceLine("trips", "official_transport", "市政府",
+                          o.UnitRate("80.00", "60", unit="趟")),
+            o.ServiceLine("canteen", "canteen", "市政府",
+                          o.LabourPlusMaterials("30000.00", "45000.00")),
+            o.ServiceLine("cleaning", "cleaning", "市政府", o.FixedMonthly("20000.00")),
+        ], payment_days=30)
+
+
+def usage_assessments(period: o.Period = OCT) -> list[o.Assessment]:
+    on = period.end
+    return [
+        o.Assessment("trips", period, "考核小组", on, metrics=[o.Metric("on_time_rate", "99")],
+                     surveys=[o.Survey("satisfaction", 20, 20)]),
+        o.Assessment("canteen", period, "考核小组", on,
+                     sheets=[o.ScoreSheet("food_safety_inspection",
+                                          [o.ScoreItem("食品安全", 100, 96)])],
+                     surveys=[o.Survey("satisfaction", 100, 95)]),
+        o.Assessment("cleaning", period, "考核小组", on,
+                     sheets=[o.ScoreSheet("inspection", [o.ScoreItem("保洁", 100, 95)])],
+                     surveys=[o.Survey("satisfaction", 100, 96)]),
+    ]

@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
     "holdback.final_assessment_missing": "暂扣款释放前缺少年度或期满考核，暂扣款暂不释放",
     "payment.illustrative_default":
         "合同未约定该付款条款，结算暂用示例默认值（地方惯例，非法定）；请在合同中约定或明确采纳",
+    "usage.missing": "按实结算的服务项目当期实际用量未录入，该部分暂缓支付（不按计划或预算支付）",
     "payment.term_too_long": "约定的付款期限超过中小企业款项支付的法定期限",
     "payment.no_agreed_term": "供应商不是中小企业，合同未约定付款期限与逾期利息，无法确定到期日",
     "payment.interest_below_lpr": "约定的逾期利率低于合同订立时一年期贷款市场报价利率",

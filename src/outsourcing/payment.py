@@ -57,6 +57,7 @@ __all__ = [
     "TierTable",
     "TotalCap",
     "WarningRule",
+    "adopted_rate",
     "compile_rule",
     "contract_rules",
     "default_payment_rule",
@@ -782,6 +783,39 @@ def _build_rule(rb: RuleBook, on: date) -> PaymentRule:
         warn = _built(r, lambda: WarningRule(tw["min_score"], rw.rule_id, rw.citation))
     return PaymentRule(rate, ded, rat, cap, hb, warn,
                        name=f"defaults of {rb.code} on {on.isoformat()}")
+
+
+def adopted_rate(rate: Mapping[str, Any], rulebook: RuleBook, on: date,
+                 adopt: Iterable[str], *, field: str = "rate") -> dict[str, Any]:
+    """A line's pay-rate table as the contract writes it, with an adopted default filled in.
+
+    A contract that adopts the jurisdiction's tier table (``adopt`` names
+    ``payment.tier_table``, or ``*``) writes ``rate = { kind = "tier_table" }`` without
+    ``bands`` and adds its own terms beside it (deductions, a holdback…): the bands are the
+    rulebook's ``payment.tier_table`` in force on ``on``, cited as such.  Any other table is
+    returned as given.  Without bands and without adopting the default the table is refused,
+    naming the field (``payment.tier_table_bands``).
+    """
+    if rate.get("kind") != "tier_table" or "bands" in rate:
+        return dict(rate)
+    names = {adopt} if isinstance(adopt, str) else set(adopt)
+    if not names & {"payment.tier_table", "*"}:
+        raise ModelError(
+            "a tier table lists its bands, or the contract adopts the default tier table "
+            "(adopt = [\"payment.tier_table\"])", field=f"{field}.bands", value=None,
+            term="分档支付", code="payment.tier_table_bands",
+            zh="分档支付表须列明各档（bands），或在 adopt 中写明采用示例默认分档表 "
+               "payment.tier_table")
+    r = rulebook.find("payment.tier_table", on)
+    if r is None:
+        raise ModelError(
+            f"the contract adopts payment.tier_table, but {rulebook.code} has none in force "
+            f"on {on.isoformat()}: list the bands", field=f"{field}.bands", value=None,
+            term="分档支付", rule_id="payment.tier_table",
+            code="payment.tier_table_not_in_force",
+            zh=f"合同采用示例默认分档表，但 {rulebook.code} 在 {on.isoformat()} "
+               "无此参数，须列明各档")
+    return {"rule_id": r.rule_id, "citation": r.citation, **rate, "bands": r.value}
 
 
 def _build_contract_rules(rb: RuleBook, on: date) -> ContractRules:

@@ -27,12 +27,16 @@ from .findings import Finding, Severity
 from .model import LabourPlusMaterials, ServiceLine, UnitRate, as_quantity
 from .money import Money
 
-__all__ = ["MATERIALS_RULE", "QUANTITY_RULE", "ActualFee", "Usage", "actual_fee"]
+__all__ = ["MATERIALS_RULE", "MISSING_RULE", "QUANTITY_RULE", "ActualFee", "Usage",
+           "actual_fee", "missing_usage_fee", "settled_on_usage"]
 
 QUANTITY_RULE = ("settlement.actual_quantity",
                  "合同约定: 按单价 × 实际数量结算（按实结算）; 计划数量仅用于合同金额")
 MATERIALS_RULE = ("settlement.materials_at_cost",
                   "合同约定: 劳务费按月计付、原材料按实结算（劳务承包），原材料以当期预算为限")
+MISSING_RULE = ("usage.missing",
+                "合同约定: 按实结算的部分以当期实际用量为准；实际用量未录入的，该部分暂缓支付，"
+                "不按计划数量或预算支付")
 
 
 def _period(v: Any) -> Period:
@@ -145,3 +149,50 @@ def actual_fee(usage: Usage, line: ServiceLine, running: Sequence[DateRange],
     raise SettlementError(f"line {line.id} has a fixed monthly fee: it is not settled on "
                           "actual usage", field=where, value=type(p).__name__,
                           term="按实结算")
+
+
+def settled_on_usage(line: ServiceLine) -> bool:
+    """True for a line whose period fee depends on its actual usage: a unit-rate line (按量)
+    and a labour-plus-materials line (its materials, 按实结算)."""
+    return isinstance(line.pricing, UnitRate | LabourPlusMaterials)
+
+
+def missing_usage_fee(line: ServiceLine, period: Period, running: Sequence[DateRange],
+                      convention: DayCount) -> ActualFee:
+    """The fee of a usage-priced line whose usage for ``period`` is not recorded: the part
+    that depends on usage is withheld (暂缓支付) — a unit-rate line pays nothing, a
+    labour-plus-materials line its labour only — with an error finding ``usage.missing``
+    naming the plan or budget it does **not** pay.  Recording the usage and settling again
+    makes a correction that pays it."""
+    p = line.pricing
+    days = ", ".join(str(r) for r in running)
+    if isinstance(p, UnitRate):
+        planned = Money.round(sum((accrue(p.monthly_amount(), r, convention) for r in running),
+                                  Fraction(0)))
+        paid = Money.ZERO
+        inputs: tuple[tuple[str, str], ...] = (
+            ("单价", f"{p.unit_price.format()}/{p.unit}"), ("实际数量", "未录入"),
+            ("计划数量", f"{p.quantity.normalize():f} {p.unit}/月"),
+            ("计划金额（未支付）", planned.format()), ("服务期间", days))
+        what, zh_what = "its actual quantity", "实际数量"
+    elif isinstance(p, LabourPlusMaterials):
+        paid = Money.round(sum((accrue(p.labour_monthly.exact(), r, convention)
+                                for r in running), Fraction(0)))
+        planned = Money.round(sum((accrue(p.materials_budget.exact(), r, convention)
+                                   for r in running), Fraction(0)))
+        inputs = (("劳务费", f"{paid.format()}（{p.labour_monthly.format()}/月，{days}）"),
+                  ("原材料实际", "未录入"), ("原材料预算（未支付）", planned.format()),
+                  ("原材料计付", Money.ZERO.format()))
+        what, zh_what = "the materials actually bought", "原材料实际金额"
+    else:
+        raise SettlementError(f"line {line.id} is not settled on actual usage", field="line",
+                              value=line.id, term="按实结算")
+    finding = Finding(
+        "usage.missing",
+        f"line {line.id}: {what} in {period} is not recorded; {planned.format()} "
+        "(the plan or budget) is withheld, not paid, until it is recorded",
+        severity=Severity.ERROR, field=f"usage[{line.id}]", rule_id=MISSING_RULE[0],
+        citation=MISSING_RULE[1], term="实际用量未录入",
+        zh=f"服务项目 {line.id} 的 {period} {zh_what}未录入：按实结算部分 {planned.format()} "
+           "暂缓支付（不按计划或预算支付），录入后重新结算")
+    return ActualFee(paid.fen, *MISSING_RULE, inputs, (finding,))

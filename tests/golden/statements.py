@@ -4,7 +4,8 @@ text: the golden record of explanations.
 ``python tests/golden/statements.py > tests/golden/statements.sha256`` was run on the code
 before explanations became lazy (commit 6b82e71, where every explanation was built eagerly
 when settling); ``test_lazy_explanations_equal_the_eager_ones_…`` runs the same now and
-compares, statement by statement (294 of them), the SHA-256 of the rendered text (every
+compares, statement by statement (294 of them then; a scenario file added since adds
+its own, hashed on the code that adds it), the SHA-256 of the rendered text (every
 figure, finding and explanation, in Chinese and in English) and of every explanation's text.
 The random region (:func:`random_region`) uses only the public API, so it runs on both.
 """

@@ -38,6 +38,7 @@ from .store import (
     Settled,
     StatementVersion,
     StoredStatement,
+    UsageRecorded,
     Verification,
     row_hash,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "Settled",
     "StatementVersion",
     "StoredStatement",
+    "UsageRecorded",
     "Verification",
     "current_revision",
     "downgrade",

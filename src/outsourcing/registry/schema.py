@@ -170,6 +170,23 @@ acceptances = Table(
     UniqueConstraint("contract_id", "period", "version", name="uq_acceptances"),
 )
 
+usage_records = Table(
+    "usage_records", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("line_id", ID, nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "line_id", "period", "version", name="uq_usage_records"),
+)
+"""A line's actual usage in a period (实际用量: quantity delivered, materials bought), versioned
+like the assessments: a correction is a new version with its reason."""
+Index("ix_usage_records_period", usage_records.c.contract_id, usage_records.c.period)
+
 audit = Table(
     "audit", metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
@@ -206,6 +223,8 @@ HASHED: dict[str, tuple[str, ...]] = {
                  "recorded_by", "recorded_at"),
     "acceptances": ("id", "contract_id", "period", "version", "accepted_on", "acceptance_due",
                     "accepted_by", "reason", "recorded_by", "recorded_at"),
+    "usage_records": ("id", "contract_id", "line_id", "period", "version", "document",
+                      "reason", "recorded_by", "recorded_at"),
 }
 """The columns of each audited table whose content the audit trail's hash covers.  Columns
 derived from a statement's document (``due_on``, ``carry``) are checked by

@@ -48,6 +48,7 @@ from ..plugins import load
 from ..serialize import structure, unstructure
 from ..settlement import PreparedContract, prepare
 from ..statement import Carry, LineCarry, Statement
+from ..usage import Usage
 from . import schema as S
 from .migrate import current_revision, head
 from .migrate import migrate as run_migrations
@@ -67,6 +68,7 @@ __all__ = [
     "Settled",
     "StatementVersion",
     "StoredStatement",
+    "UsageRecorded",
     "Verification",
 ]
 
@@ -272,6 +274,20 @@ class Settled:
     """True when this version supersedes an earlier one (更正结算单)."""
     difference: Money
     """The payable minus the superseded version's payable (the first: the payable)."""
+
+
+@attrs.frozen
+class UsageRecorded:
+    """What :meth:`Registry.record_usage` did with one line's usage (实际用量录入结果)."""
+
+    line: str
+    period: Period
+    version: int
+    """The version in force after the call."""
+    written: bool
+    """False when the same values were recorded already (nothing written)."""
+    correction: bool
+    """True when this version supersedes an earlier one (更正)."""
 
 
 @attrs.frozen
@@ -493,6 +509,10 @@ Q_DECIDED = (select(_d.c.document).where(_d.c.contract_id == bindparam("cid"))
 Q_ASSESSMENTS = (select(_a.c.line_id, _a.c.version, _a.c.document, _a.c.reason)
                  .where(_a.c.contract_id == bindparam("cid"), _a.c.period == bindparam("period"))
                  .order_by(_a.c.line_id, _a.c.version))
+_u = S.usage_records
+Q_USAGE = (select(_u.c.line_id, _u.c.version, _u.c.document)
+           .where(_u.c.contract_id == bindparam("cid"), _u.c.period == bindparam("period"))
+           .order_by(_u.c.line_id, _u.c.version))
 Q_LATEST = (select(_s).where(_s.c.contract_id == bindparam("cid"),
                              _s.c.period.in_(bindparam("periods", expanding=True)))
             .order_by(_s.c.period, _s.c.version))
@@ -958,6 +978,13 @@ class Registry:
             self._prepared[(contract_id, key)] = pc
         return pc, key
 
+    def prepared(self, contract_id: str) -> PreparedContract:
+        """The contract with its signed changes and its own terms, prepared for settlement
+        as :meth:`settle` uses it (e.g. which lines need usage in a period:
+        :meth:`PreparedContract.usage_lines`)."""
+        with self._read() as conn:
+            return self._prepared_contract(conn, contract_id)[0]
+
     def timeline(self, contract_id: str) -> Timeline:
         """The contract with its decided changes and the pending ones (变更时间线)."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
@@ -1412,6 +1439,118 @@ class Registry:
         out = [self._acceptance_of(r) for r in rows]
         return out if history else out[-1:]
 
+    # --- actual usage ----------------------------------------------------------------------
+    def record_usage(self, contract_id: str, usage: Iterable[Usage], *, by: str,
+                     reason: str = "") -> list[UsageRecorded]:
+        """Record the actual usage of a contract's lines (实际用量: a unit-rate line's quantity
+        delivered, a labour-plus-materials line's materials bought), all in one transaction.
+
+        Each usage is checked against the contract as it stands in its period (the line
+        exists, ran, and is priced on usage; a quantity for a unit-rate line, materials for
+        labour plus materials).  The same values as the version in force write nothing;
+        other values are a correction (更正): a new version, the old one kept — refused
+        without ``reason``, and then nothing of the call is written.  Every written version
+        is in the audit chain."""
+        items = list(usage)
+        for n, x in enumerate(items):
+            if not isinstance(x, Usage):
+                raise RegistryError(f"a {type(x).__name__} is not a Usage",
+                                    field=f"usage[{n}]", value=repr(x), term="实际用量",
+                                    code="registry.bad_input", zh="不是实际用量记录")
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        reason = _text(reason, "reason", "更正理由")
+        obj = f"usage_records:{contract_id}"
+        actor = self._require(by, [Role.OFFICER, Role.ASSESSOR], "record_usage", obj)
+        by = actor.id
+        role = self._role(actor, [Role.OFFICER, Role.ASSESSOR])
+        seen: set[tuple[str, Period]] = set()
+        with self._read() as conn:  # a supplier's user holds neither role (职责分离)
+            pc, _ = self._prepared_contract(conn, contract_id)
+        for n, x in enumerate(items):
+            key = (x.line, x.period)
+            if key in seen:
+                raise RegistryError("usage given twice for this line and period",
+                                    field=f"usage[{n}]", value=f"{x.line} {x.period}",
+                                    term="实际用量", code="registry.usage_twice",
+                                    zh=f"服务项目 {x.line} 的 {x.period} 实际用量重复填写")
+            seen.add(key)
+            try:
+                pc.actual_fees(pc.period_index(x.period), [x])  # fits the line as priced
+            except OutsourcingError as exc:
+                raise RegistryError(f"usage[{n}]: {exc.reason}", field=f"usage[{n}]",
+                                    value=f"{x.line} {x.period}", term="实际用量",
+                                    code="registry.usage_invalid",
+                                    zh=f"服务项目 {x.line} 的 {x.period} 实际用量无法录入："
+                                       f"{exc.message_zh}") from None
+        u = S.usage_records
+        for _ in range(5):
+            try:
+                with self._write() as conn:
+                    self._lock(conn)
+                    out: list[UsageRecorded] = []
+                    pending = []
+                    for x in items:
+                        last = conn.execute(
+                            select(u.c.version, u.c.document).where(
+                                u.c.contract_id == contract_id, u.c.line_id == x.line,
+                                u.c.period == str(x.period))
+                            .order_by(u.c.version.desc()).limit(1)).first()
+                        if last is not None:
+                            old = structure(json.loads(last.document), Usage)
+                            if (old.quantity, old.materials) == (x.quantity, x.materials):
+                                out.append(UsageRecorded(x.line, x.period, last.version,
+                                                         False, False))
+                                continue
+                        pending.append((x, 1 if last is None else last.version + 1))
+                    changed = [x for x, v in pending if v > 1]
+                    if changed and not reason.strip():
+                        lines = "、".join(f"{x.line} {x.period}" for x in changed)
+                        raise RegistryError(
+                            "already recorded with other values; a correction needs a reason",
+                            field="reason", value=lines, term="更正理由",
+                            code="registry.usage_correction_needs_reason",
+                            zh=f"{lines} 的实际用量已录入且数值不同；更正须说明理由"
+                               "（记为更正版本，原记录保留）")
+                    at = _now()
+                    entries = []
+                    for x, version in pending:
+                        doc = unstructure(attrs.evolve(x, recorded_by=x.recorded_by or by))
+                        pk, h = self._insert(conn, u, {
+                            "contract_id": contract_id, "line_id": x.line,
+                            "period": str(x.period), "version": version,
+                            "document": _dumps(doc), "reason": reason if version > 1 else "",
+                            "recorded_by": by, "recorded_at": at})
+                        entries.append((by, role, "record_usage" if version == 1
+                                        else "correct_usage", f"usage_records:{pk}", h))
+                        out.append(UsageRecorded(x.line, x.period, version, True, version > 1))
+                    if entries:
+                        self._audit(conn, entries)
+                return out
+            except IntegrityError:
+                continue
+        raise RegistryError("too many writers at once; try again", field="usage",
+                            value=obj, term="实际用量", code="registry.conflict",
+                            zh="并发写入冲突，请重试")
+
+    def usage(self, contract_id: str, period: Period | str, *,
+              history: bool = False) -> list[Usage]:
+        """The period's usage in force (the latest version of each line); with ``history``
+        every version, oldest first."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        p = str(Period.parse(period) if isinstance(period, str) else period)
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            return [x for _, _, x in self._usage(conn, contract_id, p, history)]
+
+    @staticmethod
+    def _usage(conn: Connection, contract_id: str, period: str, history: bool = False
+               ) -> list[tuple[str, int, Usage]]:
+        rows = conn.execute(Q_USAGE, {"cid": contract_id, "period": period}).all()
+        if not history:
+            rows = list({r.line_id: r for r in rows}.values())
+        return [(r.document, r.version, structure(json.loads(r.document), Usage))
+                for r in rows]
+
     # --- settlement ------------------------------------------------------------------------
     def _latest(self, conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
         s = S.statements
@@ -1453,6 +1592,7 @@ class Registry:
                 i = pc.period_index(p)
                 found = self._assessments(conn, contract_id, str(p))
                 acc = self._acceptance_row(conn, contract_id, str(p))
+                used = self._usage(conn, contract_id, str(p))
                 prev_row = None
                 both = self._latest_of(conn, contract_id,
                                        [str(p)] + ([str(pc.periods[i - 1])] if i else []))
@@ -1471,13 +1611,15 @@ class Registry:
                                       None if prev_row is None else prev_row.id,
                                       None if accepted_on is None else accepted_on.isoformat(),
                                       None if acceptance_due is None
-                                      else acceptance_due.isoformat()]))
+                                      else acceptance_due.isoformat()]
+                                     + ([[d for d, _, _ in used]] if used else [])))
                 if current is not None and current.inputs_hash == inputs:
                     return Settled(_unpack_statement(current.document, pc), current.version,
                                    False, current.version > 1,
                                    Money.from_fen(current.difference_fen))
                 decisions = len(getattr(pc.source, "changes", ()))
                 versions = {"assessments": {x.line: v for _, v, x in found},
+                            "usage": {x.line: v for _, v, x in used},
                             "acceptance": None if acc is None else acc.version,
                             "decisions": decisions,
                             "previous": None if prev_row is None else prev_row.id}
@@ -1485,7 +1627,8 @@ class Registry:
                        self._why(conn, contract_id, str(p), current, versions, pc, prev_row))
             previous = None if prev_row is None else _carry_of(prev_row.carry)
             st = pc.settle(p, [x for _, _, x in found], previous=previous,
-                           accepted_on=accepted_on, acceptance_due=acceptance_due)
+                           accepted_on=accepted_on, acceptance_due=acceptance_due,
+                           usage=[x for _, _, x in used], usage_required=True)
             version = 1 if current is None else current.version + 1
             diff = st.payable.fen - (0 if current is None else current.payable_fen)
             doc, carry = _pack_statement(st, decisions, versions, why)
@@ -1533,6 +1676,16 @@ class Registry:
             else:
                 why = reasons.get((line, v)) or "未说明理由"
                 parts.append(f"考核更正（{line} 第{v}版）：{why}")
+        u = S.usage_records
+        used_before = old.get("usage", {})
+        for line, v in versions["usage"].items():
+            if used_before.get(line) == v:
+                continue
+            why = conn.execute(select(u.c.reason).where(
+                u.c.contract_id == contract_id, u.c.period == period, u.c.line_id == line,
+                u.c.version == v)).scalar_one_or_none()
+            parts.append(f"实际用量已录入（{line}）" if v == 1 and line not in used_before
+                         else f"实际用量更正（{line} 第{v}版）：{why or '未说明理由'}")
         acc_v = versions["acceptance"]
         if acc_v != old.get("acceptance"):
             row = self._acceptance_row(conn, contract_id, period)

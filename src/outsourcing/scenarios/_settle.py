@@ -13,7 +13,7 @@ from ..errors import OutsourcingError
 from ..findings import Severity
 from ..model import Contract
 from ..money import Money
-from ..payment import ContractRules, PaymentRule
+from ..payment import ContractRules, PaymentRule, adopted_rate
 from ..performance import Assessment, Metric, ScoreSheet, Survey
 from ..settlement import PreparedContract, prepare
 from ..settlement.inputs import picked_shares
@@ -93,15 +93,22 @@ def _settles(case: Case) -> bool:
         isinstance(expect, dict) and ("statements" in expect or "sums" in expect))
 
 
-def _read_payment(run: Run, lines: Iterable[str]) -> dict[str, PaymentRule]:
+def _read_payment(run: Run, lines: Iterable[str], contract: Contract,
+                  adopt: list[str]) -> dict[str, PaymentRule]:
     raw = _table(run, "payment", "payment is a table of line id → rule ([case.payment.<line>])")
     known = list(lines)
     out = {}
+    on = contract.signed_on or contract.term.start
     for lid, body in raw.items():
         if lid not in known:
             raise run.fail(f"payment.{lid}", f"no such line; the lines: {', '.join(known)}", lid)
         if not isinstance(body, dict):
             raise run.fail(f"payment.{lid}", "a payment rule is a table (rate, deductions, …)")
+        if isinstance(body.get("rate"), dict):
+            try:  # rate = { kind = "tier_table" } with adopt: the default bands, adopted
+                body = {**body, "rate": adopted_rate(body["rate"], run.rulebook, on, adopt)}
+            except OutsourcingError as exc:
+                raise run.fail(f"payment.{lid}.{exc.field}", exc.reason, exc.value) from None
         out[lid] = _read(run, body, PaymentRule, f"payment.{lid}")
     return out
 
@@ -133,12 +140,12 @@ def _prepare(run: Run) -> PreparedContract:
     if case.raw.get("changes"):
         source = run.timeline if run.timeline is not None else _sign_changes(run)
     lines = list(source.all_lines())
-    rules = _read_payment(run, lines)
-    kpis = _read_kpis(run, lines)
     adopt = case.raw.get("adopt", [])
     if not isinstance(adopt, list) or not all(isinstance(x, str) for x in adopt):
         raise run.fail("adopt", "adopt is a list of payment defaults the contract adopts, "
                        "e.g. [\"payment.holdback\"] or [\"*\"]", adopt)
+    rules = _read_payment(run, lines, _contract(run), adopt)
+    kpis = _read_kpis(run, lines)
     wide = None
     if "contract_rules" in case.raw:
         if not isinstance(case.raw["contract_rules"], dict):

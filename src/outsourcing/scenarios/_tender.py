@@ -163,8 +163,9 @@ def _evaluate(run: Run) -> EvaluationReport | None:
     except ProcurementError as exc:
         field = exc.field or ""
         m = re.match(r"bids\[(\d+)\]\.?(.*)$", field)
-        if m:
-            raise run.fail(_bid_field(int(m.group(1)), m.group(2) or None), exc.reason,
+        expected = run.expect.get("tender", {})
+        if m and not (exc.rule_id and isinstance(expected, dict) and "refused" in expected):
+            raise run.fail(_bid_field(int(m.group(1)), m.group(2) or None), _because(exc),
                            exc.value) from None
         if field == "bids":
             raise run.fail("bids", exc.reason, exc.value) from None
@@ -289,13 +290,17 @@ def _check_tender_figures(run: Run, report: EvaluationReport,
                    lambda: [str(report.failed)] if report.failed else [
                        f"{len(report.ranked)} compliant bids"
                        + (f", at least {report.minimum.describe()}" if report.minimum else "")]),
+        "failed_code": ("str", report.failed.code if report.failed else None,
+                        lambda: [str(report.failed)] if report.failed else [
+                            f"{len(report.ranked)} compliant bids"]),
         "findings": ("list", [f.code for f in report.findings],
                      lambda: [str(f) for f in report.findings]),
     }
     for key, want in spec.items():
         if key in ("refused", "bids"):
             continue
-        kind, got, why = figures[key]
+        kind, got, why = figures["failed_code" if key == "failed" and isinstance(want, str)
+                                 else key]  # failed = "<code>": the finding that ends it
         _check(run, f"{base}.{key}", f"{base}.{key}", kind, want, got, why)
     bids = spec.get("bids", {})
     if not isinstance(bids, dict):

@@ -14,19 +14,21 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..dates import DateRange
 from ..errors import SettlementError
 from ..findings import Finding, Severity
+from ..model import ServiceLine
 from ..money import pct
 from ..payment import RATE_DEN
 from ..performance import CENTI, Assessment
 from ..statement import Carry, Statement
 from ..statement_record import State, month_number
-from ..usage import ActualFee, Usage, actual_fee
+from ..usage import ActualFee, Usage, actual_fee, missing_usage_fee, settled_on_usage
 from .compile import CompiledContract, PreparedLine
 from .compute import Reading
 
 __all__ = ["actual_fees", "compact_readings", "final_scores", "picked_shares", "readings",
-           "state_from"]
+           "state_from", "usage_lines"]
 
 
 def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
@@ -238,17 +240,48 @@ def final_scores(cc: CompiledContract, scores: Mapping[str, Any]) -> dict[int, i
     return out
 
 
-def actual_fees(cc: CompiledContract, i: int, usage: Iterable[Usage]) -> dict[int, ActualFee]:
+def usage_lines(cc: CompiledContract, i: int) -> list[tuple[int, ServiceLine, list[DateRange]]]:
+    """The lines of period ``i`` whose fee depends on usage (按量, 按实结算): (line index, the
+    version in force on the last day it ran in the period, the days it ran)."""
+    out = []
+    for pl in cc.lines:
+        if not pl.running[i]:
+            continue
+        running = _running(cc, pl, i)
+        line = _in_force(cc, pl, running)
+        if settled_on_usage(line):
+            out.append((pl.index, line, running))
+    return out
+
+
+def _running(cc: CompiledContract, pl: PreparedLine, i: int) -> list[DateRange]:
+    period_range = cc.periods[i].range
+    return [r for r in (span.overlap(period_range) for span, _ in pl.schedule) if r is not None]
+
+
+def _in_force(cc: CompiledContract, pl: PreparedLine, running: list[DateRange]) -> ServiceLine:
+    as_of = getattr(cc.source, "as_of", None)
+    if running and callable(as_of):
+        version = as_of(running[-1].end)
+        if version.has_line(pl.line.id):
+            line: ServiceLine = version.line(pl.line.id)
+            return line
+    return pl.line
+
+
+def actual_fees(cc: CompiledContract, i: int, usage: Iterable[Usage], *,
+                required: bool = False) -> dict[int, ActualFee]:
     """Period ``i``'s fees from recorded usage (按实结算), by line index.
 
-    A line without a usage keeps its scheduled fee.  The version of the line in force on
+    A line without a usage keeps its scheduled fee — unless ``required`` (the store's
+    rule): then a unit-rate or labour-plus-materials line that ran in the period without
+    its usage has the usage-priced part withheld, with an error finding ``usage.missing``
+    (:func:`~outsourcing.usage.missing_usage_fee`).  The version of the line in force on
     the last day it ran in the period prices the usage.
     """
     out: dict[int, ActualFee] = {}
-    if usage == ():
+    if usage == () and not required:
         return out  # nothing recorded: the scheduled fees (the common case)
-    period_range = cc.periods[i].range
-    as_of = getattr(cc.source, "as_of", None)
     for n, u in enumerate(usage):
         if not isinstance(u, Usage):
             raise SettlementError(f"a {type(u).__name__} is not a Usage",
@@ -265,14 +298,10 @@ def actual_fees(cc: CompiledContract, i: int, usage: Iterable[Usage]) -> dict[in
             raise SettlementError("usage recorded twice for this line and period",
                                   field=f"usage[{n}].line", value=u.line, term="实际用量")
         pl = cc.lines[j]
-        running = [r for r in (span.overlap(period_range) for span, _ in pl.schedule)
-                   if r is not None]
-        line = pl.line
-        if running and callable(as_of):
-            version = as_of(running[-1].end)
-            if version.has_line(u.line):
-                line = version.line(u.line)
-        out[j] = actual_fee(u, line, running, cc.contract.day_count)
+        running = _running(cc, pl, i)
+        out[j] = actual_fee(u, _in_force(cc, pl, running), running, cc.contract.day_count)
+    if required:
+        for j, line, running in usage_lines(cc, i):
+            if j not in out:
+                out[j] = missing_usage_fee(line, cc.periods[i], running, cc.contract.day_count)
     return out
-
-

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..dates import Period
 from ..findings import Finding
+from ..model import ServiceLine
 from ..performance import Assessment
 from ..statement import Carry, Explanation, Statement, StatementLine, Trigger
 from ..statement_record import State, StatementRecord
@@ -44,13 +45,16 @@ class PreparedContract(CompiledContract):
         release_holdback: bool | None = None,
         usage: Iterable[Usage] = (),
         final_scores: Mapping[str, Any] | None = None,
+        usage_required: bool = False,
     ) -> Statement:
         """Settle one period; see :func:`~outsourcing.settlement.settle` (``previous`` may be
-        the previous statement or only its carry)."""
+        the previous statement or only its carry).  ``usage_required``: a usage-priced line
+        without its usage has that part withheld with ``usage.missing`` instead of being paid
+        its plan (the store settles so, see :meth:`outsourcing.registry.Registry.settle`)."""
         i = self.period_index(period)
         finals = inputs.final_scores(self, final_scores) if final_scores else {}
         rds, by_line, sources = inputs.compact_readings(self, i, assessments)
-        actuals = inputs.actual_fees(self, i, usage)
+        actuals = inputs.actual_fees(self, i, usage, required=usage_required)
         state, found = inputs.state_from(self, previous, i)
         if accepted_on is None and by_line:
             accepted_on = max(a.assessed_on for a in by_line.values())
@@ -80,6 +84,11 @@ class PreparedContract(CompiledContract):
     def actual_fees(self, i: int, usage: Iterable[Usage]) -> dict[int, ActualFee]:
         """Period ``i``'s fees from recorded usage (按实结算), by line index."""
         return inputs.actual_fees(self, i, usage)
+
+    def usage_lines(self, period: Period | str) -> list[ServiceLine]:
+        """The lines of a period whose fee depends on recorded usage (按量, 按实结算), each
+        the version in force in the period: what the store needs usage for."""
+        return [line for _, line, _ in inputs.usage_lines(self, self.period_index(period))]
 
     def settle_readings(self, i: int, readings: Sequence[Reading], state: State | None = None,
                         **kw: Any) -> tuple[Any, ...]:

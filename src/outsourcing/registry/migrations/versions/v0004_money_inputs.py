@@ -1,8 +1,8 @@
 """The acceptance of a period becomes a recorded input (验收记录), versioned like an
 assessment; a payment can name the payment it reverses (冲正) and why.
 
-Revision ID: 0003_money_inputs
-Revises: 0002
+Revision ID: 0004_money_inputs
+Revises: 0003_usage
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_money_inputs"
-down_revision = "0002"
+revision = "0004_money_inputs"
+down_revision = "0003_usage"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,91 @@
+"""Clauses of real contracts written as the contract states them (issue 21): each rule here
+is checked against figures worked from the clause's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import outsourcing as o
+from outsourcing.scenarios import run_files
+
+ROOT = Path(__file__).resolve().parents[1]
+CLAUSES = ROOT / "tests" / "scenarios" / "contract_clauses.toml"
+
+
+def _case(name: str) -> str:
+    """One case of the clauses' scenario file, as text (to vary it)."""
+    text = CLAUSES.read_text(encoding="utf-8")
+    parts = text.split("[[case]]\n")
+    [body] = [p for p in parts[1:] if f'name = "{name}' in p]
+    return "[[case]]\n" + body
+
+
+def _run(tmp_path: Path, text: str, registry: o.Registry) -> o.scenarios.CaseResult:
+    path = tmp_path / "case.toml"
+    path.write_text(text, encoding="utf-8")
+    [result] = run_files([path], registry)
+    return result
+
+
+def test_a_tier_table_without_bands_takes_the_adopted_default_bands(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    result = _run(tmp_path, _case("采用默认分档表"), registry)
+    assert result.passed, result.error or result.mismatches
+
+
+def test_a_tier_table_without_bands_and_without_adopting_the_default_names_the_field(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    text = _case("采用默认分档表").replace('adopt = ["payment.tier_table"]', "adopt = []")
+    result = _run(tmp_path, text, registry)
+    assert not result.passed and result.error is not None
+    assert "payment.property.rate.bands" in result.error
+    assert "payment.tier_table" in result.error
+
+
+def test_adopting_the_default_tier_table_cites_the_default(registry: o.Registry) -> None:
+    from datetime import date
+
+    from outsourcing.payment import adopted_rate
+
+    rb = registry.rulebook("CN")
+    rate = adopted_rate({"kind": "tier_table"}, rb, date(2024, 1, 1), ["*"])
+    assert rate["rule_id"] == "payment.tier_table"
+    assert rate["citation"].startswith("illustrative:")
+    assert [b["min_score"] for b in rate["bands"]] == [95, 85, 75, 65, 60, 0]
+    own = {"kind": "tier_table", "bands": [{"min_score": 0, "rate": "1"}]}
+    assert adopted_rate(own, rb, date(2024, 1, 1), []) == own
+    with pytest.raises(o.OutsourcingError) as exc:
+        adopted_rate({"kind": "tier_table"}, rb, date(2024, 1, 1), ["payment.holdback"])
+    assert exc.value.code == "payment.tier_table_bands" and exc.value.field == "rate.bands"
+
+
+def test_a_second_inquiry_quote_is_a_refusal_a_scenario_expects_by_its_rule(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    text = _case("询价 a second quote")
+    assert _run(tmp_path, text, registry).passed
+    wrong = text.replace('refused = "procurement.nontender.inquiry_one_quote"',
+                         'refused = "procurement.bid_invalid_unqualified"')
+    result = _run(tmp_path, wrong, registry)
+    assert not result.passed
+    assert [m.path for m in result.mismatches] == ["expect.tender.refused"]
+    unexpected = text.replace('refused = "procurement.nontender.inquiry_one_quote"', "")
+    result = _run(tmp_path, unexpected, registry)
+    assert result.error is not None and "bids[3]" in result.error
+    assert "procurement.nontender.inquiry_one_quote" in result.error
+
+
+def test_too_few_suppliers_in_a_consultation_is_expected_by_the_code_that_ends_it(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    text = _case("磋商 two responsive suppliers")
+    assert _run(tmp_path, text, registry).passed
+    wrong = text.replace('failed = "consultation.too_few_suppliers"',
+                         'failed = "inquiry.too_few_suppliers"')
+    result = _run(tmp_path, wrong, registry)
+    assert [(m.path, m.actual) for m in result.mismatches] == [
+        ("expect.tender.failed", "consultation.too_few_suppliers")]
