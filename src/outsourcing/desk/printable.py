@@ -90,10 +90,18 @@ def _line_rows(x: StatementLine) -> list[str]:
     details: list[str] = []
     for k in x.kpis:
         u = unit_zh(k.unit)
-        measured = "未测" if k.measured is None else f"{k.measured}{u}"
         pts = "—" if k.points is None else f"{k.points}"
-        details.append(f"{escape(k.name_zh)}：实测 {escape(measured)}，目标 {k.target}{escape(u)}"
-                       f"，权重 {k.weight}%，得分 {pts}")
+        weight = (f"{k.weight}%" if k.weight_applied is None
+                  else f"{k.weight}%→{k.weight_applied}%")
+        if k.measured is None and k.note:
+            details.append(f"{escape(k.name_zh)}：{escape(k.note)}，权重 {weight}，得分 {pts}")
+            continue
+        measured = "未测" if k.measured is None else f"{k.measured}{u}"
+        carried = f"（{k.note}）" if k.note else ""
+        details.append(f"{escape(k.name_zh)}：实测 {escape(measured)}{escape(carried)}，目标 "
+                       f"{k.target}{escape(u)}，权重 {weight}，得分 {pts}")
+    if x.not_scored:
+        details.append(f"本期不考核：{escape(x.not_scored)}")
     for d in x.deductions:
         extra = f"×{d.factor}（第{d.occurrence}次）" if d.factor != 1 else ""
         when = f"（{d.on}）" if d.on else ""

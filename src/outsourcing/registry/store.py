@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
@@ -479,7 +480,9 @@ def _carry_of(text: str) -> Carry:
     c = json.loads(text)
     return Carry(Period.parse(c["period"]),
                  tuple(LineCarry(x["line_id"], Money(x["held"]), int(x["streak"]),
-                                 tuple((str(m), str(k)) for m, k in x["incidents"]))
+                                 tuple((str(m), str(k)) for m, k in x["incidents"]),
+                                 tuple((str(k), str(m), int(Decimal(v) * 100))
+                                       for k, m, v in x.get("results", ())))
                        for x in c["lines"]),
                  tuple(str(m) for m in c["notice_months"]))
 
