@@ -56,7 +56,7 @@ def cmd_usage_import(args: argparse.Namespace) -> int:
 
     period = period_of(args.period)
     with open_store(args) as store:
-        who = actor_of(args)
+        who = actor_of(args, store)
         lines = store.prepared(args.contract).usage_lines(period)
         found = read_usage_workbook(args.file, args.contract, period, lines)
         results = store.record_usage(args.contract, found, by=who,
@@ -97,7 +97,7 @@ def cmd_usage_record(args: argparse.Namespace) -> int:
             _number(args.materials, "--materials", "原材料实际金额"), field="--materials"),
             note=args.note or "")
     with open_store(args) as store:
-        results = store.record_usage(args.contract, [usage], by=actor_of(args),
+        results = store.record_usage(args.contract, [usage], by=actor_of(args, store),
                                      reason=args.correction or "")
     _report(results, args.correction or "")
     return EXIT_DONE

@@ -6,7 +6,7 @@ Contracts, changes, assessments and statements are kept as versioned JSON docume
 (``tests/test_registry.py`` checks it).  Timestamps are ISO text in UTC so that the audit
 hashes read the same on every database.  ``audit_head`` is the one row the application updates;
 on PostgreSQL the application role may only INSERT and SELECT the others (revision
-``0004_trust``).
+``0005_trust``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["HASHED", "LATER", "UNAUDITED", "metadata"]
+__all__ = ["HASHED", "HASHED_LATER", "UNAUDITED", "metadata"]
 
 metadata = MetaData()
 
@@ -183,10 +183,28 @@ payments = Table(
     Column("reference", Text, nullable=False),
     Column("recorded_by", ID, nullable=False),
     Column("recorded_at", STAMP, nullable=False),
-    # third revision: 1 when the person who settled the period pays it (单人操作)
+    # revision 0004_money_inputs: a reversal (冲正) names the payment it reverses and why
+    Column("reverses", Integer, nullable=True),
+    Column("reason", Text, nullable=True),
+    # revision 0005_trust: 1 when the person who settled the period pays it (单人操作)
     Column("solo", Integer, nullable=True),
 )
 Index("ix_payments_period", payments.c.contract_id, payments.c.period)
+
+acceptances = Table(
+    "acceptances", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("accepted_on", Date, nullable=False),
+    Column("acceptance_due", Date, nullable=True),
+    Column("accepted_by", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "period", "version", name="uq_acceptances"),
+)
 
 usage_records = Table(
     "usage_records", metadata,
@@ -252,6 +270,8 @@ HASHED: dict[str, tuple[str, ...]] = {
                    "payable_fen", "difference_fen", "document", "settled_by", "settled_at"),
     "payments": ("id", "contract_id", "period", "amount_fen", "paid_on", "reference",
                  "recorded_by", "recorded_at"),
+    "acceptances": ("id", "contract_id", "period", "version", "accepted_on", "acceptance_due",
+                    "accepted_by", "reason", "recorded_by", "recorded_at"),
     "usage_records": ("id", "contract_id", "line_id", "period", "version", "document",
                       "reason", "recorded_by", "recorded_at"),
 }
@@ -261,12 +281,12 @@ these tables is inserted with its own audit record (``Registry._record``).  Colu
 from a statement's document (``due_on``, ``carry``) are checked by :meth:`Registry.verify`
 against it."""
 
-LATER: dict[str, tuple[str, ...]] = {
+HASHED_LATER: dict[str, tuple[str, ...]] = {
     "actors": ("login", "proposed_by"),
-    "payments": ("solo",),
+    "payments": ("reverses", "reason", "solo"),
 }
-"""Audited columns added by a later revision: hashed only when they hold a value, so the rows
-written before keep their hashes."""
+"""Columns added to an audited table by a later revision: the hash covers each one when it
+holds a value, so the rows written before it keep their hash."""
 
 UNAUDITED = frozenset({"audit", "audit_head"})
 """The chain itself: every other table is in :data:`HASHED`."""
