@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from ..changes import Timeline
 from ..errors import ModelError, SerializationError
 from ..model import Contract, EnterpriseSize, FixedMonthly, LabourPlusMaterials, UnitRate
-from ..money import Money
+from ..money import Money, UnitPrice
 
 if TYPE_CHECKING:
     from ..procurement import Award
@@ -79,7 +79,7 @@ def _dt(d: date) -> str:
     return datetime.combine(d, time(0, 0), CHINA).isoformat()
 
 
-def _value(m: Money) -> dict[str, Any]:
+def _value(m: Money | UnitPrice) -> dict[str, Any]:
     return {"amount": m.yuan, "currency": CURRENCY}
 
 
@@ -92,6 +92,7 @@ def _items(contract: Contract | Timeline) -> list[dict[str, Any]]:
     out = []
     for lid, line in lines.items():
         p = line.pricing
+        price: Money | UnitPrice
         if isinstance(p, FixedMonthly):
             qty, unit, price = p.quantity, p.unit, p.monthly_fee
         elif isinstance(p, UnitRate):
