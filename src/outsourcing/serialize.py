@@ -293,9 +293,9 @@ _register_statement()
 
 def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, OutsourcingError):
-        return exc.reason + (f" (value {_short(exc.value)})" if exc.value is not None and
-                             exc.field is None else f" ({exc.field}={_short(exc.value)})"
-                             if exc.field else "")
+        return exc.reason + (f" — {exc.zh}" if exc.zh else "") + (
+            f" (value {_short(exc.value)})" if exc.value is not None and exc.field is None
+            else f" ({exc.field}={_short(exc.value)})" if exc.field else "")
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown keys: {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, KeyError):
