@@ -19,11 +19,15 @@ CID = "NX-2022-001"
 BUYER = o.Purchaser("P-NX", "宁夏回族自治区机关事务管理局", "11640000MB1576321L")
 
 
+def _signed() -> o.Contract:
+    return attrs.evolve(contract(), purchaser=BUYER, signed_on=date(2021, 12, 20))
+
+
 def test_the_registry_publishes_payments_made_as_transactions_and_nothing_due(
         db_url: str) -> None:
     r = staffed(db_url)
     try:
-        r.add_contract(attrs.evolve(contract(), purchaser=BUYER, signed_on=date(2021, 12, 20)), by="zhao")
+        r.add_contract(_signed(), by="zhao")
         for period in (JAN, FEB):
             for line in ("property", "cleaning"):
                 r.record_assessment(CID, assessment(line, period), by="qian")
@@ -48,7 +52,7 @@ def test_the_registry_publishes_payments_made_as_transactions_and_nothing_due(
 def test_a_reversed_payment_and_its_reversal_are_not_transactions(db_url: str) -> None:
     r = staffed(db_url)
     try:
-        r.add_contract(attrs.evolve(contract(), purchaser=BUYER, signed_on=date(2021, 12, 20)), by="zhao")
+        r.add_contract(_signed(), by="zhao")
         tl = r.timeline(CID)
     finally:
         r.close()
