@@ -33,7 +33,7 @@ def test_the_registry_publishes_payments_made_as_transactions_and_nothing_due(
                 r.record_assessment(CID, assessment(line, period), by="qian")
             r.settle(CID, period, by="sun")
         jan = r.statement(CID, JAN).payable
-        r.record_payment(CID, JAN, jan, date(2022, 3, 1), by="sun", reference="凭证 001")
+        r.record_payment(CID, JAN, jan, date(2022, 3, 1), by="zhou", reference="凭证 001")
         (paid,) = r.payments(CID)
         assert (paid.period, paid.amount, paid.paid_on, paid.reference, paid.reverses) == (
             JAN, jan, date(2022, 3, 1), "凭证 001", None)
