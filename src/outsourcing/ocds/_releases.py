@@ -46,7 +46,7 @@ from ..model import (
     TermTotal,
     UnitRate,
 )
-from ..money import Money
+from ..money import Money, UnitPrice
 from ..pricing import AreaUnit
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def day_end(d: date) -> str:
     return datetime.combine(d, time(23, 59, 59), CHINA).isoformat()
 
 
-def _value(m: Money) -> dict[str, Any]:
+def _value(m: Money | UnitPrice) -> dict[str, Any]:
     return {"amount": m.yuan, "currency": CURRENCY}
 
 
@@ -167,7 +167,7 @@ def _ref(who: Purchaser | Supplier) -> dict[str, str]:
     return {"id": _party_id(who.id, who.credit_code), "name": who.name}
 
 
-def _unit(line: ServiceLine) -> tuple[Decimal, str, Money]:
+def _unit(line: ServiceLine) -> tuple[Decimal, str, Money | UnitPrice]:
     """A line's quantity, unit name and unit price, by how it is priced."""
     p = line.pricing
     if isinstance(p, FixedMonthly):
