@@ -4,11 +4,10 @@ the contract's terms do not allow them, and settlement from the store using them
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
+from kpi_schedule_cases import YEAR, fire_assessment, fire_contract, fire_kpis
 from registry_cases import staffed
 
 import outsourcing as o
@@ -16,9 +15,6 @@ from outsourcing.errors import RegistryError
 from outsourcing.kpi_schedule import NotDueRule
 from outsourcing.performance import NotApplicable
 from outsourcing.settlement import settle_term
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kpi_schedule_cases import YEAR, fire_assessment, fire_contract, fire_kpis  # noqa: E402
 
 RB = o.load().rulebook("CN")
 
