@@ -12,11 +12,15 @@ and print, or render it headless (``chromium --headless --print-to-pdf``).
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..money import Money, pct
 from ..statement import LineStatus, Statement, StatementLine, unit_zh
 from .capitals import amount_in_capitals
 from .fonts import FONT_FAMILY, font_face_css
+
+if TYPE_CHECKING:
+    from ..registry import StatementVersion
 
 __all__ = ["SIGNATURES", "statement_html", "statement_text"]
 
@@ -36,6 +40,7 @@ body { font-family: '%(family)s Embedded', '%(family)s', 'Noto Sans CJK SC', 'So
        line-height: 1.45; }
 .page { width: 186mm; margin: 0 auto; }
 h1 { text-align: center; font-size: 20pt; letter-spacing: 0.6em; margin: 2mm 0 4mm; }
+p.correction { margin: 1mm 0; font-weight: bold; }
 h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm; border-left: 3px solid #333; padding-left: 2mm; }
 table { width: 100%%; border-collapse: collapse; }
 th, td { border: 0.6pt solid #444; padding: 1.2mm 1.6mm; vertical-align: top; }
@@ -111,17 +116,21 @@ def _line_rows(x: StatementLine) -> list[str]:
 
 
 def statement_html(statement: Statement, *, bureau: str | None = None,
-                   embed_font: bool = True) -> str:
+                   embed_font: bool = True, version: StatementVersion | None = None) -> str:
     """The statement as a self-contained, printable HTML page, in Chinese.
 
     ``bureau`` names the office that settles (defaults to the purchaser); ``embed_font``
     embeds the page's glyphs from the bundled font (turn off for a smaller file when the
-    reader's machine has a CJK font).
+    reader's machine has a CJK font).  ``version`` (from the registry) titles the page
+    ``结算单 第1版`` or ``更正结算单 第N版`` and, for a correction, shows the superseded
+    payable, the difference to pay or recover and why.
     """
     s = statement
+    lines = version.lines_zh() if version is not None else ["结算单"]
     body: list[str] = [
         "<div class='page'>",
-        "<h1>结算单</h1>",
+        f"<h1>{escape(lines[0])}</h1>",
+        *[f"<p class='correction'>{escape(x)}</p>" for x in lines[1:]],
         "<table class='head'>",
         f"<tr><td class='k'>合同编号</td><td>{escape(s.contract_id)}</td>"
         f"<td class='k'>结算期间</td><td>{escape(str(s.period))}（{s.span.start} 至 "
@@ -207,11 +216,15 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
     )
 
 
-def statement_text(statement: Statement, lang: str = "zh") -> str:
+def statement_text(statement: Statement, lang: str = "zh",
+                   version: StatementVersion | None = None) -> str:
     """The statement as text for the desk: :meth:`Statement.render` with, for people, the
     basis of each figure in Chinese too (the line named by service and site, the citation by
-    law or publication, the inputs' words in Chinese) and the payable in capitals."""
+    law or publication, the inputs' words in Chinese) and the payable in capitals; headed by
+    its ``version`` (from the registry) when given: 更正结算单 第N版 and why."""
     text = statement.render(lang)
+    if version is not None:
+        text = "\n".join(version.lines_zh()) + "\n" + text
     if lang != "zh":
         return text
     head, sep, _ = text.partition("\n计算依据：\n")
