@@ -46,7 +46,7 @@ from ..model import (
     TermTotal,
     UnitRate,
 )
-from ..money import Money
+from ..money import Money, UnitPrice
 from ..pricing import AreaUnit
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def day_end(d: date) -> str:
     return datetime.combine(d, time(23, 59, 59), CHINA).isoformat()
 
 
-def _value(m: Money) -> dict[str, Any]:
+def _value(m: Money | UnitPrice) -> dict[str, Any]:
     return {"amount": m.yuan, "currency": CURRENCY}
 
 
@@ -168,7 +168,7 @@ def _ref(who: Purchaser | Supplier) -> dict[str, str]:
     return {"id": _party_id(who.id, who.credit_code), "name": who.name}
 
 
-def _unit(line: ServiceLine) -> tuple[Decimal, str, Money]:
+def _unit(line: ServiceLine) -> tuple[Decimal, str, Money | UnitPrice]:
     """A line's quantity, unit name and unit price, by how it is priced."""
     p = line.pricing
     if isinstance(p, FixedMonthly):
@@ -539,6 +539,11 @@ def history(
                              code="ocds.statement_mismatch", zh="结算单与合同不符")
     ocid(c.id, prefix)
     paid = _statement_payments(statements) if payments is None else tuple(payments)
+    if c.signed_on is None and (statements or paid or tl.signed):
+        raise ModelError("a contract settled, paid or changed but not signed cannot be "
+                         "published: its signing date is missing", field="signed_on",
+                         value=c.id, term="签订日期", code="ocds.unsigned",
+                         zh=f"合同 {c.id} 已有结算、付款或变更，却没有签订日期，无法发布")
     ids = [p.id for p in paid]
     if len(set(ids)) != len(ids):
         raise ModelError("two payments with the same id", field="payments",

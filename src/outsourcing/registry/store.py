@@ -306,7 +306,8 @@ class BatchResult:
 
 @attrs.frozen
 class PaymentRecord:
-    """A payment as recorded (付款记录): negative, a recovery (追回)."""
+    """A payment as recorded (付款记录): negative, a recovery (追回); ``reverses`` names the
+    payment a reversal (冲正) cancels."""
 
     id: int
     contract_id: str
@@ -314,6 +315,7 @@ class PaymentRecord:
     amount: Money
     paid_on: date
     reference: str
+    reverses: int | None = None
 
 
 @attrs.frozen
@@ -1931,10 +1933,11 @@ class Registry:
             self._contract_row(conn, contract_id)
             rows = conn.execute(
                 select(pay.c.id, pay.c.contract_id, pay.c.period, pay.c.amount_fen,
-                       pay.c.paid_on, pay.c.reference)
+                       pay.c.paid_on, pay.c.reference, pay.c.reverses)
                 .where(pay.c.contract_id == contract_id).order_by(pay.c.id)).all()
         return [PaymentRecord(r.id, r.contract_id, Period.parse(r.period),
-                              Money.from_fen(r.amount_fen), r.paid_on, r.reference)
+                              Money.from_fen(r.amount_fen), r.paid_on, r.reference,
+                              r.reverses)
                 for r in rows]
 
     def due(self, on: date, *, contract_id: str | None = None) -> list[Due]:
