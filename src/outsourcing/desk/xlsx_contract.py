@@ -62,7 +62,7 @@ QUALIFICATIONS_SHEET = "资质"
 PRICE_SHEET = "报价清单"
 CONTRACT_FIELDS = ("合同编号", "合同名称", "辖区", "采购人编号", "采购人", "供应商编号", "供应商",
                    "统一社会信用代码", "企业规模", "起始日期", "终止日期", "签订日期", "结算周期",
-                   "付款期限（日）", "预算")
+                   "付款期限（日）", "预算", "采购人统一社会信用代码")
 LINE_HEADERS = ("服务项目编号", "服务类别", "办公区", "计价方式", "月费", "单价", "数量",
                 "计量单位", "人工费（月）", "材料费预算（月）", "说明")
 QUALIFICATION_HEADERS = ("资质类别", "等级", "发证机关", "有效期起", "有效期至", "证书编号")
@@ -87,7 +87,7 @@ def write_contract_workbook(contract: Contract, path: str | Path) -> Path:
               c.supplier.name, c.supplier.credit_code, c.supplier.size.zh, c.term.start,
               c.term.end, c.signed_on,
               "按季" if c.schedule is PaymentSchedule.QUARTERLY else "按月", c.payment_days,
-              None if c.budget is None else c.budget.yuan)
+              None if c.budget is None else c.budget.yuan, c.purchaser.credit_code)
     for label, v in zip(CONTRACT_FIELDS, values, strict=True):
         ws.append([label, v])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
@@ -254,11 +254,19 @@ def read_contract_workbook(path: str | Path) -> Contract:
     bad.raise_if_any()
     assert start is not None and end is not None
     try:
+        purchaser = Purchaser(text("采购人编号"), text("采购人"),
+                              text("采购人统一社会信用代码", required=False))
+    except OutsourcingError as exc:
+        bad.add(CONTRACT_SHEET, ref("采购人统一社会信用代码") if exc.field == "credit_code"
+                else ref("采购人编号"), exc.code, exc.message_zh, exc.value)
+        bad.raise_if_any()
+        raise  # pragma: no cover
+    try:
         from ..dates import DateRange
 
         return Contract(
             id=text("合同编号"), title=text("合同名称"), jurisdiction=text("辖区"),
-            purchaser=Purchaser(text("采购人编号"), text("采购人")),
+            purchaser=purchaser,
             supplier=Supplier(text("供应商编号"), text("供应商"), size, tuple(quals),
                               credit_code=text("统一社会信用代码", required=False)),
             term=DateRange(start, end), lines=lines, schedule=PaymentSchedule(schedule),

@@ -65,7 +65,7 @@ __all__ = [
     "ContractInfo",
     "Due",
     "Imported",
-    "Payment",
+    "PaymentRecord",
     "Registry",
     "Role",
     "Settled",
@@ -306,6 +306,23 @@ class BatchResult:
 
 
 @attrs.frozen
+class PaymentRecord:
+    """A payment as recorded (付款记录): positive a payment, negative a recovery (追回) or
+    a reversal (冲正: ``reverses`` the id of the payment it reverses, with ``reason``)."""
+
+    id: int
+    contract_id: str
+    period: Period
+    amount: Money
+    paid_on: date
+    reference: str
+    reverses: int | None = None
+    reason: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+
+@attrs.frozen
 class Due:
     """A settled period's amount due on a date, what was paid and the late interest
     (应付款项)."""
@@ -339,23 +356,6 @@ class Due:
     def to_recover(self) -> Money:
         """The amount to recover from the supplier (待追回), else zero."""
         return -self.outstanding if self.outstanding < Money.ZERO else Money.ZERO
-
-
-@attrs.frozen
-class Payment:
-    """A recorded payment (付款记录): positive a payment, negative a recovery (追回) or a
-    reversal (冲正, ``reverses`` the id of the payment it reverses, with ``reason``)."""
-
-    id: int
-    contract_id: str
-    period: Period
-    amount: Money
-    paid_on: date
-    reference: str
-    reverses: int | None
-    reason: str
-    recorded_by: str
-    recorded_at: str
 
 
 @attrs.frozen
@@ -487,7 +487,7 @@ def _payment_day(paid_on: Any, period: Period, today: date) -> None:
             zh=f"付款日期 {paid_on} 早于 {period} 的最后一天 {period.end}；合同未约定该期预付款")
 
 
-def _sum_by_period(payments: Iterable[Payment]) -> dict[Period, Money]:
+def _sum_by_period(payments: Iterable[PaymentRecord]) -> dict[Period, Money]:
     out: dict[Period, Money] = {}
     for x in payments:
         out[x.period] = out.get(x.period, Money.ZERO) + x.amount
@@ -1906,7 +1906,7 @@ class Registry:
     # --- payments --------------------------------------------------------------------------
     def record_payment(self, contract_id: str, period: Period | str, amount: Money,
                        paid_on: date, *, by: str, reference: str = "",
-                       today: date | None = None) -> Payment:
+                       today: date | None = None) -> PaymentRecord:
         """Record a payment (or, negative, a recovery) against a settled period.  The paid
         total must stay between nothing and the payable of the statement in force: a period
         is never paid twice, and a correction's difference is paid or recovered.
@@ -1956,7 +1956,7 @@ class Registry:
         return self._payment_of({**values, "id": pk})
 
     def reverse_payment(self, contract_id: str, period: Period | str, reference: str, *,
-                        by: str, reason: str, amount: Money | None = None) -> Payment:
+                        by: str, reason: str, amount: Money | None = None) -> PaymentRecord:
         """Reverse a payment recorded in error (冲正), by its reference (or ``#`` and its
         number), with the reason: a negative payment dated as the one it reverses, at most
         what that payment paid less what was reversed of it already (``amount``, default
@@ -2026,13 +2026,14 @@ class Registry:
         return int(current.payable_fen), int(paid)
 
     @staticmethod
-    def _payment_of(r: Mapping[Any, Any]) -> Payment:
-        return Payment(int(r["id"]), r["contract_id"], Period.parse(r["period"]),
+    def _payment_of(r: Mapping[Any, Any]) -> PaymentRecord:
+        return PaymentRecord(int(r["id"]), r["contract_id"], Period.parse(r["period"]),
                        Money.from_fen(r["amount_fen"]), r["paid_on"], r["reference"],
                        r.get("reverses"), r.get("reason") or "", r["recorded_by"],
                        r["recorded_at"])
 
-    def payments(self, contract_id: str, period: Period | str | None = None) -> list[Payment]:
+    def payments(self, contract_id: str, period: Period | str | None = None
+                 ) -> list[PaymentRecord]:
         """The payments of a contract (or of one period), in the order recorded — every
         date, reversals included."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
