@@ -258,6 +258,15 @@ def test_a_wrong_check_character_is_refused_before_publication() -> None:
     assert e.value.code == "model.credit_code.checksum"
 
 
+def test_an_unsigned_contract_with_payments_is_refused_not_silently_dropped() -> None:
+    c = attrs.evolve(disinfection_contract(), signed_on=None)
+    assert ocds.history(c).releases(until=date(2023, 1, 1)) == []
+    paid = [ocds.Payment("ZF-1", "2022-10", o.Money("1.00"), date(2022, 11, 1))]
+    with pytest.raises(o.ModelError) as e:
+        ocds.history(c, payments=paid)
+    assert e.value.code == "ocds.unsigned" and "签订日期" in e.value.message_zh
+
+
 def test_validate_refuses_a_float_amount() -> None:
     pkg = ocds.release_package(disinfection_contract(), as_of=date(2022, 10, 1),
                                published=PUBLISHED)
@@ -448,11 +457,15 @@ def test_200_random_contracts_export_valid_packages(rb: o.RuleBook) -> None:
         tl = random_timeline(rng, i)
         statements = random_statements(rng, tl, rb) if i % 10 == 0 else []
         as_of = tl.contract.term.start + timedelta(days=rng.randrange(0, 1200))
-        h = ocds.history(tl, prefix="ocds-test01", statements=statements,
-                         payments=_random_payments(rng, statements))
+        payments = _random_payments(rng, statements)
         if tl.contract.signed_on is None:
-            assert h.releases(until=as_of) == []
+            if tl.signed or statements or payments:
+                with pytest.raises(o.ModelError):
+                    ocds.history(tl, statements=statements, payments=payments)
+            else:
+                assert ocds.history(tl).releases(until=as_of) == []
             continue
+        h = ocds.history(tl, prefix="ocds-test01", statements=statements, payments=payments)
         published += 1
         pkg = ocds.package([h.snapshot(as_of)], publisher="局", uri="urn:x",
                            published=PUBLISHED)

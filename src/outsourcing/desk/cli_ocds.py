@@ -23,12 +23,16 @@ __all__ = ["histories", "register"]
 
 
 def histories(store: Any, contract_ids: list[str], prefix: str) -> list[ocds.History]:
-    """Each contract's history as the registry holds it."""
+    """Each contract's history as the registry holds it.  A reversed payment and its
+    reversal (冲正) cancel out: the payment was never made, so neither is a transaction."""
     out = []
     for cid in contract_ids:
         statements = [store.statement(cid, s.period) for s in store.statements(cid)]
+        rows = store.payments(cid)
+        reversed_ = {p.reverses for p in rows if p.reverses is not None}
         payments = [ocds.Payment(f"ZF-{p.id}", str(p.period), p.amount, p.paid_on,
-                                 p.reference) for p in store.payments(cid)]
+                                 p.reference) for p in rows
+                    if p.reverses is None and p.id not in reversed_]
         out.append(ocds.history(store.timeline(cid), prefix=prefix, statements=statements,
                                 payments=payments, catalogue=store.plugins.catalogue))
     return out

@@ -539,6 +539,11 @@ def history(
                              code="ocds.statement_mismatch", zh="结算单与合同不符")
     ocid(c.id, prefix)
     paid = _statement_payments(statements) if payments is None else tuple(payments)
+    if c.signed_on is None and (statements or paid or tl.signed):
+        raise ModelError("a contract settled, paid or changed but not signed cannot be "
+                         "published: its signing date is missing", field="signed_on",
+                         value=c.id, term="签订日期", code="ocds.unsigned",
+                         zh=f"合同 {c.id} 已有结算、付款或变更，却没有签订日期，无法发布")
     ids = [p.id for p in paid]
     if len(set(ids)) != len(ids):
         raise ModelError("two payments with the same id", field="payments",
