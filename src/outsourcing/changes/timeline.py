@@ -135,6 +135,21 @@ def _check_changes(changes: tuple[Change, ...], pending: tuple[Change, ...]) -> 
         if c.status is ChangeStatus.PENDING:
             raise ModelError("a decided change must be signed or rejected",
                              field="changes", value=c.id, term="变更状态")
+    # the signed changes in the order they were signed, as Timeline.sign keeps them
+    # (change.signed_out_of_order): a document that lists them otherwise is refused here
+    last: Change | None = None
+    for i, c in enumerate(changes):
+        if c.status is not ChangeStatus.SIGNED or c.signed_on is None:
+            continue
+        if last is not None and last.signed_on is not None and c.signed_on < last.signed_on:
+            raise ModelError(
+                f"{c.id} signed on {c.signed_on} is listed after {last.id} signed on "
+                f"{last.signed_on}: decided changes are listed in the order they were signed",
+                field=f"changes[{i}].signed_on", value=c.signed_on.isoformat(),
+                term="签订日期", code="change.signed_out_of_order",
+                zh=f"变更 {c.id}（{c.signed_on} 签订）排在 {last.id}（{last.signed_on} 签订）"
+                   "之后：已决定的变更须按签订先后排列")
+        last = c
 
 
 @attrs.frozen
@@ -277,7 +292,13 @@ class Timeline:
             out: list[Effect] = []
             prev = Timeline(self.contract)
             for c in self.signed:
-                d = extend(prev._derived, c) or build(self.contract, (*prev.signed, c))
+                try:
+                    d = extend(prev._derived, c) or build(self.contract, (*prev.signed, c))
+                except Invalid as exc:  # a change that did not apply when it was signed
+                    raise ChangeRejected(exc.finding.message, change_id=exc.change_id,
+                                         field=exc.finding.field, rule_id=exc.finding.rule_id,
+                                         citation=exc.finding.citation,
+                                         term=exc.finding.term) from None
                 nxt = Timeline._made(self.contract, (*prev.changes, c), (), d)
                 out.append(_effect(prev, nxt, c))
                 prev = nxt

@@ -661,6 +661,33 @@ def _settle_task(url: str, contract_id: str, period: str, by: str) -> tuple[str,
     return contract_id, outcome, str(r.version)
 
 
+def _die_with_parent(parent: int) -> None:
+    """A batch worker's initializer: the worker ends when the process that started the batch
+    ends, even killed (``SIGKILL``) — no worker is left behind.  On Linux the kernel sends it
+    ``SIGKILL`` (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and for a parent gone before the
+    call, a daemon thread watches the parent's id."""
+    import contextlib
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):  # no prctl: the thread watches
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="outsourcing-parent-watch", daemon=True).start()
+
+
 def _inline(fn: Callable[..., T], *args: Any) -> Future[T]:
     f: Future[T] = Future()
     try:
@@ -1784,7 +1811,8 @@ class Registry:
         """Settle every contract in force in ``period``, each in its own transaction, on any
         :class:`concurrent.futures.Executor`.  Without one: a pool of ``workers`` processes
         (default: one per core); ``workers=1`` (or a single core) settles in this process.
-        A contract that fails is reported, the others go on."""
+        A contract that fails is reported, the others go on.  The pool's workers end with
+        the batch — also when its process is killed — so none is left behind."""
         p = Period.parse(period) if isinstance(period, str) else period
         by = self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}").id
         with self._read() as conn:
@@ -1800,7 +1828,9 @@ class Registry:
             import multiprocessing as mp
 
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            own = executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+            own = executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx,
+                                                 initializer=_die_with_parent,
+                                                 initargs=(os.getpid(),))
         try:
             if executor is None:
                 results = [_inline(self._settle_here, cid, str(p), by) for cid in ids]
