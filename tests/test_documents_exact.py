@@ -91,7 +91,7 @@ def test_timeline_changes_out_of_signing_order_are_refused_at_reading() -> None:
         from_json(json.dumps(doc), Timeline)
     assert "changes[1].signed_on" in str(e.value) and "须按签订先后排列" in str(e.value)
     with pytest.raises(o.ModelError) as m:
-        Timeline(_timeline().contract, changes=_timeline().changes[::-1])
+        Timeline(_timeline().contract, changes=_timeline().changes[::-1]).check_read()
     assert m.value.code == "change.signed_out_of_order"
 
 
