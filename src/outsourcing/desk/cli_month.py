@@ -135,14 +135,31 @@ def _print_statement_summary(st: Statement, version: int, written: bool, correct
     return print_findings(st.findings, lang)
 
 
+def _final_scores(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        line, sep, score = item.partition("=")
+        if not sep or not line.strip() or not score.strip():
+            raise DeskError("give LINE=SCORE", field="--final-score", value=item,
+                            term="期满考核得分",
+                            zh=f"--final-score 应写作 服务项目=得分，却是「{item}」")
+        out[line.strip()] = score.strip()
+    return out
+
+
 @run
 def cmd_settle(args: argparse.Namespace) -> int:
     period = period_of(args.file, "PERIOD")
     with open_store(args) as store:
         who = actor_of(args)
         accepted = date_of(args.accepted_on, "--accepted-on")
+        finals = _final_scores(args.final_score or [])
+        if finals and not args.contract:
+            raise DeskError("--final-score goes with --contract", field="--final-score",
+                            term="期满考核得分", zh="--final-score 须与 --contract 同用")
         if args.contract:
-            r = store.settle(args.contract, period, by=who, accepted_on=accepted)
+            r = store.settle(args.contract, period, by=who, accepted_on=accepted,
+                             final_scores=finals or None)
             bad = _print_statement_summary(r.statement, r.version, r.written, r.correction,
                                            r.difference, args.lang)
             return EXIT_CHECKS_FAILED if bad else EXIT_DONE
@@ -378,6 +395,9 @@ def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
     settle_parser.add_argument("--all", action="store_true",
                                help="settle every recorded contract running in PERIOD")
     settle_parser.add_argument("--accepted-on", help="the acceptance date (验收日期)")
+    settle_parser.add_argument("--final-score", action="append", metavar="LINE=SCORE",
+                               help="a line's final assessment score (年度/期满考核得分), "
+                                    "for a holdback released by the result")
     for action in settle_parser._actions:
         if action.dest == "period":
             action.required = False

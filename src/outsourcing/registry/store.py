@@ -41,13 +41,15 @@ from ..errors import AccessDenied, OutsourcingError, RegistryError
 from ..findings import Finding
 from ..model import Contract
 from ..money import Money, div_half_up
-from ..payment import PaymentRule
+from ..payment import ContractRules, PaymentRule
 from ..performance import Assessment
+from ..plan import InstalmentPlan, PeriodicPlan
 from ..plugins import Registry as PluginRegistry
 from ..plugins import load
 from ..serialize import structure, unstructure
 from ..settlement import PreparedContract, prepare
 from ..statement import Carry, LineCarry, Statement
+from ..terms import ContractTerms
 from ..usage import Usage
 from . import schema as S
 from .migrate import current_revision, head
@@ -760,9 +762,15 @@ class Registry:
     # --- contracts -------------------------------------------------------------------------
     def add_contract(self, contract: Contract, *, by: str,
                      rules: Mapping[str, PaymentRule] | None = None,
-                     kpis: Mapping[str, Sequence[KpiSpec]] | None = None) -> None:
+                     kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
+                     contract_rules: ContractRules | None = None,
+                     adopt: Sequence[str] = (),
+                     plan: InstalmentPlan | PeriodicPlan | None = None) -> None:
         """Record a contract with its own settlement terms (each line's payment rule and
-        KPIs, where the contract sets them; otherwise the plugins and rulebook decide)."""
+        KPIs, where the contract sets them; otherwise the plugins and rulebook decide), its
+        contract-wide terms (``ContractRules()``: none; None: the defaults, marked), the
+        defaults it adopts by name and its payment plan (see
+        :class:`~outsourcing.terms.ContractTerms`)."""
         if not isinstance(contract, Contract):
             raise RegistryError(f"a {type(contract).__name__} is not a Contract",
                                 field="contract", value=repr(contract), term="合同",
@@ -772,13 +780,11 @@ class Registry:
         actor = self._require(by, [Role.OFFICER], "add_contract", obj)
         by = actor.id
         self.plugins.rulebook(contract.jurisdiction)  # an unknown jurisdiction fails here
+        terms = ContractTerms(contract, rules or {}, kpis or {}, contract_rules, adopt, plan)
         # the contract's own terms must prepare: a bad rule fails now, not at settlement
-        prepare(contract, self.plugins.rulebook(contract.jurisdiction), rules=rules,
-                kpis=kpis)
-        doc = _dumps({"format": FORMAT, "contract": unstructure(contract),
-                      "rules": {k: unstructure(v) for k, v in (rules or {}).items()},
-                      "kpis": {k: [unstructure(x) for x in v]
-                               for k, v in (kpis or {}).items()}})
+        prepare(contract, self.plugins.rulebook(contract.jurisdiction), rules=terms.rules,
+                kpis=terms.kpis, contract_rules=contract_rules, adopt=terms.adopt)
+        doc = _dumps({"format": FORMAT, **terms.to_dict()})
         values = {"id": contract.id, "jurisdiction": contract.jurisdiction,
                   "purchaser_id": contract.purchaser.id, "supplier_id": contract.supplier.id,
                   "title": contract.title, "term_start": contract.term.start,
@@ -806,20 +812,14 @@ class Registry:
         return row
 
     @staticmethod
-    def _terms(doc: str) -> tuple[Contract, dict[str, PaymentRule], dict[str, list[KpiSpec]]]:
-        data = json.loads(doc)
-        c = structure(data["contract"], Contract, source="$.contract")
-        rules = {k: structure(v, PaymentRule, source=f"$.rules.{k}")
-                 for k, v in data["rules"].items()}
-        kpis = {k: [structure(x, KpiSpec, source=f"$.kpis.{k}") for x in v]
-                for k, v in data["kpis"].items()}
-        return c, rules, kpis
+    def _terms(doc: str) -> ContractTerms:
+        return ContractTerms.from_dict(json.loads(doc))
 
     def contract(self, contract_id: str) -> Contract:
         """The contract as recorded (without its changes: see :meth:`timeline`)."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
-            return self._terms(self._contract_row(conn, contract_id).document)[0]
+            return self._terms(self._contract_row(conn, contract_id).document).contract
 
     def terms(self, contract_id: str) -> tuple[dict[str, PaymentRule],
                                                dict[str, list[KpiSpec]]]:
@@ -829,13 +829,20 @@ class Registry:
         ``registry.unknown_contract``."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
-            _, rules, kpis = self._terms(self._contract_row(conn, contract_id).document)
-        return rules, kpis
+            t = self._terms(self._contract_row(conn, contract_id).document)
+        return t.rules, {k: list(v) for k, v in t.kpis.items()}
+
+    def contract_terms(self, contract_id: str) -> ContractTerms:
+        """The contract as recorded with every term it states (its lines' rules and KPIs,
+        the contract-wide terms, the adopted defaults, the payment plan)."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        with self._read() as conn:
+            return self._terms(self._contract_row(conn, contract_id).document)
 
     def _timeline(self, conn: Connection, contract_id: str) -> tuple[
             Timeline, Row[Any], str]:
         row = self._contract_row(conn, contract_id)
-        contract = self._terms(row.document)[0]
+        contract = self._terms(row.document).contract
         decided = conn.execute(select(S.change_decisions.c.document)
                                .where(S.change_decisions.c.contract_id == contract_id)
                                .order_by(S.change_decisions.c.id)).scalars().all()
@@ -865,10 +872,11 @@ class Registry:
         key = _sha(str(doc) + "".join(decided))
         pc = self._prepared.get((contract_id, key))
         if pc is None:
-            contract, rules, kpis = self._terms(str(doc))
-            tl = Timeline(contract, changes=[structure(json.loads(d), Change) for d in decided])
-            pc = prepare(tl, self.plugins.rulebook(contract.jurisdiction), rules=rules,
-                         kpis=kpis)
+            t = self._terms(str(doc))
+            tl = Timeline(t.contract, changes=[structure(json.loads(d), Change)
+                                               for d in decided])
+            pc = prepare(tl, self.plugins.rulebook(t.contract.jurisdiction), rules=t.rules,
+                         kpis=t.kpis, contract_rules=t.contract_rules, adopt=t.adopt)
             if len(self._prepared) >= 8192:
                 self._prepared.clear()
             self._prepared[(contract_id, key)] = pc
@@ -1286,15 +1294,17 @@ class Registry:
         return out
 
     def settle(self, contract_id: str, period: Period | str, *, by: str,
-               accepted_on: date | None = None, acceptance_due: date | None = None
-               ) -> Settled:
+               accepted_on: date | None = None, acceptance_due: date | None = None,
+               final_scores: Mapping[str, Any] | None = None) -> Settled:
         """Settle a contract's period from what the store holds and store the statement, in
         one transaction (see ``docs/registry.md``).
 
-        Reads the contract, its signed changes, the period's assessments in force and the
-        previous period's statement; settles with :meth:`PreparedContract.settle`.  The same
-        inputs again return the stored statement and write nothing; changed inputs store a
-        correction that supersedes it, with the difference to pay or recover.
+        Reads the contract, its signed changes, the period's assessments and usage in force
+        and the previous period's statement; settles with :meth:`PreparedContract.settle`.
+        ``final_scores`` gives a line's final assessment score (年度/期满考核得分) where a
+        holdback is released by the result; the statement records the score it used.  The
+        same inputs again return the stored statement and write nothing; changed inputs
+        store a correction that supersedes it, with the difference to pay or recover.
         """
         contract_id = _id(contract_id, "contract_id", "合同编号")
         p = Period.parse(period) if isinstance(period, str) else period
@@ -1325,14 +1335,17 @@ class Registry:
                                   None if accepted_on is None else accepted_on.isoformat(),
                                   None if acceptance_due is None
                                   else acceptance_due.isoformat()]
-                                 + ([[d for d, _ in used]] if used else [])))
+                                 + ([[d for d, _ in used]] if used else [])
+                                 + ([sorted((k, str(v)) for k, v in final_scores.items())]
+                                    if final_scores else [])))
             if current is not None and current.inputs_hash == inputs:
                 return Settled(_unpack_statement(current.document, pc), current.version, False,
                                current.version > 1, Money.from_fen(current.difference_fen))
             previous = None if prev_row is None else _carry_of(prev_row.carry)
             st = pc.settle(p, [x for _, _, x in found], previous=previous,
                            accepted_on=accepted_on, acceptance_due=acceptance_due,
-                           usage=[x for _, x in used], usage_required=True)
+                           usage=[x for _, x in used], usage_required=True,
+                           final_scores=final_scores)
             version = 1 if current is None else current.version + 1
             diff = st.payable.fen - (0 if current is None else current.payable_fen)
             doc, carry = _pack_statement(st, len(getattr(pc.source, "changes", ())))
