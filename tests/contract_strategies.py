@@ -86,7 +86,7 @@ def pricing(draw: Any, term: o.DateRange, day_count: DayCount) -> Any:
 
 @st.composite
 def tier_table(draw: Any) -> TierTable:
-    mins = sorted(draw(st.sets(scores.filter(lambda d: d > 0), max_size=4))) + [Decimal(0)]
+    mins = [*sorted(draw(st.sets(scores.filter(lambda d: d > 0), max_size=4))), Decimal(0)]
     labels = draw(st.lists(st.sampled_from(("优秀", "良好", "合格", "基本合格", "")),
                            min_size=len(mins), max_size=len(mins)))
     seen: set[str] = set()

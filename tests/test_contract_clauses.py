@@ -89,3 +89,43 @@ def test_too_few_suppliers_in_a_consultation_is_expected_by_the_code_that_ends_i
     result = _run(tmp_path, wrong, registry)
     assert [(m.path, m.actual) for m in result.mismatches] == [
         ("expect.tender.failed", "consultation.too_few_suppliers")]
+
+
+def test_a_contract_replaces_an_illustrative_default_in_either_direction(
+    registry: o.Registry,
+) -> None:
+    from datetime import date
+
+    rb = registry.rulebook("CN")
+    assert rb.parameter("changes.max_backdating_days").illustrative
+    for days in (30, 90):
+        own = rb.override("changes.max_backdating_days", days, citation="合同 第十五条")
+        assert own.value("changes.max_backdating_days", date(2024, 6, 1)) == days
+
+
+def test_a_legal_ceiling_stays_a_ceiling_and_the_error_prints_no_installation_path(
+    registry: o.Registry,
+) -> None:
+    from decimal import Decimal
+
+    from outsourcing.errors import RuleLoadError
+
+    rb = registry.rulebook("NX")
+    with pytest.raises(RuleLoadError) as exc:
+        rb.override("changes.supplementary_cap", Decimal("0.15"), citation="合同 第九条")
+    err = exc.value
+    assert err.code == "rule.loosens_legal_limit" and err.rule_id == "changes.supplementary_cap"
+    installed = str(Path(o.__file__).resolve().parent.parent)
+    for text in (str(err), err.message_zh, err.reason):
+        assert installed not in text and str(ROOT) not in text
+    assert "data/CN/changes/supplementary_cap.toml" in str(err)
+    assert "第四十九条" in err.message_zh and "不能放宽" in err.message_zh
+
+
+def test_the_contract_backdating_limit_is_a_scenario_clause(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    text = _case("追溯期 as the contract states it")
+    assert _run(tmp_path, text, registry).passed
+    silent = _run(tmp_path, text.replace("value = 90", "value = 60"), registry)
+    assert [m.path for m in silent.mismatches][:1] == ["changes[BC-2024-01]"]

@@ -150,8 +150,8 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, dict
                              "--items", "items.toml")
     fill_october(folder / "考核表.xlsx", folder / "考核表-已填.xlsx")
     steps["import"] = desk("assess", "import", CID, "2022-10", "考核表-已填.xlsx", "--as", "li")
-    steps["settle"] = desk("settle", "2022-10", "--all", "--as", "li",
-                           "--accepted-on", "2022-11-05")
+    steps["accept"] = desk("accept", CID, "2022-10", "--on", "2022-11-05", "--as", "li")
+    steps["settle"] = desk("settle", "2022-10", "--all", "--as", "li")
     steps["show"] = desk("statement", "show", CID, "2022-10", "--json")
     steps["export"] = desk("statement", "export", "2022-10", "--xlsx", "结算汇总.xlsx",
                            "--html", "打印")
@@ -289,9 +289,35 @@ def test_desk_second_import_is_refused_unless_it_is_a_correction(
     fixed = desk("assess", "import", CID, "2022-10", "更正.xlsx", "--as", "li",
                  "--correction", "到场时间复核为35分钟")
     assert fixed.code == 0 and "已更正 elevator 的 2022-10 考核" in fixed.out
-    resettle = desk("settle", "2022-10", "--contract", CID, "--as", "li",
-                    "--accepted-on", "2022-11-05")
+    resettle = desk("settle", "2022-10", "--contract", CID, "--as", "li")
     assert resettle.code == 0 and "更正结算单 第2版" in resettle.out
+    assert "更正原因：考核更正（elevator 第2版）：到场时间复核为35分钟" in resettle.out
+    # every view carries the version, the superseded payable, the difference and why
+    shown = desk("statement", "show", CID, "2022-10")
+    assert shown.out.startswith("更正结算单 第2版\n更正第1版：原应付金额 ¥")
+    assert "更正原因：考核更正（elevator 第2版）：到场时间复核为35分钟" in shown.out
+    doc = json.loads(desk("statement", "show", CID, "2022-10", "--json").out)
+    v = doc["registry_version"]
+    assert v["title"] == "更正结算单 第2版" and v["version"] == 2
+    assert o.Money(v["payable"]) - o.Money(v["superseded_payable"]) == o.Money(v["difference"])
+    history = json.loads(desk("statement", "history", CID, "2022-10", "--json").out)
+    assert [h["title"] for h in history] == ["结算单 第1版", "更正结算单 第2版"]
+    assert history[1]["reason"] == "考核更正（elevator 第2版）：到场时间复核为35分钟"
+    out = desk("statement", "export", "2022-10", "--xlsx", "更正汇总.xlsx", "--html", "更正打印")
+    assert out.code == 0, out.err
+    page = (desk.folder / "更正打印" / f"结算单-{CID}-2022-10.html").read_text("utf-8")
+    assert "<h1>更正结算单 第2版</h1>" in page and "到场时间复核为35分钟" in page
+    ws = load_workbook(desk.folder / "更正汇总.xlsx")["汇总"]
+    head = [c.value for c in ws[1]]
+    row = {h: ws.cell(row=2, column=n + 1).value for n, h in enumerate(head)}
+    assert row["版本"] == "更正结算单 第2版"
+    assert row["更正原因"] == "考核更正（elevator 第2版）：到场时间复核为35分钟"
+    assert Decimal(str(row["应付金额"])) - Decimal(str(row["原应付金额"])) == Decimal(
+        str(row["更正差额"]))
+    # settling again — by --contract or --all — writes nothing more
+    same = desk("settle", "2022-10", "--all", "--as", "li")
+    assert same.code == 0 and "（未变）" in same.out
+    assert len(json.loads(desk("statement", "history", CID, "2022-10", "--json").out)) == 2
 
 
 def test_desk_exit_codes_missing_file_and_usage(month: tuple[Desk, dict[str, Result]]) -> None:
@@ -352,3 +378,18 @@ def test_desk_a_path_that_cannot_be_written_is_exit_2_naming_the_path(
     with pytest.raises(o.OutsourcingError) as exc:
         write_contract_workbook(contract(), desk.folder / "普通文件" / "合同.xlsx")
     assert exc.value.code == "desk.file_unwritable" and exc.value.term == "Excel工作簿"
+
+
+def test_desk_accept_is_a_recorded_input_same_again_nothing_changed_needs_a_reason(
+    month: tuple[Desk, dict[str, Result]],
+) -> None:
+    desk, steps = month
+    assert "已记录 NXJG-2022-WY-001 2022-10 的验收：验收日期 2022-11-05" in steps["accept"].out
+    same = desk("accept", CID, "2022-10", "--on", "2022-11-05", "--as", "li")
+    assert same.code == 0 and "内容相同，未重复记录" in same.out
+    changed = desk("accept", CID, "2022-10", "--on", "2022-11-07", "--as", "li")
+    assert changed.code == 2 and "registry.acceptance_changed" in changed.err
+    future = desk("accept", CID, "2022-11", "--on", "2099-01-01", "--as", "li")
+    assert future.code == 2 and "registry.bad_acceptance_date" in future.err
+    old = desk("settle", "--help")
+    assert "--accepted-on" not in old.out

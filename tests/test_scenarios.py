@@ -156,6 +156,12 @@ def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind
     ("bad_usage_line.toml", "case[0].usage[0]", "it is not settled on actual usage"),
     ("bad_downgrade_tier.toml", "case[0].payment.property.downgrade.to",
      "downgrade to a tier the tier table does not have (its tiers: 优秀, 合格)"),
+    ("bad_kpi_not_due_value.toml", "case[0].assessments[0].sheets[0].kpi",
+     "指标“季度检查得分”本期不考核（考核周期：每季度（3、6、9、12月）），不应填写考核值"),
+    ("bad_kpi_not_applicable.toml", "case[0].assessments[0].not_applicable[0].kpi",
+     "合同未约定指标“维修合格率”可标记为不适用，须填写考核值"),
+    ("bad_kpi_schedule_month.toml", "case[0].kpis.property[1].schedule",
+     "考核月份须为1到12之间的整数，不能为 13"),
 ])
 def test_a_bad_assessment_or_statement_names_file_case_and_field(
     name: str, field: str, words: str, registry: o.Registry

@@ -67,6 +67,7 @@ from .framework import (
     PriceListItem,
     call_off,
 )
+from .kpi_schedule import KpiSchedule, NotDueRule, ScheduleKind
 from .model import (
     Contract,
     EnterpriseSize,
@@ -98,7 +99,15 @@ from .payment import (
     TotalCap,
     WarningRule,
 )
-from .performance import Assessment, Incident, Metric, ScoreItem, ScoreSheet, Survey
+from .performance import (
+    Assessment,
+    Incident,
+    Metric,
+    NotApplicable,
+    ScoreItem,
+    ScoreSheet,
+    Survey,
+)
 from .plan import (
     Instalment,
     InstalmentPlan,
@@ -197,6 +206,7 @@ __all__ = [
     "InterestTerm",
     "Jurisdiction",
     "JurisdictionError",
+    "KpiSchedule",
     "KpiSpec",
     "LabourPlusMaterials",
     "LineCap",
@@ -206,6 +216,8 @@ __all__ = [
     "Money",
     "MoneyError",
     "MonthSplit",
+    "NotApplicable",
+    "NotDueRule",
     "OutsourcingError",
     "Parameter",
     "PaymentRule",
@@ -236,6 +248,7 @@ __all__ = [
     "RuleBook",
     "RuleError",
     "RuleLoadError",
+    "ScheduleKind",
     "ScoreAdjustments",
     "ScoreItem",
     "ScoreSheet",

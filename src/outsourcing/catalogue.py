@@ -18,6 +18,7 @@ import attrs
 
 from ._limits import enum_converter, exact_decimal
 from .errors import ModelError
+from .kpi_schedule import EVERY_PERIOD, KpiSchedule, NotDueRule
 
 __all__ = ["CORE_SERVICE_KINDS", "Catalogue", "Direction", "KpiSpec", "Scoring", "ServiceKind"]
 
@@ -66,6 +67,28 @@ def _scoring(v: object) -> Scoring:
     return _SCORING(v)
 
 
+def _schedule(v: object) -> KpiSchedule:
+    if isinstance(v, KpiSchedule):
+        return v
+    raise ModelError(f"a {type(v).__name__} is not a KpiSchedule", field="schedule", value=v,
+                     term="考核周期", code="model.kpi_schedule", zh="考核周期须为 KpiSchedule")
+
+
+_NOT_DUE = enum_converter(NotDueRule, field="when_not_due", term="本期不考核指标的处理",
+                          error=ModelError, code="model.kpi")
+
+
+def _when_not_due(v: object) -> NotDueRule | None:
+    return None if v is None else _NOT_DUE(v)
+
+
+def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ModelError(f"a {type(value).__name__} is not true or false",
+                         field=attribute.name, value=value, term="允许不适用",
+                         code="model.kpi.allows_not_applicable", zh="须为是或否")
+
+
 @attrs.frozen
 class KpiSpec:
     """A KPI a service line is assessed on (考核指标).
@@ -75,6 +98,8 @@ class KpiSpec:
     ``scoring`` says how a measured value earns the points; ``parameter``, when set, names the
     rule parameter that fixes the target in law (the rulebook's value replaces ``target``
     when a contract is prepared for settlement, and a contract may tighten it, never loosen it).
+    ``schedule``, ``when_not_due`` and ``allows_not_applicable`` say when the KPI is assessed
+    and what a period without it scores (:mod:`outsourcing.kpi_schedule`).
     """
 
     id: str
@@ -88,6 +113,21 @@ class KpiSpec:
     illustrative: bool = False
     scoring: Scoring = attrs.field(default=Scoring.PROPORTIONAL, converter=_scoring)
     parameter: str = ""
+    schedule: KpiSchedule = attrs.field(default=EVERY_PERIOD, converter=_schedule)
+    """When the KPI is assessed (考核周期, :mod:`outsourcing.kpi_schedule`); every period by
+    default."""
+    when_not_due: NotDueRule | None = attrs.field(default=None, converter=_when_not_due)
+    """The contract's rule for a period where the KPI is not due or not applicable
+    (rescale or carry forward); None: the jurisdiction's illustrative default
+    ``payment.kpi_not_due``."""
+    allows_not_applicable: bool = attrs.field(default=False, validator=_flag)
+    """The contract allows marking the KPI 不适用 for a period, with a reason."""
+
+    @property
+    def scheduled(self) -> bool:
+        """Whether a period may score without this KPI (a schedule other than every
+        period, or 不适用 allowed)."""
+        return not self.schedule.every_period or self.allows_not_applicable
 
 
 def _kpis(v: Iterable[KpiSpec]) -> tuple[KpiSpec, ...]:

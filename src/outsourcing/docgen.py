@@ -30,7 +30,8 @@ def rules_catalogue(registry: Registry) -> str:
         "",
         "Generated from the parameter files by `python -m outsourcing.docgen`; do not edit by",
         "hand. Each jurisdiction lists the parameters it defines itself; a lower level's value",
-        "replaces its parent's from the day it takes effect (and may only tighten a limit).",
+        "replaces its parent's from the day it takes effect (and may only tighten a binding",
+        "limit).",
         "**Illustrative** marks published practice shipped as a default, not law: a bureau",
         "replaces it with its contract's own terms (`RuleBook.override`, see docs/rules.md).",
         "",
@@ -49,7 +50,10 @@ def rules_catalogue(registry: Registry) -> str:
             continue
         for p in own:
             tag = " — **illustrative**" if p.illustrative else ""
-            limit = f", limit `{p.limit}`" if p.limit else ""
+            limit = (f", limit `{p.limit}`" + (
+                " (the direction its rule checks, not binding: a contract's own value replaces "
+                "it either way)" if p.illustrative else
+                " (binding: a lower level or a contract may only tighten it)")) if p.limit else ""
             out += [f"### `{p.id}`{tag}", "",
                     f"{p.description}" + (f" — {p.description_en}" if p.description_en else ""),
                     "", f"Unit `{p.unit}`, kind `{p.kind}`{limit}."

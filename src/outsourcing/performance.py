@@ -31,16 +31,19 @@ from ._limits import exact_decimal, typed_tuple
 from .catalogue import Catalogue, Direction, KpiSpec, Scoring
 from .dates import Period, as_date, as_period
 from .errors import ModelError, SettlementError
+from .kpi_schedule import CENTI_100, rescale_weights
 from .money import div_half_up
 
 __all__ = [
     "EVENT_LABELS",
     "GENERIC_KPIS",
     "INCIDENT_LABELS",
+    "NOT_SCORED",
     "Assessment",
     "CompiledKpis",
     "Incident",
     "Metric",
+    "NotApplicable",
     "ScoreItem",
     "ScoreSheet",
     "Survey",
@@ -52,6 +55,11 @@ __all__ = [
 
 CENTI = 100
 """Values, targets, weights and scores are held as whole hundredths."""
+
+NOT_SCORED = -1
+"""A KPI's value, in a period's values, when the KPI is not scored in that period (not due,
+or 不适用, and not carried forward): its weight goes to the KPIs scored
+(:func:`~outsourcing.kpi_schedule.rescale_weights`)."""
 
 PERCENT_UNITS = frozenset({"%", "percent"})
 """Units whose values can never exceed 100 (rates)."""
@@ -147,6 +155,11 @@ def _metrics(v: Iterable[Metric]) -> tuple[Metric, ...]:
 def _surveys(v: Iterable[Survey]) -> tuple[Survey, ...]:
     return typed_tuple(v, field="surveys", cls=Survey, term="满意度调查", error=ModelError,
                        code="model")
+
+
+def _not_applicable(v: Iterable[NotApplicable]) -> tuple[NotApplicable, ...]:
+    return typed_tuple(v, field="not_applicable", cls=NotApplicable, term="不适用",
+                       error=ModelError, code="model")
 
 
 def _incidents(v: Iterable[Incident]) -> tuple[Incident, ...]:
@@ -257,6 +270,27 @@ class Survey:
         return div_half_up(self.satisfied * 100 * CENTI, self.responses)
 
 
+def _reason(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ModelError("a KPI marked not applicable states the reason", field="reason",
+                         value=value, term="不适用理由", code="model.not_applicable_reason",
+                         zh="标记为不适用的指标须写明理由")
+
+
+@attrs.frozen
+class NotApplicable:
+    """A KPI marked 不适用 for the assessed period, with the reason (e.g. 本月无报修).
+
+    Allowed only where the contract allows it for the KPI
+    (:attr:`~outsourcing.catalogue.KpiSpec.allows_not_applicable`); the period then scores
+    without it by the KPI's rule (:class:`~outsourcing.kpi_schedule.NotDueRule`), as in a
+    period where it is not due.
+    """
+
+    kpi: str = attrs.field(validator=_nonempty)
+    reason: str = attrs.field(validator=_reason)
+
+
 def _incident_share(v: Any) -> Decimal | None:
     if v is None:
         return None
@@ -308,6 +342,10 @@ class Assessment:
     site: str = ""
     """The site assessed (考核点位), for a line scored at several sites
     (:class:`~outsourcing.payment.SiteScore`); empty for a line assessed as a whole."""
+    not_applicable: tuple[NotApplicable, ...] = attrs.field(default=(),
+                                                            converter=_not_applicable)
+    """KPIs marked 不适用 for the period, each with its reason (where the contract allows
+    it)."""
 
     def __attrs_post_init__(self) -> None:
         seen: dict[str, str] = {}
@@ -320,6 +358,14 @@ class Assessment:
                                      f"{what}[{i}])", field=f"{what}[{i}].kpi", value=m.kpi,
                                      term="考核指标")
                 seen[m.kpi] = f"{what}[{i}]"
+        for i, na in enumerate(self.not_applicable):
+            if na.kpi in seen:
+                raise ModelError(f"KPI {na.kpi!r} is marked not applicable and measured (by "
+                                 f"{seen[na.kpi]})", field=f"not_applicable[{i}].kpi",
+                                 value=na.kpi, term="不适用",
+                                 code="model.not_applicable_measured",
+                                 zh="同一指标不能既标记为不适用又填写考核值")
+            seen[na.kpi] = f"not_applicable[{i}]"
         for i, inc in enumerate(self.incidents):
             if inc.on not in self.period.range:
                 raise ModelError(f"incident on {inc.on} is outside the period {self.period}",
@@ -446,8 +492,8 @@ def check_kpis(specs: Sequence[KpiSpec], *, where: str = "kpis") -> tuple[KpiSpe
 class CompiledKpis:
     """A line's KPIs ready for the monthly loop: weights, targets and points tables."""
 
-    __slots__ = ("_picks", "ids", "index", "modes", "pct_at", "percent", "sizes", "specs",
-                 "tables", "targets", "weights")
+    __slots__ = ("_masked", "_picks", "ids", "index", "modes", "pct_at", "percent",
+                 "scheduled", "sizes", "specs", "tables", "targets", "weights")
 
     def __init__(self, specs: Sequence[KpiSpec], *, where: str = "kpis") -> None:
         self.specs = check_kpis(specs, where=where)
@@ -466,6 +512,10 @@ class CompiledKpis:
         self._picks: dict[tuple[str, ...], Any] = {}
         """How an assessment's values are put in KPI order, by the KPI ids it measured in
         its order: True (already in order), an itemgetter, or False (not exactly these KPIs)."""
+        self.scheduled = any(s.scheduled for s in self.specs)
+        """Some KPI may be left out of a period (a schedule, or 不适用 allowed): the values of
+        a period may hold :data:`NOT_SCORED`."""
+        self._masked: dict[tuple[bool, ...], tuple[int, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.specs)
@@ -477,8 +527,40 @@ class CompiledKpis:
         except IndexError:
             return sum(self.points(values))
 
+    def due(self, span: Any) -> tuple[bool, ...]:
+        """Which KPIs are due in a settlement period (its calendar range ``span``)."""
+        return tuple(s.schedule.is_due(span) for s in self.specs)
+
+    def weights_for(self, scored: Sequence[bool]) -> tuple[int, ...]:
+        """The weights (hundredths) when only the KPIs ``scored`` count: rescaled to add up
+        to exactly 100.00 (:func:`~outsourcing.kpi_schedule.rescale_weights`); the contract's
+        own weights when every KPI is scored."""
+        key = tuple(scored)
+        w = self._masked.get(key)
+        if w is None:
+            w = self._masked[key] = (self.weights if all(key) else
+                                     rescale_weights(self.weights, key))
+        return w
+
+    def total(self, values: Sequence[int]) -> int:
+        """The score in hundredths of values that may leave KPIs out (:data:`NOT_SCORED`):
+        the points of the KPIs scored at their rescaled weights; 100.00 when no KPI with a
+        weight is scored (nothing to assess in the period)."""
+        if NOT_SCORED not in values:
+            return sum(self.points(values))
+        if not any(self.weights_for([v != NOT_SCORED for v in values])):
+            return CENTI_100
+        return sum(self.points(values))
+
     def points(self, values: Sequence[int]) -> list[int]:
-        """Each KPI's points in hundredths (for the breakdown); checks the values."""
+        """Each KPI's points in hundredths (for the breakdown); checks the values.  A KPI
+        not scored in the period (:data:`NOT_SCORED`) earns none, and the others earn theirs
+        at the rescaled weights (:meth:`weights_for`)."""
+        if NOT_SCORED in values:
+            weights = self.weights_for([v != NOT_SCORED for v in values])
+            return [0 if v == NOT_SCORED else
+                    kpi_points(self.modes[i], weights[i], self.targets[i], self._checked(i, v))
+                    for i, v in enumerate(values)]
         out = []
         for i, v in enumerate(values):
             if v < 0:
@@ -493,6 +575,93 @@ class CompiledKpis:
             else:
                 out.append(kpi_points(self.modes[i], self.weights[i], self.targets[i], v))
         return out
+
+    def _checked(self, i: int, v: int) -> int:
+        if v < 0:
+            raise SettlementError("a measured value must not be negative",
+                                  field=f"kpi {self.specs[i].id}", value=v, term="实测指标")
+        if self.percent[i] and v > 100 * CENTI:
+            raise SettlementError(
+                f"a rate over 100%: {from_centi(v)}%", field=f"kpi {self.specs[i].id}",
+                value=str(from_centi(v)), term=f"{self.specs[i].name_zh}超过100%")
+        return v
+
+    def read_due(self, assessment: Assessment, due: Sequence[bool], *, where: str
+                 ) -> tuple[tuple[int, ...] | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """:meth:`read` for a period where some KPIs may be left out: the values in KPI
+        order with :data:`NOT_SCORED` for a KPI not due (本期不考核) or marked 不适用, the
+        due KPIs not measured (then None for the values), and the sources (a KPI left out
+        says why).
+
+        A value given for a KPI not due, 不适用 for a KPI the contract does not allow it for
+        (or one not due anyway), or a KPI the line does not have is an error naming it.
+        """
+        keys, centis, sources = assessment._readout
+        index = self.index
+        groups: tuple[tuple[str, Sequence[ScoreSheet | Metric | Survey]], ...] = (
+            ("sheets", assessment.sheets), ("metrics", assessment.metrics),
+            ("surveys", assessment.surveys))
+        at = {m.kpi: f"{what}[{n}]" for what, items in groups for n, m in enumerate(items)}
+        for kpi in keys:
+            k = index.get(kpi)
+            if k is None:
+                raise SettlementError(
+                    f"line {assessment.line} has no KPI {kpi!r}; its KPIs: "
+                    + ", ".join(s.id for s in self.specs), field=f"{where}.{at[kpi]}.kpi",
+                    value=kpi, term="考核指标")
+            if not due[k]:
+                spec = self.specs[k]
+                raise SettlementError(
+                    f"KPI {kpi} ({spec.name_zh}) is not due in {assessment.period} (its "
+                    f"schedule: {spec.schedule.describe()}); an assessment gives no value "
+                    "for it", field=f"{where}.{at[kpi]}.kpi", value=kpi, term="本期不考核",
+                    code="assessment.kpi_not_due",
+                    zh=f"指标“{spec.name_zh}”本期不考核（考核周期：{spec.schedule.describe()}），"
+                       "不应填写考核值")
+        na: dict[int, str] = {}
+        for n, x in enumerate(assessment.not_applicable):
+            k = index.get(x.kpi)
+            field = f"{where}.not_applicable[{n}].kpi"
+            if k is None:
+                raise SettlementError(
+                    f"line {assessment.line} has no KPI {x.kpi!r}; its KPIs: "
+                    + ", ".join(s.id for s in self.specs), field=field, value=x.kpi,
+                    term="考核指标")
+            spec = self.specs[k]
+            if not spec.allows_not_applicable:
+                raise SettlementError(
+                    f"the contract does not allow KPI {x.kpi} ({spec.name_zh}) to be marked "
+                    "not applicable", field=field, value=x.kpi, term="不适用",
+                    code="assessment.not_applicable_refused",
+                    zh=f"合同未约定指标“{spec.name_zh}”可标记为不适用，须填写考核值")
+            if not due[k]:
+                raise SettlementError(
+                    f"KPI {x.kpi} ({spec.name_zh}) is not due in {assessment.period}; it is "
+                    "left out without being marked not applicable", field=field, value=x.kpi,
+                    term="本期不考核", code="assessment.kpi_not_due",
+                    zh=f"指标“{spec.name_zh}”本期不考核，无需标记为不适用")
+            na[k] = x.reason
+        given = dict(zip(keys, centis, strict=True))
+        values: list[int] = []
+        missing: list[str] = []
+        notes: list[tuple[str, str]] = []
+        for k, spec in enumerate(self.specs):
+            if k in na:
+                values.append(NOT_SCORED)
+                notes.append((spec.id, f"不适用：{na[k]}"))
+            elif not due[k]:
+                values.append(NOT_SCORED)
+                notes.append((spec.id, f"本期不考核（{spec.schedule.describe()}）"))
+            elif spec.id in given:
+                values.append(given[spec.id])
+            else:
+                missing.append(spec.id)
+        if missing:
+            return None, tuple(missing), sources
+        for i in self.pct_at:
+            if values[i] > 100 * CENTI:
+                self._over_100(values, where)
+        return tuple(values), (), sources + tuple(notes)
 
     def values_of(self, assessment: Assessment, *, where: str
                   ) -> tuple[tuple[int, ...] | None, tuple[str, ...], dict[str, str]]:

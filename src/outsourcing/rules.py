@@ -21,7 +21,9 @@ whether it is a legal ceiling (``limit = "max"``), floor (``"min"``) or range
 A value may end (``until = 2022-06-30``, inclusive); after it, the parameter has no value
 unless a later one starts.  A :class:`RuleBook` stacks the jurisdictions of a chain —
 national → region → city — so the most local definition wins; a lower level may tighten a
-limit but never loosen it (a load error names both files).
+legal limit but never loosen it (a load error names both files); an illustrative default's
+``limit`` says only which way its rule checks, and a lower level or a contract may replace
+its value in either direction.
 """
 
 from __future__ import annotations
@@ -174,10 +176,13 @@ def _convert(unit: str, raw: Any, where: str) -> Any:
     return raw  # table: plain data, read by the code that owns the parameter
 
 
-def load_parameter_file(path: Path, pid: str, jurisdiction: str) -> Parameter:
+def load_parameter_file(path: Path, pid: str, jurisdiction: str,
+                        shown: str | None = None) -> Parameter:
     """Load one parameter file; any defect is a :class:`RuleLoadError` naming the file, the
-    key and the value (a file not in UTF-8 says what it looks like: GBK, UTF-16, binary)."""
-    src = str(path)
+    key and the value (a file not in UTF-8 says what it looks like: GBK, UTF-16, binary).
+    ``shown`` is the name the file goes by in messages and in ``Parameter.source`` (the
+    path below its jurisdiction's folder, never where the library is installed)."""
+    src = shown or str(path)
     text = read_text(path, error=RuleLoadError, what="parameter file", code="rule.load")
     try:
         data = loads_toml(text)
@@ -267,8 +272,10 @@ def load_parameter_dir(root: Path, jurisdiction: str) -> dict[str, Parameter]:
         raise RuleLoadError("parameter folder not found", field="parameter_dirs", value=str(root))
     out: dict[str, Parameter] = {}
     for path in sorted(root.rglob("*.toml")):
-        pid = ".".join(path.relative_to(root).with_suffix("").parts)
-        out[pid] = load_parameter_file(path, pid, jurisdiction)
+        rel = path.relative_to(root)
+        pid = ".".join(rel.with_suffix("").parts)
+        shown = "/".join((root.parent.name, root.name, *rel.parts))  # data/CN/changes/….toml
+        out[pid] = load_parameter_file(path, pid, jurisdiction, shown)
     return out
 
 
@@ -341,10 +348,15 @@ def check_tightening(parents: Parameter | tuple[Parameter, ...], child: Paramete
     """Refuse a child definition that loosens a parent's legal limit, naming both files.
 
     ``parents`` are the definitions below the child, most local first; on each day the
-    child's value is compared with the value the parents would give that day.
+    child's value is compared with the value the binding parents would give that day.  A
+    limit binds when its definition is law, regulation, standard or local rule; an
+    **illustrative** default's ``limit`` only says which way its rule checks (a maximum, a
+    minimum), and a lower level or a contract may replace its value in either direction —
+    a legal limit beneath it still binds.
     """
     layers = (parents,) if isinstance(parents, Parameter) else parents
-    limit = next((p.limit for p in layers if p.limit is not None), None)
+    binding = tuple(p for p in layers if not p.illustrative)
+    limit = next((p.limit for p in binding if p.limit is not None), None)
     if limit is None:
         return
     for parent in layers:
@@ -357,19 +369,22 @@ def check_tightening(parents: Parameter | tuple[Parameter, ...], child: Paramete
         days |= set(p.breakpoints())
     for day in sorted(days):
         cv = child.value_on(day)
-        found = _first_value(layers, day)
+        found = _first_value(binding, day)
         if cv is None or found is None:
             continue
         parent, pv = found
         if not _compare(limit, pv.value, cv.value):
             word = {"max": "raises the ceiling", "min": "lowers the floor",
                     "within": "widens the range"}[limit]
+            zh = {"max": "高于", "min": "低于", "within": "超出"}[limit]
             raise RuleLoadError(
                 f"{child.source} {word} of {parent.source} on {day.isoformat()}: "
                 f"{cv.value} against {pv.value}; a local rule may tighten a legal limit, "
                 f"never loosen it",
                 field=child.id, value=str(cv.value), rule_id=parent.id, citation=pv.citation,
-                term=parent.term or None)
+                term=parent.term or None, code="rule.loosens_legal_limit",
+                zh=f"{parent.term or child.id} {cv.value} {zh}法定限值 {pv.value}"
+                   f"（{pv.citation}）：合同或下级规则只能收紧法定限值，不能放宽")
 
 
 class RuleBook:

@@ -19,13 +19,15 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.gen import make_dict_unstructure_fn
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.v import format_exception as _cattrs_format
 
 from ._limits import MAX_FILE_BYTES, FileNumber, check_depth, exact_decimal
+from .catalogue import KpiSpec
 from .changes.kinds import ACTION_KINDS, Action
 from .dates import Period, as_date
 from .errors import OutsourcingError, SerializationError, _short
+from .kpi_schedule import KpiSchedule
 from .model import PRICING_KINDS, Pricing
 from .money import Money
 from .payment import (
@@ -36,6 +38,7 @@ from .payment import (
     ScoreAdjustments,
     SiteScore,
 )
+from .performance import Assessment
 from .statement import (
     Statement,
 )
@@ -243,6 +246,22 @@ def _register_settlement() -> None:
 _register_settlement()
 
 
+def _register_schedules() -> None:
+    """A KPI's schedule, rule and 不适用 flag, and an assessment's 不适用 marks, are written
+    only when they say something: a contract or assessment without them reads and writes
+    exactly as before they existed."""
+    omit = override(omit_if_default=True)
+    converter.register_unstructure_hook(KpiSchedule, make_dict_unstructure_fn(
+        KpiSchedule, converter, months=omit, dates=omit))
+    converter.register_unstructure_hook(KpiSpec, make_dict_unstructure_fn(
+        KpiSpec, converter, schedule=omit, when_not_due=omit, allows_not_applicable=omit))
+    converter.register_unstructure_hook(Assessment, make_dict_unstructure_fn(
+        Assessment, converter, not_applicable=omit))
+
+
+_register_schedules()
+
+
 def _structure_statement(v: Any, _: type) -> Any:
     """A :class:`~outsourcing.statement.Statement` from its compact ``to_dict()`` form
     (:func:`~outsourcing.statement_record.record_from_dict`: every figure read back exactly,
@@ -265,9 +284,9 @@ _register_statement()
 
 def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, OutsourcingError):
-        return exc.reason + (f" (value {_short(exc.value)})" if exc.value is not None and
-                             exc.field is None else f" ({exc.field}={_short(exc.value)})"
-                             if exc.field else "")
+        return exc.reason + (f" — {exc.zh}" if exc.zh else "") + (
+            f" (value {_short(exc.value)})" if exc.value is not None and exc.field is None
+            else f" ({exc.field}={_short(exc.value)})" if exc.field else "")
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown keys: {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, KeyError):

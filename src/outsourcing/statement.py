@@ -239,11 +239,13 @@ class Statement:
     def carry(self) -> Carry:
         """The state read by the next period's settlement (结转)."""
         r = self.record
-        lines, window = r.state
+        lines, window, results = r.state
+        kept = results or tuple(() for _ in lines)
         return Carry(r.period, tuple(
             LineCarry(x.line_id, Money.from_fen(held), streak,
-                      tuple((month_text(m), k) for m, k in hist))
-            for x, (streak, held, hist) in zip(r.lines, lines, strict=True)),
+                      tuple((month_text(m), k) for m, k in hist),
+                      tuple((key, month_text(m), v) for key, m, v in res))
+            for x, (streak, held, hist), res in zip(r.lines, lines, kept, strict=True)),
             tuple(month_text(m) for m in window))
 
     # --- derived from the record and the terms -------------------------------------------

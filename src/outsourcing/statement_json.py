@@ -20,7 +20,7 @@ from .errors import SerializationError
 from .findings import Finding, Severity
 from .money import fen_text
 from .payment import RATE_DEN
-from .performance import CENTI, centi_text
+from .performance import CENTI, NOT_SCORED, centi_text
 from .statement_parts import LINE_STATUSES
 from .statement_record import (
     LineRecord,
@@ -44,7 +44,8 @@ def _rate_str(r: int) -> str:
 
 
 def _values(v: Any) -> Any:
-    return [_values(x) if isinstance(x, tuple) else centi_text(x) for x in v]
+    return [_values(x) if isinstance(x, tuple) else None if x == NOT_SCORED else centi_text(x)
+            for x in v]
 
 
 def _line_dict(x: LineRecord) -> dict[str, Any]:
@@ -118,7 +119,8 @@ def _iso(d: date | None) -> str | None:
 def record_to_dict(r: StatementRecord) -> dict[str, Any]:
     """The compact JSON form of a record (see the module)."""
     ids = [x.line_id for x in r.lines]
-    lines, window = r.state
+    lines, window, results = r.state
+    kept = results or tuple(() for _ in lines)
     return {
         "format": FORMAT,
         "contract_id": r.contract_id, "title": r.title, "purchaser": r.purchaser,
@@ -145,9 +147,11 @@ def record_to_dict(r: StatementRecord) -> dict[str, Any]:
         "release": r.release,
         "carry": {"period": str(r.period),
                   "lines": [{"line_id": i, "held": fen_text(h), "streak": s,
-                             "incidents": [[month_text(m), k] for m, k in hist]}
-                            for i, (s, h, hist) in zip(ids, lines, strict=True)
-                            if s or h or hist],
+                             "incidents": [[month_text(m), k] for m, k in hist],
+                             **({"results": [[key, month_text(m), centi_text(v)]
+                                             for key, m, v in res]} if res else {})}
+                            for i, (s, h, hist), res in zip(ids, lines, kept, strict=True)
+                            if s or h or hist or res],
                   "notice_months": [month_text(m) for m in window]},
         "findings": [_finding_dict(f) for f in r.findings],
     }
@@ -255,7 +259,9 @@ def _list(v: Any) -> list[Any]:
 
 
 def _vals(v: Any) -> tuple[Any, ...]:
-    return tuple(_vals(x) if isinstance(x, list) else _centi(x) for x in _list(v))
+    """KPI values; ``null`` for a KPI not scored in the period (:data:`NOT_SCORED`)."""
+    return tuple(_vals(x) if isinstance(x, list) else NOT_SCORED if x is None else _centi(x)
+                 for x in _list(v))
 
 
 def _items(v: Any) -> tuple[tuple[str, int, int, int, int, int], ...]:
@@ -284,6 +290,11 @@ def _actual(v: Any) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     r = _Reader(v, "actual")
     return (r.get("rule_id", as_text), r.get("citation", as_text),
             tuple((as_text(a), as_text(b)) for a, b in map(_list, r.get("inputs", _list))))
+
+
+def _results(v: Any) -> tuple[tuple[str, int, int], ...]:
+    """Carried-forward results: [KPI id, month ``YYYY-MM``, value]."""
+    return tuple(sorted((as_text(k), _month_int(m), _centi(x)) for k, m, x in map(_list, v)))
 
 
 def _line(v: Any, n: int) -> LineRecord:
@@ -329,13 +340,18 @@ def record_from_dict(data: Any) -> StatementRecord:
     p = _Reader(r.raw("payment"), "$.payment")
     c = _Reader(r.raw("carry"), "$.carry")
     carried: dict[int, tuple[int, int, tuple[tuple[int, str], ...]]] = {}
+    results: dict[int, tuple[tuple[str, int, int], ...]] = {}
     for n, x in enumerate(c.get("lines", _list)):
         cr = _Reader(x, f"$.carry.lines[{n}]")
         j = cr.get("line_id", lambda s: ids[as_text(s)])
         carried[j] = (cr.get("streak", as_whole), cr.get("held", _fen), cr.get(
             "incidents", lambda v: tuple((_month_int(m), as_text(k)) for m, k in map(_list, v))))
+        got = cr.get("results", _results, ())
+        if got:
+            results[j] = got
     state: State = (tuple(carried.get(j, (0, 0, ())) for j in range(len(lines))),
-                    tuple(c.get("notice_months", lambda v: [_month_int(m) for m in _list(v)])))
+                    tuple(c.get("notice_months", lambda v: [_month_int(m) for m in _list(v)])),
+                    tuple(results.get(j, ()) for j in range(len(lines))) if results else ())
     span = r.get("span", lambda v: DateRange(as_day(v[0]), as_day(v[1])))
     rec = StatementRecord(
         r.get("contract_id", as_text), r.get("title", as_text), r.get("purchaser", as_text),

@@ -151,7 +151,7 @@ def statement_v1(v: Any) -> Statement:
             tuple((month_number(m), as_text(k)) for m, k in x["incidents"]))
             for x in c["lines"]}
         state = (tuple(carried.get(x.line_id, (0, 0, ())) for x in lines),
-                 tuple(month_number(m) for m in c["notice_months"]))
+                 tuple(month_number(m) for m in c["notice_months"]), ())
         span = _need(v["span"], "span")
         cap = _omoney(t["total_cap"])
         rec = StatementRecord(

@@ -122,6 +122,11 @@ class KpiResult:
     measured: Decimal | None
     source: str
     points: Decimal | None
+    note: str = ""
+    """Why the KPI was not scored this period (本期不考核（每年10月）, 不适用：理由) or whose
+    result it carries (沿用 2025-10 考核结果); empty for a KPI scored as measured."""
+    weight_applied: Decimal | None = None
+    """The weight it counted with this period, where KPIs left out rescaled the others."""
 
 
 @attrs.frozen
@@ -178,6 +183,9 @@ class StatementLine:
     """Held balance not returned by the final assessment (暂扣款不予退还)."""
     defaults: tuple[str, ...] = ()
     """Rule ids of the illustrative defaults the line's figures use (未经合同约定的示例默认值)."""
+    not_scored: str = ""
+    """The KPIs left out of this period's score and the rule applied, in Chinese (本期不考核
+    …; 按本期考核指标权重折算为100分); empty when every KPI was scored as measured."""
 
     def explain(self, figure: str) -> Explanation:
         """The explanation of one figure, by its Chinese label (``"支付比例"``)."""
@@ -206,6 +214,9 @@ class LineCarry:
     streak: int
     incidents: tuple[tuple[str, str], ...] = ()
     """(month ``YYYY-MM``, incident kind), oldest first."""
+    results: tuple[tuple[str, str, int], ...] = ()
+    """The last measured value of each KPI carried forward into periods without it: (KPI
+    id — ``site/KPI id`` at a site —, month ``YYYY-MM`` measured, value in hundredths)."""
 
 
 @attrs.frozen

@@ -16,11 +16,20 @@ from typing import Any, NamedTuple
 from .dates import DateRange, Period
 from .findings import Finding
 
-__all__ = ["LineRecord", "State", "StatementRecord", "month_number", "month_of", "month_text"]
+__all__ = ["LineRecord", "Results", "State", "StatementRecord", "month_number", "month_of",
+           "month_text"]
 
-State = tuple[tuple[tuple[int, int, tuple[tuple[int, str], ...]], ...], tuple[int, ...]]
+Results = tuple[tuple[tuple[str, int, int], ...], ...]
+"""Per line, the last measured value of each KPI whose result is carried forward
+(:attr:`~outsourcing.kpi_schedule.NotDueRule.CARRY_FORWARD`): (the KPI id — ``site/KPI id``
+for a line scored at sites —, month number of the period measured, value in hundredths);
+``()`` for a contract that carries none."""
+
+State = tuple[tuple[tuple[int, int, tuple[tuple[int, str], ...]], ...], tuple[int, ...],
+              Results]
 """Per line (failing streak, held fen, recent (month number, incident kind)); the month
-numbers (year × 12 + month − 1) of the warning notices in the rolling window."""
+numbers (year × 12 + month − 1) of the warning notices in the rolling window; the results
+carried forward (:data:`Results`)."""
 
 
 def month_of(d: date) -> int:

@@ -57,10 +57,18 @@ def _line_text(x: StatementLine, out: list[str]) -> None:
         out.append(f"  {pad('考核得分', w)}{'—' if x.score is None else str(x.score)}")
     for k in x.kpis:
         u = unit_zh(k.unit)
-        measured = "未测" if k.measured is None else str(k.measured) + u
         pts = "—" if k.points is None else str(k.points)
-        out.append(f"    {pad(k.name_zh, w - 2)}实测 {measured}  目标 {k.target!s}"
-                   f"{u}  权重 {k.weight!s}%  得分 {pts}")
+        weight = (f"{k.weight!s}%" if k.weight_applied is None
+                  else f"{k.weight!s}%→{k.weight_applied!s}%")
+        if k.measured is None and k.note:
+            out.append(f"    {pad(k.name_zh, w - 2)}{k.note}  权重 {weight}  得分 {pts}")
+            continue
+        measured = "未测" if k.measured is None else str(k.measured) + u
+        carried = f"（{k.note}）" if k.note else ""
+        out.append(f"    {pad(k.name_zh, w - 2)}实测 {measured}{carried}  目标 {k.target!s}"
+                   f"{u}  权重 {weight}  得分 {pts}")
+    if x.not_scored:
+        out.append(f"  {pad('本期不考核', w)}{x.not_scored}" + _mark(x, "payment.kpi_not_due"))
     if x.adjustment:
         out.append(f"  {pad('加减分', w)}{x.adjustment:+}（基础得分 {x.base_score}）")
     if x.missing_kpis:

@@ -8,12 +8,11 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import OutsourcingError
 from ..findings import Severity
 from ..money import Money
-from ..performance import Assessment
 from ..statement import Statement
 from .cli_common import (
     EXIT_CHECKS_FAILED,
@@ -33,6 +32,9 @@ from .cli_common import (
     run,
 )
 from .files import writing
+
+if TYPE_CHECKING:
+    from ..registry import StatementVersion
 
 __all__ = ["register", "settle_hook"]
 
@@ -78,15 +80,13 @@ def cmd_assess_template(args: argparse.Namespace) -> int:
     return EXIT_DONE
 
 
-def _same(a: Assessment, b: Assessment) -> bool:
-    return a == b
-
-
 @run
 def cmd_assess_import(args: argparse.Namespace) -> int:
-    """Import a filled workbook.  The rule for a second import of the same period: what is
-    unchanged is not recorded again; what changed is refused unless ``--correction REASON``
-    says why, and is then recorded as a correction (更正) — a new version, the old one kept."""
+    """Import a filled workbook, in one transaction (:meth:`Registry.import_assessments`).
+    The rule for a second import of the same period: what is unchanged is not recorded
+    again; what changed is refused unless ``--correction REASON`` says why, and is then
+    recorded as a correction (更正) — a new version, the old one kept."""
+    from ..errors import RegistryError
     from .xlsx_assess import import_assessments
 
     period = period_of(args.period)
@@ -96,55 +96,80 @@ def cmd_assess_import(args: argparse.Namespace) -> int:
         rb = store.plugins.rulebook(tl.contract.jurisdiction)
         _, kpis = store.terms(args.contract)
         found = import_assessments(args.file, tl, period, rb, kpis=kpis or None)
-        before = {a.line: a for a in store.assessments(args.contract, period)}
-        new = [a for a in found if a.line not in before]
-        same = [a for a in found if a.line in before and _same(a, before[a.line])]
-        changed = [a for a in found if a.line in before and not _same(a, before[a.line])]
-        if changed and not args.correction:
-            lines = "、".join(a.line for a in changed)
+        try:
+            done = store.import_assessments(args.contract, found, by=who,
+                                            correction=args.correction)
+        except RegistryError as exc:
+            if exc.code != "registry.assessment_changed":
+                raise
             raise DeskError(
                 "already imported with other values; give --correction REASON to record a "
-                "correction", field="assessments", value=lines, code="desk.assessment.duplicate",
-                term="考核记录",
-                zh=f"服务项目 {lines} 的 {period} 考核已导入且内容不同；如需更正，请加 "
-                   "--correction 说明更正理由（将记为更正版本，原记录保留）")
-        for a in new:
-            store.record_assessment(args.contract, a, by=who)
-        for a in changed:
-            store.record_assessment(args.contract, a, by=who, reason=args.correction)
-    for a in new:
-        print(f"已导入 {a.line} 的 {period} 考核（考核人：{a.assessed_by}）")
-    for a in changed:
-        print(f"已更正 {a.line} 的 {period} 考核：{args.correction}")
-    for a in same:
-        print(f"{a.line} 的 {period} 考核已导入，内容相同，未重复记录")
+                "correction", field="assessments", value=exc.value,
+                code="desk.assessment.duplicate", term="考核记录",
+                zh=f"服务项目 {exc.value} 的 {period} 考核已导入且内容不同；如需更正，请加 "
+                   "--correction 说明更正理由（将记为更正版本，原记录保留）") from None
+    by_line = {a.line: a for a in found}
+    for line in done.new:
+        print(f"已导入 {line} 的 {period} 考核（考核人：{by_line[line].assessed_by}）")
+    for line in done.corrected:
+        print(f"已更正 {line} 的 {period} 考核：{args.correction}")
+    for line in done.same:
+        print(f"{line} 的 {period} 考核已导入，内容相同，未重复记录")
     if not found:
         print("工作簿中没有填写任何考核。")
     return EXIT_DONE
 
 
+@run
+def cmd_accept(args: argparse.Namespace) -> int:
+    """Record the acceptance of a period (验收): the input the payment clock starts from."""
+    period = period_of(args.period)
+    on = date_of(args.on, "--on")
+    assert on is not None  # argparse requires it
+    with open_store(args) as store:
+        r = store.accept(args.contract, period, on, by=actor_of(args),
+                         accepted_by=args.accepted_by,
+                         acceptance_due=date_of(args.due, "--due"), reason=args.reason or "")
+    a = r.acceptance
+    if not r.written:
+        print(f"{a.contract_id} {a.period} 的验收已记录（验收日期 {a.accepted_on}，验收人 "
+              f"{a.accepted_by}），内容相同，未重复记录")
+    elif r.correction:
+        print(f"已更正 {a.contract_id} {a.period} 的验收记录（第{a.version}版）：验收日期 "
+              f"{a.accepted_on}，验收人 {a.accepted_by}；更正理由：{a.reason}")
+    else:
+        print(f"已记录 {a.contract_id} {a.period} 的验收：验收日期 {a.accepted_on}，验收人 "
+              f"{a.accepted_by}")
+    return EXIT_DONE
+
+
+@run
+def cmd_assess_final(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        version, written = store.record_final_score(args.contract, args.line, args.score,
+                                                    by=actor_of(args),
+                                                    reason=args.correction or "")
+    if not written:
+        print(f"{args.line} 的期满考核得分已录入，数值相同，未重复记录")
+    elif version > 1:
+        print(f"已更正 {args.line} 的期满考核得分：{args.score}（第{version}版）："
+              f"{args.correction}")
+    else:
+        print(f"已录入 {args.line} 的期满考核得分：{args.score}")
+    return EXIT_DONE
+
+
 # --- settle, pay, due ----------------------------------------------------------------------
 
-def _print_statement_summary(st: Statement, version: int, written: bool, correction: bool,
-                             difference: Money, lang: str) -> bool:
-    state = (("更正结算单" if correction else "结算单") if written
-             else "结算单（输入未变，未重复记录）")
-    print(f"{st.contract_id} {st.period} {state} 第{version}版：应付金额 {st.payable.format()}"
-          + (f"，到期日 {st.due_on}" if st.due_on else "")
-          + (f"，较上一版差额 {difference.format()}" if correction else ""))
+def _print_statement_summary(st: Statement, version: StatementVersion, written: bool,
+                             lang: str) -> bool:
+    state = version.title_zh if written else f"{version.title_zh}（登记内容未变，未重复记录）"
+    print(f"{st.contract_id} {st.period} {state}：应付金额 {st.payable.format()}"
+          + (f"，到期日 {st.due_on}" if st.due_on else ""))
+    if written:
+        for line in version.lines_zh()[1:]:
+            print(f"  {line}")
     return print_findings(st.findings, lang)
-
-
-def _final_scores(items: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items:
-        line, sep, score = item.partition("=")
-        if not sep or not line.strip() or not score.strip():
-            raise DeskError("give LINE=SCORE", field="--final-score", value=item,
-                            term="期满考核得分",
-                            zh=f"--final-score 应写作 服务项目=得分，却是「{item}」")
-        out[line.strip()] = score.strip()
-    return out
 
 
 @run
@@ -152,16 +177,10 @@ def cmd_settle(args: argparse.Namespace) -> int:
     period = period_of(args.file, "PERIOD")
     with open_store(args) as store:
         who = actor_of(args)
-        accepted = date_of(args.accepted_on, "--accepted-on")
-        finals = _final_scores(args.final_score or [])
-        if finals and not args.contract:
-            raise DeskError("--final-score goes with --contract", field="--final-score",
-                            term="期满考核得分", zh="--final-score 须与 --contract 同用")
         if args.contract:
-            r = store.settle(args.contract, period, by=who, accepted_on=accepted,
-                             final_scores=finals or None)
-            bad = _print_statement_summary(r.statement, r.version, r.written, r.correction,
-                                           r.difference, args.lang)
+            r = store.settle(args.contract, period, by=who)
+            v = store.statement_version(args.contract, period, version=r.version)
+            bad = _print_statement_summary(r.statement, v, r.written, args.lang)
             return EXIT_CHECKS_FAILED if bad else EXIT_DONE
         infos = [c for c in store.contracts(on=period.range.end)
                  if c.term_start <= period.range.end and c.term_end >= period.range.start]
@@ -174,7 +193,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
             task = progress.add_task(f"结算 {period}", total=len(infos))
             for info in infos:
                 try:
-                    r = store.settle(info.id, period, by=who, accepted_on=accepted)
+                    r = store.settle(info.id, period, by=who)
                     summaries.append(f"{info.id}：应付金额 {r.statement.payable.format()}"
                                      + ("（未变）" if not r.written else ""))
                     bad = bad or any(f.severity is Severity.ERROR for f in r.statement.findings)
@@ -255,14 +274,42 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 @run
 def cmd_statement_show(args: argparse.Namespace) -> int:
+    period = period_of(args.period)
     with open_store(args) as store:
-        st = store.statement(args.contract, period_of(args.period), version=args.version)
+        st = store.statement(args.contract, period, version=args.version)
+        v = store.statement_version(args.contract, period, version=args.version)
     if args.json:
-        emit_json(st.to_dict(explanations=True))  # with every finding's Chinese text
+        # with every finding's Chinese text, and the stored version (更正结算单 第N版 …)
+        emit_json({**st.to_dict(explanations=True), "registry_version": v.to_dict()})
     else:
         from .printable import statement_text
 
-        print(statement_text(st, args.lang), end="")
+        print(statement_text(st, args.lang, version=v), end="")
+    return EXIT_DONE
+
+
+@run
+def cmd_statement_history(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        versions = store.statement_history(args.contract, period_of(args.period))
+    if not versions:
+        raise DeskError("no statement stored for this period", field="period",
+                        value=f"{args.contract} {args.period}", code="registry.no_statement",
+                        zh="该期间尚无结算单", term="结算单")
+    if args.json:
+        emit_json([v.to_dict() for v in versions])
+        return EXIT_DONE
+    from rich.table import Table
+
+    t = Table(title=f"结算单版本：{args.contract} {args.period}")
+    for h in ("版本", "应付金额", "原应付金额", "差额", "到期日", "结算人", "结算时间", "更正原因"):
+        t.add_column(h, justify="right" if h in ("应付金额", "原应付金额", "差额") else "left")
+    for v in versions:
+        t.add_row(v.title_zh, v.payable.format(),
+                  "" if v.superseded_payable is None else v.superseded_payable.format(),
+                  v.difference.format() if v.correction else "", str(v.due_on or "未定"),
+                  v.settled_by, v.settled_at[:19], v.reason)
+    console().print(t)
     return EXIT_DONE
 
 
@@ -276,9 +323,11 @@ def cmd_statement_export(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         ids = args.contract or [c.id for c in store.contracts(on=period.range.end)]
         statements = []
+        versions: list[StatementVersion | None] = []
         for cid in ids:
             if any(str(x.period) == str(period) for x in store.statements(cid)):
                 statements.append(store.statement(cid, period))
+                versions.append(store.statement_version(cid, period))
             elif args.contract:
                 raise DeskError("no statement stored for this period", field="period",
                                 value=f"{cid} {period}", code="registry.no_statement",
@@ -290,17 +339,17 @@ def cmd_statement_export(args: argparse.Namespace) -> int:
     if args.xlsx:
         from .xlsx_statement import export_statements
 
-        path = export_statements(statements, args.xlsx)
+        path = export_statements(statements, args.xlsx, versions)
         print(f"已导出 {len(statements)} 份结算单到 {path}")
     if args.html:
         from .printable import statement_html
 
         with writing(args.html, "打印页文件夹") as folder:
             folder.mkdir(parents=True, exist_ok=True)
-        for st in statements:
+        for st, v in zip(statements, versions, strict=True):
             with writing(Path(folder, f"结算单-{st.contract_id}-{st.period}.html"),
                          "打印页") as page:
-                page.write_text(statement_html(st), encoding="utf-8")
+                page.write_text(statement_html(st, version=v), encoding="utf-8")
             print(f"已生成打印页 {page}")
     return EXIT_DONE
 
@@ -389,19 +438,33 @@ def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
     p.add_argument("file")
     p.add_argument("--correction", help="the reason, when the import corrects an earlier one")
     p.set_defaults(func=cmd_assess_import)
+    p = assess.add_parser("final", help="record a line's final assessment score "
+                          "(年度/期满考核得分), which releases a holdback by the result")
+    add_common(p, actor=True)
+    p.add_argument("contract")
+    p.add_argument("line")
+    p.add_argument("score", help="0–100, at most two decimals")
+    p.add_argument("--correction", help="the reason, when it changes a recorded score")
+    p.set_defaults(func=cmd_assess_final)
 
     add_common(settle_parser, actor=True)
     settle_parser.add_argument("--contract", help="settle this recorded contract's PERIOD")
     settle_parser.add_argument("--all", action="store_true",
                                help="settle every recorded contract running in PERIOD")
-    settle_parser.add_argument("--accepted-on", help="the acceptance date (验收日期)")
-    settle_parser.add_argument("--final-score", action="append", metavar="LINE=SCORE",
-                               help="a line's final assessment score (年度/期满考核得分), "
-                                    "for a holdback released by the result")
     for action in settle_parser._actions:
         if action.dest == "period":
             action.required = False
     settle_parser.set_defaults(func=settle_hook(settle_parser.get_default("func")))
+
+    p = sub.add_parser("accept", help="record the acceptance of a period (验收)")
+    add_common(p, actor=True)
+    p.add_argument("contract")
+    p.add_argument("period")
+    p.add_argument("--on", required=True, help="the acceptance day (验收日期)")
+    p.add_argument("--accepted-by", help="who accepted (验收人; default the actor's name)")
+    p.add_argument("--due", help="the agreed acceptance deadline (约定验收期限), if any")
+    p.add_argument("--reason", help="why, when this corrects a recorded acceptance")
+    p.set_defaults(func=cmd_accept)
 
     p = sub.add_parser("pay", help="record a payment against a settled period")
     add_common(p, actor=True)
@@ -426,6 +489,11 @@ def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
     p.add_argument("period")
     p.add_argument("--version", type=int)
     p.set_defaults(func=cmd_statement_show)
+    p = st.add_parser("history", help="every version of a period's statement")
+    add_common(p, json_out=True)
+    p.add_argument("contract")
+    p.add_argument("period")
+    p.set_defaults(func=cmd_statement_history)
     p = st.add_parser("export", help="export a period's statements (Excel, printable HTML)")
     add_common(p)
     p.add_argument("period")

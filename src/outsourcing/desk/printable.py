@@ -12,11 +12,15 @@ and print, or render it headless (``chromium --headless --print-to-pdf``).
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..money import Money, pct
 from ..statement import LineStatus, Statement, StatementLine, unit_zh
 from .capitals import amount_in_capitals
 from .fonts import FONT_FAMILY, font_face_css
+
+if TYPE_CHECKING:
+    from ..registry import StatementVersion
 
 __all__ = ["SIGNATURES", "statement_html", "statement_text"]
 
@@ -37,6 +41,7 @@ body { font-family: '%(family)s Embedded', '%(family)s', 'Noto Sans CJK SC', 'So
 .page { width: 186mm; margin: 0 auto; }
 h1 { text-align: center; font-size: 18pt; letter-spacing: 0.6em; margin: 0 0 2.5mm; }
 h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-left: 3px solid #333; padding-left: 2mm; }
+p.correction { margin: 1mm 0; font-weight: bold; }
 table { width: 100%%; border-collapse: collapse; }
 th, td { border: 0.6pt solid #444; padding: 0.9mm 1.4mm; vertical-align: top; }
 th { background: #eee; font-weight: 600; }
@@ -85,10 +90,18 @@ def _line_rows(x: StatementLine) -> list[str]:
     details: list[str] = []
     for k in x.kpis:
         u = unit_zh(k.unit)
-        measured = "未测" if k.measured is None else f"{k.measured}{u}"
         pts = "—" if k.points is None else f"{k.points}"
-        details.append(f"{escape(k.name_zh)}：实测 {escape(measured)}，目标 {k.target}{escape(u)}"
-                       f"，权重 {k.weight}%，得分 {pts}")
+        weight = (f"{k.weight}%" if k.weight_applied is None
+                  else f"{k.weight}%→{k.weight_applied}%")
+        if k.measured is None and k.note:
+            details.append(f"{escape(k.name_zh)}：{escape(k.note)}，权重 {weight}，得分 {pts}")
+            continue
+        measured = "未测" if k.measured is None else f"{k.measured}{u}"
+        carried = f"（{k.note}）" if k.note else ""
+        details.append(f"{escape(k.name_zh)}：实测 {escape(measured)}{escape(carried)}，目标 "
+                       f"{k.target}{escape(u)}，权重 {weight}，得分 {pts}")
+    if x.not_scored:
+        details.append(f"本期不考核：{escape(x.not_scored)}")
     for d in x.deductions:
         extra = f"×{d.factor}（第{d.occurrence}次）" if d.factor != 1 else ""
         when = f"（{d.on}）" if d.on else ""
@@ -103,17 +116,21 @@ def _line_rows(x: StatementLine) -> list[str]:
 
 
 def statement_html(statement: Statement, *, bureau: str | None = None,
-                   embed_font: bool = True) -> str:
+                   embed_font: bool = True, version: StatementVersion | None = None) -> str:
     """The statement as a self-contained, printable HTML page, in Chinese.
 
     ``bureau`` names the office that settles (defaults to the purchaser); ``embed_font``
     embeds the page's glyphs from the bundled font (turn off for a smaller file when the
-    reader's machine has a CJK font).
+    reader's machine has a CJK font).  ``version`` (from the registry) titles the page
+    ``结算单 第1版`` or ``更正结算单 第N版`` and, for a correction, shows the superseded
+    payable, the difference to pay or recover and why.
     """
     s = statement
+    lines = version.lines_zh() if version is not None else ["结算单"]
     body: list[str] = [
         "<div class='page'>",
-        "<h1>结算单</h1>",
+        f"<h1>{escape(lines[0])}</h1>",
+        *[f"<p class='correction'>{escape(x)}</p>" for x in lines[1:]],
         "<table class='head'>",
         f"<tr><td class='k'>合同编号</td><td>{escape(s.contract_id)}</td>"
         f"<td class='k'>结算期间</td><td>{escape(str(s.period))}（{s.span.start} 至 "
@@ -199,11 +216,15 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
     )
 
 
-def statement_text(statement: Statement, lang: str = "zh") -> str:
+def statement_text(statement: Statement, lang: str = "zh",
+                   version: StatementVersion | None = None) -> str:
     """The statement as text for the desk: :meth:`Statement.render` with, for people, the
     basis of each figure in Chinese too (the line named by service and site, the citation by
-    law or publication, the inputs' words in Chinese) and the payable in capitals."""
+    law or publication, the inputs' words in Chinese) and the payable in capitals; headed by
+    its ``version`` (from the registry) when given: 更正结算单 第N版 and why."""
     text = statement.render(lang)
+    if version is not None:
+        text = "\n".join(version.lines_zh()) + "\n" + text
     if lang != "zh":
         return text
     head, sep, _ = text.partition("\n计算依据：\n")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import OutsourcingError
 from ..messages_zh import VALUES_ZH, citation_for_people
@@ -21,13 +21,16 @@ from ..statement import Statement
 from .capitals import amount_in_capitals
 from .files import writing
 
+if TYPE_CHECKING:
+    from ..registry import StatementVersion
+
 __all__ = ["MONEY_FORMAT", "SUMMARY_HEADERS", "SUMMARY_SHEET", "export_statements"]
 
 MONEY_FORMAT = "¥#,##0.00"
 SUMMARY_SHEET = "汇总"
 SUMMARY_HEADERS = ("合同编号", "合同名称", "采购人", "供应商", "结算期间", "合同费用", "考核后金额",
                    "扣款", "暂扣款", "释放暂扣款", "暂缓支付", "应付金额", "逾期利息", "应付合计",
-                   "到期日", "应付金额（大写）")
+                   "到期日", "应付金额（大写）", "版本", "原应付金额", "更正差额", "更正原因")
 _MONEY_COLS = ("fee", "performance_amount", "deductions", "holdback", "released", "withheld",
                "payable", "late_interest", "amount_due")
 LINE_HEADERS = ("服务项目编号", "服务项目", "办公区", "考核状态", "合同费用", "考核得分",
@@ -59,8 +62,11 @@ def _style_header(ws: Any, row: int, ncols: int) -> None:
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
 
 
-def export_statements(statements: Sequence[Statement], path: str | Path) -> Path:
-    """Write the statements to ``path`` (``.xlsx``); returns the path."""
+def export_statements(statements: Sequence[Statement], path: str | Path,
+                      versions: Sequence[StatementVersion | None] | None = None) -> Path:
+    """Write the statements to ``path`` (``.xlsx``); returns the path.  ``versions`` (one
+    per statement, from the registry) adds each one's version: 更正结算单 第N版, the
+    superseded payable, the difference to pay (positive) or recover (negative) and why."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -73,14 +79,18 @@ def export_statements(statements: Sequence[Statement], path: str | Path) -> Path
     ws.append(list(SUMMARY_HEADERS))
     _style_header(ws, 1, len(SUMMARY_HEADERS))
     totals = dict.fromkeys(_MONEY_COLS, Money(0))
-    for s in statements:
+    shown = list(versions) if versions is not None else [None] * len(statements)
+    for s, v in zip(statements, shown, strict=True):
         values = [getattr(s, k) for k in _MONEY_COLS]
-        for k, v in zip(_MONEY_COLS, values, strict=True):
-            totals[k] = totals[k] + v
+        for k, x in zip(_MONEY_COLS, values, strict=True):
+            totals[k] = totals[k] + x
         ws.append([s.contract_id, s.title, s.purchaser, s.supplier, str(s.period),
-                   *[_num(v) for v in values],
+                   *[_num(x) for x in values],
                    s.due_on.isoformat() if s.due_on else "未定",
-                   amount_in_capitals(s.amount_due)])
+                   amount_in_capitals(s.amount_due),
+                   *(_version_cells(v) if v is not None else ["", None, None, ""])])
+        for c in (len(SUMMARY_HEADERS) - 2, len(SUMMARY_HEADERS) - 1):
+            ws.cell(row=ws.max_row, column=c).number_format = MONEY_FORMAT
     ws.append(["合计", "", "", "", "", *[_num(totals[k]) for k in _MONEY_COLS], "",
                amount_in_capitals(totals["amount_due"])])
     for c in range(1, len(SUMMARY_HEADERS) + 1):
@@ -88,25 +98,35 @@ def export_statements(statements: Sequence[Statement], path: str | Path) -> Path
     for row in ws.iter_rows(min_row=2, min_col=6, max_col=6 + len(_MONEY_COLS) - 1):
         for cell in row:
             cell.number_format = MONEY_FORMAT
-    for col, width in zip("ABCDEFGHIJKLMNOP", (18, 30, 26, 24, 10, *([14] * 9), 12, 36),
-                          strict=True):
+    for col, width in zip("ABCDEFGHIJKLMNOPQRST",
+                          (18, 30, 26, 24, 10, *([14] * 9), 12, 36, 18, 14, 14, 40), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "B2"
 
     taken = {SUMMARY_SHEET}
-    for s in statements:
-        _contract_sheet(wb.create_sheet(sheet_name(s.contract_id, taken)), s)
+    for s, v in zip(statements, shown, strict=True):
+        _contract_sheet(wb.create_sheet(sheet_name(s.contract_id, taken)), s, v)
     with writing(path, "Excel工作簿") as out:
         wb.save(out)
     return out
 
 
-def _contract_sheet(ws: Any, s: Statement) -> None:
+def _version_cells(v: StatementVersion) -> list[Any]:
+    """版本, 原应付金额, 更正差额, 更正原因."""
+    if not v.correction:
+        return [v.title_zh, None, None, ""]
+    assert v.superseded_payable is not None
+    return [v.title_zh, _num(v.superseded_payable), _num(v.difference), v.reason]
+
+
+def _contract_sheet(ws: Any, s: Statement, version: StatementVersion | None = None) -> None:
     from openpyxl.styles import Alignment, Font
 
     head = [("合同编号", s.contract_id), ("合同名称", s.title), ("采购人", s.purchaser),
             ("供应商", f"{s.supplier}（{s.supplier_size}）"),
             ("结算期间", f"{s.period}（{s.span.start} 至 {s.span.end}）")]
+    if version is not None:
+        head += [("版本", line) for line in version.lines_zh()]
     for k, v in head:
         ws.append([k, v])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)

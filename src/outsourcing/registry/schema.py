@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["HASHED", "metadata"]
+__all__ = ["HASHED", "HASHED_LATER", "metadata"]
 
 metadata = MetaData()
 
@@ -149,8 +149,26 @@ payments = Table(
     Column("reference", Text, nullable=False),
     Column("recorded_by", ID, nullable=False),
     Column("recorded_at", STAMP, nullable=False),
+    # revision 0003: a reversal (冲正) names the payment it reverses and why
+    Column("reverses", Integer, nullable=True),
+    Column("reason", Text, nullable=True),
 )
 Index("ix_payments_period", payments.c.contract_id, payments.c.period)
+
+acceptances = Table(
+    "acceptances", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("accepted_on", Date, nullable=False),
+    Column("acceptance_due", Date, nullable=True),
+    Column("accepted_by", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "period", "version", name="uq_acceptances"),
+)
 
 usage_records = Table(
     "usage_records", metadata,
@@ -168,6 +186,21 @@ usage_records = Table(
 """A line's actual usage in a period (实际用量: quantity delivered, materials bought), versioned
 like the assessments: a correction is a new version with its reason."""
 Index("ix_usage_records_period", usage_records.c.contract_id, usage_records.c.period)
+
+final_scores = Table(
+    "final_scores", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("line_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("score", String(12), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "line_id", "version", name="uq_final_scores"),
+)
+"""A line's final assessment score (年度/期满考核得分), which releases a holdback by the result;
+versioned like an assessment."""
 
 audit = Table(
     "audit", metadata,
@@ -203,10 +236,18 @@ HASHED: dict[str, tuple[str, ...]] = {
                    "payable_fen", "difference_fen", "document", "settled_by", "settled_at"),
     "payments": ("id", "contract_id", "period", "amount_fen", "paid_on", "reference",
                  "recorded_by", "recorded_at"),
+    "acceptances": ("id", "contract_id", "period", "version", "accepted_on", "acceptance_due",
+                    "accepted_by", "reason", "recorded_by", "recorded_at"),
     "usage_records": ("id", "contract_id", "line_id", "period", "version", "document",
                       "reason", "recorded_by", "recorded_at"),
+    "final_scores": ("id", "contract_id", "line_id", "version", "score", "reason",
+                     "recorded_by", "recorded_at"),
 }
 """The columns of each audited table whose content the audit trail's hash covers.  Columns
 derived from a statement's document (``due_on``, ``carry``) are checked by
 :meth:`Registry.verify` against it; ``findings`` and ``contract_lines`` are indexes read from
 the documents."""
+
+HASHED_LATER: dict[str, tuple[str, ...]] = {"payments": ("reverses", "reason")}
+"""Columns added to an audited table by a later revision: the hash covers each one when it
+holds a value, so the rows written before it keep their hash."""

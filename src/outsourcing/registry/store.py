@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
@@ -56,15 +57,19 @@ from .migrate import current_revision, head
 from .migrate import migrate as run_migrations
 
 __all__ = [
+    "Acceptance",
+    "Accepted",
     "Actor",
     "AuditRecord",
     "BatchResult",
     "ChangeRecord",
     "ContractInfo",
     "Due",
+    "Imported",
     "Registry",
     "Role",
     "Settled",
+    "StatementVersion",
     "StoredStatement",
     "UsageRecorded",
     "Verification",
@@ -166,6 +171,98 @@ class StoredStatement:
     due_on: date | None
     settled_by: str
     settled_at: str
+
+
+@attrs.frozen
+class Acceptance:
+    """A recorded acceptance of a period (验收记录): the day the purchaser accepted the
+    period's service, the agreed acceptance deadline if any, who accepted, and — for a
+    correction (version 2 on) — why it changed.  Settlement reads the version in force."""
+
+    contract_id: str
+    period: Period
+    version: int
+    accepted_on: date
+    acceptance_due: date | None
+    accepted_by: str
+    reason: str
+    recorded_by: str
+    recorded_at: str
+
+
+@attrs.frozen
+class Accepted:
+    """What :meth:`Registry.accept` did: the acceptance in force and whether it was
+    written (the same values again write nothing)."""
+
+    acceptance: Acceptance
+    written: bool
+
+    @property
+    def correction(self) -> bool:
+        return self.written and self.acceptance.version > 1
+
+
+@attrs.frozen
+class Imported:
+    """What :meth:`Registry.import_assessments` did, line by line (one transaction)."""
+
+    new: tuple[str, ...]
+    """Lines recorded for the first time in their period."""
+    same: tuple[str, ...]
+    """Lines recorded already with the same values: nothing written."""
+    corrected: tuple[str, ...]
+    """Lines whose values changed, recorded as a correction (更正) with the reason."""
+
+
+@attrs.frozen
+class StatementVersion:
+    """One version of a period's statement as a bureau reads it (结算单版本): the version,
+    for a correction (更正结算单) the superseded version's payable and the difference to pay
+    (positive) or to recover (negative, 应追回), and why — which recorded input changed."""
+
+    contract_id: str
+    period: Period
+    version: int
+    payable: Money
+    superseded_payable: Money | None
+    difference: Money
+    reason: str
+    due_on: date | None
+    settled_by: str
+    settled_at: str
+
+    @property
+    def correction(self) -> bool:
+        return self.version > 1
+
+    @property
+    def title_zh(self) -> str:
+        """``结算单 第1版`` or ``更正结算单 第2版``."""
+        return f"{'更正结算单' if self.correction else '结算单'} 第{self.version}版"
+
+    def lines_zh(self) -> list[str]:
+        """The version's heading lines in Chinese (what every view of a statement shows)."""
+        out = [self.title_zh]
+        if self.superseded_payable is not None:
+            d = self.difference
+            what = ("应补付" if d > Money.ZERO else "应追回" if d < Money.ZERO else "差额")
+            old = self.superseded_payable.format()
+            new = self.payable.format()
+            gap = (d if d >= Money.ZERO else -d).format()
+            out.append(f"更正第{self.version - 1}版：原应付金额 {old}，本版应付金额 {new}，"
+                       f"{what} {gap}")
+            out.append(f"更正原因：{self.reason or '未说明'}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "correction": self.correction,
+                "title": self.title_zh, "payable": str(self.payable),
+                "superseded_payable": (None if self.superseded_payable is None
+                                       else str(self.superseded_payable)),
+                "difference": str(self.difference), "reason": self.reason,
+                "due_on": None if self.due_on is None else self.due_on.isoformat(),
+                "settled_by": self.settled_by, "settled_at": self.settled_at}
 
 
 @attrs.frozen
@@ -273,8 +370,12 @@ def _canon(v: Any) -> Any:
 
 
 def row_hash(table: str, row: Mapping[str, Any]) -> str:
-    """The content hash of a stored row: its audited columns, in a canonical JSON form."""
+    """The content hash of a stored row: its audited columns, in a canonical JSON form (a
+    column a later revision added, :data:`~outsourcing.registry.schema.HASHED_LATER`, when
+    it holds a value)."""
     data = [[c, _canon(row[c])] for c in S.HASHED[table]]
+    data += [[c, _canon(row[c])] for c in S.HASHED_LATER.get(table, ())
+             if row.get(c) is not None]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                           .encode()).hexdigest()
 
@@ -350,14 +451,18 @@ def _bounded_actor(value: Any) -> str:
                                     ).hexdigest()[:16]
 
 
-def _pack_statement(s: Statement, decisions: int) -> tuple[bytes, str]:
+def _pack_statement(s: Statement, decisions: int, inputs: Mapping[str, Any] | None = None,
+                    reason: str = "") -> tuple[bytes, str]:
     """The stored document (zlib-compressed JSON, versioned: the compact statement, the
-    number of decided changes its terms included, and the code, severity and message of each
-    of its findings, which the findings table indexes) and the carry's JSON."""
+    number of decided changes its terms included, the code, severity and message of each
+    of its findings, which the findings table indexes, the versions of the recorded inputs
+    it was settled from and, for a correction, why) and the carry's JSON."""
     data = s.to_dict()
     found = [[f.code, f.severity.value, f.message] for f in s.findings]
     return (zlib.compress(_dumps({"format": FORMAT, "statement": data,
-                                  "decisions": decisions, "findings": found}).encode(), 6),
+                                  "decisions": decisions, "findings": found,
+                                  "inputs": dict(inputs or {}), "reason": reason}
+                                 ).encode(), 6),
             _dumps(data["carry"]))
 
 
@@ -377,7 +482,9 @@ def _carry_of(text: str) -> Carry:
     c = json.loads(text)
     return Carry(Period.parse(c["period"]),
                  tuple(LineCarry(x["line_id"], Money(x["held"]), int(x["streak"]),
-                                 tuple((str(m), str(k)) for m, k in x["incidents"]))
+                                 tuple((str(m), str(k)) for m, k in x["incidents"]),
+                                 tuple((str(k), str(m), int(Decimal(v) * 100))
+                                       for k, m, v in x.get("results", ())))
                        for x in c["lines"]),
                  tuple(str(m) for m in c["notice_months"]))
 
@@ -404,7 +511,7 @@ _c, _d, _a, _s, _h = S.contracts, S.change_decisions, S.assessments, S.statement
 Q_CONTRACT_DOC = select(_c.c.document).where(_c.c.id == bindparam("cid"))
 Q_DECIDED = (select(_d.c.document).where(_d.c.contract_id == bindparam("cid"))
              .order_by(_d.c.id))
-Q_ASSESSMENTS = (select(_a.c.line_id, _a.c.version, _a.c.document)
+Q_ASSESSMENTS = (select(_a.c.line_id, _a.c.version, _a.c.document, _a.c.reason)
                  .where(_a.c.contract_id == bindparam("cid"), _a.c.period == bindparam("period"))
                  .order_by(_a.c.line_id, _a.c.version))
 _u = S.usage_records
@@ -1103,21 +1210,7 @@ class Registry:
         obj = f"assessments:{contract_id}"
         actor = self._require(by, [Role.ASSESSOR], "record_assessment", obj)
         by = actor.id
-        lines = S.contract_lines
-        with self._read() as conn:
-            supplier = self._contract_row(conn, contract_id).supplier_id
-            known = list(conn.execute(select(lines.c.line_id).where(
-                lines.c.contract_id == contract_id).order_by(lines.c.id)).scalars())
-        if actor.supplier is not None and actor.supplier == supplier:
-            raise self._deny(by, "record_assessment", obj, "registry.denied.own_contract",
-                             "a supplier's user cannot assess its own work",
-                             "供应商用户不得考核本单位的服务", field="by", value=by)
-        for n, x in enumerate(items):
-            if x.line not in known:
-                raise RegistryError(f"no such line; lines: {', '.join(known)}",
-                                    field=f"assessments[{n}].line", value=x.line,
-                                    term="服务项目", code="registry.unknown_line",
-                                    zh="合同中没有该服务项目")
+        self._check_assessor(contract_id, actor, items, obj)
         a = S.assessments
         for _ in range(5):
             try:
@@ -1170,6 +1263,193 @@ class Registry:
         return [(r.document, r.version, structure(json.loads(r.document), Assessment))
                 for r in latest.values()]
 
+    def _check_assessor(self, contract_id: str, actor: Actor, items: Sequence[Assessment],
+                        obj: str) -> None:
+        """A supplier's user never assesses its own work; every line is the contract's."""
+        by = actor.id
+        lines = S.contract_lines
+        with self._read() as conn:
+            supplier = self._contract_row(conn, contract_id).supplier_id
+            known = list(conn.execute(select(lines.c.line_id).where(
+                lines.c.contract_id == contract_id).order_by(lines.c.id)).scalars())
+        if actor.supplier is not None and actor.supplier == supplier:
+            raise self._deny(by, "record_assessment", obj, "registry.denied.own_contract",
+                             "a supplier's user cannot assess its own work",
+                             "供应商用户不得考核本单位的服务", field="by", value=by)
+        for n, x in enumerate(items):
+            if x.line not in known:
+                raise RegistryError(f"no such line; lines: {', '.join(known)}",
+                                    field=f"assessments[{n}].line", value=x.line,
+                                    term="服务项目", code="registry.unknown_line",
+                                    zh="合同中没有该服务项目")
+
+    def import_assessments(self, contract_id: str, assessments: Iterable[Assessment], *,
+                           by: str, correction: str | None = None) -> Imported:
+        """Record a month's assessments as one workbook: **one transaction**, all or nothing.
+
+        Inside it, under a serialised write (SQLite ``BEGIN IMMEDIATE``; on PostgreSQL the
+        audit chain's head row, locked for the transaction) and the unique constraint on
+        (contract, line, period, version): a line recorded already with the same values is
+        left alone; a line whose values changed is refused (``registry.assessment_changed``,
+        nothing written) unless ``correction`` gives the reason, and is then recorded as a
+        correction (更正) with it.  Two imports at once of the same workbook record it once;
+        a process killed in the middle leaves nothing of it."""
+        items = list(assessments)
+        for n, x in enumerate(items):
+            if not isinstance(x, Assessment):
+                raise RegistryError(f"a {type(x).__name__} is not an Assessment",
+                                    field=f"assessments[{n}]", value=repr(x), term="考核记录",
+                                    code="registry.bad_input", zh="不是考核记录")
+        reason = None if correction is None else _text(correction, "correction", "更正理由",
+                                                         empty=False)
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        obj = f"assessments:{contract_id}"
+        actor = self._require(by, [Role.ASSESSOR], "record_assessment", obj)
+        by = actor.id
+        self._check_assessor(contract_id, actor, items, obj)
+        a = S.assessments
+        new: list[str] = []
+        same: list[str] = []
+        changed: list[tuple[Assessment, int]] = []
+        with self._write() as conn:
+            self._lock(conn)
+            fresh: list[tuple[Assessment, int]] = []
+            for x in items:
+                row = conn.execute(
+                    select(a.c.version, a.c.document).where(
+                        a.c.contract_id == contract_id, a.c.line_id == x.line,
+                        a.c.period == str(x.period)).order_by(a.c.version.desc()).limit(1)
+                ).first()
+                if row is None:
+                    fresh.append((x, 1))
+                elif structure(json.loads(row.document), Assessment) == x:
+                    same.append(x.line)
+                else:
+                    changed.append((x, row.version + 1))
+            if changed and reason is None:
+                lines = "、".join(x.line for x, _ in changed)
+                raise RegistryError(
+                    "already recorded with other values; give the reason to record a "
+                    "correction", field="assessments", value=lines, term="考核记录",
+                    code="registry.assessment_changed",
+                    zh=f"服务项目 {lines} 的考核已记录且内容不同；如需更正，须说明更正理由"
+                       "（将记为更正版本，原记录保留）")
+            at = _now()
+            entries = []
+            for (x, version), why in [*((f, "") for f in fresh),
+                                      *((c, reason or "") for c in changed)]:
+                pk, h = self._insert(conn, a, {
+                    "contract_id": contract_id, "line_id": x.line, "period": str(x.period),
+                    "version": version, "document": _dumps(unstructure(x)), "reason": why,
+                    "recorded_by": by, "recorded_at": at})
+                entries.append((by, Role.ASSESSOR.value,
+                                "record_assessment" if version == 1 else "correct_assessment",
+                                f"assessments:{pk}", h))
+            new = [x.line for x, _ in fresh]
+            if entries:
+                self._audit(conn, entries)
+        return Imported(tuple(new), tuple(same), tuple(x.line for x, _ in changed))
+
+    # --- acceptance ------------------------------------------------------------------------
+    @staticmethod
+    def _acceptance_row(conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
+        t = S.acceptances
+        return conn.execute(select(t).where(t.c.contract_id == contract_id,
+                                            t.c.period == period)
+                            .order_by(t.c.version.desc()).limit(1)).first()
+
+    @staticmethod
+    def _acceptance_of(r: Row[Any]) -> Acceptance:
+        return Acceptance(r.contract_id, Period.parse(r.period), r.version, r.accepted_on,
+                          r.acceptance_due, r.accepted_by, r.reason, r.recorded_by,
+                          r.recorded_at)
+
+    def accept(self, contract_id: str, period: Period | str, accepted_on: date, *, by: str,
+               accepted_by: str | None = None, acceptance_due: date | None = None,
+               reason: str = "", today: date | None = None) -> Accepted:
+        """Record the acceptance of a period (验收): the day the purchaser accepted the
+        service, who accepted (default: the recording actor's name) and the agreed
+        acceptance deadline if the contract sets one.  The payment clock of the period's
+        statement starts on it (保障中小企业款项支付条例 第九条).
+
+        Versioned like an assessment and audited, in one transaction under a serialised
+        write: the same values again write nothing; changed values are refused
+        (``registry.acceptance_changed``) unless ``reason`` says why, and are then a
+        correction (version 2 on) — settling again writes a corrected statement whose
+        reason is this one.  Recorded by an officer (经办人) or an assessor (考核人).  The
+        day is a day of the contract's term's period or after it, and not after ``today``."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        p = Period.parse(period) if isinstance(period, str) else period
+        reason = _text(reason, "reason", "更正理由")
+        obj = f"acceptances:{contract_id}/{p}"
+        actor = self._require(by, [Role.OFFICER, Role.ASSESSOR], "accept", obj)
+        by = actor.id
+        who = _text(accepted_by if accepted_by is not None else actor.name, "accepted_by",
+                    "验收人", kind="name", empty=False)
+        for field, d in (("accepted_on", accepted_on), ("acceptance_due", acceptance_due)):
+            if d is not None and (not isinstance(d, date) or isinstance(d, datetime)):
+                raise RegistryError("is a date", field=field, value=repr(d), term="验收日期",
+                                    code="registry.bad_input", zh="须为日期")
+        with self._read() as conn:
+            pc, _ = self._prepared_contract(conn, contract_id)
+        pc.period_index(p)  # a period of the term, or a clear error
+        today = today or date.today()
+        if accepted_on < p.start or accepted_on > today:
+            raise RegistryError(
+                f"the acceptance day falls outside {p.start} … {today} (from the period's "
+                "first day to today)", field="accepted_on", value=accepted_on.isoformat(),
+                term="验收日期", code="registry.bad_acceptance_date",
+                zh=f"验收日期 {accepted_on} 须在期间首日 {p.start} 至今日 {today} 之间")
+        if acceptance_due is not None and acceptance_due < p.start:
+            raise RegistryError(
+                f"the agreed acceptance deadline is before the period starts ({p.start})",
+                field="acceptance_due", value=acceptance_due.isoformat(), term="约定验收期限",
+                code="registry.bad_acceptance_date",
+                zh=f"约定验收期限 {acceptance_due} 早于期间首日 {p.start}")
+        t = S.acceptances
+        with self._write() as conn:
+            self._lock(conn)
+            last = self._acceptance_row(conn, contract_id, str(p))
+            if last is not None and (last.accepted_on, last.acceptance_due,
+                                     last.accepted_by) == (accepted_on, acceptance_due, who):
+                return Accepted(self._acceptance_of(last), False)
+            if last is not None and not reason.strip():
+                raise RegistryError(
+                    f"the acceptance of {p} is recorded already (on {last.accepted_on}, by "
+                    f"{last.accepted_by}); give the reason to record a correction",
+                    field="reason", value=reason, term="验收记录",
+                    code="registry.acceptance_changed",
+                    zh=f"{p} 的验收已记录（验收日期 {last.accepted_on}，验收人 "
+                       f"{last.accepted_by}）；如需更正，须说明更正理由")
+            version = 1 if last is None else last.version + 1
+            at = _now()
+            values: dict[str, Any] = {
+                      "contract_id": contract_id, "period": str(p), "version": version,
+                      "accepted_on": accepted_on, "acceptance_due": acceptance_due,
+                      "accepted_by": who, "reason": reason,
+                      "recorded_by": by, "recorded_at": at}
+            pk, h = self._insert(conn, t, values)
+            self._audit(conn, [(by, self._role(actor, [Role.OFFICER, Role.ASSESSOR]),
+                                "accept" if last is None else "correct_acceptance",
+                                f"acceptances:{pk}", h)])
+        return Accepted(Acceptance(contract_id, p, version, accepted_on,
+                                   acceptance_due, who, reason, by, at),
+                        True)
+
+    def acceptances(self, contract_id: str, period: Period | str, *, history: bool = False
+                    ) -> list[Acceptance]:
+        """The period's acceptance in force (a list of one, or empty); with ``history``
+        every version, oldest first."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        p = str(Period.parse(period) if isinstance(period, str) else period)
+        t = S.acceptances
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            rows = conn.execute(select(t).where(t.c.contract_id == contract_id,
+                                                t.c.period == p).order_by(t.c.version)).all()
+        out = [self._acceptance_of(r) for r in rows]
+        return out if history else out[-1:]
+
     # --- actual usage ----------------------------------------------------------------------
     def record_usage(self, contract_id: str, usage: Iterable[Usage], *, by: str,
                      reason: str = "") -> list[UsageRecorded]:
@@ -1188,8 +1468,11 @@ class Registry:
                 raise RegistryError(f"a {type(x).__name__} is not a Usage",
                                     field=f"usage[{n}]", value=repr(x), term="实际用量",
                                     code="registry.bad_input", zh="不是实际用量记录")
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        reason = _text(reason, "reason", "更正理由")
         obj = f"usage_records:{contract_id}"
         actor = self._require(by, [Role.OFFICER, Role.ASSESSOR], "record_usage", obj)
+        by = actor.id
         role = self._role(actor, [Role.OFFICER, Role.ASSESSOR])
         seen: set[tuple[str, Period]] = set()
         with self._read() as conn:  # a supplier's user holds neither role (职责分离)
@@ -1213,7 +1496,7 @@ class Registry:
         u = S.usage_records
         for _ in range(5):
             try:
-                with self.engine.begin() as conn:
+                with self._write() as conn:
                     self._lock(conn)
                     out: list[UsageRecorded] = []
                     pending = []
@@ -1264,18 +1547,87 @@ class Registry:
               history: bool = False) -> list[Usage]:
         """The period's usage in force (the latest version of each line); with ``history``
         every version, oldest first."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
         p = str(Period.parse(period) if isinstance(period, str) else period)
         with self._read() as conn:
             self._contract_row(conn, contract_id)
-            return [x for _, x in self._usage(conn, contract_id, p, history)]
+            return [x for _, _, x in self._usage(conn, contract_id, p, history)]
 
     @staticmethod
     def _usage(conn: Connection, contract_id: str, period: str, history: bool = False
-               ) -> list[tuple[str, Usage]]:
+               ) -> list[tuple[str, int, Usage]]:
         rows = conn.execute(Q_USAGE, {"cid": contract_id, "period": period}).all()
         if not history:
             rows = list({r.line_id: r for r in rows}.values())
-        return [(r.document, structure(json.loads(r.document), Usage)) for r in rows]
+        return [(r.document, r.version, structure(json.loads(r.document), Usage))
+                for r in rows]
+
+    # --- final assessment scores -----------------------------------------------------------
+    def record_final_score(self, contract_id: str, line: str, score: Decimal | str | int, *,
+                           by: str, reason: str = "") -> tuple[int, bool]:
+        """Record a line's final assessment score (年度/期满考核得分, 0–100), which releases
+        its holdback where the contract pays the holdback by the result
+        (:class:`~outsourcing.payment.Holdback` ``by_result`` / ``forfeit_below``).
+
+        Versioned like an assessment and audited: the same score again writes nothing;
+        another score is a correction and needs ``reason``.  Returns the version in force
+        and whether it was written.  Recorded by an assessor
+        (考核人) or an officer.  The periods that release the holdback read the score in
+        force when they are settled."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        reason = _text(reason, "reason", "更正理由")
+        obj = f"final_scores:{contract_id}"
+        actor = self._require(by, [Role.ASSESSOR, Role.OFFICER], "record_final_score", obj)
+        by = actor.id
+        with self._read() as conn:
+            pc, _ = self._prepared_contract(conn, contract_id)
+        try:
+            centi = pc.final_scores({line: score})  # a line of the contract, 0..100
+        except OutsourcingError as exc:
+            raise RegistryError(f"final score: {exc.reason}", field="score", value=str(score),
+                                term="期满考核得分", code="registry.final_score_invalid",
+                                zh=f"服务项目 {line} 的期满考核得分无法录入：{exc.message_zh}"
+                                ) from None
+        text = str(Decimal(next(iter(centi.values()))) / 100)
+        t = S.final_scores
+        with self._write() as conn:
+            self._lock(conn)
+            last = conn.execute(select(t).where(t.c.contract_id == contract_id,
+                                                t.c.line_id == line)
+                                .order_by(t.c.version.desc()).limit(1)).first()
+            if last is not None and Decimal(last.score) == Decimal(text):
+                return last.version, False
+            if last is not None and not reason.strip():
+                raise RegistryError(
+                    f"the final score of {line} is recorded already ({last.score}); give the "
+                    "reason to record a correction", field="reason", value=reason,
+                    term="期满考核得分", code="registry.final_score_changed",
+                    zh=f"服务项目 {line} 的期满考核得分已录入（{last.score}）；"
+                       "如需更正，须说明更正理由")
+            version = 1 if last is None else last.version + 1
+            pk, h = self._insert(conn, t, {
+                "contract_id": contract_id, "line_id": line, "version": version,
+                "score": text, "reason": reason, "recorded_by": by, "recorded_at": _now()})
+            self._audit(conn, [(by, self._role(actor, [Role.ASSESSOR, Role.OFFICER]),
+                                "record_final_score" if version == 1 else "correct_final_score",
+                                f"final_scores:{pk}", h)])
+        return version, True
+
+    def final_scores(self, contract_id: str) -> dict[str, Decimal]:
+        """Each line's final assessment score in force."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            return {k: Decimal(v) for k, (_, v) in self._finals(conn, contract_id).items()}
+
+    @staticmethod
+    def _finals(conn: Connection, contract_id: str) -> dict[str, tuple[int, str]]:
+        t = S.final_scores
+        out: dict[str, tuple[int, str]] = {}
+        for r in conn.execute(select(t.c.line_id, t.c.version, t.c.score).where(
+                t.c.contract_id == contract_id).order_by(t.c.line_id, t.c.version)):
+            out[r.line_id] = (r.version, r.score)
+        return out
 
     # --- settlement ------------------------------------------------------------------------
     def _latest(self, conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
@@ -1293,18 +1645,18 @@ class Registry:
             out[r.period] = r
         return out
 
-    def settle(self, contract_id: str, period: Period | str, *, by: str,
-               accepted_on: date | None = None, acceptance_due: date | None = None,
-               final_scores: Mapping[str, Any] | None = None) -> Settled:
+    def settle(self, contract_id: str, period: Period | str, *, by: str) -> Settled:
         """Settle a contract's period from what the store holds and store the statement, in
         one transaction (see ``docs/registry.md``).
 
-        Reads the contract, its signed changes, the period's assessments and usage in force
-        and the previous period's statement; settles with :meth:`PreparedContract.settle`.
-        ``final_scores`` gives a line's final assessment score (年度/期满考核得分) where a
-        holdback is released by the result; the statement records the score it used.  The
-        same inputs again return the stored statement and write nothing; changed inputs
-        store a correction that supersedes it, with the difference to pay or recover.
+        Reads the contract, its signed changes, the period's assessments in force, the
+        period's acceptance in force (:meth:`accept`; without one the clock starts on the
+        last assessment's day) and the previous period's statement; settles with
+        :meth:`PreparedContract.settle`.  The statement depends only on these recorded
+        inputs: settling them again — by this call, :meth:`settle_all` or the desk — returns
+        the stored statement and writes nothing; a changed input stores a correction that
+        supersedes it, with the difference to pay or recover and the reason the input
+        changed.
         """
         contract_id = _id(contract_id, "contract_id", "合同编号")
         p = Period.parse(period) if isinstance(period, str) else period
@@ -1317,7 +1669,14 @@ class Registry:
                 pc, tl_hash = self._prepared_contract(conn, contract_id)
                 i = pc.period_index(p)
                 found = self._assessments(conn, contract_id, str(p))
+                acc = self._acceptance_row(conn, contract_id, str(p))
                 used = self._usage(conn, contract_id, str(p))
+                # a final score is an input of the periods that release a holdback by it
+                finals = {lid: vs for lid, vs in self._finals(conn, contract_id).items()
+                          if lid in pc.line_index
+                          and i in pc.lines[pc.line_index[lid]].release_at
+                          and (hb := pc.lines[pc.line_index[lid]].rule.holdback) is not None
+                          and hb.needs_result}
                 prev_row = None
                 both = self._latest_of(conn, contract_id,
                                        [str(p)] + ([str(pc.periods[i - 1])] if i else []))
@@ -1330,25 +1689,37 @@ class Registry:
                             term="上期结算单", code="registry.previous_missing",
                             zh=f"请先结算上一期 {pc.periods[i - 1]}")
                 current = both.get(str(p))
-            inputs = _sha(_dumps([FORMAT, tl_hash, [d for d, _, _ in found],
-                                  None if prev_row is None else prev_row.id,
-                                  None if accepted_on is None else accepted_on.isoformat(),
-                                  None if acceptance_due is None
-                                  else acceptance_due.isoformat()]
-                                 + ([[d for d, _ in used]] if used else [])
-                                 + ([sorted((k, str(v)) for k, v in final_scores.items())]
-                                    if final_scores else [])))
-            if current is not None and current.inputs_hash == inputs:
-                return Settled(_unpack_statement(current.document, pc), current.version, False,
-                               current.version > 1, Money.from_fen(current.difference_fen))
+                accepted_on = None if acc is None else acc.accepted_on
+                acceptance_due = None if acc is None else acc.acceptance_due
+                inputs = _sha(_dumps([FORMAT, tl_hash, [d for d, _, _ in found],
+                                      None if prev_row is None else prev_row.id,
+                                      None if accepted_on is None else accepted_on.isoformat(),
+                                      None if acceptance_due is None
+                                      else acceptance_due.isoformat()]
+                                     + ([[d for d, _, _ in used]] if used else [])
+                                     + ([sorted((k, v) for k, (_, v) in finals.items())]
+                                        if finals else [])))
+                if current is not None and current.inputs_hash == inputs:
+                    return Settled(_unpack_statement(current.document, pc), current.version,
+                                   False, current.version > 1,
+                                   Money.from_fen(current.difference_fen))
+                decisions = len(getattr(pc.source, "changes", ()))
+                versions = {"assessments": {x.line: v for _, v, x in found},
+                            "usage": {x.line: v for _, v, x in used},
+                            "acceptance": None if acc is None else acc.version,
+                            "final_scores": {k: v for k, (v, _) in finals.items()},
+                            "decisions": decisions,
+                            "previous": None if prev_row is None else prev_row.id}
+                why = ("" if current is None else
+                       self._why(conn, contract_id, str(p), current, versions, pc, prev_row))
             previous = None if prev_row is None else _carry_of(prev_row.carry)
             st = pc.settle(p, [x for _, _, x in found], previous=previous,
                            accepted_on=accepted_on, acceptance_due=acceptance_due,
-                           usage=[x for _, x in used], usage_required=True,
-                           final_scores=final_scores)
+                           usage=[x for _, _, x in used], usage_required=True,
+                           final_scores={k: v for k, (_, v) in finals.items()} or None)
             version = 1 if current is None else current.version + 1
             diff = st.payable.fen - (0 if current is None else current.payable_fen)
-            doc, carry = _pack_statement(st, len(getattr(pc.source, "changes", ())))
+            doc, carry = _pack_statement(st, decisions, versions, why)
             values = {"contract_id": contract_id, "period": str(p), "version": version,
                       "supersedes": None if current is None else current.id,
                       "inputs_hash": inputs, "payable_fen": st.payable.fen,
@@ -1370,6 +1741,62 @@ class Registry:
         raise RegistryError("too many writers at once; try again", field="period",
                             value=obj, term="结算", code="registry.conflict",
                             zh="并发写入冲突，请重试")
+
+    def _why(self, conn: Connection, contract_id: str, period: str, current: Row[Any],
+             versions: Mapping[str, Any], pc: PreparedContract, prev_row: Row[Any] | None
+             ) -> str:
+        """Why a correction is written: each recorded input that changed since the version
+        in force was settled, with the reason recorded with it (更正原因)."""
+        old = _document(current.document).get("inputs") or {}
+        if not old:  # settled by a release that did not record its inputs' versions
+            return "结算所依据的登记内容已变化"
+        parts: list[str] = []
+        a = S.assessments
+        reasons = {(r.line_id, r.version): r.reason for r in conn.execute(
+            select(a.c.line_id, a.c.version, a.c.reason).where(
+                a.c.contract_id == contract_id, a.c.period == period))}
+        before = old.get("assessments", {})
+        for line, v in versions["assessments"].items():
+            if before.get(line) == v:
+                continue
+            if line not in before and v == 1:
+                parts.append(f"补录考核（{line}）")
+            else:
+                why = reasons.get((line, v)) or "未说明理由"
+                parts.append(f"考核更正（{line} 第{v}版）：{why}")
+        u = S.usage_records
+        used_before = old.get("usage", {})
+        for line, v in versions["usage"].items():
+            if used_before.get(line) == v:
+                continue
+            why = conn.execute(select(u.c.reason).where(
+                u.c.contract_id == contract_id, u.c.period == period, u.c.line_id == line,
+                u.c.version == v)).scalar_one_or_none()
+            parts.append(f"实际用量已录入（{line}）" if v == 1 and line not in used_before
+                         else f"实际用量更正（{line} 第{v}版）：{why or '未说明理由'}")
+        f = S.final_scores
+        finals_before = old.get("final_scores", {})
+        for line, v in versions.get("final_scores", {}).items():
+            if finals_before.get(line) == v:
+                continue
+            why = conn.execute(select(f.c.reason).where(
+                f.c.contract_id == contract_id, f.c.line_id == line,
+                f.c.version == v)).scalar_one_or_none()
+            parts.append(f"期满考核得分已录入（{line}）" if v == 1
+                         else f"期满考核得分更正（{line} 第{v}版）：{why or '未说明理由'}")
+        acc_v = versions["acceptance"]
+        if acc_v != old.get("acceptance"):
+            row = self._acceptance_row(conn, contract_id, period)
+            if row is not None and row.version > 1:
+                parts.append(f"验收记录更正（第{row.version}版）：{row.reason or '未说明理由'}")
+            elif row is not None:
+                parts.append(f"验收已记录：验收日期 {row.accepted_on}（{row.accepted_by}）")
+        if versions["decisions"] != old.get("decisions", versions["decisions"]):
+            ids = [c.id for c in getattr(pc.source, "changes", ())][old.get("decisions", 0):]
+            parts.append(f"合同变更已签订：{'、'.join(ids) or '变更'}")
+        if versions["previous"] != old.get("previous", versions["previous"]) and prev_row:
+            parts.append(f"上期 {prev_row.period} 结算单已更正（第{prev_row.version}版）")
+        return "；".join(parts) or "结算所依据的登记内容已变化"
 
     def settle_all(self, period: Period | str, *, by: str, executor: Executor | None = None,
                    workers: int | None = None) -> BatchResult:
@@ -1466,6 +1893,43 @@ class Registry:
             latest = {x.period: x for x in out}
             out = list(latest.values())
         return out
+
+    @staticmethod
+    def _version_of(r: Row[Any]) -> StatementVersion:
+        doc = _document(r.document)
+        payable = Money.from_fen(r.payable_fen)
+        diff = Money.from_fen(r.difference_fen)
+        return StatementVersion(
+            r.contract_id, Period.parse(r.period), r.version, payable,
+            None if r.version == 1 else payable - diff, diff,
+            str(doc.get("reason") or ("" if r.version == 1 else "结算所依据的登记内容已变化")),
+            r.due_on, r.settled_by, r.settled_at)
+
+    def statement_history(self, contract_id: str, period: Period | str
+                          ) -> list[StatementVersion]:
+        """Every version of a period's statement, oldest first: for each correction the
+        superseded payable, the difference to pay or recover, and why (结算单版本)."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        p = str(Period.parse(period) if isinstance(period, str) else period)
+        s = S.statements
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            rows = conn.execute(select(s).where(s.c.contract_id == contract_id,
+                                                s.c.period == p).order_by(s.c.version)).all()
+        return [self._version_of(r) for r in rows]
+
+    def statement_version(self, contract_id: str, period: Period | str, *,
+                          version: int | None = None) -> StatementVersion:
+        """One version of a period's statement (default: the one in force) with its
+        heading: 更正结算单 第N版, the superseded payable, the difference and why."""
+        versions = self.statement_history(contract_id, period)
+        for v in versions:
+            if (version is None and v is versions[-1]) or v.version == version:
+                return v
+        raise RegistryError("no statement stored for this period", field="period",
+                            value=f"{period} v{version}" if version else str(period),
+                            term="结算单", code="registry.no_statement",
+                            zh="该期间尚无结算单（或无此版本）")
 
     def findings(self, contract_id: str | None = None, period: Period | str | None = None
                  ) -> list[Finding]:

@@ -200,9 +200,14 @@ def _read_assessments(run: Run, prepared: PreparedContract) -> None:
                                    f"line {a.line} has no KPI {m.kpi!r}; its KPIs: "
                                    + ", ".join(pl.kpis.index), m.kpi)
         try:
-            pl.kpis.values_of(a, where=path)
+            if pl.due is not None or a.not_applicable:  # KPIs not due, or marked 不适用
+                pl.kpis.read_due(a, pl.due[k] if pl.due is not None
+                                 else (True,) * len(pl.kpis), where=path)
+            else:
+                pl.kpis.values_of(a, where=path)
         except OutsourcingError as exc:
-            raise run.fail(exc.field or path, exc.reason, exc.value) from None
+            raise run.fail(exc.field or path, exc.reason + (f" — {exc.zh}" if exc.zh else ""),
+                           exc.value) from None
         priced = pl.compiled.kinds
         for j, inc in enumerate(a.incidents):
             if inc.kind not in priced:

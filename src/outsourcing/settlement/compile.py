@@ -21,6 +21,7 @@ from ..catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
 from ..dates import DateRange, Period, PeriodKind, periods_between
 from ..due import DueTerm, InterestTerm, check_agreed_interest, due_term, interest_term
 from ..errors import ModelError, SettlementError
+from ..kpi_schedule import NotDueRule
 from ..model import Contract, PaymentSchedule, ServiceLine
 from ..payment import (
     RATE_DEN,
@@ -54,8 +55,9 @@ def resolve(rb: RuleBook, pid: str, on: date) -> Resolved | None:
 class PreparedLine:
     """One line ready to settle: its fees per period, KPIs and compiled payment rule."""
 
-    __slots__ = ("compiled", "defaults", "fees", "index", "kpis", "line", "release_at",
-                 "rule", "rule_source", "running", "schedule", "sites")
+    __slots__ = ("carry", "carry_keys", "compiled", "defaults", "due", "fees", "index", "kpis",
+                 "line", "not_due", "not_due_rule", "release_at", "rule", "rule_source",
+                 "running", "schedule", "sites")
 
     def __init__(self, index: int, line: ServiceLine, schedule: Schedule, fees: list[int],
                  running: list[bool], kpis: CompiledKpis, rule: PaymentRule,
@@ -76,6 +78,18 @@ class PreparedLine:
             if ss.aggregate == "fee_weighted" else ())
         self.defaults: tuple[Resolved, ...] = ()
         """The illustrative defaults this line's rule uses unadopted (set by prepare)."""
+        self.due: list[tuple[bool, ...]] | None = None
+        """Per period, which KPIs are due (None: every KPI every period, as without
+        schedules; set by prepare)."""
+        self.not_due: tuple[NotDueRule, ...] = ()
+        """Per KPI, the rule for a period without it (its own, else the default)."""
+        self.not_due_rule: Resolved | None = None
+        """The rulebook's ``payment.kpi_not_due``, where a KPI of the line relies on it."""
+        self.carry: tuple[bool, ...] = ()
+        """Per KPI, whether its last result is carried forward (``carry_forward``)."""
+        self.carry_keys: tuple[tuple[str, ...], ...] = ()
+        """Per site (one group for a line scored as a whole), each KPI's key in the carried
+        results: the KPI id, or ``site/KPI id``."""
 
 
 
@@ -174,13 +188,18 @@ class CompiledContract:
         for pl in self.lines:
             if pl.rule_source == "default":
                 pl.defaults = _unadopted(rulebook, self.on, _rule_ids(pl.rule), adopted)
+            if pl.kpis.scheduled:
+                self._schedule(pl, ranges, adopted)
         tc = self.rules.total_cap
         self.total_cap = None if tc is None else int(tc.share * RATE_DEN)
         cons = self.rules.consecutive
         self.consecutive = None if cons is None else cons.periods
         nw = self.rules.notices
         self.notice_window = None if nw is None else (nw.notices, nw.window_months)
-        self.initial: State = (tuple((0, 0, ()) for _ in self.lines), ())
+        self.carrying = any(any(pl.carry) for pl in self.lines)
+        """Some KPI's result is carried forward into periods without it."""
+        self.initial: State = (tuple((0, 0, ()) for _ in self.lines), (),
+                               tuple(() for _ in self.lines) if self.carrying else ())
         c = contract
         self.header = (c.id, c.title, c.purchaser.name, c.supplier.name,
                        f"{c.supplier.size.zh}企业")
@@ -218,6 +237,33 @@ class CompiledContract:
         specs = legal_targets(specs, resolved, default=not own, where=where)
         return compile_kpis(specs, where)
 
+    def _schedule(self, pl: PreparedLine, ranges: Sequence[DateRange],
+                  adopted: frozenset[str]) -> None:
+        """A line whose KPIs may be left out of a period: which are due in each period, and
+        each KPI's rule for a period without it — the contract's own, else the rulebook's
+        (illustrative) ``payment.kpi_not_due``, named on the statement unless adopted."""
+        pl.due = [pl.kpis.due(r) for r in ranges]
+        own = [s.when_not_due for s in pl.kpis.specs]
+        fallback = NotDueRule.RESCALE
+        if any(r is None for r, s in zip(own, pl.kpis.specs, strict=True) if s.scheduled):
+            found = pl.not_due_rule = resolve(self.rulebook, KPI_NOT_DUE, self.on)
+            if found is not None:
+                try:
+                    fallback = NotDueRule(found.value)
+                except ValueError:
+                    raise SettlementError(
+                        f"{KPI_NOT_DUE} is rescale or carry_forward", field=KPI_NOT_DUE,
+                        value=found.value, rule_id=found.rule_id, citation=found.citation,
+                        term="本期不考核指标的处理", code="settlement.kpi_not_due_invalid",
+                        zh="本期不考核指标的处理规则须为 rescale 或 carry_forward") from None
+                pl.defaults += _unadopted(self.rulebook, self.on, [KPI_NOT_DUE], adopted)
+        pl.not_due = tuple(fallback if r is None else r for r in own)
+        pl.carry = tuple(r is NotDueRule.CARRY_FORWARD for r in pl.not_due)
+        ids = [s.id for s in pl.kpis.specs]
+        ss = pl.rule.sites
+        pl.carry_keys = ((tuple(ids),) if ss is None else
+                         tuple(tuple(f"{site}/{k}" for k in ids) for site in ss.sites))
+
     def period_index(self, period: Period | str) -> int:
         """The index of a settlement period; a clear error if it is not one of the term's."""
         p = Period.parse(period) if isinstance(period, str) else period
@@ -248,11 +294,15 @@ class CompiledContract:
         return term
 
 
+KPI_NOT_DUE = "payment.kpi_not_due"
+"""The rule parameter for a period without a KPI (本期不考核指标的处理), when the KPI does not
+state its own (:class:`~outsourcing.kpi_schedule.NotDueRule`)."""
+
 PAYMENT_DEFAULTS = ("payment.tier_table", "payment.linear_formula",
                     "payment.incident_deductions", "payment.repeat_ratchet",
                     "payment.deduction_cap_line", "payment.holdback", "payment.warning_score",
                     "payment.deduction_cap_total", "payment.termination_consecutive",
-                    "payment.termination_notices")
+                    "payment.termination_notices", KPI_NOT_DUE)
 """The payment terms a jurisdiction may supply as illustrative defaults; a contract adopts
 one explicitly by naming it (``adopt=``) or replaces it with its own term."""
 

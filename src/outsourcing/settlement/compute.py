@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import SettlementError
 from ..money import Money, allocate, div_half_up
 from ..payment import RATE_DEN, SCORE_MAX, CompiledRule
-from ..performance import CENTI
+from ..performance import CENTI, NOT_SCORED
 from ..statement_record import State
 from .compile import CompiledContract, PreparedLine
 
@@ -71,8 +71,11 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
           release: bool | None, capped: list[int] | None,
           fee_over: Mapping[int, int] | None = None,
           finals: Mapping[int, int] | None = None) -> tuple[Any, ...]:
-    st_lines, notice_hist = state if state is not None else cc.initial
+    st_lines, notice_hist, results = state if state is not None else cc.initial
     month = cc.months[i]
+    new_results = list(results) if cc.carrying else []
+    if cc.carrying and not results:
+        new_results = [() for _ in cc.lines]
     recs: list[tuple[Any, ...]] = []
     new_lines = []
     notices: list[int] = []
@@ -101,12 +104,17 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
             continue
         values: Any = rd[0]
         extra = rd[1]
+        if pl.carry and any(pl.carry):
+            values, new_results[j] = _carry(pl, values, new_results[j], month)
         if pl.sites is None:
             site_scores: tuple[int, ...] = ()
-            try:
-                score: int = sum(map(getitem, tables, values))
-            except IndexError:
-                score = sum(pl.kpis.points(values))
+            if pl.due is not None:
+                score: int = pl.kpis.total(values)
+            else:
+                try:
+                    score = sum(map(getitem, tables, values))
+                except IndexError:
+                    score = sum(pl.kpis.points(values))
         else:
             site_scores = tuple(_kpi_score(pl, v) for v in values)
             score = _aggregate(pl.sites, site_scores)
@@ -168,7 +176,8 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
     total_cap = (None if not any_ded or cc.total_cap is None else
                  (2 * fee_total * cc.total_cap + RATE_DEN) // _HALF)
     return (i, tuple(recs), (fee_total, t_withheld, t_pay), total_cap, ded_sum,
-            tuple(notices), triggers, contract_trigger, (tuple(new_lines), window), release)
+            tuple(notices), triggers, contract_trigger,
+            (tuple(new_lines), window, tuple(new_results)), release)
 
 
 def _clock(cc: CompiledContract, payable: int, accepted_on: date | None,
@@ -253,7 +262,34 @@ def _deduct(cc: CompiledContract, pl: PreparedLine, kinds: tuple[str, ...],
     return tuple(items), new_hist, total
 
 
+def _carry(pl: PreparedLine, values: Any, last: tuple[tuple[str, int, int], ...],
+           month: int) -> tuple[Any, tuple[tuple[str, int, int], ...]]:
+    """A line's values with each carried-forward KPI left out this period replaced by its
+    last measured value (where there is one), and the last values after this period (a
+    value measured now replaces the one kept)."""
+    kept = {key: (m, v) for key, m, v in last}
+    groups = values if pl.sites is not None else (values,)
+    out = []
+    for keys, vals in zip(pl.carry_keys, groups, strict=True):
+        new = list(vals)
+        for k, v in enumerate(vals):
+            if not pl.carry[k]:
+                continue
+            key = keys[k]
+            if v == NOT_SCORED:
+                got = kept.get(key)
+                if got is not None:
+                    new[k] = got[1]
+            else:
+                kept[key] = (month, v)
+        out.append(tuple(new))
+    after = tuple(sorted((key, m, v) for key, (m, v) in kept.items()))
+    return (tuple(out) if pl.sites is not None else out[0]), after
+
+
 def _kpi_score(pl: PreparedLine, values: Sequence[int]) -> int:
+    if pl.due is not None:
+        return pl.kpis.total(values)
     try:
         return sum(map(getitem, pl.kpis.tables, values))
     except IndexError:

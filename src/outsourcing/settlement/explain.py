@@ -20,7 +20,14 @@ from typing import Any
 from ..findings import Finding
 from ..money import Money, format_fen, pct
 from ..payment import RATE_DEN, LinearFormula, TierTable
-from ..performance import EVENT_LABELS, INCIDENT_LABELS, CompiledKpis, centi_text, from_centi
+from ..performance import (
+    EVENT_LABELS,
+    INCIDENT_LABELS,
+    NOT_SCORED,
+    CompiledKpis,
+    centi_text,
+    from_centi,
+)
 from ..statement_parts import (
     LINE_STATUSES,
     Deduction,
@@ -29,8 +36,8 @@ from ..statement_parts import (
     StatementLine,
     unit_zh,
 )
-from ..statement_record import LineRecord
-from .compile import CompiledContract, PreparedLine, service_zh
+from ..statement_record import LineRecord, month_text
+from .compile import KPI_NOT_DUE, CompiledContract, PreparedLine, service_zh
 from .compute import ASSESSED, INCOMPLETE, MISSING, base_fee
 
 __all__ = ["LABELS", "PAYMENT_LAW", "line_findings", "line_view"]
@@ -108,9 +115,11 @@ def _tier(b: Any) -> str:
 
 
 def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
-              total_cap: int | None, release: bool | None) -> StatementLine:
+              total_cap: int | None, release: bool | None,
+              kept: Sequence[tuple[str, int, int]] = ()) -> StatementLine:
     """One line of a statement with every figure explained (its findings:
-    :func:`line_findings`)."""
+    :func:`line_findings`); ``kept`` are the line's carried-forward results after the
+    period (the month each carried value was measured)."""
     (_, _, _, status, fee, values, missing_ids, score, base_score, adj, tiers, site_scores,
      rate, perf, items, raw, cap, ded, applied, hb, released, withheld, payable, notice,
      streak, held, forfeited, _pending, final, incidents, source_pairs, actual) = _any(x)
@@ -138,14 +147,17 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
               for s, e, m in monthly if s <= last and first <= e])
     kres: list[KpiResult] = []
     missing: tuple[str, ...] = ()
+    not_scored = ""
     st = LINE_STATUSES[status]
     if status == ASSESSED:
         if pl.sites is None:
-            _kpi_lines(pl, values, sources, kres, ex)
+            not_scored = _kpi_lines(pl, values, sources, kres, ex, i, kept)
             add("考核得分", centi_text(score), "performance.score",
                 "各项指标得分之和（满分100，每项四舍五入到0.01）"
+                + ("；本期不考核指标不计分，其余指标权重按比例折算，合计100"
+                   if any(k.weight_applied is not None for k in kres) else "")
                 + ("，加减分后" if adj else ""),
-                *[(k.id, str(k.points)) for k in kres],
+                *[(k.id, "本期不考核" if k.points is None else str(k.points)) for k in kres],
                 *((("基础得分", centi_text(base_score)), ("加减分", _signed(adj)))
                   if adj else ()))
         else:
@@ -303,7 +315,7 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
         adjustment=_centi(adj), downgraded=tiers is not None and tiers[0] != tiers[1],
         site_scores=tuple(zip(rule.sites.sites, map(from_centi, site_scores), strict=True))
         if rule.sites is not None and site_scores else (),
-        forfeited=_money(forfeited), defaults=default_ids)
+        forfeited=_money(forfeited), defaults=default_ids, not_scored=not_scored)
 
 
 
@@ -340,15 +352,80 @@ def line_findings(pl: PreparedLine, x: LineRecord, period: Any) -> list[Finding]
     return found
 
 def _kpi_lines(pl: PreparedLine, values: Sequence[int], sources: Mapping[str, str],
-               kres: list[KpiResult], ex: list[Explanation]) -> None:
+               kres: list[KpiResult], ex: list[Explanation], i: int = 0,
+               kept: Sequence[tuple[str, int, int]] = ()) -> str:
+    """Each KPI's points with its explanation; for a line whose KPIs may be left out of a
+    period, the KPIs left out or carried forward and the rule applied, in Chinese (empty
+    when every KPI was scored as measured)."""
     lid = pl.line.id
     pts = pl.kpis.points(values)
-    for (kid, name, unit, target, weight, figure, rule_id, citation, u, fixed), v, p in zip(
-            _kpi_text(pl.kpis, pl.line.service), values, pts, strict=True):
+    texts = _kpi_text(pl.kpis, pl.line.service)
+    if pl.due is None:
+        for (kid, name, unit, target, weight, figure, rule_id, citation, u, fixed), v, p in zip(
+                texts, values, pts, strict=True):
+            dv, sv = _centi_both(v)
+            dp, sp = _centi_both(p)
+            kres.append(KpiResult(kid, name, unit, target, weight, dv, sources.get(kid, ""),
+                                  dp))
+            ins = (("实测", sv + u), *fixed)
+            if kid in sources:
+                ins = (*ins, ("来源", sources[kid]))
+            ex.append(Explanation(figure, sp, rule_id, citation, ins, lid))
+        return ""
+    scored = [v != NOT_SCORED for v in values]
+    weights = pl.kpis.weights_for(scored)
+    rescaled = not all(scored)
+    due = pl.due[i]
+    months = {key: m for key, m, _ in kept}
+    left: list[str] = []
+    carried: list[str] = []
+    for k, ((kid, name, unit, target, weight, figure, rule_id, citation, u, fixed), v,
+            p) in enumerate(zip(texts, values, pts, strict=True)):
+        src = sources.get(kid, "")
+        if v == NOT_SCORED:
+            kres.append(KpiResult(kid, name, unit, target, weight, None, src, None, src,
+                                  Decimal(0)))
+            why = src if src.startswith("不适用") else pl.kpis.specs[k].schedule.describe()
+            left.append(f"{name}（{why}）")
+            ex.append(Explanation(figure, "—", rule_id, citation,
+                                  (("本期", src), *fixed), lid))
+            continue
         dv, sv = _centi_both(v)
         dp, sp = _centi_both(p)
-        kres.append(KpiResult(kid, name, unit, target, weight, dv, sources.get(kid, ""), dp))
+        note = ""
+        if not due[k] or src.startswith("不适用"):
+            m = months.get(pl.carry_keys[0][k])
+            note = f"沿用 {month_text(m)} 考核结果" if m is not None else "沿用上次考核结果"
+            carried.append(f"{name}（{note}）")
+        w = _centi(weights[k]) if rescaled else None
+        kres.append(KpiResult(kid, name, unit, target, weight, dv, src, dp, note, w))
         ins = (("实测", sv + u), *fixed)
-        if kid in sources:
-            ins = (*ins, ("来源", sources[kid]))
+        if w is not None:
+            ins = (*ins, ("折算权重", centi_text(weights[k])))
+        if note:
+            ins = (*ins, ("沿用", note))
+        if src:
+            ins = (*ins, ("来源", src))
         ex.append(Explanation(figure, sp, rule_id, citation, ins, lid))
+    if not left and not carried:
+        return ""
+    parts = []
+    if left:
+        parts.append("、".join(left) + "不计分，本期考核指标的权重按比例折算为100分")
+    if carried:
+        parts.append("沿用上次结果：" + "、".join(carried))
+    text = "；".join(parts)
+    r = pl.not_due_rule
+    own = all(s.when_not_due is not None for s, v, d in zip(
+        pl.kpis.specs, values, due, strict=True)
+        if v == NOT_SCORED or not d or sources.get(s.id, "").startswith("不适用"))
+    if own or r is None:
+        rid, cit = "kpi.schedule", "合同约定的考核周期及本期不考核指标的处理"
+    else:
+        rid, cit = r.rule_id, r.citation
+    ex.append(Explanation("本期不考核指标", text, rid, cit,
+                          tuple((s.id, s.schedule.describe() + "；"
+                                 + (s.when_not_due.zh if s.when_not_due is not None
+                                    else f"{pl.not_due[n].zh}（{KPI_NOT_DUE}）"))
+                                for n, s in enumerate(pl.kpis.specs) if s.scheduled), lid))
+    return text

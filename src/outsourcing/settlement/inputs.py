@@ -27,8 +27,8 @@ from ..usage import ActualFee, Usage, actual_fee, missing_usage_fee, settled_on_
 from .compile import CompiledContract, PreparedLine
 from .compute import Reading
 
-__all__ = ["actual_fees", "compact_readings", "final_scores", "picked_shares", "readings",
-           "state_from", "usage_lines"]
+__all__ = ["actual_fees", "carried_results", "compact_readings", "final_scores",
+           "picked_shares", "readings", "state_from", "usage_lines"]
 
 
 def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
@@ -89,7 +89,11 @@ def compact_readings(cc: CompiledContract, i: int, assessments: Iterable[Assessm
                     f"two assessments of line {a.line} at {a.site} for {period}",
                     field=f"{where}.site", value=a.site, term="考核记录",
                     code="settlement.site_assessed_twice", zh="同一点位同一期间考核了两次")
-        values, missing, srcs = pl.kpis.read(a, where=where)
+        if pl.due is not None or a.not_applicable:
+            values, missing, srcs = pl.kpis.read_due(
+                a, pl.due[i] if pl.due is not None else (True,) * len(pl.kpis), where=where)
+        else:
+            values, missing, srcs = pl.kpis.read(a, where=where)
         if a.incidents:
             kinds = a.incident_kinds()
             known = pl.compiled.kinds
@@ -201,14 +205,35 @@ def state_from(cc: CompiledContract, previous: Statement | Carry | None, i: int
         carry = previous
     carried = {c.line_id: c for c in carry.lines}
     lines: list[tuple[int, int, tuple[tuple[int, str], ...]]] = []
+    results: list[tuple[tuple[str, int, int], ...]] = []
     for pl in cc.lines:
         c = carried.get(pl.line.id)
         if c is None:
             lines.append((0, 0, ()))
+            results.append(())
         else:
             lines.append((c.streak, c.held.fen,
                           tuple((month_number(mo), k) for mo, k in c.incidents)))
-    return (tuple(lines), tuple(month_number(m) for m in carry.notice_months)), []
+            results.append(carried_results(cc, pl, c.results) if cc.carrying else ())
+    return (tuple(lines), tuple(month_number(m) for m in carry.notice_months),
+            tuple(results) if cc.carrying else ()), []
+
+
+def carried_results(cc: CompiledContract, pl: PreparedLine,
+                    given: Iterable[tuple[str, str, int]]) -> tuple[tuple[str, int, int], ...]:
+    """A carry's results of a line (KPI key, month ``YYYY-MM``, hundredths) as the compact
+    state keeps them; a KPI the line does not carry forward is an error naming it."""
+    keys = {k for group in pl.carry_keys for n, k in enumerate(group) if pl.carry[n]}
+    out = []
+    for key, month, value in given:
+        if key not in keys:
+            raise SettlementError(f"the carried results name KPI {key!r}, which line "
+                                  f"{pl.line.id} does not carry forward",
+                                  field="previous.carry", value=key, term="沿用上次考核结果",
+                                  code="settlement.carry_mismatch",
+                                  zh="上期结转的考核结果与本合同的指标不符")
+        out.append((key, month_number(month), value))
+    return tuple(sorted(out))
 
 
 def final_scores(cc: CompiledContract, scores: Mapping[str, Any]) -> dict[int, int]:
