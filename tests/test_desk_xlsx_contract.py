@@ -82,7 +82,7 @@ from outsourcing.desk.xlsx_contract import read_contract_terms  # noqa: E402
 from outsourcing.terms import ContractTerms  # noqa: E402
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(terms=contract_terms())
 def test_workbook_export_then_read_is_the_identity_for_any_contract(
