@@ -21,7 +21,7 @@ Run: ``.venv/bin/python examples/october_2022_office_area.py``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import outsourcing as o
 from outsourcing import ocds
@@ -39,7 +39,7 @@ from outsourcing.portfolio import (
 )
 
 SITE = "自治区政府办公区"
-BUREAU = o.Purchaser("NX-JGSW", "宁夏回族自治区机关事务管理局")
+BUREAU = o.Purchaser("NX-JGSW", "宁夏回族自治区机关事务管理局", "11640000MB1576321L")
 YEAR = o.DateRange(date(2022, 1, 1), date(2022, 12, 31))
 Q4 = o.DateRange(date(2022, 10, 1), date(2022, 12, 31))
 
@@ -146,7 +146,8 @@ def main() -> None:
         print(f"  → {item.finding.code}: {item.finding.message}")
     print()
 
-    package = ocds.release_package(prop, as_of=date(2022, 10, 31), prefix="ocds-nxjg01")
+    package = ocds.release_package(prop, as_of=date(2022, 10, 31), prefix="ocds-nxjg01",
+                                   published=datetime(2022, 11, 1, 9, 0, tzinfo=ocds.CHINA))
     ocds.validate(package)
     release = package["releases"][0]
     con = release["contracts"][0]

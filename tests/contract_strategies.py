@@ -73,13 +73,13 @@ def pricing(draw: Any, term: o.DateRange, day_count: DayCount) -> Any:
     if kind == "fixed":
         return o.FixedMonthly(draw(money), qty, unit)
     if kind == "unit":
-        return o.UnitRate(draw(money), qty, unit=unit)
+        return o.UnitRate(draw(money | dec("0", "9999.9999", 4).map(str)), qty, unit=unit)
     if kind == "lpm":
         return o.LabourPlusMaterials(draw(money), draw(money))
     if kind == "annual":
         return o.AnnualFee(draw(money), qty, split, month, leap, "年")
     if kind == "area":
-        return o.AreaRate(draw(dec("1", "99999", 2)), draw(money),
+        return o.AreaRate(draw(dec("1", "99999", 2)), draw(money | dec("0", "99", 4).map(str)),
                           draw(st.sampled_from(list(AreaUnit))), split, month, leap, "m²")
     return o.TermTotal(draw(money), term, "期")
 

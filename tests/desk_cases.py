@@ -11,7 +11,7 @@ import outsourcing as o
 def contract() -> o.Contract:
     return o.Contract(
         id="NXJG-2022-WY-001", title="自治区政府办公区物业及电梯维保服务", jurisdiction="NX",
-        purchaser=o.Purchaser("P-NX", "宁夏回族自治区机关事务管理局"),
+        purchaser=o.Purchaser("P-NX", "宁夏回族自治区机关事务管理局", "11640000MB1576321L"),
         supplier=o.Supplier("S-1", "宁夏某物业服务有限公司", "small", qualifications=[
             o.Qualification("special_equipment_installation_repair", "B级", "自治区市场监管厅",
                             valid_until=date(2025, 12, 31))]),

@@ -12,7 +12,7 @@ from outsourcing.sites import RequiredService, Site
 
 SITE = "自治区政府办公区"
 BUREAU = "宁夏回族自治区机关事务管理局"
-PURCHASER = o.Purchaser("NX-JGSW", BUREAU)
+PURCHASER = o.Purchaser("NX-JGSW", BUREAU, "11640000MB1576321L")
 TODAY = date(2022, 12, 31)
 Q4 = o.DateRange(date(2022, 10, 1), date(2022, 12, 31))
 

@@ -15,7 +15,7 @@ from outsourcing.procurement import (
     TenderLine,
 )
 
-BUREAU = o.Purchaser("NXJG", "宁夏回族自治区机关事务管理局")
+BUREAU = o.Purchaser("NXJG", "宁夏回族自治区机关事务管理局", "11640000MB1576321L")
 SCHEME = ScoringScheme(Decimal("0.30"), [Factor("technical", "技术方案", Decimal("0.50")),
                                          Factor("service", "服务承诺", Decimal("0.20"))])
 PROPERTY_TERM = o.DateRange(date(2022, 9, 1), date(2023, 8, 31))

@@ -129,3 +129,70 @@ def test_the_contract_backdating_limit_is_a_scenario_clause(
     assert _run(tmp_path, text, registry).passed
     silent = _run(tmp_path, text.replace("value = 90", "value = 60"), registry)
     assert [m.path for m in silent.mismatches][:1] == ["changes[BC-2024-01]"]
+
+
+# --- unit prices to four decimals (单价至多四位小数) --------------------------------------
+
+def _area_contract(area: str, rate: str, months: int = 12) -> o.Contract:
+    from datetime import date, timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    start = date(2024, 1, 1)
+    return o.Contract(
+        id="NX-2024-701", title="绿化养护", jurisdiction="CN",
+        purchaser=o.Purchaser("P-1", "宁夏回族自治区机关事务管理局"),
+        supplier=o.Supplier("S-1", "宁夏某园林绿化有限公司", "small"),
+        term=o.DateRange(start, start + relativedelta(months=months) - timedelta(days=1)),
+        lines=[o.ServiceLine("greening", "greening", "自治区政府办公区",
+                             o.AreaRate(area, rate))])
+
+
+def test_a_unit_price_to_four_decimals_makes_amounts_rounded_once_to_the_fen() -> None:
+    from fractions import Fraction
+
+    c = _area_contract("42350.6", "3.865")
+    rate = c.lines[0].pricing.rate  # type: ignore[union-attr]
+    assert isinstance(rate, o.money.UnitPrice) and rate.format() == "¥3.865"
+    # 42,350.6 × 3.865 = 163,685.069 a month; the year 1,964,220.828 → ¥1,964,220.83
+    assert Fraction("42350.6") * Fraction("3.865") == Fraction("163685.069")
+    assert c.lines_amount == o.Money("1964220.83")
+    assert c.line_amount("greening", o.Period.parse("2024-01").range) == o.Money("163685.07")
+
+
+def test_a_unit_price_in_whole_fen_is_money_as_before() -> None:
+    rate = _area_contract("12000", "3.50").lines[0].pricing.rate  # type: ignore[union-attr]
+    assert type(rate) is o.Money and str(rate) == "3.50"
+
+
+@pytest.mark.parametrize("field", ["rate", "unit_price"])
+def test_a_unit_price_with_five_decimals_is_refused_in_chinese_naming_the_field(
+    field: str,
+) -> None:
+    with pytest.raises(o.OutsourcingError) as exc:
+        if field == "rate":
+            o.AreaRate("42350.6", "3.86512")
+        else:
+            o.UnitRate("3.86512", "100", "次")
+    err = exc.value
+    assert err.code == "money.unit_price_places" and err.field == field
+    assert "至多4位小数" in err.message_zh and "3.86512" in str(err)
+
+
+def test_a_unit_price_to_four_decimals_reads_back_from_json() -> None:
+    from outsourcing.serialize import from_json, to_json
+
+    c = _area_contract("42350.6", "3.865")
+    text = to_json(c)
+    assert '"rate": "3.865"' in text
+    assert from_json(text, o.Contract) == c
+
+
+def test_a_scenario_unit_price_with_five_decimals_names_its_path(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    text = _case("绿化养护").replace('rate = "3.865"', 'rate = "3.86512"')
+    result = _run(tmp_path, text, registry)
+    assert result.error is not None
+    assert "contract.lines[0].pricing" in result.error and "rate" in result.error
+    assert "4 decimal places" in result.error

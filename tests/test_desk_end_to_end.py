@@ -157,6 +157,9 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, dict
                            "--html", "打印")
     steps["pay"] = desk("pay", CID, "2022-10", "50000.00", "--on", "2022-12-01", "--as", "li")
     steps["due"] = desk("due", "--on", "2022-12-20", "--json")
+    steps["ocds"] = desk("ocds", "--contract", CID, "--to", "2022-12-31", "--prefix",
+                         "ocds-nxjg01", "-o", "发布.json")
+    steps["ocds records"] = desk("ocds", "--unit", "P-NX", "--records", "--to", "2022-12-31")
     steps["report"] = desk("report", "--contract", CID, "-o", "图表")
     steps["verify"] = desk("audit", "verify")
     yield desk, steps
@@ -393,3 +396,33 @@ def test_desk_accept_is_a_recorded_input_same_again_nothing_changed_needs_a_reas
     assert future.code == 2 and "registry.bad_acceptance_date" in future.err
     old = desk("settle", "--help")
     assert "--accepted-on" not in old.out
+
+
+def test_desk_ocds_publishes_the_registry_history_as_releases_and_records(
+        month: tuple[Desk, dict[str, Result]]) -> None:
+    from outsourcing import ocds
+
+    desk, steps = month
+    r = steps["ocds"]
+    assert r.code == 0, r.err
+    assert "已写出 OCDS 发布包（4 条发布）：发布.json" in r.err
+    pkg = ocds.loads((desk.folder / "发布.json").read_text("utf-8"))
+    assert ocds.validation_errors(pkg) == []
+    assert [(x["id"].removeprefix(f"ocds-nxjg01-{CID}-"), x["date"][:10], x["tag"])
+            for x in pkg["releases"]] == [
+        ("contract", "2022-09-20", ["award", "contract"]),
+        ("amendment-BC-2022-01", "2022-10-09", ["contractAmendment"]),
+        ("milestones-2022-10", "2022-11-05", ["implementation"]),
+        ("payment-ZF-1", "2022-12-01", ["implementation"])]
+    (tx,) = pkg["releases"][-1]["contracts"][0]["implementation"]["transactions"]
+    assert tx["value"]["amount"] == Decimal("50000.00")
+    rec = steps["ocds records"]
+    assert rec.code == 0, rec.err
+    records = ocds.loads(rec.out)
+    assert ocds.validation_errors(records) == []
+    assert [x["ocid"] for x in records["records"]] == [f"ocds-xxxxxx-{CID}"]
+    november = desk("ocds", "--contract", CID, "--from", "2022-11-01", "--to", "2022-11-30")
+    assert november.code == 0, november.err
+    assert [x["tag"] for x in ocds.loads(november.out)["releases"]] == [["implementation"]]
+    nobody = desk("ocds", "--unit", "NOBODY")
+    assert nobody.code == 2 and "采购单位" in nobody.err

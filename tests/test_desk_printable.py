@@ -54,7 +54,7 @@ def test_printable_statement_renders_in_headless_chromium(page: str, tmp_path: P
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         if os.environ.get("CI"):
-            pytest.fail("Chromium is required when CI is set (.ci/run installs it)")
+            pytest.fail("Chromium is required when CI is set (.ci/run installs it with apt)")
         pytest.skip("Chromium is not installed (apt-get install chromium); "
                     "the page is rendered where it is")
     html = tmp_path / "statement.html"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .catalogue import CORE_SERVICE_KINDS, ServiceKind
+from .catalogue import CORE_PROCUREMENT_ITEMS, CORE_SERVICE_KINDS, ProcurementItem, ServiceKind
 from .due import agreed_interest_finding
 from .findings import Finding, Severity
 from .hookspecs import hookimpl
@@ -42,6 +42,11 @@ def outsourcing_jurisdictions() -> Sequence[Jurisdiction]:
 @hookimpl
 def outsourcing_service_kinds() -> Sequence[ServiceKind]:
     return list(CORE_SERVICE_KINDS)
+
+
+@hookimpl
+def outsourcing_procurement_items() -> Sequence[ProcurementItem]:
+    return list(CORE_PROCUREMENT_ITEMS)
 
 
 def _reference_date(contract: Contract) -> date:

@@ -20,7 +20,16 @@ from ._limits import enum_converter, exact_decimal
 from .errors import ModelError
 from .kpi_schedule import EVERY_PERIOD, KpiSchedule, NotDueRule
 
-__all__ = ["CORE_SERVICE_KINDS", "Catalogue", "Direction", "KpiSpec", "Scoring", "ServiceKind"]
+__all__ = [
+    "CORE_PROCUREMENT_ITEMS",
+    "CORE_SERVICE_KINDS",
+    "Catalogue",
+    "Direction",
+    "KpiSpec",
+    "ProcurementItem",
+    "Scoring",
+    "ServiceKind",
+]
 
 
 class Direction(StrEnum):
@@ -224,10 +233,51 @@ CORE_SERVICE_KINDS: tuple[ServiceKind, ...] = (
 )
 
 
-class Catalogue:
-    """Every known service kind, core and plugin, with its family tree."""
+ITEM_CATALOGUE = "政府采购品目分类目录（财库〔2022〕31号）"
 
-    def __init__(self, kinds: Iterable[ServiceKind]) -> None:
+
+@attrs.frozen
+class ProcurementItem:
+    """The 品目 of the 政府采购品目分类目录 a service is bought under (采购品目).
+
+    ``service`` is the service code; ``code`` the catalogue's code (``C21040000``),
+    ``name_zh`` its name; ``confirmed`` False marks a code this library could not check
+    against the published catalogue (a bureau confirms or replaces it through the
+    ``outsourcing_procurement_items`` hook).
+    """
+
+    service: str
+    code: str = attrs.field(validator=attrs.validators.matches_re(r"^[ABC]\d{2,8}$"))
+    name_zh: str
+    confirmed: bool = False
+    source: str = "core"
+
+
+CORE_PROCUREMENT_ITEMS: tuple[ProcurementItem, ...] = (
+    # Each code is the 2022 catalogue's (财库〔2022〕31号) as this library's authors know it;
+    # none could be checked against the published text here: confirmed=False (docs/ocds.md)
+    ProcurementItem("property", "C21040000", "物业管理服务"),
+    ProcurementItem("maintenance", "C23000000", "维修和保养服务"),
+    ProcurementItem("elevator_maintenance", "C23120300", "电梯维修和保养服务"),
+    ProcurementItem("catering", "C22010000", "餐饮服务"),
+    ProcurementItem("official_transport", "C21010200", "车辆租赁服务"),
+    ProcurementItem("printing", "C21080000", "印刷和出版服务"),
+    ProcurementItem("it_management", "C16000000", "信息技术服务"),
+)
+"""The core services' 品目; a service without its own takes its nearest ancestor's
+(消毒 → 保洁 → 物业 → 物业管理服务)."""
+
+
+class Catalogue:
+    """Every known service kind, core and plugin, with its family tree, and the 品目 each is
+    bought under (``items``, by service code: a service without its own takes its nearest
+    ancestor's; a later entry for a service replaces an earlier one)."""
+
+    def __init__(self, kinds: Iterable[ServiceKind],
+                 items: Iterable[ProcurementItem] = CORE_PROCUREMENT_ITEMS) -> None:
+        self.items: dict[str, ProcurementItem] = {}
+        for it in items:  # a later entry for the same service replaces an earlier one
+            self.items[it.service] = it
         self._kinds: dict[str, ServiceKind] = {}
         for k in kinds:
             if k.code in self._kinds:
@@ -285,3 +335,20 @@ class Catalogue:
 
     def as_mapping(self) -> Mapping[str, ServiceKind]:
         return dict(self._kinds)
+
+    def procurement_item(self, code: str) -> ProcurementItem:
+        """The 品目 a service is bought under: its own, or its nearest ancestor's."""
+        for c in self.lineage(code):
+            if c in self.items:
+                return self.items[c]
+        raise ModelError(
+            f"no 品目 of the 政府采购品目分类目录 for {code} or its family "
+            f"({' → '.join(self.lineage(code))}); a plugin adds one through "
+            "outsourcing_procurement_items", field="service", value=code, term="采购品目",
+            citation=ITEM_CATALOGUE, code="model.service.no_procurement_item",
+            zh=f"服务类别 {self.get(code).name_zh} 未对应政府采购品目分类目录中的品目")
+
+    @classmethod
+    def core(cls) -> Catalogue:
+        """The core catalogue alone (no plugin)."""
+        return cls(CORE_SERVICE_KINDS, CORE_PROCUREMENT_ITEMS)

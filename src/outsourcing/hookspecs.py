@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from .catalogue import ServiceKind
+    from .catalogue import ProcurementItem, ServiceKind
     from .findings import Finding
     from .model import Contract, ServiceLine
     from .rules import Jurisdiction, RuleBook
@@ -44,6 +44,16 @@ class HookSpecs:
         """Add service kinds to the catalogue, with their family parent and default KPIs.
 
         Called once when the registry loads.
+        """
+
+    @hookspec
+    def outsourcing_procurement_items(  # type: ignore[empty-body]
+        self,
+    ) -> Sequence[ProcurementItem]:
+        """Map service kinds to the 品目 of the 政府采购品目分类目录 they are bought under.
+
+        Called once when the registry loads; an entry replaces an earlier plugin's (core's)
+        for the same service.
         """
 
     @hookspec

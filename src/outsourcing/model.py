@@ -22,7 +22,7 @@ from ._validators import nonempty
 from .accrual import contract_span_amount, line_span_amount
 from .dates import DateRange, DayCount
 from .errors import ModelError
-from .money import Money
+from .money import Money, UnitPrice, unit_price
 from .pricing import AnnualFee, AreaRate, MonthSplit, TermTotal
 
 E = TypeVar("E", bound=StrEnum)
@@ -62,8 +62,8 @@ def _monthly_fee(v: Any) -> Money:
     return _as_money(v, "monthly_fee")
 
 
-def _unit_price(v: Any) -> Money:
-    return _as_money(v, "unit_price")
+def _unit_price(v: Any) -> Money | UnitPrice:
+    return unit_price(v, field="unit_price")
 
 
 def _labour_monthly(v: Any) -> Money:
@@ -133,7 +133,7 @@ def _conditions(v: Iterable[str]) -> frozenset[str]:
 
 def _nonneg(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value < (Money.ZERO if isinstance(value, Money) else 0):
+        if value < (Money.ZERO if isinstance(value, Money | UnitPrice) else 0):
             raise ModelError("must not be negative", field=attribute.name, value=str(value),
                              term=term)
     return check
@@ -381,7 +381,9 @@ class UnitRate:
     """
 
     KIND: ClassVar[str] = "unit_rate"
-    unit_price: Money = attrs.field(converter=_unit_price, validator=_nonneg("单价"))
+    unit_price: Money | UnitPrice = attrs.field(converter=_unit_price,
+                                                validator=_nonneg("单价"))
+    """To at most four decimals (a price per unit, 万分之一元); amounts round to the fen."""
     quantity: Decimal = attrs.field(converter=as_quantity, validator=_nonneg("数量"))
     """Planned quantity per month."""
     unit: str = attrs.field(validator=nonempty("计量单位"))

@@ -18,8 +18,8 @@ from typing import SupportsIndex
 from ._limits import MAX_DIGITS, MAX_YUAN, FileNumber, exact_decimal
 from .errors import MoneyError
 
-__all__ = ["Money", "Rate", "allocate", "as_rate", "div_half_up", "fen_text", "format_fen",
-           "pct", "round_half_up"]
+__all__ = ["UNIT_PRICE_PLACES", "Money", "Rate", "UnitPrice", "allocate", "as_rate",
+           "div_half_up", "fen_text", "format_fen", "pct", "round_half_up", "unit_price"]
 
 Rate = Decimal | int | Fraction
 """A multiplier for money: a Decimal, an int or a Fraction, never a float."""
@@ -278,6 +278,122 @@ class Money:
 
 
 Money.ZERO = Money.from_fen(0)
+
+
+UNIT_PRICE_PLACES = 4
+"""A unit price (单价) is stated to at most four decimals of a yuan (万分之一元)."""
+
+_UNITS = 10**UNIT_PRICE_PLACES
+
+
+class UnitPrice:
+    """A unit price finer than the fen (单价，至多四位小数): ``3.865`` 元/m²·月.
+
+    A price per unit is not an amount paid: a contract may state it to four decimals, and the
+    amount — the price × a quantity over a period — is rounded half-up to the fen once, at the
+    step that makes it an amount.  Held as whole ten-thousandths of a yuan; compares with
+    :class:`Money` by value.  A price in whole fen is :class:`Money` (see :func:`unit_price`).
+    """
+
+    __slots__ = ("_units",)
+    _units: int
+
+    def __init__(self, amount: str | int | Decimal, *, field: str = "unit_price",
+                 term: str = "单价") -> None:
+        if isinstance(amount, bool | float | FileNumber) or not isinstance(
+                amount, str | int | Decimal):
+            Money(amount, field=field)  # the same refusal as money (float, file number, type)
+        text = amount.strip().replace(",", "").removeprefix("¥").removeprefix("￥") if (
+            isinstance(amount, str)) else amount
+        d = exact_decimal(text, field=field, term=term, error=MoneyError, code="money",
+                          what="unit price")
+        units = d * _UNITS
+        if units != units.to_integral_value():
+            raise MoneyError(
+                f"a unit price has at most {UNIT_PRICE_PLACES} decimal places (万分之一元); the "
+                "amount it makes is rounded to the fen", field=field, value=str(amount),
+                term=term, code="money.unit_price_places",
+                zh=f"{term}至多{UNIT_PRICE_PLACES}位小数（精确到万分之一元），"
+                   "金额按单价 × 数量四舍五入到分")
+        if abs(d) > MAX_YUAN:
+            raise MoneyError(f"a unit price over {MAX_YUAN:,} yuan is out of range",
+                             field=field, value=str(amount), term=term,
+                             code="money.out_of_range", zh="金额超出范围")
+        object.__setattr__(self, "_units", int(units))
+
+    def exact(self) -> Fraction:
+        """The price as an exact Fraction of yuan."""
+        return Fraction(self._units, _UNITS)
+
+    @property
+    def yuan(self) -> Decimal:
+        """The price as a Decimal of yuan (two to four places)."""
+        d = Decimal(self._units).scaleb(-UNIT_PRICE_PLACES).normalize()
+        return d if -d.as_tuple().exponent >= 2 else d.quantize(Decimal("0.01"))  # type: ignore[operator]
+
+    def __str__(self) -> str:
+        return f"{self.yuan:f}"
+
+    def __repr__(self) -> str:
+        return f"UnitPrice('{self}')"
+
+    def format(self) -> str:
+        """``¥3.865`` (thousands grouped like :meth:`Money.format`)."""
+        y = self.yuan
+        return f"{'-' if y < 0 else ''}¥{abs(y):,f}"
+
+    def __mul__(self, rate: Rate) -> UnitPrice:
+        """Multiply by an exact rate, half-up to the ten-thousandth of a yuan."""
+        q = round_half_up(self._units * Fraction(as_rate(rate)))
+        return UnitPrice.from_units(q)
+
+    __rmul__ = __mul__
+
+    @classmethod
+    def from_units(cls, units: int) -> UnitPrice:
+        u = cls.__new__(cls)
+        object.__setattr__(u, "_units", int(units))
+        return u
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, UnitPrice | Money):
+            return self.exact() == other.exact()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.exact())
+
+    def __lt__(self, other: Money | UnitPrice) -> bool:
+        return self.exact() < other.exact()
+
+    def __le__(self, other: Money | UnitPrice) -> bool:
+        return self.exact() <= other.exact()
+
+    def __gt__(self, other: Money | UnitPrice) -> bool:
+        return self.exact() > other.exact()
+
+    def __ge__(self, other: Money | UnitPrice) -> bool:
+        return self.exact() >= other.exact()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("UnitPrice is immutable")
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return (UnitPrice.from_units, (self._units,))
+
+
+def unit_price(value: object, *, field: str, term: str = "单价") -> Money | UnitPrice:
+    """A unit price as a contract states it: :class:`Money` when it is in whole fen (every
+    price before four decimals were allowed reads exactly as before), else a
+    :class:`UnitPrice` to at most four decimals; five decimals are refused, naming ``field``."""
+    if isinstance(value, Money | UnitPrice):
+        return value
+    try:
+        return Money(value, field=field)  # type: ignore[arg-type]
+    except MoneyError as exc:
+        if exc.code != "money.not_whole_fen":
+            raise
+    return UnitPrice(value, field=field, term=term)  # type: ignore[arg-type]
 
 
 def allocate(total: Money, weights: Sequence[Rate | Money]) -> list[Money]:

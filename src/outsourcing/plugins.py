@@ -22,10 +22,11 @@ from collections.abc import Iterable, Sequence
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pluggy
 
 from . import builtin
-from .catalogue import Catalogue, ServiceKind
+from .catalogue import Catalogue, ProcurementItem, ServiceKind
 from .errors import JurisdictionError, ModelError, OutsourcingError, PluginError
 from .findings import Finding
 from .hookspecs import PROJECT, HookSpecs, hookimpl, hookspec
@@ -87,7 +88,18 @@ class Registry:
                     raise PluginError(f"returned {k!r}, not a ServiceKind", plugin=plugin,
                                       hook="outsourcing_service_kinds")
                 kinds.append(k)
-        self.catalogue = Catalogue(kinds)
+        procured: list[ProcurementItem] = []
+        for plugin, entries in self._collect("outsourcing_procurement_items"):
+            for it in entries:
+                if not isinstance(it, ProcurementItem):
+                    raise PluginError(f"returned {it!r}, not a ProcurementItem", plugin=plugin,
+                                      hook="outsourcing_procurement_items")
+                procured.append(attrs.evolve(it, source=plugin))
+        self.catalogue = Catalogue(kinds, procured)
+        for it in procured:
+            if it.service not in self.catalogue:
+                raise PluginError(f"a 品目 for the unknown service {it.service}",
+                                  plugin=it.source, hook="outsourcing_procurement_items")
         self._rulebooks: dict[str, RuleBook] = {}
         self._sites: dict[str, Site] | None = None
 

@@ -44,7 +44,7 @@ from ._limits import exact_decimal
 from .accrual import accrue
 from .dates import ONE_DAY, DateRange, DayCount
 from .errors import ModelError
-from .money import Money, allocate
+from .money import Money, UnitPrice, allocate, unit_price
 
 __all__ = ["AnnualFee", "AreaRate", "AreaUnit", "MonthSplit", "TermTotal", "merge_run", "months_in"]
 
@@ -90,8 +90,8 @@ def _annual_fee(v: Any) -> Money:
     return _money("annual_fee")(v)
 
 
-def _rate(v: Any) -> Money:
-    return _money("rate")(v)
+def _rate(v: Any) -> Money | UnitPrice:
+    return unit_price(v, field="rate", term="面积单价")
 
 
 def _total(v: Any) -> Money:
@@ -107,7 +107,7 @@ def _area(v: Any) -> Decimal:
 
 
 def _nonneg_money(term: str) -> Any:
-    def check(_: Any, a: attrs.Attribute[Any], v: Money) -> None:
+    def check(_: Any, a: attrs.Attribute[Any], v: Money | UnitPrice) -> None:
         if v < Money.ZERO:
             raise ModelError("must not be negative", field=a.name, value=str(v), term=term,
                              code="model.negative", zh=f"{term}不得为负")
@@ -274,7 +274,9 @@ class AreaRate:
     KIND: ClassVar[str] = "area_rate"
     area: Decimal = attrs.field(converter=_area)
     """Square metres (m²)."""
-    rate: Money = attrs.field(converter=_rate, validator=_nonneg_money("面积单价"))
+    rate: Money | UnitPrice = attrs.field(converter=_rate, validator=_nonneg_money("面积单价"))
+    """The rate per m², to at most four decimals (``3.865`` 元/m²·月): the amount of a
+    period is area × rate, rounded half-up to the fen once (see :mod:`outsourcing.accrual`)."""
     per: AreaUnit = attrs.field(default=AreaUnit.MONTH, converter=_per)
     split: MonthSplit = attrs.field(default=MonthSplit.ALLOCATE, converter=_split)
     remainder_month: int | None = attrs.field(default=None, validator=_month)

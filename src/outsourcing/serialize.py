@@ -29,7 +29,7 @@ from .dates import Period, as_date
 from .errors import OutsourcingError, SerializationError, _short
 from .kpi_schedule import KpiSchedule
 from .model import PRICING_KINDS, Pricing
-from .money import Money
+from .money import Money, UnitPrice, unit_price
 from .payment import (
     RATE_RULE_KINDS,
     Downgrade,
@@ -65,6 +65,15 @@ def _structure_money(v: Any, _: type) -> Money:
                                  code="serialization.money_not_string",
                                  zh="金额须写成字符串，如 \"1234.56\"")
     return Money(v)
+
+
+def _structure_unit_price(v: Any, _: type) -> Money | UnitPrice:
+    """A unit price in a file: a string to at most four decimals (``"3.865"``), money when
+    it is in whole fen; quoted like money."""
+    if isinstance(v, Money | UnitPrice):
+        return v
+    _structure_money(v if isinstance(v, float | FileNumber) else 0, Money)
+    return unit_price(v, field="$")
 
 
 def _structure_decimal(v: Any, _: type) -> Decimal:
@@ -144,6 +153,8 @@ def _register_union(union: Any, kinds: Mapping[str, type[Any]], needs: str, unkn
 
 converter.register_structure_hook(Money, _structure_money)
 converter.register_unstructure_hook(Money, str)
+converter.register_structure_hook(Money | UnitPrice, _structure_unit_price)
+converter.register_unstructure_hook(UnitPrice, str)
 converter.register_structure_hook(Decimal, _structure_decimal)
 converter.register_unstructure_hook(Decimal, str)
 converter.register_structure_hook(date, _structure_date)

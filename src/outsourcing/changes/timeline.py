@@ -31,7 +31,7 @@ from ..dates import DateRange, DayCount
 from ..errors import ChangeRejected, DateError, JurisdictionError, ModelError
 from ..findings import Finding, Severity
 from ..model import AnnualFee, AreaRate, Contract, FixedMonthly, ServiceLine, TermTotal, UnitRate
-from ..money import Money
+from ..money import Money, UnitPrice
 from .derived import Derived, build, extend
 from .kinds import (
     PRICE_RATIONALES,
@@ -558,7 +558,7 @@ def _rule_findings(tl: Timeline, c: Change, in_force: Contract, rb: RuleBook) ->
             cap = rb.resolve(PRICE_CAP_RULE, c.signed_on or c.effective)
             base = _price_of(tl._derived.first_lines[a.line_id])
             top = base * (Decimal(1) + cap.value)
-            if a.price > top:
+            if a.price.exact() > top.exact():
                 out.append(Finding(
                     "change.price_increase_over_cap",
                     f"{c.id}: price {a.price.format()} is more than {cap.value:.0%} above "
@@ -576,7 +576,7 @@ def _rule_findings(tl: Timeline, c: Change, in_force: Contract, rb: RuleBook) ->
     return out
 
 
-def _price_of(line: ServiceLine) -> Money:
+def _price_of(line: ServiceLine) -> Money | UnitPrice:
     p = line.pricing
     if isinstance(p, FixedMonthly):
         return p.monthly_fee

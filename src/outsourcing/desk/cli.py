@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from . import cli_contracts, cli_month, cli_usage
+from . import cli_contracts, cli_month, cli_ocds, cli_usage
 
 __all__ = ["register"]
 
@@ -15,4 +15,5 @@ def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
     existing ``settle`` command, extended with ``settle PERIOD --contract ID | --all``."""
     cli_contracts.register(sub)
     cli_month.register(sub, settle_parser)
+    cli_ocds.register(sub)
     cli_usage.register(sub)

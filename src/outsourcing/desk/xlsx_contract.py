@@ -48,7 +48,7 @@ from ..model import (
     UnitRate,
     qualification_kind,
 )
-from ..money import Money
+from ..money import Money, UnitPrice, unit_price
 from ..payment import ConsecutiveFailures, ContractRules, NoticeWindow, TotalCap
 from ..plan import MILESTONE_LABELS
 from ..pricing import AreaUnit, MonthSplit
@@ -389,6 +389,18 @@ def _money(bad: Problems, ws: Any, ref: str, label: str, required: bool = True) 
     return Money(d)
 
 
+def _price(bad: Problems, ws: Any, ref: str, label: str) -> Money | UnitPrice | None:
+    """A unit price: up to four decimals of a yuan (单价，至多四位小数)."""
+    d = bad.number(ws, ref, label=label, required=True)
+    if d is None:
+        return None
+    try:
+        return unit_price(d, field=label, term=label)
+    except OutsourcingError as exc:
+        bad.add(ws.title, ref, exc.code, exc.message_zh, str(d))
+        return None
+
+
 def read_contract_workbook(path: str | Path) -> Contract:
     """Read a contract from a workbook in the documented layout (its terms are read by
     :func:`read_contract_terms`)."""
@@ -444,7 +456,7 @@ def _pricing(bad: Problems, lw: Any, r: int) -> Any:
         if fee is not None:
             return FixedMonthly(fee, qty if qty is not None else Decimal(1), unit or "月")
     elif kind == UnitRate.KIND:
-        price = _money(bad, lw, f"F{r}", "单价")
+        price = _price(bad, lw, f"F{r}", "单价")
         qty = bad.number(lw, f"G{r}", label="数量", required=True)
         if not unit:
             bad.add(lw.title, f"H{r}", "desk.workbook.missing_value", "计量单位未填写")
@@ -464,7 +476,7 @@ def _pricing(bad: Problems, lw: Any, r: int) -> Any:
                              unit or "年")
     elif kind == AreaRate.KIND:
         area = bad.number(lw, f"M{r}", label="面积（m²）", required=True)
-        rate = _money(bad, lw, f"N{r}", "面积单价")
+        rate = _price(bad, lw, f"N{r}", "面积单价")
         per = _choice(bad, lw, f"O{r}", "面积单价按", PER_ZH, AreaUnit.MONTH.value)
         how, month, leap = split()
         if area is not None and rate is not None:

@@ -66,6 +66,7 @@ __all__ = [
     "ContractInfo",
     "Due",
     "Imported",
+    "PaymentRecord",
     "Registry",
     "Role",
     "Settled",
@@ -303,6 +304,20 @@ class BatchResult:
     corrected: tuple[str, ...]
     failed: tuple[tuple[str, str, str], ...]
     """(contract id, error code, message) for each contract that could not be settled."""
+
+
+@attrs.frozen
+class PaymentRecord:
+    """A payment as recorded (付款记录): negative, a recovery (追回); ``reverses`` names the
+    payment a reversal (冲正) cancels."""
+
+    id: int
+    contract_id: str
+    period: Period
+    amount: Money
+    paid_on: date
+    reference: str
+    reverses: int | None = None
 
 
 @attrs.frozen
@@ -1985,6 +2000,20 @@ class Registry:
                 "paid_on": paid_on, "reference": reference, "recorded_by": by,
                 "recorded_at": _now()})
             self._audit(conn, [(by, Role.FINANCE.value, "record_payment", f"payments:{pk}", h)])
+
+    def payments(self, contract_id: str) -> list[PaymentRecord]:
+        """Every payment recorded against a contract, in the order recorded."""
+        pay = S.payments
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            rows = conn.execute(
+                select(pay.c.id, pay.c.contract_id, pay.c.period, pay.c.amount_fen,
+                       pay.c.paid_on, pay.c.reference, pay.c.reverses)
+                .where(pay.c.contract_id == contract_id).order_by(pay.c.id)).all()
+        return [PaymentRecord(r.id, r.contract_id, Period.parse(r.period),
+                              Money.from_fen(r.amount_fen), r.paid_on, r.reference,
+                              r.reverses)
+                for r in rows]
 
     def due(self, on: date, *, contract_id: str | None = None) -> list[Due]:
         """What is due on ``on``: each settled period with something still to pay or recover,
