@@ -2196,7 +2196,7 @@ class Registry:
         contract = cache.get(contract_id)
         if contract is None:
             contract = cache[contract_id] = self._terms(
-                conn.execute(Q_CONTRACT_DOC, {"cid": contract_id}).scalar_one())[0]
+                conn.execute(Q_CONTRACT_DOC, {"cid": contract_id}).scalar_one()).contract
         return interest_term(contract, self.plugins.rulebook(jurisdiction), due_on)
 
     def due(self, on: date, *, contract_id: str | None = None, every: bool = False
