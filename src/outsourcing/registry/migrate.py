@@ -37,7 +37,7 @@ __all__ = ["HEAD", "current_revision", "database_url", "downgrade", "head", "mig
            "run_guarded"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0005_trust"
+HEAD = "0006_trust"
 """The newest schema revision of this library."""
 
 

@@ -10,7 +10,7 @@ Two roles, documented in ``docs/registry.md`` ("The trust model"):
   table, UPDATE only the chain's head (``audit_head``), and never UPDATE, DELETE or TRUNCATE
   anything else: the database itself refuses.
 
-The grants are applied by revision ``0005_trust`` and again after every upgrade, so a table
+The grants are applied by revision ``0006_trust`` and again after every upgrade, so a table
 that a later revision adds is covered the same way.  SQLite has no roles: the file's owner
 is everyone.
 """

@@ -6,7 +6,7 @@ Contracts, changes, assessments and statements are kept as versioned JSON docume
 (``tests/test_registry.py`` checks it).  Timestamps are ISO text in UTC so that the audit
 hashes read the same on every database.  ``audit_head`` is the one row the application updates;
 on PostgreSQL the application role may only INSERT and SELECT the others (revision
-``0005_trust``).
+``0006_trust``).
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ payments = Table(
     # revision 0004_money_inputs: a reversal (冲正) names the payment it reverses and why
     Column("reverses", Integer, nullable=True),
     Column("reason", Text, nullable=True),
-    # revision 0005_trust: 1 when the person who settled the period pays it (单人操作)
+    # revision 0006_trust: 1 when the person who settled the period pays it (单人操作)
     Column("solo", Integer, nullable=True),
 )
 Index("ix_payments_period", payments.c.contract_id, payments.c.period)
@@ -222,6 +222,21 @@ usage_records = Table(
 """A line's actual usage in a period (实际用量: quantity delivered, materials bought), versioned
 like the assessments: a correction is a new version with its reason."""
 Index("ix_usage_records_period", usage_records.c.contract_id, usage_records.c.period)
+
+final_scores = Table(
+    "final_scores", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("line_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("score", String(12), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "line_id", "version", name="uq_final_scores"),
+)
+"""A line's final assessment score (年度/期满考核得分), which releases a holdback by the result;
+versioned like an assessment."""
 
 audit = Table(
     "audit", metadata,
@@ -274,6 +289,8 @@ HASHED: dict[str, tuple[str, ...]] = {
                     "accepted_by", "reason", "recorded_by", "recorded_at"),
     "usage_records": ("id", "contract_id", "line_id", "period", "version", "document",
                       "reason", "recorded_by", "recorded_at"),
+    "final_scores": ("id", "contract_id", "line_id", "version", "score", "reason",
+                     "recorded_by", "recorded_at"),
 }
 """The columns of each audited table whose content the audit trail's hash covers: every table
 that holds what decides money (a test checks that no other table holds data).  Every row of

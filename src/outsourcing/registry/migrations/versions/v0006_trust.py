@@ -5,8 +5,8 @@ it alone (单人操作).  Findings and contract lines already stored get an audi
 (unsigned: the migration holds no key), so the chain covers every table that decides money.
 On PostgreSQL the application role is created and granted INSERT and SELECT only.
 
-Revision ID: 0005_trust
-Revises: 0004_money_inputs
+Revision ID: 0006_trust
+Revises: 0005_final_scores
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from alembic import op
 from outsourcing.registry.chain import link_hash, row_hash
 from outsourcing.registry.roles import grant_application_role
 
-revision = "0005_trust"
-down_revision = "0004_money_inputs"
+revision = "0006_trust"
+down_revision = "0005_final_scores"
 branch_labels = None
 depends_on = None
 
