@@ -240,8 +240,9 @@ def cmd_pay(args: argparse.Namespace) -> int:
                             field="--on", code="desk.usage", term="冲正",
                             zh="冲正按原付款日期记录，不用 --on")
         with open_store(args) as store:
-            x = store.reverse_payment(args.contract, period, args.reverses, by=actor_of(args, store),
-                                      reason=args.reason, amount=amount)
+            x = store.reverse_payment(args.contract, period, args.reverses,
+                                      by=actor_of(args, store), reason=args.reason,
+                                      amount=amount)
         print(f"已冲正付款 {args.reverses}：{args.contract} {period} {x.amount.format()}"
               f"（第 {x.id} 号，理由：{x.reason}）")
         return EXIT_DONE

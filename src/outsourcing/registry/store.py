@@ -2415,12 +2415,12 @@ class Registry:
         _payment_day(paid_on, p, today or date.today())
         pay = S.payments
         with self._read() as conn:
-            seen = self._latest(conn, contract_id, p)
+            seen = self._latest(conn, contract_id, str(p))
         solo = (False if seen is None else
                 self._pay_separately(seen.settled_by, amount, by, obj))
         with self._write() as conn:
             self._lock(conn)  # writers one at a time: no two payments of the same amount due
-            current = self._latest(conn, contract_id, p)
+            current = self._latest(conn, contract_id, str(p))
             if current is not None and (seen is None or current.id != seen.id):
                 raise RegistryError("the period was settled again meanwhile; pay again",
                                     field="period", value=p, term="结算单",
