@@ -462,6 +462,15 @@ def cmd_audit_anchor(args: argparse.Namespace) -> int:
 
 
 @run
+def cmd_audit_timestamp(args: argparse.Namespace) -> int:
+    from ..registry.timestamp import timestamp
+
+    reply = timestamp(args.file, args.tsa)
+    print(f"已取得可信时间戳 {reply}（用 openssl ts -verify 核验）")
+    return EXIT_DONE
+
+
+@run
 def cmd_audit_key(args: argparse.Namespace) -> int:
     from ..registry import AuditKeys
 
@@ -486,11 +495,9 @@ def cmd_audit_rotate(args: argparse.Namespace) -> int:
 @run
 def cmd_db(args: argparse.Namespace) -> int:
     from ..registry import current_revision, downgrade, migrate
-    from ..registry.migrate import database_url
-    from ..registry.store import _engine
+    from ..registry.migrate import database_engine, database_url
 
-    url = database_url(args.db or None)
-    engine = _engine(url)
+    engine = database_engine(database_url(args.db or None))
     try:
         if args.db_command == "upgrade":
             print(f"数据库结构版本：{migrate(engine, args.revision)}")
@@ -614,6 +621,11 @@ def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
     add_common(p)
     p.add_argument("file")
     p.set_defaults(func=cmd_audit_anchor)
+    p = audit.add_parser("timestamp", help="time-stamp an anchor file at a TSA (RFC 3161)")
+    p.add_argument("file")
+    p.add_argument("--tsa", required=True, help="the time-stamping authority's URL")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(func=cmd_audit_timestamp)
     p = audit.add_parser("key", help="write a new audit key file (keep it outside the database)")
     p.add_argument("file")
     p.add_argument("--id", dest="key_id", required=True, help="the key id, e.g. 2026-12")

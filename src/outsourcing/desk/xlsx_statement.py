@@ -30,7 +30,8 @@ MONEY_FORMAT = "¥#,##0.00"
 SUMMARY_SHEET = "汇总"
 SUMMARY_HEADERS = ("合同编号", "合同名称", "采购人", "供应商", "结算期间", "合同费用", "考核后金额",
                    "扣款", "暂扣款", "释放暂扣款", "暂缓支付", "应付金额", "逾期利息", "应付合计",
-                   "到期日", "应付金额（大写）", "版本", "原应付金额", "更正差额", "更正原因")
+                   "到期日", "应付金额（大写）", "版本", "原应付金额", "更正差额", "更正原因",
+                   "审计链位置", "审计哈希")
 _MONEY_COLS = ("fee", "performance_amount", "deductions", "holdback", "released", "withheld",
                "payable", "late_interest", "amount_due")
 LINE_HEADERS = ("服务项目编号", "服务项目", "办公区", "考核状态", "合同费用", "考核得分",
@@ -88,8 +89,8 @@ def export_statements(statements: Sequence[Statement], path: str | Path,
                    *[_num(x) for x in values],
                    s.due_on.isoformat() if s.due_on else "未定",
                    amount_in_capitals(s.amount_due),
-                   *(_version_cells(v) if v is not None else ["", None, None, ""])])
-        for c in (len(SUMMARY_HEADERS) - 2, len(SUMMARY_HEADERS) - 1):
+                   *(_version_cells(v) if v is not None else ["", None, None, "", None, ""])])
+        for c in (len(SUMMARY_HEADERS) - 4, len(SUMMARY_HEADERS) - 3):
             ws.cell(row=ws.max_row, column=c).number_format = MONEY_FORMAT
     ws.append(["合计", "", "", "", "", *[_num(totals[k]) for k in _MONEY_COLS], "",
                amount_in_capitals(totals["amount_due"])])
@@ -98,8 +99,9 @@ def export_statements(statements: Sequence[Statement], path: str | Path,
     for row in ws.iter_rows(min_row=2, min_col=6, max_col=6 + len(_MONEY_COLS) - 1):
         for cell in row:
             cell.number_format = MONEY_FORMAT
-    for col, width in zip("ABCDEFGHIJKLMNOPQRST",
-                          (18, 30, 26, 24, 10, *([14] * 9), 12, 36, 18, 14, 14, 40), strict=True):
+    for col, width in zip("ABCDEFGHIJKLMNOPQRSTUV",
+                          (18, 30, 26, 24, 10, *([14] * 9), 12, 36, 18, 14, 14, 40, 12, 66),
+                          strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "B2"
 
@@ -112,11 +114,12 @@ def export_statements(statements: Sequence[Statement], path: str | Path,
 
 
 def _version_cells(v: StatementVersion) -> list[Any]:
-    """版本, 原应付金额, 更正差额, 更正原因."""
+    """版本, 原应付金额, 更正差额, 更正原因, 审计链位置, 审计哈希."""
+    chain = [v.audit_seq, v.audit_hash]
     if not v.correction:
-        return [v.title_zh, None, None, ""]
+        return [v.title_zh, None, None, "", *chain]
     assert v.superseded_payable is not None
-    return [v.title_zh, _num(v.superseded_payable), _num(v.difference), v.reason]
+    return [v.title_zh, _num(v.superseded_payable), _num(v.difference), v.reason, *chain]
 
 
 def _contract_sheet(ws: Any, s: Statement, version: StatementVersion | None = None) -> None:

@@ -27,14 +27,26 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, String, create_engine, func, inspect, select, table, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.pool import StaticPool
 
 from ..errors import RegistryError
 from .chain import link_hash
 from .roles import grant_application_role
 
-__all__ = ["HEAD", "current_revision", "database_url", "downgrade", "head", "migrate",
-           "run_guarded"]
+__all__ = ["HEAD", "current_revision", "database_engine", "database_url", "downgrade",
+           "head", "migrate", "run_guarded"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0006_trust"
@@ -122,6 +134,35 @@ def database_url(url: str | os.PathLike[str] | None) -> str:
     return url
 
 
+def database_engine(url: str) -> Engine:
+    """The engine for a URL: on SQLite every transaction is begun explicitly (so a
+    migration's DDL is rolled back with it), WAL journal, foreign keys on."""
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        eng = create_engine(url, poolclass=StaticPool if memory else None,
+                            connect_args={"check_same_thread": False, "timeout": 60})
+
+        @event.listens_for(eng, "connect")
+        def _on_connect(dbapi: Any, _: Any) -> None:
+            dbapi.isolation_level = None  # transactions are begun below
+            cur = dbapi.cursor()
+            if not memory:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(eng, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # a writer takes the lock at the start: two writers never deadlock on an upgrade
+            read = conn.get_execution_options().get("registry_read", False)
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+        return eng
+    return create_engine(url, pool_pre_ping=True)
+
+
 # --- the guard every path runs through ------------------------------------------------------
 
 def _holding(conn: Connection) -> dict[str, set[str]]:
@@ -189,7 +230,7 @@ def run_guarded(context: Any) -> None:
              str(cfg.attributes.get("by") or "owner"))
         return
     url = xargs.get("url") or cfg.get_main_option("sqlalchemy.url") or None
-    engine = create_engine(database_url(url))
+    engine = database_engine(database_url(url))
     try:
         with engine.begin() as c:
             _refuse_newer(c)

@@ -26,8 +26,6 @@ from sqlalchemy import (
     Table,
     bindparam,
     cast,
-    create_engine,
-    event,
     exists,
     func,
     literal,
@@ -36,7 +34,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
-from sqlalchemy.pool import StaticPool
 
 from .._validators import clean_text, lookalike_key
 from ..catalogue import KpiSpec
@@ -53,6 +50,7 @@ from ..performance import Assessment
 from ..plan import InstalmentPlan, PeriodicPlan
 from ..plugins import Registry as PluginRegistry
 from ..plugins import load
+from ..rules import RuleBook
 from ..serialize import structure, unstructure
 from ..settlement import PreparedContract, prepare
 from ..statement import Carry, LineCarry, Statement
@@ -62,6 +60,7 @@ from . import chain
 from . import schema as S
 from .chain import GENESIS, Anchor, AuditKeys, link_hash
 from .migrate import current_revision, head
+from .migrate import database_engine as _engine
 from .migrate import database_url as _url
 from .migrate import migrate as run_migrations
 
@@ -260,6 +259,13 @@ class StatementVersion:
     due_on: date | None
     settled_by: str
     settled_at: str
+    audit_seq: int | None = None
+    """The position of its settlement's record in the audit chain (审计链位置)."""
+    audit_hash: str = ""
+    """That record's hash: the chain's head at settlement.  A printed statement carrying it
+    is an anchor (``docs/registry.md``, "Anchors")."""
+    solo: bool = False
+    """The period was paid by the person who settled it (单人操作, a one-person office)."""
 
     @property
     def correction(self) -> bool:
@@ -282,6 +288,10 @@ class StatementVersion:
             out.append(f"更正第{self.version - 1}版：原应付金额 {old}，本版应付金额 {new}，"
                        f"{what} {gap}")
             out.append(f"更正原因：{self.reason or '未说明'}")
+        if self.audit_seq is not None:
+            out.append(f"审计链位置：第 {self.audit_seq} 条，哈希 {self.audit_hash}")
+        if self.solo:
+            out.append("单人操作：本期结算与付款由同一人办理（本单位政策允许）")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -291,7 +301,8 @@ class StatementVersion:
                                        else str(self.superseded_payable)),
                 "difference": str(self.difference), "reason": self.reason,
                 "due_on": None if self.due_on is None else self.due_on.isoformat(),
-                "settled_by": self.settled_by, "settled_at": self.settled_at}
+                "settled_by": self.settled_by, "settled_at": self.settled_at,
+                "audit_seq": self.audit_seq, "audit_hash": self.audit_hash, "solo": self.solo}
 
 
 @attrs.frozen
@@ -583,49 +594,56 @@ class _Walk:
         self.signed = 0
         self.unsigned: int | None = None
 
-    def step(self, r: Row[Any], rows: Mapping[str, Mapping[str, Mapping[str, Any]]]
+    def step(self, r: Sequence[Any], rows: Mapping[str, Mapping[str, Mapping[str, Any]]]
              ) -> str | None:
-        """Check one record; the reason it fails, or None."""
+        """Check one record (the columns of :data:`AUDIT_COLUMNS`); the reason it fails, or
+        None."""
+        seq, at, actor, role, action, obj, content, prev, h, key_id, mac, login = r
         self.n += 1
-        if r.seq != self.n:
+        if seq != self.n:
             return f"record {self.n} is missing"
-        if r.prev_hash != self.prev:
+        if prev != self.prev:
             return "the link to the previous record is broken"
-        if link_hash(r.seq, r.at, r.actor, r.role, r.action, r.object, r.content_hash,
-                     r.prev_hash, r.key_id, r.login) != r.hash:
+        if link_hash(seq, at, actor, role, action, obj, content, prev, key_id, login) != h:
             return "the record was altered"
-        if r.key_id:
-            rotation = r.action == "rotate_key" and r.object == f"keys:{r.key_id}"
-            if self.key_id not in (None, r.key_id) and not rotation:
+        if key_id:
+            rotation = action == "rotate_key" and obj == f"keys:{key_id}"
+            if self.key_id not in (None, key_id) and not rotation:
                 return "the record is signed with another key without a rotation"
             if self.keys is not None:
-                if not self.keys.knows(r.key_id):
-                    return f"the record names the key {r.key_id!r}, which is not in the ring"
-                if not hmac.compare_digest(self.keys.mac(r.key_id, r.hash), r.mac):
+                if not self.keys.knows(key_id):
+                    return f"the record names the key {key_id!r}, which is not in the ring"
+                if not hmac.compare_digest(self.keys.mac(key_id, h), mac):
                     return "the record's MAC does not match (forged or rewritten)"
                 if self.unsigned is not None:
                     if self.key_id is not None or not rotation:
                         return "unsigned records precede this signed one without a rotation"
                     self.unsigned = None  # a chain begun without a key, signed from here on
                 self.signed += 1
-            self.key_id = r.key_id
+            self.key_id = key_id
         elif self.keys is not None:
             if self.key_id is not None:
                 return "an unsigned record follows signed ones"
             if self.unsigned is None:
-                self.unsigned = r.seq
-        self.prev = r.hash
-        table, _, key = r.object.partition(":")
-        if table in S.HASHED and not r.action.startswith("denied:"):
+                self.unsigned = seq
+        self.prev = h
+        table, _, key = obj.partition(":")
+        if table in S.HASHED and not action.startswith("denied:"):
             row = rows[table].get(key)
             if row is None:
-                return f"the row {r.object} it records is gone"
-            if row_hash(table, row) != r.content_hash:
-                return f"the row {r.object} was edited"
+                return f"the row {obj} it records is gone"
+            if row_hash(table, row) != content:
+                return f"the row {obj} was edited"
         return None
 
 
 # --- statements built once (the hot path of settlement reuses them) ---------------------------
+
+AUDIT_COLUMNS = ("seq", "at", "actor", "role", "action", "object", "content_hash", "prev_hash",
+                 "hash", "key_id", "mac", "login")
+Q_AUDIT_CHUNK = (select(*[S.audit.c[c] for c in AUDIT_COLUMNS])
+                 .where(S.audit.c.seq > bindparam("after")).order_by(S.audit.c.seq)
+                 .limit(bindparam("chunk")))
 
 _c, _d, _a, _s, _h = S.contracts, S.change_decisions, S.assessments, S.statements, S.audit_head
 Q_CONTRACT_DOC = select(_c.c.document).where(_c.c.id == bindparam("cid"))
@@ -656,33 +674,6 @@ def _driver_error(exc: DBAPIError) -> RegistryError:
 
 
 # --- the URL ---------------------------------------------------------------------------------
-
-def _engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        memory = url in ("sqlite://", "sqlite:///:memory:")
-        eng = create_engine(url, poolclass=StaticPool if memory else None,
-                            connect_args={"check_same_thread": False, "timeout": 60})
-
-        @event.listens_for(eng, "connect")
-        def _on_connect(dbapi: Any, _: Any) -> None:
-            dbapi.isolation_level = None  # transactions are begun below
-            cur = dbapi.cursor()
-            if not memory:
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=60000")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        @event.listens_for(eng, "begin")
-        def _on_begin(conn: Connection) -> None:
-            # a writer takes the lock at the start: two writers never deadlock on an upgrade
-            read = conn.get_execution_options().get("registry_read", False)
-            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
-
-        return eng
-    return create_engine(url, pool_pre_ping=True)
-
 
 # --- workers ---------------------------------------------------------------------------------
 
@@ -763,14 +754,15 @@ class Registry:
     """
 
     def __init__(self, engine: Engine, url: str, plugins: PluginRegistry | None = None,
-                 *, keys: AuditKeys | None = None, policy: str = "CN") -> None:
+                 *, keys: AuditKeys | None = None, policy: str | RuleBook = "CN") -> None:
         self.engine = engine
         self.url = url
         self.plugins = plugins if plugins is not None else load()
         self.keys = keys
         """The audit key ring (outside the database), or None: records are then unsigned."""
         self.policy = policy
-        """The jurisdiction whose ``registry.*`` parameters are the bureau's policy."""
+        """The bureau's separation policy: the ``registry.*`` parameters of this rulebook,
+        or of this jurisdiction's."""
         self._prepared: dict[tuple[str, str], PreparedContract] = {}
         self._actors: dict[str, Actor] = {}
         """A found actor is kept; a role granted in this process clears the cache (roles
@@ -795,14 +787,16 @@ class Registry:
     @classmethod
     def open(cls, url: str | os.PathLike[str] | None = None, *, migrate: bool = True,
              plugins: PluginRegistry | None = None, keys: AuditKeys | None = None,
-             policy: str = "CN") -> Registry:
+             policy: str | RuleBook = "CN") -> Registry:
         """Open a registry: ``url`` is any SQLAlchemy URL (``postgresql://…`` goes through
         psycopg 3) or a file path for SQLite; by default ``$OUTSOURCING_DB``, else
         ``outsourcing.db`` in the working folder.  The schema is migrated to the newest
         revision; with ``migrate=False`` the revision is read first and the migrations run
         only when it is behind.  A database of a newer schema is refused.  ``keys`` sign the
-        audit records (default: :meth:`AuditKeys.from_env`); ``policy`` names the
-        jurisdiction whose ``registry.*`` parameters are the bureau's separation policy."""
+        audit records (default: :meth:`AuditKeys.from_env`); ``policy`` is the rulebook (or the
+        jurisdiction of the rulebook) whose ``registry.*`` parameters are the bureau's
+        separation policy — ``rulebook.override("registry.four_eyes_threshold", …)`` sets a
+        bureau's own."""
         full = _url(url)
         if keys is None:
             keys = AuditKeys.from_env()
@@ -870,7 +864,9 @@ class Registry:
 
     # --- the bureau's policy ---------------------------------------------------------------
     def _policy(self, pid: str, on: date | None = None) -> Any:
-        return self.plugins.rulebook(self.policy).value(f"registry.{pid}", on or date.today())
+        book = (self.policy if isinstance(self.policy, RuleBook)
+                else self.plugins.rulebook(self.policy))
+        return book.value(f"registry.{pid}", on or date.today())
 
     def solo_office(self, on: date | None = None) -> bool:
         """Whether the bureau's policy lets one person act alone where four eyes are the
@@ -2343,7 +2339,8 @@ class Registry:
         return out
 
     @staticmethod
-    def _version_of(r: Row[Any]) -> StatementVersion:
+    def _version_of(r: Row[Any], record: tuple[int, str] | None, solo: bool
+                    ) -> StatementVersion:
         doc = _document(r.document)
         payable = Money.from_fen(r.payable_fen)
         diff = Money.from_fen(r.difference_fen)
@@ -2351,7 +2348,8 @@ class Registry:
             r.contract_id, Period.parse(r.period), r.version, payable,
             None if r.version == 1 else payable - diff, diff,
             str(doc.get("reason") or ("" if r.version == 1 else "结算所依据的登记内容已变化")),
-            r.due_on, r.settled_by, r.settled_at)
+            r.due_on, r.settled_by, r.settled_at, None if record is None else record[0],
+            "" if record is None else record[1], solo)
 
     def statement_history(self, contract_id: str, period: Period | str
                           ) -> list[StatementVersion]:
@@ -2364,7 +2362,15 @@ class Registry:
             self._contract_row(conn, contract_id)
             rows = conn.execute(select(s).where(s.c.contract_id == contract_id,
                                                 s.c.period == p).order_by(s.c.version)).all()
-        return [self._version_of(r) for r in rows]
+            a, pay = S.audit, S.payments
+            records = {x.object: (x.seq, x.hash) for x in conn.execute(
+                select(a.c.object, a.c.seq, a.c.hash).where(
+                    a.c.object.in_([f"statements:{r.id}" for r in rows]),
+                    ~a.c.action.startswith("denied:")))}
+            solo = conn.execute(select(pay.c.id).where(
+                pay.c.contract_id == contract_id, pay.c.period == p, pay.c.solo == 1)
+                .limit(1)).first() is not None
+        return [self._version_of(r, records.get(f"statements:{r.id}"), solo) for r in rows]
 
     def statement_version(self, contract_id: str, period: Period | str, *,
                           version: int | None = None) -> StatementVersion:
@@ -2674,31 +2680,30 @@ class Registry:
                 return Verification(False, 0, m.seq, f"the anchor at record {m.seq} is not "
                                     "signed with the audit key (forged or altered)")
         pending = {m.seq: m for m in marks}
-        a = S.audit
         walk = _Walk(keys)
         with self._read() as conn:
             last = 0
             while True:
-                records = conn.execute(select(a).where(a.c.seq > last).order_by(a.c.seq)
-                                       .limit(chunk)).all()
+                records = conn.execute(Q_AUDIT_CHUNK, {"after": last, "chunk": chunk}).all()
                 if not records:
                     break
                 covered: dict[str, list[str]] = {}
                 for r in records:
-                    table, _, key = r.object.partition(":")
-                    if table in S.HASHED and not r.action.startswith("denied:"):
+                    table, _, key = r[5].partition(":")
+                    if table in S.HASHED and not r[4].startswith("denied:"):
                         covered.setdefault(table, []).append(key)
                 rows = self._rows_of(conn, covered)
                 for r in records:
                     bad = walk.step(r, rows)
                     if bad is not None:
-                        return Verification(False, walk.n, r.seq, bad, walk.signed)
-                    mark = pending.pop(r.seq, None)
-                    if mark is not None and mark.hash != r.hash:
-                        return Verification(False, walk.n, r.seq, "the chain was rewritten "
-                                            f"before the anchor at record {mark.seq}",
-                                            walk.signed)
-                last = records[-1].seq
+                        return Verification(False, walk.n, r[0], bad, walk.signed)
+                    if pending:
+                        mark = pending.pop(r[0], None)
+                        if mark is not None and mark.hash != r[8]:
+                            return Verification(False, walk.n, r[0], "the chain was rewritten "
+                                                f"before the anchor at record {mark.seq}",
+                                                walk.signed)
+                last = records[-1][0]
             head = conn.execute(select(S.audit_head.c.seq, S.audit_head.c.hash)).one()
             if pending:
                 first = min(pending)
@@ -2721,12 +2726,21 @@ class Registry:
         out: dict[str, dict[str, Mapping[str, Any]]] = {}
         for table, keys in covered.items():
             t = S.metadata.tables[table]
-            ids: list[Any] = keys if isinstance(t.c.id.type, String) else [
-                int(k) for k in keys if k.isdigit()]
-            found: dict[str, Mapping[str, Any]] = {}
-            for n in range(0, len(ids), 5000):
-                for x in conn.execute(select(t).where(t.c.id.in_(ids[n:n + 5000]))):
-                    found[str(x.id)] = dict(x._mapping)
+            found: dict[str, Any] = {}
+            if isinstance(t.c.id.type, String):
+                for n in range(0, len(keys), 5000):
+                    for x in conn.execute(select(t).where(t.c.id.in_(keys[n:n + 5000]))):
+                        found[str(x.id)] = x._mapping
+            else:
+                ids = [int(k) for k in keys if k.isdigit()]
+                lo, hi = (min(ids), max(ids)) if ids else (0, -1)
+                if hi - lo < 2 * len(ids):  # mostly consecutive: one range
+                    for x in conn.execute(select(t).where(t.c.id.between(lo, hi))):
+                        found[str(x.id)] = x._mapping
+                else:
+                    for n in range(0, len(ids), 5000):
+                        for x in conn.execute(select(t).where(t.c.id.in_(ids[n:n + 5000]))):
+                            found[str(x.id)] = x._mapping
             out[table] = found
         return out
 

@@ -1,0 +1,152 @@
+"""How fast ``Registry.verify`` walks the audit chain, and how much memory it needs.
+
+Builds a registry whose chain has N records (each covering a payment row, signed with an
+audit key, written in bulk with the chain's own functions), then runs ``verify`` in a fresh
+process and reports records per second and that process's peak resident memory::
+
+    .venv/bin/python benchmarks/audit_verify.py --records 100000
+    .venv/bin/python benchmarks/audit_verify.py --records 1000000 --backend sqlite
+    .venv/bin/python benchmarks/audit_verify.py --records 100000 --backend postgresql \\
+        --pg postgresql://postgres@127.0.0.1:5432/postgres
+
+Memory is flat when the peak for 1,000,000 records is about the peak for 100,000: verify
+reads the chain in chunks (``Registry.verify(chunk=…)``) and asks the database for the rows
+no record covers.  Results are in ``docs/registry.md`` ("Performance").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from outsourcing.registry import AuditKeys, Registry
+from outsourcing.registry import schema as S
+from outsourcing.registry.chain import link_hash
+from outsourcing.registry.store import row_hash
+
+HERE = Path(__file__).resolve()
+
+
+def build(url: str, records: int, keys: AuditKeys) -> None:
+    """A registry with ``records`` audit records after its few real ones."""
+    r = Registry.open(url, keys=keys)
+    r.add_actor("wang", "王审批", ["approver"])
+    with r.engine.begin() as c:
+        c.execute(S.contracts.insert().values(
+            id="C-1", jurisdiction="CN", purchaser_id="P", supplier_id="S", title="基准",
+            term_start=date(2022, 1, 1), term_end=date(2022, 12, 31), document="{}",
+            recorded_by="wang", recorded_at="x"))
+    # the contract row is covered too (so verify finds nothing uncovered)
+    with r.engine.begin() as c:
+        r._audit(c, [("wang", "officer", "add_contract", "contracts:C-1",
+                      row_hash("contracts", dict(c.execute(sa.select(S.contracts)).one()
+                                                 ._mapping)))])
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    key_id = keys.current
+    batch = 20_000
+    with r.engine.begin() as c:
+        seq, prev = c.execute(sa.select(S.audit_head.c.seq, S.audit_head.c.hash)).one()
+        pid = 0
+        done = 0
+        while done < records:
+            n = min(batch, records - done)
+            pays, recs = [], []
+            for _ in range(n):
+                pid += 1
+                seq += 1
+                row = {"id": pid, "contract_id": "C-1", "period": "2022-01", "amount_fen": pid,
+                       "paid_on": date(2022, 2, 1), "reference": f"凭证{pid}",
+                       "recorded_by": "wang", "recorded_at": at}
+                content = row_hash("payments", row)
+                h = link_hash(seq, at, "wang", "finance", "record_payment", f"payments:{pid}",
+                              content, prev, key_id, "")
+                pays.append(row)
+                recs.append({"seq": seq, "at": at, "actor": "wang", "role": "finance",
+                             "action": "record_payment", "object": f"payments:{pid}",
+                             "content_hash": content, "prev_hash": prev, "hash": h,
+                             "key_id": key_id, "mac": keys.mac(key_id, h), "login": ""})
+                prev = h
+            c.execute(S.payments.insert(), pays)
+            c.execute(S.audit.insert(), recs)
+            done += n
+        c.execute(S.audit_head.update().values(seq=seq, hash=prev))
+        if c.dialect.name == "postgresql":
+            c.execute(sa.text("SELECT setval(pg_get_serial_sequence('payments', 'id'), :n)"),
+                      {"n": pid})
+    r.close()
+
+
+def verify_here(url: str) -> None:
+    """Run in a fresh process: verify and print the figures as JSON."""
+    r = Registry.open(url, migrate=False)
+    t = time.perf_counter()
+    v = r.verify()
+    dt = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(json.dumps({"ok": v.ok, "records": v.records, "signed": v.signed, "seconds": dt,
+                      "per_second": v.records / dt, "peak_mb": peak, "reason": v.reason}))
+
+
+def run(url: str, records: int) -> dict[str, object]:
+    keys = AuditKeys({"bench": secrets.token_bytes(32)}, "bench")
+    t = time.perf_counter()
+    build(url, records, keys)
+    built = time.perf_counter() - t
+    env = {**os.environ, "OUTSOURCING_AUDIT_KEY": f"bench:{keys.keys['bench'].hex()}"}
+    out = subprocess.run([sys.executable, str(HERE), "--verify-only", url], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    result: dict[str, object] = json.loads(out)
+    result["build_seconds"] = built
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, action="append",
+                    help="chain length (repeatable; default 100000)")
+    ap.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres",
+                    help="a PostgreSQL URL whose user may create a database")
+    ap.add_argument("--verify-only", metavar="URL", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.verify_only:
+        verify_here(args.verify_only)
+        return
+    for n in args.records or [100_000]:
+        for backend in (("sqlite", "postgresql") if args.backend == "both"
+                        else (args.backend,)):
+            if backend == "sqlite":
+                folder = tempfile.mkdtemp()
+                res = run(f"sqlite:///{folder}/bench.db", n)
+            else:
+                name = f"audit_bench_{secrets.token_hex(4)}"
+                admin = sa.create_engine(args.pg.replace("postgresql://",
+                                                         "postgresql+psycopg://"),
+                                         isolation_level="AUTOCOMMIT")
+                with admin.connect() as c:
+                    c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                try:
+                    res = run(args.pg.rsplit("/", 1)[0] + f"/{name}", n)
+                finally:
+                    with admin.connect() as c:
+                        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    admin.dispose()
+            print(f"{backend:10} {n:>9,} records: verify {res['seconds']:.1f} s = "
+                  f"{res['per_second']:,.0f} records/s, peak {res['peak_mb']:.0f} MB "
+                  f"(ok={res['ok']}, signed={res['signed']}; built in "
+                  f"{res['build_seconds']:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
