@@ -412,18 +412,18 @@ def test_desk_pay_takes_money_syntax_only_and_reverses_a_payment_by_reference(
 ) -> None:
     desk, _ = month
     for bad in ("1e3", "1,00.00", "12.345", "¥100", "nan"):
-        r = desk("pay", CID, "2022-10", bad, "--on", "2022-12-02", "--as", "li")
+        r = desk("pay", CID, "2022-10", bad, "--on", "2022-12-02", "--as", "sun")
         assert r.code == 2 and "desk.bad_amount" in r.err and "不是金额" in r.err, bad
-    future = desk("pay", CID, "2022-10", "1.00", "--on", "2999-12-31", "--as", "li")
+    future = desk("pay", CID, "2022-10", "1.00", "--on", "2999-12-31", "--as", "sun")
     assert future.code == 2 and "registry.payment_in_future" in future.err
-    early = desk("pay", CID, "2022-10", "1.00", "--on", "20221001", "--as", "li")
+    early = desk("pay", CID, "2022-10", "1.00", "--on", "20221001", "--as", "sun")
     assert early.code == 2 and "registry.payment_before_period_end" in early.err
     paid = desk("pay", CID, "2022-10", "1,000.00", "--on", "2022-12-02", "--reference",
-                "PZ-7", "--as", "li")
+                "PZ-7", "--as", "sun")
     assert paid.code == 0 and "凭证号 PZ-7" in paid.out
-    no_reason = desk("pay", CID, "2022-10", "--reverses", "PZ-7", "--as", "li")
+    no_reason = desk("pay", CID, "2022-10", "--reverses", "PZ-7", "--as", "sun")
     assert no_reason.code == 2 and "--reason" in no_reason.err
-    back = desk("pay", CID, "2022-10", "--reverses", "PZ-7", "--reason", "重复录入", "--as", "li")
+    back = desk("pay", CID, "2022-10", "--reverses", "PZ-7", "--reason", "重复录入", "--as", "sun")
     assert back.code == 0 and "已冲正付款 PZ-7" in back.out and "-¥1,000.00" in back.out
     shown = desk("report", "--contract", CID, "-o", "图表-付款", "--json")
     assert shown.code == 0, shown.err

@@ -93,8 +93,12 @@ def year(db_url: str, tmp_path: Path) -> Iterator[tuple[Desk, o.Store]]:
     d = Desk(tmp_path)
     d.env["OUTSOURCING_DB"] = db_url
     assert d("init", "--actor", "wang", "--name", "王审批").code == 0
+    # four eyes: zhao accepts the founding proposal, then confirms li
+    assert d("actor", "add", "zhao", "赵审批", "--role", "approver", "--as", "wang").code == 0
+    assert d("actor", "confirm", "zhao", "--as", "zhao").code == 0
     assert d("actor", "add", "li", "李经办", "--role", "officer", "--role", "assessor",
              "--role", "finance", "--as", "wang").code == 0
+    assert d("actor", "confirm", "li", "--as", "zhao").code == 0
     assert d("contract", "template", "-o", "模板.xlsx").code == 0
     t = tmp_path / "模板.xlsx"
     fill(t, tmp_path / "物业.xlsx", head(WY, "自治区政府办公区物业服务", "物业", **{

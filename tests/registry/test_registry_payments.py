@@ -32,7 +32,7 @@ def _settled(db_url: str, c: o.Contract | None = None, accepted: date = date(202
     for line in ("property", "cleaning"):
         r.record_assessment(c.id, assessment(line, JAN), by="qian")
     r.accept(c.id, JAN, accepted, by="zhao")
-    return r, r.settle(c.id, JAN, by="sun").statement
+    return r, r.settle(c.id, JAN, by="zhao").statement
 
 
 def test_a_mistyped_payment_is_reversed_by_reference_within_what_it_paid(db_url: str
@@ -141,7 +141,7 @@ def test_due_statuses_not_yet_due_overdue_paid_late_paid_and_to_recover(db_url: 
     assert d.outstanding == o.Money.ZERO
     # a correction downwards: the difference is to recover from the supplier
     r.record_assessment(CID, assessment("property", JAN, score="50"), by="qian", reason="复核")
-    v2 = r.settle(CID, JAN, by="sun")
+    v2 = r.settle(CID, JAN, by="zhao")
     (d,) = r.due(st_.due_on + timedelta(days=61), contract_id=CID)
     assert d.status == "待追回" and d.to_recover == -v2.difference > o.Money.ZERO
     r.record_payment(CID, JAN, v2.difference, st_.due_on + timedelta(days=61), by="sun")
