@@ -242,7 +242,9 @@ def _register_settlement() -> None:
     converter.register_unstructure_hook(
         IncidentDeductions, lambda d: {"amounts": {k: str(m) for k, m in d.amounts},
                                        **({"shares": {k: {"share": str(f.share), "of": f.of,
-                                                          "line": f.line}
+                                                          "line": f.line,
+                                                          **({} if f.up_to is None else
+                                                             {"up_to": str(f.up_to)})}
                                                       for k, f in d.shares}}
                                           if d.shares else {}),
                                        "rule_id": d.rule_id, "citation": d.citation})
@@ -319,7 +321,11 @@ def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
             f"{_kind(data)}", field=source, value=data, code="serialization.not_object",
             zh=f"{_name(cls)} 须为对象（键值表），实际为 {_kind(data)}")
     try:
-        return converter.structure(data, cls)
+        out = converter.structure(data, cls)
+        check = getattr(out, "check_read", None)
+        if callable(check):  # a document's own checks (a timeline's signing order)
+            check()
+        return out
     except (ClassValidationError, IterableValidationError) as exc:
         problems = cattrs.transform_error(exc, path=source, format_exception=_format)
         raise SerializationError(

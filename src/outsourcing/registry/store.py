@@ -38,17 +38,20 @@ from ..catalogue import KpiSpec
 from ..changes import Change, ChangeStatus, Timeline, cap_report
 from ..changes.report import CapReport
 from ..dates import Period
+from ..due import InterestTerm, interest_term
 from ..errors import AccessDenied, OutsourcingError, RegistryError
 from ..findings import Finding
 from ..model import Contract
 from ..money import Money, div_half_up
-from ..payment import PaymentRule
+from ..payment import ContractRules, PaymentRule
 from ..performance import Assessment
+from ..plan import InstalmentPlan, PeriodicPlan
 from ..plugins import Registry as PluginRegistry
 from ..plugins import load
 from ..serialize import structure, unstructure
 from ..settlement import PreparedContract, prepare
 from ..statement import Carry, LineCarry, Statement
+from ..terms import ContractTerms
 from ..usage import Usage
 from . import schema as S
 from .migrate import current_revision, head
@@ -306,8 +309,8 @@ class BatchResult:
 
 @attrs.frozen
 class PaymentRecord:
-    """A payment as recorded (付款记录): negative, a recovery (追回); ``reverses`` names the
-    payment a reversal (冲正) cancels."""
+    """A payment as recorded (付款记录): positive a payment, negative a recovery (追回) or
+    a reversal (冲正: ``reverses`` the id of the payment it reverses, with ``reason``)."""
 
     id: int
     contract_id: str
@@ -316,6 +319,9 @@ class PaymentRecord:
     paid_on: date
     reference: str
     reverses: int | None = None
+    reason: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""
 
 
 @attrs.frozen
@@ -332,15 +338,26 @@ class Due:
     outstanding: Money
     """Payable minus paid: to pay (positive) or to recover after a correction (negative)."""
     overdue_days: int
+    """Days past the due date: of what is unpaid on the day asked, or, for a period paid
+    late, of its latest late payment."""
     late_interest: Money
     """Interest accrued by ``on``: on every payment made after the due date and on what is
-    still unpaid, at the jurisdiction's daily rate (保障中小企业款项支付条例 第十五条)."""
+    still unpaid, at the settlement's interest term (the contract's agreed rate; for an SME
+    without one 保障中小企业款项支付条例 第十五条; for a large supplier without one none)."""
     rule_id: str | None
     citation: str | None
+    status: str = "未到期"
+    """未到期 (not yet due), 已逾期 (overdue, unpaid), 逾期已付 (paid, late: the interest is
+    owed), 已付清 (paid) or 待追回 (overpaid after a correction: ``to_recover``)."""
 
     @property
     def overdue(self) -> bool:
         return self.overdue_days > 0 and self.outstanding > Money.ZERO
+
+    @property
+    def to_recover(self) -> Money:
+        """The amount to recover from the supplier (待追回), else zero."""
+        return -self.outstanding if self.outstanding < Money.ZERO else Money.ZERO
 
 
 @attrs.frozen
@@ -451,6 +468,32 @@ def _contract_ids(contract: Contract) -> None:
         _exact(line.id, f"contract.lines[{n}].id", "服务项目编号")
         _exact(line.service, f"contract.lines[{n}].service", "服务类别")
         _exact(line.site, f"contract.lines[{n}].site", "办公区", kind="name")
+
+
+def _payment_day(paid_on: Any, period: Period, today: date) -> None:
+    """A payment's day: a date, not after ``today`` and not before the period's last day."""
+    if not isinstance(paid_on, date) or isinstance(paid_on, datetime):
+        raise RegistryError("paid_on is a date", field="paid_on", value=repr(paid_on),
+                            term="付款日期", code="registry.bad_input", zh="付款日期须为日期")
+    if paid_on > today:
+        raise RegistryError(f"a payment cannot be dated after today ({today})",
+                            field="paid_on", value=paid_on.isoformat(), term="付款日期",
+                            code="registry.payment_in_future",
+                            zh=f"付款日期 {paid_on} 晚于今日 {today}，不能登记未来的付款")
+    if paid_on < period.end:
+        raise RegistryError(
+            f"a payment for {period} cannot be dated before the period's last day "
+            f"({period.end}): the contract records no prepayment for it",
+            field="paid_on", value=paid_on.isoformat(), term="付款日期",
+            code="registry.payment_before_period_end",
+            zh=f"付款日期 {paid_on} 早于 {period} 的最后一天 {period.end}；合同未约定该期预付款")
+
+
+def _sum_by_period(payments: Iterable[PaymentRecord]) -> dict[Period, Money]:
+    out: dict[Period, Money] = {}
+    for x in payments:
+        out[x.period] = out.get(x.period, Money.ZERO) + x.amount
+    return out
 
 
 def _bounded_actor(value: Any) -> str:
@@ -618,6 +661,33 @@ def _settle_task(url: str, contract_id: str, period: str, by: str) -> tuple[str,
         return contract_id, "failed", f"{exc.code}\t{exc}"
     outcome = "unchanged" if not r.written else "corrected" if r.correction else "written"
     return contract_id, outcome, str(r.version)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A batch worker's initializer: the worker ends when the process that started the batch
+    ends, even killed (``SIGKILL``) — no worker is left behind.  On Linux the kernel sends it
+    ``SIGKILL`` (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and for a parent gone before the
+    call, a daemon thread watches the parent's id."""
+    import contextlib
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):  # no prctl: the thread watches
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="outsourcing-parent-watch", daemon=True).start()
 
 
 def _inline(fn: Callable[..., T], *args: Any) -> Future[T]:
@@ -882,9 +952,15 @@ class Registry:
     # --- contracts -------------------------------------------------------------------------
     def add_contract(self, contract: Contract, *, by: str,
                      rules: Mapping[str, PaymentRule] | None = None,
-                     kpis: Mapping[str, Sequence[KpiSpec]] | None = None) -> None:
+                     kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
+                     contract_rules: ContractRules | None = None,
+                     adopt: Sequence[str] = (),
+                     plan: InstalmentPlan | PeriodicPlan | None = None) -> None:
         """Record a contract with its own settlement terms (each line's payment rule and
-        KPIs, where the contract sets them; otherwise the plugins and rulebook decide)."""
+        KPIs, where the contract sets them; otherwise the plugins and rulebook decide), its
+        contract-wide terms (``ContractRules()``: none; None: the defaults, marked), the
+        defaults it adopts by name and its payment plan (see
+        :class:`~outsourcing.terms.ContractTerms`)."""
         if not isinstance(contract, Contract):
             raise RegistryError(f"a {type(contract).__name__} is not a Contract",
                                 field="contract", value=repr(contract), term="合同",
@@ -894,13 +970,11 @@ class Registry:
         actor = self._require(by, [Role.OFFICER], "add_contract", obj)
         by = actor.id
         self.plugins.rulebook(contract.jurisdiction)  # an unknown jurisdiction fails here
+        terms = ContractTerms(contract, rules or {}, kpis or {}, contract_rules, adopt, plan)
         # the contract's own terms must prepare: a bad rule fails now, not at settlement
-        prepare(contract, self.plugins.rulebook(contract.jurisdiction), rules=rules,
-                kpis=kpis)
-        doc = _dumps({"format": FORMAT, "contract": unstructure(contract),
-                      "rules": {k: unstructure(v) for k, v in (rules or {}).items()},
-                      "kpis": {k: [unstructure(x) for x in v]
-                               for k, v in (kpis or {}).items()}})
+        prepare(contract, self.plugins.rulebook(contract.jurisdiction), rules=terms.rules,
+                kpis=terms.kpis, contract_rules=contract_rules, adopt=terms.adopt)
+        doc = _dumps({"format": FORMAT, **terms.to_dict()})
         values = {"id": contract.id, "jurisdiction": contract.jurisdiction,
                   "purchaser_id": contract.purchaser.id, "supplier_id": contract.supplier.id,
                   "title": contract.title, "term_start": contract.term.start,
@@ -928,20 +1002,14 @@ class Registry:
         return row
 
     @staticmethod
-    def _terms(doc: str) -> tuple[Contract, dict[str, PaymentRule], dict[str, list[KpiSpec]]]:
-        data = json.loads(doc)
-        c = structure(data["contract"], Contract, source="$.contract")
-        rules = {k: structure(v, PaymentRule, source=f"$.rules.{k}")
-                 for k, v in data["rules"].items()}
-        kpis = {k: [structure(x, KpiSpec, source=f"$.kpis.{k}") for x in v]
-                for k, v in data["kpis"].items()}
-        return c, rules, kpis
+    def _terms(doc: str) -> ContractTerms:
+        return ContractTerms.from_dict(json.loads(doc))
 
     def contract(self, contract_id: str) -> Contract:
         """The contract as recorded (without its changes: see :meth:`timeline`)."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
-            return self._terms(self._contract_row(conn, contract_id).document)[0]
+            return self._terms(self._contract_row(conn, contract_id).document).contract
 
     def terms(self, contract_id: str) -> tuple[dict[str, PaymentRule],
                                                dict[str, list[KpiSpec]]]:
@@ -951,13 +1019,20 @@ class Registry:
         ``registry.unknown_contract``."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
-            _, rules, kpis = self._terms(self._contract_row(conn, contract_id).document)
-        return rules, kpis
+            t = self._terms(self._contract_row(conn, contract_id).document)
+        return t.rules, {k: list(v) for k, v in t.kpis.items()}
+
+    def contract_terms(self, contract_id: str) -> ContractTerms:
+        """The contract as recorded with every term it states (its lines' rules and KPIs,
+        the contract-wide terms, the adopted defaults, the payment plan)."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        with self._read() as conn:
+            return self._terms(self._contract_row(conn, contract_id).document)
 
     def _timeline(self, conn: Connection, contract_id: str) -> tuple[
             Timeline, Row[Any], str]:
         row = self._contract_row(conn, contract_id)
-        contract = self._terms(row.document)[0]
+        contract = self._terms(row.document).contract
         decided = conn.execute(select(S.change_decisions.c.document)
                                .where(S.change_decisions.c.contract_id == contract_id)
                                .order_by(S.change_decisions.c.id)).scalars().all()
@@ -987,10 +1062,11 @@ class Registry:
         key = _sha(str(doc) + "".join(decided))
         pc = self._prepared.get((contract_id, key))
         if pc is None:
-            contract, rules, kpis = self._terms(str(doc))
-            tl = Timeline(contract, changes=[structure(json.loads(d), Change) for d in decided])
-            pc = prepare(tl, self.plugins.rulebook(contract.jurisdiction), rules=rules,
-                         kpis=kpis)
+            t = self._terms(str(doc))
+            tl = Timeline(t.contract, changes=[structure(json.loads(d), Change)
+                                               for d in decided])
+            pc = prepare(tl, self.plugins.rulebook(t.contract.jurisdiction), rules=t.rules,
+                         kpis=t.kpis, contract_rules=t.contract_rules, adopt=t.adopt)
             if len(self._prepared) >= 8192:
                 self._prepared.clear()
             self._prepared[(contract_id, key)] = pc
@@ -1589,6 +1665,73 @@ class Registry:
         return [(r.document, r.version, structure(json.loads(r.document), Usage))
                 for r in rows]
 
+    # --- final assessment scores -----------------------------------------------------------
+    def record_final_score(self, contract_id: str, line: str, score: Decimal | str | int, *,
+                           by: str, reason: str = "") -> tuple[int, bool]:
+        """Record a line's final assessment score (年度/期满考核得分, 0–100), which releases
+        its holdback where the contract pays the holdback by the result
+        (:class:`~outsourcing.payment.Holdback` ``by_result`` / ``forfeit_below``).
+
+        Versioned like an assessment and audited: the same score again writes nothing;
+        another score is a correction and needs ``reason``.  Returns the version in force
+        and whether it was written.  Recorded by an assessor
+        (考核人) or an officer.  The periods that release the holdback read the score in
+        force when they are settled."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        reason = _text(reason, "reason", "更正理由")
+        obj = f"final_scores:{contract_id}"
+        actor = self._require(by, [Role.ASSESSOR, Role.OFFICER], "record_final_score", obj)
+        by = actor.id
+        with self._read() as conn:
+            pc, _ = self._prepared_contract(conn, contract_id)
+        try:
+            centi = pc.final_scores({line: score})  # a line of the contract, 0..100
+        except OutsourcingError as exc:
+            raise RegistryError(f"final score: {exc.reason}", field="score", value=str(score),
+                                term="期满考核得分", code="registry.final_score_invalid",
+                                zh=f"服务项目 {line} 的期满考核得分无法录入：{exc.message_zh}"
+                                ) from None
+        text = str(Decimal(next(iter(centi.values()))) / 100)
+        t = S.final_scores
+        with self._write() as conn:
+            self._lock(conn)
+            last = conn.execute(select(t).where(t.c.contract_id == contract_id,
+                                                t.c.line_id == line)
+                                .order_by(t.c.version.desc()).limit(1)).first()
+            if last is not None and Decimal(last.score) == Decimal(text):
+                return last.version, False
+            if last is not None and not reason.strip():
+                raise RegistryError(
+                    f"the final score of {line} is recorded already ({last.score}); give the "
+                    "reason to record a correction", field="reason", value=reason,
+                    term="期满考核得分", code="registry.final_score_changed",
+                    zh=f"服务项目 {line} 的期满考核得分已录入（{last.score}）；"
+                       "如需更正，须说明更正理由")
+            version = 1 if last is None else last.version + 1
+            pk, h = self._insert(conn, t, {
+                "contract_id": contract_id, "line_id": line, "version": version,
+                "score": text, "reason": reason, "recorded_by": by, "recorded_at": _now()})
+            self._audit(conn, [(by, self._role(actor, [Role.ASSESSOR, Role.OFFICER]),
+                                "record_final_score" if version == 1 else "correct_final_score",
+                                f"final_scores:{pk}", h)])
+        return version, True
+
+    def final_scores(self, contract_id: str) -> dict[str, Decimal]:
+        """Each line's final assessment score in force."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            return {k: Decimal(v) for k, (_, v) in self._finals(conn, contract_id).items()}
+
+    @staticmethod
+    def _finals(conn: Connection, contract_id: str) -> dict[str, tuple[int, str]]:
+        t = S.final_scores
+        out: dict[str, tuple[int, str]] = {}
+        for r in conn.execute(select(t.c.line_id, t.c.version, t.c.score).where(
+                t.c.contract_id == contract_id).order_by(t.c.line_id, t.c.version)):
+            out[r.line_id] = (r.version, r.score)
+        return out
+
     # --- settlement ------------------------------------------------------------------------
     def _latest(self, conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
         s = S.statements
@@ -1631,6 +1774,12 @@ class Registry:
                 found = self._assessments(conn, contract_id, str(p))
                 acc = self._acceptance_row(conn, contract_id, str(p))
                 used = self._usage(conn, contract_id, str(p))
+                # a final score is an input of the periods that release a holdback by it
+                finals = {lid: vs for lid, vs in self._finals(conn, contract_id).items()
+                          if lid in pc.line_index
+                          and i in pc.lines[pc.line_index[lid]].release_at
+                          and (hb := pc.lines[pc.line_index[lid]].rule.holdback) is not None
+                          and hb.needs_result}
                 prev_row = None
                 both = self._latest_of(conn, contract_id,
                                        [str(p)] + ([str(pc.periods[i - 1])] if i else []))
@@ -1650,7 +1799,9 @@ class Registry:
                                       None if accepted_on is None else accepted_on.isoformat(),
                                       None if acceptance_due is None
                                       else acceptance_due.isoformat()]
-                                     + ([[d for d, _, _ in used]] if used else [])))
+                                     + ([[d for d, _, _ in used]] if used else [])
+                                     + ([sorted((k, v) for k, (_, v) in finals.items())]
+                                        if finals else [])))
                 if current is not None and current.inputs_hash == inputs:
                     return Settled(_unpack_statement(current.document, pc), current.version,
                                    False, current.version > 1,
@@ -1659,6 +1810,7 @@ class Registry:
                 versions = {"assessments": {x.line: v for _, v, x in found},
                             "usage": {x.line: v for _, v, x in used},
                             "acceptance": None if acc is None else acc.version,
+                            "final_scores": {k: v for k, (v, _) in finals.items()},
                             "decisions": decisions,
                             "previous": None if prev_row is None else prev_row.id}
                 why = ("" if current is None else
@@ -1666,7 +1818,8 @@ class Registry:
             previous = None if prev_row is None else _carry_of(prev_row.carry)
             st = pc.settle(p, [x for _, _, x in found], previous=previous,
                            accepted_on=accepted_on, acceptance_due=acceptance_due,
-                           usage=[x for _, _, x in used], usage_required=True)
+                           usage=[x for _, _, x in used], usage_required=True,
+                           final_scores={k: v for k, (_, v) in finals.items()} or None)
             version = 1 if current is None else current.version + 1
             diff = st.payable.fen - (0 if current is None else current.payable_fen)
             doc, carry = _pack_statement(st, decisions, versions, why)
@@ -1724,6 +1877,16 @@ class Registry:
                 u.c.version == v)).scalar_one_or_none()
             parts.append(f"实际用量已录入（{line}）" if v == 1 and line not in used_before
                          else f"实际用量更正（{line} 第{v}版）：{why or '未说明理由'}")
+        f = S.final_scores
+        finals_before = old.get("final_scores", {})
+        for line, v in versions.get("final_scores", {}).items():
+            if finals_before.get(line) == v:
+                continue
+            why = conn.execute(select(f.c.reason).where(
+                f.c.contract_id == contract_id, f.c.line_id == line,
+                f.c.version == v)).scalar_one_or_none()
+            parts.append(f"期满考核得分已录入（{line}）" if v == 1
+                         else f"期满考核得分更正（{line} 第{v}版）：{why or '未说明理由'}")
         acc_v = versions["acceptance"]
         if acc_v != old.get("acceptance"):
             row = self._acceptance_row(conn, contract_id, period)
@@ -1743,7 +1906,8 @@ class Registry:
         """Settle every contract in force in ``period``, each in its own transaction, on any
         :class:`concurrent.futures.Executor`.  Without one: a pool of ``workers`` processes
         (default: one per core); ``workers=1`` (or a single core) settles in this process.
-        A contract that fails is reported, the others go on."""
+        A contract that fails is reported, the others go on.  The pool's workers end with
+        the batch — also when its process is killed — so none is left behind."""
         p = Period.parse(period) if isinstance(period, str) else period
         by = self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}").id
         with self._read() as conn:
@@ -1759,7 +1923,9 @@ class Registry:
             import multiprocessing as mp
 
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            own = executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+            own = executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx,
+                                                 initializer=_die_with_parent,
+                                                 initargs=(os.getpid(),))
         try:
             if executor is None:
                 results = [_inline(self._settle_here, cid, str(p), by) for cid in ids]
@@ -1884,12 +2050,19 @@ class Registry:
 
     # --- payments --------------------------------------------------------------------------
     def record_payment(self, contract_id: str, period: Period | str, amount: Money,
-                       paid_on: date, *, by: str, reference: str = "") -> None:
+                       paid_on: date, *, by: str, reference: str = "",
+                       today: date | None = None) -> PaymentRecord:
         """Record a payment (or, negative, a recovery) against a settled period.  The paid
         total must stay between nothing and the payable of the statement in force: a period
-        is never paid twice, and a correction's difference is paid or recovered."""
+        is never paid twice, and a correction's difference is paid or recovered.
+
+        The day paid is not after ``today`` (default: today) and not before the period's
+        last day — the registry records no payment plan, so no period has a prepayment
+        (预付款) that could be paid earlier.  A non-empty ``reference`` (付款凭证号) is
+        unique within the period: the same voucher twice is a double payment, and a
+        reversal (:meth:`reverse_payment`) names the payment by it."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
-        p = str(Period.parse(period) if isinstance(period, str) else period)
+        p = Period.parse(period) if isinstance(period, str) else period
         obj = f"payments:{contract_id}/{p}"
         reference = _text(reference, "reference", "付款凭证号")
         by = self._require(by, [Role.FINANCE], "record_payment", obj).id
@@ -1897,53 +2070,152 @@ class Registry:
             raise RegistryError("a payment is a non-zero Money", field="amount",
                                 value=repr(amount), term="付款金额", code="registry.bad_input",
                                 zh="付款金额须为非零金额")
-        if not isinstance(paid_on, date):
-            raise RegistryError("paid_on is a date", field="paid_on", value=repr(paid_on),
-                                term="付款日期", code="registry.bad_input", zh="付款日期须为日期")
+        _payment_day(paid_on, p, today or date.today())
         pay = S.payments
         with self._write() as conn:
             self._lock(conn)  # writers one at a time: no two payments of the same amount due
-            current = self._latest(conn, contract_id, p)
-            if current is None:
-                self._contract_row(conn, contract_id)
-                raise RegistryError("no statement stored for this period", field="period",
-                                    value=p, term="结算单", code="registry.no_statement",
-                                    zh="该期间尚无结算单，不能付款")
-            paid = conn.execute(select(func.coalesce(func.sum(pay.c.amount_fen), 0)).where(
-                pay.c.contract_id == contract_id, pay.c.period == p)).scalar_one()
-            payable = current.payable_fen
+            payable, paid = self._payable_and_paid(conn, contract_id, str(p))
+            if reference and conn.execute(select(pay.c.id).where(
+                    pay.c.contract_id == contract_id, pay.c.period == str(p),
+                    pay.c.reference == reference)).first() is not None:
+                raise RegistryError(
+                    "a payment with this reference is recorded for the period already",
+                    field="reference", value=reference, term="付款凭证号",
+                    code="registry.duplicate_reference",
+                    zh=f"{p} 已有凭证号为 {reference} 的付款，同一凭证不能重复付款")
             after = paid + amount.fen
             if not min(paid, payable) <= after <= max(paid, payable):
+                fp, fy, fa = (Money.from_fen(paid).format(), Money.from_fen(payable).format(),
+                              amount.format())
                 raise RegistryError(
-                    f"paid so far {Money.from_fen(paid).format()}, payable "
-                    f"{Money.from_fen(payable).format()}: this payment of {amount.format()} "
-                    "would pay the period twice or recover more than was overpaid",
+                    f"paid so far {fp}, payable {fy}: this payment of {fa} would pay the "
+                    "period twice or recover more than was overpaid",
                     field="amount", value=str(amount), term="重复支付",
-                    code="registry.overpayment", zh="付款将导致同一期间重复支付或多追回")
-            pk, h = self._insert(conn, pay, {
-                "contract_id": contract_id, "period": p, "amount_fen": amount.fen,
-                "paid_on": paid_on, "reference": reference, "recorded_by": by,
-                "recorded_at": _now()})
+                    code="registry.overpayment",
+                    zh=f"已付 {fp}，应付 {fy}：本次付款 {fa} 将导致同一期间重复支付或多追回")
+            values = {"contract_id": contract_id, "period": str(p), "amount_fen": amount.fen,
+                      "paid_on": paid_on, "reference": reference, "recorded_by": by,
+                      "recorded_at": _now()}
+            pk, h = self._insert(conn, pay, values)
             self._audit(conn, [(by, Role.FINANCE.value, "record_payment", f"payments:{pk}", h)])
+        return self._payment_of({**values, "id": pk})
 
-    def payments(self, contract_id: str) -> list[PaymentRecord]:
-        """Every payment recorded against a contract, in the order recorded."""
+    def reverse_payment(self, contract_id: str, period: Period | str, reference: str, *,
+                        by: str, reason: str, amount: Money | None = None) -> PaymentRecord:
+        """Reverse a payment recorded in error (冲正), by its reference (or ``#`` and its
+        number), with the reason: a negative payment dated as the one it reverses, at most
+        what that payment paid less what was reversed of it already (``amount``, default
+        all of it).  Unlike a recovery (a negative payment, which only takes back what a
+        correction made overpaid), a reversal may bring the paid total below the payable."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        p = str(Period.parse(period) if isinstance(period, str) else period)
+        obj = f"payments:{contract_id}/{p}"
+        reference = _text(reference, "reference", "付款凭证号", empty=False)
+        reason = _text(reason, "reason", "冲正理由", empty=False)
+        by = self._require(by, [Role.FINANCE], "reverse_payment", obj).id
+        if amount is not None and (not isinstance(amount, Money) or amount <= Money.ZERO):
+            raise RegistryError("the amount reversed is a positive Money", field="amount",
+                                value=repr(amount), term="冲正金额", code="registry.bad_input",
+                                zh="冲正金额须为正数金额")
         pay = S.payments
+        with self._write() as conn:
+            self._lock(conn)
+            self._payable_and_paid(conn, contract_id, p)
+            rows = conn.execute(select(pay).where(
+                pay.c.contract_id == contract_id, pay.c.period == p)
+                .order_by(pay.c.id)).all()
+            if reference.startswith("#") and reference[1:].isdigit():
+                hits = [r for r in rows if r.id == int(reference[1:])]
+            else:
+                hits = [r for r in rows if r.reference == reference and r.reverses is None]
+            if len(hits) != 1 or hits[0].reverses is not None or hits[0].amount_fen <= 0:
+                raise RegistryError(
+                    "no payment of the period with this reference to reverse",
+                    field="reverses", value=reference, term="冲正",
+                    code="registry.unknown_payment",
+                    zh=f"{p} 没有凭证号为 {reference} 的付款可冲正")
+            target = hits[0]
+            left = target.amount_fen + sum(r.amount_fen for r in rows
+                                           if r.reverses == target.id)
+            fen = left if amount is None else amount.fen
+            if not 0 < fen <= left:
+                fl, ft = Money.from_fen(left).format(), Money.from_fen(target.amount_fen).format()
+                shown = Money.from_fen(fen).format()
+                raise RegistryError(
+                    f"the payment {reference} paid {ft}, of which {fl} is left to reverse: "
+                    f"a reversal of {shown} is more", field="amount", value=shown,
+                    term="冲正金额", code="registry.reversal_exceeds_payment",
+                    zh=f"付款 {reference} 支付 {ft}，尚可冲正 {fl}：冲正 {shown} 超过该笔付款")
+            values = {"contract_id": contract_id, "period": p, "amount_fen": -fen,
+                      "paid_on": target.paid_on, "reference": f"冲正 {reference}"[:2000],
+                      "recorded_by": by, "recorded_at": _now(), "reverses": target.id,
+                      "reason": reason}
+            pk, h = self._insert(conn, pay, values)
+            self._audit(conn, [(by, Role.FINANCE.value, "reverse_payment", f"payments:{pk}",
+                                h)])
+        return self._payment_of({**values, "id": pk})
+
+    def _payable_and_paid(self, conn: Connection, contract_id: str, period: str
+                          ) -> tuple[int, int]:
+        """The payable of the statement in force and the paid total, in fen; a clear error
+        when the period has no statement."""
+        current = self._latest(conn, contract_id, period)
+        if current is None:
+            self._contract_row(conn, contract_id)
+            raise RegistryError("no statement stored for this period", field="period",
+                                value=period, term="结算单", code="registry.no_statement",
+                                zh="该期间尚无结算单，不能付款")
+        pay = S.payments
+        paid = conn.execute(select(func.coalesce(func.sum(pay.c.amount_fen), 0)).where(
+            pay.c.contract_id == contract_id, pay.c.period == period)).scalar_one()
+        return int(current.payable_fen), int(paid)
+
+    @staticmethod
+    def _payment_of(r: Mapping[Any, Any]) -> PaymentRecord:
+        return PaymentRecord(int(r["id"]), r["contract_id"], Period.parse(r["period"]),
+                       Money.from_fen(r["amount_fen"]), r["paid_on"], r["reference"],
+                       r.get("reverses"), r.get("reason") or "", r["recorded_by"],
+                       r["recorded_at"])
+
+    def payments(self, contract_id: str, period: Period | str | None = None
+                 ) -> list[PaymentRecord]:
+        """The payments of a contract (or of one period), in the order recorded — every
+        date, reversals included."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        pay = S.payments
+        q = select(pay).where(pay.c.contract_id == contract_id).order_by(pay.c.id)
+        if period is not None:
+            q = q.where(pay.c.period == str(Period.parse(period) if isinstance(period, str)
+                                             else period))
         with self._read() as conn:
             self._contract_row(conn, contract_id)
-            rows = conn.execute(
-                select(pay.c.id, pay.c.contract_id, pay.c.period, pay.c.amount_fen,
-                       pay.c.paid_on, pay.c.reference, pay.c.reverses)
-                .where(pay.c.contract_id == contract_id).order_by(pay.c.id)).all()
-        return [PaymentRecord(r.id, r.contract_id, Period.parse(r.period),
-                              Money.from_fen(r.amount_fen), r.paid_on, r.reference,
-                              r.reverses)
-                for r in rows]
+            return [self._payment_of(r._mapping) for r in conn.execute(q)]
 
-    def due(self, on: date, *, contract_id: str | None = None) -> list[Due]:
+    def _interest_term(self, cache: dict[str, Contract], conn: Connection, contract_id: str,
+                       jurisdiction: str, due_on: date) -> InterestTerm:
+        contract = cache.get(contract_id)
+        if contract is None:
+            contract = cache[contract_id] = self._terms(
+                conn.execute(Q_CONTRACT_DOC, {"cid": contract_id}).scalar_one()).contract
+        return interest_term(contract, self.plugins.rulebook(jurisdiction), due_on)
+
+    def due(self, on: date, *, contract_id: str | None = None, every: bool = False
+            ) -> list[Due]:
         """What is due on ``on``: each settled period with something still to pay or recover,
-        or late interest accrued; ``overdue`` when its due date has passed unpaid."""
+        or late interest accrued, with its status (未到期, 已逾期, 逾期已付, 待追回).
+
+        One rule with the statement: the due date is the statement's and the late interest
+        is the settlement's term (:func:`outsourcing.due.interest_term` — the contract's
+        agreed rate; for an SME without one the statutory 0.05% a day; for a large supplier
+        without one none), accrued on each payment made after the due date (by its day) and
+        on what is still unpaid, each rounded half-up to the fen.  With ``every``, the
+        periods with nothing due are listed too (已付清)."""
+        if not isinstance(on, date):
+            raise RegistryError("on is a date", field="on", value=repr(on), term="日期",
+                                code="registry.bad_input", zh="须为日期")
         s, pay, c = S.statements, S.payments, S.contracts
+        contracts: dict[str, Contract] = {}
+        out = []
         with self._read() as conn:
             q = (select(s.c.contract_id, s.c.period, s.c.version, s.c.due_on, s.c.payable_fen,
                         c.c.jurisdiction).join(c, c.c.id == s.c.contract_id)
@@ -1958,37 +2230,43 @@ class Registry:
                         ).where(pay.c.paid_on <= on)
             if contract_id is not None:
                 pq = pq.where(pay.c.contract_id == contract_id)
-            paid: dict[tuple[str, str], list[tuple[int, date]]] = {}
+            paid: dict[tuple[str, str], dict[date, int]] = {}
             for pr in conn.execute(pq):
-                paid.setdefault((pr.contract_id, pr.period), []).append(
-                    (pr.amount_fen, pr.paid_on))
-        out = []
-        for key, r in latest.items():
-            ps = paid.get(key, [])
-            total = sum(a for a, _ in ps)
-            outstanding = r.payable_fen - total
-            interest = 0
-            rid = cit = None
-            late = 0
-            if r.due_on is not None:
-                late = max(0, (on - r.due_on).days)
-                rule = self.plugins.rulebook(r.jurisdiction).find(
-                    "payment.late_interest_daily", r.due_on)
-                if rule is not None:
-                    rid, cit = rule.rule_id, rule.citation
-                    q_ = Fraction(rule.value)
-                    pieces = [(a, (d - r.due_on).days) for a, d in ps if d > r.due_on]
-                    if outstanding > 0 and late:
-                        pieces.append((outstanding, late))
-                    interest = sum(div_half_up(a * q_.numerator * days, q_.denominator)
-                                   for a, days in pieces if a > 0)
-            if outstanding == 0 and interest == 0:
-                continue
-            out.append(Due(r.contract_id, Period.parse(r.period), r.version, r.due_on,
-                           Money.from_fen(r.payable_fen), Money.from_fen(total),
-                           Money.from_fen(outstanding), late if outstanding > 0 else 0,
-                           Money.from_fen(interest), rid, cit))
+                days = paid.setdefault((pr.contract_id, pr.period), {})
+                days[pr.paid_on] = days.get(pr.paid_on, 0) + pr.amount_fen
+            for key, r in latest.items():
+                ps = paid.get(key, {})
+                total = sum(ps.values())
+                outstanding = r.payable_fen - total
+                interest = late = 0
+                rid = cit = None
+                if r.due_on is not None:
+                    term = self._interest_term(contracts, conn, r.contract_id, r.jurisdiction,
+                                               r.due_on)
+                    rid, cit = term.rule_id, term.citation
+                    pieces = [(a, (d - r.due_on).days) for d, a in ps.items()
+                              if d > r.due_on and a > 0]
+                    if outstanding > 0 and on > r.due_on:
+                        pieces.append((outstanding, (on - r.due_on).days))
+                    late = max((days for _, days in pieces), default=0)
+                    if term.daily is not None:
+                        q_ = Fraction(term.daily)
+                        interest = sum(div_half_up(a * q_.numerator * days, q_.denominator)
+                                       for a, days in pieces)
+                if outstanding == 0 and interest == 0 and not every:
+                    continue
+                status = ("待追回" if outstanding < 0 else "已逾期" if outstanding > 0 and late
+                          else "未到期" if outstanding > 0 else "逾期已付" if late else "已付清")
+                out.append(Due(r.contract_id, Period.parse(r.period), r.version, r.due_on,
+                               Money.from_fen(r.payable_fen), Money.from_fen(total),
+                               Money.from_fen(outstanding), late, Money.from_fen(interest),
+                               rid, cit, status))
         return out
+
+    def paid(self, contract_id: str) -> dict[Period, Money]:
+        """What was paid for each period of a contract, every payment whatever its date
+        (reversals and recoveries included)."""
+        return _sum_by_period(self.payments(contract_id))
 
     def headroom(self, on: date | None = None) -> list[CapReport]:
         """The supplementary-contract cap report of every contract (补充合同额度): used,
