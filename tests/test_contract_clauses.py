@@ -196,3 +196,61 @@ def test_a_scenario_unit_price_with_five_decimals_names_its_path(
     assert result.error is not None
     assert "contract.lines[0].pricing" in result.error and "rate" in result.error
     assert "4 decimal places" in result.error
+
+
+# --- the holdback's base (暂扣款基数: 考核费用) --------------------------------------------
+
+def test_a_holdback_on_the_contract_fee_holds_a_share_of_the_fee_not_of_the_earned_amount(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    text = _case("考核费用")
+    assert _run(tmp_path, text, registry).passed
+    earned = text.replace('base = "fee", ', "").replace(
+        'holdback = "5000.00"                  #', 'holdback = "4750.00"                  #'
+    ).replace('payable = "90000.00"', 'payable = "90250.00"').replace(
+        'held_balance = "5000.00"', 'held_balance = "4750.00"')
+    assert _run(tmp_path, earned, registry).passed  # silent: the default, the earned amount
+
+
+def test_a_holdback_base_that_names_no_fee_is_refused_in_chinese_naming_the_field(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    from decimal import Decimal
+
+    from outsourcing.payment import Holdback
+
+    with pytest.raises(o.OutsourcingError) as exc:
+        Holdback(Decimal("0.05"), base="合同费用")
+    assert exc.value.code == "payment.holdback_base_unknown" and exc.value.field == "base"
+    assert "暂扣款基数" in exc.value.message_zh
+    text = _case("考核费用").replace('base = "fee"', 'base = "monthly"')
+    result = _run(tmp_path, text, registry)
+    assert result.error is not None and "payment.property.holdback" in result.error
+    assert "base" in result.error
+
+
+def test_a_holdback_on_the_fee_is_never_more_than_the_earned_amount(registry: o.Registry) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from outsourcing.payment import (
+        ContractRules,
+        FullPay,
+        Holdback,
+        IncidentDeductions,
+        PaymentRule,
+    )
+    from outsourcing.settlement import prepare
+
+    c = _area_contract("1000", "10.00")  # ¥10,000.00 a month
+    rule = PaymentRule(FullPay(), deductions=IncidentDeductions({"complaint": "9800.00"}),
+                       holdback=Holdback(Decimal("0.05"), base="fee"))
+    pc = prepare(c, registry.rulebook("CN"), rules={"greening": rule},
+                 contract_rules=ContractRules(), adopt=["*"])
+    a = o.Assessment("greening", o.Period.parse("2024-01"), "考核小组", date(2024, 1, 31),
+                     metrics=[o.Metric(k.id, k.target) for k in pc.lines[0].kpis.specs],
+                     incidents=[o.Incident("complaint", date(2024, 1, 10))])
+    line = pc.settle("2024-01", [a]).line("greening")
+    # earned 10,000.00 − 9,800.00 = 200.00; 5% of the fee would be 500.00: 200.00 is held
+    assert (line.deductions_applied, line.holdback, line.payable) == (
+        o.Money("9800.00"), o.Money("200.00"), o.Money("0.00"))

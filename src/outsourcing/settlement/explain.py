@@ -270,9 +270,15 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
               else ()))
     hbr = rule.holdback
     if hbr is not None and status == ASSESSED:
-        add("暂扣款", format_fen(hb), hbr.rule_id, hbr.citation,
-            ("考核后金额减扣款", format_fen(perf - applied)),
-            ("比例", pct(hbr.share)))
+        if hbr.base == "fee":  # 考核费用: a share of the period's contract fee
+            add("暂扣款", format_fen(hb), hbr.rule_id, hbr.citation,
+                ("基数", "当期合同费用（考核费用）"), ("当期合同费用", fee_s),
+                ("比例", pct(hbr.share)),
+                ("不超过考核后金额减扣款", format_fen(perf - applied)))
+        else:
+            add("暂扣款", format_fen(hb), hbr.rule_id, hbr.citation,
+                ("考核后金额减扣款", format_fen(perf - applied)),
+                ("比例", pct(hbr.share)))
     by_result: list[tuple[str, str]] = []
     if hbr is not None and hbr.needs_result and final is not None:
         by_result = [("期满考核得分", centi_text(final)),
