@@ -254,3 +254,115 @@ def test_a_holdback_on_the_fee_is_never_more_than_the_earned_amount(registry: o.
     # earned 10,000.00 − 9,800.00 = 200.00; 5% of the fee would be 500.00: 200.00 is held
     assert (line.deductions_applied, line.holdback, line.payable) == (
         o.Money("9800.00"), o.Money("200.00"), o.Money("0.00"))
+
+
+# --- a period rounded on its own; a literal split (每期单独取整; 全年 × 1/4) ---------------
+
+from datetime import date as _date  # noqa: E402
+from fractions import Fraction  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _contract(pricing: object, *, schedule: str = "quarterly", rounding: str = "running",
+              start: _date = _date(2025, 1, 1), end: _date = _date(2025, 12, 31)) -> o.Contract:
+    return o.Contract(
+        id="NX-2025-901", title="物业服务", jurisdiction="CN",
+        purchaser=o.Purchaser("P-1", "宁夏回族自治区机关事务管理局"),
+        supplier=o.Supplier("S-1", "宁夏某物业服务有限公司", "small"),
+        term=o.DateRange(start, end), schedule=schedule, rounding=rounding,
+        lines=[o.ServiceLine("property", "property", "办公区", pricing)])  # type: ignore[arg-type]
+
+
+def _fees(c: o.Contract, registry: o.Registry) -> list[int]:
+    from outsourcing.settlement import prepare
+
+    return list(prepare(c, registry.rulebook("CN"), adopt=["*"]).lines[0].fees)
+
+
+def _r(x: Fraction) -> int:
+    return int((x * 100 + Fraction(1, 2)).__floor__())
+
+
+_areas = st.integers(1, 5_000_000).map(lambda n: f"{n // 10}.{n % 10}")
+_rates = st.integers(1, 999_999).map(lambda n: f"{n // 10000}.{n % 10000:04d}")
+
+
+@given(area=_areas, rate=_rates, quarterly=st.booleans(),
+       start=st.sampled_from([_date(2024, 1, 1), _date(2024, 3, 16), _date(2025, 2, 1)]))
+def test_periods_rounded_on_their_own_add_to_their_own_term_total(
+    registry: o.Registry, area: str, rate: str, quarterly: bool, start: _date
+) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    c = _contract(o.AreaRate(area, rate, per="year", split="actual_365"),
+                  schedule="quarterly" if quarterly else "monthly", rounding="period",
+                  start=start, end=start + relativedelta(years=1, days=-1))
+    fees = _fees(c, registry)
+    sched = c.line_schedules()["property"]
+    from outsourcing.accrual import accrue
+
+    for fee, span in zip(fees, c.settlement_ranges(), strict=True):
+        exact = sum((accrue(m, p, c.day_count) for s, m in sched
+                     if (p := s.overlap(span)) is not None), Fraction(0))
+        assert fee == _r(exact)  # each period: its exact amount, rounded once
+    assert sum(fees) == c.lines_amount.fen == c.line_amount("property").fen
+
+
+@given(area=_areas, rate=_rates)
+def test_a_sub_fen_unit_price_times_a_quantity_rounds_once_per_line_period(
+    registry: o.Registry, area: str, rate: str
+) -> None:
+    monthly = Fraction(area) * Fraction(rate)
+    c = _contract(o.AreaRate(area, rate), schedule="monthly", rounding="period")
+    assert _fees(c, registry) == [_r(monthly)] * 12
+    running = _fees(_contract(o.AreaRate(area, rate), schedule="monthly"), registry)
+    assert sum(running) == _r(12 * monthly)  # the running total: the year rounded once
+    assert all(abs(f - _r(monthly)) <= 1 for f in running)
+
+
+@given(fen=st.integers(0, 10**11), quarterly=st.booleans())
+def test_a_literal_split_differs_from_the_exact_split_by_at_most_periods_less_one_fen(
+    registry: o.Registry, fen: int, quarterly: bool
+) -> None:
+    year = o.Money.from_fen(fen)
+    n = 4 if quarterly else 12
+    schedule = "quarterly" if quarterly else "monthly"
+    literal = _fees(_contract(o.AnnualFee(year, split="literal"), schedule=schedule), registry)
+    exact = _fees(_contract(o.AnnualFee(year), schedule=schedule), registry)
+    assert literal == [_r(Fraction(fen, 100 * n))] * n  # 全年 × 1/n, each computed literally
+    assert sum(exact) == fen
+    gap = sum(literal) - sum(exact)
+    assert abs(gap) <= n - 1
+    # and the statement says so
+    from outsourcing.settlement import prepare
+
+    pc = prepare(_contract(o.AnnualFee(year, split="literal"), schedule=schedule),
+                 registry.rulebook("CN"), adopt=["*"])
+    [fee] = [e for e in pc.settle(pc.periods[0], []).all_explanations()
+             if e.figure == "合同费用"]
+    assert fee.rule_id == "accrual.literal_split"
+    assert dict(fee.inputs)["与全年之差"] == (f"{gap:+d} 分" if gap else "0 分")
+
+
+def test_a_literal_split_of_a_term_that_is_not_whole_periods_is_refused_naming_the_field(
+    tmp_path: Path, registry: o.Registry
+) -> None:
+    with pytest.raises(o.OutsourcingError) as exc:
+        _contract(o.AnnualFee("1000000.01", split="literal"), start=_date(2025, 1, 15),
+                  end=_date(2026, 1, 14))
+    err = exc.value
+    assert err.code == "model.literal_split_periods"
+    assert err.field == "lines[0].pricing.split"
+    assert "整数个结算期（季度）" in err.message_zh
+    text = _case("全年 × 1/4").replace("term = { start = 2025-01-01, end = 2025-12-31 }",
+                                      "term = { start = 2025-01-01, end = 2025-12-15 }")
+    result = _run(tmp_path, text, registry)
+    assert result.error is not None and "lines[0].pricing.split" in result.error
+
+
+def test_a_rounding_that_names_no_rule_is_refused_naming_the_field() -> None:
+    with pytest.raises(o.OutsourcingError) as exc:
+        _contract(o.FixedMonthly("100.00"), rounding="quarterly")
+    assert exc.value.field == "rounding"
