@@ -267,6 +267,19 @@ def test_an_unsigned_contract_with_payments_is_refused_not_silently_dropped() ->
     assert e.value.code == "ocds.unsigned" and "签订日期" in e.value.message_zh
 
 
+def test_two_statements_of_one_period_or_two_payments_with_one_id_are_refused(
+        rb: o.RuleBook) -> None:
+    tl = property_timeline(rb)
+    statements = _year_statements(tl, rb)
+    with pytest.raises(o.ModelError) as e:
+        ocds.history(tl, statements=[statements[0], statements[0]])
+    assert e.value.code == "ocds.statement_duplicate"
+    twice = [ocds.Payment("ZF-1", "2022-01", o.Money("1.00"), date(2022, 3, 1))] * 2
+    with pytest.raises(o.ModelError) as e:
+        ocds.history(tl, payments=twice)
+    assert e.value.code == "ocds.payment_duplicate"
+
+
 def test_validate_refuses_a_float_amount() -> None:
     pkg = ocds.release_package(disinfection_contract(), as_of=date(2022, 10, 1),
                                published=PUBLISHED)

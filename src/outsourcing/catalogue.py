@@ -26,6 +26,7 @@ __all__ = [
     "Catalogue",
     "Direction",
     "KpiSpec",
+    "MeasuredBy",
     "ProcurementItem",
     "Scoring",
     "ServiceKind",
@@ -50,6 +51,17 @@ class Scoring(StrEnum):
     PASS_FAIL = "pass_fail"
     """Full points when the target is met, none otherwise (legal duties: 15-day elevator
     maintenance, the yearly fire-system test)."""
+
+
+class MeasuredBy(StrEnum):
+    """How a KPI's value is found in an assessment (计量方式): what the assessor fills in."""
+
+    METRIC = "metric"
+    """A measured value (实测值) in the KPI's unit."""
+    SURVEY = "survey"
+    """A satisfaction survey (满意度调查): responses and how many were satisfied."""
+    SHEET = "sheet"
+    """An inspection score sheet (检查评分表) of items with points."""
 
 
 def _target(v: object) -> Decimal:
@@ -89,6 +101,14 @@ _NOT_DUE = enum_converter(NotDueRule, field="when_not_due", term="本期不考�
 
 def _when_not_due(v: object) -> NotDueRule | None:
     return None if v is None else _NOT_DUE(v)
+
+
+_MEASURED_BY = enum_converter(MeasuredBy, field="measured_by", term="计量方式",
+                              error=ModelError, code="model.kpi")
+
+
+def _measured_by(v: object) -> MeasuredBy | None:
+    return None if v is None else _MEASURED_BY(v)
 
 
 def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
@@ -131,6 +151,23 @@ class KpiSpec:
     ``payment.kpi_not_due``."""
     allows_not_applicable: bool = attrs.field(default=False, validator=_flag)
     """The contract allows marking the KPI 不适用 for a period, with a reason."""
+    measured_by: MeasuredBy | None = attrs.field(default=None, converter=_measured_by)
+    """How the assessor gives its value (what the assessment workbook offers as input);
+    None: :attr:`measurement` derives it."""
+
+    @property
+    def measurement(self) -> MeasuredBy:
+        """How the KPI is measured: ``measured_by`` where given; else a score sheet for a
+        KPI in points, a survey for a satisfaction rate (满意…, ``…satisfaction…`` in %), a
+        measured value otherwise."""
+        if self.measured_by is not None:
+            return self.measured_by
+        if self.unit == "points":
+            return MeasuredBy.SHEET
+        if self.unit in ("%", "percent") and ("满意" in self.name_zh
+                                               or "satisfaction" in self.id):
+            return MeasuredBy.SURVEY
+        return MeasuredBy.METRIC
 
     @property
     def scheduled(self) -> bool:

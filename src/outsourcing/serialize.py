@@ -263,7 +263,8 @@ def _register_schedules() -> None:
     converter.register_unstructure_hook(KpiSchedule, make_dict_unstructure_fn(
         KpiSchedule, converter, months=omit, dates=omit))
     converter.register_unstructure_hook(KpiSpec, make_dict_unstructure_fn(
-        KpiSpec, converter, schedule=omit, when_not_due=omit, allows_not_applicable=omit))
+        KpiSpec, converter, schedule=omit, when_not_due=omit, allows_not_applicable=omit,
+        measured_by=omit))
     converter.register_unstructure_hook(Assessment, make_dict_unstructure_fn(
         Assessment, converter, not_applicable=omit))
 

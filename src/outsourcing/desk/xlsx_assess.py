@@ -29,11 +29,19 @@ from typing import Any
 
 import attrs
 
-from ..catalogue import KpiSpec
+from ..catalogue import KpiSpec, MeasuredBy
 from ..dates import Period, as_period
 from ..errors import OutsourcingError
 from ..messages_zh import VALUES_ZH, citation_for_people
-from ..performance import INCIDENT_LABELS, Assessment, Incident, Metric, ScoreItem, ScoreSheet
+from ..performance import (
+    INCIDENT_LABELS,
+    Assessment,
+    Incident,
+    Metric,
+    NotApplicable,
+    ScoreItem,
+    ScoreSheet,
+)
 from ..performance import Survey as SurveyResult
 from ..rules import RuleBook
 from ..settlement import prepare
@@ -59,7 +67,11 @@ OPTIONS_SHEET = "选项"
 KPI_MARK = "【考核指标】"
 ITEMS_MARK = "【评分表】"
 KPI_HEADERS = ("指标编号", "指标名称", "单位", "目标", "方向", "权重（%）", "计分方式", "实测值",
-               "调查人数", "满意人数", "依据")
+               "调查人数", "满意人数", "依据", "考核周期", "不适用理由")
+NOT_DUE = "本期不考核"
+"""What the 实测值 cell of a KPI not due in the period says (the row is locked)."""
+BY_SHEET = "见评分表"
+"""What the 实测值 cell of a KPI scored on the score sheet says."""
 ITEM_HEADERS = ("指标编号", "评分项", "分值", "得分")
 INCIDENT_HEADERS = ("服务项目编号", "事件类型", "日期", "说明")
 INCIDENT_ROWS = 100
@@ -77,6 +89,14 @@ class LineTemplate:
     items: tuple[tuple[str, str, Decimal], ...]
     """(KPI id, item name, maximum points) for each KPI scored on a sheet (unit 分)."""
     incident_kinds: tuple[str, ...]
+    due: tuple[bool, ...] = ()
+    """Per KPI, whether it is due in the period (本期考核); all due when empty."""
+
+    def is_due(self, kpi: str) -> bool:
+        """Whether the KPI is due in the period (a KPI without a schedule always is)."""
+        if not self.due:
+            return True
+        return self.due[[k.id for k in self.kpis].index(kpi)]
 
 
 @attrs.frozen
@@ -118,9 +138,10 @@ def template_for(source: Any, period: Period | str, rulebook: RuleBook, *,
         name = (catalogue.get(line.service).name_zh
                 if catalogue is not None and line.service in catalogue else line.service)
         specs = tuple(pl.kpis.specs)
+        due = pl.due[i] if pl.due is not None else ()
         items: list[tuple[str, str, Decimal]] = []
-        for k in specs:
-            if k.unit != "points":
+        for n, k in enumerate(specs):
+            if k.measurement is not MeasuredBy.SHEET or (due and not due[n]):
                 continue
             given = items_of.get(line.id, {}).get(k.id)
             if given:
@@ -130,7 +151,7 @@ def template_for(source: Any, period: Period | str, rulebook: RuleBook, *,
         deductions = pl.rule.deductions
         kinds = (tuple(k for k, _ in deductions.amounts) if deductions is not None
                  else tuple(INCIDENT_LABELS))
-        lines.append(LineTemplate(line.id, name, line.site, specs, tuple(items), kinds))
+        lines.append(LineTemplate(line.id, name, line.site, specs, tuple(items), kinds, due))
     if not lines:
         raise OutsourcingError("no line of the contract runs in this period", field="period",
                                value=str(p), code="desk.usage",
@@ -147,13 +168,16 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
                         path: str | Path, **kw: Any) -> Path:
     """Write the assessment workbook to ``path``; see :func:`template_for` for ``kw``."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.protection import SheetProtection
 
     t = template_for(source, period, rulebook, **kw)
     start, end = t.period.range.start, t.period.range.end
     grey = PatternFill("solid", fgColor="DDDDDD")
     fill_me = PatternFill("solid", fgColor="FFF7CC")
+    unlocked = Protection(locked=False)
+    muted = Font(color="808080")
     bold = Font(bold=True)
     wb = Workbook()
     info = wb.active
@@ -163,7 +187,10 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
                 ("填写说明", "每个服务项目一张工作表（以服务项目编号命名，请勿改名）：填写考核人、"
                  "考核日期，每项指标填实测值，或满意度调查的调查人数与满意人数；按评分表考核的指标"
                  "在评分表中逐项打分，得分不得超过分值。事件（扣款事项）填在「事件」表。黄色单元格"
-                 "为填写处；未考核的服务项目留空，其费用暂缓支付。")):
+                 "为填写处，其余单元格锁定：每项指标只开放它需要的单元格（实测值，或满意度调查的调查人数与"
+                 "满意人数，或评分表）；本期不考核的指标（见「考核周期」列）整行锁定，不填也不收；合同允许"
+                 "不适用的指标可在「不适用理由」填写理由，不再填考核值。未考核的服务项目留空，其费用暂缓"
+                 "支付。")):
         info.append(list(row))
         info.cell(row=info.max_row, column=1).font = bold
     info.column_dimensions["A"].width = 12
@@ -205,29 +232,44 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
         for c in range(1, len(KPI_HEADERS) + 1):
             ws.cell(row=9, column=c).font = bold
             ws.cell(row=9, column=c).fill = grey
-        for k in x.kpis:
-            sheet_scored = k.unit == "points"
+        for n, k in enumerate(x.kpis):
+            due = not x.due or x.due[n]
+            how = k.measurement
+            schedule = k.schedule.describe() + ("" if due else f"；{NOT_DUE}")
             ws.append([k.id, k.name_zh, unit_zh(k.unit), k.target,
                        VALUES_ZH.get(k.direction.value, k.direction.value), k.weight,
                        VALUES_ZH.get(k.scoring.value, k.scoring.value),
-                       "见评分表" if sheet_scored else None, None, None,
-                       citation_for_people(k.citation)])
+                       NOT_DUE if not due else BY_SHEET if how is MeasuredBy.SHEET else None,
+                       None, None, citation_for_people(k.citation), schedule, None])
             r = ws.max_row
-            if sheet_scored:
-                continue
-            for c in (8, 9, 10):
-                ws.cell(row=r, column=c).fill = fill_me
-            top = "100" if k.unit in ("%", "percent") else None
-            validation(ws, DataValidation(
-                type="decimal", operator="between" if top else "greaterThanOrEqual",
-                formula1="0", formula2=top,
-                error=f"{k.name_zh}的实测值应为不小于0的数字" + ("（不超过100）" if top else "")),
-                f"H{r}")
-            validation(ws, DataValidation(type="whole", operator="greaterThanOrEqual",
-                                          formula1="1", error="调查人数应为正整数"), f"I{r}")
-            validation(ws, DataValidation(type="custom", formula1=f"AND(ISNUMBER(J{r}),J{r}>=0,"
-                                          f"J{r}<=I{r},J{r}=INT(J{r}))",
-                                          error="满意人数应为整数，且不超过调查人数"), f"J{r}")
+            inputs: list[int] = []
+            if due and how is MeasuredBy.METRIC:
+                inputs.append(8)
+                top = "100" if k.unit in ("%", "percent") else None
+                validation(ws, DataValidation(
+                    type="decimal", operator="between" if top else "greaterThanOrEqual",
+                    formula1="0", formula2=top,
+                    error=f"{k.name_zh}的实测值应为不小于0的数字"
+                    + ("（不超过100）" if top else "")), f"H{r}")
+            if due and how is MeasuredBy.SURVEY:
+                inputs += [9, 10]
+                validation(ws, DataValidation(type="whole", operator="greaterThanOrEqual",
+                                              formula1="1", error="调查人数应为正整数"), f"I{r}")
+                validation(ws, DataValidation(
+                    type="custom", formula1=f"AND(ISNUMBER(J{r}),J{r}>=0,J{r}<=I{r},"
+                    f"J{r}=INT(J{r}))", error="满意人数应为整数，且不超过调查人数"), f"J{r}")
+            if due and k.allows_not_applicable:
+                inputs.append(13)
+            for c in (8, 9, 10, 13):
+                cell = ws.cell(row=r, column=c)
+                if c in inputs:
+                    cell.fill = fill_me
+                    cell.protection = unlocked
+                else:
+                    cell.fill = grey
+            if not due:
+                for c in range(1, len(KPI_HEADERS) + 1):
+                    ws.cell(row=r, column=c).font = muted
         ws.append([])
         ws.append([ITEMS_MARK])
         ws.cell(row=ws.max_row, column=1).font = bold
@@ -239,12 +281,18 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
             ws.append([kid, name, top_points, None])
             r = ws.max_row
             ws.cell(row=r, column=4).fill = fill_me
+            ws.cell(row=r, column=4).protection = unlocked
             validation(ws, DataValidation(type="decimal", operator="between", formula1="0",
                                           formula2=str(top_points),
                                           error=f"得分应在 0 至 {top_points} 之间"), f"D{r}")
-        for col, width in zip("ABCDEFGHIJK", (22, 22, 8, 8, 10, 10, 12, 10, 10, 10, 50),
-                              strict=True):
+        for col, width in zip("ABCDEFGHIJKLM",
+                              (22, 22, 8, 8, 10, 10, 12, 10, 10, 10, 50, 24, 24), strict=True):
             ws.column_dimensions[col].width = width
+        ws["B5"].protection = unlocked
+        ws["B6"].protection = unlocked
+        # locked cells: only the yellow ones take input (no password: 审阅 → 撤销工作表保护)
+        ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False,
+                                        formatCells=False)
 
     inc = wb.create_sheet(INCIDENTS_SHEET)
     inc.append(list(INCIDENT_HEADERS))
@@ -313,6 +361,7 @@ def import_assessments(path: str | Path, source: Any, period: Period | str, rule
         surveys: list[SurveyResult] = []
         sheets: dict[str, list[ScoreItem]] = {}
         measured: dict[str, str] = {}
+        not_applicable: list[NotApplicable] = []
         top = _find(ws, KPI_MARK)
         if top is None:
             bad.add(ws.title, "A8", "desk.workbook.header", f"找不到「{KPI_MARK}」标记行")
@@ -327,7 +376,47 @@ def import_assessments(path: str | Path, source: Any, period: Period | str, rule
                 r += 1
                 continue
             raw = ws.cell(row=r, column=8).value
-            if not (spec.unit == "points" and cell_text(raw) == "见评分表"):
+            h = cell_text(raw)
+            given = [f"{col}{r}" for col, filled in (
+                ("H", h not in ("", NOT_DUE, BY_SHEET)),
+                ("I", cell_text(ws.cell(row=r, column=9).value) != ""),
+                ("J", cell_text(ws.cell(row=r, column=10).value) != ""),
+                ("M", cell_text(ws.cell(row=r, column=13).value) != "")) if filled]
+            if not x.is_due(kid):
+                for ref in given:
+                    bad.add(ws.title, ref, "desk.workbook.kpi_not_due",
+                            f"指标「{spec.name_zh}」本期不考核（考核周期：{spec.schedule.describe()}），"
+                            "不填也不收考核值或不适用理由", ws[ref].value)
+                r += 1
+                continue
+            reason = cell_text(ws.cell(row=r, column=13).value)
+            if reason:
+                if not spec.allows_not_applicable:
+                    bad.add(ws.title, f"M{r}", "desk.workbook.not_applicable_refused",
+                            f"合同未约定指标「{spec.name_zh}」可标记为不适用，须填写考核值", reason)
+                elif len(given) > 1:
+                    bad.add(ws.title, given[0], "desk.workbook.bad_cell",
+                            f"指标「{spec.name_zh}」已填不适用理由（M{r}），不能同时填考核值",
+                            ws[given[0]].value)
+                else:
+                    not_applicable.append(NotApplicable(kid, reason))
+                    measured[kid] = f"M{r}"
+                r += 1
+                continue
+            how = spec.measurement
+            cols = {MeasuredBy.METRIC: "H", MeasuredBy.SURVEY: "IJ", MeasuredBy.SHEET: ""}[how]
+            wrong = [ref for ref in given if ref[0] not in cols]
+            if wrong:
+                need = {MeasuredBy.METRIC: f"填实测值（H{r}）",
+                        MeasuredBy.SURVEY: f"按满意度调查计分，填调查人数与满意人数（I{r}、J{r}）",
+                        MeasuredBy.SHEET: "按评分表计分，在下方评分表中逐项打分"}[how]
+                for ref in wrong:
+                    bad.add(ws.title, ref, "desk.workbook.not_an_input",
+                            f"指标「{spec.name_zh}」{need}；{ref} 不是该指标的填写处",
+                            ws[ref].value)
+                r += 1
+                continue
+            if how is MeasuredBy.METRIC:
                 value = bad.number(ws, f"H{r}", label=f"{spec.name_zh}的实测值")
                 if value is not None:
                     if spec.unit in ("%", "percent") and value > 100:
@@ -336,21 +425,19 @@ def import_assessments(path: str | Path, source: Any, period: Period | str, rule
                     else:
                         metrics.append(Metric(kid, value))
                         measured[kid] = f"H{r}"
-            n = bad.number(ws, f"I{r}", label=f"{spec.name_zh}的调查人数", whole=True)
-            s = bad.number(ws, f"J{r}", label=f"{spec.name_zh}的满意人数", whole=True)
-            if (n is None) != (s is None):
-                bad.add(ws.title, f"I{r}" if n is None else f"J{r}",
-                        "desk.workbook.missing_value", "调查人数与满意人数须同时填写")
-            elif n is not None and s is not None:
-                if n < 1 or s > n:
-                    bad.add(ws.title, f"J{r}", "desk.workbook.bad_cell",
-                            f"满意人数 {s} 不能超过调查人数 {n}，调查人数至少为1", s)
-                elif kid in measured:
-                    bad.add(ws.title, f"I{r}", "desk.workbook.bad_cell",
-                            f"{spec.name_zh}已填实测值（{measured[kid]}），不能同时填调查结果")
-                else:
-                    surveys.append(SurveyResult(kid, int(n), int(s)))
-                    measured[kid] = f"I{r}"
+            elif how is MeasuredBy.SURVEY:
+                n = bad.number(ws, f"I{r}", label=f"{spec.name_zh}的调查人数", whole=True)
+                s = bad.number(ws, f"J{r}", label=f"{spec.name_zh}的满意人数", whole=True)
+                if (n is None) != (s is None):
+                    bad.add(ws.title, f"I{r}" if n is None else f"J{r}",
+                            "desk.workbook.missing_value", "调查人数与满意人数须同时填写")
+                elif n is not None and s is not None:
+                    if n < 1 or s > n:
+                        bad.add(ws.title, f"J{r}", "desk.workbook.bad_cell",
+                                f"满意人数 {s} 不能超过调查人数 {n}，调查人数至少为1", s)
+                    else:
+                        surveys.append(SurveyResult(kid, int(n), int(s)))
+                        measured[kid] = f"I{r}"
             r += 1
         mark = _find(ws, ITEMS_MARK, r)
         if mark is not None:
@@ -365,6 +452,14 @@ def import_assessments(path: str | Path, source: Any, period: Period | str, rule
                 if spec is None:
                     bad.add(ws.title, f"A{r}", "desk.workbook.unknown_kpi",
                             f"评分表的指标「{kid}」不在本服务项目的指标清单中", kid)
+                elif not x.is_due(kid) and points is not None:
+                    bad.add(ws.title, f"D{r}", "desk.workbook.kpi_not_due",
+                            f"指标「{spec.name_zh}」本期不考核（考核周期：{spec.schedule.describe()}），"
+                            "不填也不收评分", ws[f"D{r}"].value)
+                elif spec.measurement is not MeasuredBy.SHEET and points is not None:
+                    bad.add(ws.title, f"D{r}", "desk.workbook.not_an_input",
+                            f"指标「{spec.name_zh}」不按评分表计分；D{r} 不是该指标的填写处",
+                            ws[f"D{r}"].value)
                 elif kid in measured and points is not None:
                     bad.add(ws.title, f"D{r}", "desk.workbook.bad_cell",
                             f"{spec.name_zh}已按{measured[kid]}计分，不能再用评分表")
@@ -380,14 +475,15 @@ def import_assessments(path: str | Path, source: Any, period: Period | str, rule
                         sheets.setdefault(kid, []).append(ScoreItem(name or kid, top_points,
                                                                     points))
                 r += 1
-        filled = bool(metrics or surveys or sheets)
+        filled = bool(metrics or surveys or sheets or not_applicable)
         who = bad.text(ws, "B5", label="考核人", required=filled)
         on = bad.date(ws, "B6", label="考核日期", required=filled)
         if on is not None and on < start:
             bad.add(ws.title, "B6", "desk.workbook.date_outside_period",
                     f"考核日期 {on} 早于考核期间的开始 {start}", on.isoformat())
         found[x.line_id] = {"who": who, "on": on, "metrics": metrics, "surveys": surveys,
-                            "sheets": sheets, "incidents": [], "filled": filled}
+                            "sheets": sheets, "incidents": [], "filled": filled,
+                            "not_applicable": not_applicable}
 
     inc = wb[INCIDENTS_SHEET]
     labels = {}
@@ -432,5 +528,6 @@ def import_assessments(path: str | Path, source: Any, period: Period | str, rule
         out.append(Assessment(
             lid, t.period, f["who"], f["on"],
             sheets=[ScoreSheet(k, items) for k, items in f["sheets"].items()],
-            metrics=f["metrics"], surveys=f["surveys"], incidents=f["incidents"]))
+            metrics=f["metrics"], surveys=f["surveys"], incidents=f["incidents"],
+            not_applicable=f["not_applicable"]))
     return out

@@ -144,7 +144,6 @@ class _Event:
     on: date
     kind: int
     key: str
-    change: Change | None = None
     statement: Statement | None = None
     payment: Payment | None = None
 
@@ -227,7 +226,7 @@ class History:
             out.append(_Event(c.signed_on, _CONTRACT, "contract"))
             for ch in self._signed():
                 assert ch.signed_on is not None
-                out.append(_Event(ch.signed_on, _AMENDMENT, f"amendment-{ch.id}", change=ch))
+                out.append(_Event(ch.signed_on, _AMENDMENT, f"amendment-{ch.id}"))
             for st in self.statements:
                 out.append(_Event(st.accepted_on or st.span.end, _MILESTONES,
                                   f"milestones-{st.period}", statement=st))
@@ -537,6 +536,13 @@ def history(
             raise ModelError(f"a statement of contract {st.contract_id} is not for {c.id}",
                              field="statements", value=st.contract_id, term="结算单",
                              code="ocds.statement_mismatch", zh="结算单与合同不符")
+    periods = [str(st.period) for st in statements]
+    if len(set(periods)) != len(periods):
+        raise ModelError("two statements of the same period: give the ones in force",
+                         field="statements", value=sorted({p for p in periods
+                                                           if periods.count(p) > 1}),
+                         term="结算单", code="ocds.statement_duplicate",
+                         zh="同一期间有两张结算单：请只给出现行有效的结算单")
     ocid(c.id, prefix)
     paid = _statement_payments(statements) if payments is None else tuple(payments)
     if c.signed_on is None and (statements or paid or tl.signed):

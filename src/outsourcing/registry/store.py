@@ -1248,6 +1248,24 @@ class Registry:
                             value=obj, term="考核记录", code="registry.conflict",
                             zh="并发写入冲突，请重试")
 
+    def _check_due(self, contract_id: str, items: Sequence[Assessment]) -> None:
+        """Refuse, before anything is written, a value for a KPI not due in the period and
+        不适用 where the contract's terms do not allow it (考核周期, see
+        :meth:`~outsourcing.performance.CompiledKpis.read_due`)."""
+        with self._read() as conn:
+            pc, _ = self._prepared_contract(conn, contract_id)  # kept while unchanged
+        for n, x in enumerate(items):
+            pl = pc.lines[pc.line_index[x.line]]
+            if pl.due is None and not x.not_applicable:
+                continue
+            try:
+                due = (pl.due[pc.period_index(x.period)] if pl.due is not None
+                       else (True,) * len(pl.kpis))
+                pl.kpis.read_due(x, due, where=f"assessments[{n}]")
+            except OutsourcingError as exc:
+                raise RegistryError(exc.reason, field=exc.field, value=exc.value,
+                                    term=exc.term, code=exc.code, zh=exc.zh) from None
+
     def assessments(self, contract_id: str, period: Period | str, *,
                     history: bool = False) -> list[Assessment]:
         """The period's assessments in force (the latest version of each line); with
@@ -1272,7 +1290,8 @@ class Registry:
 
     def _check_assessor(self, contract_id: str, actor: Actor, items: Sequence[Assessment],
                         obj: str) -> None:
-        """A supplier's user never assesses its own work; every line is the contract's."""
+        """A supplier's user never assesses its own work; every line is the contract's; no
+        value for a KPI not due, no 不适用 the contract does not allow (:meth:`_check_due`)."""
         by = actor.id
         lines = S.contract_lines
         with self._read() as conn:
@@ -1289,6 +1308,7 @@ class Registry:
                                     field=f"assessments[{n}].line", value=x.line,
                                     term="服务项目", code="registry.unknown_line",
                                     zh="合同中没有该服务项目")
+        self._check_due(contract_id, items)
 
     def import_assessments(self, contract_id: str, assessments: Iterable[Assessment], *,
                            by: str, correction: str | None = None) -> Imported:
