@@ -366,3 +366,54 @@ def test_a_rounding_that_names_no_rule_is_refused_naming_the_field() -> None:
     with pytest.raises(o.OutsourcingError) as exc:
         _contract(o.FixedMonthly("100.00"), rounding="quarterly")
     assert exc.value.field == "rounding"
+
+
+# --- bids priced as contracts are (投标报价的计价方式) -------------------------------------
+
+@given(monthly=st.lists(st.integers(50_000_00, 80_000_00), min_size=3, max_size=3),
+       yearly=st.lists(st.booleans(), min_size=3, max_size=3))
+def test_a_bid_priced_per_year_and_per_month_over_the_term_scores_the_same(
+    registry: o.Registry, monthly: list[int], yearly: list[bool]
+) -> None:
+    import attrs
+    from procurement_method_cases import property_consultation, property_responses
+
+    from outsourcing.procurement import evaluate
+
+    tender = attrs.evolve(property_consultation(purchase_of_services=True),
+                          budget=o.Money("1000000"))
+    rb = registry.rulebook("NX")
+
+    def bids(as_year: list[bool]) -> list[object]:
+        out = []
+        for b, fen, y in zip(property_responses(), monthly, as_year, strict=True):
+            price = (o.AnnualFee(o.Money.from_fen(12 * fen)) if y
+                     else o.FixedMonthly(o.Money.from_fen(fen)))
+            out.append(attrs.evolve(b, prices={"property": price}, rounds=()))
+        return out
+
+    per_month = evaluate(tender, bids([False] * 3), rb)  # type: ignore[arg-type]
+    mixed = evaluate(tender, bids(yearly), rb)  # type: ignore[arg-type]
+    assert [(e.bid.id, e.bid_price.value, e.total) for e in mixed.ranked] == [
+        (e.bid.id, e.bid_price.value, e.total) for e in per_month.ranked]
+    assert [e.bid.id for e in mixed.excluded] == [e.bid.id for e in per_month.excluded]
+    for e in mixed.ranked:  # evaluated on the term's total: 12 months
+        assert e.bid_price.value == o.Money.from_fen(12 * monthly[int(e.bid.id[1]) - 1])
+
+
+def test_a_bid_in_a_shape_a_contract_line_has_is_read_and_anything_else_refused_in_chinese(
+) -> None:
+    from outsourcing.procurement import Bid
+
+    s = o.Supplier("SUP-1", "宁夏甲物业服务有限公司", "small")
+    term = o.DateRange(_date(2025, 1, 1), _date(2025, 12, 31))
+    for shape, total in ((o.AnnualFee("1188000.00"), "1188000.00"),
+                         (o.AreaRate("20000", "5.10"), "1224000.00"),
+                         (o.TermTotal("1150000.00", term), "1150000.00"),
+                         (o.AreaRate("42350.6", "3.865"), "1964220.83")):
+        assert Bid("W", s, {"property": shape}).price_over(term) == o.Money(total)
+    with pytest.raises(o.OutsourcingError) as exc:
+        Bid("W", s, {"property": {"kind": "annual_fee"}})
+    err = exc.value
+    assert err.code == "procurement.price_shape" and err.field == "prices[property]"
+    assert "计价方式" in err.message_zh and "is not money" not in str(err)
