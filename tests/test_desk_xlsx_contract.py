@@ -71,3 +71,25 @@ def test_price_list_is_read_from_its_sheet(tmp_path: Path) -> None:
     items = read_price_list(tmp_path / "p.xlsx")
     assert [(i.code, i.max_price) for i in items] == [("car-5", o.Money("120.00")),
                                                       ("bus-30", o.Money("1500.00"))]
+
+
+def test_contract_workbook_reads_a_unit_price_to_four_decimals_and_refuses_five(
+    tmp_path: Path,
+) -> None:
+    base = contract()
+    line = o.ServiceLine("greening", "greening", base.lines[0].site,
+                         o.UnitRate("3.865", "42350.6", "m²"))
+    c = attrs.evolve(base, lines=[*base.lines, line])
+    path = write_contract_workbook(c, tmp_path / "c.xlsx")
+    got = read_contract_workbook(path)
+    assert got == c and str(got.line("greening").pricing.unit_price) == "3.865"  # type: ignore[union-attr]
+    wb = load_workbook(path)
+    ws = wb[LINES_SHEET]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "greening")
+    assert ws.cell(row, 6).number_format == "¥#,##0.00##"
+    ws.cell(row, 6).value = "3.86512"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as exc:
+        read_contract_workbook(path)
+    assert [(p.sheet, p.cell) for p in exc.value.problems] == [(LINES_SHEET, f"F{row}")]
+    assert "单价最多四位小数" in exc.value.message_zh

@@ -40,7 +40,7 @@ from ..model import (
     Supplier,
     UnitRate,
 )
-from ..money import Money
+from ..money import Money, UnitPrice, unit_price
 from .cells import Problems, cell_text, open_workbook
 from .files import writing
 
@@ -72,6 +72,8 @@ PRICING_ZH = {"固定月费": FixedMonthly.KIND, "单价": UnitRate.KIND,
 SIZES_ZH = {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro"}
 SCHEDULES_ZH = {"按月": "monthly", "按季": "quarterly"}
 _MONEY_FORMAT = "¥#,##0.00"
+_PRICE_FORMAT = "¥#,##0.00##"
+"""A unit price shows up to four decimals (3.865 元)."""
 
 
 def write_contract_workbook(contract: Contract, path: str | Path) -> Path:
@@ -110,8 +112,9 @@ def write_contract_workbook(contract: Contract, path: str | Path) -> Path:
         elif isinstance(p, LabourPlusMaterials):
             row[8], row[9] = p.labour_monthly.yuan, p.materials_budget.yuan
         lines.append(row)
-        for col in (5, 6, 9, 10):
+        for col in (5, 9, 10):
             lines.cell(row=lines.max_row, column=col).number_format = _MONEY_FORMAT
+        lines.cell(row=lines.max_row, column=6).number_format = _PRICE_FORMAT
     for i, w in enumerate((16, 22, 22, 12, 14, 12, 8, 10, 14, 16, 30)):
         lines.column_dimensions[chr(ord("A") + i)].width = w
     for cell in lines[1]:
@@ -136,6 +139,18 @@ def _headers(ws: Any, expected: tuple[str, ...], bad: Problems) -> bool:
                         f"表头应为「{e}」，却是「{g}」", g)
                 return False
     return True
+
+
+def _unit_price(bad: Problems, ws: Any, ref: str, label: str) -> Money | UnitPrice | None:
+    """A unit price (单价): to at most four decimals (万分之一元)."""
+    d = bad.number(ws, ref, label=label, required=True)
+    if d is None:
+        return None
+    if d != d.quantize(Decimal("0.0001")):
+        bad.add(ws.title, ref, "desk.workbook.bad_cell",
+                f"{label}最多四位小数（万分之一元）：{d}", str(d))
+        return None
+    return unit_price(d, field=label)
 
 
 def _money(bad: Problems, ws: Any, ref: str, label: str, required: bool = True) -> Money | None:
@@ -230,7 +245,7 @@ def read_contract_workbook(path: str | Path) -> Contract:
                     pricing = FixedMonthly(fee, qty if qty is not None else Decimal(1),
                                            unit or "月")
             elif kind == UnitRate.KIND:
-                price = _money(bad, lw, f"F{r}", "单价")
+                price = _unit_price(bad, lw, f"F{r}", "单价")
                 qty = bad.number(lw, f"G{r}", label="数量", required=True)
                 if not unit:
                     bad.add(lw.title, f"H{r}", "desk.workbook.missing_value", "计量单位未填写")
