@@ -48,6 +48,7 @@ __all__ = [
     "period_bounds",
 ]
 
+
 class Rounding(StrEnum):
     """How the contract rounds a period's fee (计费取整方式)."""
 
