@@ -60,6 +60,24 @@ def test_contract_workbook_refuses_a_bad_credit_code_naming_its_cell(tmp_path: P
     assert "统一社会信用代码" in exc.value.message_zh
 
 
+def test_contract_workbook_keeps_the_purchasers_credit_code_and_names_a_bad_ones_cell(
+        tmp_path: Path) -> None:
+    c = contract()
+    assert c.purchaser.credit_code
+    path = write_contract_workbook(c, tmp_path / "c.xlsx")
+    assert read_contract_workbook(path).purchaser == c.purchaser
+    wb = load_workbook(path)
+    ws = wb[CONTRACT_SHEET]
+    row = next(r for r in range(1, ws.max_row + 1)
+               if ws.cell(r, 1).value == "采购人统一社会信用代码")
+    ws.cell(row, 2).value = "11640000MB1576321X"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as exc:
+        read_contract_workbook(path)
+    assert [(p.sheet, p.cell, p.code) for p in exc.value.problems] == [
+        (CONTRACT_SHEET, f"B{row}", "model.credit_code.checksum")]
+
+
 def test_price_list_is_read_from_its_sheet(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active

@@ -345,6 +345,25 @@ def test_libcoveocds_finds_no_error_in_the_examples_releases_and_records(rb: o.R
     assert _versioned_errors(ocds.record_package(rs, publisher="局", uri="urn:x")) == []
 
 
+def test_libcoveocds_finds_no_error_in_the_office_area_examples_four_contracts(
+        rb: o.RuleBook) -> None:
+    import runpy
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "october_2022_office_area.py"
+    ns = runpy.run_path(str(example), run_name="example")
+    timelines = [ns["property_timeline"](rb), *ns["other_contracts"]()]
+    rs = [r for t in timelines
+          for r in ocds.history(t, prefix="ocds-nxjg01").releases(until=date(2023, 3, 31))]
+    assert len({r["ocid"] for r in rs}) == 4
+    for pkg in (ocds.package(rs, publisher="宁夏回族自治区机关事务管理局", uri="urn:x",
+                             published=PUBLISHED),
+                ocds.record_package(rs, publisher="宁夏回族自治区机关事务管理局", uri="urn:x",
+                                    published=PUBLISHED)):
+        assert ocds.validation_errors(pkg) == []
+        assert_clean(cove(pkg))
+
+
 def test_award_from_procurement_publishes_tender_award_and_contract(rb: o.RuleBook) -> None:
     t = property_tender(date(2022, 8, 1))
     aw = award(evaluate(t, property_bids(), rb), rb, contract_id="NXJG-2022-WY-002",
