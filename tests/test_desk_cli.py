@@ -67,7 +67,8 @@ def test_contract_that_breaks_a_rule_is_not_recorded_exit_1(desk: Desk) -> None:
     (desk.folder / "c.json").write_text(to_json(bare), encoding="utf-8")
     r = desk("contract", "add", "c.json", "--as", "wang")
     assert r.code == 1
-    assert "违规：服务项目 elevator：供应商缺少该服务项目所需的资质" in r.out
+    assert ("违规：服务项目 elevator 需要「特种设备安装改造修理许可（电梯）」：供应商未持有"
+            in r.out)
     assert "合同 NXJG-2022-WY-001 违反规定，未登记。" in r.out
     check = desk("contract", "check", "c.json", "--json")
     assert check.code == 1

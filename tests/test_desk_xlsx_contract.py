@@ -91,23 +91,113 @@ def test_price_list_is_read_from_its_sheet(tmp_path: Path) -> None:
                                                       ("bus-30", o.Money("1500.00"))]
 
 
-def test_contract_workbook_reads_a_unit_price_to_four_decimals_and_refuses_five(
-    tmp_path: Path,
-) -> None:
-    base = contract()
-    line = o.ServiceLine("greening", "greening", base.lines[0].site,
-                         o.UnitRate("3.865", "42350.6", "m²"))
-    c = attrs.evolve(base, lines=[*base.lines, line])
-    path = write_contract_workbook(c, tmp_path / "c.xlsx")
-    got = read_contract_workbook(path)
-    assert got == c and str(got.line("greening").pricing.unit_price) == "3.865"  # type: ignore[union-attr]
+# --- the whole contract in the workbook ----------------------------------------------------
+
+from contract_strategies import contract_terms  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from outsourcing.desk.xlsx_contract import read_contract_terms  # noqa: E402
+from outsourcing.terms import ContractTerms  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(terms=contract_terms())
+def test_workbook_export_then_read_is_the_identity_for_any_contract(
+        tmp_path: Path, terms: ContractTerms) -> None:
+    got = read_contract_terms(write_contract_workbook(terms, tmp_path / "c.xlsx"))
+    assert got.contract == terms.contract
+    assert got.rules == terms.rules
+    assert got.contract_rules == terms.contract_rules
+    assert got.adopt == terms.adopt
+    assert got.plan == terms.plan
+    assert got == terms
+
+
+def test_template_has_a_guide_every_sheet_and_drop_down_lists(tmp_path: Path) -> None:
+    from outsourcing.desk.xlsx_contract import write_contract_template
+
+    path = write_contract_template(tmp_path / "合同.xlsx",
+                                   services=[(k.code, k.name_zh) for k in o.load().catalogue])
     wb = load_workbook(path)
-    ws = wb[LINES_SHEET]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "greening")
-    assert ws.cell(row, 6).number_format == "¥#,##0.00##"
-    ws.cell(row, 6).value = "3.86512"
+    assert wb.sheetnames[0] == "说明"
+    assert {"合同", "服务项目", "资质", "支付规则", "分档", "扣款", "加减分", "点位",
+            "付款计划"} <= set(wb.sheetnames)
+    assert wb["选项"].sheet_state == "hidden"
+    options = {wb["选项"].cell(1, c).value: [wb["选项"].cell(r, c).value
+                                             for r in range(2, wb["选项"].max_row + 1)
+                                             if wb["选项"].cell(r, c).value]
+               for c in range(1, wb["选项"].max_column + 1)}
+    assert "elevator_maintenance" in options["服务类别"]
+    assert "特种设备安装改造修理许可（电梯）" in options["资质类别"]
+    assert options["计价方式"] == ["固定月费", "单价", "人工加材料", "年服务费", "面积单价",
+                                   "合同总价"]
+    assert {"按月", "按季"} == set(options["结算周期"])
+    assert "台" in options["计量单位"]
+    lists = {str(dv.sqref): dv.formula1 for dv in wb["服务项目"].data_validations.dataValidation}
+    assert any(ref.startswith("B2") and "选项" in f for ref, f in lists.items())
+    quals = [dv.formula1 for dv in wb["资质"].data_validations.dataValidation]
+    assert quals and "选项" in quals[0]
+    # the empty template is refused with the missing cells named, not a traceback
+    with pytest.raises(WorkbookError) as exc:
+        read_contract_workbook(path)
+    assert ("合同", "B1", "desk.workbook.missing_value") in [
+        (p.sheet, p.cell, p.code) for p in exc.value.problems]
+
+
+def _with_qualification(tmp_path: Path, kind: str) -> Path:
+    path = write_contract_workbook(contract(), tmp_path / "c.xlsx")
+    wb = load_workbook(path)
+    wb["资质"]["A2"] = kind
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["特种设备安装改造修理许可（电梯）",
+                                  "special_equipment_installation_repair"])
+def test_a_qualification_is_named_in_chinese_or_by_its_code(tmp_path: Path, kind: str) -> None:
+    got = read_contract_workbook(_with_qualification(tmp_path, kind))
+    assert got.supplier.qualifications[0].kind == "special_equipment_installation_repair"
+    wb = load_workbook(write_contract_workbook(got, tmp_path / "again.xlsx"))
+    assert wb["资质"]["A2"].value == "特种设备安装改造修理许可（电梯）"   # written in Chinese
+
+
+def test_an_unknown_qualification_is_refused_with_the_known_names(tmp_path: Path) -> None:
+    with pytest.raises(WorkbookError) as exc:
+        read_contract_workbook(_with_qualification(tmp_path, "电梯维修资质"))
+    [p] = exc.value.problems
+    assert (p.sheet, p.cell, p.code) == ("资质", "A2", "desk.workbook.unknown_qualification")
+    assert "资质类别「电梯维修资质」未知" in p.zh
+    assert "特种设备安装改造修理许可（电梯）（special_equipment_installation_repair）" in p.zh
+
+
+def test_a_missing_licence_is_named_in_chinese_in_the_finding() -> None:
+    c = attrs.evolve(contract(), supplier=attrs.evolve(contract().supplier, qualifications=()),
+                     signed_on=date(2021, 12, 20))
+    c = attrs.evolve(c, jurisdiction="CN")
+    [f] = [f for f in c.check(o.load().rulebook("CN")) if f.code == "qualification.missing"]
+    assert f.text_zh == ("服务项目 elevator 需要「特种设备安装改造修理许可（电梯）」："
+                         "供应商未持有（2021-12-20）")
+
+
+def test_payment_terms_in_the_workbook_are_named_cell_by_cell_when_wrong(
+        tmp_path: Path) -> None:
+    path = write_contract_workbook(contract(), tmp_path / "c.xlsx")
+    wb = load_workbook(path)
+    rules, tiers, ded = wb["支付规则"], wb["分档"], wb["扣款"]
+    rules.append(["property", "分档支付", None, None, None, None, "0.05", "期满释放"])
+    rules.append(["elevator", "包干"])
+    tiers.append(["property", "优秀", 90, 1])
+    tiers.append(["property", "合格", 60, "九成"])
+    ded.append(["property", "投诉", 200, "0.01"])
+    ded.append(["nobody", "投诉", 200])
     wb.save(path)
     with pytest.raises(WorkbookError) as exc:
         read_contract_workbook(path)
-    assert [(p.sheet, p.cell) for p in exc.value.problems] == [(LINES_SHEET, f"F{row}")]
-    assert "单价最多四位小数" in exc.value.message_zh
+    got = sorted((p.sheet, p.cell, p.code) for p in exc.value.problems)
+    assert got == sorted([
+        ("扣款", "A3", "desk.terms.unknown_line"),
+        ("支付规则", "B3", "desk.workbook.bad_cell"),
+        ("分档", "D3", "desk.workbook.not_a_number"),
+        ("扣款", "C2", "desk.terms.deduction_shape")])
+    assert "工作表「分档」D3：支付比例应填数字，却填了「九成」" in exc.value.message_zh

@@ -285,3 +285,50 @@ def test_rescaled_weights_add_up_to_exactly_100_and_keep_their_order(
     for w, s, g in zip(weights, scored, got, strict=True):
         exact = Decimal(w * 10_000) / total if s else Decimal(0)
         assert abs(g - exact) < 1  # each within one hundredth of its exact share
+
+
+# --- quarterly contracts, sites, the printable statement ------------------------------------
+
+def test_a_quarterly_contract_is_due_the_yearly_kpi_in_the_quarter_holding_october(
+        rb: o.RuleBook) -> None:
+    import attrs
+    c = attrs.evolve(fire_contract(), schedule="quarterly")
+    qs = [o.Assessment("fire", f"2026-Q{q}", "张三", o.Period.parse(f"2026-Q{q}").end,
+                       metrics=[o.Metric("monthly_check_done", "100"),
+                                *([o.Metric("yearly_full_test", "1")] if q == 4 else [])])
+          for q in range(1, 5)]
+    sts = o.settle_term(c, qs, rb, kpis=fire_kpis())
+    assert [s.line("fire").score for s in sts] == [100] * 4
+    assert [bool(s.line("fire").not_scored) for s in sts] == [True, True, True, False]
+
+
+def test_a_line_scored_at_sites_rescales_or_carries_forward_site_by_site(
+        rb: o.RuleBook) -> None:
+    rule = o.PaymentRule(o.FullPay(), sites=o.SiteScore(["A", "B"], aggregate="mean",
+                                                        citation="合同 第五条"))
+
+    def at(p: str, site: str, test: str | None, check: str) -> o.Assessment:
+        return fire_assessment(p, test=test if p == "2026-10" else None, check=check,
+                               site=site)
+
+    inputs = [x for p in YEAR for x in (at(p, "A", "1", "100"), at(p, "B", "0", "50"))]
+    rescaled = o.settle_term(fire_contract(), inputs, rb, kpis=fire_kpis(),
+                             rules={"fire": rule})
+    # B: 50% of the monthly checks alone = 50; October 30 + 0; A always 100
+    assert [s.line("fire").score for s in rescaled] == [75] * 9 + [65, 75, 75]
+    assert "年度全面检测（每年10月）不计分" in rescaled[0].line("fire").not_scored
+    carried = o.settle_term(fire_contract(), inputs, rb,
+                            kpis=fire_kpis(NotDueRule.CARRY_FORWARD), rules={"fire": rule})
+    assert [s.line("fire").score for s in carried] == [75] * 9 + [65, 65, 65]
+    assert carried[11].line("fire").site_scores == (("A", 100), ("B", 30))
+    assert "沿用各点位上次考核结果" in carried[11].line("fire").not_scored
+    assert carried[11].carry.lines[0].results == (("A/yearly_full_test", "2026-10", 100),
+                                                  ("B/yearly_full_test", "2026-10", 0))
+
+
+def test_the_printable_statement_says_which_kpis_were_not_due_and_the_rule(
+        rb: o.RuleBook) -> None:
+    from outsourcing.desk.printable import statement_html
+    html = statement_html(_year(rb, None)[0])
+    assert "年度全面检测：本期不考核（每年10月）" in html
+    assert "本期考核指标的权重按比例折算为100分" in html

@@ -15,7 +15,12 @@ from .catalogue import CORE_PROCUREMENT_ITEMS, CORE_SERVICE_KINDS, ProcurementIt
 from .due import agreed_interest_finding
 from .findings import Finding, Severity
 from .hookspecs import hookimpl
-from .model import MULTI_YEAR_CONDITIONS, Contract, QualificationRequirement
+from .model import (
+    MULTI_YEAR_CONDITIONS,
+    QUALIFICATION_KINDS,
+    Contract,
+    QualificationRequirement,
+)
 from .rules import Jurisdiction, RuleBook
 
 NATIONAL = Jurisdiction(
@@ -99,16 +104,21 @@ def check_qualifications(contract: Contract, rb: RuleBook) -> list[Finding]:
             continue
         for req in requirements(rb, line.service, on):
             label = req.name or f"{req.kind} {req.level}".strip()
+            label_zh = req.name or f"{QUALIFICATION_KINDS.get(req.kind, req.kind)}" + (
+                f"（{req.level}）" if req.level else "")
             held = contract.supplier.holds(req, on)
             if held is None:
                 matching = [q for q in contract.supplier.qualifications if q.satisfies(req)]
                 why = ("held but expired on " + str(matching[0].valid_until)) if matching else \
                     "not held"
+                why_zh = (f"所持资质已于 {matching[0].valid_until} 过期" if matching
+                          else "供应商未持有")
                 out.append(Finding(
                     "qualification.missing",
                     f"line {line.id} ({line.service}) needs {label}: {why} on {on}",
                     field=f"lines[{i}].service", rule_id=pid, citation=entry.citation,
-                    term="资质"))
+                    term="资质",
+                    zh=f"服务项目 {line.id} 需要「{label_zh}」：{why_zh}（{on}）"))
             elif held.valid_until is not None and held.valid_until < contract.term.end:
                 out.append(Finding(
                     "qualification.expires_during_term",

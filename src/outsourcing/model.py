@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MULTI_YEAR_CONDITIONS",
+    "QUALIFICATION_KINDS",
     "AnnualFee",
     "AreaRate",
     "Contract",
@@ -49,6 +50,7 @@ __all__ = [
     "TermTotal",
     "UnitRate",
     "level_rank",
+    "qualification_kind",
 ]
 
 
@@ -245,6 +247,24 @@ def _day_count(v: Any) -> DayCount:
 
 def _rounding(v: Any) -> Rounding:
     return _enum(Rounding, "rounding", "计费取整方式")(v)
+
+
+QUALIFICATION_KINDS: dict[str, str] = {
+    "special_equipment_installation_repair": "特种设备安装改造修理许可（电梯）",
+    "fire_technical_service": "消防设施维护保养检测机构资质",
+    "property_management": "物业服务企业资质",
+}
+"""The qualification kinds (资质类别) the rules name, by code → Chinese name; a workbook
+may name a kind by either (:func:`qualification_kind`)."""
+
+
+def qualification_kind(text: str) -> str | None:
+    """The code of a qualification kind named by its code or its Chinese name; None when
+    unknown."""
+    t = text.strip()
+    if t in QUALIFICATION_KINDS:
+        return t
+    return next((k for k, v in QUALIFICATION_KINDS.items() if v == t), None)
 
 
 _LEVELS = {

@@ -563,13 +563,7 @@ class CompiledKpis:
                     for i, v in enumerate(values)]
         out = []
         for i, v in enumerate(values):
-            if v < 0:
-                raise SettlementError("a measured value must not be negative",
-                                      field=f"kpi {self.specs[i].id}", value=v, term="实测指标")
-            if self.percent[i] and v > 100 * CENTI:
-                raise SettlementError(
-                    f"a rate over 100%: {from_centi(v)}%", field=f"kpi {self.specs[i].id}",
-                    value=str(from_centi(v)), term=f"{self.specs[i].name_zh}超过100%")
+            self._checked(i, v)
             if v < self.sizes[i]:
                 out.append(self.tables[i][v])
             else:
@@ -577,6 +571,7 @@ class CompiledKpis:
         return out
 
     def _checked(self, i: int, v: int) -> int:
+        """A KPI's value, checked: not negative, a rate at most 100%."""
         if v < 0:
             raise SettlementError("a measured value must not be negative",
                                   field=f"kpi {self.specs[i].id}", value=v, term="实测指标")

@@ -242,7 +242,9 @@ def _register_settlement() -> None:
     converter.register_unstructure_hook(
         IncidentDeductions, lambda d: {"amounts": {k: str(m) for k, m in d.amounts},
                                        **({"shares": {k: {"share": str(f.share), "of": f.of,
-                                                          "line": f.line}
+                                                          "line": f.line,
+                                                          **({} if f.up_to is None else
+                                                             {"up_to": str(f.up_to)})}
                                                       for k, f in d.shares}}
                                           if d.shares else {}),
                                        "rule_id": d.rule_id, "citation": d.citation})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from ..findings import Severity
 from ..model import Contract
 from ..money import pct
 from ..serialize import structure, unstructure
+from ..terms import ContractTerms
 from .cli_common import (
     EXIT_CHECKS_FAILED,
     EXIT_DONE,
@@ -29,7 +31,7 @@ from .cli_common import (
     run,
 )
 
-__all__ = ["read_change", "read_contract", "register"]
+__all__ = ["read_change", "read_contract", "read_terms", "register"]
 
 ALL_STAFF_ROLES = ("approver", "officer", "assessor", "finance")
 PRICING_ZH = {"fixed_monthly": "固定月费", "unit_rate": "单价×数量",
@@ -42,14 +44,25 @@ ACTION_ZH = {"add_line": "增加服务项目", "remove_line": "减少服务项�
 
 def read_contract(path: str) -> Contract:
     """A contract from a workbook (``.xlsx``), a JSON or a TOML file."""
-    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
-        from .xlsx_contract import read_contract_workbook
+    return read_terms(path).contract
 
-        return read_contract_workbook(path)
+
+def read_terms(path: str, services: Mapping[str, str] | None = None) -> ContractTerms:
+    """A contract with the terms it states: from a workbook (``.xlsx``, every sheet of the
+    layout; ``services`` maps Chinese service names to codes), or a JSON or TOML file (the
+    contract alone)."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from .xlsx_contract import read_contract_terms
+
+        return read_contract_terms(path, services=services)
     data = read_data_file(path)
     if isinstance(data, dict) and "contract" in data and isinstance(data["contract"], dict):
         data = data["contract"]
-    return structure(data, Contract, source=path)
+    return ContractTerms(structure(data, Contract, source=path))
+
+
+def _services(store: Any) -> list[tuple[str, str]]:
+    return [(k.code, k.name_zh) for k in store.plugins.catalogue]
 
 
 CHANGE_KEYS = {"id", "kind", "rationale", "reason", "effective", "signed_on", "requested_by",
@@ -144,15 +157,45 @@ def _check(store: Any, contract: Contract, lang: str) -> bool:
 
 @run
 def cmd_contract_add(args: argparse.Namespace) -> int:
-    contract = read_contract(args.file)
     with open_store(args) as store:
+        terms = read_terms(args.file, {zh: code for code, zh in _services(store)})
+        contract = terms.contract
         who = actor_of(args)
         if _check(store, contract, args.lang):
             print(f"合同 {contract.id} 违反规定，未登记。")
             return EXIT_CHECKS_FAILED
-        store.add_contract(contract, by=who)
+        store.add_contract(contract, by=who, rules=terms.rules, kpis=terms.kpis,
+                           contract_rules=terms.contract_rules, adopt=terms.adopt,
+                           plan=terms.plan)
     print(f"已登记合同 {contract.id}《{contract.title}》：{len(contract.lines)} 个服务项目，"
-          f"原合同金额 {contract.original_amount.format()}")
+          f"原合同金额 {contract.original_amount.format()}"
+          + (f"；约定支付规则 {len(terms.rules)} 项" if terms.rules else ""))
+    return EXIT_DONE
+
+
+@run
+def cmd_contract_template(args: argparse.Namespace) -> int:
+    """The empty contract workbook: no registry needed, but the catalogue of the plugins
+    (services for the drop-down list)."""
+    from ..plugins import load
+    from .xlsx_contract import write_contract_template
+
+    out = write_contract_template(
+        args.output, services=[(k.code, k.name_zh) for k in load().catalogue])
+    print(f"已生成合同登记表模板：{out}")
+    return EXIT_DONE
+
+
+@run
+def cmd_contract_export(args: argparse.Namespace) -> int:
+    from .xlsx_contract import write_contract_workbook
+
+    with open_store(args) as store:
+        terms = store.contract_terms(args.contract)
+        services = _services(store)
+    out = write_contract_workbook(terms, args.output or f"合同-{args.contract}.xlsx",
+                                  services=services)
+    print(f"已导出合同 {args.contract}：{out}")
     return EXIT_DONE
 
 
@@ -341,6 +384,15 @@ def register(sub: Any) -> None:
     add_common(p, actor=True)
     p.add_argument("file")
     p.set_defaults(func=cmd_contract_add)
+    p = contract.add_parser("template", help="write the empty contract workbook (合同登记表)")
+    p.add_argument("-o", "--output", default="合同.xlsx", help="the .xlsx to write")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(func=cmd_contract_template)
+    p = contract.add_parser("export", help="write a recorded contract in the workbook layout")
+    add_common(p)
+    p.add_argument("contract")
+    p.add_argument("-o", "--output", help="the .xlsx to write (default 合同-ID.xlsx)")
+    p.set_defaults(func=cmd_contract_export)
     p = contract.add_parser("check", help="check a contract file or a recorded contract")
     add_common(p, json_out=True)
     p.add_argument("target", help="a file (.toml, .json, .xlsx) or a contract id")

@@ -143,6 +143,22 @@ def cmd_accept(args: argparse.Namespace) -> int:
     return EXIT_DONE
 
 
+@run
+def cmd_assess_final(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        version, written = store.record_final_score(args.contract, args.line, args.score,
+                                                    by=actor_of(args),
+                                                    reason=args.correction or "")
+    if not written:
+        print(f"{args.line} 的期满考核得分已录入，数值相同，未重复记录")
+    elif version > 1:
+        print(f"已更正 {args.line} 的期满考核得分：{args.score}（第{version}版）："
+              f"{args.correction}")
+    else:
+        print(f"已录入 {args.line} 的期满考核得分：{args.score}")
+    return EXIT_DONE
+
+
 # --- settle, pay, due ----------------------------------------------------------------------
 
 def _print_statement_summary(st: Statement, version: StatementVersion, written: bool,
@@ -422,6 +438,14 @@ def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
     p.add_argument("file")
     p.add_argument("--correction", help="the reason, when the import corrects an earlier one")
     p.set_defaults(func=cmd_assess_import)
+    p = assess.add_parser("final", help="record a line's final assessment score "
+                          "(年度/期满考核得分), which releases a holdback by the result")
+    add_common(p, actor=True)
+    p.add_argument("contract")
+    p.add_argument("line")
+    p.add_argument("score", help="0–100, at most two decimals")
+    p.add_argument("--correction", help="the reason, when it changes a recorded score")
+    p.set_defaults(func=cmd_assess_final)
 
     add_common(settle_parser, actor=True)
     settle_parser.add_argument("--contract", help="settle this recorded contract's PERIOD")

@@ -33,32 +33,32 @@ SIGNATURES: tuple[tuple[str, str], ...] = (
 """The signature block: who signs, for which party."""
 
 _CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+@page { size: A4; margin: 10mm 12mm 12mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: '%(family)s Embedded', '%(family)s', 'Noto Sans CJK SC', 'Source Han Sans SC',
-       'Microsoft YaHei', 'SimSun', sans-serif; font-size: 10.5pt; color: #111; margin: 0;
-       line-height: 1.45; }
+       'Microsoft YaHei', 'SimSun', sans-serif; font-size: 10pt; color: #111; margin: 0;
+       line-height: 1.35; }
 .page { width: 186mm; margin: 0 auto; }
-h1 { text-align: center; font-size: 20pt; letter-spacing: 0.6em; margin: 2mm 0 4mm; }
+h1 { text-align: center; font-size: 18pt; letter-spacing: 0.6em; margin: 0 0 2.5mm; }
+h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-left: 3px solid #333; padding-left: 2mm; }
 p.correction { margin: 1mm 0; font-weight: bold; }
-h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm; border-left: 3px solid #333; padding-left: 2mm; }
 table { width: 100%%; border-collapse: collapse; }
-th, td { border: 0.6pt solid #444; padding: 1.2mm 1.6mm; vertical-align: top; }
+th, td { border: 0.6pt solid #444; padding: 0.9mm 1.4mm; vertical-align: top; }
 th { background: #eee; font-weight: 600; }
 td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.head td { border: none; padding: 0.6mm 0; }
 table.head td.k { width: 22mm; color: #444; }
-table.lines { font-size: 8.5pt; table-layout: fixed; }
+table.lines { font-size: 8pt; table-layout: fixed; }
 table.lines td, table.lines th { padding: 1mm 1mm; }
 table.amount th { width: 45mm; text-align: left; }
-tr.kpi td { font-size: 9pt; color: #333; background: #fafafa; }
+tr.kpi td { font-size: 8pt; color: #333; background: #fafafa; }
 tr.total td { font-weight: 700; }
 .capitals { font-weight: 700; letter-spacing: 0.05em; }
 ul.findings { margin: 0; padding-left: 5mm; }
-ol.basis { margin: 0; padding-left: 6mm; font-size: 8.5pt; color: #333; }
-table.sign td { height: 18mm; width: 25%%; }
+ol.basis { margin: 0; padding-left: 6mm; font-size: 7pt; line-height: 1.2; color: #333; }
+table.sign td { height: 13mm; width: 25%%; }
 table.sign .who { font-weight: 600; }
-table.sign .date { display: block; margin-top: 8mm; color: #444; }
+table.sign .date { display: block; margin-top: 4mm; color: #444; }
 .note { font-size: 8.5pt; color: #555; margin-top: 3mm; }
 tr, li { page-break-inside: avoid; }
 table.sign { page-break-inside: avoid; }

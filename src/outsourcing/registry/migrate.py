@@ -22,7 +22,7 @@ from ..errors import RegistryError
 __all__ = ["HEAD", "current_revision", "downgrade", "head", "migrate"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0004_money_inputs"
+HEAD = "0005_final_scores"
 """The newest schema revision of this library."""
 
 

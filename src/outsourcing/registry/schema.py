@@ -187,6 +187,21 @@ usage_records = Table(
 like the assessments: a correction is a new version with its reason."""
 Index("ix_usage_records_period", usage_records.c.contract_id, usage_records.c.period)
 
+final_scores = Table(
+    "final_scores", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("line_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("score", String(12), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "line_id", "version", name="uq_final_scores"),
+)
+"""A line's final assessment score (年度/期满考核得分), which releases a holdback by the result;
+versioned like an assessment."""
+
 audit = Table(
     "audit", metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
@@ -225,6 +240,8 @@ HASHED: dict[str, tuple[str, ...]] = {
                     "accepted_by", "reason", "recorded_by", "recorded_at"),
     "usage_records": ("id", "contract_id", "line_id", "period", "version", "document",
                       "reason", "recorded_by", "recorded_at"),
+    "final_scores": ("id", "contract_id", "line_id", "version", "score", "reason",
+                     "recorded_by", "recorded_at"),
 }
 """The columns of each audited table whose content the audit trail's hash covers.  Columns
 derived from a statement's document (``due_on``, ``carry``) are checked by

@@ -42,13 +42,15 @@ from ..errors import AccessDenied, OutsourcingError, RegistryError
 from ..findings import Finding
 from ..model import Contract
 from ..money import Money, div_half_up
-from ..payment import PaymentRule
+from ..payment import ContractRules, PaymentRule
 from ..performance import Assessment
+from ..plan import InstalmentPlan, PeriodicPlan
 from ..plugins import Registry as PluginRegistry
 from ..plugins import load
 from ..serialize import structure, unstructure
 from ..settlement import PreparedContract, prepare
 from ..statement import Carry, LineCarry, Statement
+from ..terms import ContractTerms
 from ..usage import Usage
 from . import schema as S
 from .migrate import current_revision, head
@@ -882,9 +884,15 @@ class Registry:
     # --- contracts -------------------------------------------------------------------------
     def add_contract(self, contract: Contract, *, by: str,
                      rules: Mapping[str, PaymentRule] | None = None,
-                     kpis: Mapping[str, Sequence[KpiSpec]] | None = None) -> None:
+                     kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
+                     contract_rules: ContractRules | None = None,
+                     adopt: Sequence[str] = (),
+                     plan: InstalmentPlan | PeriodicPlan | None = None) -> None:
         """Record a contract with its own settlement terms (each line's payment rule and
-        KPIs, where the contract sets them; otherwise the plugins and rulebook decide)."""
+        KPIs, where the contract sets them; otherwise the plugins and rulebook decide), its
+        contract-wide terms (``ContractRules()``: none; None: the defaults, marked), the
+        defaults it adopts by name and its payment plan (see
+        :class:`~outsourcing.terms.ContractTerms`)."""
         if not isinstance(contract, Contract):
             raise RegistryError(f"a {type(contract).__name__} is not a Contract",
                                 field="contract", value=repr(contract), term="合同",
@@ -894,13 +902,11 @@ class Registry:
         actor = self._require(by, [Role.OFFICER], "add_contract", obj)
         by = actor.id
         self.plugins.rulebook(contract.jurisdiction)  # an unknown jurisdiction fails here
+        terms = ContractTerms(contract, rules or {}, kpis or {}, contract_rules, adopt, plan)
         # the contract's own terms must prepare: a bad rule fails now, not at settlement
-        prepare(contract, self.plugins.rulebook(contract.jurisdiction), rules=rules,
-                kpis=kpis)
-        doc = _dumps({"format": FORMAT, "contract": unstructure(contract),
-                      "rules": {k: unstructure(v) for k, v in (rules or {}).items()},
-                      "kpis": {k: [unstructure(x) for x in v]
-                               for k, v in (kpis or {}).items()}})
+        prepare(contract, self.plugins.rulebook(contract.jurisdiction), rules=terms.rules,
+                kpis=terms.kpis, contract_rules=contract_rules, adopt=terms.adopt)
+        doc = _dumps({"format": FORMAT, **terms.to_dict()})
         values = {"id": contract.id, "jurisdiction": contract.jurisdiction,
                   "purchaser_id": contract.purchaser.id, "supplier_id": contract.supplier.id,
                   "title": contract.title, "term_start": contract.term.start,
@@ -928,20 +934,14 @@ class Registry:
         return row
 
     @staticmethod
-    def _terms(doc: str) -> tuple[Contract, dict[str, PaymentRule], dict[str, list[KpiSpec]]]:
-        data = json.loads(doc)
-        c = structure(data["contract"], Contract, source="$.contract")
-        rules = {k: structure(v, PaymentRule, source=f"$.rules.{k}")
-                 for k, v in data["rules"].items()}
-        kpis = {k: [structure(x, KpiSpec, source=f"$.kpis.{k}") for x in v]
-                for k, v in data["kpis"].items()}
-        return c, rules, kpis
+    def _terms(doc: str) -> ContractTerms:
+        return ContractTerms.from_dict(json.loads(doc))
 
     def contract(self, contract_id: str) -> Contract:
         """The contract as recorded (without its changes: see :meth:`timeline`)."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
-            return self._terms(self._contract_row(conn, contract_id).document)[0]
+            return self._terms(self._contract_row(conn, contract_id).document).contract
 
     def terms(self, contract_id: str) -> tuple[dict[str, PaymentRule],
                                                dict[str, list[KpiSpec]]]:
@@ -951,13 +951,20 @@ class Registry:
         ``registry.unknown_contract``."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
         with self._read() as conn:
-            _, rules, kpis = self._terms(self._contract_row(conn, contract_id).document)
-        return rules, kpis
+            t = self._terms(self._contract_row(conn, contract_id).document)
+        return t.rules, {k: list(v) for k, v in t.kpis.items()}
+
+    def contract_terms(self, contract_id: str) -> ContractTerms:
+        """The contract as recorded with every term it states (its lines' rules and KPIs,
+        the contract-wide terms, the adopted defaults, the payment plan)."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        with self._read() as conn:
+            return self._terms(self._contract_row(conn, contract_id).document)
 
     def _timeline(self, conn: Connection, contract_id: str) -> tuple[
             Timeline, Row[Any], str]:
         row = self._contract_row(conn, contract_id)
-        contract = self._terms(row.document)[0]
+        contract = self._terms(row.document).contract
         decided = conn.execute(select(S.change_decisions.c.document)
                                .where(S.change_decisions.c.contract_id == contract_id)
                                .order_by(S.change_decisions.c.id)).scalars().all()
@@ -987,10 +994,11 @@ class Registry:
         key = _sha(str(doc) + "".join(decided))
         pc = self._prepared.get((contract_id, key))
         if pc is None:
-            contract, rules, kpis = self._terms(str(doc))
-            tl = Timeline(contract, changes=[structure(json.loads(d), Change) for d in decided])
-            pc = prepare(tl, self.plugins.rulebook(contract.jurisdiction), rules=rules,
-                         kpis=kpis)
+            t = self._terms(str(doc))
+            tl = Timeline(t.contract, changes=[structure(json.loads(d), Change)
+                                               for d in decided])
+            pc = prepare(tl, self.plugins.rulebook(t.contract.jurisdiction), rules=t.rules,
+                         kpis=t.kpis, contract_rules=t.contract_rules, adopt=t.adopt)
             if len(self._prepared) >= 8192:
                 self._prepared.clear()
             self._prepared[(contract_id, key)] = pc
@@ -1589,6 +1597,73 @@ class Registry:
         return [(r.document, r.version, structure(json.loads(r.document), Usage))
                 for r in rows]
 
+    # --- final assessment scores -----------------------------------------------------------
+    def record_final_score(self, contract_id: str, line: str, score: Decimal | str | int, *,
+                           by: str, reason: str = "") -> tuple[int, bool]:
+        """Record a line's final assessment score (年度/期满考核得分, 0–100), which releases
+        its holdback where the contract pays the holdback by the result
+        (:class:`~outsourcing.payment.Holdback` ``by_result`` / ``forfeit_below``).
+
+        Versioned like an assessment and audited: the same score again writes nothing;
+        another score is a correction and needs ``reason``.  Returns the version in force
+        and whether it was written.  Recorded by an assessor
+        (考核人) or an officer.  The periods that release the holdback read the score in
+        force when they are settled."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        reason = _text(reason, "reason", "更正理由")
+        obj = f"final_scores:{contract_id}"
+        actor = self._require(by, [Role.ASSESSOR, Role.OFFICER], "record_final_score", obj)
+        by = actor.id
+        with self._read() as conn:
+            pc, _ = self._prepared_contract(conn, contract_id)
+        try:
+            centi = pc.final_scores({line: score})  # a line of the contract, 0..100
+        except OutsourcingError as exc:
+            raise RegistryError(f"final score: {exc.reason}", field="score", value=str(score),
+                                term="期满考核得分", code="registry.final_score_invalid",
+                                zh=f"服务项目 {line} 的期满考核得分无法录入：{exc.message_zh}"
+                                ) from None
+        text = str(Decimal(next(iter(centi.values()))) / 100)
+        t = S.final_scores
+        with self._write() as conn:
+            self._lock(conn)
+            last = conn.execute(select(t).where(t.c.contract_id == contract_id,
+                                                t.c.line_id == line)
+                                .order_by(t.c.version.desc()).limit(1)).first()
+            if last is not None and Decimal(last.score) == Decimal(text):
+                return last.version, False
+            if last is not None and not reason.strip():
+                raise RegistryError(
+                    f"the final score of {line} is recorded already ({last.score}); give the "
+                    "reason to record a correction", field="reason", value=reason,
+                    term="期满考核得分", code="registry.final_score_changed",
+                    zh=f"服务项目 {line} 的期满考核得分已录入（{last.score}）；"
+                       "如需更正，须说明更正理由")
+            version = 1 if last is None else last.version + 1
+            pk, h = self._insert(conn, t, {
+                "contract_id": contract_id, "line_id": line, "version": version,
+                "score": text, "reason": reason, "recorded_by": by, "recorded_at": _now()})
+            self._audit(conn, [(by, self._role(actor, [Role.ASSESSOR, Role.OFFICER]),
+                                "record_final_score" if version == 1 else "correct_final_score",
+                                f"final_scores:{pk}", h)])
+        return version, True
+
+    def final_scores(self, contract_id: str) -> dict[str, Decimal]:
+        """Each line's final assessment score in force."""
+        contract_id = _id(contract_id, "contract_id", "合同编号")
+        with self._read() as conn:
+            self._contract_row(conn, contract_id)
+            return {k: Decimal(v) for k, (_, v) in self._finals(conn, contract_id).items()}
+
+    @staticmethod
+    def _finals(conn: Connection, contract_id: str) -> dict[str, tuple[int, str]]:
+        t = S.final_scores
+        out: dict[str, tuple[int, str]] = {}
+        for r in conn.execute(select(t.c.line_id, t.c.version, t.c.score).where(
+                t.c.contract_id == contract_id).order_by(t.c.line_id, t.c.version)):
+            out[r.line_id] = (r.version, r.score)
+        return out
+
     # --- settlement ------------------------------------------------------------------------
     def _latest(self, conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
         s = S.statements
@@ -1631,6 +1706,12 @@ class Registry:
                 found = self._assessments(conn, contract_id, str(p))
                 acc = self._acceptance_row(conn, contract_id, str(p))
                 used = self._usage(conn, contract_id, str(p))
+                # a final score is an input of the periods that release a holdback by it
+                finals = {lid: vs for lid, vs in self._finals(conn, contract_id).items()
+                          if lid in pc.line_index
+                          and i in pc.lines[pc.line_index[lid]].release_at
+                          and (hb := pc.lines[pc.line_index[lid]].rule.holdback) is not None
+                          and hb.needs_result}
                 prev_row = None
                 both = self._latest_of(conn, contract_id,
                                        [str(p)] + ([str(pc.periods[i - 1])] if i else []))
@@ -1650,7 +1731,9 @@ class Registry:
                                       None if accepted_on is None else accepted_on.isoformat(),
                                       None if acceptance_due is None
                                       else acceptance_due.isoformat()]
-                                     + ([[d for d, _, _ in used]] if used else [])))
+                                     + ([[d for d, _, _ in used]] if used else [])
+                                     + ([sorted((k, v) for k, (_, v) in finals.items())]
+                                        if finals else [])))
                 if current is not None and current.inputs_hash == inputs:
                     return Settled(_unpack_statement(current.document, pc), current.version,
                                    False, current.version > 1,
@@ -1659,6 +1742,7 @@ class Registry:
                 versions = {"assessments": {x.line: v for _, v, x in found},
                             "usage": {x.line: v for _, v, x in used},
                             "acceptance": None if acc is None else acc.version,
+                            "final_scores": {k: v for k, (v, _) in finals.items()},
                             "decisions": decisions,
                             "previous": None if prev_row is None else prev_row.id}
                 why = ("" if current is None else
@@ -1666,7 +1750,8 @@ class Registry:
             previous = None if prev_row is None else _carry_of(prev_row.carry)
             st = pc.settle(p, [x for _, _, x in found], previous=previous,
                            accepted_on=accepted_on, acceptance_due=acceptance_due,
-                           usage=[x for _, _, x in used], usage_required=True)
+                           usage=[x for _, _, x in used], usage_required=True,
+                           final_scores={k: v for k, (_, v) in finals.items()} or None)
             version = 1 if current is None else current.version + 1
             diff = st.payable.fen - (0 if current is None else current.payable_fen)
             doc, carry = _pack_statement(st, decisions, versions, why)
@@ -1724,6 +1809,16 @@ class Registry:
                 u.c.version == v)).scalar_one_or_none()
             parts.append(f"实际用量已录入（{line}）" if v == 1 and line not in used_before
                          else f"实际用量更正（{line} 第{v}版）：{why or '未说明理由'}")
+        f = S.final_scores
+        finals_before = old.get("final_scores", {})
+        for line, v in versions.get("final_scores", {}).items():
+            if finals_before.get(line) == v:
+                continue
+            why = conn.execute(select(f.c.reason).where(
+                f.c.contract_id == contract_id, f.c.line_id == line,
+                f.c.version == v)).scalar_one_or_none()
+            parts.append(f"期满考核得分已录入（{line}）" if v == 1
+                         else f"期满考核得分更正（{line} 第{v}版）：{why or '未说明理由'}")
         acc_v = versions["acceptance"]
         if acc_v != old.get("acceptance"):
             row = self._acceptance_row(conn, contract_id, period)

@@ -206,9 +206,13 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
             for site, v, sc in zip(ss.sites, values, site_scores, strict=True):
                 pts = pl.kpis.points(v)
                 add(f"点位得分 {site}", centi_text(sc), "performance.score",
-                    "该点位各项指标得分之和",
-                    *[(spec.id, centi_text(p))
-                      for spec, p in zip(pl.kpis.specs, pts, strict=True)])
+                    "该点位各项指标得分之和"
+                    + ("（本期不考核指标不计分，其余指标权重按比例折算，合计100）"
+                       if NOT_SCORED in v else ""),
+                    *[(spec.id, "本期不考核" if x == NOT_SCORED else centi_text(p))
+                      for spec, x, p in zip(pl.kpis.specs, v, pts, strict=True)])
+            if pl.due is not None:
+                not_scored = _sites_not_scored(pl, values, i, ex)
             how = {"min": "取最低点位得分", "mean": "各点位得分平均，四舍五入到0.01",
                    "fee_weighted": "按点位费用加权平均，四舍五入到0.01"}[ss.aggregate]
             add("考核得分", centi_text(score), ss.rule_id, f"{ss.citation}: {how}",
@@ -397,6 +401,45 @@ def line_findings(pl: PreparedLine, x: LineRecord, period: Any) -> list[Finding]
             rule_id=hbr.rule_id, citation=hbr.citation, term="期满考核得分"))
     return found
 
+def _sites_not_scored(pl: PreparedLine, values: Sequence[Sequence[int]], i: int,
+                      ex: list[Explanation]) -> str:
+    """For a line scored at several sites: the KPIs left out of the period at some site
+    (not due, or 不适用 there) and the rule applied, in Chinese; empty when none was."""
+    assert pl.due is not None
+    due = pl.due[i]
+    parts = []
+    for k, spec in enumerate(pl.kpis.specs):
+        left = [n for n, v in enumerate(values) if v[k] == NOT_SCORED]
+        if due[k] and not left:
+            continue
+        why = spec.schedule.describe() if not due[k] else "部分点位不适用"
+        if len(left) == len(values):
+            parts.append(f"{spec.name_zh}（{why}）不计分，本期考核指标的权重按比例折算为100分")
+        elif not left:
+            parts.append(f"{spec.name_zh}（{why}）沿用各点位上次考核结果")
+        else:
+            parts.append(f"{spec.name_zh}（{why}）沿用上次考核结果，尚无结果或不适用的点位按比例折算")
+    if not parts:
+        return ""
+    text = "；".join(parts)
+    ex.append(_not_due_explanation(pl, text, all(
+        s.when_not_due is not None for s in pl.kpis.specs if s.scheduled)))
+    return text
+
+
+def _not_due_explanation(pl: PreparedLine, text: str, own: bool) -> Explanation:
+    """The explanation of the KPIs left out of a period: the rule applied — the contract's
+    own where every KPI left out states it, else the rulebook's ``payment.kpi_not_due`` —
+    and each scheduled KPI's schedule and rule."""
+    r = pl.not_due_rule
+    rid, cit = (("kpi.schedule", "合同约定的考核周期及本期不考核指标的处理") if own or r is None
+                else (r.rule_id, r.citation))
+    return Explanation("本期不考核指标", text, rid, cit, tuple(
+        (s.id, s.schedule.describe() + "；" + (s.when_not_due.zh if s.when_not_due is not None
+                                              else f"{pl.not_due[n].zh}（{KPI_NOT_DUE}）"))
+        for n, s in enumerate(pl.kpis.specs) if s.scheduled), pl.line.id)
+
+
 def _kpi_lines(pl: PreparedLine, values: Sequence[int], sources: Mapping[str, str],
                kres: list[KpiResult], ex: list[Explanation], i: int = 0,
                kept: Sequence[tuple[str, int, int]] = ()) -> str:
@@ -461,17 +504,7 @@ def _kpi_lines(pl: PreparedLine, values: Sequence[int], sources: Mapping[str, st
     if carried:
         parts.append("沿用上次结果：" + "、".join(carried))
     text = "；".join(parts)
-    r = pl.not_due_rule
-    own = all(s.when_not_due is not None for s, v, d in zip(
-        pl.kpis.specs, values, due, strict=True)
-        if v == NOT_SCORED or not d or sources.get(s.id, "").startswith("不适用"))
-    if own or r is None:
-        rid, cit = "kpi.schedule", "合同约定的考核周期及本期不考核指标的处理"
-    else:
-        rid, cit = r.rule_id, r.citation
-    ex.append(Explanation("本期不考核指标", text, rid, cit,
-                          tuple((s.id, s.schedule.describe() + "；"
-                                 + (s.when_not_due.zh if s.when_not_due is not None
-                                    else f"{pl.not_due[n].zh}（{KPI_NOT_DUE}）"))
-                                for n, s in enumerate(pl.kpis.specs) if s.scheduled), lid))
+    ex.append(_not_due_explanation(pl, text, all(
+        s.when_not_due is not None for s, v, d in zip(pl.kpis.specs, values, due, strict=True)
+        if v == NOT_SCORED or not d or sources.get(s.id, "").startswith("不适用"))))
     return text
