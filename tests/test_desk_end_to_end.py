@@ -215,6 +215,7 @@ def test_desk_due_shows_the_unpaid_balance_overdue_15_days_with_late_interest_an
     assert [(d["period"], d["paid"], d["outstanding"], d["overdue_days"]) for d in due] == [
         ("2022-10", "50000.00", "38803.55", 15)]
     assert Decimal(due[0]["late_interest"]) > 0
+    assert due[0]["status"] == "已逾期" and due[0]["to_recover"] == "0.00"
     assert (desk.folder / "图表" / "score.png").stat().st_size > 10_000
     assert (desk.folder / "图表" / "fee.png").stat().st_size > 10_000
 
@@ -396,6 +397,30 @@ def test_desk_accept_is_a_recorded_input_same_again_nothing_changed_needs_a_reas
     assert future.code == 2 and "registry.bad_acceptance_date" in future.err
     old = desk("settle", "--help")
     assert "--accepted-on" not in old.out
+
+
+def test_desk_pay_takes_money_syntax_only_and_reverses_a_payment_by_reference(
+    month: tuple[Desk, dict[str, Result]],
+) -> None:
+    desk, _ = month
+    for bad in ("1e3", "1,00.00", "12.345", "¥100", "nan"):
+        r = desk("pay", CID, "2022-10", bad, "--on", "2022-12-02", "--as", "li")
+        assert r.code == 2 and "desk.bad_amount" in r.err and "不是金额" in r.err, bad
+    future = desk("pay", CID, "2022-10", "1.00", "--on", "2999-12-31", "--as", "li")
+    assert future.code == 2 and "registry.payment_in_future" in future.err
+    early = desk("pay", CID, "2022-10", "1.00", "--on", "20221001", "--as", "li")
+    assert early.code == 2 and "registry.payment_before_period_end" in early.err
+    paid = desk("pay", CID, "2022-10", "1,000.00", "--on", "2022-12-02", "--reference",
+                "PZ-7", "--as", "li")
+    assert paid.code == 0 and "凭证号 PZ-7" in paid.out
+    no_reason = desk("pay", CID, "2022-10", "--reverses", "PZ-7", "--as", "li")
+    assert no_reason.code == 2 and "--reason" in no_reason.err
+    back = desk("pay", CID, "2022-10", "--reverses", "PZ-7", "--reason", "重复录入", "--as", "li")
+    assert back.code == 0 and "已冲正付款 PZ-7" in back.out and "-¥1,000.00" in back.out
+    shown = desk("report", "--contract", CID, "-o", "图表-付款", "--json")
+    assert shown.code == 0, shown.err
+    report = json.loads(shown.out)
+    assert report["periods"][0]["paid"] == "50000.00"
 
 
 def test_desk_ocds_publishes_the_registry_history_as_releases_and_records(

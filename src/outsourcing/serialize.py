@@ -321,7 +321,11 @@ def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
             f"{_kind(data)}", field=source, value=data, code="serialization.not_object",
             zh=f"{_name(cls)} 须为对象（键值表），实际为 {_kind(data)}")
     try:
-        return converter.structure(data, cls)
+        out = converter.structure(data, cls)
+        check = getattr(out, "check_read", None)
+        if callable(check):  # a document's own checks (a timeline's signing order)
+            check()
+        return out
     except (ClassValidationError, IterableValidationError) as exc:
         problems = cattrs.transform_error(exc, path=source, format_exception=_format)
         raise SerializationError(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded, localcontext
 from functools import lru_cache
 from typing import Any
 
+from ._limits import MAX_YUAN
 from .dates import DateRange, Period
 from .errors import SerializationError
 from .findings import Finding, Severity
@@ -217,20 +218,33 @@ def _bool(v: Any) -> bool:
     return v
 
 
-def _scaled(v: Any, den: int) -> int:
+def _scaled(v: Any, den: int, limit: int = 10 ** 30) -> int:
+    """A number written as text, as a whole count of 1/``den`` — read exactly (no decimal
+    context rounds it: ``"99999999999999999999999999.995"`` is refused as fen, never read
+    as 10²⁸) and at most ``limit`` in size."""
     if not isinstance(v, str):
         raise TypeError("expected a number as text")
     try:
-        d = Decimal(v) * den
+        d = Decimal(v)  # exact: the constructor never rounds
     except InvalidOperation:
         raise ValueError("not a number") from None
-    if not d.is_finite() or d != d.to_integral_value() or abs(d) > 10 ** 30:
+    if not d.is_finite():
+        raise ValueError("not a finite number")
+    _, digits, exp = d.as_tuple()
+    assert isinstance(exp, int)
+    if len(digits) + abs(exp) > 80:
+        raise ValueError("too many digits")
+    with localcontext(Context(prec=200, traps=[Inexact, Rounded])):
+        n = d * den
+    if n != n.to_integral_value():
         raise ValueError(f"not a whole multiple of 1/{den}")
-    return int(d)
+    if abs(n) > limit:
+        raise ValueError(f"beyond the library's limit ({limit // den:,})")
+    return int(n)
 
 
 def _fen(v: Any) -> int:
-    return _scaled(v, 100)
+    return _scaled(v, 100, MAX_YUAN * 100)
 
 
 def _centi(v: Any) -> int:

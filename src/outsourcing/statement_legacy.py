@@ -124,7 +124,11 @@ def _record_line(x: StatementLine) -> LineRecord:
                       d.amount.fen))
     return LineRecord(
         x.line_id, x.service, x.site, LINE_STATUSES.index(x.status), x.fee.fen, values,
-        x.missing_kpis, _centi(x.score), _centi(x.base_score), int(x.adjustment * 100),
+        # a line without a base score has its score as base, as in statement/2: the
+        # document then reads back as itself
+        x.missing_kpis, _centi(x.score),
+        _centi(x.base_score if x.base_score is not None else x.score),
+        int(x.adjustment * 100),
         None, tuple(int(s * 100) for _, s in x.site_scores),
         None if x.pay_rate is None else int(x.pay_rate * RATE_DEN),
         x.performance_amount.fen, tuple(items), x.deductions_total.fen,

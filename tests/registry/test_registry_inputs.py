@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from registry_cases import assessment, contract, staffed
 
 import outsourcing as o
@@ -150,3 +153,55 @@ def test_a_workbook_is_recorded_all_or_nothing_and_the_same_values_write_nothing
     hist = r.assessments(CID, JAN, history=True)
     assert len(hist) == 3
     assert r.verify().ok
+
+
+def _cli_settle(url: str, *args: str) -> int:
+    import contextlib
+    import io
+
+    from outsourcing.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return main(["settle", "2022-01", *args, "--db", url, "--as", "sun"])
+
+
+ENTRY_POINTS = ["settle", "settle_all", "settle_all_pool", "cli_contract", "cli_all"]
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(contracts=st.lists(st.tuples(st.sampled_from(["small", "large"]),
+                                    st.sampled_from(["60", "85", "95"]), st.booleans(),
+                                    st.integers(0, 20)), min_size=1, max_size=3),
+       first=st.sampled_from(ENTRY_POINTS), second=st.sampled_from(ENTRY_POINTS))
+def test_for_random_stores_settling_twice_by_any_entry_point_writes_one_statement(
+        tmp_path_factory: pytest.TempPathFactory, contracts: list[tuple[str, str, bool, int]],
+        first: str, second: str) -> None:
+    url = f"sqlite:///{tmp_path_factory.mktemp('random') / 'r.db'}"
+    r = staffed(url)
+    try:
+        ids = []
+        for n, (size, score, accepted, day) in enumerate(contracts):
+            c = attrs.evolve(contract(f"R-{n}"), supplier=o.Supplier(f"S-{n}", "供应商", size))
+            r.add_contract(c, by="zhao")
+            r.record_assessments(c.id, [assessment("property", JAN, score=score)], by="qian")
+            if accepted:
+                r.accept(c.id, JAN, date(2022, 2, 1 + day), by="zhao")
+            ids.append(c.id)
+        for how in (first, second):
+            if how == "settle":
+                for cid in ids:
+                    r.settle(cid, JAN, by="sun")
+            elif how.startswith("settle_all"):
+                assert r.settle_all(JAN, by="sun", workers=2 if how.endswith("pool") else 1
+                                    ).failed == ()
+            elif how == "cli_contract":
+                for cid in ids:
+                    assert _cli_settle(url, "--contract", cid) in (0, 1)
+            else:
+                assert _cli_settle(url, "--all") in (0, 1)
+        for cid in ids:
+            assert [s.version for s in r.statements(cid, history=True)] == [1]
+        assert r.verify().ok
+    finally:
+        r.close()

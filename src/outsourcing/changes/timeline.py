@@ -165,6 +165,25 @@ class Timeline:
         object.__setattr__(self, "_derived", derived)
         object.__setattr__(self, "_effects", [])
 
+    def check_read(self) -> None:
+        """The checks a timeline read from a document passes beyond the constructor's
+        (:func:`outsourcing.serialize.structure` calls it): its signed changes are listed in
+        the order they were signed, as :meth:`sign` keeps them — otherwise
+        ``change.signed_out_of_order``, at reading rather than in a later computation."""
+        last: Change | None = None
+        for i, c in enumerate(self.changes):
+            if c.status is not ChangeStatus.SIGNED or c.signed_on is None:
+                continue
+            if last is not None and last.signed_on is not None and c.signed_on < last.signed_on:
+                raise ModelError(
+                    f"{c.id} signed on {c.signed_on} is listed after {last.id} signed on "
+                    f"{last.signed_on}: decided changes are listed in the order they were signed",
+                    field=f"changes[{i}].signed_on", value=c.signed_on.isoformat(),
+                    term="签订日期", code="change.signed_out_of_order",
+                    zh=f"变更 {c.id}（{c.signed_on} 签订）排在 {last.id}（{last.signed_on} 签订）"
+                       "之后：已决定的变更须按签订先后排列")
+            last = c
+
     # the contract in force -------------------------------------------------------------
     @property
     def signed(self) -> tuple[Change, ...]:
@@ -294,7 +313,13 @@ class Timeline:
             out: list[Effect] = []
             prev = Timeline(self.contract)
             for c in self.signed:
-                d = extend(prev._derived, c) or build(self.contract, (*prev.signed, c))
+                try:
+                    d = extend(prev._derived, c) or build(self.contract, (*prev.signed, c))
+                except Invalid as exc:  # a change that did not apply when it was signed
+                    raise ChangeRejected(exc.finding.message, change_id=exc.change_id,
+                                         field=exc.finding.field, rule_id=exc.finding.rule_id,
+                                         citation=exc.finding.citation,
+                                         term=exc.finding.term) from None
                 nxt = Timeline._made(self.contract, (*prev.changes, c), (), d)
                 out.append(_effect(prev, nxt, c))
                 prev = nxt

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -120,6 +121,23 @@ def period_of(text: str, field: str = "PERIOD") -> Period:
 def _missing(field: str) -> Period:
     raise DeskError("a period is needed", field=field, zh="缺少期间（如 2022-10 或 2022-Q4）",
                     term="期间")
+
+
+_AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
+
+
+def amount_of(text: str, field: str = "AMOUNT") -> Money:
+    """An amount of yuan typed at the desk, in money syntax only: digits, optionally grouped
+    by thousands with commas, at most two decimals, a leading minus for a recovery
+    (``83410.00``, ``83,410.5``, ``-500``).  Refused: exponents (``1e3``), spaces, more
+    than two decimals, anything else."""
+    if not _AMOUNT.fullmatch(text):
+        raise DeskError("not an amount of yuan: digits, optional thousands commas and at most "
+                        "two decimals (no exponent)", field=field, value=text,
+                        code="desk.bad_amount", term="金额",
+                        zh=f"「{text[:40]}」不是金额：金额只能写数字（可用千分位逗号），最多两位小数，"
+                           "不能用科学计数法")
+    return Money(text.replace(",", ""), field=field)
 
 
 def date_of(text: str | None, field: str) -> date | None:

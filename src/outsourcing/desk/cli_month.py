@@ -21,6 +21,7 @@ from .cli_common import (
     DeskError,
     actor_of,
     add_common,
+    amount_of,
     console,
     date_of,
     emit_json,
@@ -225,13 +226,33 @@ def settle_hook(original: Callable[[argparse.Namespace], int]
 
 @run
 def cmd_pay(args: argparse.Namespace) -> int:
+    """Record a payment, a recovery (a negative amount) or, with ``--reverses REF --reason``,
+    the reversal of a payment recorded in error (冲正; the amount is optional: all of it)."""
     period = period_of(args.period)
-    amount = Money(args.amount, field="AMOUNT")
+    amount = None if args.amount is None else amount_of(args.amount)
+    if args.reverses:
+        if not args.reason:
+            raise DeskError("a reversal says why: --reason", field="--reason",
+                            code="desk.usage", term="冲正理由", zh="冲正须用 --reason 说明理由")
+        if args.on:
+            raise DeskError("a reversal is dated as the payment it reverses; leave out --on",
+                            field="--on", code="desk.usage", term="冲正",
+                            zh="冲正按原付款日期记录，不用 --on")
+        with open_store(args) as store:
+            x = store.reverse_payment(args.contract, period, args.reverses, by=actor_of(args),
+                                      reason=args.reason, amount=amount)
+        print(f"已冲正付款 {args.reverses}：{args.contract} {period} {x.amount.format()}"
+              f"（第 {x.id} 号，理由：{x.reason}）")
+        return EXIT_DONE
+    if amount is None:
+        raise DeskError("say the amount paid", field="AMOUNT", code="desk.usage",
+                        term="付款金额", zh="请填写付款金额")
     on = date_of(args.on, "--on") or date.today()
     with open_store(args) as store:
-        store.record_payment(args.contract, period, amount, on, by=actor_of(args),
-                             reference=args.reference or "")
-    print(f"已记录付款：{args.contract} {period} {amount.format()}（{on}）")
+        x = store.record_payment(args.contract, period, amount, on, by=actor_of(args),
+                                 reference=args.reference or "")
+    print(f"已记录付款：{args.contract} {period} {amount.format()}（{on}，第 {x.id} 号"
+          + (f"，凭证号 {x.reference}" if x.reference else "") + "）")
     return EXIT_DONE
 
 
@@ -239,13 +260,14 @@ def cmd_pay(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     on = date_of(args.on, "--on") or date.today()
     with open_store(args) as store:
-        rows = store.due(on, contract_id=args.contract)
+        rows = store.due(on, contract_id=args.contract, every=args.every)
     if args.json:
         emit_json([{"contract_id": d.contract_id, "period": str(d.period), "version": d.version,
                     "due_on": d.due_on, "payable": d.payable, "paid": d.paid,
-                    "outstanding": d.outstanding, "overdue": d.overdue,
+                    "outstanding": d.outstanding, "to_recover": d.to_recover,
+                    "status": d.status, "overdue": d.overdue,
                     "overdue_days": d.overdue_days, "late_interest": d.late_interest,
-                    "citation": d.citation} for d in rows])
+                    "rule_id": d.rule_id, "citation": d.citation} for d in rows])
         return EXIT_DONE
     from rich.table import Table
 
@@ -259,14 +281,15 @@ def cmd_due(args: argparse.Namespace) -> int:
         interest += d.late_interest
         t.add_row(d.contract_id, str(d.period), str(d.due_on or "未定"), d.payable.format(),
                   d.paid.format(), d.outstanding.format(), str(d.overdue_days),
-                  d.late_interest.format(), "逾期" if d.overdue else "未到期")
+                  d.late_interest.format(),
+                  f"待追回 {d.to_recover.format()}" if d.to_recover else d.status)
     out = console()
     out.print(t)
     out.print(f"未付合计 {total.format()}，逾期利息合计 {interest.format()}")
-    if rows and rows[0].citation:
-        from ..messages_zh import citation_for_people
+    from ..messages_zh import citation_for_people
 
-        out.print(f"逾期利息依据：{citation_for_people(rows[0].citation)}")
+    for cite in dict.fromkeys(d.citation for d in rows if d.citation):
+        out.print(f"逾期利息依据：{citation_for_people(cite)}")
     return EXIT_DONE
 
 
@@ -375,8 +398,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise DeskError("no statements yet", field="contract", value=ids,
                             code="registry.no_statement", zh="尚无结算单，无法出图",
                             term="结算单")
-        far = max(s.due_on or s.span.end for s in statements)
-        unpaid = {(d.contract_id, str(d.period)): d for d in store.due(far)}
+        paid_by = {cid: store.paid(cid) for cid in ids}  # every payment, whatever its date
         first = store.timeline(ids[0])
         rb = store.plugins.rulebook(first.contract.jurisdiction)
         rules, _ = store.terms(ids[0])
@@ -387,8 +409,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     warning = rule.warning.min_score if isinstance(rule.warning, WarningRule) else None
     paid: dict[str, Money] = {}
     for s in statements:
-        d = unpaid.get((s.contract_id, str(s.period)))
-        got = d.paid if d is not None else s.payable
+        got = paid_by[s.contract_id].get(s.period, Money(0))
         paid[str(s.period)] = paid.get(str(s.period), Money(0)) + got
     with writing(args.output, "图表文件夹") as folder:
         folder.mkdir(parents=True, exist_ok=True)
@@ -470,15 +491,22 @@ def register(sub: Any, settle_parser: argparse.ArgumentParser) -> None:
     add_common(p, actor=True)
     p.add_argument("contract")
     p.add_argument("period")
-    p.add_argument("amount", help="yuan, e.g. 83410.00")
+    p.add_argument("amount", nargs="?",
+                   help="yuan, e.g. 83410.00 (negative: a recovery); with --reverses, how "
+                        "much to reverse (default all of it)")
     p.add_argument("--on", help="the day paid (default today)")
-    p.add_argument("--reference", help="the payment's reference")
+    p.add_argument("--reference", help="the payment's reference (付款凭证号)")
+    p.add_argument("--reverses", metavar="REF",
+                   help="reverse the payment with this reference (or #number) (冲正)")
+    p.add_argument("--reason", help="why the payment is reversed")
     p.set_defaults(func=cmd_pay)
 
     p = sub.add_parser("due", help="what is due and overdue, with late interest")
     add_common(p, json_out=True)
     p.add_argument("--on", help="the date (default today)")
     p.add_argument("--contract")
+    p.add_argument("--every", action="store_true",
+                   help="list the periods with nothing due too (已付清)")
     p.set_defaults(func=cmd_due)
 
     st = sub.add_parser("statement", help="stored statements (结算单)").add_subparsers(
