@@ -1053,6 +1053,20 @@ class Registry:
                              "（一方提名了另一方），须由第三人办理", field="by", value=second)
         return False
 
+    def _confirming(self, x: Proposal, by: str, subject: str, action: str, obj: str,
+                    what: str, what_zh: str) -> tuple[str, bool]:
+        """The second pair of eyes on a proposal about ``subject``: an approver, neither the
+        subject (nobody confirms their own appointment or role) nor its proposer nor related
+        to them by a proposal (:meth:`_separate`); (the approver's id, 单人操作)."""
+        by = self._require(by, [Role.APPROVER], action, obj).id
+        if by == subject:
+            raise self._deny(by, action, obj, "registry.denied.same_person",
+                             f"{what}: nobody confirms their own appointment or role",
+                             f"{what_zh}：任何人不得确认对本人的提名或授予本人的角色",
+                             field="by", value=by)
+        return by, self._separate(x.proposed_by, by, action, obj, what=what, what_zh=what_zh,
+                                  solo_ok=self.solo_office())
+
     def _creators(self, actor_id: str) -> set[str]:
         """Who proposed the actor (the founders have none)."""
         with self._read() as conn:
@@ -1236,14 +1250,8 @@ class Registry:
             proposed_by: str | None = None  # the founding pair: created by nobody
             action = "accept_founding"
         else:
-            by = self._require(by, [Role.APPROVER], "confirm_actor", obj).id
-            if by == actor_id:
-                raise self._deny(by, "confirm_actor", obj, "registry.denied.same_person",
-                                 "nobody confirms their own appointment",
-                                 "任何人不得确认对本人的提名", field="by", value=by)
-            solo = self._separate(x.proposed_by, by, "confirm_actor", obj,
-                                  what="confirming an actor", what_zh="确认操作人员",
-                                  solo_ok=self.solo_office())
+            by, solo = self._confirming(x, by, actor_id, "confirm_actor", obj,
+                                        "confirming an actor", "确认操作人员")
             proposed_by = x.proposed_by
             action = "confirm_actor_solo" if solo else "confirm_actor"
         try:
@@ -1287,14 +1295,8 @@ class Registry:
         actor_id = _id(actor_id, "actor", "操作人员编号")
         x = self._proposal("role", actor_id, r.value)
         obj = f"actor_roles:{actor_id}/{r.value}"
-        by = self._require(by, [Role.APPROVER], "confirm_role", obj).id
-        if by == actor_id:
-            raise self._deny(by, "confirm_role", obj, "registry.denied.same_person",
-                             "nobody confirms a role granted to themself",
-                             "任何人不得确认授予本人的角色", field="by", value=by)
-        solo = self._separate(x.proposed_by, by, "confirm_role", obj,
-                              what="confirming a role", what_zh="确认角色授予",
-                              solo_ok=self.solo_office())
+        by, solo = self._confirming(x, by, actor_id, "confirm_role", obj,
+                                    "confirming a role", "确认角色授予")
         with self._write() as conn:
             self._record(conn, S.confirmations, [{
                 "proposal_id": x.id, "confirmed_by": by, "confirmed_at": _now(),
