@@ -332,3 +332,25 @@ def test_the_printable_statement_says_which_kpis_were_not_due_and_the_rule(
     html = statement_html(_year(rb, None)[0])
     assert "年度全面检测：本期不考核（每年10月）" in html
     assert "本期考核指标的权重按比例折算为100分" in html
+
+
+@given(kpi_sets(), st.integers(1, 12))
+def test_a_settled_period_scores_exactly_its_due_kpis_at_weights_adding_to_100(
+        case: tuple[list[KpiSpec], list[int]], month: int) -> None:
+    specs, values = case
+    rb = o.load().rulebook("CN")
+    period = o.Period.month(2026, month)
+    due = [s.schedule.is_due(period.range) for s in specs]
+    a = o.Assessment("fire", period, "张三", period.end, metrics=[
+        o.Metric(s.id, Decimal(v).scaleb(-2)) for s, v, d in zip(specs, values, due, strict=True)
+        if d])
+    s = o.settle(fire_contract(), period, [a], rb, kpis={"fire": specs},
+                 adopt=["payment.kpi_not_due"])
+    line = s.line("fire")
+    kpis = CompiledKpis(specs)
+    vals = [v if d else NOT_SCORED for v, d in zip(values, due, strict=True)]
+    assert line.score == Decimal(kpis.total(vals)).scaleb(-2)
+    assert [k.points is not None for k in line.kpis] == due
+    if not all(due) and any(w for w, d in zip(kpis.weights, due, strict=True) if d):
+        assert sum(k.weight_applied for k in line.kpis if k.weight_applied is not None) == 100
+        assert all(k.weight_applied == 0 for k, d in zip(line.kpis, due, strict=True) if not d)
