@@ -11,7 +11,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 import outsourcing as o
+from outsourcing.catalogue import KpiSpec
 from outsourcing.dates import DayCount
+from outsourcing.kpi_schedule import KpiSchedule
 from outsourcing.model import MULTI_YEAR_CONDITIONS, QUALIFICATION_KINDS
 from outsourcing.payment import (
     Band,
@@ -164,6 +166,39 @@ def plans(draw: Any) -> InstalmentPlan | PeriodicPlan | None:
 
 
 @st.composite
+def schedules(draw: Any, term: o.DateRange) -> KpiSchedule:
+    kind = draw(st.sampled_from(("every_period", "quarterly", "half_yearly", "yearly",
+                                 "dates")))
+    if kind == "every_period":
+        return KpiSchedule()
+    if kind == "quarterly":
+        return KpiSchedule(kind, draw(st.sampled_from(((), (3, 6, 9, 12), (1, 4, 7, 10)))))
+    if kind == "half_yearly":
+        return KpiSchedule(kind, draw(st.sampled_from(((), (6, 12), (3, 9)))))
+    if kind == "yearly":
+        return KpiSchedule(kind, draw(st.lists(st.integers(1, 12), min_size=1, max_size=3,
+                                               unique=True)))
+    return KpiSchedule(kind, (), draw(st.lists(st.dates(term.start, term.end), min_size=1,
+                                               max_size=3, unique=True)))
+
+
+@st.composite
+def kpi_lists(draw: Any, term: o.DateRange) -> tuple[KpiSpec, ...]:
+    n = draw(st.integers(1, 3))
+    weights = [Decimal(100 // n)] * (n - 1)
+    weights.append(Decimal(100) - sum(weights, Decimal(0)))
+    return tuple(KpiSpec(
+        f"kpi_{i}", draw(st.sampled_from(("维修合格率", "满意度", "年度全面检测"))),
+        draw(st.sampled_from(("", "repair pass rate"))), draw(st.sampled_from(("%", "count"))),
+        draw(dec("0", "100", 2)), draw(st.sampled_from(("higher", "lower"))), w,
+        draw(st.sampled_from(("", "合同第六条"))), draw(st.booleans()),
+        draw(st.sampled_from(("proportional", "pass_fail"))), "", draw(schedules(term)),
+        draw(st.sampled_from((None, "rescale", "carry_forward"))), draw(st.booleans()),
+        draw(st.sampled_from((None, "metric", "survey", "sheet"))))
+        for i, w in enumerate(weights))
+
+
+@st.composite
 def contract_terms(draw: Any) -> ContractTerms:
     start = draw(st.dates(date(2020, 1, 1), date(2026, 12, 1)))
     end = start + timedelta(days=draw(st.integers(30, 3 * 365)))
@@ -202,4 +237,6 @@ def contract_terms(draw: Any) -> ContractTerms:
         st.none() | st.builds(NoticeWindow, st.integers(1, 20), st.integers(1, 24))))
     adopt = draw(st.just(("*",)) | st.lists(st.sampled_from(PAYMENT_DEFAULTS), unique=True,
                                             max_size=3).map(tuple))
-    return ContractTerms(contract, rules, {}, wide, adopt, draw(plans()))
+    kpis = {lid: draw(kpi_lists(term)) for lid in draw(
+        st.lists(st.sampled_from(line_ids), unique=True))}
+    return ContractTerms(contract, rules, kpis, wide, adopt, draw(plans()))

@@ -111,6 +111,7 @@ def test_workbook_export_then_read_is_the_identity_for_any_contract(
     assert got.contract_rules == terms.contract_rules
     assert got.adopt == terms.adopt
     assert got.plan == terms.plan
+    assert got.kpis == terms.kpis
     assert got == terms
 
 
@@ -201,3 +202,38 @@ def test_payment_terms_in_the_workbook_are_named_cell_by_cell_when_wrong(
         ("分档", "D3", "desk.workbook.not_a_number"),
         ("扣款", "C2", "desk.terms.deduction_shape")])
     assert "工作表「分档」D3：支付比例应填数字，却填了「九成」" in exc.value.message_zh
+
+
+def _kpi_row(tmp_path: Path, months: object, dates: object = None) -> Path:
+    path = write_contract_workbook(contract(), tmp_path / "c.xlsx")
+    wb = load_workbook(path)
+    wb["考核指标"].append(["elevator", "yearly_check", "年度检测", None, "count", 1, "不低于",
+                          100, "达标得分", None, None, None, "每年", months, dates,
+                          "按权重折算"])
+    wb.save(path)
+    return path
+
+
+def test_a_kpi_schedule_is_read_with_its_months(tmp_path: Path) -> None:
+    from outsourcing.desk.xlsx_contract import read_contract_terms
+    from outsourcing.kpi_schedule import KpiSchedule, NotDueRule
+
+    got = read_contract_terms(_kpi_row(tmp_path, "4、10"))
+    [k] = got.kpis["elevator"]
+    assert k.schedule == KpiSchedule("yearly", (4, 10))
+    assert k.when_not_due is NotDueRule.RESCALE
+    assert "property" not in got.kpis          # a line without rows keeps the catalogue's
+
+
+@pytest.mark.parametrize(("months", "dates", "cell", "says"), [
+    (13, None, "N2", "考核月份须为1到12之间的整数，不能为 13"),
+    ("10、十一", None, "N2", "考核月份应填1到12月的整数"),
+    (None, None, "N2", "每年考核的指标须写明考核月份"),
+])
+def test_a_bad_kpi_schedule_is_refused_naming_its_cell(
+        tmp_path: Path, months: object, dates: object, cell: str, says: str) -> None:
+    with pytest.raises(WorkbookError) as exc:
+        read_contract_workbook(_kpi_row(tmp_path, months, dates))
+    [p] = exc.value.problems
+    assert (p.sheet, p.cell) == ("考核指标", cell)
+    assert says in p.zh

@@ -402,15 +402,69 @@ def test_exported_codes_are_in_the_shipped_codelists(rb: o.RuleBook) -> None:
     assert roles <= ocds.codelist("partyRole")
 
 
-def test_the_schema_its_extensions_and_licences_ship_inside_the_package() -> None:
+def test_only_the_standards_own_files_ship_and_the_extension_is_our_patch() -> None:
     from importlib.resources import files
 
     root = files("outsourcing.ocds") / "schema"
-    assert (root / "LICENSE").is_file()
+    shipped = {p.name for p in root.iterdir() if p.is_file()} | {
+        f"codelists/{p.name}" for p in (root / "codelists").iterdir()}
+    assert shipped == {"LICENSE", "release-schema.json", "release-package-schema.json",
+                       *(f"codelists/{n}.csv" for n in ("contractStatus", "milestoneStatus",
+                                                        "milestoneType", "partyRole",
+                                                        "releaseTag"))}
     assert "1__1__5" in (root / "release-schema.json").read_text("utf-8")
-    for name in ocds.EXTENSIONS:
-        assert (root / "extensions" / name / "LICENSE").is_file()
-        assert (root / "extensions" / name / "release-schema.json").is_file()
+    scale = ocds.release_schema()["definitions"]["Organization"]["properties"]["details"][
+        "properties"]["scale"]
+    assert scale["codelist"] == "partyScale.csv" and scale["openCodelist"] is False
+    assert scale["enum"] == ["micro", "sme", "small", "medium", "large", None]
+    assert "scale" not in str(ocds.standard_release_schema()["definitions"]["Organization"])
+
+
+def test_a_closed_codelist_is_its_fields_enum() -> None:
+    from importlib.resources import files
+
+    root = files("outsourcing.ocds") / "schema" / "codelists"
+    closed = ocds.closed_codelists(ocds.standard_release_schema())
+    # the standard's own closed codelist files list exactly the codes of the schema's enums
+    for name in ("contractStatus", "milestoneStatus", "releaseTag"):
+        codes = {line.split(",")[0] for line in
+                 (root / f"{name}.csv").read_text("utf-8").splitlines()[1:]}
+        assert set(closed[f"{name}.csv"]) == codes == ocds.codelist(name)
+    assert ocds.codelist("method") == {"open", "selective", "limited", "direct"}
+    assert "CNY" in ocds.codelist("currency") and "RMB" not in ocds.codelist("currency")
+    assert ocds.codelist("partyScale") == {"micro", "sme", "small", "medium", "large"}
+    assert "partyScale.csv" not in closed  # the extension's, not the standard's
+    with pytest.raises(o.ModelError) as err:  # open, and not shipped
+        ocds.codelist("awardCriteria")
+    assert err.value.code == "ocds.unknown_codelist"
+
+
+def test_the_record_package_schema_takes_linked_or_embedded_releases() -> None:
+    rs = ocds.history(disinfection_contract(), prefix="ocds-nxjg01").releases(
+        until=date(2023, 1, 31))
+    rp = ocds.record_package(rs, publisher="局", uri="urn:x", published=PUBLISHED)
+    assert ocds.validation_errors(rp) == []
+    (rec,) = rp["records"]
+    rec["releases"] = [{"url": f"https://example.org/p.json#{r['id']}", "date": r["date"],
+                        "tag": r["tag"]} for r in rs]
+    assert ocds.validation_errors(rp) == []
+    rec["releases"][0]["tag"] = ["signed"]
+    assert any(e.startswith("records/0/releases") for e in ocds.validation_errors(rp))
+    del rec["ocid"]
+    assert any("'ocid' is a required property" in e for e in ocds.validation_errors(rp))
+    assert ocds.validation_errors({**rp, "records": []}) != []  # minItems 1
+
+
+def test_libcoveocds_checks_closed_codes_against_the_generated_codelists() -> None:
+    pkg = ocds.release_package(disinfection_contract(), as_of=date(2022, 10, 1))
+    rel = _release(pkg)
+    rel["contracts"][0]["status"] = "finished"
+    next(p for p in rel["parties"] if "supplier" in p["roles"])["details"]["scale"] = "giant"
+    report = cove(pkg)
+    closed = report["additional_closed_codelist_values"]
+    assert closed["releases/contracts/status"]["values"] == ["finished"]
+    assert closed["releases/parties/details/scale"]["values"] == ["giant"]
+    assert closed["releases/parties/details/scale"]["extension_codelist"] is True
 
 
 # --- 200 random contracts ----------------------------------------------------------------

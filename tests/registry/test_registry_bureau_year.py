@@ -29,7 +29,7 @@ from test_desk_end_to_end import Desk
 import outsourcing as o
 
 YEAR = 2023
-WY, DT, CY = "NX-WY-2023", "NX-DT-2023", "NX-CY-2023"
+WY, DT, CY, XF = "NX-WY-2023", "NX-DT-2023", "NX-CY-2023", "NX-XF-2023"
 RECEIPTS = ["41236.50", "38890.00", "44210.35", "40000.00", "39875.20", "42560.80",
             "36980.00", "37750.45", "43999.99", "44800.00", "41105.60", "45000.00"]
 """The canteen's materials bought each month, by the receipts (at most the ¥45,000 budget)."""
@@ -38,7 +38,8 @@ RECEIPTS = ["41236.50", "38890.00", "44210.35", "40000.00", "39875.20", "42560.8
 def fill(template: Path, out: Path, head: dict[str, Any], lines: list[list[Any]], *,
          quals: list[list[Any]] = (), rules: list[list[Any]] = (),  # type: ignore[assignment]
          tiers: list[list[Any]] = (), deductions: list[list[Any]] = (),  # type: ignore[assignment]
-         plan: list[list[Any]] = ()) -> Path:  # type: ignore[assignment]
+         kpis: list[list[Any]] = (), plan: list[list[Any]] = ()  # type: ignore[assignment]
+         ) -> Path:
     """Type a contract into the template, as a bureau's officer would."""
     wb = load_workbook(template)
     ws = wb["合同"]
@@ -46,7 +47,8 @@ def fill(template: Path, out: Path, head: dict[str, Any], lines: list[list[Any]]
     for label, value in head.items():
         ws.cell(rows[label], 2).value = value
     for sheet, body in (("服务项目", lines), ("资质", quals), ("支付规则", rules),
-                        ("分档", tiers), ("扣款", deductions), ("付款计划", plan)):
+                        ("分档", tiers), ("扣款", deductions), ("考核指标", kpis),
+                        ("付款计划", plan)):
         for row in body:
             wb[sheet].append(row)
     wb.save(out)
@@ -85,7 +87,10 @@ def assessments(month: int) -> dict[str, list[o.Assessment]]:
     cy = [o.Assessment("canteen", p, "考核小组", on,
                        sheets=[o.ScoreSheet("food_safety_inspection",
                                             [o.ScoreItem("食品安全", 100, 95)])], surveys=[sat])]
-    return {WY: wy, DT: dt, CY: cy}
+    xf = [o.Assessment("fire", p, "考核小组", on,
+                       metrics=[o.Metric("monthly_check_done", "100")]
+                       + ([o.Metric("yearly_full_test", 1)] if month == 10 else []))]
+    return {WY: wy, DT: dt, CY: cy, XF: xf}
 
 
 @pytest.fixture
@@ -121,7 +126,16 @@ def year(db_url: str, tmp_path: Path) -> Iterator[tuple[Desk, o.Store]]:
            30000, 45000]],
          rules=[["canteen", "分档支付"]],
          tiers=[["canteen", "达标", 90, 1], ["canteen", "不达标", 0, 0.95]])
-    for name in ("物业", "电梯", "餐饮"):
+    fill(t, tmp_path / "消防.xlsx", head(XF, "自治区政府办公区消防设施维保", "消防"),
+         [["fire", "fire_maintenance", "自治区政府办公区", "固定月费", 8600.06]],
+         quals=[["消防设施维护保养检测机构资质", "二级"]],
+         rules=[["fire", "分档支付"]],
+         tiers=[["fire", "合格", 90, 1], ["fire", "基本合格", 60, 0.9], ["fire", "不合格", 0, 0.8]],
+         kpis=[["fire", "monthly_check_done", "月度检查完成率", None, "%", 100, "不低于", 60,
+                "按比例计分", "消防法 第十六条", None, None, "每期", None, None, "按权重折算"],
+               ["fire", "yearly_full_test", "年度全面检测", None, "count", 1, "不低于", 40,
+                "达标得分", "消防法 第十六条", None, None, "每年", 10, None, "按权重折算"]])
+    for name in ("物业", "电梯", "餐饮", "消防"):
         r = d("contract", "add", f"{name}.xlsx", "--as", "li")
         assert r.code == 0, r.err + r.out
     store = o.Store.open(db_url)
@@ -146,11 +160,11 @@ def test_a_bureau_year_entered_at_the_desk_settles_on_the_contracts_own_terms(
             assert r.code == 0 and "已录入 property 的期满考核得分：92" in r.out
         r = d("settle", p, "--all", "--as", "li")
         assert r.code == 0, r.out
-    found = {f.code for cid in (WY, DT, CY) for f in store.findings(cid)}
+    found = {f.code for cid in (WY, DT, CY, XF) for f in store.findings(cid)}
     assert "payment.illustrative_default" not in found
     assert "usage.missing" not in found
     year_of = {cid: [store.statement(cid, f"{YEAR}-{m:02d}") for m in range(1, 13)]
-               for cid in (WY, DT, CY)}
+               for cid in (WY, DT, CY, XF)}
     # 餐饮: labour every month, the materials exactly as the receipts say
     materials = sum((s.line("canteen").fee - o.Money("30000.00") for s in year_of[CY]),
                     o.Money("0"))
@@ -167,13 +181,25 @@ def test_a_bureau_year_entered_at_the_desk_settles_on_the_contracts_own_terms(
     held = sum((s.line("property").holdback for s in year_of[WY]), o.Money("0"))
     assert dec.line("property").released == o.Money.round(held.exact() * Fraction(92, 100))
     assert dec.line("property").forfeited == held - dec.line("property").released
+    # 消防: the yearly test is due in October only; every other month scores the monthly
+    # KPI alone (its weight rescaled to 100) and pays in full
+    fire = [s.line("fire") for s in year_of[XF]]
+    assert [x.pay_rate for x in fire] == [Decimal(1)] * 12
+    assert all(x.payable == o.Money("8600.06") for x in fire)
+    assert [x.score for x in fire] == [Decimal(100)] * 12
+    yearly = [next(k for k in x.kpis if k.id == "yearly_full_test") for x in fire]
+    assert [k.measured is None for k in yearly] == [m != 10 for m in range(1, 13)]
+    assert all(k.note.startswith("本期不考核") for m, k in enumerate(yearly, 1) if m != 10)
+    monthly = [next(k for k in x.kpis if k.id == "monthly_check_done") for x in fire]
+    assert [k.weight_applied for m, k in enumerate(monthly, 1) if m != 10] == [100] * 11
+    assert "payment.kpi_not_due" not in {f.rule_id for s in year_of[XF] for f in s.findings}
     # the statement names the contract's own terms, not the illustrative ones
     text = dec.render()
     assert "示例默认" not in text and "合同未约定该付款条款" not in text
     # add(export(c)) is c: each recorded contract exports to the workbook it was read from
     from outsourcing.desk.xlsx_contract import read_contract_terms
 
-    for cid, name in ((WY, "物业"), (DT, "电梯"), (CY, "餐饮")):
+    for cid, name in ((WY, "物业"), (DT, "电梯"), (CY, "餐饮"), (XF, "消防")):
         assert d("contract", "export", cid, "-o", f"导出-{name}.xlsx").code == 0
         recorded = store.contract_terms(cid)
         assert read_contract_terms(tmp_path / f"导出-{name}.xlsx") == recorded

@@ -59,13 +59,20 @@ from .xlsx_terms import (
     AGGREGATE_ZH,
     BASE_ZH,
     BY_RESULT_ZH,
+    DIRECTION_ZH,
     KIND_LABELS,
+    MEASURED_ZH,
+    NOT_DUE_ZH,
     PLAN_ZH,
     RATE_ZH,
     RECOVERY_ZH,
     RELEASE_ZH,
+    SCHEDULE_ZH,
+    SCORING_ZH,
+    read_kpis,
     read_plan,
     read_rules,
+    write_kpis,
     write_plan,
     write_rules,
 )
@@ -145,6 +152,7 @@ def write_contract_workbook(contract: Contract | ContractTerms, path: str | Path
     _lines_sheet(wb, terms.contract.lines)
     _qualifications_sheet(wb, terms.contract.supplier.qualifications)
     write_rules(wb, terms.rules)
+    write_kpis(wb, terms.kpis)
     write_plan(wb, terms.plan)
     _guide(wb, services)
     with writing(path, "Excel工作簿") as out:
@@ -169,6 +177,7 @@ def write_contract_template(path: str | Path, *,
     _lines_sheet(wb, ())
     _qualifications_sheet(wb, (), always=True)
     write_rules(wb, {})
+    write_kpis(wb, {})
     write_plan(wb, None)
     _guide(wb, services)
     with writing(path, "Excel工作簿") as out:
@@ -283,7 +292,9 @@ def _guide(wb: Any, services: Sequence[tuple[str, str]]) -> None:
         "扣款基数": list(BASE_ZH), "付款计划类型": list(PLAN_ZH), "抵扣方式": list(RECOVERY_ZH),
         "分月规则": list(SPLIT_ZH), "面积单价按": list(PER_ZH), "闰日计费": list(YES_NO),
         "事件类别": list(KIND_LABELS.values()),
-        "付款节点": [v for k, v in MILESTONE_LABELS.items() if k != "prepayment"]}
+        "付款节点": [v for k, v in MILESTONE_LABELS.items() if k != "prepayment"],
+        "方向": list(DIRECTION_ZH), "计分方式": list(SCORING_ZH), "考核周期": list(SCHEDULE_ZH),
+        "本期不考核时": list(NOT_DUE_ZH), "是否": list(YES_NO), "计量方式": list(MEASURED_ZH)}
     opts = wb.create_sheet(OPTIONS_SHEET)
     where: dict[str, str] = {}
     for n, (name, values) in enumerate(lists.items(), start=1):
@@ -316,7 +327,11 @@ def _guide(wb: Any, services: Sequence[tuple[str, str]]) -> None:
                              ("支付规则", "R", "多点位汇总方式"),
                              ("扣款", "B", "事件类别"), ("扣款", "F", "扣款基数"),
                              ("加减分", "B", "事件类别"), ("付款计划", "A", "付款计划类型"),
-                             ("付款计划", "B", "付款节点"), ("付款计划", "E", "抵扣方式")):
+                             ("付款计划", "B", "付款节点"), ("付款计划", "E", "抵扣方式"),
+                             ("考核指标", "G", "方向"), ("考核指标", "I", "计分方式"),
+                             ("考核指标", "K", "是否"), ("考核指标", "M", "考核周期"),
+                             ("考核指标", "P", "本期不考核时"), ("考核指标", "Q", "是否"),
+                             ("考核指标", "R", "计量方式")):
         dropdown(sheet, f"{col}2:{col}{last}", name)
 
     guide = wb.create_sheet(README_SHEET, 0)
@@ -359,6 +374,13 @@ GUIDE = (
      "扣款基数 当期/当季度/当年度/合同期，基数服务项目可留空。"),
     ("加减分", "每种事件一行：分值（加分为正、减分为负）；上限填在「支付规则」表。"),
     ("点位", "多点位考核的服务项目，每个点位一行；按费用加权时填费用权重（元）。"),
+    ("考核指标",
+     "按合同约定考核指标的服务项目，每个指标一行（未填的服务项目采用目录中的默认指标）："
+     "指标编号、名称、单位、目标值、方向（不低于/不高于）、权重（各指标合计100）、计分方式"
+     "（按比例计分/达标得分）；考核周期 每期/每季度/每半年/每年/指定日期，考核月份如 10 或 "
+     "3、6、9、12，考核日期如 2023-10-15；本期不考核时 按权重折算/沿用上次结果（留空则采用示例"
+     "默认并在结算单上提示）；允许不适用 是/否；"
+     "计量方式 实测值/满意度调查/评分表（留空按单位推定）。"),
     ("付款计划",
      "分期付款：每期一行（付款节点、比例，合计须为100%）；定期结算：一行；"
      "预付款：一行（比例、抵扣方式 按比例/依次）。"),
@@ -613,6 +635,7 @@ def read_contract_terms(path: str | Path, *, services: Mapping[str, str] | None 
         if not lines and not bad:
             bad.add(LINES_SHEET, "A2", "desk.workbook.missing_value", "合同至少需要一个服务项目")
     rules = read_rules(wb, [x.id for x in lines], bad)
+    kpis = read_kpis(wb, [x.id for x in lines], bad)
     plan = read_plan(wb, bad)
     bad.raise_if_any()
     purchaser = supplier = None
@@ -641,7 +664,7 @@ def read_contract_terms(path: str | Path, *, services: Mapping[str, str] | None 
             price_adjustment_clause=text("价格调整条款", required=False),
             payment_days=None if days is None else int(days), stated_amount=stated,
             payment_working_days=working, late_interest_daily=interest)
-        return ContractTerms(contract, rules, {}, contract_rules, adopt, plan)
+        return ContractTerms(contract, rules, kpis, contract_rules, adopt, plan)
     except OutsourcingError as exc:
         field = exc.field or ""
         cell = next((ref(lbl) for lbl, key in (

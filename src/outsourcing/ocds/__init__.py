@@ -11,9 +11,11 @@ to that day.
 
 Parties carry their 统一社会信用代码 as identifiers (scheme ``CN-USCI``; the buyer's is
 required) and their 企业规模 through the partyScale extension; items are classified by the
-政府采购品目分类目录.  The schema, its codelists and the extensions ship in the package
-(``schema/``): :func:`validate` checks a release or record package with ``jsonschema`` and no
-network, and refuses a float amount.  Amounts are exact :class:`~decimal.Decimal` numbers;
+政府采购品目分类目录.  The standard's release and release-package schemas and the codelists
+the export uses ship in the package (``schema/``); the partyScale patch, the record package
+schema, the versioned schema and the closed codelists' codes are made by code
+(``_schema``).  :func:`validate` checks a release or record package with ``jsonschema`` and
+no network, and refuses a float amount.  Amounts are exact :class:`~decimal.Decimal` numbers;
 :func:`dumps` writes them to the fen without a float.  See ``docs/ocds.md``.
 """
 
@@ -42,9 +44,13 @@ from ._releases import (
 from ._schema import (
     EXTENSIONS,
     OCDS_VERSION,
+    PARTY_SCALE_PATCH,
     RELEASE_SCHEMA_URL,
+    closed_codelists,
     codelist,
+    record_package_schema,
     release_schema,
+    standard_release_schema,
     validate,
     validation_errors,
     versioned_release_schema,
@@ -62,10 +68,12 @@ __all__ = [
     "IDENTIFIER_SCHEME",
     "ITEM_SCHEME",
     "OCDS_VERSION",
+    "PARTY_SCALE_PATCH",
     "RELEASE_SCHEMA_URL",
     "SCALE",
     "History",
     "Payment",
+    "closed_codelists",
     "codelist",
     "dumps",
     "history",
@@ -73,9 +81,11 @@ __all__ = [
     "ocid",
     "package",
     "record_package",
+    "record_package_schema",
     "records",
     "release_package",
     "release_schema",
+    "standard_release_schema",
     "validate",
     "validation_errors",
     "versioned_release_schema",
