@@ -92,6 +92,14 @@ class Problems:
         if self.items:
             raise WorkbookError(self.path, self.items)
 
+    def need_sheets(self, wb: Any, *names: str) -> None:
+        """Refuse the workbook, naming each, when one of the sheets ``names`` is missing."""
+        for need in names:
+            if need not in wb.sheetnames:
+                self.add(need, "", "desk.workbook.sheet_missing",
+                         f"缺少工作表「{need}」（工作簿中有：{'、'.join(wb.sheetnames)}）")
+        self.raise_if_any()
+
     # --- cells ---------------------------------------------------------------------------
     def number(self, ws: Any, ref: str, *, label: str, whole: bool = False,
                required: bool = False) -> Decimal | None:

@@ -1,23 +1,29 @@
 """Contracts and framework price lists in Excel (合同登记表、统一报价清单).
 
-The layout (documented in ``docs/desk.md``):
+The layout (documented in ``docs/desk.md``): a ``说明`` sheet first (how to fill each sheet)
+and a hidden ``选项`` sheet feeding the drop-down lists, then:
 
-``合同`` — two columns, a label and its value, one row each: 合同编号, 合同名称, 辖区,
-采购人编号, 采购人, 供应商编号, 供应商, 统一社会信用代码, 企业规模 (大型/中型/小型/微型),
-起始日期, 终止日期, 签订日期, 结算周期 (按月/按季), 付款期限（日）, 预算.
+``合同`` — two columns, a label and its value, one row each (:data:`CONTRACT_FIELDS`): the
+parties, the term, 结算周期, the payment term (付款期限（日）, 付款期限计日 日历日/工作日), 预算,
+合同金额, 计费天数, 约定逾期利息日利率, 价格调整条款, 跨年度条件, the contract-wide terms
+(合同整体条款 合同约定/未约定 and its caps and thresholds) and 采纳示例默认条款.
 
-``服务项目`` — a header row, then one row per line: 服务项目编号, 服务类别 (a catalogue code such
-as ``property``), 办公区, 计价方式 (固定月费 / 单价 / 人工加材料), 月费, 单价, 数量, 计量单位,
-人工费（月）, 材料费预算（月）, 说明.
+``服务项目`` — a header row, then one row per line (:data:`LINE_HEADERS`): every pricing shape
+(固定月费 / 单价 / 人工加材料 / 年服务费 / 面积单价 / 合同总价) with its figures.
 
-``资质`` (optional) — 资质类别, 等级, 发证机关, 有效期起, 有效期至, 证书编号.
+``资质`` — 资质类别 (Chinese name or code), 等级, 发证机关, 有效期起, 有效期至, 证书编号.
+
+The contract's own payment terms and KPIs — ``支付规则``, ``分档``, ``扣款``, ``加减分``,
+``点位``, ``考核指标``, ``付款计划`` — are read and written by :mod:`.xlsx_terms`.
 
 ``报价清单`` (a framework agreement's price list) — 报价项目编号, 报价项目, 服务类别, 计量单位,
 最高限价.
 
-:func:`write_contract_workbook` writes a contract in that layout (a blank copy is the
-template); :func:`read_contract_workbook` reads one back, refusing the workbook with every
-bad cell named; :func:`read_price_list` reads a price list.
+:func:`write_contract_template` writes the empty workbook; :func:`write_contract_workbook`
+writes a contract with its terms (:class:`~outsourcing.terms.ContractTerms`);
+:func:`read_contract_terms` reads one back (:func:`read_contract_workbook`: the contract
+alone), refusing the workbook with every bad cell named; :func:`read_price_list` reads a
+price list.
 """
 
 from __future__ import annotations
@@ -522,11 +528,7 @@ def read_contract_terms(path: str | Path, *, services: Mapping[str, str] | None 
     either.  The whole workbook is refused with every bad cell named."""
     wb = open_workbook(path)
     bad = Problems(path)
-    for need in (CONTRACT_SHEET, LINES_SHEET):
-        if need not in wb.sheetnames:
-            bad.add(need, "", "desk.workbook.sheet_missing",
-                    f"缺少工作表「{need}」（工作簿中有：{'、'.join(wb.sheetnames)}）")
-    bad.raise_if_any()
+    bad.need_sheets(wb, CONTRACT_SHEET, LINES_SHEET)
     ws = wb[CONTRACT_SHEET]
     row_of: dict[str, int] = {}
     for r in range(1, ws.max_row + 1):
@@ -681,10 +683,7 @@ def read_price_list(path: str | Path) -> list[PriceListItem]:
     """Read a framework agreement's unified price list (统一报价清单) from ``报价清单``."""
     wb = open_workbook(path)
     bad = Problems(path)
-    if PRICE_SHEET not in wb.sheetnames:
-        bad.add(PRICE_SHEET, "", "desk.workbook.sheet_missing",
-                f"缺少工作表「{PRICE_SHEET}」（工作簿中有：{'、'.join(wb.sheetnames)}）")
-        bad.raise_if_any()
+    bad.need_sheets(wb, PRICE_SHEET)
     ws = wb[PRICE_SHEET]
     items: list[PriceListItem] = []
     if _headers(ws, PRICE_HEADERS, bad):

@@ -16,9 +16,12 @@ incident kind: a fixed amount (固定扣款金额) or a share (扣款比例, 比
 扣款基数 当期/当季度/当年度/合同期, of 基数服务项目's fee).  ``加减分`` — bonus and penalty points
 per event kind.  ``点位`` — the sites scored as one, with 费用权重 for a fee-weighted mean.
 ``付款计划`` — 分期付款 rows (付款节点, 比例), or one 定期结算 row, and a 预付款 row (比例,
-抵扣方式 按比例/依次).
+抵扣方式 按比例/依次).  ``考核指标`` — a line's own KPIs, each with its schedule (考核周期,
+考核月份 or 考核日期), what a period without it scores (本期不考核时), whether 不适用 is
+allowed, and how it is measured (计量方式).
 
-:func:`write_terms` writes them; :func:`read_terms` reads them back, every bad cell named.
+:func:`write_rules`, :func:`write_kpis` and :func:`write_plan` write them; :func:`read_rules`,
+:func:`read_kpis` and :func:`read_plan` read them back, every bad cell named.
 """
 
 from __future__ import annotations
@@ -256,21 +259,26 @@ class _Reader:
             return None
 
 
+def _by_line(wb: Any, name: str, line_ids: Sequence[str], bad: Problems
+             ) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """A term sheet's rows by line; a row naming a line the contract does not have is
+    named."""
+    out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for r, v in _rows(wb, name, bad):
+        lid = cell_text(v["服务项目编号"])
+        if lid not in line_ids:
+            bad.add(name, f"A{r}", "desk.terms.unknown_line",
+                    f"服务项目编号「{lid}」不在「服务项目」表中（有：{'、'.join(line_ids)}）", lid)
+            continue
+        out.setdefault(lid, []).append((r, v))
+    return out
+
+
 def read_rules(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, PaymentRule]:
     """Each line's own payment rule from the term sheets (see the module)."""
-    known = set(line_ids)
 
     def by_line(name: str) -> dict[str, list[tuple[int, dict[str, Any]]]]:
-        out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-        for r, v in _rows(wb, name, bad):
-            lid = cell_text(v["服务项目编号"])
-            if lid not in known:
-                bad.add(name, f"A{r}", "desk.terms.unknown_line",
-                        f"服务项目编号「{lid}」不在「服务项目」表中（有：{'、'.join(line_ids)}）",
-                        lid)
-                continue
-            out.setdefault(lid, []).append((r, v))
-        return out
+        return _by_line(wb, name, line_ids, bad)
 
     heads = by_line(RULES_SHEET)
     parts = {name: by_line(name) for name in (TIERS_SHEET, DEDUCTIONS_SHEET, POINTS_SHEET,
@@ -519,16 +527,11 @@ def _split(v: Any) -> list[str]:
 
 def read_kpis(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, list[KpiSpec]]:
     """Each line's own KPIs from ``考核指标`` (a line without rows keeps the catalogue's)."""
-    known = set(line_ids)
     k = _Reader(wb, KPI_SHEET, bad)
     out: dict[str, list[KpiSpec]] = {}
-    for r, v in _rows(wb, KPI_SHEET, bad):
-        lid = cell_text(v["服务项目编号"])
-        if lid not in known:
-            bad.add(KPI_SHEET, f"A{r}", "desk.terms.unknown_line",
-                    f"服务项目编号「{lid}」不在「服务项目」表中（有：{'、'.join(line_ids)}）",
-                    lid)
-            continue
+    rows = [(lid, r, v) for lid, found in _by_line(wb, KPI_SHEET, line_ids, bad).items()
+            for r, v in found]
+    for lid, r, v in sorted(rows, key=lambda x: x[1]):
         before = len(bad.items)
         kid = k.text("指标编号", r, required=True)
         name = k.text("指标名称", r, required=True)

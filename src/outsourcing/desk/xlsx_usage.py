@@ -109,10 +109,7 @@ def read_usage_workbook(path: str | Path, contract_id: str, period: Period,
     returned unless all are good."""
     wb = open_workbook(path)
     bad = Problems(path)
-    if USAGE_SHEET not in wb.sheetnames:
-        bad.add(USAGE_SHEET, "", "desk.workbook.sheet_missing",
-                f"缺少工作表「{USAGE_SHEET}」（工作簿中有：{'、'.join(wb.sheetnames)}）")
-        bad.raise_if_any()
+    bad.need_sheets(wb, USAGE_SHEET)
     ws = wb[USAGE_SHEET]
     for ref, want, label in (("B2", contract_id, "合同编号"), ("B3", str(period), "结算期间")):
         got = cell_text(ws[ref].value)
