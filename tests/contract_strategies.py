@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 
 import outsourcing as o
+from outsourcing.accrual import Rounding
 from outsourcing.catalogue import KpiSpec
 from outsourcing.dates import DayCount
 from outsourcing.kpi_schedule import KpiSchedule
@@ -62,12 +64,13 @@ scores = dec("0", "100", 2)
 
 
 @st.composite
-def pricing(draw: Any, term: o.DateRange, day_count: DayCount) -> Any:
+def pricing(draw: Any, term: o.DateRange, day_count: DayCount, literal: bool = False) -> Any:
     kind = draw(st.sampled_from(("fixed", "unit", "lpm", "annual", "area", "total")))
     qty = draw(dec("0", "9999", 2))
     unit = draw(st.sampled_from(("台", "人", "趟", "月", "m²", "次")))
     splits = [s for s in MonthSplit if not (day_count is DayCount.THIRTY
-                                            and s is MonthSplit.ACTUAL_365)]
+                                            and s is MonthSplit.ACTUAL_365)
+              and (literal or s is not MonthSplit.LITERAL)]
     split = draw(st.sampled_from(splits))
     month = draw(st.none() | st.integers(1, 12)) if split is MonthSplit.EQUAL_REMAINDER \
         else None
@@ -120,7 +123,8 @@ def payment_rule(draw: Any, line_ids: list[str]) -> PaymentRule:
     hb = draw(st.none() | st.builds(Holdback, shares,
                                     st.sampled_from(("term_end", "year_end")),
                                     by_result=st.sampled_from(("full", "proportional")),
-                                    forfeit_below=st.none() | scores))
+                                    forfeit_below=st.none() | scores,
+                                    base=st.sampled_from(("earned", "fee"))))
     point_kinds = draw(st.lists(st.sampled_from(KINDS), unique=True, max_size=3))
     adjustments = None
     if point_kinds:
@@ -200,14 +204,24 @@ def kpi_lists(draw: Any, term: o.DateRange) -> tuple[KpiSpec, ...]:
 
 @st.composite
 def contract_terms(draw: Any) -> ContractTerms:
-    start = draw(st.dates(date(2020, 1, 1), date(2026, 12, 1)))
-    end = start + timedelta(days=draw(st.integers(30, 3 * 365)))
+    schedule = draw(st.sampled_from(list(o.PaymentSchedule)))
+    whole = draw(st.booleans())  # a term of whole settlement periods (a literal split needs it)
+    if whole:
+        step = 3 if schedule is o.PaymentSchedule.QUARTERLY else 1
+        start = date(draw(st.integers(2020, 2026)), 1 + step * draw(st.integers(0, 12 // step - 1)),
+                     1)
+        end = start + relativedelta(months=step * draw(st.integers(1, 36 // step))) \
+            - timedelta(days=1)
+    else:
+        start = draw(st.dates(date(2020, 1, 1), date(2026, 12, 1)))
+        end = start + timedelta(days=draw(st.integers(30, 3 * 365)))
     term = o.DateRange(start, end)
     day_count = draw(st.sampled_from(list(DayCount)))
     n = draw(st.integers(1, 4))
     line_ids = [f"L{i}" for i in range(n)]
     lines = [o.ServiceLine(lid, draw(st.sampled_from(SERVICES)), draw(names),
-                           draw(pricing(term, day_count)), draw(st.sampled_from(("", "含节假日"))))
+                           draw(pricing(term, day_count, whole)),
+                           draw(st.sampled_from(("", "含节假日"))))
              for lid in line_ids]
     quals = [o.Qualification(k, draw(st.sampled_from(("", "一级", "B级"))),
                              draw(st.sampled_from(("", "自治区市场监管厅"))),
@@ -221,7 +235,9 @@ def contract_terms(draw: Any) -> ContractTerms:
         purchaser=o.Purchaser(draw(ids), draw(names)),
         supplier=o.Supplier(draw(ids), draw(names), draw(st.sampled_from(list(
             o.EnterpriseSize))), quals),
-        term=term, lines=lines, schedule=draw(st.sampled_from(list(o.PaymentSchedule))),
+        term=term, lines=lines, schedule=schedule,
+        rounding=draw(st.sampled_from(list(Rounding))),
+        rounding_clause=draw(st.sampled_from(("", "合同 第六条: 每季度确认单金额四舍五入到分"))),
         day_count=day_count, budget=draw(st.none() | money),
         signed_on=draw(st.none() | st.just(start - timedelta(days=10))),
         multi_year_conditions=draw(st.sets(st.sampled_from(list(MULTI_YEAR_CONDITIONS)))),

@@ -204,6 +204,54 @@ def test_payment_terms_in_the_workbook_are_named_cell_by_cell_when_wrong(
     assert "工作表「分档」D3：支付比例应填数字，却填了「九成」" in exc.value.message_zh
 
 
+def test_the_workbook_carries_the_rounding_a_literal_split_and_a_holdback_on_the_fee(
+        tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from outsourcing.payment import FullPay, Holdback, PaymentRule
+
+    base = contract()
+    c = attrs.evolve(base, term=o.DateRange(date(2025, 1, 1), date(2025, 12, 31)),
+                     schedule="quarterly", rounding="period", rounding_clause="合同 第六条",
+                     lines=[o.ServiceLine("property", "property", base.lines[0].site,
+                                          o.AnnualFee("1000000.01", split="literal"))])
+    rule = PaymentRule(FullPay(), holdback=Holdback(Decimal("0.05"), base="fee"))
+    terms = ContractTerms(c, {"property": rule}, {}, None, (), None)
+    path = write_contract_workbook(terms, tmp_path / "c.xlsx")
+    assert read_contract_terms(path) == terms
+    wb = load_workbook(path)
+    fields = {wb[CONTRACT_SHEET].cell(r, 1).value: wb[CONTRACT_SHEET].cell(r, 2).value
+              for r in range(1, wb[CONTRACT_SHEET].max_row + 1)}
+    assert (fields["计费取整"], fields["取整条款"]) == ("每期单独取整", "合同 第六条")
+    assert wb[LINES_SHEET]["P2"].value == "按期直接折算"
+    assert wb["支付规则"]["T2"].value == "合同费用"
+    # a literal split over a term of part quarters: refused at the line's 分月规则
+    row = next(r for r in range(1, wb[CONTRACT_SHEET].max_row + 1)
+               if wb[CONTRACT_SHEET].cell(r, 1).value == "终止日期")
+    wb[CONTRACT_SHEET].cell(row, 2).value = date(2025, 12, 15)
+    wb.save(path)
+    with pytest.raises(WorkbookError) as exc:
+        read_contract_terms(path)
+    assert [(p.sheet, p.cell, p.code) for p in exc.value.problems] == [
+        (LINES_SHEET, "P2", "model.literal_split_periods")]
+
+
+def test_a_payment_rule_sheet_written_before_the_holdback_base_column_still_reads(
+        tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from outsourcing.payment import FullPay, Holdback, PaymentRule
+
+    rule = PaymentRule(FullPay(), holdback=Holdback(Decimal("0.05")))
+    terms = ContractTerms(contract(), {"property": rule}, {}, None, (), None)
+    path = write_contract_workbook(terms, tmp_path / "c.xlsx")
+    wb = load_workbook(path)
+    wb["支付规则"].delete_cols(20)  # no 暂扣基数 column: the default, the earned amount
+    wb.save(path)
+    got = read_contract_terms(path)
+    assert got.rules["property"].holdback.base == "earned"  # type: ignore[union-attr]
+
+
 def _kpi_row(tmp_path: Path, months: object, dates: object = None) -> Path:
     path = write_contract_workbook(contract(), tmp_path / "c.xlsx")
     wb = load_workbook(path)

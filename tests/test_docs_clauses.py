@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = ["model.md", "payments.md"]
+PAGES = ["model.md", "payments.md", "procurement.md"]
 
 
 def _blocks(page: str) -> list[str]:

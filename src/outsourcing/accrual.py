@@ -24,6 +24,7 @@ import calendar
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from enum import StrEnum
 from fractions import Fraction
 from typing import Protocol
 
@@ -33,6 +34,7 @@ from .money import Money, div_half_up, round_half_up
 __all__ = [
     "Bounds",
     "HasSchedules",
+    "Rounding",
     "Schedule",
     "accrue",
     "all_period_amounts",
@@ -45,6 +47,19 @@ __all__ = [
     "period_amounts",
     "period_bounds",
 ]
+
+
+class Rounding(StrEnum):
+    """How the contract rounds a period's fee (计费取整方式)."""
+
+    RUNNING = "running"
+    """累计取整 (the default): a period's fee is round(C(end)) − round(C(start − 1)), so any
+    cut of the term adds back to the rounded term total."""
+    PERIOD = "period"
+    """每期单独取整: each settlement period's fee is its exact amount rounded on its own (a
+    quarterly 确认单 of 面积 × 年单价 ÷ 365 × 天数); the term total is the sum of the
+    periods."""
+
 
 Schedule = Sequence[tuple[DateRange, Fraction]]
 """Disjoint date ranges, each with the monthly amount (Fraction of yuan) in force over it."""
@@ -243,7 +258,7 @@ def main_line(schedules: Sequence[Schedule],
 
 def contract_period_fen(
     schedules: Sequence[Schedule], periods: Sequence[DateRange] | Bounds,
-    convention: DayCount = DayCount.ACTUAL,
+    convention: DayCount = DayCount.ACTUAL, alone: Sequence[bool] = (),
 ) -> list[list[int]]:
     """Every line's fee in every period, in whole fen, reconciled at the contract level.
 
@@ -263,7 +278,14 @@ def contract_period_fen(
     a period is smaller than that — a main line of a few fen a month, or one suspended while
     the others run part of a month — it can show ¥0.01 or −¥0.01 in that period (a known
     limit of the rule; the contract's total stays exact).
+
+    ``alone`` marks the lines rounded period by period on their own (:attr:`Rounding.PERIOD`,
+    or a literal split): each of their periods is its exact amount rounded half-up once, and
+    they take no part in the contract's reconciliation (the main line is chosen among the
+    others).  Without ``alone`` every line is rounded cumulatively, as above.
     """
+    if any(alone):
+        return _period_fen_alone(schedules, periods, convention, alone)
     bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
     if not bounds.pairs:
         return [[] for _ in schedules]
@@ -286,17 +308,48 @@ def contract_period_fen(
     return [[sh[e] - sh[b] for b, e in bounds.pairs] for sh in shares]
 
 
+def _period_fen_alone(schedules: Sequence[Schedule], periods: Sequence[DateRange] | Bounds,
+                      convention: DayCount, alone: Sequence[bool]) -> list[list[int]]:
+    """:func:`contract_period_fen` with some lines rounded period by period on their own."""
+    bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
+    together = [i for i in range(len(schedules)) if not alone[i]]
+    out: list[list[int]] = [[] for _ in schedules]
+    if together:
+        for i, fen in zip(together, contract_period_fen(
+                [schedules[i] for i in together], bounds, convention), strict=True):
+            out[i] = fen
+    for i in range(len(schedules)):
+        if alone[i]:
+            totals, den, _ = _exact_at_points(schedules[i], bounds, convention)
+            out[i] = [div_half_up(100 * (totals[e] - totals[b]), den) for b, e in bounds.pairs]
+    return out
+
+
+def _pieces(span: DateRange, periods: Sequence[DateRange] | None) -> list[DateRange]:
+    """``span`` cut at the settlement periods (a line rounded on its own is rounded per
+    period, so an amount over a span is the sum of its periods' parts)."""
+    if periods is None:
+        return [span]
+    out = [p for q in periods if (p := q.overlap(span)) is not None]
+    return out or [span]
+
+
 def line_span_amount(schedules: Mapping[str, Schedule], line_id: str, span: DateRange,
-                     convention: DayCount = DayCount.ACTUAL) -> Money:
+                     convention: DayCount = DayCount.ACTUAL, alone: Sequence[bool] = (),
+                     periods: Sequence[DateRange] | None = None) -> Money:
     """One line's fee over ``span`` under :func:`contract_period_fen` (every line's schedule
-    is needed: the reconciliation is contract-wide)."""
+    is needed: the reconciliation is contract-wide); lines rounded ``alone`` are rounded per
+    settlement period (``periods``) and added."""
     ids = list(schedules)
-    fen = contract_period_fen([schedules[x] for x in ids], [span], convention)
-    return Money.from_fen(fen[ids.index(line_id)][0])
+    pieces = _pieces(span, periods) if any(alone) else [span]
+    fen = contract_period_fen([schedules[x] for x in ids], pieces, convention, alone)
+    return Money.from_fen(sum(fen[ids.index(line_id)]))
 
 
 def contract_span_amount(schedules: Mapping[str, Schedule], span: DateRange,
-                         convention: DayCount = DayCount.ACTUAL) -> Money:
+                         convention: DayCount = DayCount.ACTUAL, alone: Sequence[bool] = (),
+                         periods: Sequence[DateRange] | None = None) -> Money:
     """Every line's fee over ``span`` under :func:`contract_period_fen`, added."""
-    fen = contract_period_fen(list(schedules.values()), [span], convention)
-    return Money.from_fen(sum(f[0] for f in fen))
+    pieces = _pieces(span, periods) if any(alone) else [span]
+    fen = contract_period_fen(list(schedules.values()), pieces, convention, alone)
+    return Money.from_fen(sum(sum(f) for f in fen))

@@ -19,8 +19,8 @@ import attrs
 
 from ._limits import MAX_TERM_YEARS, enum_converter, exact_decimal, typed_tuple
 from ._validators import nonempty
-from .accrual import contract_span_amount, line_span_amount
-from .dates import DateRange, DayCount
+from .accrual import Rounding, contract_span_amount, line_span_amount
+from .dates import DateRange, DayCount, PeriodKind, periods_between
 from .errors import ModelError
 from .money import Money, UnitPrice, unit_price
 from .pricing import AnnualFee, AreaRate, MonthSplit, TermTotal
@@ -243,6 +243,10 @@ def _size(v: Any) -> EnterpriseSize:
 
 def _day_count(v: Any) -> DayCount:
     return _enum(DayCount, "day_count", "计费天数惯例")(v)
+
+
+def _rounding(v: Any) -> Rounding:
+    return _enum(Rounding, "rounding", "计费取整方式")(v)
 
 
 QUALIFICATION_KINDS: dict[str, str] = {
@@ -510,6 +514,13 @@ class Contract:
     late_interest_daily: Decimal | None = attrs.field(default=None, converter=_daily_rate)
     """The agreed late-interest rate per day (约定逾期利息日利率); None: the contract agrees
     none (an SME then gets the statutory rate, a large supplier none)."""
+    rounding: Rounding = attrs.field(default=Rounding.RUNNING, converter=_rounding)
+    """How a period's fee is rounded (计费取整方式): ``running`` — the running total (累计
+    取整, the default) — or ``period`` — each settlement period on its own, the term total
+    the sum of the periods (每期单独取整); see :class:`~outsourcing.accrual.Rounding`."""
+    rounding_clause: str = ""
+    """The clause that states the rounding or a literal split (e.g. ``"合同 第六条:
+    每季度确认单金额四舍五入到分"``), shown on the statement."""
 
     def __attrs_post_init__(self) -> None:
         if self.term.end.year - self.term.start.year >= MAX_TERM_YEARS:
@@ -555,6 +566,9 @@ class Contract:
             raise ModelError("must not be negative", field="stated_amount",
                              value=str(self.stated_amount), term="合同金额",
                              code="model.negative", zh="合同金额不得为负")
+        for i, line in enumerate(self.lines):
+            if getattr(line.pricing, "split", None) is MonthSplit.LITERAL:
+                self._check_whole_periods(i)
         if self.day_count is DayCount.THIRTY:
             for i, line in enumerate(self.lines):
                 p = line.pricing
@@ -564,6 +578,37 @@ class Contract:
                         "30/360 day count contradicts it", field=f"lines[{i}].pricing.split",
                         value="actual_365", term="计费天数", code="model.day_count_conflict",
                         zh="按实际天数计费的服务项目不能与每月按30天计的合同同用")
+
+    def _check_whole_periods(self, i: int) -> None:
+        """A literal split (全年 × 1/4) needs a term of whole settlement periods."""
+        kind = self.period_kind
+        periods = periods_between(self.term, kind)
+        if periods[0].start != self.term.start or periods[-1].end != self.term.end:
+            per = {PeriodKind.QUARTER: "季度", PeriodKind.MONTH: "月"}[kind]
+            raise ModelError(
+                f"a literal split (全年 × 1/4) settles whole {kind.value}s; the term "
+                f"{self.term} is not a whole number of them", field=f"lines[{i}].pricing.split",
+                value=str(self.term), term="按期直接折算", code="model.literal_split_periods",
+                zh=f"按期直接折算（全年 × 1/4）的服务项目，履行期限须为整数个结算期（{per}）；"
+                   f"{self.term} 不是")
+
+    @property
+    def period_kind(self) -> PeriodKind:
+        """The settlement period (结算周期): a quarter or a month."""
+        return (PeriodKind.QUARTER if self.schedule is PaymentSchedule.QUARTERLY
+                else PeriodKind.MONTH)
+
+    def rounded_alone(self, lines: Iterable[ServiceLine]) -> list[bool]:
+        """Per line, whether its periods are rounded on their own: every line when the
+        contract says so (``rounding = "period"``), and a line split literally."""
+        every = self.rounding is Rounding.PERIOD
+        return [every or getattr(x.pricing, "split", None) is MonthSplit.LITERAL
+                for x in lines]
+
+    def settlement_ranges(self) -> list[DateRange]:
+        """The settlement periods of the term, cut to it."""
+        return [r for p in periods_between(self.term, self.period_kind)
+                if (r := p.range.overlap(self.term)) is not None]
 
     def line(self, line_id: str) -> ServiceLine:
         for line in self.lines:
@@ -584,7 +629,9 @@ class Contract:
         part = self.term if span is None else self.term.overlap(span)
         if part is None:
             return Money.ZERO
-        return line_span_amount(self.line_schedules(), line_id, part, self.day_count)
+        alone = self.rounded_alone(self.lines)
+        return line_span_amount(self.line_schedules(), line_id, part, self.day_count, alone,
+                                self.settlement_ranges() if any(alone) else None)
 
     def all_lines(self) -> dict[str, ServiceLine]:
         """Every line by id (a timeline of changes answers with every line it ever had)."""
@@ -603,7 +650,9 @@ class Contract:
     def lines_amount(self) -> Money:
         """Every line over the whole term, exact, rounded once half-up (what the lines add
         up to; settlement pays exactly this over the term when nothing is deducted)."""
-        return contract_span_amount(self.line_schedules(), self.term, self.day_count)
+        alone = self.rounded_alone(self.lines)
+        return contract_span_amount(self.line_schedules(), self.term, self.day_count, alone,
+                                    self.settlement_ranges() if any(alone) else None)
 
     @property
     def original_amount(self) -> Money:

@@ -38,6 +38,7 @@ from .rules import Resolved, RuleBook
 __all__ = [
     "AGGREGATES",
     "FEE_BASES",
+    "HOLDBACK_BASES",
     "RATE_DEN",
     "RATE_RULE_KINDS",
     "Band",
@@ -239,6 +240,10 @@ RATE_RULE_KINDS: dict[str, type[TierTable] | type[LinearFormula] | type[FullPay]
 
 RELEASES = ("term_end", "year_end")
 HOLDBACK_RESULTS = ("full", "proportional")
+HOLDBACK_BASES = ("earned", "fee")
+"""What a holdback is a share of: ``earned`` — the period's amount after the score and the
+deductions (考核后金额减扣款, the default); ``fee`` — the period's contract fee (当期合同费用,
+考核费用: 每月物业费的5%)."""
 
 
 def _share(v: Any) -> Decimal:
@@ -259,7 +264,12 @@ def _opt_points(v: Any) -> Decimal | None:
 
 @attrs.frozen
 class Holdback:
-    """A share of each period's earned amount kept until the assessment (暂扣款).
+    """A share of each period's amount kept until the assessment (暂扣款).
+
+    ``base`` says of which amount (:data:`HOLDBACK_BASES`): the earned amount (考核后金额减
+    扣款, the default when the contract is silent) or the period's contract fee (考核费用:
+    "每月物业费的5%作为考核费用"); a share of the fee is never more than the period's earned
+    amount (what is held is never more than what is payable).
 
     ``release``: ``term_end`` releases the balance in the last period of the term;
     ``year_end`` in each December period and the last one.  A settlement may release
@@ -275,8 +285,16 @@ class Holdback:
     assessment's score (年度/期满考核得分) as a share of 100 is released, the rest forfeited."""
     forfeit_below: Decimal | None = attrs.field(default=None, converter=_opt_points)
     """A final score below it forfeits the whole balance (考核不合格不予退还)."""
+    base: str = "earned"
+    """What the share is of: ``earned`` (the default) or ``fee`` (see :data:`HOLDBACK_BASES`)."""
 
     def __attrs_post_init__(self) -> None:
+        if self.base not in HOLDBACK_BASES:
+            raise ModelError(
+                f"base is one of {HOLDBACK_BASES}: the earned amount or the period's contract "
+                "fee", field="base", value=self.base, term="暂扣款基数",
+                code="payment.holdback_base_unknown",
+                zh="暂扣款基数须为 earned（考核后金额减扣款）或 fee（当期合同费用）")
         if self.release not in RELEASES:
             raise ModelError(f"release is one of {RELEASES}", field="release",
                              value=self.release, term="暂扣款释放")
@@ -777,7 +795,8 @@ def _build_rule(rb: RuleBook, on: date) -> PaymentRule:
     if (r := rb.find("payment.holdback", on)) is not None:
         rh, th = r, _table(r, {"share"})
         hb = _built(r, lambda: Holdback(th["share"], th.get("release", "term_end"),
-                                        rh.rule_id, rh.citation))
+                                        rh.rule_id, rh.citation,
+                                        base=th.get("base", "earned")))
     if (r := rb.find("payment.warning_score", on)) is not None:
         rw, tw = r, _table(r, {"min_score"})
         warn = _built(r, lambda: WarningRule(tw["min_score"], rw.rule_id, rw.citation))
@@ -842,7 +861,8 @@ class CompiledRule:
     ``deductions`` maps an incident kind to fen; shares are millionths.
     """
 
-    __slots__ = ("adjust", "cap", "deductions", "downgrade", "holdback", "kinds", "ranges",
+    __slots__ = ("adjust", "cap", "deductions", "downgrade", "holdback", "holdback_on_fee",
+                 "kinds", "ranges",
                  "ratchet", "rates", "release", "rule", "shares", "tier_of", "tier_rates",
                  "warn")
 
@@ -902,6 +922,7 @@ class CompiledRule:
             self.ratchet = None
         self.cap = _millionths(rule.cap.share, "share", "") if rule.cap else None
         self.holdback = _millionths(rule.holdback.share, "share", "") if rule.holdback else 0
+        self.holdback_on_fee = rule.holdback is not None and rule.holdback.base == "fee"
         self.release = rule.holdback.release if rule.holdback else ""
         self.warn = (_score_centi(rule.warning.min_score, "min_score", "")
                      if rule.warning else None)

@@ -382,7 +382,8 @@ def _term_split(contract: Contract, prepaid: Money) -> dict[str, Money]:
     periods = periods_between(contract.term, kind)
     spans = [p.range.overlap(contract.term) for p in periods]
     fen = contract_period_fen(list(contract.line_schedules().values()),
-                              [sp for sp in spans if sp is not None], contract.day_count)
+                              [sp for sp in spans if sp is not None], contract.day_count,
+                              contract.rounded_alone(contract.lines))
     fees = [Money.from_fen(sum(col)) for col in zip(*fen, strict=True)]
     if not any(fees):
         return {}

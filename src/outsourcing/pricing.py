@@ -18,7 +18,12 @@ the twelve months of the year exactly, by a rule the contract states (:class:`Mo
   market counts accrued interest: 实际天数/365, 闰年2月29日不计息), so that every
   contract year pays exactly the year's price; ``count_leap_day=True`` reads the formula
   literally (a leap year pays the price × 366/365), and the contract's stated amount then
-  shows the difference as a finding.
+  shows the difference as a finding;
+* ``literal`` — "全年 × 1/4": each settlement period is the year's price × its share of the
+  year (a quarter ¼, a month 1/12; part months pro-rata by days), computed literally and
+  rounded on its own; the periods of a year then add to the year's price give or take a
+  few fen (at most the number of periods less one), as such a contract says.  The term must
+  be whole settlement periods.
 
 The months of ``allocate`` and ``equal_remainder`` are contract months anchored on the
 term's first day (15 March – 14 April, … for a term from 15 March; calendar months for a term
@@ -58,6 +63,10 @@ class MonthSplit(StrEnum):
     """Equal months cut to the fen; the remainder in a named month (尾差计入指定月份)."""
     ACTUAL_365 = "actual_365"
     """年费 ÷ 365 × 实际天数 (actual/365; 29 February not counted unless stated)."""
+    LITERAL = "literal"
+    """全年 × 1/4 (or 1/12) computed literally for each settlement period and rounded on its
+    own (按期直接折算): the periods of a year may add to a few fen more or less than the
+    year's price, as the contract says; the term must be whole settlement periods."""
 
 
 class AreaUnit(StrEnum):
@@ -194,6 +203,8 @@ def yearly_schedule(year: Fraction, split: MonthSplit, remainder_month: int | No
     """
     if split is MonthSplit.ACTUAL_365:
         return _actual_365(year, count_leap_day, span)
+    if split is MonthSplit.LITERAL:  # each month exactly the year ÷ 12, never cut to the fen
+        return [(span, year / 12)]
     by_month = _year_months(Money.round(year).fen, split, remainder_month, term.start.month)
     out: list[tuple[DateRange, Fraction]] = []
     k = 0
@@ -225,7 +236,8 @@ def _split(v: Any) -> MonthSplit:
     except ValueError:
         raise ModelError(f"the month split is one of {[s.value for s in MonthSplit]}",
                          field="split", value=v, term="年费分月规则", code="model.month_split",
-                         zh="年费分月规则须为 allocate、equal_remainder 或 actual_365") from None
+                         zh="年费分月规则须为 allocate、equal_remainder、actual_365 或 literal"
+                         ) from None
 
 
 def _per(v: Any) -> AreaUnit:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..accrual import accrue, contract_span_amount, line_span_amount
-from ..dates import DateRange, DayCount
+from ..dates import DateRange, DayCount, periods_between
 from ..errors import ChangeRejected, DateError, JurisdictionError, ModelError
 from ..findings import Finding, Severity
 from ..model import AnnualFee, AreaRate, Contract, FixedMonthly, ServiceLine, TermTotal, UnitRate
@@ -268,15 +268,29 @@ class Timeline:
         part = self.term if span is None else self.term.overlap(span)
         if part is None or not sched:
             return Money.ZERO
+        alone = self._alone()
         return line_span_amount(self._derived.schedules, line_id, part,
-                                self.contract.day_count)
+                                self.contract.day_count, alone, self._ranges(alone))
 
     def period_amount(self, span: DateRange) -> Money:
         """Every line's fee over ``span`` by the one accrual rule, added."""
         part = self.term.overlap(span)
         if part is None:
             return Money.ZERO
-        return contract_span_amount(self._derived.schedules, part, self.contract.day_count)
+        alone = self._alone()
+        return contract_span_amount(self._derived.schedules, part, self.contract.day_count,
+                                    alone, self._ranges(alone))
+
+    def _alone(self) -> list[bool]:
+        """Per line of the schedules, whether it is rounded period by period on its own."""
+        lines = self.all_lines()
+        return self.contract.rounded_alone(lines[x] for x in self._derived.schedules)
+
+    def _ranges(self, alone: list[bool]) -> list[DateRange] | None:
+        if not any(alone):
+            return None
+        return [r for p in periods_between(self.term, self.contract.period_kind)
+                if (r := p.range.overlap(self.term)) is not None]
 
     @property
     def amount(self) -> Money:
@@ -285,6 +299,9 @@ class Timeline:
         deducted)."""
         # = contract_span_amount over the whole schedules: every line's exact amount, added,
         # rounded once (kept up to date change by change)
+        if any(alone := self._alone()):  # lines rounded per period: the sum of the periods
+            return contract_span_amount(self._derived.schedules, self.term,
+                                        self.contract.day_count, alone, self._ranges(alone))
         return Money.round(self._derived.total)
 
     # the history's money ----------------------------------------------------------------

@@ -28,11 +28,13 @@ price list.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..accrual import Rounding
 from ..dates import DateRange, DayCount
 from ..errors import OutsourcingError
 from ..framework import PriceListItem
@@ -66,6 +68,7 @@ from .xlsx_terms import (
     BASE_ZH,
     BY_RESULT_ZH,
     DIRECTION_ZH,
+    HOLDBACK_BASE_ZH,
     KIND_LABELS,
     MEASURED_ZH,
     NOT_DUE_ZH,
@@ -108,7 +111,8 @@ CONTRACT_FIELDS = ("合同编号", "合同名称", "辖区", "采购人编号", 
                    "付款期限（日）", "预算", "采购人统一社会信用代码", "合同金额", "计费天数",
                    "付款期限计日", "约定逾期利息日利率", "价格调整条款", "跨年度条件",
                    "合同整体条款", "合同扣款总上限（比例）", "连续未达标期数（可更换供应商）",
-                   "预警通知次数（可解除合同）", "预警通知滚动期间（月）", "采纳示例默认条款")
+                   "预警通知次数（可解除合同）", "预警通知滚动期间（月）", "采纳示例默认条款",
+                   "计费取整", "取整条款")
 OPTIONAL_FIELDS = frozenset(CONTRACT_FIELDS[CONTRACT_FIELDS.index("预算"):]) | {
     "统一社会信用代码", "签订日期", "付款期限（日）", "结算周期"}
 """Rows a contract sheet may leave out (an older workbook has none of the later ones)."""
@@ -129,7 +133,9 @@ DAY_COUNT_ZH = {"实际天数": DayCount.ACTUAL.value, "每月30天": DayCount.T
 WORKING_ZH = {"日历日": False, "工作日": True}
 WIDE_ZH = ("合同约定", "未约定")
 SPLIT_ZH = {"最大余额法": MonthSplit.ALLOCATE.value, "等额尾差": MonthSplit.EQUAL_REMAINDER.value,
-            "实际天数": MonthSplit.ACTUAL_365.value}
+            "实际天数": MonthSplit.ACTUAL_365.value, "按期直接折算": MonthSplit.LITERAL.value}
+ROUNDING_ZH = {"累计取整": Rounding.RUNNING.value, "每期单独取整": Rounding.PERIOD.value}
+"""计费取整: the running total rounded (the default), or each settlement period on its own."""
 PER_ZH = {"元/m²·月": AreaUnit.MONTH.value, "元/m²·年": AreaUnit.YEAR.value}
 YES_NO = {"是": True, "否": False}
 ALL_DEFAULTS = "全部"
@@ -222,7 +228,7 @@ def _contract_sheet(ws: Any, terms: ContractTerms) -> None:
               None if wide is None or wide.consecutive is None else wide.consecutive.periods,
               None if wide is None or wide.notices is None else wide.notices.notices,
               None if wide is None or wide.notices is None else wide.notices.window_months,
-              adopted or None)
+              adopted or None, _key(ROUNDING_ZH, c.rounding.value), c.rounding_clause or None)
     ws.title = CONTRACT_SHEET
     for label, v in zip(CONTRACT_FIELDS, values, strict=True):
         ws.append([label, v])
@@ -293,6 +299,7 @@ def _guide(wb: Any, services: Sequence[tuple[str, str]]) -> None:
         "计量单位": list(UNITS), "结算周期": list(SCHEDULES_ZH),
         "企业规模": list(SIZES_ZH), "计费天数": list(DAY_COUNT_ZH),
         "付款期限计日": list(WORKING_ZH), "合同整体条款": list(WIDE_ZH),
+        "计费取整": list(ROUNDING_ZH), "暂扣基数": list(HOLDBACK_BASE_ZH),
         "支付方式": list(RATE_ZH), "暂扣释放": list(RELEASE_ZH),
         "暂扣按考核结果": list(BY_RESULT_ZH), "多点位汇总方式": list(AGGREGATE_ZH),
         "扣款基数": list(BASE_ZH), "付款计划类型": list(PLAN_ZH), "抵扣方式": list(RECOVERY_ZH),
@@ -319,7 +326,7 @@ def _guide(wb: Any, services: Sequence[tuple[str, str]]) -> None:
         dv.add(refs)
 
     row = {label: n for n, label in enumerate(CONTRACT_FIELDS, start=1)}
-    for label in ("结算周期", "企业规模", "计费天数", "付款期限计日", "合同整体条款"):
+    for label in ("结算周期", "企业规模", "计费天数", "付款期限计日", "合同整体条款", "计费取整"):
         dropdown(CONTRACT_SHEET, f"B{row[label]}", label)
     last = 200
     for col, name in (("B", "服务类别"), ("D", "计价方式"), ("H", "计量单位"),
@@ -330,7 +337,7 @@ def _guide(wb: Any, services: Sequence[tuple[str, str]]) -> None:
         dropdown(QUALIFICATIONS_SHEET, f"A2:A{last}", "资质类别")
     for sheet, col, name in (("支付规则", "B", "支付方式"), ("支付规则", "H", "暂扣释放"),
                              ("支付规则", "I", "暂扣按考核结果"),
-                             ("支付规则", "R", "多点位汇总方式"),
+                             ("支付规则", "R", "多点位汇总方式"), ("支付规则", "T", "暂扣基数"),
                              ("扣款", "B", "事件类别"), ("扣款", "F", "扣款基数"),
                              ("加减分", "B", "事件类别"), ("付款计划", "A", "付款计划类型"),
                              ("付款计划", "B", "付款节点"), ("付款计划", "E", "抵扣方式"),
@@ -362,17 +369,21 @@ GUIDE = (
      "跨年度条件以「；」分隔：" + "；".join(MULTI_YEAR_CONDITIONS.values()) + "。"
      "合同整体条款：「合同约定」则按下列三项（留空即合同不设该项），"
      "「未约定」则采用示例默认值并在结算单上提示。"
-     "采纳示例默认条款：写参数编号（如 payment.holdback，以「、」分隔）或「全部」。"),
+     "采纳示例默认条款：写参数编号（如 payment.holdback，以「、」分隔）或「全部」。"
+     "计费取整：累计取整（默认）或每期单独取整（各结算期单独四舍五入，全期为各期之和），"
+     "取整条款写合同原文。"),
     (LINES_SHEET,
      "每行一个服务项目。计价方式：固定月费（月费×数量）、单价（单价×计划数量，"
      "按实际数量结算）、人工加材料（人工费按月、原材料按实结算，以预算为限）、"
      "年服务费（年服务费×数量，按分月规则分摊）、面积单价（面积×单价，按月或按年）、"
-     "合同总价（总价期间内平均分摊）。"),
+     "合同总价（总价期间内平均分摊）。单价至多四位小数。分月规则「按期直接折算」即"
+     "全年 × 1/4（按季）或 1/12（按月），各期单独四舍五入，履行期限须为整数个结算期。"),
     (QUALIFICATIONS_SHEET, "资质类别可填中文名称（下拉列表）或代码；等级如 一级/B级。"),
     ("支付规则",
      "需要约定自己支付规则的服务项目各填一行；未填的服务项目采用示例默认规则并在结算单上提示。"
      "支付方式：分档支付（档位填在「分档」表）、公式（得分≥全额支付分数线全额，"
-     "否则按（公式常数+得分)%）、全额支付。比例均写小数（0.05 即 5%）。"),
+     "否则按（公式常数+得分)%）、全额支付。比例均写小数（0.05 即 5%）。"
+     "暂扣基数：考核后金额（默认）或合同费用（考核费用，如每月物业费的5%）。"),
     ("分档", "每个档位一行：档位名称、最低得分（最低一档须为0）、支付比例（1 即 100%）。"),
     ("扣款",
      "每种事件一行：固定扣款金额（元），或扣款比例（如 0.01）及比例上限"
@@ -557,6 +568,7 @@ def read_contract_terms(path: str | Path, *, services: Mapping[str, str] | None 
     day_count = _choice(bad, ws, ref("计费天数"), "计费天数", DAY_COUNT_ZH,
                         DayCount.ACTUAL.value)
     working = _choice(bad, ws, ref("付款期限计日"), "付款期限计日", WORKING_ZH, False)
+    rounding = _choice(bad, ws, ref("计费取整"), "计费取整", ROUNDING_ZH, Rounding.RUNNING.value)
     start = bad.date(ws, ref("起始日期"), label="起始日期", required=True)
     end = bad.date(ws, ref("终止日期"), label="终止日期", required=True)
     signed = bad.date(ws, ref("签订日期"), label="签订日期")
@@ -665,10 +677,16 @@ def read_contract_terms(path: str | Path, *, services: Mapping[str, str] | None 
             multi_year_conditions=conditions,
             price_adjustment_clause=text("价格调整条款", required=False),
             payment_days=None if days is None else int(days), stated_amount=stated,
-            payment_working_days=working, late_interest_daily=interest)
+            payment_working_days=working, late_interest_daily=interest, rounding=rounding,
+            rounding_clause=text("取整条款", required=False))
         return ContractTerms(contract, rules, kpis, contract_rules, adopt, plan)
     except OutsourcingError as exc:
         field = exc.field or ""
+        m = re.match(r"lines\[(\d+)\]\.pricing\.split", field)
+        if m:  # a literal split over a term of part periods: the line's 分月规则
+            row = _line_row(lw, lines[int(m.group(1))].id)
+            bad.add(LINES_SHEET, f"P{row}" if row else "", exc.code, exc.message_zh, exc.value)
+            bad.raise_if_any()
         cell = next((ref(lbl) for lbl, key in (
             ("起始日期", "start"), ("终止日期", "end"), ("签订日期", "signed"), ("预算", "budget"),
             ("合同金额", "stated_amount"), ("约定逾期利息日利率", "late_interest_daily"),
@@ -677,6 +695,12 @@ def read_contract_terms(path: str | Path, *, services: Mapping[str, str] | None 
         bad.add(CONTRACT_SHEET, cell, exc.code, exc.message_zh, exc.value)
         bad.raise_if_any()
         raise  # pragma: no cover
+
+
+def _line_row(ws: Any, line_id: str) -> int | None:
+    """The row of the 服务项目 sheet that holds ``line_id``."""
+    return next((r for r in range(2, ws.max_row + 1)
+                 if cell_text(ws.cell(row=r, column=1).value) == line_id), None)
 
 
 def read_price_list(path: str | Path) -> list[PriceListItem]:

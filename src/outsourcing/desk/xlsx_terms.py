@@ -71,7 +71,7 @@ RULE_HEADERS = ("服务项目编号", "支付方式", "全额支付分数线", "
                 "单项扣款上限（比例）", "暂扣比例", "暂扣释放", "暂扣按考核结果",
                 "低于该分不予退还",
                 "加分上限", "减分上限", "降档事件", "降档至", "重复扣款加重倍数", "加重起算次数",
-                "加重滚动期间（月）", "多点位汇总方式", "规则名称")
+                "加重滚动期间（月）", "多点位汇总方式", "规则名称", "暂扣基数")
 TIER_HEADERS = ("服务项目编号", "档位名称", "最低得分", "支付比例")
 DEDUCTION_HEADERS = ("服务项目编号", "事件类别", "固定扣款金额", "扣款比例", "比例上限", "扣款基数",
                      "基数服务项目")
@@ -85,6 +85,11 @@ TERM_SHEETS = {RULES_SHEET: RULE_HEADERS, TIERS_SHEET: TIER_HEADERS,
 
 RATE_ZH = {"分档支付": "tier_table", "公式": "linear_formula", "全额支付": "full_pay"}
 RELEASE_ZH = {"期满释放": "term_end", "年末释放": "year_end"}
+HOLDBACK_BASE_ZH = {"考核后金额": "earned", "合同费用": "fee"}
+"""暂扣基数: the earned amount (考核后金额减扣款, the default) or the period's contract fee
+(考核费用)."""
+OPTIONAL_HEADERS = frozenset({"暂扣基数"})
+"""Headers added later: a sheet written before them still reads (the cell empty)."""
 BY_RESULT_ZH = {"全额": "full", "按得分比例": "proportional"}
 AGGREGATE_ZH = {"最低": "min", "平均": "mean", "按费用加权": "fee_weighted"}
 BASE_ZH = {"当期": "period", "当季度": "quarter", "当年度": "year", "合同期": "term"}
@@ -135,7 +140,8 @@ def write_rules(wb: Any, rules: Mapping[str, PaymentRule]) -> None:
             None if dg is None else dg.to or None,
             None if rat is None else rat.factor, None if rat is None else rat.after,
             None if rat is None else rat.window_months,
-            None if ss is None else _zh(AGGREGATE_ZH, ss.aggregate), r.name or None])
+            None if ss is None else _zh(AGGREGATE_ZH, ss.aggregate), r.name or None,
+            None if hb is None or hb.base == "earned" else _zh(HOLDBACK_BASE_ZH, hb.base)])
         if isinstance(rate, TierTable):
             for b in rate.bands:
                 rows[TIERS_SHEET].append([lid, b.name or None, b.min_score, b.rate])
@@ -198,7 +204,7 @@ def _rows(wb: Any, name: str, bad: Problems) -> list[tuple[int, dict[str, Any]]]
     headers = TERM_SHEETS[name]
     for i, h in enumerate(headers):
         got = cell_text(ws.cell(row=1, column=i + 1).value)
-        if got != h:
+        if got != h and not (got == "" and h in OPTIONAL_HEADERS):
             bad.add(name, f"{chr(ord('A') + i)}1", "desk.workbook.header",
                     f"表头应为「{h}」，却是「{got}」", got)
             return []
@@ -303,6 +309,7 @@ def read_rules(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, Pay
         hb_share = m.number("暂扣比例", r)
         release = m.choice("暂扣释放", r, RELEASE_ZH, "term_end")
         by_result = m.choice("暂扣按考核结果", r, BY_RESULT_ZH, "full")
+        hb_base = m.choice("暂扣基数", r, HOLDBACK_BASE_ZH, "earned")
         forfeit = m.number("低于该分不予退还", r)
         bonus_cap, penalty_cap = m.number("加分上限", r), m.number("减分上限", r)
         dg_text = m.text("降档事件", r)
@@ -317,7 +324,8 @@ def read_rules(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, Pay
         if len(bad.items) > before:
             continue
         hb = None if hb_share is None else m.build(r, "暂扣比例", Holdback, hb_share, release,
-                                                   by_result=by_result, forfeit_below=forfeit)
+                                                   by_result=by_result, forfeit_below=forfeit,
+                                                   base=hb_base)
         if hb_share is None and forfeit is not None:
             bad.add(RULES_SHEET, m.ref("低于该分不予退还", r), "desk.terms.holdback_missing",
                     "填写了不予退还的分数线，却未填写暂扣比例")

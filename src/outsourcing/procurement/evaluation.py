@@ -55,8 +55,9 @@ from ..builtin import requirements
 from ..changes import Timeline
 from ..errors import ProcurementError
 from ..findings import Finding, Severity
-from ..model import QualificationRequirement
+from ..model import FixedMonthly, LabourPlusMaterials, Pricing, QualificationRequirement, UnitRate
 from ..money import Money
+from ..pricing import AnnualFee, AreaRate, TermTotal
 from ..rules import Resolved, RuleBook
 from .explain import Check, Figure, format_score, round_score
 from .methods import (
@@ -495,6 +496,33 @@ def _deducted(ev: BidEvaluation, price: Money, rate: Decimal, quote: str, label:
             note=f"仅用于评审，合同价格仍为{quote}"))
 
 
+_MONTHLY = (FixedMonthly, UnitRate, LabourPlusMaterials)
+
+
+def _how_priced(prices: Sequence[tuple[str, Pricing]]) -> str:
+    """What a quote's line prices are summed as: monthly fees, or each line's own shape."""
+    if all(isinstance(p, _MONTHLY) for _, p in prices):
+        return "各服务项目月报价之和"
+    return "各服务项目按其计价方式（年服务费按年、按面积、合同总价）计入"
+
+
+def _quoted(prices: Sequence[tuple[str, Pricing]]) -> list[tuple[str, str]]:
+    """Each line's quote as written: a monthly amount, or the price in its own shape."""
+    out = []
+    for k, p in prices:
+        if isinstance(p, _MONTHLY):
+            out.append((k, str(p.monthly_amount())))
+        elif isinstance(p, AnnualFee):
+            qty = "" if p.quantity == 1 else f" × {p.quantity}"
+            out.append((k, f"{p.annual_fee}/年{qty}"))
+        elif isinstance(p, AreaRate):
+            out.append((k, f"{p.area} m² × {p.rate}/m²·{'月' if p.per == 'month' else '年'}"))
+        else:
+            assert isinstance(p, TermTotal)
+            out.append((k, f"{p.total}（合同总价 {p.over.start} 至 {p.over.end}）"))
+    return out
+
+
 def evaluate(tender: Tender, bids: Sequence[Bid], rulebook: RuleBook, *,
              original: Timeline | None = None) -> EvaluationReport:
     """Evaluate ``bids`` (in the order received) under the rules of the tender's method in
@@ -526,14 +554,14 @@ def evaluate(tender: Tender, bids: Sequence[Bid], rulebook: RuleBook, *,
         price = bid.price_over(tender.term, tender.day_count)
         earlier = tuple(
             Figure(f"第{n + 1}轮报价", bid.round_price(n, tender.term, tender.day_count),
-                   "各服务项目月报价之和 × 服务期（按日折算，四舍五入到分）",
-                   inputs=[(k, str(p.monthly_amount())) for k, p in r])
+                   f"{_how_priced(r)} × 服务期（按日折算，四舍五入到分）",
+                   inputs=_quoted(r))
             for n, r in enumerate(bid.rounds))
         bid_price = Figure(quote, price,
-                           f"各服务项目月报价之和 × 服务期 {tender.term.start} 至 {tender.term.end}"
-                           "（按日折算，四舍五入到分）"
+                           f"{_how_priced(bid.prices)} × 服务期 {tender.term.start} 至 "
+                           f"{tender.term.end}（按日折算，四舍五入到分）"
                            + (f"，第{bid.quotes}轮即最后一轮报价" if bid.rounds else ""),
-                           inputs=[(k, str(p.monthly_amount())) for k, p in bid.prices])
+                           inputs=_quoted(bid.prices))
         checks = _check_one(tender, bid, price, rulebook, rules)
         if original is not None:
             checks.append(original_supplier(bid, original))

@@ -30,13 +30,12 @@ from ..dates import DateRange, DayCount
 from ..errors import OutsourcingError, ProcurementError
 from ..model import (
     MULTI_YEAR_CONDITIONS,
+    PRICING_KINDS,
     FixedMonthly,
-    LabourPlusMaterials,
     PaymentSchedule,
     Pricing,
     Purchaser,
     Supplier,
-    UnitRate,
 )
 from ..money import Money, as_rate
 
@@ -475,15 +474,42 @@ class Tender:
         return tuple(x.id for x in self.lines)
 
 
+_SHAPES = tuple(PRICING_KINDS.values())
+
+
 def _pricing(line_id: str, v: Any) -> Pricing:
-    """A line's pricing; a bare amount means a fixed monthly fee."""
-    if isinstance(v, FixedMonthly | UnitRate | LabourPlusMaterials):
+    """A line's pricing, in any shape a contract line has (a monthly fee, a unit rate, a
+    yearly price, an area rate, a term total …); a bare amount means a fixed monthly fee."""
+    if isinstance(v, _SHAPES):
         return v
+    if not isinstance(v, str | int | Decimal) or isinstance(v, bool):
+        shapes = "、".join(PRICING_KINDS)
+        raise ProcurementError(
+            f"a line's price is an amount (a monthly fee) or a pricing of the contract's "
+            f"shapes ({', '.join(PRICING_KINDS)}), not a {type(v).__name__}",
+            field=f"prices[{line_id}]", value=repr(v), term="投标报价",
+            code="procurement.price_shape",
+            zh=f"服务项目 {line_id} 的报价须为金额（月费）或合同的计价方式之一（{shapes}）")
     try:
         return FixedMonthly(v)
     except OutsourcingError as exc:
         raise ProcurementError(exc.reason, field=f"prices[{line_id}]", value=v,
-                               term="投标报价") from None
+                               term="投标报价",
+                               zh=exc.zh or "投标报价须为金额（精确到分），如 \"250000.00\""
+                               ) from None
+
+
+def priced_over(prices: Iterable[tuple[str, Pricing]], term: DateRange,
+                day_count: DayCount) -> Money:
+    """Line prices over ``term``: each line's accrual schedule (a monthly fee, a yearly price
+    split over its months, an area rate, a term total spread over its months) accrued
+    exactly, every line added, rounded once half-up to the fen — the contract's own rule, so
+    a bid priced per year and the same bid priced per month over the term are the same."""
+    exact = Fraction(0)
+    for _, p in prices:
+        for span, monthly in p.schedule(term, term, day_count):
+            exact += accrue(monthly, span, day_count)
+    return Money.round(exact)
 
 
 def _prices(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Pricing], ...]:
@@ -611,9 +637,7 @@ class Bid:
 
     def round_price(self, n: int, term: DateRange, day_count: DayCount = DayCount.ACTUAL) -> Money:
         """The price of earlier round ``n`` (0 the first) over ``term``, as :meth:`price_over`."""
-        exact = sum((accrue(p.monthly_amount(), term, day_count) for _, p in self.rounds[n]),
-                    Fraction(0))
-        return Money.round(exact)
+        return priced_over(self.rounds[n], term, day_count)
 
     def price_of(self, line_id: str) -> Pricing | None:
         for k, p in self.prices:
@@ -633,6 +657,4 @@ class Bid:
         The same computation as :attr:`outsourcing.Contract.original_amount`, so the
         awarded contract's amount equals the bid price.
         """
-        exact = sum((accrue(p.monthly_amount(), term, day_count) for _, p in self.prices),
-                    Fraction(0))
-        return Money.round(exact)
+        return priced_over(self.prices, term, day_count)

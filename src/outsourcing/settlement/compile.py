@@ -149,8 +149,10 @@ class CompiledContract:
         ends = [r.end for r in ranges]
         lines = []
         # one accrual rule: cumulative rounding, the difference to the main line (accrual)
+        # a line rounded on its own (rounding = "period", a literal split): per period, alone
+        self.alone = contract.rounded_alone(all_lines.values())
         all_fees = contract_period_fen([list(schedules.get(lid, ())) for lid in all_lines],
-                                       bounds, contract.day_count)
+                                       bounds, contract.day_count, self.alone)
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
             fees = all_fees[idx]

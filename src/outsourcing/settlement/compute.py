@@ -142,7 +142,15 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading], state: Stat
         else:
             raw, cap, ded, applied = 0, None, 0, 0
         earned = perf - applied
-        hb = (2 * earned * share + RATE_DEN) // _HALF if share else 0
+        if share:
+            if pl.compiled.holdback_on_fee:  # 考核费用: a share of the contract fee
+                hb = (2 * fee * share + RATE_DEN) // _HALF
+                if hb > earned:
+                    hb = earned
+            else:
+                hb = (2 * earned * share + RATE_DEN) // _HALF
+        else:
+            hb = 0
         held += hb
         forfeited = 0
         pending = False

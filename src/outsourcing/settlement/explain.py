@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,7 @@ from ..performance import (
     centi_text,
     from_centi,
 )
+from ..pricing import AnnualFee, MonthSplit
 from ..statement_parts import (
     LINE_STATUSES,
     Deduction,
@@ -110,6 +112,35 @@ def _kpi_text(kpis: CompiledKpis, service: str) -> tuple[tuple[Any, ...], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1024)
+def _alone_text(pl: PreparedLine, clause: str, n: int
+                ) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """How a line rounded period by period on its own is explained: its rule id, the words
+    of the rule with the contract's clause, and — for a literal split — the year's price, a
+    period's exact share and what the periods of a year add up to against the year."""
+    p = pl.line.pricing
+    if getattr(p, "split", None) is not MonthSplit.LITERAL:
+        return ("accrual.period_rounding",
+                f"每期单独四舍五入到分，全期合计为各期之和（{clause}）", ())
+    year = p.yearly_amount() if isinstance(p, AnnualFee) else p.monthly_amount() * 12
+    share = year / n
+    each = Money.round(share)
+    gap = each.fen * n - Money.round(year).fen
+    return ("accrual.literal_split",
+            f"全年 × 1/{n} 按期直接折算，每期单独四舍五入到分（{clause}）",
+            (("全年", Money.round(year).format()),
+             (f"每期 = 全年 × 1/{n}", f"{_exact_yuan(share)} → {each.format()}"),
+             (f"全年 {n} 期合计", Money.from_fen(each.fen * n).format()),
+             ("与全年之差", f"{gap:+d} 分" if gap else "0 分")))
+
+
+def _exact_yuan(q: Fraction) -> str:
+    """An exact amount of yuan as a decimal when it has one, else to six places (…)."""
+    d = Decimal(q.numerator) / Decimal(q.denominator)
+    six = d.quantize(Decimal("0.000001")).normalize()
+    return f"¥{six:,f}" + ("" if Fraction(six) == q else "…")
+
+
 def _tier(b: Any) -> str:
     return f"{b.name}（≥{b.min_score}）" if b.name else f"≥{b.min_score}"
 
@@ -138,6 +169,15 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
     monthly, describe, default_ids = _prepared_text(pl)
     if actual is not None:
         add("合同费用", fee_s, actual[0], actual[1], *actual[2])
+    elif cc.alone[pl.index]:
+        rule_id, how, more = _alone_text(pl, cc.contract.rounding_clause or "合同约定",
+                                         12 // cc.months_per_period)
+        first, last = period.start, period.end
+        add("合同费用", fee_s, rule_id,
+            f"合同 {cc.contract.id} 服务项目 {lid} 计价; 不足整月按日折算 "
+            f"({cc.contract.day_count.value}); {how}",
+            *[(f"{max(s, first).isoformat()}..{min(e, last).isoformat()}", m)
+              for s, e, m in monthly if s <= last and first <= e], *more)
     else:
         first, last = period.start, period.end
         add("合同费用", fee_s, "accrual.pro_rata",
@@ -274,9 +314,15 @@ def line_view(cc: CompiledContract, pl: PreparedLine, x: LineRecord, i: int,
               else ()))
     hbr = rule.holdback
     if hbr is not None and status == ASSESSED:
-        add("暂扣款", format_fen(hb), hbr.rule_id, hbr.citation,
-            ("考核后金额减扣款", format_fen(perf - applied)),
-            ("比例", pct(hbr.share)))
+        if hbr.base == "fee":  # 考核费用: a share of the period's contract fee
+            add("暂扣款", format_fen(hb), hbr.rule_id, hbr.citation,
+                ("基数", "当期合同费用（考核费用）"), ("当期合同费用", fee_s),
+                ("比例", pct(hbr.share)),
+                ("不超过考核后金额减扣款", format_fen(perf - applied)))
+        else:
+            add("暂扣款", format_fen(hb), hbr.rule_id, hbr.citation,
+                ("考核后金额减扣款", format_fen(perf - applied)),
+                ("比例", pct(hbr.share)))
     by_result: list[tuple[str, str]] = []
     if hbr is not None and hbr.needs_result and final is not None:
         by_result = [("期满考核得分", centi_text(final)),
