@@ -354,3 +354,15 @@ def test_a_settled_period_scores_exactly_its_due_kpis_at_weights_adding_to_100(
     if not all(due) and any(w for w, d in zip(kpis.weights, due, strict=True) if d):
         assert sum(k.weight_applied for k in line.kpis if k.weight_applied is not None) == 100
         assert all(k.weight_applied == 0 for k, d in zip(line.kpis, due, strict=True) if not d)
+
+
+def test_a_kpi_is_not_both_marked_not_applicable_and_measured_nor_marked_twice() -> None:
+    na = NotApplicable("monthly_check_done", "本月停电检修")
+    with pytest.raises(ModelError) as e:
+        o.Assessment("fire", "2026-03", "张三", date(2026, 3, 31),
+                     metrics=[o.Metric("monthly_check_done", "100")], not_applicable=[na])
+    assert e.value.field == "not_applicable[0].kpi" and "既标记为不适用又填写考核值" in (
+        e.value.message_zh)
+    with pytest.raises(ModelError) as e2:
+        o.Assessment("fire", "2026-03", "张三", date(2026, 3, 31), not_applicable=[na, na])
+    assert e2.value.field == "not_applicable[1].kpi" and "两次" in e2.value.message_zh

@@ -360,11 +360,13 @@ class Assessment:
                 seen[m.kpi] = f"{what}[{i}]"
         for i, na in enumerate(self.not_applicable):
             if na.kpi in seen:
-                raise ModelError(f"KPI {na.kpi!r} is marked not applicable and measured (by "
-                                 f"{seen[na.kpi]})", field=f"not_applicable[{i}].kpi",
+                twice = seen[na.kpi].startswith("not_applicable")
+                raise ModelError(f"KPI {na.kpi!r} is marked not applicable and also given by "
+                                 f"{seen[na.kpi]}", field=f"not_applicable[{i}].kpi",
                                  value=na.kpi, term="不适用",
                                  code="model.not_applicable_measured",
-                                 zh="同一指标不能既标记为不适用又填写考核值")
+                                 zh="同一指标标记了两次不适用" if twice
+                                 else "同一指标不能既标记为不适用又填写考核值")
             seen[na.kpi] = f"not_applicable[{i}]"
         for i, inc in enumerate(self.incidents):
             if inc.on not in self.period.range:
