@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import outsourcing as o
@@ -175,6 +175,9 @@ def test_months_of_any_yearly_price_add_back_to_price_times_years(
     fen: int, years: int, start: date, split: str, named: int | None,
 ) -> None:
     from dateutil.relativedelta import relativedelta
+    # a term from 29 February ends on 27 February a year on (the anniversary is the 28th):
+    # 364 days that NL/365 counts, not a whole year — its own test below
+    assume(not (split == "actual_365" and (start.month, start.day) == (2, 29)))
     price = o.Money.from_fen(fen)
     end = start + relativedelta(years=years) - timedelta(days=1)
     c = contract([line(o.AnnualFee(price, split=split, remainder_month=named))], start, end)
@@ -187,6 +190,16 @@ def test_months_of_any_yearly_price_add_back_to_price_times_years(
     if start.day == 1:
         for y in range(years):
             assert o.Money.sum(m[12 * y:12 * y + 12]) == price
+
+
+def test_a_year_from_29_february_under_nl_365_pays_its_364_counted_days() -> None:
+    # 2024-02-29 – 2025-02-27: 365 calendar days, one of them 29 February, which NL/365
+    # does not count; ¥1.83 × 364 / 365 = ¥1.82498… → ¥1.82, and ¥365.00 × 364 / 365 = ¥364.00
+    for price, paid in (("1.83", "1.82"), ("365.00", "364.00")):
+        c = contract([line(o.AnnualFee(price, split="actual_365"))], start=date(2024, 2, 29),
+                     end=date(2025, 2, 27))
+        assert c.original_amount == o.Money(paid)
+        assert o.Money.sum(months(c)) == o.Money(paid)
 
 
 def test_a_contract_year_from_mid_month_has_contract_months_pro_rata_to_their_days() -> None:
