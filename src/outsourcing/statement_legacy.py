@@ -29,7 +29,7 @@ from .statement import (
     StoredTerms,
     Trigger,
 )
-from .statement_json import as_day, as_text, as_whole
+from .statement_json import as_day, as_text, as_whole, record_from_dict, record_to_dict
 from .statement_parts import LINE_STATUSES
 from .statement_record import LineRecord, StatementRecord, month_number
 
@@ -186,6 +186,9 @@ def statement_v1(v: Any) -> Statement:
         raise SerializationError(f"not a statement: {exc}", field="$", value=None,
                                  term="结算单", code="serialization.statement",
                                  zh="不是有效的结算单") from None
+    # what this release writes must read back: the compact form's limits (money, rates,
+    # scores) apply to a statement/1 document too, so an accepted one reads back as itself
+    record_from_dict(record_to_dict(rec))
     st = Statement(rec, StoredTerms(rec.contract_id, parts))
     due = p.get("amount_due")
     if due is not None and Money(due) != st.amount_due:

@@ -93,3 +93,24 @@ def test_a_contract_whose_ids_are_not_in_nfc_form_is_refused(db_url: str) -> Non
     with pytest.raises(RegistryError) as e:
         r.add_contract(attrs.evolve(contract(), id="NXe\u0301-1"), by="zhao")
     assert e.value.code == "registry.bad_id" and "NFC" in e.value.message_zh
+
+
+def test_the_desk_refuses_an_overlong_or_nul_id_with_exit_2_on_both_databases(
+        db_url: str) -> None:
+    import contextlib
+    import io
+
+    from outsourcing.cli import main
+
+    r = staffed(db_url)
+    r.add_contract(contract(), by="zhao")
+    for args in (["statement", "show", "C" * (MAX_ID_CHARS + 1), "2022-01"],
+                 ["settle", "2022-01", "--contract", "NX-2022-001", "--as", "su\x00n"],
+                 ["pay", "NX\x00", "2022-01", "1.00", "--as", "sun"]):
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = main([*args, "--db", db_url])
+        assert code == 2, args
+        shown = err.getvalue()
+        assert shown.startswith("outsourcing: 错误：") and "Traceback" not in shown
+    assert r.audit_trail()[-1].action == "denied:settle" and r.verify().ok

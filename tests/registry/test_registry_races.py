@@ -208,3 +208,38 @@ def test_a_killed_settle_all_leaves_no_worker_process_behind(db_url: str) -> Non
         time.sleep(0.1)
     p.stdout.close()
     assert workers == set()
+
+
+def _accept_child(url: str, barrier: Any, out: Any, day: date, reason: str) -> None:
+    reg = Registry.open(url, migrate=False, plugins=PLUGINS)
+    try:
+        barrier.wait(timeout=60)
+        done = reg.accept(CID, PERIODS[0], day, by="zhao", reason=reason)
+        out.put(("ok", done.written, done.acceptance.version))
+    except o.OutsourcingError as exc:
+        out.put(("refused", exc.code, 0))
+    finally:
+        reg.close()
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_four_processes_recording_the_same_acceptance_record_it_once(db_url: str, trial: int
+                                                                     ) -> None:
+    r = _store(db_url)
+    barrier = FORK.Barrier(4)
+    out = FORK.Queue()
+    days = [date(2021, 2, 3)] * 3 + [date(2021, 2, 4 + trial)]
+    procs = [FORK.Process(target=_accept_child, args=(db_url, barrier, out, d, ""))
+             for d in days]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    # one version whatever the order: the first writes; the same day again writes nothing;
+    # another day without a reason is refused
+    history = r.acceptances(CID, PERIODS[0], history=True)
+    assert len(history) == 1
+    assert sum(1 for x in results if x[:2] == ("ok", True)) == 1
+    assert all(x[1] in (False, True, "registry.acceptance_changed") for x in results)
+    assert r.verify().ok
