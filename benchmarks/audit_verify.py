@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from outsourcing.registry import AuditKeys, Registry
 from outsourcing.registry import schema as S
 from outsourcing.registry.chain import link_hash
+from outsourcing.registry.roles import APP_ROLE_ENV
 from outsourcing.registry.store import row_hash
 
 HERE = Path(__file__).resolve()
@@ -131,6 +132,8 @@ def main() -> None:
                 res = run(f"sqlite:///{folder}/bench.db", n)
             else:
                 name = f"audit_bench_{secrets.token_hex(4)}"
+                # roles are cluster-global: the benchmark's application role is its own
+                os.environ[APP_ROLE_ENV] = f"{name}_app"
                 admin = sa.create_engine(args.pg.replace("postgresql://",
                                                          "postgresql+psycopg://"),
                                          isolation_level="AUTOCOMMIT")
@@ -141,6 +144,7 @@ def main() -> None:
                 finally:
                     with admin.connect() as c:
                         c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                        c.execute(sa.text(f'DROP ROLE IF EXISTS "{name}_app"'))
                     admin.dispose()
             print(f"{backend:10} {n:>9,} records: verify {res['seconds']:.1f} s = "
                   f"{res['per_second']:,.0f} records/s, peak {res['peak_mb']:.0f} MB "
