@@ -126,20 +126,29 @@ change_decisions = Table(
     UniqueConstraint("contract_id", "change_id", name="uq_change_decisions"),
 )
 
-assessments = Table(
-    "assessments", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
-    Column("line_id", ID, nullable=False),
-    Column("period", String(10), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("document", Text, nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("recorded_by", ID, nullable=False),
-    Column("recorded_at", STAMP, nullable=False),
-    UniqueConstraint("contract_id", "line_id", "period", "version", name="uq_assessments"),
-)
-Index("ix_assessments_period", assessments.c.contract_id, assessments.c.period)
+
+def _line_versions(name: str) -> Table:
+    """The shape the assessments and the actual usage share: a document per contract line
+    and period, versioned (a correction is a new version with its reason), indexed by
+    contract and period."""
+    t = Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+        Column("line_id", ID, nullable=False),
+        Column("period", String(10), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("document", Text, nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("recorded_by", ID, nullable=False),
+        Column("recorded_at", STAMP, nullable=False),
+        UniqueConstraint("contract_id", "line_id", "period", "version", name=f"uq_{name}"),
+    )
+    Index(f"ix_{name}_period", t.c.contract_id, t.c.period)
+    return t
+
+
+assessments = _line_versions("assessments")
 
 statements = Table(
     "statements", metadata,
@@ -206,22 +215,9 @@ acceptances = Table(
     UniqueConstraint("contract_id", "period", "version", name="uq_acceptances"),
 )
 
-usage_records = Table(
-    "usage_records", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
-    Column("line_id", ID, nullable=False),
-    Column("period", String(10), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("document", Text, nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("recorded_by", ID, nullable=False),
-    Column("recorded_at", STAMP, nullable=False),
-    UniqueConstraint("contract_id", "line_id", "period", "version", name="uq_usage_records"),
-)
+usage_records = _line_versions("usage_records")
 """A line's actual usage in a period (实际用量: quantity delivered, materials bought), versioned
 like the assessments: a correction is a new version with its reason."""
-Index("ix_usage_records_period", usage_records.c.contract_id, usage_records.c.period)
 
 final_scores = Table(
     "final_scores", metadata,
