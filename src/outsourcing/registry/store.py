@@ -89,6 +89,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+V = TypeVar("V", Assessment, Usage)  # a versioned row of (contract, line, period)
 UNKNOWN = "unknown"
 """The role written on the refusal of an unknown actor (rate-limited)."""
 FORMAT = 2
@@ -677,6 +678,7 @@ _c, _d, _a, _s, _h = S.contracts, S.change_decisions, S.assessments, S.statement
 Q_CONTRACT_DOC = select(_c.c.document).where(_c.c.id == bindparam("cid"))
 Q_DECIDED = (select(_d.c.document).where(_d.c.contract_id == bindparam("cid"))
              .order_by(_d.c.id))
+ASSESSMENT_ACTIONS = ("record_assessment", "correct_assessment")
 Q_ASSESSMENTS = (select(_a.c.line_id, _a.c.version, _a.c.document, _a.c.reason)
                  .where(_a.c.contract_id == bindparam("cid"), _a.c.period == bindparam("period"))
                  .order_by(_a.c.line_id, _a.c.version))
@@ -949,6 +951,56 @@ class Registry:
                             row_hash(table.name, {**r, "id": k}))
                            for k, r in zip(keys, rows, strict=True)])
         return keys
+
+    def _versioned(self, conn: Connection, table: Table, contract_id: str, items: Sequence[V],
+                   *, by: str, role: str, actions: tuple[str, str], reason: str,
+                   document: Callable[[V], Any], same: Callable[[str, V], bool] | None = None,
+                   refuse: Callable[[list[V]], RegistryError] | None = None,
+                   reason_on_first: bool = False) -> list[tuple[V, int, bool]]:
+        """Write items versioned by (contract, line, period), under the chain's lock: each is
+        compared with its latest version — with ``same``, the same values write nothing;
+        other values are a new version (更正), refused with ``refuse`` (nothing written) when
+        ``reason`` is blank; every new version is inserted and audited (:meth:`_record`,
+        ``actions`` = first version, correction).  ``reason`` is stored on corrections (and
+        on first versions with ``reason_on_first``).  Returns (item, version, written) per
+        item, in order."""
+        self._lock(conn)
+        out: list[tuple[V, int, bool]] = []
+        for x in items:
+            last = conn.execute(
+                select(table.c.version, table.c.document).where(
+                    table.c.contract_id == contract_id, table.c.line_id == x.line,
+                    table.c.period == str(x.period))
+                .order_by(table.c.version.desc()).limit(1)).first()
+            if last is not None and same is not None and same(last.document, x):
+                out.append((x, last.version, False))
+            else:
+                out.append((x, 1 if last is None else last.version + 1, True))
+        changed = [x for x, v, written in out if written and v > 1]
+        if changed and refuse is not None and not reason.strip():
+            raise refuse(changed)
+        at = _now()
+        for x, version, written in out:
+            if written:
+                self._record(conn, table, [{
+                    "contract_id": contract_id, "line_id": x.line, "period": str(x.period),
+                    "version": version, "document": _dumps(document(x)),
+                    "reason": reason if version > 1 or reason_on_first else "",
+                    "recorded_by": by, "recorded_at": at}], by, role,
+                    actions[0] if version == 1 else actions[1])
+        return out
+
+    @staticmethod
+    def _retrying(write: Callable[[], T], field: str, obj: str, term: str) -> T:
+        """Run a write transaction again when a concurrent writer took the same version
+        first (the unique constraint on the version); after five tries a clear conflict."""
+        for _ in range(5):
+            try:
+                return write()
+            except IntegrityError:
+                continue
+        raise RegistryError("too many writers at once; try again", field=field, value=obj,
+                            term=term, code="registry.conflict", zh="并发写入冲突，请重试")
 
     def rotate_key(self, keys: AuditKeys, *, by: str) -> None:
         """Start signing with ``keys.current`` (a new key, the old ones kept in the ring so
@@ -1680,30 +1732,14 @@ class Registry:
         actor = self._require(by, [Role.ASSESSOR], "record_assessment", obj)
         by = actor.id
         self._check_assessor(contract_id, actor, items, obj)
-        a = S.assessments
-        for _ in range(5):
-            try:
-                with self._write() as conn:
-                    versions: list[int] = []
-                    at = _now()
-                    for x in items:
-                        last = conn.execute(select(func.max(a.c.version)).where(
-                            a.c.contract_id == contract_id, a.c.line_id == x.line,
-                            a.c.period == str(x.period))).scalar_one_or_none()
-                        version = (last or 0) + 1
-                        self._record(conn, a, [{
-                            "contract_id": contract_id, "line_id": x.line,
-                            "period": str(x.period), "version": version,
-                            "document": _dumps(unstructure(x)), "reason": reason,
-                            "recorded_by": by, "recorded_at": at}], by, Role.ASSESSOR.value,
-                            "record_assessment" if version == 1 else "correct_assessment")
-                        versions.append(version)
-                return versions
-            except IntegrityError:
-                continue
-        raise RegistryError("too many writers at once; try again", field="assessment",
-                            value=obj, term="考核记录", code="registry.conflict",
-                            zh="并发写入冲突，请重试")
+
+        def write() -> list[int]:
+            with self._write() as conn:
+                return [v for _, v, _ in self._versioned(
+                    conn, S.assessments, contract_id, items, by=by, role=Role.ASSESSOR.value,
+                    actions=ASSESSMENT_ACTIONS, reason=reason, document=unstructure,
+                    reason_on_first=True)]
+        return self._retrying(write, "assessment", obj, "考核记录")
 
     def _check_due(self, contract_id: str, items: Sequence[Assessment]) -> None:
         """Refuse, before anything is written, a value for a KPI not due in the period and
@@ -1791,43 +1827,25 @@ class Registry:
         actor = self._require(by, [Role.ASSESSOR], "record_assessment", obj)
         by = actor.id
         self._check_assessor(contract_id, actor, items, obj)
-        a = S.assessments
-        new: list[str] = []
-        same: list[str] = []
-        changed: list[tuple[Assessment, int]] = []
+
+        def refuse(changed: list[Assessment]) -> RegistryError:
+            lines = "、".join(x.line for x in changed)
+            return RegistryError(
+                "already recorded with other values; give the reason to record a "
+                "correction", field="assessments", value=lines, term="考核记录",
+                code="registry.assessment_changed",
+                zh=f"服务项目 {lines} 的考核已记录且内容不同；如需更正，须说明更正理由"
+                   "（将记为更正版本，原记录保留）")
+
         with self._write() as conn:
-            self._lock(conn)
-            fresh: list[tuple[Assessment, int]] = []
-            for x in items:
-                row = conn.execute(
-                    select(a.c.version, a.c.document).where(
-                        a.c.contract_id == contract_id, a.c.line_id == x.line,
-                        a.c.period == str(x.period)).order_by(a.c.version.desc()).limit(1)
-                ).first()
-                if row is None:
-                    fresh.append((x, 1))
-                elif structure(json.loads(row.document), Assessment) == x:
-                    same.append(x.line)
-                else:
-                    changed.append((x, row.version + 1))
-            if changed and reason is None:
-                lines = "、".join(x.line for x, _ in changed)
-                raise RegistryError(
-                    "already recorded with other values; give the reason to record a "
-                    "correction", field="assessments", value=lines, term="考核记录",
-                    code="registry.assessment_changed",
-                    zh=f"服务项目 {lines} 的考核已记录且内容不同；如需更正，须说明更正理由"
-                       "（将记为更正版本，原记录保留）")
-            at = _now()
-            for (x, version), why in [*((f, "") for f in fresh),
-                                      *((c, reason or "") for c in changed)]:
-                self._record(conn, a, [{
-                    "contract_id": contract_id, "line_id": x.line, "period": str(x.period),
-                    "version": version, "document": _dumps(unstructure(x)), "reason": why,
-                    "recorded_by": by, "recorded_at": at}], by, Role.ASSESSOR.value,
-                    "record_assessment" if version == 1 else "correct_assessment")
-            new = [x.line for x, _ in fresh]
-        return Imported(tuple(new), tuple(same), tuple(x.line for x, _ in changed))
+            out = self._versioned(
+                conn, S.assessments, contract_id, items, by=by, role=Role.ASSESSOR.value,
+                actions=ASSESSMENT_ACTIONS, reason=reason or "", document=unstructure,
+                same=lambda doc, x: structure(json.loads(doc), Assessment) == x,
+                refuse=refuse)
+        return Imported(tuple(x.line for x, v, w in out if w and v == 1),
+                        tuple(x.line for x, _, w in out if not w),
+                        tuple(x.line for x, v, w in out if w and v > 1))
 
     # --- acceptance ------------------------------------------------------------------------
     @staticmethod
@@ -1971,51 +1989,31 @@ class Registry:
                                     code="registry.usage_invalid",
                                     zh=f"服务项目 {x.line} 的 {x.period} 实际用量无法录入："
                                        f"{exc.message_zh}") from None
-        u = S.usage_records
-        for _ in range(5):
-            try:
-                with self._write() as conn:
-                    self._lock(conn)
-                    out: list[UsageRecorded] = []
-                    pending = []
-                    for x in items:
-                        last = conn.execute(
-                            select(u.c.version, u.c.document).where(
-                                u.c.contract_id == contract_id, u.c.line_id == x.line,
-                                u.c.period == str(x.period))
-                            .order_by(u.c.version.desc()).limit(1)).first()
-                        if last is not None:
-                            old = structure(json.loads(last.document), Usage)
-                            if (old.quantity, old.materials) == (x.quantity, x.materials):
-                                out.append(UsageRecorded(x.line, x.period, last.version,
-                                                         False, False))
-                                continue
-                        pending.append((x, 1 if last is None else last.version + 1))
-                    changed = [x for x, v in pending if v > 1]
-                    if changed and not reason.strip():
-                        lines = "、".join(f"{x.line} {x.period}" for x in changed)
-                        raise RegistryError(
-                            "already recorded with other values; a correction needs a reason",
-                            field="reason", value=lines, term="更正理由",
-                            code="registry.usage_correction_needs_reason",
-                            zh=f"{lines} 的实际用量已录入且数值不同；更正须说明理由"
-                               "（记为更正版本，原记录保留）")
-                    at = _now()
-                    for x, version in pending:
-                        doc = unstructure(attrs.evolve(x, recorded_by=x.recorded_by or by))
-                        self._record(conn, u, [{
-                            "contract_id": contract_id, "line_id": x.line,
-                            "period": str(x.period), "version": version,
-                            "document": _dumps(doc), "reason": reason if version > 1 else "",
-                            "recorded_by": by, "recorded_at": at}], by, role,
-                            "record_usage" if version == 1 else "correct_usage")
-                        out.append(UsageRecorded(x.line, x.period, version, True, version > 1))
-                return out
-            except IntegrityError:
-                continue
-        raise RegistryError("too many writers at once; try again", field="usage",
-                            value=obj, term="实际用量", code="registry.conflict",
-                            zh="并发写入冲突，请重试")
+
+        def same(doc: str, x: Usage) -> bool:
+            old = structure(json.loads(doc), Usage)
+            return (old.quantity, old.materials) == (x.quantity, x.materials)
+
+        def refuse(changed: list[Usage]) -> RegistryError:
+            lines = "、".join(f"{x.line} {x.period}" for x in changed)
+            return RegistryError(
+                "already recorded with other values; a correction needs a reason",
+                field="reason", value=lines, term="更正理由",
+                code="registry.usage_correction_needs_reason",
+                zh=f"{lines} 的实际用量已录入且数值不同；更正须说明理由"
+                   "（记为更正版本，原记录保留）")
+
+        def write() -> list[UsageRecorded]:
+            with self._write() as conn:
+                out = self._versioned(
+                    conn, S.usage_records, contract_id, items, by=by, role=role,
+                    actions=("record_usage", "correct_usage"), reason=reason,
+                    document=lambda x: unstructure(
+                        attrs.evolve(x, recorded_by=x.recorded_by or by)),
+                    same=same, refuse=refuse)
+            return [UsageRecorded(x.line, x.period, v, w, w and v > 1)  # unchanged first
+                    for x, v, w in sorted(out, key=lambda r: r[2])]
+        return self._retrying(write, "usage", obj, "实际用量")
 
     def usage(self, contract_id: str, period: Period | str, *,
               history: bool = False) -> list[Usage]:
