@@ -89,7 +89,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-V = TypeVar("V", Assessment, Usage)  # a versioned row of (contract, line, period)
+V = TypeVar("V")  # an item written as a versioned row (assessment, usage, acceptance)
 UNKNOWN = "unknown"
 """The role written on the refusal of an unknown actor (rate-limited)."""
 FORMAT = 2
@@ -679,6 +679,12 @@ Q_CONTRACT_DOC = select(_c.c.document).where(_c.c.id == bindparam("cid"))
 Q_DECIDED = (select(_d.c.document).where(_d.c.contract_id == bindparam("cid"))
              .order_by(_d.c.id))
 ASSESSMENT_ACTIONS = ("record_assessment", "correct_assessment")
+
+
+def _line_key(contract_id: str) -> Callable[[Assessment | Usage], dict[str, Any]]:
+    """The key of a versioned row of a contract's line and period (assessments, usage)."""
+    return lambda x: {"contract_id": contract_id, "line_id": x.line, "period": str(x.period)}
+
 Q_ASSESSMENTS = (select(_a.c.line_id, _a.c.version, _a.c.document, _a.c.reason)
                  .where(_a.c.contract_id == bindparam("cid"), _a.c.period == bindparam("period"))
                  .order_by(_a.c.line_id, _a.c.version))
@@ -952,39 +958,40 @@ class Registry:
                            for k, r in zip(keys, rows, strict=True)])
         return keys
 
-    def _versioned(self, conn: Connection, table: Table, contract_id: str, items: Sequence[V],
-                   *, by: str, role: str, actions: tuple[str, str], reason: str,
-                   document: Callable[[V], Any], same: Callable[[str, V], bool] | None = None,
-                   refuse: Callable[[list[V]], RegistryError] | None = None,
+    def _versioned(self, conn: Connection, table: Table, items: Sequence[V], *,
+                   key: Callable[[V], dict[str, Any]], content: Callable[[V], dict[str, Any]],
+                   by: str, role: str, actions: tuple[str, str], reason: str,
+                   same: Callable[[Row[Any], V], bool] | None = None,
+                   refuse: Callable[[list[tuple[V, Row[Any]]]], RegistryError] | None = None,
                    reason_on_first: bool = False) -> list[tuple[V, int, bool]]:
-        """Write items versioned by (contract, line, period), under the chain's lock: each is
-        compared with its latest version — with ``same``, the same values write nothing;
-        other values are a new version (更正), refused with ``refuse`` (nothing written) when
-        ``reason`` is blank; every new version is inserted and audited (:meth:`_record`,
-        ``actions`` = first version, correction).  ``reason`` is stored on corrections (and
-        on first versions with ``reason_on_first``).  Returns (item, version, written) per
-        item, in order."""
+        """Write items as versioned rows (one version per ``key``: contract, line, period),
+        under the chain's lock: each is compared with its latest version — with ``same``,
+        the same values write nothing; other values are a new version (更正), refused with
+        ``refuse`` (given the items and their latest rows; nothing written) when ``reason``
+        is blank; every new version (``key`` and ``content``) is inserted and audited
+        (:meth:`_record`; ``actions`` = first version, correction).  ``reason`` is stored on
+        corrections, and on first versions too with ``reason_on_first``.  Returns (item,
+        version, written) per item, in order."""
         self._lock(conn)
         out: list[tuple[V, int, bool]] = []
+        changed: list[tuple[V, Row[Any]]] = []
         for x in items:
             last = conn.execute(
-                select(table.c.version, table.c.document).where(
-                    table.c.contract_id == contract_id, table.c.line_id == x.line,
-                    table.c.period == str(x.period))
+                select(table).where(*(table.c[k] == v for k, v in key(x).items()))
                 .order_by(table.c.version.desc()).limit(1)).first()
-            if last is not None and same is not None and same(last.document, x):
+            if last is not None and same is not None and same(last, x):
                 out.append((x, last.version, False))
             else:
                 out.append((x, 1 if last is None else last.version + 1, True))
-        changed = [x for x, v, written in out if written and v > 1]
+                if last is not None:
+                    changed.append((x, last))
         if changed and refuse is not None and not reason.strip():
             raise refuse(changed)
         at = _now()
         for x, version, written in out:
             if written:
                 self._record(conn, table, [{
-                    "contract_id": contract_id, "line_id": x.line, "period": str(x.period),
-                    "version": version, "document": _dumps(document(x)),
+                    **key(x), **content(x), "version": version,
                     "reason": reason if version > 1 or reason_on_first else "",
                     "recorded_by": by, "recorded_at": at}], by, role,
                     actions[0] if version == 1 else actions[1])
@@ -1736,8 +1743,9 @@ class Registry:
         def write() -> list[int]:
             with self._write() as conn:
                 return [v for _, v, _ in self._versioned(
-                    conn, S.assessments, contract_id, items, by=by, role=Role.ASSESSOR.value,
-                    actions=ASSESSMENT_ACTIONS, reason=reason, document=unstructure,
+                    conn, S.assessments, items, key=_line_key(contract_id),
+                    content=lambda x: {"document": _dumps(unstructure(x))}, by=by,
+                    role=Role.ASSESSOR.value, actions=ASSESSMENT_ACTIONS, reason=reason,
                     reason_on_first=True)]
         return self._retrying(write, "assessment", obj, "考核记录")
 
@@ -1828,8 +1836,8 @@ class Registry:
         by = actor.id
         self._check_assessor(contract_id, actor, items, obj)
 
-        def refuse(changed: list[Assessment]) -> RegistryError:
-            lines = "、".join(x.line for x in changed)
+        def refuse(changed: list[tuple[Assessment, Row[Any]]]) -> RegistryError:
+            lines = "、".join(x.line for x, _ in changed)
             return RegistryError(
                 "already recorded with other values; give the reason to record a "
                 "correction", field="assessments", value=lines, term="考核记录",
@@ -1839,9 +1847,10 @@ class Registry:
 
         with self._write() as conn:
             out = self._versioned(
-                conn, S.assessments, contract_id, items, by=by, role=Role.ASSESSOR.value,
-                actions=ASSESSMENT_ACTIONS, reason=reason or "", document=unstructure,
-                same=lambda doc, x: structure(json.loads(doc), Assessment) == x,
+                conn, S.assessments, items, key=_line_key(contract_id),
+                content=lambda x: {"document": _dumps(unstructure(x))}, by=by,
+                role=Role.ASSESSOR.value, actions=ASSESSMENT_ACTIONS, reason=reason or "",
+                same=lambda r, x: structure(json.loads(r.document), Assessment) == x,
                 refuse=refuse)
         return Imported(tuple(x.line for x, v, w in out if w and v == 1),
                         tuple(x.line for x, _, w in out if not w),
@@ -1903,34 +1912,31 @@ class Registry:
                 field="acceptance_due", value=acceptance_due.isoformat(), term="约定验收期限",
                 code="registry.bad_acceptance_date",
                 zh=f"约定验收期限 {acceptance_due} 早于期间首日 {p.start}")
-        t = S.acceptances
+        given = {"accepted_on": accepted_on, "acceptance_due": acceptance_due,
+                 "accepted_by": who}
+
+        def refuse(changed: list[tuple[dict[str, Any], Row[Any]]]) -> RegistryError:
+            (_, last), = changed
+            return RegistryError(
+                f"the acceptance of {p} is recorded already (on {last.accepted_on}, by "
+                f"{last.accepted_by}); give the reason to record a correction",
+                field="reason", value=reason, term="验收记录",
+                code="registry.acceptance_changed",
+                zh=f"{p} 的验收已记录（验收日期 {last.accepted_on}，验收人 "
+                   f"{last.accepted_by}）；如需更正，须说明更正理由")
+
         with self._write() as conn:
-            self._lock(conn)
-            last = self._acceptance_row(conn, contract_id, str(p))
-            if last is not None and (last.accepted_on, last.acceptance_due,
-                                     last.accepted_by) == (accepted_on, acceptance_due, who):
-                return Accepted(self._acceptance_of(last), False)
-            if last is not None and not reason.strip():
-                raise RegistryError(
-                    f"the acceptance of {p} is recorded already (on {last.accepted_on}, by "
-                    f"{last.accepted_by}); give the reason to record a correction",
-                    field="reason", value=reason, term="验收记录",
-                    code="registry.acceptance_changed",
-                    zh=f"{p} 的验收已记录（验收日期 {last.accepted_on}，验收人 "
-                       f"{last.accepted_by}）；如需更正，须说明更正理由")
-            version = 1 if last is None else last.version + 1
-            at = _now()
-            values: dict[str, Any] = {
-                      "contract_id": contract_id, "period": str(p), "version": version,
-                      "accepted_on": accepted_on, "acceptance_due": acceptance_due,
-                      "accepted_by": who, "reason": reason,
-                      "recorded_by": by, "recorded_at": at}
-            self._record(conn, t, [values], by,
-                         self._role(actor, [Role.OFFICER, Role.ASSESSOR]),
-                         "accept" if last is None else "correct_acceptance")
-        return Accepted(Acceptance(contract_id, p, version, accepted_on,
-                                   acceptance_due, who, reason, by, at),
-                        True)
+            (_, _, written), = self._versioned(
+                conn, S.acceptances, [given],
+                key=lambda _: {"contract_id": contract_id, "period": str(p)},
+                content=lambda x: x, by=by,
+                role=self._role(actor, [Role.OFFICER, Role.ASSESSOR]),
+                actions=("accept", "correct_acceptance"), reason=reason,
+                same=lambda r, x: all(r._mapping[k] == v for k, v in x.items()),
+                refuse=refuse, reason_on_first=True)
+            row = self._acceptance_row(conn, contract_id, str(p))
+        assert row is not None  # written or found just now, in this transaction
+        return Accepted(self._acceptance_of(row), written)
 
     def acceptances(self, contract_id: str, period: Period | str, *, history: bool = False
                     ) -> list[Acceptance]:
@@ -1990,12 +1996,12 @@ class Registry:
                                     zh=f"服务项目 {x.line} 的 {x.period} 实际用量无法录入："
                                        f"{exc.message_zh}") from None
 
-        def same(doc: str, x: Usage) -> bool:
-            old = structure(json.loads(doc), Usage)
+        def same(r: Row[Any], x: Usage) -> bool:
+            old = structure(json.loads(r.document), Usage)
             return (old.quantity, old.materials) == (x.quantity, x.materials)
 
-        def refuse(changed: list[Usage]) -> RegistryError:
-            lines = "、".join(f"{x.line} {x.period}" for x in changed)
+        def refuse(changed: list[tuple[Usage, Row[Any]]]) -> RegistryError:
+            lines = "、".join(f"{x.line} {x.period}" for x, _ in changed)
             return RegistryError(
                 "already recorded with other values; a correction needs a reason",
                 field="reason", value=lines, term="更正理由",
@@ -2006,11 +2012,11 @@ class Registry:
         def write() -> list[UsageRecorded]:
             with self._write() as conn:
                 out = self._versioned(
-                    conn, S.usage_records, contract_id, items, by=by, role=role,
-                    actions=("record_usage", "correct_usage"), reason=reason,
-                    document=lambda x: unstructure(
-                        attrs.evolve(x, recorded_by=x.recorded_by or by)),
-                    same=same, refuse=refuse)
+                    conn, S.usage_records, items, key=_line_key(contract_id),
+                    content=lambda x: {"document": _dumps(unstructure(
+                        attrs.evolve(x, recorded_by=x.recorded_by or by)))},
+                    by=by, role=role, actions=("record_usage", "correct_usage"),
+                    reason=reason, same=same, refuse=refuse)
             return [UsageRecorded(x.line, x.period, v, w, w and v > 1)  # unchanged first
                     for x, v, w in sorted(out, key=lambda r: r[2])]
         return self._retrying(write, "usage", obj, "实际用量")
