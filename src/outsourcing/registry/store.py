@@ -21,6 +21,7 @@ import attrs
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
     Row,
     String,
     Table,
@@ -594,10 +595,11 @@ class _Walk:
         self.key_id: str | None = None
         self.signed = 0
         self.unsigned: int | None = None
+        self.signers: dict[str, Callable[[str], str]] = {}
 
-    def step(self, r: Sequence[Any], rows: Mapping[str, Mapping[str, Mapping[str, Any]]]
-             ) -> str | None:
-        """Check one record (the columns of :data:`AUDIT_COLUMNS`); the reason it fails, or
+    def step(self, r: Sequence[Any], rows: Mapping[str, Mapping[str, str]]) -> str | None:
+        """Check one record (the columns of :data:`AUDIT_COLUMNS`) against the content
+        hashes of the rows it may cover (``rows``: by table, by id); the reason it fails, or
         None."""
         seq, at, actor, role, action, obj, content, prev, h, key_id, mac, login = r
         self.n += 1
@@ -612,9 +614,12 @@ class _Walk:
             if self.key_id not in (None, key_id) and not rotation:
                 return "the record is signed with another key without a rotation"
             if self.keys is not None:
-                if not self.keys.knows(key_id):
-                    return f"the record names the key {key_id!r}, which is not in the ring"
-                if not hmac.compare_digest(self.keys.mac(key_id, h), mac):
+                sign = self.signers.get(key_id)
+                if sign is None:
+                    if not self.keys.knows(key_id):
+                        return f"the record names the key {key_id!r}, which is not in the ring"
+                    sign = self.signers[key_id] = self.keys.signer(key_id)
+                if not hmac.compare_digest(sign(h), mac):
                     return "the record's MAC does not match (forged or rewritten)"
                 if self.unsigned is not None:
                     if self.key_id is not None or not rotation:
@@ -630,21 +635,44 @@ class _Walk:
         self.prev = h
         table, _, key = obj.partition(":")
         if table in S.HASHED and not action.startswith("denied:"):
-            row = rows[table].get(key)
-            if row is None:
+            found = rows[table].get(key)
+            if found is None:
                 return f"the row {obj} it records is gone"
-            if row_hash(table, row) != content:
+            if found != content:
                 return f"the row {obj} was edited"
         return None
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def _kind(column: Any) -> str:
+    """What a column holds when its row is as written (:func:`chain.row_hasher`)."""
+    if column.nullable:
+        return ""
+    if isinstance(column.type, String):  # Text too
+        return "text"
+    return "int" if isinstance(column.type, Integer) else ""  # BigInteger too
+
+
+ROW_HASHERS = {t: chain.row_hasher(cols, S.HASHED_LATER.get(t, ()),
+                                   [_kind(S.metadata.tables[t].c[c]) for c in cols])
+               for t, cols in S.HASHED.items()}
+"""Each audited table's :func:`row_hash`, for its rows read as tuples (:data:`Q_ROWS`)."""
+Q_ROWS = {t: f'SELECT {_quoted(cols + S.HASHED_LATER.get(t, ()))} FROM "{t}"'
+          for t, cols in S.HASHED.items()}
+"""Each audited table's hashed columns (``id`` first), in :data:`ROW_HASHERS`' order: read
+with the driver's own cursor, so no SQLAlchemy row is built per record."""
 
 
 # --- statements built once (the hot path of settlement reuses them) ---------------------------
 
 AUDIT_COLUMNS = ("seq", "at", "actor", "role", "action", "object", "content_hash", "prev_hash",
                  "hash", "key_id", "mac", "login")
-Q_AUDIT_CHUNK = (select(*[S.audit.c[c] for c in AUDIT_COLUMNS])
-                 .where(S.audit.c.seq > bindparam("after")).order_by(S.audit.c.seq)
-                 .limit(bindparam("chunk")))
+Q_AUDIT_CHUNK = (f'SELECT {_quoted(AUDIT_COLUMNS)} FROM audit WHERE seq > {{p}} '
+                 'ORDER BY seq LIMIT {p}')
+"""One chunk of the chain, read with the driver's cursor (``{p}``: its placeholder)."""
 
 _c, _d, _a, _s, _h = S.contracts, S.change_decisions, S.assessments, S.statements, S.audit_head
 Q_CONTRACT_DOC = select(_c.c.document).where(_c.c.id == bindparam("cid"))
@@ -2688,29 +2716,39 @@ class Registry:
         pending = {m.seq: m for m in marks}
         walk = _Walk(keys)
         with self._read() as conn:
-            last = 0
-            while True:
-                records = conn.execute(Q_AUDIT_CHUNK, {"after": last, "chunk": chunk}).all()
-                if not records:
-                    break
-                covered: dict[str, list[str]] = {}
-                for r in records:
-                    table, _, key = r[5].partition(":")
-                    if table in S.HASHED and not r[4].startswith("denied:"):
-                        covered.setdefault(table, []).append(key)
-                rows = self._rows_of(conn, covered)
-                for r in records:
-                    bad = walk.step(r, rows)
-                    if bad is not None:
-                        return Verification(False, walk.n, r[0], bad, walk.signed)
-                    if pending:
-                        mark = pending.pop(r[0], None)
-                        if mark is not None and mark.hash != r[8]:
-                            return Verification(False, walk.n, r[0], "the chain was rewritten "
-                                                f"before the anchor at record {mark.seq}",
-                                                walk.signed)
-                last = records[-1][0]
+            # the head first: it begins the read transaction the driver's cursor reads in
             head = conn.execute(select(S.audit_head.c.seq, S.audit_head.c.hash)).one()
+            p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            q_chunk = Q_AUDIT_CHUNK.format(p=p)
+            hashed = S.HASHED
+            try:
+                last = 0
+                while True:
+                    cur.execute(q_chunk, (last, chunk))
+                    records = cur.fetchall()
+                    if not records:
+                        break
+                    covered: dict[str, list[str]] = {}
+                    for r in records:
+                        table, _, key = r[5].partition(":")
+                        if table in hashed and not r[4].startswith("denied:"):
+                            covered.setdefault(table, []).append(key)
+                    rows = self._hashes_of(cur, p, covered)
+                    for r in records:
+                        bad = walk.step(r, rows)
+                        if bad is not None:
+                            return Verification(False, walk.n, r[0], bad, walk.signed)
+                        if pending:
+                            mark = pending.pop(r[0], None)
+                            if mark is not None and mark.hash != r[8]:
+                                return Verification(False, walk.n, r[0], "the chain was "
+                                                    "rewritten before the anchor at record "
+                                                    f"{mark.seq}", walk.signed)
+                    last = records[-1][0]
+                    del records, rows
+            finally:
+                cur.close()
             if pending:
                 first = min(pending)
                 return Verification(False, walk.n, first, f"records up to the anchor at "
@@ -2727,26 +2765,31 @@ class Registry:
         return Verification(True, walk.n, signed=walk.signed)
 
     @staticmethod
-    def _rows_of(conn: Connection, covered: Mapping[str, list[str]]
-                 ) -> dict[str, dict[str, Mapping[str, Any]]]:
-        out: dict[str, dict[str, Mapping[str, Any]]] = {}
+    def _hashes_of(cur: Any, p: str, covered: Mapping[str, list[str]]
+                   ) -> dict[str, dict[str, str]]:
+        """The content hash of each row the records of a chunk cover, by table and id, read
+        in large batches with the driver's cursor ``cur`` (placeholder ``p``)."""
+        out: dict[str, dict[str, str]] = {}
         for table, keys in covered.items():
-            t = S.metadata.tables[table]
-            found: dict[str, Any] = {}
-            if isinstance(t.c.id.type, String):
-                for n in range(0, len(keys), 5000):
-                    for x in conn.execute(select(t).where(t.c.id.in_(keys[n:n + 5000]))):
-                        found[str(x.id)] = x._mapping
+            query, hasher = Q_ROWS[table], ROW_HASHERS[table]
+            found: dict[str, str] = {}
+            batches: list[tuple[str, Sequence[Any]]] = []
+            if isinstance(S.metadata.tables[table].c.id.type, String):
+                batches = [(f"{query} WHERE id IN ({', '.join([p] * len(part))})", part)
+                           for part in (keys[n:n + 5000] for n in range(0, len(keys), 5000))]
             else:
                 ids = [int(k) for k in keys if k.isdigit()]
                 lo, hi = (min(ids), max(ids)) if ids else (0, -1)
                 if hi - lo < 2 * len(ids):  # mostly consecutive: one range
-                    for x in conn.execute(select(t).where(t.c.id.between(lo, hi))):
-                        found[str(x.id)] = x._mapping
+                    batches = [(f"{query} WHERE id BETWEEN {p} AND {p}", (lo, hi))]
                 else:
-                    for n in range(0, len(ids), 5000):
-                        for x in conn.execute(select(t).where(t.c.id.in_(ids[n:n + 5000]))):
-                            found[str(x.id)] = x._mapping
+                    batches = [(f"{query} WHERE id IN ({', '.join([p] * len(part))})", part)
+                               for part in (ids[n:n + 5000] for n in range(0, len(ids), 5000))]
+            for sql, params in batches:
+                cur.execute(sql, tuple(params))
+                while rows := cur.fetchmany(10_000):
+                    for x in rows:
+                        found[str(x[0])] = hasher(x)
             out[table] = found
         return out
 
