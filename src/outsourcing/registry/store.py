@@ -1864,6 +1864,15 @@ class Registry:
                                             t.c.period == period)
                             .order_by(t.c.version.desc()).limit(1)).first()
 
+    def _period_versions(self, conn: Connection, table: Table, contract_id: str, period: str
+                         ) -> Sequence[Row[Any]]:
+        """Every version of a contract's period in ``table``, oldest first (a clear error
+        for an unknown contract)."""
+        self._contract_row(conn, contract_id)
+        return conn.execute(select(table).where(
+            table.c.contract_id == contract_id, table.c.period == period)
+            .order_by(table.c.version)).all()
+
     @staticmethod
     def _acceptance_of(r: Row[Any]) -> Acceptance:
         return Acceptance(r.contract_id, Period.parse(r.period), r.version, r.accepted_on,
@@ -1944,11 +1953,8 @@ class Registry:
         every version, oldest first."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
         p = str(Period.parse(period) if isinstance(period, str) else period)
-        t = S.acceptances
         with self._read() as conn:
-            self._contract_row(conn, contract_id)
-            rows = conn.execute(select(t).where(t.c.contract_id == contract_id,
-                                                t.c.period == p).order_by(t.c.version)).all()
+            rows = self._period_versions(conn, S.acceptances, contract_id, p)
         out = [self._acceptance_of(r) for r in rows]
         return out if history else out[-1:]
 
@@ -2391,11 +2397,8 @@ class Registry:
         superseded payable, the difference to pay or recover, and why (结算单版本)."""
         contract_id = _id(contract_id, "contract_id", "合同编号")
         p = str(Period.parse(period) if isinstance(period, str) else period)
-        s = S.statements
         with self._read() as conn:
-            self._contract_row(conn, contract_id)
-            rows = conn.execute(select(s).where(s.c.contract_id == contract_id,
-                                                s.c.period == p).order_by(s.c.version)).all()
+            rows = self._period_versions(conn, S.statements, contract_id, p)
             a, pay = S.audit, S.payments
             records = {x.object: (x.seq, x.hash) for x in conn.execute(
                 select(a.c.object, a.c.seq, a.c.hash).where(
