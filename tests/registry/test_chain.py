@@ -61,6 +61,7 @@ def test_a_row_read_as_a_tuple_hashes_as_the_row_whatever_its_columns_hold(
                                max_size=len(main)))
     values = tuple(row[c] for c in main + later)
     assert row_hasher(["b"], [], ["int"])((True,)) == row_hash(["b"], [], {"b": True})
+    assert row_hasher(["%"], [], ["int"])((1,)) == row_hash(["%"], [], {"%": 1})
     assert row_hasher(main, later, kinds)(values) == row_hash(main, later, row)
 
 

@@ -103,7 +103,8 @@ def row_hasher(columns: Sequence[str], later: Sequence[str], kinds: Sequence[str
     as written: ``"text"`` or ``"int"`` (never NULL), or ``""`` (anything).  A value not of
     its kind, or a ``later`` column holding a value, takes :func:`row_hash` itself, so the
     hash is always the same."""
-    fmt = "[" + ",".join(f"[{_string(c)},%s]" for c in columns) + "]"
+    # a column name holding "%" is escaped, so the name is text, never a placeholder
+    fmt = "[" + ",".join(f"[{_string(c).replace('%', '%%')},%s]" for c in columns) + "]"
     encode = tuple(_string if k == "text" else _value if k == "int" else _canonical
                    for k in kinds)
     n, names, call = len(columns), tuple(columns) + tuple(later), operator.call
