@@ -146,7 +146,7 @@ from .usage import Usage
 if TYPE_CHECKING:
     from .registry import Registry as Store
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 
 def __getattr__(name: str) -> Any:
