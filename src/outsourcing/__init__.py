@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._extras import MissingExtra
 from .catalogue import Catalogue, Direction, KpiSpec, Scoring, ServiceKind
 from .changes import (
     AddLine,
@@ -212,6 +213,7 @@ __all__ = [
     "LineCap",
     "LinearFormula",
     "Metric",
+    "MissingExtra",
     "ModelError",
     "Money",
     "MoneyError",
