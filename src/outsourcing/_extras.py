@@ -48,7 +48,7 @@ EXTRA_OF: dict[str, str] = {
 class MissingExtra(OutsourcingError, ImportError):
     """A surface of the package was used without its extra installed (缺少可选组件)."""
 
-    default_code = "install.missing_extra"
+    default_code = "install"
 
 
 def _error(extra: str, module: str) -> MissingExtra:
@@ -56,7 +56,7 @@ def _error(extra: str, module: str) -> MissingExtra:
         f"{module!r} is not installed: install the {extra!r} extra "
         f"(pip install 'outsourcing[{extra}]')",
         field="extra", value=extra, term="可选组件", code="install.missing_extra",
-        zh=f"未安装可选组件 {extra}（缺少 {module}）：请执行 pip install 'outsourcing[{extra}]'")
+        params={"extra": extra, "module": module})
 
 
 def require(extra: str, *modules: str) -> None:
