@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from outsourcing.registry.chain import AuditKeys, link_hash, row_hash, row_hasher
@@ -65,7 +65,9 @@ def test_a_row_read_as_a_tuple_hashes_as_the_row_whatever_its_columns_hold(
     assert row_hasher(main, later, kinds)(values) == row_hash(main, later, row)
 
 
-@given(st.binary(min_size=32, max_size=40), st.lists(TEXT, min_size=1, max_size=3))
+@given(st.binary(min_size=32, max_size=200), st.lists(TEXT, min_size=1, max_size=3))
+@example(bytes(range(64)), ["block-sized key"]).via("RFC 2104: a key of B bytes is padded")
+@example(bytes(range(65)), ["longer key"]).via("RFC 2104: a longer key is hashed first")
 def test_a_prepared_signer_macs_as_the_key_ring_does(key: bytes, messages: list[str]) -> None:
     ring = AuditKeys({"k": key}, "k")
     sign = ring.signer("k")

@@ -50,6 +50,7 @@ KEY_ENV = "OUTSOURCING_AUDIT_KEY"
 KEY_FILE_ENV = "OUTSOURCING_AUDIT_KEY_FILE"
 """The path of a key file (TOML: ``current = "ID"`` and ``[keys]`` ``ID = "HEX"``)."""
 MIN_KEY_BYTES = 32
+_BLOCK = 64  # SHA-256's block size, in bytes (RFC 2104's B)
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -120,6 +121,90 @@ def row_hasher(columns: Sequence[str], later: Sequence[str], kinds: Sequence[str
     return hasher
 
 
+def _sql_text(text: str) -> str:
+    """``text`` as a SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _pg_value(name: str, kind: str) -> str:
+    """One column's value in the canonical JSON form, written by PostgreSQL."""
+    c = _sql_name(name)
+    if kind == "int":
+        return f"COALESCE({c}::text, 'null')"
+    if kind == "bytes":
+        return f"""COALESCE('"sha256:' || encode(sha256({c}), 'hex') || '"', 'null')"""
+    return f"COALESCE(to_json({c})::text, 'null')"  # text and dates (ISO 8601 in JSON)
+
+
+def sql_row_text(dialect: str, columns: Sequence[str], later: Sequence[str],
+                 kinds: Sequence[str]) -> str | None:
+    """A SQL expression whose value is the text :func:`row_hash` hashes for a stored row
+    (``kinds``: ``"text"``, ``"int"``, ``"date"`` or ``"bytes"`` for each of ``columns`` then
+    of ``later``), so that ``verify`` need not build it in Python; None where the database
+    cannot write the form (a blob column on SQLite, which has no SHA-256).  The text is JSON
+    of the row's own values, so it is the hashed text only when they are the hashed values:
+    a value the database writes otherwise than :func:`row_hash` (SQLite writes a float
+    always with a decimal point) gives another text, never that of another row.  On SQLite
+    a blob in a text column makes the query fail (``json_quote``): the caller then
+    computes :func:`row_hash` itself."""
+    if dialect != "sqlite":
+        enc = [_pg_value(c, k) for c, k in zip((*columns, *later), kinds, strict=True)]
+        pairs = [f"{_sql_text(f'[{_string(c)},')} || {e} || ']'"
+                 for c, e in zip(columns, enc, strict=False)]
+        text = " || ',' || ".join(pairs)
+        for c, e in zip(later, enc[len(columns):], strict=True):
+            text += (f" || CASE WHEN {_sql_name(c)} IS NULL THEN '' ELSE "
+                     f"{_sql_text(f',[{_string(c)},')} || {e} || ']' END")
+        return f"'[' || {text} || ']'"
+    if "bytes" in kinds:
+        return None
+    # one printf of json_quote'd values (json_quote escapes NUL, so %s never truncates)
+    fmt = ",".join(f"[{_string(c).replace('%', '%%')},%s]" for c in columns)
+    args = [f"json_quote({_sql_name(c)})" for c in columns]
+    for c in later:
+        fmt += "%s"
+        arg = _sql_text(f",[{_string(c).replace('%', '%%')},%s]")
+        args.append(f"CASE WHEN {_sql_name(c)} IS NULL THEN '' ELSE "
+                    f"printf({arg}, json_quote({_sql_name(c)})) END")
+    return f"printf({_sql_text('[' + fmt + ']')}, {', '.join(args)})"
+
+
+LINK_FIELDS = ("seq", "at", "actor", "role", "action", "object", "content_hash", "prev_hash",
+               "key_id", "login")
+"""The audit columns :func:`link_hash` covers, in its order."""
+
+
+def sql_link_text(dialect: str) -> str:
+    """A SQL expression whose value is the text :func:`link_hash` hashes for a stored audit
+    record (as :func:`sql_row_text`: the JSON of its own values), or NULL on PostgreSQL when
+    a field is NULL: the caller then computes :func:`link_hash` itself."""
+    first, *texts = (_sql_name(c) for c in LINK_FIELDS)
+    *eight, key_id, login = texts
+    both = f"{key_id} <> '' OR {login} <> ''"
+    if dialect == "sqlite":  # json_array writes text as json_quote does, compact
+        return (f"CASE WHEN {both} THEN json_array({first}, {', '.join(texts)}) "
+                f"ELSE json_array({first}, {', '.join(eight)}) END")
+    guard = " AND ".join(f"{c} IS NOT NULL" for c in (first, *texts))
+    enc = [f"to_json({c})::text" for c in texts]
+    *eight_enc, key_enc, login_enc = enc
+    text = f"'[' || {first} || ',' || " + " || ',' || ".join(eight_enc)
+    text += (f" || CASE WHEN {both} THEN ',' || {key_enc} || ',' || {login_enc} ELSE '' END"
+             " || ']'")
+    return f"CASE WHEN {guard} THEN {text} END"
+
+
+def sql_sha256(dialect: str, text: str) -> str | None:
+    """The SHA-256 (hex) of the UTF-8 form of a SQL text expression, computed by the
+    database (PostgreSQL); None where the database has no SHA-256 (SQLite)."""
+    if dialect == "sqlite":
+        return None
+    return f"encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
+
+
 def link_hash(seq: int, at: str, actor: str, role: str, action: str, obj: str,
               content_hash: str, prev_hash: str, key_id: str = "", login: str = "") -> str:
     """The hash of one audit record.  Records written before the key and the login existed
@@ -170,14 +255,23 @@ class AuditKeys:
         return hmac.digest(self.keys[key_id], message.encode(), "sha256").hex()
 
     def signer(self, key_id: str) -> Callable[[str], str]:
-        """:meth:`mac` under one key, its HMAC state prepared once (each message then costs a
-        copy of it): the hot path of ``verify``."""
-        base = hmac.new(self.keys[key_id], digestmod="sha256")
+        """:meth:`mac` under one key, for many messages: the hot path of ``verify``.  HMAC
+        as RFC 2104 defines it, SHA-256(K⊕opad ‖ SHA-256(K⊕ipad ‖ m)), with both padded-key
+        blocks hashed once; each message then costs two copies of a prepared SHA-256 state
+        (a test checks it against :func:`hmac.digest` for short, block-sized and long keys)."""
+        key = self.keys[key_id]
+        if len(key) > _BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_BLOCK, b"\0")
+        inner = hashlib.sha256(bytes(b ^ 0x36 for b in key)).copy
+        outer = hashlib.sha256(bytes(b ^ 0x5C for b in key)).copy
 
         def sign(message: str) -> str:
-            m = base.copy()
-            m.update(message.encode())
-            return m.hexdigest()
+            i = inner()
+            i.update(message.encode())
+            o = outer()
+            o.update(i.digest())
+            return o.hexdigest()
         return sign
 
     def knows(self, key_id: str) -> bool:
