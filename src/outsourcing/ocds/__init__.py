@@ -33,18 +33,17 @@ from ..catalogue import Catalogue
 from ..changes import Timeline
 from ..model import Contract
 from ._packages import dumps, loads, package, record_package, records
-from ._releases import (
+from ._parts import (
     CHINA,
     CURRENCY,
     DEFAULT_PREFIX,
     IDENTIFIER_SCHEME,
     ITEM_SCHEME,
     SCALE,
-    History,
     Payment,
-    history,
     ocid,
 )
+from ._releases import History, history
 from ._schema import (
     EXTENSIONS,
     OCDS_VERSION,

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import ModelError, SerializationError
-from ._releases import CHINA
+from ._parts import CHINA
 from ._schema import EXTENSIONS, OCDS_VERSION, release_schema
 
 __all__ = ["dumps", "loads", "package", "record_package", "records"]
@@ -28,7 +28,7 @@ def _published(published: datetime | None) -> str:
     if not isinstance(published, datetime) or published.tzinfo is None:
         raise ModelError("the time of publication is a datetime with its time zone",
                          field="published", value=repr(published), term="发布时间",
-                         code="ocds.published", zh="发布时间须为带时区的日期时间")
+                         code="ocds.published")
     return published.isoformat()
 
 
@@ -36,7 +36,7 @@ def _meta(*, publisher: str, uri: str, published: datetime | None, license: str 
           publication_policy: str | None) -> dict[str, Any]:
     if not publisher.strip():
         raise ModelError("a package names its publisher", field="publisher", value=publisher,
-                         term="发布机构", code="ocds.publisher", zh="发布包须写明发布机构")
+                         term="发布机构", code="ocds.publisher")
     out: dict[str, Any] = {"uri": uri, "version": OCDS_VERSION,
                            "extensions": list(EXTENSIONS.values()),
                            "publishedDate": _published(published),
@@ -112,7 +112,7 @@ def _encode(obj: Any, out: list[str]) -> None:
     if isinstance(obj, Decimal):
         if not obj.is_finite():
             raise SerializationError("not a finite number", field="amount", value=str(obj),
-                                     code="ocds.not_finite", zh="金额不是有限数值")
+                                     code="ocds.not_finite")
         out.append(format(obj, "f"))
     elif isinstance(obj, Mapping):
         out.append("{")
@@ -129,8 +129,7 @@ def _encode(obj: Any, out: list[str]) -> None:
         out.append("]")
     elif isinstance(obj, float):
         raise SerializationError("a float in a package; amounts are exact",
-                                 field="amount", value=obj, code="ocds.float",
-                                 zh="发布包中不得出现浮点数金额")
+                                 field="amount", value=obj, code="ocds.float")
     else:
         out.append(json.dumps(obj, ensure_ascii=False))
 

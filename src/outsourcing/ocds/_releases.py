@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._validators import nonempty
 from ..catalogue import Catalogue
 from ..changes import (
     AddLine,
@@ -34,158 +32,43 @@ from ..changes import (
 )
 from ..errors import ModelError
 from ..model import (
-    AnnualFee,
-    AreaRate,
     Contract,
-    EnterpriseSize,
-    FixedMonthly,
-    LabourPlusMaterials,
-    Purchaser,
     ServiceLine,
     Supplier,
-    TermTotal,
-    UnitRate,
 )
-from ..money import Money, UnitPrice
-from ..pricing import AreaUnit
+from ..money import Money
 
 if TYPE_CHECKING:
     from ..procurement import Award
     from ..statement import Statement
 
-__all__ = [
-    "CHINA",
-    "CURRENCY",
-    "DEFAULT_PREFIX",
-    "IDENTIFIER_SCHEME",
-    "ITEM_SCHEME",
-    "History",
-    "Payment",
-    "history",
-    "ocid",
-]
+from ._parts import (
+    _AMENDMENT,
+    _AWARD,
+    _CONTRACT,
+    _CRITERIA,
+    _END,
+    _METHOD,
+    _MILESTONES,
+    _PAYMENT,
+    _TAGS,
+    _TENDER,
+    CHINA,
+    DEFAULT_PREFIX,
+    ITEM_SCHEME,
+    Payment,
+    _Event,
+    _party,
+    _period,
+    _ref,
+    _unit,
+    _value,
+    day_end,
+    day_start,
+    ocid,
+)
 
-DEFAULT_PREFIX = "ocds-xxxxxx"
-"""A placeholder: a publisher registers its own prefix with the Open Contracting Partnership."""
-CURRENCY = "CNY"
-CHINA = timezone(timedelta(hours=8), "CST")
-IDENTIFIER_SCHEME = "CN-USCI"
-"""org-id.guide's scheme for the 统一社会信用代码 (Unified Social Credit Identifier)."""
-ITEM_SCHEME = "CN-ZFCGPMML"
-"""The 政府采购品目分类目录 (an open itemClassificationScheme code: 政府采购品目目录)."""
-
-_METHOD = {
-    "public_tender": "open", "invited_tender": "selective",
-    "competitive_negotiation": "limited", "competitive_consultation": "limited",
-    "inquiry": "limited", "single_source": "direct",
-}
-_CRITERIA = {"weighted_score": "ratedCriteria", "lowest_price": "priceOnly"}
-SCALE = {EnterpriseSize.LARGE: "large", EnterpriseSize.MEDIUM: "medium",
-         EnterpriseSize.SMALL: "small", EnterpriseSize.MICRO: "micro"}
-"""企业规模 → the partyScale extension's code (大型 large, 中型 medium, 小型 small, 微型 micro)."""
-
-# the order of events on one day
-_TENDER, _AWARD, _CONTRACT, _AMENDMENT, _MILESTONES, _PAYMENT, _END = range(7)
-_TAGS = {_TENDER: ["planning", "tender"], _AWARD: ["award"], _CONTRACT: ["contract"],
-         _AMENDMENT: ["contractAmendment"], _MILESTONES: ["implementation"],
-         _PAYMENT: ["implementation"], _END: ["contractTermination"]}
-
-
-def ocid(contract_id: str, prefix: str = DEFAULT_PREFIX) -> str:
-    """The stable OCID of a contract: ``<prefix>-<contract id>``."""
-    if not prefix.strip() or not contract_id.strip():
-        raise ModelError("an OCID needs a prefix and a contract id", field="prefix",
-                         value=prefix, term="开放合同编号", code="ocds.empty_ocid",
-                         zh="开放合同编号需要前缀和合同编号")
-    return f"{prefix}-{contract_id}"
-
-
-def day_start(d: date) -> str:
-    """The first instant of a day in China time (``2022-10-01T00:00:00+08:00``)."""
-    return datetime.combine(d, time(0, 0), CHINA).isoformat()
-
-
-def day_end(d: date) -> str:
-    """The last instant of a day in China time (``2022-12-31T23:59:59+08:00``)."""
-    return datetime.combine(d, time(23, 59, 59), CHINA).isoformat()
-
-
-def _value(m: Money | UnitPrice) -> dict[str, Any]:
-    return {"amount": m.yuan, "currency": CURRENCY}
-
-
-def _period(start: date, end: date) -> dict[str, str]:
-    return {"startDate": day_start(start), "endDate": day_end(end)}
-
-
-def _nonzero(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, Money) or value == Money.ZERO:
-        raise ModelError("a payment is a non-zero Money", field=attribute.name,
-                         value=repr(value), term="付款金额", code="ocds.payment_amount",
-                         zh="付款金额须为非零金额")
-
-
-@attrs.frozen
-class Payment:
-    """A payment made (实际支付) against a settled period: a transaction in OCDS.
-
-    ``amount`` negative is a recovery (追回): the supplier pays the purchaser back.
-    """
-
-    id: str = attrs.field(validator=nonempty("付款编号", "ocds.payment_id"))
-    period: str
-    amount: Money = attrs.field(validator=_nonzero)
-    paid_on: date
-    reference: str = ""
-
-
-@attrs.frozen
-class _Event:
-    on: date
-    kind: int
-    key: str
-    statement: Statement | None = None
-    payment: Payment | None = None
-
-
-def _party_id(id_: str, code: str) -> str:
-    return f"{IDENTIFIER_SCHEME}-{code}" if code else id_
-
-
-def _party(who: Purchaser | Supplier, roles: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": _party_id(who.id, who.credit_code), "name": who.name}
-    if who.credit_code:
-        out["identifier"] = {"scheme": IDENTIFIER_SCHEME, "id": who.credit_code,
-                             "legalName": who.name}
-    out["roles"] = roles
-    if isinstance(who, Supplier):
-        out["details"] = {"scale": SCALE[who.size]}
-    return out
-
-
-def _ref(who: Purchaser | Supplier) -> dict[str, str]:
-    return {"id": _party_id(who.id, who.credit_code), "name": who.name}
-
-
-def _unit(line: ServiceLine) -> tuple[Decimal, str, Money | UnitPrice]:
-    """A line's quantity, unit name and unit price, by how it is priced."""
-    p = line.pricing
-    if isinstance(p, FixedMonthly):
-        return p.quantity, f"{p.unit}（月费）" if p.unit != "月" else "月", p.monthly_fee
-    if isinstance(p, UnitRate):
-        return p.quantity, f"{p.unit}（每月计划数量）", p.unit_price
-    if isinstance(p, LabourPlusMaterials):
-        return Decimal(1), "月（劳务费，原材料按实结算）", p.labour_monthly
-    if isinstance(p, AnnualFee):
-        return p.quantity, p.unit if p.unit != "年" else "年（年服务费）", p.annual_fee
-    if isinstance(p, AreaRate):
-        area = "平方米" if p.unit == "m²" else p.unit
-        return p.area, f"{area}·{'月' if p.per is AreaUnit.MONTH else '年'}", p.rate
-    if isinstance(p, TermTotal):
-        return Decimal(1), f"{p.unit}（合同总价）", p.total
-    raise ModelError(f"no OCDS unit for pricing {type(p).__name__}", field="pricing",
-                     value=type(p).__name__, term="计价方式", code="ocds.pricing",
-                     zh="该计价方式无法写成 OCDS 的数量与单价")
+__all__ = ["History", "history"]
 
 
 @attrs.frozen
@@ -274,7 +157,7 @@ class History:
             raise ModelError("the buyer's 统一社会信用代码 is needed to publish",
                              field="purchaser.credit_code", value=c.purchaser.id,
                              term="统一社会信用代码", code="ocds.buyer_identifier",
-                             zh=f"发布需要采购人「{c.purchaser.name}」的统一社会信用代码")
+                             params={"name": c.purchaser.name})
         return [_party(c.purchaser, ["buyer", "procuringEntity", "payer"]),
                 _party(c.supplier, ["supplier", "tenderer", "payee"] if self.award
                        else ["supplier", "payee"]),
@@ -401,7 +284,7 @@ class History:
             return "解除合同"
         raise ModelError(f"no Chinese text for the change {type(a).__name__}",
                          field="action", value=type(a).__name__, term="合同变更",
-                         code="ocds.change_kind", zh="该变更类型无法写成中文说明")
+                         code="ocds.change_kind")
 
     def _milestones(self, st: Statement) -> list[dict[str, Any]]:
         on = st.accepted_on or st.span.end
@@ -468,8 +351,7 @@ class History:
         if not done:
             raise ModelError("nothing is published by this day: no tender, award or signed "
                              "contract yet", field="as_of", value=as_of.isoformat(),
-                             term="发布日期", code="ocds.nothing_published",
-                             zh=f"截至 {as_of.isoformat()} 尚无可发布的采购、中标或已签订合同")
+                             term="发布日期", code="ocds.nothing_published")
         tags: list[str] = []
         for e in done:
             for t in (["award", "contract"] if e.kind == _CONTRACT and self.award is None
@@ -530,30 +412,29 @@ def history(
     if award is not None and award.contract.id != c.id:
         raise ModelError(f"the award is for contract {award.contract.id}, not {c.id}",
                          field="award", value=award.contract.id, term="中标",
-                         code="ocds.award_mismatch", zh="中标结果与合同不符")
+                         code="ocds.award_mismatch", params={"contract": c.id})
     for st in statements:
         if st.contract_id != c.id:
             raise ModelError(f"a statement of contract {st.contract_id} is not for {c.id}",
                              field="statements", value=st.contract_id, term="结算单",
-                             code="ocds.statement_mismatch", zh="结算单与合同不符")
+                             code="ocds.statement_mismatch",
+                             params={"contract": c.id})
     periods = [str(st.period) for st in statements]
     if len(set(periods)) != len(periods):
         raise ModelError("two statements of the same period: give the ones in force",
                          field="statements", value=sorted({p for p in periods
                                                            if periods.count(p) > 1}),
-                         term="结算单", code="ocds.statement_duplicate",
-                         zh="同一期间有两张结算单：请只给出现行有效的结算单")
+                         term="结算单", code="ocds.statement_duplicate")
     ocid(c.id, prefix)
     paid = _statement_payments(statements) if payments is None else tuple(payments)
     if c.signed_on is None and (statements or paid or tl.signed):
         raise ModelError("a contract settled, paid or changed but not signed cannot be "
                          "published: its signing date is missing", field="signed_on",
-                         value=c.id, term="签订日期", code="ocds.unsigned",
-                         zh=f"合同 {c.id} 已有结算、付款或变更，却没有签订日期，无法发布")
+                         value=c.id, term="签订日期", code="ocds.unsigned")
     ids = [p.id for p in paid]
     if len(set(ids)) != len(ids):
         raise ModelError("two payments with the same id", field="payments",
                          value=sorted({i for i in ids if ids.count(i) > 1}), term="付款编号",
-                         code="ocds.payment_duplicate", zh="付款编号重复")
+                         code="ocds.payment_duplicate")
     return History(tl, prefix, award, tuple(statements), paid,
                    catalogue if catalogue is not None else Catalogue.core())

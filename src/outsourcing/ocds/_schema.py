@@ -276,13 +276,12 @@ def validate(package: Mapping[str, Any]) -> None:
         raise SerializationError(
             f"a float in a package; amounts are exact: {'; '.join(floats[:5])}",
             field="amount", value=floats[0].split(":")[0], code="ocds.float",
-            term="开放合同数据标准", zh="发布包中不得出现浮点数金额")
+            term="开放合同数据标准")
     raise SerializationError(
         f"not a valid OCDS 1.1.5 package: {'; '.join(errors[:5])}"
         + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""),
         field="package", value=len(errors), citation="Open Contracting Data Standard 1.1.5",
-        term="开放合同数据标准", code="ocds.invalid",
-        zh=f"不符合 OCDS 1.1.5 模式（{len(errors)} 处）")
+        term="开放合同数据标准", code="ocds.invalid")
 
 
 @cache
@@ -299,5 +298,4 @@ def codelist(name: str) -> frozenset[str]:
     if closed is not None:
         return frozenset(closed)
     raise ModelError("no such codelist shipped or closed in the schema", field="codelist",
-                     value=name, term="代码表", code="ocds.unknown_codelist",
-                     zh=f"没有代码表 {name}（未随包提供，也不是模式中的封闭代码表）")
+                     value=name, term="代码表", code="ocds.unknown_codelist")
