@@ -70,5 +70,5 @@ def test_a_refused_time_stamp_is_a_clear_error(tsa: str, tmp_path: Path) -> None
     path.write_text("{}", encoding="utf-8")
     with pytest.raises(RegistryError) as e:
         timestamp(path, tsa + "/refuse")
-    assert e.value.code == "registry.timestamp" and "拒绝" in e.value.zh
+    assert e.value.code == "registry.timestamp.refused" and "拒绝" in e.value.message_zh
     assert not (tmp_path / "anchor.json.tsr").exists()

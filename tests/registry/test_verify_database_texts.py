@@ -17,8 +17,8 @@ from test_tampering import _keys, populate
 
 from outsourcing.registry import Registry, row_hash
 from outsourcing.registry import schema as S
+from outsourcing.registry._verify_rows import AUDIT_COLUMNS, Q_ROWS, ROW_HASHERS, queries
 from outsourcing.registry.chain import link_hash
-from outsourcing.registry.verify import AUDIT_COLUMNS, Q_ROWS, ROW_HASHERS, _queries
 
 CHARS = [chr(i) for i in [*range(0x11000), 0x1F600, 0xFFFFF, 0x10FFFF] if not
          0xD800 <= i < 0xE000]
@@ -77,7 +77,7 @@ def test_the_database_writes_each_row_and_record_as_python_hashes_it(db_url: str
     emoji (and NUL on SQLite): the database's text (or hash) is Python's."""
     r = Registry.open(db_url)
     dialect = r.engine.dialect.name
-    q, inserted = _queries(dialect), {}
+    q, inserted = queries(dialect), {}
     with r.engine.begin() as c:
         for table in S.metadata.sorted_tables:
             if table.name not in S.HASHED:

@@ -439,7 +439,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         keyed = store.keys is not None
     if args.json:
         emit_json({"ok": v.ok, "records": v.records, "first_bad": v.first_bad,
-                   "reason": v.reason, "signed": v.signed, "anchors": len(anchors)})
+                   "code": v.code, "reason": v.reason, "reason_zh": v.reason_zh,
+                   "signed": v.signed, "anchors": len(anchors)})
     elif v.ok:
         print(f"审计记录完整：共 {v.records} 条，逐条核验无误。")
         print(f"  密钥核验 {v.signed} 条" if keyed else
@@ -447,7 +448,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         print(f"  对照锚点 {len(anchors)} 个" if anchors else
               "  未提供锚点：无法发现截断或整体改写（audit verify --anchor 文件）")
     else:
-        print(f"审计记录不符：第 {v.first_bad} 条 — {v.reason}")
+        where = f"第 {v.first_bad} 条" if v.first_bad is not None else "整条链"
+        print(f"审计记录不符：{where} — {v.reason_zh}（{v.code}）")
     return EXIT_DONE if v.ok else EXIT_CHECKS_FAILED
 
 

@@ -217,19 +217,20 @@ def link_hash(seq: int, at: str, actor: str, role: str, action: str, obj: str,
     return hashlib.sha256((text + "]").encode()).hexdigest()
 
 
-def _bad_key(msg: str, zh: str, value: Any = None) -> RegistryError:
+def _bad_key(msg: str, code: str, value: Any = None, **params: Any) -> RegistryError:
     return RegistryError(msg, field="audit key", value=value, term="审计密钥",
-                         code="registry.audit_key", zh=zh)
+                         code=code, params=params)
 
 
 def _secret(text: str, key_id: str) -> bytes:
     try:
         raw = bytes.fromhex(text.strip())
     except ValueError:
-        raise _bad_key("an audit key is written in hex", "审计密钥须为十六进制", key_id) from None
+        raise _bad_key("an audit key is written in hex", "registry.audit_key.not_hex",
+                       key_id) from None
     if len(raw) < MIN_KEY_BYTES:
         raise _bad_key(f"an audit key has at least {MIN_KEY_BYTES} bytes",
-                       f"审计密钥至少 {MIN_KEY_BYTES} 字节", key_id)
+                       "registry.audit_key.too_short", key_id, minimum=MIN_KEY_BYTES)
     return raw
 
 
@@ -244,11 +245,11 @@ class AuditKeys:
     def __attrs_post_init__(self) -> None:
         if self.current not in self.keys:
             raise _bad_key("the current key id names no key in the ring",
-                           "当前密钥编号不在密钥文件中", self.current)
+                           "registry.audit_key.current_unknown", self.current)
         for k in self.keys:
             if not k or len(k) > 40 or not k.isprintable() or ":" in k or k != k.strip():
                 raise _bad_key("a key id is 1 to 40 printable characters without ':'",
-                               "密钥编号须为 1 至 40 个可打印字符，不含冒号", k)
+                               "registry.audit_key.bad_id", k)
 
     def mac(self, key_id: str, message: str) -> str:
         """HMAC-SHA256 of ``message`` under the key ``key_id`` (hex)."""
@@ -287,7 +288,7 @@ class AuditKeys:
             return cls(keys, str(data["current"]))
         except (OSError, tomllib.TOMLDecodeError, KeyError, AttributeError) as exc:
             raise _bad_key(f"cannot read the audit key file: {exc}",
-                           "无法读取审计密钥文件", str(p)) from None
+                           "registry.audit_key.unreadable", str(p)) from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> AuditKeys | None:
@@ -302,7 +303,7 @@ class AuditKeys:
         key_id, sep, text = secret.partition(":")
         if not sep:
             raise _bad_key(f"${KEY_ENV} is KEY_ID:HEX",
-                           f"环境变量 {KEY_ENV} 的格式为 编号:十六进制密钥")
+                           "registry.audit_key.env_format", KEY_ENV)
         return cls({key_id: _secret(text, key_id)}, key_id)
 
     @staticmethod
@@ -312,7 +313,7 @@ class AuditKeys:
         the keys of ``keep``, for a rotation); readable by its owner only."""
         keys = dict(keep.keys) if keep is not None else {}
         if key_id in keys:
-            raise _bad_key("this key id is used already", "该密钥编号已使用", key_id)
+            raise _bad_key("this key id is used already", "registry.audit_key.id_used", key_id)
         keys[key_id] = secrets.token_bytes(MIN_KEY_BYTES)
         ring = AuditKeys(keys, key_id)
         lines = [f'current = "{key_id}"', "", "[keys]"]
@@ -357,5 +358,5 @@ class Anchor:
                        str(data.get("key_id", "")), str(data.get("mac", "")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise RegistryError(f"not an anchor file: {exc}", field="anchor", value=str(path),
-                                term="审计锚点", code="registry.anchor_unreadable",
-                                zh="无法读取审计锚点文件") from None
+                                term="审计锚点", code="registry.anchor.unreadable"
+                                ) from None

@@ -58,9 +58,8 @@ def _read(data: bytes, at: int) -> tuple[int, int, int]:
     return tag, at, at + size
 
 
-def _bad(msg: str, zh: str, value: object) -> RegistryError:
-    return RegistryError(msg, field="tsa", value=value, term="可信时间戳",
-                         code="registry.timestamp", zh=zh)
+def _bad(msg: str, code: str, value: object) -> RegistryError:
+    return RegistryError(msg, field="tsa", value=value, term="可信时间戳", code=code)
 
 
 def timestamp(anchor: str | os.PathLike[str], tsa_url: str, *, timeout: float = 30
@@ -75,7 +74,7 @@ def timestamp(anchor: str | os.PathLike[str], tsa_url: str, *, timeout: float = 
             reply = resp.read()
     except OSError as exc:
         raise _bad(f"the time-stamping authority did not answer: {exc}",
-                   "可信时间戳服务无响应", tsa_url) from None
+                   "registry.timestamp.no_answer", tsa_url) from None
     try:
         tag, body, _ = _read(reply, 0)
         stag, sbody, _ = _read(reply, body)
@@ -86,10 +85,10 @@ def timestamp(anchor: str | os.PathLike[str], tsa_url: str, *, timeout: float = 
         ok, status = False, -1
     if not ok or status not in (0, 1):
         raise _bad(f"the time-stamping authority refused the request (status {status})",
-                   "可信时间戳服务拒绝了请求", status)
+                   "registry.timestamp.refused", status)
     if digest not in reply:
-        raise _bad("the reply does not name the anchor's digest", "时间戳回执与锚点不符",
-                   digest.hex())
+        raise _bad("the reply does not name the anchor's digest",
+                   "registry.timestamp.digest_mismatch", digest.hex())
     out = path.with_name(path.name + ".tsr")
     out.write_bytes(reply)
     return out

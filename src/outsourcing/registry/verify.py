@@ -23,15 +23,11 @@ import queue
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache
 from typing import Any
 
 import attrs
 from sqlalchemy import (
     Connection,
-    Date,
-    Integer,
-    LargeBinary,
     String,
     cast,
     exists,
@@ -40,17 +36,19 @@ from sqlalchemy import (
     select,
 )
 
-from . import chain
+from ..messages_zh import say
 from . import schema as S
+from ._verify_rows import Queries, Rows, hashes_of, python_hash, queries
 from .chain import GENESIS, Anchor, AuditKeys, link_hash
 
-__all__ = ["Verification", "verify"]
+__all__ = ["Verification", "Why", "verify"]
 
 
 @attrs.frozen
 class Verification:
     """The result of :meth:`Registry.verify`: ``ok``, or the first record that does not
-    match and why."""
+    match and why — ``reason`` in English for developers, ``code`` (``audit.…``) for
+    programs, :attr:`reason_zh` for people."""
 
     ok: bool
     records: int
@@ -58,13 +56,32 @@ class Verification:
     reason: str = ""
     signed: int = 0
     """How many records' MACs were checked under the audit key (0 without a key)."""
+    code: str = ""
+    """The stable code of the failure (``audit.row_edited``…); empty when ``ok``."""
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    """The ids the sentence names (``object``, ``seq``, ``key_id``, ``column``)."""
 
     def __bool__(self) -> bool:
         return self.ok
 
+    @property
+    def reason_zh(self) -> str:
+        """Why, in Chinese, from the message catalogue (the ids kept as stored)."""
+        return say(self.code, **self.params) if self.code else ""
 
-Rows = Mapping[str, Mapping[str, str]]
-"""The content hash of each row a chunk's records cover, by table and id."""
+
+@attrs.frozen
+class Why:
+    """Why a record or the chain fails: a code of the catalogue, the English reason, and the
+    ids its sentence names."""
+
+    code: str
+    reason: str
+    params: Mapping[str, Any]
+
+
+def _why(code: str, reason: str, **params: Any) -> Why:
+    return Why(code, reason, params)
 
 
 class _Walk:
@@ -84,7 +101,7 @@ class _Walk:
         self.unsigned: int | None = None
         self.signers: dict[str, Callable[[str], str]] = {}
 
-    def run(self, records: Sequence[Sequence[Any]], rows: Rows) -> tuple[int, str] | None:
+    def run(self, records: Sequence[Sequence[Any]], rows: Rows) -> tuple[int, Why] | None:
         """Check a chunk's records in order: the common case (the next record, its text as
         the database wrote it hashing to its hash, signed with the key in force, the row it
         covers unchanged) here, anything else through :meth:`step`.  The index and reason
@@ -119,23 +136,23 @@ class _Walk:
         self.n, self.prev, self.key_id, self.signed = n, prev, key, signed
         return None
 
-    def step(self, r: Sequence[Any], rows: Rows) -> str | None:
+    def step(self, r: Sequence[Any], rows: Rows) -> Why | None:
         """Check one record (the columns of :data:`AUDIT_COLUMNS`) against the content
         hashes of the rows it may cover (``rows``: by table, by id), everything computed in
         Python; the reason it fails, or None."""
         seq, at, actor, role, action, obj, content, prev, h, key_id, mac, login = r[:12]
         self.n += 1
         if seq != self.n:
-            return f"record {self.n} is missing"
+            return _why("audit.record_missing", f"record {self.n} is missing", seq=self.n)
         if prev != self.prev:
-            return "the link to the previous record is broken"
+            return _why("audit.link_broken", "the link to the previous record is broken")
         try:
             altered = link_hash(seq, at, actor, role, action, obj, content, prev, key_id,
                                 login) != h
         except TypeError:  # a field that is not text (SQLite keeps a blob anywhere)
             altered = True
         if altered:
-            return "the record was altered"
+            return _why("audit.record_altered", "the record was altered")
         bad = self._key(seq, action, obj, h, key_id, mac)
         if bad is not None:
             return bad
@@ -144,113 +161,42 @@ class _Walk:
         if table in S.HASHED and not action.startswith("denied:"):
             found = rows[table].get(key)
             if found is None:
-                return f"the row {obj} it records is gone"
+                return _why("audit.row_gone", f"the row {obj} it records is gone", object=obj)
             if found != content and self.rehash(table, key) != content:
-                return f"the row {obj} was edited"
+                return _why("audit.row_edited", f"the row {obj} was edited", object=obj)
         return None
 
     def _key(self, seq: int, action: str, obj: str, h: str, key_id: str, mac: str
-             ) -> str | None:
+             ) -> Why | None:
         """Check a record's key and MAC against the key in force (and follow a rotation)."""
         if key_id:
             rotation = action == "rotate_key" and obj == f"keys:{key_id}"
             if self.key_id not in (None, key_id) and not rotation:
-                return "the record is signed with another key without a rotation"
+                return _why("audit.other_key", "the record is signed with another key without a "
+                           "rotation", key_id=key_id)
             if self.keys is not None:
                 sign = self.signers.get(key_id)
                 if sign is None:
                     if not self.keys.knows(key_id):
-                        return f"the record names the key {key_id!r}, which is not in the ring"
+                        return _why("audit.unknown_key", f"the record names the key {key_id!r}, "
+                                   "which is not in the ring", key_id=key_id)
                     sign = self.signers[key_id] = self.keys.signer(key_id)
                 if not hmac.compare_digest(sign(h), mac):
-                    return "the record's MAC does not match (forged or rewritten)"
+                    return _why("audit.mac_mismatch",
+                               "the record's MAC does not match (forged or rewritten)")
                 if self.unsigned is not None:
                     if self.key_id is not None or not rotation:
-                        return "unsigned records precede this signed one without a rotation"
+                        return _why("audit.unsigned_before_signed", "unsigned records precede "
+                                   "this signed one without a rotation")
                     self.unsigned = None  # a chain begun without a key, signed from here on
                 self.signed += 1
             self.key_id = key_id
         elif self.keys is not None:
             if self.key_id is not None:
-                return "an unsigned record follows signed ones"
+                return _why("audit.unsigned_after_signed", "an unsigned record follows signed ones")
             if self.unsigned is None:
                 self.unsigned = seq
         return None
-
-
-def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(f'"{n}"' for n in names)
-
-
-def _kind(column: Any) -> str:
-    """What a column holds when its row is as written (:func:`chain.row_hasher`)."""
-    if column.nullable:
-        return ""
-    if isinstance(column.type, String):  # Text too
-        return "text"
-    return "int" if isinstance(column.type, Integer) else ""  # BigInteger too
-
-
-def _sql_kind(column: Any) -> str:
-    """How the database writes a column's value (:func:`chain.sql_row_text`)."""
-    t = column.type
-    if isinstance(t, Integer):  # BigInteger too
-        return "int"
-    if isinstance(t, LargeBinary):
-        return "bytes"
-    return "date" if isinstance(t, Date) else "text"
-
-
-def _columns(t: str) -> tuple[str, ...]:
-    return S.HASHED[t] + S.HASHED_LATER.get(t, ())
-
-
-ROW_HASHERS = {t: chain.row_hasher(cols, S.HASHED_LATER.get(t, ()),
-                                   [_kind(S.metadata.tables[t].c[c]) for c in cols])
-               for t, cols in S.HASHED.items()}
-"""Each audited table's :func:`row_hash`, for its rows read as tuples (:data:`Q_ROWS`)."""
-Q_ROWS = {t: f'SELECT {_quoted(_columns(t))} FROM "{t}"' for t in S.HASHED}
-"""Each audited table's hashed columns (``id`` first), in :data:`ROW_HASHERS`' order: read
-with the driver's own cursor, so no SQLAlchemy row is built per record."""
-
-AUDIT_COLUMNS = ("seq", "at", "actor", "role", "action", "object", "content_hash", "prev_hash",
-                 "hash", "key_id", "mac", "login")
-
-
-@attrs.frozen
-class _Queries:
-    """What ``verify`` asks one kind of database (``{p}``: the driver's placeholder)."""
-
-    chunk: str
-    """One chunk of the chain: :data:`AUDIT_COLUMNS`, then the record's text as the
-    database writes it (SQLite) or its hash (PostgreSQL)."""
-    rows: Mapping[str, str]
-    """By table: each row's id and its text (SQLite) or hash (PostgreSQL); a table missing
-    here is hashed in Python (:data:`Q_ROWS`)."""
-    plain: str
-    """The same chunk with NULL for the text: each record is then checked in Python."""
-    db_hashes: bool
-    """Whether the database hashes the texts too (PostgreSQL) or only writes them."""
-    retry: bool
-    """Whether a query the database could not answer (SQLite's ``json_quote`` on a blob)
-    is asked again in the plain form (on PostgreSQL a failed query ends the transaction)."""
-
-
-@cache
-def _queries(dialect: str) -> _Queries:
-    link = chain.sql_link_text(dialect)
-    link = chain.sql_sha256(dialect, link) or link
-    rows = {}
-    for t, cols in S.HASHED.items():
-        table = S.metadata.tables[t]
-        text = chain.sql_row_text(dialect, cols, S.HASHED_LATER.get(t, ()),
-                                  [_sql_kind(table.c[c]) for c in _columns(t)])
-        if text is not None:
-            rows[t] = f'SELECT id, {chain.sql_sha256(dialect, text) or text} FROM "{t}"'
-    chunk = (f"SELECT {_quoted(AUDIT_COLUMNS)}, {{}} FROM audit WHERE seq > {{{{p}}}} "
-             "ORDER BY seq LIMIT {{p}}")
-    sqlite = dialect == "sqlite"
-    return _Queries(chunk.format(link), rows, chunk.format("NULL"), not sqlite, sqlite)
 
 
 def verify(conn: Connection, keys: AuditKeys | None, anchors: Iterable[Anchor] = (),
@@ -266,42 +212,51 @@ def verify(conn: Connection, keys: AuditKeys | None, anchors: Iterable[Anchor] =
         if keys is not None and (not keys.knows(m.key_id) or
                                  not hmac.compare_digest(keys.mac(m.key_id, m.message()),
                                                          m.mac)):
-            return Verification(False, 0, m.seq, f"the anchor at record {m.seq} is not "
-                                "signed with the audit key (forged or altered)")
+            return _failed(0, m.seq, _why("audit.anchor_forged", f"the anchor at record {m.seq} "
+                                         "is not signed with the audit key (forged or altered)",
+                                         seq=m.seq))
     pending = {m.seq: m for m in marks}
     # the head first: it begins the read transaction the driver's cursor reads in
     head = conn.execute(select(S.audit_head.c.seq, S.audit_head.c.hash)).one()
     p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    q = _queries(conn.dialect.name)
+    q = queries(conn.dialect.name)
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
     cur, own = dbapi.cursor(), dbapi.cursor()  # the reader thread's, and this thread's
-    walk = _Walk(keys, lambda table, key: _python_hash(own, p, table, key), q.db_hashes)
+    walk = _Walk(keys, lambda table, key: python_hash(own, p, table, key), q.db_hashes)
     try:
         bad = _chunks(cur, p, q, walk, pending, chunk)
     finally:
         cur.close()
         own.close()
     if bad is not None:
-        return Verification(False, walk.n, bad[0], bad[1], walk.signed)
+        return _failed(walk.n, bad[0], bad[1], walk.signed)
     if pending:
         first = min(pending)
-        return Verification(False, walk.n, first, f"records up to the anchor at "
-                            f"{first} are gone (the chain was truncated)", walk.signed)
+        return _failed(walk.n, first, _why("audit.truncated", f"records up to the anchor at "
+                                          f"{first} are gone (the chain was truncated)",
+                                          seq=first), walk.signed)
     if head.seq != walk.n or head.hash != walk.prev:
-        return Verification(False, walk.n, None, "the chain's head does not match its "
-                            "last record (records removed from the end?)", walk.signed)
+        return _failed(walk.n, None, _why("audit.head_mismatch", "the chain's head does not "
+                                         "match its last record (records removed from the "
+                                         "end?)"), walk.signed)
     why = _uncovered(conn) or _derived(conn)
-    if why:
-        return Verification(False, walk.n, None, why, walk.signed)
+    if why is not None:
+        return _failed(walk.n, None, why, walk.signed)
     if walk.unsigned is not None:
-        return Verification(False, walk.n, walk.unsigned, "the chain is not signed "
-                            "with the audit key from this record on", walk.signed)
+        return _failed(walk.n, walk.unsigned, _why("audit.unsigned_from", "the chain is not "
+                                                  "signed with the audit key from this record "
+                                                  "on"), walk.signed)
     return Verification(True, walk.n, signed=walk.signed)
 
 
-def _chunks(cur: Any, p: str, q: _Queries, walk: _Walk, pending: dict[int, Anchor],
-            chunk: int) -> tuple[int, str] | None:
+def _failed(records: int, first_bad: int | None, why: Why, signed: int = 0) -> Verification:
+    return Verification(False, records, first_bad, why.reason, signed, why.code,
+                        dict(why.params))
+
+
+def _chunks(cur: Any, p: str, q: Queries, walk: _Walk, pending: dict[int, Anchor],
+            chunk: int) -> tuple[int, Why] | None:
     """Walk the chain chunk by chunk; the sequence number and reason of the first record
     that fails (or of the first anchor the chain does not carry), or None.  Anchors found
     are removed from ``pending``.  A thread reads the next chunk (the database writes its
@@ -326,7 +281,8 @@ def _chunks(cur: Any, p: str, q: _Queries, walk: _Walk, pending: dict[int, Ancho
                 if bad is not None:
                     return records[start + bad[0]][0], bad[1]
                 if s is not None and pending.pop(s).hash != records[end - 1][8]:
-                    return s, f"the chain was rewritten before the anchor at record {s}"
+                    return s, _why("audit.anchor_rewritten",
+                                  f"the chain was rewritten before the anchor at record {s}", seq=s)
                 start = end
         return None
     finally:
@@ -337,7 +293,7 @@ def _chunks(cur: Any, p: str, q: _Queries, walk: _Walk, pending: dict[int, Ancho
         reader.join()
 
 
-def _read(cur: Any, p: str, q: _Queries, chunk: int,
+def _read(cur: Any, p: str, q: Queries, chunk: int,
           ready: queue.Queue[tuple[list[Any], Rows] | BaseException | None],
           stop: threading.Event) -> None:
     """The reader thread of :func:`_chunks`: each chunk of records with the hashes of the
@@ -362,83 +318,14 @@ def _read(cur: Any, p: str, q: _Queries, chunk: int,
                 table, _, key = r[5].partition(":")
                 if table in hashed and not r[4].startswith("denied:"):
                     covered.setdefault(table, []).append(key)
-            ready.put((records, _hashes_of(cur, p, q, covered)))
+            ready.put((records, hashes_of(cur, p, q, covered)))
             last = records[-1][0]
         ready.put(None)
     except BaseException as exc:  # handed to the walking thread, which raises it
         ready.put(exc)
 
 
-def _batches(query: str, p: str, table: str, keys: Sequence[str]
-             ) -> list[tuple[str, Sequence[Any]]]:
-    """``query`` over the rows of ``table`` with these ids, in large batches."""
-    if isinstance(S.metadata.tables[table].c.id.type, String):
-        return [(f"{query} WHERE id IN ({', '.join([p] * len(part))})", part)
-                for part in (keys[n:n + 5000] for n in range(0, len(keys), 5000))]
-    ids = [int(k) for k in keys if k.isdigit()]
-    lo, hi = (min(ids), max(ids)) if ids else (0, -1)
-    if hi - lo < 2 * len(ids):  # mostly consecutive: one range
-        return [(f"{query} WHERE id BETWEEN {p} AND {p}", (lo, hi))]
-    return [(f"{query} WHERE id IN ({', '.join([p] * len(part))})", part)
-            for part in (ids[n:n + 5000] for n in range(0, len(ids), 5000))]
-
-
-def _hashes_of(cur: Any, p: str, q: _Queries, covered: Mapping[str, list[str]]
-               ) -> dict[str, dict[str, str]]:
-    """The content hash of each row the records of a chunk cover, by table and id, read
-    in large batches with the driver's cursor ``cur`` (placeholder ``p``): the database
-    writes the text (and on PostgreSQL hashes it); a row it could not write, or a table
-    with a blob on SQLite, is hashed in Python."""
-    out: dict[str, dict[str, str]] = {}
-    sha = hashlib.sha256
-    for table, keys in covered.items():
-        found: dict[str, str] = {}
-        query = q.rows.get(table)
-        if query is None:
-            _python_hashes(cur, p, table, keys, found)
-            out[table] = found
-            continue
-        left: list[str] = []
-        try:
-            for sql, params in _batches(query, p, table, keys):
-                cur.execute(sql, tuple(params))
-                while rows := cur.fetchmany(10_000):
-                    for k, v in rows:
-                        if v is None:
-                            left.append(str(k))
-                        else:
-                            found[str(k)] = v if q.db_hashes else sha(v.encode()).hexdigest()
-        except Exception:
-            if not q.retry:
-                raise
-            found.clear()  # a value the database cannot write (a blob in a text column)
-            left = list(keys)
-        if left:
-            _python_hashes(cur, p, table, left, found)
-        out[table] = found
-    return out
-
-
-def _python_hashes(cur: Any, p: str, table: str, keys: Sequence[str], found: dict[str, str]
-                   ) -> None:
-    """Rows' hashes computed in Python from their values (:func:`chain.row_hash`)."""
-    hasher = ROW_HASHERS[table]
-    for sql, params in _batches(Q_ROWS[table], p, table, keys):
-        cur.execute(sql, tuple(params))
-        while rows := cur.fetchmany(10_000):
-            for x in rows:
-                found[str(x[0])] = hasher(x)
-
-
-def _python_hash(cur: Any, p: str, table: str, key: str) -> str | None:
-    """One row's hash computed in Python (the check of a row whose database-written text
-    did not match); None when there is no such row."""
-    found: dict[str, str] = {}
-    _python_hashes(cur, p, table, [key], found)
-    return found.get(key)
-
-
-def _uncovered(conn: Connection) -> str:
+def _uncovered(conn: Connection) -> Why | None:
     """A row of an audited table that no audit record covers (added with plain SQL)."""
     a = S.audit
     for name in S.HASHED:
@@ -447,23 +334,27 @@ def _uncovered(conn: Connection) -> str:
         row = conn.execute(select(t.c.id).where(~exists().where(
             a.c.object == obj, ~a.c.action.startswith("denied:"))).limit(1)).first()
         if row is not None:
-            return f"the row {name}:{row.id} has no audit record"
+            return _why("audit.row_uncovered", f"the row {name}:{row.id} has no audit record",
+                       object=f"{name}:{row.id}")
     dup = conn.execute(select(a.c.object).where(~a.c.action.startswith("denied:"),
                                                 a.c.object.contains(":"))
                        .group_by(a.c.object).having(func.count() > 1).limit(1)).first()
     if dup is not None and dup.object.partition(":")[0] in S.HASHED:
-        return f"the row {dup.object} has two audit records"
-    return ""
+        return _why("audit.row_twice", f"the row {dup.object} has two audit records",
+                   object=dup.object)
+    return None
 
 
-def _derived(conn: Connection) -> str:
+def _derived(conn: Connection) -> Why | None:
     """Columns derived from a statement's document that no longer match it."""
     s = S.statements
     for k, due, carry, doc in conn.execute(select(s.c.id, s.c.due_on, s.c.carry,
                                                   s.c.document)):
         data = json.loads(zlib.decompress(bytes(doc)))["statement"]
         if (None if due is None else due.isoformat()) != data["payment"]["due_on"]:
-            return f"statements:{k}.due_on does not match its document"
+            return _why("audit.derived_mismatch", f"statements:{k}.due_on does not match its "
+                       "document", object=f"statements:{k}", column="due_on")
         if carry is None or json.loads(carry) != data["carry"]:
-            return f"statements:{k}.carry does not match its document"
-    return ""
+            return _why("audit.derived_mismatch", f"statements:{k}.carry does not match its "
+                       "document", object=f"statements:{k}", column="carry")
+    return None
