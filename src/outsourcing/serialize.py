@@ -42,8 +42,8 @@ from .performance import Assessment
 from .statement import (
     Statement,
 )
-from .statement_json import record_from_dict
-from .statement_legacy import is_v1, statement_v1
+from .statement.json import record_from_dict
+from .statement.legacy import is_v1, statement_v1
 
 __all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
 
@@ -276,10 +276,10 @@ _register_schedules()
 
 def _structure_statement(v: Any, _: type) -> Any:
     """A :class:`~outsourcing.statement.Statement` from its compact ``to_dict()`` form
-    (:func:`~outsourcing.statement_record.record_from_dict`: every figure read back exactly,
+    (:func:`~outsourcing.statement.record.record_from_dict`: every figure read back exactly,
     the computed ``amount_due`` checked); bind it to its terms to explain it.  The previous
     release's form (``statement/1``, every explanation stored) is read as issued
-    (:mod:`outsourcing.statement_legacy`)."""
+    (:mod:`outsourcing.statement.legacy`)."""
     if is_v1(v):
         return statement_v1(v)
     return Statement(record_from_dict(v))

@@ -17,41 +17,23 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
-from .dates import DateRange, Period
-from .errors import SettlementError
-from .findings import Finding
-from .money import Money
-from .statement_json import record_to_dict
-from .statement_parts import (
+from ..dates import DateRange, Period
+from ..errors import SettlementError
+from ..findings import Finding
+from ..money import Money
+from .json import record_to_dict
+from .parts import (
     Carry,
-    Deduction,
     Explanation,
-    KpiResult,
     LineCarry,
-    LineStatus,
     StatementLine,
     Trigger,
     find_explanation,
 )
-from .statement_parts import unit_zh as unit_zh  # read from here by the desk
-from .statement_record import StatementRecord, month_text
-from .statement_text import _pad as _pad  # the roster pads its columns alike
-from .statement_text import _width as _width
-from .statement_text import render_text
+from .record import StatementRecord, month_text
+from .text import render_text
 
-__all__ = [
-    "Carry",
-    "Deduction",
-    "Explanation",
-    "KpiResult",
-    "LineCarry",
-    "LineStatus",
-    "Statement",
-    "StatementLine",
-    "StoredTerms",
-    "Terms",
-    "Trigger",
-]
+__all__ = ["Statement", "StoredTerms", "Terms"]
 
 
 class Terms(Protocol):
@@ -83,7 +65,7 @@ class _ContractId:
 @attrs.frozen
 class StoredTerms:
     """A statement's parts as they were derived or issued, standing in for its terms: a
-    statement of the previous release (:mod:`outsourcing.statement_legacy`), or one
+    statement of the previous release (:mod:`outsourcing.statement.legacy`), or one
     unpickled (:meth:`Statement.__reduce__` keeps its parts, not the prepared contract)."""
 
     contract_id: str
@@ -136,7 +118,7 @@ class _Of(Generic[T]):
 class Statement:
     """A settlement statement for one contract and one period (结算单).
 
-    A view over its compact :class:`~outsourcing.statement_record.StatementRecord` (the
+    A view over its compact :class:`~outsourcing.statement.record.StatementRecord` (the
     inputs and figures, held once).  The lines with their KPI breakdown, the findings, the
     thresholds and every :class:`Explanation` are derived from the record and the contract's
     prepared ``terms`` the first time they are read; a statement read from JSON alone has its
