@@ -22,7 +22,8 @@ from .parts import (
     Trigger,
     unit_zh,
 )
-from .view import Statement, StoredTerms, Terms
+from .terms import StoredTerms, Terms
+from .view import Statement
 
 __all__ = [
     "Carry",

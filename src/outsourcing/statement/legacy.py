@@ -30,7 +30,8 @@ from .parts import (
     Trigger,
 )
 from .record import LineRecord, StatementRecord, month_number
-from .view import Statement, StoredTerms
+from .terms import StoredTerms
+from .view import Statement
 
 __all__ = ["is_v1", "statement_v1"]
 
