@@ -26,7 +26,9 @@ from ..findings import Finding
 from ..model import Contract, ServiceLine
 from ..money import Money
 from ..rules import Resolved, RuleBook
-from .evaluation import BidEvaluation, EvaluationReport
+from .bid import Bid
+from .report import BidEvaluation, EvaluationReport
+from .tender import Tender
 
 __all__ = ["Award", "award"]
 
@@ -104,8 +106,22 @@ def award(
         raise ProcurementError(
             f"the rulebook is for {rulebook.code}, the tender for {tender.jurisdiction}",
             field="rulebook", value=rulebook.code, term="辖区")
-    if notified_on < tender.evaluated_on:
-        raise ProcurementError(f"the award notice predates the evaluation {tender.evaluated_on}",
+    _check_dates(tender.evaluated_on, notified_on, signed_on, published_on)
+    bond = _bond(performance_bond)
+    order, chosen = _chosen(report, declined)
+    contract = _contract(tender, chosen.bid, contract_id, signed_on)
+    sign_by, publish_by, rules, findings = _deadlines(
+        rulebook, contract, notified_on, signed_on, published_on, bond)
+    return Award(contract, chosen, report, notified_on, sign_by, (order, *rules),
+                 tuple(findings), publish_by, published_on, bond)
+
+
+def _check_dates(evaluated_on: date, notified_on: date, signed_on: date | None,
+                 published_on: date | None) -> None:
+    """The award notice after the evaluation, the signing after the notice, the
+    publication after the signing."""
+    if notified_on < evaluated_on:
+        raise ProcurementError(f"the award notice predates the evaluation {evaluated_on}",
                                field="notified_on", value=notified_on.isoformat(),
                                term="中标通知书")
     if signed_on is not None and signed_on < notified_on:
@@ -121,6 +137,10 @@ def award(
                                field="published_on", value=published_on.isoformat(),
                                term="合同公告", code="procurement.published_before_signed",
                                zh=f"合同公告日早于签订日 {signed_on}")
+
+
+def _bond(performance_bond: Money | str | int | None) -> Money | None:
+    """The performance bond (履约保证金) as an amount, not negative."""
     bond: Money | None = None
     if performance_bond is not None:
         try:
@@ -136,6 +156,12 @@ def award(
                                    value=str(bond), term="履约保证金",
                                    code="procurement.performance_bond_negative",
                                    zh="履约保证金不能为负数")
+    return bond
+
+
+def _chosen(report: EvaluationReport, declined: Iterable[str]
+            ) -> tuple[Resolved, BidEvaluation]:
+    """The award-in-rank-order rule and the best-ranked candidate not declined."""
     skip = set(declined)
     unknown = skip - {e.bid.id for e in report.ranked}
     if unknown:
@@ -147,7 +173,11 @@ def award(
         raise ProcurementError("every candidate declined: procure again", field="declined",
                                value=sorted(skip), rule_id=order.rule_id,
                                citation=order.citation, term="中标候选人")
-    bid = chosen.bid
+    return order, chosen
+
+
+def _contract(tender: Tender, bid: Bid, contract_id: str, signed_on: date | None) -> Contract:
+    """The contract the award makes: the tender's terms at the bid's line prices."""
     lines = []
     for tl in tender.lines:
         pricing = bid.price_of(tl.id)
@@ -165,10 +195,19 @@ def award(
     except OutsourcingError as exc:
         raise ProcurementError(f"cannot build the contract: {exc}", field="contract",
                                value=contract_id, term="合同") from None
+    return contract
+
+
+def _deadlines(rulebook: RuleBook, contract: Contract, notified_on: date,
+               signed_on: date | None, published_on: date | None, bond: Money | None
+               ) -> tuple[date, date | None, list[Resolved], list[Finding]]:
+    """The signing and publication deadlines and the bond cap, each a finding when missed:
+    the day to sign by, the day to publish by, the rules applied (after the rank-order
+    rule) and the findings."""
     window = rulebook.resolve("procurement.sign_within_days", notified_on)
     sign_by = notified_on + timedelta(days=int(window.value))
     findings: list[Finding] = []
-    rules = [order, window]
+    rules = [window]
     if signed_on is not None and signed_on > sign_by:
         findings.append(Finding(
             "award.signed_late",
@@ -203,5 +242,4 @@ def award(
                 f"履约保证金 {bond.format()} 超过合同金额 {contract.original_amount.format()} 的 "
                 f"{cap.value:.0%}（{limit.format()}）", field="performance_bond",
                 rule_id=cap.rule_id, citation=cap.citation, term=cap.parameter.term))
-    return Award(contract, chosen, report, notified_on, sign_by, tuple(rules),
-                 tuple(findings), publish_by, published_on, bond)
+    return sign_by, publish_by, rules, findings

@@ -15,9 +15,9 @@ from ..errors import ProcurementError
 from ..findings import Finding, Severity
 from ..money import Money
 from ..rules import Range, Resolved, RuleBook
+from .bid import Bid
 from .explain import Check, Figure
 from .tender import (
-    Bid,
     EvaluationMethod,
     ProcurementMethod,
     SingleSourceGround,
@@ -121,46 +121,55 @@ def method_rules(tender: Tender, rb: RuleBook) -> dict[str, Resolved]:
     return out
 
 
+def _check_weights(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
+    """The scoring scheme's price weight against the minimum (or, under 竞争性磋商, the band
+    and its approval) and the evaluators' combination; the notes for an approved weight."""
+    on = tender.evaluated_on
+    notes: list[Finding] = []
+    if tender.scoring is None:
+        return notes
+    w = tender.scoring.price_weight
+    pw = rules[price_weight_rule(tender)]
+    if tender.method is CONSULTATION:
+        band: Range = pw.value
+        if w not in band:
+            if not tender.price_weight_approval:
+                raise ProcurementError(
+                    f"the price weight {w} lies outside the band {band} for "
+                    f"{tender.category.zh} under 竞争性磋商 on {on}, and the tender records "
+                    "no approval by the finance department (price_weight_approval)",
+                    field="scoring.price_weight", value=str(w), rule_id=pw.rule_id,
+                    citation=pw.citation, term=pw.parameter.term,
+                    code="procurement.consultation_price_weight",
+                    zh=f"竞争性磋商{tender.category.zh}项目的价格权值 {w} 不在 {band} "
+                       "之内，且未记录本级人民政府财政部门的审核同意")
+            notes.append(Finding(
+                "consultation.price_weight_approved",
+                f"价格权值 {w} 在 {band} 之外，已经财政部门审核同意"
+                f"（{tender.price_weight_approval}）", severity=Severity.INFO,
+                field="scoring.price_weight", rule_id=pw.rule_id, citation=pw.citation,
+                term=pw.parameter.term))
+    elif w < pw.value:
+        raise ProcurementError(
+            f"the price weight {w} is below the legal minimum "
+            f"{pw.value} for {tender.category.zh} on {on}",
+            field="scoring.price_weight", value=str(w),
+            rule_id=pw.rule_id, citation=pw.citation, term=pw.parameter.term,
+            code="procurement.price_weight_below_minimum",
+            zh=f"{tender.category.zh}项目的价格分值比重 {w} 低于 {pw.value}")
+    comb = rules["procurement.evaluator_combination"]
+    if comb.value not in COMBINATIONS:
+        raise ProcurementError(f"unknown combination; known: {', '.join(COMBINATIONS)}",
+                               field="procurement.evaluator_combination", value=comb.value,
+                               rule_id=comb.rule_id, citation=comb.citation)
+    return notes
+
+
 def check_tender(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
     """Refuse a tender that breaks a dated rule, before any bid is looked at; return the
     findings the checks note without refusing (an approved price weight)."""
     on = tender.evaluated_on
-    notes: list[Finding] = []
-    if tender.scoring is not None:
-        w = tender.scoring.price_weight
-        pw = rules[price_weight_rule(tender)]
-        if tender.method is CONSULTATION:
-            band: Range = pw.value
-            if w not in band:
-                if not tender.price_weight_approval:
-                    raise ProcurementError(
-                        f"the price weight {w} lies outside the band {band} for "
-                        f"{tender.category.zh} under 竞争性磋商 on {on}, and the tender records "
-                        "no approval by the finance department (price_weight_approval)",
-                        field="scoring.price_weight", value=str(w), rule_id=pw.rule_id,
-                        citation=pw.citation, term=pw.parameter.term,
-                        code="procurement.consultation_price_weight",
-                        zh=f"竞争性磋商{tender.category.zh}项目的价格权值 {w} 不在 {band} "
-                           "之内，且未记录本级人民政府财政部门的审核同意")
-                notes.append(Finding(
-                    "consultation.price_weight_approved",
-                    f"价格权值 {w} 在 {band} 之外，已经财政部门审核同意"
-                    f"（{tender.price_weight_approval}）", severity=Severity.INFO,
-                    field="scoring.price_weight", rule_id=pw.rule_id, citation=pw.citation,
-                    term=pw.parameter.term))
-        elif w < pw.value:
-            raise ProcurementError(
-                f"the price weight {w} is below the legal minimum "
-                f"{pw.value} for {tender.category.zh} on {on}",
-                field="scoring.price_weight", value=str(w),
-                rule_id=pw.rule_id, citation=pw.citation, term=pw.parameter.term,
-                code="procurement.price_weight_below_minimum",
-                zh=f"{tender.category.zh}项目的价格分值比重 {w} 低于 {pw.value}")
-        comb = rules["procurement.evaluator_combination"]
-        if comb.value not in COMBINATIONS:
-            raise ProcurementError(f"unknown combination; known: {', '.join(COMBINATIONS)}",
-                                   field="procurement.evaluator_combination", value=comb.value,
-                                   rule_id=comb.rule_id, citation=comb.citation)
+    notes = _check_weights(tender, rules)
     if tender.consortium_deduction is not None:
         cband = rules[CONSORTIUM_RULE]
         if tender.consortium_deduction not in cband.value:
