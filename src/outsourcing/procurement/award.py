@@ -99,7 +99,7 @@ def award(
     if report.failed is not None:
         f = report.failed
         raise ProcurementError(f"no award: {f.message}", field="report", value=report.tender.id,
-                               code="procurement.no_award", zh=f"不能授予合同: {f.message}",
+                               code="procurement.no_award", params={"message": f.message},
                                rule_id=f.rule_id, citation=f.citation, term=f.term)
     tender = report.tender
     if rulebook.code != tender.jurisdiction:
@@ -130,13 +130,12 @@ def _check_dates(evaluated_on: date, notified_on: date, signed_on: date | None,
     if published_on is not None and signed_on is None:
         raise ProcurementError("a contract is published after it is signed: give signed_on",
                                field="published_on", value=published_on.isoformat(),
-                               term="合同公告", code="procurement.published_unsigned",
-                               zh="合同尚未签订（缺少 signed_on），不能公告")
+                               term="合同公告", code="procurement.published_unsigned")
     if published_on is not None and signed_on is not None and published_on < signed_on:
         raise ProcurementError(f"the contract is published before it is signed on {signed_on}",
                                field="published_on", value=published_on.isoformat(),
                                term="合同公告", code="procurement.published_before_signed",
-                               zh=f"合同公告日早于签订日 {signed_on}")
+                               params={"signed_on": signed_on})
 
 
 def _bond(performance_bond: Money | str | int | None) -> Money | None:
@@ -149,13 +148,11 @@ def _bond(performance_bond: Money | str | int | None) -> Money | None:
         except OutsourcingError as exc:
             raise ProcurementError(exc.reason, field="performance_bond",
                                    value=performance_bond, term="履约保证金",
-                                   code="procurement.performance_bond_amount",
-                                   zh="履约保证金应为精确到分的金额") from None
+                                   code="procurement.performance_bond_amount") from None
         if bond < Money.ZERO:
             raise ProcurementError("a bond is not negative", field="performance_bond",
                                    value=str(bond), term="履约保证金",
-                                   code="procurement.performance_bond_negative",
-                                   zh="履约保证金不能为负数")
+                                   code="procurement.performance_bond_negative")
     return bond
 
 

@@ -40,7 +40,7 @@ def _pricing(line_id: str, v: Any) -> Pricing:
             f"shapes ({', '.join(PRICING_KINDS)}), not a {type(v).__name__}",
             field=f"prices[{line_id}]", value=repr(v), term="投标报价",
             code="procurement.price_shape",
-            zh=f"服务项目 {line_id} 的报价须为金额（月费）或合同的计价方式之一（{shapes}）")
+            params={"line_id": line_id, "shapes": shapes})
     try:
         return FixedMonthly(v)
     except OutsourcingError as exc:
@@ -101,14 +101,12 @@ def _share(v: Any) -> Decimal | None:
         r = as_rate(v, field="sme_share")
     except OutsourcingError as exc:
         raise ProcurementError(exc.reason, field="sme_share", value=v,
-                               term="小微企业合同份额", code="procurement.rate",
-                               zh="小微企业合同份额应为比例，如 0.30") from None
+                               term="小微企业合同份额", code="procurement.rate") from None
     d = Decimal(r) if isinstance(r, int) else (
         r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
     if not Decimal(0) < d <= 1:
         raise ProcurementError("a share lies in (0, 1]", field="sme_share", value=str(d),
-                               term="小微企业合同份额", code="procurement.sme_share_range",
-                               zh="小微企业合同份额应在 0 到 1 之间（不含 0）")
+                               term="小微企业合同份额", code="procurement.sme_share_range")
     return d
 
 
@@ -145,21 +143,20 @@ class Bid:
         if not isinstance(self.sme_declaration, bool):
             raise ProcurementError("true or false", field="sme_declaration",
                                    value=self.sme_declaration, term="中小企业声明函",
-                                   code="procurement.sme_declaration_flag",
-                                   zh="是否提供中小企业声明函: true 或 false")
+                                   code="procurement.sme_declaration_flag")
         if self.sme_declaration and not self.supplier.size.is_sme:
             raise ProcurementError(
                 "a large enterprise cannot declare itself an SME", field="sme_declaration",
                 value=True, citation="财库〔2020〕46号 第四条、第十一条: 中小企业声明函",
                 term="中小企业声明函", code="procurement.sme_declaration_large",
-                zh=f"{self.supplier.name}为大型企业，不能出具中小企业声明函")
+                params={"supplier": self.supplier.name})
         for n, quote in enumerate(self.rounds):
             ids = [k for k, _ in quote]
             if not ids or len(set(ids)) != len(ids):
                 raise ProcurementError("each earlier round prices every line once",
                                        field=f"rounds[{n}]", value=ids, term="多轮报价",
                                        code="procurement.round_lines",
-                                       zh=f"第{n + 1}轮报价须对每个服务项目各报价一次")
+                                       params={"round": n + 1})
         ids = [k for k, _ in self.prices]
         if len(set(ids)) != len(ids):
             raise ProcurementError("a line is priced twice", field="prices", value=ids,

@@ -95,7 +95,7 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
             value=[b.id for b in bids], citation="政府采购法 第三十九条: 采用单一来源方式采购的，"
             "采购人与供应商应当遵循本法规定的原则，在保证采购项目质量和双方商定合理价格的基础上进行采购",
             term="单一来源采购", code="procurement.single_source_one_supplier",
-            zh=f"单一来源采购只与一家供应商协商，收到 {len(bids)} 份响应文件")
+            params={"responses": len(bids)})
     seen: set[str] = set()
     suppliers: set[str] = set()
     for i, b in enumerate(bids):
@@ -112,8 +112,7 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
                     field=f"bids[{i}]", value=b.supplier.id, rule_id=one.rule_id,
                     citation=one.citation, term=one.parameter.term,
                     code="procurement.inquiry_second_quote",
-                    zh=f"询价中供应商 {b.supplier.name} 只能一次报出不得更改的价格，"
-                       "不接受第二次报价")
+                    params={"supplier": b.supplier.name})
             raise ProcurementError("a supplier bids once", field=f"bids[{i}].supplier",
                                    value=b.supplier.id, term="供应商")
         if b.rounds and not m.takes_rounds:
@@ -130,7 +129,7 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
                 f"{m.zh} takes one bid price; rounds of quotes belong to 磋商, 谈判 and 单一来源",
                 field=f"bids[{i}].rounds", value=b.quotes, term="投标报价",
                 code="procurement.tender_one_price",
-                zh=f"{m.zh}的投标报价只有一次，多轮报价仅适用于竞争性磋商、竞争性谈判和单一来源采购")
+                params={"method": m.zh})
         seen.add(b.id)
         suppliers.add(b.supplier.id)
     scheme = tender.scoring

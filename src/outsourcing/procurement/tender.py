@@ -314,7 +314,7 @@ def _optional_rate(v: Any, field: str = "sme_deduction") -> Decimal | None:
     if not Decimal(0) <= d < 1:
         raise ProcurementError("a deduction rate lies in [0, 1)", field=field,
                                value=str(d), term=term, code="procurement.rate_range",
-                               zh=f"{term}应在 0 与 1 之间")
+                               params={"term": term})
     return d
 
 
@@ -328,8 +328,7 @@ def _bond(v: Any) -> Money | None:
     m = _to_money(v, "bid_bond", "投标保证金")
     if m < Money.ZERO:
         raise ProcurementError("a bond is not negative", field="bid_bond", value=str(m),
-                               term="投标保证金", code="procurement.bid_bond_negative",
-                               zh="投标保证金不能为负数")
+                               term="投标保证金", code="procurement.bid_bond_negative")
     return m
 
 
@@ -438,7 +437,7 @@ class Tender:
                 f"{m.zh} is evaluated by {wanted.zh} (evaluation = {wanted.value!r})",
                 field="evaluation", value=self.evaluation.value, term="评审方法",
                 code="procurement.method_evaluation",
-                zh=f"{m.zh}的评审方法为{wanted.zh}，不能采用{self.evaluation.zh}")
+                params={"method": m.zh, "allowed": wanted.zh, "given": self.evaluation.zh})
         if m is ProcurementMethod.SINGLE_SOURCE:
             if self.single_source_ground is None:
                 known = ", ".join(g.value for g in SingleSourceGround)
@@ -446,7 +445,7 @@ class Tender:
                     f"单一来源 needs its ground from the closed list: {known}",
                     field="single_source_ground", value=None, citation=GROUNDS_CITATION,
                     term="单一来源采购情形", code="procurement.single_source_ground_missing",
-                    zh=f"单一来源采购须说明政府采购法第三十一条规定的情形（可选: {known}）")
+                    params={"known": known})
         else:
             for name in ("single_source_ground", "publicity"):
                 if getattr(self, name) is not None:
@@ -454,13 +453,13 @@ class Tender:
                         f"{name} belongs to a 单一来源 procurement, not {m.zh}", field=name,
                         value=str(getattr(self, name)), term="单一来源采购",
                         code="procurement.single_source_only",
-                        zh=f"{name} 仅适用于单一来源采购，本项目为{m.zh}")
+                        params={"what": name, "method": m.zh})
         if self.price_weight_approval and m is not ProcurementMethod.COMPETITIVE_CONSULTATION:
             raise ProcurementError(
                 "an approval of the price weight belongs to a 竞争性磋商",
                 field="price_weight_approval", value=self.price_weight_approval,
                 term="价格权值审核同意", code="procurement.approval_not_consultation",
-                zh=f"价格权值的财政部门审核同意仅适用于竞争性磋商，本项目为{m.zh}")
+                params={"method": m.zh})
 
     @property
     def line_ids(self) -> tuple[str, ...]:

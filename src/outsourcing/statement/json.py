@@ -165,8 +165,7 @@ _STATUS = tuple(s.value for s in LINE_STATUSES)
 
 def _bad(field: str, value: Any, why: str) -> SerializationError:
     return SerializationError(f"not a statement: {why}", field=field, value=value,
-                              term="结算单", code="serialization.statement",
-                              zh=f"不是有效的结算单：{field} 不符合要求")
+                              term="结算单", code="statement.json.bad_field")
 
 
 class _Reader:
@@ -388,6 +387,5 @@ def record_from_dict(data: Any) -> StatementRecord:
     if due is not None and due != rec.payable + rec.late_interest:
         raise SerializationError("amount_due is not payable + late_interest",
                                  field="payment.amount_due", value=p.raw("amount_due"),
-                                 term="应付合计", code="serialization.statement",
-                                 zh="应付合计不等于应付金额加逾期利息")
+                                 term="应付合计", code="statement.amount_due_mismatch")
     return rec

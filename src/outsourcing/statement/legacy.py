@@ -43,7 +43,7 @@ def is_v1(data: Any) -> bool:
 def _need(d: Any, where: str) -> dict[str, Any]:
     if not isinstance(d, dict):
         raise SerializationError("expected an object", field=where, value=d, term="结算单",
-                                 code="serialization.statement", zh="结算单格式错误：应为对象")
+                                 code="statement.legacy.not_object")
     return d
 
 
@@ -180,12 +180,11 @@ def statement_v1(v: Any) -> Statement:
         raise
     except KeyError as exc:
         raise SerializationError("required field missing", field=str(exc), value=None,
-                                 term="结算单", code="serialization.statement",
-                                 zh="结算单缺少必填字段") from None
+                                 term="结算单", code="statement.legacy.missing_field"
+                                 ) from None
     except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise SerializationError(f"not a statement: {exc}", field="$", value=None,
-                                 term="结算单", code="serialization.statement",
-                                 zh="不是有效的结算单") from None
+                                 term="结算单", code="statement.legacy.invalid") from None
     # what this release writes must read back: the compact form's limits (money, rates,
     # scores) apply to a statement/1 document too, so an accepted one reads back as itself
     record_from_dict(record_to_dict(rec))
@@ -194,6 +193,5 @@ def statement_v1(v: Any) -> Statement:
     if due is not None and Money(due) != st.amount_due:
         raise SerializationError("amount_due is not payable + late_interest",
                                  field="payment.amount_due", value=due, term="应付合计",
-                                 code="serialization.statement",
-                                 zh="应付合计不等于应付金额加逾期利息")
+                                 code="statement.amount_due_mismatch")
     return st

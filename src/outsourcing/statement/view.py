@@ -100,8 +100,7 @@ class Statement:
         if cid != self.record.contract_id:
             raise SettlementError(f"the terms are contract {cid}'s",
                                   field="terms", value=cid, term="合同条款",
-                                  code="statement.terms_mismatch",
-                                  zh="用于解释结算单的合同条款不属于该合同")
+                                  code="statement.terms_mismatch")
         terms.fits(self.record)
         return Statement(self.record, terms)
 
@@ -111,8 +110,7 @@ class Statement:
                 "a statement read without its contract's terms has its figures only; its "
                 "lines, findings and explanations are derived from the terms: "
                 "Statement.with_terms(prepare(contract, rulebook, …))", field="terms",
-                value=self.record.contract_id, term="合同条款", code="statement.terms_needed",
-                zh="结算单的明细与计算依据由合同条款推导，请先绑定该合同的条款（with_terms）")
+                value=self.record.contract_id, term="合同条款", code="statement.terms_needed")
         return self.terms
 
     @functools.cached_property
