@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import (
     dates,
     desk,
+    install,
     model,
     money,
     ocds,
@@ -25,6 +26,6 @@ from . import (
 AREAS: tuple[dict[str, str], ...] = (
     dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, statement.MESSAGES,
     settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES, desk.MESSAGES,
-    workbooks.MESSAGES, ocds.MESSAGES,
+    workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""
