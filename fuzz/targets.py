@@ -296,10 +296,10 @@ def _rule_seeds() -> list[tuple[str, dict[str, Any]]]:
 
 SCENARIOS = _scenario_seeds()
 RULES = _rule_seeds()
-_REGISTRY: o.Registry | None = None
+_REGISTRY: o.PluginHost | None = None
 
 
-def registry() -> o.Registry:
+def registry() -> o.PluginHost:
     global _REGISTRY
     if _REGISTRY is None:
         _REGISTRY = o.load()

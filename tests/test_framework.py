@@ -32,7 +32,7 @@ FINANCE = o.Purchaser("ZW-CZJ", "中卫市财政局")
 
 
 @pytest.fixture(scope="module")
-def zw(registry: o.Registry) -> o.RuleBook:
+def zw(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX-ZW")
 
 
@@ -215,7 +215,7 @@ def test_call_off_of_an_item_not_on_the_list_is_refused(zw: o.RuleBook) -> None:
 
 
 def test_call_off_under_a_rulebook_of_another_jurisdiction_is_refused(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     with pytest.raises(o.ProcurementError, match="rulebook is for NX-YC"):
         direct(registry.rulebook("NX-YC"))

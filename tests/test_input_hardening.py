@@ -180,7 +180,7 @@ def test_a_service_code_of_the_wrong_form_is_refused_when_the_line_is_built() ->
     assert e.value.field == "service" and e.value.code == "model.service.form"
 
 
-def test_an_unknown_service_code_is_never_paid(contract: o.Contract, registry: o.Registry
+def test_an_unknown_service_code_is_never_paid(contract: o.Contract, registry: o.PluginHost
                                                ) -> None:
     typo = attrs.evolve(contract, lines=[
         attrs.evolve(contract.lines[1], service="elevator_maintenence")])
@@ -194,7 +194,7 @@ def test_an_unknown_service_code_is_never_paid(contract: o.Contract, registry: o
 
 
 def test_an_unknown_jurisdiction_code_is_refused_when_first_used(contract: o.Contract,
-                                                                 registry: o.Registry) -> None:
+                                                                 registry: o.PluginHost) -> None:
     with pytest.raises(o.ModelError) as e:
         attrs.evolve(contract, jurisdiction="nx")
     assert e.value.code == "model.jurisdiction.form"
@@ -215,7 +215,7 @@ def test_wrong_types_in_the_python_api_name_the_attribute(contract: o.Contract) 
 
 
 def test_payment_dates_past_9998_are_refused_and_9998_12_31_still_settles_with_late_days(
-        contract: o.Contract, registry: o.Registry) -> None:
+        contract: o.Contract, registry: o.PluginHost) -> None:
     rb = registry.rulebook("CN")
     with pytest.raises(o.SettlementError) as e:
         o.settle(contract, "2022-10", [], rb, accepted_on=date.max, paid_on=date.max)
@@ -298,7 +298,7 @@ def test_a_scenario_entry_of_the_wrong_type_names_file_case_and_field(
 
 
 def test_wrong_types_deeper_in_a_case_fail_the_case_naming_the_field(tmp_path: Path,
-                                                                     registry: o.Registry
+                                                                     registry: o.PluginHost
                                                                      ) -> None:
     base = "[[case]]\n" + (ROOT / "tests" / "scenarios" / "payments_worked_examples.toml"
                           ).read_text(encoding="utf-8").split("\n[[case]]\n")[1]
@@ -319,7 +319,7 @@ def test_wrong_types_deeper_in_a_case_fail_the_case_naming_the_field(tmp_path: P
 
 
 def test_a_scenario_with_an_unknown_service_fails_naming_file_case_and_field(
-        tmp_path: Path, registry: o.Registry) -> None:
+        tmp_path: Path, registry: o.PluginHost) -> None:
     p = _scenario(tmp_path, SCENARIO.replace('service = "property"',
                                              'service = "propertee"', 1))
     r = run_files([p], registry)[0]
@@ -328,7 +328,7 @@ def test_a_scenario_with_an_unknown_service_fails_naming_file_case_and_field(
 
 
 def test_a_scenario_with_an_unknown_jurisdiction_names_the_field(tmp_path: Path,
-                                                                 registry: o.Registry) -> None:
+                                                                 registry: o.PluginHost) -> None:
     jur = re.search(r'jurisdiction = "[A-Z-]+"', SCENARIO)
     assert jur
     p = _scenario(tmp_path, SCENARIO.replace(jur.group(), 'jurisdiction = "XX"', 1))
@@ -429,7 +429,7 @@ def test_no_doc_points_outside_the_repository() -> None:
     ("payments_worked_examples.toml", r'(\nfee = )"([0-9.]+)"'),
 ])
 def test_money_unquoted_in_a_scenario_is_refused_everywhere_alike(
-        tmp_path: Path, registry: o.Registry, file: str, pattern: str) -> None:
+        tmp_path: Path, registry: o.PluginHost, file: str, pattern: str) -> None:
     text = (ROOT / "tests" / "scenarios" / file).read_text(encoding="utf-8")
     assert re.search(pattern, text)
     p = _scenario(tmp_path, re.sub(pattern, r"\1\2", text, count=1))

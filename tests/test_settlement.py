@@ -18,12 +18,12 @@ from outsourcing.statement import LineStatus
 
 
 @pytest.fixture(scope="module")
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("CN")
 
 
 @pytest.fixture(scope="module")
-def registry() -> o.Registry:
+def registry() -> o.PluginHost:
     return o.load()
 
 

@@ -119,7 +119,7 @@ from .plan import (
     instalment_payments,
     periodic_payments,
 )
-from .plugins import Registry, hookimpl, load
+from .plugins import PluginHost, hookimpl, load
 from .pricing import AnnualFee, AreaRate, AreaUnit, MonthSplit, TermTotal
 from .procurement import (
     Award,
@@ -150,12 +150,20 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    """``outsourcing.Store``: the store of record (:class:`outsourcing.registry.Registry`),
-    imported on first use so that ``import outsourcing`` does not load SQLAlchemy."""
+    """``outsourcing.Store``: the store of record (:mod:`outsourcing.registry`), imported on
+    first use so that ``import outsourcing`` loads neither SQLAlchemy nor the store;
+    ``outsourcing.Registry``: the old name of :class:`PluginHost`, kept for one release."""
     if name == "Store":
-        from .registry import Registry
+        from . import registry
 
-        return Registry
+        return getattr(registry, "Store", None) or registry.Registry
+    if name == "Registry":
+        import warnings
+
+        warnings.warn("outsourcing.Registry is deprecated: the plugin host is "
+                      "outsourcing.PluginHost (and the database store outsourcing.Store)",
+                      DeprecationWarning, stacklevel=2)
+        return PluginHost
     raise AttributeError(f"module 'outsourcing' has no attribute {name!r}")
 
 
@@ -238,7 +246,7 @@ __all__ = [
     "Range",
     "Rationale",
     "Recovery",
-    "Registry",
+    "PluginHost",
     "RegistryError",
     "RemoveLine",
     "RepeatRatchet",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .plugins import Registry, load
+from .plugins import PluginHost, load
 from .rules import Jurisdiction, Parameter
 
 
@@ -23,7 +23,7 @@ def _value(p: Parameter) -> list[str]:
     return rows
 
 
-def rules_catalogue(registry: Registry) -> str:
+def rules_catalogue(registry: PluginHost) -> str:
     """The Markdown catalogue of every jurisdiction's own parameters."""
     out = [
         "# Rules catalogue (规则目录)",

@@ -390,7 +390,7 @@ def check_tightening(parents: Parameter | tuple[Parameter, ...], child: Paramete
 class RuleBook:
     """The rules in force for one jurisdiction: its own parameters over its parents'.
 
-    Get one from :meth:`outsourcing.plugins.Registry.rulebook`; it is built once per
+    Get one from :meth:`outsourcing.plugins.PluginHost.rulebook`; it is built once per
     jurisdiction and cached.  ``value(pid, on=date)`` gives a parameter's value on a day,
     ``resolve`` the value with its citation (an explanation entry).
     """

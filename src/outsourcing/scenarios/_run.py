@@ -16,7 +16,7 @@ from ..errors import ChangeRejected, OutsourcingError, ProcurementError
 from ..model import Contract
 from ..money import Money, pct
 from ..performance import Assessment
-from ..plugins import Registry
+from ..plugins import PluginHost
 from ..procurement import (
     Award,
     Bid,
@@ -39,7 +39,7 @@ class Run:
 
     case: Case
     rulebook: RuleBook
-    registry: Registry
+    registry: PluginHost
     mismatches: list[Mismatch] = attrs.Factory(list)
     timeline: Timeline | None = None
     rejected: dict[str, ChangeRejected] = attrs.Factory(dict)
