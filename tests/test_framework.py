@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 import outsourcing as o
 from outsourcing.framework import (
+    CallOffMethod,
+    FrameworkKind,
     check_agreement,
     join,
     next_in_rotation,
@@ -65,7 +67,7 @@ def test_direct_call_off_at_list_prices_is_a_unit_rate_contract_that_settles(
     zw: o.RuleBook,
 ) -> None:
     c = direct(zw)
-    assert c.method is o.CallOffMethod.DIRECT
+    assert c.method is CallOffMethod.DIRECT
     contract = c.contract
     assert contract.supplier == S2 and contract.purchaser == FINANCE
     assert contract.jurisdiction == "NX-ZW"
@@ -249,7 +251,7 @@ def test_framework_is_validated_when_built() -> None:
         o.PriceListItem("x", "x", "official_transport", "趟", 80.0)  # type: ignore[arg-type]
     with pytest.raises(o.ModelError, match="positive"):
         o.PriceListItem("x", "x", "official_transport", "趟", "0")
-    assert attrs.evolve(agreement(), kind="open").kind is o.FrameworkKind.OPEN
+    assert attrs.evolve(agreement(), kind="open").kind is FrameworkKind.OPEN
 
 
 @given(fen=st.integers(min_value=1, max_value=20000))

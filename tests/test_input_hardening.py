@@ -20,6 +20,8 @@ import pytest
 
 import outsourcing as o
 from outsourcing.cli import main
+from outsourcing.dates import PeriodKind
+from outsourcing.money import allocate
 from outsourcing.rules import load_parameter_file
 from outsourcing.scenarios import ScenarioError, load_file, run_case, run_files
 from outsourcing.serialize import from_json, to_json
@@ -103,13 +105,13 @@ def test_an_agreed_daily_interest_rate_is_read_by_the_exact_number_reader_keepin
 
 def test_allocate_refuses_what_is_not_money_and_weights() -> None:
     with pytest.raises(o.MoneyError) as e:
-        o.allocate(None, "3")  # type: ignore[arg-type]
+        allocate(None, "3")  # type: ignore[arg-type]
     assert e.value.field == "total" and e.value.code == "money.allocate.total"
     with pytest.raises(o.MoneyError) as e:
-        o.allocate(72, 72)  # type: ignore[arg-type]
+        allocate(72, 72)  # type: ignore[arg-type]
     assert e.value.field == "total"
     with pytest.raises(o.MoneyError) as e:
-        o.allocate(o.Money("72"), 72)  # type: ignore[arg-type]
+        allocate(o.Money("72"), 72)  # type: ignore[arg-type]
     assert e.value.field == "weights" and e.value.zh == "权重须为列表"
 
 
@@ -457,9 +459,9 @@ def test_the_last_period_of_the_date_range_has_no_next_and_is_not_asked_for() ->
     from outsourcing.dates import periods_between
 
     span = o.DateRange("9998-01-01", "9998-12-31")
-    months = periods_between(span, o.PeriodKind.MONTH)
+    months = periods_between(span, PeriodKind.MONTH)
     assert len(months) == 12 and str(months[-1]) == "9998-12"
-    assert [str(p) for p in periods_between(span, o.PeriodKind.QUARTER)][-1] == "9998-Q4"
+    assert [str(p) for p in periods_between(span, PeriodKind.QUARTER)][-1] == "9998-Q4"
 
 
 def test_a_registry_file_that_is_not_a_database_is_an_input_error_exit_2(tmp_path: Path) -> None:

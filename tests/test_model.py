@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import outsourcing as o
+from outsourcing.dates import DayCount
+from outsourcing.model import PaymentSchedule, QualificationRequirement
 from outsourcing.serialize import from_json, to_json, unstructure
 
 
@@ -107,9 +109,9 @@ def test_agreed_payment_term_over_sixty_days_is_a_finding(
 
 def test_level_one_satisfies_a_level_two_requirement() -> None:
     q = o.Qualification("fire_technical_service", "一级")
-    assert q.satisfies(o.QualificationRequirement("fire_technical_service", "二级"))
+    assert q.satisfies(QualificationRequirement("fire_technical_service", "二级"))
     assert not o.Qualification("fire_technical_service", "三级").satisfies(
-        o.QualificationRequirement("fire_technical_service", "二级"))
+        QualificationRequirement("fire_technical_service", "二级"))
 
 
 def test_unknown_json_key_is_refused_with_its_path(contract: o.Contract) -> None:
@@ -163,8 +165,8 @@ def contracts(draw: st.DrawFn) -> o.Contract:
         supplier=o.Supplier(draw(ident), "某公司", draw(st.sampled_from(list(o.EnterpriseSize))),
                             quals),
         term=o.DateRange(start, end), lines=lines,
-        schedule=draw(st.sampled_from(list(o.PaymentSchedule))),
-        day_count=draw(st.sampled_from(list(o.DayCount))),
+        schedule=draw(st.sampled_from(list(PaymentSchedule))),
+        day_count=draw(st.sampled_from(list(DayCount))),
         budget=draw(st.none() | money),
         signed_on=draw(st.none() | st.just(start)),
         multi_year_conditions=draw(st.sets(st.sampled_from(["budget_secured", "price_stable"]))),

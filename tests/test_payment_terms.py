@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import outsourcing as o
 from outsourcing.findings import Severity
+from outsourcing.payment import FeeShare, FullPay, LinearFormula
 from outsourcing.settlement import PreparedContract
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +92,7 @@ def test_share_deduction_of_another_lines_quarter_fee(registry: o.PluginHost) ->
                o.ServiceLine("elevator", "elevator_maintenance", "A区",
                              o.FixedMonthly("1234.57"))])
     rule = o.PaymentRule(
-        o.FullPay(), deductions=o.IncidentDeductions(shares={"improper_maintenance": {
+        FullPay(), deductions=o.IncidentDeductions(shares={"improper_maintenance": {
             "share": "0.30", "of": "quarter", "line": "elevator"}}, citation="合同 第九条"))
     pc = o.prepare(c, registry.rulebook("CN"), rules={"property": rule},
                    kpis={"property": KPIS}, contract_rules=o.ContractRules(), adopt=["*"])
@@ -154,7 +155,7 @@ def test_a_kind_with_a_fixed_amount_and_a_share_is_refused() -> None:
 
 def test_a_share_of_an_unknown_base_is_refused() -> None:
     with pytest.raises(o.OutsourcingError) as e:
-        o.FeeShare("0.02", "month")
+        FeeShare("0.02", "month")
     assert e.value.field == "of" and e.value.code == "payment.deduction_base_unknown"
 
 
@@ -191,7 +192,7 @@ def test_two_tiers_of_the_same_name_are_refused() -> None:
 
 def test_downgrade_needs_a_tier_table() -> None:
     with pytest.raises(o.OutsourcingError) as e:
-        o.PaymentRule(o.LinearFormula(), downgrade=o.Downgrade(["safety_accident"]))
+        o.PaymentRule(LinearFormula(), downgrade=o.Downgrade(["safety_accident"]))
     assert e.value.code == "payment.downgrade_without_tiers"
 
 
@@ -353,7 +354,7 @@ def test_score_adjustments_never_exceed_their_caps(points: list[str], base: int,
 def test_holdback_released_plus_forfeited_is_the_held_balance(
         registry: o.PluginHost, fees: list[int], final: int, proportional: bool,
         below: int | None) -> None:
-    rule = o.PaymentRule(o.FullPay(), holdback=o.Holdback(
+    rule = o.PaymentRule(FullPay(), holdback=o.Holdback(
         "0.05", by_result="proportional" if proportional else "full",
         forfeit_below=None if below is None else Decimal(below) / 100))
     c = o.Contract(id="C-H", title="t", jurisdiction="CN", purchaser=o.Purchaser("P", "p"),
@@ -376,7 +377,7 @@ def test_holdback_released_plus_forfeited_is_the_held_balance(
 def test_deduction_caps_are_applied_only_where_stated(registry: o.PluginHost, amounts: list[int],
                                                       cap: int | None) -> None:
     kinds = {f"k{n}": o.Money.from_fen(a) for n, a in enumerate(amounts)}
-    rule = o.PaymentRule(o.FullPay(), deductions=o.IncidentDeductions(kinds),
+    rule = o.PaymentRule(FullPay(), deductions=o.IncidentDeductions(kinds),
                          cap=None if cap is None else o.LineCap(Decimal(cap) / 1_000_000))
     pc = _prepared(rule, registry.rulebook("CN"))
     st_ = pc.settle(NOV, [_one(NOV, "90", *[o.Incident(k, date(2022, 11, 1)) for k in kinds])])

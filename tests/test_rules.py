@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import outsourcing as o
-from outsourcing import Jurisdiction, Range, RuleLoadError, hookimpl
-from outsourcing.rules import Parameter, ParameterValue
+from outsourcing import Jurisdiction, RuleLoadError, hookimpl
+from outsourcing.rules import Parameter, ParameterValue, Range
 
 
 def city_plugin(tmp_path: Path, cap: str, code: str = "XX-CITY") -> object:

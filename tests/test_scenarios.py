@@ -7,6 +7,7 @@ import pytest
 
 import outsourcing as o
 from outsourcing.cli import main
+from outsourcing.payment import LinearFormula
 from outsourcing.scenarios import (
     ScenarioError,
     find_case,
@@ -247,7 +248,7 @@ def test_a_payment_rule_reads_from_a_scenario_table_and_round_trips() -> None:
                  "citation": "合同 第十条"},
         "deductions": {"amounts": {"ordinary": "300.00", "trapped_passengers": "2000.00"}},
         "cap": {"share": "0.15"}}, o.PaymentRule)
-    assert rule.rate == o.LinearFormula(90, 10, citation="合同 第十条")
+    assert rule.rate == LinearFormula(90, 10, citation="合同 第十条")
     assert rule.deductions is not None
     assert rule.deductions.amount("trapped_passengers") == o.Money("2000.00")
     assert structure(unstructure(rule), o.PaymentRule) == rule
