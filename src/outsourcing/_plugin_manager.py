@@ -123,14 +123,44 @@ def _call(fn: Callable[..., Any], plugin: str, hook: str,
 
 
 def _wrapper(fn: Callable[..., Any], plugin: str, hook: str) -> Callable[..., Any]:
+    """A wrapper hook (``wrapper=True``) relayed to pluggy: it yields once, receives what
+    the plugins inside it answered and returns its own answer, whose new findings, kinds
+    and 品目 record the wrapper's plugin."""
+
     @functools.wraps(fn)
     def wrap(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+        inner = fn(*args, **kwargs)
+        received: Any = None
         try:
-            return (yield from fn(*args, **kwargs))
+            first = next(inner)
+            try:
+                received = yield first
+            except GeneratorExit:
+                inner.close()
+                raise
+            except BaseException as exc:  # what failed inside: the wrapper may handle it
+                inner.throw(exc)
+            else:
+                inner.send(received)
+            raise PluginError("a wrapper yields once", plugin=plugin, hook=hook)
+        except StopIteration as stop:
+            return _own(stop.value, received, plugin, hook)
+        except GeneratorExit:
+            raise
         except Exception as exc:
             raise _failure(exc, plugin, hook) from exc
 
     return wrap
+
+
+def _own(value: Any, received: Any, plugin: str, hook: str) -> Any:
+    """A wrapper's answer to a list hook, with what it added recording its plugin."""
+    if hook not in LIST_HOOKS or not isinstance(value, list):
+        return value
+    seen = {id(x) for answer in (received if isinstance(received, list) else ())
+            if isinstance(answer, list | tuple) for x in answer}
+    return [[x if id(x) in seen else _stamped(x, plugin) for x in answer]
+            if isinstance(answer, list | tuple) else answer for answer in value]
 
 
 class OutsourcingPluginManager(pluggy.PluginManager):
