@@ -35,7 +35,7 @@ def test_a_plugins_service_kinds_and_items_record_the_plugin() -> None:
 
 
 def test_a_service_kind_declared_twice_names_both_plugins() -> None:
-    with pytest.raises(o.ModelError, match=r"declared twice \(by shenzhen and guangdong\)"):
+    with pytest.raises(o.ModelError, match=r"declared twice \(by guangdong and shenzhen\)"):
         o.load(plugins=["core"], extra=[("shenzhen", Shenzhen()), ("guangdong", Twice())])
 
 
