@@ -608,7 +608,7 @@ def _rule_findings(tl: Timeline, c: Change, in_force: Contract, rb: RuleBook) ->
                     f"{top.format()})", field="action.price", rule_id=cap.rule_id,
                     citation=cap.citation, term=cap.parameter.term or "调价上限"))
     if isinstance(a, ChangeTerm) and a.end > in_force.term.end:
-        from ..builtin import check_term
+        from ..checks import check_term
 
         trial = attrs.evolve(in_force, term=DateRange(in_force.term.start, a.end),
                              signed_on=c.signed_on)

@@ -51,8 +51,8 @@ from fractions import Fraction
 
 import attrs
 
-from ..builtin import requirements
 from ..changes import Timeline
+from ..checks import requirements
 from ..errors import ProcurementError
 from ..findings import Finding, Severity
 from ..model import FixedMonthly, LabourPlusMaterials, Pricing, QualificationRequirement, UnitRate
