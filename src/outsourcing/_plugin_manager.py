@@ -55,8 +55,9 @@ def _failure(exc: Exception, plugin: str, hook: str) -> PluginError:
     if isinstance(exc, PluginError):
         return exc
     if isinstance(exc, OutsourcingError):
-        return PluginError(str(exc), plugin=plugin, hook=hook)
-    return PluginError(f"{type(exc).__name__}: {exc}", plugin=plugin, hook=hook)
+        return PluginError(str(exc), plugin=plugin, hook=hook, code="plugin.failed")
+    return PluginError(f"{type(exc).__name__}: {exc}", plugin=plugin, hook=hook,
+                       code="plugin.failed")
 
 
 def _stamped(item: object, plugin: str) -> object:
@@ -104,12 +105,13 @@ def _call(fn: Callable[..., Any], plugin: str, hook: str,
         if hook in LIST_HOOKS:
             if not isinstance(res, list | tuple):
                 raise PluginError(f"returned {type(res).__name__}, not a list", plugin=plugin,
-                                  hook=hook)
+                                  hook=hook, code="plugin.answer.not_a_list")
             kind = LIST_HOOKS[hook]
             for x in res:
                 if not isinstance(x, kind):
                     raise PluginError(f"returned {x!r}, not a {kind.__name__}",
-                                      plugin=plugin, hook=hook)
+                                      plugin=plugin, hook=hook, code="plugin.answer.wrong_type",
+                                      params={"expected": kind.__name__})
             res = [_stamped(x, plugin) for x in res]
             if hook in RECORDED:
                 for x in res:
@@ -142,7 +144,8 @@ def _wrapper(fn: Callable[..., Any], plugin: str, hook: str) -> Callable[..., An
                 inner.throw(exc)
             else:
                 inner.send(received)
-            raise PluginError("a wrapper yields once", plugin=plugin, hook=hook)
+            raise PluginError("a wrapper yields once", plugin=plugin, hook=hook,
+                              code="plugin.wrapper.yields_twice")
         except StopIteration as stop:
             return _own(stop.value, received, plugin, hook)
         except GeneratorExit:

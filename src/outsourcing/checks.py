@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from .due import agreed_interest_finding
 from .findings import Finding, Severity
+from .messages_zh import say
 from .model import (
     MULTI_YEAR_CONDITIONS,
     QUALIFICATION_KINDS,
@@ -98,14 +99,14 @@ def check_qualifications(contract: Contract, rb: RuleBook) -> list[Finding]:
                 matching = [q for q in contract.supplier.qualifications if q.satisfies(req)]
                 why = ("held but expired on " + str(matching[0].valid_until)) if matching else \
                     "not held"
-                why_zh = (f"所持资质已于 {matching[0].valid_until} 过期" if matching
-                          else "供应商未持有")
                 out.append(Finding(
                     "qualification.missing",
                     f"line {line.id} ({line.service}) needs {label}: {why} on {on}",
                     field=f"lines[{i}].service", rule_id=pid, citation=entry.citation,
                     term="资质",
-                    zh=f"服务项目 {line.id} 需要「{label_zh}」：{why_zh}（{on}）"))
+                    zh=say("qualification.missing.expired" if matching
+                           else "qualification.missing.not_held", line=line.id, label=label_zh,
+                           expired=matching[0].valid_until if matching else "", on=on)))
             elif held.valid_until is not None and held.valid_until < contract.term.end:
                 out.append(Finding(
                     "qualification.expires_during_term",

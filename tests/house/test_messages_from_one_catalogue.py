@@ -33,7 +33,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     # file (relative to the repository) → owner who converts it and then removes the line
     "src/outsourcing/_limits.py": "messages",
     "src/outsourcing/_validators.py": "messages",
-    "src/outsourcing/builtin.py": "plugins",
     "src/outsourcing/catalogue.py": "messages",
     "src/outsourcing/changes/kinds.py": "plugins",
     "src/outsourcing/changes/timeline.py": "plugins",
