@@ -24,7 +24,7 @@ import attrs
 import pluggy
 
 from .catalogue import ProcurementItem, ServiceKind
-from .errors import OutsourcingError, PluginError
+from .errors import OutsourcingError, PluginError, RuleLoadError
 from .findings import Finding
 from .hookspecs import PROJECT, HookSpecs
 from .rules import Jurisdiction
@@ -51,8 +51,11 @@ RECORDED = frozenset({
 per line when a contract is prepared; never the checks, which run for every contract)."""
 
 
-def _failure(exc: Exception, plugin: str, hook: str) -> PluginError:
-    if isinstance(exc, PluginError):
+def _failure(exc: Exception, plugin: str, hook: str) -> OutsourcingError:
+    """A plugin's failure as the error to raise: a PluginError naming it, except for a rule
+    file that cannot be read — that error names the file and the field, not the plugin
+    that happened to read it."""
+    if isinstance(exc, PluginError | RuleLoadError):
         return exc
     if isinstance(exc, OutsourcingError):
         return PluginError(str(exc), plugin=plugin, hook=hook, code="plugin.failed")

@@ -84,29 +84,30 @@ class PluginHost:
         found = _flat(pm.hook.outsourcing_jurisdictions())
         for j, plugin in zip(found, pm.who(found), strict=True):
             if not isinstance(j, Jurisdiction):
-                raise PluginError(f"returned {j!r}, not a Jurisdiction", plugin=plugin,
-                                  hook=hook)
+                raise _wrong_type(j, Jurisdiction, plugin, hook)
             if j.code in self._jurisdictions:
                 raise PluginError(
                     f"jurisdiction {j.code} is already declared by "
-                    f"{self._declared_by[j.code]}", plugin=plugin, hook=hook)
+                    f"{self._declared_by[j.code]}", plugin=plugin, hook=hook,
+                    code="plugin.jurisdiction.declared_twice",
+                    params={"other": self._declared_by[j.code]})
             self._jurisdictions[j.code] = j
             self._declared_by[j.code] = plugin
         kinds = _flat(pm.hook.outsourcing_service_kinds())
         for k, plugin in zip(kinds, pm.who(kinds), strict=True):
             if not isinstance(k, ServiceKind):
-                raise PluginError(f"returned {k!r}, not a ServiceKind", plugin=plugin,
-                                  hook="outsourcing_service_kinds")
+                raise _wrong_type(k, ServiceKind, plugin, "outsourcing_service_kinds")
         procured = _flat(pm.hook.outsourcing_procurement_items())
         for it, plugin in zip(procured, pm.who(procured), strict=True):
             if not isinstance(it, ProcurementItem):
-                raise PluginError(f"returned {it!r}, not a ProcurementItem", plugin=plugin,
-                                  hook="outsourcing_procurement_items")
+                raise _wrong_type(it, ProcurementItem, plugin, "outsourcing_procurement_items")
         self.catalogue = Catalogue(kinds, procured)
         for it in procured:
             if it.service not in self.catalogue:
                 raise PluginError(f"a 品目 for the unknown service {it.service}",
-                                  plugin=it.source, hook="outsourcing_procurement_items")
+                                  plugin=it.source, hook="outsourcing_procurement_items",
+                                  code="plugin.item.unknown_service", field="service",
+                                  value=it.service)
         self._rulebooks: dict[str, RuleBook] = {}
         self._sites: dict[str, Site] | None = None
 
@@ -134,7 +135,8 @@ class PluginHost:
         if not rb.applies_to(contract.jurisdiction):
             raise JurisdictionError(
                 f"contract {contract.id} is under {contract.jurisdiction}, rulebook is for "
-                f"{rb.code}", field="jurisdiction", value=contract.jurisdiction, term="辖区")
+                f"{rb.code}", field="jurisdiction", value=contract.jurisdiction, term="辖区",
+                code="jurisdiction.wrong_rulebook", params={"rulebook": rb.code})
         self.check_known(contract)
         return _findings(self.pm.hook.outsourcing_check_contract(contract=contract,
                                                                  rulebook=rb),
@@ -150,14 +152,14 @@ class PluginHost:
             raise JurisdictionError(
                 f"unknown jurisdiction; known: {', '.join(sorted(self._jurisdictions))}",
                 field="jurisdiction", value=contract.jurisdiction, term="辖区",
-                code="jurisdiction.unknown", zh="未知的辖区代码")
+                code="jurisdiction.unknown")
         for i, line in enumerate(contract.lines if lines is None else lines):
             if line.service not in self.catalogue:
                 raise ModelError(
                     f"unknown service in line {line.id!r}; known: "
                     f"{', '.join(sorted(k.code for k in self.catalogue))}",
                     field=f"lines[{i}].service", value=line.service, term="服务类别",
-                    code="model.service.unknown", zh="未知的服务类别代码")
+                    code="model.service.unknown")
 
     def check_change(self, contract: Contract, change: Change, rulebook: RuleBook
                      ) -> list[Finding]:
@@ -179,7 +181,7 @@ class PluginHost:
                 f"returned a {type(rule).__name__} for line {line.id}, not a PaymentRule",
                 plugin=plugin, hook="outsourcing_payment_rule",
                 field=f"rules[{line.id}]", value=rule, term="支付规则",
-                code="plugin.payment_rule.type", zh="插件返回的支付规则类型无效")
+                code="plugin.payment_rule.type")
         return rule
 
     def sites(self, code: str | None = None) -> tuple[Site, ...]:
@@ -191,15 +193,18 @@ class PluginHost:
             declared = _flat(self.pm.hook.outsourcing_sites())
             for s, plugin in zip(declared, self.pm.who(declared), strict=True):
                 if not isinstance(s, Site):
-                    raise PluginError(f"returned {s!r}, not a Site", plugin=plugin,
-                                      hook="outsourcing_sites")
+                    raise _wrong_type(s, Site, plugin, "outsourcing_sites")
                 if s.id in found:
                     raise PluginError(f"site {s.id} is already declared by {by[s.id]}",
-                                      plugin=plugin, hook="outsourcing_sites")
+                                      plugin=plugin, hook="outsourcing_sites",
+                                      code="plugin.site.declared_twice", field="id",
+                                      value=s.id, params={"other": by[s.id]})
                 if s.jurisdiction not in self._jurisdictions:
                     raise PluginError(f"site {s.id} is in unknown jurisdiction "
                                       f"{s.jurisdiction!r}", plugin=plugin,
-                                      hook="outsourcing_sites")
+                                      hook="outsourcing_sites", field="jurisdiction",
+                                      value=s.jurisdiction,
+                                      code="plugin.site.unknown_jurisdiction")
                 found[s.id] = s
                 by[s.id] = plugin
             self._sites = found
@@ -218,8 +223,13 @@ def _findings(answers: list[Sequence[Any]], hook: str) -> list[Finding]:
     out = _flat(answers)
     for f in out:
         if not isinstance(f, Finding):
-            raise PluginError(f"returned {f!r}, not a Finding", plugin="?", hook=hook)
+            raise _wrong_type(f, Finding, "?", hook)
     return out
+
+
+def _wrong_type(obj: object, kind: type, plugin: str, hook: str) -> PluginError:
+    return PluginError(f"returned {obj!r}, not a {kind.__name__}", plugin=plugin, hook=hook,
+                       code="plugin.answer.wrong_type", params={"expected": kind.__name__})
 
 
 def _trace_before(hook: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
@@ -247,7 +257,8 @@ def _register(pm: OutsourcingPluginManager, obj: object, name: str) -> None:
     try:
         pm.register(obj, name=name)
     except (pluggy.PluginValidationError, ValueError) as exc:
-        raise PluginError(str(exc), plugin=name, hook="(registration)") from exc
+        raise PluginError(str(exc), plugin=name, hook="(registration)",
+                          code="plugin.registration") from exc
 
 
 def _load_entry_point(pm: OutsourcingPluginManager, name: str) -> int:
@@ -256,11 +267,13 @@ def _load_entry_point(pm: OutsourcingPluginManager, name: str) -> int:
     except PluginError:
         raise
     except (pluggy.PluginValidationError, ValueError) as exc:
-        raise PluginError(str(exc), plugin=name, hook="(registration)") from exc
+        raise PluginError(str(exc), plugin=name, hook="(registration)",
+                          code="plugin.registration") from exc
     except Exception as exc:  # a plugin's module runs arbitrary code when imported
         value = next((ep.value for ep in entry_points(group=ENTRY_POINT_GROUP, name=name)), name)
         raise PluginError(f"cannot import {value}: {type(exc).__name__}: {exc}",
-                          plugin=name, hook="(entry point)") from exc
+                          plugin=name, hook="(entry point)", code="plugin.cannot_import",
+                          params={"entry_point": value}) from exc
 
 
 def load(
@@ -293,12 +306,13 @@ def load(
         missing = wanted - found
         if missing:
             raise PluginError(f"not installed: {', '.join(sorted(missing))}",
-                              plugin=",".join(sorted(missing)), hook="(entry point)")
+                              plugin=",".join(sorted(missing)), hook="(entry point)",
+                              code="plugin.not_installed")
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(str(exc), plugin=pm.get_name(exc.plugin) or repr(exc.plugin),
-                          hook="(validation)") from exc
+                          hook="(validation)", code="plugin.validation") from exc
     if trace is None:
         trace = os.environ.get(ENV_TRACE, "") not in ("", "0")
     return PluginHost(pm, trace=trace)
