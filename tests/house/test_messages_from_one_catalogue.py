@@ -34,8 +34,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/_limits.py": "messages",
     "src/outsourcing/_validators.py": "messages",
     "src/outsourcing/catalogue.py": "messages",
-    "src/outsourcing/changes/kinds.py": "plugins",
-    "src/outsourcing/changes/timeline.py": "plugins",
     "src/outsourcing/dates.py": "messages",
     "src/outsourcing/desk/capitals.py": "desk",
     "src/outsourcing/desk/cells.py": "desk",

@@ -71,4 +71,33 @@ MESSAGES: dict[str, str] = {
     "qualification.missing.not_held": "服务项目 {line} 需要「{label}」：供应商未持有（{on}）",
     "qualification.missing.expired":
         "服务项目 {line} 需要「{label}」：所持资质已于 {expired} 过期（{on}）",
+    # --- changes (outsourcing.changes) -------------------------------------------------
+    "changes.supplementary_cap_exceeded.detail":
+        "补充合同累计金额 {total} 将超过原合同采购金额 {original} 的{cap}（上限 {limit}）："
+        "本次增加 {added}，已用 {used}，剩余 {left}",
+    "change.timeline.listed_out_of_order":
+        "变更 {change}（{signed_on} 签订）排在 {last}（{last_signed_on} 签订）之后："
+        "已决定的变更须按签订先后排列",
+    "change.rejected.over_cap": "合同变更 {change} 被驳回：{reasons}",
+    "change.rejected.findings":
+        "合同变更 {change} 被驳回：{reasons}（补充合同额度已用 {used}，剩余 {left}，上限 {limit}）",
+    "change.rejected.invalid": "合同变更 {change} 无法适用，被驳回：{reason}",
+    "change.timeline.not_a_contract": "变更时间线的合同须为 Contract 对象",
+    "change.timeline.not_a_change": "变更时间线中的每一项须为 Change 对象",
+    "change.timeline.duplicate_id": "变更编号重复：同一合同的每次变更须有不同的编号",
+    "change.timeline.pending_status": "待签订列表中的变更，状态须为 pending（待签订）",
+    "change.timeline.decided_status":
+        "已决定的变更，状态须为 signed（已签订）或 rejected（已驳回）",
+    "change.timeline.no_such_change": "没有这个编号的变更",
+    "change.timeline.day_outside_term": "所查日期不在合同履行期限内",
+    "change.timeline.propose_not_pending": "只有状态为 pending（待签订）的变更可以提出",
+    "change.timeline.no_such_pending": "没有这个编号的待签订变更",
+    "change.timeline.already_decided": "该变更已签订或已驳回，不能再次决定",
+    "change.timeline.id_already_decided": "已有同一编号的变更被签订或驳回：请换一个编号",
+    "change.timeline.rulebook_without_host":
+        "规则集须由插件宿主生成（outsourcing.load().rulebook(辖区代码)），才能检查合同变更",
+    "change.quantity_negative": "变更后的数量不能为负数",
+    "change.price_negative": "变更后的单价不能为负数",
+    "change.action_unknown": "不是合同变更事项；允许：{kinds}",
+    "change.signed_without_date_or_approver": "已签订的变更须写明签订日期和审批人",
 }
