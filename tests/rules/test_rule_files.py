@@ -92,3 +92,15 @@ def test_a_table_valued_rule_file_names_the_file_and_field_not_a_plugin(
     assert e.value.field is not None and e.value.field.endswith(
         "qualification.property.values[0].value")
     assert e.value.code == "rule.load.qualification.not_array"
+
+
+def test_the_catalogue_says_on_which_day_every_rule_is_resolved(registry: o.PluginHost) -> None:
+    from outsourcing.docgen import resolved_on, rules_catalogue
+
+    ids = {p.id for code in registry.jurisdictions
+           for p in registry.rulebook(code).parameters()}
+    assert sorted(i for i in ids if resolved_on(i) is None) == []
+    assert resolved_on("changes.supplementary_cap") is not None
+    assert "the day the change is signed" in resolved_on("changes.supplementary_cap") or ""
+    text = rules_catalogue(registry)
+    assert text.count("Resolved on: ") == text.count("\n### `")
