@@ -257,6 +257,12 @@ class RuleBook:
         found = _first_value(self._layers.get(pid, ()), on)
         return None if found is None else Resolved(found[0], found[1], on)
 
+    def levels(self, pid: str, on: date) -> list[tuple[Parameter, ParameterValue | None]]:
+        """Every level's definition of ``pid``, national first, each with its value on
+        ``on`` (None where it has none that day): what a city tightened and what it
+        tightened it from.  The last one with a value is the one :meth:`resolve` gives."""
+        return [(p, p.value_on(on)) for p in reversed(self._layers.get(pid, ()))]
+
     def value(self, pid: str, on: date) -> Any:
         """The value of ``pid`` in force on ``on``."""
         return self.resolve(pid, on).value
