@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 Unit = Literal[
-    "ratio", "rate_per_day", "yuan", "days", "working_days", "months", "years", "count",
+    "ratio", "percent", "rate_per_day", "yuan", "days", "working_days", "months", "years", "count",
     "ratio_range", "text", "flag", "list", "table",
 ]
 UNITS: tuple[str, ...] = Unit.__args__  # type: ignore[attr-defined]
@@ -169,7 +169,7 @@ def convert(unit: str, raw: Any, where: str) -> Any:
         return exact_decimal(x, field=where, term=None, error=RuleLoadError,
                              code=f"rule.load.{unit}", what=what)
 
-    if unit in ("ratio", "rate_per_day"):
+    if unit in ("ratio", "percent", "rate_per_day"):
         if isinstance(raw, bool) or not isinstance(raw, Decimal | int | str):
             raise bad(f"a {unit} must be a decimal number")
         return number(raw, unit)

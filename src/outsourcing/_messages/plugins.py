@@ -25,6 +25,7 @@ MESSAGES: dict[str, str] = {
     "rule.load.defined_twice": "同一辖区的两个参数文件夹定义了同一个参数",
     "rule.load.unit_mismatch": "下级规则改变了参数的单位：须与上级参数文件的单位相同",
     "rule.load.ratio.type": "比例须为小数（如 0.10），不加引号也可",
+    "rule.load.percent.type": "百分数须为数值（如 98 表示 98%）",
     "rule.load.rate_per_day.type": "日利率须为小数（如 0.0005）",
     "rule.load.yuan.type": "金额须写成字符串（如 \"2000000.00\"）或整数元，不能写成不加引号的小数",
     "rule.load.days.type": "天数须为整数",
