@@ -71,7 +71,7 @@ def test_every_ningxia_parameter_cites_a_line_of_the_source(registry: o.PluginHo
             seen += 1
             assert re.search(r"line \d+", p.reference), p.source
             assert all(v.citation for v in p.values)
-    assert seen == 19  # 16, and the three KPI targets moved from core to NX (0.2)
+    assert seen == 19  # 16, and the three KPI targets moved from core to NX (0.3)
 
 
 # -- 石嘴山 -------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_yinchuan_kpi_targets_from_its_standards_report(registry: o.PluginHost) 
     assert rb.value(yinchuan.KPI_CONFERENCE_SATISFACTION, on) == Decimal("0.98")
     assert "line 183" in rb.parameter(yinchuan.KPI_CONFERENCE_SATISFACTION).reference
     assert rb.parameter(yinchuan.KPI_REPAIR_PASS_RATE).jurisdiction == "NX-YC"
-    # the region's illustrative default (moved from core's catalogue in 0.2) is below it
+    # the region's illustrative default (moved from core's catalogue in 0.3) is below it
     region = registry.rulebook("NX").parameter(yinchuan.KPI_REPAIR_PASS_RATE)
     assert (region.jurisdiction, region.illustrative) == ("NX", True)
     assert not registry.rulebook("CN").has(yinchuan.KPI_REPAIR_PASS_RATE)

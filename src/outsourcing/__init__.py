@@ -21,6 +21,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from ._extras import MissingExtra
 from .catalogue import Direction, KpiSpec, Scoring, ServiceKind
 from .changes import AddLine, Change, Resume, Suspend, Timeline
 from .dates import DateRange, Period, add_working_days, is_working_day
@@ -86,7 +87,7 @@ from .usage import Usage
 if TYPE_CHECKING:
     from .registry import Registry as Store
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 _MOVED: dict[str, str] = {
     "AreaUnit": "pricing",
@@ -140,7 +141,7 @@ _MOVED: dict[str, str] = {
     "evaluate": "procurement",
     "working_days_between": "dates",
 }
-"""Names this package exported before 0.2, each now only in its subpackage; reading one
+"""Names this package exported before 0.3, each now only in its subpackage; reading one
 here still works for one release, with a DeprecationWarning naming where it lives."""
 
 
@@ -199,6 +200,7 @@ __all__ = [
     "LabourPlusMaterials",
     "LineCap",
     "Metric",
+    "MissingExtra",
     "ModelError",
     "Money",
     "MoneyError",

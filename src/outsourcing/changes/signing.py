@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -22,11 +22,35 @@ from ..findings import Finding
 from ..messages_zh import say
 from ..model import AnnualFee, AreaRate, Contract, FixedMonthly, ServiceLine, TermTotal, UnitRate
 from ..money import Money, UnitPrice
+from .derived import Derived
 from .kinds import PRICE_RATIONALES, AddLine, Change, ChangeLinePrice, ChangeTerm, Rationale, Resume
 
 if TYPE_CHECKING:
     from ..rules import RuleBook
-    from .timeline import Timeline
+
+
+class Timeline(Protocol):
+    """What the signing checks read of a :class:`~outsourcing.changes.Timeline` (a protocol,
+    so that this module does not import the timeline that calls it)."""
+
+    @property
+    def contract(self) -> Contract: ...
+
+    @property
+    def _derived(self) -> Derived: ...
+
+    @property
+    def signed(self) -> tuple[Change, ...]: ...
+
+    @property
+    def amount(self) -> Money: ...
+
+    @property
+    def headroom_used(self) -> Money: ...
+
+    def _limit(self, rulebook: RuleBook, on: date) -> tuple[Money, Any]: ...
+
+    def _original_amount(self) -> Money: ...
 
 __all__ = [
     "BACKDATING_RULE",
