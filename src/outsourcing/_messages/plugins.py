@@ -38,10 +38,6 @@ MESSAGES: dict[str, str] = {
     "rule.load.text.type": "文字须为字符串（用引号括起）",
     "rule.load.flag.type": "开关须为 true 或 false",
     "rule.load.list.type": "列表须写成数组（[…]）",
-    "rule.load.qualification.not_array":
-        "资质要求表须写成表数组（[{{ kind = \"…\", level = \"…\" }}]）",
-    "rule.load.qualification.row":
-        "资质要求表的每一行须为表：kind 必填，level、name、issuer 可选，均为字符串",
     # --- jurisdictions and the rulebook (outsourcing.rules) -------------------------------
     "jurisdiction.level":
         "辖区层级（level）无效；允许：national（全国）、region（省、自治区、直辖市）、"
@@ -101,4 +97,8 @@ MESSAGES: dict[str, str] = {
     "change.price_negative": "变更后的单价不能为负数",
     "change.action_unknown": "不是合同变更事项；允许：{kinds}",
     "change.signed_without_date_or_approver": "已签订的变更须写明签订日期和审批人",
+    "rule.load.whole_out_of_range": "规则参数须为不小于 0 的整数，且不超过上限"
+                                    "（天数 36525，月数 1200，年数 100，次数 1000000）",
+    "qualification.table_shape": "资质要求规则须为资质列表，每项写明资质类别 kind"
+                                 "（可另写 level、name、issuer）",
 }
