@@ -10,7 +10,7 @@ kinds through the ``outsourcing_service_kinds`` hook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 
@@ -369,9 +369,6 @@ class Catalogue:
             out.append(k.parent)
             k = self.get(k.parent)
         return out
-
-    def as_mapping(self) -> Mapping[str, ServiceKind]:
-        return dict(self._kinds)
 
     def procurement_item(self, code: str) -> ProcurementItem:
         """The 品目 a service is bought under: its own, or its nearest ancestor's."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
+from ._convert import money_of, opt_date_of, opt_money_of, text
 from ._limits import MAX_TERM_YEARS, enum_converter, exact_decimal, typed_tuple
 from ._validators import nonempty
 from .accrual import Rounding, contract_span_amount, line_span_amount
@@ -54,12 +55,8 @@ __all__ = [
 ]
 
 
-def _as_money(v: Any, field: str) -> Money:
-    return v if isinstance(v, Money) else Money(v, field=field)
-
-
 def _monthly_fee(v: Any) -> Money:
-    return _as_money(v, "monthly_fee")
+    return money_of(v, "monthly_fee")
 
 
 def _unit_price(v: Any) -> Money | UnitPrice:
@@ -67,11 +64,11 @@ def _unit_price(v: Any) -> Money | UnitPrice:
 
 
 def _labour_monthly(v: Any) -> Money:
-    return _as_money(v, "labour_monthly")
+    return money_of(v, "labour_monthly")
 
 
 def _materials_budget(v: Any) -> Money:
-    return _as_money(v, "materials_budget")
+    return money_of(v, "materials_budget")
 
 
 def as_quantity(v: Any, field: str = "quantity") -> Decimal:
@@ -91,7 +88,15 @@ def _items(v: Any, field: str, cls: type[Any] | tuple[type[Any], ...], term: str
 
 
 def _stated_amount(v: Any) -> Money | None:
-    return None if v is None else _as_money(v, "stated_amount")
+    return opt_money_of(v, "stated_amount")
+
+
+def _valid_until(v: Any) -> date | None:
+    return opt_date_of(v, "valid_until")
+
+
+def _valid_from(v: Any) -> date | None:
+    return opt_date_of(v, "valid_from")
 
 
 def _daily_rate(v: Any) -> Decimal | None:
@@ -100,22 +105,20 @@ def _daily_rate(v: Any) -> Decimal | None:
     if isinstance(v, float | bool):
         raise ModelError("a float is not an exact rate; pass a str or Decimal",
                          field="late_interest_daily", value=v, term="逾期利息日利率",
-                         code="model.float_rate", zh="逾期利息日利率须为精确数值，不接受浮点数")
+                         code="model.float_rate")
     try:  # the one exact-number reader: a wild exponent or 40+ digits refused at once
         d = exact_decimal(v, field="late_interest_daily", term="逾期利息日利率",
                           error=ModelError, code="model.late_interest_daily", what="rate")
     except ModelError as exc:
         if exc.code in ("model.late_interest_daily.type", "model.late_interest_daily.invalid"):
             raise ModelError("not a number", field="late_interest_daily", value=v,
-                             term="逾期利息日利率", code="model.not_a_number",
-                             zh="逾期利息日利率不是数值") from None
+                             term="逾期利息日利率", code="model.not_a_number") from None
         if exc.code != "model.late_interest_daily.not_finite":
             raise
         d = Decimal(str(v))  # NaN or Infinity: refused below
     if not d.is_finite() or d < 0:
         raise ModelError("must be a finite rate, not negative", field="late_interest_daily",
-                         value=str(d), term="逾期利息日利率", code="model.negative",
-                         zh="逾期利息日利率须为非负数")
+                         value=str(d), term="逾期利息日利率", code="model.negative")
     return d
 
 
@@ -135,7 +138,7 @@ def _nonneg(term: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value < (Money.ZERO if isinstance(value, Money | UnitPrice) else 0):
             raise ModelError("must not be negative", field=attribute.name, value=str(value),
-                             term=term)
+                             term=term, code="model.negative")
     return check
 
 
@@ -152,8 +155,8 @@ def _code(pattern: re.Pattern[str], term: str, example: str
         if not isinstance(value, str) or not pattern.match(value):
             raise ModelError(f"not a {attribute.name} code (like {example})",
                              field=attribute.name, value=value, term=term,
-                             code=f"model.{attribute.name}.form",
-                             zh=f"{term}代码格式无效（如 {example}）")
+                             code=f"model.{attribute.name}.form", says="model.code_form",
+                             params={"example": example})
     return check
 
 
@@ -163,7 +166,8 @@ def _is(*classes: type[Any], term: str) -> Callable[[Any, attrs.Attribute[Any], 
             names = " or ".join(c.__name__ for c in classes)
             raise ModelError(f"a {type(value).__name__} is not a {names}",
                              field=attribute.name, value=value, term=term,
-                             code=f"model.{attribute.name}.type", zh=f"{term}的类型无效")
+                             code=f"model.{attribute.name}.type", says="model.type",
+                             params={"expected": names})
     return check
 
 
@@ -211,7 +215,7 @@ def credit_code(v: Any) -> str:
     if not isinstance(v, str):
         raise ModelError("a credit code is text", field="credit_code", value=v,
                          term="统一社会信用代码", code="model.credit_code.type",
-                         citation=CREDIT_CODE_CITATION, zh="统一社会信用代码须为文本")
+                         citation=CREDIT_CODE_CITATION)
     if not v.strip():
         return ""
     try:
@@ -221,20 +225,16 @@ def credit_code(v: Any) -> str:
         raise ModelError(f"the check character is {got}, the first 17 characters call for "
                          f"{want}", field="credit_code", value=v, term="统一社会信用代码",
                          code="model.credit_code.checksum", citation=CREDIT_CODE_CITATION,
-                         zh=f"统一社会信用代码「{v}」校验码错误：应为 {want}，却是 {got}"
-                         ) from None
+                         params={"got": got, "want": want}) from None
     except InvalidLength:
         raise ModelError("a credit code has 18 characters", field="credit_code", value=v,
                          term="统一社会信用代码", code="model.credit_code.length",
-                         citation=CREDIT_CODE_CITATION,
-                         zh=f"统一社会信用代码「{v}」应为 18 位") from None
+                         citation=CREDIT_CODE_CITATION) from None
     except ValidationError:
         raise ModelError("not a credit code: 8 digits, then digits or capital letters but "
                          "I, O, Z, S, V", field="credit_code", value=v,
                          term="统一社会信用代码", code="model.credit_code.form",
-                         citation=CREDIT_CODE_CITATION,
-                         zh=f"统一社会信用代码「{v}」格式无效（前 8 位为数字，其余为数字或"
-                            f"除 I、O、Z、S、V 以外的大写字母）") from None
+                         citation=CREDIT_CODE_CITATION) from None
 
 
 def _size(v: Any) -> EnterpriseSize:
@@ -286,10 +286,10 @@ class QualificationRequirement:
     (一级 satisfies a 二级 requirement).
     """
 
-    kind: str
-    level: str = ""
-    name: str = ""
-    issuer: str = ""
+    kind: str = attrs.field(validator=nonempty("资质类别", "model.qualification.kind"))
+    level: str = attrs.field(default="", validator=text("资质等级"))
+    name: str = attrs.field(default="", validator=text("资质名称"))
+    issuer: str = attrs.field(default="", validator=text("发证机关"))
     """When set, the issuing level must match (e.g. ``自治区`` for a regional licence)."""
 
 
@@ -297,17 +297,20 @@ class QualificationRequirement:
 class Qualification:
     """A qualification a supplier holds (资质): kind, level, issuer, validity."""
 
-    kind: str = attrs.field(validator=nonempty("资质类别"))
-    level: str = ""
-    issuer: str = ""
-    valid_until: date | None = None
-    valid_from: date | None = None
-    number: str = ""
+    kind: str = attrs.field(validator=nonempty("资质类别", "model.qualification.kind"))
+    level: str = attrs.field(default="", validator=text("资质等级"))
+    issuer: str = attrs.field(default="", validator=text("发证机关"))
+    valid_until: date | None = attrs.field(default=None, converter=_valid_until)
+    """The last day of validity: a ``date`` (or ``YYYY-MM-DD`` text, read when built)."""
+    valid_from: date | None = attrs.field(default=None, converter=_valid_from)
+    number: str = attrs.field(default="", validator=text("证书编号"))
 
     def __attrs_post_init__(self) -> None:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ModelError("valid_until is before valid_from", field="valid_until",
-                             value=self.valid_until.isoformat(), term="资质有效期")
+                             value=self.valid_until.isoformat(), term="资质有效期",
+                             code="model.qualification.ends_before_start",
+                             params={"start": self.valid_from})
 
     def valid_on(self, on: date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (
@@ -507,7 +510,8 @@ class Contract:
     """The contract's clause allowing price adjustment, if any (价格调整条款)."""
     payment_days: int | None = None
     """Agreed days from acceptance to payment; None means the statutory term."""
-    stated_amount: Money | None = attrs.field(default=None, converter=_stated_amount)
+    stated_amount: Money | None = attrs.field(default=None,
+                                              converter=_stated_amount)
     """The contract amount as the contract states it (合同金额), if it states one."""
     payment_working_days: bool = False
     """``payment_days`` counts working days (``15 个工作日内``), see :mod:`outsourcing.due`."""
@@ -526,46 +530,49 @@ class Contract:
         if self.term.end.year - self.term.start.year >= MAX_TERM_YEARS:
             raise ModelError(f"a term of more than {MAX_TERM_YEARS} years is out of range",
                              field="term", value=str(self.term), term="履行期限",
-                             code="model.term.too_long",
-                             zh=f"履行期限超过{MAX_TERM_YEARS}年，超出范围")
+                             code="model.term.too_long", params={"years": MAX_TERM_YEARS})
         if not self.lines:
             raise ModelError("a contract needs at least one service line", field="lines",
-                             value=[], term="服务项目")
+                             value=[], term="服务项目", code="model.lines.empty")
         seen: set[str] = set()
         for i, line in enumerate(self.lines):
             if not isinstance(line, ServiceLine):
-                raise ModelError("not a ServiceLine", field=f"lines[{i}]", value=line)
+                raise ModelError("not a ServiceLine", field=f"lines[{i}]", value=line,
+                                 code="model.lines.type", says="model.type",
+                                 params={"expected": "ServiceLine"})
             if line.id in seen:
                 raise ModelError("duplicate line id", field=f"lines[{i}].id", value=line.id,
-                                 term="服务项目编号")
+                                 term="服务项目编号", code="model.lines.duplicate_id")
             seen.add(line.id)
         bad = self.multi_year_conditions - MULTI_YEAR_CONDITIONS.keys()
         if bad:
             raise ModelError(f"unknown condition; known: {sorted(MULTI_YEAR_CONDITIONS)}",
-                             field="multi_year_conditions", value=sorted(bad))
+                             field="multi_year_conditions", value=sorted(bad),
+                             code="model.multi_year_conditions.unknown",
+                             params={"allowed": "、".join(MULTI_YEAR_CONDITIONS)})
         for name, cls, term in (("budget", Money, "预算"), ("signed_on", date, "签订日期"),
                                 ("price_adjustment_clause", str, "价格调整条款")):
             v = getattr(self, name)
             if v is not None and not isinstance(v, cls):
                 raise ModelError(f"a {type(v).__name__} is not a {cls.__name__}", field=name,
                                  value=v, term=term, code=f"model.{name}.type",
-                                 zh=f"{term}的类型无效")
+                                 says="model.type", params={"expected": cls.__name__})
         if self.payment_days is not None and (isinstance(self.payment_days, bool) or
                                               not isinstance(self.payment_days, int) or
                                               self.payment_days > 3650):
             raise ModelError("a whole number of days, at most 3650", field="payment_days",
                              value=self.payment_days, term="付款期限",
-                             code="model.payment_days.type", zh="付款期限须为不超过3650的整天数")
+                             code="model.payment_days.type")
         if self.budget is not None and self.budget < Money.ZERO:
             raise ModelError("must not be negative", field="budget", value=str(self.budget),
-                             term="预算")
+                             term="预算", code="model.negative")
         if self.payment_days is not None and self.payment_days < 0:
             raise ModelError("must not be negative", field="payment_days",
-                             value=self.payment_days, term="付款期限")
+                             value=self.payment_days, term="付款期限", code="model.negative")
         if self.stated_amount is not None and self.stated_amount < Money.ZERO:
             raise ModelError("must not be negative", field="stated_amount",
                              value=str(self.stated_amount), term="合同金额",
-                             code="model.negative", zh="合同金额不得为负")
+                             code="model.negative")
         for i, line in enumerate(self.lines):
             if getattr(line.pricing, "split", None) is MonthSplit.LITERAL:
                 self._check_whole_periods(i)
@@ -576,8 +583,7 @@ class Contract:
                     raise ModelError(
                         "a line priced 年费 ÷ 365 × 实际天数 counts actual days; the contract's "
                         "30/360 day count contradicts it", field=f"lines[{i}].pricing.split",
-                        value="actual_365", term="计费天数", code="model.day_count_conflict",
-                        zh="按实际天数计费的服务项目不能与每月按30天计的合同同用")
+                        value="actual_365", term="计费天数", code="model.day_count_conflict")
 
     def _check_whole_periods(self, i: int) -> None:
         """A literal split (全年 × 1/4) needs a term of whole settlement periods."""
@@ -589,8 +595,7 @@ class Contract:
                 f"a literal split (全年 × 1/4) settles whole {kind.value}s; the term "
                 f"{self.term} is not a whole number of them", field=f"lines[{i}].pricing.split",
                 value=str(self.term), term="按期直接折算", code="model.literal_split_periods",
-                zh=f"按期直接折算（全年 × 1/4）的服务项目，履行期限须为整数个结算期（{per}）；"
-                   f"{self.term} 不是")
+                params={"per": per})
 
     @property
     def period_kind(self) -> PeriodKind:
@@ -616,7 +621,8 @@ class Contract:
                 return line
         raise ModelError(f"no such line in contract {self.id}; lines: "
                          f"{', '.join(x.id for x in self.lines)}",
-                         field="line", value=line_id, term="服务项目")
+                         field="line", value=line_id, term="服务项目", code="model.line.unknown",
+                         params={"known": "、".join(x.id for x in self.lines)})
 
     def has_line(self, line_id: str) -> bool:
         return any(x.id == line_id for x in self.lines)
@@ -676,6 +682,6 @@ class Contract:
         if host is None:
             raise ModelError("this rulebook was not built by a plugin registry; use "
                              "outsourcing.load().rulebook(code)", field="rulebook",
-                             value=repr(rulebook))
+                             value=repr(rulebook), code="model.rulebook.no_host")
         result: list[Finding] = host.check_contract(self, rulebook)
         return result

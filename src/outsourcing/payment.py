@@ -162,12 +162,6 @@ class TierTable:
     def bonus(self) -> bool:
         return any(b.rate > 1 for b in self.bands)
 
-    def rate_for(self, score: Decimal) -> Decimal:
-        for b in self.bands:
-            if score >= b.min_score:
-                return b.rate
-        return self.bands[-1].rate
-
     def band_for(self, score: Decimal) -> Band:
         for b in self.bands:
             if score >= b.min_score:

@@ -3,5 +3,49 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    # shared readers (``says=``): every caller raises its own code with one of these
+    "number.float": "须为精确数值（字符串如 \"12.5\" 或 Decimal），不接受浮点数",
+    "number.bool": "须为精确数值（字符串如 \"12.5\" 或 Decimal），不接受布尔值",
+    "number.too_large": "数值超过 {digits} 位，超出允许范围",
+    "number.invalid": "不是数值：须写成数字，如 12.5",
+    "number.type": "{kind} 不是数值：须为字符串（如 \"12.5\"）、整数或 Decimal",
+    "number.not_finite": "数值须为有限数（不接受 NaN 或无穷大）",
+    "number.out_of_range":
+        "数值超出范围：至多 {digits} 位有效数字，数量级不超过 10 的 ±{exponent} 次方",
+    "list.not_a_list": "须为列表，不是 {kind}",
+    "list.item_type": "{term}的类型无效：不接受 {kind}",
+    "choice.unknown": "取值无效，可选：{allowed}",
+    "serialization.too_deep": "JSON 嵌套超过 {limit} 层",
+    "text.empty": "{term}不能为空",
+    "text.type": "{term}须为文字，不是 {kind}",
+    "text.too_long": "{term}超过 {limit} 个字符的上限",
+    "text.invisible_character":
+        "{term}含有控制字符或不可见字符 {char}（第 {position} 个字符）：只能含可见字符",
+    "text.outer_space": "{term}首尾不能有空格",
+    "model.text.type": "{term}须为文字，不是 {kind}",
+    "model.type": "{term}的类型无效：须为 {expected}",
+    "model.code_form": "{term}代码格式无效：须形如 {example}",
+    "model.negative": "{term}不得为负数",
+    "model.float_rate":
+        "逾期利息日利率须为精确数值（字符串如 \"0.0005\" 或 Decimal），不接受浮点数",
+    "model.not_a_number": "逾期利息日利率不是数值：须写成数字，如 0.0005",
+    "model.credit_code.type": "统一社会信用代码须为文本",
+    "model.credit_code.checksum": "统一社会信用代码校验码错误：按前 17 位应为 {want}，却是 {got}",
+    "model.credit_code.length": "统一社会信用代码应为 18 位",
+    "model.credit_code.form":
+        "统一社会信用代码格式无效：前 8 位为数字，其余为数字或除 I、O、Z、S、V 以外的大写字母",
+    "model.qualification.ends_before_start": "资质有效期的截止日早于起始日 {start}",
+    "model.term.too_long": "履行期限超过 {years} 年，超出范围",
+    "model.lines.empty": "合同至少须有一个服务项目",
+    "model.lines.duplicate_id": "服务项目编号在本合同中重复：每个服务项目须有不同的编号",
+    "model.multi_year_conditions.unknown": "跨年度条件无效，可选：{allowed}",
+    "model.payment_days.type": "付款期限须为 0 至 3650 的整天数",
+    "model.day_count_conflict":
+        "按实际天数计费（年费 ÷ 365）的服务项目不能与每月按 30 天计的合同同用",
+    "model.literal_split_periods":
+        "按期直接折算（全年 × 1/4）的服务项目，履行期限须为整数个结算期（{per}）",
+    "model.line.unknown": "合同中没有这个服务项目；现有服务项目：{known}",
+    "model.rulebook.no_host":
+        "规则库不是由插件登记处生成的：请用 outsourcing.load().rulebook(辖区代码)",
     "payment.event_kind_empty": "事件类别须为非空字符串（如 complaint、fire）",
 }
