@@ -32,7 +32,6 @@ GENERIC = frozenset({
 NOT_YET_CONVERTED: dict[str, str] = {
     # file (relative to the repository) → owner who converts it and then removes the line
     "src/outsourcing/builtin.py": "plugins",
-    "src/outsourcing/catalogue.py": "messages",
     "src/outsourcing/changes/kinds.py": "plugins",
     "src/outsourcing/changes/timeline.py": "plugins",
     "src/outsourcing/desk/capitals.py": "desk",
@@ -61,7 +60,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/portfolio/handover.py": "plugins",
     "src/outsourcing/portfolio/renewal.py": "plugins",
     "src/outsourcing/portfolio/staff.py": "plugins",
-    "src/outsourcing/pricing.py": "messages",
     "src/outsourcing/procurement/award.py": "plugins",
     "src/outsourcing/procurement/estimate.py": "plugins",
     "src/outsourcing/procurement/evaluation.py": "plugins",
@@ -89,8 +87,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/statement_parts.py": "statement",
     "src/outsourcing/terms.py": "messages",
     "src/outsourcing/textfiles.py": "messages",
-    "src/outsourcing/usage.py": "messages",
-    "src/outsourcing/workdays.py": "messages",
 }
 
 

@@ -47,5 +47,28 @@ MESSAGES: dict[str, str] = {
     "model.line.unknown": "合同中没有这个服务项目；现有服务项目：{known}",
     "model.rulebook.no_host":
         "规则库不是由插件登记处生成的：请用 outsourcing.load().rulebook(辖区代码)",
+    "model.kpi_schedule": "考核周期须为 KpiSchedule（如每月、每季度或指定月份）",
+    "model.kpi.allows_not_applicable": "是否允许“不适用”须为是或否（true / false）",
+    "model.service.declared_twice":
+        "服务类别重复声明（{first} 与 {second}）：每个服务类别只能声明一次",
+    "model.service.unknown_parent": "服务类别 {kind} 的上级类别未知：上级须为已声明的服务类别",
+    "model.service.unknown": "服务类别未知；可选：{known}",
+    "model.service.loop": "服务类别的上下级关系形成循环：上级链须终止于顶层类别",
+    "model.service.no_procurement_item":
+        "服务类别 {name} 未对应政府采购品目分类目录中的品目：请由插件通过 "
+        "outsourcing_procurement_items 补充",
+    "model.remainder_month": "尾差月份须为 1 至 12 月（不填则为合同年度的最后一个月）",
+    "model.month_split": "年费分月规则须为 allocate、equal_remainder、actual_365 或 literal",
+    "model.area_unit": "面积单价单位须为 month（元/m²·月）或 year（元/m²·年）",
+    "usage.line_id": "实际用量须写明服务项目编号",
+    "usage.quantity_or_materials":
+        "实际用量须二选一：按量计价的服务项目填实际数量，人工加材料的服务项目填原材料实际金额",
+    "usage.line_not_running": "服务项目 {line} 本期未履行，没有可按实结算的费用",
+    "usage.quantity_needed": "服务项目 {line} 按{unit}计价：请录入实际数量",
+    "usage.materials_needed": "服务项目 {line} 的原材料按实结算：请录入实际购买的原材料金额",
+    "usage.fixed_fee_line": "服务项目 {line} 按固定费用计价，不按实际用量结算",
+    "usage.missing.detail":
+        "服务项目 {line} 的 {period} {what}未录入：按实结算部分 {planned} "
+        "暂缓支付（不按计划或预算支付），录入后重新结算",
     "payment.event_kind_empty": "事件类别须为非空字符串（如 complaint、fire）",
 }
