@@ -45,9 +45,7 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/desk/fonts.py": "desk",
     "src/outsourcing/desk/xlsx_assess.py": "workbooks",
     "src/outsourcing/desk/xlsx_statement.py": "workbooks",
-    "src/outsourcing/due.py": "messages",
     "src/outsourcing/framework.py": "plugins",
-    "src/outsourcing/kpi_schedule.py": "messages",
     "src/outsourcing/ocds/_packages.py": "verify",
     "src/outsourcing/ocds/_releases.py": "verify",
     "src/outsourcing/ocds/_schema.py": "verify",
@@ -70,7 +68,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/registry/roles.py": "store",
     "src/outsourcing/registry/store.py": "store",
     "src/outsourcing/registry/timestamp.py": "verify",
-    "src/outsourcing/rewards.py": "messages",
     "src/outsourcing/rules.py": "plugins",
     "src/outsourcing/scenarios/__init__.py": "statement",
     "src/outsourcing/scenarios/_load.py": "statement",
@@ -85,8 +82,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/statement_json.py": "statement",
     "src/outsourcing/statement_legacy.py": "statement",
     "src/outsourcing/statement_parts.py": "statement",
-    "src/outsourcing/terms.py": "messages",
-    "src/outsourcing/textfiles.py": "messages",
 }
 
 

@@ -70,5 +70,34 @@ MESSAGES: dict[str, str] = {
     "usage.missing.detail":
         "服务项目 {line} 的 {period} {what}未录入：按实结算部分 {planned} "
         "暂缓支付（不按计划或预算支付），录入后重新结算",
+    "model.kpi_schedule.kind":
+        "考核周期取值无效，可选：{allowed}（每期、每季度、每半年、每年、指定日期）",
+    "model.kpi_schedule.months": "考核月份须为1到12月的列表",
+    "model.kpi_schedule.month": "考核月份须为1到12之间的整数，不能为 {month}",
+    "model.kpi_schedule.dates": "考核日期须为日期列表",
+    "model.kpi_schedule.date": "考核日期无效：{why}",
+    "model.kpi_schedule.month_twice": "考核月份重复：每个月份只写一次",
+    "model.kpi_schedule.date_twice": "考核日期重复：每个日期只写一次",
+    "model.kpi_schedule.dates_not_allowed":
+        "只有“指定日期”的考核周期才填考核日期（本指标为{kind}）",
+    "model.kpi_schedule.months_not_allowed": "“{kind}”的考核周期不填考核月份",
+    "model.kpi_schedule.yearly_needs_months": "每年考核的指标须写明考核月份（如10月）",
+    "model.kpi_schedule.dates_needs_a_date": "指定日期考核的指标须至少写明一个考核日期",
+    "model.kpi_schedule.one_month_per_group": "{kind}考核须在每个{group}各写明一个考核月份",
+    "payment.plan_kind": "付款计划类型须为 instalments（分期付款）或 periodic（定期结算）",
+    "payment.interest_below_lpr.detail":
+        "约定逾期利息日利率 {rate}（折合年利率 {yearly}%）低于合同订立日 "
+        "{on} 的1年期贷款市场报价利率 {lpr}%",
+    "file.too_large": "文件过大（{size} 字节，上限 {limit} 字节）",
+    "file.unreadable": "无法读取文件：{why}",
+    "file.binary": "文件不是文本（二进制文件）：请提供 UTF-8 编码的文本文件",
+    "file.not_utf8": "文件不是 UTF-8 编码，看来是 {looks}，请另存为 UTF-8",
+    "rewards.share_negative": "奖励分配比例不得为负数",
+    "rewards.method": "奖励分配方式须为 rank（按名次）或 score（按得分）",
+    "rewards.shares_all_zero": "按名次分配时，各名次的奖励比例不能全为零",
+    "rewards.pool": "奖励总额须为金额（Money），且不得为负",
+    "rewards.no_statements": "没有可排名的结算单：竞争性奖励至少需要一份结算单",
+    "rewards.mixed_periods": "不同期间的结算单不能一起排名：须为同一考核期间",
+    "rewards.contract_twice": "同一合同出现两次：每个合同只能参加一次排名",
     "payment.event_kind_empty": "事件类别须为非空字符串（如 complaint、fire）",
 }
