@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -29,6 +29,7 @@ from weakref import WeakKeyDictionary
 
 import attrs
 
+from ._convert import decimal_of
 from ._limits import exact_decimal
 from .errors import ModelError
 from .money import Money, pct
@@ -74,14 +75,15 @@ def _dec(v: Any, field: str, term: str) -> Decimal:
     d = exact_decimal(v, field=field, term=term, error=ModelError, code="payment.number")
     if d < 0:
         raise ModelError("must be a finite number, not negative", field=field, value=str(d),
-                         term=term)
+                         term=term, code="payment.negative")
     return d
 
 
 def _millionths(d: Decimal, field: str, term: str) -> int:
     scaled = d * RATE_DEN
     if scaled != scaled.to_integral_value():
-        raise ModelError("at most six decimal places", field=field, value=str(d), term=term)
+        raise ModelError("at most six decimal places", field=field, value=str(d), term=term,
+                         code="payment.rate_places")
     return int(scaled)
 
 
@@ -89,7 +91,7 @@ def _score_centi(d: Decimal, field: str, term: str) -> int:
     scaled = d * CENTI
     if scaled != scaled.to_integral_value() or d > 100:
         raise ModelError("a score is 0..100 with at most two decimals", field=field,
-                         value=str(d), term=term)
+                         value=str(d), term=term, code="payment.score_range")
     return int(scaled)
 
 
@@ -119,10 +121,13 @@ def _bands(v: Iterable[Band | Mapping[str, Any]]) -> tuple[Band, ...]:
         elif isinstance(b, Mapping):
             if not {"min_score", "rate"} <= set(b) <= {"min_score", "rate", "name"}:
                 raise ModelError("a band is a table with min_score, rate and an optional name",
-                                 field="bands", value=dict(b), term="分档支付")
+                                 field="bands", value=dict(b), term="分档支付",
+                                 code="payment.band_shape")
             out.append(Band(b["min_score"], b["rate"], str(b.get("name", ""))))
         else:
-            raise ModelError(f"a {type(b).__name__} is not a band", field="bands", value=b)
+            raise ModelError(f"a {type(b).__name__} is not a band", field="bands", value=b,
+                             term="分档支付", code="payment.band_type",
+                             params={"kind": type(b).__name__})
     return tuple(sorted(out, key=lambda b: b.min_score, reverse=True))
 
 
@@ -141,19 +146,20 @@ class TierTable:
     def __attrs_post_init__(self) -> None:
         if not self.bands:
             raise ModelError("a tier table needs at least one band", field="bands", value=[],
-                             term="分档支付")
+                             term="分档支付", code="payment.bands_empty")
         mins = [b.min_score for b in self.bands]
         if len(set(mins)) != len(mins):
             raise ModelError("two bands start at the same score", field="bands",
-                             value=[str(m) for m in mins], term="分档支付")
+                             value=[str(m) for m in mins], term="分档支付",
+                             code="payment.bands_same_score")
         if mins[-1] != 0:
             raise ModelError("the lowest band must start at 0 so every score has a rate",
-                             field="bands", value=str(mins[-1]), term="分档支付")
+                             field="bands", value=str(mins[-1]), term="分档支付",
+                             code="payment.bands_lowest_not_zero")
         names = [b.name for b in self.bands if b.name]
         if len(set(names)) != len(names):
             raise ModelError("two bands have the same name", field="bands", value=names,
-                             term="档位名称", code="payment.tier_name_twice",
-                             zh="分档表中有两个档位同名")
+                             term="档位名称", code="payment.tier_name_twice")
         for i, b in enumerate(self.bands):
             _score_centi(b.min_score, f"bands[{i}].min_score", "分档得分")
             _millionths(b.rate, f"bands[{i}].rate", "支付比例")
@@ -179,7 +185,7 @@ class TierTable:
                 return i
         try:
             d = Decimal(tier)
-        except Exception:
+        except (InvalidOperation, ValueError, TypeError):
             return None
         for i, b in enumerate(self.bands):
             if d == b.min_score:
@@ -243,7 +249,8 @@ deductions (考核后金额减扣款, the default); ``fee`` — the period's con
 def _share(v: Any) -> Decimal:
     d = _dec(v, "share", "比例")
     if d > 1:
-        raise ModelError("a share is at most 1", field="share", value=str(d), term="比例")
+        raise ModelError("a share is at most 1", field="share", value=str(d), term="比例",
+                         code="payment.share_over_one")
     _millionths(d, "share", "比例")
     return d
 
@@ -287,16 +294,16 @@ class Holdback:
             raise ModelError(
                 f"base is one of {HOLDBACK_BASES}: the earned amount or the period's contract "
                 "fee", field="base", value=self.base, term="暂扣款基数",
-                code="payment.holdback_base_unknown",
-                zh="暂扣款基数须为 earned（考核后金额减扣款）或 fee（当期合同费用）")
+                code="payment.holdback_base_unknown")
         if self.release not in RELEASES:
             raise ModelError(f"release is one of {RELEASES}", field="release",
-                             value=self.release, term="暂扣款释放")
+                             value=self.release, term="暂扣款释放",
+                             code="payment.holdback_release_unknown",
+                             params={"allowed": "、".join(RELEASES)})
         if self.by_result not in HOLDBACK_RESULTS:
             raise ModelError(f"by_result is one of {HOLDBACK_RESULTS}", field="by_result",
                              value=self.by_result, term="暂扣款按考核结果释放",
-                             code="payment.holdback_by_result_unknown",
-                             zh="暂扣款释放方式须为 full（全额）或 proportional（按考核得分比例）")
+                             code="payment.holdback_by_result_unknown")
 
     @property
     def needs_result(self) -> bool:
@@ -322,7 +329,7 @@ def _amounts(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[st
         m = amount if isinstance(amount, Money) else Money(amount, field=f"amounts.{kind}")
         if m < Money.ZERO:
             raise ModelError("a deduction must not be negative", field=f"amounts.{kind}",
-                             value=str(m), term="扣款")
+                             value=str(m), term="扣款", code="payment.deduction_negative")
         out.append((kind, m))
     return tuple(sorted(out))
 
@@ -337,7 +344,7 @@ def _base(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ModelError(f"a share deduction is of one of {', '.join(FEE_BASES)}",
                          field=attribute.name, value=value, term="扣款基数",
                          code="payment.deduction_base_unknown",
-                         zh=f"扣款基数须为 {'、'.join(FEE_BASES)} 之一")
+                         params={"allowed": "、".join(FEE_BASES)})
 
 
 def _opt_share(v: Any) -> Decimal | None:
@@ -362,8 +369,7 @@ class FeeShare:
         if self.up_to is not None and self.up_to < self.share:
             raise ModelError("up_to is below share: the range is share … up_to",
                              field="up_to", value=str(self.up_to), term="扣款比例范围",
-                             code="payment.share_range_invalid",
-                             zh="扣款比例范围的上限低于下限")
+                             code="payment.share_range_invalid")
 
     def describe(self) -> str:
         whose = f"{self.line} " if self.line else ""
@@ -384,14 +390,13 @@ def _shares(v: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str
                 raise ModelError("a share deduction is a table with share, of, line, up_to",
                                  field=f"shares.{kind}", value=dict(body), term="按比例扣款",
                                  code="payment.share_deduction_shape",
-                                 zh="按比例扣款须写明 share（比例），"
-                                    "可选 of（基数）与 line（服务项目）")
+                                 says="payment.share_deduction_shape.keys")
             body = FeeShare(body["share"], str(body.get("of", "period")),
                             str(body.get("line", "")), body.get("up_to"))
         if not isinstance(body, FeeShare):
             raise ModelError(f"a {type(body).__name__} is not a FeeShare",
                              field=f"shares.{kind}", value=repr(body), term="按比例扣款",
-                             code="payment.share_deduction_shape", zh="按比例扣款格式不正确")
+                             code="payment.share_deduction_shape")
         out.append((kind, body))
     return tuple(sorted(out, key=lambda x: x[0]))
 
@@ -411,8 +416,7 @@ class IncidentDeductions:
         if both:
             raise ModelError("an incident kind has both a fixed amount and a share",
                              field="shares", value=sorted(both), term="扣款标准",
-                             code="payment.deduction_twice",
-                             zh="同一事件类别不能同时约定固定扣款和按比例扣款")
+                             code="payment.deduction_twice")
 
     def amount(self, kind: str) -> Money:
         for k, m in self.amounts:
@@ -436,17 +440,17 @@ class IncidentDeductions:
 def _signed(v: Any, field: str) -> Decimal:
     if isinstance(v, float | bool):
         raise ModelError("a float is not exact; pass a str, int or Decimal", field=field,
-                         value=v, term="加减分", code="payment.points_invalid",
-                         zh="加减分须为精确数值（字符串或整数），不能是浮点数")
+                         value=v, term="加减分", code="payment.points_invalid")
     try:
-        d = v if isinstance(v, Decimal) else Decimal(str(v))
-    except Exception:
+        d = decimal_of(v, field, "加减分", code="payment.points")
+    except ModelError as exc:
+        if exc.code not in ("payment.points.invalid", "payment.points.type"):
+            raise
         raise ModelError("not a number", field=field, value=v, term="加减分",
-                         code="payment.points_invalid", zh="加减分不是数字") from None
+                         code="payment.points_not_a_number") from None
     if not d.is_finite() or abs(d) > 100 or d * CENTI != (d * CENTI).to_integral_value():
         raise ModelError("points are −100..100 with at most two decimals", field=field,
-                         value=str(d), term="加减分", code="payment.points_invalid",
-                         zh="加减分须在−100到100之间，至多两位小数")
+                         value=str(d), term="加减分", code="payment.points_range")
     return d
 
 
@@ -457,13 +461,11 @@ def _points_table(v: Mapping[str, Any] | Iterable[tuple[str, Any]]
         d = _signed(pts, f"points.{kind}")
         if d == 0:
             raise ModelError("an adjustment of 0 points", field=f"points.{kind}", value="0",
-                             term="加减分", code="payment.points_invalid",
-                             zh="加减分不能为0分")
+                             term="加减分", code="payment.points_zero")
         out.append((kind, d))
     if not out:
         raise ModelError("score adjustments need at least one event kind", field="points",
-                         value={}, term="加减分", code="payment.points_empty",
-                         zh="加减分规则至少约定一种事件")
+                         value={}, term="加减分", code="payment.points_empty")
     return tuple(sorted(out))
 
 
@@ -494,8 +496,7 @@ def _kinds(v: Iterable[str]) -> tuple[str, ...]:
     out = tuple(v)
     if not out or not all(isinstance(k, str) and k for k in out):
         raise ModelError("a downgrade names at least one event kind", field="kinds",
-                         value=list(out), term="降档事件", code="payment.downgrade_kinds_empty",
-                         zh="降档规则至少约定一种严重事件")
+                         value=list(out), term="降档事件", code="payment.downgrade_kinds_empty")
     return out
 
 
@@ -519,8 +520,7 @@ def _sites(v: Iterable[str]) -> tuple[str, ...]:
     if len(out) < 2 or not all(isinstance(s, str) and s for s in out) or (
             len(set(out)) != len(out)):
         raise ModelError("a site score names at least two distinct sites", field="sites",
-                         value=list(out), term="考核点位", code="payment.sites_invalid",
-                         zh="多点位考核须约定至少两个不同的点位")
+                         value=list(out), term="考核点位", code="payment.sites_invalid")
     return out
 
 
@@ -530,13 +530,10 @@ def _aggregate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
                          f"there is no default: one of {', '.join(AGGREGATES)}",
                          field="aggregate", value=value, term="多点位汇总方式",
                          code="payment.site_aggregate_missing",
-                         zh="多点位考核须按合同写明汇总方式：min（最低）、mean（平均）"
-                            "或 fee_weighted（按费用加权），不设默认")
+                         says="payment.site_aggregate_missing.choices")
     if value not in AGGREGATES:
         raise ModelError(f"aggregate is one of {', '.join(AGGREGATES)}", field="aggregate",
-                         value=value, term="多点位汇总方式", code="payment.site_aggregate_unknown",
-                         zh="多点位汇总方式须为 min（最低）、mean（平均）"
-                            "或 fee_weighted（按费用加权）")
+                         value=value, term="多点位汇总方式", code="payment.site_aggregate_unknown")
 
 
 @attrs.frozen
@@ -560,24 +557,22 @@ class SiteScore:
             if named != set(self.sites):
                 raise ModelError("fee_weighted needs a fee for every site and no other",
                                  field="weights", value=sorted(named), term="点位费用权重",
-                                 code="payment.site_weights_invalid",
-                                 zh="按费用加权须为每个点位且仅为这些点位约定费用")
+                                 code="payment.site_weights_invalid")
             if all(m.fen == 0 for _, m in self.weights):
                 raise ModelError("the site fees add up to zero", field="weights",
                                  value=sorted(named), term="点位费用权重",
-                                 code="payment.site_weights_invalid", zh="各点位费用之和为零")
+                                 code="payment.site_weights_zero")
         elif named:
             raise ModelError(f"weights are only for fee_weighted, not {self.aggregate}",
                              field="weights", value=sorted(named), term="点位费用权重",
-                             code="payment.site_weights_invalid",
-                             zh="只有按费用加权（fee_weighted）才约定点位费用")
+                             code="payment.site_weights_not_weighted")
 
 
 def _factor(v: Any) -> Decimal:
     d = _dec(v, "factor", "加重倍数")
     if d < 1:
         raise ModelError("a ratchet factor is at least 1", field="factor", value=str(d),
-                         term="加重倍数")
+                         term="加重倍数", code="payment.ratchet_factor")
     return d
 
 
@@ -585,7 +580,8 @@ def _whole(name: str, low: int) -> Any:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ModelError(f"must be a whole number ≥ {low}", field=attribute.name,
-                             value=value, term=name)
+                             value=value, term=name, code="payment.whole_number",
+                             params={"low": low})
     return check
 
 
@@ -677,7 +673,8 @@ class PaymentRule:
         if not isinstance(self.rate, TierTable | LinearFormula | FullPay):
             raise ModelError(f"a {type(self.rate).__name__} is not a pay-rate rule; use "
                              "TierTable, LinearFormula or FullPay", field="rate",
-                             value=repr(self.rate), term="支付比例规则")
+                             value=repr(self.rate), term="支付比例规则",
+                             code="payment.rate_rule_type")
         dg = self.downgrade
         if dg is not None:
             if not isinstance(self.rate, TierTable):
@@ -685,15 +682,14 @@ class PaymentRule:
                     "a downgrade needs a tier table (only a tier table has tiers)",
                     field="downgrade", value=type(self.rate).__name__, term="降档",
                     rule_id=dg.rule_id, citation=dg.citation,
-                    code="payment.downgrade_without_tiers", zh="降档规则须配合分档支付表使用")
+                    code="payment.downgrade_without_tiers")
             if dg.to and self.rate.band_index(dg.to) is None:
                 tiers = ", ".join(b.name or str(b.min_score) for b in self.rate.bands)
                 raise ModelError(
                     f"downgrade to a tier the tier table does not have (its tiers: {tiers})",
                     field="downgrade.to", value=dg.to, term="降档档位",
                     rule_id=dg.rule_id, citation=dg.citation,
-                    code="payment.downgrade_unknown_tier",
-                    zh=f"降档目标档位不存在；分档表的档位为：{tiers}")
+                    code="payment.downgrade_unknown_tier", params={"tiers": tiers})
 
     @property
     def bonus(self) -> bool:
@@ -716,7 +712,8 @@ def _table(r: Resolved, keys: set[str]) -> Mapping[str, Any]:
     v = r.value
     if not isinstance(v, Mapping) or not keys <= set(v):
         raise ModelError(f"parameter {r.rule_id} must be a table with {sorted(keys)}",
-                         field=r.rule_id, value=v, rule_id=r.rule_id, citation=r.citation)
+                         field=r.rule_id, value=v, rule_id=r.rule_id, citation=r.citation,
+                         code="payment.parameter_shape", params={"keys": "、".join(sorted(keys))})
     return v
 
 
@@ -727,7 +724,8 @@ def _built(r: Resolved, build: Any) -> Any:
     except ModelError as exc:
         raise ModelError(f"parameter {r.rule_id} ({r.parameter.source}): {exc.reason}",
                          field=f"{r.rule_id}.{exc.field}", value=exc.value,
-                         rule_id=r.rule_id, citation=r.citation, term=exc.term) from None
+                         rule_id=r.rule_id, citation=r.citation, term=exc.term, code=exc.code,
+                         zh=exc.zh) from None
 
 
 _DEFAULTS: WeakKeyDictionary[RuleBook, dict[date, tuple[PaymentRule, ContractRules]]] = (
@@ -772,7 +770,8 @@ def _build_rule(rb: RuleBook, on: date) -> PaymentRule:
         rate = FullPay()
     else:
         raise ModelError("payment.rate_rule is tier_table, linear_formula or full_pay",
-                         field="payment.rate_rule", value=shape, rule_id="payment.rate_rule")
+                         field="payment.rate_rule", value=shape, rule_id="payment.rate_rule",
+                         code="payment.rate_rule_unknown")
     ded = rat = None
     cap = hb = warn = None
     if (r := rb.find("payment.incident_deductions", on)) is not None:
@@ -816,17 +815,15 @@ def adopted_rate(rate: Mapping[str, Any], rulebook: RuleBook, on: date,
             "a tier table lists its bands, or the contract adopts the default tier table "
             "(adopt = [\"payment.tier_table\"])", field=f"{field}.bands", value=None,
             term="分档支付", code="payment.tier_table_bands",
-            zh="分档支付表须列明各档（bands），或在 adopt 中写明采用示例默认分档表 "
-               "payment.tier_table")
+            says="payment.tier_table_bands.adopt")
     r = rulebook.find("payment.tier_table", on)
     if r is None:
         raise ModelError(
             f"the contract adopts payment.tier_table, but {rulebook.code} has none in force "
             f"on {on.isoformat()}: list the bands", field=f"{field}.bands", value=None,
             term="分档支付", rule_id="payment.tier_table",
-            code="payment.tier_table_not_in_force",
-            zh=f"合同采用示例默认分档表，但 {rulebook.code} 在 {on.isoformat()} "
-               "无此参数，须列明各档")
+            code="payment.tier_table_not_in_force", says="payment.tier_table_not_in_force.on",
+            params={"jurisdiction": rulebook.code, "on": on.isoformat()})
     return {"rule_id": r.rule_id, "citation": r.citation, **rate, "bands": r.value}
 
 

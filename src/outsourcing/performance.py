@@ -95,7 +95,8 @@ GENERIC_KPIS: tuple[KpiSpec, ...] = (
 def _decimal(v: Any, field: str, term: str) -> Decimal:
     d = exact_decimal(v, field=field, term=term, error=ModelError, code=f"model.{field}")
     if d < 0:
-        raise ModelError("must not be negative", field=field, value=str(d), term=term)
+        raise ModelError("must not be negative", field=field, value=str(d), term=term,
+                         code="assessment.negative")
     return d
 
 
@@ -107,7 +108,8 @@ def _centi_half_up(d: Decimal) -> int:
 def _as_centi_exact(d: Decimal, field: str, term: str) -> int:
     scaled = d * CENTI
     if scaled != scaled.to_integral_value():
-        raise ModelError("at most two decimal places", field=field, value=str(d), term=term)
+        raise ModelError("at most two decimal places", field=field, value=str(d), term=term,
+                         code="assessment.places")
     return int(scaled)
 
 
@@ -181,7 +183,8 @@ def _assessed_on(v: Any) -> date:
 
 def _nonempty(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ModelError("must be a non-empty string", field=attribute.name, value=value)
+        raise ModelError("must be a non-empty string", field=attribute.name, value=value,
+                         code=f"assessment.{attribute.name}.empty", says="text.empty")
 
 
 @attrs.frozen
@@ -197,7 +200,8 @@ class ScoreItem:
             raise ModelError(
                 f"score-sheet item {self.name!r}: {self.points} points is above its maximum "
                 f"{self.max_points}", field="points", value=str(self.points),
-                term="考核评分表得分超过分值")
+                term="考核评分表得分超过分值", code="assessment.points_over_maximum",
+                params={"item": self.name, "maximum": self.max_points})
 
 
 @attrs.frozen
@@ -214,10 +218,11 @@ class ScoreSheet:
     def __attrs_post_init__(self) -> None:
         if not self.items:
             raise ModelError("a score sheet needs at least one item", field="items",
-                             value=[], term="考核评分表")
+                             value=[], term="考核评分表", code="assessment.sheet_empty")
         if self.maximum <= 0:
             raise ModelError("the items' maximum points add up to zero", field="items",
-                             value=str(self.maximum), term="考核评分表")
+                             value=str(self.maximum), term="考核评分表",
+                             code="assessment.sheet_maximum_zero")
 
     @property
     def total(self) -> Decimal:
@@ -255,15 +260,16 @@ class Survey:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 raise ModelError("must be a whole number, not negative", field=name, value=v,
-                                 term="满意度调查")
+                                 term="满意度调查", code="assessment.survey_count")
         if self.responses == 0:
             raise ModelError("a survey needs at least one response", field="responses",
-                             value=0, term="满意度调查")
+                             value=0, term="满意度调查", code="assessment.survey_no_response")
         if self.satisfied > self.responses:
             raise ModelError(
                 f"satisfaction rate over 100%: {self.satisfied} satisfied of "
                 f"{self.responses} responses", field="satisfied", value=self.satisfied,
-                term="满意率超过100%")
+                term="满意率超过100%", code="assessment.survey_over_100",
+                params={"responses": self.responses})
 
     def centi(self) -> int:
         """The rate in hundredths of a percent, rounded half-up."""
@@ -273,8 +279,7 @@ class Survey:
 def _reason(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ModelError("a KPI marked not applicable states the reason", field="reason",
-                         value=value, term="不适用理由", code="model.not_applicable_reason",
-                         zh="标记为不适用的指标须写明理由")
+                         value=value, term="不适用理由", code="model.not_applicable_reason")
 
 
 @attrs.frozen
@@ -297,8 +302,7 @@ def _incident_share(v: Any) -> Decimal | None:
     d = _decimal(v, "share", "扣款比例")
     if d > 1 or d * 1_000_000 != (d * 1_000_000).to_integral_value():
         raise ModelError("a share is 0..1 with at most six decimals", field="share",
-                         value=str(d), term="扣款比例", code="performance.incident_share_invalid",
-                         zh="事件扣款比例须在0到1之间，至多六位小数")
+                         value=str(d), term="扣款比例", code="performance.incident_share_invalid")
     return d
 
 
@@ -356,7 +360,8 @@ class Assessment:
                 if m.kpi in seen:
                     raise ModelError(f"KPI {m.kpi!r} is measured twice (by {seen[m.kpi]} and "
                                      f"{what}[{i}])", field=f"{what}[{i}].kpi", value=m.kpi,
-                                     term="考核指标")
+                                     term="考核指标", code="assessment.kpi_measured_twice",
+                                     params={"first": seen[m.kpi]})
                 seen[m.kpi] = f"{what}[{i}]"
         for i, na in enumerate(self.not_applicable):
             if na.kpi in seen:
@@ -364,15 +369,15 @@ class Assessment:
                 raise ModelError(f"KPI {na.kpi!r} is marked not applicable and also given by "
                                  f"{seen[na.kpi]}", field=f"not_applicable[{i}].kpi",
                                  value=na.kpi, term="不适用",
-                                 code="model.not_applicable_measured",
-                                 zh="同一指标标记了两次不适用" if twice
-                                 else "同一指标不能既标记为不适用又填写考核值")
+                                 code="model.not_applicable_twice" if twice
+                                 else "model.not_applicable_measured")
             seen[na.kpi] = f"not_applicable[{i}]"
         for i, inc in enumerate(self.incidents):
             if inc.on not in self.period.range:
                 raise ModelError(f"incident on {inc.on} is outside the period {self.period}",
                                  field=f"incidents[{i}].on", value=inc.on.isoformat(),
-                                 term="事件日期")
+                                 term="事件日期", code="assessment.incident_outside_period",
+                                 params={"period": self.period})
 
     def measured(self) -> dict[str, tuple[int, str]]:
         """Each KPI's value in hundredths with where it came from (sheet, metric, survey)."""
@@ -459,35 +464,39 @@ def check_kpis(specs: Sequence[KpiSpec], *, where: str = "kpis") -> tuple[KpiSpe
     specs = tuple(specs)
     if not specs:
         raise ModelError("a line needs at least one KPI", field=where, value=[],
-                         term="考核指标")
+                         term="考核指标", code="kpi.none")
     ids: set[str] = set()
     for i, s in enumerate(specs):
         if not isinstance(s, KpiSpec):
             raise ModelError(f"a {type(s).__name__} is not a KpiSpec", field=f"{where}[{i}]",
-                             value=s)
+                             value=s, term="考核指标", code="kpi.type", says="model.type",
+                             params={"expected": "KpiSpec"})
         if s.id in ids:
             raise ModelError("duplicate KPI id", field=f"{where}[{i}].id", value=s.id,
-                             term="考核指标")
+                             term="考核指标", code="kpi.duplicate_id")
         ids.add(s.id)
         for name in ("weight", "target"):
             d = getattr(s, name)
             if not d.is_finite() or d < 0:
                 raise ModelError("must be a finite number, not negative",
-                                 field=f"{where}[{i}].{name}", value=str(d), term="考核指标")
+                                 field=f"{where}[{i}].{name}", value=str(d), term="考核指标",
+                                 code="kpi.negative")
             _as_centi_exact(d, f"{where}[{i}].{name}", "考核指标")
         if s.unit in PERCENT_UNITS and s.target > 100:
             raise ModelError("a rate target over 100%", field=f"{where}[{i}].target",
-                             value=str(s.target), term="考核目标")
+                             value=str(s.target), term="考核目标", code="kpi.target_over_100")
         if s.target == 0 and s.direction is Direction.LOWER and s.scoring is Scoring.PROPORTIONAL:
             raise ModelError("a proportional 'lower' KPI needs a target above zero; use "
                              "scoring='pass_fail' for zero tolerance",
-                             field=f"{where}[{i}].target", value="0", term="考核目标")
+                             field=f"{where}[{i}].target", value="0", term="考核目标",
+                             code="kpi.zero_target_proportional")
     total = sum((s.weight for s in specs), Decimal(0))
     if total != 100:
         raise ModelError(
             f"KPI weights add up to {total}%, not 100%: "
             + ", ".join(f"{s.id} {s.weight}" for s in specs),
-            field=where, value=str(total), term="考核指标权重合计须为100%")
+            field=where, value=str(total), term="考核指标权重合计须为100%",
+            code="kpi.weights_not_100", params={"total": total})
     return specs
 
 
@@ -576,11 +585,13 @@ class CompiledKpis:
         """A KPI's value, checked: not negative, a rate at most 100%."""
         if v < 0:
             raise SettlementError("a measured value must not be negative",
-                                  field=f"kpi {self.specs[i].id}", value=v, term="实测指标")
+                                  field=f"kpi {self.specs[i].id}", value=v, term="实测指标",
+                                  code="assessment.value_negative")
         if self.percent[i] and v > 100 * CENTI:
             raise SettlementError(
                 f"a rate over 100%: {from_centi(v)}%", field=f"kpi {self.specs[i].id}",
-                value=str(from_centi(v)), term=f"{self.specs[i].name_zh}超过100%")
+                value=str(from_centi(v)), term=f"{self.specs[i].name_zh}超过100%",
+                code="assessment.rate_over_100")
         return v
 
     def read_due(self, assessment: Assessment, due: Sequence[bool], *, where: str
@@ -605,7 +616,8 @@ class CompiledKpis:
                 raise SettlementError(
                     f"line {assessment.line} has no KPI {kpi!r}; its KPIs: "
                     + ", ".join(s.id for s in self.specs), field=f"{where}.{at[kpi]}.kpi",
-                    value=kpi, term="考核指标")
+                    value=kpi, term="考核指标", code="assessment.unknown_kpi",
+                    params={"known": "、".join(s.id for s in self.specs)})
             if not due[k]:
                 spec = self.specs[k]
                 raise SettlementError(
@@ -613,8 +625,7 @@ class CompiledKpis:
                     f"schedule: {spec.schedule.describe()}); an assessment gives no value "
                     "for it", field=f"{where}.{at[kpi]}.kpi", value=kpi, term="本期不考核",
                     code="assessment.kpi_not_due",
-                    zh=f"指标“{spec.name_zh}”本期不考核（考核周期：{spec.schedule.describe()}），"
-                       "不应填写考核值")
+                    params={"name": spec.name_zh, "schedule": spec.schedule.describe()})
         na: dict[int, str] = {}
         for n, x in enumerate(assessment.not_applicable):
             k = index.get(x.kpi)
@@ -623,20 +634,20 @@ class CompiledKpis:
                 raise SettlementError(
                     f"line {assessment.line} has no KPI {x.kpi!r}; its KPIs: "
                     + ", ".join(s.id for s in self.specs), field=field, value=x.kpi,
-                    term="考核指标")
+                    term="考核指标", code="assessment.unknown_kpi",
+                    params={"known": "、".join(s.id for s in self.specs)})
             spec = self.specs[k]
             if not spec.allows_not_applicable:
                 raise SettlementError(
                     f"the contract does not allow KPI {x.kpi} ({spec.name_zh}) to be marked "
                     "not applicable", field=field, value=x.kpi, term="不适用",
-                    code="assessment.not_applicable_refused",
-                    zh=f"合同未约定指标“{spec.name_zh}”可标记为不适用，须填写考核值")
+                    code="assessment.not_applicable_refused", params={"name": spec.name_zh})
             if not due[k]:
                 raise SettlementError(
                     f"KPI {x.kpi} ({spec.name_zh}) is not due in {assessment.period}; it is "
                     "left out without being marked not applicable", field=field, value=x.kpi,
-                    term="本期不考核", code="assessment.kpi_not_due",
-                    zh=f"指标“{spec.name_zh}”本期不考核，无需标记为不适用")
+                    term="本期不考核", code="assessment.kpi_not_due_not_applicable",
+                    params={"name": spec.name_zh})
             na[k] = x.reason
         given = dict(zip(keys, centis, strict=True))
         values: list[int] = []
@@ -693,7 +704,8 @@ class CompiledKpis:
                 raise SettlementError(
                     f"line {assessment.line} has no KPI {kpi!r}; its KPIs: "
                     + ", ".join(s.id for s in self.specs), field=f"{where}.kpi", value=kpi,
-                    term="考核指标")
+                    term="考核指标", code="assessment.unknown_kpi",
+                    params={"known": "、".join(s.id for s in self.specs)})
         return None, tuple(s.id for s in self.specs if s.id not in keys), sources
 
     def _pick(self, keys: tuple[str, ...]) -> Any:
@@ -712,7 +724,7 @@ class CompiledKpis:
                 raise SettlementError(
                     f"a rate over 100%: {from_centi(v)}%",
                     field=f"{where}.{self.specs[i].id}", value=str(from_centi(v)),
-                    term=f"{self.specs[i].name_zh}超过100%")
+                    term=f"{self.specs[i].name_zh}超过100%", code="assessment.rate_over_100")
 
 
 @lru_cache(maxsize=4096)
@@ -760,6 +772,6 @@ def legal_targets(specs: Sequence[KpiSpec], resolved: Mapping[str, Any], *, defa
                 f"KPI {s.id} target {s.target} {s.unit} is looser than the rule's {legal}; a "
                 "contract may tighten a legal duty, never loosen it",
                 field=f"{where}[{i}].target", value=str(s.target), rule_id=r.rule_id,
-                citation=r.citation, term=s.name_zh)
+                citation=r.citation, term=s.name_zh, code="rule.loosens_legal_limit")
         out.append(s)
     return tuple(out)

@@ -13,7 +13,7 @@ MESSAGES: dict[str, str] = {
     "money.not_whole_fen": "金额须精确到分（至多两位小数），不会自动舍入",
     "money.ratio_to_zero": "不能以零金额为基数计算比例",
     "money.unit_price_places":
-        "{term}至多 {places} 位小数（精确到万分之一元），金额按单价 × 数量四舍五入到分",
+        "{term}至多{places}位小数（精确到万分之一元），金额按单价 × 数量四舍五入到分",
     "money.allocate.total": "待分配金额须为 Money（精确到分的金额）",
     "money.allocate.weights": "分配权重须为列表，如 [1, 2, 3]",
     "money.allocate.no_weights": "分配至少需要一个权重",
