@@ -25,8 +25,10 @@ __all__ = [
     "Validator",
     "decimal_of",
     "money_of",
+    "nonneg_decimal",
     "opt_date_of",
     "opt_money_of",
+    "scaled_whole",
     "text",
     "to_decimal",
     "to_money",
@@ -64,6 +66,27 @@ def to_decimal(field: str, term: str, *, error: type[OutsourcingError] = ModelEr
     def convert(v: Any) -> Decimal:
         return decimal_of(v, field, term, error=error, code=code)
     return convert
+
+
+def nonneg_decimal(v: Any, field: str, term: str, *, code: str, negative: str) -> Decimal:
+    """``v`` as an exact Decimal, not negative; the refusals are ``code.<what>`` (see
+    :func:`~outsourcing._limits.exact_decimal`) and ``negative``."""
+    d = decimal_of(v, field, term, code=code)
+    if d < 0:
+        raise ModelError("must be a finite number, not negative", field=field, value=str(d),
+                         term=term, code=negative)
+    return d
+
+
+def scaled_whole(d: Decimal, scale: int, field: str, term: str, *, code: str) -> int:
+    """``d × scale`` as a whole number (hundredths, millionths); more decimal places than
+    the scale holds are refused as ``code``, never rounded."""
+    scaled = d * scale
+    if scaled != scaled.to_integral_value():
+        places = len(str(scale)) - 1
+        raise ModelError(f"at most {places} decimal places", field=field, value=str(d),
+                         term=term, code=code)
+    return int(scaled)
 
 
 def opt_date_of(v: Any, field: str) -> date | None:

@@ -44,7 +44,7 @@ from typing import Any, ClassVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from ._convert import decimal_of, money_of
+from ._convert import money_of, nonneg_decimal
 from .accrual import accrue
 from .dates import ONE_DAY, DateRange, DayCount
 from .errors import ModelError
@@ -78,11 +78,7 @@ class AreaUnit(StrEnum):
 
 
 def _nonneg_decimal(v: Any, field: str, term: str) -> Decimal:
-    d = decimal_of(v, field, term, code=f"model.{field}")
-    if d < 0:
-        raise ModelError("must be a finite number, not negative", field=field,
-                         value=str(d), term=term, code="model.negative")
-    return d
+    return nonneg_decimal(v, field, term, code=f"model.{field}", negative="model.negative")
 
 
 def _annual_fee(v: Any) -> Money:

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from .._limits import exact_decimal
+from .._convert import nonneg_decimal, scaled_whole
 from ..errors import ModelError
 from ..money import pct
 from ..performance import CENTI
@@ -21,19 +21,11 @@ SCORE_MAX = 100 * CENTI
 
 
 def _dec(v: Any, field: str, term: str) -> Decimal:
-    d = exact_decimal(v, field=field, term=term, error=ModelError, code="payment.number")
-    if d < 0:
-        raise ModelError("must be a finite number, not negative", field=field, value=str(d),
-                         term=term, code="payment.negative")
-    return d
+    return nonneg_decimal(v, field, term, code="payment.number", negative="payment.negative")
 
 
 def _millionths(d: Decimal, field: str, term: str) -> int:
-    scaled = d * RATE_DEN
-    if scaled != scaled.to_integral_value():
-        raise ModelError("at most six decimal places", field=field, value=str(d), term=term,
-                         code="payment.rate_places")
-    return int(scaled)
+    return scaled_whole(d, RATE_DEN, field, term, code="payment.rate_places")
 
 
 def _score_centi(d: Decimal, field: str, term: str) -> int:

@@ -12,7 +12,8 @@ from typing import Any
 
 import attrs
 
-from .._limits import exact_decimal, typed_tuple
+from .._convert import nonneg_decimal, scaled_whole
+from .._limits import typed_tuple
 from ..catalogue import Direction, KpiSpec
 from ..dates import Period, as_date, as_period
 from ..errors import ModelError
@@ -58,11 +59,7 @@ GENERIC_KPIS: tuple[KpiSpec, ...] = (
 
 
 def _decimal(v: Any, field: str, term: str) -> Decimal:
-    d = exact_decimal(v, field=field, term=term, error=ModelError, code=f"model.{field}")
-    if d < 0:
-        raise ModelError("must not be negative", field=field, value=str(d), term=term,
-                         code="assessment.negative")
-    return d
+    return nonneg_decimal(v, field, term, code=f"model.{field}", negative="assessment.negative")
 
 
 def _centi_half_up(d: Decimal) -> int:
@@ -71,11 +68,7 @@ def _centi_half_up(d: Decimal) -> int:
 
 
 def _as_centi_exact(d: Decimal, field: str, term: str) -> int:
-    scaled = d * CENTI
-    if scaled != scaled.to_integral_value():
-        raise ModelError("at most two decimal places", field=field, value=str(d), term=term,
-                         code="assessment.places")
-    return int(scaled)
+    return scaled_whole(d, CENTI, field, term, code="assessment.places")
 
 
 def from_centi(c: int) -> Decimal:
