@@ -24,6 +24,7 @@ from .money import Money
 __all__ = [
     "Validator",
     "decimal_of",
+    "flag",
     "money_of",
     "nonneg_decimal",
     "opt_date_of",
@@ -92,6 +93,16 @@ def scaled_whole(d: Decimal, scale: int, field: str, term: str, *, code: str) ->
 def opt_date_of(v: Any, field: str) -> date | None:
     """``v`` as a ``date`` (from a date or ISO ``YYYY-MM-DD`` text), or None."""
     return None if v is None else as_date(v, field=field)
+
+
+def flag(term: str) -> Validator:
+    """An attrs validator: the value is True or False (not 1, not "yes")."""
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, bool):
+            raise ModelError(f"a {type(value).__name__} is not true or false",
+                             field=attribute.name, value=value, term=term,
+                             code="model.flag.type", params={"kind": type(value).__name__})
+    return check
 
 
 def text(term: str, *, code: str = "model.text.type") -> Validator:

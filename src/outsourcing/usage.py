@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from ._convert import money_of
+from ._convert import money_of, text
 from .accrual import accrue
 from .dates import DateRange, DayCount, Period, as_period
 from .errors import ModelError, SettlementError
@@ -77,8 +77,8 @@ class Usage:
     period: Period = attrs.field(converter=_period)
     quantity: Decimal | None = attrs.field(default=None, converter=_optional_quantity)
     materials: Money | None = attrs.field(default=None, converter=_optional_money)
-    recorded_by: str = ""
-    note: str = ""
+    recorded_by: str = attrs.field(default="", validator=text("录入人"))
+    note: str = attrs.field(default="", validator=text("备注"))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.line, str) or not self.line.strip():

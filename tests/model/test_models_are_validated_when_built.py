@@ -54,3 +54,41 @@ def test_a_qualification_ending_before_it_starts_is_refused() -> None:
     with pytest.raises(o.ModelError) as e:
         o.Qualification("x", valid_from="2025-01-01", valid_until="2024-12-31")
     assert e.value.code == "model.qualification.ends_before_start"
+
+
+def _contract(**kw: object) -> o.Contract:
+    return o.Contract(
+        id="C-2", title="物业服务", jurisdiction="CN",
+        purchaser=o.Purchaser("P-1", "某机关事务管理局"),
+        supplier=o.Supplier("S-1", "某物业公司", "small"),
+        term=o.DateRange("2024-01-01", "2024-12-31"),
+        lines=[o.ServiceLine("prop", "property", "办公区", o.FixedMonthly("10000.00"))],
+        **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kw, field, code", [
+    ({"payment_working_days": "yes"}, "payment_working_days", "model.flag.type"),
+    ({"payment_working_days": 1}, "payment_working_days", "model.flag.type"),
+    ({"rounding_clause": None}, "rounding_clause", "model.text.type"),
+])
+def test_a_contract_flag_or_clause_of_the_wrong_type_is_refused_when_built(
+        kw: dict[str, object], field: str, code: str) -> None:
+    with pytest.raises(o.ModelError) as e:
+        _contract(**kw)
+    assert (e.value.field, e.value.code) == (field, code)
+    assert _contract(payment_working_days=True).payment_working_days is True
+
+
+def test_a_line_description_and_a_unit_are_text_when_built() -> None:
+    with pytest.raises(o.ModelError) as e:
+        o.ServiceLine("prop", "property", "办公区", o.FixedMonthly("1.00"), description=3)  # type: ignore[arg-type]
+    assert (e.value.field, e.value.code) == ("description", "model.text.type")
+    with pytest.raises(o.ModelError) as e:
+        o.FixedMonthly("1.00", unit=None)  # type: ignore[arg-type]
+    assert (e.value.field, e.value.code) == ("unit", "model.text.type")
+
+
+def test_usage_notes_are_text_when_built() -> None:
+    with pytest.raises(o.ModelError) as e:
+        o.Usage("prop", "2024-01", quantity="3", note=5)  # type: ignore[arg-type]
+    assert (e.value.field, e.value.code) == ("note", "model.text.type")

@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
         "{term}含有控制字符或不可见字符 {char}（第 {position} 个字符）：只能含可见字符",
     "text.outer_space": "{term}首尾不能有空格",
     "model.text.type": "{term}须为文字，不是 {kind}",
+    "model.flag.type": "{term}须为是或否（true / false），不是 {kind}",
     "model.type": "{term}的类型无效：须为 {expected}",
     "model.code_form": "{term}代码格式无效：须形如 {example}",
     "model.negative": "{term}不得为负数",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from .._convert import opt_money_of
+from .._convert import flag, opt_money_of, text
 from .._limits import MAX_TERM_YEARS, exact_decimal
 from .._validators import nonempty
 from ..accrual import Rounding, contract_span_amount, line_span_amount
@@ -128,7 +128,7 @@ class Contract:
     stated_amount: Money | None = attrs.field(default=None,
                                               converter=_stated_amount)
     """The contract amount as the contract states it (合同金额), if it states one."""
-    payment_working_days: bool = False
+    payment_working_days: bool = attrs.field(default=False, validator=flag("按工作日计付款期限"))
     """``payment_days`` counts working days (``15 个工作日内``), see :mod:`outsourcing.due`."""
     late_interest_daily: Decimal | None = attrs.field(default=None, converter=_daily_rate)
     """The agreed late-interest rate per day (约定逾期利息日利率); None: the contract agrees
@@ -137,7 +137,7 @@ class Contract:
     """How a period's fee is rounded (计费取整方式): ``running`` — the running total (累计
     取整, the default) — or ``period`` — each settlement period on its own, the term total
     the sum of the periods (每期单独取整); see :class:`~outsourcing.accrual.Rounding`."""
-    rounding_clause: str = ""
+    rounding_clause: str = attrs.field(default="", validator=text("取整条款"))
     """The clause that states the rounding or a literal split (e.g. ``"合同 第六条:
     每季度确认单金额四舍五入到分"``), shown on the statement."""
 

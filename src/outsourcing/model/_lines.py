@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from .._convert import money_of
+from .._convert import money_of, text
 from .._limits import exact_decimal
 from .._validators import nonempty
 from ..dates import DateRange, DayCount
@@ -59,7 +59,7 @@ class FixedMonthly:
     monthly_fee: Money = attrs.field(converter=_monthly_fee, validator=_nonneg("月费"))
     quantity: Decimal = attrs.field(default=Decimal(1), converter=as_quantity,
                                     validator=_nonneg("数量"))
-    unit: str = "月"
+    unit: str = attrs.field(default="月", validator=text("计量单位"))
 
     def monthly_amount(self) -> Fraction:
         return self.monthly_fee.exact() * Fraction(self.quantity)
@@ -138,7 +138,7 @@ class ServiceLine:
     site: str = attrs.field(validator=nonempty("办公区"))
     """The office area served (办公区)."""
     pricing: Pricing = attrs.field(validator=_is_pricing)
-    description: str = ""
+    description: str = attrs.field(default="", validator=text("服务说明"))
 
     def monthly_amount(self) -> Fraction:
         """The monthly amount (for a yearly price, the average month: price ÷ 12)."""
