@@ -187,6 +187,7 @@ MESSAGES: dict[str, str] = {
     "model.not_applicable_twice": "同一指标标记了两次不适用",
     "model.not_applicable_measured": "同一指标不能既标记为不适用又填写考核值",
     "assessment.incident_outside_period": "事件日期不在考核期间 {period} 内",
+    "kpi.type": "考核指标的类型无效：须为 KpiSpec",
     "kpi.none": "服务项目至少需要一个考核指标",
     "kpi.duplicate_id": "考核指标编号重复：每个指标的编号须唯一",
     "kpi.negative": "考核指标的权重与目标须为非负有限数值",

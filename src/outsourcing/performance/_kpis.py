@@ -74,8 +74,7 @@ def check_kpis(specs: Sequence[KpiSpec], *, where: str = "kpis") -> tuple[KpiSpe
     for i, s in enumerate(specs):
         if not isinstance(s, KpiSpec):
             raise ModelError(f"a {type(s).__name__} is not a KpiSpec", field=f"{where}[{i}]",
-                             value=s, term="考核指标", code="kpi.type", says="model.type",
-                             params={"expected": "KpiSpec"})
+                             value=s, term="考核指标", code="kpi.type")
         if s.id in ids:
             raise ModelError("duplicate KPI id", field=f"{where}[{i}].id", value=s.id,
                              term="考核指标", code="kpi.duplicate_id")
