@@ -56,9 +56,11 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/portfolio/renewal.py": "plugins",
     "src/outsourcing/portfolio/staff.py": "plugins",
     "src/outsourcing/procurement/award.py": "plugins",
+    "src/outsourcing/procurement/bid.py": "statement",
     "src/outsourcing/procurement/estimate.py": "plugins",
     "src/outsourcing/procurement/evaluation.py": "plugins",
     "src/outsourcing/procurement/methods.py": "plugins",
+    "src/outsourcing/procurement/report.py": "statement",
     "src/outsourcing/procurement/tender.py": "plugins",
     "src/outsourcing/registry/chain.py": "verify",
     "src/outsourcing/registry/migrate.py": "store",
@@ -74,10 +76,7 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/settlement/compute.py": "core",
     "src/outsourcing/settlement/inputs.py": "core",
     "src/outsourcing/settlement/record.py": "core",
-    "src/outsourcing/statement.py": "statement",
-    "src/outsourcing/statement_json.py": "statement",
-    "src/outsourcing/statement_legacy.py": "statement",
-    "src/outsourcing/statement_parts.py": "statement",
+    "src/outsourcing/statement/parts.py": "statement",
 }
 
 

@@ -198,5 +198,7 @@ MESSAGES: dict[str, str] = {
     "assessment.value_negative": "实测指标值不得为负数",
     "assessment.rate_over_100": "比率类指标的实测值不能超过 100%",
     "assessment.unknown_kpi": "该服务项目没有这个考核指标；其考核指标为：{known}",
+    "payment.bands_not_a_list":
+        "分档支付表须为各档的列表，每档写明最低得分 min_score 与支付比例 rate",
     "payment.event_kind_empty": "事件类别须为非空字符串（如 complaint、fire）",
 }
