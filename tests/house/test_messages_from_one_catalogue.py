@@ -90,7 +90,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/settlement/inputs.py": "core",
     "src/outsourcing/settlement/record.py": "core",
     "src/outsourcing/sites.py": "messages",
-    "src/outsourcing/statement/parts.py": "statement",
     "src/outsourcing/terms.py": "messages",
     "src/outsourcing/textfiles.py": "messages",
     "src/outsourcing/usage.py": "messages",
