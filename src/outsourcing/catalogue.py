@@ -10,7 +10,7 @@ kinds through the ``outsourcing_service_kinds`` hook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 
@@ -92,7 +92,7 @@ def _schedule(v: object) -> KpiSchedule:
     if isinstance(v, KpiSchedule):
         return v
     raise ModelError(f"a {type(v).__name__} is not a KpiSchedule", field="schedule", value=v,
-                     term="考核周期", code="model.kpi_schedule", zh="考核周期须为 KpiSchedule")
+                     term="考核周期", code="model.kpi_schedule")
 
 
 _NOT_DUE = enum_converter(NotDueRule, field="when_not_due", term="本期不考核指标的处理",
@@ -115,7 +115,7 @@ def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
     if not isinstance(value, bool):
         raise ModelError(f"a {type(value).__name__} is not true or false",
                          field=attribute.name, value=value, term="允许不适用",
-                         code="model.kpi.allows_not_applicable", zh="须为是或否")
+                         code="model.kpi.allows_not_applicable")
 
 
 @attrs.frozen
@@ -200,12 +200,12 @@ def _k(id: str, zh: str, en: str, unit: str, target: str, direction: str, weight
 
 
 _SAT = "政府采购法实施条例 第四十五条（服务对象参与验收）; 满意度目标为示例"
-_STD = "《标准化助推机关事务治理体系和治理能力现代化的实践与探索》（宁夏机关事务 2022）"
+_REPAIR = "政府采购法实施条例 第四十五条（按合同约定的技术、服务标准验收）; 合格率目标为示例"
 
 CORE_SERVICE_KINDS: tuple[ServiceKind, ...] = (
     ServiceKind("property", "物业服务", "property management", None, (
         _k("repair_pass_rate", "维修合格率", "repair pass rate", "%", "100", "higher", "40",
-           f"{_STD}: 物业维修合格率100%", parameter="kpi.property.repair_pass_rate"),
+           _REPAIR, parameter="kpi.property.repair_pass_rate"),
         _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "30", _SAT),
         _k("inspection", "日常检查得分", "inspection score", "points", "90", "higher", "30",
            "政府采购法实施条例 第四十五条: 逐项核对服务标准"),
@@ -229,13 +229,13 @@ CORE_SERVICE_KINDS: tuple[ServiceKind, ...] = (
     ServiceKind("refuse_removal", "垃圾清运", "refuse removal", "property"),
     ServiceKind("conference", "会务服务", "conference services", "property", (
         _k("satisfaction", "会务服务满意率", "conference satisfaction", "%", "98", "higher",
-           "100", f"{_STD}: 会务服务满意率98%", parameter="kpi.conference.satisfaction"),
+           "100", _SAT, parameter="kpi.conference.satisfaction"),
     )),
     ServiceKind("gym_management", "健身中心管理", "gym management", "property"),
     ServiceKind("maintenance", "设施设备维保", "facilities and equipment maintenance", None),
     ServiceKind("facilities_repair", "设施设备维修维护", "facilities repair", "maintenance", (
         _k("repair_pass_rate", "维修合格率", "repair pass rate", "%", "100", "higher", "60",
-           f"{_STD}: 物业维修合格率100%"),
+           _REPAIR, parameter="kpi.facilities_repair.repair_pass_rate"),
         _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "40", _SAT),
     )),
     ServiceKind("elevator_maintenance", "电梯维保", "elevator maintenance", "maintenance", (
@@ -321,12 +321,15 @@ class Catalogue:
                 other = self._kinds[k.code]
                 raise ModelError(
                     f"service kind declared twice (by {other.source} and {k.source})",
-                    field="service", value=k.code, term="服务类别")
+                    field="service", value=k.code, term="服务类别",
+                    code="model.service.declared_twice",
+                    params={"first": other.source, "second": k.source})
             self._kinds[k.code] = k
         for k in self._kinds.values():
             if k.parent is not None and k.parent not in self._kinds:
                 raise ModelError(f"parent of {k.code} is unknown (declared by {k.source})",
-                                 field="parent", value=k.parent, term="服务类别")
+                                 field="parent", value=k.parent, term="服务类别",
+                                 code="model.service.unknown_parent", params={"kind": k.code})
             self.root(k.code)  # refuse loops now
 
     def __contains__(self, code: object) -> bool:
@@ -344,7 +347,8 @@ class Catalogue:
         except KeyError:
             raise ModelError(
                 f"unknown service; known: {', '.join(sorted(self._kinds))}",
-                field="service", value=code, term="服务类别") from None
+                field="service", value=code, term="服务类别", code="model.service.unknown",
+                params={"known": "、".join(sorted(self._kinds))}) from None
 
     def root(self, code: str) -> str:
         """The family root of a service (物业, 设施设备维保, 餐饮…)."""
@@ -352,7 +356,8 @@ class Catalogue:
         k = self.get(code)
         while k.parent is not None:
             if k.code in seen:
-                raise ModelError("service family forms a loop", field="parent", value=k.code)
+                raise ModelError("service family forms a loop", field="parent", value=k.code,
+                                 term="服务类别", code="model.service.loop")
             seen.add(k.code)
             k = self.get(k.parent)
         return k.code
@@ -370,9 +375,6 @@ class Catalogue:
             k = self.get(k.parent)
         return out
 
-    def as_mapping(self) -> Mapping[str, ServiceKind]:
-        return dict(self._kinds)
-
     def procurement_item(self, code: str) -> ProcurementItem:
         """The 品目 a service is bought under: its own, or its nearest ancestor's."""
         for c in self.lineage(code):
@@ -383,7 +385,7 @@ class Catalogue:
             f"({' → '.join(self.lineage(code))}); a plugin adds one through "
             "outsourcing_procurement_items", field="service", value=code, term="采购品目",
             citation=ITEM_CATALOGUE, code="model.service.no_procurement_item",
-            zh=f"服务类别 {self.get(code).name_zh} 未对应政府采购品目分类目录中的品目")
+            params={"name": self.get(code).name_zh})
 
     @classmethod
     def core(cls) -> Catalogue:
