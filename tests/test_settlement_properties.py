@@ -105,7 +105,7 @@ def test_the_compact_record_and_the_statement_agree(
         state, _ = pc.state_from(prev, i)
         rec = pc.settle_readings(i, readings, state)
         prev = pc.settle(p, batch, previous=prev)
-        assert rec[2][2] == prev.payable.fen
+        assert rec.payable == prev.payable.fen
         again = pc.statement(rec)
         assert again.carry == prev.carry
         assert [x.payable for x in again.lines] == [x.payable for x in prev.lines]

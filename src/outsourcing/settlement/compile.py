@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..accrual import Bounds, Schedule, contract_period_fen, period_bounds
 from ..catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
@@ -36,7 +36,8 @@ from ..performance import CompiledKpis, compile_kpis, default_kpis, legal_target
 from ..rules import Resolved, RuleBook
 from ..statement_record import State, month_of
 
-__all__ = ["PAYMENT_DEFAULTS", "CompiledContract", "PreparedLine", "SettlementSource"]
+__all__ = ["PAYMENT_DEFAULTS", "CompiledContract", "Header", "HotLine", "PreparedLine",
+           "SettlementSource"]
 
 
 class SettlementSource(Protocol):
@@ -49,6 +50,17 @@ class SettlementSource(Protocol):
 
 @lru_cache(maxsize=8192)
 def resolve(rb: RuleBook, pid: str, on: date) -> Resolved | None:
+    """``rb.find(pid, on)``, remembered: preparing a region asks the same rulebook for the
+    same parameters on the same signing days for contract after contract.
+
+    The key is the rulebook *object* (a :class:`~outsourcing.rules.RuleBook` hashes by
+    identity; a registry builds one per jurisdiction and keeps it), the parameter id and the
+    day; the bound, 8,192 answers, holds every parameter of a few rulebooks over years of
+    signing days and keeps the memory bounded when many are built (least recently used
+    first out).  It is safe because a rulebook does not change once built (its layers are
+    fixed in ``RuleBook.__init__``) and a :class:`~outsourcing.rules.Resolved` is frozen: the
+    same key always has the same answer.  The cache holds its rulebooks alive until they
+    fall out; ``resolve.cache_clear()`` empties it."""
     return rb.find(pid, on)
 
 
@@ -93,6 +105,34 @@ class PreparedLine:
 
 
 
+class HotLine(NamedTuple):
+    """What the monthly loop (:mod:`.compute`) reads of a line, unpacked once per line and
+    period: its index, fees and running flags per period, KPI points tables, pay rates by
+    score, holdback share, warning score, deduction cap share, release periods and the
+    prepared line itself."""
+
+    line_index: int
+    fees: list[int]
+    running: list[bool]
+    tables: tuple[list[int], ...]
+    rates: list[int]
+    holdback: int
+    warn: int | None
+    cap: int | None
+    release_at: frozenset[int]
+    line: PreparedLine
+
+
+class Header(NamedTuple):
+    """What a statement says of its contract, the same every period."""
+
+    contract_id: str
+    title: str
+    purchaser: str
+    supplier: str
+    supplier_size: str
+
+
 class CompiledContract:
     """A contract's terms compiled for settlement (see the module); built once."""
 
@@ -100,16 +140,7 @@ class CompiledContract:
                  rules: Mapping[str, PaymentRule], kpis: Mapping[str, Sequence[KpiSpec]],
                  on: date | None, contract_rules: ContractRules | None = None,
                  adopt: Iterable[str] = ()) -> None:
-        for name in ("line_schedules", "all_lines"):
-            if not callable(getattr(source, name, None)):
-                raise SettlementError(
-                    f"a {type(source).__name__} has no {name}(); settle a Contract or a "
-                    "timeline of changes", field="source", value=type(source).__name__,
-                    term="结算对象")
-        contract = getattr(source, "contract", source)
-        if not isinstance(contract, Contract):
-            raise SettlementError("the source's base contract is not a Contract",
-                                  field="source.contract", value=type(contract).__name__)
+        contract = _base_contract(source)
         self.source = source
         self.contract = contract
         self.rulebook = rulebook
@@ -125,6 +156,24 @@ class CompiledContract:
         self.months_per_period = 3 if self.kind is PeriodKind.QUARTER else 1
         self.same = _same(self.term, self.kind)
         """The periods in the same calendar year (quarter) as each period."""
+        self.catalogue = _catalogue(rulebook)
+        self.lines = self._lines(rules, kpis, ranges, year_ends)
+        self.line_index = {pl.line.id: pl.index for pl in self.lines}
+        adopted = _adopted(adopt)
+        self.rules, self.defaults = _contract_rules(rulebook, self.on, contract_rules, adopted)
+        for pl in self.lines:
+            if pl.rule_source == "default":
+                pl.defaults = _unadopted(rulebook, self.on, _rule_ids(pl.rule), adopted)
+            if pl.kpis.scheduled:
+                self._schedule(pl, ranges, adopted)
+        self._derive()
+
+    def _lines(self, rules: Mapping[str, PaymentRule], kpis: Mapping[str, Sequence[KpiSpec]],
+               ranges: Sequence[DateRange], year_ends: frozenset[int]
+               ) -> tuple[PreparedLine, ...]:
+        """Every line prepared: its fees of every period (one pass, the one accrual rule),
+        the periods it runs in, its KPIs, payment rule and release periods."""
+        source, contract = self.source, self.contract
         all_lines = dict(source.all_lines())
         schedules = source.line_schedules()
         unknown = (set(rules) | set(kpis)) - set(all_lines)
@@ -132,66 +181,39 @@ class CompiledContract:
             raise SettlementError(f"rules or KPIs for lines the contract does not have; lines: "
                                   f"{', '.join(all_lines)}", field="rules",
                                   value=sorted(unknown), term="服务项目")
-        host = rulebook.host
-        catalogue: Catalogue | None = getattr(host, "catalogue", None)
-        if catalogue is None:
-            catalogue = _core_catalogue()
-        self.catalogue = catalogue
-        if callable(getattr(host, "check_known", None)):
-            host.check_known(contract, all_lines.values())  # never pay an unknown code
-        else:
-            for n, known in enumerate(all_lines.values()):
-                if known.service not in catalogue:
-                    _unknown(catalogue, n, known)
+        _check_known(self.rulebook, self.catalogue, contract, all_lines.values())
         last = len(self.periods) - 1
-        bounds = _bounds(self.term, self.kind)
         starts = [r.start for r in ranges]
         ends = [r.end for r in ranges]
-        lines = []
         # one accrual rule: cumulative rounding, the difference to the main line (accrual)
         # a line rounded on its own (rounding = "period", a literal split): per period, alone
         self.alone = contract.rounded_alone(all_lines.values())
         all_fees = contract_period_fen([list(schedules.get(lid, ())) for lid in all_lines],
-                                       bounds, contract.day_count, self.alone)
+                                       _bounds(self.term, self.kind), contract.day_count,
+                                       self.alone)
+        lines = []
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
-            fees = all_fees[idx]
             running = [False] * len(ranges)
             for span, _ in sched:
                 for k in range(bisect_left(ends, span.start), bisect_right(starts, span.end)):
                     running[k] = True
             rule, origin = self._rule(lid, line, rules)
-            specs = self._kpis(lid, line, kpis, catalogue)
+            specs = self._kpis(lid, line, kpis, self.catalogue)
             release = rule.holdback.release if rule.holdback else ""
             release_at = (frozenset({last}) if release == "term_end" else
                           year_ends | {last} if release == "year_end" else frozenset())
-            lines.append(PreparedLine(idx, line, sched, fees, running, specs, rule, origin,
-                                      release_at))
-        self.lines = tuple(lines)
+            lines.append(PreparedLine(idx, line, sched, all_fees[idx], running, specs, rule,
+                                      origin, release_at))
+        return tuple(lines)
+
+    def _derive(self) -> None:
+        """What the monthly loop and the record read, derived once from the prepared lines
+        and the contract-wide rules."""
         self.hot = tuple(
-            (pl.index, pl.fees, pl.running, pl.kpis.tables, pl.compiled.rates,
-             pl.compiled.holdback, pl.compiled.warn, pl.compiled.cap, pl.release_at, pl)
+            HotLine(pl.index, pl.fees, pl.running, pl.kpis.tables, pl.compiled.rates,
+                    pl.compiled.holdback, pl.compiled.warn, pl.compiled.cap, pl.release_at, pl)
             for pl in self.lines)
-        self.line_index = {pl.line.id: pl.index for pl in self.lines}
-        adopted = _adopted(adopt)
-        if contract_rules is None:
-            self.rules: ContractRules = default_contract_rules(rulebook, self.on)
-            wide = [x for x in (self.rules.total_cap, self.rules.consecutive,
-                                self.rules.notices) if x is not None]
-            self.defaults = _unadopted(rulebook, self.on, [x.rule_id for x in wide], adopted)
-        elif not isinstance(contract_rules, ContractRules):
-            raise SettlementError(f"a {type(contract_rules).__name__} is not ContractRules",
-                                  field="contract_rules", value=repr(contract_rules),
-                                  term="合同整体支付条款", code="settlement.contract_rules_invalid",
-                                  zh="合同整体支付条款须为 ContractRules")
-        else:
-            self.rules = contract_rules
-            self.defaults = ()
-        for pl in self.lines:
-            if pl.rule_source == "default":
-                pl.defaults = _unadopted(rulebook, self.on, _rule_ids(pl.rule), adopted)
-            if pl.kpis.scheduled:
-                self._schedule(pl, ranges, adopted)
         tc = self.rules.total_cap
         self.total_cap = None if tc is None else int(tc.share * RATE_DEN)
         cons = self.rules.consecutive
@@ -202,9 +224,9 @@ class CompiledContract:
         """Some KPI's result is carried forward into periods without it."""
         self.initial: State = (tuple((0, 0, ()) for _ in self.lines), (),
                                tuple(() for _ in self.lines) if self.carrying else ())
-        c = contract
-        self.header = (c.id, c.title, c.purchaser.name, c.supplier.name,
-                       f"{c.supplier.size.zh}企业")
+        c = self.contract
+        self.header = Header(c.id, c.title, c.purchaser.name, c.supplier.name,
+                             f"{c.supplier.size.zh}企业")
         self.line_keys = tuple((pl.line.id, pl.line.service, pl.line.site) for pl in self.lines)
         self.line_ids = [pl.line.id for pl in self.lines]
         """The line ids in order (a list: what a record's line ids are compared with)."""
@@ -377,6 +399,56 @@ def _calendar(term: DateRange, kind: PeriodKind) -> tuple[
     return (periods, {p: i for i, p in enumerate(periods)}, ranges,
             [r.overlap(term) or r for r in ranges], [month_of(p.start) for p in periods],
             frozenset(i for i, p in enumerate(periods) if p.end.month == 12))
+
+
+def _base_contract(source: SettlementSource) -> Contract:
+    """The contract a source settles (``source.contract`` for a timeline), checked."""
+    for name in ("line_schedules", "all_lines"):
+        if not callable(getattr(source, name, None)):
+            raise SettlementError(
+                f"a {type(source).__name__} has no {name}(); settle a Contract or a "
+                "timeline of changes", field="source", value=type(source).__name__,
+                term="结算对象")
+    contract = getattr(source, "contract", source)
+    if not isinstance(contract, Contract):
+        raise SettlementError("the source's base contract is not a Contract",
+                              field="source.contract", value=type(contract).__name__)
+    return contract
+
+
+def _catalogue(rulebook: RuleBook) -> Catalogue:
+    """The service kinds known to the rulebook's plugin host, else the core's."""
+    catalogue: Catalogue | None = getattr(rulebook.host, "catalogue", None)
+    return _core_catalogue() if catalogue is None else catalogue
+
+
+def _check_known(rulebook: RuleBook, catalogue: Catalogue, contract: Contract,
+                 lines: Iterable[ServiceLine]) -> None:
+    """Never pay a service code nobody declared: the host checks (naming the plugins), or
+    the catalogue does."""
+    host = rulebook.host
+    if callable(getattr(host, "check_known", None)):
+        host.check_known(contract, lines)
+        return
+    for n, known in enumerate(lines):
+        if known.service not in catalogue:
+            _unknown(catalogue, n, known)
+
+
+def _contract_rules(rulebook: RuleBook, on: date, given: ContractRules | None,
+                    adopted: frozenset[str]) -> tuple[ContractRules, tuple[Resolved, ...]]:
+    """The contract-wide terms — the contract's own, else the rulebook's defaults — and the
+    illustrative defaults among them the contract did not adopt."""
+    if given is None:
+        rules = default_contract_rules(rulebook, on)
+        wide = [x for x in (rules.total_cap, rules.consecutive, rules.notices) if x is not None]
+        return rules, _unadopted(rulebook, on, [x.rule_id for x in wide], adopted)
+    if not isinstance(given, ContractRules):
+        raise SettlementError(f"a {type(given).__name__} is not ContractRules",
+                              field="contract_rules", value=repr(given),
+                              term="合同整体支付条款", code="settlement.contract_rules_invalid",
+                              zh="合同整体支付条款须为 ContractRules")
+    return given, ()
 
 
 def _unknown(catalogue: Catalogue, n: int, line: ServiceLine) -> None:

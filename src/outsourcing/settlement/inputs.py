@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..dates import DateRange
+from ..dates import DateRange, Period
 from ..errors import SettlementError
 from ..findings import Finding, Severity
 from ..model import ServiceLine
@@ -32,46 +32,28 @@ __all__ = ["actual_fees", "carried_results", "compact_readings", "final_scores",
 
 
 def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
-             ) -> tuple[list[Reading], dict[int, Assessment], dict[int, dict[str, str]]]:
+             ) -> tuple[list[Reading | None], dict[int, Assessment],
+                        dict[int, dict[str, str]]]:
     """Check assessments against the contract and turn them into compact readings."""
     out, by_line, sources = compact_readings(cc, i, assessments)
     return out, by_line, {j: dict(src) for j, src in sources.items()}
 
 
 def compact_readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
-                     ) -> tuple[list[Reading], dict[int, Assessment],
+                     ) -> tuple[list[Reading | None], dict[int, Assessment],
                                 dict[int, tuple[tuple[str, str], ...]]]:
     """:func:`readings` with each line's sources as the (KPI, source) pairs a statement
     record keeps.  The checks run in the same order; the common case (a known line, this
     period, no sites, no incidents) takes the short way through them."""
     period = cc.periods[i]
-    lines = cc.lines
-    line_index = cc.line_index
-    out: list[Reading] = [None] * len(lines)
+    out: list[Reading | None] = [None] * len(cc.lines)
     by_line: dict[int, Assessment] = {}
     sources: dict[int, tuple[tuple[str, str], ...]] = {}
     per_site: dict[int, dict[str, tuple[Any, tuple[str, ...], Assessment]]] = {}
     for n, a in enumerate(assessments):
         where = f"assessments[{n}]"
-        if type(a) is not Assessment and not isinstance(a, Assessment):
-            raise SettlementError(f"a {type(a).__name__} is not an Assessment",
-                                  field=where, value=repr(a), term="考核记录")
-        j = line_index.get(a.line)
-        if j is None:
-            raise SettlementError(
-                f"assessment for an unknown line; contract {cc.contract.id} has "
-                + ", ".join(line_index), field=f"{where}.line", value=a.line,
-                term="服务项目")
-        ap = a.period
-        if ap is not period and ap != period:
-            if cc.term.overlap(ap.range) is None:
-                raise SettlementError(
-                    f"assessment for {ap}, outside the term {cc.term}",
-                    field=f"{where}.period", value=str(ap), term="考核期间超出履行期限")
-            raise SettlementError(f"assessment for {ap} given to settle {period}",
-                                  field=f"{where}.period", value=str(ap),
-                                  term="考核期间")
-        pl = lines[j]
+        j = _line_of(cc, a, where)
+        pl = cc.lines[j]
         ss = pl.rule.sites
         if ss is None:
             if j in by_line:
@@ -94,54 +76,79 @@ def compact_readings(cc: CompiledContract, i: int, assessments: Iterable[Assessm
                 a, pl.due[i] if pl.due is not None else (True,) * len(pl.kpis), where=where)
         else:
             values, missing, srcs = pl.kpis.read(a, where=where)
-        if a.incidents:
-            kinds = a.incident_kinds()
-            known = pl.compiled.kinds
-            for k, kind in enumerate(kinds):
-                if kind not in known:
-                    raise SettlementError(
-                        f"incident kind {kind!r} has no deduction, score adjustment or "
-                        f"downgrade in line {a.line}'s payment rule; "
-                        f"(deductions, score adjustments, downgrade); known: "
-                        f"{', '.join(sorted(known)) or 'none'}",
-                        field=f"{where}.incidents[{k}].kind", value=kind,
-                        rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
-                        term="事件类别")
-            picked = picked_shares(cc, pl, a, where)
-        else:
-            kinds = ()
-            picked = None
+        kinds, picked = _incident_kinds(cc, pl, a, where) if a.incidents else ((), None)
         if ss is not None:
             per_site[j][a.site] = (values, missing, a)
             continue
-        if values is None:
-            out[j] = (None, missing)
-        else:
-            out[j] = (values, kinds) if picked is None else (values, kinds, picked)
+        out[j] = (Reading(None, (), None, missing) if values is None
+                  else Reading(values, kinds, picked))
         by_line[j] = a
         sources[j] = srcs
     for j, got in per_site.items():
-        pl = cc.lines[j]
-        ss = pl.rule.sites
-        assert ss is not None
-        lacking = [f"@{site}" for site in ss.sites if site not in got] + [
-            f"{site}:{k}" for site in ss.sites if site in got for k in got[site][1]]
-        found = [got[site][2] for site in ss.sites if site in got]
-        merged = Assessment(
-            pl.line.id, period, "、".join(dict.fromkeys(x.assessed_by for x in found)),
-            max(x.assessed_on for x in found),
-            incidents=[inc for x in found for inc in x.incidents],
-            site="、".join(x.site for x in found))
-        if lacking:
-            out[j] = (None, tuple(lacking))
-        else:
-            vals = tuple(got[site][0] for site in ss.sites)
-            picked = picked_shares(cc, pl, merged, "assessments")
-            out[j] = ((vals, merged.incident_kinds()) if picked is None
-                      else (vals, merged.incident_kinds(), picked))
-        by_line[j] = merged
+        out[j], by_line[j] = _sites_reading(cc, cc.lines[j], period, got)
         sources[j] = ()
     return out, by_line, sources
+
+
+def _line_of(cc: CompiledContract, a: Assessment, where: str) -> int:
+    """The index of the line an assessment is of, checked: an Assessment, of a line of the
+    contract, for the period being settled."""
+    if type(a) is not Assessment and not isinstance(a, Assessment):
+        raise SettlementError(f"a {type(a).__name__} is not an Assessment",
+                              field=where, value=repr(a), term="考核记录")
+    j = cc.line_index.get(a.line)
+    if j is None:
+        raise SettlementError(
+            f"assessment for an unknown line; contract {cc.contract.id} has "
+            + ", ".join(cc.line_index), field=f"{where}.line", value=a.line,
+            term="服务项目")
+    return j
+
+
+def _incident_kinds(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: str
+                    ) -> tuple[tuple[str, ...], tuple[int | None, ...] | None]:
+    """An assessment's incident kinds in date order, each known to the line's payment rule,
+    and the shares applied (:func:`picked_shares`)."""
+    kinds = a.incident_kinds()
+    known = pl.compiled.kinds
+    for k, kind in enumerate(kinds):
+        if kind not in known:
+            raise SettlementError(
+                f"incident kind {kind!r} has no deduction, score adjustment or "
+                f"downgrade in line {a.line}'s payment rule; "
+                f"(deductions, score adjustments, downgrade); known: "
+                f"{', '.join(sorted(known)) or 'none'}",
+                field=f"{where}.incidents[{k}].kind", value=kind,
+                rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
+                term="事件类别")
+    return kinds, picked_shares(cc, pl, a, where)
+
+
+def _sites_reading(cc: CompiledContract, pl: PreparedLine, period: Period,
+                   got: Mapping[str, tuple[Any, tuple[str, ...], Assessment]]
+                   ) -> tuple[Reading, Assessment]:
+    """The reading of a line scored at several sites, from each site's assessment (its
+    values, the KPIs it lacks): the values per site when every site has them all, else
+    what is missing; and the sites' assessments merged into one."""
+    ss = pl.rule.sites
+    assert ss is not None
+    lacking = [f"@{site}" for site in ss.sites if site not in got]
+    found = []
+    for site in ss.sites:
+        if site in got:
+            _, missing, a = got[site]
+            lacking += [f"{site}:{k}" for k in missing]
+            found.append(a)
+    merged = Assessment(
+        pl.line.id, period, "、".join(dict.fromkeys(x.assessed_by for x in found)),
+        max(x.assessed_on for x in found),
+        incidents=[inc for x in found for inc in x.incidents],
+        site="、".join(x.site for x in found))
+    if lacking:
+        return Reading(None, (), None, tuple(lacking)), merged
+    vals = tuple(values for values, _, _ in (got[site] for site in ss.sites))
+    return Reading(vals, merged.incident_kinds(),
+                   picked_shares(cc, pl, merged, "assessments")), merged
 
 
 def picked_shares(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: str
@@ -198,7 +205,7 @@ def state_from(cc: CompiledContract, previous: Statement | Carry | None, i: int
                               field="previous", value=str(period), term="上期结算单")
     if isinstance(previous, Statement):
         rec = previous.record
-        if [x[0] for x in rec.lines] == cc.line_ids:
+        if [x.line_id for x in rec.lines] == cc.line_ids:
             return rec.state, []  # the same lines: the compact state as it was computed
         carry = previous.carry
     else:

@@ -23,7 +23,7 @@ from ..statement_record import State, StatementRecord
 from ..usage import ActualFee, Usage
 from . import compute, inputs
 from .compile import CompiledContract, PreparedLine
-from .compute import Reading
+from .compute import PeriodResult, Reading
 from .explain_totals import statement_findings, statement_parts
 from .record import check_fits, to_record
 
@@ -68,7 +68,8 @@ class PreparedContract(CompiledContract):
 
     # --- the stages, one by one ---------------------------------------------------------
     def readings(self, i: int, assessments: Iterable[Assessment]
-                 ) -> tuple[list[Reading], dict[int, Assessment], dict[int, dict[str, str]]]:
+                 ) -> tuple[list[Reading | None], dict[int, Assessment],
+                            dict[int, dict[str, str]]]:
         """Check assessments against the contract and turn them into compact readings."""
         return inputs.readings(self, i, assessments)
 
@@ -90,8 +91,8 @@ class PreparedContract(CompiledContract):
         the version in force in the period: what the store needs usage for."""
         return [line for _, line, _ in inputs.usage_lines(self, self.period_index(period))]
 
-    def settle_readings(self, i: int, readings: Sequence[Reading], state: State | None = None,
-                        **kw: Any) -> tuple[Any, ...]:
+    def settle_readings(self, i: int, readings: Sequence[Reading | None],
+                        state: State | None = None, **kw: Any) -> PeriodResult:
         """Settle period ``i`` from compact readings, in integers (see
         :func:`.compute.settle_readings`)."""
         return compute.settle_readings(self, i, readings, state, **kw)
@@ -100,7 +101,7 @@ class PreparedContract(CompiledContract):
         """The fee a share deduction is a share of, in fen (see :func:`.compute.base_fee`)."""
         return compute.base_fee(self, pl, i, of, line, fee)
 
-    def record(self, raw: tuple[Any, ...], *,
+    def record(self, raw: PeriodResult, *,
                assessments: Mapping[int, Assessment] | None = None,
                sources: Mapping[int, Mapping[str, str]] | None = None,
                findings: Sequence[Finding] = (),
@@ -108,7 +109,7 @@ class PreparedContract(CompiledContract):
         """The record of a settled period, with the inputs that explain it."""
         return to_record(self, raw, assessments, sources, actuals, findings)
 
-    def statement(self, raw: tuple[Any, ...], **kw: Any) -> Statement:
+    def statement(self, raw: PeriodResult, **kw: Any) -> Statement:
         """The statement of a settled period (``raw`` from :meth:`settle_readings`; the
         keywords as for :meth:`record`), explained by these terms."""
         return Statement(self.record(raw, **kw), self)
