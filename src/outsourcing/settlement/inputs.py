@@ -52,7 +52,7 @@ def compact_readings(cc: CompiledContract, i: int, assessments: Iterable[Assessm
     per_site: dict[int, dict[str, tuple[Any, tuple[str, ...], Assessment]]] = {}
     for n, a in enumerate(assessments):
         where = f"assessments[{n}]"
-        j = _line_of(cc, a, where)
+        j = _line_of(cc, a, period, where)
         pl = cc.lines[j]
         ss = pl.rule.sites
         if ss is None:
@@ -90,7 +90,7 @@ def compact_readings(cc: CompiledContract, i: int, assessments: Iterable[Assessm
     return out, by_line, sources
 
 
-def _line_of(cc: CompiledContract, a: Assessment, where: str) -> int:
+def _line_of(cc: CompiledContract, a: Assessment, period: Period, where: str) -> int:
     """The index of the line an assessment is of, checked: an Assessment, of a line of the
     contract, for the period being settled."""
     if type(a) is not Assessment and not isinstance(a, Assessment):
@@ -102,6 +102,14 @@ def _line_of(cc: CompiledContract, a: Assessment, where: str) -> int:
             f"assessment for an unknown line; contract {cc.contract.id} has "
             + ", ".join(cc.line_index), field=f"{where}.line", value=a.line,
             term="服务项目")
+    ap = a.period
+    if ap is not period and ap != period:
+        if cc.term.overlap(ap.range) is None:
+            raise SettlementError(
+                f"assessment for {ap}, outside the term {cc.term}",
+                field=f"{where}.period", value=str(ap), term="考核期间超出履行期限")
+        raise SettlementError(f"assessment for {ap} given to settle {period}",
+                              field=f"{where}.period", value=str(ap), term="考核期间")
     return j
 
 
