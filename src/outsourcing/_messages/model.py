@@ -4,4 +4,5 @@ from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
     "payment.event_kind_empty": "事件类别须为非空字符串（如 complaint、fire）",
+    "model.service.unknown": "服务类别未知；可选：{known}",
 }

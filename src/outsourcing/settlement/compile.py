@@ -35,6 +35,7 @@ from ..payment import contract_rules as default_contract_rules
 from ..performance import CompiledKpis, compile_kpis, default_kpis, legal_targets
 from ..rules import Resolved, RuleBook
 from ..statement_record import State, month_of
+from .options import ContractTerms
 
 __all__ = ["PAYMENT_DEFAULTS", "CompiledContract", "Header", "HotLine", "PreparedLine",
            "SettlementSource"]
@@ -136,10 +137,9 @@ class Header(NamedTuple):
 class CompiledContract:
     """A contract's terms compiled for settlement (see the module); built once."""
 
-    def __init__(self, source: SettlementSource, rulebook: RuleBook, *,
-                 rules: Mapping[str, PaymentRule], kpis: Mapping[str, Sequence[KpiSpec]],
-                 on: date | None, contract_rules: ContractRules | None = None,
-                 adopt: Iterable[str] = ()) -> None:
+    def __init__(self, source: SettlementSource, rulebook: RuleBook,
+                 terms: ContractTerms | None = None) -> None:
+        terms = terms if terms is not None else ContractTerms()
         contract = _base_contract(source)
         self.source = source
         self.contract = contract
@@ -148,7 +148,9 @@ class CompiledContract:
         self._due_terms: dict[date, DueTerm] = {}
         self._interest: dict[date, InterestTerm] = {}
         self.term: DateRange = getattr(source, "term", contract.term)
-        self.on = on or contract.signed_on or contract.term.start
+        self.terms = terms
+        """The contract's own terms it was prepared with."""
+        self.on = terms.on or contract.signed_on or contract.term.start
         self.kind = (PeriodKind.QUARTER if contract.schedule is PaymentSchedule.QUARTERLY
                      else PeriodKind.MONTH)
         (self.periods, self.index_of, ranges, self.spans, self.months,
@@ -157,10 +159,11 @@ class CompiledContract:
         self.same = _same(self.term, self.kind)
         """The periods in the same calendar year (quarter) as each period."""
         self.catalogue = _catalogue(rulebook)
-        self.lines = self._lines(rules, kpis, ranges, year_ends)
+        self.lines = self._lines(terms.rules or {}, terms.kpis or {}, ranges, year_ends)
         self.line_index = {pl.line.id: pl.index for pl in self.lines}
-        adopted = _adopted(adopt)
-        self.rules, self.defaults = _contract_rules(rulebook, self.on, contract_rules, adopted)
+        adopted = _adopted(terms.adopt)
+        self.rules, self.defaults = _contract_rules(rulebook, self.on, terms.contract_rules,
+                                                    adopted)
         for pl in self.lines:
             if pl.rule_source == "default":
                 pl.defaults = _unadopted(rulebook, self.on, _rule_ids(pl.rule), adopted)
@@ -180,7 +183,8 @@ class CompiledContract:
         if unknown:
             raise SettlementError(f"rules or KPIs for lines the contract does not have; lines: "
                                   f"{', '.join(all_lines)}", field="rules",
-                                  value=sorted(unknown), term="服务项目")
+                                  value=sorted(unknown), term="服务项目",
+                                  code="settlement.terms_unknown_line")
         _check_known(self.rulebook, self.catalogue, contract, all_lines.values())
         last = len(self.periods) - 1
         starts = [r.start for r in ranges]
@@ -237,7 +241,8 @@ class CompiledContract:
             rule = rules[lid]
             if not isinstance(rule, PaymentRule):
                 raise SettlementError(f"a {type(rule).__name__} is not a PaymentRule",
-                                      field=f"rules[{lid}]", value=repr(rule), term="支付规则")
+                                      field=f"rules[{lid}]", value=repr(rule), term="支付规则",
+                                      code="settlement.rule_type")
             return rule, "contract"
         host = self.rulebook.host
         if host is not None and hasattr(host, "payment_rule"):
@@ -247,7 +252,7 @@ class CompiledContract:
                     raise SettlementError(
                         f"the outsourcing_payment_rule hook returned a {type(chosen).__name__}"
                         ", not a PaymentRule", field=f"rules[{lid}]", value=repr(chosen),
-                        term="支付规则")
+                        term="支付规则", code="settlement.hook_rule_type")
                 return chosen, "plugin"
         return default_payment_rule(self.rulebook, self.on), "default"
 
@@ -278,8 +283,8 @@ class CompiledContract:
                     raise SettlementError(
                         f"{KPI_NOT_DUE} is rescale or carry_forward", field=KPI_NOT_DUE,
                         value=found.value, rule_id=found.rule_id, citation=found.citation,
-                        term="本期不考核指标的处理", code="settlement.kpi_not_due_invalid",
-                        zh="本期不考核指标的处理规则须为 rescale 或 carry_forward") from None
+                        term="本期不考核指标的处理",
+                        code="settlement.kpi_not_due_invalid") from None
                 pl.defaults += _unadopted(self.rulebook, self.on, [KPI_NOT_DUE], adopted)
         pl.not_due = tuple(fallback if r is None else r for r in own)
         pl.carry = tuple(r is NotDueRule.CARRY_FORWARD for r in pl.not_due)
@@ -294,11 +299,13 @@ class CompiledContract:
         if p.kind is not self.kind:
             raise SettlementError(
                 f"contract {self.contract.id} settles by {self.kind.value}; {p} is a "
-                f"{p.kind.value}", field="period", value=str(p), term="结算周期")
+                f"{p.kind.value}", field="period", value=str(p), term="结算周期",
+                code="settlement.period_kind")
         i = self.index_of.get(p)
         if i is None:
             raise SettlementError(f"period {p} is outside the term {self.term}",
-                                  field="period", value=str(p), term="履行期限")
+                                  field="period", value=str(p), term="履行期限",
+                                  code="settlement.period_outside_term")
         return i
 
     def due_term(self, start: date) -> DueTerm:
@@ -342,7 +349,7 @@ def _adopted(adopt: Iterable[str]) -> frozenset[str]:
         raise SettlementError(
             f"adopt names payment defaults; known: {', '.join(PAYMENT_DEFAULTS)}, or '*'",
             field="adopt", value=odd, term="采用示例默认条款",
-            code="settlement.adopt_unknown", zh="采用的默认条款不是已知的支付规则参数")
+            code="settlement.adopt_unknown")
     return out
 
 
@@ -408,11 +415,12 @@ def _base_contract(source: SettlementSource) -> Contract:
             raise SettlementError(
                 f"a {type(source).__name__} has no {name}(); settle a Contract or a "
                 "timeline of changes", field="source", value=type(source).__name__,
-                term="结算对象")
+                term="结算对象", code="settlement.source_type")
     contract = getattr(source, "contract", source)
     if not isinstance(contract, Contract):
         raise SettlementError("the source's base contract is not a Contract",
-                              field="source.contract", value=type(contract).__name__)
+                              field="source.contract", value=type(contract).__name__,
+                              code="settlement.source_contract_type")
     return contract
 
 
@@ -446,16 +454,15 @@ def _contract_rules(rulebook: RuleBook, on: date, given: ContractRules | None,
     if not isinstance(given, ContractRules):
         raise SettlementError(f"a {type(given).__name__} is not ContractRules",
                               field="contract_rules", value=repr(given),
-                              term="合同整体支付条款", code="settlement.contract_rules_invalid",
-                              zh="合同整体支付条款须为 ContractRules")
+                              term="合同整体支付条款", code="settlement.contract_rules_invalid")
     return given, ()
 
 
 def _unknown(catalogue: Catalogue, n: int, line: ServiceLine) -> None:
-    raise ModelError(f"unknown service in line {line.id!r}; known: "
-                     f"{', '.join(sorted(k.code for k in catalogue))}",
+    known = ", ".join(sorted(k.code for k in catalogue))
+    raise ModelError(f"unknown service in line {line.id!r}; known: {known}",
                      field=f"lines[{n}].service", value=line.service, term="服务类别",
-                     code="model.service.unknown", zh="未知的服务类别代码")
+                     code="model.service.unknown", params={"known": known})
 
 
 @lru_cache(maxsize=1)

@@ -325,8 +325,7 @@ def _clock(cc: CompiledContract, payable: int, accepted_on: date | None,
     except OverflowError:
         raise SettlementError("the payment deadline falls after the last date the library "
                               "handles", field="accepted_on", value=start.isoformat(),
-                              term="付款期限", code="settlement.date_out_of_range",
-                              zh="付款期限超出可处理的日期范围") from None
+                              term="付款期限", code="settlement.date_out_of_range") from None
     days = term.days or 0
     late = interest = 0
     if due is not None and paid_on is not None and paid_on > due:

@@ -16,8 +16,9 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from ..dates import Period
 from ..findings import Finding
 from ..money import Money, format_fen, pct
 from ..payment import RATE_DEN, Band, LinearFormula, TierTable
@@ -396,7 +397,7 @@ def _explain_holdback(pl: PreparedLine, x: LineRecord, release: bool | None,
                 ("暂扣款余额", balance), ("释放暂扣款", format_fen(x.released)), *by_result)
 
 
-def line_findings(pl: PreparedLine, x: LineRecord, period: Any) -> list[Finding]:
+def line_findings(pl: PreparedLine, x: LineRecord, period: Period) -> list[Finding]:
     """A line's findings: not assessed, KPIs not measured (its fee withheld), a held
     balance waiting for the final assessment."""
     lid, fee_s = x.line_id, format_fen(x.fee)

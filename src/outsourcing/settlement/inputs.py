@@ -58,19 +58,20 @@ def compact_readings(cc: CompiledContract, i: int, assessments: Iterable[Assessm
         if ss is None:
             if j in by_line:
                 raise SettlementError(f"two assessments of line {a.line} for {period}",
-                                      field=f"{where}.line", value=a.line, term="考核记录")
+                                      field=f"{where}.line", value=a.line, term="考核记录",
+                                      code="settlement.assessment_twice")
         else:
             if a.site not in ss.sites:
                 raise SettlementError(
                     f"line {a.line} is scored at the sites {', '.join(ss.sites)}; an "
                     "assessment names one of them", field=f"{where}.site", value=a.site,
                     rule_id=ss.rule_id, citation=ss.citation, term="考核点位",
-                    code="settlement.site_unknown", zh="考核点位不在合同约定的点位之中")
+                    code="settlement.site_unknown")
             if a.site in per_site.setdefault(j, {}):
                 raise SettlementError(
                     f"two assessments of line {a.line} at {a.site} for {period}",
                     field=f"{where}.site", value=a.site, term="考核记录",
-                    code="settlement.site_assessed_twice", zh="同一点位同一期间考核了两次")
+                    code="settlement.site_assessed_twice")
         if pl.due is not None or a.not_applicable:
             values, missing, srcs = pl.kpis.read_due(
                 a, pl.due[i] if pl.due is not None else (True,) * len(pl.kpis), where=where)
@@ -95,21 +96,24 @@ def _line_of(cc: CompiledContract, a: Assessment, period: Period, where: str) ->
     contract, for the period being settled."""
     if type(a) is not Assessment and not isinstance(a, Assessment):
         raise SettlementError(f"a {type(a).__name__} is not an Assessment",
-                              field=where, value=repr(a), term="考核记录")
+                              field=where, value=repr(a), term="考核记录",
+                              code="settlement.assessment_type")
     j = cc.line_index.get(a.line)
     if j is None:
         raise SettlementError(
             f"assessment for an unknown line; contract {cc.contract.id} has "
             + ", ".join(cc.line_index), field=f"{where}.line", value=a.line,
-            term="服务项目")
+            term="服务项目", code="settlement.assessment_unknown_line")
     ap = a.period
     if ap is not period and ap != period:
         if cc.term.overlap(ap.range) is None:
             raise SettlementError(
                 f"assessment for {ap}, outside the term {cc.term}",
-                field=f"{where}.period", value=str(ap), term="考核期间超出履行期限")
+                field=f"{where}.period", value=str(ap), term="考核期间超出履行期限",
+                code="settlement.assessment_outside_term")
         raise SettlementError(f"assessment for {ap} given to settle {period}",
-                              field=f"{where}.period", value=str(ap), term="考核期间")
+                              field=f"{where}.period", value=str(ap), term="考核期间",
+                              code="settlement.assessment_wrong_period")
     return j
 
 
@@ -128,7 +132,7 @@ def _incident_kinds(cc: CompiledContract, pl: PreparedLine, a: Assessment, where
                 f"{', '.join(sorted(known)) or 'none'}",
                 field=f"{where}.incidents[{k}].kind", value=kind,
                 rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
-                term="事件类别")
+                term="事件类别", code="settlement.incident_kind_unknown")
     return kinds, picked_shares(cc, pl, a, where)
 
 
@@ -174,8 +178,7 @@ def picked_shares(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: 
                     f"incident kind {inc.kind!r} has no share range in line {a.line}'s "
                     "payment rule; a share is given only within a range (FeeShare.up_to)",
                     field=f"{where}.incidents[{k}].share", value=str(inc.share),
-                    term="扣款比例", code="settlement.incident_share_unexpected",
-                    zh="该事件类别的扣款不是比例范围，不能另填扣款比例")
+                    term="扣款比例", code="settlement.incident_share_unexpected")
             out.append(None)
             continue
         lo, hi = Decimal(r[0]) / RATE_DEN, Decimal(r[1]) / RATE_DEN
@@ -186,7 +189,7 @@ def picked_shares(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: 
                 field=f"{where}.incidents[{k}].share",
                 value=None if inc.share is None else str(inc.share), term="扣款比例",
                 code="settlement.incident_share_out_of_range",
-                zh=f"合同约定该事件扣款比例为 {pct(lo)}–{pct(hi)}，须在范围内写明本次比例")
+                params={"low": pct(lo), "high": pct(hi)})
         out.append(int(inc.share * RATE_DEN))
     return tuple(out) if any(x is not None for x in out) else None
 
@@ -205,12 +208,14 @@ def state_from(cc: CompiledContract, previous: Statement | Carry | None, i: int
             severity=Severity.WARNING, field="previous", term="上期结算单")]
     if isinstance(previous, Statement) and previous.contract_id != cc.contract.id:
         raise SettlementError(f"previous statement is for contract {previous.contract_id}",
-                              field="previous", value=previous.contract_id, term="上期结算单")
+                              field="previous", value=previous.contract_id, term="上期结算单",
+                              code="settlement.previous_other_contract")
     period = previous.period
     if i == 0 or (period is not cc.periods[i - 1] and period != cc.periods[i - 1]):
         want = cc.periods[i - 1] if i else "none (first period)"
         raise SettlementError(f"previous statement is for {period}; expected {want}",
-                              field="previous", value=str(period), term="上期结算单")
+                              field="previous", value=str(period), term="上期结算单",
+                              code="settlement.previous_wrong_period")
     if isinstance(previous, Statement):
         rec = previous.record
         if [x.line_id for x in rec.lines] == cc.line_ids:
@@ -245,8 +250,7 @@ def carried_results(cc: CompiledContract, pl: PreparedLine,
             raise SettlementError(f"the carried results name KPI {key!r}, which line "
                                   f"{pl.line.id} does not carry forward",
                                   field="previous.carry", value=key, term="沿用上次考核结果",
-                                  code="settlement.carry_mismatch",
-                                  zh="上期结转的考核结果与本合同的指标不符")
+                                  code="settlement.carry_mismatch")
         out.append((key, month_number(month), value))
     return tuple(sorted(out))
 
@@ -259,13 +263,11 @@ def final_scores(cc: CompiledContract, scores: Mapping[str, Any]) -> dict[int, i
         if lid not in cc.line_index:
             raise SettlementError(f"no such line; lines: {', '.join(cc.line_index)}",
                                   field=f"final_scores.{lid}", value=lid, term="服务项目",
-                                  code="settlement.final_score_invalid",
-                                  zh="期满考核得分所列服务项目不在合同中")
+                                  code="settlement.final_score_unknown_line")
         if isinstance(v, float | bool) or not isinstance(v, str | int | Decimal):
             raise SettlementError("a score is a string such as \"80\" or \"92.5\"",
                                   field=f"final_scores.{lid}", value=v, term="期满考核得分",
-                                  code="settlement.final_score_invalid",
-                                  zh="期满考核得分须为精确数值，如 \"80\"")
+                                  code="settlement.final_score_not_exact")
         try:
             d = Decimal(str(v))
         except ArithmeticError:
@@ -274,8 +276,8 @@ def final_scores(cc: CompiledContract, scores: Mapping[str, Any]) -> dict[int, i
         if not d.is_finite() or not 0 <= d <= 100 or c != c.to_integral_value():
             raise SettlementError("a score is 0..100 with at most two decimals",
                                   field=f"final_scores.{lid}", value=str(v),
-                                  term="期满考核得分", code="settlement.final_score_invalid",
-                                  zh="期满考核得分须在0到100之间，至多两位小数")
+                                  term="期满考核得分",
+                                  code="settlement.final_score_out_of_range")
         out[cc.line_index[lid]] = int(c)
     return out
 
@@ -325,18 +327,22 @@ def actual_fees(cc: CompiledContract, i: int, usage: Iterable[Usage], *,
     for n, u in enumerate(usage):
         if not isinstance(u, Usage):
             raise SettlementError(f"a {type(u).__name__} is not a Usage",
-                                  field=f"usage[{n}]", value=repr(u), term="实际用量")
+                                  field=f"usage[{n}]", value=repr(u), term="实际用量",
+                                  code="settlement.usage_type")
         if u.period != cc.periods[i]:
             raise SettlementError(f"usage for {u.period} given when settling "
                                   f"{cc.periods[i]}", field=f"usage[{n}].period",
-                                  value=str(u.period), term="结算期间")
+                                  value=str(u.period), term="结算期间",
+                                  code="settlement.usage_wrong_period")
         j = cc.line_index.get(u.line)
         if j is None:
             raise SettlementError(f"no such line; lines: {', '.join(cc.line_index)}",
-                                  field=f"usage[{n}].line", value=u.line, term="服务项目")
+                                  field=f"usage[{n}].line", value=u.line, term="服务项目",
+                                  code="settlement.usage_unknown_line")
         if j in out:
             raise SettlementError("usage recorded twice for this line and period",
-                                  field=f"usage[{n}].line", value=u.line, term="实际用量")
+                                  field=f"usage[{n}].line", value=u.line, term="实际用量",
+                                  code="settlement.usage_twice")
         pl = cc.lines[j]
         running = _running(cc, pl, i)
         out[j] = actual_fee(u, _in_force(cc, pl, running), running, cc.contract.day_count)

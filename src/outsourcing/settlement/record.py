@@ -72,8 +72,7 @@ def check_fits(cc: CompiledContract, rec: StatementRecord) -> None:
     def bad(field: str, value: Any, why: str) -> SettlementError:
         return SettlementError(f"the statement does not match the terms of contract "
                                f"{cc.contract.id}: {why}", field=field, value=value,
-                               term="合同条款", code="statement.terms_mismatch",
-                               zh="结算单与用于解释它的合同条款不一致")
+                               term="合同条款", code="statement.terms_mismatch")
 
     if rec.contract_id != cc.contract.id:
         raise bad("contract_id", rec.contract_id, "another contract")
