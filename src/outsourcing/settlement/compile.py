@@ -314,7 +314,15 @@ class CompiledContract:
         supplier (see :mod:`outsourcing.due`)."""
         term = self._due_terms.get(start)
         if term is None:
-            term = self._due_terms[start] = due_term(self.contract, self.rulebook, start)
+            c = self.contract
+            key = (self.rulebook, c.supplier.size.is_sme, c.payment_days,
+                   c.payment_working_days, start)
+            term = _DUE_TERMS.get(key)
+            if term is None:
+                if len(_DUE_TERMS) >= _DUE_TERMS_BOUND:
+                    _DUE_TERMS.clear()
+                term = _DUE_TERMS[key] = due_term(c, self.rulebook, start)
+            self._due_terms[start] = term
         return term
 
     def interest_term(self, due: date) -> InterestTerm:
@@ -324,6 +332,16 @@ class CompiledContract:
             term = self._interest[due] = interest_term(self.contract, self.rulebook, due)
         return term
 
+
+_DUE_TERMS: dict[tuple[RuleBook, bool, int | None, bool, date], DueTerm] = {}
+"""Payment terms shared by every contract settled in the process: a region's contracts are
+accepted on the same few days, and :func:`~outsourcing.due.due_term` reads of a contract
+only whether its supplier is an SME, its agreed days and whether they are working days — the
+key, with the rulebook (which does not change once built) and the day the clock starts.  A
+:class:`~outsourcing.due.DueTerm` is frozen.  ``tests/settlement`` checks that a shared term
+is the one :func:`~outsourcing.due.due_term` gives for every contract it is shared with."""
+_DUE_TERMS_BOUND = 8192
+"""At most this many terms are kept; the store is emptied when it is full."""
 
 KPI_NOT_DUE = "payment.kpi_not_due"
 """The rule parameter for a period without a KPI (本期不考核指标的处理), when the KPI does not
@@ -379,7 +397,7 @@ def service_zh(catalogue: Catalogue, code: str) -> str:
 def _same(term: DateRange, kind: PeriodKind) -> dict[str, list[tuple[int, ...]]]:
     """Per period of a term, the periods in the same calendar year and quarter (shared by
     every contract with that term; one tuple per year or quarter)."""
-    periods = _calendar(term, kind)[0]
+    periods, *_ = _calendar(term, kind)
     groups: dict[tuple[str, int, int], list[int]] = {}
     keys = [(("year", q.start.year, 0), ("quarter", q.start.year, (q.start.month - 1) // 3))
             for q in periods]
@@ -393,7 +411,8 @@ def _same(term: DateRange, kind: PeriodKind) -> dict[str, list[tuple[int, ...]]]
 @lru_cache(maxsize=256)
 def _bounds(term: DateRange, kind: PeriodKind) -> Bounds:
     """The period boundaries of a term, shared by every line and contract with that term."""
-    return period_bounds(_calendar(term, kind)[2])
+    _, _, ranges, *_ = _calendar(term, kind)
+    return period_bounds(ranges)
 
 
 @lru_cache(maxsize=256)

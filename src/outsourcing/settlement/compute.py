@@ -25,7 +25,8 @@ from ..performance import CENTI, NOT_SCORED
 from ..statement_record import State
 from .compile import CompiledContract, PreparedLine
 
-__all__ = ["ASSESSED", "INCOMPLETE", "MISSING", "NOT_RUNNING", "Clock", "Item", "LineResult",
+__all__ = ["ASSESSED", "INCOMPLETE", "MISSING", "NOT_RUNNING", "Clock", "ClockFigures", "Item",
+           "LineFigures", "LineResult",
            "PeriodResult", "Reading", "settle_readings"]
 
 ASSESSED, MISSING, INCOMPLETE, NOT_RUNNING = 0, 1, 2, 3
@@ -93,6 +94,17 @@ class LineResult(NamedTuple):
     final: int | None
 
 
+LineFigures = tuple[int, int, "tuple[Any, ...] | None", tuple[str, ...], "int | None",
+                    "int | None", int, "tuple[int, int] | None", tuple[int, ...], "int | None",
+                    int, "tuple[Item, ...]", int, "int | None", int, int, int, int, int, int,
+                    bool, int, int, int, bool, "int | None"]
+"""A line's figures as the monthly loop makes them: the fields of :class:`LineResult`, in
+its order, as a plain tuple (mypy checks each position where it is built).  A named tuple
+per line costs the loop about a sixth of its time (an instance of a class is made and freed
+more slowly than a tuple), so the names are given where the figures are read:
+``LineResult(*figures)``."""
+
+
 class Clock(NamedTuple):
     """The payment clock of a period: acceptance, the due date and late interest."""
 
@@ -108,12 +120,18 @@ class Clock(NamedTuple):
     """In fen."""
 
 
+ClockFigures = tuple["date | None", "date | None", "date | None", int, "date | None",
+                     "date | None", int, int]
+"""The payment clock as compute makes it: :class:`Clock`'s fields in order."""
+
+
 class PeriodResult(NamedTuple):
     """One settled period in integers: every line, the totals, the notices and thresholds,
     the state carried to the next period and the payment clock."""
 
     period_index: int
-    lines: tuple[LineResult, ...]
+    lines: tuple[LineFigures, ...]
+    """Each line's figures (``LineResult(*figures)`` names them)."""
     fee: int
     withheld: int
     payable: int
@@ -126,7 +144,8 @@ class PeriodResult(NamedTuple):
     contract_trigger: bool
     state: State
     release: bool | None
-    clock: Clock
+    clock: ClockFigures
+    """The payment clock (``Clock(*clock)`` names it)."""
 
 
 def settle_readings(
@@ -157,7 +176,8 @@ def settle_readings(
     cap = res.total_cap
     if cap is not None and res.deductions_capped > cap:
         # the lines' deductions exceed the contract's total cap: split the cap over them
-        weights = [r.deductions_capped if r.status == ASSESSED else 0 for r in res.lines]
+        weights = [r.deductions_capped if r.status == ASSESSED else 0
+                   for r in (LineResult(*x) for x in res.lines)]
         capped = [m.fen for m in allocate(Money.from_fen(cap), weights)]
         res = _core(cc, i, readings, state, release, capped, fees, finals, clock)
     return res
@@ -171,7 +191,7 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading | None], stat
     st_lines, notice_hist, results = state if state is not None else cc.initial
     month = cc.months[i]
     new_results = (list(results) or [() for _ in cc.lines]) if cc.carrying else []
-    recs: list[LineResult] = []
+    recs: list[LineFigures] = []
     new_lines = []
     notices: list[int] = []
     fee_total = t_withheld = t_pay = ded_sum = 0
@@ -230,13 +250,15 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading | None], stat
         streak = streak + 1 if notice else 0
         if notice:
             notices.append(j)
-        recs.append(LineResult(
+        recs.append((
             ASSESSED, fee, values, (), score, base, adj, tiers, site_scores, rate, perf, items,
             raw, cap, ded, applied, hb, released, 0, payable, notice, streak, held, forfeited,
             pending, final))
         new_lines.append((streak, held, hist))
         t_pay += payable
-    window, triggers, contract_trigger = _notices(cc, month, notice_hist, notices, new_lines)
+    window, triggers, contract_trigger = (  # no notice now nor in the window: nothing to do
+        _notices(cc, month, notice_hist, notices, new_lines) if notices or notice_hist
+        else (notice_hist, (), False))
     return PeriodResult(
         i, tuple(recs), fee_total, t_withheld, t_pay,
         None if not any_ded or cc.total_cap is None
@@ -300,23 +322,23 @@ def _notices(cc: CompiledContract, month: int, history: tuple[int, ...], notices
     streak reached the replacement threshold, and whether the notices reached the
     contract's termination threshold."""
     window = history
-    nw = cc.notice_window
-    if notices or (nw is not None and window and window[0] <= month - nw[1]):
-        lo = month - nw[1] if nw is not None else -1
+    most, months = cc.notice_window or (None, None)
+    if notices or (months is not None and window and window[0] <= month - months):
+        lo = month - months if months is not None else -1
         window = tuple(m for m in history if m > lo) + (month,) * len(notices)
     triggers: tuple[int, ...] = ()
     cons = cc.consecutive
     if notices and cons is not None:
         triggers = tuple(j for j, (streak, _, _) in enumerate(lines) if streak >= cons)
-    return window, triggers, nw is not None and len(window) >= nw[0]
+    return window, triggers, most is not None and len(window) >= most
 
 
 def _clock(cc: CompiledContract, payable: int, accepted_on: date | None,
-           acceptance_due: date | None, paid_on: date | None) -> Clock:
+           acceptance_due: date | None, paid_on: date | None) -> ClockFigures:
     """The payment clock: the due date counted from acceptance (from the agreed deadline
     when acceptance came after it), and late interest on the payable amount."""
     if accepted_on is None:
-        return Clock(None, acceptance_due, None, 0, None, paid_on, 0, 0)
+        return (None, acceptance_due, None, 0, None, paid_on, 0, 0)
     start = (acceptance_due if acceptance_due is not None and accepted_on > acceptance_due
              else accepted_on)
     term = cc.due_term(start)
@@ -334,7 +356,7 @@ def _clock(cc: CompiledContract, payable: int, accepted_on: date | None,
         if rate is not None:
             q = Fraction(rate)
             interest = div_half_up(payable * q.numerator * late, q.denominator)
-    return Clock(accepted_on, acceptance_due, start, days, due, paid_on, late, interest)
+    return (accepted_on, acceptance_due, start, days, due, paid_on, late, interest)
 
 
 def base_fee(cc: CompiledContract, pl: PreparedLine, i: int, of: str, line: str, fee: int) -> int:
@@ -360,11 +382,8 @@ def _deduct(cc: CompiledContract, pl: PreparedLine, kinds: tuple[str, ...],
     table = cr.deductions
     shares = cr.shares
     rat = cr.ratchet
-    if rat is not None:
-        lo = month - rat[3]
-        recent = [h for h in hist if h[0] > lo]
-    else:
-        recent = []
+    num_r, den_r, after, window = rat if rat is not None else (1, 1, 0, 0)
+    recent = [(m, k) for m, k in hist if m > month - window] if rat is not None else []
     items = []
     total = 0
     for n, kind in enumerate(kinds):
@@ -378,11 +397,8 @@ def _deduct(cc: CompiledContract, pl: PreparedLine, kinds: tuple[str, ...],
             base = div_half_up(base_fee(cc, pl, i, of, other, fee) * sh, RATE_DEN)
         else:
             continue
-        occurrence = sum(1 for h in recent if h[1] == kind) + 1
-        if rat is not None and occurrence > rat[2]:
-            num, den = rat[0], rat[1]
-        else:
-            num, den = 1, 1
+        occurrence = sum(1 for _, k in recent if k == kind) + 1
+        num, den = (num_r, den_r) if rat is not None and occurrence > after else (1, 1)
         amount = div_half_up(base * num, den)
         items.append((kind, base, num, den, occurrence, amount))
         total += amount
@@ -406,9 +422,8 @@ def _carry(pl: PreparedLine, values: Any, last: tuple[tuple[str, int, int], ...]
                 continue
             key = keys[k]
             if v == NOT_SCORED:
-                got = kept.get(key)
-                if got is not None:
-                    new[k] = got[1]
+                if key in kept:
+                    _, new[k] = kept[key]
             else:
                 kept[key] = (month, v)
         out.append(tuple(new))
@@ -452,9 +467,9 @@ def _adjust(cr: CompiledRule, score: int, kinds: Sequence[str]
         new = min(SCORE_MAX, max(0, score + plus - minus))
         adj, score = new - score, new
     tiers = None
-    if cr.downgrade is not None and any(k in cr.downgrade[0] for k in kinds):
+    serious, to = cr.downgrade or (frozenset(), None)
+    if serious and any(k in serious for k in kinds):
         tier = cr.tier_of[score]
-        to = cr.downgrade[1]
         low = min(tier + 1, len(cr.tier_rates) - 1) if to is None else max(tier, to)
         tiers = (tier, low)
     return score, adj, tiers

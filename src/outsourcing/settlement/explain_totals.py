@@ -23,7 +23,8 @@ def statement_parts(cc: CompiledContract, rec: StatementRecord
                                tuple[Finding, ...], tuple[Trigger, ...]]:
     """A record's lines, the statement's own explanations, its findings and thresholds."""
     i = cc.index_of[rec.period]
-    kept = rec.state[2] or tuple(() for _ in rec.lines)
+    _, _, results = rec.state
+    kept = results or tuple(() for _ in rec.lines)
     lines = tuple(line_view(cc, pl, x, i, rec.total_cap, rec.release, res)
                   for pl, x, res in zip(cc.lines, rec.lines, kept, strict=True))
     return (lines, *_whole(cc, rec, explain=True))

@@ -181,7 +181,8 @@ def picked_shares(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: 
                     term="扣款比例", code="settlement.incident_share_unexpected")
             out.append(None)
             continue
-        lo, hi = Decimal(r[0]) / RATE_DEN, Decimal(r[1]) / RATE_DEN
+        low, high = r
+        lo, hi = Decimal(low) / RATE_DEN, Decimal(high) / RATE_DEN
         if inc.share is None or not lo <= inc.share <= hi:
             raise SettlementError(
                 f"the contract deducts {pct(lo)}–{pct(hi)} of the fee for "

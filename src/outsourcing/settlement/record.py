@@ -15,7 +15,7 @@ from ..performance import Assessment
 from ..statement_record import LineRecord, StatementRecord
 from ..usage import ActualFee
 from .compile import CompiledContract
-from .compute import ASSESSED, PeriodResult
+from .compute import ASSESSED, Clock, LineResult, PeriodResult
 
 __all__ = ["check_fits", "to_record"]
 
@@ -33,7 +33,9 @@ def to_record(cc: CompiledContract, res: PeriodResult,
     actuals = actuals or {}
     lines = []
     t_perf = t_applied = t_hb = t_rel = t_forf = 0
-    for j, ((lid, service, site), r) in enumerate(zip(cc.line_keys, res.lines, strict=True)):
+    for j, ((lid, service, site), figures) in enumerate(
+            zip(cc.line_keys, res.lines, strict=True)):
+        r = LineResult(*figures)
         a = assessments.get(j)
         incidents = () if a is None or not a.incidents else tuple(
             (x.on, x.kind, None if x.share is None else int(x.share * RATE_DEN))
@@ -41,7 +43,7 @@ def to_record(cc: CompiledContract, res: PeriodResult,
         src = sources.get(j)
         act = actuals.get(j)
         lines.append(LineRecord(
-            lid, service, site, *r, incidents,
+            lid, service, site, *figures, incidents,
             (src if isinstance(src, tuple) else tuple(src.items())) if src else (),
             None if act is None else (act.rule_id, act.citation, tuple(act.inputs))))
         t_perf += r.performance
@@ -49,7 +51,7 @@ def to_record(cc: CompiledContract, res: PeriodResult,
         t_hb += r.holdback
         t_rel += r.released
         t_forf += r.forfeited
-    clock = res.clock
+    clock = Clock(*res.clock)
     due = clock.due_on
     working = bool(due is not None and clock.start is not None
                    and cc.due_term(clock.start).working)
