@@ -6,7 +6,7 @@ incident's deduction with the repeat ratchet, the caps, the holdback and its rel
 payable; then the contract's total cap, warning notices and thresholds, and the payment
 clock.  Every amount is in fen, rounded half-up once.  The result is a
 :class:`PeriodResult` of :class:`LineResult` s, which the record stage (:mod:`.record`)
-turns into a :class:`~outsourcing.statement_record.StatementRecord` and the explain stage
+turns into a :class:`~outsourcing.statement.record.StatementRecord` and the explain stage
 (:mod:`.explain`) explains.
 """
 
@@ -22,7 +22,7 @@ from ..errors import SettlementError
 from ..money import Money, allocate, div_half_up
 from ..payment import RATE_DEN, SCORE_MAX, CompiledRule
 from ..performance import CENTI, NOT_SCORED
-from ..statement_record import State
+from ..statement.record import State
 from .compile import CompiledContract, PreparedLine
 
 __all__ = ["ASSESSED", "INCOMPLETE", "MISSING", "NOT_RUNNING", "Clock", "ClockFigures", "Item",
@@ -62,7 +62,7 @@ occurrence, amount fen)."""
 
 class LineResult(NamedTuple):
     """One line of a settled period in integers (fen, hundredths of a point, millionths of
-    a rate): the figures of :class:`~outsourcing.statement_record.LineRecord` from
+    a rate): the figures of :class:`~outsourcing.statement.record.LineRecord` from
     ``status`` to ``final``, in its order."""
 
     status: int

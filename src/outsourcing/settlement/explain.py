@@ -1,6 +1,6 @@
 """Explain: a settled record and the contract's terms → figures with their reasons (计算依据).
 
-The explain stage reads a :class:`~outsourcing.statement_record.StatementRecord` (what
+The explain stage reads a :class:`~outsourcing.statement.record.StatementRecord` (what
 compute produced) and the compiled contract (:mod:`.compile`) and builds, only when a
 statement's lines, findings or explanations are read, the rich objects:
 :class:`~outsourcing.statement.StatementLine` with an
@@ -30,14 +30,14 @@ from ..performance import (
     from_centi,
 )
 from ..pricing import AnnualFee, MonthSplit
-from ..statement_parts import (
+from ..statement.parts import (
     LINE_STATUSES,
     Deduction,
     Explanation,
     KpiResult,
     StatementLine,
 )
-from ..statement_record import LineRecord
+from ..statement.record import LineRecord
 from .compile import CompiledContract, PreparedLine, service_zh
 from .compute import ASSESSED, INCOMPLETE, MISSING, base_fee
 from .explain_kpis import centi, kpi_lines, sites_not_scored

@@ -10,8 +10,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..performance import NOT_SCORED, CompiledKpis, centi_text, from_centi
-from ..statement_parts import Explanation, KpiResult, unit_zh
-from ..statement_record import month_text
+from ..statement.parts import Explanation, KpiResult, unit_zh
+from ..statement.record import month_text
 from .compile import KPI_NOT_DUE, PreparedLine
 
 __all__ = ["KpiText", "centi", "centi_both", "kpi_lines", "kpi_text", "sites_not_scored"]

@@ -19,7 +19,7 @@ from ..findings import Finding
 from ..model import ServiceLine
 from ..performance import Assessment
 from ..statement import Carry, Explanation, Statement, StatementLine, Trigger
-from ..statement_record import StatementRecord
+from ..statement.record import StatementRecord
 from ..usage import ActualFee, Usage
 from . import compute, inputs
 from .compile import CompiledContract
