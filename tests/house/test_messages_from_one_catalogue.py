@@ -71,7 +71,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/scenarios/__init__.py": "statement",
     "src/outsourcing/scenarios/_load.py": "statement",
     "src/outsourcing/serialize.py": "statement",
-    "src/outsourcing/statement/parts.py": "statement",
 }
 
 
