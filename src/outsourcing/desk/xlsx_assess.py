@@ -47,7 +47,7 @@ from ..rules import RuleBook
 from ..settlement import prepare
 from ..statement import unit_zh
 from .cells import Problems, cell_text, open_workbook
-from .files import writing
+from .xlsx_cells import append, save, text
 
 __all__ = [
     "INCIDENTS_SHEET",
@@ -191,17 +191,17 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
                  "满意人数，或评分表）；本期不考核的指标（见「考核周期」列）整行锁定，不填也不收；合同允许"
                  "不适用的指标可在「不适用理由」填写理由，不再填考核值。未考核的服务项目留空，其费用暂缓"
                  "支付。")):
-        info.append(list(row))
+        append(info, list(row))
         info.cell(row=info.max_row, column=1).font = bold
     info.column_dimensions["A"].width = 12
     info.column_dimensions["B"].width = 90
     info["B5"].alignment = Alignment(wrap_text=True)
 
     opts = wb.create_sheet(OPTIONS_SHEET)
-    opts.append(["服务项目编号", "事件类型"])
+    append(opts, ["服务项目编号", "事件类型"])
     kinds = list(dict.fromkeys(k for x in t.lines for k in x.incident_kinds))
     for r in range(max(len(t.lines), len(kinds))):
-        opts.append([t.lines[r].line_id if r < len(t.lines) else None,
+        append(opts, [t.lines[r].line_id if r < len(t.lines) else None,
                      _label(kinds[r]) if r < len(kinds) else None])
     opts.sheet_state = "hidden"
 
@@ -213,13 +213,13 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
 
     for x in t.lines:
         ws = wb.create_sheet(x.line_id)
-        ws["A1"] = f"考核表：{x.service_zh}·{x.site}"
+        ws["A1"] = text(f"考核表：{x.service_zh}·{x.site}")
         ws["A1"].font = Font(bold=True, size=14)
         head = (("合同编号", t.contract_id), ("考核期间", str(t.period)),
                 ("服务项目编号", x.line_id), ("考核人", None), ("考核日期", None))
         for r, (label, v) in enumerate(head, start=2):
             ws.cell(row=r, column=1, value=label).font = bold
-            ws.cell(row=r, column=2, value=v)
+            ws.cell(row=r, column=2, value=text(v))
         ws["B5"].fill = fill_me
         ws["B6"].fill = fill_me
         ws["B6"].number_format = "yyyy-mm-dd"
@@ -228,7 +228,7 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
                                       error=f"考核日期应为日期，且不早于 {start}"), "B6")
         ws["A8"] = KPI_MARK
         ws["A8"].font = bold
-        ws.append(list(KPI_HEADERS))
+        append(ws, list(KPI_HEADERS))
         for c in range(1, len(KPI_HEADERS) + 1):
             ws.cell(row=9, column=c).font = bold
             ws.cell(row=9, column=c).fill = grey
@@ -236,7 +236,7 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
             due = not x.due or x.due[n]
             how = k.measurement
             schedule = k.schedule.describe() + ("" if due else f"；{NOT_DUE}")
-            ws.append([k.id, k.name_zh, unit_zh(k.unit), k.target,
+            append(ws, [k.id, k.name_zh, unit_zh(k.unit), k.target,
                        VALUES_ZH.get(k.direction.value, k.direction.value), k.weight,
                        VALUES_ZH.get(k.scoring.value, k.scoring.value),
                        NOT_DUE if not due else BY_SHEET if how is MeasuredBy.SHEET else None,
@@ -270,15 +270,15 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
             if not due:
                 for c in range(1, len(KPI_HEADERS) + 1):
                     ws.cell(row=r, column=c).font = muted
-        ws.append([])
-        ws.append([ITEMS_MARK])
+        append(ws, [])
+        append(ws, [ITEMS_MARK])
         ws.cell(row=ws.max_row, column=1).font = bold
-        ws.append(list(ITEM_HEADERS))
+        append(ws, list(ITEM_HEADERS))
         for c in range(1, len(ITEM_HEADERS) + 1):
             ws.cell(row=ws.max_row, column=c).font = bold
             ws.cell(row=ws.max_row, column=c).fill = grey
         for kid, name, top_points in x.items:
-            ws.append([kid, name, top_points, None])
+            append(ws, [kid, name, top_points, None])
             r = ws.max_row
             ws.cell(row=r, column=4).fill = fill_me
             ws.cell(row=r, column=4).protection = unlocked
@@ -295,7 +295,7 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
                                         formatCells=False)
 
     inc = wb.create_sheet(INCIDENTS_SHEET)
-    inc.append(list(INCIDENT_HEADERS))
+    append(inc, list(INCIDENT_HEADERS))
     for c in range(1, len(INCIDENT_HEADERS) + 1):
         inc.cell(row=1, column=c).font = bold
         inc.cell(row=1, column=c).fill = grey
@@ -315,9 +315,7 @@ def assessment_template(source: Any, period: Period | str, rulebook: RuleBook,
         inc.cell(row=r, column=3).number_format = "yyyy-mm-dd"
     for col, width in zip("ABCD", (16, 22, 14, 50), strict=True):
         inc.column_dimensions[col].width = width
-    with writing(path, "Excel工作簿") as out:
-        wb.save(out)
-    return out
+    return save(wb, path)
 
 
 def _find(ws: Any, mark: str, start: int = 1) -> int | None:
@@ -325,6 +323,27 @@ def _find(ws: Any, mark: str, start: int = 1) -> int | None:
         if cell_text(ws.cell(row=r, column=1).value) == mark:
             return r
     return None
+
+
+def _check_template(wb: Any, t: Template, bad: Problems) -> None:
+    """The workbook is this contract's and this period's assessment workbook: another
+    contract's (or period's) is ``desk.workbook.wrong_template`` — said before any sheet it
+    lacks, since another contract's lines are other sheets."""
+    names = list(wb.sheetnames)
+    if INFO_SHEET in names:
+        info = wb[INFO_SHEET]
+        got_id, got_period = cell_text(info["B2"].value), cell_text(info["B3"].value)
+        if (got_id, got_period) != (t.contract_id, str(t.period)):
+            bad.add(INFO_SHEET, "B2", "desk.workbook.wrong_template",
+                    f"这是合同 {got_id[:60]} {got_period[:20]} 的考核表，"
+                    f"不是合同 {t.contract_id} {t.period} 的", info["B2"].value)
+            bad.raise_if_any()
+    for need in (INFO_SHEET, *(x.line_id for x in t.lines), INCIDENTS_SHEET):
+        if need not in names:
+            bad.add(need, "", "desk.workbook.sheet_missing",
+                    f"缺少工作表「{need}」（工作表可能被改名或删除；工作簿中有："
+                    f"{'、'.join(names)[:300]}）")
+    bad.raise_if_any()
 
 
 def import_assessments(path: str | Path, source: Any, period: Period | str, rulebook: RuleBook,
@@ -338,21 +357,7 @@ def import_assessments(path: str | Path, source: Any, period: Period | str, rule
     wb = open_workbook(path)
     bad = Problems(path)
     start, end = t.period.range.start, t.period.range.end
-    names = list(wb.sheetnames)
-    for need in (INFO_SHEET, *(x.line_id for x in t.lines), INCIDENTS_SHEET):
-        if need not in names:
-            bad.add(need, "", "desk.workbook.sheet_missing",
-                    f"缺少工作表「{need}」（工作表可能被改名或删除；工作簿中有："
-                    f"{'、'.join(names)}）")
-    bad.raise_if_any()
-    info = wb[INFO_SHEET]
-    if cell_text(info["B2"].value) != t.contract_id or cell_text(info["B3"].value) != str(
-            t.period):
-        bad.add(INFO_SHEET, "B2", "desk.workbook.wrong_template",
-                f"这是合同 {cell_text(info['B2'].value)} {cell_text(info['B3'].value)} 的考核表，"
-                f"不是合同 {t.contract_id} {t.period} 的", info["B2"].value)
-        bad.raise_if_any()
-
+    _check_template(wb, t, bad)
     found: dict[str, dict[str, Any]] = {}
     for x in t.lines:
         ws = wb[x.line_id]

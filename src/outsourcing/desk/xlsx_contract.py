@@ -62,7 +62,7 @@ from ..plan import MILESTONE_LABELS
 from ..pricing import AreaUnit, MonthSplit
 from ..terms import ContractTerms
 from .cells import Problems, cell_text, open_workbook
-from .files import writing
+from .xlsx_cells import append, money, save, text
 from .xlsx_terms import (
     AGGREGATE_ZH,
     BASE_ZH,
@@ -167,9 +167,7 @@ def write_contract_workbook(contract: Contract | ContractTerms, path: str | Path
     write_kpis(wb, terms.kpis)
     write_plan(wb, terms.plan)
     _guide(wb, services)
-    with writing(path, "Excel工作簿") as out:
-        wb.save(out)
-    return out
+    return save(wb, path)
 
 
 def write_contract_template(path: str | Path, *,
@@ -183,7 +181,7 @@ def write_contract_template(path: str | Path, *,
     ws = wb.active
     ws.title = CONTRACT_SHEET
     for label in CONTRACT_FIELDS:
-        ws.append([label, None])
+        append(ws, [label, None])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     _contract_formats(ws)
     _lines_sheet(wb, ())
@@ -192,9 +190,7 @@ def write_contract_template(path: str | Path, *,
     write_kpis(wb, {})
     write_plan(wb, None)
     _guide(wb, services)
-    with writing(path, "Excel工作簿") as out:
-        wb.save(out)
-    return out
+    return save(wb, path)
 
 
 def _contract_formats(ws: Any) -> None:
@@ -231,7 +227,7 @@ def _contract_sheet(ws: Any, terms: ContractTerms) -> None:
               adopted or None, _key(ROUNDING_ZH, c.rounding.value), c.rounding_clause or None)
     ws.title = CONTRACT_SHEET
     for label, v in zip(CONTRACT_FIELDS, values, strict=True):
-        ws.append([label, v])
+        append(ws, [label, v])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     _contract_formats(ws)
 
@@ -240,7 +236,7 @@ def _lines_sheet(wb: Any, lines: Sequence[ServiceLine]) -> None:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(LINES_SHEET)
-    ws.append(list(LINE_HEADERS))
+    append(ws, list(LINE_HEADERS))
     for x in lines:
         p = x.pricing
         row: list[Any] = [None] * len(LINE_HEADERS)
@@ -263,7 +259,7 @@ def _lines_sheet(wb: Any, lines: Sequence[ServiceLine]) -> None:
             row[15] = _key(SPLIT_ZH, p.split.value)
             row[16] = p.remainder_month
             row[17] = _key(YES_NO, p.count_leap_day)
-        ws.append(row)
+        append(ws, row)
         r = ws.max_row
         for col in (5, 6, 9, 10, 12, 14, 19):
             ws.cell(row=r, column=col).number_format = _MONEY_FORMAT
@@ -281,9 +277,9 @@ def _qualifications_sheet(wb: Any, quals: Sequence[Qualification], *,
     if not quals and not always:
         return
     q = wb.create_sheet(QUALIFICATIONS_SHEET)
-    q.append(list(QUALIFICATION_HEADERS))
+    append(q, list(QUALIFICATION_HEADERS))
     for qual in quals:
-        q.append([QUALIFICATION_KINDS.get(qual.kind, qual.kind), qual.level or None,
+        append(q, [QUALIFICATION_KINDS.get(qual.kind, qual.kind), qual.level or None,
                   qual.issuer or None, qual.valid_from, qual.valid_until, qual.number or None])
     q.column_dimensions["A"].width = 36
 
@@ -314,7 +310,7 @@ def _guide(wb: Any, services: Sequence[tuple[str, str]]) -> None:
         col = opts.cell(row=1, column=n).column_letter
         opts.cell(row=1, column=n, value=name)
         for r, v in enumerate(values, start=2):
-            opts.cell(row=r, column=n, value=v)
+            opts.cell(row=r, column=n, value=text(v))
         where[name] = f"'{OPTIONS_SHEET}'!${col}$2:${col}${max(2, len(values) + 1)}"
     opts.sheet_state = "hidden"
 
@@ -350,11 +346,11 @@ def _guide(wb: Any, services: Sequence[tuple[str, str]]) -> None:
     guide = wb.create_sheet(README_SHEET, 0)
     guide.column_dimensions["A"].width = 16
     guide.column_dimensions["B"].width = 100
-    guide.append(["合同登记表", "一份合同一个工作簿；各表表头请勿改动。"
+    append(guide, ["合同登记表", "一份合同一个工作簿；各表表头请勿改动。"
                   "带下拉列表的单元格请从列表中选择。"])
     guide["A1"].font = Font(bold=True, size=14)
-    for sheet, text in GUIDE:
-        guide.append([sheet, text])
+    for sheet, guide_text in GUIDE:
+        append(guide, [sheet, guide_text])
         guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
         guide.cell(row=guide.max_row, column=2).alignment = Alignment(wrap_text=True)
 
@@ -419,13 +415,7 @@ def _headers(ws: Any, expected: tuple[str, ...], bad: Problems, required: int | 
 
 
 def _money(bad: Problems, ws: Any, ref: str, label: str, required: bool = True) -> Money | None:
-    d = bad.number(ws, ref, label=label, required=required)
-    if d is None:
-        return None
-    if d != d.quantize(Decimal("0.01")):
-        bad.add(ws.title, ref, "desk.workbook.bad_cell", f"{label}最多两位小数（分）：{d}", str(d))
-        return None
-    return Money(d)
+    return money(bad, ws, ref, label, required)
 
 
 def _price(bad: Problems, ws: Any, ref: str, label: str) -> Money | UnitPrice | None:

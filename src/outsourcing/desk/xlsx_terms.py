@@ -54,6 +54,7 @@ from ..payment import (
 from ..performance import EVENT_LABELS, INCIDENT_LABELS
 from ..plan import MILESTONE_LABELS, Instalment, InstalmentPlan, PeriodicPlan, Prepayment, Recovery
 from .cells import Problems, cell_text
+from .xlsx_cells import append, money
 
 T = TypeVar("T")
 
@@ -184,12 +185,12 @@ def _sheet(wb: Any, name: str, headers: Sequence[str], body: list[list[Any]]) ->
     from openpyxl.styles import Font, PatternFill
 
     ws = wb.create_sheet(name)
-    ws.append(list(headers))
+    append(ws, list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
     for row in body:
-        ws.append(row)
+        append(ws, row)
     for i, h in enumerate(headers):
         ws.column_dimensions[chr(ord("A") + i)].width = max(10, 2 * len(h) + 4)
 
@@ -347,9 +348,10 @@ def read_rules(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, Pay
         site_score = None
         if sites:
             s = _Reader(wb, SITES_SHEET, bad)
-            weights = [(cell_text(v["点位"]), s.number("费用权重", sr)) for sr, v in sites]
+            weights = [(cell_text(v["点位"]), money(bad, s.ws, s.ref("费用权重", sr), "费用权重",
+                                                 required=False)) for sr, v in sites]
             site_score = m.build(r, "多点位汇总方式", SiteScore, tuple(w for w, _ in weights),
-                                 aggregate, [(w, Money(x)) for w, x in weights if x is not None])
+                                 aggregate, [(w, x) for w, x in weights if x is not None])
         elif aggregate:
             bad.add(RULES_SHEET, m.ref("多点位汇总方式", r), "desk.terms.sites_missing",
                     f"填写了多点位汇总方式，却未在「{SITES_SHEET}」表中列出点位")
@@ -411,7 +413,8 @@ def _deductions(wb: Any, rows: list[tuple[int, dict[str, Any]]], bad: Problems
     shares: list[tuple[str, FeeShare]] = []
     for r, v in rows:
         kind = d.kind("事件类别", r)
-        fixed = d.number("固定扣款金额", r)
+        fixed_money = money(bad, d.ws, d.ref("固定扣款金额", r), "固定扣款金额", required=False)
+        fixed = None if fixed_money is None else fixed_money.yuan
         share = d.number("扣款比例", r)
         up_to = d.number("比例上限", r)
         base = d.choice("扣款基数", r, BASE_ZH, "period")
@@ -420,12 +423,8 @@ def _deductions(wb: Any, rows: list[tuple[int, dict[str, Any]]], bad: Problems
             bad.add(DEDUCTIONS_SHEET, d.ref("固定扣款金额", r), "desk.terms.deduction_shape",
                     "每种事件填写固定扣款金额或扣款比例，二者填一")
             continue
-        if fixed is not None:
-            if fixed != fixed.quantize(Decimal("0.01")):
-                bad.add(DEDUCTIONS_SHEET, d.ref("固定扣款金额", r), "desk.workbook.bad_cell",
-                        f"固定扣款金额最多两位小数（分）：{fixed}", str(fixed))
-                continue
-            amounts.append((kind, Money(fixed)))
+        if fixed_money is not None:
+            amounts.append((kind, fixed_money))
         else:
             f = d.build(r, "扣款比例", FeeShare, share, base, of_line, up_to)
             if f is not None:

@@ -1,0 +1,365 @@
+"""Opening a workbook people send: the limits checked before the work (工作簿读取限制).
+
+An ``.xlsx`` file is a zip of XML parts.  Before openpyxl builds a single cell,
+:func:`open_workbook` reads the file once and inspects it with a streaming XML parser, so a
+hostile or broken file is refused in milliseconds, never after seconds of work:
+
+- the file itself: at most :data:`MAX_FILE_BYTES`, a zip (``desk.workbook.not_a_zip``), at
+  most :data:`MAX_MEMBERS` parts;
+- the uncompressed size, counted as each part is inflated (a zip bomb stops at
+  :data:`MAX_UNCOMPRESSED_BYTES`, whatever the zip's headers claim);
+- XML with a document type or entities (billion laughs) is refused — a workbook never
+  needs them;
+- at most :data:`MAX_SHEETS` sheets and :data:`MAX_CELLS` cells in the workbook, at most
+  :data:`MAX_CELL_CHARS` characters of text in a cell (Excel's own limit);
+- **the used range**: a sheet is read up to row :data:`MAX_ROWS` and column
+  :data:`MAX_COLUMNS` (``BL``).  A cell past them that holds a value is refused, naming the
+  sheet and the cell (``desk.workbook.cell_out_of_range``); a cell past them that holds no
+  value (formatting only, such as a stray styled cell at row 1,048,576) is ignored — it is
+  dropped before anything reads the sheet.  A reference past Excel's own last row or column
+  is refused.
+
+Any error of the zip or of openpyxl is mapped to an error with a specific code naming the
+file (``desk.workbook.damaged``); nothing of openpyxl's reaches the person.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+from ..errors import OutsourcingError
+from ..messages_zh import lookup
+
+__all__ = [
+    "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_MEMBERS",
+    "MAX_ROWS",
+    "MAX_SHEETS",
+    "MAX_UNCOMPRESSED_BYTES",
+    "open_workbook",
+]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""The largest workbook file read (20 MiB; a contract of 2,000 lines is about 0.2 MiB)."""
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+"""The most its parts may hold once inflated, together (64 MiB)."""
+MAX_MEMBERS = 1000
+"""Parts in the zip."""
+MAX_SHEETS = 100
+"""Sheets in a workbook (an assessment workbook has one per line, plus three)."""
+MAX_ROWS = 10_000
+"""Rows of a sheet that are read: five times the largest contract a bureau sends."""
+MAX_COLUMNS = 64
+"""Columns of a sheet that are read (A to BL; the widest sheet has 22)."""
+MAX_CELLS = 250_000
+"""Cells in a workbook, written or empty."""
+MAX_CELL_CHARS = 32_767
+"""Characters in one cell: Excel's own limit."""
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+"""Excel's last row and column: a reference past them is not a cell at all."""
+_MAX_ELEMENTS = 4 * MAX_CELLS
+_CHUNK = 64 * 1024
+_REF = re.compile(r"\A\$?([A-Za-z]{1,4})\$?([0-9]{1,12})\Z")
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - ord("A") + 1
+    return n
+
+
+def _refused(path: Path, code: str, reason: str, value: Any = None, **params: Any) -> Exception:
+    """The error for a workbook refused as a whole: the file is its field, the code's
+    sentence (filled from ``params``) its message for people."""
+    return OutsourcingError(f"workbook refused: {reason}" + ("" if value is None else
+                                                              f" ({str(value)[:40]})"),
+                            field=str(path), code=code, term="Excel工作簿",
+                            zh=_say(code, **params))
+
+
+def _say(code: str, **params: Any) -> str:
+    """The catalogue's sentence for ``code`` with its placeholders filled."""
+    return (lookup(code) or code).format(**params)
+
+
+class _Stop(Exception):
+    """Raised inside the XML scan: the workbook is refused (code, reason, params)."""
+
+    def __init__(self, code: str, reason: str, value: Any = None, **params: Any) -> None:
+        super().__init__(reason)
+        self.code, self.reason, self.value, self.params = code, reason, value, params
+
+
+class _Scan:
+    """What the streaming scan of the parts found: the sheets' names, the stray empty cells
+    to drop, and the running totals checked against the limits."""
+
+    def __init__(self) -> None:
+        self.inflated = 0
+        self.cells = 0
+        self.elements = 0
+        self.sheet_names: dict[str, str] = {}
+        """Part (``xl/worksheets/sheet3.xml``) → the sheet's name, once known."""
+        self.stray: dict[str, list[tuple[int, int]]] = {}
+        """Part → the empty cells past the limits, dropped after loading."""
+
+
+class _PartScan:
+    """The expat handlers for one XML part."""
+
+    def __init__(self, scan: _Scan, part: str) -> None:
+        self.scan = scan
+        self.part = part
+        self.root = ""
+        self.row = 0
+        self.col = 0
+        self.cell: tuple[int, int] | None = None
+        self.has_value = False
+        self.text_chars = 0
+        self.in_text = False
+        self.strings = 0
+        self.sheet_entries: list[tuple[str, str]] = []
+        self.rels: dict[str, str] = {}
+
+    # names shown in errors
+    def where(self) -> str:
+        return self.scan.sheet_names.get(self.part, self.part)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        scan = self.scan
+        scan.elements += 1
+        if scan.elements > _MAX_ELEMENTS:
+            raise _Stop("desk.workbook.too_many_cells", "too many XML elements",
+                        limit=MAX_CELLS)
+        if not self.root:
+            self.root = tag
+        if self.root == "worksheet":
+            self._sheet_start(tag, attrs)
+        elif self.root == "sst" and tag == "si":
+            self.strings += 1
+            self.text_chars = 0
+        elif self.root == "workbook" and tag == "sheet":
+            rid = next((v for k, v in attrs.items() if k.rpartition(":")[2] == "id"), "")
+            self.sheet_entries.append((attrs.get("name", ""), rid))
+            if len(self.sheet_entries) > MAX_SHEETS:
+                raise _Stop("desk.workbook.too_many_sheets", "too many sheets",
+                            limit=MAX_SHEETS)
+        elif self.root == "Relationships" and tag == "Relationship":
+            self.rels[attrs.get("Id", "")] = attrs.get("Target", "")
+        if tag in ("t", "v"):
+            self.in_text = True
+
+    def _sheet_start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "row":
+            self.row = _number(attrs.get("r"), self.row + 1)
+            self.col = 0
+            if not 1 <= self.row <= EXCEL_ROWS:
+                raise _Stop("desk.workbook.bad_reference", "row outside the sheet",
+                            attrs.get("r"), sheet=self.where(),
+                            ref=f"第 {attrs.get('r')} 行", rows=EXCEL_ROWS)
+        elif tag == "c":
+            self.scan.cells += 1
+            if self.scan.cells > MAX_CELLS:
+                raise _Stop("desk.workbook.too_many_cells", "too many cells", limit=MAX_CELLS)
+            ref = attrs.get("r")
+            if ref:
+                m = _REF.match(ref)
+                if m is None:
+                    raise _Stop("desk.workbook.bad_reference", "not a cell reference", ref,
+                                sheet=self.where(), ref=ref[:20], rows=EXCEL_ROWS)
+                row, col = int(m.group(2)), _column(m.group(1))
+            else:
+                row, col = self.row, self.col + 1
+            if not (1 <= row <= EXCEL_ROWS and 1 <= col <= EXCEL_COLUMNS):
+                raise _Stop("desk.workbook.bad_reference", "cell outside the sheet", ref,
+                            sheet=self.where(), ref=(ref or "")[:20], rows=EXCEL_ROWS)
+            self.col = col
+            self.cell = (row, col)
+            self.has_value = False
+            self.text_chars = 0
+        elif tag in ("v", "is", "f") and self.cell is not None:
+            self.has_value = True
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition(":")[2]
+        if tag in ("t", "v"):
+            self.in_text = False
+        if self.root != "worksheet" or tag != "c" or self.cell is None:
+            return
+        row, col = self.cell
+        self.cell = None
+        if row <= MAX_ROWS and col <= MAX_COLUMNS:
+            return
+        ref = f"{_letters(col)}{row}"
+        if self.has_value:
+            raise _Stop("desk.workbook.cell_out_of_range", "a cell past the read range holds "
+                        "a value", ref, sheet=self.where(), ref=ref, rows=MAX_ROWS,
+                        last=_letters(MAX_COLUMNS))
+        self.scan.stray.setdefault(self.part, []).append((row, col))
+
+    def text(self, data: str) -> None:
+        if not self.in_text:
+            return
+        self.text_chars += len(data)
+        if self.text_chars > MAX_CELL_CHARS:
+            where = (f"工作表「{self.where()}」{_letters(self.cell[1])}{self.cell[0]}"
+                     if self.cell is not None else f"第 {self.strings} 个共享文字")
+            raise _Stop("desk.workbook.text_too_long", "a cell's text is too long",
+                        where=where, limit=MAX_CELL_CHARS)
+
+
+def _number(text: str | None, default: int) -> int:
+    if text is None:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            f = float(text)
+        except ValueError:
+            return -1
+        return int(f) if f.is_integer() and abs(f) < 10**12 else -1
+
+
+def _refuse_doctype(*_: Any) -> None:
+    raise _Stop("desk.workbook.xml_entities", "a document type or entity declaration")
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan) -> _PartScan:
+    """Inflate one part in chunks, counting its bytes; parse it when it is XML."""
+    handlers = _PartScan(scan, info.filename)
+    parser = None
+    if info.filename.lower().endswith(_XML_PARTS):
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        parser.EntityDeclHandler = _refuse_doctype
+        parser.StartElementHandler = handlers.start
+        parser.EndElementHandler = handlers.end
+        parser.CharacterDataHandler = handlers.text
+    with zf.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            scan.inflated += len(chunk)
+            if scan.inflated > MAX_UNCOMPRESSED_BYTES:
+                raise _Stop("desk.workbook.too_large_inflated", "more than the limit once "
+                            "inflated", limit=MAX_UNCOMPRESSED_BYTES // (1024 * 1024))
+            if parser is not None:
+                parser.Parse(chunk, False)
+    if parser is not None:
+        parser.Parse(b"", True)
+    return handlers
+
+
+def _rels_path(part: str) -> str:
+    head, tail = posixpath.split(part)
+    return posixpath.join(head, "_rels", tail + ".rels")
+
+
+def _target(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _inspect(zf: zipfile.ZipFile) -> _Scan:
+    """Scan every part: the package and workbook parts first, so sheet names are known when
+    a sheet's cell is named."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _Stop("desk.workbook.too_many_parts", "too many parts", limit=MAX_MEMBERS)
+    declared = sum(i.file_size for i in infos)
+    if declared > MAX_UNCOMPRESSED_BYTES:
+        raise _Stop("desk.workbook.too_large_inflated", "more than the limit once inflated",
+                    limit=MAX_UNCOMPRESSED_BYTES // (1024 * 1024))
+    scan = _Scan()
+    by_name = {i.filename: i for i in infos}
+    done: set[str] = set()
+
+    def part(name: str) -> _PartScan | None:
+        info = by_name.get(name)
+        if info is None or name in done:
+            return None
+        done.add(name)
+        return _scan_part(zf, info, scan)
+
+    package = part("_rels/.rels")
+    book = next((t for t in (package.rels.values() if package else ())
+                 if t.lower().endswith(".xml") and "workbook" in t.lower()), "xl/workbook.xml")
+    book = _target("", book)
+    wb = part(book)
+    rels = part(_rels_path(book))
+    if wb is not None and rels is not None:
+        for name, rid in wb.sheet_entries:
+            if rid in rels.rels:
+                scan.sheet_names[_target(book, rels.rels[rid])] = name
+    for info in infos:
+        part(info.filename)
+    return scan
+
+
+def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
+    """Open an ``.xlsx`` file people sent, within the limits (see the module); a missing,
+    oversized, damaged or hostile file is an error with a specific code naming the file."""
+    p = Path(path)
+    if not p.is_file():
+        raise OutsourcingError("file not found", field="file", value=str(p),
+                               code="desk.file_missing", zh=lookup("desk.file_missing"),
+                               term="Excel工作簿")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _refused(p, "desk.workbook.too_large", f"{size} bytes", size,
+                       limit=MAX_FILE_BYTES // (1024 * 1024))
+    data = p.read_bytes()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise _refused(p, "desk.workbook.not_a_zip", "not a zip file") from None
+    try:
+        with zf:
+            scan = _inspect(zf)
+    except _Stop as stop:
+        raise _refused(p, stop.code, stop.reason, stop.value, **stop.params) from None
+    except expat.ExpatError as exc:
+        raise _refused(p, "desk.workbook.damaged", f"XML: {exc}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
+            EOFError, ValueError, RuntimeError) as exc:
+        raise _refused(p, "desk.workbook.damaged", f"zip: {type(exc).__name__}") from None
+    return _load(p, data, scan, data_only)
+
+
+def _load(p: Path, data: bytes, scan: _Scan, data_only: bool) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=data_only)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise _refused(p, "desk.workbook.damaged", f"openpyxl: {type(exc).__name__}") from None
+    for part, cells in scan.stray.items():
+        name = scan.sheet_names.get(part)
+        if name is None or name not in wb.sheetnames:
+            continue
+        ws_cells = wb[name]._cells
+        for key in cells:
+            ws_cells.pop(key, None)
+    return wb
