@@ -10,13 +10,14 @@ hostile or broken file is refused in milliseconds, never after seconds of work:
   :data:`MAX_UNCOMPRESSED_BYTES`, whatever the zip's headers claim);
 - XML with a document type or entities (billion laughs) is refused — a workbook never
   needs them;
-- at most :data:`MAX_SHEETS` sheets and :data:`MAX_CELLS` cells in the workbook, at most
+- at most :data:`MAX_SHEETS` sheets and :data:`MAX_CELLS` cells in the sheets read, at most
   :data:`MAX_CELL_CHARS` characters of text in a cell (Excel's own limit);
 - **the used range**: a sheet is read up to row :data:`MAX_ROWS` and column
   :data:`MAX_COLUMNS` (``BL``).  A cell past them that holds a value is refused, naming the
   sheet and the cell (``desk.workbook.cell_out_of_range``); a cell past them that holds no
-  value (formatting only, such as a stray styled cell at row 1,048,576) is ignored — it is
-  dropped before anything reads the sheet.  A reference past Excel's own last row or column
+  value (formatting only, such as a stray styled cell at row 1,048,576) is ignored — the
+  sheet is read only within the range (more than :data:`MAX_IGNORED` of them are refused
+  as ``desk.workbook.too_many_cells``).  A reference past Excel's own last row or column
   is refused.
 
 Any error of the zip or of openpyxl is mapped to an error with a specific code naming the
@@ -45,6 +46,8 @@ __all__ = [
     "MAX_ROWS",
     "MAX_SHEETS",
     "MAX_UNCOMPRESSED_BYTES",
+    "ReadBook",
+    "ReadSheet",
     "open_workbook",
 ]
 
@@ -56,17 +59,20 @@ MAX_MEMBERS = 1000
 """Parts in the zip."""
 MAX_SHEETS = 100
 """Sheets in a workbook (an assessment workbook has one per line, plus three)."""
-MAX_ROWS = 10_000
-"""Rows of a sheet that are read: five times the largest contract a bureau sends."""
+MAX_ROWS = 5_000
+"""Rows of a sheet that are read: two and a half times the largest contract a bureau sends."""
 MAX_COLUMNS = 64
 """Columns of a sheet that are read (A to BL; the widest sheet has 22)."""
-MAX_CELLS = 250_000
-"""Cells in a workbook, written or empty."""
+MAX_CELLS = 100_000
+"""Cells in the sheets read, written or empty (a contract of 2,000 lines has about 32,000)."""
+MAX_IGNORED = 1_000
+"""Empty cells past the read range that are ignored; more are refused (a bomb)."""
 MAX_CELL_CHARS = 32_767
 """Characters in one cell: Excel's own limit."""
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 """Excel's last row and column: a reference past them is not a cell at all."""
 _MAX_ELEMENTS = 4 * MAX_CELLS
+"""XML elements in the workbook's other parts, and in the sheets read."""
 _CHUNK = 64 * 1024
 _REF = re.compile(r"\A\$?([A-Za-z]{1,4})\$?([0-9]{1,12})\Z")
 _XML_PARTS = (".xml", ".rels", ".vml")
@@ -110,8 +116,8 @@ class _Stop(Exception):
 
 
 class _Scan:
-    """What the streaming scan of the parts found: the sheets' names, the stray empty cells
-    to drop, and the running totals checked against the limits."""
+    """What the streaming scan of the parts found: the sheets' names and the running totals
+    checked against the limits."""
 
     def __init__(self) -> None:
         self.inflated = 0
@@ -119,8 +125,6 @@ class _Scan:
         self.elements = 0
         self.sheet_names: dict[str, str] = {}
         """Part (``xl/worksheets/sheet3.xml``) → the sheet's name, once known."""
-        self.stray: dict[str, list[tuple[int, int]]] = {}
-        """Part → the empty cells past the limits, dropped after loading."""
 
 
 class _PartScan:
@@ -130,15 +134,13 @@ class _PartScan:
         self.scan = scan
         self.part = part
         self.root = ""
-        self.row = 0
-        self.col = 0
-        self.cell: tuple[int, int] | None = None
-        self.has_value = False
         self.text_chars = 0
         self.in_text = False
         self.strings = 0
         self.sheet_entries: list[tuple[str, str]] = []
         self.rels: dict[str, str] = {}
+        self.done = False
+        """Whether the rest of the part needs no parsing (a sheet, once its root is seen)."""
 
     # names shown in errors
     def where(self) -> str:
@@ -153,9 +155,12 @@ class _PartScan:
                         limit=MAX_CELLS)
         if not self.root:
             self.root = tag
-        if self.root == "worksheet":
-            self._sheet_start(tag, attrs)
-        elif self.root == "sst" and tag == "si":
+            if tag == "worksheet":
+                # a sheet's cells are checked when it is read (_SheetReader); here only its
+                # size and its prolog (a document type can only come before the root)
+                self.done = True
+                return
+        if self.root == "sst" and tag == "si":
             self.strings += 1
             self.text_chars = 0
         elif self.root == "workbook" and tag == "sheet":
@@ -169,63 +174,17 @@ class _PartScan:
         if tag in ("t", "v"):
             self.in_text = True
 
-    def _sheet_start(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == "row":
-            self.row = _number(attrs.get("r"), self.row + 1)
-            self.col = 0
-            if not 1 <= self.row <= EXCEL_ROWS:
-                raise _Stop("desk.workbook.bad_reference", "row outside the sheet",
-                            attrs.get("r"), sheet=self.where(),
-                            ref=f"第 {attrs.get('r')} 行", rows=EXCEL_ROWS)
-        elif tag == "c":
-            self.scan.cells += 1
-            if self.scan.cells > MAX_CELLS:
-                raise _Stop("desk.workbook.too_many_cells", "too many cells", limit=MAX_CELLS)
-            ref = attrs.get("r")
-            if ref:
-                m = _REF.match(ref)
-                if m is None:
-                    raise _Stop("desk.workbook.bad_reference", "not a cell reference", ref,
-                                sheet=self.where(), ref=ref[:20], rows=EXCEL_ROWS)
-                row, col = int(m.group(2)), _column(m.group(1))
-            else:
-                row, col = self.row, self.col + 1
-            if not (1 <= row <= EXCEL_ROWS and 1 <= col <= EXCEL_COLUMNS):
-                raise _Stop("desk.workbook.bad_reference", "cell outside the sheet", ref,
-                            sheet=self.where(), ref=(ref or "")[:20], rows=EXCEL_ROWS)
-            self.col = col
-            self.cell = (row, col)
-            self.has_value = False
-            self.text_chars = 0
-        elif tag in ("v", "is", "f") and self.cell is not None:
-            self.has_value = True
-
     def end(self, name: str) -> None:
-        tag = name.rpartition(":")[2]
-        if tag in ("t", "v"):
+        if name.rpartition(":")[2] in ("t", "v"):
             self.in_text = False
-        if self.root != "worksheet" or tag != "c" or self.cell is None:
-            return
-        row, col = self.cell
-        self.cell = None
-        if row <= MAX_ROWS and col <= MAX_COLUMNS:
-            return
-        ref = f"{_letters(col)}{row}"
-        if self.has_value:
-            raise _Stop("desk.workbook.cell_out_of_range", "a cell past the read range holds "
-                        "a value", ref, sheet=self.where(), ref=ref, rows=MAX_ROWS,
-                        last=_letters(MAX_COLUMNS))
-        self.scan.stray.setdefault(self.part, []).append((row, col))
 
     def text(self, data: str) -> None:
         if not self.in_text:
             return
         self.text_chars += len(data)
         if self.text_chars > MAX_CELL_CHARS:
-            where = (f"工作表「{self.where()}」{_letters(self.cell[1])}{self.cell[0]}"
-                     if self.cell is not None else f"第 {self.strings} 个共享文字")
-            raise _Stop("desk.workbook.text_too_long", "a cell's text is too long",
-                        where=where, limit=MAX_CELL_CHARS)
+            raise _Stop("desk.workbook.text_too_long", "a shared text is too long",
+                        where=f"第 {self.strings} 个共享文字", limit=MAX_CELL_CHARS)
 
 
 def _number(text: str | None, default: int) -> int:
@@ -264,9 +223,9 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan) -> _Part
             if scan.inflated > MAX_UNCOMPRESSED_BYTES:
                 raise _Stop("desk.workbook.too_large_inflated", "more than the limit once "
                             "inflated", limit=MAX_UNCOMPRESSED_BYTES // (1024 * 1024))
-            if parser is not None:
+            if parser is not None and not handlers.done:
                 parser.Parse(chunk, False)
-    if parser is not None:
+    if parser is not None and not handlers.done:
         parser.Parse(b"", True)
     return handlers
 
@@ -318,7 +277,7 @@ def _inspect(zf: zipfile.ZipFile) -> _Scan:
     return scan
 
 
-def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
+def open_workbook(path: str | Path, *, data_only: bool = True) -> ReadBook:
     """Open an ``.xlsx`` file people sent, within the limits (see the module); a missing,
     oversized, damaged or hostile file is an error with a specific code naming the file."""
     p = Path(path)
@@ -337,7 +296,7 @@ def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
         raise _refused(p, "desk.workbook.not_a_zip", "not a zip file") from None
     try:
         with zf:
-            scan = _inspect(zf)
+            _inspect(zf)
     except _Stop as stop:
         raise _refused(p, stop.code, stop.reason, stop.value, **stop.params) from None
     except expat.ExpatError as exc:
@@ -345,21 +304,233 @@ def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
             EOFError, ValueError, RuntimeError) as exc:
         raise _refused(p, "desk.workbook.damaged", f"zip: {type(exc).__name__}") from None
-    return _load(p, data, scan, data_only)
+    return _load(p, data, data_only)
 
 
-def _load(p: Path, data: bytes, scan: _Scan, data_only: bool) -> Any:
+def _load(p: Path, data: bytes, data_only: bool) -> ReadBook:
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=data_only)
+    try:  # the workbook, its styles and shared text; the sheets are read by ReadBook
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+        return ReadBook(p, data, wb)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise _refused(p, "desk.workbook.damaged", f"openpyxl: {type(exc).__name__}") from None
-    for part, cells in scan.stray.items():
-        name = scan.sheet_names.get(part)
-        if name is None or name not in wb.sheetnames:
-            continue
-        ws_cells = wb[name]._cells
-        for key in cells:
-            ws_cells.pop(key, None)
-    return wb
+
+
+class _Value:
+    """A cell as the readers see it: its value."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+_EMPTY = _Value(None)
+
+
+class ReadSheet:
+    """A sheet's values within the read range (rows 1..:data:`MAX_ROWS`, columns
+    1..:data:`MAX_COLUMNS`), read once: ``title``, ``max_row``, ``max_column``,
+    ``cell(row=, column=).value`` and ``sheet["B2"].value`` as openpyxl's sheets have them."""
+
+    def __init__(self, title: str, values: dict[tuple[int, int], Any]) -> None:
+        self.title = title
+        self._values = values
+        self.max_row = max((r for r, _ in values), default=1)
+        self.max_column = max((c for _, c in values), default=1)
+
+    def cell(self, row: int, column: int) -> _Value:
+        v = self._values.get((row, column))
+        return _EMPTY if v is None else _Value(v)
+
+    def __getitem__(self, ref: str) -> _Value:
+        m = _REF.match(ref)
+        if m is None:
+            raise KeyError(ref)
+        return self.cell(int(m.group(2)), _column(m.group(1)))
+
+
+class _SheetReader:
+    """One sheet's XML read with expat: every cell checked against the limits (the used
+    range, the cell count, the text length, the reference) and its value kept when it lies
+    in the read range, converted as openpyxl converts it (shared and inline text, numbers,
+    booleans, errors, dates by the cell's number format)."""
+
+    def __init__(self, book: ReadBook, name: str) -> None:
+        self.book = book
+        self.name = name
+        self.values: dict[tuple[int, int], Any] = {}
+        self.row = 0
+        self.col = 0
+        self.cell: tuple[int, int] | None = None
+        self.kind = "n"
+        self.style = 0
+        self.raw: list[str] = []
+        self.collect = False
+        self.in_inline = False
+        self.phonetic = 0
+        self.chars = 0
+        self.has_value = False
+        self.ignored = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        self.book.elements += 1
+        if self.book.elements > _MAX_ELEMENTS:
+            raise _Stop("desk.workbook.too_many_cells", "too many XML elements",
+                        limit=MAX_CELLS)
+        if tag == "c":
+            self._cell(attrs)
+        elif tag == "row":
+            self.row = _number(attrs.get("r"), self.row + 1)
+            self.col = 0
+            if not 1 <= self.row <= EXCEL_ROWS:
+                raise _Stop("desk.workbook.bad_reference", "row outside the sheet",
+                            attrs.get("r"), sheet=self.name,
+                            ref=f"第 {str(attrs.get('r'))[:20]} 行", rows=EXCEL_ROWS)
+        elif self.cell is None:
+            return
+        elif tag == "v":
+            self.collect, self.has_value = True, True
+        elif tag == "is":
+            self.in_inline, self.has_value = True, True
+        elif tag == "rPh":
+            self.phonetic += 1
+        elif tag == "t" and self.in_inline and not self.phonetic:
+            self.collect = True
+        elif tag == "f":
+            self.has_value = True
+
+    def _cell(self, attrs: dict[str, str]) -> None:
+        self.book.cells += 1
+        if self.book.cells > MAX_CELLS or self.ignored > MAX_IGNORED:
+            raise _Stop("desk.workbook.too_many_cells", "too many cells", limit=MAX_CELLS)
+        ref = attrs.get("r")
+        if ref:
+            m = _REF.match(ref)
+            if m is None:
+                raise _Stop("desk.workbook.bad_reference", "not a cell reference", ref,
+                            sheet=self.name, ref=ref[:20], rows=EXCEL_ROWS)
+            row, col = int(m.group(2)), _column(m.group(1))
+        else:
+            row, col = self.row, self.col + 1
+        if not (1 <= row <= EXCEL_ROWS and 1 <= col <= EXCEL_COLUMNS):
+            raise _Stop("desk.workbook.bad_reference", "cell outside the sheet", ref,
+                        sheet=self.name, ref=(ref or "")[:20], rows=EXCEL_ROWS)
+        self.col = col
+        self.cell = (row, col)
+        self.kind = attrs.get("t", "n")
+        self.style = _number(attrs.get("s"), 0)
+        self.raw = []
+        self.chars = 0
+        self.has_value = self.in_inline = self.collect = False
+        self.phonetic = 0
+
+    def text(self, data: str) -> None:
+        if not self.collect:
+            return
+        self.chars += len(data)
+        if self.chars > MAX_CELL_CHARS and self.cell is not None:
+            raise _Stop("desk.workbook.text_too_long", "a cell's text is too long",
+                        where=f"工作表「{self.name}」{_letters(self.cell[1])}{self.cell[0]}",
+                        limit=MAX_CELL_CHARS)
+        self.raw.append(data)
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition(":")[2]
+        if tag in ("v", "t"):
+            self.collect = False
+        elif tag == "rPh":
+            self.phonetic -= 1
+        elif tag == "is":
+            self.in_inline = False
+        elif tag == "c" and self.cell is not None:
+            self._store(self.cell)
+            self.cell = None
+
+    def _store(self, cell: tuple[int, int]) -> None:
+        row, col = cell
+        if row > MAX_ROWS or col > MAX_COLUMNS:
+            if self.has_value:
+                ref = f"{_letters(col)}{row}"
+                raise _Stop("desk.workbook.cell_out_of_range", "a cell past the read range "
+                            "holds a value", ref, sheet=self.name, ref=ref, rows=MAX_ROWS,
+                            last=_letters(MAX_COLUMNS))
+            self.ignored += 1
+            return  # formatting only: ignored (the stated rule)
+        value = self.book.convert(self.kind, "".join(self.raw), self.style)
+        if value is not None:
+            self.values[cell] = value
+
+
+class ReadBook:
+    """A workbook opened for reading: its sheet names, each sheet's values read on first
+    use by :class:`_SheetReader` (a sheet no reader asks for is never parsed)."""
+
+    def __init__(self, path: Path, data: bytes, wb: Any) -> None:
+        self.path = path
+        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        self._wb = wb
+        self.sheetnames: list[str] = list(wb.sheetnames)
+        self._sheets: dict[str, ReadSheet] = {}
+        self.cells = 0
+        self.elements = 0
+        self._strings = list(getattr(wb, "shared_strings", []) or [])
+        self._dates = set(getattr(wb, "_date_formats", ()) or ())
+        self._durations = set(getattr(wb, "_timedelta_formats", ()) or ())
+        self._epoch = wb.epoch
+
+    def __getitem__(self, name: str) -> ReadSheet:
+        if name not in self._sheets:
+            self._sheets[name] = self._read(name)
+        return self._sheets[name]
+
+    def convert(self, kind: str, raw: str, style: int) -> Any:
+        """A cell's value from its type and text, as openpyxl reads it (``data_only``)."""
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        if kind in ("inlineStr", "str", "e"):
+            return raw or None
+        if raw == "":
+            return None
+        if kind == "s":
+            return self._strings[int(raw)]
+        if kind == "b":
+            return bool(int(raw))
+        if kind == "d":
+            return from_ISO8601(raw)
+        number = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+        if style in self._dates:
+            try:
+                return from_excel(number, self._epoch, timedelta=style in self._durations)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        return number
+
+    def _read(self, name: str) -> ReadSheet:
+        ws = self._wb[name]
+        part = getattr(ws, "_worksheet_path", None)
+        reader = _SheetReader(self, name)
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        parser.EntityDeclHandler = _refuse_doctype
+        parser.StartElementHandler = reader.start
+        parser.EndElementHandler = reader.end
+        parser.CharacterDataHandler = reader.text
+        try:
+            if part is not None:
+                with self._zip.open(str(part)) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except _Stop as stop:
+            raise _refused(self.path, stop.code, stop.reason, stop.value,
+                           **stop.params) from None
+        except (expat.ExpatError, KeyError, IndexError, ValueError, TypeError, OverflowError,
+                zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+            raise _refused(self.path, "desk.workbook.damaged",
+                           f"sheet {name!r}: {type(exc).__name__}") from None
+        return ReadSheet(name, reader.values)
