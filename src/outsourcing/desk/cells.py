@@ -17,7 +17,7 @@ import attrs
 
 from .._limits import MAX_DIGITS, MAX_EXPONENT, exact_decimal
 from ..errors import OutsourcingError
-from ..messages_zh import lookup
+from ..messages_zh import say
 
 __all__ = ["CellProblem", "Problems", "WorkbookError", "cell_text", "open_workbook"]
 
@@ -111,8 +111,8 @@ class Problems:
             except OutsourcingError as exc:
                 if exc.code.endswith("out_of_range"):
                     self.add(ws.title, ref, "desk.workbook.number_out_of_range",
-                             (lookup("desk.workbook.number_out_of_range") or "").format(
-                                 label=label, digits=MAX_DIGITS, exponent=MAX_EXPONENT), v)
+                             say("desk.workbook.number_out_of_range", label=label,
+                                 digits=MAX_DIGITS, exponent=MAX_EXPONENT), v)
                     return None
         if d is None:
             self.add(ws.title, ref, "desk.workbook.not_a_number",

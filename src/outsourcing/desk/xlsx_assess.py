@@ -154,8 +154,8 @@ def template_for(source: Any, period: Period | str, rulebook: RuleBook, *,
         lines.append(LineTemplate(line.id, name, line.site, specs, tuple(items), kinds, due))
     if not lines:
         raise OutsourcingError("no line of the contract runs in this period", field="period",
-                               value=str(p), code="desk.usage",
-                               zh="本期没有在履行的服务项目，无需考核", term="考核期间")
+                               value=str(p), code="desk.assess.no_line_running",
+                               params={"period": str(p)}, term="考核期间")
     c = prepared.contract
     return Template(c.id, c.title, p, tuple(lines))
 

@@ -35,7 +35,6 @@ from typing import Any
 from xml.parsers import expat
 
 from ..errors import OutsourcingError
-from ..messages_zh import lookup
 
 __all__ = [
     "MAX_CELLS",
@@ -98,13 +97,7 @@ def _refused(path: Path, code: str, reason: str, value: Any = None, **params: An
     sentence (filled from ``params``) its message for people."""
     return OutsourcingError(f"workbook refused: {reason}" + ("" if value is None else
                                                               f" ({str(value)[:40]})"),
-                            field=str(path), code=code, term="Excel工作簿",
-                            zh=_say(code, **params))
-
-
-def _say(code: str, **params: Any) -> str:
-    """The catalogue's sentence for ``code`` with its placeholders filled."""
-    return (lookup(code) or code).format(**params)
+                            field=str(path), code=code, term="Excel工作簿", params=params)
 
 
 class _Stop(Exception):
@@ -283,8 +276,7 @@ def open_workbook(path: str | Path, *, data_only: bool = True) -> ReadBook:
     p = Path(path)
     if not p.is_file():
         raise OutsourcingError("file not found", field="file", value=str(p),
-                               code="desk.file_missing", zh=lookup("desk.file_missing"),
-                               term="Excel工作簿")
+                               code="desk.file_missing", term="Excel工作簿")
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _refused(p, "desk.workbook.too_large", f"{size} bytes", size,

@@ -76,7 +76,7 @@ def export_statements(statements: Sequence[Statement], path: str | Path,
 
     if not statements:
         raise OutsourcingError("no statements to export", field="statements", value=[],
-                               code="desk.usage", zh="没有可导出的结算单", term="结算单")
+                               code="desk.export.no_statements", term="结算单")
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY_SHEET
