@@ -30,6 +30,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -293,8 +294,8 @@ def open_workbook(path: str | Path, *, data_only: bool = True) -> ReadBook:
         raise _refused(p, stop.code, stop.reason, stop.value, **stop.params) from None
     except expat.ExpatError as exc:
         raise _refused(p, "desk.workbook.damaged", f"XML: {exc}") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
-            EOFError, ValueError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError,
+            OSError, EOFError, ValueError, RuntimeError) as exc:
         raise _refused(p, "desk.workbook.damaged", f"zip: {type(exc).__name__}") from None
     return _load(p, data, data_only)
 
@@ -522,7 +523,8 @@ class ReadBook:
             raise _refused(self.path, stop.code, stop.reason, stop.value,
                            **stop.params) from None
         except (expat.ExpatError, KeyError, IndexError, ValueError, TypeError, OverflowError,
-                zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+                zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError,
+                RuntimeError) as exc:
             raise _refused(self.path, "desk.workbook.damaged",
                            f"sheet {name!r}: {type(exc).__name__}") from None
         return ReadSheet(name, reader.values)
