@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from .xlsx_open import (
+from .xlsx_limits import (
     _CHUNK,
     _MAX_ELEMENTS,
     _REF,
