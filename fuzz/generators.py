@@ -8,9 +8,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-import outsourcing as o
+from outsourcing.catalogue import Catalogue
 
-SERVICES = [k.code for k in o.Catalogue(__import__(
+SERVICES = [k.code for k in Catalogue(__import__(
     "outsourcing.catalogue", fromlist=["CORE_SERVICE_KINDS"]).CORE_SERVICE_KINDS)]
 fen = st.integers(0, 10**17)
 money_text = fen.map(lambda f: f"{f // 100}.{f % 100:02d}")

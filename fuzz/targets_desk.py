@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from mutations import mostly, mutated
 
 import outsourcing as o
+from outsourcing.dates import PeriodKind
 from outsourcing.serialize import from_json, to_json
 
 sys.path.insert(0, str(ROOT / "tests"))
@@ -248,9 +249,9 @@ def t_timeline_json(data: Any) -> None:
         tl = from_json(text, o.Timeline)
         assert from_json(to_json(tl), o.Timeline) == tl, "JSON round trip changed it"
         rb = registry().rulebook(tl.contract.jurisdiction)
-        period = o.Period.containing(tl.term.start, o.PeriodKind.QUARTER if
+        period = o.Period.containing(tl.term.start, PeriodKind.QUARTER if
                                      tl.contract.schedule.value == "quarterly"
-                                     else o.PeriodKind.MONTH)
+                                     else PeriodKind.MONTH)
         o.settle(tl, period, [], rb)
 
     attempt("timeline_json", run, lambda: text[:300])
