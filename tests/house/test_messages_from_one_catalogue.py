@@ -40,8 +40,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/desk/cli_usage.py": "desk",
     "src/outsourcing/desk/files.py": "desk",
     "src/outsourcing/desk/fonts.py": "desk",
-    "src/outsourcing/desk/xlsx_assess.py": "workbooks",
-    "src/outsourcing/desk/xlsx_statement.py": "workbooks",
     "src/outsourcing/framework.py": "plugins",
     "src/outsourcing/ocds/_packages.py": "verify",
     "src/outsourcing/ocds/_releases.py": "verify",
