@@ -43,6 +43,9 @@ from outsourcing.catalogue import Direction, KpiSpec, Scoring
 from outsourcing.dates import DateRange, PeriodKind, periods_between
 from outsourcing.performance import Assessment, Incident, Metric
 from outsourcing.settlement import PreparedContract, prepare
+from outsourcing.settlement.compute import PeriodResult, Reading, settle_readings
+from outsourcing.settlement.record import to_record
+from outsourcing.statement import Statement
 
 START, END = date(2022, 1, 1), date(2024, 12, 31)
 SERVICES = ("property", "elevator_maintenance", "fire_maintenance", "canteen")
@@ -118,7 +121,7 @@ def build_region(n: int, seed: int = 20221021) -> list[tuple[SyntheticTimeline, 
     return out
 
 
-def build_readings(months: int, seed: int = 7) -> tuple[list[Any], list[Any]]:
+def build_readings(months: int, seed: int = 7) -> tuple[list[Reading | None], list[int]]:
     """A pool of line readings (values tuples shared, as inputs are) and, per contract-month
     seed, which pool entries to use.  About 3% of line-months carry an incident, 0.5% are
     not assessed."""
@@ -130,7 +133,7 @@ def build_readings(months: int, seed: int = 7) -> tuple[list[Any], list[Any]]:
         r = rng.random()
         n_inc = rng.randrange(1, 4) if r < 0.03 else 0
         inc = tuple(rng.choice(KINDS) for _ in range(n_inc))
-        pool.append(None if r > 0.995 else (vals, inc))
+        pool.append(None if r > 0.995 else Reading(vals, inc))
     return pool, [rng.randrange(4096) for _ in range(months * 4 * 64)]
 
 
@@ -145,7 +148,7 @@ BARE_DEDUCTION = {"ordinary": 20000, "county_leader_criticism": 100000,
 
 def bare_inputs(region: list[tuple[SyntheticTimeline, dict[str, Any]]],
                 months: int) -> list[list[tuple[list[list[tuple[int, int, int]]],
-                                                 list[tuple[int, int, int, bool]]]]]:
+                                                 list[tuple[bool, int, int, bool]]]]]:
     """Plain ints for :func:`bare_loop`, built before its clock: for every contract and line,
     for every month the (monthly fen, days running, days in the month) of its runs, and its
     KPIs as (higher is better, weight, target, pass/fail) in hundredths."""
@@ -188,7 +191,7 @@ def bare_loop(inputs: list[Any], pool: list[Any], picks: list[int],
                 rd = pool[picks[k + j]]
                 if rd is None:
                     continue
-                vals, inc = rd
+                vals, inc, _, _ = rd
                 score = 0
                 for (higher, w, t, pass_fail), v in zip(specs, vals, strict=True):
                     if pass_fail:
@@ -231,7 +234,7 @@ def main() -> None:
     gc.collect()
     gc.freeze()
 
-    records: list[tuple[PreparedContract, list[tuple[Any, ...]]]] = []
+    records: list[tuple[PreparedContract, list[PeriodResult]]] = []
     prep_time = 0.0
     settle_time = 0.0
     cm = 0
@@ -252,10 +255,10 @@ def main() -> None:
                 readings = [pool[picks[k]], pool[picks[k + 1]], pool[picks[k + 2]],
                             pool[picks[k + 3]]]
                 paid = acc[i] + timedelta(days=40) if (ci + i) % 17 == 0 else None
-                rec = pc.settle_readings(i, readings, state, accepted_on=acc[i], paid_on=paid)
-                state = rec[8]
+                rec = settle_readings(pc, i, readings, state, accepted_on=acc[i], paid_on=paid)
+                state = rec.state
                 recs.append(rec)
-                payable += rec[2][2]
+                payable += rec.payable
             c = time.perf_counter()
             prep_time += b - a
             settle_time += c - b
@@ -297,7 +300,7 @@ def main() -> None:
     chars = 0
     for pc, recs in records[:: max(1, len(records) // 200)]:
         for rec in recs[::6]:
-            st = pc.statement(rec)
+            st = Statement(to_record(pc, rec), pc)
             chars += len(st.render()) + len(st.to_json())
             sample += 1
     dt = time.perf_counter() - t
@@ -328,7 +331,7 @@ def main() -> None:
                 rd = pool[picks[(i * 4 + j) % npicks]]
                 if rd is None or not pl.running[i]:
                     continue
-                vals, inc = rd
+                vals, inc, _, _ = rd
                 assessments.append(Assessment(
                     pl.line.id, p, "考核小组", p.end + timedelta(days=5),
                     metrics=[Metric(s.id, Decimal(v) / 100) for s, v in

@@ -17,34 +17,42 @@ own worked examples (every case of ``tests/scenarios/`` and ``plugins/*/scenario
 rule parameter file); mutations drop a key, retype a value, nest it, swap two values, put a
 huge or hostile value in, or corrupt the bytes of the file (including GBK and UTF-16 text).
 
-``tests/test_fuzz.py`` runs a short pass in ``make test``; ``make fuzz`` (``fuzz/run.py``)
-runs at least 10,000 examples per target and prints tried / accepted / rejected / crashes.
+The bookkeeping is :mod:`attempts`, the mutations :mod:`mutations`; the workbook targets are
+in :mod:`targets_workbooks`, the desk's (the command line against a registry, timelines,
+OCDS) in :mod:`targets_desk`.  ``tests/test_fuzz.py`` runs a short pass in ``make test``;
+``make fuzz`` (``fuzz/run.py``) runs at least 10,000 examples per target and prints tried /
+accepted / rejected / crashes.
 """
 
 from __future__ import annotations
 
 import atexit
-import gc
 import importlib
 import json
 import os
 import shutil
 import sys
 import tempfile
-import time
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from attempts import BOUND, ROOT, STATS, Crash, Stats, attempt, table
 from hypothesis import strategies as st
+from mutations import (
+    HOSTILE,
+    _copy,
+    corrupted,
+    dumps_toml,
+    hostile,
+    mostly,
+    mutated,
+)
 
 import outsourcing as o
-from outsourcing.catalogue import Catalogue
 from outsourcing.changes import ChangeLinePrice
 from outsourcing.dates import PeriodKind
 from outsourcing.errors import OutsourcingError
@@ -56,229 +64,11 @@ from outsourcing.serialize import from_json, to_json, unstructure
 from outsourcing.statement import Statement
 from outsourcing.textfiles import loads_toml
 
-ROOT = Path(__file__).resolve().parent.parent
-BOUND = 1.0
-"""Seconds an attempt may take."""
-
-
-# --- bookkeeping ------------------------------------------------------------------------------
-@dataclass
-class Stats:
-    tried: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    crashes: int = 0
-    slow: int = 0
-    slowest: float = 0.0
-    slowest_wall: float = 0.0
-    first_crashes: list[str] = field(default_factory=list)
-
-
-STATS: dict[str, Stats] = {}
-STRICT = True
-"""Under pytest a crash or a slow attempt fails the example at once (hypothesis shrinks it);
-``fuzz/run.py`` sets it False to count them all."""
-
-
-class Crash(AssertionError):
-    """An attempt that ended outside the library's error hierarchy, or too slowly."""
-
-
-def attempt(target: str, fn: Callable[[], Any], shown: Callable[[], str]) -> None:
-    s = STATS.setdefault(target, Stats())
-    s.tried += 1
-    gc.disable()  # a collection's pause belongs to the whole run, not to this input
-    t0, c0 = time.perf_counter(), time.process_time()
-    problem = None
-    try:
-        fn()
-        s.accepted += 1
-    except OutsourcingError:
-        s.rejected += 1
-    except Exception as exc:
-        s.crashes += 1
-        problem = f"{type(exc).__name__}: {str(exc)[:200]}\n" + "".join(
-            traceback.format_tb(exc.__traceback__)[-3:])
-    dt = time.process_time() - c0
-    s.slowest_wall = max(s.slowest_wall, time.perf_counter() - t0)
-    gc.enable()
-    s.slowest = max(s.slowest, dt)
-    if dt > BOUND:
-        s.slow += 1
-        problem = (problem or "") + f"took {dt:.2f} s of CPU (bound {BOUND} s)"
-    if problem:
-        what = f"{problem}\ninput: {shown()[:300]}"
-        if len(s.first_crashes) < int(os.environ.get("FUZZ_KEEP", "5")):
-            s.first_crashes.append(what)
-        if STRICT:
-            raise Crash(what)
-
-
-def table() -> str:
-    rows = [f"{'target':<16}{'tried':>8}{'accepted':>10}{'rejected':>10}{'crashes':>9}"
-            f"{'>1s':>6}{'slowest cpu':>13}{'wall':>9}"]
-    for name, s in STATS.items():
-        rows.append(f"{name:<16}{s.tried:>8}{s.accepted:>10}{s.rejected:>10}{s.crashes:>9}"
-                    f"{s.slow:>6}{s.slowest:>12.3f}s{s.slowest_wall:>8.3f}s")
-    return "\n".join(rows)
+__all__ = ["BOUND", "HOSTILE", "STATS", "TARGETS", "Crash", "Stats", "attempt", "table"]
 
 
 class ChangedMoney(Exception):
     """Money accepted with a value other than the one written."""
-
-
-# --- hostile values and mutations -------------------------------------------------------------
-HOSTILE: list[Any] = [
-    None, "", " ", "x", "smal", "-1", "1e999999", "1e-999999999", "1E-999999999", "NaN", "inf",
-    "9999-12-31", "0001-01-01", "2022-02-30", "12345678901234567890123456789.12", "0.001",
-    "¥1,234.56", "１２３", "\x00", "\ud800x", "a" * 5000, -1, 0, 1, 10**30, 2**64, -(10**20),
-    True, False, 1.5, float("nan"), float("inf"), Decimal("NaN"), Decimal("1e999999"),
-    Decimal("-0"), Fraction(1, 3), [], {}, [[[]]], {"kind": None}, {"a": {"b": {"c": []}}},
-    date(9999, 12, 31), date(1, 1, 1), date(2022, 10, 1), b"\xff\xfe", object(),
-]
-hostile = st.sampled_from(HOSTILE)
-
-
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += _paths(v, (*prefix, i))
-    return out
-
-
-def _get(data: Any, path: tuple[Any, ...]) -> Any:
-    for k in path:
-        data = data[k]
-    return data
-
-
-def _set(data: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    parent = _get(data, path[:-1])
-    parent[path[-1]] = value
-    return data
-
-
-def _copy(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _copy(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_copy(v) for v in data]
-    return data
-
-
-@st.composite
-def mutated(draw: st.DrawFn, seed: Any, *, values: st.SearchStrategy[Any] = hostile) -> Any:
-    """``seed`` with up to three mutations: drop, retype, nest, swap or replace a value."""
-    data = _copy(seed)
-    for _ in range(draw(st.integers(0, 3))):
-        paths = _paths(data)
-        path = draw(st.sampled_from(paths))
-        op = draw(st.sampled_from(["drop", "retype", "nest", "swap", "replace", "wrap_list"]))
-        if not path:
-            if op in ("nest", "wrap_list"):
-                data = [data] if op == "wrap_list" else {"x": data}
-            continue
-        current = _get(data, path)
-        if op == "drop":
-            parent = _get(data, path[:-1])
-            if isinstance(parent, dict):
-                del parent[path[-1]]
-            else:
-                parent.pop(path[-1])
-        elif op == "retype":
-            _set(data, path, _retype(current, draw))
-        elif op == "nest":
-            _set(data, path, {"value": current})
-        elif op == "wrap_list":
-            _set(data, path, [current])
-        elif op == "swap":
-            other = draw(st.sampled_from(paths))
-            if other and other[: len(path)] != path and path[: len(other)] != other:
-                a, b = _get(data, path), _get(data, other)
-                _set(data, path, b)
-                _set(data, other, a)
-        else:
-            _set(data, path, _copy(draw(values)))
-    return data
-
-
-def _retype(v: Any, draw: st.DrawFn) -> Any:
-    if isinstance(v, str):
-        return draw(st.sampled_from([0, 1.5, [v], {"v": v}, True, v * 3, v[:1]]))
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int | Decimal):
-        return draw(st.sampled_from([str(v), [v], -v, 10**40, Decimal("9e99")]))
-    if isinstance(v, dict):
-        return list(v.values())
-    if isinstance(v, list):
-        return {str(i): x for i, x in enumerate(v)}
-    if isinstance(v, date):
-        return draw(st.sampled_from([v.isoformat(), v.year, "2022-13-01"]))
-    return str(v)
-
-
-@st.composite
-def corrupted(draw: st.DrawFn, text: str) -> bytes:
-    """The text encoded, then maybe re-encoded (GBK, UTF-16) or with bytes flipped/cut."""
-    how = draw(st.sampled_from(["utf8", "utf8", "utf8", "gbk", "utf16", "flip", "cut", "bom",
-                                "junk"]))
-    if how == "gbk":
-        return text.encode("gb18030", "replace")
-    if how == "utf16":
-        return text.encode("utf-16", "surrogatepass")
-    if how == "bom":
-        return b"\xef\xbb\xbf" + text.encode('utf-8', 'surrogatepass')
-    data = bytearray(text.encode('utf-8', 'surrogatepass'))
-    if how == "flip" and data:
-        for _ in range(draw(st.integers(1, 8))):
-            i = draw(st.integers(0, len(data) - 1))
-            data[i] = draw(st.integers(0, 255))
-    elif how == "cut" and data:
-        data = data[: draw(st.integers(0, len(data)))]
-    elif how == "junk":
-        data = bytearray(draw(st.binary(max_size=200)))
-    return bytes(data)
-
-
-# --- TOML writing (the fuzz needs to write what it mutated) -----------------------------------
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | Decimal):
-        text = str(v)
-        if isinstance(v, Decimal):
-            if v.is_nan():
-                return "nan"
-            if v.is_infinite():
-                return "inf" if v > 0 else "-inf"
-            if "." not in text and "E" not in text and "e" not in text:
-                text += ".0"
-        return text
-    if isinstance(v, float):
-        return repr(v) if v == v and v not in (float("inf"), float("-inf")) else (
-            "nan" if v != v else ("inf" if v > 0 else "-inf"))
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(x)}"
-                                for k, x in v.items()) + " }"
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if v is None:
-        return '"None"'
-    return json.dumps(str(v), ensure_ascii=False)
-
-
-def dumps_toml(data: dict[str, Any]) -> str:
-    """TOML for plain data: every value on its key's line (inline tables and arrays)."""
-    return "\n".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in data.items()) + "\n"
 
 
 # --- seeds from the project's own files -------------------------------------------------------
@@ -320,58 +110,7 @@ def _write(name: str, data: bytes) -> Path:
     return p
 
 
-# --- generators of valid input ----------------------------------------------------------------
-SERVICES = [k.code for k in Catalogue(__import__(
-    "outsourcing.catalogue", fromlist=["CORE_SERVICE_KINDS"]).CORE_SERVICE_KINDS)]
-fen = st.integers(0, 10**17)
-money_text = fen.map(lambda f: f"{f // 100}.{f % 100:02d}")
-dates = st.dates(date(2000, 1, 1), date(2040, 12, 31))
-
-
-@st.composite
-def contracts(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid contract as plain data (what ``to_json`` writes)."""
-    start = draw(dates)
-    months = draw(st.integers(1, 36))
-    end = date(start.year + (start.month - 1 + months) // 12,
-               (start.month - 1 + months) % 12 + 1, 1)
-    from datetime import timedelta
-    end = end - timedelta(days=1)
-    n = draw(st.integers(1, 3))
-    lines = []
-    for i in range(n):
-        kind = draw(st.sampled_from(["fixed_monthly", "unit_rate", "labour_plus_materials"]))
-        if kind == "fixed_monthly":
-            pricing = {"kind": kind, "monthly_fee": draw(money_text),
-                       "quantity": str(draw(st.integers(1, 50)))}
-        elif kind == "unit_rate":
-            pricing = {"kind": kind, "unit_price": draw(money_text),
-                       "quantity": str(draw(st.decimals(0, 10**6, places=2))), "unit": "次"}
-        else:
-            pricing = {"kind": kind, "labour_monthly": draw(money_text),
-                       "materials_budget": draw(money_text)}
-        lines.append({"id": f"L{i}", "service": draw(st.sampled_from(SERVICES)),
-                      "site": "自治区政府办公区", "pricing": pricing})
-    return {
-        "id": draw(st.text(min_size=1, max_size=12).filter(str.strip)),
-        "title": "物业管理服务", "jurisdiction": draw(st.sampled_from(["CN", "NX", "NX-SZS"])),
-        "purchaser": {"id": "P", "name": "机关事务管理局"},
-        "supplier": {"id": "S", "name": "某公司",
-                     "size": draw(st.sampled_from(["large", "medium", "small", "micro"]))},
-        "term": {"start": start.isoformat(), "end": end.isoformat()},
-        "lines": lines,
-        "schedule": draw(st.sampled_from(["monthly", "quarterly"])),
-    }
-
-
-@st.composite
-def number_texts(draw: st.DrawFn) -> str:
-    """Numbers as people and machines write them, with long digit runs and wild exponents."""
-    sign = draw(st.sampled_from(["", "-", "+"]))
-    whole = draw(st.text("0123456789", min_size=0, max_size=45))
-    frac = draw(st.one_of(st.just(""), st.text("0123456789", max_size=45).map(lambda s: "." + s)))
-    exp = draw(st.one_of(st.just(""), st.integers(-10**9, 10**9).map(lambda e: f"e{e}")))
-    return f"{sign}{whole}{frac}{exp}"
+from generators import contracts, dates, fen, money_text, number_texts  # noqa: E402
 
 
 # --- the targets ------------------------------------------------------------------------------
@@ -686,12 +425,6 @@ def json_input(draw: st.DrawFn) -> tuple[Any, bytes | None]:
     return data, None
 
 
-def mostly(valid: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]
-           ) -> st.SearchStrategy[Any]:
-    """Valid input three times in four, so that mutations reach past the first check."""
-    return st.integers(0, 3).flatmap(lambda k: valid if k else bad)
-
-
 anything = st.one_of(hostile, number_texts(), st.text(max_size=20), st.integers(),
                      st.decimals(), st.fractions())
 
@@ -720,3 +453,11 @@ TARGETS: dict[str, tuple[st.SearchStrategy[Any], Callable[..., None]]] = {
     "cli": (st.tuples(st.lists(scenario_bytes(), min_size=1, max_size=2)), t_cli),
 }
 """Target name → (a strategy of argument tuples, the function called with them)."""
+
+# --- the targets of the newer surfaces (their own modules) ----------------------------------
+from targets_workbooks import TARGETS as WORKBOOK_TARGETS  # noqa: E402
+
+TARGETS.update(WORKBOOK_TARGETS)
+from targets_desk import TARGETS as DESK_TARGETS  # noqa: E402
+
+TARGETS.update(DESK_TARGETS)

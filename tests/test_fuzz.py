@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fuzz"))
 
+import attempts
 import targets
 
 SHORT = int(os.environ.get("FUZZ_SHORT_EXAMPLES", "15"))
@@ -26,7 +27,7 @@ SHORT = int(os.environ.get("FUZZ_SHORT_EXAMPLES", "15"))
 @pytest.mark.parametrize("name", sorted(targets.TARGETS))
 def test_entry_point_raises_only_outsourcing_errors_within_one_second(name: str) -> None:
     strategy, fn = targets.TARGETS[name]
-    targets.STRICT = True
+    attempts.STRICT = True
 
     @settings(max_examples=SHORT, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))

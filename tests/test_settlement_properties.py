@@ -13,7 +13,9 @@ from payment_cases import contract
 
 import outsourcing as o
 from outsourcing.performance import INCIDENT_LABELS
-from outsourcing.settlement import prepare, settle_term
+from outsourcing.settlement import inputs, prepare, settle_term
+from outsourcing.settlement.compute import settle_readings
+from outsourcing.settlement.record import to_record
 from outsourcing.statement import LineStatus
 
 KINDS = [k for k in INCIDENT_LABELS if k != "trapped_passengers"]
@@ -101,12 +103,12 @@ def test_the_compact_record_and_the_statement_agree(
     for p in pc.periods:
         batch = [a for a in assessments if a.period == p]
         i = pc.period_index(p)
-        readings, _, _ = pc.readings(i, batch)
-        state, _ = pc.state_from(prev, i)
-        rec = pc.settle_readings(i, readings, state)
+        readings, _, _ = inputs.readings(pc, i, batch)
+        state, _ = inputs.state_from(pc, prev, i)
+        rec = settle_readings(pc, i, readings, state)
         prev = pc.settle(p, batch, previous=prev)
-        assert rec[2][2] == prev.payable.fen
-        again = pc.statement(rec)
+        assert rec.payable == prev.payable.fen
+        again = o.Statement(to_record(pc, rec), pc)
         assert again.carry == prev.carry
         assert [x.payable for x in again.lines] == [x.payable for x in prev.lines]
         assert [x.score for x in again.lines] == [x.score for x in prev.lines]

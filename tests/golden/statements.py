@@ -32,7 +32,7 @@ def rendered() -> list[str]:
 
     out: list[str] = []
     cls: Any = settlement.PreparedContract
-    original = cls.settle
+    original = cls.settle_period  # every settlement goes through it
     where = [""]
 
     def settle(self: Any, *args: Any, **kw: Any) -> Any:
@@ -44,7 +44,7 @@ def rendered() -> list[str]:
                    f"{hashlib.sha256(trail.encode()).hexdigest()[:20]}")
         return st
 
-    cls.settle = settle
+    cls.settle_period = settle
     try:
         for f in FILES:
             where[0] = f.relative_to(ROOT).as_posix()
@@ -56,7 +56,7 @@ def rendered() -> list[str]:
         where[0] = "random"
         random_region()
     finally:
-        cls.settle = original
+        cls.settle_period = original
     return out
 
 

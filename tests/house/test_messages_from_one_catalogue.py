@@ -40,8 +40,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/desk/cli_usage.py": "desk",
     "src/outsourcing/desk/files.py": "desk",
     "src/outsourcing/desk/fonts.py": "desk",
-    "src/outsourcing/desk/xlsx_assess.py": "workbooks",
-    "src/outsourcing/desk/xlsx_statement.py": "workbooks",
     "src/outsourcing/framework.py": "plugins",
     "src/outsourcing/portfolio/cases.py": "plugins",
     "src/outsourcing/portfolio/coverage.py": "plugins",
@@ -61,11 +59,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/scenarios/__init__.py": "statement",
     "src/outsourcing/scenarios/_load.py": "statement",
     "src/outsourcing/serialize.py": "statement",
-    "src/outsourcing/settlement/__init__.py": "core",
-    "src/outsourcing/settlement/compile.py": "core",
-    "src/outsourcing/settlement/compute.py": "core",
-    "src/outsourcing/settlement/inputs.py": "core",
-    "src/outsourcing/settlement/record.py": "core",
 }
 
 

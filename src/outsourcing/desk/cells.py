@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from .._limits import MAX_DIGITS, MAX_EXPONENT, exact_decimal
 from ..errors import OutsourcingError
-from ..messages_zh import lookup
+from ..messages_zh import say
 
 __all__ = ["CellProblem", "Problems", "WorkbookError", "cell_text", "open_workbook"]
 
@@ -56,20 +57,11 @@ class WorkbookError(OutsourcingError, ValueError):
 
 
 def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
-    """Open an ``.xlsx`` file; a missing or unreadable file is a clear error."""
-    from openpyxl import load_workbook
+    """Open an ``.xlsx`` file within the limits of :mod:`.xlsx_open`; a missing, oversized,
+    damaged or hostile file is a clear error naming it."""
+    from .xlsx_open import open_workbook as open_checked
 
-    p = Path(path)
-    if not p.is_file():
-        raise OutsourcingError("file not found", field="file", value=str(p),
-                               code="desk.file_missing", zh="文件不存在", term="Excel工作簿")
-    try:
-        return load_workbook(p, data_only=data_only)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise OutsourcingError(f"not a readable .xlsx workbook ({type(exc).__name__})",
-                               field="file", value=str(p), code="desk.workbook.unreadable",
-                               zh=lookup("desk.workbook.unreadable"),
-                               term="Excel工作簿") from None
+    return open_checked(path, data_only=data_only)
 
 
 class Problems:
@@ -109,22 +101,22 @@ class Problems:
             if required:
                 self.add(ws.title, ref, "desk.workbook.missing_value", f"{label}未填写")
             return None
-        if isinstance(v, bool):
-            d = None
-        elif isinstance(v, int | Decimal):
-            d = Decimal(v)
-        elif isinstance(v, float):
-            d = Decimal(repr(v))
-        elif isinstance(v, str):
-            try:
-                d = Decimal(v.strip().replace(",", ""))
-            except InvalidOperation:
-                d = None
-        else:
-            d = None
-        if d is None or not d.is_finite():
+        d: Decimal | None = None
+        if isinstance(v, int | float | Decimal | str) and not isinstance(v, bool):
+            raw = (Decimal(repr(v)) if isinstance(v, float) else
+                   v.strip().replace(",", "") if isinstance(v, str) else v)
+            try:  # the library's exact reader: digits and exponent checked before any use
+                d = exact_decimal(raw, field=label, term=label, error=OutsourcingError,
+                                  code="desk.workbook.number")
+            except OutsourcingError as exc:
+                if exc.code.endswith("out_of_range"):
+                    self.add(ws.title, ref, "desk.workbook.number_out_of_range",
+                             say("desk.workbook.number_out_of_range", label=label,
+                                 digits=MAX_DIGITS, exponent=MAX_EXPONENT), v)
+                    return None
+        if d is None:
             self.add(ws.title, ref, "desk.workbook.not_a_number",
-                     f"{label}应填数字，却填了「{v}」", v)
+                     f"{label}应填数字，却填了「{str(v)[:40]}」", v)
             return None
         if d < 0:
             self.add(ws.title, ref, "desk.workbook.bad_cell", f"{label}不能为负数：{v}", v)

@@ -476,7 +476,7 @@ def register(sub: Any) -> None:
     p.add_argument("change")
     p.add_argument("reason")
     p.set_defaults(func=cmd_change_reject)
-    p = change.add_parser("headroom", help="the supplementary-contract headroom (10% cap)")
+    p = change.add_parser("headroom", help="the supplementary-contract headroom (10%% cap)")
     add_common(p, json_out=True)
     p.add_argument("contract", nargs="?")
     p.add_argument("--on", help="the date (default today)")

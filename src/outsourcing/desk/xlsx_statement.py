@@ -19,7 +19,7 @@ from ..messages_zh import VALUES_ZH, citation_for_people
 from ..money import Money
 from ..statement import Statement
 from .capitals import amount_in_capitals
-from .files import writing
+from .xlsx_cells import append, save
 
 if TYPE_CHECKING:
     from ..registry import StatementVersion
@@ -27,11 +27,14 @@ if TYPE_CHECKING:
 __all__ = ["MONEY_FORMAT", "SUMMARY_HEADERS", "SUMMARY_SHEET", "export_statements"]
 
 MONEY_FORMAT = "¥#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+"""到期日 is an Excel date (a finance office can sort and compare it), shown as 2022-11-30."""
 SUMMARY_SHEET = "汇总"
 SUMMARY_HEADERS = ("合同编号", "合同名称", "采购人", "供应商", "结算期间", "合同费用", "考核后金额",
                    "扣款", "暂扣款", "释放暂扣款", "暂缓支付", "应付金额", "逾期利息", "应付合计",
                    "到期日", "应付金额（大写）", "版本", "原应付金额", "更正差额", "更正原因",
                    "审计链位置", "审计哈希")
+DUE_COLUMN = SUMMARY_HEADERS.index("到期日") + 1
 _MONEY_COLS = ("fee", "performance_amount", "deductions", "holdback", "released", "withheld",
                "payable", "late_interest", "amount_due")
 LINE_HEADERS = ("服务项目编号", "服务项目", "办公区", "考核状态", "合同费用", "考核得分",
@@ -73,11 +76,11 @@ def export_statements(statements: Sequence[Statement], path: str | Path,
 
     if not statements:
         raise OutsourcingError("no statements to export", field="statements", value=[],
-                               code="desk.usage", zh="没有可导出的结算单", term="结算单")
+                               code="desk.export.no_statements", term="结算单")
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY_SHEET
-    ws.append(list(SUMMARY_HEADERS))
+    append(ws, list(SUMMARY_HEADERS))
     _style_header(ws, 1, len(SUMMARY_HEADERS))
     totals = dict.fromkeys(_MONEY_COLS, Money(0))
     shown = list(versions) if versions is not None else [None] * len(statements)
@@ -85,14 +88,15 @@ def export_statements(statements: Sequence[Statement], path: str | Path,
         values = [getattr(s, k) for k in _MONEY_COLS]
         for k, x in zip(_MONEY_COLS, values, strict=True):
             totals[k] = totals[k] + x
-        ws.append([s.contract_id, s.title, s.purchaser, s.supplier, str(s.period),
+        append(ws, [s.contract_id, s.title, s.purchaser, s.supplier, str(s.period),
                    *[_num(x) for x in values],
-                   s.due_on.isoformat() if s.due_on else "未定",
+                   s.due_on if s.due_on else "未定",
                    amount_in_capitals(s.amount_due),
                    *(_version_cells(v) if v is not None else ["", None, None, "", None, ""])])
         for c in (len(SUMMARY_HEADERS) - 4, len(SUMMARY_HEADERS) - 3):
             ws.cell(row=ws.max_row, column=c).number_format = MONEY_FORMAT
-    ws.append(["合计", "", "", "", "", *[_num(totals[k]) for k in _MONEY_COLS], "",
+        ws.cell(row=ws.max_row, column=DUE_COLUMN).number_format = DATE_FORMAT
+    append(ws, ["合计", "", "", "", "", *[_num(totals[k]) for k in _MONEY_COLS], "",
                amount_in_capitals(totals["amount_due"])])
     for c in range(1, len(SUMMARY_HEADERS) + 1):
         ws.cell(row=ws.max_row, column=c).font = Font(bold=True)
@@ -108,9 +112,7 @@ def export_statements(statements: Sequence[Statement], path: str | Path,
     taken = {SUMMARY_SHEET}
     for s, v in zip(statements, shown, strict=True):
         _contract_sheet(wb.create_sheet(sheet_name(s.contract_id, taken)), s, v)
-    with writing(path, "Excel工作簿") as out:
-        wb.save(out)
-    return out
+    return save(wb, path)
 
 
 def _version_cells(v: StatementVersion) -> list[Any]:
@@ -131,19 +133,19 @@ def _contract_sheet(ws: Any, s: Statement, version: StatementVersion | None = No
     if version is not None:
         head += [("版本", line) for line in version.lines_zh()]
     for k, v in head:
-        ws.append([k, v])
+        append(ws, [k, v])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-    ws.append([])
-    ws.append(list(LINE_HEADERS))
+    append(ws, [])
+    append(ws, list(LINE_HEADERS))
     _style_header(ws, ws.max_row, len(LINE_HEADERS))
     first = ws.max_row + 1
     for x in s.lines:
-        ws.append([x.line_id, x.service_zh, x.site, x.status.zh, _num(x.fee),
+        append(ws, [x.line_id, x.service_zh, x.site, x.status.zh, _num(x.fee),
                    None if x.score is None else x.score,
                    None if x.pay_rate is None else x.pay_rate,
                    _num(x.performance_amount), _num(x.deductions_applied), _num(x.holdback),
                    _num(x.released), _num(x.withheld), _num(x.payable), _num(x.held_balance)])
-    ws.append(["合计", "", "", "", _num(s.fee), None, None, _num(s.performance_amount),
+    append(ws, ["合计", "", "", "", _num(s.fee), None, None, _num(s.performance_amount),
                _num(s.deductions), _num(s.holdback), _num(s.released), _num(s.withheld),
                _num(s.payable), None])
     last = ws.max_row
@@ -154,30 +156,31 @@ def _contract_sheet(ws: Any, s: Statement, version: StatementVersion | None = No
             ws.cell(row=r, column=c).number_format = MONEY_FORMAT
         ws.cell(row=r, column=6).number_format = "0.00"
         ws.cell(row=r, column=7).number_format = "0%"
-    ws.append([])
-    ws.append(["应付金额（大写）", f"人民币{amount_in_capitals(s.payable)}"])
+    append(ws, [])
+    append(ws, ["应付金额（大写）", f"人民币{amount_in_capitals(s.payable)}"])
     if s.due_on is not None:
-        ws.append(["付款到期日", s.due_on.isoformat()])
+        append(ws, ["付款到期日", s.due_on])
+        ws.cell(row=ws.max_row, column=2).number_format = DATE_FORMAT
     if s.paid_on is not None:
-        ws.append(["逾期利息", _num(s.late_interest)])
+        append(ws, ["逾期利息", _num(s.late_interest)])
         ws.cell(row=ws.max_row, column=2).number_format = MONEY_FORMAT
-        ws.append(["应付合计", _num(s.amount_due)])
+        append(ws, ["应付合计", _num(s.amount_due)])
         ws.cell(row=ws.max_row, column=2).number_format = MONEY_FORMAT
     if s.findings:
-        ws.append([])
-        ws.append(["检查结果"])
+        append(ws, [])
+        append(ws, ["检查结果"])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
         for f in s.findings:
-            ws.append([f.severity_zh, f.message_zh, f.code])
-    ws.append([])
-    ws.append(["计算依据"])
+            append(ws, [f.severity_zh, f.message_zh, f.code])
+    append(ws, [])
+    append(ws, ["计算依据"])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     basis = ("服务项目编号", "项目", "数值", "规则", "依据", "输入")
-    ws.append(list(basis))
+    append(ws, list(basis))
     _style_header(ws, ws.max_row, len(basis))
     for e in s.all_explanations():
         ins = "；".join(f"{k}={VALUES_ZH.get(v, v)}" for k, v in e.inputs)
-        ws.append([e.line, e.figure, e.value, e.rule_id, citation_for_people(e.citation), ins])
+        append(ws, [e.line, e.figure, e.value, e.rule_id, citation_for_people(e.citation), ins])
         for c in (5, 6):
             ws.cell(row=ws.max_row, column=c).alignment = Alignment(wrap_text=True)
     for col, width in zip("ABCDEFGHIJKLMN", (16, 22, 22, 14, 14, 10, 10, 14, 14, 14, 14, 14, 14,

@@ -27,13 +27,10 @@ allowed, and how it is measured (计量方式).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ..catalogue import Direction, KpiSpec, MeasuredBy, Scoring
 from ..errors import OutsourcingError
-from ..kpi_schedule import KpiSchedule, NotDueRule, ScheduleKind
 from ..money import Money
 from ..payment import (
     Band,
@@ -54,11 +51,11 @@ from ..payment import (
 from ..performance import EVENT_LABELS, INCIDENT_LABELS
 from ..plan import MILESTONE_LABELS, Instalment, InstalmentPlan, PeriodicPlan, Prepayment, Recovery
 from .cells import Problems, cell_text
+from .xlsx_cells import append, money
 
 T = TypeVar("T")
 
-__all__ = ["TERM_SHEETS", "read_kpis", "read_plan", "read_rules", "write_kpis", "write_plan",
-           "write_rules"]
+__all__ = ["TERM_SHEETS", "read_plan", "read_rules", "write_plan", "write_rules"]
 
 RULES_SHEET = "支付规则"
 TIERS_SHEET = "分档"
@@ -184,12 +181,12 @@ def _sheet(wb: Any, name: str, headers: Sequence[str], body: list[list[Any]]) ->
     from openpyxl.styles import Font, PatternFill
 
     ws = wb.create_sheet(name)
-    ws.append(list(headers))
+    append(ws, list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
     for row in body:
-        ws.append(row)
+        append(ws, row)
     for i, h in enumerate(headers):
         ws.column_dimensions[chr(ord("A") + i)].width = max(10, 2 * len(h) + 4)
 
@@ -297,73 +294,91 @@ def read_rules(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, Pay
     out: dict[str, PaymentRule] = {}
     m = _Reader(wb, RULES_SHEET, bad)
     for lid, rows in heads.items():
-        r, _ = rows[0]
         if len(rows) > 1:
             bad.add(RULES_SHEET, f"A{rows[1][0]}", "desk.terms.twice",
                     f"服务项目「{lid}」的支付规则写了两行", lid)
             continue
-        before = len(bad.items)
-        rate = _rate(wb, m, r, lid, parts[TIERS_SHEET].get(lid, []), bad)
-        warn = m.number("预警分数线", r)
-        cap = m.number("单项扣款上限（比例）", r)
-        hb_share = m.number("暂扣比例", r)
-        release = m.choice("暂扣释放", r, RELEASE_ZH, "term_end")
-        by_result = m.choice("暂扣按考核结果", r, BY_RESULT_ZH, "full")
-        hb_base = m.choice("暂扣基数", r, HOLDBACK_BASE_ZH, "earned")
-        forfeit = m.number("低于该分不予退还", r)
-        bonus_cap, penalty_cap = m.number("加分上限", r), m.number("减分上限", r)
-        dg_text = m.text("降档事件", r)
-        dg_to = m.text("降档至", r)
-        factor, after = m.number("重复扣款加重倍数", r), m.number("加重起算次数", r, whole=True)
-        window = m.number("加重滚动期间（月）", r, whole=True)
-        aggregate = m.choice("多点位汇总方式", r, AGGREGATE_ZH)
-        name = m.text("规则名称", r)
-        deductions = _deductions(wb, parts[DEDUCTIONS_SHEET].get(lid, []), bad)
-        points = _points(wb, parts[POINTS_SHEET].get(lid, []), bad)
-        sites = parts[SITES_SHEET].get(lid, [])
-        if len(bad.items) > before:
-            continue
-        hb = None if hb_share is None else m.build(r, "暂扣比例", Holdback, hb_share, release,
-                                                   by_result=by_result, forfeit_below=forfeit,
-                                                   base=hb_base)
-        if hb_share is None and forfeit is not None:
-            bad.add(RULES_SHEET, m.ref("低于该分不予退还", r), "desk.terms.holdback_missing",
-                    "填写了不予退还的分数线，却未填写暂扣比例")
-        adjustments = None
-        if points:
-            adjustments = m.build(r, "加分上限", ScoreAdjustments, points, bonus_cap, penalty_cap)
-        elif bonus_cap is not None or penalty_cap is not None:
-            bad.add(RULES_SHEET, m.ref("加分上限", r), "desk.terms.points_missing",
-                    f"填写了加减分上限，却未在「{POINTS_SHEET}」表中约定加减分事件")
-        dg_kinds = tuple(_KIND_OF.get(k.strip(), k.strip())
-                         for k in dg_text.replace(",", "、").split("、") if k.strip())
-        downgrade = None if not dg_text else m.build(r, "降档事件", Downgrade, dg_kinds, dg_to)
-        ratchet = None
-        if factor is not None or after is not None or window is not None:
-            ratchet = m.build(r, "重复扣款加重倍数", RepeatRatchet,
-                              factor if factor is not None else Decimal(-1),
-                              -1 if after is None else int(after),
-                              0 if window is None else int(window))
-        site_score = None
-        if sites:
-            s = _Reader(wb, SITES_SHEET, bad)
-            weights = [(cell_text(v["点位"]), s.number("费用权重", sr)) for sr, v in sites]
-            site_score = m.build(r, "多点位汇总方式", SiteScore, tuple(w for w, _ in weights),
-                                 aggregate, [(w, Money(x)) for w, x in weights if x is not None])
-        elif aggregate:
-            bad.add(RULES_SHEET, m.ref("多点位汇总方式", r), "desk.terms.sites_missing",
-                    f"填写了多点位汇总方式，却未在「{SITES_SHEET}」表中列出点位")
-        if len(bad.items) > before or rate is None:
-            continue
-        line_cap = None if cap is None else m.build(r, "单项扣款上限（比例）", LineCap, cap)
-        warning = None if warn is None else m.build(r, "预警分数线", WarningRule, warn)
-        if len(bad.items) > before:
-            continue
-        rule = m.build(r, "支付方式", PaymentRule, rate, deductions, ratchet, line_cap, hb,
-                       warning, name, adjustments, downgrade, site_score)
+        rule = _line_rule(wb, m, lid, rows[0][0], {k: v.get(lid, []) for k, v in parts.items()},
+                          bad)
         if rule is not None:
             out[lid] = rule
     return out
+
+
+def _line_rule(wb: Any, m: _Reader, lid: str, r: int,
+               parts: dict[str, list[tuple[int, dict[str, Any]]]], bad: Problems
+               ) -> PaymentRule | None:
+    """One line's payment rule: its row of ``支付规则`` and its rows of the other sheets."""
+    before = len(bad.items)
+    rate = _rate(wb, m, r, lid, parts[TIERS_SHEET], bad)
+    warn = m.number("预警分数线", r)
+    cap = m.number("单项扣款上限（比例）", r)
+    hb = _holdback(m, r)
+    bonus_cap, penalty_cap = m.number("加分上限", r), m.number("减分上限", r)
+    dg_text = m.text("降档事件", r)
+    dg_to = m.text("降档至", r)
+    factor, after = m.number("重复扣款加重倍数", r), m.number("加重起算次数", r, whole=True)
+    window = m.number("加重滚动期间（月）", r, whole=True)
+    aggregate = m.choice("多点位汇总方式", r, AGGREGATE_ZH)
+    name = m.text("规则名称", r)
+    deductions = _deductions(wb, parts[DEDUCTIONS_SHEET], bad)
+    points = _points(wb, parts[POINTS_SHEET], bad)
+    sites = parts[SITES_SHEET]
+    if len(bad.items) > before:
+        return None
+    holdback = None if hb is None else m.build(r, "暂扣比例", Holdback, *hb[0], **hb[1])
+    if hb is None and m.number("低于该分不予退还", r) is not None:
+        bad.add(RULES_SHEET, m.ref("低于该分不予退还", r), "desk.terms.holdback_missing",
+                "填写了不予退还的分数线，却未填写暂扣比例")
+    adjustments = None
+    if points:
+        adjustments = m.build(r, "加分上限", ScoreAdjustments, points, bonus_cap, penalty_cap)
+    elif bonus_cap is not None or penalty_cap is not None:
+        bad.add(RULES_SHEET, m.ref("加分上限", r), "desk.terms.points_missing",
+                f"填写了加减分上限，却未在「{POINTS_SHEET}」表中约定加减分事件")
+    dg_kinds = tuple(_KIND_OF.get(k.strip(), k.strip())
+                     for k in dg_text.replace(",", "、").split("、") if k.strip())
+    downgrade = None if not dg_text else m.build(r, "降档事件", Downgrade, dg_kinds, dg_to)
+    ratchet = None
+    if factor is not None or after is not None or window is not None:
+        ratchet = m.build(r, "重复扣款加重倍数", RepeatRatchet,
+                          factor if factor is not None else Decimal(-1),
+                          -1 if after is None else int(after), 0 if window is None else int(window))
+    site_score = _site_score(wb, m, r, sites, aggregate, bad)
+    if len(bad.items) > before or rate is None:
+        return None
+    line_cap = None if cap is None else m.build(r, "单项扣款上限（比例）", LineCap, cap)
+    warning = None if warn is None else m.build(r, "预警分数线", WarningRule, warn)
+    if len(bad.items) > before:
+        return None
+    return m.build(r, "支付方式", PaymentRule, rate, deductions, ratchet, line_cap, holdback,
+                   warning, name, adjustments, downgrade, site_score)
+
+
+def _holdback(m: _Reader, r: int) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """The holdback's arguments from the row (None when 暂扣比例 is empty)."""
+    share = m.number("暂扣比例", r)
+    release = m.choice("暂扣释放", r, RELEASE_ZH, "term_end")
+    by_result = m.choice("暂扣按考核结果", r, BY_RESULT_ZH, "full")
+    base = m.choice("暂扣基数", r, HOLDBACK_BASE_ZH, "earned")
+    forfeit = m.number("低于该分不予退还", r)
+    if share is None:
+        return None
+    return (share, release), {"by_result": by_result, "forfeit_below": forfeit, "base": base}
+
+
+def _site_score(wb: Any, m: _Reader, r: int, sites: list[tuple[int, dict[str, Any]]],
+                aggregate: str, bad: Problems) -> SiteScore | None:
+    if sites:
+        s = _Reader(wb, SITES_SHEET, bad)
+        weights = [(cell_text(v["点位"]), money(bad, s.ws, s.ref("费用权重", sr), "费用权重",
+                                             required=False)) for sr, v in sites]
+        return m.build(r, "多点位汇总方式", SiteScore, tuple(w for w, _ in weights), aggregate,
+                       [(w, x) for w, x in weights if x is not None])
+    if aggregate:
+        bad.add(RULES_SHEET, m.ref("多点位汇总方式", r), "desk.terms.sites_missing",
+                f"填写了多点位汇总方式，却未在「{SITES_SHEET}」表中列出点位")
+    return None
 
 
 def _rate(wb: Any, m: _Reader, r: int, lid: str, tiers: list[tuple[int, dict[str, Any]]],
@@ -411,7 +426,8 @@ def _deductions(wb: Any, rows: list[tuple[int, dict[str, Any]]], bad: Problems
     shares: list[tuple[str, FeeShare]] = []
     for r, v in rows:
         kind = d.kind("事件类别", r)
-        fixed = d.number("固定扣款金额", r)
+        fixed_money = money(bad, d.ws, d.ref("固定扣款金额", r), "固定扣款金额", required=False)
+        fixed = None if fixed_money is None else fixed_money.yuan
         share = d.number("扣款比例", r)
         up_to = d.number("比例上限", r)
         base = d.choice("扣款基数", r, BASE_ZH, "period")
@@ -420,12 +436,8 @@ def _deductions(wb: Any, rows: list[tuple[int, dict[str, Any]]], bad: Problems
             bad.add(DEDUCTIONS_SHEET, d.ref("固定扣款金额", r), "desk.terms.deduction_shape",
                     "每种事件填写固定扣款金额或扣款比例，二者填一")
             continue
-        if fixed is not None:
-            if fixed != fixed.quantize(Decimal("0.01")):
-                bad.add(DEDUCTIONS_SHEET, d.ref("固定扣款金额", r), "desk.workbook.bad_cell",
-                        f"固定扣款金额最多两位小数（分）：{fixed}", str(fixed))
-                continue
-            amounts.append((kind, Money(fixed)))
+        if fixed_money is not None:
+            amounts.append((kind, fixed_money))
         else:
             f = d.build(r, "扣款比例", FeeShare, share, base, of_line, up_to)
             if f is not None:
@@ -485,95 +497,3 @@ def read_plan(wb: Any, bad: Problems) -> InstalmentPlan | PeriodicPlan | None:
     if instalments:
         return p.build(rows[0][0], "比例", InstalmentPlan, instalments, prepayment)
     return PeriodicPlan(prepayment)
-
-
-# --- the KPIs and their schedules (考核指标、考核周期) ---------------------------------------
-
-KPI_SHEET = "考核指标"
-KPI_HEADERS = ("服务项目编号", "指标编号", "指标名称", "英文名称", "单位", "目标值", "方向", "权重",
-               "计分方式", "依据", "示例目标", "法定参数", "考核周期", "考核月份", "考核日期",
-               "本期不考核时", "允许不适用", "计量方式")
-DIRECTION_ZH = {"不低于": Direction.HIGHER.value, "不高于": Direction.LOWER.value}
-SCORING_ZH = {"按比例计分": Scoring.PROPORTIONAL.value, "达标得分": Scoring.PASS_FAIL.value}
-SCHEDULE_ZH = {k.zh: k.value for k in ScheduleKind}
-NOT_DUE_ZH = {"按权重折算": NotDueRule.RESCALE.value,
-              "沿用上次结果": NotDueRule.CARRY_FORWARD.value}
-YES_NO_ZH = {"是": "yes", "否": "no"}
-MEASURED_ZH = {"实测值": MeasuredBy.METRIC.value, "满意度调查": MeasuredBy.SURVEY.value,
-               "评分表": MeasuredBy.SHEET.value}
-TERM_SHEETS[KPI_SHEET] = KPI_HEADERS
-
-
-def write_kpis(wb: Any, kpis: Mapping[str, Sequence[KpiSpec]]) -> None:
-    """Add the ``考核指标`` sheet: each line's own KPIs with their schedules."""
-    body: list[list[Any]] = []
-    for lid, specs in kpis.items():
-        for k in specs:
-            s = k.schedule
-            body.append([
-                lid, k.id, k.name_zh, k.name_en or None, k.unit, k.target,
-                _zh(DIRECTION_ZH, k.direction.value), k.weight, _zh(SCORING_ZH, k.scoring.value),
-                k.citation or None, "是" if k.illustrative else None, k.parameter or None,
-                s.kind.zh, "、".join(str(m) for m in s.months) or None,
-                "、".join(d.isoformat() for d in s.dates) or None,
-                None if k.when_not_due is None else _zh(NOT_DUE_ZH, k.when_not_due.value),
-                "是" if k.allows_not_applicable else None,
-                None if k.measured_by is None else _zh(MEASURED_ZH, k.measured_by.value)])
-    _sheet(wb, KPI_SHEET, KPI_HEADERS, body)
-
-
-def _split(v: Any) -> list[str]:
-    if v is None:
-        return []
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        return [str(int(v)) if float(v).is_integer() else repr(v)]
-    if isinstance(v, date):
-        return [v.isoformat()[:10]]
-    return [p.strip() for p in str(v).replace("，", "、").replace(",", "、").split("、")
-            if p.strip()]
-
-
-def read_kpis(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, list[KpiSpec]]:
-    """Each line's own KPIs from ``考核指标`` (a line without rows keeps the catalogue's)."""
-    k = _Reader(wb, KPI_SHEET, bad)
-    out: dict[str, list[KpiSpec]] = {}
-    rows = [(lid, r, v) for lid, found in _by_line(wb, KPI_SHEET, line_ids, bad).items()
-            for r, v in found]
-    for lid, r, v in sorted(rows, key=lambda x: x[1]):
-        before = len(bad.items)
-        kid = k.text("指标编号", r, required=True)
-        name = k.text("指标名称", r, required=True)
-        unit = k.text("单位", r, required=True)
-        target = k.number("目标值", r, required=True)
-        weight = k.number("权重", r, required=True)
-        direction = k.choice("方向", r, DIRECTION_ZH, Direction.HIGHER.value)
-        scoring = k.choice("计分方式", r, SCORING_ZH, Scoring.PROPORTIONAL.value)
-        kind = k.choice("考核周期", r, SCHEDULE_ZH, ScheduleKind.EVERY_PERIOD.value)
-        not_due = k.choice("本期不考核时", r, NOT_DUE_ZH) or None
-        illustrative = k.choice("示例目标", r, YES_NO_ZH, "no") == "yes"
-        allows = k.choice("允许不适用", r, YES_NO_ZH, "no") == "yes"
-        measured = k.choice("计量方式", r, MEASURED_ZH) or None
-        months: list[int] = []
-        for part in _split(v["考核月份"]):
-            if not part.lstrip("-").isdigit():
-                bad.add(KPI_SHEET, k.ref("考核月份", r), "desk.workbook.not_a_number",
-                        f"考核月份应填1到12月的整数（多个以「、」分隔），却填了「{part}」", part)
-                break
-            months.append(int(part))
-        dates = _split(v["考核日期"])
-        if len(bad.items) > before or target is None or weight is None:
-            continue
-        schedule = None
-        try:
-            schedule = KpiSchedule(kind, months, dates)
-        except OutsourcingError as exc:
-            where = ("考核日期" if "dates" in (exc.field or "") else
-                     "考核月份" if "months" in (exc.field or "") else "考核周期")
-            bad.add(KPI_SHEET, k.ref(where, r), exc.code, exc.message_zh, exc.value)
-            continue
-        spec = k.build(r, "指标编号", KpiSpec, kid, name, k.text("英文名称", r), unit, target,
-                       direction, weight, k.text("依据", r), illustrative, scoring,
-                       k.text("法定参数", r), schedule, not_due, allows, measured)
-        if spec is not None:
-            out.setdefault(lid, []).append(spec)
-    return out

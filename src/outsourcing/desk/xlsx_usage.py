@@ -15,16 +15,14 @@ another contract or period).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..dates import Period
 from ..model import LabourPlusMaterials, ServiceLine, UnitRate
-from ..money import Money
 from ..usage import Usage
 from .cells import Problems, cell_text, open_workbook
-from .files import writing
+from .xlsx_cells import append, money, save, text
 
 __all__ = ["USAGE_HEADERS", "USAGE_SHEET", "read_usage_workbook", "usage_template"]
 
@@ -52,7 +50,7 @@ def usage_template(contract_id: str, title: str, period: Period, lines: Sequence
     wb = Workbook()
     ws = wb.active
     ws.title = USAGE_SHEET
-    ws["A1"] = f"实际用量登记表：{title}"
+    ws["A1"] = text(f"实际用量登记表：{title}")
     ws["A1"].font = Font(bold=True, size=14)
     how = ("按量计价的服务项目填实际数量，人工加材料的服务项目填当期原材料实际金额（按票据，"
            "元，至分）；黄色单元格为填写处，不得为负数。未填写的服务项目，其按实结算部分暂缓支付。")
@@ -60,7 +58,7 @@ def usage_template(contract_id: str, title: str, period: Period, lines: Sequence
             ("期间起止", f"{period.start} 至 {period.end}"), ("填写说明", how))
     for r, (label, v) in enumerate(head, start=2):
         ws.cell(row=r, column=1, value=label).font = bold
-        ws.cell(row=r, column=2, value=v)
+        ws.cell(row=r, column=2, value=text(v))
     ws["B5"].alignment = Alignment(wrap_text=True)
     for c, h in enumerate(USAGE_HEADERS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=c, value=h)
@@ -83,7 +81,7 @@ def usage_template(contract_id: str, title: str, period: Period, lines: Sequence
             col = _MAT
         else:  # pragma: no cover - usage_lines gives only these two shapes
             continue
-        ws.append(row)
+        append(ws, row)
         r = ws.max_row
         ws.cell(row=r, column=col).fill = fill_me
         ws.cell(row=r, column=_NOTE).fill = fill_me
@@ -97,9 +95,7 @@ def usage_template(contract_id: str, title: str, period: Period, lines: Sequence
     for letter, width in zip("ABCDEFGHIJK", (16, 22, 20, 12, 10, 12, 14, 16, 12, 16, 30),
                           strict=True):
         ws.column_dimensions[letter].width = width
-    with writing(path, "Excel工作簿") as out:
-        wb.save(out)
-    return out
+    return save(wb, path)
 
 
 def read_usage_workbook(path: str | Path, contract_id: str, period: Period,
@@ -154,12 +150,8 @@ def read_usage_workbook(path: str | Path, contract_id: str, period: Period,
             if q is not None:
                 out.append(Usage(lid, period, quantity=q, note=note))
         else:
-            m = bad.number(ws, mat_ref, label=f"{lid} 的原材料实际金额")
+            m = money(bad, ws, mat_ref, f"{lid} 的原材料实际金额", required=False)
             if m is not None:
-                if m != m.quantize(Decimal("0.01")):
-                    bad.add(USAGE_SHEET, mat_ref, "desk.workbook.bad_cell",
-                            f"{lid} 的原材料实际金额最多两位小数（分）：{m}", str(m))
-                else:
-                    out.append(Usage(lid, period, materials=Money(m), note=note))
+                out.append(Usage(lid, period, materials=m, note=note))
     bad.raise_if_any()
     return out

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from .._extras import require
 
@@ -116,6 +117,6 @@ def release_package(
     h = history(contract, prefix=prefix, award=award, statements=statements,
                 payments=payments, catalogue=catalogue)
     return package([h.snapshot(as_of)], publisher=publisher or h.contract.purchaser.name,
-                   uri=uri or f"urn:outsourcing:{h.ocid}:{as_of.isoformat()}",
+                   uri=uri or f"urn:outsourcing:{quote(h.ocid, safe='-')}:{as_of.isoformat()}",
                    published=published, license=license,
                    publication_policy=publication_policy)

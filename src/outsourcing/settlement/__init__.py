@@ -45,51 +45,55 @@ acceptance; late interest accrues per day on the payable amount.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
-from typing import Any
+from collections.abc import Iterable
+from typing import Unpack
 
-from ..catalogue import KpiSpec
 from ..dates import Period
 from ..errors import SettlementError
-from ..payment import ContractRules, PaymentRule
 from ..performance import Assessment
 from ..rules import RuleBook
 from ..statement import Statement
 from ..usage import Usage
 from .compile import PAYMENT_DEFAULTS, PreparedLine, SettlementSource
 from .compute import Reading
+from .options import (
+    ContractTerms,
+    PeriodKeywords,
+    PeriodTerms,
+    PrepareKeywords,
+    SettleKeywords,
+    TermKeywords,
+    split,
+)
 from .prepared import PreparedContract
 
 __all__ = [
     "PAYMENT_DEFAULTS",
+    "ContractTerms",
+    "PeriodKeywords",
+    "PeriodTerms",
+    "PrepareKeywords",
     "PreparedContract",
     "PreparedLine",
     "Reading",
+    "SettleKeywords",
     "SettlementSource",
+    "TermKeywords",
     "prepare",
     "settle",
     "settle_term",
 ]
 
 
-def prepare(
-    source: SettlementSource,
-    rulebook: RuleBook,
-    *,
-    rules: Mapping[str, PaymentRule] | None = None,
-    kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
-    on: date | None = None,
-    contract_rules: ContractRules | None = None,
-    adopt: Iterable[str] = (),
-) -> PreparedContract:
+def prepare(source: SettlementSource, rulebook: RuleBook,
+            **kw: Unpack[PrepareKeywords]) -> PreparedContract:
     """Prepare a contract (or timeline) for settlement: everything done once per contract.
 
-    ``rules`` sets a line's payment rule explicitly (the contract's own terms); other lines
-    ask the ``outsourcing_payment_rule`` hook once, then fall back to
-    :func:`~outsourcing.payment.default_payment_rule`.  ``kpis`` replaces a line's KPIs
-    (targets and weights per line).  Rules are resolved on ``on``, by default the signing
-    day or the start of the term.
+    The keywords are the contract's own terms (:class:`ContractTerms`).  ``rules`` sets a
+    line's payment rule explicitly; other lines ask the ``outsourcing_payment_rule`` hook
+    once, then fall back to :func:`~outsourcing.payment.default_payment_rule`.  ``kpis``
+    replaces a line's KPIs (targets and weights per line).  Rules are resolved on ``on``,
+    by default the signing day or the start of the term.
 
     ``contract_rules`` are the contract's own contract-wide terms (total deduction cap,
     replacement and termination thresholds); ``ContractRules()`` states none.  Without it
@@ -99,8 +103,7 @@ def prepare(
     statement marks the figure; ``adopt`` lists the defaults the contract adopts explicitly
     (e.g. ``["payment.holdback"]``, or ``["*"]`` for all of them): then no warning.
     """
-    return PreparedContract(source, rulebook, rules=rules or {}, kpis=kpis or {}, on=on,
-                            contract_rules=contract_rules, adopt=adopt)
+    return PreparedContract(source, rulebook, ContractTerms(**kw))
 
 
 def settle(
@@ -110,41 +113,31 @@ def settle(
     rulebook: RuleBook,
     *,
     previous: Statement | None = None,
-    accepted_on: date | None = None,
-    acceptance_due: date | None = None,
-    paid_on: date | None = None,
-    release_holdback: bool | None = None,
-    rules: Mapping[str, PaymentRule] | None = None,
-    kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
-    usage: Iterable[Usage] = (),
-    final_scores: Mapping[str, Any] | None = None,
-    contract_rules: ContractRules | None = None,
-    adopt: Iterable[str] = (),
+    **kw: Unpack[SettleKeywords],
 ) -> Statement:
     """Settle one period of a contract (or its timeline) and return the :class:`Statement`.
 
-    ``usage`` records what unit-rate and labour-plus-materials lines actually delivered or
-    cost in the period (按实结算, :mod:`outsourcing.usage`); other lines, and lines without a
-    usage, are paid their scheduled fee.
+    The keywords are the contract's terms (``rules``, ``kpis``, ``on``, ``contract_rules``,
+    ``adopt``: see :func:`prepare` and :class:`ContractTerms`) and the period's
+    (:class:`PeriodTerms`): ``usage`` records what unit-rate and labour-plus-materials lines
+    actually delivered or cost in the period (按实结算, :mod:`outsourcing.usage`); other
+    lines, and lines without a usage, are paid their scheduled fee.  ``accepted_on`` is the
+    day of acceptance or of confirming the settled amount (default: the latest assessment's
+    day); ``acceptance_due`` the agreed acceptance deadline (a later acceptance counts from
+    it); ``paid_on`` the day paid, for late interest.  ``release_holdback`` forces (True) or
+    stops (False) the holdback release; by default the rule's release point decides.
+    ``final_scores`` gives a line's final assessment score (年度/期满考核得分), which decides
+    a result-based holdback release (:class:`~outsourcing.payment.Holdback` ``by_result``,
+    ``forfeit_below``).
 
     ``assessments`` are this period's, one per line at most.  ``previous`` is the previous
     period's statement (holdback balance, failing streaks, notices in the window); without
-    it the first period starts clean and a later one says so in a finding.  ``accepted_on``
-    is the day of acceptance or of confirming the settled amount (default: the latest
-    assessment's day); ``acceptance_due`` the agreed acceptance deadline (a later acceptance
-    counts from it); ``paid_on`` the day paid, for late interest.  ``release_holdback``
-    forces (True) or stops (False) the holdback release; by default the rule's release point
-    decides.  ``final_scores`` gives a line's final assessment score (年度/期满考核得分), which
-    decides a result-based holdback release (:class:`~outsourcing.payment.Holdback`
-    ``by_result``, ``forfeit_below``).  ``contract_rules`` and ``adopt``: see :func:`prepare`.
-    To settle many periods, :func:`prepare` once and call ``.settle`` on it.
+    it the first period starts clean and a later one says so in a finding.  To settle many
+    periods, :func:`prepare` once and call ``.settle`` on it.
     """
-    prepared = prepare(source, rulebook, rules=rules, kpis=kpis,
-                       contract_rules=contract_rules, adopt=adopt)
-    return prepared.settle(period, assessments, previous=previous, accepted_on=accepted_on,
-                           acceptance_due=acceptance_due, paid_on=paid_on,
-                           release_holdback=release_holdback, usage=usage,
-                           final_scores=final_scores)
+    terms, period_terms = split(kw, "settle")
+    return PreparedContract(source, rulebook, terms).settle_period(
+        period, assessments, previous, period_terms)
 
 
 def settle_term(
@@ -153,47 +146,46 @@ def settle_term(
     rulebook: RuleBook,
     *,
     upto: Period | str | None = None,
-    rules: Mapping[str, PaymentRule] | None = None,
-    kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
-    usage: Iterable[Usage] = (),
-    final_scores: Mapping[str, Any] | None = None,
-    contract_rules: ContractRules | None = None,
-    adopt: Iterable[str] = (),
+    **kw: Unpack[TermKeywords],
 ) -> list[Statement]:
     """Settle every period of the term in order (through ``upto``), each carrying the
-    previous one's state; the assessments are grouped by period.  ``final_scores`` are
-    given to every period (they matter where a result-based holdback is released)."""
-    prepared = prepare(source, rulebook, rules=rules, kpis=kpis,
-                       contract_rules=contract_rules, adopt=adopt)
+    previous one's state; the assessments and ``usage`` are grouped by period.
+    ``final_scores`` are given to every period (they matter where a result-based holdback
+    is released); the other keywords are the contract's terms (see :func:`prepare`)."""
+    terms, given = split(kw, "settle_term", period=("usage", "final_scores"))
+    prepared = PreparedContract(source, rulebook, terms)
     by_period: dict[Period, list[Assessment]] = {}
     for n, a in enumerate(assessments):
         if not isinstance(a, Assessment):
             raise SettlementError(f"a {type(a).__name__} is not an Assessment",
-                                  field=f"assessments[{n}]", value=repr(a), term="考核记录")
+                                  field=f"assessments[{n}]", value=repr(a), term="考核记录",
+                                  code="settlement.assessment_type")
         if prepared.term.overlap(a.period.range) is None:
             raise SettlementError(f"assessment for {a.period}, outside the term {prepared.term}",
                                   field=f"assessments[{n}].period", value=str(a.period),
-                                  term="考核期间超出履行期限")
+                                  term="考核期间超出履行期限",
+                                  code="settlement.assessment_outside_term")
         by_period.setdefault(a.period, []).append(a)
     stray = [p for p in by_period if p not in prepared.index_of]
     if stray:
         raise SettlementError(f"assessments for periods that are not settlement periods "
                               f"({prepared.kind.value}): {', '.join(map(str, stray))}",
                               field="assessments", value=[str(p) for p in stray],
-                              term="考核期间")
+                              term="考核期间", code="settlement.assessment_period_not_settlement")
     used: dict[Period, list[Usage]] = {}
-    for u in usage:
+    for u in given.usage:
         used.setdefault(u.period, []).append(u)
     if set(used) - set(prepared.index_of):
         odd = sorted(str(p) for p in set(used) - set(prepared.index_of))
         raise SettlementError(f"usage for periods that are not settlement periods: "
-                              f"{', '.join(odd)}", field="usage", value=odd, term="结算期间")
+                              f"{', '.join(odd)}", field="usage", value=odd, term="结算期间",
+                              code="settlement.usage_period_not_settlement")
     last = prepared.period_index(upto) if upto is not None else len(prepared.periods) - 1
     out: list[Statement] = []
     prev: Statement | None = None
     for i in range(last + 1):
-        prev = prepared.settle(prepared.periods[i], by_period.get(prepared.periods[i], ()),
-                               previous=prev, usage=used.get(prepared.periods[i], ()),
-                               final_scores=final_scores)
+        p = prepared.periods[i]
+        prev = prepared.settle_period(p, by_period.get(p, ()), prev, PeriodTerms(
+            usage=used.get(p, ()), final_scores=given.final_scores))
         out.append(prev)
     return out

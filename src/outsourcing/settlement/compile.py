@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..accrual import Bounds, Schedule, contract_period_fen, period_bounds
 from ..catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
@@ -35,8 +35,10 @@ from ..payment import contract_rules as default_contract_rules
 from ..performance import CompiledKpis, compile_kpis, default_kpis, legal_targets
 from ..rules import Resolved, RuleBook
 from ..statement.record import State, month_of
+from .options import ContractTerms
 
-__all__ = ["PAYMENT_DEFAULTS", "CompiledContract", "PreparedLine", "SettlementSource"]
+__all__ = ["PAYMENT_DEFAULTS", "CompiledContract", "Header", "HotLine", "PreparedLine",
+           "SettlementSource"]
 
 
 class SettlementSource(Protocol):
@@ -49,6 +51,17 @@ class SettlementSource(Protocol):
 
 @lru_cache(maxsize=8192)
 def resolve(rb: RuleBook, pid: str, on: date) -> Resolved | None:
+    """``rb.find(pid, on)``, remembered: preparing a region asks the same rulebook for the
+    same parameters on the same signing days for contract after contract.
+
+    The key is the rulebook *object* (a :class:`~outsourcing.rules.RuleBook` hashes by
+    identity; a registry builds one per jurisdiction and keeps it), the parameter id and the
+    day; the bound, 8,192 answers, holds every parameter of a few rulebooks over years of
+    signing days and keeps the memory bounded when many are built (least recently used
+    first out).  It is safe because a rulebook does not change once built (its layers are
+    fixed in ``RuleBook.__init__``) and a :class:`~outsourcing.rules.Resolved` is frozen: the
+    same key always has the same answer.  The cache holds its rulebooks alive until they
+    fall out; ``resolve.cache_clear()`` empties it."""
     return rb.find(pid, on)
 
 
@@ -93,23 +106,41 @@ class PreparedLine:
 
 
 
+class HotLine(NamedTuple):
+    """What the monthly loop (:mod:`.compute`) reads of a line, unpacked once per line and
+    period: its index, fees and running flags per period, KPI points tables, pay rates by
+    score, holdback share, warning score, deduction cap share, release periods and the
+    prepared line itself."""
+
+    line_index: int
+    fees: list[int]
+    running: list[bool]
+    tables: tuple[list[int], ...]
+    rates: list[int]
+    holdback: int
+    warn: int | None
+    cap: int | None
+    release_at: frozenset[int]
+    line: PreparedLine
+
+
+class Header(NamedTuple):
+    """What a statement says of its contract, the same every period."""
+
+    contract_id: str
+    title: str
+    purchaser: str
+    supplier: str
+    supplier_size: str
+
+
 class CompiledContract:
     """A contract's terms compiled for settlement (see the module); built once."""
 
-    def __init__(self, source: SettlementSource, rulebook: RuleBook, *,
-                 rules: Mapping[str, PaymentRule], kpis: Mapping[str, Sequence[KpiSpec]],
-                 on: date | None, contract_rules: ContractRules | None = None,
-                 adopt: Iterable[str] = ()) -> None:
-        for name in ("line_schedules", "all_lines"):
-            if not callable(getattr(source, name, None)):
-                raise SettlementError(
-                    f"a {type(source).__name__} has no {name}(); settle a Contract or a "
-                    "timeline of changes", field="source", value=type(source).__name__,
-                    term="结算对象")
-        contract = getattr(source, "contract", source)
-        if not isinstance(contract, Contract):
-            raise SettlementError("the source's base contract is not a Contract",
-                                  field="source.contract", value=type(contract).__name__)
+    def __init__(self, source: SettlementSource, rulebook: RuleBook,
+                 terms: ContractTerms | None = None) -> None:
+        terms = terms if terms is not None else ContractTerms()
+        contract = _base_contract(source)
         self.source = source
         self.contract = contract
         self.rulebook = rulebook
@@ -117,7 +148,9 @@ class CompiledContract:
         self._due_terms: dict[date, DueTerm] = {}
         self._interest: dict[date, InterestTerm] = {}
         self.term: DateRange = getattr(source, "term", contract.term)
-        self.on = on or contract.signed_on or contract.term.start
+        self.terms = terms
+        """The contract's own terms it was prepared with."""
+        self.on = terms.on or contract.signed_on or contract.term.start
         self.kind = (PeriodKind.QUARTER if contract.schedule is PaymentSchedule.QUARTERLY
                      else PeriodKind.MONTH)
         (self.periods, self.index_of, ranges, self.spans, self.months,
@@ -125,73 +158,66 @@ class CompiledContract:
         self.months_per_period = 3 if self.kind is PeriodKind.QUARTER else 1
         self.same = _same(self.term, self.kind)
         """The periods in the same calendar year (quarter) as each period."""
+        self.catalogue = _catalogue(rulebook)
+        self.lines = self._lines(terms.rules or {}, terms.kpis or {}, ranges, year_ends)
+        self.line_index = {pl.line.id: pl.index for pl in self.lines}
+        adopted = _adopted(terms.adopt)
+        self.rules, self.defaults = _contract_rules(rulebook, self.on, terms.contract_rules,
+                                                    adopted)
+        for pl in self.lines:
+            if pl.rule_source == "default":
+                pl.defaults = _unadopted(rulebook, self.on, _rule_ids(pl.rule), adopted)
+            if pl.kpis.scheduled:
+                self._schedule(pl, ranges, adopted)
+        self._derive()
+
+    def _lines(self, rules: Mapping[str, PaymentRule], kpis: Mapping[str, Sequence[KpiSpec]],
+               ranges: Sequence[DateRange], year_ends: frozenset[int]
+               ) -> tuple[PreparedLine, ...]:
+        """Every line prepared: its fees of every period (one pass, the one accrual rule),
+        the periods it runs in, its KPIs, payment rule and release periods."""
+        source, contract = self.source, self.contract
         all_lines = dict(source.all_lines())
         schedules = source.line_schedules()
         unknown = (set(rules) | set(kpis)) - set(all_lines)
         if unknown:
             raise SettlementError(f"rules or KPIs for lines the contract does not have; lines: "
                                   f"{', '.join(all_lines)}", field="rules",
-                                  value=sorted(unknown), term="服务项目")
-        host = rulebook.host
-        catalogue: Catalogue | None = getattr(host, "catalogue", None)
-        if catalogue is None:
-            catalogue = _core_catalogue()
-        self.catalogue = catalogue
-        if callable(getattr(host, "check_known", None)):
-            host.check_known(contract, all_lines.values())  # never pay an unknown code
-        else:
-            for n, known in enumerate(all_lines.values()):
-                if known.service not in catalogue:
-                    _unknown(catalogue, n, known)
+                                  value=sorted(unknown), term="服务项目",
+                                  code="settlement.terms_unknown_line")
+        _check_known(self.rulebook, self.catalogue, contract, all_lines.values())
         last = len(self.periods) - 1
-        bounds = _bounds(self.term, self.kind)
         starts = [r.start for r in ranges]
         ends = [r.end for r in ranges]
-        lines = []
         # one accrual rule: cumulative rounding, the difference to the main line (accrual)
         # a line rounded on its own (rounding = "period", a literal split): per period, alone
         self.alone = contract.rounded_alone(all_lines.values())
         all_fees = contract_period_fen([list(schedules.get(lid, ())) for lid in all_lines],
-                                       bounds, contract.day_count, self.alone)
+                                       _bounds(self.term, self.kind), contract.day_count,
+                                       self.alone)
+        lines = []
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
-            fees = all_fees[idx]
             running = [False] * len(ranges)
             for span, _ in sched:
                 for k in range(bisect_left(ends, span.start), bisect_right(starts, span.end)):
                     running[k] = True
             rule, origin = self._rule(lid, line, rules)
-            specs = self._kpis(lid, line, kpis, catalogue)
+            specs = self._kpis(lid, line, kpis, self.catalogue)
             release = rule.holdback.release if rule.holdback else ""
             release_at = (frozenset({last}) if release == "term_end" else
                           year_ends | {last} if release == "year_end" else frozenset())
-            lines.append(PreparedLine(idx, line, sched, fees, running, specs, rule, origin,
-                                      release_at))
-        self.lines = tuple(lines)
+            lines.append(PreparedLine(idx, line, sched, all_fees[idx], running, specs, rule,
+                                      origin, release_at))
+        return tuple(lines)
+
+    def _derive(self) -> None:
+        """What the monthly loop and the record read, derived once from the prepared lines
+        and the contract-wide rules."""
         self.hot = tuple(
-            (pl.index, pl.fees, pl.running, pl.kpis.tables, pl.compiled.rates,
-             pl.compiled.holdback, pl.compiled.warn, pl.compiled.cap, pl.release_at, pl)
+            HotLine(pl.index, pl.fees, pl.running, pl.kpis.tables, pl.compiled.rates,
+                    pl.compiled.holdback, pl.compiled.warn, pl.compiled.cap, pl.release_at, pl)
             for pl in self.lines)
-        self.line_index = {pl.line.id: pl.index for pl in self.lines}
-        adopted = _adopted(adopt)
-        if contract_rules is None:
-            self.rules: ContractRules = default_contract_rules(rulebook, self.on)
-            wide = [x for x in (self.rules.total_cap, self.rules.consecutive,
-                                self.rules.notices) if x is not None]
-            self.defaults = _unadopted(rulebook, self.on, [x.rule_id for x in wide], adopted)
-        elif not isinstance(contract_rules, ContractRules):
-            raise SettlementError(f"a {type(contract_rules).__name__} is not ContractRules",
-                                  field="contract_rules", value=repr(contract_rules),
-                                  term="合同整体支付条款", code="settlement.contract_rules_invalid",
-                                  zh="合同整体支付条款须为 ContractRules")
-        else:
-            self.rules = contract_rules
-            self.defaults = ()
-        for pl in self.lines:
-            if pl.rule_source == "default":
-                pl.defaults = _unadopted(rulebook, self.on, _rule_ids(pl.rule), adopted)
-            if pl.kpis.scheduled:
-                self._schedule(pl, ranges, adopted)
         tc = self.rules.total_cap
         self.total_cap = None if tc is None else int(tc.share * RATE_DEN)
         cons = self.rules.consecutive
@@ -202,9 +228,9 @@ class CompiledContract:
         """Some KPI's result is carried forward into periods without it."""
         self.initial: State = (tuple((0, 0, ()) for _ in self.lines), (),
                                tuple(() for _ in self.lines) if self.carrying else ())
-        c = contract
-        self.header = (c.id, c.title, c.purchaser.name, c.supplier.name,
-                       f"{c.supplier.size.zh}企业")
+        c = self.contract
+        self.header = Header(c.id, c.title, c.purchaser.name, c.supplier.name,
+                             f"{c.supplier.size.zh}企业")
         self.line_keys = tuple((pl.line.id, pl.line.service, pl.line.site) for pl in self.lines)
         self.line_ids = [pl.line.id for pl in self.lines]
         """The line ids in order (a list: what a record's line ids are compared with)."""
@@ -215,7 +241,8 @@ class CompiledContract:
             rule = rules[lid]
             if not isinstance(rule, PaymentRule):
                 raise SettlementError(f"a {type(rule).__name__} is not a PaymentRule",
-                                      field=f"rules[{lid}]", value=repr(rule), term="支付规则")
+                                      field=f"rules[{lid}]", value=repr(rule), term="支付规则",
+                                      code="settlement.rule_type")
             return rule, "contract"
         host = self.rulebook.host
         if host is not None and hasattr(host, "payment_rule"):
@@ -225,7 +252,7 @@ class CompiledContract:
                     raise SettlementError(
                         f"the outsourcing_payment_rule hook returned a {type(chosen).__name__}"
                         ", not a PaymentRule", field=f"rules[{lid}]", value=repr(chosen),
-                        term="支付规则")
+                        term="支付规则", code="settlement.hook_rule_type")
                 return chosen, "plugin"
         return default_payment_rule(self.rulebook, self.on), "default"
 
@@ -256,8 +283,8 @@ class CompiledContract:
                     raise SettlementError(
                         f"{KPI_NOT_DUE} is rescale or carry_forward", field=KPI_NOT_DUE,
                         value=found.value, rule_id=found.rule_id, citation=found.citation,
-                        term="本期不考核指标的处理", code="settlement.kpi_not_due_invalid",
-                        zh="本期不考核指标的处理规则须为 rescale 或 carry_forward") from None
+                        term="本期不考核指标的处理",
+                        code="settlement.kpi_not_due_invalid") from None
                 pl.defaults += _unadopted(self.rulebook, self.on, [KPI_NOT_DUE], adopted)
         pl.not_due = tuple(fallback if r is None else r for r in own)
         pl.carry = tuple(r is NotDueRule.CARRY_FORWARD for r in pl.not_due)
@@ -272,11 +299,13 @@ class CompiledContract:
         if p.kind is not self.kind:
             raise SettlementError(
                 f"contract {self.contract.id} settles by {self.kind.value}; {p} is a "
-                f"{p.kind.value}", field="period", value=str(p), term="结算周期")
+                f"{p.kind.value}", field="period", value=str(p), term="结算周期",
+                code="settlement.period_kind")
         i = self.index_of.get(p)
         if i is None:
             raise SettlementError(f"period {p} is outside the term {self.term}",
-                                  field="period", value=str(p), term="履行期限")
+                                  field="period", value=str(p), term="履行期限",
+                                  code="settlement.period_outside_term")
         return i
 
     def due_term(self, start: date) -> DueTerm:
@@ -285,7 +314,15 @@ class CompiledContract:
         supplier (see :mod:`outsourcing.due`)."""
         term = self._due_terms.get(start)
         if term is None:
-            term = self._due_terms[start] = due_term(self.contract, self.rulebook, start)
+            c = self.contract
+            key = (self.rulebook, c.supplier.size.is_sme, c.payment_days,
+                   c.payment_working_days, start)
+            term = _DUE_TERMS.get(key)
+            if term is None:
+                if len(_DUE_TERMS) >= _DUE_TERMS_BOUND:
+                    _DUE_TERMS.clear()
+                term = _DUE_TERMS[key] = due_term(c, self.rulebook, start)
+            self._due_terms[start] = term
         return term
 
     def interest_term(self, due: date) -> InterestTerm:
@@ -295,6 +332,16 @@ class CompiledContract:
             term = self._interest[due] = interest_term(self.contract, self.rulebook, due)
         return term
 
+
+_DUE_TERMS: dict[tuple[RuleBook, bool, int | None, bool, date], DueTerm] = {}
+"""Payment terms shared by every contract settled in the process: a region's contracts are
+accepted on the same few days, and :func:`~outsourcing.due.due_term` reads of a contract
+only whether its supplier is an SME, its agreed days and whether they are working days — the
+key, with the rulebook (which does not change once built) and the day the clock starts.  A
+:class:`~outsourcing.due.DueTerm` is frozen.  ``tests/settlement`` checks that a shared term
+is the one :func:`~outsourcing.due.due_term` gives for every contract it is shared with."""
+_DUE_TERMS_BOUND = 8192
+"""At most this many terms are kept; the store is emptied when it is full."""
 
 KPI_NOT_DUE = "payment.kpi_not_due"
 """The rule parameter for a period without a KPI (本期不考核指标的处理), when the KPI does not
@@ -320,7 +367,7 @@ def _adopted(adopt: Iterable[str]) -> frozenset[str]:
         raise SettlementError(
             f"adopt names payment defaults; known: {', '.join(PAYMENT_DEFAULTS)}, or '*'",
             field="adopt", value=odd, term="采用示例默认条款",
-            code="settlement.adopt_unknown", zh="采用的默认条款不是已知的支付规则参数")
+            code="settlement.adopt_unknown")
     return out
 
 
@@ -350,7 +397,7 @@ def service_zh(catalogue: Catalogue, code: str) -> str:
 def _same(term: DateRange, kind: PeriodKind) -> dict[str, list[tuple[int, ...]]]:
     """Per period of a term, the periods in the same calendar year and quarter (shared by
     every contract with that term; one tuple per year or quarter)."""
-    periods = _calendar(term, kind)[0]
+    periods, *_ = _calendar(term, kind)
     groups: dict[tuple[str, int, int], list[int]] = {}
     keys = [(("year", q.start.year, 0), ("quarter", q.start.year, (q.start.month - 1) // 3))
             for q in periods]
@@ -364,7 +411,8 @@ def _same(term: DateRange, kind: PeriodKind) -> dict[str, list[tuple[int, ...]]]
 @lru_cache(maxsize=256)
 def _bounds(term: DateRange, kind: PeriodKind) -> Bounds:
     """The period boundaries of a term, shared by every line and contract with that term."""
-    return period_bounds(_calendar(term, kind)[2])
+    _, _, ranges, *_ = _calendar(term, kind)
+    return period_bounds(ranges)
 
 
 @lru_cache(maxsize=256)
@@ -379,11 +427,61 @@ def _calendar(term: DateRange, kind: PeriodKind) -> tuple[
             frozenset(i for i, p in enumerate(periods) if p.end.month == 12))
 
 
+def _base_contract(source: SettlementSource) -> Contract:
+    """The contract a source settles (``source.contract`` for a timeline), checked."""
+    for name in ("line_schedules", "all_lines"):
+        if not callable(getattr(source, name, None)):
+            raise SettlementError(
+                f"a {type(source).__name__} has no {name}(); settle a Contract or a "
+                "timeline of changes", field="source", value=type(source).__name__,
+                term="结算对象", code="settlement.source_type")
+    contract = getattr(source, "contract", source)
+    if not isinstance(contract, Contract):
+        raise SettlementError("the source's base contract is not a Contract",
+                              field="source.contract", value=type(contract).__name__,
+                              code="settlement.source_contract_type")
+    return contract
+
+
+def _catalogue(rulebook: RuleBook) -> Catalogue:
+    """The service kinds known to the rulebook's plugin host, else the core's."""
+    catalogue: Catalogue | None = getattr(rulebook.host, "catalogue", None)
+    return _core_catalogue() if catalogue is None else catalogue
+
+
+def _check_known(rulebook: RuleBook, catalogue: Catalogue, contract: Contract,
+                 lines: Iterable[ServiceLine]) -> None:
+    """Never pay a service code nobody declared: the host checks (naming the plugins), or
+    the catalogue does."""
+    host = rulebook.host
+    if callable(getattr(host, "check_known", None)):
+        host.check_known(contract, lines)
+        return
+    for n, known in enumerate(lines):
+        if known.service not in catalogue:
+            _unknown(catalogue, n, known)
+
+
+def _contract_rules(rulebook: RuleBook, on: date, given: ContractRules | None,
+                    adopted: frozenset[str]) -> tuple[ContractRules, tuple[Resolved, ...]]:
+    """The contract-wide terms — the contract's own, else the rulebook's defaults — and the
+    illustrative defaults among them the contract did not adopt."""
+    if given is None:
+        rules = default_contract_rules(rulebook, on)
+        wide = [x for x in (rules.total_cap, rules.consecutive, rules.notices) if x is not None]
+        return rules, _unadopted(rulebook, on, [x.rule_id for x in wide], adopted)
+    if not isinstance(given, ContractRules):
+        raise SettlementError(f"a {type(given).__name__} is not ContractRules",
+                              field="contract_rules", value=repr(given),
+                              term="合同整体支付条款", code="settlement.contract_rules_invalid")
+    return given, ()
+
+
 def _unknown(catalogue: Catalogue, n: int, line: ServiceLine) -> None:
-    raise ModelError(f"unknown service in line {line.id!r}; known: "
-                     f"{', '.join(sorted(k.code for k in catalogue))}",
+    known = ", ".join(sorted(k.code for k in catalogue))
+    raise ModelError(f"unknown service in line {line.id!r}; known: {known}",
                      field=f"lines[{n}].service", value=line.service, term="服务类别",
-                     code="model.service.unknown", zh="未知的服务类别代码")
+                     code="model.service.unknown", params={"known": known})
 
 
 @lru_cache(maxsize=1)

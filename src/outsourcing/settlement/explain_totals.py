@@ -23,7 +23,8 @@ def statement_parts(cc: CompiledContract, rec: StatementRecord
                                tuple[Finding, ...], tuple[Trigger, ...]]:
     """A record's lines, the statement's own explanations, its findings and thresholds."""
     i = cc.index_of[rec.period]
-    kept = rec.state[2] or tuple(() for _ in rec.lines)
+    _, _, results = rec.state
+    kept = results or tuple(() for _ in rec.lines)
     lines = tuple(line_view(cc, pl, x, i, rec.total_cap, rec.release, res)
                   for pl, x, res in zip(cc.lines, rec.lines, kept, strict=True))
     return (lines, *_whole(cc, rec, explain=True))
@@ -41,53 +42,66 @@ def _whole(cc: CompiledContract, rec: StatementRecord, *, explain: bool
            ) -> tuple[tuple[Explanation, ...], tuple[Finding, ...], tuple[Trigger, ...]]:
     """The statement's own explanations (none unless ``explain``), every finding in order
     (the inputs', each line's, then the contract's) and the thresholds reached."""
-    c = cc.contract
-    period = rec.period
-    total_cap = rec.total_cap
     found = list(rec.findings)
     for pl, x in zip(cc.lines, rec.lines, strict=True):
-        found += line_findings(pl, x, period)
-    fee_total, t_pay, ded_sum = rec.fee, rec.payable, rec.deductions_capped
-    accepted_on, acceptance_due, clock = rec.accepted_on, rec.acceptance_due, rec.clock_start
-    due, paid_on, late, interest = rec.due_on, rec.paid_on, rec.late_days, rec.late_interest
-    triggers, contract_trigger = rec.triggers, rec.contract_trigger
-    new_state = rec.state
+        found += line_findings(pl, x, rec.period)
     found += _default_findings(cc)
-    explanations: list[Explanation] = []
-    if explain:
-        explanations.append(Explanation(
-            "应付金额合计", format_fen(t_pay), "settlement.payable", "各服务项目应付金额之和",
-            tuple((x.line_id, format_fen(x.payable)) for x in rec.lines)))
-    if total_cap is not None and explain:
+    explanations = _totals(cc, rec) if explain else []
+    _payment(cc, rec, explanations if explain else None, found)
+    trig = _thresholds(cc, rec)
+    for t in trig:
+        found.append(Finding("performance.replacement_threshold", t.message,
+                             severity=Severity.WARNING, field=t.line_id, rule_id=t.rule_id,
+                             citation=t.citation,
+                             term="更换社会化单位" if t.scope == "line" else "解除合同"))
+    return tuple(explanations), tuple(found), trig
+
+
+def _totals(cc: CompiledContract, rec: StatementRecord) -> list[Explanation]:
+    """应付金额合计, and 扣款上限（合计） where a line had a deduction."""
+    out = [Explanation(
+        "应付金额合计", format_fen(rec.payable), "settlement.payable", "各服务项目应付金额之和",
+        tuple((x.line_id, format_fen(x.payable)) for x in rec.lines))]
+    total_cap, ded_sum = rec.total_cap, rec.deductions_capped
+    if total_cap is not None:
         tc = cc.rules.total_cap
         assert tc is not None
-        explanations.append(Explanation(
+        out.append(Explanation(
             "扣款上限（合计）", Money.from_fen(total_cap).format(), tc.rule_id, tc.citation,
-            (("当期合同费用合计", Money.from_fen(fee_total).format()),
+            (("当期合同费用合计", Money.from_fen(rec.fee).format()),
              ("比例", pct(tc.share)),
              ("各项目扣款（单项上限后）", Money.from_fen(ded_sum).format()),
              ("是否触及", "是，按比例分摊 (allocate)" if ded_sum > total_cap else "否"))))
+    return out
+
+
+def _payment(cc: CompiledContract, rec: StatementRecord,
+             explanations: list[Explanation] | None, found: list[Finding]) -> None:
+    """The due date (到期日) and late interest (逾期利息) explained (where ``explanations`` is
+    given), and the findings about the payment term: cut to the statutory maximum, none
+    agreed by a large supplier, no acceptance date."""
+    c = cc.contract
+    accepted_on, clock, due = rec.accepted_on, rec.clock_start, rec.due_on
     dterm = cc.due_term(clock) if clock is not None else None
     if due is not None and dterm is not None and accepted_on is not None and clock:
-        src = (dterm.rule_id, dterm.citation)
-        ins: list[tuple[str, str]] = [("验收日期", accepted_on.isoformat()),
-                                      ("起算日", clock.isoformat()),
-                                      ("天数", dterm.describe())]
-        if acceptance_due is not None:
-            ins.append(("约定验收期限", acceptance_due.isoformat()))
-        if not c.supplier.size.is_sme:
-            ins.append(("供应商规模", "大型企业: 条例不适用（第二条），按合同约定"))
-        if explain:
-            explanations.append(Explanation("到期日", due.isoformat(), src[0], src[1],
-                                            tuple(ins)))
+        if explanations is not None:
+            ins: list[tuple[str, str]] = [("验收日期", accepted_on.isoformat()),
+                                          ("起算日", clock.isoformat()),
+                                          ("天数", dterm.describe())]
+            if rec.acceptance_due is not None:
+                ins.append(("约定验收期限", rec.acceptance_due.isoformat()))
+            if not c.supplier.size.is_sme:
+                ins.append(("供应商规模", "大型企业: 条例不适用（第二条），按合同约定"))
+            explanations.append(Explanation("到期日", due.isoformat(), dterm.rule_id,
+                                            dterm.citation, tuple(ins)))
         if dterm.cut:
             found.append(Finding(
                 "payment.term_too_long",
                 f"agreed payment term {c.payment_days} "
                 f"{'working days' if c.payment_working_days else 'days'} runs past "
                 f"{dterm.days} days for an SME; the statement uses {dterm.days} days",
-                severity=Severity.WARNING,
-                field="payment_days", rule_id=src[0], citation=src[1], term="付款期限"))
+                severity=Severity.WARNING, field="payment_days", rule_id=dterm.rule_id,
+                citation=dterm.citation, term="付款期限"))
     elif dterm is not None:
         found.append(Finding(
             "payment.no_agreed_term",
@@ -98,19 +112,25 @@ def _whole(cc: CompiledContract, rec: StatementRecord, *, explain: bool
     else:
         found.append(Finding(
             "settlement.no_acceptance_date",
-            f"no acceptance date for {period}: the due date cannot be set",
+            f"no acceptance date for {rec.period}: the due date cannot be set",
             severity=Severity.WARNING, field="accepted_on", citation=PAYMENT_LAW,
             term="验收日期"))
-    if paid_on is not None and due is not None and explain:
+    paid_on = rec.paid_on
+    if paid_on is not None and due is not None and explanations is not None:
         it = cc.interest_term(due)
         explanations.append(Explanation(
-            "逾期利息", Money.from_fen(interest).format(), it.rule_id, it.citation,
-            (("应付金额", Money.from_fen(t_pay).format()), ("到期日", due.isoformat()),
-             ("支付日", paid_on.isoformat()), ("逾期天数", str(late)),
+            "逾期利息", Money.from_fen(rec.late_interest).format(), it.rule_id, it.citation,
+            (("应付金额", Money.from_fen(rec.payable).format()), ("到期日", due.isoformat()),
+             ("支付日", paid_on.isoformat()), ("逾期天数", str(rec.late_days)),
              ("日利率", str(it.daily) if it.daily is not None else "—"))))
+
+
+def _thresholds(cc: CompiledContract, rec: StatementRecord) -> tuple[Trigger, ...]:
+    """The replacement thresholds the lines' failing streaks reached, and the contract's
+    termination threshold the warning notices in the window reached."""
     trig = []
     cons = cc.rules.consecutive
-    for j in triggers:
+    for j in rec.triggers:
         pl = cc.lines[j]
         assert cons is not None
         trig.append(Trigger(
@@ -118,18 +138,13 @@ def _whole(cc: CompiledContract, rec: StatementRecord, *, explain: bool
             f"服务项目 {pl.line.id} 连续 {rec.lines[j].streak} 期未达标，达到更换社会化单位的阈值"
             f"（{cons.periods} 期）"))
     nw = cc.rules.notices
-    window = new_state[1]
-    if contract_trigger and nw is not None:
+    _, window, _ = rec.state
+    if rec.contract_trigger and nw is not None:
         trig.append(Trigger(
             "contract", None, nw.rule_id, nw.citation,
             f"{nw.window_months} 个月内预警通知累计 {len(window)} 次，达到解除合同的阈值"
             f"（{nw.notices} 次）"))
-    for t in trig:
-        found.append(Finding("performance.replacement_threshold", t.message,
-                             severity=Severity.WARNING, field=t.line_id, rule_id=t.rule_id,
-                             citation=t.citation,
-                             term="更换社会化单位" if t.scope == "line" else "解除合同"))
-    return tuple(explanations), tuple(found), tuple(trig)
+    return tuple(trig)
 
 
 def _show(v: Any) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..dates import DateRange
+from ..dates import DateRange, Period
 from ..errors import SettlementError
 from ..findings import Finding, Severity
 from ..model import ServiceLine
@@ -32,116 +32,135 @@ __all__ = ["actual_fees", "carried_results", "compact_readings", "final_scores",
 
 
 def readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
-             ) -> tuple[list[Reading], dict[int, Assessment], dict[int, dict[str, str]]]:
+             ) -> tuple[list[Reading | None], dict[int, Assessment],
+                        dict[int, dict[str, str]]]:
     """Check assessments against the contract and turn them into compact readings."""
     out, by_line, sources = compact_readings(cc, i, assessments)
     return out, by_line, {j: dict(src) for j, src in sources.items()}
 
 
 def compact_readings(cc: CompiledContract, i: int, assessments: Iterable[Assessment]
-                     ) -> tuple[list[Reading], dict[int, Assessment],
+                     ) -> tuple[list[Reading | None], dict[int, Assessment],
                                 dict[int, tuple[tuple[str, str], ...]]]:
     """:func:`readings` with each line's sources as the (KPI, source) pairs a statement
     record keeps.  The checks run in the same order; the common case (a known line, this
     period, no sites, no incidents) takes the short way through them."""
     period = cc.periods[i]
-    lines = cc.lines
-    line_index = cc.line_index
-    out: list[Reading] = [None] * len(lines)
+    out: list[Reading | None] = [None] * len(cc.lines)
     by_line: dict[int, Assessment] = {}
     sources: dict[int, tuple[tuple[str, str], ...]] = {}
     per_site: dict[int, dict[str, tuple[Any, tuple[str, ...], Assessment]]] = {}
     for n, a in enumerate(assessments):
         where = f"assessments[{n}]"
-        if type(a) is not Assessment and not isinstance(a, Assessment):
-            raise SettlementError(f"a {type(a).__name__} is not an Assessment",
-                                  field=where, value=repr(a), term="考核记录")
-        j = line_index.get(a.line)
-        if j is None:
-            raise SettlementError(
-                f"assessment for an unknown line; contract {cc.contract.id} has "
-                + ", ".join(line_index), field=f"{where}.line", value=a.line,
-                term="服务项目")
-        ap = a.period
-        if ap is not period and ap != period:
-            if cc.term.overlap(ap.range) is None:
-                raise SettlementError(
-                    f"assessment for {ap}, outside the term {cc.term}",
-                    field=f"{where}.period", value=str(ap), term="考核期间超出履行期限")
-            raise SettlementError(f"assessment for {ap} given to settle {period}",
-                                  field=f"{where}.period", value=str(ap),
-                                  term="考核期间")
-        pl = lines[j]
+        j = _line_of(cc, a, period, where)
+        pl = cc.lines[j]
         ss = pl.rule.sites
         if ss is None:
             if j in by_line:
                 raise SettlementError(f"two assessments of line {a.line} for {period}",
-                                      field=f"{where}.line", value=a.line, term="考核记录")
+                                      field=f"{where}.line", value=a.line, term="考核记录",
+                                      code="settlement.assessment_twice")
         else:
             if a.site not in ss.sites:
                 raise SettlementError(
                     f"line {a.line} is scored at the sites {', '.join(ss.sites)}; an "
                     "assessment names one of them", field=f"{where}.site", value=a.site,
                     rule_id=ss.rule_id, citation=ss.citation, term="考核点位",
-                    code="settlement.site_unknown", zh="考核点位不在合同约定的点位之中")
+                    code="settlement.site_unknown")
             if a.site in per_site.setdefault(j, {}):
                 raise SettlementError(
                     f"two assessments of line {a.line} at {a.site} for {period}",
                     field=f"{where}.site", value=a.site, term="考核记录",
-                    code="settlement.site_assessed_twice", zh="同一点位同一期间考核了两次")
+                    code="settlement.site_assessed_twice")
         if pl.due is not None or a.not_applicable:
             values, missing, srcs = pl.kpis.read_due(
                 a, pl.due[i] if pl.due is not None else (True,) * len(pl.kpis), where=where)
         else:
             values, missing, srcs = pl.kpis.read(a, where=where)
-        if a.incidents:
-            kinds = a.incident_kinds()
-            known = pl.compiled.kinds
-            for k, kind in enumerate(kinds):
-                if kind not in known:
-                    raise SettlementError(
-                        f"incident kind {kind!r} has no deduction, score adjustment or "
-                        f"downgrade in line {a.line}'s payment rule; "
-                        f"(deductions, score adjustments, downgrade); known: "
-                        f"{', '.join(sorted(known)) or 'none'}",
-                        field=f"{where}.incidents[{k}].kind", value=kind,
-                        rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
-                        term="事件类别")
-            picked = picked_shares(cc, pl, a, where)
-        else:
-            kinds = ()
-            picked = None
+        kinds, picked = _incident_kinds(cc, pl, a, where) if a.incidents else ((), None)
         if ss is not None:
             per_site[j][a.site] = (values, missing, a)
             continue
-        if values is None:
-            out[j] = (None, missing)
-        else:
-            out[j] = (values, kinds) if picked is None else (values, kinds, picked)
+        out[j] = (Reading(None, (), None, missing) if values is None
+                  else Reading(values, kinds, picked))
         by_line[j] = a
         sources[j] = srcs
     for j, got in per_site.items():
-        pl = cc.lines[j]
-        ss = pl.rule.sites
-        assert ss is not None
-        lacking = [f"@{site}" for site in ss.sites if site not in got] + [
-            f"{site}:{k}" for site in ss.sites if site in got for k in got[site][1]]
-        found = [got[site][2] for site in ss.sites if site in got]
-        merged = Assessment(
-            pl.line.id, period, "、".join(dict.fromkeys(x.assessed_by for x in found)),
-            max(x.assessed_on for x in found),
-            incidents=[inc for x in found for inc in x.incidents],
-            site="、".join(x.site for x in found))
-        if lacking:
-            out[j] = (None, tuple(lacking))
-        else:
-            vals = tuple(got[site][0] for site in ss.sites)
-            picked = picked_shares(cc, pl, merged, "assessments")
-            out[j] = ((vals, merged.incident_kinds()) if picked is None
-                      else (vals, merged.incident_kinds(), picked))
-        by_line[j] = merged
+        out[j], by_line[j] = _sites_reading(cc, cc.lines[j], period, got)
         sources[j] = ()
     return out, by_line, sources
+
+
+def _line_of(cc: CompiledContract, a: Assessment, period: Period, where: str) -> int:
+    """The index of the line an assessment is of, checked: an Assessment, of a line of the
+    contract, for the period being settled."""
+    if type(a) is not Assessment and not isinstance(a, Assessment):
+        raise SettlementError(f"a {type(a).__name__} is not an Assessment",
+                              field=where, value=repr(a), term="考核记录",
+                              code="settlement.assessment_type")
+    j = cc.line_index.get(a.line)
+    if j is None:
+        raise SettlementError(
+            f"assessment for an unknown line; contract {cc.contract.id} has "
+            + ", ".join(cc.line_index), field=f"{where}.line", value=a.line,
+            term="服务项目", code="settlement.assessment_unknown_line")
+    ap = a.period
+    if ap is not period and ap != period:
+        if cc.term.overlap(ap.range) is None:
+            raise SettlementError(
+                f"assessment for {ap}, outside the term {cc.term}",
+                field=f"{where}.period", value=str(ap), term="考核期间超出履行期限",
+                code="settlement.assessment_outside_term")
+        raise SettlementError(f"assessment for {ap} given to settle {period}",
+                              field=f"{where}.period", value=str(ap), term="考核期间",
+                              code="settlement.assessment_wrong_period")
+    return j
+
+
+def _incident_kinds(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: str
+                    ) -> tuple[tuple[str, ...], tuple[int | None, ...] | None]:
+    """An assessment's incident kinds in date order, each known to the line's payment rule,
+    and the shares applied (:func:`picked_shares`)."""
+    kinds = a.incident_kinds()
+    known = pl.compiled.kinds
+    for k, kind in enumerate(kinds):
+        if kind not in known:
+            raise SettlementError(
+                f"incident kind {kind!r} has no deduction, score adjustment or "
+                f"downgrade in line {a.line}'s payment rule; "
+                f"(deductions, score adjustments, downgrade); known: "
+                f"{', '.join(sorted(known)) or 'none'}",
+                field=f"{where}.incidents[{k}].kind", value=kind,
+                rule_id=(pl.rule.deductions.rule_id if pl.rule.deductions else None),
+                term="事件类别", code="settlement.incident_kind_unknown")
+    return kinds, picked_shares(cc, pl, a, where)
+
+
+def _sites_reading(cc: CompiledContract, pl: PreparedLine, period: Period,
+                   got: Mapping[str, tuple[Any, tuple[str, ...], Assessment]]
+                   ) -> tuple[Reading, Assessment]:
+    """The reading of a line scored at several sites, from each site's assessment (its
+    values, the KPIs it lacks): the values per site when every site has them all, else
+    what is missing; and the sites' assessments merged into one."""
+    ss = pl.rule.sites
+    assert ss is not None
+    lacking = [f"@{site}" for site in ss.sites if site not in got]
+    found = []
+    for site in ss.sites:
+        if site in got:
+            _, missing, a = got[site]
+            lacking += [f"{site}:{k}" for k in missing]
+            found.append(a)
+    merged = Assessment(
+        pl.line.id, period, "、".join(dict.fromkeys(x.assessed_by for x in found)),
+        max(x.assessed_on for x in found),
+        incidents=[inc for x in found for inc in x.incidents],
+        site="、".join(x.site for x in found))
+    if lacking:
+        return Reading(None, (), None, tuple(lacking)), merged
+    vals = tuple(values for values, _, _ in (got[site] for site in ss.sites))
+    return Reading(vals, merged.incident_kinds(),
+                   picked_shares(cc, pl, merged, "assessments")), merged
 
 
 def picked_shares(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: str
@@ -159,11 +178,11 @@ def picked_shares(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: 
                     f"incident kind {inc.kind!r} has no share range in line {a.line}'s "
                     "payment rule; a share is given only within a range (FeeShare.up_to)",
                     field=f"{where}.incidents[{k}].share", value=str(inc.share),
-                    term="扣款比例", code="settlement.incident_share_unexpected",
-                    zh="该事件类别的扣款不是比例范围，不能另填扣款比例")
+                    term="扣款比例", code="settlement.incident_share_unexpected")
             out.append(None)
             continue
-        lo, hi = Decimal(r[0]) / RATE_DEN, Decimal(r[1]) / RATE_DEN
+        low, high = r
+        lo, hi = Decimal(low) / RATE_DEN, Decimal(high) / RATE_DEN
         if inc.share is None or not lo <= inc.share <= hi:
             raise SettlementError(
                 f"the contract deducts {pct(lo)}–{pct(hi)} of the fee for "
@@ -171,7 +190,7 @@ def picked_shares(cc: CompiledContract, pl: PreparedLine, a: Assessment, where: 
                 field=f"{where}.incidents[{k}].share",
                 value=None if inc.share is None else str(inc.share), term="扣款比例",
                 code="settlement.incident_share_out_of_range",
-                zh=f"合同约定该事件扣款比例为 {pct(lo)}–{pct(hi)}，须在范围内写明本次比例")
+                params={"low": pct(lo), "high": pct(hi)})
         out.append(int(inc.share * RATE_DEN))
     return tuple(out) if any(x is not None for x in out) else None
 
@@ -190,15 +209,17 @@ def state_from(cc: CompiledContract, previous: Statement | Carry | None, i: int
             severity=Severity.WARNING, field="previous", term="上期结算单")]
     if isinstance(previous, Statement) and previous.contract_id != cc.contract.id:
         raise SettlementError(f"previous statement is for contract {previous.contract_id}",
-                              field="previous", value=previous.contract_id, term="上期结算单")
+                              field="previous", value=previous.contract_id, term="上期结算单",
+                              code="settlement.previous_other_contract")
     period = previous.period
     if i == 0 or (period is not cc.periods[i - 1] and period != cc.periods[i - 1]):
         want = cc.periods[i - 1] if i else "none (first period)"
         raise SettlementError(f"previous statement is for {period}; expected {want}",
-                              field="previous", value=str(period), term="上期结算单")
+                              field="previous", value=str(period), term="上期结算单",
+                              code="settlement.previous_wrong_period")
     if isinstance(previous, Statement):
         rec = previous.record
-        if [x[0] for x in rec.lines] == cc.line_ids:
+        if [x.line_id for x in rec.lines] == cc.line_ids:
             return rec.state, []  # the same lines: the compact state as it was computed
         carry = previous.carry
     else:
@@ -230,8 +251,7 @@ def carried_results(cc: CompiledContract, pl: PreparedLine,
             raise SettlementError(f"the carried results name KPI {key!r}, which line "
                                   f"{pl.line.id} does not carry forward",
                                   field="previous.carry", value=key, term="沿用上次考核结果",
-                                  code="settlement.carry_mismatch",
-                                  zh="上期结转的考核结果与本合同的指标不符")
+                                  code="settlement.carry_mismatch")
         out.append((key, month_number(month), value))
     return tuple(sorted(out))
 
@@ -244,13 +264,11 @@ def final_scores(cc: CompiledContract, scores: Mapping[str, Any]) -> dict[int, i
         if lid not in cc.line_index:
             raise SettlementError(f"no such line; lines: {', '.join(cc.line_index)}",
                                   field=f"final_scores.{lid}", value=lid, term="服务项目",
-                                  code="settlement.final_score_invalid",
-                                  zh="期满考核得分所列服务项目不在合同中")
+                                  code="settlement.final_score_unknown_line")
         if isinstance(v, float | bool) or not isinstance(v, str | int | Decimal):
             raise SettlementError("a score is a string such as \"80\" or \"92.5\"",
                                   field=f"final_scores.{lid}", value=v, term="期满考核得分",
-                                  code="settlement.final_score_invalid",
-                                  zh="期满考核得分须为精确数值，如 \"80\"")
+                                  code="settlement.final_score_not_exact")
         try:
             d = Decimal(str(v))
         except ArithmeticError:
@@ -259,8 +277,8 @@ def final_scores(cc: CompiledContract, scores: Mapping[str, Any]) -> dict[int, i
         if not d.is_finite() or not 0 <= d <= 100 or c != c.to_integral_value():
             raise SettlementError("a score is 0..100 with at most two decimals",
                                   field=f"final_scores.{lid}", value=str(v),
-                                  term="期满考核得分", code="settlement.final_score_invalid",
-                                  zh="期满考核得分须在0到100之间，至多两位小数")
+                                  term="期满考核得分",
+                                  code="settlement.final_score_out_of_range")
         out[cc.line_index[lid]] = int(c)
     return out
 
@@ -310,18 +328,22 @@ def actual_fees(cc: CompiledContract, i: int, usage: Iterable[Usage], *,
     for n, u in enumerate(usage):
         if not isinstance(u, Usage):
             raise SettlementError(f"a {type(u).__name__} is not a Usage",
-                                  field=f"usage[{n}]", value=repr(u), term="实际用量")
+                                  field=f"usage[{n}]", value=repr(u), term="实际用量",
+                                  code="settlement.usage_type")
         if u.period != cc.periods[i]:
             raise SettlementError(f"usage for {u.period} given when settling "
                                   f"{cc.periods[i]}", field=f"usage[{n}].period",
-                                  value=str(u.period), term="结算期间")
+                                  value=str(u.period), term="结算期间",
+                                  code="settlement.usage_wrong_period")
         j = cc.line_index.get(u.line)
         if j is None:
             raise SettlementError(f"no such line; lines: {', '.join(cc.line_index)}",
-                                  field=f"usage[{n}].line", value=u.line, term="服务项目")
+                                  field=f"usage[{n}].line", value=u.line, term="服务项目",
+                                  code="settlement.usage_unknown_line")
         if j in out:
             raise SettlementError("usage recorded twice for this line and period",
-                                  field=f"usage[{n}].line", value=u.line, term="实际用量")
+                                  field=f"usage[{n}].line", value=u.line, term="实际用量",
+                                  code="settlement.usage_twice")
         pl = cc.lines[j]
         running = _running(cc, pl, i)
         out[j] = actual_fee(u, _in_force(cc, pl, running), running, cc.contract.day_count)

@@ -1,6 +1,7 @@
-"""From compute's compact tuple to the :class:`~outsourcing.statement.record.StatementRecord`
-of a period: the figures with the inputs that explain them (the assessment's incidents and
-sources, usage, the findings about the inputs)."""
+"""From compute's :class:`~.compute.PeriodResult` to the
+:class:`~outsourcing.statement.record.StatementRecord` of a period: the figures with the
+inputs that explain them (the assessment's incidents and sources, usage, the findings about
+the inputs)."""
 
 from __future__ import annotations
 
@@ -14,59 +15,56 @@ from ..performance import Assessment
 from ..statement.record import LineRecord, StatementRecord
 from ..usage import ActualFee
 from .compile import CompiledContract
-from .compute import ASSESSED, INCOMPLETE
+from .compute import ASSESSED, Clock, LineResult, PeriodResult
 
 __all__ = ["check_fits", "to_record"]
 
-def to_record(cc: CompiledContract, raw: tuple[Any, ...],
+def to_record(cc: CompiledContract, res: PeriodResult,
               assessments: Mapping[int, Assessment] | None = None,
               sources: Mapping[int, Mapping[str, str] | tuple[tuple[str, str], ...]]
               | None = None,
               actuals: Mapping[int, ActualFee] | None = None,
               findings: Sequence[Finding] = ()) -> StatementRecord:
-    """The record of a settled period (``raw`` from :func:`.compute.settle_readings`)."""
-    (i, recs, (fee_total, t_withheld, t_pay), total_cap, ded_sum, notices, triggers,
-     contract_trigger, new_state, release, accepted_on, acceptance_due, clock, days, due,
-     paid_on, late, interest) = raw
+    """The record of a settled period (``res`` from :func:`.compute.settle_readings`) with
+    the inputs that explain it: each line's incidents (from its assessment), the sources
+    of its KPI values and the usage that priced its fee."""
     assessments = assessments or {}
     sources = sources or {}
     actuals = actuals or {}
     lines = []
     t_perf = t_applied = t_hb = t_rel = t_forf = 0
-    new = tuple.__new__  # a NamedTuple from a tuple in field order (LineRecord._make, unchecked)
-    for j, (key, r) in enumerate(zip(cc.line_keys, recs, strict=True)):
-        status, fee, values, score, rate, perf = r[:6]
-        applied, hb, released = r[10:13]
-        info = r[18]
+    for j, ((lid, service, site), figures) in enumerate(
+            zip(cc.line_keys, res.lines, strict=True)):
+        r = LineResult(*figures)
         a = assessments.get(j)
         incidents = () if a is None or not a.incidents else tuple(
             (x.on, x.kind, None if x.share is None else int(x.share * RATE_DEN))
             for x in a.incidents)
         src = sources.get(j)
         act = actuals.get(j)
-        missing: tuple[str, ...] = ()
-        if status == INCOMPLETE:
-            missing, values = values, None
-        # LineRecord: the line's key, (status … rate), the figures performance … held as
-        # compute lists them, then forfeited, pending, final and the inputs
-        lines.append(new(LineRecord, (
-            *key, status, fee, values, missing, score, info[0], info[2], info[3], info[1],
-            rate, *r[5:18], *info[4:], incidents,
+        lines.append(LineRecord(
+            lid, service, site, *figures, incidents,
             (src if isinstance(src, tuple) else tuple(src.items())) if src else (),
-            None if act is None else (act.rule_id, act.citation, tuple(act.inputs)))))
-        t_perf += perf
-        t_applied += applied
-        t_hb += hb
-        t_rel += released
-        t_forf += info[4]
-    working = bool(due is not None and clock is not None and cc.due_term(clock).working)
+            None if act is None else (act.rule_id, act.citation, tuple(act.inputs))))
+        t_perf += r.performance
+        t_applied += r.deductions_applied
+        t_hb += r.holdback
+        t_rel += r.released
+        t_forf += r.forfeited
+    clock = Clock(*res.clock)
+    due = clock.due_on
+    working = bool(due is not None and clock.start is not None
+                   and cc.due_term(clock.start).working)
     h = cc.header
+    i = res.period_index
     return StatementRecord(
-        h[0], h[1], h[2], h[3], h[4], cc.periods[i], cc.spans[i], tuple(lines), fee_total,
-        t_perf, t_applied, t_hb, t_rel, t_withheld, t_pay, t_forf, total_cap, ded_sum,
-        accepted_on, acceptance_due, clock, days if due is not None else None, working, due,
-        paid_on, late, interest, notices, triggers, contract_trigger, new_state, release,
-        tuple(findings))
+        h.contract_id, h.title, h.purchaser, h.supplier, h.supplier_size, cc.periods[i],
+        cc.spans[i], tuple(lines), res.fee, t_perf, t_applied, t_hb, t_rel,
+        res.withheld, res.payable, t_forf, res.total_cap, res.deductions_capped,
+        clock.accepted_on, clock.acceptance_due, clock.start,
+        clock.days if due is not None else None, working, due, clock.paid_on,
+        clock.late_days, clock.late_interest, res.notices, res.triggers,
+        res.contract_trigger, res.state, res.release, tuple(findings))
 
 
 def check_fits(cc: CompiledContract, rec: StatementRecord) -> None:
@@ -76,8 +74,7 @@ def check_fits(cc: CompiledContract, rec: StatementRecord) -> None:
     def bad(field: str, value: Any, why: str) -> SettlementError:
         return SettlementError(f"the statement does not match the terms of contract "
                                f"{cc.contract.id}: {why}", field=field, value=value,
-                               term="合同条款", code="statement.terms_mismatch",
-                               zh="结算单与用于解释它的合同条款不一致")
+                               term="合同条款", code="statement.terms_mismatch")
 
     if rec.contract_id != cc.contract.id:
         raise bad("contract_id", rec.contract_id, "another contract")
