@@ -2,10 +2,36 @@
 
 Every :class:`~outsourcing.findings.Finding` and every
 :class:`~outsourcing.errors.OutsourcingError` carries a stable dotted ``code`` for programs.
-A person reads the Chinese sentence this catalogue gives for the code (unless the finding or
-error brought its own ``zh``), followed by the Chinese term and the citation.  One catalogue,
-not a sentence at every call site: a plugin's codes are added with :func:`register`, and a
-test checks that every code the library raises has an entry here.
+A person reads the Chinese sentence this catalogue gives for the code, followed by the
+Chinese term and the citation.  One catalogue, not a sentence at every call site:
+:data:`MESSAGES` holds the entries below and each area's entries (``outsourcing/_messages/
+<area>.py``, one file per area so parallel work does not collide); a plugin's codes are
+added with :func:`register`.  ``tests/house/test_messages_from_one_catalogue.py`` fails on a
+sentence written at a raise site, on a generic code and on a code with no entry.
+
+How to raise
+------------
+1. Give a **specific** dotted code that tells this error apart from every other:
+   ``period.month_out_of_range``, ``money.too_many_places`` — never a class's generic code
+   (``money``, ``date``, ``model``, ``rule``, ``settlement``, ``registry`` …), which says
+   only that *something* is wrong.  The first part names the thing, the rest what is wrong.
+2. Name the ``field`` (the input's path, ``lines[2].pricing.monthly_fee``) and the ``value``
+   found; the English ``message`` (for developers) says the same.
+3. Write the Chinese sentence in the catalogue under the code (your area's file in
+   ``outsourcing/_messages/``): what is wrong *and* what is allowed, e.g.
+   ``"月份 {month} 不存在：月份须为 1 至 12"``.  Cite law by name and article through
+   ``citation=``, not in the sentence.
+4. Pass what the sentence's ``{placeholders}`` need as ``params`` (``field`` and ``value``
+   are always available); ``str.format`` specs work (``{rate:f}``)::
+
+       raise DateError(f"month {month} is not 1..12", field="period", value=text,
+                       code="period.month_out_of_range", params={"month": month})
+
+   The error renders ``period='2022-13'：月份 13 不存在：月份须为 1 至 12``
+   (:attr:`~outsourcing.errors.OutsourcingError.message_zh`).
+5. Never write ``zh="…"`` at a raise site; ``zh=exc.zh`` only passes on a wrapped error's
+   sentence.  A finding (or anything else that stores its sentence) takes
+   ``zh=say(code, **params)``.
 
 Citations shown to people name the law and its article, or a published source by its title
 and issue; :func:`citation_for_people` removes anything that looks like a file name or a line
@@ -18,6 +44,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from ._messages import AREAS
+
 __all__ = [
     "CITATIONS_ZH",
     "MESSAGES",
@@ -27,6 +55,7 @@ __all__ = [
     "lookup",
     "mostly_chinese",
     "register",
+    "say",
 ]
 
 MESSAGES: dict[str, str] = {
@@ -111,48 +140,7 @@ MESSAGES: dict[str, str] = {
     "framework.term_too_long": "框架协议期限超过允许的最长年限",
     # --- the desk: workbooks, command line, store --------------------------------------
     "desk.usage": "命令用法有误",
-    "desk.db.empty": "--db 为空：请写明登记库的文件路径或数据库 URL",
-    "desk.db.missing": "登记库不存在（不会自动新建空库）：请检查 --db 或环境变量 OUTSOURCING_DB；"
-                       "新建登记库请用 outsourcing init",
-    "desk.db.not_a_registry": "该数据库中没有登记库（尚未建立）：请检查 --db；"
-                              "新建登记库请用 outsourcing init",
-    "desk.file_too_deep": "文件嵌套过深：数组或表的嵌套不得超过 {limit} 层",
-    "desk.file_unreadable": "文件格式有误，无法读取：不是有效的 {kind}（问题在{where}）",
-    "desk.settle.contract_and_all": "--contract 与 --all 只能选其一",
-    "desk.settle.which": "请指明结算范围：--contract 合同编号，或 --all 结算该期间的全部合同",
-    "desk.settle.file_needs_period": "settle-file 场景文件 需要 --period 期间（如 2022-10）",
-    "desk.items.not_a_table": "评分项文件应为以服务项目编号为键的表",
-    "desk.items.line_not_a_table": "评分项文件中每个服务项目应为一个以指标编号为键的表",
-    "desk.items.bad_pairs": "评分项应写作 [名称, 分值] 的列表，分值为数字",
-    "desk.assessment.duplicate": "服务项目 {line} 的 {period} 考核已导入且内容不同；如需更正，请加 "
-                                 "--correction 说明更正理由（将记为更正版本，原记录保留）",
-    "desk.pay.reversal_needs_reason": "冲正须用 --reason 说明理由",
-    "desk.pay.reversal_dated": "冲正按原付款日期记录，不用 --on",
-    "desk.pay.amount_missing": "请填写付款金额（元），如 83410.00",
-    "desk.actor_missing": "请用 --as 指明操作人员（或设置环境变量 OUTSOURCING_ACTOR）",
-    "desk.period_missing": "缺少期间（如 2022-10 或 2022-Q4）",
-    "desk.bad_amount": "「{text}」不是金额：金额只能写数字（可用千分位逗号），最多两位小数，"
-                       "不能用科学计数法",
-    "desk.statement.none": "该期间尚无结算单",
-    "desk.statement.no_version": "结算单第{version}版不存在：该期间的结算单有 {have}",
-    "desk.statement.settle_first": "该期间尚无结算单，请先结算（settle 期间 --contract 合同编号）",
-    "desk.export.what": "请指明导出格式：--xlsx 文件 和/或 --html 文件夹",
-    "desk.report.unknown_supplier": "该供应商没有登记的合同",
-    "desk.report.no_statements": "尚无结算单，无法出图",
-    "desk.ocds.from_after_to": "起始日期晚于截止日期",
-    "desk.ocds.unknown_unit": "登记库中没有该采购单位的合同",
-    "desk.ocds.no_publisher": "没有可发布的合同，请用 --publisher 指明发布机构",
-    "desk.usage.not_a_number": "{option} 应填数字，却是「{text}」",
-    "desk.usage.negative": "{option} 不能为负数：{text}",
-    "desk.change.not_a_table": "变更文件应为一个表（键值对）",
-    "desk.change.kind": "变更类型应为 {kinds} 之一",
-    "desk.change.unknown_keys": "变更文件有未知的键：{keys}",
-    "desk.init.founder_missing": "新登记库需要第一位操作人员：--actor 编号 --name 姓名",
-    "desk.contract.unknown": "合同不存在",
-    "desk.usage.quantity_or_materials": "请填写 --quantity（按量计价的服务项目）或 --materials"
-                                        "（人工加材料的原材料实际金额），二者选一",
     "desk.file_missing": "文件不存在",
-    "desk.file_unwritable": "无法写入该文件或文件夹",
     "desk.workbook.unreadable": "无法读取该Excel工作簿",
     "desk.workbook.sheet_missing": "工作簿缺少规定的工作表（工作表可能被改名或删除）",
     "desk.workbook.header": "工作表表头与模板不符",
@@ -166,7 +154,9 @@ MESSAGES: dict[str, str] = {
     "desk.workbook.wrong_template": "工作簿不是该合同该期间的考核模板",
     "desk.workbook.bad_cell": "单元格内容有误",
 }
-"""Code → the Chinese sentence for people."""
+for _area in AREAS:
+    MESSAGES.update(_area)
+"""Code → the Chinese sentence for people (with every area's entries)."""
 
 CITATIONS_ZH: dict[str, str] = {
     "UK PFI payment mechanism (SoPC4/PF2) — 16 warning notices in 12 months":
@@ -229,6 +219,26 @@ def register(messages: Mapping[str, str]) -> None:
         if code in MESSAGES and MESSAGES[code] != text:
             continue
         MESSAGES[code] = text
+
+
+class _Params(dict[str, object]):
+    """The values a sentence is filled from; a placeholder without a value stays as written
+    (the house test checks that each raise site passes what its sentence needs)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def say(code: str, /, **params: object) -> str:
+    """The Chinese sentence for ``code``, its ``{placeholders}`` filled from ``params``
+    (an unlisted code reads its family's sentence, see :func:`lookup`)."""
+    text = lookup(code) or MESSAGES["error"]
+    if "{" not in text:
+        return text
+    try:
+        return text.format_map(_Params(params))
+    except (ValueError, TypeError, IndexError, AttributeError, KeyError):
+        return text
 
 
 def lookup(code: str) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..errors import OutsourcingError
-from ..messages_zh import lookup
+from ..messages_zh import say
 
 __all__ = ["CellProblem", "Problems", "WorkbookError", "cell_text", "open_workbook"]
 
@@ -41,7 +41,8 @@ class WorkbookError(OutsourcingError, ValueError):
 
     default_code = "desk.workbook"
 
-    def __init__(self, path: str, problems: list[CellProblem]) -> None:
+    def __init__(self, path: str, problems: list[CellProblem], *, code: str | None = None
+                 ) -> None:
         self.path = path
         self.problems = tuple(problems)
         first = problems[0]
@@ -51,8 +52,8 @@ class WorkbookError(OutsourcingError, ValueError):
             f"workbook refused: {len(problems)} bad cell(s): "
             + "; ".join(f"{p.sheet}!{p.cell} {p.code}" for p in problems[:20]),
             field=f"{first.sheet}!{first.cell}" if first.cell else first.sheet,
-            value=first.value, code=first.code, term="Excel工作簿",
-            zh=f"工作簿未导入，共 {len(problems)} 处错误：{listing}{more}")
+            value=first.value, code=code or first.code, term="Excel工作簿",
+            zh=say("desk.workbook.refused", count=len(problems), listing=listing, more=more))
 
 
 def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
@@ -62,13 +63,12 @@ def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
     p = Path(path)
     if not p.is_file():
         raise OutsourcingError("file not found", field="file", value=str(p),
-                               code="desk.file_missing", zh="文件不存在", term="Excel工作簿")
+                               code="desk.file_missing", term="Excel工作簿")
     try:
         return load_workbook(p, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise OutsourcingError(f"not a readable .xlsx workbook ({type(exc).__name__})",
                                field="file", value=str(p), code="desk.workbook.unreadable",
-                               zh=lookup("desk.workbook.unreadable"),
                                term="Excel工作簿") from None
 
 
@@ -90,7 +90,7 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise WorkbookError(self.path, self.items)
+            raise WorkbookError(self.path, self.items, code=self.items[0].code)
 
     def need_sheets(self, wb: Any, *names: str) -> None:
         """Refuse the workbook, naming each, when one of the sheets ``names`` is missing."""

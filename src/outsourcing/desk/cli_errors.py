@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
+from .._extras import missing_extra
 from ..errors import OutsourcingError
-from ..messages_zh import MESSAGES, mostly_chinese
+from ..messages_zh import mostly_chinese
 
 __all__ = [
     "EXIT_FAILED",
@@ -50,21 +50,9 @@ _TEXT_LIMIT = 2000
 
 class DeskError(OutsourcingError, ValueError):
     """Bad usage of a command (命令用法); its Chinese sentence is the catalogue's for its code
-    (:mod:`outsourcing.messages_zh`), ``{placeholders}`` filled from ``params``."""
+    (``outsourcing/_messages/desk.py``)."""
 
     default_code = "desk.usage"
-
-    def __init__(self, message: str, *, params: Mapping[str, Any] | None = None,
-                 **kw: Any) -> None:
-        code = kw.get("code") or self.default_code
-        if "zh" not in kw and code in MESSAGES:
-            kw["zh"] = MESSAGES[code].format_map(_Params(params or {}))
-        super().__init__(message, **kw)
-
-
-class _Params(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 def _short_text(text: str, limit: int = _TEXT_LIMIT) -> str:
@@ -108,15 +96,21 @@ def _database_refused(exc: Exception) -> OutsourcingError | None:
 
 
 def run(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Wrap a command: an :class:`OutsourcingError` (or a database driver's error the store
-    did not expect) prints one line in the command's language and exits :data:`EXIT_INPUT`;
-    anything else is left to :func:`outsourcing.cli.main` (an internal error)."""
+    """Wrap a command: an :class:`OutsourcingError` (a missing extra's package, a database
+    driver's error the store did not expect) prints one line in the command's language and
+    exits :data:`EXIT_INPUT`; anything else is left to :func:`outsourcing.cli.main` (an
+    internal error)."""
     def wrapped(args: argparse.Namespace) -> int:
         lang = getattr(args, "lang", "zh")
         try:
             return func(args)
         except OutsourcingError as exc:
             return print_error(exc, lang)
+        except ModuleNotFoundError as exc:  # a package of an extra the command needs
+            missing = missing_extra(exc)
+            if missing is None:
+                raise
+            return print_error(missing, lang)
         except Exception as exc:
             refused = _database_refused(exc)
             if refused is None:

@@ -14,11 +14,13 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import ocds
 from .cli_common import add_common, date_of, open_store
 from .cli_errors import EXIT_OK, DeskError, run
+
+if TYPE_CHECKING:  # imported by the command itself: the ocds extra is optional
+    from .. import ocds
 
 __all__ = ["histories", "register"]
 
@@ -26,6 +28,8 @@ __all__ = ["histories", "register"]
 def histories(store: Any, contract_ids: list[str], prefix: str) -> list[ocds.History]:
     """Each contract's history as the registry holds it.  A reversed payment and its
     reversal (冲正) cancel out: the payment was never made, so neither is a transaction."""
+    from .. import ocds
+
     out = []
     for cid in contract_ids:
         statements = [store.statement(cid, s.period) for s in store.statements(cid)]
@@ -41,6 +45,9 @@ def histories(store: Any, contract_ids: list[str], prefix: str) -> list[ocds.His
 
 @run
 def cmd_ocds(args: argparse.Namespace) -> int:
+    from .. import ocds
+
+    args.prefix = args.prefix or ocds.DEFAULT_PREFIX
     start, end = date_of(args.since, "--from"), date_of(args.until, "--to")
     last = end or datetime.now(ocds.CHINA).date()
     if start is not None and start > last:
@@ -98,8 +105,8 @@ def register(sub: Any) -> None:
     p.add_argument("--to", dest="until", help="发布日期不晚于此日（默认今天）")
     p.add_argument("--records", action="store_true",
                    help="输出记录包：每份合同截至 --to 的全部发布汇编为一条记录")
-    p.add_argument("--prefix", default=ocds.DEFAULT_PREFIX,
-                   help="本单位的 OCID 前缀（向开放合同伙伴组织登记）")
+    p.add_argument("--prefix",
+                   help="本单位的 OCID 前缀（向开放合同伙伴组织登记；默认为库内置的示例前缀）")
     p.add_argument("--publisher", help="发布机构名称（默认为采购人）")
     p.add_argument("--uri", help="文件的发布网址")
     p.add_argument("--license", help="数据的许可协议（网址）")

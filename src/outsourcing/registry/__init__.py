@@ -25,6 +25,10 @@ plus the indexed columns queries need; every write appended to a hash chain that
 
 from __future__ import annotations
 
+from .._extras import require
+
+require("store", "sqlalchemy", "alembic")
+
 from .chain import Anchor, AuditKeys
 from .migrate import HEAD, current_revision, downgrade, head, migrate
 from .store import (
