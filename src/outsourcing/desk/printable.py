@@ -115,19 +115,9 @@ def _line_rows(x: StatementLine) -> list[str]:
     return rows
 
 
-def statement_html(statement: Statement, *, bureau: str | None = None,
-                   embed_font: bool = True, version: StatementVersion | None = None) -> str:
-    """The statement as a self-contained, printable HTML page, in Chinese.
-
-    ``bureau`` names the office that settles (defaults to the purchaser); ``embed_font``
-    embeds the page's glyphs from the bundled font (turn off for a smaller file when the
-    reader's machine has a CJK font).  ``version`` (from the registry) titles the page
-    ``结算单 第1版`` or ``更正结算单 第N版`` and, for a correction, shows the superseded
-    payable, the difference to pay or recover and why.
-    """
-    s = statement
+def _head(s: Statement, bureau: str | None, version: StatementVersion | None) -> list[str]:
     lines = version.lines_zh() if version is not None else ["结算单"]
-    body: list[str] = [
+    return [
         "<div class='page'>",
         f"<h1>{escape(lines[0])}</h1>",
         *[f"<p class='correction'>{escape(x)}</p>" for x in lines[1:]],
@@ -140,6 +130,11 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
         f"<tr><td class='k'>供应商</td><td colspan='3'>{escape(s.supplier)}"
         f"（{escape(s.supplier_size)}）</td></tr>",
         "</table>",
+    ]
+
+
+def _lines_table(s: Statement) -> list[str]:
+    body = [
         "<h2>结算明细</h2>",
         "<table class='lines'><colgroup><col style='width:25mm'><col style='width:15mm'>"
         + "<col>" * 8 + "</colgroup><thead><tr><th>服务项目</th><th>考核状态</th>"
@@ -149,13 +144,19 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
     ]
     for x in s.lines:
         body += _line_rows(x)
-    body += [
+    return [
+        *body,
         "<tr class='total'><td>合计</td><td></td>"
         f"<td class='n'>{_m(s.fee)}</td><td></td><td></td>"
         f"<td class='n'>{_m(s.performance_amount)}</td><td class='n'>{_m(s.deductions)}</td>"
         f"<td class='n'>{_m(s.holdback)}</td><td class='n'>{_m(s.released)}</td>"
         f"<td class='n'>{_m(s.payable)}</td></tr>",
         "</tbody></table>",
+    ]
+
+
+def _amounts(s: Statement) -> list[str]:
+    body = [
         "<h2>应付金额</h2>",
         "<table class='amount'>",
         f"<tr><th>本期应付金额（小写）</th><td class='n'>{_m(s.payable)}</td></tr>",
@@ -180,19 +181,28 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
             f"{amount_in_capitals(s.amount_due)}</td></tr>",
         ]
     body.append("</table>")
-    if s.notices or s.triggers or s.findings:
-        body.append("<h2>检查结果</h2><ul class='findings'>")
-        if s.notices:
-            body.append(f"<li>预警通知：{escape('、'.join(s.notices))}</li>")
-        shown = {t.message for t in s.triggers}
-        for t in s.triggers:
-            body.append(f"<li>{escape(t.message)}</li>")
-        for f in s.findings:
-            if f.message in shown:
-                continue
-            body.append(f"<li>{escape(f.render('zh'))}</li>")
-        body.append("</ul>")
-    body.append("<h2>计算依据</h2><ol class='basis'>")
+    return body
+
+
+def _findings(s: Statement) -> list[str]:
+    if not (s.notices or s.triggers or s.findings):
+        return []
+    body = ["<h2>检查结果</h2><ul class='findings'>"]
+    if s.notices:
+        body.append(f"<li>预警通知：{escape('、'.join(s.notices))}</li>")
+    shown = {t.message for t in s.triggers}
+    for t in s.triggers:
+        body.append(f"<li>{escape(t.message)}</li>")
+    for f in s.findings:
+        if f.message in shown:
+            continue
+        body.append(f"<li>{escape(f.render('zh'))}</li>")
+    body.append("</ul>")
+    return body
+
+
+def _basis_and_signatures(s: Statement) -> list[str]:
+    body = ["<h2>计算依据</h2><ol class='basis'>"]
     labels = {x.line_id: f"{x.service_zh}·{x.site}" for x in s.lines}
     body += [f"<li>{escape(e.render('zh', line_label=labels.get(e.line)))}</li>"
              for e in s.all_explanations()]
@@ -205,6 +215,22 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
     body.append("<p class='note'>本结算单由系统按合同及考核结果生成，每项金额均注明计算依据；"
                 "金额以人民币元计，精确到分。</p>")
     body.append("</div>")
+    return body
+
+
+def statement_html(statement: Statement, *, bureau: str | None = None,
+                   embed_font: bool = True, version: StatementVersion | None = None) -> str:
+    """The statement as a self-contained, printable HTML page, in Chinese.
+
+    ``bureau`` names the office that settles (defaults to the purchaser); ``embed_font``
+    embeds the page's glyphs from the bundled font (turn off for a smaller file when the
+    reader's machine has a CJK font).  ``version`` (from the registry) titles the page
+    ``结算单 第1版`` or ``更正结算单 第N版`` and, for a correction, shows the superseded
+    payable, the difference to pay or recover and why.
+    """
+    s = statement
+    body = (_head(s, bureau, version) + _lines_table(s) + _amounts(s) + _findings(s)
+            + _basis_and_signatures(s))
     html_body = "\n".join(body)
     css = _CSS % {"family": FONT_FAMILY}
     if embed_font:
