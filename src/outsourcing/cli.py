@@ -38,16 +38,29 @@ __all__ = ["EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "build_parse
 
 @run
 def _cmd_rules(args: argparse.Namespace) -> int:
+    from .messages_zh import citation_for_people
+
     registry = load()
     rb = registry.rulebook(args.jurisdiction)
     on: date = as_date(args.on, field="--on") if args.on else date.today()
-    chain = " → ".join(f"{j.name_zh} ({j.code})" for j in rb.chain)
-    print(f"# 规则 in force on {on.isoformat()} for {chain}")
+    if args.lang == "en":
+        chain = " → ".join(f"{j.name_zh} ({j.code})" for j in rb.chain)
+        print(f"# rules in force on {on.isoformat()} for {chain}")
+    else:
+        chain = " → ".join(f"{j.name_zh}（{j.code}）" for j in rb.chain)
+        print(f"# {chain} 在 {on.isoformat()} 有效的规则")
+    names = {j.code: f"{j.name_zh}（{j.code}）" for j in rb.chain}
     for r in rb.in_force(on):
-        tag = "  [illustrative]" if r.parameter.illustrative else ""
-        print(f"{r.rule_id} = {_show(r.value)}{tag}")
-        print(f"    {r.parameter.description}")
-        print(f"    {r.citation}  ({r.parameter.jurisdiction})")
+        if args.lang == "en":
+            tag = "  [illustrative]" if r.parameter.illustrative else ""
+            print(f"{r.rule_id} = {_show(r.value)}{tag}")
+            print(f"    {r.parameter.description_en or r.parameter.description}")
+            print(f"    {r.citation}  ({r.parameter.jurisdiction})")
+            continue
+        tag = "  ※示例默认（非法定，可由合同约定替换）" if r.parameter.illustrative else ""
+        print(f"{r.parameter.description}（{r.rule_id}）= {_show(r.value)}{tag}")
+        print(f"    依据：{citation_for_people(r.citation)}"
+              f"（{names.get(r.parameter.jurisdiction, r.parameter.jurisdiction)}）")
     return EXIT_OK
 
 

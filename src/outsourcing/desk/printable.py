@@ -11,11 +11,16 @@ and print, or render it headless (``chromium --headless --print-to-pdf``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING
 
+import attrs
+
+from ..messages_zh import VALUES_ZH
 from ..money import Money, pct
-from ..statement import LineStatus, Statement, StatementLine, unit_zh
+from ..statement import Explanation, LineStatus, Statement, StatementLine, unit_zh
 from .capitals import amount_in_capitals
 from .fonts import FONT_FAMILY, font_face_css
 
@@ -69,6 +74,55 @@ table.sign { page-break-inside: avoid; }
 
 def _m(x: Money) -> str:
     return escape(x.format())
+
+
+_DEFAULT_TERM = "（示例默认，合同未约定）"
+_MARK = re.compile(r"※示例默认 ([\w.]+)（合同未约定）")
+_CODE_IN_BRACKETS = re.compile(r" ?\((\w+)\)")
+
+
+def names_of(s: Statement) -> dict[str, str]:
+    """Each line's and KPI's id → its name with the id beside (``消防维保·市政府办公区（fire）``,
+    ``年度全面检测（yearly_full_test）``): what a person reads where a figure names one."""
+    out: dict[str, str] = {}
+    for x in s.lines:
+        out[x.line_id] = f"{x.service_zh}·{x.site}（{x.line_id}）"
+        for k in x.kpis:
+            out.setdefault(k.id, f"{k.name_zh}（{k.id}）")
+    return out
+
+
+def default_terms(s: Statement) -> dict[str, str]:
+    """Each illustrative default's rule id → its Chinese term (分档支付, 暂扣款 …), as the
+    statement's findings name it."""
+    return {f.rule_id: f.term.removesuffix(_DEFAULT_TERM) for f in s.findings
+            if f.code == "payment.illustrative_default" and f.rule_id and f.term}
+
+
+def explained_zh(e: Explanation, names: Mapping[str, str], labels: Mapping[str, str]) -> str:
+    """One figure's basis for people: line and KPI ids as names with the id beside, codes in
+    the citation (the day count, ``(actual)``) in Chinese."""
+    citation = _CODE_IN_BRACKETS.sub(
+        lambda m: f"（{VALUES_ZH[m[1]]}）" if m[1] in VALUES_ZH else m[0], e.citation)
+    if e.line:
+        citation = citation.replace(f"服务项目 {e.line} ", f"服务项目 {names.get(e.line, e.line)} ")
+    shown = attrs.evolve(e, citation=citation,
+                         inputs=tuple((names.get(k, k), v) for k, v in e.inputs))
+    return shown.render("zh", line_label=labels.get(e.line))
+
+
+def head_zh(text: str, s: Statement) -> str:
+    """The statement's own text with the rule ids after ※示例默认 as their Chinese terms and
+    the lines with a warning notice by name."""
+    terms = default_terms(s)
+    names = names_of(s)
+    text = _MARK.sub(lambda m: f"※示例默认 {terms.get(m[1], m[1])}（合同未约定）", text)
+    out = []
+    for line in text.split("\n"):
+        if line.startswith("预警通知：") and s.notices:
+            line = "预警通知：" + "、".join(names.get(n, n) for n in s.notices)
+        out.append(line)
+    return "\n".join(out)
 
 
 def _line_rows(x: StatementLine) -> list[str]:
@@ -189,7 +243,8 @@ def _findings(s: Statement) -> list[str]:
         return []
     body = ["<h2>检查结果</h2><ul class='findings'>"]
     if s.notices:
-        body.append(f"<li>预警通知：{escape('、'.join(s.notices))}</li>")
+        names = names_of(s)
+        body.append(f"<li>预警通知：{escape('、'.join(names.get(n, n) for n in s.notices))}</li>")
     shown = {t.message for t in s.triggers}
     for t in s.triggers:
         body.append(f"<li>{escape(t.message)}</li>")
@@ -204,8 +259,8 @@ def _findings(s: Statement) -> list[str]:
 def _basis_and_signatures(s: Statement) -> list[str]:
     body = ["<h2>计算依据</h2><ol class='basis'>"]
     labels = {x.line_id: f"{x.service_zh}·{x.site}" for x in s.lines}
-    body += [f"<li>{escape(e.render('zh', line_label=labels.get(e.line)))}</li>"
-             for e in s.all_explanations()]
+    names = names_of(s)
+    body += [f"<li>{escape(explained_zh(e, names, labels))}</li>" for e in s.all_explanations()]
     body.append("</ol>")
     body.append("<h2>签字确认</h2><table class='sign'><tr>")
     for who, party in SIGNATURES:
@@ -254,8 +309,9 @@ def statement_text(statement: Statement, lang: str = "zh",
     if lang != "zh":
         return text
     head, sep, _ = text.partition("\n计算依据：\n")
+    head = head_zh(head, statement)
     labels = {x.line_id: f"{x.service_zh}·{x.site}" for x in statement.lines}
-    basis = [f"  {e.render('zh', line_label=labels.get(e.line))}"
-             for e in statement.all_explanations()]
+    names = names_of(statement)
+    basis = [f"  {explained_zh(e, names, labels)}" for e in statement.all_explanations()]
     capitals = f"应付金额（大写）：人民币{amount_in_capitals(statement.payable)}"
     return head + f"\n{capitals}\n" + sep + "\n".join(basis) + "\n"
