@@ -109,3 +109,31 @@ def test_a_statement_version_that_does_not_exist_is_named(tmp_path: Path) -> Non
     none = run(tmp_path, "statement", "show", "C-1", "2022-11")
     assert none.code == 2 and "desk.statement.none" in none.err and "该期间尚无结算单" in none.err
     assert run(tmp_path, "statement", "show", "C-1", "2022-10", "--version", "1").code == 0
+
+
+def test_a_postgresql_database_without_the_registry_is_refused_not_filled(
+        tmp_path: Path) -> None:
+    import os
+    import secrets
+
+    import sqlalchemy as sa
+
+    host = os.environ.get("OUTSOURCING_TEST_PG", "127.0.0.1:5432")
+    admin = sa.create_engine(f"postgresql+psycopg://postgres@{host}/postgres",
+                             isolation_level="AUTOCOMMIT")
+    name = f"outsourcing_desk_{secrets.token_hex(6)}"
+    with admin.connect() as c:  # PostgreSQL must be there: the test fails, never skips
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = f"postgresql://postgres@{host}/{name}"
+        r = run(tmp_path, "contract", "list", "--db", url)
+        assert r.code == 2 and "desk.db.not_a_registry" in r.err and name in r.err
+        probe = sa.create_engine(f"postgresql+psycopg://postgres@{host}/{name}")
+        with probe.connect() as c:  # nothing was created in it
+            assert c.execute(sa.text("SELECT count(*) FROM information_schema.tables "
+                                     "WHERE table_schema = 'public'")).scalar() == 0
+        probe.dispose()
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
