@@ -137,3 +137,15 @@ def test_a_postgresql_database_without_the_registry_is_refused_not_filled(
         with admin.connect() as c:
             c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_anchor_and_key_files_have_the_same_limits(tmp_path: Path) -> None:
+    founded(tmp_path)
+    (tmp_path / "anchor.json").write_text("[" * 100_000, encoding="utf-8")
+    (tmp_path / "keys.toml").write_text("a = " + "[" * 100_000, encoding="utf-8")
+    got = run(tmp_path, "audit", "verify", "--anchor", "anchor.json")
+    assert got.code == 2 and "desk.file_too_deep" in got.err
+    got = run(tmp_path, "audit", "rotate", "keys.toml", "--as", "wang")
+    assert got.code == 2 and "desk.file_too_deep" in got.err
+    got = run(tmp_path, "audit", "key", "keys.toml", "--id", "k2", "--rotate")
+    assert got.code == 2 and "desk.file_too_deep" in got.err

@@ -177,10 +177,11 @@ def date_of(text: str | None, field: str) -> date | None:
     return None if text is None else as_date(text, field=field)
 
 
-def read_data_file(path: str) -> Any:
+def read_data_file(path: str, kind: str | None = None) -> Any:
     """A TOML or JSON file as plain data, read as every file the library reads: UTF-8 (any
     other encoding refused, naming what it looks like), at most ``MAX_FILE_BYTES``, JSON
-    nested at most ``MAX_DEPTH`` levels, numbers exact (never a binary float)."""
+    nested at most ``MAX_DEPTH`` levels, numbers exact (never a binary float).  ``kind``
+    (``JSON`` or ``TOML``) is the format; by default the suffix says (``.json``, else TOML)."""
     from .._limits import MAX_DEPTH, FileNumber, check_depth
     from ..textfiles import loads_toml, read_text
 
@@ -188,7 +189,7 @@ def read_data_file(path: str) -> Any:
     if not p.is_file():
         raise DeskError("file not found", field="file", value=path, code="desk.file_missing")
     text = read_text(p, error=DeskError, what="file", code="desk.file")
-    kind = "JSON" if p.suffix.lower() == ".json" else "TOML"
+    kind = kind or ("JSON" if p.suffix.lower() == ".json" else "TOML")
     try:
         if kind == "JSON":
             check_depth(text)

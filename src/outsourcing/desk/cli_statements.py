@@ -18,6 +18,7 @@ from .cli_common import (
     emit_json,
     open_store,
     period_of,
+    read_data_file,
     registry_url,
     require_registry,
 )
@@ -203,6 +204,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from ..registry import Anchor
 
+    for f in args.anchor or ():
+        read_data_file(f, "JSON")  # the command line's limits first (encoding, size, depth)
     anchors = [Anchor.read(f) for f in args.anchor or ()]
     with open_store(args) as store:
         v = store.verify(anchors=anchors)
@@ -244,6 +247,8 @@ def cmd_audit_timestamp(args: argparse.Namespace) -> int:
 def cmd_audit_key(args: argparse.Namespace) -> int:
     from ..registry import AuditKeys
 
+    if args.rotate:
+        read_data_file(args.file, "TOML")  # the command line's limits first
     keep = AuditKeys.from_file(args.file) if args.rotate else None
     AuditKeys.new_file(args.file, args.key_id, keep=keep)
     print(f"已写出审计密钥文件 {args.file}（当前密钥 {args.key_id}）；请存放在数据库之外，"
@@ -255,6 +260,7 @@ def cmd_audit_key(args: argparse.Namespace) -> int:
 def cmd_audit_rotate(args: argparse.Namespace) -> int:
     from ..registry import AuditKeys
 
+    read_data_file(args.file, "TOML")  # the command line's limits first
     keys = AuditKeys.from_file(args.file)
     with open_store(args) as store:
         store.rotate_key(keys, by=actor_of(args, store))
