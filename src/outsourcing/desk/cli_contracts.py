@@ -238,8 +238,8 @@ def cmd_contract_show(args: argparse.Namespace) -> int:
 
     out = console()
     out.print(f"[bold]{c.id}[/bold]《{c.title}》")
-    out.print(f"采购人：{c.purchaser.name}    "
-              f"供应商：{c.supplier.name}（{c.supplier.size.zh}企业）")
+    out.print(f"采购人：{c.purchaser.name}（{c.purchaser.id}）    "
+              f"供应商：{c.supplier.name}（{c.supplier.id}，{c.supplier.size.zh}企业）")
     out.print(f"履行期限：{c.term.start} 至 {tl.term.end}    "
               f"原合同金额：{c.original_amount.format()}")
     t = Table(title="服务项目")
