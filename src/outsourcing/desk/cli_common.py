@@ -128,12 +128,12 @@ def require_registry(url: str, *, schema: bool = True) -> None:
 
 def open_store(args: argparse.Namespace, *, create: bool = False) -> Any:
     """The registry the command works on; it must exist unless ``create`` (``init``)."""
-    from ..registry import Registry
+    from .. import Store
 
     url = registry_url(args)
     if not create:
         require_registry(url)
-    return Registry.open(url)
+    return Store.open(url)
 
 
 def actor_of(args: argparse.Namespace, store: Any = None) -> str:
