@@ -259,8 +259,9 @@ def _findings(s: Statement) -> list[str]:
 def _basis_and_signatures(s: Statement) -> list[str]:
     body = ["<h2>计算依据</h2><ol class='basis'>"]
     labels = {x.line_id: f"{x.service_zh}·{x.site}" for x in s.lines}
-    names = names_of(s)
-    body += [f"<li>{escape(explained_zh(e, names, labels))}</li>" for e in s.all_explanations()]
+    # the page keeps to one A4 sheet: the basis as the statement gives it (names for lines)
+    body += [f"<li>{escape(e.render('zh', line_label=labels.get(e.line)))}</li>"
+             for e in s.all_explanations()]
     body.append("</ol>")
     body.append("<h2>签字确认</h2><table class='sign'><tr>")
     for who, party in SIGNATURES:
