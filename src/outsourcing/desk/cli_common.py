@@ -203,12 +203,16 @@ def read_data_file(path: str, kind: str | None = None) -> Any:
         raise DeskError(f"{kind} nested too deep", field="file", value=path,
                         code="desk.file_too_deep", params={"limit": MAX_DEPTH}) from None
     except (json.JSONDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        if "nested deeper than" in str(exc):  # the TOML reader's depth scan
+            raise DeskError(f"{kind} nested deeper than {MAX_DEPTH} levels", field="file",
+                            value=path, code="desk.file_too_deep",
+                            params={"limit": MAX_DEPTH}) from None
         raise DeskError(f"not valid {kind}: {exc}", field="file", value=path,
                         code="desk.file_unreadable",
                         params={"kind": kind, "where": _where(exc)}) from None
 
 
-_TOML_AT = re.compile(r"at line (\d+), column (\d+)")
+_TOML_AT = re.compile(r"at line (\d+)(?:, column (\d+))?")
 
 
 def _where(exc: Exception) -> str:
@@ -216,7 +220,9 @@ def _where(exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"第 {exc.lineno} 行第 {exc.colno} 列"
     m = _TOML_AT.search(str(exc))
-    return f"第 {m.group(1)} 行第 {m.group(2)} 列" if m else "数值或结构"
+    if m is None:
+        return "数值或结构"
+    return f"第 {m.group(1)} 行" + (f"第 {m.group(2)} 列" if m.group(2) else "")
 
 
 def _no_constant(text: str) -> Any:
