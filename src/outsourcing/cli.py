@@ -1,6 +1,7 @@
 """The ``outsourcing`` command line (命令行).
 
-``outsourcing rules JURISDICTION [--on DATE]`` lists the rules in force with their citations.
+``outsourcing rules JURISDICTION [--on DATE] [--levels]`` lists the rules in force with their
+citations (``--levels``: every level's value, and which one applies).
 ``outsourcing test FILES…`` runs scenario files and ``outsourcing settle-file FILE --period
 P`` prints a statement (see ``docs/scenarios.md``); the registry's commands are in
 ``docs/desk.md``.  ``python -m outsourcing`` is the same.
@@ -56,11 +57,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
             print(f"{r.rule_id} = {_show(r.value)}{tag}")
             print(f"    {r.parameter.description_en or r.parameter.description}")
             print(f"    {r.citation}  ({r.parameter.jurisdiction})")
-            continue
-        tag = "  ※示例默认（非法定，可由合同约定替换）" if r.parameter.illustrative else ""
-        print(f"{r.parameter.description}（{r.rule_id}）= {_show(r.value)}{tag}")
-        print(f"    依据：{citation_for_people(r.citation)}"
-              f"（{names.get(r.parameter.jurisdiction, r.parameter.jurisdiction)}）")
+        else:
+            tag = "  ※示例默认（非法定，可由合同约定替换）" if r.parameter.illustrative else ""
+            print(f"{r.parameter.description}（{r.rule_id}）= {_show(r.value)}{tag}")
+            print(f"    依据：{citation_for_people(r.citation)}"
+                  f"（{names.get(r.parameter.jurisdiction, r.parameter.jurisdiction)}）")
+        if args.levels:
+            for p, v in rb.levels(r.rule_id, on):
+                shown = "未生效" if v is None else f"{_show(v.value)}（{v.citation}）"
+                wins = "  ← 适用" if p is r.parameter else ""
+                print(f"    层级 {p.jurisdiction}: {shown}{wins}")
     return EXIT_OK
 
 
@@ -109,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="列出某辖区在某日有效的规则、取值及其法律依据。")
     p.add_argument("jurisdiction", help="辖区代码，如 CN、NX、NX-SZS")
     p.add_argument("--on", help="查询日期（YYYY-MM-DD，默认今天）")
+    p.add_argument("--levels", action="store_true",
+                   help="列出各层级（全国、自治区、市）的取值，并标明适用哪一级")
     _lang(p)
     p.set_defaults(func=_cmd_rules)
     t = sub.add_parser("test", help="运行场景文件并逐案报告结果",

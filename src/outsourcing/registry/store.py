@@ -43,7 +43,7 @@ from ..money import Money, div_half_up
 from ..payment import ContractRules, PaymentRule
 from ..performance import Assessment
 from ..plan import InstalmentPlan, PeriodicPlan
-from ..plugins import Registry as PluginRegistry
+from ..plugins import PluginHost as PluginRegistry
 from ..plugins import load
 from ..rules import RuleBook
 from ..serialize import structure, unstructure
