@@ -158,7 +158,6 @@ for _area in AREAS:
 """Code → the Chinese sentence for people (with every area's entries)."""
 
 CITATIONS_ZH: dict[str, str] = {
-    "UK PFI warning notices": "英国PFI付款机制（SoPC4/PF2）的预警通知",
     "UK PFI payment mechanism (SoPC4/PF2) — 16 warning notices in 12 months":
         "英国PFI付款机制（SoPC4/PF2）：12个月内累计16次预警通知",
     "UK PFI payment mechanism (SoPC4/PF2) — deductions capped at 10% in aggregate":

@@ -117,6 +117,7 @@ def head_zh(text: str, s: Statement) -> str:
     terms = default_terms(s)
     names = names_of(s)
     text = _MARK.sub(lambda m: f"※示例默认 {terms.get(m[1], m[1])}（合同未约定）", text)
+    text = text.replace("UK PFI warning notices", "英国PFI付款机制（SoPC4/PF2）的预警通知")
     out = []
     for line in text.split("\n"):
         if line.startswith("预警通知：") and s.notices:
