@@ -22,8 +22,8 @@ def english_phrases(text: str) -> list[str]:
     """Runs of two or more English words (3+ letters each) outside what is typed."""
     for t in TYPED:
         text = text.replace(t, " ")
-    text = re.sub(r"\{[^}]*\}|'[^']*'|「[^」]*」|--?[\w-]+|\b[\w.-]+\.[a-z_]+\b|\S*_\S*", " ",
-                  text)
+    text = re.sub(r"\{[^}]*\}|'[^']*'|「[^」]*」|--?[\w-]+|\b[\w.-]+\.[a-z_]+\b|\S*_\S*"
+                  r"|@?\w+\([^)]*\)", " ", text)  # … and code as typed: load(plugins=…)
     return re.findall(r"[A-Za-z]{3,}(?:[ ,;:()-]+[A-Za-z]{3,})+", text)
 
 

@@ -104,6 +104,7 @@ def explained_zh(e: Explanation, names: Mapping[str, str], labels: Mapping[str, 
     the citation (the day count, ``(actual)``) in Chinese."""
     citation = _CODE_IN_BRACKETS.sub(
         lambda m: f"（{VALUES_ZH[m[1]]}）" if m[1] in VALUES_ZH else m[0], e.citation)
+    citation = citation.replace("UK PFI warning notices", "英国PFI付款机制（SoPC4/PF2）的预警通知")
     if e.line:
         citation = citation.replace(f"服务项目 {e.line} ", f"服务项目 {names.get(e.line, e.line)} ")
     shown = attrs.evolve(e, citation=citation,
