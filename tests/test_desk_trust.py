@@ -104,8 +104,10 @@ def test_printed_and_exported_statements_carry_their_chain_position(tmp_path: Pa
 def test_the_db_commands_migrate_and_refuse_a_downgrade_that_drops_data(tmp_path: Path
                                                                         ) -> None:
     d = Desk(tmp_path)
-    assert "0006_trust" in d("db", "upgrade").out
+    missing = d("db", "upgrade")  # only init creates a registry
+    assert missing.code == 2 and "desk.db.missing" in missing.err
     assert d("init", "--actor", "wang", "--name", "王审批").code == 0
+    assert "0006_trust" in d("db", "upgrade").out
     refused = d("db", "downgrade", "base")
     assert refused.code == 2 and "registry.downgrade_loses_data" in refused.err
     assert "降级将删除存有数据的表或列" in refused.err

@@ -94,7 +94,7 @@ def test_cli_rules_lists_citations(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_unknown_jurisdiction_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rules", "ZZ"]) == 2
+    assert main(["rules", "ZZ", "--lang", "en"]) == 2
     assert "unknown jurisdiction" in capsys.readouterr().err
 
 
@@ -230,7 +230,7 @@ def test_cli_settle_errors_are_clear_with_exit_status_2(
     args: list[str], words: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = OCTOBER if "--case" not in args else PAYMENTS
-    assert main(["settle", str(file), *args]) == 2
+    assert main(["settle-file", str(file), *args, "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"outsourcing: error: {file}") and words in err
 
@@ -238,7 +238,7 @@ def test_cli_settle_errors_are_clear_with_exit_status_2(
 def test_cli_settle_asks_which_case_when_a_file_holds_several(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["settle", str(PAYMENTS), "--period", "2022-10"]) == 2
+    assert main(["settle-file", str(PAYMENTS), "--period", "2022-10", "--lang", "en"]) == 2
     assert "holds 10 cases; name one" in capsys.readouterr().err
 
 

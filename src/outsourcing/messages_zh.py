@@ -141,7 +141,6 @@ MESSAGES: dict[str, str] = {
     # --- the desk: workbooks, command line, store --------------------------------------
     "desk.usage": "命令用法有误",
     "desk.file_missing": "文件不存在",
-    "desk.file_unwritable": "无法写入该文件或文件夹",
     "desk.workbook.unreadable": "无法读取该Excel工作簿",
     "desk.workbook.sheet_missing": "工作簿缺少规定的工作表（工作表可能被改名或删除）",
     "desk.workbook.header": "工作表表头与模板不符",

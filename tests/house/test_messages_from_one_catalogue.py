@@ -31,15 +31,6 @@ GENERIC = frozenset({
 
 NOT_YET_CONVERTED: dict[str, str] = {
     # file (relative to the repository) → owner who converts it and then removes the line
-    "src/outsourcing/desk/capitals.py": "desk",
-    "src/outsourcing/desk/cells.py": "desk",
-    "src/outsourcing/desk/cli_common.py": "desk",
-    "src/outsourcing/desk/cli_contracts.py": "desk",
-    "src/outsourcing/desk/cli_month.py": "desk",
-    "src/outsourcing/desk/cli_ocds.py": "desk",
-    "src/outsourcing/desk/cli_usage.py": "desk",
-    "src/outsourcing/desk/files.py": "desk",
-    "src/outsourcing/desk/fonts.py": "desk",
     "src/outsourcing/framework.py": "plugins",
     "src/outsourcing/portfolio/cases.py": "plugins",
     "src/outsourcing/portfolio/coverage.py": "plugins",

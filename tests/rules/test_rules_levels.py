@@ -22,7 +22,7 @@ def test_levels_lists_national_first_and_the_last_with_a_value_applies(
 
 def test_rules_levels_prints_every_level_and_marks_the_one_that_applies(
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rules", "NX-SZS", "--on", "2022-01-01", "--levels"]) == 0
+    assert main(["rules", "NX-SZS", "--on", "2022-01-01", "--levels", "--lang", "en"]) == 0
     out = capsys.readouterr().out.split("\n")
     at = out.index(next(x for x in out if x.startswith("qualification.elevator_maintenance =")))
     block = [x for x in out[at + 1:at + 6] if x.startswith("    层级 ")]

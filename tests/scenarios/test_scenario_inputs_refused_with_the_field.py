@@ -92,7 +92,8 @@ def test_settle_refuses_a_bad_scenario_input_with_exit_2_not_3(name: str, tmp_pa
     make, field, why = CASES[name]
     path = tmp_path / f"{name}.toml"
     path.write_text(make(), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "outsourcing", "settle", str(path),
-                           "--period", "2022-10"], capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "outsourcing", "settle-file", str(path),
+                           "--period", "2022-10", "--lang", "en"], capture_output=True,
+                          text=True, check=False)
     assert done.returncode == 2, done.stderr
     assert "internal error" not in done.stderr and field in done.stderr and why in done.stderr

@@ -66,13 +66,11 @@ def amount_in_capitals(amount: Money) -> str:
     """
     if not isinstance(amount, Money):
         raise MoneyError("an amount in capitals needs a Money", field="amount", value=amount,
-                         term="大写金额", code="money.capitals_not_money",
-                         zh="大写金额只能由精确到分的金额生成")
+                         term="大写金额", code="money.capitals_not_money")
     fen = amount.fen
     if abs(fen) >= LIMIT_FEN:
         raise MoneyError("amount too large to write in capitals", field="amount",
-                         value=str(amount), term="大写金额", code="money.capitals_too_large",
-                         zh="金额过大，无法写成大写金额")
+                         value=str(amount), term="大写金额", code="money.capitals_too_large")
     if fen == 0:
         return "零元整"
     sign = "负" if fen < 0 else ""
@@ -97,8 +95,7 @@ _UNIT = {"拾": 10, "佰": 100, "仟": 1000}
 
 def _bad(text: str, why: str) -> MoneyError:
     return MoneyError(f"not an amount in capitals: {why}", field="amount", value=text,
-                      term="大写金额", code="money.capitals_unreadable",
-                      zh=f"无法读取大写金额：{why}")
+                      term="大写金额", code="money.capitals_unreadable", params={"why": why})
 
 
 def _parse_yuan(text: str, whole: str) -> int:

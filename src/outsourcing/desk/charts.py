@@ -84,16 +84,34 @@ def tiers_of(rule: PaymentRule) -> list[tuple[Decimal, Decimal]]:
     return []
 
 
+def warning_lines(warning: Decimal | Mapping[str, Decimal] | None
+                  ) -> list[tuple[Decimal, str]]:
+    """The dashed lines to draw: one per distinct warning score, labelled ``预警线 60分``, with
+    the lines it applies to when the lines' warning scores differ."""
+    if warning is None:
+        return []
+    if isinstance(warning, Decimal):
+        return [(warning, f"预警线 {warning}分")]
+    by: dict[Decimal, list[str]] = {}
+    for label, value in warning.items():
+        by.setdefault(value, []).append(label)
+    if len(by) == 1:
+        return [(v, f"预警线 {v}分") for v in by]
+    return [(v, f"预警线 {v}分（{'、'.join(labels)}）") for v, labels in sorted(by.items())]
+
+
 def score_chart(series: Mapping[str, Sequence[tuple[str, Decimal]]], path: str | Path, *,
-                title: str = "考核得分", warning: Decimal | None = None,
+                title: str = "考核得分", warning: Decimal | Mapping[str, Decimal] | None = None,
                 tiers: Sequence[tuple[Decimal, Decimal]] = ()) -> Path:
-    """Scores per period against the warning line and the tier bands, as a PNG."""
+    """Scores per period against the warning line (one score, or each line's: ``label →
+    score``) and the tier bands, as a PNG."""
+    warnings = warning_lines(warning)
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)  # type: ignore[attr-defined]
     periods = list(dict.fromkeys(p for pts in series.values() for p, _ in pts))
     x_of = {p: i for i, p in enumerate(periods)}
     low = min([float(v) for pts in series.values() for _, v in pts] + [100.0])
-    bottom = max(0.0, min(low, float(warning) if warning is not None else 100.0) - 10)
+    bottom = max(0.0, min([low] + [float(w) for w, _ in warnings]) - 10)
     shades = ["#e8f5e9", "#f1f8e9", "#fffde7", "#fff3e0", "#fbe9e7", "#ffebee"]
     ordered = sorted(tiers, key=lambda t: t[0], reverse=True)
     top = 100.0
@@ -107,9 +125,8 @@ def score_chart(series: Mapping[str, Sequence[tuple[str, Decimal]]], path: str |
         top = float(minimum)
     for label, pts in series.items():
         ax.plot([x_of[p] for p, _ in pts], [float(v) for _, v in pts], marker="o", label=label)
-    if warning is not None:
-        ax.axhline(float(warning), color="#c62828", linestyle="--", linewidth=1.2,
-                   label=f"预警线 {warning}分")
+    for value, label in warnings:
+        ax.axhline(float(value), color="#c62828", linestyle="--", linewidth=1.2, label=label)
     ax.set_xticks(range(len(periods)), periods, rotation=45 if len(periods) > 8 else 0)
     ax.set_ylim(bottom, 101)
     ax.set_xlim(-0.5, max(len(periods) - 0.5, 0.5))

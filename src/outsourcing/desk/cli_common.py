@@ -1,17 +1,6 @@
-"""What every desk command shares: the store, the actor, output, errors and exit codes.
+"""What every desk command shares: the store, the actor, files, output and findings.
 
-Exit codes (documented in ``docs/desk.md``):
-
-- ``0`` — done;
-- ``1`` — checks failed: a contract or statement with findings that break a rule, a change
-  refused by the checks, a batch with contracts that could not be settled, an audit trail
-  that does not verify;
-- ``2`` — bad usage or input: a missing or unreadable file, a workbook with bad cells, an
-  unknown contract, change or actor, a date that does not exist.
-
-Errors print in Chinese for people (``--lang en`` prints the developers' English) with the
-stable code, e.g. ``outsourcing: 错误：工作表「property」D12：评分项「保洁」得分 55 超过分值 50
-〔desk.workbook.over_maximum〕``.
+Exit codes and the error printer are in :mod:`outsourcing.desk.cli_errors`.
 """
 
 from __future__ import annotations
@@ -22,7 +11,7 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -32,46 +21,36 @@ from ..dates import Period, as_date
 from ..errors import OutsourcingError
 from ..findings import Finding, Severity
 from ..money import Money
+from .cli_errors import DeskError
 
 __all__ = [
-    "EXIT_CHECKS_FAILED",
-    "EXIT_DONE",
-    "EXIT_USAGE",
-    "DeskError",
+    "actor_of",
     "add_common",
+    "amount_of",
     "console",
+    "date_of",
     "emit_json",
+    "open_store",
+    "period_of",
     "print_findings",
     "read_data_file",
-    "run",
 ]
-
-EXIT_DONE = 0
-EXIT_CHECKS_FAILED = 1
-EXIT_USAGE = 2
 
 DB_ENV = "OUTSOURCING_DB"
 ACTOR_ENV = "OUTSOURCING_ACTOR"
 
 
-class DeskError(OutsourcingError, ValueError):
-    """Bad usage of a desk command (命令用法)."""
-
-    default_code = "desk.usage"
-
-
 def add_common(p: argparse.ArgumentParser, *, actor: bool = False, json_out: bool = False
                ) -> None:
     """The options every store command takes."""
-    p.add_argument("--db", help=f"the registry: a file path or database URL (default "
-                   f"${DB_ENV}, else outsourcing.db here)")
+    p.add_argument("--db", help=f"登记库：文件路径或数据库 URL（默认取环境变量 {DB_ENV}，"
+                   "否则为当前文件夹的 outsourcing.db）；除 init 外，登记库须已存在")
     p.add_argument("--lang", choices=("zh", "en"), default="zh",
-                   help="messages in Chinese (default) or English for developers")
+                   help="提示语言：中文（默认），en 为开发人员用的英文")
     if actor:
-        p.add_argument("--as", dest="actor", help=f"who does it: an actor id (default "
-                       f"${ACTOR_ENV})")
+        p.add_argument("--as", dest="actor", help=f"操作人员编号（默认取环境变量 {ACTOR_ENV}）")
     if json_out:
-        p.add_argument("--json", action="store_true", help="print JSON for scripts")
+        p.add_argument("--json", action="store_true", help="输出 JSON（供程序读取）")
 
 
 def console() -> Any:
@@ -96,11 +75,65 @@ def emit_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=_plain))
 
 
-def open_store(args: argparse.Namespace) -> Any:
-    from ..registry import Registry
+def registry_url(args: argparse.Namespace) -> str:
+    """The registry's URL: ``--db``, else ``$OUTSOURCING_DB``, else ``outsourcing.db`` in
+    the working folder; an empty ``--db`` is refused (it would name the default silently)."""
+    from ..registry.migrate import database_url
 
-    url = args.db or os.environ.get(DB_ENV) or None
-    return Registry.open(url)
+    db: str | None = getattr(args, "db", None)
+    if db is not None and not db.strip():
+        raise DeskError("--db is empty: name the registry's file or URL", field="--db",
+                        value=db, code="desk.db.empty")
+    return database_url(db or os.environ.get(DB_ENV) or None)
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return u.database or ":memory:"
+    return u.render_as_string(hide_password=True)
+
+
+def require_registry(url: str, *, schema: bool = True) -> None:
+    """Refuse a registry that does not exist: a SQLite file that is not there (opening it
+    would create an empty one) or a database without the registry's tables.  Only ``init``
+    creates a registry.  A database that cannot be reached is left to :meth:`Store.open`,
+    which says so.  ``schema=False`` checks only that a SQLite file is there."""
+    from sqlalchemy.exc import DatabaseError
+
+    from ..registry import current_revision
+    from ..registry.migrate import database_engine
+
+    shown = _shown(url)
+    if url.startswith("sqlite") and (shown == ":memory:" or not Path(shown).is_file()):
+        raise DeskError(f"no registry at {shown}: create one with `outsourcing init`",
+                        field="--db", value=shown, code="desk.db.missing")
+    if not schema:
+        return
+    engine = database_engine(url)
+    try:
+        with engine.connect() as conn:
+            revision = current_revision(conn)
+            conn.rollback()
+    except DatabaseError:
+        return
+    finally:
+        engine.dispose()
+    if revision is None:
+        raise DeskError(f"{shown} holds no registry: create one with `outsourcing init`",
+                        field="--db", value=shown, code="desk.db.not_a_registry")
+
+
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Any:
+    """The registry the command works on; it must exist unless ``create`` (``init``)."""
+    from .. import Store
+
+    url = registry_url(args)
+    if not create:
+        require_registry(url)
+    return Store.open(url)
 
 
 def actor_of(args: argparse.Namespace, store: Any = None) -> str:
@@ -111,8 +144,7 @@ def actor_of(args: argparse.Namespace, store: Any = None) -> str:
         who = store.whoami()
     if not who:
         raise DeskError("say who does it: --as ACTOR or $OUTSOURCING_ACTOR", field="--as",
-                        zh="请用 --as 指明操作人员（或设置环境变量 OUTSOURCING_ACTOR）",
-                        term="操作人员")
+                        code="desk.actor_missing", term="操作人员")
     return who
 
 
@@ -123,8 +155,7 @@ def period_of(text: str, field: str = "PERIOD") -> Period:
 
 
 def _missing(field: str) -> Period:
-    raise DeskError("a period is needed", field=field, zh="缺少期间（如 2022-10 或 2022-Q4）",
-                    term="期间")
+    raise DeskError("a period is needed", field=field, code="desk.period_missing", term="期间")
 
 
 _AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
@@ -138,9 +169,7 @@ def amount_of(text: str, field: str = "AMOUNT") -> Money:
     if not _AMOUNT.fullmatch(text):
         raise DeskError("not an amount of yuan: digits, optional thousands commas and at most "
                         "two decimals (no exponent)", field=field, value=text,
-                        code="desk.bad_amount", term="金额",
-                        zh=f"「{text[:40]}」不是金额：金额只能写数字（可用千分位逗号），最多两位小数，"
-                           "不能用科学计数法")
+                        code="desk.bad_amount", term="金额", params={"text": text[:40]})
     return Money(text.replace(",", ""), field=field)
 
 
@@ -148,20 +177,56 @@ def date_of(text: str | None, field: str) -> date | None:
     return None if text is None else as_date(text, field=field)
 
 
-def read_data_file(path: str) -> Any:
-    """A TOML or JSON file as plain data; a clear error when missing or malformed."""
+def read_data_file(path: str, kind: str | None = None) -> Any:
+    """A TOML or JSON file as plain data, read as every file the library reads: UTF-8 (any
+    other encoding refused, naming what it looks like), at most ``MAX_FILE_BYTES``, JSON
+    nested at most ``MAX_DEPTH`` levels, numbers exact (never a binary float).  ``kind``
+    (``JSON`` or ``TOML``) is the format; by default the suffix says (``.json``, else TOML)."""
+    from .._limits import MAX_DEPTH, FileNumber, check_depth
+    from ..textfiles import loads_toml, read_text
+
     p = Path(path)
     if not p.is_file():
-        raise DeskError("file not found", field="file", value=path, code="desk.file_missing",
-                        zh="文件不存在", term="文件")
+        raise DeskError("file not found", field="file", value=path, code="desk.file_missing")
+    text = read_text(p, error=DeskError, what="file", code="desk.file")
+    kind = kind or ("JSON" if p.suffix.lower() == ".json" else "TOML")
     try:
-        if p.suffix.lower() == ".json":
-            return json.loads(p.read_text(encoding="utf-8"))
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DeskError(f"not valid {p.suffix.lstrip('.').upper() or 'TOML'}: {exc}",
-                        field="file", value=path, code="desk.file_unreadable",
-                        zh=f"文件格式有误，无法读取：{exc}", term="文件") from None
+        if kind == "JSON":
+            check_depth(text)
+            return json.loads(text, parse_float=FileNumber, parse_constant=_no_constant)
+        return loads_toml(text)
+    except OutsourcingError as exc:  # nested too deep (checked before parsing)
+        raise DeskError(f"{kind} nested deeper than {MAX_DEPTH} levels", field="file",
+                        value=path, code="desk.file_too_deep", params={"limit": MAX_DEPTH},
+                        ) from exc
+    except RecursionError:
+        raise DeskError(f"{kind} nested too deep", field="file", value=path,
+                        code="desk.file_too_deep", params={"limit": MAX_DEPTH}) from None
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        if "nested deeper than" in str(exc):  # the TOML reader's depth scan
+            raise DeskError(f"{kind} nested deeper than {MAX_DEPTH} levels", field="file",
+                            value=path, code="desk.file_too_deep",
+                            params={"limit": MAX_DEPTH}) from None
+        raise DeskError(f"not valid {kind}: {exc}", field="file", value=path,
+                        code="desk.file_unreadable",
+                        params={"kind": kind, "where": _where(exc)}) from None
+
+
+_TOML_AT = re.compile(r"at line (\d+)(?:, column (\d+))?")
+
+
+def _where(exc: Exception) -> str:
+    """Where a JSON or TOML file is malformed, in Chinese (``第 3 行第 5 列``)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"第 {exc.lineno} 行第 {exc.colno} 列"
+    m = _TOML_AT.search(str(exc))
+    if m is None:
+        return "数值或结构"
+    return f"第 {m.group(1)} 行" + (f"第 {m.group(2)} 列" if m.group(2) else "")
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a JSON number")
 
 
 def print_findings(findings: Sequence[Finding], lang: str) -> bool:
@@ -169,34 +234,3 @@ def print_findings(findings: Sequence[Finding], lang: str) -> bool:
     for f in findings:
         print(f"  {f.render(lang)}")
     return any(f.severity is Severity.ERROR for f in findings)
-
-
-def error_text(exc: OutsourcingError, lang: str) -> str:
-    if lang == "en":
-        return f"outsourcing: error: {exc}"
-    return f"outsourcing: 错误：{exc.message_zh}〔{exc.code}〕"
-
-
-def run(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Wrap a command: an OutsourcingError prints in Chinese and exits 2."""
-    def wrapped(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except OutsourcingError as exc:
-            print(error_text(exc, getattr(args, "lang", "zh")), file=sys.stderr)
-            return EXIT_USAGE
-        except Exception as exc:
-            # a database driver's error the store did not expect: a sentence, never a
-            # traceback (the store turns the ones it knows into RegistryError already)
-            from sqlalchemy.exc import DBAPIError
-
-            if not isinstance(exc, DBAPIError):
-                raise
-            err = OutsourcingError(f"the database refused the operation: {type(exc).__name__}",
-                                   field="database", term="数据库", code="registry.database",
-                                   zh="数据库拒绝了该操作，未记录任何内容，请重试")
-            print(error_text(err, getattr(args, "lang", "zh")), file=sys.stderr)
-            return EXIT_USAGE
-    wrapped.__doc__ = func.__doc__
-    wrapped.__name__ = func.__name__
-    return wrapped

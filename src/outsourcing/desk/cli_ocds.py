@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cli_common import EXIT_DONE, DeskError, add_common, date_of, open_store, run
+from .cli_common import add_common, date_of, open_store
+from .cli_errors import EXIT_OK, DeskError, run
 
 if TYPE_CHECKING:  # imported by the command itself: the ocds extra is optional
     from .. import ocds
@@ -51,7 +52,7 @@ def cmd_ocds(args: argparse.Namespace) -> int:
     last = end or datetime.now(ocds.CHINA).date()
     if start is not None and start > last:
         raise DeskError("--from is after --to", field="--from", value=args.since,
-                        term="发布期间", zh="起始日期晚于截止日期")
+                        term="发布期间", code="desk.ocds.from_after_to")
     with open_store(args) as store:
         infos = store.contracts(on=last)
         if args.contract:
@@ -62,15 +63,14 @@ def cmd_ocds(args: argparse.Namespace) -> int:
             if args.unit is not None and not ids:
                 raise DeskError("no contract of this unit in the registry", field="--unit",
                                 value=args.unit, term="采购单位",
-                                zh="登记库中没有该采购单位的合同")
+                                code="desk.ocds.unknown_unit")
         hs = histories(store, ids, args.prefix)
     releases = [r for h in hs for r in h.releases(until=last)
                 if start is None or r["date"][:10] >= start.isoformat()]
     publisher = args.publisher or (hs[0].contract.purchaser.name if hs else "")
     if not publisher:
         raise DeskError("no contract to publish: name the publisher with --publisher",
-                        field="--publisher", term="发布机构",
-                        zh="没有可发布的合同，请用 --publisher 指明发布机构")
+                        field="--publisher", term="发布机构", code="desk.ocds.no_publisher")
     kw: dict[str, Any] = {"publisher": publisher,
                           "uri": args.uri or f"urn:outsourcing:{args.prefix}:{last.isoformat()}",
                           "license": args.license, "publication_policy": args.policy}
@@ -89,26 +89,27 @@ def cmd_ocds(args: argparse.Namespace) -> int:
               file=sys.stderr)
     else:
         sys.stdout.write(text + "\n")
-    return EXIT_DONE
+    return EXIT_OK
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("ocds", help="publish contracts in OCDS (releases or records)")
+    """Add ``ocds``."""
+    p = sub.add_parser("ocds", help="按开放合同数据标准（OCDS）发布合同",
+                       description="按开放合同数据标准（OCDS）发布登记的合同：某一期间的发布"
+                                   "（release），或 --records 汇编的记录（record）。")
     add_common(p)
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--contract", help="one contract (合同编号)")
-    who.add_argument("--unit", help="every contract of a purchasing unit (采购人编号)")
-    p.add_argument("--from", dest="since", help="releases dated on or after this day")
-    p.add_argument("--to", dest="until", help="releases dated on or before this day "
-                   "(default today)")
+    who.add_argument("--contract", help="一份合同（合同编号）")
+    who.add_argument("--unit", help="某采购单位的全部合同（采购人编号）")
+    p.add_argument("--from", dest="since", help="发布日期不早于此日")
+    p.add_argument("--to", dest="until", help="发布日期不晚于此日（默认今天）")
     p.add_argument("--records", action="store_true",
-                   help="a record package: each contract's releases up to --to compiled")
+                   help="输出记录包：每份合同截至 --to 的全部发布汇编为一条记录")
     p.add_argument("--prefix",
-                   help="the bureau's OCID prefix (registered with the Open Contracting "
-                   "Partnership; default outsourcing.ocds.DEFAULT_PREFIX)")
-    p.add_argument("--publisher", help="the publisher's name (default the purchaser)")
-    p.add_argument("--uri", help="where the file will be published")
-    p.add_argument("--license", help="the data's licence (a URL)")
-    p.add_argument("--policy", help="the publication policy (a URL)")
-    p.add_argument("-o", "--output", help="write to this file (default standard output)")
+                   help="本单位的 OCID 前缀（向开放合同伙伴组织登记；默认为库内置的示例前缀）")
+    p.add_argument("--publisher", help="发布机构名称（默认为采购人）")
+    p.add_argument("--uri", help="文件的发布网址")
+    p.add_argument("--license", help="数据的许可协议（网址）")
+    p.add_argument("--policy", help="发布政策（网址）")
+    p.add_argument("-o", "--output", help="写入此文件（默认输出到屏幕）")
     p.set_defaults(func=cmd_ocds)

@@ -10,16 +10,8 @@ from typing import Any
 
 from ..money import Money
 from ..usage import Usage
-from .cli_common import (
-    EXIT_DONE,
-    DeskError,
-    actor_of,
-    add_common,
-    emit_json,
-    open_store,
-    period_of,
-    run,
-)
+from .cli_common import actor_of, add_common, emit_json, open_store, period_of
+from .cli_errors import EXIT_OK, DeskError, run
 
 __all__ = ["register"]
 
@@ -46,7 +38,7 @@ def cmd_usage_template(args: argparse.Namespace) -> int:
     out = Path(args.output or f"实际用量-{args.contract}-{period}.xlsx")
     usage_template(args.contract, pc.contract.title, period, lines, out, recorded)
     print(f"已生成实际用量登记表：{out}（{len(lines)} 个按实结算的服务项目）")
-    return EXIT_DONE
+    return EXIT_OK
 
 
 @run
@@ -64,7 +56,7 @@ def cmd_usage_import(args: argparse.Namespace) -> int:
     _report(results, args.correction or "")
     if not found:
         print("工作簿中没有填写任何实际用量。")
-    return EXIT_DONE
+    return EXIT_OK
 
 
 def _number(text: str, option: str, term: str) -> Decimal:
@@ -74,10 +66,10 @@ def _number(text: str, option: str, term: str) -> Decimal:
         d = None
     if d is None or not d.is_finite():
         raise DeskError("not a number", field=option, value=text, term=term,
-                        code="desk.usage.not_a_number", zh=f"{option} 应填数字，却是「{text}」")
+                        code="desk.usage.not_a_number", params={"option": option, "text": text})
     if d < 0:
         raise DeskError("must not be negative", field=option, value=text, term=term,
-                        code="desk.usage.negative", zh=f"{option} 不能为负数：{text}")
+                        code="desk.usage.negative", params={"option": option, "text": text})
     return d
 
 
@@ -87,8 +79,7 @@ def cmd_usage_record(args: argparse.Namespace) -> int:
     if (args.quantity is None) == (args.materials is None):
         raise DeskError("give --quantity (a unit-rate line) or --materials (labour plus "
                         "materials)", field="--quantity", term="实际用量",
-                        zh="请填写 --quantity（按量计价的服务项目）或 --materials"
-                           "（人工加材料的原材料实际金额），二者选一")
+                        code="desk.usage.quantity_or_materials")
     if args.quantity is not None:
         usage = Usage(args.line, period, quantity=_number(args.quantity, "--quantity",
                                                           "实际数量"), note=args.note or "")
@@ -100,7 +91,7 @@ def cmd_usage_record(args: argparse.Namespace) -> int:
         results = store.record_usage(args.contract, [usage], by=actor_of(args, store),
                                      reason=args.correction or "")
     _report(results, args.correction or "")
-    return EXIT_DONE
+    return EXIT_OK
 
 
 @run
@@ -114,7 +105,7 @@ def cmd_usage_show(args: argparse.Namespace) -> int:
              "recorded_by": u.recorded_by, "note": u.note} for u in items]
     if args.json:
         emit_json(rows)
-        return EXIT_DONE
+        return EXIT_OK
     if not rows:
         print(f"{args.contract} 的 {period} 尚未录入实际用量。")
     for r in rows:
@@ -122,39 +113,46 @@ def cmd_usage_show(args: argparse.Namespace) -> int:
                  else f"原材料实际金额 ¥{r['materials']}")
         print(f"{r['line']} {r['period']}：{value}（录入：{r['recorded_by']}）"
               + (f" {r['note']}" if r["note"] else ""))
-    return EXIT_DONE
+    return EXIT_OK
 
 
 def register(sub: Any) -> None:
     """Add ``usage`` and its subcommands."""
-    usage = sub.add_parser("usage", help="actual usage (实际用量): quantities and materials"
-                           ).add_subparsers(dest="usage_command", required=True)
-    p = usage.add_parser("template", help="write the usage workbook of a period")
+    usage = sub.add_parser("usage", help="实际用量：数量与材料费",
+                           description="按实结算的服务项目的实际用量（数量、材料费）："
+                                       "生成登记表、导入、逐项录入、查看。"
+                           ).add_subparsers(dest="usage_command", required=True,
+                                            metavar="子命令")
+    p = usage.add_parser("template", help="生成某一期间的实际用量登记表",
+                         description="生成某一期间的实际用量登记表（Excel）。")
     add_common(p)
-    p.add_argument("contract")
-    p.add_argument("period")
-    p.add_argument("-o", "--output", help="the .xlsx to write (default 实际用量-ID-PERIOD.xlsx)")
+    p.add_argument("contract", help="合同编号")
+    p.add_argument("period", help="期间，如 2022-10")
+    p.add_argument("-o", "--output", help="写出的 .xlsx 文件（默认 实际用量-合同编号-期间.xlsx）")
     p.set_defaults(func=cmd_usage_template)
-    p = usage.add_parser("import", help="import a filled usage workbook (one transaction)")
+    p = usage.add_parser("import", help="导入填好的实际用量登记表（整本一次记录）",
+                         description="导入填好的实际用量登记表：全部行一次记录，或都不记录。")
     add_common(p, actor=True)
-    p.add_argument("contract")
-    p.add_argument("period")
-    p.add_argument("file")
-    p.add_argument("--correction", help="the reason, when the import changes recorded values")
+    p.add_argument("contract", help="合同编号")
+    p.add_argument("period", help="期间，如 2022-10")
+    p.add_argument("file", help="填好的登记表（.xlsx）")
+    p.add_argument("--correction", help="导入更改已录入的数值时，写明理由")
     p.set_defaults(func=cmd_usage_import)
-    p = usage.add_parser("record", help="record one line's usage of a period")
+    p = usage.add_parser("record", help="录入一个服务项目某一期间的实际用量",
+                         description="录入一个服务项目某一期间的实际用量。")
     add_common(p, actor=True)
-    p.add_argument("contract")
-    p.add_argument("period")
-    p.add_argument("line")
-    p.add_argument("--quantity", help="the quantity delivered (a unit-rate line)")
-    p.add_argument("--materials", help="the materials bought, yuan (labour plus materials)")
-    p.add_argument("--note", help="a note (e.g. the receipts' numbers)")
-    p.add_argument("--correction", help="the reason, when it changes a recorded value")
+    p.add_argument("contract", help="合同编号")
+    p.add_argument("period", help="期间，如 2022-10")
+    p.add_argument("line", help="服务项目编号")
+    p.add_argument("--quantity", help="实际数量（按量计价的服务项目）")
+    p.add_argument("--materials", help="材料费，元（人工加材料的服务项目）")
+    p.add_argument("--note", help="备注（如票据号）")
+    p.add_argument("--correction", help="更改已录入的数值时，写明理由")
     p.set_defaults(func=cmd_usage_record)
-    p = usage.add_parser("show", help="the usage recorded for a period")
+    p = usage.add_parser("show", help="查看某一期间录入的实际用量",
+                         description="查看某一期间录入的实际用量。")
     add_common(p, json_out=True)
-    p.add_argument("contract")
-    p.add_argument("period")
-    p.add_argument("--history", action="store_true", help="every version, oldest first")
+    p.add_argument("contract", help="合同编号")
+    p.add_argument("period", help="期间，如 2022-10")
+    p.add_argument("--history", action="store_true", help="列出全部版本（由旧到新）")
     p.set_defaults(func=cmd_usage_show)

@@ -41,4 +41,4 @@ def writing(path: str | Path, term: str) -> Iterator[Path]:
         why = _REASON_ZH.get(exc.errno or 0, "系统拒绝写入")
         raise OutsourcingError(
             f"cannot write {out}: {exc.strerror or exc}", field="file", value=str(out),
-            code="desk.file_unwritable", zh=f"无法写入 {out}（{why}）", term=term) from None
+            code="desk.file_unwritable", params={"path": out, "why": why}, term=term) from None

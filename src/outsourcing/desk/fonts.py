@@ -30,13 +30,12 @@ def cjk_font_path() -> Path:
     except ImportError:  # pragma: no cover - a dependency of the library
         raise OutsourcingError(
             "the Chinese font package pylopdf-fonts-zh-cn is not installed",
-            code="desk.font_missing", zh="未安装中文字体包 pylopdf-fonts-zh-cn",
+            code="desk.font_missing",
             term="中文字体") from None
     path = Path(pylopdf_fonts_zh_cn.sans_path())
     if not path.is_file():  # pragma: no cover
         raise OutsourcingError("the Chinese font file is missing", field="font",
-                               value=str(path), code="desk.font_missing",
-                               zh="中文字体文件缺失", term="中文字体")
+                               value=str(path), code="desk.font_file_missing", term="中文字体")
     return path
 
 

@@ -11,11 +11,16 @@ and print, or render it headless (``chromium --headless --print-to-pdf``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING
 
+import attrs
+
+from ..messages_zh import VALUES_ZH
 from ..money import Money, pct
-from ..statement import LineStatus, Statement, StatementLine, unit_zh
+from ..statement import Explanation, LineStatus, Statement, StatementLine, unit_zh
 from .capitals import amount_in_capitals
 from .fonts import FONT_FAMILY, font_face_css
 
@@ -71,6 +76,57 @@ def _m(x: Money) -> str:
     return escape(x.format())
 
 
+_DEFAULT_TERM = "（示例默认，合同未约定）"
+_MARK = re.compile(r"※示例默认 ([\w.]+)（合同未约定）")
+_CODE_IN_BRACKETS = re.compile(r" ?\((\w+)\)")
+
+
+def names_of(s: Statement) -> dict[str, str]:
+    """Each line's and KPI's id → its name with the id beside (``消防维保·市政府办公区（fire）``,
+    ``年度全面检测（yearly_full_test）``): what a person reads where a figure names one."""
+    out: dict[str, str] = {}
+    for x in s.lines:
+        out[x.line_id] = f"{x.service_zh}·{x.site}（{x.line_id}）"
+        for k in x.kpis:
+            out.setdefault(k.id, f"{k.name_zh}（{k.id}）")
+    return out
+
+
+def default_terms(s: Statement) -> dict[str, str]:
+    """Each illustrative default's rule id → its Chinese term (分档支付, 暂扣款 …), as the
+    statement's findings name it."""
+    return {f.rule_id: f.term.removesuffix(_DEFAULT_TERM) for f in s.findings
+            if f.code == "payment.illustrative_default" and f.rule_id and f.term}
+
+
+def explained_zh(e: Explanation, names: Mapping[str, str], labels: Mapping[str, str]) -> str:
+    """One figure's basis for people: line and KPI ids as names with the id beside, codes in
+    the citation (the day count, ``(actual)``) in Chinese."""
+    citation = _CODE_IN_BRACKETS.sub(
+        lambda m: f"（{VALUES_ZH[m[1]]}）" if m[1] in VALUES_ZH else m[0], e.citation)
+    citation = citation.replace("UK PFI warning notices", "英国PFI付款机制（SoPC4/PF2）的预警通知")
+    if e.line:
+        citation = citation.replace(f"服务项目 {e.line} ", f"服务项目 {names.get(e.line, e.line)} ")
+    shown = attrs.evolve(e, citation=citation,
+                         inputs=tuple((names.get(k, k), v) for k, v in e.inputs))
+    return shown.render("zh", line_label=labels.get(e.line))
+
+
+def head_zh(text: str, s: Statement) -> str:
+    """The statement's own text with the rule ids after ※示例默认 as their Chinese terms and
+    the lines with a warning notice by name."""
+    terms = default_terms(s)
+    names = names_of(s)
+    text = _MARK.sub(lambda m: f"※示例默认 {terms.get(m[1], m[1])}（合同未约定）", text)
+    text = text.replace("UK PFI warning notices", "英国PFI付款机制（SoPC4/PF2）的预警通知")
+    out = []
+    for line in text.split("\n"):
+        if line.startswith("预警通知：") and s.notices:
+            line = "预警通知：" + "、".join(names.get(n, n) for n in s.notices)
+        out.append(line)
+    return "\n".join(out)
+
+
 def _line_rows(x: StatementLine) -> list[str]:
     status = escape(x.status.zh)
     score = "—" if x.score is None else f"{x.score}"
@@ -115,19 +171,9 @@ def _line_rows(x: StatementLine) -> list[str]:
     return rows
 
 
-def statement_html(statement: Statement, *, bureau: str | None = None,
-                   embed_font: bool = True, version: StatementVersion | None = None) -> str:
-    """The statement as a self-contained, printable HTML page, in Chinese.
-
-    ``bureau`` names the office that settles (defaults to the purchaser); ``embed_font``
-    embeds the page's glyphs from the bundled font (turn off for a smaller file when the
-    reader's machine has a CJK font).  ``version`` (from the registry) titles the page
-    ``结算单 第1版`` or ``更正结算单 第N版`` and, for a correction, shows the superseded
-    payable, the difference to pay or recover and why.
-    """
-    s = statement
+def _head(s: Statement, bureau: str | None, version: StatementVersion | None) -> list[str]:
     lines = version.lines_zh() if version is not None else ["结算单"]
-    body: list[str] = [
+    return [
         "<div class='page'>",
         f"<h1>{escape(lines[0])}</h1>",
         *[f"<p class='correction'>{escape(x)}</p>" for x in lines[1:]],
@@ -140,6 +186,11 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
         f"<tr><td class='k'>供应商</td><td colspan='3'>{escape(s.supplier)}"
         f"（{escape(s.supplier_size)}）</td></tr>",
         "</table>",
+    ]
+
+
+def _lines_table(s: Statement) -> list[str]:
+    body = [
         "<h2>结算明细</h2>",
         "<table class='lines'><colgroup><col style='width:25mm'><col style='width:15mm'>"
         + "<col>" * 8 + "</colgroup><thead><tr><th>服务项目</th><th>考核状态</th>"
@@ -149,13 +200,19 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
     ]
     for x in s.lines:
         body += _line_rows(x)
-    body += [
+    return [
+        *body,
         "<tr class='total'><td>合计</td><td></td>"
         f"<td class='n'>{_m(s.fee)}</td><td></td><td></td>"
         f"<td class='n'>{_m(s.performance_amount)}</td><td class='n'>{_m(s.deductions)}</td>"
         f"<td class='n'>{_m(s.holdback)}</td><td class='n'>{_m(s.released)}</td>"
         f"<td class='n'>{_m(s.payable)}</td></tr>",
         "</tbody></table>",
+    ]
+
+
+def _amounts(s: Statement) -> list[str]:
+    body = [
         "<h2>应付金额</h2>",
         "<table class='amount'>",
         f"<tr><th>本期应付金额（小写）</th><td class='n'>{_m(s.payable)}</td></tr>",
@@ -180,20 +237,31 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
             f"{amount_in_capitals(s.amount_due)}</td></tr>",
         ]
     body.append("</table>")
-    if s.notices or s.triggers or s.findings:
-        body.append("<h2>检查结果</h2><ul class='findings'>")
-        if s.notices:
-            body.append(f"<li>预警通知：{escape('、'.join(s.notices))}</li>")
-        shown = {t.message for t in s.triggers}
-        for t in s.triggers:
-            body.append(f"<li>{escape(t.message)}</li>")
-        for f in s.findings:
-            if f.message in shown:
-                continue
-            body.append(f"<li>{escape(f.render('zh'))}</li>")
-        body.append("</ul>")
-    body.append("<h2>计算依据</h2><ol class='basis'>")
+    return body
+
+
+def _findings(s: Statement) -> list[str]:
+    if not (s.notices or s.triggers or s.findings):
+        return []
+    body = ["<h2>检查结果</h2><ul class='findings'>"]
+    if s.notices:
+        names = names_of(s)
+        body.append(f"<li>预警通知：{escape('、'.join(names.get(n, n) for n in s.notices))}</li>")
+    shown = {t.message for t in s.triggers}
+    for t in s.triggers:
+        body.append(f"<li>{escape(t.message)}</li>")
+    for f in s.findings:
+        if f.message in shown:
+            continue
+        body.append(f"<li>{escape(f.render('zh'))}</li>")
+    body.append("</ul>")
+    return body
+
+
+def _basis_and_signatures(s: Statement) -> list[str]:
+    body = ["<h2>计算依据</h2><ol class='basis'>"]
     labels = {x.line_id: f"{x.service_zh}·{x.site}" for x in s.lines}
+    # the page keeps to one A4 sheet: the basis as the statement gives it (names for lines)
     body += [f"<li>{escape(e.render('zh', line_label=labels.get(e.line)))}</li>"
              for e in s.all_explanations()]
     body.append("</ol>")
@@ -205,6 +273,22 @@ def statement_html(statement: Statement, *, bureau: str | None = None,
     body.append("<p class='note'>本结算单由系统按合同及考核结果生成，每项金额均注明计算依据；"
                 "金额以人民币元计，精确到分。</p>")
     body.append("</div>")
+    return body
+
+
+def statement_html(statement: Statement, *, bureau: str | None = None,
+                   embed_font: bool = True, version: StatementVersion | None = None) -> str:
+    """The statement as a self-contained, printable HTML page, in Chinese.
+
+    ``bureau`` names the office that settles (defaults to the purchaser); ``embed_font``
+    embeds the page's glyphs from the bundled font (turn off for a smaller file when the
+    reader's machine has a CJK font).  ``version`` (from the registry) titles the page
+    ``结算单 第1版`` or ``更正结算单 第N版`` and, for a correction, shows the superseded
+    payable, the difference to pay or recover and why.
+    """
+    s = statement
+    body = (_head(s, bureau, version) + _lines_table(s) + _amounts(s) + _findings(s)
+            + _basis_and_signatures(s))
     html_body = "\n".join(body)
     css = _CSS % {"family": FONT_FAMILY}
     if embed_font:
@@ -228,8 +312,9 @@ def statement_text(statement: Statement, lang: str = "zh",
     if lang != "zh":
         return text
     head, sep, _ = text.partition("\n计算依据：\n")
+    head = head_zh(head, statement)
     labels = {x.line_id: f"{x.service_zh}·{x.site}" for x in statement.lines}
-    basis = [f"  {e.render('zh', line_label=labels.get(e.line))}"
-             for e in statement.all_explanations()]
+    names = names_of(statement)
+    basis = [f"  {explained_zh(e, names, labels)}" for e in statement.all_explanations()]
     capitals = f"应付金额（大写）：人民币{amount_in_capitals(statement.payable)}"
     return head + f"\n{capitals}\n" + sep + "\n".join(basis) + "\n"
