@@ -144,18 +144,18 @@ from .statement import Statement
 from .usage import Usage
 
 if TYPE_CHECKING:
-    from .registry import Registry as Store
+    from .registry import Store
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    """``outsourcing.Store``: the store of record (:class:`outsourcing.registry.Registry`),
+    """``outsourcing.Store``: the store of record (:class:`outsourcing.registry.Store`),
     imported on first use so that ``import outsourcing`` does not load SQLAlchemy."""
     if name == "Store":
-        from .registry import Registry
+        from .registry import Store
 
-        return Registry
+        return Store
     raise AttributeError(f"module 'outsourcing' has no attribute {name!r}")
 
 

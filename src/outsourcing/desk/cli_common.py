@@ -97,10 +97,10 @@ def emit_json(data: Any) -> None:
 
 
 def open_store(args: argparse.Namespace) -> Any:
-    from ..registry import Registry
+    from ..registry import Store
 
     url = args.db or os.environ.get(DB_ENV) or None
-    return Registry.open(url)
+    return Store.open(url)
 
 
 def actor_of(args: argparse.Namespace, store: Any = None) -> str:

@@ -1,12 +1,13 @@
 """The registry: the store of record for contracts, changes, assessments, statements and
 payments, with an audit trail (登记库).
 
-``outsourcing.registry.Registry`` is the *store*; do not confuse it with
-``outsourcing.Registry``, the *plugin* registry that :func:`outsourcing.load` returns (the
-store holds one, as ``store.plugins``).  The store is also exported as ``outsourcing.Store``.
+``outsourcing.registry.Store`` (also exported as ``outsourcing.Store``) is the store; the
+plugin host that :func:`outsourcing.load` returns is another thing (the store holds one, as
+``store.plugins``).  ``outsourcing.registry.Registry``, the store's name before, stays one
+release as a deprecated alias (it warns).
 
->>> from outsourcing.registry import Registry
->>> store = Registry.open("sqlite://")           # in memory; a file or PostgreSQL for real
+>>> from outsourcing.registry import Store
+>>> store = Store.open("sqlite://")           # in memory; a file or PostgreSQL for real
 >>> store.add_actor("wang", "王审批", ["approver"]).roles    # the founder
 frozenset({<Role.APPROVER: 'approver'>})
 >>> _ = store.add_actor("li", "李审批", ["approver"], by="wang")
@@ -20,10 +21,14 @@ default, ``outsourcing.db`` or ``$OUTSOURCING_DB``) or PostgreSQL through psycop
 migrations with Alembic (:mod:`outsourcing.registry.migrate`); contracts, changes,
 assessments and statements kept as versioned JSON documents (:mod:`outsourcing.serialize`)
 plus the indexed columns queries need; every write appended to a hash chain that
-:meth:`Registry.verify` walks.
+:meth:`Store.verify` walks.  The store is put together by concern: see
+:mod:`outsourcing.registry.store`.
 """
 
 from __future__ import annotations
+
+import warnings
+from typing import Any
 
 from .chain import Anchor, AuditKeys
 from .migrate import HEAD, current_revision, downgrade, head, migrate
@@ -39,10 +44,10 @@ from .store import (
     Imported,
     PaymentRecord,
     Proposal,
-    Registry,
     Role,
     Settled,
     StatementVersion,
+    Store,
     StoredStatement,
     UsageRecorded,
     Verification,
@@ -64,10 +69,10 @@ __all__ = [
     "Imported",
     "PaymentRecord",
     "Proposal",
-    "Registry",
     "Role",
     "Settled",
     "StatementVersion",
+    "Store",
     "StoredStatement",
     "UsageRecorded",
     "Verification",
@@ -77,3 +82,13 @@ __all__ = [
     "migrate",
     "row_hash",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``Registry``: the store's name before this release, kept one release with a warning."""
+    if name == "Registry":
+        warnings.warn("outsourcing.registry.Registry is renamed Store "
+                      "(outsourcing.registry.Store, outsourcing.Store); the old name goes in "
+                      "the next release", DeprecationWarning, stacklevel=2)
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

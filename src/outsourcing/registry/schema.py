@@ -290,8 +290,8 @@ HASHED: dict[str, tuple[str, ...]] = {
 }
 """The columns of each audited table whose content the audit trail's hash covers: every table
 that holds what decides money (a test checks that no other table holds data).  Every row of
-these tables is inserted with its own audit record (``Registry._record``).  Columns derived
-from a statement's document (``due_on``, ``carry``) are checked by :meth:`Registry.verify`
+these tables is inserted with its own audit record (``Store._record``).  Columns derived
+from a statement's document (``due_on``, ``carry``) are checked by :meth:`Store.verify`
 against it."""
 
 HASHED_LATER: dict[str, tuple[str, ...]] = {
