@@ -6,13 +6,19 @@ bureau's developer can show it to a finance officer as it is, e.g.::
 
     supplementary additions ¥130,000.00 exceed 10% of the original amount ¥1,200,000.00
     [rule changes.supplementary_cap; 政府采购法 第四十九条] (补充合同)
+
+A raise site gives a specific dotted ``code`` (``period.month_out_of_range``), the ``field``
+and the ``value``, and the values its sentence needs as ``params``; the Chinese sentence for
+people lives in :data:`outsourcing.messages_zh.MESSAGES` under the code (see that module's
+docstring: how to raise), never at the raise site.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from .messages_zh import citation_for_people, lookup, mostly_chinese
+from .messages_zh import MESSAGES, citation_for_people, lookup, mostly_chinese, say
 
 __all__ = [
     "AccessDenied",
@@ -40,9 +46,12 @@ class OutsourcingError(Exception):
     ``term`` the Chinese term a bureau uses for the concept.
 
     ``code`` is the stable identifier for programs (``payment.shares_not_100``); it defaults
-    to the class's :attr:`default_code`.  ``zh`` is the message for people, in Chinese; when
-    given, :attr:`message_zh` shows it with the field, value and citation, and ``str()`` of
-    the error ends with it.
+    to the class's :attr:`default_code` (a generic code a raise site should not rely on).
+    The message for people is the catalogue's sentence for the code
+    (:data:`~outsourcing.messages_zh.MESSAGES`), its ``{placeholders}`` filled from
+    ``params`` (and ``field``, ``value``); :attr:`message_zh` shows it with the field, value,
+    term and citation, and ``str()`` of the error ends with it.  ``zh`` (a sentence given at
+    the raise site) is kept only to pass on another error's sentence when wrapping it.
     """
 
     default_code = "error"
@@ -58,6 +67,7 @@ class OutsourcingError(Exception):
         term: str | None = None,
         code: str | None = None,
         zh: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
         self.reason = message
         self.field = field
@@ -66,8 +76,16 @@ class OutsourcingError(Exception):
         self.citation = citation
         self.term = term
         self.code = code or self.default_code
-        self.zh = zh
+        self.params: dict[str, Any] = dict(params) if params else {}
+        self.zh = zh if zh else self._catalogued()
         super().__init__(self._compose())
+
+    def _catalogued(self) -> str | None:
+        """The catalogue's sentence for a specific code, placeholders filled; None for a
+        code the catalogue does not list by name (then :meth:`_zh_text` falls back)."""
+        if self.code not in MESSAGES or self.code == self.default_code:
+            return None
+        return say(self.code, field=self.field, value=self.value, **self.params)
 
     @property
     def message_zh(self) -> str:

@@ -2,10 +2,36 @@
 
 Every :class:`~outsourcing.findings.Finding` and every
 :class:`~outsourcing.errors.OutsourcingError` carries a stable dotted ``code`` for programs.
-A person reads the Chinese sentence this catalogue gives for the code (unless the finding or
-error brought its own ``zh``), followed by the Chinese term and the citation.  One catalogue,
-not a sentence at every call site: a plugin's codes are added with :func:`register`, and a
-test checks that every code the library raises has an entry here.
+A person reads the Chinese sentence this catalogue gives for the code, followed by the
+Chinese term and the citation.  One catalogue, not a sentence at every call site:
+:data:`MESSAGES` holds the entries below and each area's entries (``outsourcing/_messages/
+<area>.py``, one file per area so parallel work does not collide); a plugin's codes are
+added with :func:`register`.  ``tests/house/test_messages_from_one_catalogue.py`` fails on a
+sentence written at a raise site, on a generic code and on a code with no entry.
+
+How to raise
+------------
+1. Give a **specific** dotted code that tells this error apart from every other:
+   ``period.month_out_of_range``, ``money.too_many_places`` — never a class's generic code
+   (``money``, ``date``, ``model``, ``rule``, ``settlement``, ``registry`` …), which says
+   only that *something* is wrong.  The first part names the thing, the rest what is wrong.
+2. Name the ``field`` (the input's path, ``lines[2].pricing.monthly_fee``) and the ``value``
+   found; the English ``message`` (for developers) says the same.
+3. Write the Chinese sentence in the catalogue under the code (your area's file in
+   ``outsourcing/_messages/``): what is wrong *and* what is allowed, e.g.
+   ``"月份 {month} 不存在：月份须为 1 至 12"``.  Cite law by name and article through
+   ``citation=``, not in the sentence.
+4. Pass what the sentence's ``{placeholders}`` need as ``params`` (``field`` and ``value``
+   are always available); ``str.format`` specs work (``{rate:f}``)::
+
+       raise DateError(f"month {month} is not 1..12", field="period", value=text,
+                       code="period.month_out_of_range", params={"month": month})
+
+   The error renders ``period='2022-13'：月份 13 不存在：月份须为 1 至 12``
+   (:attr:`~outsourcing.errors.OutsourcingError.message_zh`).
+5. Never write ``zh="…"`` at a raise site; ``zh=exc.zh`` only passes on a wrapped error's
+   sentence.  A finding (or anything else that stores its sentence) takes
+   ``zh=say(code, **params)``.
 
 Citations shown to people name the law and its article, or a published source by its title
 and issue; :func:`citation_for_people` removes anything that looks like a file name or a line
@@ -18,6 +44,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from ._messages import AREAS
+
 __all__ = [
     "CITATIONS_ZH",
     "MESSAGES",
@@ -27,6 +55,7 @@ __all__ = [
     "lookup",
     "mostly_chinese",
     "register",
+    "say",
 ]
 
 MESSAGES: dict[str, str] = {
@@ -126,7 +155,9 @@ MESSAGES: dict[str, str] = {
     "desk.workbook.wrong_template": "工作簿不是该合同该期间的考核模板",
     "desk.workbook.bad_cell": "单元格内容有误",
 }
-"""Code → the Chinese sentence for people."""
+for _area in AREAS:
+    MESSAGES.update(_area)
+"""Code → the Chinese sentence for people (with every area's entries)."""
 
 CITATIONS_ZH: dict[str, str] = {
     "UK PFI payment mechanism (SoPC4/PF2) — 16 warning notices in 12 months":
@@ -189,6 +220,26 @@ def register(messages: Mapping[str, str]) -> None:
         if code in MESSAGES and MESSAGES[code] != text:
             continue
         MESSAGES[code] = text
+
+
+class _Params(dict[str, object]):
+    """The values a sentence is filled from; a placeholder without a value stays as written
+    (the house test checks that each raise site passes what its sentence needs)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def say(code: str, /, **params: object) -> str:
+    """The Chinese sentence for ``code``, its ``{placeholders}`` filled from ``params``
+    (an unlisted code reads its family's sentence, see :func:`lookup`)."""
+    text = lookup(code) or MESSAGES["error"]
+    if "{" not in text:
+        return text
+    try:
+        return text.format_map(_Params(params))
+    except (ValueError, TypeError, IndexError, AttributeError, KeyError):
+        return text
 
 
 def lookup(code: str) -> str | None:

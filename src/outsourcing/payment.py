@@ -317,8 +317,7 @@ def _kind_items(v: Mapping[str, Any] | Iterable[tuple[str, Any]], *, field: str,
     for kind, body in (v.items() if isinstance(v, Mapping) else v):
         if not isinstance(kind, str) or not kind:
             raise ModelError(f"an {what} kind is a non-empty string", field=field, value=kind,
-                             term=term, **({"code": "payment.event_kind_empty",
-                                            "zh": "事件类别须为非空字符串"} if coded else {}))
+                             term=term, code="payment.event_kind_empty" if coded else None)
         yield kind, body
 
 

@@ -1,0 +1,17 @@
+"""The catalogue's entries by area (private): one module per area, so that the people
+converting different parts of the library add their sentences without colliding.
+:data:`outsourcing.messages_zh.MESSAGES` merges them; a code appears in one area only
+(``tests/house/test_messages_from_one_catalogue.py`` checks it).
+
+Each module holds ``MESSAGES: dict[str, str]`` — code → the Chinese sentence, saying what
+is wrong and what is allowed, ``{placeholders}`` filled from the error's ``params``."""
+
+from __future__ import annotations
+
+from . import dates, desk, model, money, ocds, plugins, registry, settlement, statement, workbooks
+
+AREAS: tuple[dict[str, str], ...] = (
+    dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, statement.MESSAGES,
+    settlement.MESSAGES, plugins.MESSAGES, desk.MESSAGES, workbooks.MESSAGES, ocds.MESSAGES,
+)
+"""Every area's entries, in the order they are merged."""

@@ -1,0 +1,6 @@
+"""Chinese messages: statements, scenarios, serialisation (statement helper)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+}

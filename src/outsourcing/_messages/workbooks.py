@@ -1,0 +1,6 @@
+"""Chinese messages: workbooks (workbooks helper)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+}

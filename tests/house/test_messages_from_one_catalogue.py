@@ -1,0 +1,250 @@
+"""Messages from one catalogue: a raise site gives a specific dotted code, the field and the
+value; the Chinese sentence lives in :mod:`outsourcing.messages_zh` (never ``zh="…"`` at the
+raise site); every code raised has its own entry; a sentence's placeholders are passed.
+
+Files not yet converted are listed in ``NOT_YET_CONVERTED`` with their owner; the owner
+removes a file from the list when converting it (the test fails on a listed file that no
+longer breaks the rule, so the list only shrinks).  A module split from a listed file may be
+listed in its place until it is converted.
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+from outsourcing import messages_zh
+from outsourcing._messages import AREAS
+from outsourcing.messages_zh import MESSAGES, say
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted([*(ROOT / "src").rglob("*.py"), *(ROOT / "plugins").glob("*/src/**/*.py")])
+
+GENERIC = frozenset({
+    "error", "money", "date", "model", "rule", "rule.load", "jurisdiction", "plugin",
+    "serialization", "change", "settlement", "procurement", "registry", "scenario", "desk",
+    "desk.usage", "desk.workbook", "period", "statement", "payment", "performance",
+})
+"""Codes that say only that something is wrong (a class's default, or an area's name)."""
+
+NOT_YET_CONVERTED: dict[str, str] = {
+    # file (relative to the repository) → owner who converts it and then removes the line
+    "src/outsourcing/_limits.py": "messages",
+    "src/outsourcing/_validators.py": "messages",
+    "src/outsourcing/builtin.py": "plugins",
+    "src/outsourcing/catalogue.py": "messages",
+    "src/outsourcing/changes/kinds.py": "plugins",
+    "src/outsourcing/changes/timeline.py": "plugins",
+    "src/outsourcing/dates.py": "messages",
+    "src/outsourcing/desk/capitals.py": "desk",
+    "src/outsourcing/desk/cells.py": "desk",
+    "src/outsourcing/desk/cli_common.py": "desk",
+    "src/outsourcing/desk/cli_contracts.py": "desk",
+    "src/outsourcing/desk/cli_month.py": "desk",
+    "src/outsourcing/desk/cli_ocds.py": "desk",
+    "src/outsourcing/desk/cli_usage.py": "desk",
+    "src/outsourcing/desk/files.py": "desk",
+    "src/outsourcing/desk/fonts.py": "desk",
+    "src/outsourcing/desk/xlsx_assess.py": "workbooks",
+    "src/outsourcing/desk/xlsx_statement.py": "workbooks",
+    "src/outsourcing/due.py": "messages",
+    "src/outsourcing/framework.py": "plugins",
+    "src/outsourcing/kpi_schedule.py": "messages",
+    "src/outsourcing/model.py": "messages",
+    "src/outsourcing/money.py": "messages",
+    "src/outsourcing/ocds/_packages.py": "verify",
+    "src/outsourcing/ocds/_releases.py": "verify",
+    "src/outsourcing/ocds/_schema.py": "verify",
+    "src/outsourcing/payment.py": "messages",
+    "src/outsourcing/performance.py": "messages",
+    "src/outsourcing/plan.py": "messages",
+    "src/outsourcing/plugins.py": "plugins",
+    "src/outsourcing/portfolio/cases.py": "plugins",
+    "src/outsourcing/portfolio/coverage.py": "plugins",
+    "src/outsourcing/portfolio/handover.py": "plugins",
+    "src/outsourcing/portfolio/renewal.py": "plugins",
+    "src/outsourcing/portfolio/staff.py": "plugins",
+    "src/outsourcing/pricing.py": "messages",
+    "src/outsourcing/procurement/award.py": "plugins",
+    "src/outsourcing/procurement/estimate.py": "plugins",
+    "src/outsourcing/procurement/evaluation.py": "plugins",
+    "src/outsourcing/procurement/methods.py": "plugins",
+    "src/outsourcing/procurement/tender.py": "plugins",
+    "src/outsourcing/registry/chain.py": "verify",
+    "src/outsourcing/registry/migrate.py": "store",
+    "src/outsourcing/registry/roles.py": "store",
+    "src/outsourcing/registry/store.py": "store",
+    "src/outsourcing/registry/timestamp.py": "verify",
+    "src/outsourcing/rewards.py": "messages",
+    "src/outsourcing/rules.py": "plugins",
+    "src/outsourcing/scenarios/__init__.py": "statement",
+    "src/outsourcing/scenarios/_load.py": "statement",
+    "src/outsourcing/serialize.py": "statement",
+    "src/outsourcing/settlement/__init__.py": "core",
+    "src/outsourcing/settlement/compile.py": "core",
+    "src/outsourcing/settlement/compute.py": "core",
+    "src/outsourcing/settlement/inputs.py": "core",
+    "src/outsourcing/settlement/record.py": "core",
+    "src/outsourcing/sites.py": "messages",
+    "src/outsourcing/statement.py": "statement",
+    "src/outsourcing/statement_json.py": "statement",
+    "src/outsourcing/statement_legacy.py": "statement",
+    "src/outsourcing/statement_parts.py": "statement",
+    "src/outsourcing/terms.py": "messages",
+    "src/outsourcing/textfiles.py": "messages",
+    "src/outsourcing/usage.py": "messages",
+    "src/outsourcing/workdays.py": "messages",
+}
+
+
+def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
+    """Every class that derives from ``OutsourcingError``, found in the sources."""
+    known = {"OutsourcingError"}
+    bases: dict[str, set[str]] = {}
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                bases[node.name] = {_name(b) for b in node.bases}
+    grew = True
+    while grew:
+        grew = False
+        for cls, parents in bases.items():
+            if cls not in known and parents & known:
+                known.add(cls)
+                grew = True
+    return known
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _is_inline_text(node: ast.expr) -> bool:
+    """A sentence written where it is used: a literal, an f-string, a sum of them, a
+    conditional between them, or a local variable holding one."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr | ast.Name):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _is_inline_text(node.left) or _is_inline_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return _is_inline_text(node.body) or _is_inline_text(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return any(_is_inline_text(v) for v in node.values)
+    return False
+
+
+def _placeholders(text: str) -> set[str]:
+    return {f.split(".")[0].split("[")[0]
+            for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def _violations(tree: ast.Module, errors: set[str]) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        where = f"line {node.lineno}"
+        if "zh" in kw and _is_inline_text(kw["zh"]):
+            yield f"{where}: inline zh= sentence (put it in the catalogue under the code)"
+        if _name(node.func) not in errors:
+            continue
+        code = kw.get("code")
+        if code is None:
+            if not any(k.arg is None for k in node.keywords):
+                yield f"{where}: {_name(node.func)} raised without a code (its default is generic)"
+            continue
+        if isinstance(code, ast.Constant) and isinstance(code.value, str):
+            yield from _check_code(where, code.value, kw.get("params"))
+        elif isinstance(code, ast.JoinedStr):
+            head = code.values[0]
+            if not (isinstance(head, ast.Constant) and "." in str(head.value)):
+                yield f"{where}: a code built without a fixed dotted prefix"
+
+
+def _check_code(where: str, code: str, params: ast.expr | None) -> Iterator[str]:
+    if code in GENERIC or "." not in code:
+        yield f"{where}: generic code {code!r} (give one that tells this error apart)"
+        return
+    if code not in MESSAGES:
+        yield f"{where}: code {code!r} has no entry in the catalogue"
+        return
+    if isinstance(params, ast.Dict):
+        given = {k.value for k in params.keys if isinstance(k, ast.Constant)}
+        missing = _placeholders(MESSAGES[code]) - given - {"field", "value"}
+        if missing and None not in params.keys:
+            yield f"{where}: {code!r} needs params {sorted(missing)}"
+    elif params is None:
+        missing = _placeholders(MESSAGES[code]) - {"field", "value"}
+        if missing:
+            yield f"{where}: {code!r} needs params {sorted(missing)}"
+
+
+def _all_violations() -> dict[str, list[str]]:
+    trees = {p: ast.parse(p.read_text(encoding="utf-8"), str(p))
+             for p in SOURCES if "/build/" not in str(p)}
+    errors = _error_classes(trees)
+    found: dict[str, list[str]] = {}
+    for path, tree in trees.items():
+        rel = path.relative_to(ROOT).as_posix()
+        bad = list(_violations(tree, errors))
+        if bad:
+            found[rel] = bad
+    return found
+
+
+def test_raise_sites_give_specific_codes_and_no_inline_sentences() -> None:
+    found = _all_violations()
+    unlisted = {f: v for f, v in found.items() if f not in NOT_YET_CONVERTED}
+    assert unlisted == {}
+
+
+def test_the_list_of_files_not_yet_converted_only_shrinks() -> None:
+    found = _all_violations()
+    converted = sorted(f for f in NOT_YET_CONVERTED if f not in found)
+    assert converted == [], "converted (or moved): remove these from NOT_YET_CONVERTED"
+
+
+def test_each_code_is_catalogued_in_one_area_only() -> None:
+    seen: dict[str, int] = {}
+    for area in AREAS:
+        for code in area:
+            seen[code] = seen.get(code, 0) + 1
+    assert sorted(c for c, n in seen.items() if n > 1) == []
+    assert all(MESSAGES[c] == text for area in AREAS for c, text in area.items())
+
+
+def test_every_placeholder_is_a_name() -> None:
+    bad = sorted(c for c, text in MESSAGES.items()
+                 if any(not p.isidentifier() for p in _placeholders(text)))
+    assert bad == []
+
+
+def test_a_sentence_is_filled_from_the_params_and_a_missing_one_stays_visible() -> None:
+    messages_zh.MESSAGES["test.house.sentence"] = "月份 {month} 不存在：月份须为 1 至 12（{field}）"
+    try:
+        assert say("test.house.sentence", month=13, field="period") == (
+            "月份 13 不存在：月份须为 1 至 12（period）")
+        assert say("test.house.sentence") == "月份 {month} 不存在：月份须为 1 至 12（{field}）"
+    finally:
+        del messages_zh.MESSAGES["test.house.sentence"]
+
+
+def test_the_error_renders_the_catalogue_sentence_with_field_value_and_params() -> None:
+    from outsourcing.errors import DateError
+    messages_zh.MESSAGES["test.house.month"] = "月份 {month} 不存在：月份须为 1 至 12"
+    try:
+        err = DateError("month 13 is not 1..12", field="period", value="2022-13",
+                        code="test.house.month", params={"month": 13})
+        assert err.message_zh == "period='2022-13'：月份 13 不存在：月份须为 1 至 12"
+        assert str(err).endswith(" — 月份 13 不存在：月份须为 1 至 12")
+        assert err.params == {"month": 13}
+    finally:
+        del messages_zh.MESSAGES["test.house.month"]
