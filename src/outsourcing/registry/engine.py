@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
@@ -23,9 +23,7 @@ from .migrate import current_revision, head
 from .migrate import database_engine as _engine
 from .migrate import database_url as _url
 from .migrate import migrate as run_migrations
-
-if TYPE_CHECKING:
-    from .access import Actor
+from .people import Actor
 
 __all__ = ["Connected", "driver_error"]
 

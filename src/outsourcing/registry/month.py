@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 from sqlalchemy import Connection, Row, select
@@ -29,9 +29,6 @@ from .contracts import Contracts, term_ends
 from .documents import FORMAT, carry_of, pack_statement, read_document, unpack_statement
 from .queries import latest_of
 from .usage import usage_in
-
-if TYPE_CHECKING:
-    from .store import Store
 
 __all__ = ["BatchResult", "Month", "Settled"]
 
@@ -64,7 +61,7 @@ class BatchResult:
     """(contract id, error code, message) for each contract that could not be settled."""
 
 
-_WORKERS: dict[tuple[int, str], Store] = {}
+_WORKERS: dict[tuple[int, str], Month] = {}
 
 
 def _forget_workers_in_child() -> None:
@@ -75,14 +72,14 @@ def _forget_workers_in_child() -> None:
 os.register_at_fork(after_in_child=_forget_workers_in_child)
 
 
-def _settle_task(url: str, contract_id: str, period: str, by: str) -> tuple[str, str, str]:
-    """Settle one contract-period in a worker (any executor); (contract, outcome, detail)."""
-    from .store import Store
-
+def _settle_task(cls: type[Month], url: str, contract_id: str, period: str, by: str
+                 ) -> tuple[str, str, str]:
+    """Settle one contract-period in a worker (any executor), on a store of class ``cls``
+    opened once per process; (contract, outcome, detail)."""
     key = (os.getpid(), url)
     reg = _WORKERS.get(key)
     if reg is None:
-        reg = _WORKERS[key] = Store.open(url, migrate=False)
+        reg = _WORKERS[key] = cls.open(url, migrate=False)
     try:
         r = reg.settle(contract_id, period, by=by)
     except OutsourcingError as exc:
@@ -348,7 +345,7 @@ class Month(Contracts):
             if executor is None:
                 results = [_inline(self._settle_here, cid, str(p), by) for cid in ids]
             else:
-                results = [executor.submit(_settle_task, self.url, cid, str(p), by)
+                results = [executor.submit(_settle_task, type(self), self.url, cid, str(p), by)
                            for cid in ids]
             out: dict[str, list[Any]] = {"written": [], "unchanged": [], "corrected": [],
                                          "failed": []}
