@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml plugins/ningxia/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' -e plugins/ningxia
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[all,test]' -e plugins/ningxia
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._extras import MissingExtra
 from .catalogue import Catalogue, Direction, KpiSpec, Scoring, ServiceKind
 from .changes import (
     AddLine,
@@ -146,7 +147,7 @@ from .usage import Usage
 if TYPE_CHECKING:
     from .registry import Store
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 
 def __getattr__(name: str) -> Any:
@@ -212,6 +213,7 @@ __all__ = [
     "LineCap",
     "LinearFormula",
     "Metric",
+    "MissingExtra",
     "ModelError",
     "Money",
     "MoneyError",

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
+from ._extras import missing_extra
 from .dates import as_date
 from .errors import OutsourcingError
 from .plugins import load
@@ -105,6 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except OutsourcingError as exc:
         print(f"outsourcing: error: {_short_text(str(exc))}", file=sys.stderr)
+        return EXIT_INPUT
+    except ModuleNotFoundError as exc:  # a package of an extra, imported by a command
+        missing = missing_extra(exc)
+        if missing is None:
+            raise
+        print(f"outsourcing: error: {missing}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK

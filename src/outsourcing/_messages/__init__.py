@@ -8,10 +8,23 @@ is wrong and what is allowed, ``{placeholders}`` filled from the error's ``param
 
 from __future__ import annotations
 
-from . import dates, desk, model, money, ocds, plugins, registry, settlement, statement, workbooks
+from . import (
+    dates,
+    desk,
+    install,
+    model,
+    money,
+    ocds,
+    plugins,
+    registry,
+    settlement,
+    statement,
+    workbooks,
+)
 
 AREAS: tuple[dict[str, str], ...] = (
     dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, statement.MESSAGES,
     settlement.MESSAGES, plugins.MESSAGES, desk.MESSAGES, workbooks.MESSAGES, ocds.MESSAGES,
+    install.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""

@@ -14,10 +14,12 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import ocds
 from .cli_common import EXIT_DONE, DeskError, add_common, date_of, open_store, run
+
+if TYPE_CHECKING:  # imported by the command itself: the ocds extra is optional
+    from .. import ocds
 
 __all__ = ["histories", "register"]
 
@@ -25,6 +27,8 @@ __all__ = ["histories", "register"]
 def histories(store: Any, contract_ids: list[str], prefix: str) -> list[ocds.History]:
     """Each contract's history as the registry holds it.  A reversed payment and its
     reversal (冲正) cancel out: the payment was never made, so neither is a transaction."""
+    from .. import ocds
+
     out = []
     for cid in contract_ids:
         statements = [store.statement(cid, s.period) for s in store.statements(cid)]
@@ -40,6 +44,9 @@ def histories(store: Any, contract_ids: list[str], prefix: str) -> list[ocds.His
 
 @run
 def cmd_ocds(args: argparse.Namespace) -> int:
+    from .. import ocds
+
+    args.prefix = args.prefix or ocds.DEFAULT_PREFIX
     start, end = date_of(args.since, "--from"), date_of(args.until, "--to")
     last = end or datetime.now(ocds.CHINA).date()
     if start is not None and start > last:
@@ -96,9 +103,9 @@ def register(sub: Any) -> None:
                    "(default today)")
     p.add_argument("--records", action="store_true",
                    help="a record package: each contract's releases up to --to compiled")
-    p.add_argument("--prefix", default=ocds.DEFAULT_PREFIX,
+    p.add_argument("--prefix",
                    help="the bureau's OCID prefix (registered with the Open Contracting "
-                   "Partnership)")
+                   "Partnership; default outsourcing.ocds.DEFAULT_PREFIX)")
     p.add_argument("--publisher", help="the publisher's name (default the purchaser)")
     p.add_argument("--uri", help="where the file will be published")
     p.add_argument("--license", help="the data's licence (a URL)")

@@ -25,6 +25,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from .._extras import require
+
+require("ocds", "jsonschema", "referencing", "ocdsmerge", "ocdsextensionregistry")
+
 from ..catalogue import Catalogue
 from ..changes import Timeline
 from ..model import Contract

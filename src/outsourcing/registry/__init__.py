@@ -30,6 +30,10 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from .._extras import require
+
+require("store", "sqlalchemy", "alembic")
+
 from .chain import Anchor, AuditKeys
 from .migrate import HEAD, current_revision, downgrade, head, migrate
 from .store import (
