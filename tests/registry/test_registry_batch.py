@@ -146,8 +146,11 @@ def test_a_period_settled_before_the_previous_one_is_refused(db_url: str) -> Non
     r = staffed(db_url)
     _region(r, 1)
     result = r.settle_all("2022-02", by="sun", executor=ThreadPoolExecutor(1))
-    assert [(c, code) for c, code, _ in result.failed] == [
+    assert [(x.contract_id, x.code) for x in result.failed] == [
         ("NX-000", "registry.previous_missing")]
+    assert "2022-01" in result.failed[0].message_zh  # the period to settle first
+    alone = r.settle_all("2022-02", by="sun", workers=1)  # settled in this process: the same
+    assert alone.failed == result.failed
 
 
 def test_a_populated_database_of_the_first_schema_migrates_to_the_current_one(

@@ -52,10 +52,10 @@ class Accepted:
 
 
 def acceptance_row(conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
-    t = S.acceptances
-    return conn.execute(select(t).where(t.c.contract_id == contract_id,
-                                        t.c.period == period)
-                        .order_by(t.c.version.desc()).limit(1)).first()
+    acceptances = S.acceptances
+    return conn.execute(select(acceptances).where(acceptances.c.contract_id == contract_id,
+                                                  acceptances.c.period == period)
+                        .order_by(acceptances.c.version.desc()).limit(1)).first()
 
 
 def period_versions(conn: Connection, table: Table, contract_id: str, period: str
@@ -98,7 +98,7 @@ class Acceptances(Contracts):
         actor = self._require(by, [Role.OFFICER, Role.ASSESSOR], "accept", obj)
         by = actor.id
         who = as_text(accepted_by if accepted_by is not None else actor.name, "accepted_by",
-                    "验收人", kind="name", empty=False)
+                      "验收人", kind="name", empty=False)
         for field, d in (("accepted_on", accepted_on), ("acceptance_due", acceptance_due)):
             if d is not None and (not isinstance(d, date) or isinstance(d, datetime)):
                 raise RegistryError("is a date", field=field, value=repr(d), term="验收日期",

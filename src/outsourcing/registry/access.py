@@ -43,14 +43,14 @@ class Guarded(Audited):
                 limit = int(self._policy("unknown_refusals_per_hour"))
                 since = (datetime.now(UTC) - timedelta(hours=1)).isoformat(
                     timespec="microseconds")
-                a = S.audit
-                n = conn.execute(select(func.count()).select_from(a).where(
-                    a.c.role == UNKNOWN, a.c.at >= since)).scalar_one()
+                audit = S.audit
+                n = conn.execute(select(func.count()).select_from(audit).where(
+                    audit.c.role == UNKNOWN, audit.c.at >= since)).scalar_one()
                 if n >= limit:
                     entries = []
-                    if not conn.execute(select(a.c.seq).where(
-                            a.c.role == "-", a.c.action == "rate_limited",
-                            a.c.at >= since)).first():
+                    if not conn.execute(select(audit.c.seq).where(
+                            audit.c.role == "-", audit.c.action == "rate_limited",
+                            audit.c.at >= since)).first():
                         entries = [("-", "-", "rate_limited", "denied:unknown_actor",
                                     sha(dumps({"limit_per_hour": limit})))]
             if entries:
@@ -185,10 +185,11 @@ class Guarded(Audited):
 
     def pending(self) -> list[Proposal]:
         """Proposals of actors and roles not yet confirmed (待确认)."""
-        p, c = S.proposals, S.confirmations
+        proposals, confirmations = S.proposals, S.confirmations
         with self._read() as conn:
-            rows = conn.execute(select(p).where(~p.c.id.in_(select(c.c.proposal_id)))
-                                .order_by(p.c.id)).all()
+            rows = conn.execute(
+                select(proposals).where(~proposals.c.id.in_(select(confirmations.c.proposal_id)))
+                .order_by(proposals.c.id)).all()
         return [Proposal(r.id, r.kind, r.subject, json.loads(r.payload), r.proposed_by,
                          r.proposed_at) for r in rows]
 

@@ -63,10 +63,12 @@ def assessments_in(conn: Connection, contract_id: str, period: str, history: boo
 
 
 def finals_in(conn: Connection, contract_id: str) -> dict[str, tuple[int, str]]:
-    t = S.final_scores
+    final_scores = S.final_scores
     out: dict[str, tuple[int, str]] = {}
-    for r in conn.execute(select(t.c.line_id, t.c.version, t.c.score).where(
-            t.c.contract_id == contract_id).order_by(t.c.line_id, t.c.version)):
+    for r in conn.execute(
+            select(final_scores.c.line_id, final_scores.c.version, final_scores.c.score)
+            .where(final_scores.c.contract_id == contract_id)
+            .order_by(final_scores.c.line_id, final_scores.c.version)):
         out[r.line_id] = (r.version, r.score)
     return out
 
@@ -227,12 +229,13 @@ class Assessments(Contracts):
                                 zh=f"服务项目 {line} 的期满考核得分无法录入：{exc.message_zh}"
                                 ) from None
         text = str(Decimal(next(iter(centi.values()))) / 100)
-        t = S.final_scores
+        final_scores = S.final_scores
         with self._write() as conn:
             self._lock(conn)
-            last = conn.execute(select(t).where(t.c.contract_id == contract_id,
-                                                t.c.line_id == line)
-                                .order_by(t.c.version.desc()).limit(1)).first()
+            last = conn.execute(
+                select(final_scores).where(final_scores.c.contract_id == contract_id,
+                                           final_scores.c.line_id == line)
+                .order_by(final_scores.c.version.desc()).limit(1)).first()
             if last is not None and Decimal(last.score) == Decimal(text):
                 return last.version, False
             if last is not None and not reason.strip():
@@ -243,7 +246,7 @@ class Assessments(Contracts):
                     zh=f"服务项目 {line} 的期满考核得分已录入（{last.score}）；"
                        "如需更正，须说明更正理由")
             version = 1 if last is None else last.version + 1
-            self._record(conn, t, [{
+            self._record(conn, final_scores, [{
                 "contract_id": contract_id, "line_id": line, "version": version,
                 "score": text, "reason": reason, "recorded_by": by, "recorded_at": now()}],
                 by, self._role(actor, [Role.ASSESSOR, Role.OFFICER]),

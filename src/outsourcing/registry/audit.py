@@ -173,10 +173,10 @@ class Audited(Connected):
                     ) -> list[AuditRecord]:
         """The audit records, oldest first (optionally only those whose object starts with
         ``object_prefix``, such as ``"statements:"``)."""
-        a = S.audit
-        q = select(a).order_by(a.c.seq)
+        audit = S.audit
+        q = select(audit).order_by(audit.c.seq)
         if object_prefix is not None:
-            q = q.where(a.c.object.startswith(object_prefix))
+            q = q.where(audit.c.object.startswith(object_prefix))
         if limit is not None:
             q = q.limit(limit)
         with self._read() as conn:

@@ -154,15 +154,16 @@ class Changes(Contracts):
     def changes(self, contract_id: str) -> list[ChangeRecord]:
         """Every change of a contract in the order proposed, with who and when."""
         contract_id = as_id(contract_id, "contract_id", "合同编号")
-        ch, d = S.changes, S.change_decisions
+        changes, decisions = S.changes, S.change_decisions
         with self._read() as conn:
             contract_row(conn, contract_id)
             rows = conn.execute(
-                select(ch.c.document, ch.c.proposed_by, ch.c.proposed_at, d.c.document,
-                       d.c.decided_by, d.c.decided_at)
-                .select_from(ch.outerjoin(d, (d.c.contract_id == ch.c.contract_id)
-                                          & (d.c.change_id == ch.c.change_id)))
-                .where(ch.c.contract_id == contract_id).order_by(ch.c.id)).all()
+                select(changes.c.document, changes.c.proposed_by, changes.c.proposed_at,
+                       decisions.c.document, decisions.c.decided_by, decisions.c.decided_at)
+                .select_from(changes.outerjoin(
+                    decisions, (decisions.c.contract_id == changes.c.contract_id)
+                    & (decisions.c.change_id == changes.c.change_id)))
+                .where(changes.c.contract_id == contract_id).order_by(changes.c.id)).all()
         out = []
         for pdoc, pby, pat, ddoc, dby, dat in rows:
             c = structure(json.loads(ddoc or pdoc), Change)

@@ -64,10 +64,11 @@ def contract_row(conn: Connection, contract_id: str) -> Row[Any]:
 
 
 def term_ends(conn: Connection) -> dict[str, tuple[date, bool]]:
-    d = S.change_decisions
+    decisions = S.change_decisions
     out: dict[str, tuple[date, bool]] = {}
-    for cid, end, doc in conn.execute(select(d.c.contract_id, d.c.term_end, d.c.document)
-                                      .where(d.c.term_end.is_not(None)).order_by(d.c.id)):
+    for cid, end, doc in conn.execute(
+            select(decisions.c.contract_id, decisions.c.term_end, decisions.c.document)
+            .where(decisions.c.term_end.is_not(None)).order_by(decisions.c.id)):
         out[cid] = (end, '"kind":"terminate"' in doc)
     return out
 
@@ -171,10 +172,16 @@ class Contracts(Guarded):
         decided = conn.execute(Q_DECIDED, {"cid": contract_id}).scalars().all()
         if decisions is not None:
             decided = decided[:decisions]
-        key = sha(str(doc) + "".join(decided))
+        return self._prepared_from(contract_id, str(doc), decided)
+
+    def _prepared_from(self, contract_id: str, doc: str, decided: Sequence[str]
+                       ) -> tuple[PreparedContract, str]:
+        """The contract of the stored document ``doc`` with the decided changes ``decided``
+        (their documents, in order), prepared; kept by a key that hashes the documents."""
+        key = sha(doc + "".join(decided))
         pc = self._prepared.get((contract_id, key))
         if pc is None:
-            t = terms_of(str(doc))
+            t = terms_of(doc)
             tl = Timeline(t.contract, changes=[structure(json.loads(d), Change)
                                                for d in decided])
             pc = prepare(tl, self.plugins.rulebook(t.contract.jurisdiction), rules=t.rules,
@@ -207,18 +214,20 @@ class Contracts(Guarded):
             None if v is None else as_text(v, f, t, kind="name", empty=False)
             for v, f, t in ((supplier, "supplier", "供应商编号"), (service, "service", "服务类别"),
                             (site, "site", "办公区"), (jurisdiction, "jurisdiction", "辖区")))
-        c = S.contracts
-        q = select(c.c.id, c.c.title, c.c.jurisdiction, c.c.purchaser_id, c.c.supplier_id,
-                   c.c.term_start, c.c.term_end).order_by(c.c.id)
+        contracts = S.contracts
+        q = select(*(contracts.c[k] for k in ("id", "title", "jurisdiction", "purchaser_id",
+                                              "supplier_id", "term_start", "term_end"))
+                   ).order_by(contracts.c.id)
         if supplier is not None:
-            q = q.where(c.c.supplier_id == supplier)
+            q = q.where(contracts.c.supplier_id == supplier)
         if jurisdiction is not None:
-            q = q.where(c.c.jurisdiction == jurisdiction)
+            q = q.where(contracts.c.jurisdiction == jurisdiction)
         lines = S.contract_lines
         if service is not None:
-            q = q.where(c.c.id.in_(select(lines.c.contract_id).where(lines.c.service == service)))
+            q = q.where(contracts.c.id.in_(select(lines.c.contract_id)
+                                           .where(lines.c.service == service)))
         if site is not None:
-            q = q.where(c.c.id.in_(select(lines.c.contract_id).where(lines.c.site == site)))
+            q = q.where(contracts.c.id.in_(select(lines.c.contract_id).where(lines.c.site == site)))
         with self._read() as conn:
             rows = conn.execute(q).all()
             ends = term_ends(conn)

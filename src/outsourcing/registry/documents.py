@@ -9,12 +9,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..dates import Period
 from ..errors import RegistryError
-from ..money import Money
-from ..serialize import structure
+from ..serialize import converter, structure
 from ..settlement import PreparedContract
-from ..statement import Carry, LineCarry, Statement
+from ..statement import Carry, Statement
 from ..terms import ContractTerms
 from .common import dumps
 
@@ -26,7 +24,7 @@ FORMAT = 2
 
 
 def pack_statement(s: Statement, decisions: int, inputs: Mapping[str, Any] | None = None,
-                    reason: str = "") -> tuple[bytes, str]:
+                   reason: str = "") -> tuple[bytes, str]:
     """The stored document (zlib-compressed JSON, versioned: the compact statement, the
     number of decided changes its terms included, the code, severity and message of each
     of its findings, which the findings table indexes, the versions of the recorded inputs
@@ -34,9 +32,9 @@ def pack_statement(s: Statement, decisions: int, inputs: Mapping[str, Any] | Non
     data = s.to_dict()
     found = [[f.code, f.severity.value, f.message] for f in s.findings]
     return (zlib.compress(dumps({"format": FORMAT, "statement": data,
-                                  "decisions": decisions, "findings": found,
-                                  "inputs": dict(inputs or {}), "reason": reason}
-                                 ).encode(), 6),
+                                 "decisions": decisions, "findings": found,
+                                 "inputs": dict(inputs or {}), "reason": reason}
+                                ).encode(), 6),
             dumps(data["carry"]))
 
 
@@ -52,15 +50,21 @@ def decisions_of(data: Mapping[str, Any]) -> int | None:
     return n if isinstance(n, int) else None
 
 
+def _hundredths(v: Any, _: Any) -> tuple[tuple[str, str, int], ...]:
+    """A line's carried KPI results: (KPI, month, value) with the value stored as decimal
+    text and read in hundredths."""
+    return tuple((str(kpi), str(month), int(Decimal(value) * 100)) for kpi, month, value in v)
+
+
+_CARRY = converter.copy()
+_CARRY.register_structure_hook_func(lambda t: t == tuple[tuple[str, str, int], ...], _hundredths)
+
+
 def carry_of(text: str) -> Carry:
-    c = json.loads(text)
-    return Carry(Period.parse(c["period"]),
-                 tuple(LineCarry(x["line_id"], Money(x["held"]), int(x["streak"]),
-                                 tuple((str(m), str(k)) for m, k in x["incidents"]),
-                                 tuple((str(k), str(m), int(Decimal(v) * 100))
-                                       for k, m, v in x.get("results", ())))
-                       for x in c["lines"]),
-                 tuple(str(m) for m in c["notice_months"]))
+    """The carry stored with a statement (its ``carry`` column), read through the library's
+    converter (:data:`outsourcing.serialize.converter`)."""
+    carry: Carry = _CARRY.structure(json.loads(text), Carry)
+    return carry
 
 
 def unpack_statement(blob: bytes | Mapping[str, Any], terms: PreparedContract) -> Statement:

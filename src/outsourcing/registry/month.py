@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 from sqlalchemy import Connection, Row, select
@@ -30,7 +30,7 @@ from .documents import FORMAT, carry_of, pack_statement, read_document, unpack_s
 from .queries import latest_of
 from .usage import usage_in
 
-__all__ = ["BatchResult", "Month", "Settled"]
+__all__ = ["BatchResult", "Failure", "Month", "Outcome", "Settled", "settle_one"]
 
 T = TypeVar("T")
 
@@ -50,6 +50,30 @@ class Settled:
 
 
 @attrs.frozen
+class Failure:
+    """A contract the batch could not settle (未能结算): its id, the error's code and the
+    error as ``str()`` gives it, with the sentence for people."""
+
+    contract_id: str
+    code: str
+    message: str
+    message_zh: str = ""
+    """The error's Chinese sentence (:attr:`~outsourcing.errors.OutsourcingError.message_zh`)."""
+
+
+@attrs.frozen
+class Outcome:
+    """What settling one contract's period did (:func:`settle_one`): ``written`` (the first
+    version), ``corrected`` (a new version over the one in force), ``unchanged`` (nothing
+    to write) or ``failed`` (with its :class:`Failure`)."""
+
+    contract_id: str
+    kind: Literal["written", "corrected", "unchanged", "failed"]
+    version: int | None = None
+    failure: Failure | None = None
+
+
+@attrs.frozen
 class BatchResult:
     """What :meth:`Store.settle_all` did, contract by contract."""
 
@@ -57,8 +81,19 @@ class BatchResult:
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
     corrected: tuple[str, ...]
-    failed: tuple[tuple[str, str, str], ...]
-    """(contract id, error code, message) for each contract that could not be settled."""
+    failed: tuple[Failure, ...]
+    """Each contract that could not be settled, with the error's code and message."""
+
+
+def settle_one(store: Month, contract_id: str, period: str, by: str) -> Outcome:
+    """Settle one contract's period; an error of the library is the outcome ``failed``."""
+    try:
+        r = store.settle(contract_id, period, by=by)
+    except OutsourcingError as exc:
+        return Outcome(contract_id, "failed",
+                       failure=Failure(contract_id, exc.code, str(exc), exc.message_zh))
+    return Outcome(contract_id, "unchanged" if not r.written else
+                   "corrected" if r.correction else "written", r.version)
 
 
 _WORKERS: dict[tuple[int, str], Month] = {}
@@ -73,19 +108,14 @@ os.register_at_fork(after_in_child=_forget_workers_in_child)
 
 
 def _settle_task(cls: type[Month], url: str, contract_id: str, period: str, by: str
-                 ) -> tuple[str, str, str]:
-    """Settle one contract-period in a worker (any executor), on a store of class ``cls``
-    opened once per process; (contract, outcome, detail)."""
+                 ) -> Outcome:
+    """Settle one contract's period in a worker (any executor), on a store of class ``cls``
+    opened once per process."""
     key = (os.getpid(), url)
-    reg = _WORKERS.get(key)
-    if reg is None:
-        reg = _WORKERS[key] = cls.open(url, migrate=False)
-    try:
-        r = reg.settle(contract_id, period, by=by)
-    except OutsourcingError as exc:
-        return contract_id, "failed", f"{exc.code}\t{exc}"
-    outcome = "unchanged" if not r.written else "corrected" if r.correction else "written"
-    return contract_id, outcome, str(r.version)
+    store = _WORKERS.get(key)
+    if store is None:
+        store = _WORKERS[key] = cls.open(url, migrate=False)
+    return settle_one(store, contract_id, period, by)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -269,10 +299,10 @@ class Month(Contracts):
         if not old:  # settled by a release that did not record its inputs' versions
             return "结算所依据的登记内容已变化"
         parts: list[str] = []
-        a = S.assessments
+        assessments = S.assessments
         reasons = {(r.line_id, r.version): r.reason for r in conn.execute(
-            select(a.c.line_id, a.c.version, a.c.reason).where(
-                a.c.contract_id == contract_id, a.c.period == period))}
+            select(assessments.c.line_id, assessments.c.version, assessments.c.reason).where(
+                assessments.c.contract_id == contract_id, assessments.c.period == period))}
         before = old.get("assessments", {})
         for line, v in versions["assessments"].items():
             if before.get(line) == v:
@@ -282,24 +312,24 @@ class Month(Contracts):
             else:
                 why = reasons.get((line, v)) or "未说明理由"
                 parts.append(f"考核更正（{line} 第{v}版）：{why}")
-        u = S.usage_records
+        usage = S.usage_records
         used_before = old.get("usage", {})
         for line, v in versions["usage"].items():
             if used_before.get(line) == v:
                 continue
-            why = conn.execute(select(u.c.reason).where(
-                u.c.contract_id == contract_id, u.c.period == period, u.c.line_id == line,
-                u.c.version == v)).scalar_one_or_none()
+            why = conn.execute(select(usage.c.reason).where(
+                usage.c.contract_id == contract_id, usage.c.period == period,
+                usage.c.line_id == line, usage.c.version == v)).scalar_one_or_none()
             parts.append(f"实际用量已录入（{line}）" if v == 1 and line not in used_before
                          else f"实际用量更正（{line} 第{v}版）：{why or '未说明理由'}")
-        f = S.final_scores
+        final_scores = S.final_scores
         finals_before = old.get("final_scores", {})
         for line, v in versions.get("final_scores", {}).items():
             if finals_before.get(line) == v:
                 continue
-            why = conn.execute(select(f.c.reason).where(
-                f.c.contract_id == contract_id, f.c.line_id == line,
-                f.c.version == v)).scalar_one_or_none()
+            why = conn.execute(select(final_scores.c.reason).where(
+                final_scores.c.contract_id == contract_id, final_scores.c.line_id == line,
+                final_scores.c.version == v)).scalar_one_or_none()
             parts.append(f"期满考核得分已录入（{line}）" if v == 1
                          else f"期满考核得分更正（{line} 第{v}版）：{why or '未说明理由'}")
         acc_v = versions["acceptance"]
@@ -326,9 +356,9 @@ class Month(Contracts):
         p = Period.parse(period) if isinstance(period, str) else period
         by = self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}").id
         with self._read() as conn:
-            c = S.contracts
-            rows = conn.execute(select(c.c.id, c.c.term_end).where(
-                c.c.term_start <= p.end).order_by(c.c.id)).all()
+            contracts = S.contracts
+            rows = conn.execute(select(contracts.c.id, contracts.c.term_end).where(
+                contracts.c.term_start <= p.end).order_by(contracts.c.id)).all()
             ends = term_ends(conn)
         ids = [cid for cid, end in rows if ends.get(cid, (end, False))[0] >= p.start]
         own = None
@@ -343,29 +373,16 @@ class Month(Contracts):
                                                  initargs=(os.getpid(),))
         try:
             if executor is None:
-                results = [_inline(self._settle_here, cid, str(p), by) for cid in ids]
+                results = [_inline(settle_one, self, cid, str(p), by) for cid in ids]
             else:
                 results = [executor.submit(_settle_task, type(self), self.url, cid, str(p), by)
                            for cid in ids]
-            out: dict[str, list[Any]] = {"written": [], "unchanged": [], "corrected": [],
-                                         "failed": []}
-            for f in results:
-                cid, outcome, detail = f.result()
-                if outcome == "failed":
-                    code, msg = detail.split("\t", 1)
-                    out["failed"].append((cid, code, msg))
-                else:
-                    out[outcome].append(cid)
+            outcomes = [f.result() for f in results]
         finally:
             if own is not None:
                 own.shutdown()
-        return BatchResult(p, tuple(out["written"]), tuple(out["unchanged"]),
-                           tuple(out["corrected"]), tuple(out["failed"]))
+        def ids_of(kind: str) -> tuple[str, ...]:
+            return tuple(x.contract_id for x in outcomes if x.kind == kind)
 
-    def _settle_here(self, contract_id: str, period: str, by: str) -> tuple[str, str, str]:
-        try:
-            r = self.settle(contract_id, period, by=by)
-        except OutsourcingError as exc:
-            return contract_id, "failed", f"{exc.code}\t{exc}"
-        return (contract_id, "unchanged" if not r.written else
-                "corrected" if r.correction else "written", str(r.version))
+        return BatchResult(p, ids_of("written"), ids_of("unchanged"), ids_of("corrected"),
+                           tuple(x.failure for x in outcomes if x.failure is not None))

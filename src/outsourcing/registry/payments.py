@@ -116,17 +116,17 @@ def payable_and_paid(conn: Connection, contract_id: str, period: str
         raise RegistryError("no statement stored for this period", field="period",
                             value=period, term="结算单", code="registry.no_statement",
                             zh="该期间尚无结算单，不能付款")
-    pay = S.payments
-    paid = conn.execute(select(func.coalesce(func.sum(pay.c.amount_fen), 0)).where(
-        pay.c.contract_id == contract_id, pay.c.period == period)).scalar_one()
+    payments = S.payments
+    paid = conn.execute(select(func.coalesce(func.sum(payments.c.amount_fen), 0)).where(
+        payments.c.contract_id == contract_id, payments.c.period == period)).scalar_one()
     return int(current.payable_fen), int(paid)
 
 
 def payment_of(r: Mapping[Any, Any]) -> PaymentRecord:
     return PaymentRecord(int(r["id"]), r["contract_id"], Period.parse(r["period"]),
-                   Money.from_fen(r["amount_fen"]), r["paid_on"], r["reference"],
-                   r.get("reverses"), r.get("reason") or "", r["recorded_by"],
-                   r["recorded_at"])
+                         Money.from_fen(r["amount_fen"]), r["paid_on"], r["reference"],
+                         r.get("reverses"), r.get("reason") or "", r["recorded_by"],
+                         r["recorded_at"])
 
 
 class Payments(Guarded):
@@ -154,7 +154,7 @@ class Payments(Guarded):
                                 value=repr(amount), term="付款金额", code="registry.bad_input",
                                 zh="付款金额须为非零金额")
         _payment_day(paid_on, p, today or date.today())
-        pay = S.payments
+        payments = S.payments
         with self._read() as conn:
             seen = latest(conn, contract_id, str(p))
         solo = (False if seen is None else
@@ -167,9 +167,9 @@ class Payments(Guarded):
                                     field="period", value=p, term="结算单",
                                     code="registry.conflict", zh="该期间刚被重新结算，请重新付款")
             payable, paid = payable_and_paid(conn, contract_id, str(p))
-            if reference and conn.execute(select(pay.c.id).where(
-                    pay.c.contract_id == contract_id, pay.c.period == str(p),
-                    pay.c.reference == reference)).first() is not None:
+            if reference and conn.execute(select(payments.c.id).where(
+                    payments.c.contract_id == contract_id, payments.c.period == str(p),
+                    payments.c.reference == reference)).first() is not None:
                 raise RegistryError(
                     "a payment with this reference is recorded for the period already",
                     field="reference", value=reference, term="付款凭证号",
@@ -188,7 +188,7 @@ class Payments(Guarded):
             values = {"contract_id": contract_id, "period": str(p), "amount_fen": amount.fen,
                       "paid_on": paid_on, "reference": reference, "recorded_by": by,
                       "recorded_at": now(), "solo": 1 if solo else None}
-            pk = self._record(conn, pay, [values], by, Role.FINANCE.value,
+            pk = self._record(conn, payments, [values], by, Role.FINANCE.value,
                               "record_payment_solo" if solo else "record_payment")[0]
         return payment_of({**values, "id": pk})
 
@@ -224,13 +224,13 @@ class Payments(Guarded):
             raise RegistryError("the amount reversed is a positive Money", field="amount",
                                 value=repr(amount), term="冲正金额", code="registry.bad_input",
                                 zh="冲正金额须为正数金额")
-        pay = S.payments
+        payments = S.payments
         with self._write() as conn:
             self._lock(conn)
             payable_and_paid(conn, contract_id, p)
-            rows = conn.execute(select(pay).where(
-                pay.c.contract_id == contract_id, pay.c.period == p)
-                .order_by(pay.c.id)).all()
+            rows = conn.execute(select(payments).where(
+                payments.c.contract_id == contract_id, payments.c.period == p)
+                .order_by(payments.c.id)).all()
             if reference.startswith("#") and reference[1:].isdigit():
                 hits = [r for r in rows if r.id == int(reference[1:])]
             else:
@@ -257,7 +257,7 @@ class Payments(Guarded):
                       "paid_on": target.paid_on, "reference": f"冲正 {reference}"[:2000],
                       "recorded_by": by, "recorded_at": now(), "reverses": target.id,
                       "reason": reason}
-            pk = self._record(conn, pay, [values], by, Role.FINANCE.value,
+            pk = self._record(conn, payments, [values], by, Role.FINANCE.value,
                               "reverse_payment")[0]
         return payment_of({**values, "id": pk})
 
@@ -266,11 +266,11 @@ class Payments(Guarded):
         """The payments of a contract (or of one period), in the order recorded — every
         date, reversals included."""
         contract_id = as_id(contract_id, "contract_id", "合同编号")
-        pay = S.payments
-        q = select(pay).where(pay.c.contract_id == contract_id).order_by(pay.c.id)
+        payments = S.payments
+        q = select(payments).where(payments.c.contract_id == contract_id).order_by(payments.c.id)
         if period is not None:
-            q = q.where(pay.c.period == str(Period.parse(period) if isinstance(period, str)
-                                             else period))
+            q = q.where(payments.c.period == str(Period.parse(period) if isinstance(period, str)
+                                                 else period))
         with self._read() as conn:
             contract_row(conn, contract_id)
             return [payment_of(r._mapping) for r in conn.execute(q)]
@@ -302,23 +302,24 @@ class Payments(Guarded):
         if not isinstance(on, date):
             raise RegistryError("on is a date", field="on", value=repr(on), term="日期",
                                 code="registry.bad_input", zh="须为日期")
-        s, pay, c = S.statements, S.payments, S.contracts
+        statements, payments = S.statements, S.payments
         contracts: dict[str, Contract] = {}
         out = []
         with self._read() as conn:
-            q = (select(s.c.contract_id, s.c.period, s.c.version, s.c.due_on, s.c.payable_fen,
-                        c.c.jurisdiction).join(c, c.c.id == s.c.contract_id)
-                 .order_by(s.c.contract_id, s.c.period, s.c.version))
+            q = (select(*(statements.c[k] for k in ("contract_id", "period", "version", "due_on",
+                                                    "payable_fen")), S.contracts.c.jurisdiction)
+                 .join(S.contracts, S.contracts.c.id == statements.c.contract_id)
+                 .order_by(statements.c.contract_id, statements.c.period, statements.c.version))
             if contract_id is not None:
                 contract_id = as_id(contract_id, "contract_id", "合同编号")
-                q = q.where(s.c.contract_id == contract_id)
+                q = q.where(statements.c.contract_id == contract_id)
             latest: dict[tuple[str, str], Any] = {}
             for sr in conn.execute(q):
                 latest[(sr.contract_id, sr.period)] = sr
-            pq = select(pay.c.contract_id, pay.c.period, pay.c.amount_fen, pay.c.paid_on
-                        ).where(pay.c.paid_on <= on)
+            pq = select(*(payments.c[k] for k in ("contract_id", "period", "amount_fen", "paid_on"))
+                        ).where(payments.c.paid_on <= on)
             if contract_id is not None:
-                pq = pq.where(pay.c.contract_id == contract_id)
+                pq = pq.where(payments.c.contract_id == contract_id)
             paid: dict[tuple[str, str], dict[date, int]] = {}
             for pr in conn.execute(pq):
                 days = paid.setdefault((pr.contract_id, pr.period), {})

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, Row, bindparam, exists, select
 
 from ..dates import Period
 from ..errors import RegistryError
@@ -110,10 +110,10 @@ class StatementVersion:
 
 
 def latest(conn: Connection, contract_id: str, period: str) -> Row[Any] | None:
-    s = S.statements
-    return conn.execute(select(s).where(s.c.contract_id == contract_id,
-                                        s.c.period == period)
-                        .order_by(s.c.version.desc()).limit(1)).first()
+    statements = S.statements
+    return conn.execute(select(statements).where(statements.c.contract_id == contract_id,
+                                                 statements.c.period == period)
+                        .order_by(statements.c.version.desc()).limit(1)).first()
 
 
 def latest_of(conn: Connection, contract_id: str, periods: list[str]
@@ -148,15 +148,15 @@ class Queries(Contracts):
         decided by then)."""
         contract_id = as_id(contract_id, "contract_id", "合同编号")
         p = str(Period.parse(period) if isinstance(period, str) else period)
-        s = S.statements
+        statements = S.statements
         with self._read() as conn:
             contract_row(conn, contract_id)
             if version is None:
                 row = latest(conn, contract_id, p)
             else:
-                row = conn.execute(select(s).where(s.c.contract_id == contract_id,
-                                                   s.c.period == p,
-                                                   s.c.version == version)).first()
+                row = conn.execute(select(statements).where(
+                    statements.c.contract_id == contract_id, statements.c.period == p,
+                    statements.c.version == version)).first()
             if row is None:
                 raise RegistryError("no statement stored for this period", field="period",
                                     value=p, term="结算单", code="registry.no_statement",
@@ -169,14 +169,15 @@ class Queries(Contracts):
         """Every stored statement of a contract, by period; only the versions in force unless
         ``history``."""
         contract_id = as_id(contract_id, "contract_id", "合同编号")
-        s = S.statements
+        statements = S.statements
         with self._read() as conn:
             contract_row(conn, contract_id)
             rows = conn.execute(
-                select(s.c.id, s.c.contract_id, s.c.period, s.c.version, s.c.supersedes,
-                       s.c.payable_fen, s.c.difference_fen, s.c.due_on, s.c.settled_by,
-                       s.c.settled_at).where(s.c.contract_id == contract_id)
-                .order_by(s.c.period, s.c.version)).all()
+                select(*(statements.c[k] for k in (
+                    "id", "contract_id", "period", "version", "supersedes", "payable_fen",
+                    "difference_fen", "due_on", "settled_by", "settled_at")))
+                .where(statements.c.contract_id == contract_id)
+                .order_by(statements.c.period, statements.c.version)).all()
         out = [StoredStatement(r.id, r.contract_id, Period.parse(r.period), r.version,
                                r.supersedes, Money.from_fen(r.payable_fen),
                                Money.from_fen(r.difference_fen), r.due_on, r.settled_by,
@@ -194,13 +195,13 @@ class Queries(Contracts):
         p = str(Period.parse(period) if isinstance(period, str) else period)
         with self._read() as conn:
             rows = period_versions(conn, S.statements, contract_id, p)
-            a, pay = S.audit, S.payments
+            audit, payments = S.audit, S.payments
             records = {x.object: (x.seq, x.hash) for x in conn.execute(
-                select(a.c.object, a.c.seq, a.c.hash).where(
-                    a.c.object.in_([f"statements:{r.id}" for r in rows]),
-                    ~a.c.action.startswith("denied:")))}
-            solo = conn.execute(select(pay.c.id).where(
-                pay.c.contract_id == contract_id, pay.c.period == p, pay.c.solo == 1)
+                select(audit.c.object, audit.c.seq, audit.c.hash).where(
+                    audit.c.object.in_([f"statements:{r.id}" for r in rows]),
+                    ~audit.c.action.startswith("denied:")))}
+            solo = conn.execute(select(payments.c.id).where(
+                payments.c.contract_id == contract_id, payments.c.period == p, payments.c.solo == 1)
                 .limit(1)).first() is not None
         return [version_of(r, records.get(f"statements:{r.id}"), solo) for r in rows]
 
@@ -219,11 +220,38 @@ class Queries(Contracts):
 
     def findings(self, contract_id: str | None = None, period: Period | str | None = None
                  ) -> list[Finding]:
-        """The findings of the statements in force (上期未考核, 付款期限过长 …)."""
+        """The findings of the statements in force (上期未考核, 付款期限过长 …), by contract and
+        period, each statement explained by the terms it was settled under.  Two queries,
+        whatever the number of contracts and statements: the statements in force with their
+        contracts' documents, and the decided changes of those contracts."""
+        statements, contracts = S.statements, S.contracts
+        decisions, newer = S.change_decisions, S.statements.alias("newer")
+        q = (select(statements.c.contract_id, statements.c.document,
+                    contracts.c.document.label("terms"))
+             .join(contracts, contracts.c.id == statements.c.contract_id)
+             .where(~exists().where(newer.c.contract_id == statements.c.contract_id,
+                                    newer.c.period == statements.c.period,
+                                    newer.c.version > statements.c.version))
+             .order_by(statements.c.contract_id, statements.c.period))
+        decided_q = select(decisions.c.contract_id, decisions.c.document).order_by(decisions.c.id)
+        if period is not None:
+            q = q.where(statements.c.period == str(period))
+        with self._read() as conn:
+            if contract_id:
+                contract_id = as_id(contract_id, "contract_id", "合同编号")
+                contract_row(conn, contract_id)  # a clear error for an unknown contract
+                q = q.where(statements.c.contract_id == contract_id)
+                decided_q = decided_q.where(decisions.c.contract_id == contract_id)
+            rows = conn.execute(q).all()
+            decided: dict[str, list[str]] = {}
+            for cid, doc in (conn.execute(decided_q) if rows else ()):
+                decided.setdefault(cid, []).append(doc)
         out: list[Finding] = []
-        for cid in ([as_id(contract_id, "contract_id", "合同编号")] if contract_id else
-                    [c.id for c in self.contracts()]):
-            for x in self.statements(cid):
-                if period is None or str(x.period) == str(period):
-                    out.extend(self.statement(cid, x.period).findings)
+        for row in rows:
+            data = read_document(row.document)
+            n = decisions_of(data)
+            changes = decided.get(row.contract_id, [])
+            pc, _ = self._prepared_from(row.contract_id, row.terms,
+                                        changes if n is None else changes[:n])
+            out.extend(unpack_statement(data, pc).findings)
         return out

@@ -96,7 +96,7 @@ class UsageInputs(Contracts):
                                     value=f"{x.line} {x.period}", term="实际用量",
                                     code="registry.usage_invalid",
                                     zh=f"服务项目 {x.line} 的 {x.period} 实际用量无法录入："
-                                       f"{exc.message_zh}") from None
+                                    f"{exc.message_zh}") from None
 
         def same(r: Row[Any], x: Usage) -> bool:
             old = structure(json.loads(r.document), Usage)
