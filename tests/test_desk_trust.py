@@ -104,15 +104,15 @@ def test_printed_and_exported_statements_carry_their_chain_position(tmp_path: Pa
 def test_the_db_commands_migrate_and_refuse_a_downgrade_that_drops_data(tmp_path: Path
                                                                         ) -> None:
     d = Desk(tmp_path)
-    assert "0006_trust" in d("db", "upgrade").out
+    assert "0007_terminations" in d("db", "upgrade").out
     assert d("init", "--actor", "wang", "--name", "王审批").code == 0
     refused = d("db", "downgrade", "base")
     assert refused.code == 2 and "registry.downgrade_loses_data" in refused.err
     assert "降级将删除存有数据的表或列" in refused.err
-    assert "0006_trust" in d("db", "current").out   # nothing was changed
+    assert "0007_terminations" in d("db", "current").out   # nothing was changed
     forced = d("db", "downgrade", "0004_money_inputs", "--force", "--as", "wang")
     assert forced.code == 0 and "0004_money_inputs" in forced.out
-    assert "0006_trust" in d("db", "upgrade").out
+    assert "0007_terminations" in d("db", "upgrade").out
 
 
 def test_alembics_own_command_runs_with_the_shipped_alembic_ini(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_alembics_own_command_runs_with_the_shipped_alembic_ini(tmp_path: Path) 
     assert up.returncode == 0, up.stderr
     cur = subprocess.run([*alembic, "current"], capture_output=True, text=True, env=env,
                          cwd=tmp_path)
-    assert "0006_trust (head)" in cur.stdout
+    assert "0007_terminations (head)" in cur.stdout
     store = Store.open(db)
     store.add_actor("wang", "王审批", ["approver"])
     store.close()

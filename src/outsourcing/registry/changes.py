@@ -10,7 +10,7 @@ import attrs
 from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 
-from ..changes import Change, ChangeStatus, Timeline
+from ..changes import Change, ChangeStatus, Terminate, Timeline
 from ..errors import RegistryError
 from ..serialize import structure, unstructure
 from . import schema as S
@@ -129,8 +129,10 @@ class Changes(Contracts):
     def _record_decision(self, contract_id: str, change: Change, decision: str, by: str,
                          actor: Actor, obj: str, term_end: date | None,
                          timeline: Timeline | None) -> Change:
+        ends = decision == "signed" and isinstance(change.action, Terminate)
         values = {"contract_id": contract_id, "change_id": change.id, "decision": decision,
-                  "term_end": term_end, "document": dumps(unstructure(change)),
+                  "term_end": term_end, "terminates": 1 if ends else None,
+                  "document": dumps(unstructure(change)),
                   "decided_by": by, "decided_at": now()}
         try:
             with self._write() as conn:

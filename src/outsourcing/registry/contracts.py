@@ -64,12 +64,14 @@ def contract_row(conn: Connection, contract_id: str) -> Row[Any]:
 
 
 def term_ends(conn: Connection) -> dict[str, tuple[date, bool]]:
+    """Each contract whose signed changes moved its last day: that day (the latest decision
+    that moved it), and whether it was a termination (``change_decisions.terminates``)."""
     decisions = S.change_decisions
     out: dict[str, tuple[date, bool]] = {}
-    for cid, end, doc in conn.execute(
-            select(decisions.c.contract_id, decisions.c.term_end, decisions.c.document)
+    for cid, end, terminates in conn.execute(
+            select(decisions.c.contract_id, decisions.c.term_end, decisions.c.terminates)
             .where(decisions.c.term_end.is_not(None)).order_by(decisions.c.id)):
-        out[cid] = (end, '"kind":"terminate"' in doc)
+        out[cid] = (end, terminates == 1)
     return out
 
 

@@ -44,12 +44,13 @@ from sqlalchemy.pool import StaticPool
 from ..errors import RegistryError
 from .chain import link_hash
 from .roles import grant_application_role
+from .schema import FILLED_BY_UPGRADE
 
 __all__ = ["HEAD", "current_revision", "database_engine", "database_url", "downgrade",
            "head", "migrate", "run_guarded"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0006_trust"
+HEAD = "0007_terminations"
 """The newest schema revision of this library."""
 
 
@@ -186,6 +187,9 @@ def _holding(conn: Connection) -> dict[str, set[str]]:
 
 
 def _lost(before: dict[str, set[str]], conn: Connection) -> list[str]:
+    """The tables and columns holding data before that are gone (a column an upgrade fills
+    from the data kept, :data:`~outsourcing.registry.schema.FILLED_BY_UPGRADE`, is not
+    lost)."""
     insp = inspect(conn)
     tables = set(insp.get_table_names())
     lost = []
@@ -194,7 +198,8 @@ def _lost(before: dict[str, set[str]], conn: Connection) -> list[str]:
             lost.append(name)
             continue
         left = {c["name"] for c in insp.get_columns(name)}
-        lost += [f"{name}.{c}" for c in sorted(cols - left)]
+        refilled = set(FILLED_BY_UPGRADE.get(name, ()))
+        lost += [f"{name}.{c}" for c in sorted(cols - left - refilled)]
     return lost
 
 

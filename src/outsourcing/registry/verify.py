@@ -238,7 +238,8 @@ def _uncovered(conn: Connection) -> str:
     return ""
 
 def _derived(conn: Connection) -> str:
-    """Columns derived from a statement's document that no longer match it."""
+    """Columns derived from a statement's or a decision's document that no longer match
+    it."""
     s = S.statements
     for k, due, carry, doc in conn.execute(select(s.c.id, s.c.due_on, s.c.carry,
                                                   s.c.document)):
@@ -247,4 +248,10 @@ def _derived(conn: Connection) -> str:
             return f"statements:{k}.due_on does not match its document"
         if carry is None or json.loads(carry) != data["carry"]:
             return f"statements:{k}.carry does not match its document"
+    decisions = S.change_decisions
+    for k, decision, terminates, doc in conn.execute(select(
+            decisions.c.id, decisions.c.decision, decisions.c.terminates, decisions.c.document)):
+        ends = decision == "signed" and json.loads(doc)["action"]["kind"] == "terminate"
+        if terminates != (1 if ends else None):
+            return f"change_decisions:{k}.terminates does not match its document"
     return ""
