@@ -35,7 +35,16 @@ from .._extras import require
 require("store", "sqlalchemy", "alembic")
 
 from .chain import Anchor, AuditKeys
-from .migrate import HEAD, current_revision, downgrade, head, migrate
+from .migrate import (
+    HEAD,
+    current_revision,
+    database_revision,
+    downgrade,
+    downgrade_database,
+    head,
+    migrate,
+    upgrade_database,
+)
 from .store import (
     Acceptance,
     Accepted,
@@ -81,10 +90,13 @@ __all__ = [
     "UsageRecorded",
     "Verification",
     "current_revision",
+    "database_revision",
     "downgrade",
+    "downgrade_database",
     "head",
     "migrate",
     "row_hash",
+    "upgrade_database",
 ]
 
 

@@ -126,6 +126,11 @@ class Connected:
         _ENGINES.add(engine)
         return store
 
+    @property
+    def location(self) -> str:
+        """Where the store is: its database URL with the password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()

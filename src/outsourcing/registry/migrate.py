@@ -46,8 +46,9 @@ from .chain import link_hash
 from .roles import grant_application_role
 from .schema import FILLED_BY_UPGRADE
 
-__all__ = ["HEAD", "current_revision", "database_engine", "database_url", "downgrade",
-           "head", "migrate", "run_guarded"]
+__all__ = ["HEAD", "current_revision", "database_engine", "database_revision", "database_url",
+           "downgrade", "downgrade_database", "head", "migrate", "run_guarded",
+           "upgrade_database"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0007_terminations"
@@ -120,6 +121,37 @@ def downgrade(engine: Engine, revision: str, *, force: bool = False,
         command.downgrade(_config(conn, force=force, by=by), revision)
         now = current_revision(conn)
     return now or "base"
+
+
+def upgrade_database(url: str | os.PathLike[str] | None = None, revision: str = "head"
+                     ) -> str:
+    """:func:`migrate` the database at ``url`` (a URL or a SQLite file; default
+    ``$OUTSOURCING_DB``, else ``outsourcing.db`` here); the revision it stands at."""
+    engine = database_engine(database_url(url))
+    try:
+        return migrate(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def downgrade_database(url: str | os.PathLike[str] | None, revision: str, *,
+                       force: bool = False, by: str = "owner") -> str:
+    """:func:`downgrade` the database at ``url``; the revision it stands at (``base``)."""
+    engine = database_engine(database_url(url))
+    try:
+        return downgrade(engine, revision, force=force, by=by)
+    finally:
+        engine.dispose()
+
+
+def database_revision(url: str | os.PathLike[str] | None = None) -> str | None:
+    """The schema revision of the database at ``url`` (None: not a registry yet)."""
+    engine = database_engine(database_url(url))
+    try:
+        with engine.connect() as conn:
+            return current_revision(conn)
+    finally:
+        engine.dispose()
 
 
 def database_url(url: str | os.PathLike[str] | None) -> str:

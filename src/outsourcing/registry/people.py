@@ -43,8 +43,7 @@ def roles_of(v: Iterable[Role | str]) -> frozenset[Role]:
     except ValueError:
         raise RegistryError(f"unknown role; roles: {', '.join(r.value for r in Role)}",
                             field="roles", value=list(v), term="角色",
-                            code="registry.unknown_role",
-                            zh="未知角色；可用角色：经办人、审批人、考核人、财务、供应商") from None
+                            code="registry.unknown_role") from None
 
 
 @attrs.frozen
