@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from .catalogue import CORE_PROCUREMENT_ITEMS, CORE_SERVICE_KINDS, ProcurementItem, ServiceKind
 from .due import agreed_interest_finding
+from .errors import ModelError
 from .findings import Finding, Severity
 from .hookspecs import hookimpl
 from .model import (
@@ -87,7 +88,13 @@ def _describe(r: relativedelta) -> str:
 
 def requirements(rb: RuleBook, service: str, on: date) -> list[QualificationRequirement]:
     """The qualifications the rules require of a supplier of ``service`` on ``on``."""
-    table = rb.get(f"qualification.{service}", on, default=[])
+    pid = f"qualification.{service}"
+    table = rb.get(pid, on, default=[])
+    if not isinstance(table, list | tuple) or not all(
+            isinstance(r, dict) and isinstance(r.get("kind"), str) for r in table):
+        raise ModelError("a qualification rule is a list of tables, each with its kind",
+                         field=pid, value=table, rule_id=pid, term="资质要求",
+                         code="qualification.table_shape")
     return [QualificationRequirement(
         kind=str(r["kind"]), level=str(r.get("level", "")), name=str(r.get("name", "")),
         issuer=str(r.get("issuer", ""))) for r in table]

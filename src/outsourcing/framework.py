@@ -310,12 +310,6 @@ def _qty(v: Any, field: str) -> Decimal:
     return d
 
 
-def _price(v: Any, field: str) -> Money:
-    if isinstance(v, Money):
-        return v
-    return Money(v, field=field)
-
-
 def _total(prices: Mapping[str, Money], qty: Mapping[str, Decimal]) -> Fraction:
     return sum((prices[c].exact() * Fraction(q) for c, q in qty.items()), Fraction(0))
 
@@ -353,6 +347,54 @@ def call_off(
     """
     _require_rulebook(agreement, rulebook)
     method = CallOffMethod(method)
+    _check_call(agreement, rulebook, using_unit, signed_on, items)
+    offers = _Offers.of(agreement, rulebook, items, signed_on)
+    unused = {"direct": ("bids", bids), "rotation": ("bids", bids),
+              "second_bidding": ("prices", prices)}[method.value]
+    if unused[1] is not None or (method is not CallOffMethod.DIRECT and supplier is not None):
+        name = unused[0] if unused[1] is not None else "supplier"
+        raise ProcurementError(f"{method.zh} ({method.value}) does not take {name}", field=name,
+                               value="given", term=method.zh)
+    if method is CallOffMethod.DIRECT:
+        if supplier is None:
+            raise ProcurementError("direct choice names the supplier", field="supplier",
+                                   value=None, term="直接选定")
+        chosen = agreement.supplier(supplier)
+        final = offers.checked(prices or {}, chosen.name, "prices")
+        why = [f"{method.zh}: {using_unit.name} chose {chosen.name} among "
+               f"{len(agreement.suppliers)} admitted suppliers"]
+    elif method is CallOffMethod.SECOND_BIDDING:
+        chosen, final, why = _second_bidding(agreement, offers, bids)
+    else:
+        chosen = next_in_rotation(agreement, awarded_before)
+        final = offers.checked(prices or {}, chosen.name, "prices")
+        why = [f"{method.zh}: {len(awarded_before)} awards before; it is "
+               f"{chosen.name}'s turn"]
+    listed, qty = offers.listed, offers.qty
+    rule = f"{offers.rule_id}; " if offers.rule_id else ""
+    why += [f"{code} {listed[code].name_zh}: {p.format()} per {listed[code].unit} (list price "
+            f"{listed[code].max_price.format()}, ceiling {offers.ceiling(code).format()} "
+            f"[{rule}{offers.citation}])" for code, p in final.items()]
+    lines = [ServiceLine(code, listed[code].service, site,
+                         UnitRate(final[code], qty[code], unit=listed[code].unit),
+                         listed[code].name_zh) for code in qty]
+    contract = Contract(
+        id=id,
+        title=title or f"{agreement.title} — {using_unit.name}",
+        jurisdiction=agreement.jurisdiction,
+        purchaser=using_unit,
+        supplier=chosen,
+        term=term,
+        lines=lines,
+        signed_on=signed_on,
+    )
+    return CallOff(agreement.id, method, contract, tuple(why))
+
+
+def _check_call(agreement: FrameworkAgreement, rulebook: RuleBook, using_unit: Purchaser,
+                signed_on: date, items: Mapping[str, Any]) -> None:
+    """The agreement in order and in force on ``signed_on``, the using unit one of its
+    units, at least one item called off."""
     problems = check_agreement(agreement, rulebook)
     if problems:
         f = problems[0]
@@ -370,105 +412,85 @@ def call_off(
     if not items:
         raise ProcurementError("a call-off needs at least one item", field="items", value={},
                                term="采购内容")
-    qty = {code: _qty(q, f"items[{code}]") for code, q in items.items()}
-    listed = {code: agreement.item(code) for code in qty}
 
-    if rulebook.get(_CEILING, signed_on) is not None:
-        ceil = rulebook.resolve(_CEILING, signed_on)
-        share, rule_id, citation = Decimal(ceil.value), ceil.rule_id, ceil.citation
-    else:
-        share, rule_id, citation = Decimal(1), None, _LIST_CITATION
 
-    def ceiling(code: str) -> Money:
-        return Money.round(listed[code].max_price.exact() * Fraction(share))
+@attrs.frozen
+class _Offers:
+    """The items called off (quantity per month, price-list entry) and the price ceiling
+    in force: every offered price is checked against it."""
 
-    def limit_text(code: str) -> str:
-        listed_price = listed[code].max_price.format()
-        if share == 1:
-            return f"the list price {listed_price}"
-        return f"the ceiling {ceiling(code).format()} (list price {listed_price} × {share})"
+    qty: dict[str, Decimal]
+    listed: dict[str, PriceListItem]
+    share: Decimal
+    rule_id: str | None
+    citation: str
 
-    def checked(offer: Mapping[str, Any], who: str, where: str) -> dict[str, Money]:
+    @classmethod
+    def of(cls, agreement: FrameworkAgreement, rulebook: RuleBook, items: Mapping[str, Any],
+           signed_on: date) -> _Offers:
+        qty = {code: _qty(q, f"items[{code}]") for code, q in items.items()}
+        listed = {code: agreement.item(code) for code in qty}
+        if rulebook.get(_CEILING, signed_on) is not None:
+            ceil = rulebook.resolve(_CEILING, signed_on)
+            return cls(qty, listed, Decimal(ceil.value), ceil.rule_id, ceil.citation)
+        return cls(qty, listed, Decimal(1), None, _LIST_CITATION)
+
+    def ceiling(self, code: str) -> Money:
+        return Money.round(self.listed[code].max_price.exact() * Fraction(self.share))
+
+    def checked(self, offer: Mapping[str, Any], who: str, where: str) -> dict[str, Money]:
+        """``offer``'s price per item called off (the ceiling where it names none), each
+        positive and within the ceiling; no price for an item not called off."""
         out: dict[str, Money] = {}
-        for code in qty:
+        for code in self.qty:
             field = f"{where}[{code}]"
-            top = ceiling(code)
-            p = _price(offer[code], field) if code in offer else top
+            top = self.ceiling(code)
+            v = offer.get(code, top)
+            p = v if isinstance(v, Money) else Money(v, field=field)
             if p <= Money.ZERO:
                 raise ProcurementError("a price must be positive", field=field, value=str(p),
                                        term="单价")
             if p > top:
+                item = self.listed[code]
+                limit = (f"the list price {item.max_price.format()}" if self.share == 1 else
+                         f"the ceiling {top.format()} (list price {item.max_price.format()} × "
+                         f"{self.share})")
                 raise ProcurementError(
-                    f"{who} offers {p.format()} per {listed[code].unit} for "
-                    f"{listed[code].name_zh}, above {limit_text(code)}; a call-off price "
-                    f"never exceeds the admitted price",
-                    field=field, value=str(p), rule_id=rule_id, citation=citation,
+                    f"{who} offers {p.format()} per {item.unit} for {item.name_zh}, above "
+                    f"{limit}; a call-off price never exceeds the admitted price",
+                    field=field, value=str(p), rule_id=self.rule_id, citation=self.citation,
                     term="入围价格")
             out[code] = p
-        extra = sorted(set(offer) - set(qty))
+        extra = sorted(set(offer) - set(self.qty))
         if extra:
             raise ProcurementError("prices for items not called off", field=where,
                                    value=extra, term="采购内容")
         return out
 
-    unused = {"direct": ("bids", bids), "rotation": ("bids", bids),
-              "second_bidding": ("prices", prices)}[method.value]
-    if unused[1] is not None or (method is not CallOffMethod.DIRECT and supplier is not None):
-        name = unused[0] if unused[1] is not None else "supplier"
-        raise ProcurementError(f"{method.zh} ({method.value}) does not take {name}", field=name,
-                               value="given", term=method.zh)
-    why: list[str] = []
-    if method is CallOffMethod.DIRECT:
-        if supplier is None:
-            raise ProcurementError("direct choice names the supplier", field="supplier",
-                                   value=None, term="直接选定")
-        chosen = agreement.supplier(supplier)
-        final = checked(prices or {}, chosen.name, "prices")
-        why.append(f"{method.zh}: {using_unit.name} chose {chosen.name} among "
-                   f"{len(agreement.suppliers)} admitted suppliers")
-    elif method is CallOffMethod.SECOND_BIDDING:
-        if not bids:
-            raise ProcurementError("second bidding needs bids from admitted suppliers",
-                                   field="bids", value=None, term="二次竞价")
-        order = {s.id: i for i, s in enumerate(agreement.suppliers)}
-        offers: list[tuple[Fraction, int, str, dict[str, Money]]] = []
-        for sid, offer in bids.items():
-            s = agreement.supplier(sid)
-            missing = sorted(set(qty) - set(offer))
-            if missing:
-                raise ProcurementError("a bid must price every item called off",
-                                       field=f"bids[{sid}]", value=missing, term="二次竞价")
-            priced = checked(offer, s.name, f"bids[{sid}]")
-            offers.append((_total(priced, qty), order[sid], sid, priced))
-        offers.sort(key=lambda o: (o[0], o[1]))
-        total, _, sid, final = offers[0]
-        chosen = agreement.supplier(sid)
-        tie = [o[2] for o in offers if o[0] == total]
-        why.append(f"{method.zh}: {len(offers)} bids, lowest monthly total "
-                   f"{Money.round(total).format()} by {chosen.name}"
-                   + (f" (tied with {', '.join(tie[1:])}; the earlier admitted wins)"
-                      if len(tie) > 1 else ""))
-    else:
-        chosen = next_in_rotation(agreement, awarded_before)
-        final = checked(prices or {}, chosen.name, "prices")
-        why.append(f"{method.zh}: {len(awarded_before)} awards before; it is "
-                   f"{chosen.name}'s turn")
-    for code, p in final.items():
-        top = ceiling(code)
-        why.append(f"{code} {listed[code].name_zh}: {p.format()} per {listed[code].unit} "
-                   f"(list price {listed[code].max_price.format()}, ceiling {top.format()}"
-                   f" [{rule_id + '; ' if rule_id else ''}{citation}])")
-    lines = [ServiceLine(code, listed[code].service, site,
-                         UnitRate(final[code], qty[code], unit=listed[code].unit),
-                         listed[code].name_zh) for code in qty]
-    contract = Contract(
-        id=id,
-        title=title or f"{agreement.title} — {using_unit.name}",
-        jurisdiction=agreement.jurisdiction,
-        purchaser=using_unit,
-        supplier=chosen,
-        term=term,
-        lines=lines,
-        signed_on=signed_on,
-    )
-    return CallOff(agreement.id, method, contract, tuple(why))
+
+def _second_bidding(agreement: FrameworkAgreement, offers: _Offers,
+                    bids: Mapping[str, Mapping[str, Any]] | None
+                    ) -> tuple[Supplier, dict[str, Money], list[str]]:
+    """二次竞价: the lowest monthly total wins, ties to the supplier admitted first."""
+    method = CallOffMethod.SECOND_BIDDING
+    if not bids:
+        raise ProcurementError("second bidding needs bids from admitted suppliers",
+                               field="bids", value=None, term="二次竞价")
+    order = {s.id: i for i, s in enumerate(agreement.suppliers)}
+    ranked: list[tuple[Fraction, int, str, dict[str, Money]]] = []
+    for sid, offer in bids.items():
+        s = agreement.supplier(sid)
+        missing = sorted(set(offers.qty) - set(offer))
+        if missing:
+            raise ProcurementError("a bid must price every item called off",
+                                   field=f"bids[{sid}]", value=missing, term="二次竞价")
+        priced = offers.checked(offer, s.name, f"bids[{sid}]")
+        ranked.append((_total(priced, offers.qty), order[sid], sid, priced))
+    ranked.sort(key=lambda o: (o[0], o[1]))
+    total, _, sid, final = ranked[0]
+    chosen = agreement.supplier(sid)
+    tie = [o[2] for o in ranked if o[0] == total]
+    return chosen, final, [f"{method.zh}: {len(ranked)} bids, lowest monthly total "
+                           f"{Money.round(total).format()} by {chosen.name}"
+                           + (f" (tied with {', '.join(tie[1:])}; the earlier admitted wins)"
+                              if len(tie) > 1 else "")]

@@ -132,6 +132,11 @@ class Parameter:
         return sorted(pts)
 
 
+_WHOLE_MAX = {"days": 36_525, "working_days": 36_525, "months": 1_200, "years": 100,
+              "count": 1_000_000}
+"""The largest whole-number parameter value of each unit (a hundred years; a million)."""
+
+
 def _convert(unit: str, raw: Any, where: str) -> Any:
     def bad(msg: str, zh: str) -> RuleLoadError:
         return RuleLoadError(msg, field=where, value=raw, code=f"rule.load.{unit}", zh=zh)
@@ -152,7 +157,9 @@ def _convert(unit: str, raw: Any, where: str) -> Any:
     if unit in ("days", "working_days", "months", "years", "count"):
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise bad(f"{unit} must be a whole number", "须为整数")
-        number(raw, unit)
+        if not 0 <= raw <= _WHOLE_MAX[unit]:  # a day count past any date overflows
+            raise RuleLoadError(f"{unit} must be from 0 to {_WHOLE_MAX[unit]:,}", field=where,
+                                value=raw, code="rule.load.whole_out_of_range")
         return raw
     if unit == "ratio_range":
         if not isinstance(raw, dict) or set(raw) != {"min", "max"}:
