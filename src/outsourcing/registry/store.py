@@ -31,7 +31,7 @@ from .audit import AuditRecord, row_hash
 from .chain import Anchor, AuditKeys
 from .changes import ChangeRecord, Changes
 from .contracts import ContractInfo
-from .month import BatchResult, Month, Settled
+from .month import BatchResult, Failure, Month, Settled
 from .payments import Due, PaymentRecord, Payments
 from .queries import Queries, StatementVersion, StoredStatement
 from .usage import UsageInputs, UsageRecorded
@@ -49,6 +49,7 @@ __all__ = [
     "ChangeRecord",
     "ContractInfo",
     "Due",
+    "Failure",
     "Imported",
     "PaymentRecord",
     "Proposal",
