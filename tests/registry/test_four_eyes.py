@@ -169,7 +169,7 @@ def test_a_role_granted_later_is_confirmed_by_another_approver(db_url: str) -> N
     assert o.registry.Role.OFFICER not in r.actor("zhou").roles
     assert o.registry.Role.OFFICER in r.confirm_role("zhou", "officer", by="li").roles
     r.grant_role("li", "finance", by="wang")
-    refused(r, "registry.denied.same_person", r.confirm_role, "li", "finance", by="li")
+    refused(r, "registry.denied.own_appointment", r.confirm_role, "li", "finance", by="li")
     assert r.verify().ok
 
 

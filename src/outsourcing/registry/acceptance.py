@@ -102,7 +102,7 @@ class Acceptances(Contracts):
         for field, d in (("accepted_on", accepted_on), ("acceptance_due", acceptance_due)):
             if d is not None and (not isinstance(d, date) or isinstance(d, datetime)):
                 raise RegistryError("is a date", field=field, value=repr(d), term="验收日期",
-                                    code="registry.bad_input", zh="须为日期")
+                                    code="registry.acceptance_not_a_date")
         with self._read() as conn:
             pc, _ = self._prepared_contract(conn, contract_id)
         pc.period_index(p)  # a period of the term, or a clear error
@@ -112,13 +112,12 @@ class Acceptances(Contracts):
                 f"the acceptance day falls outside {p.start} … {today} (from the period's "
                 "first day to today)", field="accepted_on", value=accepted_on.isoformat(),
                 term="验收日期", code="registry.bad_acceptance_date",
-                zh=f"验收日期 {accepted_on} 须在期间首日 {p.start} 至今日 {today} 之间")
+                params={"start": p.start, "today": today})
         if acceptance_due is not None and acceptance_due < p.start:
             raise RegistryError(
                 f"the agreed acceptance deadline is before the period starts ({p.start})",
                 field="acceptance_due", value=acceptance_due.isoformat(), term="约定验收期限",
-                code="registry.bad_acceptance_date",
-                zh=f"约定验收期限 {acceptance_due} 早于期间首日 {p.start}")
+                code="registry.bad_acceptance_date", params={"start": p.start, "today": today})
         given = {"accepted_on": accepted_on, "acceptance_due": acceptance_due,
                  "accepted_by": who}
 
@@ -129,8 +128,8 @@ class Acceptances(Contracts):
                 f"{last.accepted_by}); give the reason to record a correction",
                 field="reason", value=reason, term="验收记录",
                 code="registry.acceptance_changed",
-                zh=f"{p} 的验收已记录（验收日期 {last.accepted_on}，验收人 "
-                   f"{last.accepted_by}）；如需更正，须说明更正理由")
+                params={"period": p, "accepted_on": last.accepted_on,
+                        "accepted_by": last.accepted_by})
 
         with self._write() as conn:
             (_, _, written), = self._versioned(

@@ -4,13 +4,14 @@ recorded in the audit chain, and four eyes (双人审核)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from ..errors import AccessDenied, RegistryError
+from ..messages_zh import MESSAGES
 from . import schema as S
 from .audit import Audited
 from .chain import AuditKeys
@@ -23,13 +24,20 @@ UNKNOWN = "unknown"
 """The role written on the refusal of an unknown actor (rate-limited)."""
 
 
+def action_zh(action: str) -> str:
+    """An action's Chinese name (the catalogue's ``registry.action.<action>``; the action
+    itself when the catalogue names none)."""
+    return MESSAGES.get(f"registry.action.{action}", action)
+
+
 class Guarded(Audited):
     """The checks before a write: the actor exists and holds a role that may act; four eyes
     where the law or the bureau's policy asks for them; every refusal recorded."""
 
-    def _deny(self, actor: str, action: str, obj: str, code: str, reason: str, zh: str,
-              **kw: Any) -> AccessDenied:
-        """Record the refusal in the audit trail (its own transaction) and return the error.
+    def _deny(self, actor: str, action: str, obj: str, code: str, reason: str,
+              params: Mapping[str, Any] | None = None, **kw: Any) -> AccessDenied:
+        """Record the refusal in the audit trail (its own transaction) and return the error
+        (its sentence for people: the catalogue's for ``code``, filled from ``params``).
         Refusals of unknown actors are recorded up to ``registry.unknown_refusals_per_hour``
         an hour; the first one over the limit records the limit itself, the rest are not
         written (the error is raised all the same)."""
@@ -55,7 +63,8 @@ class Guarded(Audited):
                                     sha(dumps({"limit_per_hour": limit})))]
             if entries:
                 self._audit(conn, entries)
-        return AccessDenied(reason, code=code, zh=zh, term=kw.pop("term", "职责分离"), **kw)
+        return AccessDenied(reason, code=code, params=params, term=kw.pop("term", "职责分离"),
+                            **kw)
 
     def _require(self, actor_id: str, roles: Sequence[Role], action: str, obj: str) -> Actor:
         """The actor, if it may do ``action``; else the refusal, recorded (also for an id
@@ -65,31 +74,28 @@ class Guarded(Audited):
             actor_id = as_id(actor_id, "by", "操作人员")
         except RegistryError as exc:
             raise self._deny(actor_id, action, obj, "registry.denied.unknown_actor",
-                             f"no such actor: {exc.reason}",
-                             f"操作人员不存在：{exc.zh}", field="by",
-                             value=exc.value, term="操作人员") from None
+                             f"no such actor: {exc.reason}", field="by", value=exc.value,
+                             term="操作人员") from None
         if self._bound:
             mine = self.whoami()
             if mine != actor_id:
                 raise self._deny(self.login, action, obj, "registry.denied.identity",
                                  f"the database login {self.login} is "
                                  f"{mine or 'no registered actor'}; it cannot act as "
-                                 f"{actor_id}",
-                                 f"数据库登录 {self.login} 对应的操作人员是 "
-                                 f"{mine or '（未登记）'}，不能以 {actor_id} 的名义操作",
+                                 f"{actor_id}", {"login": self.login, "mine": mine or "（未登记）"},
                                  field="by", value=actor_id, term="身份")
         actor = self._actor_or_none(actor_id)
         if actor is None:
             raise self._deny(actor_id, action, obj, "registry.denied.unknown_actor",
                              "no such actor; add the actor with its roles first",
-                             f"操作人员 {actor_id} 不存在，请先登记其角色",
                              field="by", value=actor_id, term="操作人员")
         if not actor.roles & set(roles):
             need = " or ".join(f"{r.value} ({r.zh})" for r in roles)
             raise self._deny(actor_id, action, obj, "registry.denied.role",
                              f"{action} needs the role {need}; {actor_id} has "
                              f"{', '.join(sorted(r.value for r in actor.roles))}",
-                             f"{action} 需要角色：{'或'.join(r.zh for r in roles)}",
+                             {"action_zh": action_zh(action),
+                              "roles_zh": "或".join(r.zh for r in roles)},
                              field="by", value=actor_id, term="角色")
         return actor
 
@@ -111,39 +117,37 @@ class Guarded(Audited):
         return ",".join(sorted(r.value for r in actor.roles))
 
     def _separate(self, first: str, second: str, action: str, obj: str, *,
-                  what: str, what_zh: str, solo_ok: bool = False) -> bool:
+                  what: str, detail: str = "", solo_ok: bool = False) -> bool:
         """Four eyes: ``second`` acts on what ``first`` did.  Refused when they are the same
         person (unless ``solo_ok``: the bureau's policy allows a one-person office; True is
         returned and the act is marked 单人操作) or when one proposed the other as an actor
-        (a puppet second pair of eyes)."""
+        (a puppet second pair of eyes).  ``detail`` follows the action's name in the sentence
+        for people."""
+        params = {"action_zh": action_zh(action), "detail": detail, "first": first}
         if first == second:
             if solo_ok:
                 return True
             raise self._deny(second, action, obj, "registry.denied.same_person",
                              f"{what}: {second} did the first step; another person does the "
-                             "second (four eyes)",
-                             f"{what_zh}：{second} 已办理前一环节，须由另一人办理（双人审核）",
-                             field="by", value=second)
+                             "second (four eyes)", params, field="by", value=second)
         if first in self._creators(second) or second in self._creators(first):
             raise self._deny(second, action, obj, "registry.denied.puppet",
                              f"{what}: one of {first} and {second} proposed the other as an "
-                             "actor; a third person does the second step",
-                             f"{what_zh}：{first} 与 {second} 之间存在提名关系"
-                             "（一方提名了另一方），须由第三人办理", field="by", value=second)
+                             "actor; a third person does the second step", params,
+                             field="by", value=second)
         return False
 
     def _confirming(self, x: Proposal, by: str, subject: str, action: str, obj: str,
-                    what: str, what_zh: str) -> tuple[str, bool]:
+                    what: str) -> tuple[str, bool]:
         """The second pair of eyes on a proposal about ``subject``: an approver, neither the
         subject (nobody confirms their own appointment or role) nor its proposer nor related
         to them by a proposal (:meth:`_separate`); (the approver's id, 单人操作)."""
         by = self._require(by, [Role.APPROVER], action, obj).id
         if by == subject:
-            raise self._deny(by, action, obj, "registry.denied.same_person",
+            raise self._deny(by, action, obj, "registry.denied.own_appointment",
                              f"{what}: nobody confirms their own appointment or role",
-                             f"{what_zh}：任何人不得确认对本人的提名或授予本人的角色",
-                             field="by", value=by)
-        return by, self._separate(x.proposed_by, by, action, obj, what=what, what_zh=what_zh,
+                             {"action_zh": action_zh(action)}, field="by", value=by)
+        return by, self._separate(x.proposed_by, by, action, obj, what=what,
                                   solo_ok=self.solo_office())
 
     def _creators(self, actor_id: str) -> set[str]:
@@ -170,8 +174,7 @@ class Guarded(Audited):
         a = self._actor_or_none(as_id(actor_id, "actor", "操作人员"))
         if a is None:
             raise RegistryError("no such actor", field="actor", value=actor_id,
-                                term="操作人员", code="registry.unknown_actor",
-                                zh="操作人员不存在")
+                                term="操作人员", code="registry.unknown_actor")
         return a
 
     def actors(self) -> list[Actor]:
@@ -201,8 +204,7 @@ class Guarded(Audited):
         old = "" if self.keys is None else self.keys.current
         if old and not keys.knows(old):
             raise RegistryError("the new key ring must keep the current key", field="keys",
-                                value=old, term="审计密钥", code="registry.audit_key",
-                                zh="新密钥文件须保留当前密钥，以便核验旧记录")
+                                value=old, term="审计密钥", code="registry.audit_key")
         self.keys = keys
         with self._write() as conn:
             self._audit(conn, [(by, Role.APPROVER.value, "rotate_key",

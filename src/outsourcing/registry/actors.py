@@ -33,17 +33,15 @@ class Actors(Guarded):
         if not name.strip() or not actor.roles:
             raise RegistryError("an actor needs an id, a name and at least one role",
                                 field="actor", value=actor_id, term="操作人员",
-                                code="registry.bad_actor",
-                                zh="操作人员须有编号、姓名和至少一个角色")
+                                code="registry.actor_incomplete")
         if (Role.SUPPLIER in actor.roles) != (supplier is not None):
             raise RegistryError("a supplier's user names its supplier, and only it does",
                                 field="supplier", value=supplier, term="供应商",
-                                code="registry.bad_actor", zh="供应商用户须注明所属供应商")
+                                code="registry.supplier_not_named")
         if Role.SUPPLIER in actor.roles and actor.roles - {Role.SUPPLIER}:
             raise RegistryError("a supplier's user holds no purchaser role",
                                 field="roles", value=sorted(r.value for r in actor.roles),
-                                term="职责分离", code="registry.bad_actor",
-                                zh="供应商用户不得兼任采购人角色")
+                                term="职责分离", code="registry.supplier_with_purchaser_role")
         return actor
 
     def _lookalike(self, actor_id: str, by: str | None) -> None:
@@ -55,16 +53,18 @@ class Actors(Guarded):
         for other in taken:
             if lookalike_key(other) == key:
                 obj = f"actors:{actor_id}"
-                code, en, zh = (("registry.actor_exists", "an actor with this id exists",
-                                 "该操作人员编号已存在") if other == actor_id else
-                                ("registry.denied.lookalike",
-                                 f"{actor_id!r} looks like the existing id {other!r}",
-                                 f"编号 {actor_id} 与已有编号 {other} 外观相同，容易混淆"))
-                if by is None or other == actor_id:
-                    raise RegistryError(en, field="actor", value=actor_id, term="操作人员编号",
-                                        code=code, zh=zh)
-                raise self._deny(by, "add_actor", obj, code, en, zh, field="actor",
-                                 value=actor_id, term="操作人员编号")
+                if other == actor_id:
+                    raise RegistryError("an actor with this id exists", field="actor",
+                                        value=actor_id, term="操作人员编号",
+                                        code="registry.actor_exists")
+                reason = f"{actor_id!r} looks like the existing id {other!r}"
+                if by is None:
+                    raise RegistryError(reason, field="actor", value=actor_id,
+                                        term="操作人员编号", code="registry.denied.lookalike",
+                                        params={"other": other})
+                raise self._deny(by, "add_actor", obj, "registry.denied.lookalike", reason,
+                                 {"other": other}, field="actor", value=actor_id,
+                                 term="操作人员编号")
 
     def add_actor(self, actor_id: str, name: str, roles: Iterable[Role | str], *,
                   supplier: str | None = None, by: str | None = None,
@@ -83,21 +83,18 @@ class Actors(Guarded):
             if Role.APPROVER not in actor.roles:
                 raise RegistryError("the first actor of a registry is an approver",
                                     field="roles", value=sorted(r.value for r in actor.roles),
-                                    term="审批人", code="registry.bad_actor",
-                                    zh="登记库的第一位操作人员须为审批人")
+                                    term="审批人", code="registry.founder_not_approver")
             if self._bound and login != self.login:
                 raise RegistryError("the founder is the person who is signed in",
                                     field="login", value=login, term="数据库登录名",
-                                    code="registry.bad_actor",
-                                    zh="创建登记库的第一位操作人员须为当前登录的本人")
+                                    code="registry.founder_not_signed_in")
             with self._write() as conn:
                 self._record(conn, S.actors, [self._actor_values(actor, actor_id, None)],
                              actor_id, Role.APPROVER.value, "found_registry")
             return actor
         if by is None:
             raise RegistryError("say who proposes the actor (by=…)", field="by", value=None,
-                                term="操作人员", code="registry.bad_actor",
-                                zh="须注明由谁提名该操作人员")
+                                term="操作人员", code="registry.proposer_missing")
         obj = f"actors:{actor_id}"
         by = self._require(by, [Role.APPROVER], "add_actor", obj).id
         self._lookalike(actor_id, by)
@@ -123,7 +120,7 @@ class Actors(Guarded):
                     role is None or x.payload.get("role") == role):
                 return x
         raise RegistryError("no such pending proposal", field="proposal", value=subject,
-                            term="待确认事项", code="registry.no_proposal", zh="没有该待确认的提名")
+                            term="待确认事项", code="registry.no_proposal")
 
     def _approvers(self) -> list[str]:
         return [a.id for a in self.actors() if Role.APPROVER in a.roles]
@@ -145,15 +142,15 @@ class Actors(Guarded):
         solo = False
         if founding:
             if self._bound and self.login != actor.login:
-                raise self._deny(self.login, "confirm_actor", obj, "registry.denied.identity",
+                raise self._deny(self.login, "confirm_actor", obj,
+                                 "registry.denied.founding_identity",
                                  "only the proposed person accepts the founding proposal",
-                                 "只有被提名人本人可以接受创始提名", field="by", value=by,
-                                 term="身份")
+                                 field="by", value=by, term="身份")
             proposed_by: str | None = None  # the founding pair: created by nobody
             action = "accept_founding"
         else:
             by, solo = self._confirming(x, by, actor_id, "confirm_actor", obj,
-                                        "confirming an actor", "确认操作人员")
+                                        "confirming an actor")
             proposed_by = x.proposed_by
             action = "confirm_actor_solo" if solo else "confirm_actor"
         try:
@@ -165,8 +162,8 @@ class Actors(Guarded):
                              Role.APPROVER.value, "add_actor")
         except IntegrityError:
             raise RegistryError("an actor with this id or login exists", field="actor",
-                                value=actor_id, term="操作人员", code="registry.actor_exists",
-                                zh="该操作人员编号或登录名已存在") from None
+                                value=actor_id, term="操作人员",
+                                code="registry.actor_exists") from None
         return actor
 
     def grant_role(self, actor_id: str, role: Role | str, *, by: str) -> None:
@@ -179,11 +176,11 @@ class Actors(Guarded):
         by = self._require(by, [Role.APPROVER], "grant_role", obj).id
         if r in target.roles:
             raise RegistryError("the actor holds this role", field="role", value=r.value,
-                                term="角色", code="registry.bad_actor", zh="该操作人员已有此角色")
+                                term="角色", code="registry.role_held")
         if (r is Role.SUPPLIER) != (target.supplier is not None):
             raise RegistryError("a supplier's user holds no purchaser role, and only it holds "
                                 "the supplier's", field="role", value=r.value, term="职责分离",
-                                code="registry.bad_actor", zh="供应商用户不得兼任采购人角色")
+                                code="registry.supplier_with_purchaser_role")
         with self._write() as conn:
             self._record(conn, S.proposals, [{
                 "kind": "role", "subject": actor_id, "payload": dumps({"role": r.value}),
@@ -197,8 +194,7 @@ class Actors(Guarded):
         actor_id = as_id(actor_id, "actor", "操作人员编号")
         x = self._proposal("role", actor_id, r.value)
         obj = f"actor_roles:{actor_id}/{r.value}"
-        by, solo = self._confirming(x, by, actor_id, "confirm_role", obj,
-                                    "confirming a role", "确认角色授予")
+        by, solo = self._confirming(x, by, actor_id, "confirm_role", obj, "confirming a role")
         with self._write() as conn:
             self._record(conn, S.confirmations, [{
                 "proposal_id": x.id, "confirmed_by": by, "confirmed_at": now(),

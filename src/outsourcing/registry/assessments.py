@@ -92,7 +92,7 @@ class Assessments(Contracts):
             if not isinstance(x, Assessment):
                 raise RegistryError(f"a {type(x).__name__} is not an Assessment",
                                     field=f"assessments[{n}]", value=repr(x), term="考核记录",
-                                    code="registry.bad_input", zh="不是考核记录")
+                                    code="registry.not_an_assessment")
         reason = as_text(reason, "reason", "更正理由")
         obj = f"assessments:{contract_id}"
         actor = self._require(by, [Role.ASSESSOR], "record_assessment", obj)
@@ -124,7 +124,8 @@ class Assessments(Contracts):
                 pl.kpis.read_due(x, due, where=f"assessments[{n}]")
             except OutsourcingError as exc:
                 raise RegistryError(exc.reason, field=exc.field, value=exc.value,
-                                    term=exc.term, code=exc.code, zh=exc.zh) from None
+                                    term=exc.term, code=exc.code, zh=exc.zh,
+                                    params=exc.params) from None
 
     def assessments(self, contract_id: str, period: Period | str, *,
                     history: bool = False) -> list[Assessment]:
@@ -146,15 +147,15 @@ class Assessments(Contracts):
             known = list(conn.execute(select(lines.c.line_id).where(
                 lines.c.contract_id == contract_id).order_by(lines.c.id)).scalars())
         if actor.supplier is not None and actor.supplier == supplier:
-            raise self._deny(by, "record_assessment", obj, "registry.denied.own_contract",
-                             "a supplier's user cannot assess its own work",
-                             "供应商用户不得考核本单位的服务", field="by", value=by)
+            raise self._deny(by, "record_assessment", obj, "registry.denied.own_work",
+                             "a supplier's user cannot assess its own work", field="by",
+                             value=by)
         for n, x in enumerate(items):
             if x.line not in known:
                 raise RegistryError(f"no such line; lines: {', '.join(known)}",
                                     field=f"assessments[{n}].line", value=x.line,
                                     term="服务项目", code="registry.unknown_line",
-                                    zh="合同中没有该服务项目")
+                                    params={"lines": "、".join(known)})
         self._check_due(contract_id, items)
 
     def import_assessments(self, contract_id: str, assessments: Iterable[Assessment], *,
@@ -173,7 +174,7 @@ class Assessments(Contracts):
             if not isinstance(x, Assessment):
                 raise RegistryError(f"a {type(x).__name__} is not an Assessment",
                                     field=f"assessments[{n}]", value=repr(x), term="考核记录",
-                                    code="registry.bad_input", zh="不是考核记录")
+                                    code="registry.not_an_assessment")
         reason = None if correction is None else as_text(correction, "correction", "更正理由",
                                                          empty=False)
         contract_id = as_id(contract_id, "contract_id", "合同编号")
@@ -187,9 +188,7 @@ class Assessments(Contracts):
             return RegistryError(
                 "already recorded with other values; give the reason to record a "
                 "correction", field="assessments", value=lines, term="考核记录",
-                code="registry.assessment_changed",
-                zh=f"服务项目 {lines} 的考核已记录且内容不同；如需更正，须说明更正理由"
-                   "（将记为更正版本，原记录保留）")
+                code="registry.assessment_changed")
 
         with self._write() as conn:
             out = self._versioned(
@@ -226,7 +225,7 @@ class Assessments(Contracts):
         except OutsourcingError as exc:
             raise RegistryError(f"final score: {exc.reason}", field="score", value=str(score),
                                 term="期满考核得分", code="registry.final_score_invalid",
-                                zh=f"服务项目 {line} 的期满考核得分无法录入：{exc.message_zh}"
+                                params={"line": line, "cause": exc.message_zh}
                                 ) from None
         text = str(Decimal(next(iter(centi.values()))) / 100)
         final_scores = S.final_scores
@@ -243,8 +242,7 @@ class Assessments(Contracts):
                     f"the final score of {line} is recorded already ({last.score}); give the "
                     "reason to record a correction", field="reason", value=reason,
                     term="期满考核得分", code="registry.final_score_changed",
-                    zh=f"服务项目 {line} 的期满考核得分已录入（{last.score}）；"
-                       "如需更正，须说明更正理由")
+                    params={"line": line, "score": last.score})
             version = 1 if last is None else last.version + 1
             self._record(conn, final_scores, [{
                 "contract_id": contract_id, "line_id": line, "version": version,

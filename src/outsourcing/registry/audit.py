@@ -156,7 +156,7 @@ class Audited(Connected):
             except IntegrityError:
                 continue
         raise RegistryError("too many writers at once; try again", field=field, value=obj,
-                            term=term, code="registry.conflict", zh="并发写入冲突，请重试")
+                            term=term, code="registry.conflict")
 
     def anchor(self) -> Anchor:
         """The chain's head now, signed with the audit key: write it outside the database

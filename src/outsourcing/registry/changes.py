@@ -50,7 +50,7 @@ class Changes(Contracts):
         if actor.roles == {Role.SUPPLIER} and actor.supplier != row.supplier_id:
             raise self._deny(by, "propose_change", obj, "registry.denied.other_supplier",
                              "a supplier's user proposes changes to its own contracts only",
-                             "供应商用户只能对本单位的合同提出变更", field="by", value=by)
+                             field="by", value=by)
         tl.propose(change)  # a clear error for a change that is not pending or a duplicate
         values = {"contract_id": contract_id, "change_id": change.id,
                   "kind": type(change.action).KIND, "effective": change.effective,
@@ -63,7 +63,7 @@ class Changes(Contracts):
         except IntegrityError:
             raise RegistryError("a change with this id is recorded already",
                                 field="change.id", value=change.id, term="变更编号",
-                                code="registry.change_exists", zh="该变更编号已登记") from None
+                                code="registry.change_exists") from None
 
     def _decide(self, contract_id: str, change_id: str, by: str, action: str
                 ) -> tuple[Timeline, Actor, Row[Any], str]:
@@ -78,25 +78,20 @@ class Changes(Contracts):
                 S.changes.c.change_id == change_id)).scalar_one_or_none()
         if proposed is None:
             raise RegistryError("no such proposed change", field="change_id", value=change_id,
-                                term="变更编号", code="registry.unknown_change",
-                                zh="没有该待签变更")
+                                term="变更编号", code="registry.unknown_change")
         if all(p.id != change_id for p in tl.pending):
             raise RegistryError("the change is decided already (signed or rejected)",
                                 field="change_id", value=change_id, term="变更状态",
-                                code="registry.change_decided", zh="该变更已签订或已驳回")
+                                code="registry.change_decided")
         if actor.supplier is not None and actor.supplier == row.supplier_id:
             raise self._deny(by, action, obj, "registry.denied.own_contract",
                              "a supplier's user cannot sign or approve a change of its own "
-                             "contract", "供应商用户不得签批本单位合同的变更",
-                             field="by", value=by)
+                             "contract", field="by", value=by)
         if proposed == by:
             raise self._deny(by, action, obj, "registry.denied.proposer_only_approver",
                              "whoever proposed a change cannot sign or reject it; another "
-                             "approver decides it",
-                             "变更提出人不得签批或驳回本人提出的变更，须由其他审批人决定",
-                             field="by", value=by)
-        self._separate(proposed, by, action, obj, what="deciding a change",
-                       what_zh="签批或驳回变更")
+                             "approver decides it", field="by", value=by)
+        self._separate(proposed, by, action, obj, what="deciding a change")
         return tl, actor, row, obj
 
     def sign_change(self, contract_id: str, change_id: str, *, by: str,
@@ -149,8 +144,7 @@ class Changes(Contracts):
         except IntegrityError:
             raise RegistryError("the change was decided meanwhile", field="change_id",
                                 value=change.id, term="变更状态",
-                                code="registry.change_decided", zh="该变更已被他人签批或驳回"
-                                ) from None
+                                code="registry.change_decided") from None
         return change
 
     def changes(self, contract_id: str) -> list[ChangeRecord]:

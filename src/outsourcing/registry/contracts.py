@@ -59,7 +59,7 @@ def contract_row(conn: Connection, contract_id: str) -> Row[Any]:
     if row is None:
         raise RegistryError("no such contract in the registry", field="contract_id",
                             value=contract_id, term="合同编号",
-                            code="registry.unknown_contract", zh="登记库中没有该合同")
+                            code="registry.unknown_contract")
     return row
 
 
@@ -92,7 +92,7 @@ class Contracts(Guarded):
         if not isinstance(contract, Contract):
             raise RegistryError(f"a {type(contract).__name__} is not a Contract",
                                 field="contract", value=repr(contract), term="合同",
-                                code="registry.bad_input", zh="不是合同对象")
+                                code="registry.not_a_contract")
         check_contract_ids(contract)
         obj = f"contracts:{contract.id}"
         actor = self._require(by, [Role.OFFICER], "add_contract", obj)
@@ -118,7 +118,7 @@ class Contracts(Guarded):
         except IntegrityError:
             raise RegistryError("a contract with this id is recorded already",
                                 field="contract.id", value=contract.id, term="合同编号",
-                                code="registry.contract_exists", zh="该合同编号已登记") from None
+                                code="registry.contract_exists") from None
 
     def contract(self, contract_id: str) -> Contract:
         """The contract as recorded (without its changes: see :meth:`timeline`)."""

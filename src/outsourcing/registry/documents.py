@@ -79,7 +79,7 @@ def unpack_statement(blob: bytes | Mapping[str, Any], terms: PreparedContract) -
             f"the stored statement is in format {data.get('format')!r}; this library reads "
             f"formats 1 and {FORMAT}", field="statements.document", value=data.get("format"),
             term="结算单存储格式", code="registry.statement_format",
-            zh="结算单的存储格式不是本版本可读的格式")
+            params={"format": FORMAT})
     return structure(data["statement"], Statement, source="$.statement").with_terms(terms)
 
 

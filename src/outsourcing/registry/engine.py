@@ -34,8 +34,7 @@ def driver_error(exc: DBAPIError) -> RegistryError:
     orig = str(getattr(exc, "orig", exc)).strip().splitlines()
     return RegistryError(f"the database refused the operation: {orig[0] if orig else exc}",
                          field="database", value=type(exc).__name__, term="数据库",
-                         code="registry.database",
-                         zh="数据库拒绝了该操作（可能是并发冲突或连接中断），未记录任何内容，请重试")
+                         code="registry.database")
 
 
 def _forget_engines_in_child() -> None:
@@ -104,7 +103,7 @@ class Connected:
         except Exception as exc:
             raise RegistryError(f"cannot open the database: {exc}", field="url",
                                 value=full.split("@")[-1], term="数据库",
-                                code="registry.url", zh="无法打开数据库") from None
+                                code="registry.url") from None
         try:
             if migrate:
                 run_migrations(engine)
@@ -119,7 +118,7 @@ class Connected:
             engine.dispose()
             raise RegistryError(f"cannot reach the database: {exc.orig}", field="url",
                                 value=full.split("@")[-1], term="数据库",
-                                code="registry.unreachable", zh="无法连接数据库") from None
+                                code="registry.unreachable") from None
         except BaseException:
             engine.dispose()
             raise

@@ -92,7 +92,7 @@ def _refuse_newer(conn: Connection) -> None:
             f"the database has schema revision {rev!r}, newer than this library's "
             f"({head()}); upgrade the outsourcing library to open it",
             field="schema", value=rev, term="数据库版本", code="registry.schema_newer",
-            zh=f"数据库结构版本 {rev} 新于本程序库支持的版本 {head()}，请先升级程序库")
+            params={"head": head()})
 
 
 def migrate(engine: Engine, revision: str = "head") -> str:
@@ -291,8 +291,7 @@ def _run(context: Any, conn: Connection, cfg: Config, force: bool, by: str) -> N
                 f"going back from {start} to {now or 'base'} would drop data: "
                 f"{', '.join(lost)}; back up the database and force it if you mean it",
                 field="revision", value=now or "base", term="数据库降级",
-                code="registry.downgrade_loses_data",
-                zh=f"降级将删除存有数据的表或列：{'、'.join(lost)}；如确需降级，请先备份并强制执行")
+                code="registry.downgrade_loses_data", params={"lost": "、".join(lost)})
         _record_forcing(conn, by, now or "base", lost)
     if now is not None:
         grant_application_role(conn, cfg)

@@ -220,8 +220,7 @@ class Month(Contracts):
             if done is not None:
                 return done
         raise RegistryError("too many writers at once; try again", field="period",
-                            value=obj, term="结算", code="registry.conflict",
-                            zh="并发写入冲突，请重试")
+                            value=obj, term="结算", code="registry.conflict")
 
     def _inputs(self, conn: Connection, contract_id: str, p: Period) -> _Inputs:
         """What the period is settled from, as the store holds it now, and their digest."""
@@ -245,7 +244,7 @@ class Month(Contracts):
                     f"settle {pc.periods[i - 1]} first: a period carries the previous "
                     "one's holdback and history", field="period", value=str(p),
                     term="上期结算单", code="registry.previous_missing",
-                    zh=f"请先结算上一期 {pc.periods[i - 1]}")
+                    params={"previous": pc.periods[i - 1]})
         accepted_on = None if acc is None else acc.accepted_on
         acceptance_due = None if acc is None else acc.acceptance_due
         digest = sha(dumps([FORMAT, tl_hash, [d for d, _, _ in found],

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select
 from ..dates import Period
 from ..due import InterestTerm, interest_term
 from ..errors import RegistryError
+from ..messages_zh import say
 from ..model import Contract
 from ..money import Money, div_half_up
 from . import schema as S
@@ -84,19 +85,18 @@ def _payment_day(paid_on: Any, period: Period, today: date) -> None:
     """A payment's day: a date, not after ``today`` and not before the period's last day."""
     if not isinstance(paid_on, date) or isinstance(paid_on, datetime):
         raise RegistryError("paid_on is a date", field="paid_on", value=repr(paid_on),
-                            term="付款日期", code="registry.bad_input", zh="付款日期须为日期")
+                            term="付款日期", code="registry.paid_on_not_a_date")
     if paid_on > today:
         raise RegistryError(f"a payment cannot be dated after today ({today})",
                             field="paid_on", value=paid_on.isoformat(), term="付款日期",
-                            code="registry.payment_in_future",
-                            zh=f"付款日期 {paid_on} 晚于今日 {today}，不能登记未来的付款")
+                            code="registry.payment_in_future", params={"today": today})
     if paid_on < period.end:
         raise RegistryError(
             f"a payment for {period} cannot be dated before the period's last day "
             f"({period.end}): the contract records no prepayment for it",
             field="paid_on", value=paid_on.isoformat(), term="付款日期",
             code="registry.payment_before_period_end",
-            zh=f"付款日期 {paid_on} 早于 {period} 的最后一天 {period.end}；合同未约定该期预付款")
+            params={"period": period, "end": period.end})
 
 
 def _sum_by_period(payments: Iterable[PaymentRecord]) -> dict[Period, Money]:
@@ -114,8 +114,7 @@ def payable_and_paid(conn: Connection, contract_id: str, period: str
     if current is None:
         contract_row(conn, contract_id)
         raise RegistryError("no statement stored for this period", field="period",
-                            value=period, term="结算单", code="registry.no_statement",
-                            zh="该期间尚无结算单，不能付款")
+                            value=period, term="结算单", code="registry.no_statement")
     payments = S.payments
     paid = conn.execute(select(func.coalesce(func.sum(payments.c.amount_fen), 0)).where(
         payments.c.contract_id == contract_id, payments.c.period == period)).scalar_one()
@@ -151,8 +150,8 @@ class Payments(Guarded):
         by = self._require(by, [Role.FINANCE], "record_payment", obj).id
         if not isinstance(amount, Money) or amount == Money.ZERO:
             raise RegistryError("a payment is a non-zero Money", field="amount",
-                                value=repr(amount), term="付款金额", code="registry.bad_input",
-                                zh="付款金额须为非零金额")
+                                value=repr(amount), term="付款金额",
+                                code="registry.payment_not_money")
         _payment_day(paid_on, p, today or date.today())
         payments = S.payments
         with self._read() as conn:
@@ -165,7 +164,7 @@ class Payments(Guarded):
             if current is not None and (seen is None or current.id != seen.id):
                 raise RegistryError("the period was settled again meanwhile; pay again",
                                     field="period", value=p, term="结算单",
-                                    code="registry.conflict", zh="该期间刚被重新结算，请重新付款")
+                                    code="registry.resettled_meanwhile")
             payable, paid = payable_and_paid(conn, contract_id, str(p))
             if reference and conn.execute(select(payments.c.id).where(
                     payments.c.contract_id == contract_id, payments.c.period == str(p),
@@ -173,8 +172,7 @@ class Payments(Guarded):
                 raise RegistryError(
                     "a payment with this reference is recorded for the period already",
                     field="reference", value=reference, term="付款凭证号",
-                    code="registry.duplicate_reference",
-                    zh=f"{p} 已有凭证号为 {reference} 的付款，同一凭证不能重复付款")
+                    code="registry.duplicate_reference", params={"period": p})
             after = paid + amount.fen
             if not min(paid, payable) <= after <= max(paid, payable):
                 fp, fy, fa = (Money.from_fen(paid).format(), Money.from_fen(payable).format(),
@@ -183,8 +181,7 @@ class Payments(Guarded):
                     f"paid so far {fp}, payable {fy}: this payment of {fa} would pay the "
                     "period twice or recover more than was overpaid",
                     field="amount", value=str(amount), term="重复支付",
-                    code="registry.overpayment",
-                    zh=f"已付 {fp}，应付 {fy}：本次付款 {fa} 将导致同一期间重复支付或多追回")
+                    code="registry.overpayment", params={"paid": fp, "payable": fy, "amount": fa})
             values = {"contract_id": contract_id, "period": str(p), "amount_fen": amount.fen,
                       "paid_on": paid_on, "reference": reference, "recorded_by": by,
                       "recorded_at": now(), "solo": 1 if solo else None}
@@ -204,8 +201,9 @@ class Payments(Guarded):
             settled_by, by, "record_payment", obj,
             what=f"paying {amount.format()} (above {threshold.format()}) of a statement "
                  f"settled by {settled_by}",
-            what_zh=f"支付 {amount.format()}（超过双人审核限额 {threshold.format()}）"
-                    f"，该结算单由 {settled_by} 结算", solo_ok=self.solo_office())
+            detail=say("registry.four_eyes_payment", amount=amount.format(),
+                       threshold=threshold.format(), settled_by=settled_by),
+            solo_ok=self.solo_office())
 
     def reverse_payment(self, contract_id: str, period: Period | str, reference: str, *,
                         by: str, reason: str, amount: Money | None = None) -> PaymentRecord:
@@ -222,8 +220,8 @@ class Payments(Guarded):
         by = self._require(by, [Role.FINANCE], "reverse_payment", obj).id
         if amount is not None and (not isinstance(amount, Money) or amount <= Money.ZERO):
             raise RegistryError("the amount reversed is a positive Money", field="amount",
-                                value=repr(amount), term="冲正金额", code="registry.bad_input",
-                                zh="冲正金额须为正数金额")
+                                value=repr(amount), term="冲正金额",
+                                code="registry.reversal_not_positive")
         payments = S.payments
         with self._write() as conn:
             self._lock(conn)
@@ -239,8 +237,7 @@ class Payments(Guarded):
                 raise RegistryError(
                     "no payment of the period with this reference to reverse",
                     field="reverses", value=reference, term="冲正",
-                    code="registry.unknown_payment",
-                    zh=f"{p} 没有凭证号为 {reference} 的付款可冲正")
+                    code="registry.unknown_payment", params={"period": p})
             target = hits[0]
             left = target.amount_fen + sum(r.amount_fen for r in rows
                                            if r.reverses == target.id)
@@ -252,7 +249,7 @@ class Payments(Guarded):
                     f"the payment {reference} paid {ft}, of which {fl} is left to reverse: "
                     f"a reversal of {shown} is more", field="amount", value=shown,
                     term="冲正金额", code="registry.reversal_exceeds_payment",
-                    zh=f"付款 {reference} 支付 {ft}，尚可冲正 {fl}：冲正 {shown} 超过该笔付款")
+                    params={"reference": reference, "paid": ft, "left": fl})
             values = {"contract_id": contract_id, "period": p, "amount_fen": -fen,
                       "paid_on": target.paid_on, "reference": f"冲正 {reference}"[:2000],
                       "recorded_by": by, "recorded_at": now(), "reverses": target.id,
@@ -301,7 +298,7 @@ class Payments(Guarded):
         periods with nothing due are listed too (已付清)."""
         if not isinstance(on, date):
             raise RegistryError("on is a date", field="on", value=repr(on), term="日期",
-                                code="registry.bad_input", zh="须为日期")
+                                code="registry.due_on_not_a_date")
         statements, payments = S.statements, S.payments
         contracts: dict[str, Contract] = {}
         out = []

@@ -159,8 +159,7 @@ class Queries(Contracts):
                     statements.c.version == version)).first()
             if row is None:
                 raise RegistryError("no statement stored for this period", field="period",
-                                    value=p, term="结算单", code="registry.no_statement",
-                                    zh="该期间尚无结算单")
+                                    value=p, term="结算单", code="registry.no_statement")
             doc = read_document(row.document)
             pc, _ = self._prepared_contract(conn, contract_id, decisions_of(doc))
         return unpack_statement(doc, pc)
@@ -215,8 +214,7 @@ class Queries(Contracts):
                 return v
         raise RegistryError("no statement stored for this period", field="period",
                             value=f"{period} v{version}" if version else str(period),
-                            term="结算单", code="registry.no_statement",
-                            zh="该期间尚无结算单（或无此版本）")
+                            term="结算单", code="registry.no_statement")
 
     def findings(self, contract_id: str | None = None, period: Period | str | None = None
                  ) -> list[Finding]:

@@ -71,7 +71,7 @@ class UsageInputs(Contracts):
             if not isinstance(x, Usage):
                 raise RegistryError(f"a {type(x).__name__} is not a Usage",
                                     field=f"usage[{n}]", value=repr(x), term="实际用量",
-                                    code="registry.bad_input", zh="不是实际用量记录")
+                                    code="registry.not_a_usage")
         contract_id = as_id(contract_id, "contract_id", "合同编号")
         reason = as_text(reason, "reason", "更正理由")
         obj = f"usage_records:{contract_id}"
@@ -86,8 +86,7 @@ class UsageInputs(Contracts):
             if key in seen:
                 raise RegistryError("usage given twice for this line and period",
                                     field=f"usage[{n}]", value=f"{x.line} {x.period}",
-                                    term="实际用量", code="registry.usage_twice",
-                                    zh=f"服务项目 {x.line} 的 {x.period} 实际用量重复填写")
+                                    term="实际用量", code="registry.usage_twice")
             seen.add(key)
             try:
                 pc.actual_fees(pc.period_index(x.period), [x])  # fits the line as priced
@@ -95,8 +94,7 @@ class UsageInputs(Contracts):
                 raise RegistryError(f"usage[{n}]: {exc.reason}", field=f"usage[{n}]",
                                     value=f"{x.line} {x.period}", term="实际用量",
                                     code="registry.usage_invalid",
-                                    zh=f"服务项目 {x.line} 的 {x.period} 实际用量无法录入："
-                                    f"{exc.message_zh}") from None
+                                    params={"cause": exc.message_zh}) from None
 
         def same(r: Row[Any], x: Usage) -> bool:
             old = structure(json.loads(r.document), Usage)
@@ -107,9 +105,7 @@ class UsageInputs(Contracts):
             return RegistryError(
                 "already recorded with other values; a correction needs a reason",
                 field="reason", value=lines, term="更正理由",
-                code="registry.usage_correction_needs_reason",
-                zh=f"{lines} 的实际用量已录入且数值不同；更正须说明理由"
-                   "（记为更正版本，原记录保留）")
+                code="registry.usage_correction_needs_reason")
 
         def write() -> list[UsageRecorded]:
             with self._write() as conn:
