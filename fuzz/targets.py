@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 import json
 import os
 import shutil
@@ -43,9 +44,12 @@ from typing import Any
 from hypothesis import strategies as st
 
 import outsourcing as o
+from outsourcing.catalogue import Catalogue
+from outsourcing.changes import ChangeLinePrice
+from outsourcing.dates import PeriodKind
 from outsourcing.errors import OutsourcingError
 from outsourcing.model import as_quantity
-from outsourcing.money import as_rate
+from outsourcing.money import allocate, as_rate
 from outsourcing.rules import load_parameter_file
 from outsourcing.scenarios import INTERNAL, load_file, run_case
 from outsourcing.serialize import from_json, to_json, unstructure
@@ -296,10 +300,10 @@ def _rule_seeds() -> list[tuple[str, dict[str, Any]]]:
 
 SCENARIOS = _scenario_seeds()
 RULES = _rule_seeds()
-_REGISTRY: o.Registry | None = None
+_REGISTRY: o.PluginHost | None = None
 
 
-def registry() -> o.Registry:
+def registry() -> o.PluginHost:
     global _REGISTRY
     if _REGISTRY is None:
         _REGISTRY = o.load()
@@ -317,7 +321,7 @@ def _write(name: str, data: bytes) -> Path:
 
 
 # --- generators of valid input ----------------------------------------------------------------
-SERVICES = [k.code for k in o.Catalogue(__import__(
+SERVICES = [k.code for k in Catalogue(__import__(
     "outsourcing.catalogue", fromlist=["CORE_SERVICE_KINDS"]).CORE_SERVICE_KINDS)]
 fen = st.integers(0, 10**17)
 money_text = fen.map(lambda f: f"{f // 100}.{f % 100:02d}")
@@ -423,7 +427,7 @@ def t_workdays(a: Any, b: Any, n: Any) -> None:
 
 def t_allocate(total: Any, weights: Any) -> None:
     def run() -> None:
-        parts = o.allocate(total, weights)
+        parts = allocate(total, weights)
         assert sum(p.fen for p in parts) == total.fen, "allocation does not add back"
 
     attempt("allocate", run, lambda: repr((total, weights)))
@@ -446,10 +450,18 @@ def t_json(data: Any, raw: bytes | None) -> None:
     attempt("json_contract", run, lambda: repr(text)[:300])
 
 
+def _public(name: str) -> Any:
+    """A public class by name: from ``outsourcing``, or from the subpackage it lives in (the
+    names the top level no longer exports, ``outsourcing._MOVED``)."""
+    if name in o.__all__:
+        return getattr(o, name)
+    return getattr(importlib.import_module(f"outsourcing.{o._MOVED[name]}"), name)
+
+
 def t_json_model(cls_name: str, data: Any, contract: o.Contract) -> None:
     """A change, an assessment or a usage record in JSON, mutated; what reads is used."""
     text = json.dumps(data, ensure_ascii=False, default=str)
-    t_constructor_body("json_models", lambda: from_json(text, getattr(o, cls_name)), contract,
+    t_constructor_body("json_models", lambda: from_json(text, _public(cls_name)), contract,
                        lambda: f"{cls_name}: {text[:300]}")
 
 
@@ -492,7 +504,7 @@ def t_statement_json(data: Any, n: int) -> None:
 
 
 def t_constructor(cls_name: str, kwargs: dict[str, Any], contract: o.Contract) -> None:
-    t_constructor_body("constructors", lambda: getattr(o, cls_name)(**kwargs), contract,
+    t_constructor_body("constructors", lambda: _public(cls_name)(**kwargs), contract,
                        lambda: f"{cls_name}({kwargs!r})")
 
 
@@ -508,9 +520,9 @@ def t_constructor_body(target: str, build: Callable[[], Any], contract: o.Contra
         elif isinstance(obj, o.Change):
             rb = reg.rulebook(contract.jurisdiction)
             tl = o.Timeline(contract).sign(obj, rb, today=contract.term.end)
-            o.settle(tl, o.Period.containing(tl.term.start, o.PeriodKind.QUARTER if
+            o.settle(tl, o.Period.containing(tl.term.start, PeriodKind.QUARTER if
                                               contract.schedule.value == "quarterly" else
-                                              o.PeriodKind.MONTH), [], rb)
+                                              PeriodKind.MONTH), [], rb)
         elif isinstance(obj, o.Assessment | o.Usage):
             rb = reg.rulebook(contract.jurisdiction)
             o.settle(contract, obj.period, [obj] if isinstance(obj, o.Assessment) else [],
@@ -572,8 +584,8 @@ def contract_kwargs(only: tuple[str, ...] = (), hostile_max: int = 2
 
         c = structure(data, o.Contract)
         line = c.lines[0]
-        first = str(o.Period.containing(c.term.start, o.PeriodKind.QUARTER if c.schedule.value
-                                        == "quarterly" else o.PeriodKind.MONTH))
+        first = str(o.Period.containing(c.term.start, PeriodKind.QUARTER if c.schedule.value
+                                        == "quarterly" else PeriodKind.MONTH))
         return {
             "Contract": {f: getattr(c, f) for f in (
                 "id", "title", "jurisdiction", "purchaser", "supplier", "term", "lines",
@@ -601,7 +613,7 @@ def contract_kwargs(only: tuple[str, ...] = (), hostile_max: int = 2
                 "sheets": [o.ScoreSheet("inspection", [o.ScoreItem("保洁", 50, 44)])],
                 "incidents": [o.Incident("ordinary", c.term.start)]},
             "Usage": {"line": line.id, "period": first, "quantity": "3"},
-            "Change": {"id": "BC-1", "action": o.ChangeLinePrice(line.id, "1.00"),
+            "Change": {"id": "BC-1", "action": ChangeLinePrice(line.id, "1.00"),
                        "rationale": "price_change", "reason": "调价",
                        "effective": c.term.start, "requested_by": "局",
                        "signed_on": c.term.start},
@@ -633,7 +645,7 @@ def contract_kwargs(only: tuple[str, ...] = (), hostile_max: int = 2
 @st.composite
 def json_models(draw: st.DrawFn) -> tuple[str, Any, o.Contract]:
     name, kwargs, contract = draw(contract_kwargs(("Change", "Assessment", "Usage"), 0))
-    data = unstructure(getattr(o, name)(**kwargs))
+    data = unstructure(_public(name)(**kwargs))
     return name, draw(mutated(data)) if draw(st.integers(0, 3)) else data, contract
 
 

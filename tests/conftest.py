@@ -17,7 +17,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
-def registry() -> o.Registry:
+def registry() -> o.PluginHost:
     return o.load()
 
 

@@ -16,7 +16,7 @@ from outsourcing.accrual import Rounding
 from outsourcing.catalogue import KpiSpec
 from outsourcing.dates import DayCount
 from outsourcing.kpi_schedule import KpiSchedule
-from outsourcing.model import MULTI_YEAR_CONDITIONS, QUALIFICATION_KINDS
+from outsourcing.model import MULTI_YEAR_CONDITIONS, QUALIFICATION_KINDS, PaymentSchedule
 from outsourcing.payment import (
     Band,
     ConsecutiveFailures,
@@ -204,10 +204,10 @@ def kpi_lists(draw: Any, term: o.DateRange) -> tuple[KpiSpec, ...]:
 
 @st.composite
 def contract_terms(draw: Any) -> ContractTerms:
-    schedule = draw(st.sampled_from(list(o.PaymentSchedule)))
+    schedule = draw(st.sampled_from(list(PaymentSchedule)))
     whole = draw(st.booleans())  # a term of whole settlement periods (a literal split needs it)
     if whole:
-        step = 3 if schedule is o.PaymentSchedule.QUARTERLY else 1
+        step = 3 if schedule is PaymentSchedule.QUARTERLY else 1
         start = date(draw(st.integers(2020, 2026)), 1 + step * draw(st.integers(0, 12 // step - 1)),
                      1)
         end = start + relativedelta(months=step * draw(st.integers(1, 36 // step))) \

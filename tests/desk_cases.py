@@ -41,7 +41,7 @@ def assessments(period: str = "2022-10") -> list[o.Assessment]:
     ]
 
 
-def october_statement(registry: o.Registry) -> o.Statement:
+def october_statement(registry: o.PluginHost) -> o.Statement:
     return o.settle(contract(), o.Period.parse("2022-10"), assessments(),
                     registry.rulebook("NX"), accepted_on=date(2022, 11, 5),
                     paid_on=date(2022, 12, 20))

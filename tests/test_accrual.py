@@ -6,9 +6,9 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outsourcing import DateRange, DayCount, Money, PeriodKind
+from outsourcing import DateRange, Money
 from outsourcing.accrual import accrue, period_amounts
-from outsourcing.dates import month_end, periods_between
+from outsourcing.dates import DayCount, PeriodKind, month_end, periods_between
 
 
 def test_a_whole_month_accrues_the_monthly_fee_whatever_its_length() -> None:

@@ -8,9 +8,9 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outsourcing import DateRange, DayCount, Money, PeriodKind
+from outsourcing import DateRange, Money
 from outsourcing.accrual import all_period_amounts, all_period_fen, period_amounts
-from outsourcing.dates import periods_between
+from outsourcing.dates import DayCount, PeriodKind, periods_between
 
 
 @st.composite

@@ -55,7 +55,7 @@ def line(lid: str, service: str, monthly: str) -> o.ServiceLine:
 
 
 @pytest.fixture(scope="module")
-def nx(registry: o.Registry) -> o.RuleBook:
+def nx(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX")
 
 

@@ -33,7 +33,7 @@ from outsourcing.changes.replay import State, replay, schedules_and_segments
 
 
 @pytest.fixture(scope="module")
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX")
 
 

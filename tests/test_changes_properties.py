@@ -34,7 +34,7 @@ from outsourcing.changes import (
     Timeline,
     cap_report,
 )
-from outsourcing.dates import PeriodKind, periods_between
+from outsourcing.dates import DayCount, PeriodKind, periods_between
 from outsourcing.model import MULTI_YEAR_CONDITIONS
 from outsourcing.serialize import to_json
 
@@ -44,7 +44,7 @@ FAR = date(2030, 1, 1)
 
 
 @pytest.fixture(scope="module")
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX")
 
 
@@ -68,7 +68,7 @@ def contracts(draw: st.DrawFn) -> o.Contract:
         id="H-1", title="随机合同", jurisdiction="NX",
         purchaser=o.Purchaser("P", "机关事务管理局"), supplier=o.Supplier("S", "某公司", "small"),
         term=o.DateRange(start, end), lines=lines,
-        day_count=draw(st.sampled_from(list(o.DayCount))),
+        day_count=draw(st.sampled_from(list(DayCount))),
         multi_year_conditions=set(MULTI_YEAR_CONDITIONS), signed_on=start,
         price_adjustment_clause="第十条",
     )
@@ -141,10 +141,10 @@ def histories(draw: st.DrawFn, rb: o.RuleBook) -> tuple[Timeline, list[Timeline]
     return tl, seen
 
 
-def _weight(d: date, convention: o.DayCount) -> Fraction:
+def _weight(d: date, convention: DayCount) -> Fraction:
     """One day's share of its month's fee, computed day by day."""
     in_month = calendar.monthrange(d.year, d.month)[1]
-    if convention is o.DayCount.ACTUAL:
+    if convention is DayCount.ACTUAL:
         return Fraction(1, in_month)
     if d.day == 31:
         return Fraction(0)

@@ -22,7 +22,7 @@ def _case(name: str) -> str:
     return "[[case]]\n" + body
 
 
-def _run(tmp_path: Path, text: str, registry: o.Registry) -> o.scenarios.CaseResult:
+def _run(tmp_path: Path, text: str, registry: o.PluginHost) -> o.scenarios.CaseResult:
     path = tmp_path / "case.toml"
     path.write_text(text, encoding="utf-8")
     [result] = run_files([path], registry)
@@ -30,14 +30,14 @@ def _run(tmp_path: Path, text: str, registry: o.Registry) -> o.scenarios.CaseRes
 
 
 def test_a_tier_table_without_bands_takes_the_adopted_default_bands(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     result = _run(tmp_path, _case("采用默认分档表"), registry)
     assert result.passed, result.error or result.mismatches
 
 
 def test_a_tier_table_without_bands_and_without_adopting_the_default_names_the_field(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     text = _case("采用默认分档表").replace('adopt = ["payment.tier_table"]', "adopt = []")
     result = _run(tmp_path, text, registry)
@@ -46,7 +46,7 @@ def test_a_tier_table_without_bands_and_without_adopting_the_default_names_the_f
     assert "payment.tier_table" in result.error
 
 
-def test_adopting_the_default_tier_table_cites_the_default(registry: o.Registry) -> None:
+def test_adopting_the_default_tier_table_cites_the_default(registry: o.PluginHost) -> None:
     from datetime import date
 
     from outsourcing.payment import adopted_rate
@@ -64,7 +64,7 @@ def test_adopting_the_default_tier_table_cites_the_default(registry: o.Registry)
 
 
 def test_a_second_inquiry_quote_is_a_refusal_a_scenario_expects_by_its_rule(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     text = _case("询价 a second quote")
     assert _run(tmp_path, text, registry).passed
@@ -80,7 +80,7 @@ def test_a_second_inquiry_quote_is_a_refusal_a_scenario_expects_by_its_rule(
 
 
 def test_too_few_suppliers_in_a_consultation_is_expected_by_the_code_that_ends_it(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     text = _case("磋商 two responsive suppliers")
     assert _run(tmp_path, text, registry).passed
@@ -92,7 +92,7 @@ def test_too_few_suppliers_in_a_consultation_is_expected_by_the_code_that_ends_i
 
 
 def test_a_contract_replaces_an_illustrative_default_in_either_direction(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     from datetime import date
 
@@ -104,7 +104,7 @@ def test_a_contract_replaces_an_illustrative_default_in_either_direction(
 
 
 def test_a_legal_ceiling_stays_a_ceiling_and_the_error_prints_no_installation_path(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     from decimal import Decimal
 
@@ -123,7 +123,7 @@ def test_a_legal_ceiling_stays_a_ceiling_and_the_error_prints_no_installation_pa
 
 
 def test_the_contract_backdating_limit_is_a_scenario_clause(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     text = _case("追溯期 as the contract states it")
     assert _run(tmp_path, text, registry).passed
@@ -189,7 +189,7 @@ def test_a_unit_price_to_four_decimals_reads_back_from_json() -> None:
 
 
 def test_a_scenario_unit_price_with_five_decimals_names_its_path(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     text = _case("绿化养护").replace('rate = "3.865"', 'rate = "3.86512"')
     result = _run(tmp_path, text, registry)
@@ -201,7 +201,7 @@ def test_a_scenario_unit_price_with_five_decimals_names_its_path(
 # --- the holdback's base (暂扣款基数: 考核费用) --------------------------------------------
 
 def test_a_holdback_on_the_contract_fee_holds_a_share_of_the_fee_not_of_the_earned_amount(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     text = _case("考核费用")
     assert _run(tmp_path, text, registry).passed
@@ -213,7 +213,7 @@ def test_a_holdback_on_the_contract_fee_holds_a_share_of_the_fee_not_of_the_earn
 
 
 def test_a_holdback_base_that_names_no_fee_is_refused_in_chinese_naming_the_field(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     from decimal import Decimal
 
@@ -229,7 +229,7 @@ def test_a_holdback_base_that_names_no_fee_is_refused_in_chinese_naming_the_fiel
     assert "base" in result.error
 
 
-def test_a_holdback_on_the_fee_is_never_more_than_the_earned_amount(registry: o.Registry) -> None:
+def test_a_holdback_on_the_fee_is_never_more_than_the_earned_amount(registry: o.PluginHost) -> None:
     from datetime import date
     from decimal import Decimal
 
@@ -275,7 +275,7 @@ def _contract(pricing: object, *, schedule: str = "quarterly", rounding: str = "
         lines=[o.ServiceLine("property", "property", "办公区", pricing)])  # type: ignore[arg-type]
 
 
-def _fees(c: o.Contract, registry: o.Registry) -> list[int]:
+def _fees(c: o.Contract, registry: o.PluginHost) -> list[int]:
     from outsourcing.settlement import prepare
 
     return list(prepare(c, registry.rulebook("CN"), adopt=["*"]).lines[0].fees)
@@ -292,7 +292,7 @@ _rates = st.integers(1, 999_999).map(lambda n: f"{n // 10000}.{n % 10000:04d}")
 @given(area=_areas, rate=_rates, quarterly=st.booleans(),
        start=st.sampled_from([_date(2024, 1, 1), _date(2024, 3, 16), _date(2025, 2, 1)]))
 def test_periods_rounded_on_their_own_add_to_their_own_term_total(
-    registry: o.Registry, area: str, rate: str, quarterly: bool, start: _date
+    registry: o.PluginHost, area: str, rate: str, quarterly: bool, start: _date
 ) -> None:
     from dateutil.relativedelta import relativedelta
 
@@ -312,7 +312,7 @@ def test_periods_rounded_on_their_own_add_to_their_own_term_total(
 
 @given(area=_areas, rate=_rates)
 def test_a_sub_fen_unit_price_times_a_quantity_rounds_once_per_line_period(
-    registry: o.Registry, area: str, rate: str
+    registry: o.PluginHost, area: str, rate: str
 ) -> None:
     monthly = Fraction(area) * Fraction(rate)
     c = _contract(o.AreaRate(area, rate), schedule="monthly", rounding="period")
@@ -324,7 +324,7 @@ def test_a_sub_fen_unit_price_times_a_quantity_rounds_once_per_line_period(
 
 @given(fen=st.integers(0, 10**11), quarterly=st.booleans())
 def test_a_literal_split_differs_from_the_exact_split_by_at_most_periods_less_one_fen(
-    registry: o.Registry, fen: int, quarterly: bool
+    registry: o.PluginHost, fen: int, quarterly: bool
 ) -> None:
     year = o.Money.from_fen(fen)
     n = 4 if quarterly else 12
@@ -347,7 +347,7 @@ def test_a_literal_split_differs_from_the_exact_split_by_at_most_periods_less_on
 
 
 def test_a_literal_split_of_a_term_that_is_not_whole_periods_is_refused_naming_the_field(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     with pytest.raises(o.OutsourcingError) as exc:
         _contract(o.AnnualFee("1000000.01", split="literal"), start=_date(2025, 1, 15),
@@ -373,7 +373,7 @@ def test_a_rounding_that_names_no_rule_is_refused_naming_the_field() -> None:
 @given(monthly=st.lists(st.integers(50_000_00, 80_000_00), min_size=3, max_size=3),
        yearly=st.lists(st.booleans(), min_size=3, max_size=3))
 def test_a_bid_priced_per_year_and_per_month_over_the_term_scores_the_same(
-    registry: o.Registry, monthly: list[int], yearly: list[bool]
+    registry: o.PluginHost, monthly: list[int], yearly: list[bool]
 ) -> None:
     import attrs
     from procurement_method_cases import property_consultation, property_responses

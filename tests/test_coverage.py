@@ -22,7 +22,7 @@ from outsourcing.sites import RequiredService, Site, load_sites
 
 
 @pytest.fixture(scope="module")
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX")
 
 
@@ -85,7 +85,7 @@ def test_successor_starting_late_leaves_a_gap_between_the_terms() -> None:
     assert gap.at_stake == o.Money("1000.00")  # 3,100 a month, 10 of January's 31 days
 
 
-def test_in_house_service_is_never_a_gap(registry: o.Registry) -> None:
+def test_in_house_service_is_never_a_gap(registry: o.PluginHost) -> None:
     party = next(s for s in registry.sites("NX") if s.id == "自治区党委办公区")
     rep = coverage([], [party], Q4)
     assert "facilities_repair" not in {g.service for g in rep.gaps}
@@ -94,7 +94,7 @@ def test_in_house_service_is_never_a_gap(registry: o.Registry) -> None:
 
 
 def test_ningxia_plugin_ships_the_four_region_office_areas_and_guyuans_six(
-        registry: o.Registry) -> None:
+        registry: o.PluginHost) -> None:
     region = [s for s in registry.sites("NX") if s.jurisdiction == "NX"]
     assert len(region) == 4
     assert len(registry.sites("NX-GY")) == 6

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outsourcing import DateError, DateRange, DayCount, Period, PeriodKind
-from outsourcing.dates import periods_between
+from outsourcing import DateError, DateRange, Period
+from outsourcing.dates import DayCount, PeriodKind, periods_between
 
 
 def test_end_before_start_is_refused_naming_both_dates() -> None:

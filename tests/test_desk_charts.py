@@ -15,7 +15,7 @@ from outsourcing.payment import default_payment_rule
 
 
 @pytest.fixture(scope="module")
-def year(registry: o.Registry) -> list[o.Statement]:
+def year(registry: o.PluginHost) -> list[o.Statement]:
     return o.settle_term(contract(), year_assessments(), registry.rulebook("NX"))
 
 
@@ -30,7 +30,7 @@ def test_chart_series_come_from_the_statements(year: list[o.Statement]) -> None:
 
 
 def test_charts_render_chinese_labels_with_the_bundled_font(
-        year: list[o.Statement], registry: o.Registry, tmp_path: Path) -> None:
+        year: list[o.Statement], registry: o.PluginHost, tmp_path: Path) -> None:
     import matplotlib
     from matplotlib import font_manager
 

@@ -24,7 +24,7 @@ def _codes(pattern: re.Pattern[str]) -> set[str]:
             for m in pattern.findall(p.read_text(encoding="utf-8"))}
 
 
-def test_every_finding_code_has_a_chinese_message(registry: o.Registry) -> None:
+def test_every_finding_code_has_a_chinese_message(registry: o.PluginHost) -> None:
     codes = _codes(FINDING) | _codes(FAIL)
     assert len(codes) >= 40
     missing = sorted(c for c in codes if lookup(c) is None)
@@ -75,7 +75,7 @@ def test_citation_for_people_drops_file_names_and_line_numbers() -> None:
 
 
 @pytest.mark.parametrize("code", ["CN", "NX", "NX-YC", "NX-SZS", "NX-ZW", "NX-GY", "NX-DWK"])
-def test_no_rule_citation_names_a_file_or_a_line(registry: o.Registry, code: str) -> None:
+def test_no_rule_citation_names_a_file_or_a_line(registry: o.PluginHost, code: str) -> None:
     rb = registry.rulebook(code)
     cites = [citation_for_people(r.citation) for r in rb.in_force(date(2022, 10, 1))]
     assert cites

@@ -130,7 +130,7 @@ def test_not_applicable_where_the_contract_allows_it_is_imported_with_its_reason
     assert s.line("fire").score == 100 and "不适用：本月停电检修" in s.line("fire").not_scored
 
 
-def test_each_kpi_offers_only_the_cells_it_needs(registry: o.Registry, tmp_path: Path) -> None:
+def test_each_kpi_offers_only_the_cells_it_needs(registry: o.PluginHost, tmp_path: Path) -> None:
     path = assessment_template(contract(), "2022-10", registry.rulebook("NX"),
                                tmp_path / "考核表.xlsx", score_items=ITEMS)
     p = load_workbook(path)["property"]

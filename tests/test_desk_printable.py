@@ -17,7 +17,7 @@ from outsourcing.desk.printable import SIGNATURES, statement_html
 
 
 @pytest.fixture(scope="module")
-def page(registry: o.Registry) -> str:
+def page(registry: o.PluginHost) -> str:
     return statement_html(october_statement(registry))
 
 

@@ -69,7 +69,7 @@ def fill(path: Path) -> Path:
 
 
 @pytest.fixture()
-def template(registry: o.Registry, tmp_path: Path) -> Path:
+def template(registry: o.PluginHost, tmp_path: Path) -> Path:
     return assessment_template(contract(), "2022-10", registry.rulebook("NX"),
                                tmp_path / "考核表.xlsx", score_items=ITEMS)
 
@@ -95,7 +95,7 @@ def test_assessment_template_has_a_sheet_per_line_with_kpis_items_and_validation
 
 
 def test_assessment_import_reads_back_what_the_assessor_filled(
-        registry: o.Registry, template: Path) -> None:
+        registry: o.PluginHost, template: Path) -> None:
     rb = registry.rulebook("NX")
     got = import_assessments(fill(template), contract(), "2022-10", rb)
     assert got == assessments()
@@ -103,13 +103,13 @@ def test_assessment_import_reads_back_what_the_assessor_filled(
     assert st.payable == o.Money("83410.00")
 
 
-def _refused(registry: o.Registry, path: Path) -> WorkbookError:
+def _refused(registry: o.PluginHost, path: Path) -> WorkbookError:
     with pytest.raises(WorkbookError) as exc:
         import_assessments(path, contract(), "2022-10", registry.rulebook("NX"))
     return exc.value
 
 
-def test_assessment_import_refuses_a_renamed_sheet(registry: o.Registry, template: Path) -> None:
+def test_assessment_import_refuses_a_renamed_sheet(registry: o.PluginHost, template: Path) -> None:
     wb = load_workbook(fill(template))
     wb["elevator"].title = "电梯"
     wb.save(template)
@@ -119,7 +119,7 @@ def test_assessment_import_refuses_a_renamed_sheet(registry: o.Registry, templat
 
 
 def test_assessment_import_refuses_text_in_a_number_cell_and_points_over_the_maximum(
-        registry: o.Registry, template: Path) -> None:
+        registry: o.PluginHost, template: Path) -> None:
     wb = load_workbook(fill(template))
     p = wb["property"]
     r = _row(p, "repair_pass_rate")
@@ -136,7 +136,7 @@ def test_assessment_import_refuses_text_in_a_number_cell_and_points_over_the_max
 
 
 def test_assessment_import_refuses_an_unknown_incident_kind_and_a_date_outside_the_period(
-        registry: o.Registry, template: Path) -> None:
+        registry: o.PluginHost, template: Path) -> None:
     wb = load_workbook(fill(template))
     inc = wb[INCIDENTS_SHEET]
     add_incident(inc, ["property", "被投诉", date(2022, 10, 20), ""])
@@ -150,7 +150,7 @@ def test_assessment_import_refuses_an_unknown_incident_kind_and_a_date_outside_t
 
 
 def test_assessment_import_refuses_another_contracts_workbook(
-        registry: o.Registry, template: Path) -> None:
+        registry: o.PluginHost, template: Path) -> None:
     wb = load_workbook(fill(template))
     wb[INFO_SHEET]["B3"] = "2022-09"
     wb.save(template)
@@ -158,7 +158,7 @@ def test_assessment_import_refuses_another_contracts_workbook(
 
 
 def test_assessment_import_leaves_an_empty_line_unassessed(
-        registry: o.Registry, template: Path) -> None:
+        registry: o.PluginHost, template: Path) -> None:
     got = import_assessments(template, contract(), "2022-10", registry.rulebook("NX"))
     assert got == []
 

@@ -26,7 +26,7 @@ def _money(v: Any) -> o.Money:
 
 
 @pytest.fixture(scope="module")
-def statements(registry: o.Registry) -> list[o.Statement]:
+def statements(registry: o.PluginHost) -> list[o.Statement]:
     import attrs
     first = october_statement(registry)
     other_contract = attrs.evolve(contract(), id="NXJG-2022-WY-002",

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 import outsourcing as o
 from outsourcing.framework import (
+    CallOffMethod,
+    FrameworkKind,
     check_agreement,
     join,
     next_in_rotation,
@@ -32,7 +34,7 @@ FINANCE = o.Purchaser("ZW-CZJ", "中卫市财政局")
 
 
 @pytest.fixture(scope="module")
-def zw(registry: o.Registry) -> o.RuleBook:
+def zw(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX-ZW")
 
 
@@ -65,7 +67,7 @@ def test_direct_call_off_at_list_prices_is_a_unit_rate_contract_that_settles(
     zw: o.RuleBook,
 ) -> None:
     c = direct(zw)
-    assert c.method is o.CallOffMethod.DIRECT
+    assert c.method is CallOffMethod.DIRECT
     contract = c.contract
     assert contract.supplier == S2 and contract.purchaser == FINANCE
     assert contract.jurisdiction == "NX-ZW"
@@ -215,7 +217,7 @@ def test_call_off_of_an_item_not_on_the_list_is_refused(zw: o.RuleBook) -> None:
 
 
 def test_call_off_under_a_rulebook_of_another_jurisdiction_is_refused(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     with pytest.raises(o.ProcurementError, match="rulebook is for NX-YC"):
         direct(registry.rulebook("NX-YC"))
@@ -249,7 +251,7 @@ def test_framework_is_validated_when_built() -> None:
         o.PriceListItem("x", "x", "official_transport", "趟", 80.0)  # type: ignore[arg-type]
     with pytest.raises(o.ModelError, match="positive"):
         o.PriceListItem("x", "x", "official_transport", "趟", "0")
-    assert attrs.evolve(agreement(), kind="open").kind is o.FrameworkKind.OPEN
+    assert attrs.evolve(agreement(), kind="open").kind is FrameworkKind.OPEN
 
 
 @given(fen=st.integers(min_value=1, max_value=20000))

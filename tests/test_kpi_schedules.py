@@ -14,6 +14,7 @@ import outsourcing as o
 from outsourcing.catalogue import KpiSpec
 from outsourcing.errors import ModelError, SerializationError, SettlementError
 from outsourcing.kpi_schedule import KpiSchedule, NotDueRule, rescale_weights
+from outsourcing.payment import FullPay
 from outsourcing.performance import NOT_SCORED, CompiledKpis, NotApplicable, kpi_points
 from outsourcing.serialize import from_json, structure, to_json, unstructure
 from outsourcing.settlement import prepare
@@ -304,7 +305,7 @@ def test_a_quarterly_contract_is_due_the_yearly_kpi_in_the_quarter_holding_octob
 
 def test_a_line_scored_at_sites_rescales_or_carries_forward_site_by_site(
         rb: o.RuleBook) -> None:
-    rule = o.PaymentRule(o.FullPay(), sites=o.SiteScore(["A", "B"], aggregate="mean",
+    rule = o.PaymentRule(FullPay(), sites=o.SiteScore(["A", "B"], aggregate="mean",
                                                         citation="合同 第五条"))
 
     def at(p: str, site: str, test: str | None, check: str) -> o.Assessment:

@@ -26,7 +26,7 @@ def settle_conference(rb: o.RuleBook, code: str) -> o.StatementLine:
 
 
 def test_yinchuan_conference_satisfaction_target_98_percent_is_read_from_its_rule(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     line = settle_conference(registry.rulebook("NX-YC"), "NX-YC")
     [kpi] = line.kpis
@@ -36,7 +36,7 @@ def test_yinchuan_conference_satisfaction_target_98_percent_is_read_from_its_rul
     assert "银川" in why.citation or "seed" in why.citation
 
 
-def test_a_contract_may_set_its_own_target_over_the_citys(registry: o.Registry) -> None:
+def test_a_contract_may_set_its_own_target_over_the_citys(registry: o.PluginHost) -> None:
     own = registry.rulebook("NX-YC").override("kpi.conference.satisfaction", Decimal("0.90"),
                                              citation="合同 第七条")
     line = settle_conference(own, "NX-YC")

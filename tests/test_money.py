@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outsourcing import Money, MoneyError, allocate
+from outsourcing import Money, MoneyError
+from outsourcing.money import allocate
 
 
 def test_float_is_refused_with_the_reason() -> None:

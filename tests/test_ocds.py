@@ -24,6 +24,7 @@ import outsourcing as o
 from outsourcing import ocds
 from outsourcing.catalogue import ProcurementItem
 from outsourcing.changes import AddLine, Change, ChangeStatus, Resume, Suspend, Timeline
+from outsourcing.dates import PeriodKind
 from outsourcing.hookspecs import hookimpl
 from outsourcing.procurement import award, evaluate
 
@@ -32,7 +33,7 @@ BUYER_CODE = "11640000MB1576321L"
 
 
 @pytest.fixture(scope="module")
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX")
 
 
@@ -517,7 +518,7 @@ def random_statements(rng: random.Random, tl: Timeline, rb: o.RuleBook) -> list[
     """Up to four months settled, each running line scored on the certified staff rate."""
     from outsourcing.portfolio import CERTIFIED_STAFF_KPI
 
-    first = o.Period.containing(tl.contract.term.start, o.PeriodKind.MONTH)
+    first = o.Period.containing(tl.contract.term.start, PeriodKind.MONTH)
     months = [first]
     while len(months) < 4 and months[-1].next().start <= tl.term.end:
         months.append(months[-1].next())

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import outsourcing as o
 from outsourcing.findings import Severity
+from outsourcing.payment import FeeShare, FullPay, LinearFormula
 from outsourcing.settlement import PreparedContract
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +82,7 @@ def test_the_rendered_terms_statement_in_the_docs_is_what_the_example_prints(
 
 # --- deductions as a share of a fee ------------------------------------------------------
 
-def test_share_deduction_of_another_lines_quarter_fee(registry: o.Registry) -> None:
+def test_share_deduction_of_another_lines_quarter_fee(registry: o.PluginHost) -> None:
     """30% of the quarter's elevator maintenance fee for improper maintenance (维保不到位)."""
     c = o.Contract(
         id="C-Q", title="物业及电梯维保", jurisdiction="CN",
@@ -91,7 +92,7 @@ def test_share_deduction_of_another_lines_quarter_fee(registry: o.Registry) -> N
                o.ServiceLine("elevator", "elevator_maintenance", "A区",
                              o.FixedMonthly("1234.57"))])
     rule = o.PaymentRule(
-        o.FullPay(), deductions=o.IncidentDeductions(shares={"improper_maintenance": {
+        FullPay(), deductions=o.IncidentDeductions(shares={"improper_maintenance": {
             "share": "0.30", "of": "quarter", "line": "elevator"}}, citation="合同 第九条"))
     pc = o.prepare(c, registry.rulebook("CN"), rules={"property": rule},
                    kpis={"property": KPIS}, contract_rules=o.ContractRules(), adopt=["*"])
@@ -106,14 +107,14 @@ def test_share_deduction_of_another_lines_quarter_fee(registry: o.Registry) -> N
     assert "扣款基数=¥3,703.71" in str(st_.line("property").explain("扣款 维保不到位"))
 
 
-def _ranged(registry: o.Registry) -> PreparedContract:
+def _ranged(registry: o.PluginHost) -> PreparedContract:
     rule = o.PaymentRule(ex.rule().rate, deductions=o.IncidentDeductions(shares={
         "late_response": {"share": "0.01", "up_to": "0.03"}}, citation="合同 第十四条"))
     return _prepared(rule, registry.rulebook("NX"))
 
 
 def test_share_deduction_within_a_stated_range_uses_the_share_the_assessor_applied(
-        registry: o.Registry) -> None:
+        registry: o.PluginHost) -> None:
     """1%–3% of the month's fee per late response: 3% applied, then 1%."""
     pc = _ranged(registry)
     st_ = pc.settle(NOV, [_one(NOV, "95",
@@ -126,7 +127,7 @@ def test_share_deduction_within_a_stated_range_uses_the_share_the_assessor_appli
 
 
 @pytest.mark.parametrize("share", [None, "0.05"])
-def test_share_outside_the_stated_range_or_missing_is_refused(registry: o.Registry,
+def test_share_outside_the_stated_range_or_missing_is_refused(registry: o.PluginHost,
                                                               share: str | None) -> None:
     pc = _ranged(registry)
     with pytest.raises(o.OutsourcingError) as e:
@@ -137,7 +138,7 @@ def test_share_outside_the_stated_range_or_missing_is_refused(registry: o.Regist
     assert "1%–3%" in str(e.value)
 
 
-def test_a_share_on_an_incident_without_a_range_is_refused(registry: o.Registry) -> None:
+def test_a_share_on_an_incident_without_a_range_is_refused(registry: o.PluginHost) -> None:
     pc = _prepared(ex.rule(), registry.rulebook("NX"))
     with pytest.raises(o.OutsourcingError) as e:
         pc.settle(NOV, [_one(NOV, "95", o.Incident("late_response", date(2022, 11, 3),
@@ -154,13 +155,13 @@ def test_a_kind_with_a_fixed_amount_and_a_share_is_refused() -> None:
 
 def test_a_share_of_an_unknown_base_is_refused() -> None:
     with pytest.raises(o.OutsourcingError) as e:
-        o.FeeShare("0.02", "month")
+        FeeShare("0.02", "month")
     assert e.value.field == "of" and e.value.code == "payment.deduction_base_unknown"
 
 
 # --- score adjustments -----------------------------------------------------------------
 
-def test_penalty_points_are_capped_at_the_stated_cap(registry: o.Registry) -> None:
+def test_penalty_points_are_capped_at_the_stated_cap(registry: o.PluginHost) -> None:
     rule = o.PaymentRule(ex.rule().rate, adjustments=o.ScoreAdjustments(
         {"complaint": "-2"}, penalty_cap="5"))
     pc = _prepared(rule, registry.rulebook("NX"))
@@ -191,11 +192,11 @@ def test_two_tiers_of_the_same_name_are_refused() -> None:
 
 def test_downgrade_needs_a_tier_table() -> None:
     with pytest.raises(o.OutsourcingError) as e:
-        o.PaymentRule(o.LinearFormula(), downgrade=o.Downgrade(["safety_accident"]))
+        o.PaymentRule(LinearFormula(), downgrade=o.Downgrade(["safety_accident"]))
     assert e.value.code == "payment.downgrade_without_tiers"
 
 
-def test_downgrade_to_a_stated_tier(registry: o.Registry) -> None:
+def test_downgrade_to_a_stated_tier(registry: o.PluginHost) -> None:
     rule = o.PaymentRule(ex.rule().rate,
                          downgrade=o.Downgrade(["trapped_passengers"], to="合格"))
     pc = _prepared(rule, registry.rulebook("NX"))
@@ -217,7 +218,7 @@ def test_downgrade_to_a_stated_tier(registry: o.Registry) -> None:
     ("fee_weighted", {"A区": "50000.00", "B区": "30000.00", "C区": "10000.00"}, "91.28"),
 ])
 def test_site_scores_combine_by_min_mean_or_fee_weighted_mean_rounded_to_the_hundredth(
-    registry: o.Registry, aggregate: str, weights: dict[str, str], score: str,
+    registry: o.PluginHost, aggregate: str, weights: dict[str, str], score: str,
 ) -> None:
     rule = o.PaymentRule(ex.rule().rate, sites=o.SiteScore(ex.SITES, aggregate, weights))
     pc = _prepared(rule, registry.rulebook("NX"))
@@ -227,7 +228,7 @@ def test_site_scores_combine_by_min_mean_or_fee_weighted_mean_rounded_to_the_hun
 
 
 def test_a_site_not_assessed_withholds_the_fee_with_an_error_finding(
-        registry: o.Registry) -> None:
+        registry: o.PluginHost) -> None:
     pc = _prepared(ex.rule(), registry.rulebook("NX"))
     st_ = pc.settle(NOV, [_one(NOV, "95", site="A区"), _one(NOV, "95", site="C区")])
     x = st_.line("property")
@@ -237,7 +238,7 @@ def test_a_site_not_assessed_withholds_the_fee_with_an_error_finding(
 
 
 def test_an_assessment_of_a_site_the_contract_does_not_name_is_refused(
-        registry: o.Registry) -> None:
+        registry: o.PluginHost) -> None:
     pc = _prepared(ex.rule(), registry.rulebook("NX"))
     with pytest.raises(o.OutsourcingError) as e:
         pc.settle(NOV, [_one(NOV, "95", site="D区")])
@@ -246,7 +247,7 @@ def test_an_assessment_of_a_site_the_contract_does_not_name_is_refused(
 
 # --- holdback released by results ------------------------------------------------------
 
-def test_holdback_forfeited_below_the_stated_score(registry: o.Registry) -> None:
+def test_holdback_forfeited_below_the_stated_score(registry: o.PluginHost) -> None:
     rule = o.PaymentRule(ex.rule().rate, holdback=o.Holdback("0.05", forfeit_below="60"))
     pc = _prepared(rule, registry.rulebook("NX"))
     nov = pc.settle(NOV, [_one(NOV, "95")])
@@ -258,7 +259,7 @@ def test_holdback_forfeited_below_the_stated_score(registry: o.Registry) -> None
 
 
 def test_a_result_based_release_without_a_final_score_keeps_holding_with_an_error(
-        registry: o.Registry) -> None:
+        registry: o.PluginHost) -> None:
     pc = _prepared(ex.rule(), registry.rulebook("NX"))
     nov = pc.settle(NOV, [_one(NOV, "95", site=s) for s in ex.SITES])
     dec = pc.settle(DEC, [_one(DEC, "95", site=s) for s in ex.SITES], previous=nov)
@@ -268,7 +269,7 @@ def test_a_result_based_release_without_a_final_score_keeps_holding_with_an_erro
     assert f.severity is Severity.ERROR and f.field == "final_scores.property"
 
 
-def test_a_final_score_out_of_range_is_refused(registry: o.Registry) -> None:
+def test_a_final_score_out_of_range_is_refused(registry: o.PluginHost) -> None:
     pc = _prepared(ex.rule(), registry.rulebook("NX"))
     with pytest.raises(o.OutsourcingError) as e:
         pc.settle(NOV, [], final_scores={"property": "101"})
@@ -278,7 +279,7 @@ def test_a_final_score_out_of_range_is_refused(registry: o.Registry) -> None:
 # --- silence is visible ----------------------------------------------------------------
 
 def test_a_silent_contract_gets_a_warning_per_illustrative_default(
-        registry: o.Registry) -> None:
+        registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     st_ = o.settle(ex.contract(), NOV, [_one(NOV, "95")], rb, kpis={"property": KPIS})
     warned = {f.rule_id: f for f in st_.findings if f.code == "payment.illustrative_default"}
@@ -296,7 +297,7 @@ def test_a_silent_contract_gets_a_warning_per_illustrative_default(
     assert "  考核得分          95.00\n    检查得分        实测 95.00分" in text
 
 
-def test_adopting_defaults_explicitly_silences_only_those(registry: o.Registry) -> None:
+def test_adopting_defaults_explicitly_silences_only_those(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     st_ = o.settle(ex.contract(), NOV, [_one(NOV, "95")], rb, kpis={"property": KPIS},
                    adopt=["payment.holdback", "payment.tier_table"])
@@ -308,7 +309,7 @@ def test_adopting_defaults_explicitly_silences_only_those(registry: o.Registry) 
     assert [f.code for f in every.findings] == []
 
 
-def test_a_contract_term_set_by_override_is_not_warned(registry: o.Registry) -> None:
+def test_a_contract_term_set_by_override_is_not_warned(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX").override("payment.holdback", {"share": "0.03"},
                                           citation="合同 第八条")
     st_ = o.settle(ex.contract(), NOV, [_one(NOV, "95")], rb, kpis={"property": KPIS})
@@ -316,13 +317,13 @@ def test_a_contract_term_set_by_override_is_not_warned(registry: o.Registry) -> 
     assert "payment.holdback" not in warned and st_.holdback == o.Money("2700.00")
 
 
-def test_adopting_an_unknown_default_is_refused(registry: o.Registry) -> None:
+def test_adopting_an_unknown_default_is_refused(registry: o.PluginHost) -> None:
     with pytest.raises(o.OutsourcingError) as e:
         o.prepare(ex.contract(), registry.rulebook("NX"), adopt=["payment.holdbak"])
     assert e.value.field == "adopt" and e.value.code == "settlement.adopt_unknown"
 
 
-def test_a_contract_that_states_no_caps_has_none(registry: o.Registry) -> None:
+def test_a_contract_that_states_no_caps_has_none(registry: o.PluginHost) -> None:
     rule = o.PaymentRule(ex.rule().rate, deductions=o.IncidentDeductions(
         {"ordinary": "30000.00"}))
     pc = _prepared(rule, registry.rulebook("NX"))
@@ -351,9 +352,9 @@ def test_score_adjustments_never_exceed_their_caps(points: list[str], base: int,
        final=st.integers(0, 10000), proportional=st.booleans(),
        below=st.one_of(st.none(), st.integers(0, 10000)))
 def test_holdback_released_plus_forfeited_is_the_held_balance(
-        registry: o.Registry, fees: list[int], final: int, proportional: bool,
+        registry: o.PluginHost, fees: list[int], final: int, proportional: bool,
         below: int | None) -> None:
-    rule = o.PaymentRule(o.FullPay(), holdback=o.Holdback(
+    rule = o.PaymentRule(FullPay(), holdback=o.Holdback(
         "0.05", by_result="proportional" if proportional else "full",
         forfeit_below=None if below is None else Decimal(below) / 100))
     c = o.Contract(id="C-H", title="t", jurisdiction="CN", purchaser=o.Purchaser("P", "p"),
@@ -373,10 +374,10 @@ def test_holdback_released_plus_forfeited_is_the_held_balance(
 
 @given(amounts=st.lists(st.integers(0, 5_000_000), min_size=1, max_size=5),
        cap=st.one_of(st.none(), st.integers(0, 1_000_000)))
-def test_deduction_caps_are_applied_only_where_stated(registry: o.Registry, amounts: list[int],
+def test_deduction_caps_are_applied_only_where_stated(registry: o.PluginHost, amounts: list[int],
                                                       cap: int | None) -> None:
     kinds = {f"k{n}": o.Money.from_fen(a) for n, a in enumerate(amounts)}
-    rule = o.PaymentRule(o.FullPay(), deductions=o.IncidentDeductions(kinds),
+    rule = o.PaymentRule(FullPay(), deductions=o.IncidentDeductions(kinds),
                          cap=None if cap is None else o.LineCap(Decimal(cap) / 1_000_000))
     pc = _prepared(rule, registry.rulebook("CN"))
     st_ = pc.settle(NOV, [_one(NOV, "90", *[o.Incident(k, date(2022, 11, 1)) for k in kinds])])

@@ -30,7 +30,7 @@ PLAN = o.InstalmentPlan([o.Instalment("signing", "0.30"),
 
 
 @pytest.fixture()
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("CN")
 
 

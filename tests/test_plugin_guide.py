@@ -26,6 +26,8 @@ c = outsourcing.Contract(
     lines=[outsourcing.ServiceLine("bj", "cleaning", "示例市政府",
                                    outsourcing.FixedMonthly("10000.00"))])
 print("findings", sorted(f.code for f in c.check(rb) if f.source == "my-city"))
+kind = reg.catalogue.get("my_city_smart_parking")
+print("kind", kind.source, kind.parent, [k.id for k in kind.default_kpis])
 """
 
 
@@ -64,4 +66,5 @@ def test_the_plugin_guide_package_installs_as_written_and_its_rules_load(tmp_pat
         "cap 0.05",
         "before 0.10",
         "findings ['my_city.signing_date_missing']",
+        "kind my-city property ['equipment_ok', 'satisfaction']",
     ]

@@ -139,6 +139,6 @@ def test_every_hook_is_documented_with_its_signature() -> None:
         assert documented == params, f"{name}: documented {documented}, actual {params}"
 
 
-def test_registry_rulebook_is_built_once(registry: o.Registry) -> None:
+def test_registry_rulebook_is_built_once(registry: o.PluginHost) -> None:
     assert registry.rulebook("CN") is registry.rulebook("CN")
     assert registry.rulebook("CN").value("payment.sme_days", date(2022, 1, 1)) == 30

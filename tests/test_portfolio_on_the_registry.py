@@ -22,7 +22,7 @@ from outsourcing.portfolio import coverage
 from outsourcing.registry import Store
 
 
-def test_coverage_and_ocds_from_the_store(tmp_path: Path, registry: o.Registry) -> None:
+def test_coverage_and_ocds_from_the_store(tmp_path: Path, registry: o.PluginHost) -> None:
     store = Store.open(tmp_path / "bureau.db", plugins=registry)
     try:
         store.add_actor("wang", "王审批", ["approver"])   # founds the registry

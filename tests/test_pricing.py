@@ -38,7 +38,7 @@ def months(c: o.Contract) -> list[o.Money]:
 # --- worked examples ---------------------------------------------------------------------
 
 def test_three_year_contract_priced_per_year_has_original_amount_exactly_three_years_price(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     c = contract([line(o.AnnualFee("1234567.89"))], end=date(2026, 12, 31),
                  multi_year_conditions=THREE, stated_amount="3703703.67",
@@ -55,7 +55,7 @@ def test_three_year_contract_priced_per_year_has_original_amount_exactly_three_y
 
 
 def test_a_rounded_monthly_fee_against_a_stated_amount_is_a_mismatch_finding(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     c = contract([line(o.FixedMonthly("102880.66"))], end=date(2026, 12, 31),
                  multi_year_conditions=THREE, stated_amount="3703703.67")
@@ -91,7 +91,7 @@ def test_actual_365_quarters_of_a_leap_year_add_to_the_year_price_29_february_no
 
 
 def test_actual_365_read_literally_counts_29_february_and_the_stated_amount_shows_it(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     c = contract([line(o.AnnualFee("500000.00", split="actual_365", count_leap_day=True))],
                  stated_amount="500000.00")
@@ -106,7 +106,7 @@ def test_actual_365_with_a_30_360_day_count_is_refused() -> None:
     assert exc.value.field == "lines[0].pricing.split"
 
 
-def test_area_change_mid_month_is_pro_rata_to_the_day(registry: o.Registry) -> None:
+def test_area_change_mid_month_is_pro_rata_to_the_day(registry: o.PluginHost) -> None:
     c = contract([line(o.AreaRate("12000", "3.50"))], signed_on=date(2023, 12, 25))
     assert c.original_amount == o.Money("504000.00")
     rb = registry.rulebook("CN")

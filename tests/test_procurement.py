@@ -35,7 +35,7 @@ def scores(report: EvaluationReport) -> dict[str, tuple[str, str, int | None]]:
 
 # --- example 1: three service bids, lowest compliant bid is the benchmark ------------------
 
-def test_price_score_low_price_first_87_article_55_three_bids(registry: o.Registry) -> None:
+def test_price_score_low_price_first_87_article_55_three_bids(registry: o.PluginHost) -> None:
     report = evaluate(property_tender(date(2022, 5, 10)), property_bids(), registry.rulebook("NX"))
     assert report.benchmark is not None
     assert report.benchmark.value == o.Money("2880000.00")  # B, the lowest compliant bid
@@ -53,7 +53,7 @@ def test_price_score_low_price_first_87_article_55_three_bids(registry: o.Regist
     assert report.findings == () and report.failed is None
 
 
-def test_every_figure_names_its_rule_and_citation(registry: o.Registry) -> None:
+def test_every_figure_names_its_rule_and_citation(registry: o.PluginHost) -> None:
     report = evaluate(property_tender(date(2022, 5, 10)), property_bids(), registry.rulebook("NX"))
     c = report.of("C")
     assert c.price_score is not None
@@ -77,7 +77,7 @@ def test_score_rounding_half_up_once_at_the_named_places() -> None:
 # --- example 2: a small enterprise's deducted price becomes the benchmark ------------------
 
 def test_sme_deduction_before_2022_07_01_at_10_percent_sets_the_benchmark(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     report = evaluate(property_tender(date(2022, 6, 30), "0.10"), property_bids("small"),
                       registry.rulebook("NX"))
@@ -95,7 +95,7 @@ def test_sme_deduction_before_2022_07_01_at_10_percent_sets_the_benchmark(
     assert c.bid_price.value == o.Money("3120000.00")  # the contract keeps the bid price
 
 
-def test_sme_deduction_from_2022_07_01_at_20_percent(registry: o.Registry) -> None:
+def test_sme_deduction_from_2022_07_01_at_20_percent(registry: o.PluginHost) -> None:
     report = evaluate(property_tender(date(2022, 7, 1), "0.20"), property_bids("small"),
                       registry.rulebook("NX"))
     assert report.benchmark is not None and report.benchmark.value == o.Money("2496000.00")
@@ -107,7 +107,7 @@ def test_sme_deduction_from_2022_07_01_at_20_percent(registry: o.Registry) -> No
     }
 
 
-def test_sme_deduction_rate_must_lie_in_the_range_in_force(registry: o.Registry) -> None:
+def test_sme_deduction_rate_must_lie_in_the_range_in_force(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     with pytest.raises(o.ProcurementError) as before:
         evaluate(property_tender(date(2022, 6, 30), "0.20"), property_bids("small"), rb)
@@ -124,7 +124,7 @@ def test_sme_deduction_rate_must_lie_in_the_range_in_force(registry: o.Registry)
 
 
 def test_sme_deduction_rate_is_read_through_the_rulebook_so_a_plugin_may_tighten_it(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX").override(
         "procurement.sme_deduction_services", {"min": "0.15", "max": "0.20"},
@@ -134,7 +134,7 @@ def test_sme_deduction_rate_is_read_through_the_rulebook_so_a_plugin_may_tighten
     assert "0.15–0.20" in str(exc.value) and "某市" in str(exc.value)
 
 
-def test_reserved_for_sme_takes_no_deduction_and_needs_no_rate(registry: o.Registry) -> None:
+def test_reserved_for_sme_takes_no_deduction_and_needs_no_rate(registry: o.PluginHost) -> None:
     tender = attrs.evolve(property_tender(date(2022, 7, 1)), sme_deduction=None,
                           reserved_for_sme=True)
     report = evaluate(tender, property_bids("small"), registry.rulebook("NX"))
@@ -144,7 +144,7 @@ def test_reserved_for_sme_takes_no_deduction_and_needs_no_rate(registry: o.Regis
         attrs.evolve(tender, sme_deduction=Decimal("0.10"))
 
 
-def test_budget_within_sme_threshold_warns_should_be_reserved(registry: o.Registry) -> None:
+def test_budget_within_sme_threshold_warns_should_be_reserved(registry: o.PluginHost) -> None:
     report = evaluate(fire_tender(), fire_bids(), registry.rulebook("NX-SZS"))
     assert [f.code for f in report.findings] == ["tender.should_be_reserved_for_sme"]
     assert report.findings[0].severity is o.Severity.WARNING
@@ -153,7 +153,7 @@ def test_budget_within_sme_threshold_warns_should_be_reserved(registry: o.Regist
 # --- example 3: 石嘴山, a bid out for an expired qualification ------------------------------
 
 def test_shizuishan_fire_bid_excluded_for_qualification_expired_on_evaluation_day(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     report = evaluate(fire_tender(), fire_bids(), registry.rulebook("NX-SZS"))
     f2 = report.of("F2")
@@ -170,14 +170,14 @@ def test_shizuishan_fire_bid_excluded_for_qualification_expired_on_evaluation_da
     assert "无效　F2" in report.render()
 
 
-def test_shizuishan_grade_requirement_ends_2021_11_09(registry: o.Registry) -> None:
+def test_shizuishan_grade_requirement_ends_2021_11_09(registry: o.PluginHost) -> None:
     """From 2021-11-09 (应急管理部令第7号) no graded qualification is required: F2 is back."""
     report = evaluate(fire_tender(date(2021, 11, 9)), fire_bids(), registry.rulebook("NX-SZS"))
     assert report.excluded == ()
     assert report.winner is not None and report.winner.bid.id == "F2"  # 62,400 × 0.92
 
 
-def test_national_rules_alone_accept_the_lower_grade(registry: o.Registry) -> None:
+def test_national_rules_alone_accept_the_lower_grade(registry: o.PluginHost) -> None:
     """石嘴山 tightens 三级 (national) to 二级: a 三级 firm passes in NX, fails in NX-SZS."""
     third = o.Supplier("SUP-F5", "三级消防公司", "medium", [o.Qualification(
         "fire_technical_service", "三级", valid_until=date(2025, 1, 1))])
@@ -188,7 +188,7 @@ def test_national_rules_alone_accept_the_lower_grade(registry: o.Registry) -> No
     assert nx.of("F5").valid and nx.of("F5").rank == 1
 
 
-def test_bid_above_ceiling_or_budget_is_invalid_87_article_63(registry: o.Registry) -> None:
+def test_bid_above_ceiling_or_budget_is_invalid_87_article_63(registry: o.PluginHost) -> None:
     bids = property_bids()
     bids[0] = attrs.evolve(bids[0], prices=(("property", o.FixedMonthly("263000")),))
     report = evaluate(property_tender(date(2022, 5, 10)), bids, registry.rulebook("NX"))
@@ -198,7 +198,7 @@ def test_bid_above_ceiling_or_budget_is_invalid_87_article_63(registry: o.Regist
     assert "第六十三条(四)" in (reason.citation or "")
 
 
-def test_fewer_than_three_valid_bids_fails_the_tender(registry: o.Registry) -> None:
+def test_fewer_than_three_valid_bids_fails_the_tender(registry: o.PluginHost) -> None:
     report = evaluate(fire_tender(), fire_bids()[:3], registry.rulebook("NX-SZS"))
     assert report.failed is not None and report.failed.rule_id == "procurement.min_valid_bids"
     assert report.winner is None
@@ -207,7 +207,7 @@ def test_fewer_than_three_valid_bids_fails_the_tender(registry: o.Registry) -> N
               notified_on=date(2021, 6, 20))
 
 
-def test_missing_or_extra_line_is_not_a_substantive_response(registry: o.Registry) -> None:
+def test_missing_or_extra_line_is_not_a_substantive_response(registry: o.PluginHost) -> None:
     bids = property_bids()
     bids[1] = attrs.evolve(bids[1], prices=(("canteen", o.FixedMonthly("1")),))
     report = evaluate(property_tender(date(2022, 5, 10)), bids, registry.rulebook("NX"))
@@ -218,7 +218,7 @@ def test_missing_or_extra_line_is_not_a_substantive_response(registry: o.Registr
 
 # --- ties ---------------------------------------------------------------------------------
 
-def test_equal_total_ranks_lower_bid_price_first_87_article_57(registry: o.Registry) -> None:
+def test_equal_total_ranks_lower_bid_price_first_87_article_57(registry: o.PluginHost) -> None:
     # one evaluator: A scores 28.80 + 45 + 18 = 91.80; C is given 27.69 + 46.11 + 18 = 91.80
     bids = [attrs.evolve(b, points=tuple((k, ps[:1]) for k, ps in b.points))
             for b in property_bids()]
@@ -231,7 +231,7 @@ def test_equal_total_ranks_lower_bid_price_first_87_article_57(registry: o.Regis
     assert c.rank_note.startswith("低于 A: A 投标报价低")
 
 
-def test_tie_in_law_broken_by_non_price_score_then_receipt(registry: o.Registry) -> None:
+def test_tie_in_law_broken_by_non_price_score_then_receipt(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX-SZS")
     same = [attrs.evolve(b, prices=(("fire", o.FixedMonthly("6000")),)) for b in fire_bids()]
     same = [b for b in same if b.id != "F2"]
@@ -241,7 +241,7 @@ def test_tie_in_law_broken_by_non_price_score_then_receipt(registry: o.Registry)
     assert "依法并列" in report.of("F4").rank_note and "递交在先" in report.of("F4").rank_note
 
 
-def test_evaluator_points_trimmed_mean_when_the_rule_says_so(registry: o.Registry) -> None:
+def test_evaluator_points_trimmed_mean_when_the_rule_says_so(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX").override("procurement.evaluator_combination", "trimmed_mean",
                                           citation="招标文件 第三章 评标办法")
     bids = [attrs.evolve(b, points=(("technical", ("40", "45", "46", "44", "50")),
@@ -256,7 +256,7 @@ def test_evaluator_points_trimmed_mean_when_the_rule_says_so(registry: o.Registr
 # --- award ----------------------------------------------------------------------------------
 
 def test_award_yields_a_contract_at_the_bid_price_not_the_evaluated_price(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX-SZS")
     report = evaluate(fire_tender(), fire_bids(), rb)
@@ -274,7 +274,7 @@ def test_award_yields_a_contract_at_the_bid_price_not_the_evaluated_price(
 
 
 def test_award_passes_to_the_next_candidate_when_the_winner_declines_article_49(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(property_tender(date(2022, 5, 10)), property_bids(), rb)
@@ -287,7 +287,7 @@ def test_award_passes_to_the_next_candidate_when_the_winner_declines_article_49(
         award(report, rb, contract_id="HT-1", notified_on=date(2022, 5, 20), declined=["Z"])
 
 
-def test_award_signed_after_30_days_is_flagged_law_article_46(registry: o.Registry) -> None:
+def test_award_signed_after_30_days_is_flagged_law_article_46(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(property_tender(date(2022, 5, 10)), property_bids(), rb)
     late = award(report, rb, contract_id="HT-1", notified_on=date(2022, 5, 20),
@@ -301,7 +301,7 @@ def test_award_signed_after_30_days_is_flagged_law_article_46(registry: o.Regist
 
 # --- docs -----------------------------------------------------------------------------------
 
-def test_docs_procurement_excerpt_matches_the_rendered_report(registry: o.Registry) -> None:
+def test_docs_procurement_excerpt_matches_the_rendered_report(registry: o.PluginHost) -> None:
     docs = (Path(__file__).resolve().parents[1] / "docs" / "procurement.md").read_text("utf-8")
     block = docs.split("<!-- excerpt:fire -->")[1].split("<!-- /excerpt -->")[0]
     lines = [x for x in block.splitlines() if x.strip() and not x.startswith("```")]

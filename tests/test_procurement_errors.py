@@ -34,7 +34,7 @@ def test_weights_not_summing_to_1_are_refused() -> None:
 
 
 def test_price_weight_below_the_legal_minimum_for_services_is_refused(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     scheme = ScoringScheme(Decimal("0.08"), [Factor("technical", "技术方案", Decimal("0.92"))])
     tender = attrs.evolve(property_tender(ON), scoring=scheme)
@@ -48,7 +48,7 @@ def test_price_weight_below_the_legal_minimum_for_services_is_refused(
     assert "服务项目的价格分值占总分值的比重不得低于10%" in str(err)
 
 
-def test_goods_need_a_30_percent_price_weight(registry: o.Registry) -> None:
+def test_goods_need_a_30_percent_price_weight(registry: o.PluginHost) -> None:
     scheme = ScoringScheme(Decimal("0.20"), [Factor("technical", "技术方案", Decimal("0.60")),
                                              Factor("service", "服务承诺", Decimal("0.20"))])
     tender = attrs.evolve(property_tender(ON), category="goods", scoring=scheme)
@@ -57,7 +57,7 @@ def test_goods_need_a_30_percent_price_weight(registry: o.Registry) -> None:
         evaluate(tender, property_bids(), registry.rulebook("NX"))
 
 
-def test_deduction_rate_outside_the_range_in_force_is_refused(registry: o.Registry) -> None:
+def test_deduction_rate_outside_the_range_in_force_is_refused(registry: o.PluginHost) -> None:
     with pytest.raises(o.ProcurementError) as exc:
         evaluate(property_tender(ON, "0.12"), property_bids(), registry.rulebook("NX"))
     assert exc.value.rule_id == "procurement.sme_deduction_services"
@@ -86,7 +86,7 @@ def test_float_price_or_points_are_refused() -> None:
 
 
 def test_points_above_full_marks_or_missing_evaluators_are_refused(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     bids = property_bids()
@@ -120,7 +120,7 @@ def test_tender_structure_errors() -> None:
 
 
 def test_rulebook_of_another_jurisdiction_or_a_method_with_the_wrong_evaluation_is_refused(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     with pytest.raises(o.ProcurementError, match="rulebook is for NX-SZS, the tender for NX"):
         evaluate(property_tender(ON), property_bids(), registry.rulebook("NX-SZS"))
@@ -130,7 +130,7 @@ def test_rulebook_of_another_jurisdiction_or_a_method_with_the_wrong_evaluation_
     assert exc.value.code == "procurement.method_evaluation"
 
 
-def test_duplicate_bids_are_refused(registry: o.Registry) -> None:
+def test_duplicate_bids_are_refused(registry: o.PluginHost) -> None:
     bids = property_bids()
     with pytest.raises(o.ProcurementError, match="duplicate bid id"):
         evaluate(property_tender(ON), [*bids, bids[0]], registry.rulebook("NX"))

@@ -30,7 +30,7 @@ def shown(est: CostEstimate) -> dict[str, str]:
 
 
 def test_lump_sum_fee_is_cost_plus_management_fee_plus_profit_plus_vat_1864_article_11(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     est = estimate_cost(registry.rulebook("NX"), on=ON, regime="lump_sum", posts=POSTS,
                         benefits_rate="0.30", items=ITEMS, management_fee_rate="0.08",
@@ -52,7 +52,7 @@ def test_lump_sum_fee_is_cost_plus_management_fee_plus_profit_plus_vat_1864_arti
     assert "费用测算（包干制" in text and "(illustrative default)" in text
 
 
-def test_cost_plus_fee_is_spending_plus_remuneration_plus_vat(registry: o.Registry) -> None:
+def test_cost_plus_fee_is_spending_plus_remuneration_plus_vat(registry: o.PluginHost) -> None:
     est = estimate_cost(registry.rulebook("NX"), on=ON, regime=FeeRegime.COST_PLUS,
                         posts=POSTS, benefits_rate="0.30", items=ITEMS, profit_rate="0.06")
     figures = shown(est)
@@ -66,7 +66,7 @@ def test_cost_plus_fee_is_spending_plus_remuneration_plus_vat(registry: o.Regist
                       benefits_rate="0.30", profit_rate="0.06", management_fee_rate="0.08")
 
 
-def test_small_scale_taxpayer_vat_3_percent_or_the_invoiced_rate(registry: o.Registry) -> None:
+def test_small_scale_taxpayer_vat_3_percent_or_the_invoiced_rate(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     kw = dict(on=ON, regime="lump_sum", posts=POSTS, benefits_rate="0.30", items=ITEMS,
               management_fee_rate="0.08", profit_rate="0.06", taxpayer=Taxpayer.SMALL_SCALE)
@@ -77,7 +77,7 @@ def test_small_scale_taxpayer_vat_3_percent_or_the_invoiced_rate(registry: o.Reg
     assert one.figure("增值税（小规模纳税人）").note == "按所给税率"
 
 
-def test_rates_outside_illustrative_practice_warn_but_do_not_refuse(registry: o.Registry) -> None:
+def test_rates_outside_illustrative_practice_warn_but_do_not_refuse(registry: o.PluginHost) -> None:
     est = estimate_cost(registry.rulebook("NX"), on=ON, regime="lump_sum", posts=POSTS,
                         benefits_rate="0.30", management_fee_rate="0.12", profit_rate="0.06")
     assert [f.code for f in est.findings] == ["estimate.rate_outside_practice"]
@@ -85,7 +85,7 @@ def test_rates_outside_illustrative_practice_warn_but_do_not_refuse(registry: o.
     assert "0.05–0.10" in est.findings[0].message
 
 
-def test_estimate_bad_input_is_a_clear_error(registry: o.Registry) -> None:
+def test_estimate_bad_input_is_a_clear_error(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     with pytest.raises(o.ProcurementError, match="包干制 needs a management-fee rate"):
         estimate_cost(rb, on=ON, regime="lump_sum", posts=POSTS, benefits_rate="0.3",

@@ -49,7 +49,7 @@ def figures(report: EvaluationReport) -> dict[str, tuple[str, str, str, int | No
 # --- 竞争性磋商: canteen services, three rounds of quotes, a small firm claiming 10% ---------
 
 def test_consultation_lowest_final_quote_after_the_claimed_deduction_is_the_benchmark(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     report = evaluate(canteen_tender(), canteen_bids(), registry.rulebook("NX"))
     assert report.failed is None
@@ -69,7 +69,7 @@ def test_consultation_lowest_final_quote_after_the_claimed_deduction_is_the_benc
 
 
 def test_consultation_an_unclaimed_deduction_leaves_the_small_firm_at_its_price(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     report = evaluate(canteen_tender(), canteen_bids(d2_declares=False), registry.rulebook("NX"))
     d2 = report.of("D2")
@@ -84,7 +84,7 @@ def test_consultation_an_unclaimed_deduction_leaves_the_small_firm_at_its_price(
 
 
 def test_consultation_award_keeps_the_final_quote_and_late_publication_is_a_finding(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(canteen_tender(), canteen_bids(), rb)
@@ -105,7 +105,7 @@ def test_consultation_award_keeps_the_final_quote_and_late_publication_is_a_find
 
 
 def test_consultation_report_renders_in_chinese_with_every_rule_cited(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     text = evaluate(canteen_tender(), canteen_bids(), registry.rulebook("NX")).render()
     assert text.startswith("评审报告 NXZC-2022-CT-03 自治区机关食堂餐饮服务")
@@ -118,7 +118,7 @@ def test_consultation_report_renders_in_chinese_with_every_rule_cited(
 
 
 def test_consultation_price_weight_outside_the_services_band_needs_the_approval(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     heavy = ScoringScheme(Decimal("0.35"), [Factor("technical", "技术方案", Decimal("0.47")),
@@ -137,7 +137,7 @@ def test_consultation_price_weight_outside_the_services_band_needs_the_approval(
     assert approved.winner is not None
 
 
-def test_consultation_goods_band_is_30_to_60_percent(registry: o.Registry) -> None:
+def test_consultation_goods_band_is_30_to_60_percent(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     band = rb.resolve("procurement.consultation.price_weight_goods", date(2022, 5, 20)).value
     assert (band.min, band.max) == (Decimal("0.30"), Decimal("0.60"))
@@ -152,7 +152,7 @@ def test_consultation_goods_band_is_30_to_60_percent(registry: o.Registry) -> No
 # --- 竞争性磋商 with two responsive suppliers ----------------------------------------------
 
 def test_consultation_with_two_responsive_suppliers_ends_with_a_finding(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(property_consultation(), property_responses(), rb)
@@ -167,7 +167,7 @@ def test_consultation_with_two_responsive_suppliers_ends_with_a_finding(
 
 
 def test_consultation_purchase_of_services_goes_on_with_two_under_124(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     report = evaluate(property_consultation(purchase_of_services=True), property_responses(),
                       registry.rulebook("NX"))
@@ -186,7 +186,7 @@ def test_consultation_purchase_of_services_goes_on_with_two_under_124(
 # --- 询价: elevator maintenance ----------------------------------------------------------
 
 def test_inquiry_awards_the_lowest_final_quote_after_the_claimed_deduction(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(elevator_inquiry(), elevator_quotes(), rb)
@@ -203,7 +203,7 @@ def test_inquiry_awards_the_lowest_final_quote_after_the_claimed_deduction(
 
 
 def test_inquiry_award_published_on_the_second_working_day_across_a_make_up_weekend(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(elevator_inquiry(), elevator_quotes(), rb)
@@ -216,7 +216,7 @@ def test_inquiry_award_published_on_the_second_working_day_across_a_make_up_week
     assert a.contract.supplier.id == "SUP-E2"
 
 
-def test_inquiry_second_quote_is_refused_naming_the_bid(registry: o.Registry) -> None:
+def test_inquiry_second_quote_is_refused_naming_the_bid(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     quotes = elevator_quotes()
     again = attrs.evolve(quotes[1], id="E2-bis")
@@ -232,7 +232,7 @@ def test_inquiry_second_quote_is_refused_naming_the_bid(registry: o.Registry) ->
     assert exc.value.code == "procurement.inquiry_second_quote"
 
 
-def test_negotiation_with_too_few_qualified_suppliers_ends(registry: o.Registry) -> None:
+def test_negotiation_with_too_few_qualified_suppliers_ends(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     tender = attrs.evolve(elevator_inquiry(), method=ProcurementMethod.COMPETITIVE_NEGOTIATION)
     expired = attrs.evolve(elevator_quotes()[1], supplier=attrs.evolve(
@@ -249,7 +249,7 @@ def test_negotiation_with_too_few_qualified_suppliers_ends(registry: o.Registry)
     assert a.contract.original_amount == o.Money("68400.00")
 
 
-def test_nontender_methods_state_their_evaluation(registry: o.Registry) -> None:
+def test_nontender_methods_state_their_evaluation(registry: o.PluginHost) -> None:
     with pytest.raises(o.ProcurementError, match="询价 is evaluated by 最低评标价法"):
         attrs.evolve(elevator_inquiry(), evaluation=EvaluationMethod.WEIGHTED_SCORE,
                      scoring=CANTEEN_SCHEME)
@@ -260,7 +260,7 @@ def test_nontender_methods_state_their_evaluation(registry: o.Registry) -> None:
 # --- 单一来源 -------------------------------------------------------------------------------
 
 def test_single_source_additional_purchase_within_the_cumulative_10_percent(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     timeline = original_with_supplement(rb)
@@ -275,7 +275,7 @@ def test_single_source_additional_purchase_within_the_cumulative_10_percent(
 
 
 def test_single_source_additional_purchase_over_the_supplements_cap_is_refused(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     timeline = original_with_supplement(rb)
@@ -292,7 +292,7 @@ def test_single_source_additional_purchase_over_the_supplements_cap_is_refused(
 
 
 def test_single_source_additional_purchase_needs_the_original_supplier_and_contract(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     tender, bids = additional_purchase("5000")
@@ -330,7 +330,7 @@ def _only_source(publicity: o.DateRange | None, on: date, budget: str = "2400000
 
 
 def test_single_source_publicity_counts_five_working_days_before_approval(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     bid = [Bid("S", ORIGINAL.supplier, {"lift": "190000"})]
@@ -351,7 +351,7 @@ def test_single_source_publicity_counts_five_working_days_before_approval(
     assert "single_source.publicity_missing" not in [f.code for f in below.findings]
 
 
-def test_single_source_takes_one_supplier(registry: o.Registry) -> None:
+def test_single_source_takes_one_supplier(registry: o.PluginHost) -> None:
     tender, bids = additional_purchase("5000")
     two = [*bids, attrs.evolve(bids[0], id="S2", supplier=o.Supplier("S-Y", "乙", "small"))]
     with pytest.raises(o.ProcurementError) as exc:
@@ -394,7 +394,7 @@ def test_consortium_deduction_range_is_dated_2_to_3_percent_before_2022_07_01() 
 
 # --- deposits -----------------------------------------------------------------------------
 
-def test_bid_bond_over_2_percent_of_the_budget_is_a_finding(registry: o.Registry) -> None:
+def test_bid_bond_over_2_percent_of_the_budget_is_a_finding(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     ok = evaluate(canteen_tender(bid_bond=o.Money("48000")), canteen_bids(), rb)
     assert [f.code for f in ok.findings] == []
@@ -405,7 +405,7 @@ def test_bid_bond_over_2_percent_of_the_budget_is_a_finding(registry: o.Registry
 
 
 def test_performance_bond_over_10_percent_of_the_contract_is_a_finding(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(canteen_tender(), canteen_bids(), rb)
@@ -428,7 +428,7 @@ def test_a_large_enterprise_cannot_declare_itself_an_sme() -> None:
     assert exc.value.code == "procurement.sme_declaration_large"
 
 
-def test_a_tender_takes_no_rounds_of_quotes(registry: o.Registry) -> None:
+def test_a_tender_takes_no_rounds_of_quotes(registry: o.PluginHost) -> None:
     tender = canteen_tender(method=ProcurementMethod.PUBLIC_TENDER)
     with pytest.raises(o.ProcurementError) as exc:
         evaluate(tender, canteen_bids(), registry.rulebook("NX"))
@@ -436,7 +436,7 @@ def test_a_tender_takes_no_rounds_of_quotes(registry: o.Registry) -> None:
     assert exc.value.code == "procurement.tender_one_price"
 
 
-def test_docs_canteen_excerpt_matches_the_rendered_reports(registry: o.Registry) -> None:
+def test_docs_canteen_excerpt_matches_the_rendered_reports(registry: o.PluginHost) -> None:
     from pathlib import Path
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "procurement.md").read_text("utf-8")
@@ -451,7 +451,7 @@ def test_docs_canteen_excerpt_matches_the_rendered_reports(registry: o.Registry)
 
 
 def test_publication_in_a_year_without_a_holiday_notice_is_a_clear_error(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(canteen_tender(), canteen_bids(), rb)
@@ -465,7 +465,7 @@ def test_publication_in_a_year_without_a_holiday_notice_is_a_clear_error(
     assert exc.value.code == "date.working_day_unknown_year"
 
 
-def test_publication_counts_a_make_up_saturday_as_a_working_day(registry: o.Registry) -> None:
+def test_publication_counts_a_make_up_saturday_as_a_working_day(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     # signed Fri 2022-05-06; Sat 05-07 is a 调休 working day (劳动节 2022): Mon 05-09 is the
     # 2nd working day and Tue 05-10 the 3rd (on a Monday-to-Friday count it would be the 2nd)
@@ -482,7 +482,7 @@ def test_publication_counts_a_make_up_saturday_as_a_working_day(registry: o.Regi
 
 
 def test_award_report_states_the_publication_window_the_rulebook_resolves(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     report = evaluate(canteen_tender(), canteen_bids(), rb)

@@ -22,7 +22,7 @@ from outsourcing.procurement import ProcurementMethod
 
 
 @pytest.fixture(scope="module")
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX")
 
 
@@ -164,7 +164,7 @@ def test_a_contract_whose_successor_is_already_in_the_collection_is_not_listed(
         c.id]
 
 
-def test_a_contract_under_another_jurisdiction_is_refused(registry: o.Registry) -> None:
+def test_a_contract_under_another_jurisdiction_is_refused(registry: o.PluginHost) -> None:
     c = attrs.evolve(property_contract(), jurisdiction="NX-SZS")
     with pytest.raises(o.JurisdictionError) as err:
         renewal_pipeline([c], date(2022, 11, 1), 90, registry.rulebook("NX-YC"))

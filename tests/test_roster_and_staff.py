@@ -34,7 +34,7 @@ OCT = o.DateRange(date(2022, 10, 1), date(2022, 10, 31))
 
 
 @pytest.fixture(scope="module")
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("NX")
 
 
@@ -47,7 +47,7 @@ CONTACTS = [
 
 
 def test_emergency_roster_of_the_region_office_area_on_2022_10_21(
-        registry: o.Registry, rb: o.RuleBook) -> None:
+        registry: o.PluginHost, rb: o.RuleBook) -> None:
     site = next(s for s in registry.sites("NX") if s.id == SITE)
     site = site.no_longer_requires("gym_management", date(2022, 10, 7)).no_longer_requires(
         "conference", date(2022, 10, 7))
@@ -78,7 +78,7 @@ def test_emergency_roster_of_the_region_office_area_on_2022_10_21(
 
 
 def test_a_required_service_with_its_only_contract_suspended_is_unanswered(
-        registry: o.Registry, rb: o.RuleBook) -> None:
+        registry: o.PluginHost, rb: o.RuleBook) -> None:
     site = next(s for s in registry.sites("NX") if s.id == SITE)
     roster = emergency_roster(site, date(2022, 10, 21), [property_timeline(rb)], CONTACTS,
                               catalogue=registry.catalogue)
@@ -86,7 +86,7 @@ def test_a_required_service_with_its_only_contract_suspended_is_unanswered(
     assert f"{SITE}.gym_management" in unanswered
 
 
-def test_a_running_service_without_a_contact_is_a_warning(registry: o.Registry) -> None:
+def test_a_running_service_without_a_contact_is_a_warning(registry: o.PluginHost) -> None:
     site = next(s for s in registry.sites("NX") if s.id == SITE)
     roster = emergency_roster(site, date(2022, 10, 21), [elevator_contract()], [])
     (f,) = [f for f in roster.findings if f.code == "roster.no_contact"]

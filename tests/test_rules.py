@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import outsourcing as o
-from outsourcing import Jurisdiction, Range, RuleLoadError, hookimpl
-from outsourcing.rules import Parameter, ParameterValue
+from outsourcing import Jurisdiction, RuleLoadError, hookimpl
+from outsourcing.rules import Parameter, ParameterValue, Range
 
 
 def city_plugin(tmp_path: Path, cap: str, code: str = "XX-CITY") -> object:
@@ -29,13 +29,13 @@ def city_plugin(tmp_path: Path, cap: str, code: str = "XX-CITY") -> object:
     return Plugin()
 
 
-def test_supplementary_cap_is_ten_percent_by_article_49(registry: o.Registry) -> None:
+def test_supplementary_cap_is_ten_percent_by_article_49(registry: o.PluginHost) -> None:
     r = registry.rulebook("CN").resolve("changes.supplementary_cap", date(2022, 10, 1))
     assert r.value == Decimal("0.10")
     assert "政府采购法 第四十九条" in r.citation
 
 
-def test_sme_price_deduction_range_changes_on_2022_07_01(registry: o.Registry) -> None:
+def test_sme_price_deduction_range_changes_on_2022_07_01(registry: o.PluginHost) -> None:
     rb = registry.rulebook("CN")
     assert rb.value("procurement.sme_deduction_services", date(2022, 6, 30)) == Range(
         Decimal("0.06"), Decimal("0.10"))
@@ -45,7 +45,7 @@ def test_sme_price_deduction_range_changes_on_2022_07_01(registry: o.Registry) -
                                           date(2022, 7, 1))
 
 
-def test_national_parameters_from_rules_md(registry: o.Registry) -> None:
+def test_national_parameters_from_rules_md(registry: o.PluginHost) -> None:
     rb, on = registry.rulebook("CN"), date(2023, 1, 1)
     assert rb.value("term.max_years_default", on) == 1
     assert rb.value("term.max_years_conditional", on) == 3
@@ -58,13 +58,13 @@ def test_national_parameters_from_rules_md(registry: o.Registry) -> None:
     assert rb.value("payment.late_interest_daily", on) == Decimal("0.0005")
 
 
-def test_payment_rule_cites_the_2025_revision_after_june_2025(registry: o.Registry) -> None:
+def test_payment_rule_cites_the_2025_revision_after_june_2025(registry: o.PluginHost) -> None:
     rb = registry.rulebook("CN")
     assert "第728号" in rb.citation("payment.sme_days", date(2025, 5, 31))
     assert "第802号" in rb.citation("payment.sme_days", date(2025, 6, 1))
 
 
-def test_a_value_that_ended_leaves_no_value(registry: o.Registry) -> None:
+def test_a_value_that_ended_leaves_no_value(registry: o.PluginHost) -> None:
     rb = registry.rulebook("CN")
     assert rb.value("qualification.fire_maintenance", date(2021, 11, 8))[0]["level"] == "三级"
     assert rb.value("qualification.fire_maintenance", date(2021, 11, 9)) == []
@@ -72,7 +72,7 @@ def test_a_value_that_ended_leaves_no_value(registry: o.Registry) -> None:
         rb.value("procurement.sme_deduction_works", date(2020, 1, 1))
 
 
-def test_unknown_jurisdiction_is_a_clear_error(registry: o.Registry) -> None:
+def test_unknown_jurisdiction_is_a_clear_error(registry: o.PluginHost) -> None:
     with pytest.raises(o.JurisdictionError) as exc:
         registry.rulebook("ZZ")
     assert "ZZ" in str(exc.value) and "辖区" in str(exc.value) and "CN" in str(exc.value)
@@ -100,7 +100,7 @@ def test_a_city_may_tighten_the_cap(tmp_path: Path) -> None:
         "CN/changes/supplementary_cap.toml")
 
 
-def test_contract_term_overrides_an_illustrative_default(registry: o.Registry) -> None:
+def test_contract_term_overrides_an_illustrative_default(registry: o.PluginHost) -> None:
     rb = registry.rulebook("CN")
     assert rb.parameter("settlement.day_count").illustrative
     own = rb.override("settlement.day_count", "30/360", citation="合同 第八条")
@@ -109,7 +109,7 @@ def test_contract_term_overrides_an_illustrative_default(registry: o.Registry) -
     assert rb.value("settlement.day_count", date(2022, 1, 1)) == "actual"  # baseline untouched
 
 
-def test_a_contract_term_cannot_loosen_a_legal_limit(registry: o.Registry) -> None:
+def test_a_contract_term_cannot_loosen_a_legal_limit(registry: o.PluginHost) -> None:
     with pytest.raises(RuleLoadError, match="never loosen"):
         registry.rulebook("CN").override("changes.supplementary_cap", Decimal("0.2"),
                                          citation="合同 第九条")

@@ -7,6 +7,7 @@ import pytest
 
 import outsourcing as o
 from outsourcing.cli import main
+from outsourcing.payment import LinearFormula
 from outsourcing.scenarios import (
     ScenarioError,
     find_case,
@@ -27,7 +28,7 @@ SCENARIO_FILES = sorted(
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_scenario_file_passes_through_the_outsourcing_test_code_path(
-    path: Path, registry: o.Registry
+    path: Path, registry: o.PluginHost
 ) -> None:
     results = run_files([path], registry)
     assert results and all(r.passed for r in results), render_results(results)
@@ -38,7 +39,7 @@ def test_there_are_scenario_files() -> None:
 
 
 def test_a_wrong_expectation_shows_expected_actual_and_the_rule_behind_it(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     [result] = run_files([FIXTURES / "wrong_expectation.toml"], registry)
     assert not result.passed
@@ -98,7 +99,7 @@ def test_cli_unknown_jurisdiction_is_a_clear_error(capsys: pytest.CaptureFixture
 
 
 def test_a_wrong_headroom_and_a_wrong_rejection_rule_show_the_trail(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     [result] = run_files([FIXTURES / "wrong_headroom.toml"], registry)
     report = render_results([result])
@@ -125,7 +126,7 @@ PAYMENTS = ROOT / "tests" / "scenarios" / "payments_worked_examples.toml"
 
 
 def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind_it(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     [result] = run_files([FIXTURES / "wrong_statement.toml"], registry)
     assert not result.passed and result.error is None
@@ -164,7 +165,7 @@ def test_a_wrong_statement_expectation_shows_expected_actual_and_the_rule_behind
      "考核月份须为1到12之间的整数，不能为 13"),
 ])
 def test_a_bad_assessment_or_statement_names_file_case_and_field(
-    name: str, field: str, words: str, registry: o.Registry
+    name: str, field: str, words: str, registry: o.PluginHost
 ) -> None:
     [result] = run_files([FIXTURES / name], registry)
     assert result.error is not None and not result.mismatches
@@ -172,7 +173,7 @@ def test_a_bad_assessment_or_statement_names_file_case_and_field(
     assert words in result.error
 
 
-def test_an_error_finding_the_case_does_not_list_fails_it(registry: o.Registry) -> None:
+def test_an_error_finding_the_case_does_not_list_fails_it(registry: o.PluginHost) -> None:
     """A missing assessment withholds the fee: a case that does not expect it fails."""
     [result] = run_files([FIXTURES / "unexpected_error_finding.toml"], registry)
     assert result.error is None and not result.passed
@@ -183,7 +184,7 @@ def test_an_error_finding_the_case_does_not_list_fails_it(registry: o.Registry) 
 
 
 def test_october_2022_q4_statements_carry_the_holdback_to_december(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     [case] = load_file(OCTOBER)
     fees = [settle_case(case, f"2022-{m}", registry).fee for m in (10, 11, 12)]
@@ -247,7 +248,7 @@ def test_a_payment_rule_reads_from_a_scenario_table_and_round_trips() -> None:
                  "citation": "合同 第十条"},
         "deductions": {"amounts": {"ordinary": "300.00", "trapped_passengers": "2000.00"}},
         "cap": {"share": "0.15"}}, o.PaymentRule)
-    assert rule.rate == o.LinearFormula(90, 10, citation="合同 第十条")
+    assert rule.rate == LinearFormula(90, 10, citation="合同 第十条")
     assert rule.deductions is not None
     assert rule.deductions.amount("trapped_passengers") == o.Money("2000.00")
     assert structure(unstructure(rule), o.PaymentRule) == rule
@@ -257,7 +258,7 @@ def test_a_payment_rule_reads_from_a_scenario_table_and_round_trips() -> None:
 
 
 def test_the_complete_example_in_the_docs_passes(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     example = text.split("### A complete example", 1)[1].split("```toml\n", 1)[1]
@@ -274,7 +275,7 @@ PROCUREMENT = ROOT / "tests" / "scenarios" / "procurement_worked_examples.toml"
 
 
 def test_procurement_worked_examples_run_as_scenarios_with_the_tests_figures(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     cases = load_file(PROCUREMENT)
     assert len(cases) == 8
@@ -290,7 +291,7 @@ def test_procurement_worked_examples_run_as_scenarios_with_the_tests_figures(
 
 
 def test_a_wrong_tender_expectation_shows_expected_actual_and_the_rule(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     [result] = run_files([FIXTURES / "wrong_tender.toml"], registry)
     assert not result.passed and result.error is None
@@ -317,7 +318,7 @@ def test_a_wrong_tender_expectation_shows_expected_actual_and_the_rule(
      "the weights must sum to 1: 0.30 + 0.50 + 0.10 = 0.90"),
 ])
 def test_a_bad_tender_or_bid_names_file_case_and_field(
-    name: str, field: str, words: str, registry: o.Registry
+    name: str, field: str, words: str, registry: o.PluginHost
 ) -> None:
     [result] = run_files([FIXTURES / name], registry)
     assert result.error is not None and not result.mismatches
@@ -336,7 +337,7 @@ def _tender_case(tmp_path: Path, extra: str, *, drop: str = "") -> Path:
 
 
 def test_a_tender_refused_by_a_rule_in_force_names_the_field_and_the_rule(
-    tmp_path: Path, registry: o.Registry
+    tmp_path: Path, registry: o.PluginHost
 ) -> None:
     file = _tender_case(tmp_path, "", drop='sme_deduction = "0.08"')
     [result] = run_files([file], registry)
@@ -346,7 +347,7 @@ def test_a_tender_refused_by_a_rule_in_force_names_the_field_and_the_rule(
     assert "[rule procurement.sme_deduction_services;" in result.error
 
 
-def test_the_awarded_contract_is_settled_like_a_written_one(registry: o.Registry) -> None:
+def test_the_awarded_contract_is_settled_like_a_written_one(registry: o.PluginHost) -> None:
     case = find_case(load_file(PROCUREMENT), "7")
     assert case.contract is None and "award" in case.raw
     july = settle_case(case, "2021-07", registry)
@@ -375,7 +376,7 @@ def test_cli_test_runs_tender_cases(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", str(FIXTURES / "wrong_tender.toml")]) == 1
 
 
-def test_the_tender_example_in_the_docs_passes(tmp_path: Path, registry: o.Registry) -> None:
+def test_the_tender_example_in_the_docs_passes(tmp_path: Path, registry: o.PluginHost) -> None:
     text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     example = text.split("### A tender example", 1)[1].split("```toml\n", 1)[1]
     file = tmp_path / "tender_example.toml"
@@ -386,7 +387,7 @@ def test_the_tender_example_in_the_docs_passes(tmp_path: Path, registry: o.Regis
 
 
 def test_a_wrong_headroom_after_a_change_and_a_wrong_sum_are_reported(
-    registry: o.Registry, tmp_path: Path
+    registry: o.PluginHost, tmp_path: Path
 ) -> None:
     text = OCTOBER.read_text(encoding="utf-8")
     text = text.replace('change = "BC-2022-03"            # disinfection added from 10 October '

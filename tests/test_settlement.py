@@ -12,18 +12,19 @@ from payment_cases import ONE_SHEET, contract, inspection_only, property_assessm
 
 import outsourcing as o
 from outsourcing.changes import Change, Suspend, Timeline
+from outsourcing.payment import FullPay
 from outsourcing.performance import Incident
 from outsourcing.settlement import prepare, settle, settle_term
 from outsourcing.statement import LineStatus
 
 
 @pytest.fixture(scope="module")
-def rb(registry: o.Registry) -> o.RuleBook:
+def rb(registry: o.PluginHost) -> o.RuleBook:
     return registry.rulebook("CN")
 
 
 @pytest.fixture(scope="module")
-def registry() -> o.Registry:
+def registry() -> o.PluginHost:
     return o.load()
 
 
@@ -283,7 +284,7 @@ def test_the_payment_rule_hook_is_called_once_per_line_not_per_period() -> None:
                                      rulebook: o.RuleBook) -> Any:
             calls.append(line.id)
             if line.service == "property":
-                return o.PaymentRule(o.FullPay(citation="市规定: 全额支付"))
+                return o.PaymentRule(FullPay(citation="市规定: 全额支付"))
             return None
 
     reg = o.load(extra=[("city", City())])

@@ -48,6 +48,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import outsourcing as o
+from outsourcing.payment import LinearFormula, RepeatRatchet, TotalCap, WarningRule
 from outsourcing.settlement import prepare, settle_term
 
 RB = o.load().rulebook("CN")
@@ -269,31 +270,31 @@ def kpi_specs(line: Line) -> list[o.KpiSpec]:
 
 
 def payment_rule(r: Rule) -> o.PaymentRule:
-    rate: o.TierTable | o.LinearFormula
+    rate: o.TierTable | LinearFormula
     if r.tiers is not None:
         rate = o.TierTable([{"min_score": dec(m, 2), "rate": dec(x, 6)} for m, x in r.tiers],
                            citation="合同 第十条")
     else:
         assert r.linear is not None
-        rate = o.LinearFormula(dec(r.linear[0], 2), dec(r.linear[1], 2), citation="合同 第十条")
+        rate = LinearFormula(dec(r.linear[0], 2), dec(r.linear[1], 2), citation="合同 第十条")
     return o.PaymentRule(
         rate,
         deductions=(o.IncidentDeductions({k: yuan(f) for k, f in r.deductions},
                                          citation="合同 第十一条") if r.deductions else None),
         ratchet=(None if r.ratchet is None else
-                 o.RepeatRatchet(dec(r.ratchet[0], 2), r.ratchet[1], r.ratchet[2],
+                 RepeatRatchet(dec(r.ratchet[0], 2), r.ratchet[1], r.ratchet[2],
                                  citation="合同 第十一条")),
         cap=None if r.cap is None else o.LineCap(dec(r.cap, 6), citation="合同 第十二条"),
         holdback=(None if r.holdback is None else
                   o.Holdback(dec(r.holdback[0], 6), r.holdback[1], citation="合同 第十三条")),
         warning=(None if r.warning is None else
-                 o.WarningRule(dec(r.warning, 2), citation="合同 第十四条")))
+                 WarningRule(dec(r.warning, 2), citation="合同 第十四条")))
 
 
 def contract_rules(case: Case) -> o.ContractRules:
     if case.total_cap is None:
         return o.ContractRules()
-    return o.ContractRules(total_cap=o.TotalCap(dec(case.total_cap, 6), citation="合同 第十五条"))
+    return o.ContractRules(total_cap=TotalCap(dec(case.total_cap, 6), citation="合同 第十五条"))
 
 
 def assessment(f: Found, period: o.Period, on: date) -> o.Assessment:

@@ -13,7 +13,7 @@ CASES = sorted((Path(__file__).parent / "site_cases").glob("*.toml"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
-def test_every_site_case_file_passes(path: Path, registry: o.Registry) -> None:
+def test_every_site_case_file_passes(path: Path, registry: o.PluginHost) -> None:
     results = run_site_file(path, registry)
     assert results
     for r in results:
@@ -21,7 +21,7 @@ def test_every_site_case_file_passes(path: Path, registry: o.Registry) -> None:
 
 
 def test_a_wrong_expectation_is_reported_with_expected_and_actual(
-        tmp_path: Path, registry: o.Registry) -> None:
+        tmp_path: Path, registry: o.PluginHost) -> None:
     text = CASES[0].read_text(encoding="utf-8").replace('at_stake = "54193.55"',
                                                         'at_stake = "50000.00"')
     bad = tmp_path / "bad.toml"
@@ -32,7 +32,7 @@ def test_a_wrong_expectation_is_reported_with_expected_and_actual(
 
 
 def test_a_malformed_case_names_the_file_and_case(tmp_path: Path,
-                                                  registry: o.Registry) -> None:
+                                                  registry: o.PluginHost) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[case]]\nname = "无期间"\n[case.expect]\ngaps = []\n', encoding="utf-8")
     with pytest.raises(o.ModelError) as err:

@@ -44,13 +44,13 @@ def assessments(period: o.Period = OCT) -> list[o.Assessment]:
     ]
 
 
-def test_without_usage_the_planned_quantity_is_paid(registry: o.Registry) -> None:
+def test_without_usage_the_planned_quantity_is_paid(registry: o.PluginHost) -> None:
     st = o.settle(contract(), OCT, assessments(), registry.rulebook("NX"))
     assert st.line("trips").fee == o.Money("4800.00")       # 60 planned × ¥80
     assert st.line("canteen").fee == o.Money("75000.00")    # labour + materials budget
 
 
-def test_unit_rate_line_is_paid_on_the_quantity_delivered(registry: o.Registry) -> None:
+def test_unit_rate_line_is_paid_on_the_quantity_delivered(registry: o.PluginHost) -> None:
     st = o.settle(contract(), OCT, assessments(), registry.rulebook("NX"),
                   usage=[o.Usage("trips", OCT, quantity="57")])
     line = st.line("trips")
@@ -61,14 +61,14 @@ def test_unit_rate_line_is_paid_on_the_quantity_delivered(registry: o.Registry) 
     assert st.line("cleaning").fee == o.Money("20000.00")   # other lines untouched
 
 
-def test_canteen_materials_are_paid_at_cost_within_the_budget(registry: o.Registry) -> None:
+def test_canteen_materials_are_paid_at_cost_within_the_budget(registry: o.PluginHost) -> None:
     st = o.settle(contract(), OCT, assessments(), registry.rulebook("NX"),
                   usage=[o.Usage("canteen", OCT, materials="41236.50")])
     assert st.line("canteen").fee == o.Money("71236.50")    # ¥30,000 labour + at cost
     assert not [f for f in st.findings if f.code.startswith("settlement.materials")]
 
 
-def test_materials_over_budget_pay_the_budget_and_say_so(registry: o.Registry) -> None:
+def test_materials_over_budget_pay_the_budget_and_say_so(registry: o.PluginHost) -> None:
     st = o.settle(contract(), OCT, assessments(), registry.rulebook("NX"),
                   usage=[o.Usage("canteen", OCT, materials="47000.00")])
     assert st.line("canteen").fee == o.Money("75000.00")
@@ -77,7 +77,7 @@ def test_materials_over_budget_pay_the_budget_and_say_so(registry: o.Registry) -
 
 
 def test_a_suspended_part_of_the_month_prorates_labour_and_the_materials_budget(
-    registry: o.Registry,
+    registry: o.PluginHost,
 ) -> None:
     rb = registry.rulebook("NX")
     tl = Timeline(contract()).sign(Change(
@@ -99,7 +99,7 @@ def test_a_suspended_part_of_the_month_prorates_labour_and_the_materials_budget(
     (o.Usage("trips", "2022-11", quantity="3"), "usage for 2022-11 given when settling"),
 ])
 def test_usage_that_does_not_fit_the_line_is_a_clear_error(
-    registry: o.Registry, usage: o.Usage, message: str
+    registry: o.PluginHost, usage: o.Usage, message: str
 ) -> None:
     with pytest.raises(o.SettlementError, match=message):
         o.settle(contract(), OCT, assessments(), registry.rulebook("NX"), usage=[usage])
@@ -116,7 +116,7 @@ def test_usage_itself_refuses_floats_negatives_and_both_or_neither() -> None:
         attrs.evolve(o.Usage("trips", OCT, quantity="1"), materials=o.Money("1"))
 
 
-def test_settle_term_takes_each_periods_usage(registry: o.Registry) -> None:
+def test_settle_term_takes_each_periods_usage(registry: o.PluginHost) -> None:
     rb = registry.rulebook("NX")
     months = [o.Period.month(2022, m) for m in range(1, 13)]
     sts = o.settle_term(contract(), [a for m in months for a in assessments(m)], rb,

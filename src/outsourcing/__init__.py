@@ -5,44 +5,26 @@ canteens (餐饮) and their neighbours: the contract model, dated rules with cit
 one pluggy plugin per jurisdiction.
 
 >>> import datetime, outsourcing
->>> registry = outsourcing.load()
->>> registry.rulebook("CN").value("changes.supplementary_cap", on=datetime.date(2022, 10, 1))
+>>> host = outsourcing.load()
+>>> host.rulebook("CN").value("changes.supplementary_cap", on=datetime.date(2022, 10, 1))
 Decimal('0.10')
+
+The names here are the ones the README, the docs and the examples use; every other public
+name lives in its subpackage (``outsourcing.procurement.Tender``,
+``outsourcing.changes.Terminate``, ``outsourcing.payment.TotalCap`` …).  ``import
+outsourcing`` loads the core only: the store (``outsourcing.Store``) is imported on first
+use, and nothing here imports the desk or the OCDS export.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ._extras import MissingExtra
-from .catalogue import Catalogue, Direction, KpiSpec, Scoring, ServiceKind
-from .changes import (
-    AddLine,
-    CapReport,
-    Change,
-    ChangeLinePrice,
-    ChangeLineQuantity,
-    ChangeStatus,
-    ChangeTerm,
-    Rationale,
-    RemoveLine,
-    Resume,
-    Segment,
-    Suspend,
-    Terminate,
-    Timeline,
-)
-from .dates import (
-    DateRange,
-    DayCount,
-    Period,
-    PeriodKind,
-    WorkCalendar,
-    add_working_days,
-    is_working_day,
-    working_days_between,
-)
-from .due import DueTerm, InterestTerm
+from .catalogue import Direction, KpiSpec, Scoring, ServiceKind
+from .changes import AddLine, Change, Resume, Suspend, Timeline
+from .dates import DateRange, Period, add_working_days, is_working_day
 from .errors import (
     AccessDenied,
     ChangeRejected,
@@ -60,86 +42,44 @@ from .errors import (
     SettlementError,
 )
 from .findings import Finding, Severity
-from .framework import (
-    CallOff,
-    CallOffMethod,
-    FrameworkAgreement,
-    FrameworkKind,
-    PriceListItem,
-    call_off,
-)
-from .kpi_schedule import KpiSchedule, NotDueRule, ScheduleKind
+from .framework import CallOff, FrameworkAgreement, PriceListItem, call_off
+from .kpi_schedule import KpiSchedule, NotDueRule
 from .model import (
     Contract,
     EnterpriseSize,
     FixedMonthly,
     LabourPlusMaterials,
-    PaymentSchedule,
     Purchaser,
     Qualification,
-    QualificationRequirement,
     ServiceLine,
     Supplier,
     UnitRate,
 )
-from .money import Money, allocate
+from .money import Money
 from .payment import (
     ContractRules,
     Downgrade,
-    FeeShare,
-    FullPay,
     Holdback,
     IncidentDeductions,
-    LinearFormula,
     LineCap,
     PaymentRule,
-    RepeatRatchet,
     ScoreAdjustments,
     SiteScore,
     TierTable,
-    TotalCap,
-    WarningRule,
 )
-from .performance import (
-    Assessment,
-    Incident,
-    Metric,
-    NotApplicable,
-    ScoreItem,
-    ScoreSheet,
-    Survey,
-)
+from .performance import Assessment, Incident, Metric, ScoreItem, ScoreSheet, Survey
 from .plan import (
     Instalment,
     InstalmentPlan,
     PeriodicPlan,
-    PlannedPayment,
-    PlanSchedule,
     Prepayment,
-    Recovery,
     instalment_payments,
     periodic_payments,
 )
-from .plugins import Registry, hookimpl, load
-from .pricing import AnnualFee, AreaRate, AreaUnit, MonthSplit, TermTotal
-from .procurement import (
-    Award,
-    Bid,
-    BidEvaluation,
-    CostEstimate,
-    EvaluationMethod,
-    EvaluationReport,
-    Factor,
-    ProcurementMethod,
-    ScoringScheme,
-    Tender,
-    TenderLine,
-    award,
-    estimate_cost,
-    evaluate,
-)
+from .plugins import PluginHost, hookimpl, load
+from .pricing import AnnualFee, AreaRate, TermTotal
 from .rewards import RewardRule, competitive_rewards
-from .rules import Jurisdiction, Parameter, Range, Resolved, RuleBook
+from .rules import Jurisdiction, Resolved, RuleBook
 from .settlement import prepare, settle, settle_term
 from .statement import Statement
 from .usage import Usage
@@ -149,14 +89,83 @@ if TYPE_CHECKING:
 
 from ._version import __version__
 
+_MOVED: dict[str, str] = {
+    "AreaUnit": "pricing",
+    "Award": "procurement",
+    "Bid": "procurement",
+    "BidEvaluation": "procurement",
+    "CallOffMethod": "framework",
+    "CapReport": "changes",
+    "Catalogue": "catalogue",
+    "ChangeLinePrice": "changes",
+    "ChangeLineQuantity": "changes",
+    "ChangeStatus": "changes",
+    "ChangeTerm": "changes",
+    "CostEstimate": "procurement",
+    "DayCount": "dates",
+    "DueTerm": "due",
+    "EvaluationMethod": "procurement",
+    "EvaluationReport": "procurement",
+    "Factor": "procurement",
+    "FeeShare": "payment",
+    "FrameworkKind": "framework",
+    "FullPay": "payment",
+    "InterestTerm": "due",
+    "LinearFormula": "payment",
+    "MonthSplit": "pricing",
+    "NotApplicable": "performance",
+    "Parameter": "rules",
+    "PaymentSchedule": "model",
+    "PeriodKind": "dates",
+    "PlanSchedule": "plan",
+    "PlannedPayment": "plan",
+    "ProcurementMethod": "procurement",
+    "QualificationRequirement": "model",
+    "Range": "rules",
+    "Rationale": "changes",
+    "Recovery": "plan",
+    "RemoveLine": "changes",
+    "RepeatRatchet": "payment",
+    "ScheduleKind": "kpi_schedule",
+    "ScoringScheme": "procurement",
+    "Segment": "changes",
+    "Tender": "procurement",
+    "TenderLine": "procurement",
+    "Terminate": "changes",
+    "TotalCap": "payment",
+    "WarningRule": "payment",
+    "WorkCalendar": "dates",
+    "allocate": "money",
+    "award": "procurement",
+    "estimate_cost": "procurement",
+    "evaluate": "procurement",
+    "working_days_between": "dates",
+}
+"""Names this package exported before 0.3, each now only in its subpackage; reading one
+here still works for one release, with a DeprecationWarning naming where it lives."""
+
 
 def __getattr__(name: str) -> Any:
-    """``outsourcing.Store``: the store of record (:class:`outsourcing.registry.Store`),
-    imported on first use so that ``import outsourcing`` does not load SQLAlchemy."""
+    """``outsourcing.Store``: the store of record (:mod:`outsourcing.registry`), imported on
+    first use so that ``import outsourcing`` loads neither SQLAlchemy nor the store;
+    ``outsourcing.Registry``: the old name of :class:`PluginHost`, and the names in
+    ``_MOVED``, kept for one release with a warning."""
     if name == "Store":
-        from .registry import Store
+        from . import registry
 
-        return Store
+        return registry.Store
+    if name == "Registry":
+        warnings.warn("outsourcing.Registry is deprecated: the plugin host is "
+                      "outsourcing.PluginHost (and the database store outsourcing.Store)",
+                      DeprecationWarning, stacklevel=2)
+        return PluginHost
+    if name in _MOVED:
+        import importlib
+
+        where = f"outsourcing.{_MOVED[name]}"
+        warnings.warn(f"outsourcing.{name} is deprecated here: import it from {where}",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module(where), name)
     raise AttributeError(f"module 'outsourcing' has no attribute {name!r}")
 
 
@@ -165,98 +174,59 @@ __all__ = [
     "AddLine",
     "AnnualFee",
     "AreaRate",
-    "AreaUnit",
     "Assessment",
-    "Award",
-    "Bid",
-    "BidEvaluation",
     "CallOff",
-    "CallOffMethod",
-    "CapReport",
-    "Catalogue",
     "Change",
-    "ChangeLinePrice",
-    "ChangeLineQuantity",
     "ChangeRejected",
-    "ChangeStatus",
-    "ChangeTerm",
     "Contract",
     "ContractRules",
-    "CostEstimate",
     "DateError",
     "DateRange",
-    "DayCount",
     "Direction",
     "Downgrade",
-    "DueTerm",
     "EnterpriseSize",
-    "EvaluationMethod",
-    "EvaluationReport",
-    "Factor",
-    "FeeShare",
     "Finding",
     "FixedMonthly",
     "FrameworkAgreement",
-    "FrameworkKind",
-    "FullPay",
     "Holdback",
     "Incident",
     "IncidentDeductions",
     "Instalment",
     "InstalmentPlan",
-    "InterestTerm",
     "Jurisdiction",
     "JurisdictionError",
     "KpiSchedule",
     "KpiSpec",
     "LabourPlusMaterials",
     "LineCap",
-    "LinearFormula",
     "Metric",
     "MissingExtra",
     "ModelError",
     "Money",
     "MoneyError",
-    "MonthSplit",
-    "NotApplicable",
     "NotDueRule",
     "OutsourcingError",
-    "Parameter",
     "PaymentRule",
-    "PaymentSchedule",
     "Period",
-    "PeriodKind",
     "PeriodicPlan",
-    "PlanSchedule",
-    "PlannedPayment",
     "PluginError",
+    "PluginHost",
     "Prepayment",
     "PriceListItem",
     "ProcurementError",
-    "ProcurementMethod",
     "Purchaser",
     "Qualification",
-    "QualificationRequirement",
-    "Range",
-    "Rationale",
-    "Recovery",
-    "Registry",
     "RegistryError",
-    "RemoveLine",
-    "RepeatRatchet",
     "Resolved",
     "Resume",
     "RewardRule",
     "RuleBook",
     "RuleError",
     "RuleLoadError",
-    "ScheduleKind",
     "ScoreAdjustments",
     "ScoreItem",
     "ScoreSheet",
     "Scoring",
-    "ScoringScheme",
-    "Segment",
     "SerializationError",
     "ServiceKind",
     "ServiceLine",
@@ -268,25 +238,15 @@ __all__ = [
     "Supplier",
     "Survey",
     "Suspend",
-    "Tender",
-    "TenderLine",
     "TermTotal",
-    "Terminate",
     "TierTable",
     "Timeline",
-    "TotalCap",
     "UnitRate",
     "Usage",
-    "WarningRule",
-    "WorkCalendar",
     "__version__",
     "add_working_days",
-    "allocate",
-    "award",
     "call_off",
     "competitive_rewards",
-    "estimate_cost",
-    "evaluate",
     "hookimpl",
     "instalment_payments",
     "is_working_day",
@@ -295,5 +255,4 @@ __all__ = [
     "prepare",
     "settle",
     "settle_term",
-    "working_days_between",
 ]

@@ -200,12 +200,12 @@ def _k(id: str, zh: str, en: str, unit: str, target: str, direction: str, weight
 
 
 _SAT = "政府采购法实施条例 第四十五条（服务对象参与验收）; 满意度目标为示例"
-_STD = "《标准化助推机关事务治理体系和治理能力现代化的实践与探索》（宁夏机关事务 2022）"
+_REPAIR = "政府采购法实施条例 第四十五条（按合同约定的技术、服务标准验收）; 合格率目标为示例"
 
 CORE_SERVICE_KINDS: tuple[ServiceKind, ...] = (
     ServiceKind("property", "物业服务", "property management", None, (
         _k("repair_pass_rate", "维修合格率", "repair pass rate", "%", "100", "higher", "40",
-           f"{_STD}: 物业维修合格率100%", parameter="kpi.property.repair_pass_rate"),
+           _REPAIR, parameter="kpi.property.repair_pass_rate"),
         _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "30", _SAT),
         _k("inspection", "日常检查得分", "inspection score", "points", "90", "higher", "30",
            "政府采购法实施条例 第四十五条: 逐项核对服务标准"),
@@ -229,13 +229,13 @@ CORE_SERVICE_KINDS: tuple[ServiceKind, ...] = (
     ServiceKind("refuse_removal", "垃圾清运", "refuse removal", "property"),
     ServiceKind("conference", "会务服务", "conference services", "property", (
         _k("satisfaction", "会务服务满意率", "conference satisfaction", "%", "98", "higher",
-           "100", f"{_STD}: 会务服务满意率98%", parameter="kpi.conference.satisfaction"),
+           "100", _SAT, parameter="kpi.conference.satisfaction"),
     )),
     ServiceKind("gym_management", "健身中心管理", "gym management", "property"),
     ServiceKind("maintenance", "设施设备维保", "facilities and equipment maintenance", None),
     ServiceKind("facilities_repair", "设施设备维修维护", "facilities repair", "maintenance", (
         _k("repair_pass_rate", "维修合格率", "repair pass rate", "%", "100", "higher", "60",
-           f"{_STD}: 物业维修合格率100%"),
+           _REPAIR, parameter="kpi.facilities_repair.repair_pass_rate"),
         _k("satisfaction", "满意率", "satisfaction rate", "%", "95", "higher", "40", _SAT),
     )),
     ServiceKind("elevator_maintenance", "电梯维保", "elevator maintenance", "maintenance", (

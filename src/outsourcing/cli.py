@@ -1,6 +1,7 @@
 """The ``outsourcing`` command line (命令行).
 
-``outsourcing rules JURISDICTION [--on DATE]`` lists the rules in force with their citations.
+``outsourcing rules JURISDICTION [--on DATE] [--levels]`` lists the rules in force with their
+citations (``--levels``: every level's value, and which one applies).
 ``outsourcing test FILES…`` runs scenario files and ``outsourcing settle FILE --period P``
 prints a statement (see ``docs/scenarios.md``).  ``python -m outsourcing`` is the same.
 
@@ -41,6 +42,11 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         print(f"{r.rule_id} = {_show(r.value)}{tag}")
         print(f"    {r.parameter.description}")
         print(f"    {r.citation}  ({r.parameter.jurisdiction})")
+        if args.levels:
+            for p, v in rb.levels(r.rule_id, on):
+                shown = "未生效" if v is None else f"{_show(v.value)}（{v.citation}）"
+                wins = "  ← 适用" if p is r.parameter else ""
+                print(f"    层级 {p.jurisdiction}: {shown}{wins}")
     return 0
 
 
@@ -78,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="list the rules in force for a jurisdiction")
     p.add_argument("jurisdiction", help="a jurisdiction code, e.g. CN, NX, NX-SZS")
     p.add_argument("--on", help="the date (YYYY-MM-DD); default today")
+    p.add_argument("--levels", action="store_true",
+                   help="show every level's value (national, region, city) and which applies")
     p.set_defaults(func=_cmd_rules)
     t = sub.add_parser("test", help="run scenario files and report each case")
     t.add_argument("files", nargs="+", help="scenario TOML files")

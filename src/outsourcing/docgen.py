@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .plugins import Registry, load
+from .plugins import PluginHost, load
 from .rules import Jurisdiction, Parameter
 
 
@@ -23,7 +23,42 @@ def _value(p: Parameter) -> list[str]:
     return rows
 
 
-def rules_catalogue(registry: Registry) -> str:
+RESOLVED_ON: tuple[tuple[str, str], ...] = (
+    ("changes.", "the day the change is signed (its effective date while it is unsigned)"),
+    ("term.", "the day the contract is signed (the first day of its term when no signing "
+              "date is given); for an extension, the day the change is signed"),
+    ("qualification.", "the day the contract is signed (the first day of its term when no "
+                       "signing date is given); in a tender, the evaluation day"),
+    ("scope.", "the day the contract is signed (the first day of its term when none is given)"),
+    ("kpi.", "the day the contract is signed, when it is prepared for settlement"),
+    ("settlement.", "the day the contract is signed, when it is prepared for settlement"),
+    ("payment.sme_days", "the day the payment clock starts (acceptance, or the day acceptance "
+                         "was due when it came late)"),
+    ("payment.late_interest_daily", "the day the payment was due"),
+    ("payment.lpr_one_year", "the day the contract is signed"),
+    ("payment.", "the day the contract is signed, when it is prepared for settlement"),
+    ("contract.", "the day the contract is signed (the day the award is notified before)"),
+    ("procurement.sign_within_days", "the day the award is notified"),
+    ("procurement.publish_within_working_days", "the day the contract is signed"),
+    ("procurement.", "the evaluation day of the tender (for a renewal's timetable, the day "
+                     "the plan is made)"),
+    ("framework.call_off_price_ceiling", "the day the call-off is signed"),
+    ("framework.", "the day the framework agreement is signed"),
+    ("registry.", "the day of the action in the store (settling, paying, adding a person)"),
+    ("practice.office_area", "each office area's own dates (the plugin builds the areas once)"),
+    ("practice.", "the day the contract is signed, when the jurisdiction's check reads it"),
+    ("canteen.", "the day the contract is signed, when the jurisdiction's check reads it"),
+)
+"""On which day each rule is resolved, by the first matching prefix of its id: the
+catalogue says it for every parameter, and a test fails on a parameter no prefix names."""
+
+
+def resolved_on(pid: str) -> str | None:
+    """The day on which the rule ``pid`` is resolved (see :data:`RESOLVED_ON`)."""
+    return next((day for prefix, day in RESOLVED_ON if pid.startswith(prefix)), None)
+
+
+def rules_catalogue(registry: PluginHost) -> str:
     """The Markdown catalogue of every jurisdiction's own parameters."""
     out = [
         "# Rules catalogue (规则目录)",
@@ -34,6 +69,7 @@ def rules_catalogue(registry: Registry) -> str:
         "limit).",
         "**Illustrative** marks published practice shipped as a default, not law: a bureau",
         "replaces it with its contract's own terms (`RuleBook.override`, see docs/rules.md).",
+        "**Resolved on** says on which day the library reads each rule's value.",
         "",
     ]
     jurisdictions = registry.jurisdictions
@@ -57,7 +93,9 @@ def rules_catalogue(registry: Registry) -> str:
             out += [f"### `{p.id}`{tag}", "",
                     f"{p.description}" + (f" — {p.description_en}" if p.description_en else ""),
                     "", f"Unit `{p.unit}`, kind `{p.kind}`{limit}."
-                    + (f" Term: {p.term}." if p.term else ""), ""]
+                    + (f" Term: {p.term}." if p.term else ""), "",
+                    f"Resolved on: {resolved_on(p.id) or 'the day the plugin that reads it says'}.",
+                    ""]
             if p.reference:
                 out += [f"Source: {p.reference}", ""]
             out += ["| in force | value | citation |", "|---|---|---|", *_value(p), ""]

@@ -10,14 +10,16 @@ import it and the core plugin never imports the loader.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
     from .catalogue import ProcurementItem, ServiceKind
+    from .changes import Change
     from .findings import Finding
     from .model import Contract, ServiceLine
+    from .payment import PaymentRule
     from .rules import Jurisdiction, RuleBook
     from .sites import Site
 
@@ -30,7 +32,13 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 class HookSpecs:
-    """The hooks a plugin may implement.  Every one is documented in ``docs/plugins.md``."""
+    """The hooks a plugin may implement.  Every one is documented in ``docs/plugins.md``.
+
+    Each is called through pluggy, so an implementation may be a wrapper
+    (``@hookimpl(wrapper=True)``: it yields once and receives what the plugins inside it
+    answered — for a list hook, the list of each plugin's list) or ask to run early or late
+    (``tryfirst``, ``trylast``).
+    """
 
     @hookspec
     def outsourcing_jurisdictions(self) -> Sequence[Jurisdiction]:  # type: ignore[empty-body]
@@ -68,7 +76,7 @@ class HookSpecs:
 
     @hookspec
     def outsourcing_check_change(  # type: ignore[empty-body]
-        self, contract: Contract, change: Any, rulebook: RuleBook
+        self, contract: Contract, change: Change, rulebook: RuleBook
     ) -> Sequence[Finding]:
         """Check a proposed change to a contract before it is signed; return findings.
 
@@ -86,8 +94,9 @@ class HookSpecs:
     @hookspec(firstresult=True)
     def outsourcing_payment_rule(
         self, contract: Contract, line: ServiceLine, rulebook: RuleBook
-    ) -> Any | None:
-        """Choose the payment rule for a service line; the first non-None answer wins.
+    ) -> PaymentRule | None:
+        """Choose the payment rule for a service line; the first non-None answer wins
+        (``firstresult``: the plugins after it are not asked).
 
         Called once per line when a contract's settlement is prepared, never per period.
         """

@@ -1,47 +1,54 @@
-"""Plugins: hook specifications and the registry that loads them (插件).
+"""Plugins: the host that loads them and calls their hooks (插件).
 
 A plugin is any module or object with functions marked ``@hookimpl``, registered through
 the ``outsourcing`` entry-point group (``[project.entry-points.outsourcing]``).  Each
 jurisdiction is a plugin; the library's own national rules are the ``core`` plugin, loaded
 the same way.
 
-Hooks are coarse: each is called once per registry, jurisdiction or contract — never once per
-month or per line in a settlement loop.  A plugin that raises becomes a :class:`PluginError`
-naming the plugin and the hook.
+Hooks are coarse: each is called once per host, jurisdiction or contract — never once per
+month or per line in a settlement loop — and always through pluggy (``pm.hook.<name>()``), so
+``@hookimpl(wrapper=True)``, ``firstresult``, ``tryfirst``/``trylast`` and pluggy's call
+monitoring work as pluggy documents them.  A plugin that raises becomes a
+:class:`PluginError` naming the plugin and the hook; whatever a plugin declares records
+which plugin declared it (:mod:`outsourcing._plugin_manager`).
 
 Which plugins load: all installed ones, or those named in ``OUTSOURCING_PLUGINS``
 (comma-separated entry-point names) or in ``load(plugins=[...])``; ``core`` always loads.
-``OUTSOURCING_TRACE=1`` prints every hook call to standard error.
+``OUTSOURCING_TRACE=1`` prints every hook call to standard error (through pluggy's
+``add_hookcall_monitoring``).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import pluggy
 
 from . import builtin
+from ._plugin_manager import OutsourcingPluginManager
 from .catalogue import Catalogue, ProcurementItem, ServiceKind
-from .errors import JurisdictionError, ModelError, OutsourcingError, PluginError
+from .errors import JurisdictionError, ModelError, PluginError
 from .findings import Finding
-from .hookspecs import PROJECT, HookSpecs, hookimpl, hookspec
+from .hookspecs import HookSpecs, hookimpl, hookspec
 from .rules import Jurisdiction, RuleBook, chain_of
 from .sites import Site
 
 if TYPE_CHECKING:
+    from .changes import Change
     from .model import Contract, ServiceLine
+    from .payment import PaymentRule
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "ENV_PLUGINS",
     "ENV_TRACE",
     "HookSpecs",
-    "Registry",
+    "PluginHost",
     "hookimpl",
     "hookspec",
     "load",
@@ -51,110 +58,58 @@ ENTRY_POINT_GROUP = "outsourcing"
 ENV_PLUGINS = "OUTSOURCING_PLUGINS"
 ENV_TRACE = "OUTSOURCING_TRACE"
 
-def _plugin_name(pm: pluggy.PluginManager, plugin: object) -> str:
-    return pm.get_name(plugin) or repr(plugin)
+def _flat(answers: list[Sequence[Any]] | None) -> list[Any]:
+    return [x for answer in answers or () for x in answer]
 
 
-class Registry:
-    """Loaded plugins, the jurisdictions and service catalogue they declare, and rulebooks.
+class PluginHost:
+    """Loaded plugins, the jurisdictions and service catalogue they declare, and rulebooks
+    (插件宿主).
 
     Build one with :func:`load`, once per process; rulebooks are built once per
-    jurisdiction and cached.
+    jurisdiction and cached.  Every hook is called through pluggy (``pm.hook``), once per
+    host, jurisdiction or contract.
     """
 
-    def __init__(self, pm: pluggy.PluginManager, *, trace: bool = False) -> None:
+    def __init__(self, pm: OutsourcingPluginManager, *, trace: bool = False) -> None:
         self.pm = pm
         self.trace = trace
+        if trace:
+            pm.add_hookcall_monitoring(_trace_before, _trace_after)
         self.plugin_names: tuple[str, ...] = tuple(
-            _plugin_name(pm, p) for p in pm.get_plugins())
+            pm.get_name(p) or repr(p) for p in pm.get_plugins())
         self._jurisdictions: dict[str, Jurisdiction] = {}
         self._declared_by: dict[str, str] = {}
-        for plugin, items in self._collect("outsourcing_jurisdictions"):
-            for j in items:
-                if not isinstance(j, Jurisdiction):
-                    raise PluginError(f"returned {j!r}, not a Jurisdiction", plugin=plugin,
-                                      hook="outsourcing_jurisdictions")
-                if j.code in self._jurisdictions:
-                    raise PluginError(
-                        f"jurisdiction {j.code} is already declared by "
-                        f"{self._declared_by[j.code]}", plugin=plugin,
-                        hook="outsourcing_jurisdictions")
-                self._jurisdictions[j.code] = j
-                self._declared_by[j.code] = plugin
-        kinds: list[ServiceKind] = []
-        for plugin, items in self._collect("outsourcing_service_kinds"):
-            for k in items:
-                if not isinstance(k, ServiceKind):
-                    raise PluginError(f"returned {k!r}, not a ServiceKind", plugin=plugin,
-                                      hook="outsourcing_service_kinds")
-                kinds.append(k)
-        procured: list[ProcurementItem] = []
-        for plugin, entries in self._collect("outsourcing_procurement_items"):
-            for it in entries:
-                if not isinstance(it, ProcurementItem):
-                    raise PluginError(f"returned {it!r}, not a ProcurementItem", plugin=plugin,
-                                      hook="outsourcing_procurement_items")
-                procured.append(attrs.evolve(it, source=plugin))
+        hook = "outsourcing_jurisdictions"
+        found = _flat(pm.hook.outsourcing_jurisdictions())
+        for j, plugin in zip(found, pm.who(found), strict=True):
+            if not isinstance(j, Jurisdiction):
+                raise _wrong_type(j, Jurisdiction, plugin, hook)
+            if j.code in self._jurisdictions:
+                raise PluginError(
+                    f"jurisdiction {j.code} is already declared by "
+                    f"{self._declared_by[j.code]}", plugin=plugin, hook=hook,
+                    code="plugin.jurisdiction.declared_twice",
+                    params={"other": self._declared_by[j.code]})
+            self._jurisdictions[j.code] = j
+            self._declared_by[j.code] = plugin
+        kinds = _flat(pm.hook.outsourcing_service_kinds())
+        for k, plugin in zip(kinds, pm.who(kinds), strict=True):
+            if not isinstance(k, ServiceKind):
+                raise _wrong_type(k, ServiceKind, plugin, "outsourcing_service_kinds")
+        procured = _flat(pm.hook.outsourcing_procurement_items())
+        for it, plugin in zip(procured, pm.who(procured), strict=True):
+            if not isinstance(it, ProcurementItem):
+                raise _wrong_type(it, ProcurementItem, plugin, "outsourcing_procurement_items")
         self.catalogue = Catalogue(kinds, procured)
         for it in procured:
             if it.service not in self.catalogue:
                 raise PluginError(f"a 品目 for the unknown service {it.service}",
-                                  plugin=it.source, hook="outsourcing_procurement_items")
+                                  plugin=it.source, hook="outsourcing_procurement_items",
+                                  code="plugin.item.unknown_service", field="service",
+                                  value=it.service)
         self._rulebooks: dict[str, RuleBook] = {}
         self._sites: dict[str, Site] | None = None
-
-    # hook calling -----------------------------------------------------------------------
-    def _impls(self, hook: str) -> list[pluggy.HookImpl]:
-        caller = getattr(self.pm.hook, hook)
-        return list(reversed(caller.get_hookimpls()))  # pluggy's own order: last registered first
-
-    def _call_one(self, impl: pluggy.HookImpl, hook: str, kwargs: dict[str, Any]) -> Any:
-        if self.trace:
-            sys.stderr.write(f"outsourcing: {impl.plugin_name}.{hook}"
-                             f"({', '.join(sorted(kwargs))})\n")
-        try:
-            args = {k: kwargs[k] for k in impl.argnames}
-            return impl.function(**args)
-        except OutsourcingError as exc:
-            if isinstance(exc, PluginError):
-                raise
-            raise PluginError(str(exc), plugin=impl.plugin_name, hook=hook) from exc
-        except Exception as exc:
-            raise PluginError(f"{type(exc).__name__}: {exc}", plugin=impl.plugin_name,
-                              hook=hook) from exc
-
-    def _collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Sequence[Any]]]:
-        out: list[tuple[str, Sequence[Any]]] = []
-        for impl in self._impls(hook):
-            res = self._call_one(impl, hook, kwargs)
-            if res is None:
-                continue
-            if not isinstance(res, list | tuple):
-                raise PluginError(f"returned {type(res).__name__}, not a list", plugin=
-                                  impl.plugin_name, hook=hook)
-            out.append((impl.plugin_name, res))
-        return out
-
-    def _first(self, hook: str, **kwargs: Any) -> Any:
-        return self._first_by(hook, **kwargs)[1]
-
-    def _first_by(self, hook: str, **kwargs: Any) -> tuple[str | None, Any]:
-        """The first non-None answer and the plugin that gave it."""
-        for impl in self._impls(hook):
-            res = self._call_one(impl, hook, kwargs)
-            if res is not None:
-                return impl.plugin_name, res
-        return None, None
-
-    def _findings(self, hook: str, **kwargs: Any) -> list[Finding]:
-        out: list[Finding] = []
-        for plugin, items in self._collect(hook, **kwargs):
-            for f in items:
-                if not isinstance(f, Finding):
-                    raise PluginError(f"returned {f!r}, not a Finding", plugin=plugin, hook=hook)
-                out.append(f if f.source != "core" or plugin == "core" else
-                           _with_source(f, plugin))
-        return out
 
     # public API -------------------------------------------------------------------------
     @property
@@ -180,9 +135,12 @@ class Registry:
         if not rb.applies_to(contract.jurisdiction):
             raise JurisdictionError(
                 f"contract {contract.id} is under {contract.jurisdiction}, rulebook is for "
-                f"{rb.code}", field="jurisdiction", value=contract.jurisdiction, term="辖区")
+                f"{rb.code}", field="jurisdiction", value=contract.jurisdiction, term="辖区",
+                code="jurisdiction.wrong_rulebook", params={"rulebook": rb.code})
         self.check_known(contract)
-        return self._findings("outsourcing_check_contract", contract=contract, rulebook=rb)
+        return _findings(self.pm.hook.outsourcing_check_contract(contract=contract,
+                                                                 rulebook=rb),
+                         "outsourcing_check_contract")
 
     def check_known(self, contract: Contract, lines: Iterable[ServiceLine] | None = None
                     ) -> None:
@@ -194,32 +152,37 @@ class Registry:
             raise JurisdictionError(
                 f"unknown jurisdiction; known: {', '.join(sorted(self._jurisdictions))}",
                 field="jurisdiction", value=contract.jurisdiction, term="辖区",
-                code="jurisdiction.unknown", zh="未知的辖区代码")
+                code="jurisdiction.unknown")
         for i, line in enumerate(contract.lines if lines is None else lines):
             if line.service not in self.catalogue:
                 raise ModelError(
                     f"unknown service in line {line.id!r}; known: "
                     f"{', '.join(sorted(k.code for k in self.catalogue))}",
                     field=f"lines[{i}].service", value=line.service, term="服务类别",
-                    code="model.service.unknown", zh="未知的服务类别代码")
+                    code="model.service.unknown",
+                    params={"known": "、".join(sorted(k.code for k in self.catalogue))})
 
-    def check_change(self, contract: Contract, change: Any, rulebook: RuleBook) -> list[Finding]:
+    def check_change(self, contract: Contract, change: Change, rulebook: RuleBook
+                     ) -> list[Finding]:
         """Findings for a proposed change from every plugin."""
-        return self._findings("outsourcing_check_change", contract=contract, change=change,
-                              rulebook=rulebook)
+        return _findings(self.pm.hook.outsourcing_check_change(
+            contract=contract, change=change, rulebook=rulebook), "outsourcing_check_change")
 
-    def payment_rule(self, contract: Contract, line: ServiceLine, rulebook: RuleBook) -> Any:
-        """The payment rule the first answering plugin chooses for a line, or None."""
+    def payment_rule(self, contract: Contract, line: ServiceLine, rulebook: RuleBook
+                     ) -> PaymentRule | None:
+        """The payment rule the first answering plugin chooses for a line, or None
+        (``firstresult``: pluggy stops at the first answer)."""
         from .payment import PaymentRule
 
-        plugin, rule = self._first_by("outsourcing_payment_rule", contract=contract, line=line,
-                                      rulebook=rulebook)
+        rule = self.pm.hook.outsourcing_payment_rule(contract=contract, line=line,
+                                                     rulebook=rulebook)
+        (plugin,) = self.pm.who([rule])
         if rule is not None and not isinstance(rule, PaymentRule):
             raise PluginError(
                 f"returned a {type(rule).__name__} for line {line.id}, not a PaymentRule",
-                plugin=plugin or "?", hook="outsourcing_payment_rule",
+                plugin=plugin, hook="outsourcing_payment_rule",
                 field=f"rules[{line.id}]", value=rule, term="支付规则",
-                code="plugin.payment_rule.type", zh="插件返回的支付规则类型无效")
+                code="plugin.payment_rule.type")
         return rule
 
     def sites(self, code: str | None = None) -> tuple[Site, ...]:
@@ -228,20 +191,23 @@ class Registry:
         if self._sites is None:
             found: dict[str, Site] = {}
             by: dict[str, str] = {}
-            for plugin, items in self._collect("outsourcing_sites"):
-                for s in items:
-                    if not isinstance(s, Site):
-                        raise PluginError(f"returned {s!r}, not a Site", plugin=plugin,
-                                          hook="outsourcing_sites")
-                    if s.id in found:
-                        raise PluginError(f"site {s.id} is already declared by {by[s.id]}",
-                                          plugin=plugin, hook="outsourcing_sites")
-                    if s.jurisdiction not in self._jurisdictions:
-                        raise PluginError(f"site {s.id} is in unknown jurisdiction "
-                                          f"{s.jurisdiction!r}", plugin=plugin,
-                                          hook="outsourcing_sites")
-                    found[s.id] = s
-                    by[s.id] = plugin
+            declared = _flat(self.pm.hook.outsourcing_sites())
+            for s, plugin in zip(declared, self.pm.who(declared), strict=True):
+                if not isinstance(s, Site):
+                    raise _wrong_type(s, Site, plugin, "outsourcing_sites")
+                if s.id in found:
+                    raise PluginError(f"site {s.id} is already declared by {by[s.id]}",
+                                      plugin=plugin, hook="outsourcing_sites",
+                                      code="plugin.site.declared_twice", field="id",
+                                      value=s.id, params={"other": by[s.id]})
+                if s.jurisdiction not in self._jurisdictions:
+                    raise PluginError(f"site {s.id} is in unknown jurisdiction "
+                                      f"{s.jurisdiction!r}", plugin=plugin,
+                                      hook="outsourcing_sites", field="jurisdiction",
+                                      value=s.jurisdiction,
+                                      code="plugin.site.unknown_jurisdiction")
+                found[s.id] = s
+                by[s.id] = plugin
             self._sites = found
         if code is None:
             return tuple(self._sites.values())
@@ -250,13 +216,33 @@ class Registry:
                      if code in (j.code for j in chain_of(s.jurisdiction, self._jurisdictions)))
 
     def __repr__(self) -> str:
-        return f"Registry(plugins={list(self.plugin_names)})"
+        return f"PluginHost(plugins={list(self.plugin_names)})"
 
 
-def _with_source(f: Finding, plugin: str) -> Finding:
-    import attrs
+def _findings(answers: list[Sequence[Any]], hook: str) -> list[Finding]:
+    """The findings of every plugin (each already carries its plugin's name)."""
+    out = _flat(answers)
+    for f in out:
+        if not isinstance(f, Finding):
+            raise _wrong_type(f, Finding, "?", hook)
+    return out
 
-    return attrs.evolve(f, source=plugin)
+
+def _wrong_type(obj: object, kind: type, plugin: str, hook: str) -> PluginError:
+    return PluginError(f"returned {obj!r}, not a {kind.__name__}", plugin=plugin, hook=hook,
+                       code="plugin.answer.wrong_type", params={"expected": kind.__name__})
+
+
+def _trace_before(hook: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
+                  ) -> None:
+    for impl in reversed(impls):  # pluggy's call order: last registered first
+        sys.stderr.write(f"outsourcing: {impl.plugin_name}.{hook}"
+                         f"({', '.join(sorted(kwargs))})\n")
+
+
+def _trace_after(outcome: pluggy.Result[Any], hook: str, impls: Sequence[pluggy.HookImpl],
+                 kwargs: Mapping[str, Any]) -> None:
+    return None
 
 
 def _wanted(plugins: Iterable[str] | None) -> set[str] | None:
@@ -268,13 +254,27 @@ def _wanted(plugins: Iterable[str] | None) -> set[str] | None:
     return None
 
 
-def _register(pm: pluggy.PluginManager, obj: object, name: str) -> None:
+def _register(pm: OutsourcingPluginManager, obj: object, name: str) -> None:
     try:
         pm.register(obj, name=name)
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(str(exc), plugin=name, hook="(registration)") from exc
-    except ValueError as exc:
-        raise PluginError(str(exc), plugin=name, hook="(registration)") from exc
+    except (pluggy.PluginValidationError, ValueError) as exc:
+        raise PluginError(str(exc), plugin=name, hook="(registration)",
+                          code="plugin.registration") from exc
+
+
+def _load_entry_point(pm: OutsourcingPluginManager, name: str) -> int:
+    try:
+        return pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
+    except PluginError:
+        raise
+    except (pluggy.PluginValidationError, ValueError) as exc:
+        raise PluginError(str(exc), plugin=name, hook="(registration)",
+                          code="plugin.registration") from exc
+    except Exception as exc:  # a plugin's module runs arbitrary code when imported
+        value = next((ep.value for ep in entry_points(group=ENTRY_POINT_GROUP, name=name)), name)
+        raise PluginError(f"cannot import {value}: {type(exc).__name__}: {exc}",
+                          plugin=name, hook="(entry point)", code="plugin.cannot_import",
+                          params={"entry_point": value}) from exc
 
 
 def load(
@@ -282,31 +282,22 @@ def load(
     *,
     extra: Iterable[tuple[str, object]] = (),
     trace: bool | None = None,
-) -> Registry:
-    """Load plugins from the ``outsourcing`` entry-point group and return a registry.
+) -> PluginHost:
+    """Load plugins from the ``outsourcing`` entry-point group and return their host.
 
     ``plugins`` limits which entry points load (by name; ``core`` always loads); without
     it, ``OUTSOURCING_PLUGINS`` does, and without that every installed plugin loads.
-    ``extra`` registers ``(name, plugin)`` pairs directly (tests, embedded rules).
-    An entry point that fails to import is a :class:`PluginError` naming it.
+    Entry points load through pluggy (``load_setuptools_entrypoints``), one name at a
+    time in the order of their names, so the order hooks answer in never depends on the
+    order packages were installed.  ``extra`` registers ``(name, plugin)`` pairs directly
+    (tests, embedded rules).  An entry point that fails to import is a
+    :class:`PluginError` naming it.
     """
-    pm = pluggy.PluginManager(PROJECT)
-    pm.add_hookspecs(HookSpecs)
+    pm = OutsourcingPluginManager()
     wanted = _wanted(plugins)
-    found: set[str] = set()
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        if wanted is not None and ep.name not in wanted:
-            continue
-        if pm.has_plugin(ep.name):
-            continue
-        try:
-            obj = ep.load()
-        except Exception as exc:
-            raise PluginError(f"cannot import {ep.value}: {type(exc).__name__}: {exc}",
-                              plugin=ep.name, hook="(entry point)") from exc
-        _register(pm, obj, ep.name)
-        found.add(ep.name)
-    if "core" not in found and not pm.has_plugin("core"):
+    names = sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
+    found = {n for n in names if (wanted is None or n in wanted) and _load_entry_point(pm, n)}
+    if not pm.has_plugin("core"):
         _register(pm, builtin, "core")
         found.add("core")
     for name, obj in extra:
@@ -316,12 +307,22 @@ def load(
         missing = wanted - found
         if missing:
             raise PluginError(f"not installed: {', '.join(sorted(missing))}",
-                              plugin=",".join(sorted(missing)), hook="(entry point)")
+                              plugin=",".join(sorted(missing)), hook="(entry point)",
+                              code="plugin.not_installed")
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(str(exc), plugin=pm.get_name(exc.plugin) or repr(exc.plugin),
-                          hook="(validation)") from exc
+                          hook="(validation)", code="plugin.validation") from exc
     if trace is None:
         trace = os.environ.get(ENV_TRACE, "") not in ("", "0")
-    return Registry(pm, trace=trace)
+    return PluginHost(pm, trace=trace)
+
+
+def __getattr__(name: str) -> Any:
+    """``Registry``: the old name of :class:`PluginHost`, kept for one release."""
+    if name == "Registry":
+        warnings.warn("outsourcing.plugins.Registry is deprecated: use PluginHost (the "
+                      "database store is outsourcing.Store)", DeprecationWarning, stacklevel=2)
+        return PluginHost
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,22 +1,8 @@
 """Dated rule parameters, jurisdictions and the RuleBook (规则、辖区、规则集).
 
-Legislation is data.  Each parameter is one TOML file; its path below a jurisdiction's
-folder is its id (``changes/supplementary_cap.toml`` → ``changes.supplementary_cap``).  The
-file says what the parameter means, its unit, whether it is law or illustrative practice,
-whether it is a legal ceiling (``limit = "max"``), floor (``"min"``) or range
-(``"within"``), and its values keyed by the date they take effect, each with a citation::
-
-    description = "补充合同累计金额占原合同金额的上限"
-    description_en = "Cap on all supplementary contracts together, share of the original amount"
-    unit = "ratio"
-    kind = "law"
-    limit = "max"
-    term = "补充合同"
-
-    [[values]]
-    from = 2003-01-01
-    value = 0.10
-    citation = "政府采购法 第四十九条"
+Legislation is data.  Each parameter is one TOML file (:mod:`outsourcing.parameters`: the
+file's keys, its units and how it loads); its path below a jurisdiction's folder is its id
+(``changes/supplementary_cap.toml`` → ``changes.supplementary_cap``).
 
 A value may end (``until = 2022-06-30``, inclusive); after it, the parameter has no value
 unless a later one starts.  A :class:`RuleBook` stacks the jurisdictions of a chain —
@@ -28,22 +14,32 @@ its value in either direction.
 
 from __future__ import annotations
 
-import itertools
-import tomllib
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
-from ._limits import FileNumber, exact_decimal
 from .errors import JurisdictionError, RuleError, RuleLoadError
-from .money import Money
-from .textfiles import loads_toml, read_text
+from .messages_zh import say
+from .parameters import (
+    KINDS,
+    LIMITS,
+    UNITS,
+    Parameter,
+    ParameterValue,
+    Range,
+    convert,
+    load_parameter_dir,
+    load_parameter_file,
+)
 
 __all__ = [
+    "KINDS",
+    "LEVELS",
+    "LIMITS",
+    "UNITS",
     "Jurisdiction",
     "Parameter",
     "ParameterValue",
@@ -54,248 +50,29 @@ __all__ = [
     "load_parameter_file",
 ]
 
-Unit = Literal[
-    "ratio", "rate_per_day", "yuan", "days", "working_days", "months", "years", "count",
-    "ratio_range", "text", "flag", "list", "table",
-]
-UNITS: tuple[str, ...] = Unit.__args__  # type: ignore[attr-defined]
-KINDS = ("law", "regulation", "standard", "local", "illustrative")
-LIMITS = ("max", "min", "within")
-
-
-@attrs.frozen
-class Range:
-    """A closed range of decimals, e.g. a price deduction of 10%–20%."""
-
-    min: Decimal
-    max: Decimal
-
-    def __contains__(self, x: object) -> bool:
-        return isinstance(x, Decimal | int) and self.min <= x <= self.max
-
-    def __str__(self) -> str:
-        return f"{self.min}–{self.max}"
-
-
-@attrs.frozen
-class ParameterValue:
-    """One dated value of a parameter, with the citation that sets it."""
-
-    start: date
-    value: Any
-    citation: str
-    end: date | None = None
-    note: str = ""
-
-    def in_force(self, on: date) -> bool:
-        return self.start <= on and (self.end is None or on <= self.end)
-
-
-@attrs.frozen
-class Parameter:
-    """A rule parameter: id, meaning, unit, kind, limit and dated values (规则参数)."""
-
-    id: str
-    description: str
-    description_en: str
-    unit: str
-    kind: str
-    values: tuple[ParameterValue, ...]
-    jurisdiction: str
-    source: str
-    """The file it was loaded from (or ``contract`` for a contract's own terms)."""
-    limit: str | None = None
-    term: str = ""
-    reference: str = ""
-    """Where the rule is published (URL or document), for illustrative practice its source."""
-
-    @property
-    def illustrative(self) -> bool:
-        return self.kind == "illustrative"
-
-    def value_on(self, on: date) -> ParameterValue | None:
-        """The last value effective on or before ``on``, unless it has ended by then."""
-        found: ParameterValue | None = None
-        for v in self.values:
-            if v.start <= on:
-                found = v
-            else:
-                break
-        if found is None or (found.end is not None and on > found.end):
-            return None
-        return found
-
-    def breakpoints(self) -> list[date]:
-        """Every date on which the value in force may change."""
-        pts = {v.start for v in self.values}
-        pts |= {v.end + timedelta(days=1) for v in self.values if v.end is not None}
-        return sorted(pts)
-
-
-_WHOLE_MAX = {"days": 36_525, "working_days": 36_525, "months": 1_200, "years": 100,
-              "count": 1_000_000}
-"""The largest whole-number parameter value of each unit (a hundred years; a million)."""
-
-
-def _convert(unit: str, raw: Any, where: str) -> Any:
-    def bad(msg: str, zh: str) -> RuleLoadError:
-        return RuleLoadError(msg, field=where, value=raw, code=f"rule.load.{unit}", zh=zh)
-
-    def number(x: Any, what: str) -> Decimal:
-        return exact_decimal(x, field=where, term=None, error=RuleLoadError,
-                             code=f"rule.load.{unit}", what=what)
-
-    if unit in ("ratio", "rate_per_day"):
-        if isinstance(raw, bool) or not isinstance(raw, Decimal | int | str):
-            raise bad(f"a {unit} must be a decimal number", "须为数值")
-        return number(raw, unit)
-    if unit == "yuan":
-        if (not isinstance(raw, int | str | Decimal) or isinstance(raw, bool | FileNumber)):
-            raise bad("an amount is a string such as \"2000000.00\" or a whole number of yuan "
-                      "(not an unquoted decimal number)", "金额须写成字符串或整数元")
-        return Money(raw, field=where)
-    if unit in ("days", "working_days", "months", "years", "count"):
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise bad(f"{unit} must be a whole number", "须为整数")
-        if not 0 <= raw <= _WHOLE_MAX[unit]:  # a day count past any date overflows
-            raise RuleLoadError(f"{unit} must be from 0 to {_WHOLE_MAX[unit]:,}", field=where,
-                                value=raw, code="rule.load.whole_out_of_range")
-        return raw
-    if unit == "ratio_range":
-        if not isinstance(raw, dict) or set(raw) != {"min", "max"}:
-            raise bad("a ratio_range is a table with min and max", "须为含 min 和 max 的表")
-        lo, hi = number(raw["min"], "ratio"), number(raw["max"], "ratio")
-        if lo > hi:
-            raise bad("min is above max", "下限高于上限")
-        return Range(lo, hi)
-    if unit == "text":
-        if not isinstance(raw, str):
-            raise bad("text must be a string", "须为字符串")
-        return raw
-    if unit == "flag":
-        if not isinstance(raw, bool):
-            raise bad("a flag must be true or false", "须为 true 或 false")
-        return raw
-    if unit == "list":
-        if not isinstance(raw, list):
-            raise bad("a list must be an array", "须为数组")
-        return tuple(raw)
-    return raw  # table: plain data, read by the code that owns the parameter
-
-
-def load_parameter_file(path: Path, pid: str, jurisdiction: str,
-                        shown: str | None = None) -> Parameter:
-    """Load one parameter file; any defect is a :class:`RuleLoadError` naming the file, the
-    key and the value (a file not in UTF-8 says what it looks like: GBK, UTF-16, binary).
-    ``shown`` is the name the file goes by in messages and in ``Parameter.source`` (the
-    path below its jurisdiction's folder, never where the library is installed)."""
-    src = shown or str(path)
-    text = read_text(path, error=RuleLoadError, what="parameter file", code="rule.load")
-    try:
-        data = loads_toml(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleLoadError(f"{src}: not valid TOML: {exc}", field=src, value=pid,
-                            code="rule.load.syntax", zh="TOML 语法错误") from None
-
-    def fail(msg: str, field: str, value: Any, zh: str, code: str = "rule.load.type"
-             ) -> RuleLoadError:
-        return RuleLoadError(f"{src}: {msg}", field=field, value=value, code=code, zh=zh)
-
-    allowed = {"description", "description_en", "unit", "kind", "limit", "term", "reference",
-               "values"}
-    extra = set(data) - allowed
-    if extra:
-        raise fail(f"unknown keys {sorted(extra)}", pid, sorted(extra), "未知的键",
-                   "rule.load.unknown_key")
-    for key in ("description", "unit", "kind", "values"):
-        if key not in data:
-            raise fail(f"missing key {key!r}", f"{pid}.{key}", None, f"缺少 {key}",
-                       "rule.load.missing")
-    for key in ("description", "description_en", "unit", "kind", "limit", "term",
-                "reference"):
-        if key in data and not isinstance(data[key], str):
-            raise fail(f"{key} must be a string", f"{pid}.{key}", data[key], "须为字符串")
-    unit, kind, limit = data["unit"], data["kind"], data.get("limit")
-    if unit not in UNITS:
-        raise fail(f"unit must be one of {UNITS}", f"{pid}.unit", unit, "单位无效",
-                   "rule.load.unit")
-    if kind not in KINDS:
-        raise fail(f"kind must be one of {KINDS}", f"{pid}.kind", kind, "类型无效",
-                   "rule.load.kind")
-    if limit is not None and limit not in LIMITS:
-        raise fail(f"limit must be one of {LIMITS}", f"{pid}.limit", limit, "限值类型无效",
-                   "rule.load.limit")
-    if not isinstance(data["values"], list):
-        raise fail("values is an array of tables ([[values]])", f"{pid}.values",
-                   data["values"], "values 须为表数组")
-    values: list[ParameterValue] = []
-    for i, entry in enumerate(data["values"]):
-        where = f"{src}: {pid}.values[{i}]"
-        if not isinstance(entry, dict):
-            raise RuleLoadError("each value is a table", field=where, value=entry,
-                                code="rule.load.type", zh="每个取值须为表")
-        unknown = set(entry) - {"from", "until", "value", "citation", "note"}
-        if unknown:
-            raise RuleLoadError(f"unknown keys {sorted(unknown)}", field=where,
-                                value=sorted(unknown), code="rule.load.unknown_key",
-                                zh="未知的键")
-        start, end = entry.get("from"), entry.get("until")
-        if not isinstance(start, date) or isinstance(start, datetime):
-            raise RuleLoadError("'from' must be a date (YYYY-MM-DD)", field=where, value=start,
-                                code="rule.load.date", zh="from 须为日期")
-        if end is not None and (not isinstance(end, date) or isinstance(end, datetime)
-                                or end < start):
-            raise RuleLoadError("'until' must be a date on or after 'from'", field=where,
-                                value=end, code="rule.load.date",
-                                zh="until 须为不早于 from 的日期")
-        for key in ("citation", "note"):
-            if key in entry and not isinstance(entry[key], str):
-                raise RuleLoadError(f"{key} must be a string", field=f"{where}.{key}",
-                                    value=entry[key], code="rule.load.type", zh="须为字符串")
-        if "value" not in entry or not entry.get("citation"):
-            raise RuleLoadError("each value needs 'value' and 'citation'", field=where,
-                                value=entry, code="rule.load.missing",
-                                zh="每个取值须有 value 和 citation")
-        values.append(ParameterValue(
-            start=start, end=end, value=_convert(unit, entry["value"], f"{where}.value"),
-            citation=entry["citation"], note=entry.get("note", ""),
-        ))
-    values.sort(key=lambda v: v.start)
-    for a, b in itertools.pairwise(values):
-        if a.start == b.start:
-            raise fail("two values take effect on the same day", pid, a.start.isoformat(),
-                       "两个取值同日生效", "rule.load.duplicate_date")
-    return Parameter(
-        id=pid, description=data["description"], description_en=data.get("description_en", ""),
-        unit=unit, kind=kind, limit=limit, term=data.get("term", ""),
-        reference=data.get("reference", ""), values=tuple(values),
-        jurisdiction=jurisdiction, source=src,
-    )
-
-
-def load_parameter_dir(root: Path, jurisdiction: str) -> dict[str, Parameter]:
-    """Every ``*.toml`` below ``root``; the relative path, dotted, is the parameter id."""
-    if not root.is_dir():
-        raise RuleLoadError("parameter folder not found", field="parameter_dirs", value=str(root))
-    out: dict[str, Parameter] = {}
-    for path in sorted(root.rglob("*.toml")):
-        rel = path.relative_to(root)
-        pid = ".".join(rel.with_suffix("").parts)
-        shown = "/".join((root.parent.name, root.name, *rel.parts))  # data/CN/changes/….toml
-        out[pid] = load_parameter_file(path, pid, jurisdiction, shown)
-    return out
-
-
 def _paths(v: Iterable[Path | str]) -> tuple[Path, ...]:
     return tuple(Path(x) for x in v)
+
+
+LEVELS = ("national", "region", "city", "district")
+"""The levels of government a jurisdiction may be (行政层级): 全国; 省、自治区、直辖市; 设区的市、
+自治州; 县、区、县级市 — see ``docs/rules.md`` for the code scheme of each."""
+
+
+def _level(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if value not in LEVELS:
+        raise JurisdictionError(f"level must be one of {', '.join(LEVELS)}", field="level",
+                                value=value, term="行政层级", code="jurisdiction.level")
 
 
 @attrs.frozen
 class Jurisdiction:
     """A government whose rules apply: national, region, city or district (辖区).
 
-    ``code`` is stable and short (``CN``, ``NX``, ``NX-SZS``); ``parent`` is the code of the
-    level above (None only for the national level); ``parameter_dirs`` hold its rule files.
+    ``code`` is stable and short (``CN``, ``NX``, ``NX-SZS``; the scheme is in
+    ``docs/rules.md``); ``parent`` is the code of the level above (None only for the
+    national level); ``parameter_dirs`` hold its rule files; ``level`` is one of
+    :data:`LEVELS`.
     """
 
     code: str
@@ -303,7 +80,7 @@ class Jurisdiction:
     name_en: str
     parent: str | None
     parameter_dirs: tuple[Path, ...] = attrs.field(default=(), converter=_paths)
-    level: str = "city"
+    level: str = attrs.field(default="city", validator=_level)
     source: str = ""
     """Where the jurisdiction's rules come from (for the docs)."""
 
@@ -370,7 +147,8 @@ def check_tightening(parents: Parameter | tuple[Parameter, ...], child: Paramete
         if child.unit != parent.unit:
             raise RuleLoadError(
                 f"{child.source} redefines {parent.source} with unit {child.unit!r} instead of "
-                f"{parent.unit!r}", field=child.id, value=child.unit)
+                f"{parent.unit!r}", field=child.id, value=child.unit,
+                code="rule.load.unit_mismatch")
     days = set(child.breakpoints())
     for p in layers:
         days |= set(p.breakpoints())
@@ -383,21 +161,21 @@ def check_tightening(parents: Parameter | tuple[Parameter, ...], child: Paramete
         if not _compare(limit, pv.value, cv.value):
             word = {"max": "raises the ceiling", "min": "lowers the floor",
                     "within": "widens the range"}[limit]
-            zh = {"max": "高于", "min": "低于", "within": "超出"}[limit]
             raise RuleLoadError(
                 f"{child.source} {word} of {parent.source} on {day.isoformat()}: "
                 f"{cv.value} against {pv.value}; a local rule may tighten a legal limit, "
                 f"never loosen it",
                 field=child.id, value=str(cv.value), rule_id=parent.id, citation=pv.citation,
                 term=parent.term or None, code="rule.loosens_legal_limit",
-                zh=f"{parent.term or child.id} {cv.value} {zh}法定限值 {pv.value}"
-                   f"（{pv.citation}）：合同或下级规则只能收紧法定限值，不能放宽")
+                zh=say("rule.loosens_legal_limit.detail", what=parent.term or child.id,
+                       child=cv.value, legal=pv.value,
+                       direction={"max": "高于", "min": "低于", "within": "超出"}[limit]))
 
 
 class RuleBook:
     """The rules in force for one jurisdiction: its own parameters over its parents'.
 
-    Get one from :meth:`outsourcing.plugins.Registry.rulebook`; it is built once per
+    Get one from :meth:`outsourcing.plugins.PluginHost.rulebook`; it is built once per
     jurisdiction and cached.  ``value(pid, on=date)`` gives a parameter's value on a day,
     ``resolve`` the value with its citation (an explanation entry).
     """
@@ -409,7 +187,8 @@ class RuleBook:
         host: Any = None,
     ) -> None:
         if not chain:
-            raise JurisdictionError("a rulebook needs at least one jurisdiction")
+            raise JurisdictionError("a rulebook needs at least one jurisdiction",
+                                    code="jurisdiction.empty_chain")
         self.chain = chain
         self.jurisdiction = chain[-1]
         self._layers = dict(layers)
@@ -430,7 +209,8 @@ class RuleBook:
                 for pid, p in load_parameter_dir(Path(d), j.code).items():
                     if pid in own:
                         raise RuleLoadError(f"{p.source} and {own[pid].source} both define it",
-                                            field=pid, value=j.code)
+                                            field=pid, value=j.code,
+                                            code="rule.load.defined_twice")
                     own[pid] = p
             for pid, p in own.items():
                 if pid in merged:
@@ -455,7 +235,7 @@ class RuleBook:
             return self._parameters[pid]
         except KeyError:
             raise RuleError(f"no parameter {pid!r} in the rules of {self.code}", field="rule",
-                            value=pid, term="规则参数") from None
+                            value=pid, term="规则参数", code="rule.unknown_parameter") from None
 
     def parameters(self) -> list[Parameter]:
         return [self._parameters[k] for k in sorted(self._parameters)]
@@ -470,13 +250,20 @@ class RuleBook:
         found = _first_value(self._layers[pid], on)
         if found is None:
             raise RuleError(f"{pid!r} has no value in force on {on.isoformat()} in {self.code}",
-                            field="on", value=on.isoformat(), rule_id=pid, term=p.term or None)
+                            field="on", value=on.isoformat(), rule_id=pid, term=p.term or None,
+                            code="rule.not_in_force")
         return Resolved(found[0], found[1], on)
 
     def find(self, pid: str, on: date) -> Resolved | None:
         """Like :meth:`resolve`, but None where the parameter is absent or not in force."""
         found = _first_value(self._layers.get(pid, ()), on)
         return None if found is None else Resolved(found[0], found[1], on)
+
+    def levels(self, pid: str, on: date) -> list[tuple[Parameter, ParameterValue | None]]:
+        """Every level's definition of ``pid``, national first, each with its value on
+        ``on`` (None where it has none that day): what a city tightened and what it
+        tightened it from.  The last one with a value is the one :meth:`resolve` gives."""
+        return [(p, p.value_on(on)) for p in reversed(self._layers.get(pid, ()))]
 
     def value(self, pid: str, on: date) -> Any:
         """The value of ``pid`` in force on ``on``."""
@@ -516,7 +303,7 @@ class RuleBook:
         """
         base = self.parameter(pid)
         if base.unit != "table":
-            value = _convert(base.unit, value, f"override {pid}")
+            value = convert(base.unit, value, f"override {pid}")
         own = attrs.evolve(
             base,
             values=(ParameterValue(start=start, value=value, citation=citation),),
@@ -539,16 +326,18 @@ def chain_of(code: str, known: Mapping[str, Jurisdiction]) -> tuple[Jurisdiction
     if code not in known:
         raise JurisdictionError(
             f"unknown jurisdiction; known: {', '.join(sorted(known)) or 'none'}",
-            field="jurisdiction", value=code, term="辖区")
+            field="jurisdiction", value=code, term="辖区", code="jurisdiction.unknown")
     out: list[Jurisdiction] = []
     seen: set[str] = set()
     cur: str | None = code
     while cur is not None:
         if cur in seen:
-            raise JurisdictionError("jurisdiction parents form a loop", field="parent", value=cur)
+            raise JurisdictionError("jurisdiction parents form a loop", field="parent", value=cur,
+                                    code="jurisdiction.parent_loop")
         if cur not in known:
             raise JurisdictionError(f"parent of {out[-1].code} is not declared by any plugin",
-                                    field="parent", value=cur, term="上级辖区")
+                                    field="parent", value=cur, term="上级辖区",
+                                    code="jurisdiction.parent_undeclared")
         seen.add(cur)
         out.append(known[cur])
         cur = known[cur].parent

@@ -31,9 +31,6 @@ GENERIC = frozenset({
 
 NOT_YET_CONVERTED: dict[str, str] = {
     # file (relative to the repository) → owner who converts it and then removes the line
-    "src/outsourcing/builtin.py": "plugins",
-    "src/outsourcing/changes/kinds.py": "plugins",
-    "src/outsourcing/changes/timeline.py": "plugins",
     "src/outsourcing/desk/capitals.py": "desk",
     "src/outsourcing/desk/cells.py": "desk",
     "src/outsourcing/desk/cli_common.py": "desk",
@@ -49,7 +46,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/ocds/_packages.py": "verify",
     "src/outsourcing/ocds/_releases.py": "verify",
     "src/outsourcing/ocds/_schema.py": "verify",
-    "src/outsourcing/plugins.py": "plugins",
     "src/outsourcing/portfolio/cases.py": "plugins",
     "src/outsourcing/portfolio/coverage.py": "plugins",
     "src/outsourcing/portfolio/handover.py": "plugins",
@@ -64,7 +60,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/procurement/tender.py": "plugins",
     "src/outsourcing/registry/chain.py": "verify",
     "src/outsourcing/registry/timestamp.py": "verify",
-    "src/outsourcing/rules.py": "plugins",
     "src/outsourcing/scenarios/__init__.py": "statement",
     "src/outsourcing/scenarios/_load.py": "statement",
     "src/outsourcing/serialize.py": "statement",

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 import outsourcing as o
+from outsourcing.model import QualificationRequirement
 
 
 def test_qualification_valid_until_text_is_read_as_a_date_when_built() -> None:
@@ -46,7 +47,7 @@ def test_a_qualification_with_a_bad_field_is_refused_when_built(kw: dict[str, ob
 
 def test_a_qualification_requirement_refuses_what_is_not_text() -> None:
     with pytest.raises(o.ModelError) as e:
-        o.QualificationRequirement("property_management", level=2)  # type: ignore[arg-type]
+        QualificationRequirement("property_management", level=2)  # type: ignore[arg-type]
     assert e.value.code == "model.text.type" and e.value.field == "level"
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from registry_cases import appoint, assessment, contract, staffed
 
 import outsourcing as o
+from outsourcing.changes import ChangeStatus
 from outsourcing.registry import Store
 
 CID = "NX-2022-001"
@@ -95,7 +96,7 @@ def test_a_proposer_neither_signs_nor_rejects_its_own_change(db_url: str) -> Non
     e = refused(r, "registry.denied.proposer_only_approver", r.reject_change, CID, "CH-1",
                 "撤回", by="wu")
     assert "不得签批或驳回本人提出的变更" in e.message_zh
-    assert r.reject_change(CID, "CH-1", "不同意", by="wang").status is o.ChangeStatus.REJECTED
+    assert r.reject_change(CID, "CH-1", "不同意", by="wang").status is ChangeStatus.REJECTED
 
 
 def test_settling_and_paying_above_the_threshold_are_done_by_two_people(db_url: str) -> None:

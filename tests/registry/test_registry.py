@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from registry_cases import appoint, assessment, contract, staffed
 
 import outsourcing as o
+from outsourcing.changes import ChangeLinePrice, ChangeStatus
 from outsourcing.money import div_half_up
 from outsourcing.registry import HEAD, Store
 from outsourcing.settlement import settle_term
@@ -182,7 +183,7 @@ def test_separation_of_duties_each_refusal_is_a_clear_error_and_is_audited(db_ur
                                                                           ) -> None:
     r = staffed(db_url)
     r.add_contract(contract(), by="zhao")
-    change = o.Change("CH-1", o.ChangeLinePrice("property", "82000.00"), "price_change",
+    change = o.Change("CH-1", ChangeLinePrice("property", "82000.00"), "price_change",
                       "人工成本上涨", date(2022, 7, 1), "供应商")
     # a supplier's user may propose a change to its own contract …
     r.propose_change("NX-2022-001", change, by="s1")
@@ -209,7 +210,7 @@ def test_separation_of_duties_each_refusal_is_a_clear_error_and_is_audited(db_ur
              by="nobody")
     # another approver signs: accepted
     signed = r.sign_change("NX-2022-001", "CH-3", by="li", today=date(2022, 8, 30))
-    assert signed.status is o.ChangeStatus.SIGNED and signed.approved_by == "li"
+    assert signed.status is ChangeStatus.SIGNED and signed.approved_by == "li"
     assert r.verify().ok
 
 

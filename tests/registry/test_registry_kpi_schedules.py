@@ -19,7 +19,7 @@ from outsourcing.settlement import settle_term
 RB = o.load().rulebook("CN")
 
 
-def _add(r: o.Registry, cid: str = "XF-2026-01", rule: NotDueRule | None = NotDueRule.RESCALE,
+def _add(r: o.PluginHost, cid: str = "XF-2026-01", rule: NotDueRule | None = NotDueRule.RESCALE,
          na: bool = False) -> None:
     r.add_contract(fire_contract(cid), by="zhao", kpis=fire_kpis(rule, na=na))
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from registry_cases import PURCHASER, appoint, assessment, contract, found, staffed
 
 import outsourcing as o
+from outsourcing.changes import ChangeStatus, Terminate
 from outsourcing.dates import DateRange
 from outsourcing.payment import default_payment_rule
 from outsourcing.registry import Store
@@ -36,7 +37,7 @@ def test_contracts_by_supplier_service_site_jurisdiction_and_status(db_url: str)
     assert [c.id for c in r.contracts(status="pending", on=on)] == ["B"]
     assert [c.id for c in r.contracts(status="in_force", on=on)] == ["A", "C"]
     # a signed termination ends the term: the contract is terminated from then on
-    r.propose_change("A", o.Change("T-1", o.Terminate(), "service_stopped", "办公区搬迁",
+    r.propose_change("A", o.Change("T-1", Terminate(), "service_stopped", "办公区搬迁",
                                    date(2022, 9, 1), "采购人"), by="zhao")
     r.sign_change("A", "T-1", by="wang", today=date(2022, 8, 20))
     (a,) = r.contracts(supplier="S-1", status="terminated", on=date(2022, 10, 1))
@@ -44,7 +45,7 @@ def test_contracts_by_supplier_service_site_jurisdiction_and_status(db_url: str)
     assert a.services == ("property", "cleaning") and a.sites == ("一号院",)
     records = r.changes("A")
     assert [(x.change.id, x.status, x.proposed_by, x.decided_by) for x in records] == [
-        ("T-1", o.ChangeStatus.SIGNED, "zhao", "wang")]
+        ("T-1", ChangeStatus.SIGNED, "zhao", "wang")]
 
 
 def test_cap_headroom_of_every_contract_is_ten_percent_less_what_changes_added(db_url: str

@@ -117,14 +117,15 @@ def _price(v: Any) -> Money:
 def _quantity(v: Any) -> Decimal:
     d = as_quantity(v)
     if d < 0:
-        raise ModelError("must not be negative", field="quantity", value=str(d), term="数量")
+        raise ModelError("must not be negative", field="quantity", value=str(d), term="数量",
+                         code="change.quantity_negative")
     return d
 
 
 def _nonneg_price(_: Any, attribute: attrs.Attribute[Any], value: Money) -> None:
     if value < Money.ZERO:
         raise ModelError("must not be negative", field=attribute.name, value=str(value),
-                         term="单价")
+                         term="单价", code="change.price_negative")
 
 
 @attrs.frozen
@@ -238,7 +239,8 @@ ACTION_KINDS: dict[str, type[Any]] = {
 def _action(v: Any) -> Any:
     if not isinstance(v, tuple(ACTION_KINDS.values())):
         raise ModelError(f"not a change action; one of {', '.join(ACTION_KINDS)}",
-                         field="action", value=repr(v), term="变更事项")
+                         field="action", value=repr(v), term="变更事项",
+                         code="change.action_unknown", params={"kinds": "、".join(ACTION_KINDS)})
     return v
 
 
@@ -288,7 +290,8 @@ class Change:
         if self.status is ChangeStatus.SIGNED and (self.signed_on is None
                                                    or not self.approved_by.strip()):
             raise ModelError("a signed change needs signed_on and approved_by",
-                             field="signed_on", value=self.signed_on, term="签订日期")
+                             field="signed_on", value=self.signed_on, term="签订日期",
+                             code="change.signed_without_date_or_approver")
 
     @property
     def line_id(self) -> str | None:

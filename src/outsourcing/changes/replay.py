@@ -196,41 +196,9 @@ def apply(state: State, change: Change, ever: set[str]) -> State | None:
         return attrs.evolve(state, lines=tuple(new if x.id == line.id else x
                                                for x in state.lines))
     if isinstance(a, Suspend):
-        if a.line_id is not None:
-            _known_line(state, change, a.line_id, ever)
-        if a.until is not None and not e <= a.until <= state.term.end:
-            raise _fail(change, "change.suspension_outside_term",
-                        f"suspension until {a.until} must lie between its start {e} and the "
-                        f"end of the term {state.term.end}", "action.until", term="中止期间")
-        for s in state.suspensions:
-            if s.line_id == a.line_id and s.overlaps(e, a.until):
-                what = f"line {a.line_id}" if a.line_id else "the whole contract"
-                raise _fail(change, "change.overlapping_suspension",
-                            f"suspension of {what} from {e} to {a.until or '(open)'} overlaps "
-                            f"the suspension {s} made by {s.change_id}", "effective",
-                            term="中止期间重叠")
-        new_s = Suspension(a.line_id, e, a.until, change.id)
-        return attrs.evolve(state, suspensions=(*state.suspensions, new_s))
+        return _suspend(state, change, a, ever)
     if isinstance(a, Resume):
-        if a.line_id is not None:
-            _known_line(state, change, a.line_id, ever)
-        what = f"line {a.line_id}" if a.line_id else "the whole contract"
-        for s in state.suspensions:
-            if s.line_id == a.line_id and s.covers(e):
-                if s.start == e:
-                    raise _fail(change, "change.empty_suspension",
-                                f"resuming {what} on {e}, the first day of its suspension "
-                                f"by {s.change_id}, leaves no day suspended",
-                                "effective", term="恢复履行")
-                closed = attrs.evolve(s, end=e - ONE_DAY, resumed_by=change.id)
-                return attrs.evolve(state, suspensions=tuple(
-                    closed if x is s else x for x in state.suspensions))
-        whole = next((s for s in state.suspensions if s.line_id is None and s.covers(e)), None)
-        hint = (f" (the whole contract is suspended by {whole.change_id}: resume the contract)"
-                if whole is not None and a.line_id is not None else "")
-        raise _fail(change, "change.resume_without_suspension",
-                    f"{what} is not suspended on {e}; nothing to resume{hint}",
-                    "action.line_id", term="恢复履行")
+        return _resume(state, change, a, ever)
     if isinstance(a, ChangeTerm):
         if a.end == state.term.end:
             raise _fail(change, "change.no_effect", f"the term already ends {a.end}",
@@ -249,6 +217,50 @@ def apply(state: State, change: Change, ever: set[str]) -> State | None:
         return attrs.evolve(state, term=DateRange(state.term.start, e - ONE_DAY),
                             terminated=True)
     raise AssertionError(a)  # pragma: no cover - Change validates its action
+
+
+def _suspend(state: State, change: Change, a: Suspend, ever: set[str]) -> State:
+    """The state after a suspension (中止履行) of a line or of the whole contract."""
+    e = change.effective
+    if a.line_id is not None:
+        _known_line(state, change, a.line_id, ever)
+    if a.until is not None and not e <= a.until <= state.term.end:
+        raise _fail(change, "change.suspension_outside_term",
+                    f"suspension until {a.until} must lie between its start {e} and the "
+                    f"end of the term {state.term.end}", "action.until", term="中止期间")
+    for s in state.suspensions:
+        if s.line_id == a.line_id and s.overlaps(e, a.until):
+            what = f"line {a.line_id}" if a.line_id else "the whole contract"
+            raise _fail(change, "change.overlapping_suspension",
+                        f"suspension of {what} from {e} to {a.until or '(open)'} overlaps "
+                        f"the suspension {s} made by {s.change_id}", "effective",
+                        term="中止期间重叠")
+    new_s = Suspension(a.line_id, e, a.until, change.id)
+    return attrs.evolve(state, suspensions=(*state.suspensions, new_s))
+
+
+def _resume(state: State, change: Change, a: Resume, ever: set[str]) -> State:
+    """The state after resuming (恢复履行) what a suspension stopped."""
+    e = change.effective
+    if a.line_id is not None:
+        _known_line(state, change, a.line_id, ever)
+    what = f"line {a.line_id}" if a.line_id else "the whole contract"
+    for s in state.suspensions:
+        if s.line_id == a.line_id and s.covers(e):
+            if s.start == e:
+                raise _fail(change, "change.empty_suspension",
+                            f"resuming {what} on {e}, the first day of its suspension "
+                            f"by {s.change_id}, leaves no day suspended",
+                            "effective", term="恢复履行")
+            closed = attrs.evolve(s, end=e - ONE_DAY, resumed_by=change.id)
+            return attrs.evolve(state, suspensions=tuple(
+                closed if x is s else x for x in state.suspensions))
+    whole = next((s for s in state.suspensions if s.line_id is None and s.covers(e)), None)
+    hint = (f" (the whole contract is suspended by {whole.change_id}: resume the contract)"
+            if whole is not None and a.line_id is not None else "")
+    raise _fail(change, "change.resume_without_suspension",
+                f"{what} is not suspended on {e}; nothing to resume{hint}",
+                "action.line_id", term="恢复履行")
 
 
 def replay(initial: State, changes: Sequence[Change]) -> tuple[list[Snapshot], list[str]]:

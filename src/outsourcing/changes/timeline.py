@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -30,20 +29,24 @@ from ..accrual import accrue, contract_span_amount, line_span_amount
 from ..dates import DateRange, DayCount, periods_between
 from ..errors import ChangeRejected, DateError, JurisdictionError, ModelError
 from ..findings import Finding, Severity
-from ..model import AnnualFee, AreaRate, Contract, FixedMonthly, ServiceLine, TermTotal, UnitRate
-from ..money import Money, UnitPrice
+from ..messages_zh import say
+from ..model import Contract, ServiceLine
+from ..money import Money
 from .derived import Derived, build, extend
 from .kinds import (
-    PRICE_RATIONALES,
-    AddLine,
     Change,
-    ChangeLinePrice,
     ChangeStatus,
-    ChangeTerm,
-    Rationale,
-    Resume,
 )
 from .replay import Invalid, State
+from .signing import (
+    CAP_RULE,
+    SAME_SUBJECT_RULE,
+    Effect,
+    cap_findings,
+    effect_of,
+    rule_findings,
+    signing_findings,
+)
 
 if TYPE_CHECKING:
     from ..rules import RuleBook
@@ -51,15 +54,6 @@ if TYPE_CHECKING:
 __all__ = ["CAP_RULE", "SAME_SUBJECT_RULE", "Effect", "Segment", "Timeline"]
 
 ONE_DAY = timedelta(days=1)
-CAP_RULE = "changes.supplementary_cap"
-BACKDATING_RULE = "changes.max_backdating_days"
-PRICE_CAP_RULE = "changes.max_price_increase"
-SAME_SUBJECT_RULE = "changes.same_subject_matter"
-SAME_SUBJECT_CITATION = ("政府采购法 第四十九条: 需追加与合同标的相同的货物、工程或者服务的，"
-                         "在不改变合同其他条款的前提下，可以签订补充合同")
-PRICE_CITATION = ("政府采购法 第四十九条: 不改变合同其他条款; 民法典 第五百三十三条 (情势变更); "
-                  "合同价格调整条款")
-SIGNING_CITATION = "变更签订日期不得早于前一变更，也不得晚于当日 (Prozorro change rules)"
 
 
 @attrs.frozen
@@ -87,33 +81,14 @@ class Segment:
         return Fraction(0)
 
 
-@attrs.frozen
-class Effect:
-    """What one signed change did to the contract amount (变更影响).
-
-    ``delta`` is the change in the amount the timeline implies, over the whole term, as
-    valued when the change was signed; ``addition`` is the part counted against the cap on
-    supplementary contracts (positive deltas, except a resumption, which restores
-    the original scope).
-    """
-
-    change_id: str
-    kind: str
-    line_id: str | None
-    delta: Money
-    addition: Money
-    description: str
-    resumes: str | None = None
-    """For a resumption, the change whose suspension it ends."""
-
-
 def _changes(v: Iterable[Change]) -> tuple[Change, ...]:
     return tuple(v)
 
 
 def _contract(v: Any) -> Contract:
     if not isinstance(v, Contract):
-        raise ModelError("not a Contract", field="contract", value=repr(v), term="合同")
+        raise ModelError("not a Contract", field="contract", value=repr(v), term="合同",
+                         code="change.timeline.not_a_contract")
     return v
 
 
@@ -122,19 +97,21 @@ def _check_changes(changes: tuple[Change, ...], pending: tuple[Change, ...]) -> 
     seen: set[str] = set()
     for i, c in enumerate((*changes, *pending)):
         if not isinstance(c, Change):
-            raise ModelError("not a Change", field=f"changes[{i}]", value=repr(c))
+            raise ModelError("not a Change", field=f"changes[{i}]", value=repr(c),
+                             code="change.timeline.not_a_change")
         if c.id in seen:
             raise ModelError("duplicate change id", field=f"changes[{i}].id", value=c.id,
-                             term="变更编号")
+                             term="变更编号", code="change.timeline.duplicate_id")
         seen.add(c.id)
     for c in pending:
         if c.status is not ChangeStatus.PENDING:
             raise ModelError("a pending change must have status pending", field="pending",
-                             value=c.id, term="变更状态")
+                             value=c.id, term="变更状态", code="change.timeline.pending_status")
     for c in changes:
         if c.status is ChangeStatus.PENDING:
             raise ModelError("a decided change must be signed or rejected",
-                             field="changes", value=c.id, term="变更状态")
+                             field="changes", value=c.id, term="变更状态",
+                             code="change.timeline.decided_status")
 
 
 @attrs.frozen
@@ -159,9 +136,7 @@ class Timeline:
         try:
             derived = build(self.contract, self.signed)
         except Invalid as exc:
-            raise ChangeRejected(exc.finding.message, change_id=exc.change_id,
-                                 field=exc.finding.field, rule_id=exc.finding.rule_id,
-                                 citation=exc.finding.citation, term=exc.finding.term) from None
+            raise _invalid(exc) from None
         object.__setattr__(self, "_derived", derived)
         object.__setattr__(self, "_effects", [])
 
@@ -180,8 +155,8 @@ class Timeline:
                     f"{last.signed_on}: decided changes are listed in the order they were signed",
                     field=f"changes[{i}].signed_on", value=c.signed_on.isoformat(),
                     term="签订日期", code="change.signed_out_of_order",
-                    zh=f"变更 {c.id}（{c.signed_on} 签订）排在 {last.id}（{last.signed_on} 签订）"
-                       "之后：已决定的变更须按签订先后排列")
+                    zh=say("change.timeline.listed_out_of_order", change=c.id,
+                           signed_on=c.signed_on, last=last.id, last_signed_on=last.signed_on))
             last = c
 
     # the contract in force -------------------------------------------------------------
@@ -212,13 +187,15 @@ class Timeline:
         for c in (*self.changes, *self.pending):
             if c.id == change_id:
                 return c
-        raise ModelError("no such change", field="change", value=change_id, term="变更编号")
+        raise ModelError("no such change", field="change", value=change_id, term="变更编号",
+                         code="change.timeline.no_such_change")
 
     def as_of(self, day: date) -> Contract:
         """The contract in force on ``day``: its lines (suspended ones included) and term."""
         if not (self.term.start <= day <= self.term.end):
             raise DateError(f"{day} is outside the term {self.term}", field="day",
-                            value=day.isoformat(), term="履行期限")
+                            value=day.isoformat(), term="履行期限",
+                            code="change.timeline.day_outside_term")
         return self._contract_for(self._derived.state_on(day))
 
     def _contract_for(self, st: State) -> Contract:
@@ -316,12 +293,9 @@ class Timeline:
                 try:
                     d = extend(prev._derived, c) or build(self.contract, (*prev.signed, c))
                 except Invalid as exc:  # a change that did not apply when it was signed
-                    raise ChangeRejected(exc.finding.message, change_id=exc.change_id,
-                                         field=exc.finding.field, rule_id=exc.finding.rule_id,
-                                         citation=exc.finding.citation,
-                                         term=exc.finding.term) from None
+                    raise _invalid(exc) from None
                 nxt = Timeline._made(self.contract, (*prev.changes, c), (), d)
-                out.append(_effect(prev, nxt, c))
+                out.append(effect_of(prev, nxt, c))
                 prev = nxt
             self._effects.append(tuple(out))
         return self._effects[0]
@@ -336,7 +310,8 @@ class Timeline:
         """Record a change as pending (待签), unchecked."""
         if change.status is not ChangeStatus.PENDING:
             raise ModelError("only a pending change can be proposed", field="status",
-                             value=change.status.value, term="变更状态")
+                             value=change.status.value, term="变更状态",
+                             code="change.timeline.propose_not_pending")
         return self._new(pending=(*self.pending, change))
 
     def reject(self, change: Change | str, reason: str) -> Timeline:
@@ -413,13 +388,15 @@ class Timeline:
                 if p.id == change:
                     return p
             raise ModelError("no pending change with this id", field="change", value=change,
-                             term="变更编号")
+                             term="变更编号", code="change.timeline.no_such_pending")
         if change.status is not ChangeStatus.PENDING:
             raise ModelError(f"change {change.id} is already {change.status.value}",
-                             field="status", value=change.status.value, term="变更状态")
+                             field="status", value=change.status.value, term="变更状态",
+                             code="change.timeline.already_decided")
         if any(c.id == change.id for c in self.changes):
             raise ModelError("a change with this id has already been decided", field="id",
-                             value=change.id, term="变更编号")
+                             value=change.id, term="变更编号",
+                             code="change.timeline.id_already_decided")
         return change
 
     def _limit(self, rulebook: RuleBook, on: date) -> tuple[Money, Any]:
@@ -449,14 +426,14 @@ class Timeline:
         room = "" if first.rule_id == CAP_RULE else (
             f"; supplementary headroom used {used.format()}, left {left.format()} of "
             f"{limit.format()}")
-        zh = "；".join(dict.fromkeys(f.text_zh for f in errors))
         return ChangeRejected(
             f"change {cid} rejected: {bare(first)}{more}{room}",
             change_id=cid, headroom_used=used, headroom_left=left, field=first.field,
             rule_id=first.rule_id, citation=first.citation, term=first.term,
-            zh=f"合同变更 {cid} 被驳回：{zh}" + ("" if first.rule_id == CAP_RULE else
-                                              f"（补充合同额度已用 {used.format()}，剩余 "
-                                              f"{left.format()}，上限 {limit.format()}）"))
+            code=("change.rejected.over_cap" if first.rule_id == CAP_RULE
+                  else "change.rejected.findings"),
+            params={"change": cid, "reasons": "；".join(dict.fromkeys(f.text_zh for f in errors)),
+                    "used": used.format(), "left": left.format(), "limit": limit.format()})
 
     def _evaluate(
         self,
@@ -468,19 +445,20 @@ class Timeline:
     ) -> tuple[list[Finding], Timeline | None, Effect | None]:
         host = rulebook.host
         if host is None:
-            raise ModelError("this rulebook was not built by a plugin registry; use "
+            raise ModelError("this rulebook was not built by a plugin host; use "
                              "outsourcing.load().rulebook(code)", field="rulebook",
-                             value=repr(rulebook))
+                             value=repr(rulebook), code="change.timeline.rulebook_without_host")
         if not rulebook.applies_to(self.contract.jurisdiction):
             raise JurisdictionError(
                 f"contract {self.contract.id} is under {self.contract.jurisdiction}, rulebook "
                 f"is for {rulebook.code}", field="jurisdiction",
-                value=self.contract.jurisdiction, term="辖区")
+                value=self.contract.jurisdiction, term="辖区",
+                code="jurisdiction.wrong_rulebook", params={"rulebook": rulebook.code})
         c = self._take(change)
         signed_on = c.signed_on or signed_on
         approved_by = c.approved_by or approved_by or ""
         today = today or date.today()
-        findings = _signing_findings(self, c, signed_on, approved_by, today, rulebook)
+        findings = signing_findings(self, c, signed_on, approved_by, today, rulebook)
         if findings:
             return findings, None, None
         assert signed_on is not None
@@ -498,9 +476,9 @@ class Timeline:
         candidate = Timeline._made(self.contract, (*self.changes, done),
                                    tuple(p for p in self.pending if p.id != c.id), derived)
         in_force = self.as_of(c.effective)
-        findings = _rule_findings(self, done, in_force, rulebook)
-        effect = _effect(self, candidate, done)
-        findings += _cap_findings(self, done, effect, rulebook)
+        findings = rule_findings(self, done, in_force, rulebook)
+        effect = effect_of(self, candidate, done)
+        findings += cap_findings(self, done, effect, rulebook)
         if any(f.severity is Severity.ERROR for f in findings):
             return findings, None, effect
         findings += host.check_change(in_force, done, rulebook)
@@ -508,149 +486,9 @@ class Timeline:
         return findings, candidate, effect
 
 
-def _effect(before: Timeline, after: Timeline, c: Change) -> Effect:
-    delta = after.amount - before.amount
-    resumes = None
-    if isinstance(c.action, Resume):
-        # suspensions carry on into every later state: the last one holds them all
-        for s in after._derived.state.suspensions:
-            if s.resumed_by == c.id:
-                resumes = s.change_id
-    addition = delta if delta > Money.ZERO and resumes is None else Money.ZERO
-    return Effect(c.id, c.action.KIND, c.line_id, delta, addition, c.action.describe(), resumes)
-
-
-def _signing_findings(tl: Timeline, c: Change, signed_on: date | None, approved_by: str,
-                      today: date, rb: RuleBook) -> list[Finding]:
-    out: list[Finding] = []
-    if signed_on is None:
-        return [Finding("change.unsigned", f"{c.id}: a change needs the date it is signed",
-                        field="signed_on", term="签订日期")]
-    if not approved_by.strip():
-        out.append(Finding("change.unapproved", f"{c.id}: a change needs who approved it",
-                           field="approved_by", term="审批人"))
-    if signed_on > today:
-        out.append(Finding("change.signed_in_future",
-                           f"{c.id}: signed on {signed_on}, after today {today}",
-                           field="signed_on", citation=SIGNING_CITATION, term="签订日期"))
-    prev = tl.signed[-1] if tl.signed else None
-    if prev is not None and prev.signed_on is not None and signed_on < prev.signed_on:
-        out.append(Finding("change.signed_out_of_order",
-                           f"{c.id}: signed on {signed_on}, before the previous change "
-                           f"{prev.id} signed on {prev.signed_on}",
-                           field="signed_on", citation=SIGNING_CITATION, term="签订日期"))
-    elif tl.contract.signed_on is not None and signed_on < tl.contract.signed_on:
-        out.append(Finding("change.signed_out_of_order",
-                           f"{c.id}: signed on {signed_on}, before the contract itself "
-                           f"({tl.contract.signed_on})", field="signed_on",
-                           citation=SIGNING_CITATION, term="签订日期"))
-    st = tl._derived.state_on(c.effective)
-    if not (tl.contract.term.start <= c.effective <= st.term.end):
-        out.append(Finding("change.effective_outside_term",
-                           f"{c.id}: effective date {c.effective} is outside the term "
-                           f"{DateRange(tl.contract.term.start, st.term.end)}",
-                           field="effective", term="生效日期"))
-    if rb.get(BACKDATING_RULE, signed_on) is not None:
-        back = rb.resolve(BACKDATING_RULE, signed_on)
-        if c.effective < signed_on - timedelta(days=back.value):
-            out.append(Finding("change.backdated_too_far",
-                               f"{c.id}: effective {c.effective} is "
-                               f"{(signed_on - c.effective).days} days before it was signed "
-                               f"({signed_on}); at most {back.value} days",
-                               field="effective", rule_id=back.rule_id,
-                               citation=back.citation, term=back.parameter.term or "追溯"))
-    return out
-
-
-def _rule_findings(tl: Timeline, c: Change, in_force: Contract, rb: RuleBook) -> list[Finding]:
-    a = c.action
-    out: list[Finding] = []
-    if isinstance(a, AddLine):
-        cat = rb.host.catalogue
-        if a.line.service not in cat:
-            try:
-                cat.get(a.line.service)
-            except ModelError as exc:
-                return [Finding("change.unknown_service", f"{c.id}: {exc.reason}",
-                                field="action.line.service", term="服务类别")]
-        roots = {cat.root(x.service) for x in tl.contract.lines if x.service in cat}
-        if not any(cat.same_subject_matter(a.line.service, x.service)
-                   for x in tl.contract.lines if x.service in cat):
-            out.append(Finding(
-                "change.different_subject_matter",
-                f"{c.id}: {a.line.service} ({cat.get(a.line.service).name_zh}, family "
-                f"{cat.root(a.line.service)}) is not the subject matter of contract "
-                f"{tl.contract.id} (families: {', '.join(sorted(roots))}); buy it by a new "
-                "procurement", field="action.line.service", rule_id=SAME_SUBJECT_RULE,
-                citation=SAME_SUBJECT_CITATION, term="合同标的相同"))
-    if isinstance(a, ChangeLinePrice):
-        allowed = c.rationale in PRICE_RATIONALES and (
-            c.rationale is not Rationale.PRICE_CHANGE or bool(tl.contract.price_adjustment_clause))
-        if not allowed:
-            why = ("the contract has no price-adjustment clause"
-                   if c.rationale is Rationale.PRICE_CHANGE else
-                   f"rationale {c.rationale.value} ({c.rationale.zh}) does not allow it")
-            out.append(Finding(
-                "change.price_change_not_allowed",
-                f"{c.id}: a price change needs a tax change, changed circumstances or the "
-                f"contract's price-adjustment clause; {why}", field="rationale",
-                rule_id="changes.price_change_grounds", citation=PRICE_CITATION,
-                term="价格变更"))
-        if rb.get(PRICE_CAP_RULE, c.signed_on or c.effective) is not None:
-            cap = rb.resolve(PRICE_CAP_RULE, c.signed_on or c.effective)
-            base = _price_of(tl._derived.first_lines[a.line_id])
-            top = base * (Decimal(1) + cap.value)
-            if a.price.exact() > top.exact():
-                out.append(Finding(
-                    "change.price_increase_over_cap",
-                    f"{c.id}: price {a.price.format()} is more than {cap.value:.0%} above "
-                    f"the price first agreed for {a.line_id}, {base.format()} (at most "
-                    f"{top.format()})", field="action.price", rule_id=cap.rule_id,
-                    citation=cap.citation, term=cap.parameter.term or "调价上限"))
-    if isinstance(a, ChangeTerm) and a.end > in_force.term.end:
-        from ..builtin import check_term
-
-        trial = attrs.evolve(in_force, term=DateRange(in_force.term.start, a.end),
-                             signed_on=c.signed_on)
-        for f in check_term(trial, rb):
-            out.append(attrs.evolve(f, message=f"{c.id}: extension: {f.message}",
-                                    field="action.end"))
-    return out
-
-
-def _price_of(line: ServiceLine) -> Money | UnitPrice:
-    p = line.pricing
-    if isinstance(p, FixedMonthly):
-        return p.monthly_fee
-    if isinstance(p, UnitRate):
-        return p.unit_price
-    if isinstance(p, AnnualFee):
-        return p.annual_fee
-    if isinstance(p, AreaRate):
-        return p.rate
-    if isinstance(p, TermTotal):
-        return p.total
-    return p.labour_monthly
-
-
-def _cap_findings(tl: Timeline, c: Change, effect: Effect, rb: RuleBook) -> list[Finding]:
-    if effect.addition <= Money.ZERO:
-        return []
-    on = c.signed_on or c.effective
-    limit, cap = tl._limit(rb, on)
-    used = tl.headroom_used
-    total = used + effect.addition
-    if total <= limit:
-        return []
-    return [Finding(
-        "changes.supplementary_cap_exceeded",
-        f"{c.id}: supplementary additions {total.format()} would exceed {cap.value:.0%} of the "
-        f"original amount {tl._original_amount().format()} (cap {limit.format()}): "
-        f"this change adds {effect.addition.format()}, {used.format()} already used, "
-        f"{(limit - used).format()} left",
-        field="action", rule_id=cap.rule_id, citation=cap.citation,
-        term=cap.parameter.term or "补充合同",
-        zh=f"补充合同累计金额 {total.format()} 将超过原合同采购金额 "
-           f"{tl.contract.original_amount.format()} 的{cap.value:.0%}（上限 {limit.format()}）："
-           f"本次增加 {effect.addition.format()}，已用 {used.format()}，剩余 "
-           f"{(limit - used).format()}")]
+def _invalid(exc: Invalid) -> ChangeRejected:
+    """A decided change that no longer applies, refused as the finding says."""
+    f = exc.finding
+    return ChangeRejected(f.message, change_id=exc.change_id, field=f.field, rule_id=f.rule_id,
+                          citation=f.citation, term=f.term, code="change.rejected.invalid",
+                          params={"change": exc.change_id, "reason": f.text_zh})

@@ -290,7 +290,7 @@ class Contract:
     def check(self, rulebook: RuleBook) -> list[Finding]:
         """Findings from the core rules and every plugin for this contract.
 
-        ``rulebook`` comes from :meth:`outsourcing.plugins.Registry.rulebook`; its plugins
+        ``rulebook`` comes from :meth:`outsourcing.plugins.PluginHost.rulebook`; its plugins
         are called once for the contract.
         """
         host = rulebook.host

@@ -42,7 +42,7 @@ from ..changes import Change, Timeline
 from ..dates import DateRange, as_date
 from ..errors import ModelError, OutsourcingError
 from ..model import Contract
-from ..plugins import Registry
+from ..plugins import PluginHost
 from ..serialize import structure
 from ..sites import Site, site_from_mapping
 from ..textfiles import loads_toml
@@ -125,7 +125,7 @@ def _check_coverage(report: CoverageReport, expect: Mapping[str, Any], bad: list
 
 
 def _check_roster(case: Mapping[str, Any], sites: Mapping[str, Site], tls: list[Timeline],
-                  registry: Registry, where: str, bad: list[str]) -> None:
+                  registry: PluginHost, where: str, bad: list[str]) -> None:
     r = _table(case["roster"], f"{where}: roster")
     site = sites.get(r.get("site", ""))
     if site is None:
@@ -188,7 +188,7 @@ def _check_staff(case: Mapping[str, Any], where: str, bad: list[str]) -> None:
                 bad.append(f"staff[{i}].expect.findings: expected {want}, actual {got}")
 
 
-def _check_renewal(case: Mapping[str, Any], tls: list[Timeline], registry: Registry,
+def _check_renewal(case: Mapping[str, Any], tls: list[Timeline], registry: PluginHost,
                    jur: str, where: str, bad: list[str]) -> None:
     r = _table(case["renewal"], f"{where}: renewal")
     items = renewal_pipeline(tls, as_date(r.get("today"), field="renewal.today"),
@@ -217,7 +217,7 @@ def _check_renewal(case: Mapping[str, Any], tls: list[Timeline], registry: Regis
                            f"actual {got_day}")
 
 
-def _run_case(case: Any, file: str, registry: Registry) -> SiteCaseResult:
+def _run_case(case: Any, file: str, registry: PluginHost) -> SiteCaseResult:
     name = case.get("name", "(unnamed)") if isinstance(case, dict) else "(unnamed)"
     where = f"{file} :: {name}"
     case = _table(case, where)
@@ -246,7 +246,7 @@ def _run_case(case: Any, file: str, registry: Registry) -> SiteCaseResult:
     return SiteCaseResult(file, name, tuple(bad), report)
 
 
-def run_site_file(path: str | Path, registry: Registry) -> list[SiteCaseResult]:
+def run_site_file(path: str | Path, registry: PluginHost) -> list[SiteCaseResult]:
     """Run every case of a site file; bad input is an error naming the file and case."""
     p = Path(path)
     try:

@@ -49,8 +49,8 @@ from decimal import Decimal
 
 import attrs
 
-from ..builtin import requirements
 from ..changes import Timeline
+from ..checks import requirements
 from ..errors import ProcurementError
 from ..findings import Finding, Severity
 from ..model import FixedMonthly, LabourPlusMaterials, Pricing, QualificationRequirement, UnitRate

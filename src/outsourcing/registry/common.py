@@ -50,7 +50,7 @@ def as_exact(value: Any, field: str, term: str, kind: str = "id") -> str:
     if clean != value:
         raise RegistryError("is not in Unicode NFC form", field=field,
                             value=str(value).encode("unicode_escape").decode("ascii")[:80],
-                            term=term, code=f"registry.bad_{kind}_nfc", params={"term": term})
+                            term=term, code=f"registry.bad_{kind}_nfc")
     return clean
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 
 from ..errors import RegistryError
-from ..plugins import Registry as PluginRegistry
+from ..plugins import PluginHost as PluginRegistry
 from ..plugins import load
 from ..rules import RuleBook
 from ..settlement import PreparedContract

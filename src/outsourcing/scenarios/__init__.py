@@ -38,7 +38,7 @@ from pathlib import Path
 from ..dates import Period
 from ..errors import OutsourcingError, _short
 from ..money import Money
-from ..plugins import Registry, load
+from ..plugins import PluginHost, load
 from ..rewards import RewardRule, competitive_rewards
 from ..statement import Statement
 from ._contract import _sign_changes, _stage_changes, _stage_contract
@@ -153,7 +153,7 @@ def find_case(cases: Sequence[Case], name: str | None) -> Case:
         + "; ".join(repr(c.name) for c in cases), field="case", value=name)
 
 
-def settle_case(case: Case, period: Period | str, registry: Registry | None = None
+def settle_case(case: Case, period: Period | str, registry: PluginHost | None = None
                 ) -> Statement:
     """The statement of one period of a case: its changes signed, its periods settled in
     order up to ``period`` (what ``outsourcing settle FILE --period P`` prints)."""
@@ -184,7 +184,7 @@ INTERNAL = "internal error"
 """How a failed result whose cause is a bug in the library (not the file) begins."""
 
 
-def _known(case: Case, registry: Registry) -> None:
+def _known(case: Case, registry: PluginHost) -> None:
     """The case's jurisdiction and its contract's codes checked against the registry in use,
     the error naming the file, the case and the field."""
     i = case.index
@@ -200,7 +200,7 @@ def _known(case: Case, registry: Registry) -> None:
                         exc.value, code=exc.code, zh=exc.zh) from None
 
 
-def run_case(case: Case, registry: Registry) -> CaseResult:
+def run_case(case: Case, registry: PluginHost) -> CaseResult:
     """Run one case through every stage; mismatches are collected, not raised.
 
     An error in the file fails the case with a message naming the field; an exception that
@@ -230,7 +230,7 @@ def _internal(exc: BaseException) -> str:
             "(please report it)")
 
 
-def run_files(paths: Iterable[str | Path], registry: Registry | None = None) -> list[CaseResult]:
+def run_files(paths: Iterable[str | Path], registry: PluginHost | None = None) -> list[CaseResult]:
     """Run every case of every file; a file that cannot be read is one failed result."""
     reg = registry or load()
     results: list[CaseResult] = []

@@ -14,7 +14,7 @@ import attrs
 from ..dates import as_date
 from ..errors import OutsourcingError, _short
 from ..model import Contract
-from ..plugins import Registry
+from ..plugins import PluginHost
 from ..rules import RuleBook
 from ..serialize import structure
 from ..textfiles import loads_toml, read_text
@@ -222,7 +222,7 @@ def _read_case(file: str, i: int, raw: Mapping[str, Any]) -> Case:
                 today=today, description=str(raw.get("description", "")))
 
 
-def case_rulebook(case: Case, registry: Registry) -> RuleBook:
+def case_rulebook(case: Case, registry: PluginHost) -> RuleBook:
     """The jurisdiction's rulebook with the case's own contract terms laid over it."""
     rb = registry.rulebook(case.jurisdiction)
     rules = case.raw.get("rules", {})

@@ -17,7 +17,7 @@ from ..errors import ChangeRejected, OutsourcingError, ProcurementError
 from ..model import Contract
 from ..money import Money, pct
 from ..performance import Assessment
-from ..plugins import Registry
+from ..plugins import PluginHost
 from ..procurement import (
     Award,
     Bid,
@@ -40,7 +40,7 @@ class Run:
 
     case: Case
     rulebook: RuleBook
-    registry: Registry
+    registry: PluginHost
     mismatches: list[Mismatch] = attrs.Factory(list)
     timeline: Timeline | None = None
     rejected: dict[str, ChangeRejected] = attrs.Factory(dict)
