@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from registry_cases import contract, staffed
 
-import outsourcing as o
+from outsourcing.changes import Change, ChangeTerm, Terminate
 from outsourcing.registry import HEAD, Store, current_revision, downgrade, migrate
 from outsourcing.registry import schema as S
 
@@ -20,13 +20,13 @@ def _terminated(db_url: str) -> Store:
     r = staffed(db_url)
     for cid in ("A", "B", "C"):
         r.add_contract(contract(cid), by="zhao")
-    r.propose_change("A", o.Change("T-1", o.Terminate(), "service_stopped", "办公区搬迁",
+    r.propose_change("A", Change("T-1", Terminate(), "service_stopped", "办公区搬迁",
                                    date(2022, 9, 1), "采购人"), by="zhao")
     r.sign_change("A", "T-1", by="wang", today=date(2022, 8, 20))
-    r.propose_change("B", o.Change("E-1", o.ChangeTerm(date(2022, 8, 31)), "service_stopped",
+    r.propose_change("B", Change("E-1", ChangeTerm(date(2022, 8, 31)), "service_stopped",
                                    "提前结束", date(2022, 9, 1), "采购人"), by="zhao")
     r.sign_change("B", "E-1", by="wang", today=date(2022, 8, 20))
-    r.propose_change("C", o.Change("T-2", o.Terminate(), "service_stopped", "拟解除",
+    r.propose_change("C", Change("T-2", Terminate(), "service_stopped", "拟解除",
                                    date(2022, 9, 1), "采购人"), by="zhao")
     r.reject_change("C", "T-2", "不同意解除", by="wang")
     return r
