@@ -1,4 +1,4 @@
-"""How fast ``Registry.verify`` walks the audit chain, and how much memory it needs.
+"""How fast ``Store.verify`` walks the audit chain, and how much memory it needs.
 
 Builds a registry whose chain has N records (each covering a payment row, signed with an
 audit key, written in bulk with the chain's own functions), then runs ``verify`` in a fresh
@@ -10,7 +10,7 @@ process and reports records per second and that process's peak resident memory::
         --pg postgresql://postgres@127.0.0.1:5432/postgres
 
 Memory is flat when the peak for 1,000,000 records is about the peak for 100,000: verify
-reads the chain in chunks (``Registry.verify(chunk=…)``) and asks the database for the rows
+reads the chain in chunks (``Store.verify(chunk=…)``) and asks the database for the rows
 no record covers.  Results are in ``docs/registry.md`` ("Performance").
 """
 
@@ -31,7 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from outsourcing.registry import AuditKeys, Registry
+from outsourcing.registry import AuditKeys, Store
 from outsourcing.registry import schema as S
 from outsourcing.registry.chain import link_hash
 from outsourcing.registry.roles import APP_ROLE_ENV
@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve()
 
 def build(url: str, records: int, keys: AuditKeys) -> None:
     """A registry with ``records`` audit records after its few real ones."""
-    r = Registry.open(url, keys=keys)
+    r = Store.open(url, keys=keys)
     r.add_actor("wang", "王审批", ["approver"])
     with r.engine.begin() as c:
         c.execute(S.contracts.insert().values(
@@ -91,7 +91,7 @@ def build(url: str, records: int, keys: AuditKeys) -> None:
 
 def verify_here(url: str) -> None:
     """Run in a fresh process: verify and print the figures as JSON."""
-    r = Registry.open(url, migrate=False)
+    r = Store.open(url, migrate=False)
     t, cpu = time.perf_counter(), time.process_time()
     v = r.verify()
     dt, cpu = time.perf_counter() - t, time.process_time() - cpu

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from settle_region import build_readings, build_region
 
 import outsourcing as o
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 from outsourcing.settlement import prepare
 
 MONTHS = [o.Period.month(2022, 1), o.Period.month(2022, 2)]
@@ -55,7 +55,7 @@ def _assessments(contract: o.Contract, kpis: dict[str, Any], ci: int, pool: list
     return out
 
 
-def _size(r: Registry) -> tuple[int, int, int]:
+def _size(r: Store) -> tuple[int, int, int]:
     """(bytes of the statements' documents, bytes of the statements table with its indexes
     and findings, statement count)."""
     with r.engine.connect() as c:
@@ -92,7 +92,7 @@ def _has_dbstat(c: sa.Connection) -> bool:
 def run(url: str, n: int, workers: int, label: str) -> None:
     region = build_region(n)
     pool, picks = build_readings(2)
-    r = Registry.open(url)
+    r = Store.open(url)
     r.add_actor("wang", "王审批", ["approver"])
     r.add_actor("li", "李审批", ["approver"], by="wang")
     r.confirm_actor("li", by="li")  # the founding pair: four eyes begin

@@ -16,7 +16,7 @@ from test_desk_cli import staff
 from test_desk_end_to_end import Desk
 
 import outsourcing as o
-from outsourcing.registry import AuditKeys, Registry
+from outsourcing.registry import AuditKeys, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +68,7 @@ def test_a_rotated_key_is_recorded_and_old_records_still_verify(keyed: Desk) -> 
     assert sorted(ring.keys) == ["2026-12", "2027-01"] and ring.current == "2027-01"
     # without the old key the old records cannot be checked
     only_new = AuditKeys({"2027-01": ring.keys["2027-01"]}, "2027-01")
-    store = Registry.open(keyed.folder / "desk.db", keys=only_new)
+    store = Store.open(keyed.folder / "desk.db", keys=only_new)
     assert "not in the ring" in store.verify().reason
     store.close()
 
@@ -82,7 +82,7 @@ def test_printed_and_exported_statements_carry_their_chain_position(tmp_path: Pa
     staff(d)
     (tmp_path / "c.json").write_text(to_json(contract()), encoding="utf-8")
     assert d("contract", "add", "c.json", "--as", "zhao").code == 0
-    store = Registry.open(tmp_path / "desk.db")
+    store = Store.open(tmp_path / "desk.db")
     c = store.contract("NXJG-2022-WY-001")
     p = o.Period.month(c.term.start.year, c.term.start.month)
     store.settle(c.id, p, by="sun")
@@ -107,14 +107,14 @@ def test_the_db_commands_migrate_and_refuse_a_downgrade_that_drops_data(tmp_path
     missing = d("db", "upgrade")  # only init creates a registry
     assert missing.code == 2 and "desk.db.missing" in missing.err
     assert d("init", "--actor", "wang", "--name", "王审批").code == 0
-    assert "0006_trust" in d("db", "upgrade").out
+    assert "0007_terminations" in d("db", "upgrade").out
     refused = d("db", "downgrade", "base")
     assert refused.code == 2 and "registry.downgrade_loses_data" in refused.err
     assert "降级将删除存有数据的表或列" in refused.err
-    assert "0006_trust" in d("db", "current").out   # nothing was changed
+    assert "0007_terminations" in d("db", "current").out   # nothing was changed
     forced = d("db", "downgrade", "0004_money_inputs", "--force", "--as", "wang")
     assert forced.code == 0 and "0004_money_inputs" in forced.out
-    assert "0006_trust" in d("db", "upgrade").out
+    assert "0007_terminations" in d("db", "upgrade").out
 
 
 def test_alembics_own_command_runs_with_the_shipped_alembic_ini(tmp_path: Path) -> None:
@@ -127,11 +127,11 @@ def test_alembics_own_command_runs_with_the_shipped_alembic_ini(tmp_path: Path) 
     assert up.returncode == 0, up.stderr
     cur = subprocess.run([*alembic, "current"], capture_output=True, text=True, env=env,
                          cwd=tmp_path)
-    assert "0006_trust (head)" in cur.stdout
-    store = Registry.open(db)
+    assert "0007_terminations (head)" in cur.stdout
+    store = Store.open(db)
     store.add_actor("wang", "王审批", ["approver"])
     store.close()
     down = subprocess.run([*alembic, "downgrade", "base"], capture_output=True, text=True,
                           env=env, cwd=tmp_path)
     assert down.returncode != 0 and "would drop data" in down.stderr
-    assert Registry.open(db).actors()[0].id == "wang"
+    assert Store.open(db).actors()[0].id == "wang"

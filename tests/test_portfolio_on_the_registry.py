@@ -19,11 +19,11 @@ from portfolio_cases import (
 import outsourcing as o
 from outsourcing import ocds
 from outsourcing.portfolio import coverage
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 
 
 def test_coverage_and_ocds_from_the_store(tmp_path: Path, registry: o.PluginHost) -> None:
-    store = Registry.open(tmp_path / "bureau.db", plugins=registry)
+    store = Store.open(tmp_path / "bureau.db", plugins=registry)
     try:
         store.add_actor("wang", "王审批", ["approver"])   # founds the registry
         store.add_actor("li", "李审批", ["approver"], by="wang")

@@ -13,7 +13,7 @@ from payment_cases import contract, property_assessment
 
 import outsourcing as o
 from outsourcing.performance import Incident
-from outsourcing.registry.store import _unpack_statement
+from outsourcing.registry.documents import unpack_statement
 from outsourcing.serialize import from_json
 from outsourcing.settlement import prepare
 from outsourcing.statement import Statement
@@ -58,11 +58,11 @@ def test_the_next_period_settles_from_a_statement_of_the_previous_release() -> N
 def test_the_registry_reads_a_stored_document_of_format_1_as_issued() -> None:
     rb = o.load().rulebook("CN")
     blob = zlib.compress(json.dumps({"format": 1, "statement": V1[0]["json"]}).encode())
-    st = _unpack_statement(blob, prepare(_contract(), rb))
+    st = unpack_statement(blob, prepare(_contract(), rb))
     assert st.render() == V1[0]["zh"]
     blob = zlib.compress(json.dumps({"format": 9, "statement": V1[0]["json"]}).encode())
     with pytest.raises(o.RegistryError) as e:
-        _unpack_statement(blob, prepare(_contract(), rb))
+        unpack_statement(blob, prepare(_contract(), rb))
     assert e.value.code == "registry.statement_format"
 
 

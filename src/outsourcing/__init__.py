@@ -85,7 +85,7 @@ from .statement import Statement
 from .usage import Usage
 
 if TYPE_CHECKING:
-    from .registry import Registry as Store
+    from .registry import Store
 
 from ._version import __version__
 
@@ -153,7 +153,7 @@ def __getattr__(name: str) -> Any:
     if name == "Store":
         from . import registry
 
-        return getattr(registry, "Store", None) or registry.Registry
+        return registry.Store
     if name == "Registry":
         warnings.warn("outsourcing.Registry is deprecated: the plugin host is "
                       "outsourcing.PluginHost (and the database store outsourcing.Store)",

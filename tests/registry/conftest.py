@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 from outsourcing.registry.roles import APP_ROLE_ENV
 
 PG_HOST = os.environ.get("OUTSOURCING_TEST_PG", "127.0.0.1:5432")
@@ -82,15 +82,15 @@ def pg_schema_url(base: str) -> str:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, pg_database: str | None,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, empty database on each backend."""
-    opened: list[Registry] = []
-    real = Registry.open.__func__  # type: ignore[attr-defined]
+    opened: list[Store] = []
+    real = Store.open.__func__  # type: ignore[attr-defined]
 
-    def tracked(cls: type[Registry], *a: Any, **kw: Any) -> Registry:
-        r: Registry = real(cls, *a, **kw)
+    def tracked(cls: type[Store], *a: Any, **kw: Any) -> Store:
+        r: Store = real(cls, *a, **kw)
         opened.append(r)
         return r
 
-    monkeypatch.setattr(Registry, "open", classmethod(tracked))
+    monkeypatch.setattr(Store, "open", classmethod(tracked))
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'registry.db'}"
     elif pg_database is None:

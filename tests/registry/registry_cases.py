@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import outsourcing as o
 from outsourcing.dates import DateRange
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 
 PURCHASER = o.Purchaser("P-NX", "宁夏回族自治区机关事务管理局")
 
@@ -34,7 +34,7 @@ def assessment(line: str, period: o.Period, *, score: str = "95", repair: str = 
                    for n, k in enumerate(incidents)])
 
 
-def found(r: Registry) -> Registry:
+def found(r: Store) -> Store:
     """The founding pair and the personnel approver: ``wang`` founds the registry, ``li``
     accepts the founding proposal (four eyes begin), ``zhang`` (人事) is proposed by wang and
     confirmed by li."""
@@ -46,17 +46,17 @@ def found(r: Registry) -> Registry:
     return r
 
 
-def appoint(r: Registry, actor_id: str, name: str, roles: list[str], *,
+def appoint(r: Store, actor_id: str, name: str, roles: list[str], *,
             supplier: str | None = None, by: str = "zhang", confirm: str = "li") -> None:
     """Propose an actor (by zhang) and confirm it (by li): four eyes."""
     r.add_actor(actor_id, name, roles, supplier=supplier, by=by)
     r.confirm_actor(actor_id, by=confirm)
 
 
-def staffed(url: str) -> Registry:
+def staffed(url: str) -> Store:
     """A registry with one actor of each role, two in finance (sun settles, zhou pays) and a
     supplier's user of S-1, each proposed by zhang and confirmed by li."""
-    r = found(Registry.open(url))
+    r = found(Store.open(url))
     appoint(r, "zhao", "赵经办", ["officer"])
     appoint(r, "qian", "钱考核", ["assessor"])
     appoint(r, "sun", "孙财务", ["finance"])

@@ -15,7 +15,7 @@ from conftest import PG_HOST, pg_schema_url
 from registry_cases import appoint, assessment, contract, found
 
 import outsourcing as o
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 from outsourcing.registry import schema as S
 from outsourcing.registry.roles import APP_ROLE_ENV
 
@@ -24,7 +24,7 @@ JAN = o.Period.month(2022, 1)
 
 
 @pytest.fixture()
-def two_logins(pg_database: str | None) -> Iterator[tuple[Registry, Registry, str, str]]:
+def two_logins(pg_database: str | None) -> Iterator[tuple[Store, Store, str, str]]:
     """The owner's registry (migrated, staffed) and alice's, connected as her own login;
     both logins are dropped at the end (roles are cluster-global)."""
     if pg_database is None:
@@ -36,7 +36,7 @@ def two_logins(pg_database: str | None) -> Iterator[tuple[Registry, Registry, st
     alice, bob = f"o_alice_{token}", f"o_bob_{token}"
     admin = sa.create_engine(pg_database.replace("postgresql://", "postgresql+psycopg://"),
                              isolation_level="AUTOCOMMIT")
-    owner = found(Registry.open(url))
+    owner = found(Store.open(url))
     appoint(owner, "zhao", "赵经办", ["officer"])
     appoint(owner, "qian", "钱考核", ["assessor"])
     owner.add_actor("alice", "艾财务", ["finance"], by="zhang", login=alice)
@@ -48,7 +48,7 @@ def two_logins(pg_database: str | None) -> Iterator[tuple[Registry, Registry, st
         for login in (alice, bob):
             c.execute(sa.text(f'CREATE ROLE "{login}" LOGIN IN ROLE "{app}"'))
     user = pg_database.split("://", 1)[1].split("@", 1)[0]
-    mine = Registry.open(url.replace(f"://{user}@", f"://{alice}@", 1), migrate=False)
+    mine = Store.open(url.replace(f"://{user}@", f"://{alice}@", 1), migrate=False)
     try:
         yield owner, mine, alice, bob
     finally:
@@ -62,7 +62,7 @@ def two_logins(pg_database: str | None) -> Iterator[tuple[Registry, Registry, st
 
 @pytest.mark.parametrize("table", sorted([*S.HASHED, "audit"]))
 def test_the_application_role_cannot_update_or_delete_an_append_only_table(
-        two_logins: tuple[Registry, Registry, str, str], table: str) -> None:
+        two_logins: tuple[Store, Store, str, str], table: str) -> None:
     _, mine, _, _ = two_logins
     for statement in (f"UPDATE {table} SET id = id" if table != "audit" else
                       "UPDATE audit SET actor = actor",
@@ -73,7 +73,7 @@ def test_the_application_role_cannot_update_or_delete_an_append_only_table(
 
 
 def test_a_write_through_a_login_is_that_persons_whatever_by_says(
-        two_logins: tuple[Registry, Registry, str, str]) -> None:
+        two_logins: tuple[Store, Store, str, str]) -> None:
     owner, mine, alice, _ = two_logins
     assert mine.whoami() == "alice" and owner.whoami() is None
     owner.add_contract(contract(), by="zhao")
@@ -102,7 +102,7 @@ def test_a_write_through_a_login_is_that_persons_whatever_by_says(
 
 
 def test_the_desk_takes_the_login_as_the_actor_and_refuses_another_as(
-        two_logins: tuple[Registry, Registry, str, str], capsys: pytest.CaptureFixture[str]
+        two_logins: tuple[Store, Store, str, str], capsys: pytest.CaptureFixture[str]
         ) -> None:
     from outsourcing.cli import main
 

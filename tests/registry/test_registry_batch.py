@@ -17,14 +17,14 @@ import sqlalchemy as sa
 from registry_cases import assessment, contract, staffed
 
 import outsourcing as o
-from outsourcing.registry import HEAD, Registry, current_revision, downgrade
+from outsourcing.registry import HEAD, Store, current_revision, downgrade
 
 JAN = o.Period.month(2022, 1)
 DEADLINE = 90.0
 """Seconds any child process may take on a loaded two-core machine before the test fails."""
 
 
-def _region(r: Registry, n: int) -> list[str]:
+def _region(r: Store, n: int) -> list[str]:
     ids = []
     for k in range(n):
         cid = f"NX-{k:03d}"
@@ -57,9 +57,9 @@ def test_two_processes_settling_the_same_period_store_exactly_one_statement(
     go = tmp_path / "go"
     code = """
         import sys, time, pathlib
-        from outsourcing.registry import Registry
+        from outsourcing.registry import Store
         url, go = sys.argv[1], pathlib.Path(sys.argv[2])
-        r = Registry.open(url, migrate=False)
+        r = Store.open(url, migrate=False)
         r.settle  # everything imported before the start
         while not go.exists():
             time.sleep(0.005)
@@ -88,14 +88,14 @@ def test_a_batch_killed_mid_way_leaves_each_contract_settled_or_untouched_and_a_
     code = """
         import sys, time
         from concurrent.futures import ThreadPoolExecutor
-        from outsourcing.registry import Registry
-        real = Registry.settle
+        from outsourcing.registry import Store
+        real = Store.settle
         def slow(self, *a, **kw):
             out = real(self, *a, **kw)
             time.sleep(0.25)          # a slow batch, so that the kill lands in the middle
             return out
-        Registry.settle = slow
-        r = Registry.open(sys.argv[1], migrate=False)
+        Store.settle = slow
+        r = Store.open(sys.argv[1], migrate=False)
         with ThreadPoolExecutor(1) as pool:
             r.settle_all("2022-01", by="sun", executor=pool)
         print("finished")
@@ -146,8 +146,11 @@ def test_a_period_settled_before_the_previous_one_is_refused(db_url: str) -> Non
     r = staffed(db_url)
     _region(r, 1)
     result = r.settle_all("2022-02", by="sun", executor=ThreadPoolExecutor(1))
-    assert [(c, code) for c, code, _ in result.failed] == [
+    assert [(x.contract_id, x.code) for x in result.failed] == [
         ("NX-000", "registry.previous_missing")]
+    assert "2022-01" in result.failed[0].message_zh  # the period to settle first
+    alone = r.settle_all("2022-02", by="sun", workers=1)  # settled in this process: the same
+    assert alone.failed == result.failed
 
 
 def test_a_populated_database_of_the_first_schema_migrates_to_the_current_one(
@@ -174,7 +177,7 @@ def test_a_populated_database_of_the_first_schema_migrates_to_the_current_one(
         assert "due_on" not in cols and not sa.inspect(c).has_table("findings")
     r.close()
     # opening with this library migrates it, reading every stored statement document
-    r2 = Registry.open(db_url)
+    r2 = Store.open(db_url)
     with r2.engine.connect() as c:
         assert current_revision(c) == HEAD
         assert c.execute(sa.text("SELECT id, due_on FROM statements ORDER BY id")
@@ -195,7 +198,7 @@ def test_a_populated_database_of_the_first_schema_migrates_to_the_current_one(
 def test_the_migrations_build_the_schema_the_registry_declares(db_url: str) -> None:
     from outsourcing.registry.schema import metadata
 
-    r = Registry.open(db_url)
+    r = Store.open(db_url)
     with r.engine.connect() as c:
         insp = sa.inspect(c)
         for name, table in metadata.tables.items():

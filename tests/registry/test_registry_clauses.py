@@ -11,7 +11,7 @@ from registry_cases import staffed
 
 import outsourcing as o
 from outsourcing.payment import FullPay, Holdback, PaymentRule
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 from outsourcing.settlement import settle
 
 
@@ -36,7 +36,7 @@ def test_the_registry_keeps_the_contracts_own_clauses_and_settles_by_them(db_url
     c = _contract()
     rules = {"property": rule}
     staffed(db_url).add_contract(c, by="zhao", rules=rules)
-    r = Registry.open(db_url)
+    r = Store.open(db_url)
     try:
         back = r.contract(c.id)
         assert back == c and back.rounding.value == "period"

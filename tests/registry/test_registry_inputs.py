@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from registry_cases import assessment, contract, staffed
 
 import outsourcing as o
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 
 JAN = o.Period.month(2022, 1)
 CID = "NX-2022-001"
 
 
-def _january(db_url: str) -> Registry:
+def _january(db_url: str) -> Store:
     r = staffed(db_url)
     r.add_contract(contract(), by="zhao")
     for line in ("property", "cleaning"):

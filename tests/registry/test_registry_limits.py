@@ -92,7 +92,7 @@ def test_a_contract_whose_ids_are_not_in_nfc_form_is_refused(db_url: str) -> Non
     r = staffed(db_url)
     with pytest.raises(RegistryError) as e:
         r.add_contract(attrs.evolve(contract(), id="NXe\u0301-1"), by="zhao")
-    assert e.value.code == "registry.bad_id" and "NFC" in e.value.message_zh
+    assert e.value.code == "registry.bad_id_nfc" and "NFC" in e.value.message_zh
 
 
 def test_the_desk_refuses_an_overlong_or_nul_id_with_exit_2_on_both_databases(

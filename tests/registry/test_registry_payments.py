@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from registry_cases import assessment, contract, staffed
 
 import outsourcing as o
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 
 JAN = o.Period.month(2022, 1)
 CID = "NX-2022-001"
@@ -25,7 +25,7 @@ RB = o.load().rulebook("CN")
 
 
 def _settled(db_url: str, c: o.Contract | None = None, accepted: date = date(2022, 2, 5)
-             ) -> tuple[Registry, o.Statement]:
+             ) -> tuple[Store, o.Statement]:
     r = staffed(db_url)
     c = c or contract()
     r.add_contract(c, by="zhao")

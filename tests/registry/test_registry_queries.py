@@ -15,7 +15,7 @@ import outsourcing as o
 from outsourcing.changes import ChangeStatus, Terminate
 from outsourcing.dates import DateRange
 from outsourcing.payment import default_payment_rule
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 from outsourcing.settlement import prepare
 
 RB = o.load().rulebook("CN")
@@ -119,7 +119,7 @@ def cases(draw: st.DrawFn) -> tuple[o.Contract, list[o.Change], list[o.Assessmen
 def test_storing_and_loading_is_the_identity_and_settling_through_the_registry_equals_memory(
         db_url: str, case: tuple[o.Contract, list[o.Change], list[o.Assessment]]) -> None:
     c, changes, assessments = case
-    r = Registry.open(db_url)
+    r = Store.open(db_url)
     if not r.actors():
         found(r)
         appoint(r, "zhao", "赵经办", ["officer"])

@@ -21,7 +21,7 @@ import pytest
 from registry_cases import assessment, contract, staffed
 
 import outsourcing as o
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 
 PLUGINS = o.load()
 CID = "NX-2021-001"
@@ -30,7 +30,7 @@ PERIODS = [o.Period.month(2021 + n // 12, n % 12 + 1) for n in range(TRIALS)]
 FORK = mp.get_context("fork")
 
 
-def _store(db_url: str) -> Registry:
+def _store(db_url: str) -> Store:
     r = staffed(db_url)
     r.add_contract(contract(CID, start=date(2021, 1, 1), end=date(2022, 12, 31)), by="zhao")
     return r
@@ -43,7 +43,7 @@ def _sheet(period: o.Period, score: str) -> list[o.Assessment]:
 
 def _child(url: str, barrier: Any, out: Any, sheet: list[o.Assessment],
            correction: str | None) -> None:
-    reg = Registry.open(url, migrate=False, plugins=PLUGINS)
+    reg = Store.open(url, migrate=False, plugins=PLUGINS)
     try:
         barrier.wait(timeout=60)
         done = reg.import_assessments(CID, sheet, by="qian", correction=correction)
@@ -68,7 +68,7 @@ def _race(url: str, sheets: list[tuple[list[o.Assessment], str | None]]
     return results
 
 
-def _versions(r: Registry, period: o.Period) -> list[tuple[str, str]]:
+def _versions(r: Store, period: o.Period) -> list[tuple[str, str]]:
     """(line, score) of every recorded version of the period, oldest first."""
     return [(a.line, str(a.sheets[0].items[0].points))
             for a in r.assessments(CID, period, history=True)]
@@ -114,14 +114,14 @@ def test_two_processes_importing_different_workbooks_record_one_whole_workbook(
 def _killed_inside(url: str, sheet: list[o.Assessment]) -> None:
     """Import, but die (SIGKILL) after the rows and the audit records are written, before
     the transaction commits."""
-    real: Callable[..., None] = Registry._audit
+    real: Callable[..., None] = Store._audit
 
-    def dying(self: Registry, conn: Any, entries: Any) -> None:
+    def dying(self: Store, conn: Any, entries: Any) -> None:
         real(self, conn, entries)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    Registry._audit = dying  # type: ignore[method-assign]
-    reg = Registry.open(url, migrate=False, plugins=PLUGINS)
+    Store._audit = dying  # type: ignore[method-assign]
+    reg = Store.open(url, migrate=False, plugins=PLUGINS)
     reg.import_assessments(CID, sheet, by="qian")
 
 
@@ -211,7 +211,7 @@ def test_a_killed_settle_all_leaves_no_worker_process_behind(db_url: str) -> Non
 
 
 def _accept_child(url: str, barrier: Any, out: Any, day: date, reason: str) -> None:
-    reg = Registry.open(url, migrate=False, plugins=PLUGINS)
+    reg = Store.open(url, migrate=False, plugins=PLUGINS)
     try:
         barrier.wait(timeout=60)
         done = reg.accept(CID, PERIODS[0], day, by="zhao", reason=reason)

@@ -12,12 +12,12 @@ from desk_cases import usage_contract as contract
 from registry_cases import staffed
 
 import outsourcing as o
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 
 OCT = o.Period.parse("2022-10")
 
 
-def ready(url: str) -> Registry:
+def ready(url: str) -> Store:
     r = staffed(url)
     r.add_contract(contract(), by="zhao")
     r.record_assessments("ZW-2022-GWYC", assessments(), by="qian")

@@ -25,7 +25,7 @@ from conftest import pg_schema_url
 from registry_cases import appoint, assessment, contract, found
 
 import outsourcing as o
-from outsourcing.registry import Anchor, AuditKeys, Registry
+from outsourcing.registry import Anchor, AuditKeys, Store
 from outsourcing.registry.chain import link_hash
 from outsourcing.registry.store import row_hash
 
@@ -38,8 +38,8 @@ def _keys() -> AuditKeys:
     return AuditKeys({"k1": secrets.token_bytes(32)}, "k1")
 
 
-def populate(url: str, keys: AuditKeys) -> Registry:
-    r = found(Registry.open(url, keys=keys))
+def populate(url: str, keys: AuditKeys) -> Store:
+    r = found(Store.open(url, keys=keys))
     appoint(r, "zhao", "赵经办", ["officer"])
     appoint(r, "qian", "钱考核", ["assessor"])
     appoint(r, "sun", "孙财务", ["finance"])
@@ -67,7 +67,7 @@ def populate(url: str, keys: AuditKeys) -> Registry:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def populated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-              pg_database: str | None) -> Iterator[tuple[Registry, Anchor]]:
+              pg_database: str | None) -> Iterator[tuple[Store, Anchor]]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('tamper') / 'registry.db'}"
     elif pg_database is None:
@@ -260,8 +260,8 @@ KINDS: dict[str, Tamper] = {
 }
 
 
-def _found(store: Registry, anchor: Anchor, tamper: Tamper) -> tuple[bool, bool, bool, bool]:
-    keyless = Registry(store.engine, store.url, store.plugins, keys=None)
+def _found(store: Store, anchor: Anchor, tamper: Tamper) -> tuple[bool, bool, bool, bool]:
+    keyless = Store(store.engine, store.url, store.plugins, keys=None)
     with store.engine.connect() as c:
         tx = c.begin()
         try:
@@ -293,7 +293,7 @@ def documented() -> dict[str, tuple[bool, bool, bool, bool]]:
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_kind_of_tampering_is_detected_with_the_key_and_an_anchor_as_documented(
-        populated: tuple[Registry, Anchor], kind: str) -> None:
+        populated: tuple[Store, Anchor], kind: str) -> None:
     store, anchor = populated
     measured = _found(store, anchor, KINDS[kind])
     assert measured[3], f"{kind} is not detected with the key and an anchor"
@@ -307,7 +307,7 @@ def test_the_detection_table_lists_exactly_the_kinds_tested() -> None:
     assert sorted(documented()) == sorted(KINDS)
 
 
-def test_a_forged_anchor_is_refused_with_the_key(populated: tuple[Registry, Anchor],
+def test_a_forged_anchor_is_refused_with_the_key(populated: tuple[Store, Anchor],
                                                  tmp_path: Path) -> None:
     store, anchor = populated
     path = anchor.write(tmp_path / "anchor.json")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from outsourcing.errors import RegistryError
-from outsourcing.registry import Registry
+from outsourcing.registry import Store
 from outsourcing.registry.timestamp import _der, _read, timestamp
 
 SEEN: list[bytes] = []
@@ -56,7 +56,7 @@ def tsa() -> Iterator[str]:
 
 
 def test_an_anchor_is_time_stamped_by_the_bureaus_tsa(tsa: str, tmp_path: Path) -> None:
-    r = Registry.open(tmp_path / "r.db")
+    r = Store.open(tmp_path / "r.db")
     r.add_actor("wang", "王审批", ["approver"])
     path = r.anchor().write(tmp_path / "anchor.json")
     reply = timestamp(path, tsa + "/tsa")

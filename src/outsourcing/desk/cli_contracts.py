@@ -77,7 +77,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             store.add_actor(args.actor_id, args.name or args.actor_id, ["approver"],
                             login=store.login or None)
             actors = store.actors()
-        print(f"登记库已就绪：{store.engine.url.render_as_string(hide_password=True)}")
+        print(f"登记库已就绪：{store.location}")
         for a in actors:
             roles = "、".join(sorted(r.zh for r in a.roles))
             print(f"  操作人员 {a.id}（{a.name}）：{roles}")

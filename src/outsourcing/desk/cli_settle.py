@@ -59,8 +59,9 @@ def _settle_all(store: Any, args: argparse.Namespace, who: str) -> int:
         st = store.statement(cid, period)
         print(f"{cid}：应付金额 {st.payable.format()}" + ("（未变）" if cid in unchanged else ""))
         bad = bad or any(f.severity is Severity.ERROR for f in st.findings)
-    for cid, code, message in batch.failed:
-        print(f"{cid}：未能结算 — {message}〔{code}〕")
+    for failure in batch.failed:
+        print(f"{failure.contract_id}：未能结算 — {failure.message_zh or failure.message}"
+              f"〔{failure.code}〕")
     total = len(settled) + len(batch.failed)
     print(f"共 {total} 份合同：结算 {len(settled)} 份，失败 {len(batch.failed)} 份。")
     return EXIT_FAILED if batch.failed or bad else EXIT_OK

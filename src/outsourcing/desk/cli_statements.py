@@ -272,24 +272,18 @@ def cmd_audit_rotate(args: argparse.Namespace) -> int:
 
 @run
 def cmd_db(args: argparse.Namespace) -> int:
-    from ..registry import current_revision, downgrade, migrate
-    from ..registry.migrate import database_engine
+    from ..registry import database_revision, downgrade_database, upgrade_database
 
     url = registry_url(args)
     require_registry(url, schema=False)  # a registry migrated down to nothing is still one
-    engine = database_engine(url)
-    try:
-        if args.db_command == "upgrade":
-            print(f"数据库结构版本：{migrate(engine, args.revision)}")
-        elif args.db_command == "downgrade":
-            now = downgrade(engine, args.revision, force=args.force,
-                            by=args.actor or os.environ.get("USER") or "owner")
-            print(f"数据库结构版本：{now}")
-        else:
-            with engine.connect() as conn:
-                print(f"数据库结构版本：{current_revision(conn) or '（空库）'}")
-    finally:
-        engine.dispose()
+    if args.db_command == "upgrade":
+        print(f"数据库结构版本：{upgrade_database(url, args.revision)}")
+    elif args.db_command == "downgrade":
+        now = downgrade_database(url, args.revision, force=args.force,
+                                 by=args.actor or os.environ.get("USER") or "owner")
+        print(f"数据库结构版本：{now}")
+    else:
+        print(f"数据库结构版本：{database_revision(url) or '（空库）'}")
     return EXIT_OK
 
 

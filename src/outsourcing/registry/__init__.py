@@ -1,12 +1,13 @@
 """The registry: the store of record for contracts, changes, assessments, statements and
 payments, with an audit trail (登记库).
 
-``outsourcing.registry.Registry`` is the *store*; do not confuse it with
-``outsourcing.Registry``, the *plugin* registry that :func:`outsourcing.load` returns (the
-store holds one, as ``store.plugins``).  The store is also exported as ``outsourcing.Store``.
+``outsourcing.registry.Store`` (also exported as ``outsourcing.Store``) is the store; the
+plugin host that :func:`outsourcing.load` returns is another thing (the store holds one, as
+``store.plugins``).  ``outsourcing.registry.Registry``, the store's name before, stays one
+release as a deprecated alias (it warns).
 
->>> from outsourcing.registry import Registry
->>> store = Registry.open("sqlite://")           # in memory; a file or PostgreSQL for real
+>>> from outsourcing.registry import Store
+>>> store = Store.open("sqlite://")           # in memory; a file or PostgreSQL for real
 >>> store.add_actor("wang", "王审批", ["approver"]).roles    # the founder
 frozenset({<Role.APPROVER: 'approver'>})
 >>> _ = store.add_actor("li", "李审批", ["approver"], by="wang")
@@ -20,17 +21,30 @@ default, ``outsourcing.db`` or ``$OUTSOURCING_DB``) or PostgreSQL through psycop
 migrations with Alembic (:mod:`outsourcing.registry.migrate`); contracts, changes,
 assessments and statements kept as versioned JSON documents (:mod:`outsourcing.serialize`)
 plus the indexed columns queries need; every write appended to a hash chain that
-:meth:`Registry.verify` walks.
+:meth:`Store.verify` walks.  The store is put together by concern: see
+:mod:`outsourcing.registry.store`.
 """
 
 from __future__ import annotations
+
+import warnings
+from typing import Any
 
 from .._extras import require
 
 require("store", "sqlalchemy", "alembic")
 
 from .chain import Anchor, AuditKeys
-from .migrate import HEAD, current_revision, downgrade, head, migrate
+from .migrate import (
+    HEAD,
+    current_revision,
+    database_revision,
+    downgrade,
+    downgrade_database,
+    head,
+    migrate,
+    upgrade_database,
+)
 from .store import (
     Acceptance,
     Accepted,
@@ -40,13 +54,14 @@ from .store import (
     ChangeRecord,
     ContractInfo,
     Due,
+    Failure,
     Imported,
     PaymentRecord,
     Proposal,
-    Registry,
     Role,
     Settled,
     StatementVersion,
+    Store,
     StoredStatement,
     UsageRecorded,
     Verification,
@@ -65,19 +80,33 @@ __all__ = [
     "ChangeRecord",
     "ContractInfo",
     "Due",
+    "Failure",
     "Imported",
     "PaymentRecord",
     "Proposal",
-    "Registry",
     "Role",
     "Settled",
     "StatementVersion",
+    "Store",
     "StoredStatement",
     "UsageRecorded",
     "Verification",
     "current_revision",
+    "database_revision",
     "downgrade",
+    "downgrade_database",
     "head",
     "migrate",
     "row_hash",
+    "upgrade_database",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``Registry``: the store's name before this release, kept one release with a warning."""
+    if name == "Registry":
+        warnings.warn("outsourcing.registry.Registry is renamed Store "
+                      "(outsourcing.registry.Store, outsourcing.Store); the old name goes in "
+                      "the next release", DeprecationWarning, stacklevel=2)
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,7 @@ import sys
 
 from ..errors import RegistryError
 from .migrate import current_revision
-from .store import Registry
+from .store import Store
 
 __all__ = ["main"]
 
@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     schema (default URL: ``$OUTSOURCING_DB``, else ``outsourcing.db`` here)."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        store = Registry.open(args[0] if args else None)
+        store = Store.open(args[0] if args else None)
     except RegistryError as exc:
         print(exc.message_zh, file=sys.stderr)
         return 2

@@ -44,12 +44,14 @@ from sqlalchemy.pool import StaticPool
 from ..errors import RegistryError
 from .chain import link_hash
 from .roles import grant_application_role
+from .schema import FILLED_BY_UPGRADE
 
-__all__ = ["HEAD", "current_revision", "database_engine", "database_url", "downgrade",
-           "head", "migrate", "run_guarded"]
+__all__ = ["HEAD", "current_revision", "database_engine", "database_revision", "database_url",
+           "downgrade", "downgrade_database", "head", "migrate", "run_guarded",
+           "upgrade_database"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0006_trust"
+HEAD = "0007_terminations"
 """The newest schema revision of this library."""
 
 
@@ -90,7 +92,7 @@ def _refuse_newer(conn: Connection) -> None:
             f"the database has schema revision {rev!r}, newer than this library's "
             f"({head()}); upgrade the outsourcing library to open it",
             field="schema", value=rev, term="数据库版本", code="registry.schema_newer",
-            zh=f"数据库结构版本 {rev} 新于本程序库支持的版本 {head()}，请先升级程序库")
+            params={"head": head()})
 
 
 def migrate(engine: Engine, revision: str = "head") -> str:
@@ -119,6 +121,37 @@ def downgrade(engine: Engine, revision: str, *, force: bool = False,
         command.downgrade(_config(conn, force=force, by=by), revision)
         now = current_revision(conn)
     return now or "base"
+
+
+def upgrade_database(url: str | os.PathLike[str] | None = None, revision: str = "head"
+                     ) -> str:
+    """:func:`migrate` the database at ``url`` (a URL or a SQLite file; default
+    ``$OUTSOURCING_DB``, else ``outsourcing.db`` here); the revision it stands at."""
+    engine = database_engine(database_url(url))
+    try:
+        return migrate(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def downgrade_database(url: str | os.PathLike[str] | None, revision: str, *,
+                       force: bool = False, by: str = "owner") -> str:
+    """:func:`downgrade` the database at ``url``; the revision it stands at (``base``)."""
+    engine = database_engine(database_url(url))
+    try:
+        return downgrade(engine, revision, force=force, by=by)
+    finally:
+        engine.dispose()
+
+
+def database_revision(url: str | os.PathLike[str] | None = None) -> str | None:
+    """The schema revision of the database at ``url`` (None: not a registry yet)."""
+    engine = database_engine(database_url(url))
+    try:
+        with engine.connect() as conn:
+            return current_revision(conn)
+    finally:
+        engine.dispose()
 
 
 def database_url(url: str | os.PathLike[str] | None) -> str:
@@ -186,6 +219,9 @@ def _holding(conn: Connection) -> dict[str, set[str]]:
 
 
 def _lost(before: dict[str, set[str]], conn: Connection) -> list[str]:
+    """The tables and columns holding data before that are gone (a column an upgrade fills
+    from the data kept, :data:`~outsourcing.registry.schema.FILLED_BY_UPGRADE`, is not
+    lost)."""
     insp = inspect(conn)
     tables = set(insp.get_table_names())
     lost = []
@@ -194,7 +230,8 @@ def _lost(before: dict[str, set[str]], conn: Connection) -> list[str]:
             lost.append(name)
             continue
         left = {c["name"] for c in insp.get_columns(name)}
-        lost += [f"{name}.{c}" for c in sorted(cols - left)]
+        refilled = set(FILLED_BY_UPGRADE.get(name, ()))
+        lost += [f"{name}.{c}" for c in sorted(cols - left - refilled)]
     return lost
 
 
@@ -254,8 +291,7 @@ def _run(context: Any, conn: Connection, cfg: Config, force: bool, by: str) -> N
                 f"going back from {start} to {now or 'base'} would drop data: "
                 f"{', '.join(lost)}; back up the database and force it if you mean it",
                 field="revision", value=now or "base", term="数据库降级",
-                code="registry.downgrade_loses_data",
-                zh=f"降级将删除存有数据的表或列：{'、'.join(lost)}；如确需降级，请先备份并强制执行")
+                code="registry.downgrade_loses_data", params={"lost": "、".join(lost)})
         _record_forcing(conn, by, now or "base", lost)
     if now is not None:
         grant_application_role(conn, cfg)

@@ -43,8 +43,7 @@ def app_role_name(config: Any = None) -> str:
     if not _NAME.match(name):
         raise RegistryError("a role name is lower-case letters, digits and '_'",
                             field=APP_ROLE_ENV, value=name, term="数据库角色",
-                            code="registry.role_name",
-                            zh="数据库角色名只能含小写字母、数字和下划线")
+                            code="registry.role_name")
     return str(name)
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["HASHED", "HASHED_LATER", "UNAUDITED", "metadata"]
+__all__ = ["FILLED_BY_UPGRADE", "HASHED", "HASHED_LATER", "UNAUDITED", "metadata"]
 
 metadata = MetaData()
 
@@ -124,6 +124,9 @@ change_decisions = Table(
     Column("decided_by", ID, nullable=False),
     Column("decided_at", STAMP, nullable=False),
     UniqueConstraint("contract_id", "change_id", name="uq_change_decisions"),
+    # revision 0007_terminations: 1 when the decision signs a termination (derived from the
+    # document, checked by the walk along the chain)
+    Column("terminates", Integer, nullable=True),
 )
 
 
@@ -290,8 +293,8 @@ HASHED: dict[str, tuple[str, ...]] = {
 }
 """The columns of each audited table whose content the audit trail's hash covers: every table
 that holds what decides money (a test checks that no other table holds data).  Every row of
-these tables is inserted with its own audit record (``Registry._record``).  Columns derived
-from a statement's document (``due_on``, ``carry``) are checked by :meth:`Registry.verify`
+these tables is inserted with its own audit record (``Store._record``).  Columns derived
+from a statement's document (``due_on``, ``carry``) are checked by :meth:`Store.verify`
 against it."""
 
 HASHED_LATER: dict[str, tuple[str, ...]] = {
@@ -300,6 +303,13 @@ HASHED_LATER: dict[str, tuple[str, ...]] = {
 }
 """Columns added to an audited table by a later revision: the hash covers each one when it
 holds a value, so the rows written before it keep their hash."""
+
+FILLED_BY_UPGRADE: dict[str, tuple[str, ...]] = {
+    "change_decisions": ("terminates",),
+}
+"""Columns derived from what a table's rows hold already (``terminates``: from the kind of the
+change decided), which the revision that adds them fills in its upgrade: a downgrade that
+drops them loses nothing (:func:`outsourcing.registry.migrate.downgrade` lets it)."""
 
 UNAUDITED = frozenset({"audit", "audit_head"})
 """The chain itself: every other table is in :data:`HASHED`."""

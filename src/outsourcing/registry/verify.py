@@ -346,7 +346,8 @@ def _uncovered(conn: Connection) -> Why | None:
 
 
 def _derived(conn: Connection) -> Why | None:
-    """Columns derived from a statement's document that no longer match it."""
+    """Columns derived from a statement's or a decision's document that no longer match
+    it."""
     s = S.statements
     for k, due, carry, doc in conn.execute(select(s.c.id, s.c.due_on, s.c.carry,
                                                   s.c.document)):
@@ -357,4 +358,12 @@ def _derived(conn: Connection) -> Why | None:
         if carry is None or json.loads(carry) != data["carry"]:
             return _why("audit.derived_mismatch", f"statements:{k}.carry does not match its "
                        "document", object=f"statements:{k}", column="carry")
+    decisions = S.change_decisions
+    for k, decision, terminates, doc in conn.execute(select(
+            decisions.c.id, decisions.c.decision, decisions.c.terminates, decisions.c.document)):
+        ends = decision == "signed" and json.loads(doc)["action"]["kind"] == "terminate"
+        if terminates != (1 if ends else None):
+            return _why("audit.derived_mismatch", f"change_decisions:{k}.terminates does not "
+                       "match its document", object=f"change_decisions:{k}",
+                       column="terminates")
     return None
