@@ -76,7 +76,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/settlement/compute.py": "core",
     "src/outsourcing/settlement/inputs.py": "core",
     "src/outsourcing/settlement/record.py": "core",
-    "src/outsourcing/statement/parts.py": "statement",
 }
 
 
