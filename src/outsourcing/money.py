@@ -359,8 +359,15 @@ class UnitPrice:
 
     @classmethod
     def from_units(cls, units: int) -> UnitPrice:
+        """A unit price from whole ten-thousandths of a yuan, within the range money takes
+        (a product of a price and a rate never leaves it, like :meth:`Money.from_fen`)."""
+        n = int(units)
+        if abs(n) > MAX_YUAN * _UNITS:
+            raise MoneyError(f"a unit price beyond {MAX_YUAN:,} yuan", field="unit_price",
+                             value=str(n), term="单价", code="money.result_out_of_range",
+                             params={"limit": MAX_YUAN})
         u = cls.__new__(cls)
-        object.__setattr__(u, "_units", int(units))
+        object.__setattr__(u, "_units", n)
         return u
 
     def __eq__(self, other: object) -> bool:

@@ -36,3 +36,12 @@ def test_the_range_edge_itself_is_money_and_is_written_in_capitals() -> None:
     assert (top - o.Money("0.01")) + o.Money("0.01") == top
     assert amount_in_capitals(top) == "壹佰亿亿元整"
     assert parse_capitals(amount_in_capitals(-top + o.Money("0.01"))) == -top + o.Money("0.01")
+
+
+def test_a_unit_price_times_a_rate_stays_in_the_range_money_takes() -> None:
+    from outsourcing.money import UnitPrice
+    price = UnitPrice("1000000000000000000")
+    assert price * 1 == price
+    with pytest.raises(o.MoneyError) as e:
+        price * Decimal("1.0001")
+    assert e.value.code == "money.result_out_of_range"
