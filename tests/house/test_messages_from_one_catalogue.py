@@ -47,7 +47,6 @@ NOT_YET_CONVERTED: dict[str, str] = {
     "src/outsourcing/desk/xlsx_assess.py": "workbooks",
     "src/outsourcing/desk/xlsx_statement.py": "workbooks",
     "src/outsourcing/due.py": "messages",
-    "src/outsourcing/framework.py": "plugins",
     "src/outsourcing/kpi_schedule.py": "messages",
     "src/outsourcing/model.py": "messages",
     "src/outsourcing/money.py": "messages",
