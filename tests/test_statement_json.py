@@ -52,7 +52,7 @@ def _one() -> tuple[o.Contract, list[o.Assessment], o.RuleBook]:
 
 def test_a_line_record_lists_the_figures_in_the_order_compute_gives_them() -> None:
     # settlement.record builds LineRecord straight from compute's tuples, in field order
-    from outsourcing.statement_record import LineRecord
+    from outsourcing.statement.record import LineRecord
 
     assert LineRecord._fields[13:29] == (
         "performance", "items", "deductions_total", "line_cap", "deductions_capped",

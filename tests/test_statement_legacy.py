@@ -22,6 +22,12 @@ from outsourcing.statement import Statement
 V1 = json.loads((Path(__file__).parent / "golden" / "statements_v1.json").read_text("utf-8"))
 
 
+MOVED_CITATION = (
+    "《标准化助推机关事务治理体系和治理能力现代化的实践与探索》（宁夏机关事务 2022）: "
+    "物业维修合格率100%",
+    "政府采购法实施条例 第四十五条（按合同约定的技术、服务标准验收）; 合格率目标为示例")
+
+
 def _contract() -> o.Contract:
     return contract((("property", "property", "80000.00"), ("cleaning", "cleaning", "20000.00")),
                     start=date(2022, 9, 1), payment_days=30)
@@ -44,7 +50,9 @@ def test_the_next_period_settles_from_a_statement_of_the_previous_release() -> N
     october = prepare(_contract(), rb).settle(
         "2022-10", [property_assessment("2022-10", incidents=[
             Incident("ordinary", date(2022, 10, 8))])], previous=september)
-    assert october.render() == V1[1]["zh"]  # the ratchet and holdback carried across
+    # the ratchet and holdback carried across; the one difference: in 0.3 the core KPI's
+    # target no longer cites the Ningxia journal (it moved to the Ningxia plugin)
+    assert october.render() == V1[1]["zh"].replace(*MOVED_CITATION)
 
 
 def test_the_registry_reads_a_stored_document_of_format_1_as_issued() -> None:

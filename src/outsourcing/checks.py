@@ -74,36 +74,27 @@ def _describe(r: relativedelta) -> str:
     return f"{r.years} y {r.months} m {r.days} d"
 
 
-_REQUIREMENT_KEYS = ("kind", "level", "name", "issuer")
-
-
 def requirements(rb: RuleBook, service: str, on: date) -> list[QualificationRequirement]:
     """The qualifications the rules require of a supplier of ``service`` on ``on``.
 
-    The parameter ``qualification.<service>`` is a table: an array of tables with ``kind``
-    and, optionally, ``level``, ``name`` and ``issuer``, all text.  A row of another shape is
-    a :class:`RuleLoadError` naming the rule file and the field (never the plugin that
-    happened to read it)."""
-    found = rb.find(f"qualification.{service}", on)
+    The parameter ``qualification.<service>`` is a list of tables, each with its ``kind``
+    (and, optionally, ``level``, ``name`` and ``issuer``).  A value of another shape is a
+    :class:`RuleLoadError` naming the rule and its file (never the plugin that happened to
+    read it)."""
+    pid = f"qualification.{service}"
+    found = rb.find(pid, on)
     if found is None:
         return []
     table = found.value
-    where = (f"{found.parameter.source}: {found.rule_id}"
-             f".values[{found.parameter.values.index(found.entry)}].value")
-    if not isinstance(table, list):
-        raise RuleLoadError(f"{where}: a qualification table is an array of tables",
-                            field=where, value=table, code="rule.load.qualification.not_array")
-    out = []
-    for j, row in enumerate(table):
-        if (not isinstance(row, dict) or not isinstance(row.get("kind"), str)
-                or not row["kind"] or not set(row) <= set(_REQUIREMENT_KEYS)
-                or not all(isinstance(v, str) for v in row.values())):
-            raise RuleLoadError(
-                f"{where}[{j}]: each row is a table with kind and, optionally, level, name "
-                "and issuer, all text", field=f"{where}[{j}]", value=row,
-                code="rule.load.qualification.row")
-        out.append(QualificationRequirement(**row))
-    return out
+    if not isinstance(table, list | tuple) or not all(
+            isinstance(r, dict) and isinstance(r.get("kind"), str) for r in table):
+        raise RuleLoadError(
+            f"{found.parameter.source}: a qualification rule is a list of tables, each with "
+            "its kind", field=pid, value=table, rule_id=pid, term="资质要求",
+            code="qualification.table_shape")
+    return [QualificationRequirement(
+        kind=str(r["kind"]), level=str(r.get("level", "")), name=str(r.get("name", "")),
+        issuer=str(r.get("issuer", ""))) for r in table]
 
 
 def check_qualifications(contract: Contract, rb: RuleBook) -> list[Finding]:

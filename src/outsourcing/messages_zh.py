@@ -127,7 +127,6 @@ MESSAGES: dict[str, str] = {
     "settlement.no_acceptance_date": "本期无验收日期，无法确定付款到期日",
     "settlement.materials_over_budget": "本期材料费超过预算",
     "payment.site_aggregate_missing": "多点位考核须写明汇总方式（最低、平均或加权），不设默认",
-    "statement.terms_needed": "结算单的明细与计算依据由合同条款推导，请先绑定合同条款",
     "statement.terms_mismatch": "用于解释结算单的合同条款不属于该合同",
     "assessment.incomplete": "部分考核指标本期未测，该服务项目费用暂缓支付",
     "assessment.missing": "服务项目本期在履行但未考核，其费用暂缓支付",

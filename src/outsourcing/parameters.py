@@ -155,7 +155,9 @@ class Parameter:
 
 
 
-_WHOLE = ("days", "working_days", "months", "years", "count")
+_WHOLE_MAX = {"days": 36_525, "working_days": 36_525, "months": 1_200, "years": 100,
+              "count": 1_000_000}
+"""The largest whole-number parameter value of each unit (a hundred years; a million)."""
 
 
 def convert(unit: str, raw: Any, where: str) -> Any:
@@ -178,10 +180,12 @@ def convert(unit: str, raw: Any, where: str) -> Any:
             raise bad("an amount is a string such as \"2000000.00\" or a whole number of yuan "
                       "(not an unquoted decimal number)")
         return Money(raw, field=where)
-    if unit in _WHOLE:
+    if unit in _WHOLE_MAX:
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise bad(f"{unit} must be a whole number")
-        number(raw, unit)
+        if not 0 <= raw <= _WHOLE_MAX[unit]:  # a day count past any date overflows
+            raise RuleLoadError(f"{unit} must be from 0 to {_WHOLE_MAX[unit]:,}", field=where,
+                                value=raw, code="rule.load.whole_out_of_range")
         return raw
     if unit == "ratio_range":
         if not isinstance(raw, dict) or set(raw) != {"min", "max"}:

@@ -112,6 +112,9 @@ class Band:
 
 
 def _bands(v: Iterable[Band | Mapping[str, Any]]) -> tuple[Band, ...]:
+    if isinstance(v, str | Mapping) or not isinstance(v, Iterable):
+        raise ModelError("the bands are a list of tables with min_score and rate",
+                         field="bands", value=v, term="分档支付", code="payment.bands_not_a_list")
     out = []
     for b in v:
         if isinstance(b, Band):

@@ -42,8 +42,8 @@ from .performance import Assessment
 from .statement import (
     Statement,
 )
-from .statement_json import record_from_dict
-from .statement_legacy import is_v1, statement_v1
+from .statement.json import record_from_dict
+from .statement.legacy import is_v1, statement_v1
 
 __all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
 
@@ -62,8 +62,7 @@ def _structure_money(v: Any, _: type) -> Money:
         raise SerializationError("money must be a string such as \"1234.56\" (or a whole "
                                  "number of yuan), not a float or other unquoted decimal "
                                  "number", value=v, term="金额",
-                                 code="serialization.money_not_string",
-                                 zh="金额须写成字符串，如 \"1234.56\"")
+                                 code="serialization.money_not_string")
     return Money(v)
 
 
@@ -276,10 +275,10 @@ _register_schedules()
 
 def _structure_statement(v: Any, _: type) -> Any:
     """A :class:`~outsourcing.statement.Statement` from its compact ``to_dict()`` form
-    (:func:`~outsourcing.statement_record.record_from_dict`: every figure read back exactly,
+    (:func:`~outsourcing.statement.record.record_from_dict`: every figure read back exactly,
     the computed ``amount_due`` checked); bind it to its terms to explain it.  The previous
     release's form (``statement/1``, every explanation stored) is read as issued
-    (:mod:`outsourcing.statement_legacy`)."""
+    (:mod:`outsourcing.statement.legacy`)."""
     if is_v1(v):
         return statement_v1(v)
     return Statement(record_from_dict(v))
@@ -319,7 +318,7 @@ def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
         raise SerializationError(
             f"cannot read {_name(cls)}: expected an object (a table of fields), got "
             f"{_kind(data)}", field=source, value=data, code="serialization.not_object",
-            zh=f"{_name(cls)} 须为对象（键值表），实际为 {_kind(data)}")
+            params={"cls": _name(cls), "kind": _kind(data)})
     try:
         out = converter.structure(data, cls)
         check = getattr(out, "check_read", None)
@@ -339,8 +338,8 @@ def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
             RecursionError) as exc:  # a shape cattrs could not name: still the clear error
         raise SerializationError(f"cannot read {_name(cls)}: the data does not have its shape "
                                  f"({type(exc).__name__})", field=source, value=None,
-                                 code="serialization.shape",
-                                 zh=f"数据结构与 {_name(cls)} 不符") from None
+                                 code="serialization.shape", params={"cls": _name(cls)}
+                                 ) from None
 
 
 _SCALARS: set[type[Any]] = {Period}
@@ -373,24 +372,22 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
             text = bytes(text).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise SerializationError("not JSON: the bytes are not UTF-8", field="$",
-                                     value=None, code="serialization.encoding",
-                                     zh="不是 UTF-8 编码的 JSON") from None
+                                     value=None, code="serialization.encoding") from None
     if not isinstance(text, str):
         raise SerializationError(f"not JSON: a {type(text).__name__}", field="$", value=None,
-                                 code="serialization.type", zh="不是 JSON 文本")
+                                 code="serialization.type")
     if len(text) > MAX_FILE_BYTES:
         raise SerializationError(f"JSON text longer than {MAX_FILE_BYTES} characters",
-                                 field="$", value=None, code="serialization.too_large",
-                                 zh="JSON 文本过长")
+                                 field="$", value=None, code="serialization.too_large")
     check_depth(text)
     try:
         data = json.loads(text, parse_float=_refuse_float, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise SerializationError(f"not JSON: {exc}", field="$", value=None,
-                                 code="serialization.not_json", zh="不是有效的 JSON") from None
+                                 code="serialization.not_json") from None
     except (RecursionError, ValueError) as exc:
         raise SerializationError(f"not JSON: {type(exc).__name__}", field="$", value=None,
-                                 code="serialization.not_json", zh="不是有效的 JSON") from None
+                                 code="serialization.not_json") from None
     return structure(data, cls)
 
 

@@ -9,11 +9,12 @@ refused before it is read.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from ._limits import MAX_FILE_BYTES, FileNumber
+from ._limits import MAX_DEPTH, MAX_FILE_BYTES, FileNumber
 from .errors import OutsourcingError
 
 __all__ = ["guess_encoding", "loads_toml", "read_text"]
@@ -79,5 +80,30 @@ def read_text(path: str | Path, *, error: type[OutsourcingError], what: str,
 
 def loads_toml(text: str) -> dict[str, Any]:
     """TOML with every unquoted decimal number kept exact (a :class:`FileNumber`, never a
-    binary float)."""
+    binary float); arrays and inline tables nested deeper than
+    :data:`~outsourcing._limits.MAX_DEPTH` are a syntax error naming the line, found before
+    parsing (the parser would otherwise recurse out of the stack)."""
+    _check_toml_depth(text)
     return tomllib.loads(text, parse_float=FileNumber)
+
+
+_TOML_TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                          r"|'[^'\n]*'|#[^\n]*|[\[\]{}]|\n", re.DOTALL)
+"""What the depth scan reads in TOML: strings and comments (skipped whole), brackets, and
+line breaks (counted for the message)."""
+
+
+def _check_toml_depth(text: str) -> None:
+    depth, line = 0, 1
+    for m in _TOML_TOKENS.finditer(text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise tomllib.TOMLDecodeError(
+                    f"arrays or inline tables nested deeper than {MAX_DEPTH} levels "
+                    f"(at line {line})")
+        elif tok in "]}":
+            depth = max(0, depth - 1)
+        else:
+            line += tok.count("\n")

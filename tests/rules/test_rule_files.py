@@ -89,9 +89,8 @@ def test_a_table_valued_rule_file_names_the_file_and_field_not_a_plugin(
         ours.check(host.rulebook("XX-CITY"))
     assert not isinstance(e.value, o.PluginError)
     assert "XX-CITY/qualification/property.toml" in str(e.value)
-    assert e.value.field is not None and e.value.field.endswith(
-        "qualification.property.values[0].value")
-    assert e.value.code == "rule.load.qualification.not_array"
+    assert (e.value.field, e.value.rule_id) == ("qualification.property",) * 2
+    assert e.value.code == "qualification.table_shape"
 
 
 def test_the_catalogue_says_on_which_day_every_rule_is_resolved(registry: o.PluginHost) -> None:

@@ -16,6 +16,7 @@ from . import (
     money,
     ocds,
     plugins,
+    procurement,
     registry,
     settlement,
     statement,
@@ -24,7 +25,7 @@ from . import (
 
 AREAS: tuple[dict[str, str], ...] = (
     dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, statement.MESSAGES,
-    settlement.MESSAGES, plugins.MESSAGES, desk.MESSAGES, workbooks.MESSAGES, ocds.MESSAGES,
-    install.MESSAGES,
+    settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES, desk.MESSAGES,
+    workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""

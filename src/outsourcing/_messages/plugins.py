@@ -38,10 +38,6 @@ MESSAGES: dict[str, str] = {
     "rule.load.text.type": "文字须为字符串（用引号括起）",
     "rule.load.flag.type": "开关须为 true 或 false",
     "rule.load.list.type": "列表须写成数组（[…]）",
-    "rule.load.qualification.not_array":
-        "资质要求表须写成表数组（[{{ kind = \"…\", level = \"…\" }}]）",
-    "rule.load.qualification.row":
-        "资质要求表的每一行须为表：kind 必填，level、name、issuer 可选，均为字符串",
     # --- jurisdictions and the rulebook (outsourcing.rules) -------------------------------
     "jurisdiction.level":
         "辖区层级（level）无效；允许：national（全国）、region（省、自治区、直辖市）、"
@@ -118,32 +114,8 @@ MESSAGES: dict[str, str] = {
     "staff.no_shift": "岗位至少需要一个班次",
     "staff.bad_count": "每班人数须为不小于1的整数",
     "staff.bad_window": "提前天数不能为负",
-    # --- framework agreements (outsourcing.framework) -----------------------------------
-    "framework.list_price_not_positive": "报价清单的最高单价须大于零",
-    "framework.no_supplier": "框架协议至少需要一家入围供应商",
-    "framework.supplier_twice": "同一供应商入围两次：每家供应商只能入围一次",
-    "framework.no_price_list": "框架协议须有报价清单",
-    "framework.item_twice": "报价清单中同一项目出现两次",
-    "framework.subject": "采购标的须为 services（服务）或 goods（货物）",
-    "framework.admitted_count": "入围供应商总数少于现有供应商数",
-    "framework.unknown_supplier": "不是该框架协议的入围供应商",
-    "framework.unknown_item": "不在该框架协议的报价清单中",
-    "framework.join_outside_term": "加入日期不在框架协议有效期内",
-    "framework.already_in": "该供应商已在框架协议中",
-    "framework.closed_no_joining": "封闭式框架协议：剩余入围供应商不少于入围时的70%，不得补充征集",
-    "framework.last_supplier": "最后一家供应商不能退出：请终止框架协议",
-    "framework.rotation_twice": "顺序轮候中同一供应商在一轮内获得两次：每轮每家供应商只轮到一次",
-    "framework.quantity_not_positive": "数量须为正数",
-    "framework.call_off.agreement_invalid":
-        "框架协议本身不符合规定（如有效期过长），不能签订采购合同",
-    "framework.call_off.outside_term": "采购合同须在框架协议有效期内签订",
-    "framework.call_off.not_a_using_unit": "该采购人不是框架协议的使用单位",
-    "framework.call_off.no_items": "采购合同至少需要一个采购项目",
-    "framework.call_off.price_not_positive": "单价须大于零",
-    "framework.call_off.price_above_ceiling": "报价高于入围价格上限：采购合同价格不得高于入围价格",
-    "framework.call_off.price_for_other_item": "报价中有未采购的项目",
-    "framework.call_off.no_bids": "二次竞价需要入围供应商的报价",
-    "framework.call_off.bid_incomplete": "二次竞价的报价须包含所有采购项目",
-    "framework.call_off.argument_not_taken": "{method}不接受参数 {argument}",
-    "framework.call_off.no_supplier": "直接选定须写明供应商",
+    "rule.load.whole_out_of_range": "规则参数须为不小于 0 的整数，且不超过上限"
+                                    "（天数 36525，月数 1200，年数 100，次数 1000000）",
+    "qualification.table_shape": "资质要求规则须为资质列表，每项写明资质类别 kind"
+                                 "（可另写 level、name、issuer）",
 }

@@ -99,7 +99,7 @@ class Roster:
 
     def render(self) -> str:
         rows = self.table()
-        from ..statement import _pad, _width
+        from ..statement.text import _pad, _width
 
         widths = [max(_width(r[i]) for r in rows) + 2 for i in range(len(rows[0]))]
         out = [f"应急联络表 {self.site.name} {self.on.isoformat()}"]

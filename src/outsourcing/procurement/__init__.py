@@ -18,6 +18,7 @@ See ``docs/procurement.md`` for the rules and worked examples.
 from __future__ import annotations
 
 from .award import Award, award
+from .bid import Bid
 from .estimate import (
     CostCategory,
     CostEstimate,
@@ -36,7 +37,6 @@ from .evaluation import (
 )
 from .explain import Check, Figure, format_score, round_score
 from .tender import (
-    Bid,
     Category,
     EvaluationMethod,
     Factor,

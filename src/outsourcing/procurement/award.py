@@ -26,7 +26,9 @@ from ..findings import Finding
 from ..model import Contract, ServiceLine
 from ..money import Money
 from ..rules import Resolved, RuleBook
-from .evaluation import BidEvaluation, EvaluationReport
+from .bid import Bid
+from .report import BidEvaluation, EvaluationReport
+from .tender import Tender
 
 __all__ = ["Award", "award"]
 
@@ -97,15 +99,29 @@ def award(
     if report.failed is not None:
         f = report.failed
         raise ProcurementError(f"no award: {f.message}", field="report", value=report.tender.id,
-                               code="procurement.no_award", zh=f"不能授予合同: {f.message}",
+                               code="procurement.no_award", params={"message": f.message},
                                rule_id=f.rule_id, citation=f.citation, term=f.term)
     tender = report.tender
     if rulebook.code != tender.jurisdiction:
         raise ProcurementError(
             f"the rulebook is for {rulebook.code}, the tender for {tender.jurisdiction}",
             field="rulebook", value=rulebook.code, term="辖区")
-    if notified_on < tender.evaluated_on:
-        raise ProcurementError(f"the award notice predates the evaluation {tender.evaluated_on}",
+    _check_dates(tender.evaluated_on, notified_on, signed_on, published_on)
+    bond = _bond(performance_bond)
+    order, chosen = _chosen(report, declined)
+    contract = _contract(tender, chosen.bid, contract_id, signed_on)
+    sign_by, publish_by, rules, findings = _deadlines(
+        rulebook, contract, notified_on, signed_on, published_on, bond)
+    return Award(contract, chosen, report, notified_on, sign_by, (order, *rules),
+                 tuple(findings), publish_by, published_on, bond)
+
+
+def _check_dates(evaluated_on: date, notified_on: date, signed_on: date | None,
+                 published_on: date | None) -> None:
+    """The award notice after the evaluation, the signing after the notice, the
+    publication after the signing."""
+    if notified_on < evaluated_on:
+        raise ProcurementError(f"the award notice predates the evaluation {evaluated_on}",
                                field="notified_on", value=notified_on.isoformat(),
                                term="中标通知书")
     if signed_on is not None and signed_on < notified_on:
@@ -114,13 +130,16 @@ def award(
     if published_on is not None and signed_on is None:
         raise ProcurementError("a contract is published after it is signed: give signed_on",
                                field="published_on", value=published_on.isoformat(),
-                               term="合同公告", code="procurement.published_unsigned",
-                               zh="合同尚未签订（缺少 signed_on），不能公告")
+                               term="合同公告", code="procurement.published_unsigned")
     if published_on is not None and signed_on is not None and published_on < signed_on:
         raise ProcurementError(f"the contract is published before it is signed on {signed_on}",
                                field="published_on", value=published_on.isoformat(),
                                term="合同公告", code="procurement.published_before_signed",
-                               zh=f"合同公告日早于签订日 {signed_on}")
+                               params={"signed_on": signed_on})
+
+
+def _bond(performance_bond: Money | str | int | None) -> Money | None:
+    """The performance bond (履约保证金) as an amount, not negative."""
     bond: Money | None = None
     if performance_bond is not None:
         try:
@@ -129,13 +148,17 @@ def award(
         except OutsourcingError as exc:
             raise ProcurementError(exc.reason, field="performance_bond",
                                    value=performance_bond, term="履约保证金",
-                                   code="procurement.performance_bond_amount",
-                                   zh="履约保证金应为精确到分的金额") from None
+                                   code="procurement.performance_bond_amount") from None
         if bond < Money.ZERO:
             raise ProcurementError("a bond is not negative", field="performance_bond",
                                    value=str(bond), term="履约保证金",
-                                   code="procurement.performance_bond_negative",
-                                   zh="履约保证金不能为负数")
+                                   code="procurement.performance_bond_negative")
+    return bond
+
+
+def _chosen(report: EvaluationReport, declined: Iterable[str]
+            ) -> tuple[Resolved, BidEvaluation]:
+    """The award-in-rank-order rule and the best-ranked candidate not declined."""
     skip = set(declined)
     unknown = skip - {e.bid.id for e in report.ranked}
     if unknown:
@@ -147,7 +170,11 @@ def award(
         raise ProcurementError("every candidate declined: procure again", field="declined",
                                value=sorted(skip), rule_id=order.rule_id,
                                citation=order.citation, term="中标候选人")
-    bid = chosen.bid
+    return order, chosen
+
+
+def _contract(tender: Tender, bid: Bid, contract_id: str, signed_on: date | None) -> Contract:
+    """The contract the award makes: the tender's terms at the bid's line prices."""
     lines = []
     for tl in tender.lines:
         pricing = bid.price_of(tl.id)
@@ -165,10 +192,19 @@ def award(
     except OutsourcingError as exc:
         raise ProcurementError(f"cannot build the contract: {exc}", field="contract",
                                value=contract_id, term="合同") from None
+    return contract
+
+
+def _deadlines(rulebook: RuleBook, contract: Contract, notified_on: date,
+               signed_on: date | None, published_on: date | None, bond: Money | None
+               ) -> tuple[date, date | None, list[Resolved], list[Finding]]:
+    """The signing and publication deadlines and the bond cap, each a finding when missed:
+    the day to sign by, the day to publish by, the rules applied (after the rank-order
+    rule) and the findings."""
     window = rulebook.resolve("procurement.sign_within_days", notified_on)
     sign_by = notified_on + timedelta(days=int(window.value))
     findings: list[Finding] = []
-    rules = [order, window]
+    rules = [window]
     if signed_on is not None and signed_on > sign_by:
         findings.append(Finding(
             "award.signed_late",
@@ -203,5 +239,4 @@ def award(
                 f"履约保证金 {bond.format()} 超过合同金额 {contract.original_amount.format()} 的 "
                 f"{cap.value:.0%}（{limit.format()}）", field="performance_bond",
                 rule_id=cap.rule_id, citation=cap.citation, term=cap.parameter.term))
-    return Award(contract, chosen, report, notified_on, sign_by, tuple(rules),
-                 tuple(findings), publish_by, published_on, bond)
+    return sign_by, publish_by, rules, findings

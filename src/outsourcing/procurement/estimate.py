@@ -259,7 +259,20 @@ def estimate_cost(
     vat_rule = rulebook.resolve(taxpayer.rule, on)
     rules.append(vat_rule)
     vat = vat_rule.value if vat_rate is None else _rate("vat_rate")(vat_rate)
+    figs, monthly = _figures(posts, items, benefits, mgmt, profit, vat, taxpayer,
+                             rules, vat_given=vat_rate is not None)
+    return CostEstimate(regime, on, tuple(figs), monthly, months, monthly * months,
+                        tuple(rules), tuple(findings))
 
+
+def _figures(posts: tuple[Post, ...], items: tuple[CostItem, ...], benefits: Decimal,
+             mgmt: Decimal | None, profit: Decimal, vat: Decimal, taxpayer: Taxpayer,
+             rules: list[Resolved], *, vat_given: bool) -> tuple[list[Figure], Money]:
+    """The estimate's figures in order — wages, benefits, other costs, the cost base, the
+    management fee and profit (包干制) or the remuneration (酬金制), the fee before tax, the
+    VAT — and the monthly fee; ``rules`` as :func:`estimate_cost` resolved them (the fee
+    structure, the profit rate, the management-fee rate for 包干制, the VAT rate)."""
+    structure, profit_rule, vat_rule = rules[0], rules[1], rules[-1]
     figs: list[Figure] = []
     wages = Money.sum(p.monthly_wage * p.headcount for p in posts)
     figs.append(Figure("人员工资", wages, " + ".join(
@@ -290,8 +303,6 @@ def estimate_cost(
         f.shown for f in figs if f.label in (base_label, "管理费", "利润", "酬金"))))
     tax = pretax * vat
     figs.append(Figure.from_rule(f"增值税（{taxpayer.zh}）", tax, f"{pretax.format()} × {vat}",
-                                 vat_rule if vat_rate is None else None,
-                                 note="" if vat_rate is None else "按所给税率"))
-    monthly = pretax + tax
-    return CostEstimate(regime, on, tuple(figs), monthly, months, monthly * months,
-                        tuple(rules), tuple(findings))
+                                 vat_rule if not vat_given else None,
+                                 note="" if not vat_given else "按所给税率"))
+    return figs, pretax + tax

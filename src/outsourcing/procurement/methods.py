@@ -15,9 +15,9 @@ from ..errors import ProcurementError
 from ..findings import Finding, Severity
 from ..money import Money
 from ..rules import Range, Resolved, RuleBook
+from .bid import Bid
 from .explain import Check, Figure
 from .tender import (
-    Bid,
     EvaluationMethod,
     ProcurementMethod,
     SingleSourceGround,
@@ -116,51 +116,59 @@ def method_rules(tender: Tender, rb: RuleBook) -> dict[str, Resolved]:
                 field="consortium_deduction", value=str(tender.consortium_deduction),
                 rule_id=pid, citation="财库〔2020〕46号 第九条 (from 2021-01-01)",
                 term="联合体/分包价格扣除", code="procurement.consortium_deduction_not_in_force",
-                zh=f"{on} 尚无联合体/分包价格扣除的规定（财库〔2020〕46号 自2021-01-01施行）")
+                params={"on": on})
         out[pid] = rb.resolve(pid, on)
     return out
+
+
+def _check_weights(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
+    """The scoring scheme's price weight against the minimum (or, under 竞争性磋商, the band
+    and its approval) and the evaluators' combination; the notes for an approved weight."""
+    on = tender.evaluated_on
+    notes: list[Finding] = []
+    if tender.scoring is None:
+        return notes
+    w = tender.scoring.price_weight
+    pw = rules[price_weight_rule(tender)]
+    if tender.method is CONSULTATION:
+        band: Range = pw.value
+        if w not in band:
+            if not tender.price_weight_approval:
+                raise ProcurementError(
+                    f"the price weight {w} lies outside the band {band} for "
+                    f"{tender.category.zh} under 竞争性磋商 on {on}, and the tender records "
+                    "no approval by the finance department (price_weight_approval)",
+                    field="scoring.price_weight", value=str(w), rule_id=pw.rule_id,
+                    citation=pw.citation, term=pw.parameter.term,
+                    code="procurement.consultation_price_weight",
+                    params={"category": tender.category.zh, "weight": w, "band": band})
+            notes.append(Finding(
+                "consultation.price_weight_approved",
+                f"价格权值 {w} 在 {band} 之外，已经财政部门审核同意"
+                f"（{tender.price_weight_approval}）", severity=Severity.INFO,
+                field="scoring.price_weight", rule_id=pw.rule_id, citation=pw.citation,
+                term=pw.parameter.term))
+    elif w < pw.value:
+        raise ProcurementError(
+            f"the price weight {w} is below the legal minimum "
+            f"{pw.value} for {tender.category.zh} on {on}",
+            field="scoring.price_weight", value=str(w),
+            rule_id=pw.rule_id, citation=pw.citation, term=pw.parameter.term,
+            code="procurement.price_weight_below_minimum",
+            params={"category": tender.category.zh, "weight": w, "minimum": pw.value})
+    comb = rules["procurement.evaluator_combination"]
+    if comb.value not in COMBINATIONS:
+        raise ProcurementError(f"unknown combination; known: {', '.join(COMBINATIONS)}",
+                               field="procurement.evaluator_combination", value=comb.value,
+                               rule_id=comb.rule_id, citation=comb.citation)
+    return notes
 
 
 def check_tender(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
     """Refuse a tender that breaks a dated rule, before any bid is looked at; return the
     findings the checks note without refusing (an approved price weight)."""
     on = tender.evaluated_on
-    notes: list[Finding] = []
-    if tender.scoring is not None:
-        w = tender.scoring.price_weight
-        pw = rules[price_weight_rule(tender)]
-        if tender.method is CONSULTATION:
-            band: Range = pw.value
-            if w not in band:
-                if not tender.price_weight_approval:
-                    raise ProcurementError(
-                        f"the price weight {w} lies outside the band {band} for "
-                        f"{tender.category.zh} under 竞争性磋商 on {on}, and the tender records "
-                        "no approval by the finance department (price_weight_approval)",
-                        field="scoring.price_weight", value=str(w), rule_id=pw.rule_id,
-                        citation=pw.citation, term=pw.parameter.term,
-                        code="procurement.consultation_price_weight",
-                        zh=f"竞争性磋商{tender.category.zh}项目的价格权值 {w} 不在 {band} "
-                           "之内，且未记录本级人民政府财政部门的审核同意")
-                notes.append(Finding(
-                    "consultation.price_weight_approved",
-                    f"价格权值 {w} 在 {band} 之外，已经财政部门审核同意"
-                    f"（{tender.price_weight_approval}）", severity=Severity.INFO,
-                    field="scoring.price_weight", rule_id=pw.rule_id, citation=pw.citation,
-                    term=pw.parameter.term))
-        elif w < pw.value:
-            raise ProcurementError(
-                f"the price weight {w} is below the legal minimum "
-                f"{pw.value} for {tender.category.zh} on {on}",
-                field="scoring.price_weight", value=str(w),
-                rule_id=pw.rule_id, citation=pw.citation, term=pw.parameter.term,
-                code="procurement.price_weight_below_minimum",
-                zh=f"{tender.category.zh}项目的价格分值比重 {w} 低于 {pw.value}")
-        comb = rules["procurement.evaluator_combination"]
-        if comb.value not in COMBINATIONS:
-            raise ProcurementError(f"unknown combination; known: {', '.join(COMBINATIONS)}",
-                                   field="procurement.evaluator_combination", value=comb.value,
-                                   rule_id=comb.rule_id, citation=comb.citation)
+    notes = _check_weights(tender, rules)
     if tender.consortium_deduction is not None:
         cband = rules[CONSORTIUM_RULE]
         if tender.consortium_deduction not in cband.value:
@@ -170,8 +178,7 @@ def check_tender(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
                 value=str(tender.consortium_deduction), rule_id=cband.rule_id,
                 citation=cband.citation, term=cband.parameter.term,
                 code="procurement.consortium_deduction_range",
-                zh=f"联合体/分包价格扣除比例 {tender.consortium_deduction} 不在 {on} 施行的 "
-                   f"{cband.value} 之内")
+                params={"rate": tender.consortium_deduction, "on": on, "range": cband.value})
     if tender.method is SINGLE_SOURCE:
         grounds = rules[GROUNDS_RULE]
         ground = tender.single_source_ground
@@ -180,8 +187,7 @@ def check_tender(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
                 f"not a ground of the closed list in force: {', '.join(grounds.value)}",
                 field="single_source_ground", value=ground.value if ground else None,
                 rule_id=grounds.rule_id, citation=grounds.citation, term="单一来源采购情形",
-                code="procurement.single_source_ground_unknown",
-                zh="单一来源采购须符合政府采购法第三十一条规定的情形之一")
+                code="procurement.single_source_ground_unknown")
     if not takes_deduction(tender):
         return notes
     dband = rules[tender.category.deduction_rule]
@@ -192,7 +198,7 @@ def check_tender(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
             f"{rng} on {on} (or be reserved for SMEs)", field="sme_deduction", value=None,
             rule_id=dband.rule_id, citation=dband.citation, term=dband.parameter.term,
             code="procurement.sme_deduction_missing",
-            zh=f"采购文件须载明小微企业价格扣除比例（{on} 施行 {rng}），或专门面向中小企业采购")
+            params={"on": on, "range": rng})
     if tender.sme_deduction not in rng:
         raise ProcurementError(
             f"the deduction rate {tender.sme_deduction} lies outside the range {rng} in force "
@@ -200,7 +206,7 @@ def check_tender(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
             field="sme_deduction", value=str(tender.sme_deduction), rule_id=dband.rule_id,
             citation=dband.citation, term=dband.parameter.term,
             code="procurement.sme_deduction_range",
-            zh=f"小微企业价格扣除比例 {tender.sme_deduction} 不在 {on} 施行的 {rng} 之内")
+            params={"rate": tender.sme_deduction, "on": on, "range": rng})
     return notes
 
 
@@ -251,25 +257,21 @@ def check_original(tender: Tender, original: Timeline | None) -> None:
         raise ProcurementError(
             "an additional purchase (添购) is checked against the original contract and its "
             "signed supplements: pass original=Timeline(...)", field="original", value=None,
-            term="原合同", code="procurement.single_source_original_missing",
-            zh="单一来源添购须提供原合同及其已签订的补充合同")
+            term="原合同", code="procurement.single_source_original_missing")
     if original is not None:
         if not adding:
             raise ProcurementError(
                 "an original contract belongs to a 单一来源 additional purchase (添购)",
                 field="original", value=original.contract.id, term="原合同",
-                code="procurement.original_not_additional_purchase",
-                zh="仅单一来源添购（政府采购法第三十一条(三)）需要原合同")
+                code="procurement.original_not_additional_purchase")
         if not isinstance(original, Timeline):
             raise ProcurementError("not a Timeline", field="original", value=repr(original),
-                                   term="原合同", code="procurement.original_not_timeline",
-                                   zh="原合同须为合同变更时间线（Timeline）")
+                                   term="原合同", code="procurement.original_not_timeline")
         if original.contract.jurisdiction != tender.jurisdiction:
             raise ProcurementError(
                 f"the original contract is in {original.contract.jurisdiction}, the purchase in "
                 f"{tender.jurisdiction}", field="original", value=original.contract.id,
-                term="原合同", code="procurement.original_jurisdiction",
-                zh="原合同与添购项目不属同一辖区")
+                term="原合同", code="procurement.original_jurisdiction")
 
 
 def original_supplier(bid: Bid, original: Timeline) -> Check:
@@ -298,9 +300,9 @@ def check_cap(tender: Tender, original: Timeline, amount: Money, rb: RuleBook) -
             f"(left {cap.left.format()})", field="additional_purchase", value=str(amount),
             rule_id=cap.rule_id, citation=citation, term="添购资金总额",
             code="procurement.single_source_over_cap",
-            zh=f"本次添购 {amount.format()} 加已签补充合同 {cap.used.format()} "
-               f"共 {after.format()}，超过原合同金额 {cap.original_amount.format()} "
-               f"的 {cap.cap:.0%}（{cap.limit.format()}，尚余 {cap.left.format()}）")
+            params={"added": amount.format(), "signed": cap.used.format(),
+                    "total": after.format(), "original": cap.original_amount.format(),
+                    "cap": cap.cap, "limit": cap.limit.format(), "left": cap.left.format()})
     return Figure("添购上限", cap.limit,
                   f"原合同 {original.contract.id} 金额 {cap.original_amount.format()} × {cap.cap}；"
                   f"已签补充合同 {cap.used.format()} + 本次添购 {amount.format()} = "

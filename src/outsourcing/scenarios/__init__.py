@@ -51,6 +51,7 @@ from ._load import (
     _cut,
     _fail,
     case_rulebook,
+    in_rules,
     load_file,
 )
 from ._plan import _stage_plan
@@ -63,8 +64,8 @@ from ._settle import (
     _read_usage,
     _settle_through,
     _stage_assessments,
-    _stage_statements,
 )
+from ._statements import _stage_statements
 from ._tender import _stage_tender
 
 __all__ = [
@@ -159,11 +160,14 @@ def settle_case(case: Case, period: Period | str, registry: PluginHost | None = 
     reg = registry or load()
     _known(case, reg)
     run = Run(case, case_rulebook(case, reg), reg)
-    _sign_changes(run)
-    prepared = _prepare(run)
-    _read_assessments(run, prepared)
-    _read_usage(run, prepared)
-    _read_settle(run, prepared)
+    try:
+        _sign_changes(run)
+        prepared = _prepare(run)
+        _read_assessments(run, prepared)
+        _read_usage(run, prepared)
+        _read_settle(run, prepared)
+    except OutsourcingError as exc:
+        raise in_rules(case, exc) from None
     try:
         k = prepared.period_index(period)
     except OutsourcingError as exc:
@@ -213,7 +217,7 @@ def run_case(case: Case, registry: PluginHost) -> CaseResult:
         for stage in STAGES:
             stage(run)
     except OutsourcingError as exc:
-        return CaseResult(case.file, case.name, tuple(run.mismatches), str(exc))
+        return CaseResult(case.file, case.name, tuple(run.mismatches), str(in_rules(case, exc)))
     except Exception as exc:
         return CaseResult(case.file, case.name, tuple(run.mismatches), _internal(exc))
     return CaseResult(case.file, case.name, tuple(run.mismatches))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ..dates import as_date
 from ..errors import OutsourcingError, _short
 from ..model import Contract
 from ..plugins import PluginHost
@@ -109,6 +110,16 @@ def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Scenar
                          field=key or None, value=bad or None)
 
 
+def in_rules(case: Case, exc: OutsourcingError) -> OutsourcingError:
+    """An error raised by a rule the case overrides (``[case.rules."<id>"]``), named at that
+    override; any other error as it is."""
+    rules = case.raw.get("rules")
+    if isinstance(exc, ScenarioError) or not isinstance(rules, dict) or exc.rule_id not in rules:
+        return exc
+    return _fail(case.file, case.index, case.name, f"case[{case.index}].rules.{exc.rule_id}",
+                 exc.reason, exc.value, code=exc.code)
+
+
 def _cut(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters, so a huge value is never echoed whole."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -196,8 +207,17 @@ def _read_case(file: str, i: int, raw: Mapping[str, Any]) -> Case:
         if key in expect and key not in raw:
             raise _fail(file, i, name, f"case[{i}].expect.{key}", f"needs a [case.{key}]")
     today = raw.get("today")
-    if today is not None and not isinstance(today, date):
-        raise _fail(file, i, name, f"case[{i}].today", "a date (YYYY-MM-DD)", today)
+    if today is not None:
+        why = ("a date and time, not a day" if isinstance(today, datetime) else
+               None if isinstance(today, date) else "not a date")
+        if why is None:
+            try:
+                as_date(today, field="today")
+            except OutsourcingError as exc:
+                why = exc.reason
+        if why:
+            raise _fail(file, i, name, f"case[{i}].today", f"a date (YYYY-MM-DD): {why}",
+                        str(today), code="scenario.today")
     return Case(file=file, index=i, name=name, jurisdiction=jur, contract=contract, raw=raw,
                 today=today, description=str(raw.get("description", "")))
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from .._limits import exact_decimal
 from ..changes import Timeline
 from ..dates import as_date
 from ..errors import ChangeRejected, OutsourcingError, ProcurementError
@@ -140,9 +141,10 @@ def _expected(run: Run, path: str, kind: Kind, value: Any) -> Any:
             if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
                 raise ValueError("a number such as \"94.02\"")
             text = str(value).strip()
-            if kind == "rate" and text.endswith("%"):
-                return Decimal(text[:-1]) / 100
-            return Decimal(text)
+            percent = kind == "rate" and text.endswith("%")
+            d = exact_decimal(text[:-1] if percent else text, field=path, term=None,
+                              error=ScenarioError, code="scenario.expect.number")
+            return d / 100 if percent else d
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError("a whole number")

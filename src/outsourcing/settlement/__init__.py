@@ -14,7 +14,7 @@ The package follows the data, one module per stage:
 - **inputs** (:mod:`.inputs`): assessments, the carried state, final scores and usage,
   checked and made compact;
 - **compute** (:mod:`.compute`): one period in integer fen — the record;
-- **record** (:mod:`.record`): the compact :class:`~outsourcing.statement_record.StatementRecord`
+- **record** (:mod:`.record`): the compact :class:`~outsourcing.statement.record.StatementRecord`
   (inputs and figures, each once), which is what a statement stores;
 - **explain** (:mod:`.explain`, :mod:`.explain_totals`): the record and the terms → every
   figure's :class:`~outsourcing.statement.Explanation`, the findings and thresholds, derived

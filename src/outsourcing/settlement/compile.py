@@ -34,7 +34,7 @@ from ..payment import (
 from ..payment import contract_rules as default_contract_rules
 from ..performance import CompiledKpis, compile_kpis, default_kpis, legal_targets
 from ..rules import Resolved, RuleBook
-from ..statement_record import State, month_of
+from ..statement.record import State, month_of
 
 __all__ = ["PAYMENT_DEFAULTS", "CompiledContract", "PreparedLine", "SettlementSource"]
 

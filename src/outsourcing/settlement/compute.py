@@ -6,7 +6,7 @@ pay rate, each incident's deduction with the repeat ratchet, the caps, the holdb
 release, the payable; then the contract's total cap, warning notices and thresholds, and the
 payment clock.  Every amount is in fen, rounded half-up once; the result is a compact tuple
 that the explain stage (:mod:`.explain`) turns into a
-:class:`~outsourcing.statement_record.StatementRecord`.
+:class:`~outsourcing.statement.record.StatementRecord`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..errors import SettlementError
 from ..money import Money, allocate, div_half_up
 from ..payment import RATE_DEN, SCORE_MAX, CompiledRule
 from ..performance import CENTI, NOT_SCORED
-from ..statement_record import State
+from ..statement.record import State
 from .compile import CompiledContract, PreparedLine
 
 __all__ = ["ASSESSED", "INCOMPLETE", "MISSING", "NOT_RUNNING", "Reading", "settle_readings"]

@@ -1,6 +1,6 @@
 """Explain: a settled record and the contract's terms → figures with their reasons (计算依据).
 
-The explain stage reads a :class:`~outsourcing.statement_record.StatementRecord` (what
+The explain stage reads a :class:`~outsourcing.statement.record.StatementRecord` (what
 compute produced) and the compiled contract (:mod:`.compile`) and builds, only when a
 statement's lines, findings or explanations are read, the rich objects:
 :class:`~outsourcing.statement.StatementLine` with an
@@ -30,7 +30,7 @@ from ..performance import (
     from_centi,
 )
 from ..pricing import AnnualFee, MonthSplit
-from ..statement_parts import (
+from ..statement.parts import (
     LINE_STATUSES,
     Deduction,
     Explanation,
@@ -38,7 +38,7 @@ from ..statement_parts import (
     StatementLine,
     unit_zh,
 )
-from ..statement_record import LineRecord, month_text
+from ..statement.record import LineRecord, month_text
 from .compile import KPI_NOT_DUE, CompiledContract, PreparedLine, service_zh
 from .compute import ASSESSED, INCOMPLETE, MISSING, base_fee
 

@@ -10,8 +10,8 @@ from typing import Any
 from ..findings import Finding, Severity
 from ..money import Money, format_fen, pct
 from ..rules import Resolved
-from ..statement_parts import Explanation, StatementLine, Trigger
-from ..statement_record import StatementRecord
+from ..statement.parts import Explanation, StatementLine, Trigger
+from ..statement.record import StatementRecord
 from .compile import CompiledContract
 from .explain import PAYMENT_LAW, line_findings, line_view
 

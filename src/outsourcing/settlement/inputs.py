@@ -22,7 +22,7 @@ from ..money import pct
 from ..payment import RATE_DEN
 from ..performance import CENTI, Assessment
 from ..statement import Carry, Statement
-from ..statement_record import State, month_number
+from ..statement.record import State, month_number
 from ..usage import ActualFee, Usage, actual_fee, missing_usage_fee, settled_on_usage
 from .compile import CompiledContract, PreparedLine
 from .compute import Reading

@@ -19,7 +19,7 @@ from ..findings import Finding
 from ..model import ServiceLine
 from ..performance import Assessment
 from ..statement import Carry, Explanation, Statement, StatementLine, Trigger
-from ..statement_record import State, StatementRecord
+from ..statement.record import State, StatementRecord
 from ..usage import ActualFee, Usage
 from . import compute, inputs
 from .compile import CompiledContract, PreparedLine

@@ -1,4 +1,4 @@
-"""From compute's compact tuple to the :class:`~outsourcing.statement_record.StatementRecord`
+"""From compute's compact tuple to the :class:`~outsourcing.statement.record.StatementRecord`
 of a period: the figures with the inputs that explain them (the assessment's incidents and
 sources, usage, the findings about the inputs)."""
 
@@ -11,7 +11,7 @@ from ..errors import SettlementError
 from ..findings import Finding
 from ..payment import RATE_DEN
 from ..performance import Assessment
-from ..statement_record import LineRecord, StatementRecord
+from ..statement.record import LineRecord, StatementRecord
 from ..usage import ActualFee
 from .compile import CompiledContract
 from .compute import ASSESSED, INCOMPLETE

@@ -11,104 +11,38 @@ id, citation, inputs).  ``render()`` gives readable text with Chinese labels, ``
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
-from .dates import DateRange, Period
-from .errors import SettlementError
-from .findings import Finding
-from .money import Money
-from .statement_json import record_to_dict
-from .statement_parts import (
+from ..dates import DateRange, Period
+from ..errors import SettlementError
+from ..findings import Finding
+from ..money import Money
+from .json import record_to_dict
+from .parts import (
     Carry,
-    Deduction,
     Explanation,
-    KpiResult,
     LineCarry,
-    LineStatus,
     StatementLine,
     Trigger,
     find_explanation,
 )
-from .statement_parts import unit_zh as unit_zh  # read from here by the desk
-from .statement_record import StatementRecord, month_text
-from .statement_text import _pad as _pad  # the roster pads its columns alike
-from .statement_text import _width as _width
-from .statement_text import render_text
+from .record import StatementRecord, month_text
+from .terms import BoundTerms, Parts, StoredTerms, Terms, derive, derive_findings
+from .text import render_text
 
-__all__ = [
-    "Carry",
-    "Deduction",
-    "Explanation",
-    "KpiResult",
-    "LineCarry",
-    "LineStatus",
-    "Statement",
-    "StatementLine",
-    "StoredTerms",
-    "Terms",
-    "Trigger",
-]
+__all__ = ["Statement"]
 
 
-class Terms(Protocol):
-    """What explains a record: the contract's prepared terms
-    (:class:`~outsourcing.settlement.PreparedContract`)."""
-
-    @property
-    def contract(self) -> Any: ...
-
-    def fits(self, record: StatementRecord) -> None: ...
-
-    def statement_parts(self, record: StatementRecord) -> tuple[
-            tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
-            tuple[Trigger, ...]]: ...
-
-    def statement_findings(self, record: StatementRecord
-                           ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]: ...
+T = TypeVar("T")
 
 
 def _m(fen: int | None) -> Money | None:
     return None if fen is None else Money.from_fen(fen)
-
-
-@attrs.frozen
-class _ContractId:
-    id: str
-
-
-@attrs.frozen
-class StoredTerms:
-    """A statement's parts as they were derived or issued, standing in for its terms: a
-    statement of the previous release (:mod:`outsourcing.statement_legacy`), or one
-    unpickled (:meth:`Statement.__reduce__` keeps its parts, not the prepared contract)."""
-
-    contract_id: str
-    parts: tuple[tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
-                 tuple[Trigger, ...]]
-
-    @property
-    def contract(self) -> _ContractId:
-        return _ContractId(self.contract_id)
-
-    def fits(self, record: StatementRecord) -> None:
-        """The stored parts are this record's own."""
-
-    def statement_findings(self, record: StatementRecord
-                           ) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
-        return self.parts[2], self.parts[3]
-
-    def statement_parts(self, record: StatementRecord) -> tuple[
-            tuple[StatementLine, ...], tuple[Explanation, ...], tuple[Finding, ...],
-            tuple[Trigger, ...]]:
-        return self.parts
-
-
-
-T = TypeVar("T")
 
 
 class _Fen:
@@ -132,61 +66,65 @@ class _Of(Generic[T]):
         return value
 
 
+def _bind(terms: Terms | None, statement: Any) -> Terms | None:
+    """The terms as a statement holds them: prepared terms bound to its record."""
+    if terms is None or isinstance(terms, StoredTerms | BoundTerms):
+        return terms
+    return BoundTerms(terms, statement.record)
+
+
 @attrs.frozen
 class Statement:
     """A settlement statement for one contract and one period (结算单).
 
-    A view over its compact :class:`~outsourcing.statement_record.StatementRecord` (the
-    inputs and figures, held once).  The lines with their KPI breakdown, the findings, the
-    thresholds and every :class:`Explanation` are derived from the record and the contract's
-    prepared ``terms`` the first time they are read; a statement read from JSON alone has its
-    figures, and its explanations once bound to the terms (:meth:`with_terms`).
+    Plain data: its compact :class:`~outsourcing.statement.record.StatementRecord` (the
+    inputs and figures, held once) and the terms that explain it.  The lines with their KPI
+    breakdown, the findings, the thresholds and every :class:`Explanation` are derived from
+    the two by :func:`~outsourcing.statement.terms.derive` the first time they are read; a
+    statement read from JSON alone has its figures, and its explanations once bound to the
+    terms (:meth:`with_terms`).  Equal statements have equal records.
     """
 
     record: StatementRecord
-    terms: Terms | None = attrs.field(default=None, eq=False, repr=False)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its derived parts in place of the prepared contract (which holds
-        the plugin host): unpickled, it reads and renders the same."""
-        if self.terms is None:
-            return (Statement, (self.record,))
-        parts = self._cache[0] if self._cache else self._derive()
-        return (Statement, (self.record, StoredTerms(self.record.contract_id, parts)))
+    terms: Terms | None = attrs.field(
+        default=None, eq=False, repr=False,
+        converter=attrs.Converter(_bind, takes_self=True))  # type: ignore[misc]
+    """The terms that explain the record: prepared terms are held bound to it
+    (:class:`~outsourcing.statement.terms.BoundTerms`, which pickles as the parts)."""
 
     def with_terms(self, terms: Terms) -> Statement:
         """This statement bound to the prepared terms of its contract, which explain it."""
+        if isinstance(terms, BoundTerms):
+            terms = terms.terms
         cid = terms.contract.id
         if cid != self.record.contract_id:
             raise SettlementError(f"the terms are contract {cid}'s",
                                   field="terms", value=cid, term="合同条款",
-                                  code="statement.terms_mismatch",
-                                  zh="用于解释结算单的合同条款不属于该合同")
+                                  code="statement.terms_mismatch")
         terms.fits(self.record)
-        return attrs.evolve(self, terms=terms)
+        return Statement(self.record, terms)
 
-    _cache: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)
-    _found: list[Any] = attrs.field(factory=list, init=False, eq=False, repr=False)
-
-    @property
-    def _parts(self) -> tuple[tuple[StatementLine, ...], tuple[Explanation, ...],
-                              tuple[Finding, ...], tuple[Trigger, ...]]:
-        """The derived parts, kept once read (see :meth:`render` for a one-off read)."""
-        if not self._cache:
-            self._cache.append(self._derive())
-        parts: Any = self._cache[0]
-        return parts  # type: ignore[no-any-return]
-
-    def _derive(self) -> tuple[tuple[StatementLine, ...], tuple[Explanation, ...],
-                               tuple[Finding, ...], tuple[Trigger, ...]]:
+    def _explained_by(self) -> Terms:
         if self.terms is None:
             raise SettlementError(
                 "a statement read without its contract's terms has its figures only; its "
                 "lines, findings and explanations are derived from the terms: "
                 "Statement.with_terms(prepare(contract, rulebook, …))", field="terms",
-                value=self.record.contract_id, term="合同条款", code="statement.terms_needed",
-                zh="结算单的明细与计算依据由合同条款推导，请先绑定该合同的条款（with_terms）")
-        return self.terms.statement_parts(self.record)
+                value=self.record.contract_id, term="合同条款", code="statement.terms_needed")
+        return self.terms
+
+    @functools.cached_property
+    def _parts(self) -> Parts:
+        """The derived parts, kept once read (see :meth:`render` for a one-off read)."""
+        return derive(self._explained_by(), self.record)
+
+    @functools.cached_property
+    def _found(self) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
+        """The findings and thresholds alone, without building the explanations."""
+        held = _held(self)
+        if held is not None:
+            return held[2], held[3]
+        return derive_findings(self._explained_by(), self.record)
 
     # --- the figures (from the record) ---------------------------------------------------
     contract_id = property(lambda self: self.record.contract_id)
@@ -259,21 +197,11 @@ class Statement:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return self._parts[2] if self._cache else self._findings()[0]
+        return self._found[0]
 
     @property
     def triggers(self) -> tuple[Trigger, ...]:
-        return self._parts[3] if self._cache else self._findings()[1]
-
-    def _findings(self) -> tuple[tuple[Finding, ...], tuple[Trigger, ...]]:
-        """The findings and thresholds alone, without building the explanations."""
-        if not self._found:
-            if self.terms is None:
-                self._derive()  # the clear error
-            assert self.terms is not None
-            self._found.append(self.terms.statement_findings(self.record))
-        found: Any = self._found[0]
-        return found  # type: ignore[no-any-return]
+        return self._found[1]
 
     @property
     def amount_due(self) -> Money:
@@ -300,8 +228,9 @@ class Statement:
         (``lang="en"`` keeps the findings' English for developers)."""
         # read once: kept if already read, else derived for this text alone (a long
         # statement's explanations are not held after rendering it)
-        return render_text(self.record, self._cache[0] if self._cache else self._derive(),
-                           lang)
+        held = _held(self)
+        return render_text(self.record, held if held is not None
+                           else derive(self._explained_by(), self.record), lang)
 
     # --- JSON ------------------------------------------------------------------------
     def to_dict(self, *, explanations: bool = False) -> dict[str, Any]:
@@ -325,3 +254,16 @@ class Statement:
     def to_json(self, *, indent: int | None = 2, explanations: bool = False) -> str:
         return json.dumps(self.to_dict(explanations=explanations), ensure_ascii=False,
                           indent=indent)
+
+
+_PARTS_SLOT: Any = Statement.__dict__["_parts"]
+"""The slot of :attr:`Statement._parts` itself: reading it never derives the parts."""
+
+
+def _held(statement: Statement) -> Parts | None:
+    """A statement's parts if already derived, else None (derives nothing)."""
+    try:
+        parts: Parts = _PARTS_SLOT.__get__(statement, Statement)
+    except AttributeError:
+        return None
+    return parts
