@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 import json
 import os
 import shutil
@@ -449,10 +450,18 @@ def t_json(data: Any, raw: bytes | None) -> None:
     attempt("json_contract", run, lambda: repr(text)[:300])
 
 
+def _public(name: str) -> Any:
+    """A public class by name: from ``outsourcing``, or from the subpackage it lives in (the
+    names the top level no longer exports, ``outsourcing._MOVED``)."""
+    if name in o.__all__:
+        return getattr(o, name)
+    return getattr(importlib.import_module(f"outsourcing.{o._MOVED[name]}"), name)
+
+
 def t_json_model(cls_name: str, data: Any, contract: o.Contract) -> None:
     """A change, an assessment or a usage record in JSON, mutated; what reads is used."""
     text = json.dumps(data, ensure_ascii=False, default=str)
-    t_constructor_body("json_models", lambda: from_json(text, getattr(o, cls_name)), contract,
+    t_constructor_body("json_models", lambda: from_json(text, _public(cls_name)), contract,
                        lambda: f"{cls_name}: {text[:300]}")
 
 
@@ -495,7 +504,7 @@ def t_statement_json(data: Any, n: int) -> None:
 
 
 def t_constructor(cls_name: str, kwargs: dict[str, Any], contract: o.Contract) -> None:
-    t_constructor_body("constructors", lambda: getattr(o, cls_name)(**kwargs), contract,
+    t_constructor_body("constructors", lambda: _public(cls_name)(**kwargs), contract,
                        lambda: f"{cls_name}({kwargs!r})")
 
 
@@ -636,7 +645,7 @@ def contract_kwargs(only: tuple[str, ...] = (), hostile_max: int = 2
 @st.composite
 def json_models(draw: st.DrawFn) -> tuple[str, Any, o.Contract]:
     name, kwargs, contract = draw(contract_kwargs(("Change", "Assessment", "Usage"), 0))
-    data = unstructure(getattr(o, name)(**kwargs))
+    data = unstructure(_public(name)(**kwargs))
     return name, draw(mutated(data)) if draw(st.integers(0, 3)) else data, contract
 
 

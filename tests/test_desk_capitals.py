@@ -56,10 +56,14 @@ def test_amount_in_capitals_has_no_double_zero_and_ends_by_the_rule(amount: Mone
     assert set(text) <= set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整负")
 
 
-def test_amount_in_capitals_refuses_what_it_cannot_write() -> None:
+def test_amount_in_capitals_writes_every_amount_money_takes() -> None:
+    largest = Money("1000000000000000000")
+    assert amount_in_capitals(largest) == "壹佰亿亿元整"
+    assert amount_in_capitals(-largest) == "负壹佰亿亿元整"
+    assert amount_in_capitals(Money("10000000700000000")) == "壹亿零柒亿元整"
+    assert parse_capitals("壹亿零柒亿元整") == Money("10000000700000000")
     with pytest.raises(MoneyError) as exc:
-        amount_in_capitals(Money.from_fen(LIMIT_FEN))
-    assert exc.value.code == "money.capitals_too_large"
-    assert "大写金额" in exc.value.message_zh
+        Money.from_fen(LIMIT_FEN)  # beyond what money takes: refused before any writer
+    assert exc.value.code == "money.result_out_of_range"
     with pytest.raises(MoneyError):
         parse_capitals("壹佰元伍")

@@ -50,7 +50,7 @@ def test_money_is_exact_to_the_fen_for_a_thousand_trillion_yuan() -> None:
 def test_money_beyond_the_limit_is_refused_not_rounded() -> None:
     with pytest.raises(o.MoneyError) as e:
         o.Money("12345678901234567890123456789.12")
-    assert e.value.code == "money.out_of_range" and e.value.zh == "金额超出范围"
+    assert e.value.code == "money.out_of_range" and e.value.zh.startswith("金额超出范围")
 
 
 def test_money_that_is_not_whole_fen_is_refused_however_written() -> None:
@@ -112,7 +112,7 @@ def test_allocate_refuses_what_is_not_money_and_weights() -> None:
     assert e.value.field == "total"
     with pytest.raises(o.MoneyError) as e:
         allocate(o.Money("72"), 72)  # type: ignore[arg-type]
-    assert e.value.field == "weights" and e.value.zh == "权重须为列表"
+    assert e.value.field == "weights" and "权重须为列表" in e.value.zh
 
 
 # --- JSON -------------------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def test_a_post_is_short_exactly_on_the_days_with_fewer_certified_people_than_re
     (lambda: DutyContact("NX-1", " ", "0951-1"), "roster.empty_field", "值班联系人不能为空"),
     (lambda: StaffMember("", "elevator_fitter"), "staff.empty_field", "姓名不能为空"),
     (lambda: o.sites.Building("\t"), "site.empty_field", "楼栋不能为空"),
-    (lambda: o.Purchaser("P-1", ""), None, None),
+    (lambda: o.Purchaser("P-1", ""), "model.name.empty", "采购人名称不能为空"),
 ])
 def test_a_blank_name_is_refused_by_the_one_shared_check_with_the_models_code(
     build: object, code: str | None, zh: str | None,

@@ -83,31 +83,31 @@ def exact_decimal(value: Any, *, field: str, term: str | None, error: type[Outso
         kind = "a boolean" if isinstance(value, bool) else "a float"
         raise error(f"{kind} is not an exact {what}; pass a str such as '12.5' or a Decimal",
                     field=field, value=value, term=term, code=f"{code}.type",
-                    zh="须为精确数值（字符串或 Decimal），不接受"
-                       + ("布尔值" if kind == "a boolean" else "浮点数"))
+                    says="number.float" if isinstance(value, float) else "number.bool")
     if isinstance(value, int) and allow_int:
         if value.bit_length() > 4 * MAX_DIGITS:
             raise error(f"{what} has more than {MAX_DIGITS} digits", field=field, value=value,
-                        term=term, code=f"{code}.too_large", zh=f"数值超过{MAX_DIGITS}位")
+                        term=term, code=f"{code}.too_large", says="number.too_large",
+                        params={"digits": MAX_DIGITS})
         return Decimal(value)
     if isinstance(value, str):
         if len(value) > MAX_TEXT_CHARS:
             raise error(f"not {_a(what)}: the text is {len(value)} characters long", field=field,
-                        value=value, term=term, code=f"{code}.invalid", zh="不是数值")
+                        value=value, term=term, code=f"{code}.invalid", says="number.invalid")
         try:
             d = Decimal(value.strip())
         except (InvalidOperation, ValueError):
             raise error(f"not {_a(what)}", field=field, value=value, term=term,
-                        code=f"{code}.invalid", zh="不是数值") from None
+                        code=f"{code}.invalid", says="number.invalid") from None
     elif isinstance(value, Decimal):
         d = value
     else:
         raise error(f"a {type(value).__name__} is not {_a(what)}; pass a str or a Decimal",
                     field=field, value=value, term=term, code=f"{code}.type",
-                    zh=f"{type(value).__name__} 不是数值")
+                    says="number.type", params={"kind": type(value).__name__})
     if not d.is_finite():
         raise error(f"{_a(what)} must be finite", field=field, value=value, term=term,
-                    code=f"{code}.not_finite", zh="数值必须是有限数")
+                    code=f"{code}.not_finite", says="number.not_finite")
     sign, digits, exp = d.as_tuple()
     assert isinstance(exp, int)
     written_exp = exp
@@ -122,8 +122,8 @@ def exact_decimal(value: Any, *, field: str, term: str | None, error: type[Outso
     if n > MAX_DIGITS or not -MAX_EXPONENT <= exp <= MAX_EXPONENT or n + exp > MAX_EXPONENT:
         raise error(f"{what} out of range: at most {MAX_DIGITS} significant digits and "
                     f"magnitude 10^±{MAX_EXPONENT}", field=field, value=value, term=term,
-                    code=f"{code}.out_of_range",
-                    zh=f"数值超出范围（至多{MAX_DIGITS}位有效数字，数量级不超过10的±{MAX_EXPONENT}次方）")
+                    code=f"{code}.out_of_range", says="number.out_of_range",
+                    params={"digits": MAX_DIGITS, "exponent": MAX_EXPONENT})
     if len(digits) > MAX_DIGITS:  # only trailing zeros past the limit: drop them, exactly
         return Decimal((sign, digits[:n], exp))
     return d
@@ -138,14 +138,15 @@ def typed_tuple(v: Any, *, field: str, cls: type[Any] | tuple[type[Any], ...], t
     ``error`` naming the field (``lines[2]``)."""
     if isinstance(v, str | bytes | Mapping) or not isinstance(v, Iterable):
         raise error(f"a {type(v).__name__} is not a list", field=field, value=v, term=term,
-                    code=f"{code}.{field}.type", zh="须为列表")
+                    code=f"{code}.{field}.type", says="list.not_a_list",
+                    params={"kind": type(v).__name__})
     items = tuple(v)
     names = cls.__name__ if isinstance(cls, type) else " or ".join(c.__name__ for c in cls)
     for i, x in enumerate(items):
         if not isinstance(x, cls):
             raise error(f"a {type(x).__name__} is not a {names}", field=f"{field}[{i}]",
                         value=x, term=term, code=f"{code}.{field}.type",
-                        zh=f"{term}的类型无效")
+                        says="list.item_type", params={"kind": type(x).__name__})
     return items
 
 
@@ -162,8 +163,8 @@ def enum_converter(cls: type[E], *, field: str, term: str | None,
         except (ValueError, TypeError):
             allowed = ", ".join(str(m.value) for m in cls)
             raise error(f"not a valid {cls.__name__}; one of {allowed}", field=field, value=v,
-                        term=term, code=f"{code}.{field}.unknown",
-                        zh=f"取值无效，可选：{allowed}") from None
+                        term=term, code=f"{code}.{field}.unknown", says="choice.unknown",
+                        params={"allowed": allowed}) from None
 
     return convert
 
@@ -186,7 +187,7 @@ def check_depth(text: str, *, limit: int = MAX_DEPTH) -> int:
                 if deepest > limit:
                     raise SerializationError(
                         f"JSON nested deeper than {limit} levels", field="$", value=None,
-                        code="serialization.too_deep", zh=f"JSON 嵌套超过{limit}层")
+                        code="serialization.too_deep", params={"limit": limit})
         else:
             depth -= 1
     return deepest

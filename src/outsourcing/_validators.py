@@ -35,11 +35,13 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
 def nonempty(term: str, code: str | None = None) -> Validator:
-    """An attrs validator refusing anything but a string with a non-blank character."""
+    """An attrs validator refusing anything but a string with a non-blank character (code
+    ``model.<field>.empty`` unless the caller gives one)."""
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not value.strip():
             raise ModelError("must be a non-empty string", field=attribute.name, value=value,
-                             term=term, code=code, zh=f"{term}不能为空" if code else None)
+                             term=term, code=code or f"model.{attribute.name}.empty",
+                             says="text.empty")
     return check
 
 
@@ -87,28 +89,29 @@ def clean_text(value: Any, *, field: str, term: str, kind: str = "id",
     limit = _KINDS[kind]
     code = code or f"model.bad_{kind}"
 
-    def fail(reason: str, zh: str, shown: Any) -> OutsourcingError:
-        return error(reason, field=field, value=shown, term=term, code=code,
-                     zh=f"{term}{zh}")
+    def fail(reason: str, says: str, shown: Any, **params: Any) -> OutsourcingError:
+        return error(reason, field=field, value=shown, term=term, code=code, says=says,
+                     params=params)
 
     if not isinstance(value, str):
-        raise fail(f"must be text, not {type(value).__name__}", "须为文字", repr(value)[:80])
+        raise fail(f"must be text, not {type(value).__name__}", "text.type", repr(value)[:80],
+                   kind=type(value).__name__)
     text = unicodedata.normalize("NFC", value[: limit * 4 + 1])
     if len(value) > limit * 4 or len(text) > limit:
-        raise fail(f"longer than {limit} characters", f"超过 {limit} 个字符的上限",
-                   value[:40] + "…")
+        raise fail(f"longer than {limit} characters", "text.too_long", value[:40] + "…",
+                   limit=limit)
     if not text.strip():
         if empty and text == "":
             return text
-        raise fail("must not be blank", "不能为空", text)
+        raise fail("must not be blank", "text.empty", text)
     for n, ch in enumerate(text):
         if _bad_char(ch, kind):
             raise fail(f"holds the control or invisible character U+{ord(ch):04X} at "
-                       f"position {n + 1}",
-                       f"含有控制字符或不可见字符 U+{ord(ch):04X}（第 {n + 1} 个字符）",
-                       text.encode("unicode_escape").decode("ascii")[:80])
+                       f"position {n + 1}", "text.invisible_character",
+                       text.encode("unicode_escape").decode("ascii")[:80],
+                       char=f"U+{ord(ch):04X}", position=n + 1)
     if kind == "id" and text != text.strip():
-        raise fail("must not start or end with a space", "首尾不能有空格", text)
+        raise fail("must not start or end with a space", "text.outer_space", text)
     return text
 
 

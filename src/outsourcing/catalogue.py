@@ -10,7 +10,7 @@ kinds through the ``outsourcing_service_kinds`` hook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 
@@ -92,7 +92,7 @@ def _schedule(v: object) -> KpiSchedule:
     if isinstance(v, KpiSchedule):
         return v
     raise ModelError(f"a {type(v).__name__} is not a KpiSchedule", field="schedule", value=v,
-                     term="考核周期", code="model.kpi_schedule", zh="考核周期须为 KpiSchedule")
+                     term="考核周期", code="model.kpi_schedule")
 
 
 _NOT_DUE = enum_converter(NotDueRule, field="when_not_due", term="本期不考核指标的处理",
@@ -115,7 +115,7 @@ def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
     if not isinstance(value, bool):
         raise ModelError(f"a {type(value).__name__} is not true or false",
                          field=attribute.name, value=value, term="允许不适用",
-                         code="model.kpi.allows_not_applicable", zh="须为是或否")
+                         code="model.kpi.allows_not_applicable")
 
 
 @attrs.frozen
@@ -321,12 +321,15 @@ class Catalogue:
                 other = self._kinds[k.code]
                 raise ModelError(
                     f"service kind declared twice (by {other.source} and {k.source})",
-                    field="service", value=k.code, term="服务类别")
+                    field="service", value=k.code, term="服务类别",
+                    code="model.service.declared_twice",
+                    params={"first": other.source, "second": k.source})
             self._kinds[k.code] = k
         for k in self._kinds.values():
             if k.parent is not None and k.parent not in self._kinds:
                 raise ModelError(f"parent of {k.code} is unknown (declared by {k.source})",
-                                 field="parent", value=k.parent, term="服务类别")
+                                 field="parent", value=k.parent, term="服务类别",
+                                 code="model.service.unknown_parent", params={"kind": k.code})
             self.root(k.code)  # refuse loops now
 
     def __contains__(self, code: object) -> bool:
@@ -344,7 +347,8 @@ class Catalogue:
         except KeyError:
             raise ModelError(
                 f"unknown service; known: {', '.join(sorted(self._kinds))}",
-                field="service", value=code, term="服务类别") from None
+                field="service", value=code, term="服务类别", code="model.service.unknown",
+                params={"known": "、".join(sorted(self._kinds))}) from None
 
     def root(self, code: str) -> str:
         """The family root of a service (物业, 设施设备维保, 餐饮…)."""
@@ -352,7 +356,8 @@ class Catalogue:
         k = self.get(code)
         while k.parent is not None:
             if k.code in seen:
-                raise ModelError("service family forms a loop", field="parent", value=k.code)
+                raise ModelError("service family forms a loop", field="parent", value=k.code,
+                                 term="服务类别", code="model.service.loop")
             seen.add(k.code)
             k = self.get(k.parent)
         return k.code
@@ -370,9 +375,6 @@ class Catalogue:
             k = self.get(k.parent)
         return out
 
-    def as_mapping(self) -> Mapping[str, ServiceKind]:
-        return dict(self._kinds)
-
     def procurement_item(self, code: str) -> ProcurementItem:
         """The 品目 a service is bought under: its own, or its nearest ancestor's."""
         for c in self.lineage(code):
@@ -383,7 +385,7 @@ class Catalogue:
             f"({' → '.join(self.lineage(code))}); a plugin adds one through "
             "outsourcing_procurement_items", field="service", value=code, term="采购品目",
             citation=ITEM_CATALOGUE, code="model.service.no_procurement_item",
-            zh=f"服务类别 {self.get(code).name_zh} 未对应政府采购品目分类目录中的品目")
+            params={"name": self.get(code).name_zh})
 
     @classmethod
     def core(cls) -> Catalogue:

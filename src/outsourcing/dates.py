@@ -50,31 +50,61 @@ __all__ = [
 ONE_DAY = timedelta(days=1)
 
 
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+
+
 def as_date(value: object, *, field: str = "date") -> date:
     """A ``date`` from a date or an ISO string; anything else is a clear error.
 
-    Dates run from 1900-01-01 to 9998-12-31 (:data:`outsourcing._limits.MAX_DATE`), so the
-    day after any date, and the end of its year, still exist."""
+    Digits are ASCII digits (``٢٠٢٢-١٠-٠١`` is refused); a day that does not exist
+    (``2022-02-30``) is told so, naming the month's days.  Dates run from 1900-01-01 to
+    9998-12-31 (:data:`outsourcing._limits.MAX_DATE`), so the day after any date, and the end
+    of its year, still exist."""
     if isinstance(value, date) and not hasattr(value, "hour"):
         d = value
     elif isinstance(value, str):
-        try:
-            d = date.fromisoformat(value[:40])
-        except ValueError:
-            raise DateError("not a date that exists (YYYY-MM-DD)", field=field, value=value,
-                            term="日期", code="date.invalid", zh="日期无效（应为 YYYY-MM-DD）"
-                            ) from None
-        if len(value) > 40:
-            raise DateError("not a date that exists (YYYY-MM-DD)", field=field, value=value,
-                            term="日期", code="date.invalid", zh="日期无效（应为 YYYY-MM-DD）")
+        d = _parse_day(value, field)
     else:
         raise DateError(f"a {type(value).__name__} is not a date", field=field, value=value,
-                        term="日期", code="date.type", zh="不是日期")
+                        term="日期", code="date.type", params={"kind": type(value).__name__})
     if not MIN_DATE <= d <= MAX_DATE:
         raise DateError(f"out of range: dates run from {MIN_DATE} to {MAX_DATE}", field=field,
                         value=d.isoformat(), term="日期", code="date.out_of_range",
-                        zh=f"日期超出范围（{MIN_DATE} 至 {MAX_DATE}）")
+                        params={"low": MIN_DATE, "high": MAX_DATE})
     return d
+
+
+def _parse_day(text: str, field: str) -> date:
+    """A date from ``YYYY-MM-DD`` (or another ISO 8601 calendar form), ASCII digits only."""
+    if len(text) > 40:
+        raise DateError("not a date that exists (YYYY-MM-DD)", field=field, value=text,
+                        term="日期", code="date.invalid")
+    if not text.isascii():
+        raise DateError("not a date written YYYY-MM-DD in ASCII digits", field=field,
+                        value=text, term="日期", code="date.not_ascii")
+    m = _ISO_DAY.fullmatch(text)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        if not 1 <= month <= 12:
+            raise DateError(f"month {month} does not exist: months run 1..12", field=field,
+                            value=text, term="日期", code="date.month_out_of_range",
+                            params={"month": month})
+        if year < 1:
+            raise DateError(f"out of range: dates run from {MIN_DATE} to {MAX_DATE}",
+                            field=field, value=text, term="日期", code="date.out_of_range",
+                            params={"low": MIN_DATE, "high": MAX_DATE})
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise DateError(f"not a date that exists: {year}-{month:02d} has {last} days, "
+                            f"not {day}",
+                            field=field, value=text, term="日期",
+                            code="date.day_out_of_range",
+                            params={"year": year, "month": month, "day": day, "last": last})
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DateError("not a date that exists (YYYY-MM-DD)", field=field, value=text,
+                        term="日期", code="date.invalid") from None
 
 
 def month_end(d: date) -> date:
@@ -114,6 +144,8 @@ class DateRange:
                 field="end",
                 value=self.end.isoformat(),
                 term="终止日期早于起始日期",
+                code="date.range_reversed",
+                params={"start": self.start},
             )
 
     @property
@@ -178,7 +210,11 @@ def _period_kind(v: object) -> PeriodKind:
     return _PERIOD_KIND(v)
 
 
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?$")
+_PERIOD_RE = re.compile(r"([0-9]{4})(?:-(?:([0-9]{1,2})|[Qq]([0-9])))?", re.ASCII)
+_PERIOD_TOP = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}
+_PERIOD_INDEX_CODE = {PeriodKind.MONTH: "period.month_out_of_range",
+                      PeriodKind.QUARTER: "period.quarter_out_of_range",
+                      PeriodKind.YEAR: "period.year_index"}
 
 
 @attrs.frozen(order=True)
@@ -195,17 +231,17 @@ class Period:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int):
                 raise DateError(f"a {type(v).__name__} is not a whole number", field=name,
-                                value=v, term="期间", code="date.period.type",
-                                zh="须为整数")
-        top = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}[self.kind]
+                                value=v, term="期间", code="date.period.type")
+        top = _PERIOD_TOP[self.kind]
         if not 1 <= self.index <= top:
             raise DateError(f"a {self.kind.value} index runs 1..{top}", field="index",
-                            value=self.index, term="期间")
+                            value=self.index, term="期间", code=_PERIOD_INDEX_CODE[self.kind],
+                            params={"month": self.index, "quarter": self.index})
         if not MIN_DATE.year <= self.year <= MAX_DATE.year:
             raise DateError(f"year out of range: {MIN_DATE.year}..{MAX_DATE.year}",
                             field="year", value=self.year, term="期间",
                             code="date.out_of_range",
-                            zh=f"年份超出范围（{MIN_DATE.year}–{MAX_DATE.year}）")
+                            params={"low": MIN_DATE.year, "high": MAX_DATE.year})
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -221,17 +257,29 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``2022-10`` (month), ``2022-Q4`` (quarter) or ``2022`` (year)."""
-        m = _PERIOD_RE.match(text.strip()) if isinstance(text, str) and len(text) < 40 else None
+        """``2022-10`` (month), ``2022-Q4`` (quarter) or ``2022`` (year), in ASCII digits;
+        a month outside 1–12 or a quarter outside 1–4 is told so."""
+        if isinstance(text, str) and len(text) < 40 and not text.isascii():
+            raise DateError("a period is written in ASCII digits (2022-10)", field="period",
+                            value=text, term="期间", code="period.not_ascii")
+        m = _PERIOD_RE.fullmatch(text.strip()) if isinstance(text, str) and len(text) < 40 \
+            else None
         if not m:
             raise DateError("not a period: use 2022-10, 2022-Q4 or 2022", field="period",
-                            value=text, term="期间")
+                            value=text, term="期间", code="period.invalid")
         year = int(m.group(1))
         if m.group(2):
-            return cls.month(year, int(m.group(2)))
-        if m.group(3):
-            return cls.quarter(year, int(m.group(3)))
-        return cls.of_year(year)
+            kind, index = PeriodKind.MONTH, int(m.group(2))
+        elif m.group(3):
+            kind, index = PeriodKind.QUARTER, int(m.group(3))
+        else:
+            return cls.of_year(year)
+        if not 1 <= index <= _PERIOD_TOP[kind]:
+            raise DateError(f"a {kind.value} runs 1..{_PERIOD_TOP[kind]}, not {index}",
+                            field="period", value=text, term="期间",
+                            code=_PERIOD_INDEX_CODE[kind],
+                            params={"month": index, "quarter": index})
+        return cls(kind, year, index)
 
     @classmethod
     def containing(cls, d: date, kind: PeriodKind) -> Period:
@@ -291,7 +339,7 @@ def as_period(value: object, *, term: str = "期间") -> Period:
     if isinstance(value, str):
         return Period.parse(value)
     raise DateError(f"a {type(value).__name__} is not a period; use Period or '2022-10'",
-                    field="period", value=value, term=term)
+                    field="period", value=value, term=term, code="period.type")
 
 
 def periods_between(span: DateRange, kind: PeriodKind) -> list[Period]:

@@ -178,6 +178,6 @@ def check_agreed_interest(contract: Contract, rulebook: RuleBook) -> None:
     raise ModelError(
         f.message, field="late_interest_daily", value=str(contract.late_interest_daily),
         rule_id=LPR_RULE, citation=LPR_CITATION, term="逾期利息利率",
-        code="payment.interest_below_lpr",
-        zh=(f"约定逾期利息日利率 {rate}（折合年利率 {yearly_pct:f}%）低于合同订立日 "
-            f"{on.isoformat()} 的1年期贷款市场报价利率 {lpr_pct:f}%"))
+        code="payment.interest_below_lpr", says="payment.interest_below_lpr.detail",
+        params={"rate": rate, "yearly": f"{yearly_pct:f}", "on": on.isoformat(),
+                "lpr": f"{lpr_pct:f}"})

@@ -49,9 +49,12 @@ class OutsourcingError(Exception):
     to the class's :attr:`default_code` (a generic code a raise site should not rely on).
     The message for people is the catalogue's sentence for the code
     (:data:`~outsourcing.messages_zh.MESSAGES`), its ``{placeholders}`` filled from
-    ``params`` (and ``field``, ``value``); :attr:`message_zh` shows it with the field, value,
-    term and citation, and ``str()`` of the error ends with it.  ``zh`` (a sentence given at
-    the raise site) is kept only to pass on another error's sentence when wrapping it.
+    ``params`` (and ``field``, ``value``, ``term``); :attr:`message_zh` shows it with the
+    field, value, term and citation, and ``str()`` of the error ends with it.  ``says`` names
+    the catalogue entry when it is not the code: a shared reader (``exact_decimal``) raises
+    each caller's own code (``money.rate.out_of_range``) with one sentence for all of them.
+    ``zh`` (a sentence given at the raise site) is kept only to pass on another error's
+    sentence when wrapping it.
     """
 
     default_code = "error"
@@ -68,6 +71,7 @@ class OutsourcingError(Exception):
         code: str | None = None,
         zh: str | None = None,
         params: Mapping[str, Any] | None = None,
+        says: str | None = None,
     ) -> None:
         self.reason = message
         self.field = field
@@ -77,15 +81,18 @@ class OutsourcingError(Exception):
         self.term = term
         self.code = code or self.default_code
         self.params: dict[str, Any] = dict(params) if params else {}
+        self.says = says
         self.zh = zh if zh else self._catalogued()
         super().__init__(self._compose())
 
     def _catalogued(self) -> str | None:
         """The catalogue's sentence for a specific code, placeholders filled; None for a
         code the catalogue does not list by name (then :meth:`_zh_text` falls back)."""
-        if self.code not in MESSAGES or self.code == self.default_code:
+        key = self.says or self.code
+        if key not in MESSAGES or key == self.default_code:
             return None
-        return say(self.code, field=self.field, value=self.value, **self.params)
+        return say(key, field=self.field, value=self.value, term=self.term or "",
+                   **self.params)
 
     @property
     def message_zh(self) -> str:

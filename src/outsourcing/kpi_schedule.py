@@ -83,9 +83,10 @@ class NotDueRule(StrEnum):
                 else "沿用该指标上次考核结果")
 
 
-def _fail(field: str, value: Any, reason: str, zh: str) -> ModelError:
+def _fail(field: str, value: Any, reason: str, what: str, **params: Any) -> ModelError:
+    """A schedule refused: code ``model.kpi_schedule.<what>``, its sentence in the catalogue."""
     return ModelError(reason, field=f"schedule.{field}", value=value, term="考核周期",
-                      code="model.kpi_schedule", zh=zh)
+                      code=f"model.kpi_schedule.{what}", params=params)
 
 
 def _kind(v: Any) -> ScheduleKind:
@@ -96,31 +97,30 @@ def _kind(v: Any) -> ScheduleKind:
     except (ValueError, TypeError):
         allowed = ", ".join(m.value for m in ScheduleKind)
         raise _fail("kind", v, f"not a schedule kind; one of {allowed}",
-                    f"考核周期取值无效，可选：{allowed}（每期、每季度、每半年、每年、指定日期）"
-                    ) from None
+                    "kind", allowed=allowed) from None
 
 
 def _months(v: Any) -> tuple[int, ...]:
     if isinstance(v, str | bytes) or not isinstance(v, Iterable):
-        raise _fail("months", v, "a list of months 1..12", "考核月份须为1到12月的列表")
+        raise _fail("months", v, "a list of months 1..12", "months")
     out = tuple(v)
     for i, m in enumerate(out):
         if isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12:
-            raise _fail(f"months[{i}]", m, "a month is a whole number 1..12",
-                        f"考核月份须为1到12之间的整数，不能为 {m!r}")
+            raise _fail(f"months[{i}]", m, "a month is a whole number 1..12", "month",
+                        month=repr(m))
     return out
 
 
 def _dates(v: Any) -> tuple[date, ...]:
     if isinstance(v, str | bytes) or not isinstance(v, Iterable):
-        raise _fail("dates", v, "a list of dates", "考核日期须为日期列表")
+        raise _fail("dates", v, "a list of dates", "dates")
     out = []
     for i, d in enumerate(v):
         try:
             out.append(as_date(d, field=f"schedule.dates[{i}]"))
         except DateError as exc:
-            raise _fail(f"dates[{i}]", d, f"not a date: {exc.reason}",
-                        f"考核日期无效：{exc.message_zh}") from None
+            raise _fail(f"dates[{i}]", d, f"not a date: {exc.reason}", "date",
+                        why=exc.zh or exc.message_zh) from None
     return tuple(out)
 
 
@@ -142,25 +142,24 @@ class KpiSchedule:
         kind = self.kind
         if len(set(self.months)) != len(self.months):
             raise _fail("months", list(self.months), "a month is named twice",
-                        "考核月份重复")
+                        "month_twice")
         if len(set(self.dates)) != len(self.dates):
             raise _fail("dates", [d.isoformat() for d in self.dates], "a date is named twice",
-                        "考核日期重复")
+                        "date_twice")
         if kind is not ScheduleKind.DATES and self.dates:
             raise _fail("dates", [d.isoformat() for d in self.dates],
                         f"dates belong to a 'dates' schedule, not {kind.value}",
-                        f"只有“指定日期”的考核周期才填考核日期（本指标为{kind.zh}）")
+                        "dates_not_allowed", kind=kind.zh)
         if kind in (ScheduleKind.EVERY_PERIOD, ScheduleKind.DATES) and self.months:
             raise _fail("months", list(self.months),
                         f"months belong to a quarterly, half-yearly or yearly schedule, "
-                        f"not {kind.value}",
-                        f"“{kind.zh}”的考核周期不填考核月份")
+                        f"not {kind.value}", "months_not_allowed", kind=kind.zh)
         if kind is ScheduleKind.YEARLY and not self.months:
             raise _fail("months", [], "a yearly schedule names its months (e.g. [10])",
-                        "每年考核的指标须写明考核月份（如10月）")
+                        "yearly_needs_months")
         if kind is ScheduleKind.DATES and not self.dates:
             raise _fail("dates", [], "a 'dates' schedule names at least one date",
-                        "指定日期考核的指标须至少写明一个考核日期")
+                        "dates_needs_a_date")
         group = _GROUPS.get(kind)
         if group is not None and self.months:
             size, name = group
@@ -169,7 +168,7 @@ class KpiSchedule:
                 raise _fail("months", list(self.months),
                             f"a {kind.value} schedule names one month in each "
                             f"{'quarter' if size == 3 else 'half-year'}",
-                            f"{kind.zh}考核须在每个{name}各写明一个考核月份")
+                            "one_month_per_group", kind=kind.zh, group=name)
 
     @property
     def every_period(self) -> bool:

@@ -66,8 +66,7 @@ MESSAGES: dict[str, str] = {
     "model": "合同数据有误",
     "rule": "规则参数不存在，或在所查日期未生效",
     "rule.load": "规则参数文件无法载入，或地方规则放宽了法定限制",
-    "rule.loosens_legal_limit":
-        "{what} {child} {direction}法定限值 {legal}：合同或下级规则只能收紧法定限值，不能放宽",
+    "rule.loosens_legal_limit": "合同或下级规则放宽了法定限值（法定限值只能收紧）",
     "payment.tier_table_bands": "分档支付表须列明各档，或写明采用示例默认分档表",
     "payment.tier_table_not_in_force": "合同采用的示例默认分档表在该日期不存在",
     "jurisdiction": "辖区代码未知，或上级辖区链条不完整",

@@ -25,6 +25,7 @@ Rate = Decimal | int | Fraction
 """A multiplier for money: a Decimal, an int or a Fraction, never a float."""
 
 _TERM = "金额"
+_LIMIT_FEN = MAX_YUAN * 100
 
 
 def round_half_up(value: Fraction | Decimal | int) -> int:
@@ -49,7 +50,8 @@ def as_rate(value: object, *, field: str = "rate") -> Decimal | Fraction | int:
     if isinstance(value, Fraction):
         if max(abs(value.numerator), value.denominator).bit_length() > 4 * MAX_DIGITS:
             raise MoneyError("a rate out of range", field=field, value=value,
-                             code="money.rate.out_of_range", zh="比例超出范围")
+                             code="money.rate.out_of_range", says="number.out_of_range",
+                             params={"digits": MAX_DIGITS, "exponent": MAX_DIGITS})
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         exact_decimal(value, field=field, term=None, error=MoneyError, code="money.rate",
@@ -97,7 +99,8 @@ class Money:
         if isinstance(amount, Money):
             fen = amount._fen
         elif isinstance(amount, bool):
-            raise MoneyError("a boolean is not money", field=field, value=amount, term=_TERM)
+            raise MoneyError("a boolean is not money", field=field, value=amount, term=_TERM,
+                             code="money.bool")
         elif isinstance(amount, float):
             raise MoneyError(
                 "a float is refused for money: binary floats cannot hold fen exactly "
@@ -105,18 +108,18 @@ class Money:
                 field=field,
                 value=amount,
                 term=_TERM,
+                code="money.float",
             )
         elif isinstance(amount, FileNumber):
             raise MoneyError(
                 "money in a file is a string such as \"1234.56\" (or a whole number of yuan), "
                 "not a float or other unquoted decimal number", field=field, value=amount,
-                term=_TERM, code="money.unquoted_in_file",
-                zh="文件中的金额须写成字符串，如 \"1234.56\"")
+                term=_TERM, code="money.unquoted_in_file")
         elif isinstance(amount, int):
             if abs(amount) > MAX_YUAN:
                 raise MoneyError(f"an amount over {MAX_YUAN:,} yuan is out of range",
                                  field=field, value=amount, term=_TERM,
-                                 code="money.out_of_range", zh="金额超出范围")
+                                 code="money.out_of_range")
             fen = amount * 100
         elif isinstance(amount, str | Decimal):
             fen = self._parse(amount, field)
@@ -126,6 +129,8 @@ class Money:
                 field=field,
                 value=amount,
                 term=_TERM,
+                code="money.type",
+                params={"kind": type(amount).__name__},
             )
         object.__setattr__(self, "_fen", fen)
 
@@ -151,28 +156,35 @@ class Money:
                 raise MoneyError(
                     "money is to the fen (分): at most two decimal places; round it at a named "
                     "step with Money.round() if that is what you mean",
-                    field=field, value=amount, term=_TERM, code="money.not_whole_fen",
-                    zh="金额须精确到分（至多两位小数）")
+                    field=field, value=amount, term=_TERM, code="money.not_whole_fen")
         if fen > MAX_YUAN * 100:
             raise MoneyError(f"an amount over {MAX_YUAN:,} yuan is out of range", field=field,
-                             value=amount, term=_TERM, code="money.out_of_range",
-                             zh="金额超出范围")
+                             value=amount, term=_TERM, code="money.out_of_range")
         result: int = -fen if sign else fen
         return result
 
     # construction -----------------------------------------------------------------------
     @classmethod
     def from_fen(cls, fen: SupportsIndex) -> Money:
-        """Money from a whole number of fen."""
+        """Money from a whole number of fen, within the range money takes (at most
+        :data:`~outsourcing._limits.MAX_YUAN` yuan either way): every sum, difference and
+        product of money is built here, so no arithmetic leaves the range the type
+        documents (and the 大写金额 writer can write every amount)."""
+        f = int(fen)
+        if not -_LIMIT_FEN <= f <= _LIMIT_FEN:
+            raise MoneyError(f"the result {fen_text(f)[:40]} yuan is beyond {MAX_YUAN:,} yuan",
+                             field="amount", value=fen_text(f), term=_TERM,
+                             code="money.result_out_of_range", params={"limit": MAX_YUAN})
         m = cls.__new__(cls)
-        object.__setattr__(m, "_fen", int(fen))
+        object.__setattr__(m, "_fen", f)
         return m
 
     @classmethod
     def round(cls, yuan: Fraction | Decimal | int) -> Money:
         """Round an exact amount of yuan half-up (四舍五入) to the fen."""
         if isinstance(yuan, float):
-            raise MoneyError("a float is refused for money", value=yuan, term=_TERM)
+            raise MoneyError("a float is refused for money", field="amount", value=yuan,
+                             term=_TERM, code="money.float")
         return cls.from_fen(round_half_up(Fraction(yuan) * 100))
 
     @classmethod
@@ -234,14 +246,11 @@ class Money:
 
     __rmul__ = __mul__
 
-    def times_exact(self, rate: Rate) -> Fraction:
-        """Multiply by an exact rate without rounding; the result is a Fraction of yuan."""
-        return Fraction(self._fen, 100) * Fraction(as_rate(rate))
-
     def ratio(self, other: Money) -> Fraction:
         """This amount as an exact fraction of another (e.g. headroom used)."""
         if other._fen == 0:
-            raise MoneyError("cannot take a ratio to zero", value=other, term=_TERM)
+            raise MoneyError("cannot take a ratio to zero", field="other", value=other,
+                             term=_TERM, code="money.ratio_to_zero")
         return Fraction(self._fen, other._fen)
 
     # comparison --------------------------------------------------------------------------
@@ -313,12 +322,11 @@ class UnitPrice:
                 f"a unit price has at most {UNIT_PRICE_PLACES} decimal places (万分之一元); the "
                 "amount it makes is rounded to the fen", field=field, value=str(amount),
                 term=term, code="money.unit_price_places",
-                zh=f"{term}至多{UNIT_PRICE_PLACES}位小数（精确到万分之一元），"
-                   "金额按单价 × 数量四舍五入到分")
+                params={"places": UNIT_PRICE_PLACES})
         if abs(d) > MAX_YUAN:
             raise MoneyError(f"a unit price over {MAX_YUAN:,} yuan is out of range",
                              field=field, value=str(amount), term=term,
-                             code="money.out_of_range", zh="金额超出范围")
+                             code="money.out_of_range")
         object.__setattr__(self, "_units", int(units))
 
     def exact(self) -> Fraction:
@@ -406,23 +414,24 @@ def allocate(total: Money, weights: Sequence[Rate | Money]) -> list[Money]:
     """
     if not isinstance(total, Money):
         raise MoneyError(f"the total to allocate is a {type(total).__name__}, not Money",
-                         field="total", value=total, term=_TERM, code="money.allocate.total",
-                         zh="待分配金额须为 Money")
+                         field="total", value=total, term=_TERM, code="money.allocate.total")
     if isinstance(weights, str | bytes) or not isinstance(weights, Sequence):
         raise MoneyError(f"weights are a list of rates, not a {type(weights).__name__}",
-                         field="weights", value=weights, code="money.allocate.weights",
-                         zh="权重须为列表")
+                         field="weights", value=weights, code="money.allocate.weights")
     if not weights:
-        raise MoneyError("allocation needs at least one weight", field="weights", value=[])
+        raise MoneyError("allocation needs at least one weight", field="weights", value=[],
+                         code="money.allocate.no_weights")
     ws: list[Fraction] = []
     for i, w in enumerate(weights):
         f = w.exact() if isinstance(w, Money) else Fraction(as_rate(w, field=f"weights[{i}]"))
         if f < 0:
-            raise MoneyError("a weight must not be negative", field=f"weights[{i}]", value=w)
+            raise MoneyError("a weight must not be negative", field=f"weights[{i}]", value=w,
+                             code="money.allocate.negative_weight")
         ws.append(f)
     wsum = sum(ws, Fraction(0))
     if wsum == 0:
-        raise MoneyError("weights must not all be zero", field="weights", value=list(weights))
+        raise MoneyError("weights must not all be zero", field="weights", value=list(weights),
+                         code="money.allocate.all_zero")
     sign = -1 if total.fen < 0 else 1
     fen = abs(total.fen)
     exact = [fen * w / wsum for w in ws]

@@ -74,22 +74,20 @@ def _share(field: str) -> Callable[[Any], Decimal]:
     def conv(v: Any) -> Decimal:
         if isinstance(v, float | bool):
             raise ModelError("a float is not an exact share; pass a str such as '0.30'",
-                             field=field, value=v, term="付款比例", code="payment.float_share",
-                             zh="付款比例须为精确数值（如 \"0.30\"），不接受浮点数")
+                             field=field, value=v, term="付款比例", code="payment.float_share")
         try:  # the one exact-number reader: a wild exponent or 40+ digits refused at once
             d = exact_decimal(v, field=field, term="付款比例", error=ModelError,
                               code="payment.share", what="share")
         except ModelError as exc:
             if exc.code in ("payment.share.type", "payment.share.invalid"):
                 raise ModelError("not a number", field=field, value=v, term="付款比例",
-                                 code="payment.not_a_share", zh="付款比例不是数值") from None
+                                 code="payment.not_a_share") from None
             if exc.code != "payment.share.not_finite":
                 raise
             d = Decimal(str(v))  # NaN or Infinity: out of the range below
         if not d.is_finite() or not 0 <= d <= 1:
             raise ModelError("a share is between 0 and 1", field=field, value=str(d),
-                             term="付款比例", code="payment.share_range",
-                             zh="付款比例须在 0 至 1 之间")
+                             term="付款比例", code="payment.share_range")
         return d
     return conv
 
@@ -105,7 +103,7 @@ def _prepayment_share(v: Any) -> Decimal:
 def _milestone(_: Any, a: attrs.Attribute[Any], v: Any) -> None:
     if not isinstance(v, str) or not v.strip():
         raise ModelError("a milestone is a non-empty name", field=a.name, value=v,
-                         term="付款节点", code="payment.milestone", zh="付款节点须有名称")
+                         term="付款节点", code="payment.milestone")
 
 
 @attrs.frozen
@@ -135,8 +133,7 @@ def _recovery(v: Any) -> Recovery:
         return Recovery(v)
     except ValueError:
         raise ModelError("recovery is pro_rata or in_order", field="prepayment.recovery",
-                         value=v, term="预付款抵扣方式", code="payment.recovery",
-                         zh="预付款抵扣方式须为 pro_rata（按比例）或 in_order（依次）") from None
+                         value=v, term="预付款抵扣方式", code="payment.recovery") from None
 
 
 @attrs.frozen
@@ -164,19 +161,16 @@ class InstalmentPlan:
     def __attrs_post_init__(self) -> None:
         if not self.instalments:
             raise ModelError("a plan needs at least one instalment", field="instalments",
-                             value=[], term="分期付款", code="payment.no_instalments",
-                             zh="分期付款计划至少需要一期")
+                             value=[], term="分期付款", code="payment.no_instalments")
         seen: set[str] = set()
         for i, x in enumerate(self.instalments):
             if not isinstance(x, Instalment):
                 raise ModelError("not an Instalment", field=f"instalments[{i}]", value=x,
-                                 term="分期付款", code="payment.not_instalment",
-                                 zh="不是分期付款条目")
+                                 term="分期付款", code="payment.not_instalment")
             if x.milestone in seen:
                 raise ModelError("two instalments on the same milestone",
                                  field=f"instalments[{i}].milestone", value=x.milestone,
-                                 term="付款节点", code="payment.duplicate_milestone",
-                                 zh="同一付款节点出现两次")
+                                 term="付款节点", code="payment.duplicate_milestone")
             seen.add(x.milestone)
         total = sum((x.share for x in self.instalments), Decimal(0))
         if total != 1:
@@ -185,7 +179,7 @@ class InstalmentPlan:
                 f"the instalment shares add to {pct(total)}, not 100%",
                 field="instalments[*].share", value=shares, term="付款比例",
                 code="payment.shares_not_100", citation=self.citation,
-                zh=f"各期付款比例之和为 {pct(total)}，应为 100%")
+                params={"total": pct(total)})
 
 
 @attrs.frozen
@@ -307,7 +301,7 @@ def instalment_payments(
             raise ModelError(f"no instalment on this milestone; milestones: "
                              f"{', '.join(x.milestone for x in plan.instalments)}",
                              field=f"events.{k}", value=k, term="付款节点",
-                             code="payment.unknown_milestone", zh="付款计划中没有该付款节点")
+                             code="payment.unknown_milestone")
     gross = allocate(amount, [x.share for x in plan.instalments])
     rows: list[PlannedPayment] = []
     offsets = [Money.ZERO] * len(gross)

@@ -159,7 +159,8 @@ class PluginHost:
                     f"unknown service in line {line.id!r}; known: "
                     f"{', '.join(sorted(k.code for k in self.catalogue))}",
                     field=f"lines[{i}].service", value=line.service, term="服务类别",
-                    code="model.service.unknown")
+                    code="model.service.unknown",
+                    params={"known": "、".join(sorted(k.code for k in self.catalogue))})
 
     def check_change(self, contract: Contract, change: Change, rulebook: RuleBook
                      ) -> list[Finding]:

@@ -35,7 +35,6 @@ Amounts are exact fractions of yuan until the cumulative rounding step.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -45,7 +44,7 @@ from typing import Any, ClassVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from ._limits import exact_decimal
+from ._convert import money_of, nonneg_decimal
 from .accrual import accrue
 from .dates import ONE_DAY, DateRange, DayCount
 from .errors import ModelError
@@ -78,25 +77,12 @@ class AreaUnit(StrEnum):
     """元/m²·年."""
 
 
-def _money(field: str) -> Callable[[Any], Money]:
-    def conv(v: Any) -> Money:
-        return v if isinstance(v, Money) else Money(v, field=field)
-    return conv
-
-
-def _decimal(field: str, term: str) -> Callable[[Any], Decimal]:
-    def conv(v: Any) -> Decimal:
-        d = exact_decimal(v, field=field, term=term, error=ModelError, code=f"model.{field}")
-        if d < 0:
-            raise ModelError("must be a finite number, not negative", field=field,
-                             value=str(d), term=term, code="model.negative",
-                             zh=f"{term}须为非负有限数值")
-        return d
-    return conv
+def _nonneg_decimal(v: Any, field: str, term: str) -> Decimal:
+    return nonneg_decimal(v, field, term, code=f"model.{field}", negative="model.negative")
 
 
 def _annual_fee(v: Any) -> Money:
-    return _money("annual_fee")(v)
+    return money_of(v, "annual_fee")
 
 
 def _rate(v: Any) -> Money | UnitPrice:
@@ -104,22 +90,22 @@ def _rate(v: Any) -> Money | UnitPrice:
 
 
 def _total(v: Any) -> Money:
-    return _money("total")(v)
+    return money_of(v, "total")
 
 
 def _quantity(v: Any) -> Decimal:
-    return _decimal("quantity", "数量")(v)
+    return _nonneg_decimal(v, "quantity", "数量")
 
 
 def _area(v: Any) -> Decimal:
-    return _decimal("area", "建筑面积")(v)
+    return _nonneg_decimal(v, "area", "建筑面积")
 
 
 def _nonneg_money(term: str) -> Any:
     def check(_: Any, a: attrs.Attribute[Any], v: Money | UnitPrice) -> None:
         if v < Money.ZERO:
             raise ModelError("must not be negative", field=a.name, value=str(v), term=term,
-                             code="model.negative", zh=f"{term}不得为负")
+                             code="model.negative")
     return check
 
 
@@ -127,7 +113,7 @@ def _month(_: Any, a: attrs.Attribute[Any], v: int | None) -> None:
     if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 12):
         raise ModelError("a calendar month 1..12, or None for the last month of the contract "
                          "year", field=a.name, value=v, term="尾差月份",
-                         code="model.remainder_month", zh="尾差月份须为 1 至 12 月")
+                         code="model.remainder_month")
 
 
 def months_in(span: DateRange, convention: DayCount) -> Fraction:
@@ -233,20 +219,18 @@ def yearly_schedule(year: Fraction, split: MonthSplit, remainder_month: int | No
 def _split(v: Any) -> MonthSplit:
     try:
         return MonthSplit(v)
-    except ValueError:
+    except (ValueError, TypeError):
         raise ModelError(f"the month split is one of {[s.value for s in MonthSplit]}",
-                         field="split", value=v, term="年费分月规则", code="model.month_split",
-                         zh="年费分月规则须为 allocate、equal_remainder、actual_365 或 literal"
+                         field="split", value=v, term="年费分月规则", code="model.month_split"
                          ) from None
 
 
 def _per(v: Any) -> AreaUnit:
     try:
         return AreaUnit(v)
-    except ValueError:
+    except (ValueError, TypeError):
         raise ModelError("an area rate is per month or per year", field="per", value=v,
-                         term="面积单价单位", code="model.area_unit",
-                         zh="面积单价单位须为 month (元/m²·月) 或 year (元/m²·年)") from None
+                         term="面积单价单位", code="model.area_unit") from None
 
 
 @attrs.frozen

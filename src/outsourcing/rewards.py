@@ -39,7 +39,8 @@ def _shares(v: Iterable[Any]) -> tuple[Decimal, ...]:
                           code="rewards.share", what="share")
         if d < 0:
             raise SettlementError("a share must be a finite number, not negative",
-                                  field=f"shares[{i}]", value=str(d), term="奖励比例")
+                                  field=f"shares[{i}]", value=str(d), term="奖励比例",
+                                  code="rewards.share_negative")
         out.append(d)
     return tuple(out)
 
@@ -65,10 +66,12 @@ class RewardRule:
     def __attrs_post_init__(self) -> None:
         if self.method not in ("rank", "score"):
             raise SettlementError("method is 'rank' or 'score'", field="method",
-                                  value=self.method, term="奖励分配方式")
+                                  value=self.method, term="奖励分配方式",
+                                  code="rewards.method")
         if self.method == "rank" and (not self.shares or sum(self.shares) == 0):
             raise SettlementError("rank shares must not all be zero", field="shares",
-                                  value=[str(s) for s in self.shares], term="奖励比例")
+                                  value=[str(s) for s in self.shares], term="奖励比例",
+                                  code="rewards.shares_all_zero")
 
 
 @attrs.frozen
@@ -148,19 +151,19 @@ def competitive_rewards(statements: Sequence[Statement], service: str, pool: Mon
     rule = rule or RewardRule()
     if not isinstance(pool, Money) or pool < Money.ZERO:
         raise SettlementError("the pool is Money, not negative", field="pool", value=str(pool),
-                              term="奖励总额")
+                              term="奖励总额", code="rewards.pool")
     if not statements:
         raise SettlementError("no statements to rank", field="statements", value=[],
-                              term="竞争性奖励")
+                              term="竞争性奖励", code="rewards.no_statements")
     periods = {st.period for st in statements}
     if len(periods) != 1:
         raise SettlementError("statements of different periods cannot be ranked together",
                               field="statements", value=sorted(map(str, periods)),
-                              term="考核期间")
+                              term="考核期间", code="rewards.mixed_periods")
     ids = [st.contract_id for st in statements]
     if len(set(ids)) != len(ids):
         raise SettlementError("a contract appears twice", field="statements", value=ids,
-                              term="合同")
+                              term="合同", code="rewards.contract_twice")
     rows = []
     for st in statements:
         score, sites = _service_score(st, service)

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from .errors import JurisdictionError, RuleError, RuleLoadError
+from .messages_zh import say
 from .parameters import (
     KINDS,
     LIMITS,
@@ -166,8 +167,9 @@ def check_tightening(parents: Parameter | tuple[Parameter, ...], child: Paramete
                 f"never loosen it",
                 field=child.id, value=str(cv.value), rule_id=parent.id, citation=pv.citation,
                 term=parent.term or None, code="rule.loosens_legal_limit",
-                params={"what": parent.term or child.id, "child": cv.value, "legal": pv.value,
-                        "direction": {"max": "高于", "min": "低于", "within": "超出"}[limit]})
+                zh=say("rule.loosens_legal_limit.detail", what=parent.term or child.id,
+                       child=cv.value, legal=pv.value,
+                       direction={"max": "高于", "min": "低于", "within": "超出"}[limit]))
 
 
 class RuleBook:

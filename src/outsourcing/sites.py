@@ -20,9 +20,10 @@ from typing import Any
 
 import attrs
 
+from ._convert import decimal_of, opt_date_of
 from ._limits import FileNumber
 from ._validators import nonempty
-from .dates import DateRange, as_date
+from .dates import DateRange
 from .errors import ModelError
 from .textfiles import loads_toml
 
@@ -33,21 +34,28 @@ __all__ = ["Building", "RequiredService", "Site", "load_sites", "merge_ranges",
 def _area(v: Any) -> Decimal:
     if isinstance(v, float | bool | FileNumber):
         raise ModelError("a float is not an exact area; pass a str or Decimal",
-                         field="floor_area", value=v, term="建筑面积",
-                         code="site.float_area", zh="建筑面积须为精确数值，不接受浮点数")
-    try:
-        d = Decimal(v)
-    except Exception:
-        raise ModelError("not a number", field="floor_area", value=v, term="建筑面积",
-                         code="site.bad_area", zh="建筑面积不是数值") from None
-    if not d.is_finite() or d < 0:
+                         field="floor_area", value=v, term="建筑面积", code="site.float_area")
+    d = decimal_of(v, "floor_area", "建筑面积", code="site.area", what="area")
+    if d < 0:
         raise ModelError("must be a finite number ≥ 0", field="floor_area", value=v,
-                         term="建筑面积", code="site.bad_area", zh="建筑面积须为非负数")
+                         term="建筑面积", code="site.negative_area")
     return d
 
 
-def _opt_date(v: Any) -> date | None:
-    return None if v is None else as_date(v, field="date")
+def _start(v: Any) -> date | None:
+    return opt_date_of(v, "start")
+
+
+def _end(v: Any) -> date | None:
+    return opt_date_of(v, "end")
+
+
+def _opened(v: Any) -> date | None:
+    return opt_date_of(v, "opened")
+
+
+def _closed(v: Any) -> date | None:
+    return opt_date_of(v, "closed")
 
 
 @attrs.frozen
@@ -69,8 +77,8 @@ class RequiredService:
     """
 
     service: str = attrs.field(validator=nonempty("服务类别", "site.empty_field"))
-    start: date | None = attrs.field(default=None, converter=_opt_date)
-    end: date | None = attrs.field(default=None, converter=_opt_date)
+    start: date | None = attrs.field(default=None, converter=_start)
+    end: date | None = attrs.field(default=None, converter=_end)
     note: str = ""
     in_house: bool = False
 
@@ -79,7 +87,7 @@ class RequiredService:
             raise ModelError(f"service {self.service} ends before it starts",
                              field="end", value=self.end.isoformat(), term="服务期间",
                              code="site.service_ends_before_start",
-                             zh=f"服务 {self.service} 的截止日期早于开始日期")
+                             params={"service": self.service})
 
     def required_on(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
@@ -109,15 +117,15 @@ class Site:
     address: str = ""
     buildings: tuple[Building, ...] = attrs.field(default=(), converter=_buildings)
     services: tuple[RequiredService, ...] = attrs.field(default=(), converter=_services)
-    opened: date | None = attrs.field(default=None, converter=_opt_date)
-    closed: date | None = attrs.field(default=None, converter=_opt_date)
+    opened: date | None = attrs.field(default=None, converter=_opened)
+    closed: date | None = attrs.field(default=None, converter=_closed)
     source: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.opened and self.closed and self.closed < self.opened:
             raise ModelError("the site closes before it opens", field="closed",
                              value=self.closed.isoformat(), term="办公区启用期间",
-                             code="site.closed_before_opened", zh="办公区停用日期早于启用日期")
+                             code="site.closed_before_opened")
 
     @property
     def floor_area(self) -> Decimal:
@@ -166,7 +174,7 @@ class Site:
         if not any(r.service == service for r in self.services):
             raise ModelError(f"{self.id} does not require {service}", field="service",
                              value=service, term="所需服务", code="site.service_not_required",
-                             zh=f"{self.id} 未要求服务 {service}")
+                             params={"site": self.id, "service": service})
         out: list[RequiredService] = []
         for r in self.services:
             if r.service != service or (r.end is not None and r.end <= last_day):
@@ -195,14 +203,14 @@ def site_from_mapping(data: Mapping[str, Any], *, jurisdiction: str | None = Non
     """A site from a mapping as written in a sites TOML file (see ``docs/sites.md``)."""
     if not isinstance(data, Mapping):
         raise ModelError("a site must be a table", field=where, value=data, term="办公区",
-                         code="site.not_a_table", zh="办公区须为表")
+                         code="site.not_a_table")
     known = {"id", "name", "jurisdiction", "address", "buildings", "services", "opened",
              "closed", "note"}
     extra = set(data) - known
     if extra:
         raise ModelError(f"unknown keys; known: {sorted(known)}", field=where,
                          value=sorted(extra), term="办公区", code="site.unknown_key",
-                         zh=f"未知字段：{', '.join(sorted(extra))}")
+                         params={"allowed": "、".join(sorted(known))})
     try:
         buildings = [Building(b["name"], b.get("floor_area", 0))
                      for b in data.get("buildings", [])]
@@ -221,7 +229,7 @@ def site_from_mapping(data: Mapping[str, Any], *, jurisdiction: str | None = Non
     except KeyError as exc:
         raise ModelError(f"missing key {exc.args[0]!r}", field=where, value=sorted(data),
                          term="办公区", code="site.missing_key",
-                         zh=f"缺少字段 {exc.args[0]}") from None
+                         params={"key": exc.args[0]}) from None
     except ModelError as exc:
         raise ModelError(exc.reason, field=f"{where}.{exc.field}" if exc.field else where,
                          value=exc.value, term=exc.term, code=exc.code, zh=exc.zh) from None
@@ -235,7 +243,7 @@ def load_sites(path: str | Path, *, jurisdiction: str | None = None) -> tuple[Si
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ModelError(f"cannot read sites file: {exc}", field="path", value=str(p),
                          term="办公区", code="site.unreadable_file",
-                         zh=f"无法读取办公区文件：{exc}") from None
+                         params={"why": exc}) from None
     rows = data.get("sites", [])
     sites = tuple(site_from_mapping(r, jurisdiction=jurisdiction or data.get("jurisdiction"),
                                     source=str(p.name), where=f"{p.name}: sites[{i}]")
@@ -244,5 +252,5 @@ def load_sites(path: str | Path, *, jurisdiction: str | None = None) -> tuple[Si
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise ModelError("duplicate site id", field=f"{p.name}: sites", value=dup,
-                         term="办公区", code="site.duplicate", zh=f"办公区重复：{', '.join(dup)}")
+                         term="办公区", code="site.duplicate", params={"ids": "、".join(dup)})
     return sites

@@ -46,8 +46,7 @@ def plan_from_dict(data: Mapping[str, Any], source: str = "$.plan"
     cls = PLAN_KINDS.get(str(kind))
     if cls is None:
         raise ModelError(f"a plan's kind is one of {', '.join(PLAN_KINDS)}", field="plan.kind",
-                         value=kind, term="付款计划", code="payment.plan_kind",
-                         zh="付款计划类型须为 instalments（分期付款）或 periodic（定期结算）")
+                         value=kind, term="付款计划", code="payment.plan_kind")
     plan: InstalmentPlan | PeriodicPlan = structure(
         {k: v for k, v in data.items() if k != "kind"}, cls, source=source)
     return plan

@@ -59,12 +59,12 @@ def read_text(path: str | Path, *, error: type[OutsourcingError], what: str,
         if size > MAX_FILE_BYTES:
             raise error(f"{p}: the {what} is {size} bytes; the limit is {MAX_FILE_BYTES}",
                         field=str(p), value=None, code=f"{code}.too_large",
-                        zh=f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）")
+                        says="file.too_large", params={"size": size, "limit": MAX_FILE_BYTES})
         data = p.read_bytes()
     except OSError as exc:
         raise error(f"{p}: cannot read {what}: {exc.strerror or exc}", field=str(p),
-                    value=None, code=f"{code}.unreadable",
-                    zh=f"无法读取文件：{exc.strerror or exc}") from None
+                    value=None, code=f"{code}.unreadable", says="file.unreadable",
+                    params={"why": exc.strerror or exc}) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -72,10 +72,10 @@ def read_text(path: str | Path, *, error: type[OutsourcingError], what: str,
         hint = ("; it is a binary file, not text" if looks == "binary" else
                 f"; it looks like {looks} — save it as UTF-8 (e.g. "
                 f"`iconv -f {'GB18030' if looks.startswith('GBK') else 'UTF-16'} -t UTF-8`)")
-        zh = ("文件不是文本（二进制文件）" if looks == "binary" else
-              f"文件不是 UTF-8 编码，看来是 {looks}，请另存为 UTF-8")
         raise error(f"{p}: the {what} is not UTF-8 (byte {exc.start}){hint}", field=str(p),
-                    value=None, code=f"{code}.encoding", zh=zh) from None
+                    value=None, code=f"{code}.encoding",
+                    says="file.binary" if looks == "binary" else "file.not_utf8",
+                    params={"looks": looks}) from None
 
 
 def loads_toml(text: str) -> dict[str, Any]:

@@ -20,10 +20,12 @@ from typing import Any
 
 import attrs
 
+from ._convert import money_of, text
 from .accrual import accrue
 from .dates import DateRange, DayCount, Period, as_period
 from .errors import ModelError, SettlementError
 from .findings import Finding, Severity
+from .messages_zh import say
 from .model import LabourPlusMaterials, ServiceLine, UnitRate, as_quantity
 from .money import Money
 
@@ -48,17 +50,18 @@ def _optional_quantity(v: Any) -> Decimal | None:
         return None
     q = as_quantity(v)
     if q < 0:
-        raise ModelError("must not be negative", field="quantity", value=str(q), term="实际数量")
+        raise ModelError("must not be negative", field="quantity", value=str(q), term="实际数量",
+                         code="model.negative")
     return q
 
 
 def _optional_money(v: Any) -> Money | None:
     if v is None:
         return None
-    m = v if isinstance(v, Money) else Money(v, field="materials")
+    m = money_of(v, "materials")
     if m < Money.ZERO:
         raise ModelError("must not be negative", field="materials", value=str(m),
-                         term="原材料实际金额")
+                         term="原材料实际金额", code="model.negative")
     return m
 
 
@@ -74,17 +77,17 @@ class Usage:
     period: Period = attrs.field(converter=_period)
     quantity: Decimal | None = attrs.field(default=None, converter=_optional_quantity)
     materials: Money | None = attrs.field(default=None, converter=_optional_money)
-    recorded_by: str = ""
-    note: str = ""
+    recorded_by: str = attrs.field(default="", validator=text("录入人"))
+    note: str = attrs.field(default="", validator=text("备注"))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.line, str) or not self.line.strip():
             raise ModelError("must be a line id", field="line", value=self.line,
-                             term="服务项目")
+                             term="服务项目", code="usage.line_id")
         if (self.quantity is None) == (self.materials is None):
             raise ModelError("give either the quantity (unit-rate line) or the materials "
                              "cost (labour-plus-materials line)", field="quantity",
-                             value=None, term="实际用量")
+                             value=None, term="实际用量", code="usage.quantity_or_materials")
 
 
 @attrs.frozen
@@ -109,13 +112,16 @@ def actual_fee(usage: Usage, line: ServiceLine, running: Sequence[DateRange],
     where = f"usage[{usage.line}]"
     if not running:
         raise SettlementError(f"line {line.id} did not run in {usage.period}; nothing to pay",
-                              field=where, value=str(usage.period), term="实际用量")
+                              field=where, value=str(usage.period), term="实际用量",
+                              code="usage.line_not_running", params={"line": line.id})
     days = ", ".join(str(r) for r in running)
     p = line.pricing
     if isinstance(p, UnitRate):
         if usage.quantity is None:
             raise SettlementError(f"line {line.id} is priced per {p.unit}: record its quantity",
-                                  field=f"{where}.quantity", value=None, term="实际数量")
+                                  field=f"{where}.quantity", value=None, term="实际数量",
+                                  code="usage.quantity_needed",
+                                  params={"line": line.id, "unit": p.unit})
         fee = Money.round(p.unit_price.exact() * Fraction(usage.quantity))
         return ActualFee(fee.fen, *QUANTITY_RULE, (
             ("单价", f"{p.unit_price.format()}/{p.unit}"),
@@ -125,7 +131,8 @@ def actual_fee(usage: Usage, line: ServiceLine, running: Sequence[DateRange],
         if usage.materials is None:
             raise SettlementError(f"line {line.id} pays materials at cost: record the "
                                   "materials bought", field=f"{where}.materials", value=None,
-                                  term="原材料实际金额")
+                                  term="原材料实际金额", code="usage.materials_needed",
+                                  params={"line": line.id})
         labour = sum((accrue(p.labour_monthly.exact(), r, convention) for r in running),
                      Fraction(0))
         budget = Money.round(sum((accrue(p.materials_budget.exact(), r, convention)
@@ -148,7 +155,7 @@ def actual_fee(usage: Usage, line: ServiceLine, running: Sequence[DateRange],
             ("原材料计付", paid.format())), found)
     raise SettlementError(f"line {line.id} has a fixed monthly fee: it is not settled on "
                           "actual usage", field=where, value=type(p).__name__,
-                          term="按实结算")
+                          term="按实结算", code="usage.fixed_fee_line", params={"line": line.id})
 
 
 def settled_on_usage(line: ServiceLine) -> bool:
@@ -186,13 +193,14 @@ def missing_usage_fee(line: ServiceLine, period: Period, running: Sequence[DateR
         what, zh_what = "the materials actually bought", "原材料实际金额"
     else:
         raise SettlementError(f"line {line.id} is not settled on actual usage", field="line",
-                              value=line.id, term="按实结算")
+                              value=line.id, term="按实结算", code="usage.fixed_fee_line",
+                              params={"line": line.id})
     finding = Finding(
         "usage.missing",
         f"line {line.id}: {what} in {period} is not recorded; {planned.format()} "
         "(the plan or budget) is withheld, not paid, until it is recorded",
         severity=Severity.ERROR, field=f"usage[{line.id}]", rule_id=MISSING_RULE[0],
         citation=MISSING_RULE[1], term="实际用量未录入",
-        zh=f"服务项目 {line.id} 的 {period} {zh_what}未录入：按实结算部分 {planned.format()} "
-           "暂缓支付（不按计划或预算支付），录入后重新结算")
+        zh=say("usage.missing.detail", line=line.id, period=period, what=zh_what,
+               planned=planned.format()))
     return ActualFee(paid.fen, *MISSING_RULE, inputs, (finding,))

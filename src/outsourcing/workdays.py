@@ -38,7 +38,14 @@ _NOTICE = "国务院办公厅关于{year}年部分节假日安排的通知"
 
 
 def _day_set(days: Iterable[date]) -> frozenset[date]:
-    return frozenset(days)
+    """The days as a set; each must be a ``date`` (the calendar is validated when built)."""
+    out = frozenset(days)
+    for d in out:
+        if not isinstance(d, date) or hasattr(d, "hour"):
+            raise DateError(f"a {type(d).__name__} is not a date", field="days_off", value=d,
+                            code="date.calendar.day_type", term="工作日历",
+                            params={"kind": type(d).__name__})
+    return out
 
 
 @attrs.frozen
@@ -58,20 +65,20 @@ class WorkCalendar:
     def __attrs_post_init__(self) -> None:
         if self.first_year > self.last_year:
             raise DateError("first year after last year", field="first_year",
-                            value=self.first_year, code="date.calendar_years",
-                            zh="工作日历的起始年份晚于终止年份", term="工作日历")
+                            value=self.first_year, code="date.calendar.first_after_last",
+                            term="工作日历", params={"last": self.last_year})
         both = self.days_off & self.make_up_days
         if both:
             day = min(both)
             raise DateError("a day cannot be both a holiday and a make-up working day",
                             field="make_up_days", value=day.isoformat(),
-                            code="date.calendar_conflict",
-                            zh=f"{day.isoformat()} 不能既是放假日又是调休上班日", term="调休")
+                            code="date.calendar_conflict", term="调休")
         for d in (*self.days_off, *self.make_up_days):
             if not self.first_year <= d.year <= self.last_year:
                 raise DateError("day outside the calendar's years", field="days_off",
-                                value=d.isoformat(), code="date.calendar_years",
-                                zh=f"{d.isoformat()} 不在工作日历的年份范围内", term="工作日历")
+                                value=d.isoformat(), code="date.calendar.day_outside_years",
+                                term="工作日历",
+                                params={"first": self.first_year, "last": self.last_year})
 
     def years(self) -> tuple[int, int]:
         """The first and last year the calendar knows."""
@@ -80,16 +87,14 @@ class WorkCalendar:
     def _check(self, d: date, field: str) -> None:
         if not isinstance(d, date) or hasattr(d, "hour"):
             raise DateError(f"a {type(d).__name__} is not a date", field=field, value=d,
-                            code="date.type", zh="不是日期", term="工作日")
+                            code="date.type", term="工作日")
         if not self.first_year <= d.year <= self.last_year:
             known = f"{self.first_year}–{self.last_year}"
             raise DateError(
                 f"working days are known for {known} only", field=field, value=d.isoformat(),
                 code="date.working_day_unknown_year",
-                citation=_NOTICE.format(year=d.year),
-                zh=(f"工作日历只包含 {known} 年的节假日安排，{d.year} 年的安排未知；"
-                    f"请用 WorkCalendar.with_year 补充该年通知后再计算"),
-                term="工作日")
+                citation=_NOTICE.format(year=d.year), term="工作日",
+                params={"known": known, "year": d.year})
 
     def is_working_day(self, d: date) -> bool:
         """Whether ``d`` is a working day (工作日)."""
@@ -107,8 +112,7 @@ class WorkCalendar:
         """
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise DateError("a count of working days is a whole number ≥ 0", field="n",
-                            value=n, code="date.working_day_count",
-                            zh="工作日天数须为不小于 0 的整数", term="工作日")
+                            value=n, code="date.working_day_count", term="工作日")
         self._check(start, "start")
         day = start
         left = n
@@ -141,8 +145,8 @@ class WorkCalendar:
         """
         if year != self.last_year + 1:
             raise DateError(f"the next year to add is {self.last_year + 1}", field="year",
-                            value=year, code="date.calendar_years",
-                            zh=f"只能补充紧接的下一年（{self.last_year + 1} 年）", term="工作日历")
+                            value=year, code="date.calendar.not_next_year", term="工作日历",
+                            params={"next": self.last_year + 1})
         return WorkCalendar(
             self.first_year, year, self.days_off | _day_set(days_off),
             self.make_up_days | _day_set(make_up_days),

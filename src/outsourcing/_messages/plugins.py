@@ -45,6 +45,8 @@ MESSAGES: dict[str, str] = {
     "jurisdiction.empty_chain": "规则集至少需要一个辖区",
     "jurisdiction.parent_loop": "辖区的上级链条形成了循环",
     "jurisdiction.parent_undeclared": "上级辖区未由任何已安装的插件声明",
+    "rule.loosens_legal_limit.detail":
+        "{what} {child} {direction}法定限值 {legal}：合同或下级规则只能收紧法定限值，不能放宽",
     "rule.unknown_parameter": "该辖区的规则中没有这个参数",
     "rule.not_in_force": "该参数在所查日期没有生效的取值",
     # --- the plugin host (outsourcing.plugins, outsourcing._plugin_manager) -------------
@@ -63,7 +65,6 @@ MESSAGES: dict[str, str] = {
     "plugin.not_installed": "所指定的插件未安装（OUTSOURCING_PLUGINS 或 load(plugins=…) 中的名称）",
     "plugin.validation": "插件中有标注 @hookimpl 但不是钩子的函数（名称拼写有误？）",
     "jurisdiction.wrong_rulebook": "合同的辖区不在规则集 {rulebook} 的辖区链条中",
-    "model.service.unknown": "未知的服务类别代码：已加载的插件都没有声明这个服务类别",
     # --- the library's own contract checks (outsourcing.checks) -------------------------
     "qualification.missing.not_held": "服务项目 {line} 需要「{label}」：供应商未持有（{on}）",
     "qualification.missing.expired":

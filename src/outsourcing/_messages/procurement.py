@@ -12,7 +12,8 @@ MESSAGES: dict[str, str] = {
     "procurement.price_shape":
         "服务项目 {line_id} 的报价须为金额（月费）或合同的计价方式之一（{shapes}）",
     "procurement.sme_share_range": "小微企业合同份额应在 0 到 1 之间（不含 0）",
-    "procurement.rate": "小微企业合同份额应为比例，如 0.30",
+    "procurement.rate": "{term}应为比例，如 0.10",
+    "procurement.sme_share_rate": "小微企业合同份额应为比例，如 0.30",
     "procurement.sme_declaration_flag": "是否提供中小企业声明函: true 或 false",
     "procurement.sme_declaration_large": "{supplier}为大型企业，不能出具中小企业声明函",
     "procurement.round_lines": "第{round}轮报价须对每个服务项目各报价一次",
@@ -21,7 +22,7 @@ MESSAGES: dict[str, str] = {
     "procurement.tender_one_price":
         "{method}的投标报价只有一次，多轮报价仅适用于竞争性磋商、竞争性谈判和单一来源采购",
     "procurement.inquiry_second_quote":
-        "询价中供应商 {supplier} 只能一次报出不得更改的价格，不接受第二次报价",
+        "询价中供应商 {supplier} 只能一次报出不得更改的价格，不接受第二次报价{received}",
     "procurement.sme_deduction_missing":
         "采购文件须载明小微企业价格扣除比例（{on} 施行 {range}），或专门面向中小企业采购",
     "procurement.sme_deduction_range": "小微企业价格扣除比例 {rate} 不在 {on} 施行的 {range} 之内",
@@ -36,6 +37,8 @@ MESSAGES: dict[str, str] = {
     "procurement.consortium_deduction_range":
         "联合体/分包价格扣除比例 {rate} 不在 {on} 施行的 {range} 之内",
     "procurement.single_source_ground_unknown":
+        "“{ground}”不是政府采购法第三十一条规定的单一来源采购情形（可选: {known}）",
+    "procurement.single_source_ground_not_in_force":
         "单一来源采购须符合政府采购法第三十一条规定的情形之一",
     "procurement.original_not_additional_purchase":
         "仅单一来源添购（政府采购法第三十一条(三)）需要原合同",

@@ -6,6 +6,7 @@ MESSAGES: dict[str, str] = {
     "statement.terms_needed": "结算单的明细与计算依据由合同条款推导，请先绑定该合同的条款"
                               "（with_terms）",
     "statement.json.bad_field": "不是有效的结算单：{field} 不符合要求",
+    "statement.no_such_figure": "结算单中没有这一项的计算依据；可查的项目：{known}",
     "statement.amount_due_mismatch": "应付合计不等于应付金额加逾期利息",
     "statement.legacy.not_object": "结算单格式错误：应为对象",
     "statement.legacy.missing_field": "结算单缺少必填字段",

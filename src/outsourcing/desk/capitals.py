@@ -11,6 +11,7 @@ tests check that the two agree on every amount).
 
 from __future__ import annotations
 
+from .._limits import MAX_YUAN
 from ..errors import MoneyError
 from ..money import Money
 
@@ -21,11 +22,15 @@ CAPITALS_CITATION = "会计基础工作规范（财政部）第五十二条: 汉
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _IN_GROUP = ("", "拾", "佰", "仟")
 _GROUP = ("", "万", "亿", "万")
-LIMIT_FEN = 10**18
-"""Amounts below 10 000 万亿元 (ten thousand trillion yuan) can be written."""
+LIMIT_FEN = MAX_YUAN * 100 + 1
+"""Every amount :class:`Money` takes (up to 10¹⁸ yuan, 百亿亿元) can be written."""
 
 
 def _yuan_in_capitals(n: int) -> str:
+    if n >= 10**16:  # 亿亿: the part above 亿, then 亿, then the rest (with 零 for a gap)
+        high, low = divmod(n, 10**8)
+        rest = "" if not low else ("零" if low < 10**7 else "") + _yuan_in_capitals(low)
+        return _yuan_in_capitals(high) + "亿" + rest
     groups: list[int] = []
     while n:
         groups.append(n % 10_000)

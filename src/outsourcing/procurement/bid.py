@@ -101,7 +101,8 @@ def _share(v: Any) -> Decimal | None:
         r = as_rate(v, field="sme_share")
     except OutsourcingError as exc:
         raise ProcurementError(exc.reason, field="sme_share", value=v,
-                               term="小微企业合同份额", code="procurement.rate") from None
+                               term="小微企业合同份额", code="procurement.sme_share_rate"
+                               ) from None
     d = Decimal(r) if isinstance(r, int) else (
         r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
     if not Decimal(0) < d <= 1:

@@ -112,7 +112,7 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
                     field=f"bids[{i}]", value=b.supplier.id, rule_id=one.rule_id,
                     citation=one.citation, term=one.parameter.term,
                     code="procurement.inquiry_second_quote",
-                    params={"supplier": b.supplier.name})
+                    params={"supplier": b.supplier.name, "received": ""})
             raise ProcurementError("a supplier bids once", field=f"bids[{i}].supplier",
                                    value=b.supplier.id, term="供应商")
         if b.rounds and not m.takes_rounds:
@@ -123,8 +123,8 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
                     field=f"bids[{i}].rounds", value=b.quotes, rule_id=one.rule_id,
                     citation=one.citation, term=one.parameter.term,
                     code="procurement.inquiry_second_quote",
-                    zh=f"询价中供应商 {b.supplier.name} 只能一次报出不得更改的价格，"
-                       f"不接受第二次报价（收到 {b.quotes} 次报价）")
+                    params={"supplier": b.supplier.name,
+                            "received": f"（收到 {b.quotes} 次报价）"})
             raise ProcurementError(
                 f"{m.zh} takes one bid price; rounds of quotes belong to 磋商, 谈判 and 单一来源",
                 field=f"bids[{i}].rounds", value=b.quotes, term="投标报价",

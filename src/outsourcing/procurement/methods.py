@@ -187,7 +187,7 @@ def check_tender(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
                 f"not a ground of the closed list in force: {', '.join(grounds.value)}",
                 field="single_source_ground", value=ground.value if ground else None,
                 rule_id=grounds.rule_id, citation=grounds.citation, term="单一来源采购情形",
-                code="procurement.single_source_ground_unknown")
+                code="procurement.single_source_ground_not_in_force")
     if not takes_deduction(tender):
         return notes
     dband = rules[tender.category.deduction_rule]

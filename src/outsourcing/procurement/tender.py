@@ -135,8 +135,7 @@ def _ground(v: Any) -> SingleSourceGround | None:
             f"not a ground for single-source procurement; the closed list: {known}",
             field="single_source_ground", value=v, citation=GROUNDS_CITATION,
             term="单一来源采购情形", code="procurement.single_source_ground_unknown",
-            zh=f"“{v}”不是政府采购法第三十一条规定的单一来源采购情形（可选: {known}）",
-        ) from None
+            params={"ground": v, "known": known}) from None
 
 
 class EvaluationMethod(StrEnum):
@@ -308,7 +307,7 @@ def _optional_rate(v: Any, field: str = "sme_deduction") -> Decimal | None:
         r = as_rate(v, field=field)
     except OutsourcingError as exc:
         raise ProcurementError(exc.reason, field=field, value=v, term=term,
-                               code="procurement.rate", zh=f"{term}应为比例，如 0.10") from None
+                               code="procurement.rate", params={"term": term}) from None
     d = Decimal(r) if isinstance(r, int) else (
         r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
     if not Decimal(0) <= d < 1:

@@ -104,10 +104,10 @@ def find_explanation(explanations: Sequence[Explanation], figure: str) -> Explan
     for e in explanations:
         if e.figure == figure:
             return e
-    raise SettlementError(
-        "no such figure; explained here: "
-        + ", ".join(dict.fromkeys(e.figure for e in explanations)),
-        field="figure", value=figure, term="计算依据")
+    known = list(dict.fromkeys(e.figure for e in explanations))
+    raise SettlementError("no such figure; explained here: " + ", ".join(known),
+                          field="figure", value=figure, term="计算依据",
+                          code="statement.no_such_figure", params={"known": "、".join(known)})
 
 
 @attrs.frozen
