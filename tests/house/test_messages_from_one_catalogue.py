@@ -32,11 +32,6 @@ GENERIC = frozenset({
 NOT_YET_CONVERTED: dict[str, str] = {
     # file (relative to the repository) → owner who converts it and then removes the line
     "src/outsourcing/framework.py": "plugins",
-    "src/outsourcing/portfolio/cases.py": "plugins",
-    "src/outsourcing/portfolio/coverage.py": "plugins",
-    "src/outsourcing/portfolio/handover.py": "plugins",
-    "src/outsourcing/portfolio/renewal.py": "plugins",
-    "src/outsourcing/portfolio/staff.py": "plugins",
     "src/outsourcing/procurement/award.py": "plugins",
     "src/outsourcing/procurement/bid.py": "statement",
     "src/outsourcing/procurement/estimate.py": "plugins",

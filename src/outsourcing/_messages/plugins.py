@@ -98,6 +98,23 @@ MESSAGES: dict[str, str] = {
     "change.price_negative": "变更后的单价不能为负数",
     "change.action_unknown": "不是合同变更事项；允许：{kinds}",
     "change.signed_without_date_or_approver": "已签订的变更须写明签订日期和审批人",
+    # --- the portfolio (outsourcing.portfolio) -----------------------------------------
+    "site_case.invalid": "办公区情景有误：{problem}",
+    "coverage.not_a_contract": "须为合同或合同变更时间线",
+    "coverage.duplicate_contract": "同一合同出现两次：每份合同只能列入一次",
+    "coverage.duplicate_site": "办公区重复：每个办公区编号只能出现一次",
+    "handover.bad_days": "交接期天数不合法：交叉天数须不小于0，检查天数须不小于1",
+    "handover.changeover_outside_term": "交接日前一日不在原合同履行期限内",
+    "handover.statement_mismatch": "结算单与原合同不符：须为原合同的结算单",
+    "renewal.bad_window": "提前天数不能为负",
+    "renewal.wrong_rulebook":
+        "合同 {contract} 不适用 {rulebook} 的规则：须用合同所在辖区（或其上级）的规则集",
+    "renewal.term_over_three_years":
+        "合同 {contract} 履行期限超过3年：政府购买服务合同履行期限最长3年",
+    "staff.certificate_dates": "证书有效期截止早于起始",
+    "staff.no_shift": "岗位至少需要一个班次",
+    "staff.bad_count": "每班人数须为不小于1的整数",
+    "staff.bad_window": "提前天数不能为负",
     "rule.load.whole_out_of_range": "规则参数须为不小于 0 的整数，且不超过上限"
                                     "（天数 36525，月数 1200，年数 100，次数 1000000）",
     "qualification.table_shape": "资质要求规则须为资质列表，每项写明资质类别 kind"

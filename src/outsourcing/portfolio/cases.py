@@ -70,7 +70,7 @@ class SiteCaseResult:
 
 def _fail(where: str, msg: str) -> ModelError:
     return ModelError(msg, field=where, term="办公区情景", code="site_case.invalid",
-                      zh=f"办公区情景有误：{msg}")
+                      params={"problem": msg})
 
 
 def _table(raw: Any, where: str) -> Mapping[str, Any]:

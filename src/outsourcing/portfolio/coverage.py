@@ -54,12 +54,11 @@ def as_timelines(items: Iterable[Contract | Timeline]) -> tuple[Timeline, ...]:
             x = Timeline(x)
         if not isinstance(x, Timeline):
             raise ModelError("not a Contract or Timeline", field=f"contracts[{i}]",
-                             value=repr(x), term="合同", code="coverage.not_a_contract",
-                             zh="须为合同或合同变更时间线")
+                             value=repr(x), term="合同", code="coverage.not_a_contract")
         if x.contract.id in seen:
             raise ModelError("the same contract twice", field=f"contracts[{i}]",
                              value=x.contract.id, term="合同编号",
-                             code="coverage.duplicate_contract", zh="同一合同出现两次")
+                             code="coverage.duplicate_contract")
         seen.add(x.contract.id)
         out.append(x)
     return tuple(out)
@@ -225,7 +224,7 @@ def coverage(
     if len(by_id) != len(site_list):
         raise ModelError("duplicate site id", field="sites",
                          value=sorted({s.id for s in site_list}), term="办公区",
-                         code="coverage.duplicate_site", zh="办公区重复")
+                         code="coverage.duplicate_site")
     runs: dict[Key, dict[str, list[tuple[DateRange, str, Fraction]]]] = {}
     for tl in tls:
         for key, pieces in _runs(tl, span).items():

@@ -135,20 +135,19 @@ def handover_plan(
     if overlap_days < 0 or check_days < 1:
         raise ModelError("overlap_days must be ≥ 0 and check_days ≥ 1", field="overlap_days",
                          value=(overlap_days, check_days), term="交接期",
-                         code="handover.bad_days", zh="交接期天数不合法")
+                         code="handover.bad_days")
     last = changeover - ONE_DAY
     if not (out_tl.contract.term.start <= last <= out_tl.term.end):
         raise ModelError(f"the day before the changeover, {last}, is outside the outgoing "
                          f"term {out_tl.term}", field="changeover",
                          value=changeover.isoformat(), term="交接日",
-                         code="handover.changeover_outside_term",
-                         zh="交接日前一日不在原合同履行期限内")
+                         code="handover.changeover_outside_term")
     trigger: Trigger | None = None
     if statement is not None:
         if statement.contract_id != out_tl.contract.id:
             raise ModelError(f"the statement is for {statement.contract_id}", field="statement",
                              value=statement.contract_id, term="结算单",
-                             code="handover.statement_mismatch", zh="结算单与原合同不符")
+                             code="handover.statement_mismatch")
         trigger = statement.triggers[0] if statement.triggers else None
     if trigger is not None:
         reason = trigger.message

@@ -185,7 +185,7 @@ def renewal_pipeline(
     """
     if within_days < 0:
         raise ModelError("must not be negative", field="within_days", value=within_days,
-                         term="提前天数", code="renewal.bad_window", zh="提前天数不能为负")
+                         term="提前天数", code="renewal.bad_window")
     done = set(started)
     out: list[RenewalItem] = []
     tls = as_timelines(contracts)
@@ -200,7 +200,7 @@ def renewal_pipeline(
                 f"contract {tl.contract.id} is under {tl.contract.jurisdiction}, the rulebook "
                 f"is for {rulebook.code}", field="jurisdiction",
                 value=tl.contract.jurisdiction, term="辖区", code="renewal.wrong_rulebook",
-                zh=f"合同 {tl.contract.id} 不适用 {rulebook.code} 的规则")
+                params={"contract": tl.contract.id, "rulebook": rulebook.code})
         amount = (amounts or {}).get(
             tl.contract.id, tl.contract.budget or tl.contract.original_amount)
         called, thr = method_called_for(amount, rulebook, today)
@@ -288,7 +288,7 @@ def annual_renewals(contract: Contract | Timeline,
         raise ModelError(f"a term of {len(years)} contract years; at most 3",
                          field="term", value=str(term), citation=TERM_CITATION,
                          term="履行期限", code="renewal.term_over_three_years",
-                         zh=f"合同 {c.id} 履行期限超过3年")
+                         params={"contract": c.id})
     out = [RenewalYear(1, years[0], "initial", "首年")]
     stopped = waiting = False
     for i, span in enumerate(years[1:], start=2):

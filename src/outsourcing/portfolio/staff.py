@@ -88,7 +88,7 @@ class Certificate:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ModelError("valid_until is before valid_from", field="valid_until",
                              value=self.valid_until.isoformat(), term="证书有效期",
-                             code="staff.certificate_dates", zh="证书有效期截止早于起始")
+                             code="staff.certificate_dates")
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -152,7 +152,7 @@ def _shifts(v: Iterable[str]) -> tuple[str, ...]:
     out = tuple(v)
     if not out:
         raise ModelError("a post needs at least one shift", field="shifts", value=[],
-                         term="班次", code="staff.no_shift", zh="岗位至少需要一个班次")
+                         term="班次", code="staff.no_shift")
     return out
 
 
@@ -171,8 +171,7 @@ class PostRequirement:
         if isinstance(self.per_shift, bool) or not isinstance(self.per_shift, int) or \
                 self.per_shift < 1:
             raise ModelError("must be a whole number ≥ 1", field="per_shift",
-                             value=self.per_shift, term="每班人数", code="staff.bad_count",
-                             zh="每班人数须为不小于1的整数")
+                             value=self.per_shift, term="每班人数", code="staff.bad_count")
 
     @property
     def rule_citation(self) -> str:
@@ -289,7 +288,7 @@ def expiring(roster: StaffRoster, on: date, within_days: int
     (member, certificate, days left), soonest first."""
     if within_days < 0:
         raise ModelError("must not be negative", field="within_days", value=within_days,
-                         term="提前天数", code="staff.bad_window", zh="提前天数不能为负")
+                         term="提前天数", code="staff.bad_window")
     out = []
     for m in roster.members:
         if m.end is not None and m.end < on:
