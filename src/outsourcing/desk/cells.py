@@ -42,7 +42,8 @@ class WorkbookError(OutsourcingError, ValueError):
 
     default_code = "desk.workbook"
 
-    def __init__(self, path: str, problems: list[CellProblem]) -> None:
+    def __init__(self, path: str, problems: list[CellProblem], *, code: str | None = None
+                 ) -> None:
         self.path = path
         self.problems = tuple(problems)
         first = problems[0]
@@ -52,8 +53,8 @@ class WorkbookError(OutsourcingError, ValueError):
             f"workbook refused: {len(problems)} bad cell(s): "
             + "; ".join(f"{p.sheet}!{p.cell} {p.code}" for p in problems[:20]),
             field=f"{first.sheet}!{first.cell}" if first.cell else first.sheet,
-            value=first.value, code=first.code, term="Excel工作簿",
-            zh=f"工作簿未导入，共 {len(problems)} 处错误：{listing}{more}")
+            value=first.value, code=code or first.code, term="Excel工作簿",
+            zh=say("desk.workbook.refused", count=len(problems), listing=listing, more=more))
 
 
 def open_workbook(path: str | Path, *, data_only: bool = True) -> Any:
@@ -82,7 +83,7 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise WorkbookError(self.path, self.items)
+            raise WorkbookError(self.path, self.items, code=self.items[0].code)
 
     def need_sheets(self, wb: Any, *names: str) -> None:
         """Refuse the workbook, naming each, when one of the sheets ``names`` is missing."""
