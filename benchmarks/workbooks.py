@@ -69,7 +69,7 @@ def big_contract(folder: Path, lines: int = 2000, sheets: int = 50) -> Path:
     return path
 
 
-def big_assessment(folder: Path, registry: o.Registry, lines: int = 47) -> tuple[Path, Any]:
+def big_assessment(folder: Path, registry: o.PluginHost, lines: int = 47) -> tuple[Path, Any]:
     """The assessment workbook of a contract of ``lines`` lines (``lines`` + 3 sheets)."""
     c = _contract(lines)
     c = o.Contract(id=c.id, title=c.title, jurisdiction=c.jurisdiction, purchaser=c.purchaser,

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 __all__ = ["TARGETS", "WORKBOOKS"]
 
 
-def _seeds(folder: Path, registry: Callable[[], o.Registry]) -> dict[str, bytes]:
+def _seeds(folder: Path, registry: Callable[[], o.PluginHost]) -> dict[str, bytes]:
     from desk_cases import contract, usage_contract
     from openpyxl import Workbook, load_workbook
 
@@ -86,7 +86,7 @@ def _seeds(folder: Path, registry: Callable[[], o.Registry]) -> dict[str, bytes]
     return out
 
 
-def _reader(seed: str, registry: Callable[[], o.Registry]) -> Callable[[Path], Any]:
+def _reader(seed: str, registry: Callable[[], o.PluginHost]) -> Callable[[Path], Any]:
     from desk_cases import contract, usage_contract
 
     from outsourcing.desk.xlsx_assess import import_assessments

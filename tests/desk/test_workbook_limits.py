@@ -159,7 +159,7 @@ def test_a_value_past_the_read_range_is_refused_naming_its_cell(
 
 
 def test_a_stray_cell_on_the_assessment_workbook_is_ignored_too(
-        registry: o.Registry, tmp_path: Path) -> None:
+        registry: o.PluginHost, tmp_path: Path) -> None:
     path = assessment_template(contract(), "2022-10", registry.rulebook("NX"),
                                tmp_path / "a.xlsx")
     stray = _add_cells(path, tmp_path / "stray.xlsx", "事件",
@@ -291,7 +291,7 @@ def test_too_many_sheets_are_refused(workbook: Path, tmp_path: Path) -> None:
 
 # --- the wrong template -----------------------------------------------------------------------
 def test_another_contracts_assessment_workbook_is_the_wrong_template(
-        registry: o.Registry, tmp_path: Path) -> None:
+        registry: o.PluginHost, tmp_path: Path) -> None:
     import attrs
 
     other = attrs.evolve(contract(), id="NXJG-2022-BJ-009", lines=[

@@ -43,7 +43,7 @@ def test_a_contract_workbook_of_2000_lines_and_50_sheets_reads_in_seconds(
 
 
 def test_an_assessment_workbook_of_50_sheets_reads_in_seconds(
-        registry: o.Registry, tmp_path: Path) -> None:
+        registry: o.PluginHost, tmp_path: Path) -> None:
     path, c = workbooks.big_assessment(tmp_path, registry, 47)
     rb = registry.rulebook("NX")
     took = _best_of_two(lambda: import_assessments(path, c, "2022-10", rb))

@@ -47,7 +47,7 @@ def _assert_no_formula(path: Path, *texts: str) -> None:
 
 
 def test_statement_workbook_writes_an_injected_title_supplier_and_site_as_text(
-        registry: o.Registry, tmp_path: Path) -> None:
+        registry: o.PluginHost, tmp_path: Path) -> None:
     s = o.settle(_injected(), o.Period.parse("2022-10"), assessments(),
                  registry.rulebook("NX"), accepted_on=date(2022, 11, 5))
     path = export_statements([s], tmp_path / "s.xlsx")
@@ -69,7 +69,7 @@ def test_contract_workbook_writes_injected_text_as_text_and_reads_it_back(
 
 
 def test_assessment_and_usage_workbooks_write_injected_text_as_text(
-        registry: o.Registry, tmp_path: Path) -> None:
+        registry: o.PluginHost, tmp_path: Path) -> None:
     c = _injected()
     a = assessment_template(c, "2022-10", registry.rulebook("NX"), tmp_path / "a.xlsx")
     assert [x.coordinate for x in _cells(a) if x.data_type == "f"] == []
@@ -86,14 +86,14 @@ def test_every_formula_prefix_is_quoted(tmp_path: Path, first: str) -> None:
 
 
 def test_control_characters_are_written_as_a_replacement_not_a_crash(
-        registry: o.Registry, tmp_path: Path) -> None:
+        registry: o.PluginHost, tmp_path: Path) -> None:
     s = o.settle(attrs.evolve(contract(), title="物业\x01服务"), o.Period.parse("2022-10"),
                  assessments(), registry.rulebook("NX"))
     path = export_statements([s], tmp_path / "s.xlsx")
     assert load_workbook(path)[SUMMARY_SHEET]["B2"].value == "物业\ufffd服务"
 
 
-def test_the_due_date_is_an_excel_date(registry: o.Registry, tmp_path: Path) -> None:
+def test_the_due_date_is_an_excel_date(registry: o.PluginHost, tmp_path: Path) -> None:
     s = o.settle(contract(), o.Period.parse("2022-10"), assessments(),
                  registry.rulebook("NX"), accepted_on=date(2022, 11, 5))
     assert s.due_on is not None

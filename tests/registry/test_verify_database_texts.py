@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from test_tampering import _keys, populate
 
-from outsourcing.registry import Registry, row_hash
+from outsourcing.registry import Store, row_hash
 from outsourcing.registry import schema as S
 from outsourcing.registry._verify_rows import AUDIT_COLUMNS, Q_ROWS, ROW_HASHERS, queries
 from outsourcing.registry.chain import link_hash
@@ -75,7 +75,7 @@ def test_the_database_writes_each_row_and_record_as_python_hashes_it(db_url: str
     """One row in every audited table (every later column holding a value) and one record,
     each holding quotes, backslashes, control characters, %, a quote mark, Chinese and an
     emoji (and NUL on SQLite): the database's text (or hash) is Python's."""
-    r = Registry.open(db_url)
+    r = Store.open(db_url)
     dialect = r.engine.dialect.name
     q, inserted = queries(dialect), {}
     with r.engine.begin() as c:

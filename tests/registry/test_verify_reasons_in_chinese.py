@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from test_tampering import KINDS, populated  # noqa: F401  (the fixture)
 
 from outsourcing.messages_zh import MESSAGES, mostly_chinese
-from outsourcing.registry import Anchor, Registry, Verification
+from outsourcing.registry import Anchor, Store, Verification
 
 
-def _verified(store: Registry, anchor: Anchor, kind: str) -> Verification:
+def _verified(store: Store, anchor: Anchor, kind: str) -> Verification:
     with store.engine.connect() as c:
         tx = c.begin()
         try:
@@ -33,7 +33,7 @@ def _verified(store: Registry, anchor: Anchor, kind: str) -> Verification:
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_failure_has_a_catalogued_code_and_a_chinese_reason_naming_its_ids(
-        populated: tuple[Registry, Anchor], kind: str) -> None:  # noqa: F811
+        populated: tuple[Store, Anchor], kind: str) -> None:  # noqa: F811
     store, anchor = populated
     v = _verified(store, anchor, kind)
     assert not v.ok and v.code in MESSAGES and v.code.startswith("audit.")
@@ -44,13 +44,13 @@ def test_each_failure_has_a_catalogued_code_and_a_chinese_reason_naming_its_ids(
 
 
 def test_a_whole_chain_reads_without_code_or_reason(
-        populated: tuple[Registry, Anchor]) -> None:  # noqa: F811
+        populated: tuple[Store, Anchor]) -> None:  # noqa: F811
     store, anchor = populated
     v = store.verify(anchors=[anchor])
     assert (v.ok, v.code, v.reason, v.reason_zh) == (True, "", "", "")
 
 
-def test_the_edited_row_is_named_in_chinese(populated: tuple[Registry, Anchor]) -> None:  # noqa: F811
+def test_the_edited_row_is_named_in_chinese(populated: tuple[Store, Anchor]) -> None:  # noqa: F811
     store, anchor = populated
     v = _verified(store, anchor, "payment-edit")
     assert (v.code, v.reason) == ("audit.row_edited", "the row payments:1 was edited")

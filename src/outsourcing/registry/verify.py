@@ -1,5 +1,5 @@
-"""Walking the audit chain (审计链核验): :meth:`Registry.verify
-<outsourcing.registry.Registry.verify>` reads the chain in chunks with the driver's own
+"""Walking the audit chain (审计链核验): :meth:`Store.verify
+<outsourcing.registry.Store.verify>` reads the chain in chunks with the driver's own
 cursor, checks each record's hash, link and MAC and the content of every row it covers, then
 the head, the anchors, the rows no record covers and the columns derived from a statement's
 document.  Memory does not grow with the chain.
@@ -46,7 +46,7 @@ __all__ = ["Verification", "Why", "verify"]
 
 @attrs.frozen
 class Verification:
-    """The result of :meth:`Registry.verify`: ``ok``, or the first record that does not
+    """The result of :meth:`Store.verify`: ``ok``, or the first record that does not
     match and why — ``reason`` in English for developers, ``code`` (``audit.…``) for
     programs, :attr:`reason_zh` for people."""
 
@@ -85,7 +85,7 @@ def _why(code: str, reason: str, **params: Any) -> Why:
 
 
 class _Walk:
-    """The state of a walk along the chain (:meth:`Registry.verify`): the records seen, the
+    """The state of a walk along the chain (:meth:`Store.verify`): the records seen, the
     previous hash, the key in force, and (with a key ring) the first unsigned record.
     ``rehash(table, id)`` computes a row's hash in Python (None: no such row)."""
 
