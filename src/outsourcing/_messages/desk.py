@@ -47,7 +47,6 @@ MESSAGES: dict[str, str] = {
     "desk.font_missing": "未安装中文字体包 pylopdf-fonts-zh-cn（请安装 outsourcing[desk]）",
     "desk.font_file_missing": "中文字体文件缺失（请重新安装 pylopdf-fonts-zh-cn）",
     "desk.workbook.refused": "工作簿未导入，共 {count} 处错误：{listing}{more}",
-    "registry.database": "数据库拒绝了该操作，未记录任何内容，请重试",
     "money.capitals_not_money": "大写金额只能由精确到分的金额生成",
     "money.capitals_too_large": "金额过大，无法写成大写金额",
     "money.capitals_unreadable": "无法读取大写金额：{why}",

@@ -35,7 +35,7 @@ MESSAGES: dict[str, str] = {
     "registry.audit_key.env_format": "环境变量 {value} 的格式须为 密钥编号:十六进制密钥",
     "registry.audit_key.id_used": "密钥编号 {value} 已使用：轮换时须用新的编号",
     "registry.anchor.unreadable":
-        "无法读取审计锚点文件 {value}：须为 audit anchor 写出的 JSON 文件",
+        "无法读取审计锚点文件 {value}：须为「outsourcing audit anchor」写出的 JSON 文件",
     "registry.timestamp.no_answer": "可信时间戳服务 {value} 无响应",
     "registry.timestamp.refused": "可信时间戳服务拒绝了请求（状态 {value}）",
     "registry.timestamp.digest_mismatch": "时间戳回执与锚点不符：回执中没有该锚点文件的摘要",

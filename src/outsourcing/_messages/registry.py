@@ -33,8 +33,8 @@ MESSAGES: dict[str, str] = {
     "registry.bad_acceptance_date":
         "{field} {value} 不在允许范围：验收日期须在期间首日 {start} 至今日 {today} 之间，约定验收"
         "期限不得早于期间首日 {start}",
-    "registry.bad_id_nfc": "{term}不是 Unicode NFC 规范形式：请先规范化（NFC）再登记",
-    "registry.bad_name_nfc": "{term}不是 Unicode NFC 规范形式：请先规范化（NFC）再登记",
+    "registry.bad_id_nfc": "{term}不是 NFC 规范形式（统一码标准化）：请先规范化（NFC）再登记",
+    "registry.bad_name_nfc": "{term}不是 NFC 规范形式（统一码标准化）：请先规范化（NFC）再登记",
     "registry.change_decided":
         "变更 {value} 已签订或已驳回（可能刚被他人决定）：已决定的变更不能再签批或驳回",
     "registry.change_exists": "变更编号 {value} 已登记：同一合同的变更编号只能使用一次",
