@@ -19,7 +19,8 @@ huge or hostile value in, or corrupt the bytes of the file (including GBK and UT
 
 The bookkeeping is :mod:`attempts`, the mutations :mod:`mutations`; the workbook targets are
 in :mod:`targets_workbooks`, the desk's (the command line against a registry, timelines,
-OCDS) in :mod:`targets_desk`.  ``tests/test_fuzz.py`` runs a short pass in ``make test``;
+OCDS) in :mod:`targets_desk`.  ``tests/house/test_fuzz_short_pass.py`` runs a short pass
+in ``make test``;
 ``make fuzz`` (``fuzz/run.py``) runs at least 10,000 examples per target and prints tried /
 accepted / rejected / crashes.
 """

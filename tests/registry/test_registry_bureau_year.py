@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from test_desk_end_to_end import Desk
+from test_month_at_the_desk_end_to_end import Desk
 
 import outsourcing as o
 

@@ -3,7 +3,7 @@
 Contracts, changes, assessments and statements are kept as versioned JSON documents
 (``outsourcing.serialize``) plus the indexed columns that queries need; every table but
 ``audit_head`` is append-only.  The migrations in ``migrations/versions`` build exactly this
-(``tests/test_registry.py`` checks it).  Timestamps are ISO text in UTC so that the audit
+(``tests/registry/test_registry.py`` checks it).  Timestamps are ISO text in UTC so that the audit
 hashes read the same on every database.  ``audit_head`` is the one row the application updates;
 on PostgreSQL the application role may only INSERT and SELECT the others (revision
 ``0006_trust``).

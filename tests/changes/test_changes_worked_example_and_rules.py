@@ -31,7 +31,7 @@ from outsourcing.changes import (
 from outsourcing.findings import Finding
 from outsourcing.serialize import from_json, to_json
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = runpy.run_path(str(ROOT / "examples" / "october_2022_emergency.py"))
 SITE = "自治区政府办公区"
 TODAY = date(2022, 12, 31)

@@ -9,12 +9,12 @@ from pathlib import Path
 import attrs
 import pytest
 from desk_cases import contract
-from test_desk_end_to_end import Desk
+from test_month_at_the_desk_end_to_end import Desk
 
 import outsourcing as o
 from outsourcing.serialize import to_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def staff(d: Desk) -> None:

@@ -302,7 +302,7 @@ def test_award_signed_after_30_days_is_flagged_law_article_46(registry: o.Plugin
 # --- docs -----------------------------------------------------------------------------------
 
 def test_docs_procurement_excerpt_matches_the_rendered_report(registry: o.PluginHost) -> None:
-    docs = (Path(__file__).resolve().parents[1] / "docs" / "procurement.md").read_text("utf-8")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "procurement.md").read_text("utf-8")
     block = docs.split("<!-- excerpt:fire -->")[1].split("<!-- /excerpt -->")[0]
     lines = [x for x in block.splitlines() if x.strip() and not x.startswith("```")]
     assert len(lines) == 5

@@ -7,7 +7,7 @@ from example_runner import run_example
 import outsourcing as o
 from outsourcing.docgen import rules_catalogue
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_rules_catalogue_page_matches_the_parameter_files(registry: o.PluginHost) -> None:

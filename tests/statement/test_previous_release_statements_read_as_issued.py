@@ -19,7 +19,7 @@ from outsourcing.settlement import prepare
 from outsourcing.statement import Statement
 
 # made by the release before compact statements (commit 6b82e71): its JSON and its text
-V1 = json.loads((Path(__file__).parent / "golden" / "statements_v1.json").read_text("utf-8"))
+V1 = json.loads((Path(__file__).parents[1] / "golden" / "statements_v1.json").read_text("utf-8"))
 
 
 MOVED_CITATION = (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from example_runner import run_example
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 

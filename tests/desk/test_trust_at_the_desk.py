@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from test_desk_cli import staff
-from test_desk_end_to_end import Desk
+from test_desk_commands import staff
+from test_month_at_the_desk_end_to_end import Desk
 
 import outsourcing as o
 from outsourcing.registry import AuditKeys, Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
@@ -74,7 +74,7 @@ def test_a_rotated_key_is_recorded_and_old_records_still_verify(keyed: Desk) -> 
 
 
 def test_printed_and_exported_statements_carry_their_chain_position(tmp_path: Path) -> None:
-    from test_desk_cli import contract
+    from test_desk_commands import contract
 
     from outsourcing.serialize import to_json
 

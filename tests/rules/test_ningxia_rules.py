@@ -357,7 +357,7 @@ def test_city_checks_stay_out_of_national_contracts(registry: o.PluginHost) -> N
 
 # -- docs --------------------------------------------------------------------------------
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "jurisdictions"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "jurisdictions"
 
 
 def test_each_jurisdiction_page_names_its_parameters_findings_and_illustrative_rules(

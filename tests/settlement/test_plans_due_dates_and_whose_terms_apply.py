@@ -251,7 +251,7 @@ def test_a_scenario_plan_whose_shares_do_not_add_to_100_percent_fails_naming_the
     from pathlib import Path
 
     from outsourcing.scenarios import run_files
-    path = Path(__file__).parent / "scenario_fixtures" / "bad_plan_shares.toml"
+    path = Path(__file__).parents[1] / "scenario_fixtures" / "bad_plan_shares.toml"
     results = run_files([path])
     assert len(results) == 1 and results[0].error is not None
     text = str(results[0].error)
@@ -270,7 +270,7 @@ def test_real_contracts_example_prints_the_worked_examples_and_the_docs_show_the
     assert "¥103,140.01 2024-09-05  2024-09-27" in out
     assert "到期日            2024-04-23" in out and "逾期利息          ¥431.51" in out
     assert "到期日 2024-02-27" in out
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     shown = 0
     for page in ("model.md", "payments.md"):
         text = (root / "docs" / page).read_text(encoding="utf-8")

@@ -439,7 +439,7 @@ def test_a_tender_takes_no_rounds_of_quotes(registry: o.PluginHost) -> None:
 def test_docs_canteen_excerpt_matches_the_rendered_reports(registry: o.PluginHost) -> None:
     from pathlib import Path
 
-    docs = (Path(__file__).resolve().parents[1] / "docs" / "procurement.md").read_text("utf-8")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "procurement.md").read_text("utf-8")
     block = docs.split("<!-- excerpt:canteen -->")[1].split("<!-- /excerpt -->")[0]
     lines = [x for x in block.splitlines() if x.strip() and not x.startswith("```")]
     assert len(lines) == 5

@@ -10,7 +10,7 @@ import pytest
 import outsourcing as o
 from outsourcing.scenarios import run_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CLAUSES = ROOT / "tests" / "scenarios" / "contract_clauses.toml"
 
 

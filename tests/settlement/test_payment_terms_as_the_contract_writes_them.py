@@ -19,7 +19,7 @@ from outsourcing.findings import Severity
 from outsourcing.payment import FeeShare, FullPay, LinearFormula
 from outsourcing.settlement import PreparedContract
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "examples"))
 import payment_terms as ex  # noqa: E402
 

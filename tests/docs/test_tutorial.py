@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-TUTORIAL = Path(__file__).resolve().parents[1] / "docs" / "tutorial.md"
+TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "tutorial.md"
 
 
 def test_tutorial_code_runs_as_written(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from payment_cases import contract as case_contract
 from payment_cases import property_assessment
-from test_changes import change, line
+from test_changes_worked_example_and_rules import change, line
 
 import outsourcing as o
 from outsourcing.changes import AddLine, Timeline
@@ -24,7 +24,7 @@ from outsourcing.performance import Incident
 from outsourcing.serialize import from_json, to_json
 from outsourcing.statement import Statement
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RB = o.load().rulebook("CN")
 CONTRACT = case_contract((("property", "property", "80000.00"),
                           ("cleaning", "cleaning", "20000.00")),
@@ -39,7 +39,7 @@ V1 = json.loads(V1) if isinstance(V1, str) else V1
 
 def _timeline() -> Timeline:
     nx = o.load().rulebook("NX")
-    from test_changes import contract as changes_contract
+    from test_changes_worked_example_and_rules import contract as changes_contract
 
     tl = Timeline(changes_contract())
     for c, signed in ((change("A", AddLine(line("d", "disinfection", "8000.00")),

@@ -9,7 +9,7 @@ import pytest
 import outsourcing as o
 from outsourcing.portfolio.cases import run_site_file
 
-CASES = sorted((Path(__file__).parent / "site_cases").glob("*.toml"))
+CASES = sorted((Path(__file__).parents[1] / "site_cases").glob("*.toml"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])

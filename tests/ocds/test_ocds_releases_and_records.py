@@ -351,7 +351,7 @@ def test_libcoveocds_finds_no_error_in_the_office_area_examples_four_contracts(
     import runpy
     from pathlib import Path
 
-    example = Path(__file__).resolve().parents[1] / "examples" / "october_2022_office_area.py"
+    example = Path(__file__).resolve().parents[2] / "examples" / "october_2022_office_area.py"
     ns = runpy.run_path(str(example), run_name="example")
     timelines = [ns["property_timeline"](rb), *ns["other_contracts"]()]
     rs = [r for t in timelines

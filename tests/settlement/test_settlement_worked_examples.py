@@ -341,7 +341,7 @@ def test_the_rendered_statement_in_the_docs_is_what_the_example_prints(
     import runpy
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     runpy.run_path(str(root / "examples" / "payments_statement.py"), run_name="__main__")
     out = capsys.readouterr().out
     doc = (root / "docs" / "payments.md").read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import outsourcing as o
 from outsourcing import Finding, PluginError, hookimpl
 from outsourcing.plugins import ENV_PLUGINS, HookSpecs
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 class Raising:

@@ -19,7 +19,7 @@ from outsourcing.scenarios import (
 from outsourcing.serialize import structure, unstructure
 from outsourcing.statement import LineStatus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "scenario_fixtures"
 SCENARIO_FILES = sorted(
     [*(ROOT / "tests" / "scenarios").rglob("*.toml"), *(ROOT / "plugins").rglob("scenarios/*.toml")]
@@ -282,7 +282,7 @@ def test_procurement_worked_examples_run_as_scenarios_with_the_tests_figures(
     assert all(c.contract is None for c in cases)  # tender cases need no [case.contract]
     results = run_files([PROCUREMENT], registry)
     assert all(r.passed for r in results), render_results(results)
-    # the file asserts what tests/test_procurement.py asserts
+    # the file asserts what tests/procurement/test_tender_and_award.py asserts
     text = PROCUREMENT.read_text(encoding="utf-8")
     for figure in ('"27.69"', '"93.02"', '"91.47"', '"87.33"', '"2808000.00"', '"95.33"',
                    '"90.75"', '"86.58"', '"87.63"', '"83.33"', '"69552.00"', '"57408.00"',

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from desk_cases import usage_assessments, usage_contract
 from openpyxl import load_workbook
-from test_desk_end_to_end import Desk
+from test_month_at_the_desk_end_to_end import Desk
 
 import outsourcing as o
 from outsourcing.serialize import unstructure

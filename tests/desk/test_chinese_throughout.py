@@ -12,7 +12,7 @@ import pytest
 import outsourcing as o
 from outsourcing.messages_zh import MESSAGES, citation_for_people, lookup
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "src").rglob("*.py")), *sorted((ROOT / "plugins").rglob("*.py"))]
 FINDING = re.compile(r"Finding\(\s*\"([a-z_.]+)\"")
 FAIL = re.compile(r"_fail\(\s*change,\s*\"([a-z_.]+)\"")

@@ -14,10 +14,10 @@ from outsourcing.serialize import from_json
 from outsourcing.settlement import settle_term
 from outsourcing.statement import Statement
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "golden"))
 from statements import rendered
 
-GOLDEN = Path(__file__).parent / "golden" / "statements.sha256"
+GOLDEN = Path(__file__).parents[1] / "golden" / "statements.sha256"
 
 
 def test_lazy_explanations_equal_the_eager_ones_on_every_scenario_example_and_random_case(

@@ -26,7 +26,7 @@ from outsourcing.rules import load_parameter_file
 from outsourcing.scenarios import ScenarioError, load_file, run_case, run_files
 from outsourcing.serialize import from_json, to_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = (ROOT / "tests" / "scenarios" / "core_contract.toml").read_text(encoding="utf-8")
 RULE = (ROOT / "src" / "outsourcing" / "data" / "CN" / "changes" /
         "supplementary_cap.toml").read_text(encoding="utf-8")
