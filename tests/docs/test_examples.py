@@ -36,7 +36,7 @@ def test_canteen_consultation_claims_the_deduction_and_publishes_late() -> None:
 
 
 def test_every_example_script_has_a_test() -> None:
-    tested = (ROOT / "tests").glob("test_*.py")
+    tested = (ROOT / "tests").rglob("test_*.py")
     text = "\n".join(p.read_text(encoding="utf-8") for p in tested)
     for script in sorted((ROOT / "examples").glob("*.py")):
         assert script.name in text, f"examples/{script.name} is not run by any test"

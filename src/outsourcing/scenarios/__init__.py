@@ -251,7 +251,8 @@ def render_results(results: Sequence[CaseResult]) -> str:
     """Readable report: each case passed or failed, expected against actual, and why."""
     lines: list[str] = []
     for r in results:
-        lines.append(f"{'PASS' if r.passed else 'FAIL'}  {r.file} :: {r.case}")
+        lines.append(f"{'PASS' if r.passed else 'FAIL'}  {_cut(str(r.file), 500)} :: "
+                     f"{_cut(r.case, 200)}")
         if r.error:
             lines.append(f"      error: {_cut(r.error, 2000)}")
         for m in r.mismatches:
