@@ -18,6 +18,7 @@ from . import (
     plugins,
     procurement,
     registry,
+    service,
     settlement,
     statement,
     workbooks,
@@ -26,6 +27,6 @@ from . import (
 AREAS: tuple[dict[str, str], ...] = (
     dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, statement.MESSAGES,
     settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES, desk.MESSAGES,
-    workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES,
+    workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES, service.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""
