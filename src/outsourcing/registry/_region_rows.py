@@ -27,8 +27,9 @@ CHUNK = 500
 @attrs.frozen
 class YearRows:
     """Per contract id: fen paid in the year, fen payable by the statements in force of the
-    year's periods, (sum of the assessed lines' scores in hundredths, how many), warnings,
-    (fen overdue on the day asked, how many periods)."""
+    year's periods, (sum of the assessed lines' scores in hundredths, how many), warnings
+    (warning notices and replacement thresholds), (fen overdue on the day asked, how many
+    periods)."""
 
     paid: dict[str, int]
     payable: dict[str, int]
@@ -42,15 +43,16 @@ def _in_year(period: str, year: int, on: date) -> bool:
     return p.start.year == year and p.start <= on
 
 
-def _scored(document: Any) -> tuple[int, int]:
-    """The assessed lines' scores of a stored statement (hundredths, count); a statement
-    stored in the first format (every explanation kept) counts none."""
+def _scored(document: Any) -> tuple[int, int, int]:
+    """The assessed lines' scores of a stored statement (hundredths, count) and its warnings
+    (each line's warning notice, 预警通知, and each replacement threshold reached); a
+    statement stored in the first format (every explanation kept) counts none."""
     data = read_document(document)
     if data.get("format") == 1:
-        return 0, 0
+        return 0, 0, 0
     record = record_from_dict(data["statement"])
     got = [x.score for x in record.lines if x.status == 0 and x.score is not None]
-    return sum(got), len(got)
+    return sum(got), len(got), len(record.notices) + len(record.triggers)
 
 
 def _statements(conn: Connection, ids: Sequence[str], year: int, on: date
@@ -79,31 +81,21 @@ def _paid(conn: Connection, ids: Sequence[str], year: int, on: date) -> dict[str
     return out
 
 
-def _warnings(conn: Connection, statement_ids: Sequence[int]) -> dict[str, int]:
-    f = S.findings
-    out: dict[str, int] = {}
-    for i in range(0, len(statement_ids), CHUNK):
-        for (cid,) in conn.execute(select(f.c.contract_id).where(
-                f.c.statement_id.in_(statement_ids[i:i + CHUNK]),
-                f.c.severity.in_(("warning", "error")))):
-            out[cid] = out.get(cid, 0) + 1
-    return out
-
-
 def year_rows(store: Store, ids: Sequence[str], year: int, on: date) -> YearRows:
     """The year's rows of the contracts ``ids`` up to ``on`` (see :class:`YearRows`)."""
     ids = list(ids)
     with store._read() as conn:
         latest = _statements(conn, ids, year, on)
         paid = _paid(conn, ids, year, on)
-        warnings = _warnings(conn, [r.id for r in latest.values()])
     payable: dict[str, int] = {}
     scores: dict[str, tuple[int, int]] = {}
+    warnings: dict[str, int] = {}
     for (cid, _), r in latest.items():
         payable[cid] = payable.get(cid, 0) + r.payable_fen
-        s, n = _scored(r.document)
+        s, n, w = _scored(r.document)
         got = scores.get(cid, (0, 0))
         scores[cid] = (got[0] + s, got[1] + n)
+        warnings[cid] = warnings.get(cid, 0) + w
     wanted = set(ids)
     overdue: dict[str, tuple[int, int]] = {}
     for d in store.due(on):

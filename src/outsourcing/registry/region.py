@@ -8,8 +8,8 @@ store once and says, for the year asked, up to the day asked:
   nothing says so (进展不平衡);
 - the year's spend (paid, net of reversals) and payable (the statements in force of the
   year's periods);
-- the average score of the assessed lines and the warnings (预警通知 and the findings of
-  severity warning or error of those statements);
+- the average score of the assessed lines and the warnings (each line's warning notice,
+  预警通知, and each replacement threshold reached, 更换供应商) of those statements;
 - the contracts ending within ``renewal_days`` (nearing renewal, 续采购);
 - the headroom of 政府采购法 第四十九条 used by signed changes, against its limit;
 - coverage gaps (服务空档): days a site had a service from one of the unit's contracts
@@ -19,14 +19,15 @@ store once and says, for the year asked, up to the day asked:
 
 The figures are computed by the library's own functions (the cap report, the coverage
 check, what is due); this module only gathers them by unit.  Units come from any tree of
-objects with ``code``, ``name`` and ``parent`` (:class:`UnitLike`); a contract belongs to
-the unit of its purchaser (``unit_of``, by default the purchaser's id as the unit's code).
+objects with ``id``, ``name`` and ``parent`` (:class:`UnitLike`); a contract belongs to
+the unit ``unit_of`` names (contract id → unit id: the store's ``contract_units()``), or
+without it the unit whose id is the purchaser's id.
 Contracts of units outside the subtree asked are not read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -52,10 +53,10 @@ RENEWAL_DAYS = 90
 
 
 class UnitLike(Protocol):
-    """A unit of the tree (单位): its code, its Chinese name and its parent's code."""
+    """A unit of the tree (单位): its id, its Chinese name and its parent's id."""
 
     @property
-    def code(self) -> str: ...
+    def id(self) -> str: ...
 
     @property
     def name(self) -> str: ...
@@ -124,7 +125,7 @@ class ContractFigures:
 class UnitFigures:
     """A unit with the figures of its subtree (单位及下级汇总)."""
 
-    code: str
+    id: str
     name: str
     parent: str | None
     depth: int
@@ -197,25 +198,25 @@ class RegionView:
         """The unit ``code`` of this view; a unit outside it is ``registry.region.unknown_unit``
         (the service answers 404: it leaks nothing of other units)."""
         for u in self.units:
-            if u.code == code:
+            if u.id == code:
                 return u
         raise RegistryError("no such unit in this view", field="unit", value=code,
                             term="单位", code="registry.region.unknown_unit")
 
     def children(self, code: str) -> list[UnitFigures]:
         kids = set(self.unit(code).children)
-        return [u for u in self.units if u.code in kids]
+        return [u for u in self.units if u.id in kids]
 
     def path(self, code: str) -> list[UnitFigures]:
         """The units from the view's root down to ``code`` (for a breadcrumb)."""
         out = [self.unit(code)]
-        while out[0].code != self.root and out[0].parent is not None:
+        while out[0].id != self.root and out[0].parent is not None:
             out.insert(0, self.unit(out[0].parent))
         return out
 
     def contracts_of(self, code: str, *, subtree: bool = False) -> list[ContractFigures]:
         """The unit's own contracts, or with ``subtree`` every contract below it too."""
-        units = set(self.subtree(code)) if subtree else {self.unit(code).code}
+        units = set(self.subtree(code)) if subtree else {self.unit(code).id}
         return [c for c in self.contracts if c.unit in units]
 
     def subtree(self, code: str) -> list[str]:
@@ -223,8 +224,8 @@ class RegionView:
         out, todo = [], [self.unit(code)]
         while todo:
             u = todo.pop(0)
-            out.append(u.code)
-            todo.extend(self.children(u.code))
+            out.append(u.id)
+            todo.extend(self.children(u.id))
         return out
 
     def contract(self, contract_id: str) -> ContractFigures:
@@ -241,10 +242,10 @@ def _tree(units: Iterable[UnitLike], root: str) -> list[tuple[UnitLike, int]]:
     by_parent: dict[str | None, list[UnitLike]] = {}
     known: dict[str, UnitLike] = {}
     for u in units:
-        if u.code in known:
-            raise RegistryError("a unit code is given twice", field="unit.code", value=u.code,
-                                term="单位编码", code="registry.region.duplicate_unit")
-        known[u.code] = u
+        if u.id in known:
+            raise RegistryError("a unit id is given twice", field="unit.id", value=u.id,
+                                term="单位编号", code="registry.region.duplicate_unit")
+        known[u.id] = u
         by_parent.setdefault(u.parent, []).append(u)
     if root not in known:
         raise RegistryError("no such unit", field="unit", value=root, term="单位",
@@ -254,17 +255,17 @@ def _tree(units: Iterable[UnitLike], root: str) -> list[tuple[UnitLike, int]]:
     seen: set[str] = set()
     while todo:
         u, depth = todo.pop()
-        if u.code in seen:
-            raise RegistryError("the unit tree has a loop", field="unit.parent", value=u.code,
+        if u.id in seen:
+            raise RegistryError("the unit tree has a loop", field="unit.parent", value=u.id,
                                 term="上级单位", code="registry.region.unit_loop")
-        seen.add(u.code)
+        seen.add(u.id)
         out.append((u, depth))
-        todo.extend((k, depth + 1) for k in reversed(by_parent.get(u.code, [])))
+        todo.extend((k, depth + 1) for k in reversed(by_parent.get(u.id, [])))
     return out
 
 
 def region_view(store: Store, units: Iterable[UnitLike], *, root: str, year: int,
-                on: date | None = None, unit_of: Callable[[ContractInfo], str] | None = None,
+                on: date | None = None, unit_of: Mapping[str, str | None] | None = None,
                 renewal_days: int = RENEWAL_DAYS) -> RegionView:
     """The region's view of ``root`` and every unit below it for ``year``, up to ``on``
     (default: the year's last day, or today if earlier).  See the module."""
@@ -278,11 +279,14 @@ def region_view(store: Store, units: Iterable[UnitLike], *, root: str, year: int
                             term="统计日期", code="registry.region.day_outside_year",
                             params={"year": year})
     tree = _tree(units, root)
-    codes = {u.code for u, _ in tree}
-    owner = unit_of or (lambda c: c.purchaser_id)
+    codes = {u.id for u, _ in tree}
+    def owner(c: ContractInfo) -> str | None:
+        return c.purchaser_id if unit_of is None else unit_of.get(c.id)
+
     upto = DateRange(span.start, on)
-    mine = [(c, owner(c)) for c in store.contracts(on=on)
-            if owner(c) in codes and c.term_start <= on and c.term_end >= span.start]
+    mine = [(c, u) for c in store.contracts(on=on)
+            if (u := owner(c)) is not None and u in codes and c.term_start <= on
+            and c.term_end >= span.start]
     rows = year_rows(store, [c.id for c, _ in mine], year, on)
     timelines = {c.id: store.timeline(c.id) for c, _ in mine}
     report = coverage(timelines.values(), _sites(timelines.values(), upto), upto)
@@ -345,7 +349,7 @@ def _units(tree: Sequence[tuple[UnitLike, int]], figures: Sequence[ContractFigur
     kids: dict[str, list[str]] = {}
     for u, _ in tree:
         if u.parent is not None:
-            kids.setdefault(u.parent, []).append(u.code)
+            kids.setdefault(u.parent, []).append(u.id)
     own: dict[str, list[ContractFigures]] = {}
     for c in figures:
         own.setdefault(c.unit, []).append(c)
@@ -358,11 +362,11 @@ def _units(tree: Sequence[tuple[UnitLike, int]], figures: Sequence[ContractFigur
 
     out = []
     for u, depth in tree:
-        cs = below(u.code)
+        cs = below(u.id)
         gaps = {(g.site, g.service, g.span): g for c in cs for g in c.gaps}
         out.append(UnitFigures(
-            u.code, u.name, u.parent, depth, tuple(kids.get(u.code, ())),
-            tuple(c.id for c in own.get(u.code, ())), len(cs),
+            u.id, u.name, u.parent, depth, tuple(kids.get(u.id, ())),
+            tuple(c.id for c in own.get(u.id, ())), len(cs),
             _families(catalogue, (s for c in cs for s in c.services)),
             Money.sum(c.paid for c in cs), Money.sum(c.payable for c in cs),
             Money.sum(c.overdue for c in cs), sum(c.overdue_periods for c in cs),
