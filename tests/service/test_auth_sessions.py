@@ -4,8 +4,11 @@ API answers 401 (a problem) and a page redirects to the sign-in page."""
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 from service_cases import PASSWORD, Bureau, sign_in
@@ -89,3 +92,14 @@ def test_a_disabled_account_loses_its_session_at_once(
     bureau.store.disable_account("county", by="wang")
     assert c.get("/api/v1/me").status_code == 401
     assert sign_in(c, "county", PASSWORD).status_code == 401
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(alphabet=string.ascii_letters + string.digits + "+/=", max_size=300))
+def test_any_session_cookie_that_is_not_ours_is_no_session(client: Client, value: str
+                                                           ) -> None:
+    client.cookies.clear()
+    client.cookies.set("outsourcing_session", value)
+    r = client.get("/api/v1/me")
+    assert r.status_code == 401 and r.json()["code"] == "service.sign_in_required"

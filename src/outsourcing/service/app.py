@@ -16,13 +16,18 @@ import importlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
-from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.middleware.session.client_side import (
+    ClientSideSessionBackend,
+    CookieBackendConfig,
+)
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -58,6 +63,22 @@ class SecretError(OutsourcingError):
     """The service's secret is missing or too short (服务密钥)."""
 
     default_code = "service.secret"
+
+
+class _SessionBackend(ClientSideSessionBackend):
+    """Litestar's encrypted cookie sessions, where a cookie that does not decode (altered,
+    truncated, garbage) is no session — never a 500."""
+
+    async def load_from_connection(self, connection: ASGIConnection[Any, Any, Any, Any]
+                                   ) -> dict[str, Any]:
+        try:
+            return await super().load_from_connection(connection)
+        except Exception:
+            return {}
+
+
+class _SessionConfig(CookieBackendConfig):
+    _backend_class = _SessionBackend
 
 
 def _derive(secret: str, purpose: str) -> bytes:
@@ -105,7 +126,7 @@ def create_app(store_or_url: Store | str | os.PathLike[str], *, secret: str,
     routes (tests, a bureau's own pages)."""
     secret = check_secret(secret)
     store = store_or_url if isinstance(store_or_url, Store) else Store.open(store_or_url)
-    session = CookieBackendConfig(
+    session = _SessionConfig(
         secret=_derive(secret, "session"), key=SESSION_COOKIE, max_age=session_hours * 3600,
         httponly=True, secure=secure_cookies, samesite="lax",
         exclude=["^/api/v1/openapi.json$"])
