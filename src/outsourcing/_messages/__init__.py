@@ -17,15 +17,17 @@ from . import (
     ocds,
     plugins,
     procurement,
+    region,
     registry,
+    service,
     settlement,
     statement,
     workbooks,
 )
 
 AREAS: tuple[dict[str, str], ...] = (
-    dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, statement.MESSAGES,
-    settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES, desk.MESSAGES,
-    workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES,
+    dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, region.MESSAGES,
+    statement.MESSAGES, settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES,
+    desk.MESSAGES, workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES, service.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""
