@@ -3,6 +3,7 @@ supplementary-contract headroom under 政府采购法 第四十九条 (补充合
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from litestar import Controller, get, post
@@ -58,7 +59,7 @@ class ChangesApi(Controller):
         need(store, principal, "approver", action="sign_change",
              obj=f"changes:{contract_id}/{change_id}")
         return store.sign_change(contract_id, change_id, by=principal.actor,
-                                 signed_on=data.signed_on)
+                                 signed_on=data.signed_on or date.today())
 
     @post("/changes/{change_id:str}/reject", summary="驳回变更", sync_to_thread=True,
           dto=Lib[RejectIn], return_dto=Lib[Change], status_code=200,

@@ -27,7 +27,6 @@ class ApiError(OutsourcingError):
     a path and a body that disagree, a cursor that is not one."""
 
     default_code = "api"
-    status = 422
 
 
 @contextmanager
@@ -37,10 +36,25 @@ def uploaded(upload: UploadFile | None, field: str = "file") -> Iterator[Path]:
         raise ApiError("upload the workbook as the form field 'file'", field=field,
                        code="api.upload_missing", term="工作簿")
     data = upload.file.read()
+    name = Path(upload.filename or "upload.xlsx").name[:120] or "upload.xlsx"
     with tempfile.TemporaryDirectory(prefix="outsourcing-upload-") as folder:
         path = Path(folder, "upload.xlsx")
         path.write_bytes(data)
-        yield path
+        try:
+            yield path
+        except OutsourcingError as exc:
+            _name_the_upload(exc, str(path), name)
+            raise
+
+
+def _name_the_upload(exc: OutsourcingError, path: str, name: str) -> None:
+    """An error of the desk's readers names the file it read: name the upload instead of
+    the server's temporary file."""
+    for attr in ("field", "reason", "zh"):
+        v = getattr(exc, attr)
+        if isinstance(v, str) and path in v:
+            setattr(exc, attr, v.replace(path, name))
+    exc.args = tuple(a.replace(path, name) if isinstance(a, str) else a for a in exc.args)
 
 
 def written(write: Callable[[Path], Any], name: str) -> bytes:

@@ -5,6 +5,7 @@ write nothing; other values need the reason for a correction (更正)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
@@ -28,7 +29,7 @@ Upload = Annotated[UploadFile, BodyKwarg(media_type=RequestEncodingType.MULTI_PA
                                          description="填好的工作簿（.xlsx），表单字段 file")]
 
 
-def _same_period(items: list[Assessment] | list[Usage], period: str, what: str) -> None:
+def _same_period(items: Sequence[Assessment | Usage], period: str, what: str) -> None:
     p = period_at(period)
     for n, x in enumerate(items):
         if x.period != p:
