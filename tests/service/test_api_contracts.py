@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 from api_cases import Client, contract_json, problem
-from service_cases import Bureau
+from service_cases import Bureau, contract
 
 from outsourcing.desk.xlsx_contract_write import write_contract_workbook
 from outsourcing.terms import ContractTerms
-
-from service_cases import contract
 
 
 def ids(r: object) -> list[str]:
@@ -95,7 +93,8 @@ def test_the_terms_document_round_trips_into_a_new_contract(
     terms["contract"]["id"] = "NX-002"
     r = c.post("/api/v1/contracts?unit=NX-YC", json=terms)
     assert r.status_code == 201, r.text
-    assert c.get("/api/v1/contracts/NX-002").json()["contract"]["title"] == "自治区政府办公区物业服务"
+    title = c.get("/api/v1/contracts/NX-002").json()["contract"]["title"]
+    assert title == "自治区政府办公区物业服务"
     assert ids(c.get("/api/v1/contracts?unit=NX-YC")) == ["NX-002"]
 
 
@@ -120,12 +119,8 @@ def test_a_body_that_is_not_a_contract_is_422_naming_the_field(
     data = contract_json("BAD-1")
     change(data)
     body = problem(signed_in("zhao").post("/api/v1/contracts", json=data), 422,
-                   body_code(data))
+                   "serialization")
     assert body["field"].startswith(field)
-
-
-def body_code(_: object) -> str:
-    return "serialization"
 
 
 def test_a_contract_that_breaks_a_rule_is_refused_with_its_findings(

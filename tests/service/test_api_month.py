@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from api_cases import Client, assessments_json, problem, settled_january
 from service_cases import Bureau
-
-from outsourcing.desk.xlsx_assess import import_assessments  # noqa: F401  (the reader used)
 
 
 def test_january_assessed_settled_read_and_paid(signed_in: Callable[[str], Client],
@@ -87,7 +84,7 @@ def test_assessments_are_recorded_once_and_a_change_needs_a_reason(
 
 
 def test_the_assessment_workbook_downloads_and_imports(
-        signed_in: Callable[[str], Client], tmp_path: Path) -> None:
+        signed_in: Callable[[str], Client]) -> None:
     kong = signed_in("assessor")
     r = kong.get("/api/v1/contracts/NX-001/assessments/2022-01/template.xlsx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
