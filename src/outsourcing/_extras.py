@@ -56,7 +56,8 @@ EXTRA_OF: dict[str, str] = {
 class MissingExtra(OutsourcingError, ImportError):
     """A surface of the package was used without its extra installed (缺少可选组件)."""
 
-    default_code = "install"
+    default_code = "install.missing_extra"
+    default_is_specific = True
 
 
 def _error(extra: str, module: str) -> MissingExtra:

@@ -176,6 +176,8 @@ class PluginHost:
         (``firstresult``: pluggy stops at the first answer)."""
         from .payment import PaymentRule
 
+        if not self.pm.hook.outsourcing_payment_rule.get_hookimpls():
+            return None  # no plugin chooses payment rules: no hook call per line
         rule = self.pm.hook.outsourcing_payment_rule(contract=contract, line=line,
                                                      rulebook=rulebook)
         (plugin,) = self.pm.who([rule])

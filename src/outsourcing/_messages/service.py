@@ -54,6 +54,13 @@ MESSAGES: dict[str, str] = {
     "registry.token_roles": "令牌的角色须为其操作人员已有的角色（{held}）中的一个或几个",
     "registry.token_units": "令牌须限定于一个或多个单位",
     "registry.unknown_token": "接口令牌 {value} 不存在",
+    # the service's commands
+    "desk.password_mismatch": "两次输入的口令不一致",
+    "desk.units_file":
+        "单位文件 {value} 须由 [[unit]] 表组成（id、name，可有 parent、level、jurisdiction）",
+    "desk.units_root_missing": "请写明单位树的根（如 NX），或用 --file 指定单位文件",
+    "service.dev_not_local":
+        "--dev 允许明文连接的会话，只能监听本机（127.0.0.1）：监听地址为 {value}",
     # the service
     "service.secret": "服务密钥有误",
     "service.secret_missing":

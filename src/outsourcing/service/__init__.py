@@ -41,21 +41,40 @@ How to add routes (svc-api, svc-desk, a bureau's own)
 
 from __future__ import annotations
 
-from .._extras import require
+from typing import TYPE_CHECKING, Any
 
-require("serve", "litestar", "uvicorn", "jinja2", "argon2")
-
-from .app import SECRET_ENV, app_from_env, create_app  # noqa: E402
-from .auth import (  # noqa: E402
-    CurrentPrincipal,
-    Me,
-    Principal,
-    StoreDependency,
-    contract_in_scope,
-    require_role,
-)
-from .problems import STATUS_OF_CODE, problem, status_of  # noqa: E402
+if TYPE_CHECKING:
+    from .app import SECRET_ENV, app_from_env, create_app
+    from .auth import (
+        CurrentPrincipal,
+        Me,
+        Principal,
+        StoreDependency,
+        contract_in_scope,
+        require_role,
+    )
+    from .problems import STATUS_OF_CODE, problem, status_of
 
 __all__ = ["SECRET_ENV", "STATUS_OF_CODE", "CurrentPrincipal", "Me", "Principal",
            "StoreDependency", "app_from_env", "contract_in_scope", "create_app", "problem",
            "require_role", "status_of"]
+
+_FROM = {"SECRET_ENV": "app", "app_from_env": "app", "create_app": "app",
+         "CurrentPrincipal": "auth", "Me": "auth", "Principal": "auth",
+         "StoreDependency": "auth", "contract_in_scope": "auth", "require_role": "auth",
+         "STATUS_OF_CODE": "problems", "problem": "problems", "status_of": "problems"}
+
+
+def __getattr__(name: str) -> Any:
+    """The service's names, imported on first use: the command line
+    (:mod:`outsourcing.service.accounts_cli`) imports this package without the ``serve``
+    extra; using the application without it is a :class:`~outsourcing.MissingExtra` naming
+    the extra."""
+    if name not in _FROM:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    from .._extras import require
+
+    require("serve", "litestar", "uvicorn", "jinja2", "argon2")
+    return getattr(import_module(f"{__name__}.{_FROM[name]}"), name)
