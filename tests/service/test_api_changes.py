@@ -73,7 +73,7 @@ def test_an_approver_rejects_with_a_reason_but_not_their_own_proposal(
     problem(running.post(f"/api/v1/contracts/{CID}/changes/CH-3/reject",
                          json={"reason": "x"}), 403, "service.denied.role")
     body = problem(li.post(f"/api/v1/contracts/{CID}/changes/CH-3/reject", json={}), 422,
-                   "serialization")
+                   "serialization.*")
     assert body["field"].startswith("$.reason")
     r = li.post(f"/api/v1/contracts/{CID}/changes/CH-3/reject", json={"reason": "预算不足"})
     assert r.status_code == 200 and r.json()["status"] == "rejected"
@@ -102,7 +102,7 @@ def test_a_body_that_is_not_a_change_names_the_field(running: Client) -> None:
     data = add_line("CH-5", "1000.00")
     data["action"]["kind"] = "demolish"
     body = problem(running.post(f"/api/v1/contracts/{CID}/changes", json=data), 422,
-                   "serialization")
+                   "serialization.*")
     assert body["field"].startswith("$.action")
 
 

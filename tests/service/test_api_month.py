@@ -116,7 +116,7 @@ def test_payments_keep_four_eyes_and_the_money_rules(signed_in: Callable[[str], 
     settled_january(kong, zhao)
     url = "/api/v1/contracts/NX-001/payments"
     body = problem(qian.post(url, json={"period": "2022-01", "amount": 10.5,
-                                        "paid_on": "2022-02-20"}), 422, "serialization")
+                                        "paid_on": "2022-02-20"}), 422, "serialization.*")
     assert body["field"].startswith("$.amount")
     payable = bureau.store.statement("NX-001", "2022-01").payable
     problem(qian.post(url, json={"period": "2022-01", "amount": str(payable + payable),
