@@ -58,6 +58,9 @@ STATUS_OF_CODE: dict[str, int] = {
     "registry.actor_exists": 409,
     "registry.sign_in_refused": 401,
     "registry.sign_in_slowed": 429,
+    # the API's (svc-api)
+    "registry.no_statement": 404,
+    "registry.duplicate_reference": 409,
 }
 """The HTTP status of the library's codes that are not 422 (the API adds its own here)."""
 
