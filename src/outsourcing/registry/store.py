@@ -14,7 +14,9 @@
 - :mod:`~outsourcing.registry.queries` — the stored statements as a bureau reads them;
 - :mod:`~outsourcing.registry.verify` — the walk along the audit chain;
 - :mod:`~outsourcing.registry.documents` — the stored documents, through
-  :mod:`outsourcing.serialize`.
+  :mod:`outsourcing.serialize`;
+- :mod:`~outsourcing.registry.units` and :mod:`~outsourcing.registry.accounts` — the unit
+  tree, the service's accounts, sign-in and API tokens.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from ._verify_parallel import workers_for
 from .acceptance import Acceptance, Acceptances, Accepted
 from .access import Actor, Proposal, Role
+from .accounts import Account, Accounts, ApiToken, SignInLimits
 from .actors import Actors
 from .assessments import Assessments, Imported
 from .audit import AuditRecord, row_hash
@@ -41,8 +45,10 @@ from .verify import verify as verify_chain
 __all__ = [
     "Acceptance",
     "Accepted",
+    "Account",
     "Actor",
     "Anchor",
+    "ApiToken",
     "AuditKeys",
     "AuditRecord",
     "BatchResult",
@@ -55,6 +61,7 @@ __all__ = [
     "Proposal",
     "Role",
     "Settled",
+    "SignInLimits",
     "StatementVersion",
     "Store",
     "StoredStatement",
@@ -64,7 +71,8 @@ __all__ = [
 ]
 
 
-class Store(Actors, Changes, Assessments, Acceptances, UsageInputs, Month, Payments, Queries):
+class Store(Actors, Changes, Assessments, Acceptances, UsageInputs, Month, Payments, Queries,
+            Accounts):
     """The store of record for contracts, changes, assessments, statements and payments
     (登记库).  Open it with :meth:`open`; it is also exported as ``outsourcing.Store``.
 
@@ -72,15 +80,18 @@ class Store(Actors, Changes, Assessments, Acceptances, UsageInputs, Month, Payme
     holds one, as ``store.plugins``)."""
 
     def verify(self, *, keys: AuditKeys | None = None, anchors: Iterable[Anchor] = (),
-               chunk: int = 20_000) -> Verification:
+               chunk: int = 20_000, workers: int | None = None) -> Verification:
         """Walk the audit chain in chunks of ``chunk`` records (memory does not grow with
         the chain): each record's hash, its link to the previous one, its MAC under the audit
         key (``keys``, default the store's), and the content of every row it covers; then
         the head, the rows no record covers, each anchor and the derived columns
         (:func:`outsourcing.registry.verify.verify`).  Names the first record that does not
-        match and why."""
+        match and why.  ``workers`` processes walk ranges of the chain at once (default: one
+        per CPU, up to four, for a chain of at least ``PARALLEL_FROM`` records;
+        :func:`~outsourcing.registry._verify_parallel.workers_for`); the result is the same."""
         with self._read() as conn:
-            return verify_chain(conn, keys if keys is not None else self.keys, anchors, chunk)
+            return verify_chain(conn, keys if keys is not None else self.keys, anchors, chunk,
+                                workers_for(conn, workers))
 
 
 def __getattr__(name: str) -> Any:
