@@ -145,4 +145,5 @@ def assessment_template_xlsx(principal: CurrentPrincipal, store: StoreDependency
         body = path.read_bytes()
     name = quote(f"考核表-{cid}-{p}.xlsx")
     return Response(body, media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"assessment.xlsx\"; filename*=UTF-8''{name}"})
+        "Content-Disposition": "attachment; filename=\"assessment.xlsx\"; "
+                               f"filename*=UTF-8''{name}"})

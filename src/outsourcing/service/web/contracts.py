@@ -26,8 +26,9 @@ __all__ = ["contract_page", "contracts_page", "current_period", "home", "visible
 
 STATUSES = (("in_force", "履行中"), ("pending", "未开始"), ("ended", "已到期"),
             ("terminated", "已解除"))
-PRICING_ZH = {"fixed_monthly": "固定月费", "unit_rate": "按单价", "labour_plus_materials": "人工+材料",
-              "annual_fee": "年费", "area_rate": "按面积", "term_total": "合同总价"}
+PRICING_ZH = {"fixed_monthly": "固定月费", "unit_rate": "按单价",
+              "labour_plus_materials": "人工+材料", "annual_fee": "年费", "area_rate": "按面积",
+              "term_total": "合同总价"}
 
 
 @attrs.frozen

@@ -164,8 +164,10 @@ def assessment_fields(t: AssessTemplate) -> list[LineFields]:
     return out
 
 
-def _count(v: str) -> int | str:
-    return int(v) if v.isdigit() else v
+def _count(v: str) -> int:
+    """A count typed in the form; anything but a whole number is refused by
+    :class:`~outsourcing.performance.Survey` itself (handed over as typed)."""
+    return int(v) if v.isdigit() else v  # type: ignore[return-value]
 
 
 def _line(data: Mapping[str, Any], t: AssessTemplate, x: Any, who: str, on: str

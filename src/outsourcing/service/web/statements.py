@@ -101,7 +101,8 @@ def statement_xlsx(principal: CurrentPrincipal, store: StoreDependency,
         body = path.read_bytes()
     name = quote(f"结算单-{cid}-{p}.xlsx")
     return Response(body, media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"statement.xlsx\"; filename*=UTF-8''{name}"})
+        "Content-Disposition": "attachment; filename=\"statement.xlsx\"; "
+                               f"filename*=UTF-8''{name}"})
 
 
 @get("/due", sync_to_thread=True, include_in_schema=False)
