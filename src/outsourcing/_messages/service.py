@@ -25,7 +25,8 @@ MESSAGES: dict[str, str] = {
     "registry.unit.two_roots": "单位树只能有一个根（最上级单位），现有 {roots}",
     "registry.unit.unknown_parent": "单位 {unit} 的上级单位 {value} 不存在：须先登记上级单位",
     "registry.unknown_unit":
-        "单位 {value} 不存在：请先登记该单位（「outsourcing unit load」或「outsourcing unit add」）",
+        "单位 {value} 不存在：请先登记该单位"
+        "（「outsourcing unit load」或「outsourcing unit add」）",
     "registry.action.add_units": "登记单位",
     "registry.action.add_unit": "登记单位",
     # accounts (账户)
