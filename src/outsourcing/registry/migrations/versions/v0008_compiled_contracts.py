@@ -1,0 +1,41 @@
+"""Each contract's terms compiled for settlement, kept beside its documents
+(``compiled_contracts``): written when a contract is recorded or a change of it decided, and
+whenever a month finds none for the rules in force.  Derived from the audited documents, so
+the table starts empty (a month compiles what it needs) and the downgrade drops it without
+losing anything.
+
+Revision ID: 0008_compiled_contracts
+Revises: 0007_terminations
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008_compiled_contracts"
+down_revision = "0007_terminations"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "compiled_contracts",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("contract_id", sa.String(120), sa.ForeignKey("contracts.id"),
+                  nullable=False),
+        sa.Column("decisions", sa.Integer, nullable=False),
+        sa.Column("terms_hash", sa.String(64), nullable=False),
+        sa.Column("rules_key", sa.String(64), nullable=False),
+        sa.Column("body", sa.LargeBinary, nullable=False),
+        sa.Column("key_id", sa.String(40), nullable=False),
+        sa.Column("mac", sa.String(64), nullable=False),
+        sa.Column("compiled_at", sa.String(40), nullable=False),
+        sa.UniqueConstraint("contract_id", "decisions", "rules_key",
+                            name="uq_compiled_contracts"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("compiled_contracts")
