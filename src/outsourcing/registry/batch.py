@@ -35,7 +35,7 @@ from ..serialize import structure
 from ..settlement import PreparedContract
 from ..statement import Statement
 from ..usage import Usage
-from . import compiled
+from . import chain, compiled
 from . import schema as S
 from .audit import row_hash
 from .common import dumps, now, sha
@@ -292,6 +292,13 @@ def _statement_row(x: Inputs, st: Statement, why: str, by: str, at: str
     return values, found
 
 
+_FINDING_COLUMNS = S.HASHED["findings"] + S.HASHED_LATER.get("findings", ())
+_FINDING_HASH = chain.row_hasher(S.HASHED["findings"], S.HASHED_LATER.get("findings", ()),
+                                 ["int", "int", "text", "text", "text", "text", "text"])
+""":func:`row_hash` of a finding's row (every column a whole number or text), its format
+built once."""
+
+
 def _next_ids(conn: Connection, table: Table, n: int) -> list[int]:
     """``n`` new ids of ``table``, so that its rows are inserted with one ``executemany``
     (no ``RETURNING``, which SQLite answers row by row when the order is asked): on
@@ -323,7 +330,8 @@ def _insert(store: Any, conn: Connection,
     for fid, f in zip(_next_ids(conn, fi, len(findings)) if findings else [], findings,
                       strict=True):
         f["id"] = fid
-        entries.append((by, role, f.pop("action"), f"findings:{fid}", row_hash("findings", f)))
+        entries.append((by, role, f.pop("action"), f"findings:{fid}",
+                        _FINDING_HASH(tuple(f.get(c) for c in _FINDING_COLUMNS))))
     conn.execute(st.insert(), statements)
     if findings:
         conn.execute(fi.insert(), findings)
