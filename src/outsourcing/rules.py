@@ -259,6 +259,15 @@ class RuleBook:
         found = _first_value(self._layers.get(pid, ()), on)
         return None if found is None else Resolved(found[0], found[1], on)
 
+    def layers(self, pid: str) -> tuple[Parameter, ...]:
+        """Every level's definition of ``pid``, most local first (empty when absent)."""
+        return self._layers.get(pid, ())
+
+    def subset(self, pids: Iterable[str]) -> RuleBook:
+        """A rulebook of only the parameters ``pids`` (those it has), without a plugin
+        host: what a compiled contract keeps of its rules (it pickles)."""
+        return RuleBook(self.chain, {p: self._layers[p] for p in pids if p in self._layers})
+
     def levels(self, pid: str, on: date) -> list[tuple[Parameter, ParameterValue | None]]:
         """Every level's definition of ``pid``, national first, each with its value on
         ``on`` (None where it has none that day): what a city tightened and what it

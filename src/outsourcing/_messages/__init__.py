@@ -17,6 +17,7 @@ from . import (
     ocds,
     plugins,
     procurement,
+    region,
     registry,
     settlement,
     statement,
@@ -24,8 +25,8 @@ from . import (
 )
 
 AREAS: tuple[dict[str, str], ...] = (
-    dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, statement.MESSAGES,
-    settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES, desk.MESSAGES,
+    dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, region.MESSAGES,
+    statement.MESSAGES, settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES, desk.MESSAGES,
     workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""

@@ -13,6 +13,14 @@ MESSAGES: dict[str, str] = {
     "settlement.kpi_not_due_invalid": "本期不考核指标的处理规则须为 rescale 或 carry_forward",
     "settlement.adopt_unknown": "采用的默认条款不是已知的支付规则参数",
     "settlement.contract_rules_invalid": "合同整体支付条款须为 ContractRules",
+    "settlement.compiled_format": ("编译后的合同格式与本程序库不符（本程序库读取格式 {format}）："
+        "须重新编译合同"),
+    "settlement.input_lines": ("紧凑考核数据须每个服务项目一项，按合同服务项目顺序；合同共 {lines} "
+        "项"),
+    "settlement.input_values": ("紧凑考核数据的实测值须为 {kpis} 个整数（以百分之一为单位），按"
+        "考核指标顺序，不得为负"),
+    "settlement.input_incident": "紧凑考核数据的事件须为（本期内日期，事件类别，扣款比例）",
+    "settlement.input_share": "该事件的扣款比例须在合同约定范围 {low}–{high}（百万分之一）之内",
     "settlement.period_kind": "结算期间与合同的结算周期不符：按月结算的合同填月份（如 2022-10），"
                               "按季结算的合同填季度（如 2022-Q4）",
     "settlement.period_outside_term": "结算期间不在合同履行期限之内",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 import attrs
 
@@ -163,6 +164,11 @@ class CompiledRule:
         self.release = rule.holdback.release if rule.holdback else ""
         self.warn = (_score_centi(rule.warning.min_score, "min_score", "")
                      if rule.warning else None)
+
+    def __reduce__(self) -> tuple[Any, tuple[PaymentRule]]:
+        """Pickled as its rule: the tables are built again (once per distinct rule in a
+        process, :func:`compile_rule`), not carried."""
+        return compile_rule, (self.rule,)
 
 
 @lru_cache(maxsize=1024)

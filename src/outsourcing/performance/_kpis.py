@@ -132,6 +132,11 @@ class CompiledKpis:
         a period may hold :data:`NOT_SCORED`."""
         self._masked: dict[tuple[bool, ...], tuple[int, ...]] = {}
 
+    def __reduce__(self) -> tuple[Any, tuple[tuple[KpiSpec, ...]]]:
+        """Pickled as its KPIs: the points tables are built again (once per distinct set
+        in a process, :func:`compile_kpis`), not carried."""
+        return compile_kpis, (self.specs,)
+
     def __len__(self) -> int:
         return len(self.specs)
 

@@ -55,7 +55,9 @@ from ..rules import RuleBook
 from ..statement import Statement
 from ..usage import Usage
 from .compile import PAYMENT_DEFAULTS, PreparedLine, SettlementSource
+from .compiled import PeriodInput, compile_contract, period_input, settle_compiled
 from .compute import Reading
+from .keys import FORMAT, compiled_key, rules_fingerprint
 from .options import (
     ContractTerms,
     PeriodKeywords,
@@ -68,8 +70,10 @@ from .options import (
 from .prepared import PreparedContract
 
 __all__ = [
+    "FORMAT",
     "PAYMENT_DEFAULTS",
     "ContractTerms",
+    "PeriodInput",
     "PeriodKeywords",
     "PeriodTerms",
     "PrepareKeywords",
@@ -79,8 +83,13 @@ __all__ = [
     "SettleKeywords",
     "SettlementSource",
     "TermKeywords",
+    "compile_contract",
+    "compiled_key",
+    "period_input",
     "prepare",
+    "rules_fingerprint",
     "settle",
+    "settle_compiled",
     "settle_term",
 ]
 

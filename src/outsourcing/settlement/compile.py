@@ -14,15 +14,15 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, cast
 
-from ..accrual import Bounds, Schedule, contract_period_fen, period_bounds
-from ..catalogue import CORE_SERVICE_KINDS, Catalogue, KpiSpec
-from ..dates import DateRange, Period, PeriodKind, periods_between
+from ..accrual import Schedule
+from ..catalogue import Catalogue, KpiSpec
+from ..dates import DateRange, Period, PeriodKind
 from ..due import DueTerm, InterestTerm, check_agreed_interest, due_term, interest_term
-from ..errors import ModelError, SettlementError
+from ..errors import SettlementError
 from ..kpi_schedule import NotDueRule
-from ..model import Contract, PaymentSchedule, ServiceLine
+from ..model import PaymentSchedule, ServiceLine
 from ..payment import (
     RATE_DEN,
     CompiledRule,
@@ -34,19 +34,14 @@ from ..payment import (
 from ..payment import contract_rules as default_contract_rules
 from ..performance import CompiledKpis, compile_kpis, default_kpis, legal_targets
 from ..rules import Resolved, RuleBook
-from ..statement.record import State, month_of
+from ..statement.record import State
+from .fees import FeeTable, calendar, same_periods
+from .keys import FORMAT, compiled_key, default_documents, kept_rules, settle_rules
 from .options import ContractTerms
+from .sources import SettlementSource, base_contract, catalogue_of, check_known
 
 __all__ = ["PAYMENT_DEFAULTS", "CompiledContract", "Header", "HotLine", "PreparedLine",
            "SettlementSource"]
-
-
-class SettlementSource(Protocol):
-    """What settlement reads: a contract or a timeline of its changes."""
-
-    def line_schedules(self) -> Mapping[str, Schedule]: ...
-
-    def all_lines(self) -> Mapping[str, ServiceLine]: ...
 
 
 @lru_cache(maxsize=8192)
@@ -68,17 +63,18 @@ def resolve(rb: RuleBook, pid: str, on: date) -> Resolved | None:
 class PreparedLine:
     """One line ready to settle: its fees per period, KPIs and compiled payment rule."""
 
-    __slots__ = ("carry", "carry_keys", "compiled", "defaults", "due", "fees", "index", "kpis",
-                 "line", "not_due", "not_due_rule", "release_at", "rule", "rule_source",
-                 "running", "schedule", "sites")
+    __slots__ = ("carry", "carry_keys", "compiled", "defaults", "due", "fee_table", "index",
+                 "kpis", "line", "not_due", "not_due_rule", "release_at", "rule",
+                 "rule_source", "running", "schedule", "sites")
 
-    def __init__(self, index: int, line: ServiceLine, schedule: Schedule, fees: list[int],
+    def __init__(self, index: int, line: ServiceLine, schedule: Schedule, fees: FeeTable,
                  running: list[bool], kpis: CompiledKpis, rule: PaymentRule,
                  rule_source: str, release_at: frozenset[int]) -> None:
         self.index = index
         self.line = line
         self.schedule = schedule
-        self.fees = fees
+        self.fee_table = fees
+        """The contract's fees, shared by its lines and worked out per period when read."""
         self.running = running
         self.kpis = kpis
         self.rule = rule
@@ -104,13 +100,25 @@ class PreparedLine:
         """Per site (one group for a line scored as a whole), each KPI's key in the carried
         results: the KPI id, or ``site/KPI id``."""
 
+    @property
+    def fees(self) -> list[int]:
+        """The line's fee in every period of the term, in fen (fills every period)."""
+        return self.fee_table.line(self.index)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)
 
 
 class HotLine(NamedTuple):
     """What the monthly loop (:mod:`.compute`) reads of a line, unpacked once per line and
     period: its index, fees and running flags per period, KPI points tables, pay rates by
     score, holdback share, warning score, deduction cap share, release periods and the
-    prepared line itself."""
+    prepared line itself.  A period's fees are None until :class:`~.fees.FeeTable` fills
+    it (the monthly loop fills the period first)."""
 
     line_index: int
     fees: list[int]
@@ -140,10 +148,17 @@ class CompiledContract:
     def __init__(self, source: SettlementSource, rulebook: RuleBook,
                  terms: ContractTerms | None = None) -> None:
         terms = terms if terms is not None else ContractTerms()
-        contract = _base_contract(source)
+        self.format = FORMAT
+        """The compiled form's format (:data:`~.keys.FORMAT`)."""
+        contract = base_contract(source)
         self.source = source
         self.contract = contract
         self.rulebook = rulebook
+        """The rulebook it was compiled with; after crossing a process (pickle), the part of
+        it settlement reads (:attr:`settle_rules`)."""
+        self.settle_rules = settle_rules(rulebook)
+        """The dated rules settling a period reads (payment terms, late interest), without
+        the plugin host: what the compiled form keeps of the rulebook."""
         check_agreed_interest(contract, rulebook)  # 2020 text 第十五条: refused, not settled
         self._due_terms: dict[date, DueTerm] = {}
         self._interest: dict[date, InterestTerm] = {}
@@ -154,11 +169,11 @@ class CompiledContract:
         self.kind = (PeriodKind.QUARTER if contract.schedule is PaymentSchedule.QUARTERLY
                      else PeriodKind.MONTH)
         (self.periods, self.index_of, ranges, self.spans, self.months,
-         year_ends) = _calendar(self.term, self.kind)
+         year_ends) = calendar(self.term, self.kind)
         self.months_per_period = 3 if self.kind is PeriodKind.QUARTER else 1
-        self.same = _same(self.term, self.kind)
+        self.same = same_periods(self.term, self.kind)
         """The periods in the same calendar year (quarter) as each period."""
-        self.catalogue = _catalogue(rulebook)
+        self.catalogue = catalogue_of(rulebook)
         self.lines = self._lines(terms.rules or {}, terms.kpis or {}, ranges, year_ends)
         self.line_index = {pl.line.id: pl.index for pl in self.lines}
         adopted = _adopted(terms.adopt)
@@ -170,6 +185,47 @@ class CompiledContract:
             if pl.kpis.scheduled:
                 self._schedule(pl, ranges, adopted)
         self._derive()
+
+    # --- the compiled form crosses processes (pickle) as plain data ---------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything compiled, without what is derived or lives in the process: the
+        rulebook (its plugin host holds modules) becomes :attr:`settle_rules`, the
+        catalogue the service kinds of the contract's lines, and the hot tables and the
+        payment-term caches are rebuilt on the other side."""
+        self.key  # noqa: B018 (worked out while the whole rulebook is at hand)
+        state = dict(self.__dict__)
+        for k in ("rulebook", "hot", "_due_terms", "_interest"):
+            state.pop(k, None)
+        state["catalogue"] = _kinds_of(self.catalogue, (pl.line.service for pl in self.lines))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.get("format") != FORMAT:
+            raise SettlementError(
+                f"a compiled contract of format {state.get('format')}; this library reads "
+                f"format {FORMAT}: compile the contract again", field="format",
+                value=state.get("format"), term="合同编译格式",
+                code="settlement.compiled_format", params={"format": FORMAT})
+        self.__dict__.update(state)
+        self.settle_rules = kept_rules(self.settle_rules)
+        self.rulebook = self.settle_rules
+        self._due_terms = {}
+        self._interest = {}
+        self._derive()
+
+    @property
+    def key(self) -> str:
+        """The hash of the documents compiled and the rules in force
+        (:func:`~.keys.compiled_key`): equal keys, the same compiled contract."""
+        key: str | None = self.__dict__.get("_key")
+        if key is None:
+            key = self._key = compiled_key(default_documents(self.source, self.terms),
+                                           self.rulebook)
+        return key
+
+    @key.setter
+    def key(self, value: str) -> None:
+        self._key = value
 
     def _lines(self, rules: Mapping[str, PaymentRule], kpis: Mapping[str, Sequence[KpiSpec]],
                ranges: Sequence[DateRange], year_ends: frozenset[int]
@@ -185,16 +241,16 @@ class CompiledContract:
                                   f"{', '.join(all_lines)}", field="rules",
                                   value=sorted(unknown), term="服务项目",
                                   code="settlement.terms_unknown_line")
-        _check_known(self.rulebook, self.catalogue, contract, all_lines.values())
+        check_known(self.rulebook, self.catalogue, contract, all_lines.values())
         last = len(self.periods) - 1
         starts = [r.start for r in ranges]
         ends = [r.end for r in ranges]
         # one accrual rule: cumulative rounding, the difference to the main line (accrual)
-        # a line rounded on its own (rounding = "period", a literal split): per period, alone
+        # a line rounded on its own (rounding = "period", a literal split): per period, alone;
+        # each period's fees worked out when it is first settled (FeeTable)
         self.alone = contract.rounded_alone(all_lines.values())
-        all_fees = contract_period_fen([list(schedules.get(lid, ())) for lid in all_lines],
-                                       _bounds(self.term, self.kind), contract.day_count,
-                                       self.alone)
+        self.fee_table = FeeTable([list(schedules.get(lid, ())) for lid in all_lines],
+                                  self.term, self.kind, contract.day_count, self.alone)
         lines = []
         for idx, (lid, line) in enumerate(all_lines.items()):
             sched = list(schedules.get(lid, ()))
@@ -207,7 +263,7 @@ class CompiledContract:
             release = rule.holdback.release if rule.holdback else ""
             release_at = (frozenset({last}) if release == "term_end" else
                           year_ends | {last} if release == "year_end" else frozenset())
-            lines.append(PreparedLine(idx, line, sched, all_fees[idx], running, specs, rule,
+            lines.append(PreparedLine(idx, line, sched, self.fee_table, running, specs, rule,
                                       origin, release_at))
         return tuple(lines)
 
@@ -215,8 +271,9 @@ class CompiledContract:
         """What the monthly loop and the record read, derived once from the prepared lines
         and the contract-wide rules."""
         self.hot = tuple(
-            HotLine(pl.index, pl.fees, pl.running, pl.kpis.tables, pl.compiled.rates,
-                    pl.compiled.holdback, pl.compiled.warn, pl.compiled.cap, pl.release_at, pl)
+            HotLine(pl.index, cast(list[int], self.fee_table.per_line[pl.index]), pl.running,
+                    pl.kpis.tables, pl.compiled.rates, pl.compiled.holdback, pl.compiled.warn,
+                    pl.compiled.cap, pl.release_at, pl)
             for pl in self.lines)
         tc = self.rules.total_cap
         self.total_cap = None if tc is None else int(tc.share * RATE_DEN)
@@ -315,13 +372,13 @@ class CompiledContract:
         term = self._due_terms.get(start)
         if term is None:
             c = self.contract
-            key = (self.rulebook, c.supplier.size.is_sme, c.payment_days,
+            key = (self.settle_rules, c.supplier.size.is_sme, c.payment_days,
                    c.payment_working_days, start)
             term = _DUE_TERMS.get(key)
             if term is None:
                 if len(_DUE_TERMS) >= _DUE_TERMS_BOUND:
                     _DUE_TERMS.clear()
-                term = _DUE_TERMS[key] = due_term(c, self.rulebook, start)
+                term = _DUE_TERMS[key] = due_term(c, self.settle_rules, start)
             self._due_terms[start] = term
         return term
 
@@ -329,7 +386,7 @@ class CompiledContract:
         """The late-interest term in force on a due date (see :mod:`outsourcing.due`)."""
         term = self._interest.get(due)
         if term is None:
-            term = self._interest[due] = interest_term(self.contract, self.rulebook, due)
+            term = self._interest[due] = interest_term(self.contract, self.settle_rules, due)
         return term
 
 
@@ -393,73 +450,15 @@ def service_zh(catalogue: Catalogue, code: str) -> str:
     return catalogue.get(code).name_zh if code in catalogue else code
 
 
-@lru_cache(maxsize=256)
-def _same(term: DateRange, kind: PeriodKind) -> dict[str, list[tuple[int, ...]]]:
-    """Per period of a term, the periods in the same calendar year and quarter (shared by
-    every contract with that term; one tuple per year or quarter)."""
-    periods, *_ = _calendar(term, kind)
-    groups: dict[tuple[str, int, int], list[int]] = {}
-    keys = [(("year", q.start.year, 0), ("quarter", q.start.year, (q.start.month - 1) // 3))
-            for q in periods]
-    for k, pair in enumerate(keys):
-        for key in pair:
-            groups.setdefault(key, []).append(k)
-    shared = {key: tuple(v) for key, v in groups.items()}
-    return {"year": [shared[y] for y, _ in keys], "quarter": [shared[q] for _, q in keys]}
-
-
-@lru_cache(maxsize=256)
-def _bounds(term: DateRange, kind: PeriodKind) -> Bounds:
-    """The period boundaries of a term, shared by every line and contract with that term."""
-    _, _, ranges, *_ = _calendar(term, kind)
-    return period_bounds(ranges)
-
-
-@lru_cache(maxsize=256)
-def _calendar(term: DateRange, kind: PeriodKind) -> tuple[
-        list[Period], dict[Period, int], list[DateRange], list[DateRange], list[int],
-        frozenset[int]]:
-    """The settlement periods of a term, built once per distinct term."""
-    periods = periods_between(term, kind)
-    ranges = [p.range for p in periods]
-    return (periods, {p: i for i, p in enumerate(periods)}, ranges,
-            [r.overlap(term) or r for r in ranges], [month_of(p.start) for p in periods],
-            frozenset(i for i, p in enumerate(periods) if p.end.month == 12))
-
-
-def _base_contract(source: SettlementSource) -> Contract:
-    """The contract a source settles (``source.contract`` for a timeline), checked."""
-    for name in ("line_schedules", "all_lines"):
-        if not callable(getattr(source, name, None)):
-            raise SettlementError(
-                f"a {type(source).__name__} has no {name}(); settle a Contract or a "
-                "timeline of changes", field="source", value=type(source).__name__,
-                term="结算对象", code="settlement.source_type")
-    contract = getattr(source, "contract", source)
-    if not isinstance(contract, Contract):
-        raise SettlementError("the source's base contract is not a Contract",
-                              field="source.contract", value=type(contract).__name__,
-                              code="settlement.source_contract_type")
-    return contract
-
-
-def _catalogue(rulebook: RuleBook) -> Catalogue:
-    """The service kinds known to the rulebook's plugin host, else the core's."""
-    catalogue: Catalogue | None = getattr(rulebook.host, "catalogue", None)
-    return _core_catalogue() if catalogue is None else catalogue
-
-
-def _check_known(rulebook: RuleBook, catalogue: Catalogue, contract: Contract,
-                 lines: Iterable[ServiceLine]) -> None:
-    """Never pay a service code nobody declared: the host checks (naming the plugins), or
-    the catalogue does."""
-    host = rulebook.host
-    if callable(getattr(host, "check_known", None)):
-        host.check_known(contract, lines)
-        return
-    for n, known in enumerate(lines):
-        if known.service not in catalogue:
-            _unknown(catalogue, n, known)
+def _kinds_of(catalogue: Catalogue, codes: Iterable[str]) -> Catalogue:
+    """The part of a catalogue a compiled contract's explanations read: its lines' service
+    kinds and the kinds above them."""
+    kinds: dict[str, Any] = {}
+    for code in codes:
+        while code and code in catalogue and code not in kinds:
+            kinds[code] = kind = catalogue.get(code)
+            code = kind.parent or ""
+    return Catalogue(list(reversed(kinds.values())))
 
 
 def _contract_rules(rulebook: RuleBook, on: date, given: ContractRules | None,
@@ -475,17 +474,5 @@ def _contract_rules(rulebook: RuleBook, on: date, given: ContractRules | None,
                               field="contract_rules", value=repr(given),
                               term="合同整体支付条款", code="settlement.contract_rules_invalid")
     return given, ()
-
-
-def _unknown(catalogue: Catalogue, n: int, line: ServiceLine) -> None:
-    known = ", ".join(sorted(k.code for k in catalogue))
-    raise ModelError(f"unknown service in line {line.id!r}; known: {known}",
-                     field=f"lines[{n}].service", value=line.service, term="服务类别",
-                     code="model.service.unknown", params={"known": known})
-
-
-@lru_cache(maxsize=1)
-def _core_catalogue() -> Catalogue:
-    return Catalogue(CORE_SERVICE_KINDS)
 
 

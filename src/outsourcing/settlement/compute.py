@@ -190,6 +190,8 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading | None], stat
     """Every line of period ``i`` (``capped``: its share of the total cap), then the rest."""
     st_lines, notice_hist, results = state if state is not None else cc.initial
     month = cc.months[i]
+    if not cc.fee_table.filled[i]:
+        cc.fee_table.fill(i)  # this period's fees, worked out when first settled
     new_results = (list(results) or [() for _ in cc.lines]) if cc.carrying else []
     recs: list[LineFigures] = []
     new_lines = []
@@ -365,10 +367,10 @@ def base_fee(cc: CompiledContract, pl: PreparedLine, i: int, of: str, line: str,
     line itself or of the line ``line`` names."""
     other = cc.lines[cc.line_index[line]] if line else pl
     if of == "period":
-        return fee if other is pl else other.fees[i]
+        return fee if other is pl else cc.fee_table.fee(other.index, i)
+    fees = other.fees  # every period's (a share of the quarter's, year's or term's fees)
     if of == "term":
-        return sum(other.fees)
-    fees = other.fees
+        return sum(fees)
     return sum(fees[k] for k in cc.same[of][i])
 
 

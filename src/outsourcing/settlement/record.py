@@ -6,6 +6,7 @@ the inputs)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from ..errors import SettlementError
@@ -24,11 +25,15 @@ def to_record(cc: CompiledContract, res: PeriodResult,
               sources: Mapping[int, Mapping[str, str] | tuple[tuple[str, str], ...]]
               | None = None,
               actuals: Mapping[int, ActualFee] | None = None,
-              findings: Sequence[Finding] = ()) -> StatementRecord:
+              findings: Sequence[Finding] = (),
+              incidents: Mapping[int, tuple[tuple[date, str, int | None], ...]] | None = None,
+              ) -> StatementRecord:
     """The record of a settled period (``res`` from :func:`.compute.settle_readings`) with
-    the inputs that explain it: each line's incidents (from its assessment), the sources
+    the inputs that explain it: each line's incidents (from its assessment, or given
+    compact as ``incidents``: (day, kind, share in millionths) by line index), the sources
     of its KPI values and the usage that priced its fee."""
     assessments = assessments or {}
+    given = incidents or {}
     sources = sources or {}
     actuals = actuals or {}
     lines = []
@@ -37,13 +42,13 @@ def to_record(cc: CompiledContract, res: PeriodResult,
             zip(cc.line_keys, res.lines, strict=True)):
         r = LineResult(*figures)
         a = assessments.get(j)
-        incidents = () if a is None or not a.incidents else tuple(
+        line_incidents = given.get(j, ()) if a is None or not a.incidents else tuple(
             (x.on, x.kind, None if x.share is None else int(x.share * RATE_DEN))
             for x in a.incidents)
         src = sources.get(j)
         act = actuals.get(j)
         lines.append(LineRecord(
-            lid, service, site, *figures, incidents,
+            lid, service, site, *figures, line_incidents,
             (src if isinstance(src, tuple) else tuple(src.items())) if src else (),
             None if act is None else (act.rule_id, act.citation, tuple(act.inputs))))
         t_perf += r.performance
