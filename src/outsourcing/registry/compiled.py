@@ -20,6 +20,7 @@ not audited, append-only, and a downgrade that drops it loses nothing.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 import io
@@ -32,7 +33,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .._version import __version__
 from ..plugins import PluginHost
-from ..settlement import PreparedContract
+from ..settlement import FORMAT as COMPILED_FORMAT
+from ..settlement import PreparedContract, rules_fingerprint
 from . import schema as S
 from .chain import AuditKeys
 from .common import now
@@ -46,23 +48,45 @@ the prepared contract."""
 FORMAT = 1
 """The layout of a compiled contract's body; a new layout is a new rules key."""
 
-_SAFE_MODULES = ("datetime", "decimal", "fractions", "collections", "enum")
+_SAFE_MODULES = ("datetime", "decimal", "fractions", "collections", "enum", "pathlib")
 _SAFE_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict", "slice", "range",
                             "complex", "bytes", "bytearray", "object"})
+_FUNCTIONS = frozenset({"compile_rule", "compile_kpis"})
+"""The library's functions a compiled form is rebuilt with (its compiled rules and KPIs)."""
+
+
+_METHODS = frozenset({"from_fen"})
+"""The library's constructors a compiled form names (``Money.from_fen``)."""
+
+
+def _member(cls: Any, name: str) -> Any:
+    """``getattr`` as an enumeration's member or a library constructor is pickled — and
+    nothing else."""
+    if isinstance(cls, type) and issubclass(cls, enum.Enum) and name in cls.__members__:
+        return cls.__members__[name]
+    if (isinstance(cls, type) and cls.__module__.startswith("outsourcing.")
+            and name in _METHODS):
+        return getattr(cls, name)
+    raise pickle.UnpicklingError(f"{cls!r}.{name} is not a member of an enumeration")
 
 
 class _Loader(pickle.Unpickler):
-    """An unpickler that builds the library's classes and the standard value types only."""
+    """An unpickler that builds the library's classes, the functions it rebuilds compiled
+    rules with, enumeration members and the standard value types — nothing else (a form
+    changed to call anything more is refused, and compiled again from the documents)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        ok = (module == "outsourcing" or module.startswith("outsourcing.")
-              or module in _SAFE_MODULES
+        if module == "builtins" and name == "getattr":
+            return _member
+        ours = module == "outsourcing" or module.startswith("outsourcing.")
+        ok = (ours or module in _SAFE_MODULES
               or (module == "builtins" and name in _SAFE_BUILTINS)
               or (module == "copyreg" and name == "_reconstructor"))
         if not ok:
             raise pickle.UnpicklingError(f"{module}.{name} is not built from a compiled form")
         found = super().find_class(module, name)
-        if not isinstance(found, type) and module != "copyreg":  # a class, never a function
+        if not (isinstance(found, type) or module == "copyreg"
+                or (ours and name in _FUNCTIONS and callable(found))):
             raise pickle.UnpicklingError(f"{module}.{name} is not a class")
         return found
 
@@ -85,23 +109,14 @@ def decode(body: bytes) -> PreparedContract | None:
     return pc if isinstance(pc, PreparedContract) else None
 
 
-_RULES: dict[tuple[int, str], str] = {}
-
-
 def rules_key(plugins: PluginHost, jurisdiction: str) -> str:
-    """The key of the rules a contract of ``jurisdiction`` is compiled under: its rulebook's
-    chain and every parameter with its dated values, the library's version and each
-    plugin's distribution and version, and :data:`FORMAT` (computed once per process)."""
-    k = (id(plugins), jurisdiction)
-    found = _RULES.get(k)
-    if found is None:
-        rb = plugins.rulebook(jurisdiction)
-        dists = sorted(f"{d.project_name}=={d.version}"
-                       for _, d in plugins.pm.list_plugin_distinfo())
-        text = repr((FORMAT, __version__, dists, rb.chain,
-                     sorted(rb.parameters(), key=lambda p: p.id)))
-        found = _RULES[k] = hashlib.sha256(text.encode()).hexdigest()
-    return found
+    """The key of the rules a contract of ``jurisdiction`` is compiled under: the rulebook's
+    fingerprint (:func:`~outsourcing.settlement.rules_fingerprint`: every dated parameter and
+    the plugins that built it), the library's version and both format numbers — the
+    settlement's compiled form's and this table's (:data:`FORMAT`)."""
+    fp = rules_fingerprint(plugins.rulebook(jurisdiction))
+    return hashlib.sha256(f"{FORMAT}:{COMPILED_FORMAT}:{__version__}:{fp}".encode()
+                          ).hexdigest()
 
 
 def signature(keys: AuditKeys | None, body: bytes, terms_hash: str, rules: str
