@@ -110,3 +110,14 @@ def test_the_bulk_month_stores_the_statements_each_contract_settled_alone_stores
     assert bulk.verify().ok and alone.verify().ok
     bulk.close()
     alone.close()
+
+
+def test_a_chunk_of_no_contracts_is_refused_by_name(db_url: str) -> None:
+    r = staffed(db_url)
+    for bad in (0, -3, 2.5, True):
+        try:
+            r.settle_all(JAN, by="sun", chunk=bad)  # type: ignore[arg-type]
+        except o.OutsourcingError as exc:
+            assert exc.code == "registry.bad_chunk" and "批量结算分块" in exc.message_zh
+        else:
+            raise AssertionError(f"chunk={bad!r} was taken")
