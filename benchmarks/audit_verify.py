@@ -17,6 +17,7 @@ no record covers.  Results are in ``docs/registry.md`` ("Performance").
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -89,15 +90,52 @@ def build(url: str, records: int, keys: AuditKeys) -> None:
     r.close()
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that ended (the verify workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _timed(fn: Any) -> tuple[Any, float, float]:
+    t, cpu = time.perf_counter(), _cpu()
+    out = fn()
+    return out, time.perf_counter() - t, _cpu() - cpu
+
+
+def _bare_hashing(r: Store, keys: AuditKeys) -> int:
+    """The baseline: the same hashing over the same records in a bare loop — read each
+    record with the text of its link (written by the database, as ``verify`` has it
+    written), SHA-256 it and compute its HMAC, checking nothing."""
+    from outsourcing.registry.chain import sql_link_text
+
+    sign, sha, n = keys.signer(keys.current), hashlib.sha256, 0
+    with r.engine.connect() as c:
+        cur = c.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cur.execute(f"SELECT *, {sql_link_text(c.dialect.name)} FROM audit ORDER BY seq")
+        while rows := cur.fetchmany(20_000):
+            for row in rows:
+                sign(sha(row[-1].encode()).hexdigest())
+                n += 1
+    return n
+
+
 def verify_here(url: str) -> None:
-    """Run in a fresh process: verify and print the figures as JSON."""
+    """Run in a fresh process: verify (as the store chooses: several processes for a long
+    chain; then in one process), the bare hashing loop, and print the figures as JSON."""
     r = Store.open(url, migrate=False)
-    t, cpu = time.perf_counter(), time.process_time()
-    v = r.verify()
-    dt, cpu = time.perf_counter() - t, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-    # the baseline, in the same process on the same machine: only reading the audit rows
-    # with the driver's cursor (what any walk of the chain must at least do)
+    keys = AuditKeys.from_env()
+    assert keys is not None
+    v, dt, cpu = _timed(r.verify)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB on Linux
+    peak_kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    try:
+        one, dt1, cpu1 = _timed(lambda: r.verify(workers=1))
+    except TypeError:  # a version of the library before the workers (--before)
+        one, dt1, cpu1 = v, dt, cpu
+    n, base, base_cpu = _timed(lambda: _bare_hashing(r, keys))
+    assert one.ok == v.ok and one.records == v.records == n
+    # the other baseline: only reading the audit rows with the driver's cursor
     t = time.perf_counter()
     with r.engine.connect() as c:
         cur = c.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -107,20 +145,43 @@ def verify_here(url: str) -> None:
     read = time.perf_counter() - t
     print(json.dumps({"ok": v.ok, "records": v.records, "signed": v.signed, "seconds": dt,
                       "cpu_seconds": cpu, "per_second": v.records / dt,
-                      "read_seconds": read, "peak_mb": peak, "reason": v.reason}))
+                      "one_seconds": dt1, "one_cpu_seconds": cpu1,
+                      "base_seconds": base, "base_cpu_seconds": base_cpu,
+                      "read_seconds": read, "peak_mb": peak, "peak_worker_mb": peak_kids,
+                      "reason": v.reason}))
 
 
-def run(url: str, records: int) -> dict[str, Any]:
+def run(url: str, records: int, before: str | None) -> list[dict[str, Any]]:
+    """Build the chain, then verify it in a fresh process: with this library, and (with
+    ``before``, the ``src`` folder of another version) with that one, in the same run."""
     keys = AuditKeys({"bench": secrets.token_bytes(32)}, "bench")
     t = time.perf_counter()
     build(url, records, keys)
     built = time.perf_counter() - t
     env = {**os.environ, "OUTSOURCING_AUDIT_KEY": f"bench:{keys.keys['bench'].hex()}"}
-    out = subprocess.run([sys.executable, str(HERE), "--verify-only", url], env=env,
-                         check=True, capture_output=True, text=True).stdout
-    result: dict[str, Any] = json.loads(out)
-    result["build_seconds"] = built
-    return result
+    results = []
+    for src in ([before, None] if before else [None]):
+        run_env = dict(env, PYTHONPATH=src) if src else env
+        out = subprocess.run([sys.executable, str(HERE), "--verify-only", url], env=run_env,
+                             check=True, capture_output=True, text=True).stdout
+        result: dict[str, Any] = json.loads(out)
+        result["build_seconds"] = built
+        result["version"] = f"before ({src})" if src else "this"
+        results.append(result)
+    return results
+
+
+def _report(backend: str, n: int, res: dict[str, Any]) -> None:
+    base = res["base_seconds"]
+    print(f"{backend:10} {n:>9,} records, {res['version']}: verify {res['seconds']:.2f} s = "
+          f"{res['per_second']:,.0f} records/s, {res['seconds'] / base:.2f} × the bare "
+          f"hashing loop ({base:.2f} s, CPU {res['base_cpu_seconds']:.2f} s; "
+          f"{n / base:,.0f} records/s) — CPU {res['cpu_seconds']:.2f} s with the workers; "
+          f"in one process {res['one_seconds']:.2f} s = {res['one_seconds'] / base:.2f} × "
+          f"(CPU {res['one_cpu_seconds']:.2f} s); only reading the rows "
+          f"{res['read_seconds']:.2f} s; peak {res['peak_mb']:.0f} MB (a worker "
+          f"{res['peak_worker_mb']:.0f} MB) (ok={res['ok']}, signed={res['signed']}; built "
+          f"in {res['build_seconds']:.0f} s)", flush=True)
 
 
 def main() -> None:
@@ -130,6 +191,9 @@ def main() -> None:
     ap.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
     ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres",
                     help="a PostgreSQL URL whose user may create a database")
+    ap.add_argument("--before", metavar="SRC",
+                    help="also verify with the library in this src folder (e.g. the main "
+                         "branch's), in the same run, for a before/after")
     ap.add_argument("--verify-only", metavar="URL", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.verify_only:
@@ -140,7 +204,7 @@ def main() -> None:
                         else (args.backend,)):
             if backend == "sqlite":
                 folder = tempfile.mkdtemp()
-                res = run(f"sqlite:///{folder}/bench.db", n)
+                res = run(f"sqlite:///{folder}/bench.db", n, args.before)
             else:
                 name = f"audit_bench_{secrets.token_hex(4)}"
                 # roles are cluster-global: the benchmark's application role is its own
@@ -151,18 +215,14 @@ def main() -> None:
                 with admin.connect() as c:
                     c.execute(sa.text(f'CREATE DATABASE "{name}"'))
                 try:
-                    res = run(args.pg.rsplit("/", 1)[0] + f"/{name}", n)
+                    res = run(args.pg.rsplit("/", 1)[0] + f"/{name}", n, args.before)
                 finally:
                     with admin.connect() as c:
                         c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                         c.execute(sa.text(f'DROP ROLE IF EXISTS "{name}_app"'))
                     admin.dispose()
-            print(f"{backend:10} {n:>9,} records: verify {res['seconds']:.1f} s = "
-                  f"{res['per_second']:,.0f} records/s (CPU {res['cpu_seconds']:.1f} s; "
-                  f"{res['seconds'] / res['read_seconds']:.1f} × the time to only read the "
-                  f"audit rows, {res['read_seconds']:.2f} s), peak {res['peak_mb']:.0f} MB "
-                  f"(ok={res['ok']}, signed={res['signed']}; built in "
-                  f"{res['build_seconds']:.0f} s)", flush=True)
+            for r in res:
+                _report(backend, n, r)
 
 
 if __name__ == "__main__":

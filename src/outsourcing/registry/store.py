@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from ._verify_parallel import workers_for
 from .acceptance import Acceptance, Acceptances, Accepted
 from .access import Actor, Proposal, Role
 from .actors import Actors
@@ -72,15 +73,18 @@ class Store(Actors, Changes, Assessments, Acceptances, UsageInputs, Month, Payme
     holds one, as ``store.plugins``)."""
 
     def verify(self, *, keys: AuditKeys | None = None, anchors: Iterable[Anchor] = (),
-               chunk: int = 20_000) -> Verification:
+               chunk: int = 20_000, workers: int | None = None) -> Verification:
         """Walk the audit chain in chunks of ``chunk`` records (memory does not grow with
         the chain): each record's hash, its link to the previous one, its MAC under the audit
         key (``keys``, default the store's), and the content of every row it covers; then
         the head, the rows no record covers, each anchor and the derived columns
         (:func:`outsourcing.registry.verify.verify`).  Names the first record that does not
-        match and why."""
+        match and why.  ``workers`` processes walk ranges of the chain at once (default: one
+        per CPU, up to four, for a chain of at least ``PARALLEL_FROM`` records;
+        :func:`~outsourcing.registry._verify_parallel.workers_for`); the result is the same."""
         with self._read() as conn:
-            return verify_chain(conn, keys if keys is not None else self.keys, anchors, chunk)
+            return verify_chain(conn, keys if keys is not None else self.keys, anchors, chunk,
+                                workers_for(conn, workers))
 
 
 def __getattr__(name: str) -> Any:
