@@ -281,13 +281,14 @@ def t_scenario(raw: bytes) -> None:
             if r.error and r.error.startswith(INTERNAL):
                 raise RuntimeError(r.error)
 
-    attempt("scenario_file", run, lambda: raw.decode("utf-8", "replace")[:300])
+    attempt("scenario_file", run, lambda: raw.decode("utf-8", "replace")[:300],
+            lambda: {"scenario.toml": raw})
 
 
 def t_rule(pid: str, raw: bytes) -> None:
     path = _write("rule", raw)
     attempt("rule_file", lambda: load_parameter_file(path, pid, "CN"),
-            lambda: raw.decode("utf-8", "replace")[:300])
+            lambda: raw.decode("utf-8", "replace")[:300], lambda: {f"{pid}.toml": raw})
 
 
 def t_cli(raws: list[bytes]) -> None:
@@ -305,14 +306,17 @@ def t_cli(raws: list[bytes]) -> None:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
                 mock.patch("outsourcing.scenarios.load", registry):
             code = main(["test", *map(str, paths), str(_TMP / "missing.toml")])
+        printed = out.getvalue() + err.getvalue()
         if code != 2:
             raise AssertionError(f"exit {code} with a missing file among them")
-        if "internal error" in out.getvalue() + err.getvalue():
-            raise AssertionError("internal error reported")
-        if any(len(line) > 2500 for line in (out.getvalue() + err.getvalue()).splitlines()):
+        internal = [line for line in printed.splitlines() if "internal error" in line]
+        if internal:
+            raise AssertionError("internal error reported:\n" + "\n".join(internal))
+        if any(len(line) > 2500 for line in printed.splitlines()):
             raise AssertionError("a message quotes a long value whole")
 
-    attempt("cli", run, lambda: repr([r[:100] for r in raws]))
+    attempt("cli", run, lambda: repr([r[:100] for r in raws]),
+            lambda: {f"cli{i}.toml": r for i, r in enumerate(raws)})
 
 
 # --- strategies per target --------------------------------------------------------------------

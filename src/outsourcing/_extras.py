@@ -12,6 +12,8 @@ store      ``outsourcing.registry`` on SQLite      SQLAlchemy, alembic
 postgres   the registry on PostgreSQL              psycopg (and the store extra)
 ocds       ``outsourcing.ocds``                    jsonschema, referencing, ocdsmerge,
                                                    ocdsextensionregistry
+serve      ``outsourcing.service`` (the HTTP API    litestar, uvicorn, jinja2, argon2-cffi,
+           and web desk) and the accounts          cryptography, python-multipart
 ========== ======================================= =========================================
 
 A surface calls :func:`require` before it imports its packages, so a missing one is a
@@ -42,13 +44,20 @@ EXTRA_OF: dict[str, str] = {
     "referencing": "ocds",
     "ocdsmerge": "ocds",
     "ocdsextensionregistry": "ocds",
+    "litestar": "serve",
+    "uvicorn": "serve",
+    "jinja2": "serve",
+    "argon2": "serve",
+    "cryptography": "serve",
+    "multipart": "serve",
 }
 
 
 class MissingExtra(OutsourcingError, ImportError):
     """A surface of the package was used without its extra installed (缺少可选组件)."""
 
-    default_code = "install"
+    default_code = "install.missing_extra"
+    default_is_specific = True
 
 
 def _error(extra: str, module: str) -> MissingExtra:

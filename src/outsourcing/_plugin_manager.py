@@ -29,6 +29,7 @@ from .findings import Finding
 from .hookspecs import PROJECT, HookSpecs
 from .rules import Jurisdiction
 from .sites import Site
+from .unit_tree import Unit
 
 __all__ = ["LIST_HOOKS", "RECORDED", "OutsourcingPluginManager"]
 
@@ -39,13 +40,14 @@ LIST_HOOKS: dict[str, type] = {
     "outsourcing_check_contract": Finding,
     "outsourcing_check_change": Finding,
     "outsourcing_sites": Site,
+    "outsourcing_units": Unit,
 }
 """The hooks whose every answer is a list (or None), and the type of its items; the
 others answer one object."""
 
 RECORDED = frozenset({
     "outsourcing_jurisdictions", "outsourcing_service_kinds", "outsourcing_procurement_items",
-    "outsourcing_sites", "outsourcing_payment_rule",
+    "outsourcing_sites", "outsourcing_payment_rule", "outsourcing_units",
 })
 """The hooks whose answers are noted in ``answered_by`` (those the host asks once, or once
 per line when a contract is prepared; never the checks, which run for every contract)."""

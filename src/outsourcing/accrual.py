@@ -26,13 +26,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 from .dates import DateRange, DayCount
 from .money import Money, div_half_up, round_half_up
 
 __all__ = [
     "Bounds",
+    "ContractAccrual",
     "HasSchedules",
     "Rounding",
     "Schedule",
@@ -142,6 +143,14 @@ class Bounds:
         self.pairs = [(at[p.start - one], at[p.end]) for p in periods]
         """Each period's (day before it starts, last day) as indexes into ``points``."""
 
+    def period(self, i: int) -> Bounds:
+        """The boundaries of period ``i`` alone (its two boundary days)."""
+        b, e = self.pairs[i]
+        out = Bounds(())
+        out.points = [self.points[b], self.points[e]]
+        out.pairs = [(0, 1)]
+        return out
+
 
 def period_bounds(periods: Sequence[DateRange]) -> Bounds:
     """Precompute the boundaries of ``periods`` for :func:`all_period_fen` (every line of a
@@ -173,8 +182,75 @@ def all_period_fen(
 
 def _scale(schedule: Schedule, scale: int = 1) -> int:
     for _, monthly in schedule:
-        scale = math.lcm(scale, Fraction(monthly).denominator)
+        d = monthly.as_integer_ratio()[1] if type(monthly) is Fraction else Fraction(
+            monthly).denominator
+        if d != 1:
+            scale = math.lcm(scale, d)
     return scale
+
+
+def _part(start_day: int, q_day: int, dim: int, a: int, thirty: bool) -> int:
+    """Exact amount × denominator accrued at ``a`` (monthly × scale) from day ``start_day``
+    to ``q_day`` of a month of ``dim`` days."""
+    if start_day == 1 and q_day == dim:
+        return a * _DAYS_LCM
+    if not thirty:
+        return a * (q_day - start_day + 1) * (_DAYS_LCM // dim)
+    s = 31 if start_day == 31 else start_day
+    e = 30 if q_day == dim else min(q_day, 30)
+    return a * max(0, e - s + 1) * (_DAYS_LCM // 30)
+
+
+Segment = tuple[date, date, int, int, int, int]
+"""A piece of a schedule summarised: start, end, first month index, monthly × scale, the
+first month's part and the piece's full value (over the common denominator)."""
+
+
+def _segments(schedule: Schedule, scale: int, thirty: bool) -> tuple[list[Segment], int]:
+    """Each piece of ``schedule`` summarised once (sorted), and the schedule's whole value,
+    over the denominator ``scale`` × :data:`_DAYS_LCM`."""
+    segs: list[Segment] = []
+    for span, monthly in schedule:
+        num, den = (monthly if type(monthly) is Fraction else Fraction(monthly)
+                    ).as_integer_ratio()
+        if num == 0:
+            continue
+        a = num * (scale // den)
+        s, e = span.start, span.end
+        ms, me = s.year * 12 + s.month - 1, e.year * 12 + e.month - 1
+        if ms == me:
+            head = full = _part(s.day, e.day, _dim(e.year, e.month), a, thirty)
+        else:
+            dim_s = _dim(s.year, s.month)
+            head = _part(s.day, dim_s, dim_s, a, thirty)
+            full = (head + (me - ms - 1) * a * _DAYS_LCM
+                    + _part(1, e.day, _dim(e.year, e.month), a, thirty))
+        segs.append((s, e, ms, a, head, full))
+    segs.sort()
+    return segs, sum(seg[5] for seg in segs)
+
+
+def _at_points(segs: Sequence[Segment], points: Sequence[tuple[date, int, int, int]],
+               thirty: bool) -> list[int]:
+    """C at each boundary point (in order), from the summarised pieces."""
+    totals: list[int] = []
+    done = 0  # exact value of every piece ending on or before the boundary
+    k, n = 0, len(segs)
+    for q, mq, qday, dim in points:
+        while k < n and segs[k][1] <= q:
+            done += segs[k][5]
+            k += 1
+        total = done
+        if k < n and segs[k][0] <= q:
+            s, _, ms, a, head, _ = segs[k]
+            if mq == ms:
+                total += _part(s.day, qday, dim, a, thirty)
+            elif qday == dim:  # a month end: every month since the first is whole
+                total += head + (mq - ms) * a * _DAYS_LCM
+            else:
+                total += head + (mq - ms - 1) * a * _DAYS_LCM + _part(1, qday, dim, a, thirty)
+        totals.append(total)
+    return totals
 
 
 def _exact_at_points(schedule: Schedule, bounds: Bounds, convention: DayCount,
@@ -183,57 +259,9 @@ def _exact_at_points(schedule: Schedule, bounds: Bounds, convention: DayCount,
     the denominator, and the whole schedule's value over the same denominator."""
     if scale is None:
         scale = _scale(schedule)
-    denominator = scale * _DAYS_LCM
     thirty = convention is DayCount.THIRTY
-    lcm30 = _DAYS_LCM // 30
-
-    def part(start_day: int, q_day: int, dim: int, a: int) -> int:
-        """Exact amount × denominator accrued from day ``start_day`` to ``q_day`` of a month
-        of ``dim`` days."""
-        if start_day == 1 and q_day == dim:
-            return a * _DAYS_LCM
-        if not thirty:
-            return a * (q_day - start_day + 1) * (_DAYS_LCM // dim)
-        s = 31 if start_day == 31 else start_day
-        e = 30 if q_day == dim else min(q_day, 30)
-        return a * max(0, e - s + 1) * lcm30
-
-    # each piece: start, end, first month index, monthly × scale, first-month part, full value
-    segs: list[tuple[date, date, int, int, int, int]] = []
-    for span, monthly in schedule:
-        m = Fraction(monthly)
-        if m == 0:
-            continue
-        a = m.numerator * (scale // m.denominator)
-        s, e = span.start, span.end
-        ms, me = s.year * 12 + s.month - 1, e.year * 12 + e.month - 1
-        if ms == me:
-            head = full = part(s.day, e.day, _dim(e.year, e.month), a)
-        else:
-            head = part(s.day, _dim(s.year, s.month), _dim(s.year, s.month), a)
-            full = head + (me - ms - 1) * a * _DAYS_LCM + part(1, e.day, _dim(e.year, e.month),
-                                                              a)
-        segs.append((s, e, ms, a, head, full))
-    segs.sort()
-
-    totals: list[int] = []
-    done = 0  # exact value of every piece ending on or before the boundary
-    k, n = 0, len(segs)
-    for q, mq, qday, dim in bounds.points:
-        while k < n and segs[k][1] <= q:
-            done += segs[k][5]
-            k += 1
-        total = done
-        if k < n and segs[k][0] <= q:
-            s, _, ms, a, head, _ = segs[k]
-            if mq == ms:
-                total += part(s.day, qday, dim, a)
-            elif qday == dim:  # a month end: every month since the first is whole
-                total += head + (mq - ms) * a * _DAYS_LCM
-            else:
-                total += head + (mq - ms - 1) * a * _DAYS_LCM + part(1, qday, dim, a)
-        totals.append(total)
-    return totals, denominator, sum(seg[5] for seg in segs)
+    segs, full = _segments(schedule, scale, thirty)
+    return _at_points(segs, bounds.points, thirty), scale * _DAYS_LCM, full
 
 
 def all_period_amounts(
@@ -284,45 +312,64 @@ def contract_period_fen(
     they take no part in the contract's reconciliation (the main line is chosen among the
     others).  Without ``alone`` every line is rounded cumulatively, as above.
     """
-    if any(alone):
-        return _period_fen_alone(schedules, periods, convention, alone)
     bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
-    if not bounds.pairs:
-        return [[] for _ in schedules]
-    scale = 1
-    for s in schedules:
-        scale = _scale(s, scale)
-    # every line over one common denominator, so the contract's sum needs no rescaling
-    exact = [_exact_at_points(s, bounds, convention, scale) for s in schedules]
-    if not exact:
-        return []
-    den = scale * _DAYS_LCM
-    shares = [[div_half_up(100 * t, den) for t in tot] for tot, _, _ in exact]
-    if len(exact) > 1:
-        # the main line: the largest whole-schedule value (the first of equals)
-        main = max(range(len(exact)), key=lambda i: (exact[i][2], -i))
-        own = shares[main]
-        columns = zip(*(e[0] for e in exact), strict=True)
-        for k, (col, sh) in enumerate(zip(columns, zip(*shares, strict=True), strict=True)):
-            own[k] = div_half_up(100 * sum(col), den) - (sum(sh) - sh[main])
-    return [[sh[e] - sh[b] for b, e in bounds.pairs] for sh in shares]
+    return ContractAccrual(schedules, convention, alone).period_fen(bounds)
 
 
-def _period_fen_alone(schedules: Sequence[Schedule], periods: Sequence[DateRange] | Bounds,
-                      convention: DayCount, alone: Sequence[bool]) -> list[list[int]]:
-    """:func:`contract_period_fen` with some lines rounded period by period on their own."""
-    bounds = periods if isinstance(periods, Bounds) else Bounds(periods)
-    together = [i for i in range(len(schedules)) if not alone[i]]
-    out: list[list[int]] = [[] for _ in schedules]
-    if together:
-        for i, fen in zip(together, contract_period_fen(
-                [schedules[i] for i in together], bounds, convention), strict=True):
-            out[i] = fen
-    for i in range(len(schedules)):
-        if alone[i]:
-            totals, den, _ = _exact_at_points(schedules[i], bounds, convention)
-            out[i] = [div_half_up(100 * (totals[e] - totals[b]), den) for b, e in bounds.pairs]
-    return out
+class ContractAccrual:
+    """:func:`contract_period_fen` prepared once for a contract: each line's schedule
+    summarised (its pieces over one common denominator, the main line chosen), then
+    evaluated at the boundary days of any periods — a period settled alone costs its two
+    boundary days, not the whole term.  :func:`contract_period_fen` is this class used
+    once: one rule, one code."""
+
+    __slots__ = ("alone", "den", "main", "segs", "thirty", "together")
+
+    def __init__(self, schedules: Sequence[Schedule], convention: DayCount = DayCount.ACTUAL,
+                 alone: Sequence[bool] = ()) -> None:
+        scale = 1
+        for s in schedules:
+            scale = _scale(s, scale)
+        self.thirty = convention is DayCount.THIRTY
+        self.den = scale * _DAYS_LCM
+        summed = [_segments(s, scale, self.thirty) for s in schedules]
+        self.segs = [segs for segs, _ in summed]
+        self.alone = tuple(i < len(alone) and bool(alone[i]) for i in range(len(schedules)))
+        self.together = [i for i in range(len(schedules)) if not self.alone[i]]
+        # the main line: the largest whole-schedule value among the lines rounded together
+        # (the first of equals); it takes the contract's rounding difference
+        self.main = (max(self.together, key=lambda i: (summed[i][1], -i))
+                     if len(self.together) > 1 else None)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, k) for k in self.__slots__)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for k, v in zip(self.__slots__, state, strict=True):
+            setattr(self, k, v)
+
+    def period_fen(self, bounds: Bounds) -> list[list[int]]:
+        """Every line's fee in each period of ``bounds``, in whole fen."""
+        if not bounds.pairs:
+            return [[] for _ in self.segs]
+        den, pairs = self.den, bounds.pairs
+        totals = [_at_points(segs, bounds.points, self.thirty) for segs in self.segs]
+        out: list[list[int]] = [[] for _ in self.segs]
+        shares = {i: [div_half_up(100 * t, den) for t in totals[i]] for i in self.together}
+        main = self.main
+        if main is not None:
+            own = shares[main]
+            others = [shares[i] for i in self.together if i != main]
+            columns = zip(*(totals[i] for i in self.together), strict=True)
+            for k, col in enumerate(columns):
+                own[k] = div_half_up(100 * sum(col), den) - sum(sh[k] for sh in others)
+        for i, sh in shares.items():
+            out[i] = [sh[e] - sh[b] for b, e in pairs]
+        for i, alone in enumerate(self.alone):
+            if alone:
+                t = totals[i]
+                out[i] = [div_half_up(100 * (t[e] - t[b]), den) for b, e in pairs]
+        return out
 
 
 def _pieces(span: DateRange, periods: Sequence[DateRange] | None) -> list[DateRange]:

@@ -118,7 +118,7 @@ def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
                          code="model.kpi.allows_not_applicable")
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class KpiSpec:
     """A KPI a service line is assessed on (考核指标).
 

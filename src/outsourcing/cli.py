@@ -4,7 +4,8 @@
 citations (``--levels``: every level's value, and which one applies).
 ``outsourcing test FILES…`` runs scenario files and ``outsourcing settle-file FILE --period
 P`` prints a statement (see ``docs/scenarios.md``); the registry's commands are in
-``docs/desk.md``.  ``python -m outsourcing`` is the same.
+``docs/desk.md``.  ``outsourcing serve``, ``account``, ``token`` and ``unit`` run and
+administer the service (see ``docs/service.md``).  ``python -m outsourcing`` is the same.
 
 Exit status (:mod:`outsourcing.desk.cli_errors`): :data:`EXIT_OK` (0) done, every case
 passed; :data:`EXIT_FAILED` (1) a check failed; :data:`EXIT_INPUT` (2) a usage or input error
@@ -135,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .desk.cli import register as register_desk
 
     register_desk(sub, settle_file)  # init, contract, change, assess, settle PERIOD, pay, …
+    from .service.accounts_cli import register as register_service
+
+    register_service(sub)  # serve, account, token, unit
     return parser
 
 

@@ -58,6 +58,12 @@ class OutsourcingError(Exception):
     """
 
     default_code = "error"
+    default_is_specific = False
+    """True for a class whose :attr:`default_code` is a specific code with its own catalogue
+    entry (``install.missing_extra``): raised without a code, it then says that entry's
+    sentence.  A generic default (``money``, ``procurement``) says only that something is
+    wrong, so its entry is never taken as the error's sentence (only as the last fallback
+    of :meth:`_zh_text`)."""
 
     def __init__(
         self,
@@ -89,7 +95,7 @@ class OutsourcingError(Exception):
         """The catalogue's sentence for a specific code, placeholders filled; None for a
         code the catalogue does not list by name (then :meth:`_zh_text` falls back)."""
         key = self.says or self.code
-        if key not in MESSAGES or key == self.default_code:
+        if key not in MESSAGES or (key == self.default_code and not self.default_is_specific):
             return None
         return say(key, field=self.field, value=self.value, term=self.term or "",
                    **self.params)

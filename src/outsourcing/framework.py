@@ -108,7 +108,8 @@ class PriceListItem:
     def __attrs_post_init__(self) -> None:
         if self.max_price <= Money.ZERO:
             raise ModelError("the list price must be positive", field="max_price",
-                             value=str(self.max_price), term="最高单价")
+                             value=str(self.max_price), term="最高单价",
+                code="framework.max_price_not_positive")
 
 
 def _suppliers(v: Iterable[Supplier]) -> tuple[Supplier, ...]:
@@ -152,26 +153,33 @@ class FrameworkAgreement:
     def __attrs_post_init__(self) -> None:
         if not self.suppliers:
             raise ModelError("a framework needs at least one admitted supplier",
-                             field="suppliers", value=[], term="入围供应商")
+                             field="suppliers", value=[], term="入围供应商",
+                code="framework.no_suppliers")
         ids = [s.id for s in self.suppliers]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ModelError("a supplier is admitted twice", field="suppliers", value=dup,
-                             term="入围供应商")
+                             term="入围供应商",
+                code="framework.supplier_twice", params={"ids": ", ".join(dup)})
         if not self.price_list:
             raise ModelError("a framework needs a price list", field="price_list", value=[],
-                             term=_LIST_TERM)
+                             term=_LIST_TERM,
+                code="framework.no_price_list")
         codes = [x.code for x in self.price_list]
         dup = sorted({c for c in codes if codes.count(c) > 1})
         if dup:
             raise ModelError("an item appears twice in the price list", field="price_list",
-                             value=dup, term=_LIST_TERM)
+                             value=dup, term=_LIST_TERM,
+                code="framework.item_twice", params={"codes": ", ".join(dup)})
         if self.subject not in ("services", "goods"):
             raise ModelError("subject is 'services' or 'goods'", field="subject",
-                             value=self.subject, term="采购标的")
+                             value=self.subject, term="采购标的",
+                code="framework.subject_unknown")
         if self.admitted_count is not None and self.admitted_count < len(self.suppliers):
             raise ModelError("fewer admitted than now in the framework", field="admitted_count",
-                             value=self.admitted_count, term="入围供应商")
+                             value=self.admitted_count, term="入围供应商",
+                code="framework.admitted_below_current",
+                             params={"current": len(self.suppliers)})
 
     @property
     def admitted(self) -> int:
@@ -184,7 +192,9 @@ class FrameworkAgreement:
         raise ProcurementError(
             f"not an admitted supplier of framework {self.id}; admitted: "
             f"{', '.join(s.id for s in self.suppliers)}",
-            field="supplier", value=supplier_id, term="入围供应商")
+            field="supplier", value=supplier_id, term="入围供应商",
+            code="framework.not_admitted",
+            params={"agreement": self.id, "admitted": ", ".join(s.id for s in self.suppliers)})
 
     def item(self, code: str) -> PriceListItem:
         for x in self.price_list:
@@ -193,7 +203,9 @@ class FrameworkAgreement:
         raise ProcurementError(
             f"not on the price list of framework {self.id}; items: "
             f"{', '.join(x.code for x in self.price_list)}",
-            field="items", value=code, term=_LIST_TERM)
+            field="items", value=code, term=_LIST_TERM,
+            code="framework.item_not_listed",
+            params={"agreement": self.id, "items": ", ".join(x.code for x in self.price_list)})
 
 
 def _reference(agreement: FrameworkAgreement) -> date:
@@ -226,7 +238,9 @@ def _require_rulebook(agreement: FrameworkAgreement, rulebook: RuleBook) -> None
     if not rulebook.applies_to(agreement.jurisdiction):
         raise ProcurementError(
             f"framework {agreement.id} is under {agreement.jurisdiction}, rulebook is for "
-            f"{rulebook.code}", field="jurisdiction", value=agreement.jurisdiction, term="辖区")
+            f"{rulebook.code}", field="jurisdiction", value=agreement.jurisdiction, term="辖区",
+            code="framework.rulebook_jurisdiction",
+            params={"agreement": agreement.id, "rulebook": rulebook.code})
 
 
 def join(agreement: FrameworkAgreement, supplier: Supplier, rulebook: RuleBook,
@@ -240,10 +254,13 @@ def join(agreement: FrameworkAgreement, supplier: Supplier, rulebook: RuleBook,
     _require_rulebook(agreement, rulebook)
     if on not in agreement.term:
         raise ProcurementError(f"the framework runs {agreement.term}", field="on",
-                               value=on.isoformat(), term="框架协议有效期")
+                               value=on.isoformat(), term="框架协议有效期",
+            code="framework.join_outside_term",
+                               params={"period": str(agreement.term)})
     if any(s.id == supplier.id for s in agreement.suppliers):
         raise ProcurementError("already in the framework", field="supplier", value=supplier.id,
-                               term="入围供应商")
+                               term="入围供应商",
+            code="framework.already_admitted")
     if agreement.kind is FrameworkKind.CLOSED:
         share = rulebook.resolve("framework.closed_supplementary_share", on)
         remaining = Fraction(len(agreement.suppliers), agreement.admitted)
@@ -253,7 +270,11 @@ def join(agreement: FrameworkAgreement, supplier: Supplier, rulebook: RuleBook,
                 f"{agreement.admitted} admitted suppliers remain, not fewer than "
                 f"{Decimal(share.value):.0%}; no supplier may join",
                 field="supplier", value=supplier.id, rule_id=share.rule_id,
-                citation=share.citation, term="补充征集")
+                citation=share.citation, term="补充征集",
+                code="framework.closed_no_join",
+                params={"agreement": agreement.id, "admitted": agreement.admitted,
+                        "remaining": len(agreement.suppliers),
+                        "share": f"{Decimal(share.value):.0%}"})
     return attrs.evolve(agreement, suppliers=(*agreement.suppliers, supplier),
                         admitted_count=agreement.admitted + 1)
 
@@ -265,7 +286,8 @@ def withdraw(agreement: FrameworkAgreement, supplier_id: str) -> FrameworkAgreem
     rest = tuple(s for s in agreement.suppliers if s.id != supplier_id)
     if not rest:
         raise ProcurementError("the last supplier cannot leave; end the framework instead",
-                               field="supplier", value=supplier_id, term="入围供应商")
+                               field="supplier", value=supplier_id, term="入围供应商",
+            code="framework.last_supplier")
     return attrs.evolve(agreement, suppliers=rest, admitted_count=agreement.admitted)
 
 
@@ -284,7 +306,8 @@ def next_in_rotation(agreement: FrameworkAgreement, awarded: Sequence[str]) -> S
         if sid in this_round:
             raise ProcurementError(
                 f"{sid} was awarded twice in one round; every admitted supplier takes one "
-                f"turn per round", field=f"awarded[{i}]", value=sid, term="顺序轮候")
+                f"turn per round", field=f"awarded[{i}]", value=sid, term="顺序轮候",
+                code="framework.rotation_twice")
         this_round.add(sid)
         if this_round >= set(order):
             this_round = set()
@@ -306,7 +329,8 @@ def _qty(v: Any, field: str) -> Decimal:
     d = exact_decimal(v, field=field, term="数量", error=ProcurementError,
                       code="framework.quantity", what="quantity")
     if d <= 0:
-        raise ProcurementError("must be a positive number", field=field, value=v, term="数量")
+        raise ProcurementError("must be a positive number", field=field, value=v, term="数量",
+            code="framework.quantity_not_positive")
     return d
 
 
@@ -354,11 +378,14 @@ def call_off(
     if unused[1] is not None or (method is not CallOffMethod.DIRECT and supplier is not None):
         name = unused[0] if unused[1] is not None else "supplier"
         raise ProcurementError(f"{method.zh} ({method.value}) does not take {name}", field=name,
-                               value="given", term=method.zh)
+                               value="given", term=method.zh,
+            code="framework.call_off_extra_argument",
+                               params={"method": method.zh, "name": name})
     if method is CallOffMethod.DIRECT:
         if supplier is None:
             raise ProcurementError("direct choice names the supplier", field="supplier",
-                                   value=None, term="直接选定")
+                                   value=None, term="直接选定",
+                code="framework.direct_needs_supplier")
         chosen = agreement.supplier(supplier)
         final = offers.checked(prices or {}, chosen.name, "prices")
         why = [f"{method.zh}: {using_unit.name} chose {chosen.name} among "
@@ -399,19 +426,26 @@ def _check_call(agreement: FrameworkAgreement, rulebook: RuleBook, using_unit: P
     if problems:
         f = problems[0]
         raise ProcurementError(f.message, field=f.field, value=str(agreement.term),
-                               rule_id=f.rule_id, citation=f.citation, term=f.term)
+                               rule_id=f.rule_id, citation=f.citation, term=f.term,
+            code="framework.agreement_term_too_long",
+                               params={"period": str(agreement.term)})
     if signed_on not in agreement.term:
         raise ProcurementError(
             f"framework {agreement.id} runs {agreement.term}; a call-off is signed within it",
-            field="signed_on", value=signed_on.isoformat(), term="框架协议有效期")
+            field="signed_on", value=signed_on.isoformat(), term="框架协议有效期",
+            code="framework.call_off_outside_term",
+            params={"agreement": agreement.id, "period": str(agreement.term)})
     if agreement.using_units and using_unit.id not in agreement.using_units:
         raise ProcurementError(
             f"not a using unit of framework {agreement.id}; units: "
             f"{', '.join(sorted(agreement.using_units))}",
-            field="using_unit", value=using_unit.id, term="采购人")
+            field="using_unit", value=using_unit.id, term="采购人",
+            code="framework.not_using_unit",
+            params={"agreement": agreement.id, "units": ", ".join(sorted(agreement.using_units))})
     if not items:
         raise ProcurementError("a call-off needs at least one item", field="items", value={},
-                               term="采购内容")
+                               term="采购内容",
+            code="framework.call_off_no_items")
 
 
 @attrs.frozen
@@ -449,7 +483,8 @@ class _Offers:
             p = v if isinstance(v, Money) else Money(v, field=field)
             if p <= Money.ZERO:
                 raise ProcurementError("a price must be positive", field=field, value=str(p),
-                                       term="单价")
+                                       term="单价",
+                    code="framework.price_not_positive")
             if p > top:
                 item = self.listed[code]
                 limit = (f"the list price {item.max_price.format()}" if self.share == 1 else
@@ -459,12 +494,16 @@ class _Offers:
                     f"{who} offers {p.format()} per {item.unit} for {item.name_zh}, above "
                     f"{limit}; a call-off price never exceeds the admitted price",
                     field=field, value=str(p), rule_id=self.rule_id, citation=self.citation,
-                    term="入围价格")
+                    term="入围价格",
+                    code="framework.price_above_ceiling",
+                    params={"who": who, "item": item.name_zh, "price": p.format(),
+                            "ceiling": top.format(), "listed": item.max_price.format()})
             out[code] = p
         extra = sorted(set(offer) - set(self.qty))
         if extra:
             raise ProcurementError("prices for items not called off", field=where,
-                                   value=extra, term="采购内容")
+                                   value=extra, term="采购内容",
+                code="framework.price_for_item_not_called", params={"items": ", ".join(extra)})
         return out
 
 
@@ -475,7 +514,8 @@ def _second_bidding(agreement: FrameworkAgreement, offers: _Offers,
     method = CallOffMethod.SECOND_BIDDING
     if not bids:
         raise ProcurementError("second bidding needs bids from admitted suppliers",
-                               field="bids", value=None, term="二次竞价")
+                               field="bids", value=None, term="二次竞价",
+            code="framework.second_bidding_no_bids")
     order = {s.id: i for i, s in enumerate(agreement.suppliers)}
     ranked: list[tuple[Fraction, int, str, dict[str, Money]]] = []
     for sid, offer in bids.items():
@@ -483,7 +523,8 @@ def _second_bidding(agreement: FrameworkAgreement, offers: _Offers,
         missing = sorted(set(offers.qty) - set(offer))
         if missing:
             raise ProcurementError("a bid must price every item called off",
-                                   field=f"bids[{sid}]", value=missing, term="二次竞价")
+                                   field=f"bids[{sid}]", value=missing, term="二次竞价",
+                code="framework.bid_missing_items", params={"missing": ", ".join(missing)})
         priced = offers.checked(offer, s.name, f"bids[{sid}]")
         ranked.append((_total(priced, offers.qty), order[sid], sid, priced))
     ranked.sort(key=lambda o: (o[0], o[1]))

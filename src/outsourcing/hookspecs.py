@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .payment import PaymentRule
     from .rules import Jurisdiction, RuleBook
     from .sites import Site
+    from .unit_tree import Unit
 
 __all__ = ["PROJECT", "HookSpecs", "hookimpl", "hookspec"]
 
@@ -89,6 +90,13 @@ class HookSpecs:
         """Declare office areas (办公区) with their buildings and required services.
 
         Called once, the first time the registry is asked for sites.
+        """
+
+    @hookspec
+    def outsourcing_units(self) -> Sequence[Unit]:  # type: ignore[empty-body]
+        """Declare units (单位): the region, its cities, counties and departments, as a tree.
+
+        Called once, the first time the host is asked for units (``outsourcing unit load``).
         """
 
     @hookspec(firstresult=True)

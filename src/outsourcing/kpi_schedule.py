@@ -124,7 +124,7 @@ def _dates(v: Any) -> tuple[date, ...]:
     return tuple(out)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class KpiSchedule:
     """When a KPI is assessed (考核周期); see the module.
 

@@ -37,6 +37,7 @@ from .findings import Finding
 from .hookspecs import HookSpecs, hookimpl, hookspec
 from .rules import Jurisdiction, RuleBook, chain_of
 from .sites import Site
+from .unit_tree import Unit, check_tree, subtree
 
 if TYPE_CHECKING:
     from .changes import Change
@@ -110,6 +111,7 @@ class PluginHost:
                                   value=it.service)
         self._rulebooks: dict[str, RuleBook] = {}
         self._sites: dict[str, Site] | None = None
+        self._units: dict[str, Unit] | None = None
 
     # public API -------------------------------------------------------------------------
     @property
@@ -174,6 +176,8 @@ class PluginHost:
         (``firstresult``: pluggy stops at the first answer)."""
         from .payment import PaymentRule
 
+        if not self.pm.hook.outsourcing_payment_rule.get_hookimpls():
+            return None  # no plugin chooses payment rules: no hook call per line
         rule = self.pm.hook.outsourcing_payment_rule(contract=contract, line=line,
                                                      rulebook=rulebook)
         (plugin,) = self.pm.who([rule])
@@ -214,6 +218,39 @@ class PluginHost:
         chain_of(code, self._jurisdictions)  # an unknown code is a JurisdictionError
         return tuple(s for s in self._sites.values()
                      if code in (j.code for j in chain_of(s.jurisdiction, self._jurisdictions)))
+
+    def units(self, root: str | None = None) -> tuple[Unit, ...]:
+        """The units the plugins declare (单位), parents first: the tree under ``root`` (the
+        root included), or every unit; collected once.  A unit id declared twice, or a
+        parent nobody declares, is a :class:`PluginError`."""
+        if self._units is None:
+            found: dict[str, Unit] = {}
+            declared = _flat(self.pm.hook.outsourcing_units())
+            for u, plugin in zip(declared, self.pm.who(declared), strict=True):
+                if not isinstance(u, Unit):
+                    raise _wrong_type(u, Unit, plugin, "outsourcing_units")
+                if u.id in found:
+                    raise PluginError(f"unit {u.id} is declared twice", plugin=plugin,
+                                      hook="outsourcing_units", field="id", value=u.id,
+                                      code="plugin.unit.declared_twice")
+                found[u.id] = u
+            for u in found.values():
+                if u.parent is not None and u.parent not in found:
+                    raise PluginError(f"the parent of unit {u.id} is not declared",
+                                      plugin="?", hook="outsourcing_units", field="parent",
+                                      value=u.parent, code="plugin.unit.unknown_parent",
+                                      params={"unit": u.id})
+            self._units = found
+        if root is None:
+            return tuple(self._units.values())
+        if root not in self._units:
+            raise PluginError(f"no plugin declares the unit {root}", plugin="?",
+                              hook="outsourcing_units", field="root", value=root,
+                              code="plugin.unit.unknown_root")
+        ids = subtree(list(self._units.values()), root)
+        top = self._units[root]
+        above = {} if top.parent is None else {top.parent: self._units[top.parent]}
+        return tuple(check_tree([u for u in self._units.values() if u.id in ids], above))
 
     def __repr__(self) -> str:
         return f"PluginHost(plugins={list(self.plugin_names)})"

@@ -88,19 +88,22 @@ def _structure_str(v: Any, t: type) -> Any:
     if isinstance(t, type) and issubclass(t, Enum):
         return _enum_structurer(t)(v, t)
     if not isinstance(v, str):
-        raise SerializationError(f"expected a string, got {type(v).__name__}", value=v)
+        raise SerializationError(f"expected a string, got {type(v).__name__}", value=v,
+            code="serialization.not_text", params={"kind": type(v).__name__})
     return v
 
 
 def _structure_int(v: Any, _: type) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
-        raise SerializationError(f"expected a whole number, got {type(v).__name__}", value=v)
+        raise SerializationError(f"expected a whole number, got {type(v).__name__}", value=v,
+            code="serialization.not_whole", params={"kind": type(v).__name__})
     return v
 
 
 def _structure_bool(v: Any, _: type) -> bool:
     if not isinstance(v, bool):
-        raise SerializationError(f"expected true or false, got {type(v).__name__}", value=v)
+        raise SerializationError(f"expected true or false, got {type(v).__name__}", value=v,
+            code="serialization.not_bool", params={"kind": type(v).__name__})
     return v
 
 
@@ -111,7 +114,9 @@ def _enum_structurer(cls: type[Enum]) -> Any:
         except ValueError:
             raise SerializationError(
                 f"not a {cls.__name__}; one of {', '.join(str(m.value) for m in cls)}",
-                value=v) from None
+                value=v,
+                code="serialization.enum_unknown",
+                params={"known": ", ".join(str(m.value) for m in cls)}) from None
     return structure_enum
 
 
@@ -123,11 +128,15 @@ def _tagged_union(kinds: Mapping[str, type[Any]], needs: str, unknown: str,
     def structure_tagged(v: Any, _: type) -> Any:
         if not isinstance(v, dict) or "kind" not in v or not isinstance(v["kind"], str):
             raise SerializationError(f"{needs} needs a 'kind', one of {', '.join(kinds)}",
-                                     value=v, term=term)
+                                     value=v, term=term,
+                code="serialization.kind_missing",
+                                     params={"known": ", ".join(kinds)})
         kind = v["kind"]
         if kind not in kinds:
             raise SerializationError(f"unknown {unknown}; known: {', '.join(kinds)}",
-                                     value=kind, term=term)
+                                     value=kind, term=term,
+                code="serialization.kind_unknown",
+                                     params={"known": ", ".join(kinds)})
         body = {k: x for k, x in v.items() if k != "kind"}
         return converter.structure(body, kinds[kind])
 
@@ -173,7 +182,8 @@ def _structure_period(v: Any, _: type) -> Any:
         return v
     if not isinstance(v, str):
         raise SerializationError("a period is a string: 2022-10, 2022-Q4 or 2022", value=v,
-                                 term="期间")
+                                 term="期间",
+            code="serialization.period_not_text")
     return Period.parse(v)
 
 
@@ -181,23 +191,29 @@ def _structure_deductions(v: Any, _: type) -> Any:
     if not isinstance(v, dict) or not ({"amounts", "shares"} & set(v)):
         raise SerializationError("deductions are a table with amounts = { kind = \"500.00\" }"
                                  " and/or shares = { kind = { share = \"0.02\", of = "
-                                 "\"period\" } }", value=v, term="扣款标准")
+                                 "\"period\" } }", value=v, term="扣款标准",
+            code="serialization.deductions_shape")
     extra = set(v) - {"amounts", "shares", "rule_id", "citation"}
     if extra:
         raise SerializationError(f"unknown keys: {', '.join(sorted(extra))}", value=None,
-                                 term="扣款标准")
+                                 term="扣款标准",
+            code="serialization.deductions_unknown_keys",
+                                 params={"keys": ", ".join(sorted(extra))})
     amounts = v.get("amounts", {})
     shares = v.get("shares", {})
     if not isinstance(shares, dict) or not all(isinstance(x, dict) for x in shares.values()):
         raise SerializationError("shares is a table of incident kind → { share, of, line }",
-                                 value=shares, term="按比例扣款")
+                                 value=shares, term="按比例扣款",
+            code="serialization.shares_shape")
     if not isinstance(amounts, dict):
         raise SerializationError("amounts is a table of incident kind → money", value=amounts,
-                                 term="扣款标准")
+                                 term="扣款标准",
+            code="serialization.amounts_shape")
     for kind, amount in amounts.items():
         if not isinstance(amount, str | int) or isinstance(amount, bool):
             raise SerializationError(f"amounts.{kind}: money is a string such as \"500.00\"",
-                                     value=amount, term="扣款标准")
+                                     value=amount, term="扣款标准",
+                code="serialization.amount_not_text", params={"kind": kind})
     return IncidentDeductions({k: Money(a) for k, a in amounts.items()},
                               shares=shares,
                               **{k: _structure_str(v[k], str) for k in ("rule_id", "citation")
@@ -210,11 +226,14 @@ def _plain(cls: type[Any], term: str) -> Any:
 
     def structure_plain(v: Any, _: type) -> Any:
         if not isinstance(v, dict):
-            raise SerializationError(f"{cls.__name__} is a table", value=v, term=term)
+            raise SerializationError(f"{cls.__name__} is a table", value=v, term=term,
+                code="serialization.table_expected", params={"cls": cls.__name__})
         extra = set(v) - names
         if extra:
             raise SerializationError(f"unknown keys: {', '.join(sorted(extra))}", value=None,
-                                     term=term)
+                                     term=term,
+                code="serialization.unknown_keys",
+                                     params={"keys": ", ".join(sorted(extra))})
         return cls(**v)
     return structure_plain
 
@@ -330,10 +349,12 @@ def structure(data: Any, cls: type[T], *, source: str = "$") -> T:
         raise SerializationError(
             f"cannot read {_name(cls)}: " + "; ".join(problems),
             field=problems[0].rsplit(" @ ", 1)[-1] if problems else source,
-            value=None) from None
+            value=None,
+            code="serialization.invalid", params={"cls": _name(cls)}) from None
     except OutsourcingError as exc:
         raise SerializationError(f"cannot read {_name(cls)}: {exc}", field=source,
-                                 value=None) from None
+                                 value=None,
+            code="serialization.invalid_model", params={"cls": _name(cls)}, zh=exc.zh) from None
     except (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError,
             RecursionError) as exc:  # a shape cattrs could not name: still the clear error
         raise SerializationError(f"cannot read {_name(cls)}: the data does not have its shape "

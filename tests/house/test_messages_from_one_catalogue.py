@@ -1,11 +1,7 @@
 """Messages from one catalogue: a raise site gives a specific dotted code, the field and the
 value; the Chinese sentence lives in :mod:`outsourcing.messages_zh` (never ``zh="…"`` at the
 raise site); every code raised has its own entry; a sentence's placeholders are passed.
-
-Files not yet converted are listed in ``NOT_YET_CONVERTED`` with their owner; the owner
-removes a file from the list when converting it (the test fails on a listed file that no
-longer breaks the rule, so the list only shrinks).  A module split from a listed file may be
-listed in its place until it is converted.
+Every file of the library and its plugins holds to it, with no list of exceptions.
 """
 
 from __future__ import annotations
@@ -28,22 +24,6 @@ GENERIC = frozenset({
     "desk.usage", "desk.workbook", "period", "statement", "payment", "performance",
 })
 """Codes that say only that something is wrong (a class's default, or an area's name)."""
-
-NOT_YET_CONVERTED: dict[str, str] = {
-    # file (relative to the repository) → owner who converts it and then removes the line
-    "src/outsourcing/framework.py": "plugins",
-    "src/outsourcing/procurement/award.py": "plugins",
-    "src/outsourcing/procurement/bid.py": "statement",
-    "src/outsourcing/procurement/estimate.py": "plugins",
-    "src/outsourcing/procurement/evaluation.py": "plugins",
-    "src/outsourcing/procurement/methods.py": "plugins",
-    "src/outsourcing/procurement/report.py": "statement",
-    "src/outsourcing/procurement/tender.py": "plugins",
-    "src/outsourcing/scenarios/__init__.py": "statement",
-    "src/outsourcing/scenarios/_load.py": "statement",
-    "src/outsourcing/serialize.py": "statement",
-}
-
 
 def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
     """Every class that derives from ``OutsourcingError``, found in the sources."""
@@ -151,15 +131,7 @@ def _all_violations() -> dict[str, list[str]]:
 
 
 def test_raise_sites_give_specific_codes_and_no_inline_sentences() -> None:
-    found = _all_violations()
-    unlisted = {f: v for f, v in found.items() if f not in NOT_YET_CONVERTED}
-    assert unlisted == {}
-
-
-def test_the_list_of_files_not_yet_converted_only_shrinks() -> None:
-    found = _all_violations()
-    converted = sorted(f for f in NOT_YET_CONVERTED if f not in found)
-    assert converted == [], "converted (or moved): remove these from NOT_YET_CONVERTED"
+    assert _all_violations() == {}
 
 
 def test_each_code_is_catalogued_in_one_area_only() -> None:
@@ -198,3 +170,26 @@ def test_the_error_renders_the_catalogue_sentence_with_field_value_and_params() 
         assert err.params == {"month": 13}
     finally:
         del messages_zh.MESSAGES["test.house.month"]
+
+
+def test_a_specific_default_code_says_its_sentence_and_a_generic_one_does_not() -> None:
+    from outsourcing.errors import OutsourcingError
+
+    class Specific(OutsourcingError):
+        default_code = "test.house.specific"
+        default_is_specific = True
+
+    class Generic(OutsourcingError):
+        default_code = "test.house.generic"
+
+    messages_zh.MESSAGES["test.house.specific"] = "缺少组件 {extra}"
+    messages_zh.MESSAGES["test.house.generic"] = "输入有误"
+    try:
+        err = Specific("x missing", params={"extra": "desk"})
+        assert err.zh == "缺少组件 desk" and str(err) == "x missing — 缺少组件 desk"
+        plain = Generic("bad input")
+        assert plain.zh is None and str(plain) == "bad input"  # str() as before
+        assert plain.message_zh == "输入有误"  # the generic sentence only as the fallback
+    finally:
+        del messages_zh.MESSAGES["test.house.specific"]
+        del messages_zh.MESSAGES["test.house.generic"]

@@ -38,6 +38,10 @@ def _fire_tender_case() -> str:
     return text[start:text.index("[[case]]", start + 1)]
 
 
+def _terms_case() -> str:
+    return _first_case("payment_terms.toml")  # adjustments, a downgrade, three sites
+
+
 def _before(case: str, marker: str, insert: str) -> str:
     i = case.index(marker)
     return case[:i] + insert + "\n\n" + case[i:]
@@ -71,6 +75,18 @@ CASES = {
                         '[case.rules."qualification.fire_maintenance"]\n'
                         'value = { kind = "x" }\ncitation = "合同"'),
         "case[0].rules.qualification.fire_maintenance", "a list of tables, each with its kind"),
+    # found by the cli fuzz target (issue 25): a table where a payment rule's citation is
+    # was accepted, and the rule then failed to hash (internal error: unhashable dict)
+    "adjustments_citation_a_table": (
+        lambda: _terms_case().replace('citation = "合同 第十二条"',
+                                      'citation = { name = "综合", points = 95 }'),
+        "citation", "must be a non-empty string"),
+    "downgrade_citation_a_table": (
+        lambda: _terms_case().replace('citation = "合同 第十三条"', "citation = {}"),
+        "citation", "must be a non-empty string"),
+    "downgrade_rule_id_a_list": (
+        lambda: _terms_case().replace('citation = "合同 第十三条"', "rule_id = [1]"),
+        "rule_id", "must be a non-empty string"),
 }
 
 

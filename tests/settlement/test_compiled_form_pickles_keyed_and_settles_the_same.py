@@ -185,3 +185,28 @@ def test_an_unknown_incident_kind_in_compact_form_is_refused(
     with pytest.raises(SettlementError) as e:
         settle_compiled(pc, p, bad)
     assert e.value.code == "settlement.incident_kind_unknown"
+
+
+def test_a_records_lines_are_the_named_tuples_their_fields_make(
+        registry: o.PluginHost, timeline: Timeline) -> None:
+    from outsourcing.statement.record import LineRecord, StatementRecord
+
+    pc = compile_contract(timeline, registry.rulebook("NX"), adopt=["*"])
+    rec = pc.settle(pc.periods[1], _assessments(pc, 1)).record
+    assert type(rec) is StatementRecord and rec == StatementRecord(*rec)
+    for line in rec.lines:
+        assert type(line) is LineRecord and line == LineRecord(*line)
+        assert line.performance == line[LineRecord._fields.index("performance")]
+
+
+def test_a_pickled_statement_derives_its_explanations_only_when_read(
+        registry: o.PluginHost, timeline: Timeline) -> None:
+    from outsourcing.settlement import PreparedContract
+    from outsourcing.statement.terms import BoundTerms
+
+    pc = compile_contract(timeline, registry.rulebook("NX"), adopt=["*"])
+    s = pc.settle(pc.periods[2], _assessments(pc, 2))
+    back = pickle.loads(pickle.dumps(s))
+    assert isinstance(back.terms, BoundTerms)
+    assert isinstance(back.terms.terms, PreparedContract)  # the terms, not derived parts
+    assert back == s and back.render() == s.render() and back.findings == s.findings

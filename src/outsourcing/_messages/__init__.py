@@ -19,6 +19,7 @@ from . import (
     procurement,
     region,
     registry,
+    service,
     settlement,
     statement,
     workbooks,
@@ -26,7 +27,7 @@ from . import (
 
 AREAS: tuple[dict[str, str], ...] = (
     dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, region.MESSAGES,
-    statement.MESSAGES, settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES, desk.MESSAGES,
-    workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES,
+    statement.MESSAGES, settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES,
+    desk.MESSAGES, workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES, service.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""

@@ -10,9 +10,16 @@ from typing import Any
 import attrs
 
 from .._convert import nonneg_decimal, scaled_whole
+from .._validators import nonempty
 from ..errors import ModelError
 from ..money import pct
 from ..performance import CENTI
+
+RULE_ID = nonempty("规则编号", "payment.rule_id.empty")
+"""A payment rule's id is text (a table read from a file may hold anything there)."""
+CITATION = nonempty("依据", "payment.citation.empty")
+"""A payment rule's citation is text: a table or a list there is refused when the rule is
+built, not found later when the rule is hashed or printed."""
 
 RATE_DEN = 1_000_000
 """Pay rates and shares are held as whole millionths."""
@@ -84,8 +91,8 @@ class TierTable:
     """
 
     bands: tuple[Band, ...] = attrs.field(converter=_bands)
-    rule_id: str = "payment.tier_table"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.tier_table", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
     def __attrs_post_init__(self) -> None:
         if not self.bands:
@@ -151,8 +158,8 @@ class LinearFormula:
 
     threshold: Decimal = attrs.field(default=Decimal(85), converter=_threshold)
     offset: Decimal = attrs.field(default=Decimal(15), converter=_offset)
-    rule_id: str = "payment.linear_formula"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.linear_formula", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
     def __attrs_post_init__(self) -> None:
         _score_centi(self.threshold, "threshold", "全额支付分数线")
@@ -168,8 +175,8 @@ class LinearFormula:
 class FullPay:
     """The whole fee, whatever the score (the score still decides warnings)."""
 
-    rule_id: str = "payment.full_pay"
-    citation: str = "合同约定: 按月全额支付"
+    rule_id: str = attrs.field(default="payment.full_pay", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定: 按月全额支付", validator=CITATION)
     bonus = False
 
     def describe(self) -> str:

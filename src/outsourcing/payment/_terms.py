@@ -14,7 +14,7 @@ from .._convert import decimal_of
 from ..errors import ModelError
 from ..money import Money, pct
 from ..performance import CENTI, EVENT_LABELS, INCIDENT_LABELS
-from ._rates import _dec, _millionths, _score_centi
+from ._rates import CITATION, RULE_ID, _dec, _millionths, _score_centi
 
 RELEASES = ("term_end", "year_end")
 HOLDBACK_RESULTS = ("full", "proportional")
@@ -57,8 +57,8 @@ class Holdback:
 
     share: Decimal = attrs.field(converter=_share)
     release: str = "term_end"
-    rule_id: str = "payment.holdback"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.holdback", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
     by_result: str = "full"
     """``full``: the balance is released whatever the result; ``proportional``: the final
     assessment's score (年度/期满考核得分) as a share of 100 is released, the rest forfeited."""
@@ -185,8 +185,8 @@ class IncidentDeductions:
     share of a fee (``shares``, :class:`FeeShare`)."""
 
     amounts: tuple[tuple[str, Money], ...] = attrs.field(default=(), converter=_amounts)
-    rule_id: str = "payment.incident_deductions"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.incident_deductions", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
     shares: tuple[tuple[str, FeeShare], ...] = attrs.field(default=(), converter=_shares)
 
     def __attrs_post_init__(self) -> None:
@@ -258,8 +258,8 @@ class ScoreAdjustments:
     points: tuple[tuple[str, Decimal], ...] = attrs.field(converter=_points_table)
     bonus_cap: Decimal | None = attrs.field(default=None, converter=_opt_points)
     penalty_cap: Decimal | None = attrs.field(default=None, converter=_opt_points)
-    rule_id: str = "payment.score_adjustments"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.score_adjustments", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
     def of(self, kind: str) -> Decimal | None:
         for k, d in self.points:
@@ -286,8 +286,8 @@ class Downgrade:
 
     kinds: tuple[str, ...] = attrs.field(converter=_kinds)
     to: str = ""
-    rule_id: str = "payment.downgrade"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.downgrade", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
 
 AGGREGATES = ("min", "mean", "fee_weighted")
@@ -326,8 +326,8 @@ class SiteScore:
     sites: tuple[str, ...] = attrs.field(converter=_sites)
     aggregate: str = attrs.field(default="", validator=_aggregate)
     weights: tuple[tuple[str, Money], ...] = attrs.field(default=(), converter=_amounts)
-    rule_id: str = "payment.site_score"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.site_score", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
     def __attrs_post_init__(self) -> None:
         named = {k for k, _ in self.weights}
@@ -371,8 +371,8 @@ class RepeatRatchet:
     factor: Decimal = attrs.field(converter=_factor)
     after: int = attrs.field(validator=_whole("加重起算次数", 0))
     window_months: int = attrs.field(validator=_whole("滚动期间", 1))
-    rule_id: str = "payment.repeat_ratchet"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.repeat_ratchet", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
 
 @attrs.frozen
@@ -380,8 +380,8 @@ class LineCap:
     """Incident deductions of one line in one period are at most ``share`` of its fee."""
 
     share: Decimal = attrs.field(converter=_share)
-    rule_id: str = "payment.deduction_cap_line"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.deduction_cap_line", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
 
 @attrs.frozen
@@ -391,8 +391,8 @@ class TotalCap:
     (:func:`~outsourcing.money.allocate`)."""
 
     share: Decimal = attrs.field(converter=_share)
-    rule_id: str = "payment.deduction_cap_total"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.deduction_cap_total", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
 
 def _warn_score(v: Any) -> Decimal:
@@ -406,8 +406,8 @@ class WarningRule:
     """A line scoring below ``min_score`` in a period gets a warning notice (预警通知)."""
 
     min_score: Decimal = attrs.field(converter=_warn_score)
-    rule_id: str = "payment.warning_score"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.warning_score", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
 
 @attrs.frozen
@@ -416,8 +416,8 @@ class ConsecutiveFailures:
     replace its supplier (更换社会化单位)."""
 
     periods: int = attrs.field(validator=_whole("连续未达标期数", 1))
-    rule_id: str = "payment.termination_consecutive"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.termination_consecutive", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)
 
 
 @attrs.frozen
@@ -427,5 +427,5 @@ class NoticeWindow:
 
     notices: int = attrs.field(validator=_whole("预警通知次数", 1))
     window_months: int = attrs.field(validator=_whole("滚动期间", 1))
-    rule_id: str = "payment.termination_notices"
-    citation: str = "合同约定"
+    rule_id: str = attrs.field(default="payment.termination_notices", validator=RULE_ID)
+    citation: str = attrs.field(default="合同约定", validator=CITATION)

@@ -105,7 +105,9 @@ def award(
     if rulebook.code != tender.jurisdiction:
         raise ProcurementError(
             f"the rulebook is for {rulebook.code}, the tender for {tender.jurisdiction}",
-            field="rulebook", value=rulebook.code, term="辖区")
+            field="rulebook", value=rulebook.code, term="辖区",
+            code="procurement.award.rulebook_jurisdiction",
+            params={"tender": tender.jurisdiction, "rulebook": rulebook.code})
     _check_dates(tender.evaluated_on, notified_on, signed_on, published_on)
     bond = _bond(performance_bond)
     order, chosen = _chosen(report, declined)
@@ -123,10 +125,14 @@ def _check_dates(evaluated_on: date, notified_on: date, signed_on: date | None,
     if notified_on < evaluated_on:
         raise ProcurementError(f"the award notice predates the evaluation {evaluated_on}",
                                field="notified_on", value=notified_on.isoformat(),
-                               term="中标通知书")
+                               term="中标通知书",
+            code="procurement.award.notice_before_evaluation",
+                               params={"evaluated_on": evaluated_on.isoformat()})
     if signed_on is not None and signed_on < notified_on:
         raise ProcurementError(f"the contract is signed before the award notice {notified_on}",
-                               field="signed_on", value=signed_on.isoformat(), term="合同签订")
+                               field="signed_on", value=signed_on.isoformat(), term="合同签订",
+            code="procurement.award.signed_before_notice",
+                               params={"notified_on": notified_on.isoformat()})
     if published_on is not None and signed_on is None:
         raise ProcurementError("a contract is published after it is signed: give signed_on",
                                field="published_on", value=published_on.isoformat(),
@@ -163,13 +169,16 @@ def _chosen(report: EvaluationReport, declined: Iterable[str]
     unknown = skip - {e.bid.id for e in report.ranked}
     if unknown:
         raise ProcurementError("declined bids must be ranked candidates", field="declined",
-                               value=sorted(unknown), term="中标候选人")
+                               value=sorted(unknown), term="中标候选人",
+            code="procurement.award.declined_not_candidate",
+                               params={"ids": ", ".join(sorted(unknown))})
     order = report.rule("procurement.award_in_rank_order")
     chosen = next((e for e in report.ranked if e.bid.id not in skip), None)
     if chosen is None:
         raise ProcurementError("every candidate declined: procure again", field="declined",
                                value=sorted(skip), rule_id=order.rule_id,
-                               citation=order.citation, term="中标候选人")
+                               citation=order.citation, term="中标候选人",
+            code="procurement.award.every_candidate_declined")
     return order, chosen
 
 
@@ -191,7 +200,8 @@ def _contract(tender: Tender, bid: Bid, contract_id: str, signed_on: date | None
         )
     except OutsourcingError as exc:
         raise ProcurementError(f"cannot build the contract: {exc}", field="contract",
-                               value=contract_id, term="合同") from None
+                               value=contract_id, term="合同",
+            code="procurement.award.contract_invalid", zh=exc.zh) from None
     return contract
 
 

@@ -46,8 +46,7 @@ def _pricing(line_id: str, v: Any) -> Pricing:
     except OutsourcingError as exc:
         raise ProcurementError(exc.reason, field=f"prices[{line_id}]", value=v,
                                term="投标报价",
-                               zh=exc.zh or "投标报价须为金额（精确到分），如 \"250000.00\""
-                               ) from None
+                               code="procurement.bid.price_not_money", zh=exc.zh) from None
 
 
 def priced_over(prices: Iterable[tuple[str, Pricing]], term: DateRange,
@@ -75,10 +74,12 @@ def _point(where: str, v: Any) -> Decimal:
     try:
         r = as_rate(v, field=where)
     except OutsourcingError as exc:
-        raise ProcurementError(exc.reason, field=where, value=v, term="评委打分") from None
+        raise ProcurementError(exc.reason, field=where, value=v, term="评委打分",
+            code="procurement.bid.points_not_decimal", zh=exc.zh) from None
     if isinstance(r, Fraction):
         raise ProcurementError("points are decimals (e.g. '52.5')", field=where, value=v,
-                               term="评委打分")
+                               term="评委打分",
+            code="procurement.bid.points_fraction")
     return Decimal(r)
 
 
@@ -161,23 +162,28 @@ class Bid:
         ids = [k for k, _ in self.prices]
         if len(set(ids)) != len(ids):
             raise ProcurementError("a line is priced twice", field="prices", value=ids,
-                                   term="分项报价")
+                                   term="分项报价",
+                code="procurement.bid.line_priced_twice")
         if not ids:
             raise ProcurementError("a bid prices at least one line", field="prices", value=[],
-                                   term="分项报价")
+                                   term="分项报价",
+                code="procurement.bid.no_prices")
         fids = [k for k, _ in self.points]
         if len(set(fids)) != len(fids):
             raise ProcurementError("a factor is scored twice", field="points", value=fids,
-                                   term="评委打分")
+                                   term="评委打分",
+                code="procurement.bid.factor_scored_twice")
         for fid, ps in self.points:
             if not ps:
                 raise ProcurementError("no evaluator's points", field=f"points[{fid}]",
-                                       value=[], term="评委打分")
+                                       value=[], term="评委打分",
+                    code="procurement.bid.no_points", params={"factor": fid})
             for i, p in enumerate(ps):
                 if p < 0:
                     raise ProcurementError("points must not be negative",
                                            field=f"points[{fid}][{i}]", value=str(p),
-                                           term="评委打分")
+                                           term="评委打分",
+                        code="procurement.bid.points_negative")
 
     @property
     def quotes(self) -> int:

@@ -101,10 +101,12 @@ def _nonneg_money(v: Any, field: str) -> Money:
         try:
             m = Money(v, field=field)
         except OutsourcingError as exc:
-            raise ProcurementError(exc.reason, field=field, value=v, term="费用测算") from None
+            raise ProcurementError(exc.reason, field=field, value=v, term="费用测算",
+                code="procurement.estimate.amount_not_money", zh=exc.zh) from None
     if m < Money.ZERO:
         raise ProcurementError("must not be negative", field=field, value=str(m),
-                               term="费用测算")
+                               term="费用测算",
+            code="procurement.estimate.amount_negative")
     return m
 
 
@@ -121,12 +123,15 @@ def _rate(field: str) -> Any:
         try:
             r = as_rate(v, field=field)
         except OutsourcingError as exc:
-            raise ProcurementError(exc.reason, field=field, value=v, term="费率") from None
+            raise ProcurementError(exc.reason, field=field, value=v, term="费率",
+                code="procurement.estimate.rate_not_decimal",
+                                   zh=exc.zh) from None
         d = Decimal(r) if isinstance(r, int) else (
             r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
         if not Decimal(0) <= d < 1:
             raise ProcurementError("a rate lies in [0, 1)", field=field, value=str(d),
-                                   term="费率")
+                                   term="费率",
+                code="procurement.estimate.rate_out_of_range")
         return d
     return conv
 
@@ -134,7 +139,8 @@ def _rate(field: str) -> Any:
 def _headcount(v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
         raise ProcurementError("a headcount is a whole number of at least 1", field="headcount",
-                               value=v, term="岗位人数")
+                               value=v, term="岗位人数",
+            code="procurement.estimate.headcount")
     return v
 
 
@@ -173,7 +179,8 @@ class CostEstimate:
         for f in self.figures:
             if f.label == label:
                 return f
-        raise ProcurementError("no such figure", field="label", value=label)
+        raise ProcurementError("no such figure", field="label", value=label,
+            code="procurement.estimate.no_such_figure")
 
     def render(self) -> str:
         out = [f"费用测算（{self.regime.zh}，{self.on}）"]
@@ -228,10 +235,12 @@ def estimate_cost(
     items = tuple(items)
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ProcurementError("months is a whole number of at least 1", field="months",
-                               value=months, term="服务期（月）")
+                               value=months, term="服务期（月）",
+            code="procurement.estimate.months")
     if not posts:
         raise ProcurementError("an estimate needs at least one post", field="posts", value=[],
-                               term="岗位")
+                               term="岗位",
+            code="procurement.estimate.no_posts")
     benefits = _rate("benefits_rate")(benefits_rate)
     profit = _rate("profit_rate")(profit_rate)
     structure = rulebook.resolve("procurement.estimate.fee_structure", on)
@@ -244,7 +253,8 @@ def estimate_cost(
             raise ProcurementError("包干制 needs a management-fee rate",
                                    field="management_fee_rate", value=None,
                                    rule_id=structure.rule_id, citation=structure.citation,
-                                   term="管理费率")
+                                   term="管理费率",
+                code="procurement.estimate.lump_sum_needs_fee_rate")
         mgmt = _rate("management_fee_rate")(management_fee_rate)
         mgmt_rule = rulebook.resolve("procurement.estimate.management_fee_rate", on)
         rules.append(mgmt_rule)
@@ -253,7 +263,8 @@ def estimate_cost(
         raise ProcurementError("酬金制 has no separate management fee: the 酬金 pays for it",
                                field="management_fee_rate", value=str(management_fee_rate),
                                rule_id=structure.rule_id, citation=structure.citation,
-                               term="酬金制")
+                               term="酬金制",
+            code="procurement.estimate.fee_based_no_fee_rate")
     findings += _practice("profit" if mgmt is not None else "remuneration", profit, profit_rule,
                           "profit_rate")
     vat_rule = rulebook.resolve(taxpayer.rule, on)

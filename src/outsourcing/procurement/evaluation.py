@@ -87,7 +87,8 @@ __all__ = ["TIE_BREAK", "TIE_BREAK_FINAL_QUOTE", "BidEvaluation", "EvaluationRep
 def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved]) -> int:
     """Structural checks across bids; returns the number of evaluators (0 for price only)."""
     if not bids:
-        raise ProcurementError("no bids to evaluate", field="bids", value=[], term="投标")
+        raise ProcurementError("no bids to evaluate", field="bids", value=[], term="投标",
+            code="procurement.evaluation.no_bids")
     m = tender.method
     if m is SINGLE_SOURCE and len(bids) != 1:
         raise ProcurementError(
@@ -100,10 +101,12 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
     suppliers: set[str] = set()
     for i, b in enumerate(bids):
         if not isinstance(b, Bid):
-            raise ProcurementError("not a Bid", field=f"bids[{i}]", value=b)
+            raise ProcurementError("not a Bid", field=f"bids[{i}]", value=b,
+                code="procurement.evaluation.not_a_bid", params={"kind": type(b).__name__})
         if b.id in seen:
             raise ProcurementError("duplicate bid id", field=f"bids[{i}].id", value=b.id,
-                                   term="投标编号")
+                                   term="投标编号",
+                code="procurement.evaluation.bid_id_twice")
         if b.supplier.id in suppliers:
             if m is INQUIRY:
                 one = rules["procurement.nontender.inquiry_one_quote"]
@@ -114,7 +117,8 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
                     code="procurement.inquiry_second_quote",
                     params={"supplier": b.supplier.name, "received": ""})
             raise ProcurementError("a supplier bids once", field=f"bids[{i}].supplier",
-                                   value=b.supplier.id, term="供应商")
+                                   value=b.supplier.id, term="供应商",
+                code="procurement.evaluation.supplier_bids_twice")
         if b.rounds and not m.takes_rounds:
             if m is INQUIRY:
                 one = rules["procurement.nontender.inquiry_one_quote"]
@@ -138,7 +142,9 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
             if b.points:
                 raise ProcurementError(f"{tender.evaluation.zh} takes no evaluators' points",
                                        field=f"bids[{i}].points", value=[k for k, _ in b.points],
-                                       term="评委打分")
+                                       term="评委打分",
+                    code="procurement.evaluation.points_not_taken",
+                                       params={"method": tender.evaluation.zh})
         return 0
     wanted = {f.id for f in scheme.factors}
     panel: int | None = None
@@ -147,7 +153,9 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
         if got != wanted:
             raise ProcurementError(
                 f"points must be given for exactly the factors {sorted(wanted)}",
-                field=f"bids[{i}].points", value=sorted(got), term="评委打分")
+                field=f"bids[{i}].points", value=sorted(got), term="评委打分",
+                code="procurement.evaluation.points_factors",
+                params={"factors": ", ".join(sorted(wanted))})
         for fid, ps in b.points:
             factor = scheme.factor(fid)
             if panel is None:
@@ -155,12 +163,15 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
             if len(ps) != panel:
                 raise ProcurementError(
                     f"every factor of every bid is scored by the same {panel} evaluators",
-                    field=f"bids[{i}].points[{fid}]", value=len(ps), term="评标委员会")
+                    field=f"bids[{i}].points[{fid}]", value=len(ps), term="评标委员会",
+                    code="procurement.evaluation.panel_size", params={"panel": panel})
             for j, p in enumerate(ps):
                 if p > factor.full_marks:
                     raise ProcurementError(
                         f"points exceed the factor's full marks {factor.full_marks}",
-                        field=f"bids[{i}].points[{fid}][{j}]", value=str(p), term="评委打分")
+                        field=f"bids[{i}].points[{fid}][{j}]", value=str(p), term="评委打分",
+                        code="procurement.evaluation.points_over_full_marks",
+                        params={"full_marks": str(factor.full_marks)})
     return panel or 0
 
 
@@ -321,7 +332,9 @@ def evaluate(tender: Tender, bids: Sequence[Bid], rulebook: RuleBook, *,
     if rulebook.code != tender.jurisdiction:
         raise ProcurementError(
             f"the rulebook is for {rulebook.code}, the tender for {tender.jurisdiction}",
-            field="rulebook", value=rulebook.code, term="辖区")
+            field="rulebook", value=rulebook.code, term="辖区",
+            code="procurement.evaluation.rulebook_jurisdiction",
+            params={"tender": tender.jurisdiction, "rulebook": rulebook.code})
     rules = method_rules(tender, rulebook)
     notes = check_tender(tender, rules)
     _check_bids(tender, bids, rules)

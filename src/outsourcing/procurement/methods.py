@@ -160,7 +160,9 @@ def _check_weights(tender: Tender, rules: dict[str, Resolved]) -> list[Finding]:
     if comb.value not in COMBINATIONS:
         raise ProcurementError(f"unknown combination; known: {', '.join(COMBINATIONS)}",
                                field="procurement.evaluator_combination", value=comb.value,
-                               rule_id=comb.rule_id, citation=comb.citation)
+                               rule_id=comb.rule_id, citation=comb.citation,
+            code="procurement.evaluator_combination_unknown",
+                               params={"known": ", ".join(COMBINATIONS)})
     return notes
 
 

@@ -130,7 +130,8 @@ class EvaluationReport:
             if e.bid.id == bid_id:
                 return e
         raise ProcurementError("no such bid in the report", field="bid", value=bid_id,
-                               term="投标")
+                               term="投标",
+            code="procurement.report.no_such_bid")
 
     @property
     def minimum(self) -> Resolved | None:
@@ -142,7 +143,8 @@ class EvaluationReport:
         for r in self.rules:
             if r.rule_id == pid:
                 return r
-        raise ProcurementError("rule not applied in this evaluation", field="rule", value=pid)
+        raise ProcurementError("rule not applied in this evaluation", field="rule", value=pid,
+            code="procurement.report.rule_not_applied")
 
     def render(self) -> str:
         """The report as readable text with Chinese labels."""

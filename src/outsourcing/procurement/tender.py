@@ -175,7 +175,8 @@ def _weight(v: Any) -> Decimal:
     try:
         r = as_rate(v, field="weight")
     except OutsourcingError as exc:
-        raise ProcurementError(exc.reason, field="weight", value=v, term="权值") from None
+        raise ProcurementError(exc.reason, field="weight", value=v, term="权值",
+            code="procurement.tender.weight_not_decimal", zh=exc.zh) from None
     return Decimal(r) if isinstance(r, int) else (
         r if isinstance(r, Decimal) else Decimal(r.numerator) / Decimal(r.denominator))
 
@@ -184,7 +185,8 @@ def _nonempty(term: str) -> Any:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not value.strip():
             raise ProcurementError("must be a non-empty string", field=attribute.name,
-                                   value=value, term=term)
+                                   value=value, term=term,
+                code="procurement.tender.text_empty", says="text.empty")
     return check
 
 
@@ -228,27 +230,35 @@ class ScoringScheme:
                 or not 0 <= self.places <= 6:
             raise ProcurementError("score decimals must be a whole number from 0 to 6",
                                    field="scoring.places", value=self.places,
-                                   term="评分保留小数位数")
+                                   term="评分保留小数位数",
+                code="procurement.tender.scoring_places")
         seen: set[str] = set()
         weights = [("price_weight", self.price_weight)]
         for i, f in enumerate(self.factors):
             if not isinstance(f, Factor):
-                raise ProcurementError("not a Factor", field=f"scoring.factors[{i}]", value=f)
+                raise ProcurementError("not a Factor", field=f"scoring.factors[{i}]", value=f,
+                    code="procurement.tender.not_a_factor",
+                                       params={"kind": type(f).__name__})
             if f.id == PRICE or f.id in seen:
                 raise ProcurementError(f"duplicate or reserved factor id ({PRICE!r} is the "
                                        "price factor)", field=f"scoring.factors[{i}].id",
-                                       value=f.id, term="评审因素")
+                                       value=f.id, term="评审因素",
+                    code="procurement.tender.factor_id_twice",
+                                       params={"price": PRICE})
             seen.add(f.id)
             weights.append((f"factors[{i}].weight", f.weight))
         for where, w in weights:
             if not Decimal(0) < w <= 1:
                 raise ProcurementError("a weight lies in (0, 1]", field=f"scoring.{where}",
-                                       value=str(w), term="权值")
+                                       value=str(w), term="权值",
+                    code="procurement.tender.weight_range")
             if (w * 10 ** (self.places + 2)) % 1:
                 raise ProcurementError(
                     f"a weight has at most {self.places + 2} decimals, so that full marks "
                     f"(weight × 100) are exact at {self.places} decimals",
-                    field=f"scoring.{where}", value=str(w), term="权值")
+                    field=f"scoring.{where}", value=str(w), term="权值",
+                    code="procurement.tender.weight_decimals",
+                    params={"places": self.places + 2})
         total = sum((w for _, w in weights), Decimal(0))
         if total != 1:
             shown = " + ".join(str(w) for _, w in weights)
@@ -257,14 +267,16 @@ class ScoringScheme:
                 field="scoring", value=str(total),
                 citation="财政部令第87号 第五十五条: 评标总得分 = F1×A1 + … + Fn×An, "
                          "A1 + A2 + … + An = 1",
-                term="评审因素权值之和")
+                term="评审因素权值之和",
+                code="procurement.tender.weights_sum", params={"total": str(total)})
 
     def factor(self, factor_id: str) -> Factor:
         for f in self.factors:
             if f.id == factor_id:
                 return f
         raise ProcurementError("no such factor", field="factor", value=factor_id,
-                               term="评审因素")
+                               term="评审因素",
+            code="procurement.tender.no_such_factor")
 
 
 @attrs.frozen
@@ -288,7 +300,8 @@ def _to_money(v: Any, field: str, term: str) -> Money:
     try:
         return Money(v, field=field)
     except OutsourcingError as exc:
-        raise ProcurementError(exc.reason, field=field, value=v, term=term) from None
+        raise ProcurementError(exc.reason, field=field, value=v, term=term,
+            code="procurement.tender.amount_not_money", zh=exc.zh) from None
 
 
 def _budget(v: Any) -> Money:
@@ -390,41 +403,53 @@ class Tender:
     def __attrs_post_init__(self) -> None:
         if not self.lines:
             raise ProcurementError("a tender needs at least one line", field="lines", value=[],
-                                   term="采购需求")
+                                   term="采购需求",
+                code="procurement.tender.no_lines")
         seen: set[str] = set()
         for i, line in enumerate(self.lines):
             if not isinstance(line, TenderLine):
-                raise ProcurementError("not a TenderLine", field=f"lines[{i}]", value=line)
+                raise ProcurementError("not a TenderLine", field=f"lines[{i}]", value=line,
+                    code="procurement.tender.not_a_line",
+                                       params={"kind": type(line).__name__})
             if line.id in seen:
                 raise ProcurementError("duplicate line id", field=f"lines[{i}].id",
-                                       value=line.id, term="服务项目编号")
+                                       value=line.id, term="服务项目编号",
+                    code="procurement.tender.line_id_twice")
             seen.add(line.id)
         if self.budget <= Money.ZERO:
             raise ProcurementError("the budget must be positive", field="budget",
-                                   value=str(self.budget), term="预算金额")
+                                   value=str(self.budget), term="预算金额",
+                code="procurement.tender.budget_not_positive")
         if self.ceiling is not None and not Money.ZERO < self.ceiling <= self.budget:
             raise ProcurementError(
                 f"the ceiling price must be positive and within the budget "
                 f"{self.budget.format()}", field="ceiling", value=str(self.ceiling),
                 citation="财政部令第87号 第十二条: 可以在采购预算额度内合理设定最高限价",
-                term="最高限价")
+                term="最高限价",
+                code="procurement.tender.ceiling_range",
+                params={"budget": self.budget.format()})
         if self.evaluation is EvaluationMethod.WEIGHTED_SCORE and self.scoring is None:
             raise ProcurementError("综合评分法 needs a scoring scheme", field="scoring",
-                                   value=None, term="评分标准")
+                                   value=None, term="评分标准",
+                code="procurement.tender.scoring_needed")
         if self.evaluation is EvaluationMethod.LOWEST_PRICE and self.scoring is not None:
             raise ProcurementError("最低评标价法 scores nothing but price; drop the scheme",
-                                   field="scoring", value="ScoringScheme", term="评分标准")
+                                   field="scoring", value="ScoringScheme", term="评分标准",
+                code="procurement.tender.scoring_not_taken")
         if self.reserved_for_sme and self.sme_deduction:
             raise ProcurementError(
                 "a project reserved for SMEs takes no price deduction", field="sme_deduction",
                 value=str(self.sme_deduction),
                 citation="财库〔2020〕46号 第九条: "
                          "未预留份额专门面向中小企业采购的项目才给予价格扣除",
-                term="小微企业价格扣除")
+                term="小微企业价格扣除",
+                code="procurement.tender.reserved_no_deduction")
         bad = self.multi_year_conditions - MULTI_YEAR_CONDITIONS.keys()
         if bad:
             raise ProcurementError(f"unknown condition; known: {sorted(MULTI_YEAR_CONDITIONS)}",
-                                   field="multi_year_conditions", value=sorted(bad))
+                                   field="multi_year_conditions", value=sorted(bad),
+                code="procurement.tender.multi_year_condition_unknown",
+                                   params={"known": ", ".join(sorted(MULTI_YEAR_CONDITIONS))})
         self._check_method()
 
     def _check_method(self) -> None:

@@ -28,6 +28,7 @@ from .access import Guarded, Role
 from .common import as_id, as_text, check_contract_ids, dumps, now, sha
 from .compiled import Compiled
 from .documents import FORMAT, terms_of
+from .units import unit_for_contract
 
 __all__ = ["ContractInfo", "Contracts", "contract_row", "term_ends"]
 
@@ -54,6 +55,8 @@ class ContractInfo:
     ``terminated`` (已解除), on the date asked."""
     services: tuple[str, ...]
     sites: tuple[str, ...]
+    unit: str | None = None
+    """The unit (单位) the contract belongs to, as recorded (None: the root of the tree)."""
 
 
 def contract_row(conn: Connection, contract_id: str) -> Row[Any]:
@@ -85,9 +88,12 @@ class Contracts(Guarded):
                      kpis: Mapping[str, Sequence[KpiSpec]] | None = None,
                      contract_rules: ContractRules | None = None,
                      adopt: Sequence[str] = (),
-                     plan: InstalmentPlan | PeriodicPlan | None = None) -> None:
-        """Record a contract with its own settlement terms (each line's payment rule and
-        KPIs, where the contract sets them; otherwise the plugins and rulebook decide), its
+                     plan: InstalmentPlan | PeriodicPlan | None = None,
+                     unit: str | None = None) -> None:
+        """Record a contract in its ``unit`` (单位; None: the root of the unit tree, see
+        :mod:`outsourcing.registry.units`) with its own settlement terms (each line's payment
+        rule and KPIs, where the contract sets them; otherwise the plugins and rulebook
+        decide), its
         contract-wide terms (``ContractRules()``: none; None: the defaults, marked), the
         defaults it adopts by name and its payment plan (see
         :class:`~outsourcing.terms.ContractTerms`)."""
@@ -113,6 +119,7 @@ class Contracts(Guarded):
         role = self._role(actor, [Role.OFFICER])
         try:
             with self._write() as conn:
+                values["unit_id"] = unit_for_contract(conn, unit)
                 self._record(conn, S.contracts, [values], by, role, "add_contract")
                 self._record(conn, S.contract_lines, [
                     {"contract_id": contract.id, "line_id": x.id, "service": x.service,
@@ -295,7 +302,7 @@ class Contracts(Guarded):
                             (site, "site", "办公区"), (jurisdiction, "jurisdiction", "辖区")))
         contracts = S.contracts
         q = select(*(contracts.c[k] for k in ("id", "title", "jurisdiction", "purchaser_id",
-                                              "supplier_id", "term_start", "term_end"))
+                                              "supplier_id", "term_start", "term_end", "unit_id"))
                    ).order_by(contracts.c.id)
         if supplier is not None:
             q = q.where(contracts.c.supplier_id == supplier)
@@ -325,7 +332,7 @@ class Contracts(Guarded):
             out.append(ContractInfo(r.id, r.title, r.jurisdiction, r.purchaser_id,
                                     r.supplier_id, r.term_start, end, state,
                                     tuple(dict.fromkeys(s for s, _ in ls)),
-                                    tuple(dict.fromkeys(s for _, s in ls))))
+                                    tuple(dict.fromkeys(s for _, s in ls)), r.unit_id))
         return out
 
     def headroom(self, on: date | None = None) -> list[CapReport]:

@@ -51,7 +51,7 @@ __all__ = ["HEAD", "current_revision", "database_engine", "database_revision", "
            "upgrade_database"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0008_compiled_contracts"
+HEAD = "0009_compiled_contracts"
 """The newest schema revision of this library."""
 
 

@@ -87,6 +87,8 @@ contracts = Table(
     Column("document", Text, nullable=False),
     Column("recorded_by", ID, nullable=False),
     Column("recorded_at", STAMP, nullable=False),
+    # revision 0008_service: the unit (单位) the contract belongs to (NULL: the tree's root)
+    Column("unit_id", ID, nullable=True, index=True),
 )
 
 contract_lines = Table(
@@ -237,6 +239,66 @@ final_scores = Table(
 """A line's final assessment score (年度/期满考核得分), which releases a holdback by the result;
 versioned like an assessment."""
 
+# --- revision 0008_service: units, accounts and API tokens of the service ---------------------
+units = Table(
+    "units", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("parent_id", ID, nullable=True, index=True),  # checked by the store
+    Column("level", String(20), nullable=False),
+    Column("jurisdiction", String(40), nullable=True),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+)
+"""The units (单位) as a tree: region, cities, counties and districts, departments."""
+
+accounts = Table(
+    "accounts", metadata,
+    Column("id", ID, primary_key=True),
+    Column("actor_id", ID, ForeignKey("actors.id"), nullable=False, unique=True),
+    Column("unit_id", ID, ForeignKey("units.id"), nullable=True),
+    Column("password_hash", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+)
+"""A person's sign-in to the service (账户), bound to one actor; ``id`` is the login name.
+The password is kept as its argon2 hash."""
+
+account_events = Table(
+    "account_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", ID, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("event", String(20), nullable=False),
+    Column("password_hash", Text, nullable=True),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+)
+"""What happened to an account since (append-only): a new password, disabled, enabled, a
+sign-out.  Each ends the sessions issued before it."""
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("actor_id", ID, ForeignKey("actors.id"), nullable=False),
+    Column("units", Text, nullable=False),
+    Column("roles", Text, nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+)
+"""An agency system's API token (接口令牌): the actor it acts as, the units and roles it is
+scoped to, the SHA-256 of its secret."""
+
+token_revocations = Table(
+    "token_revocations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_id", ID, ForeignKey("api_tokens.id"), nullable=False, unique=True),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", ID, nullable=False),
+    Column("recorded_at", STAMP, nullable=False),
+)
+
 audit = Table(
     "audit", metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
@@ -277,7 +339,7 @@ compiled_contracts = Table(
     Column("compiled_at", STAMP, nullable=False),
     UniqueConstraint("contract_id", "decisions", "rules_key", name="uq_compiled_contracts"),
 )
-"""A contract's terms compiled for settlement (revision ``0008_compiled_contracts``): with
+"""A contract's terms compiled for settlement (revision ``0009_compiled_contracts``): with
 its first ``decisions`` decided changes, under the rules of ``rules_key``; derived from the
 documents (see :mod:`outsourcing.registry.compiled`), so neither audited nor lost by a
 downgrade."""
@@ -308,6 +370,14 @@ HASHED: dict[str, tuple[str, ...]] = {
                       "reason", "recorded_by", "recorded_at"),
     "final_scores": ("id", "contract_id", "line_id", "version", "score", "reason",
                      "recorded_by", "recorded_at"),
+    "units": ("id", "name", "parent_id", "level", "jurisdiction", "recorded_by",
+              "recorded_at"),
+    "accounts": ("id", "actor_id", "unit_id", "password_hash", "recorded_by", "recorded_at"),
+    "account_events": ("id", "account_id", "event", "password_hash", "recorded_by",
+                       "recorded_at"),
+    "api_tokens": ("id", "name", "actor_id", "units", "roles", "secret_hash", "recorded_by",
+                   "recorded_at"),
+    "token_revocations": ("id", "token_id", "reason", "recorded_by", "recorded_at"),
 }
 """The columns of each audited table whose content the audit trail's hash covers: every table
 that holds what decides money (a test checks that no other table holds data).  Every row of
@@ -317,6 +387,7 @@ against it."""
 
 HASHED_LATER: dict[str, tuple[str, ...]] = {
     "actors": ("login", "proposed_by"),
+    "contracts": ("unit_id",),
     "payments": ("reverses", "reason", "solo"),
 }
 """Columns added to an audited table by a later revision: the hash covers each one when it

@@ -14,7 +14,9 @@
 - :mod:`~outsourcing.registry.queries` — the stored statements as a bureau reads them;
 - :mod:`~outsourcing.registry.verify` — the walk along the audit chain;
 - :mod:`~outsourcing.registry.documents` — the stored documents, through
-  :mod:`outsourcing.serialize`.
+  :mod:`outsourcing.serialize`;
+- :mod:`~outsourcing.registry.units` and :mod:`~outsourcing.registry.accounts` — the unit
+  tree, the service's accounts, sign-in and API tokens.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 from ._verify_parallel import workers_for
 from .acceptance import Acceptance, Acceptances, Accepted
 from .access import Actor, Proposal, Role
+from .accounts import Account, Accounts, ApiToken, SignInLimits
 from .actors import Actors
 from .assessments import Assessments, Imported
 from .audit import AuditRecord, row_hash
@@ -42,8 +45,10 @@ from .verify import verify as verify_chain
 __all__ = [
     "Acceptance",
     "Accepted",
+    "Account",
     "Actor",
     "Anchor",
+    "ApiToken",
     "AuditKeys",
     "AuditRecord",
     "BatchResult",
@@ -56,6 +61,7 @@ __all__ = [
     "Proposal",
     "Role",
     "Settled",
+    "SignInLimits",
     "StatementVersion",
     "Store",
     "StoredStatement",
@@ -65,7 +71,8 @@ __all__ = [
 ]
 
 
-class Store(Actors, Changes, Assessments, Acceptances, UsageInputs, Month, Payments, Queries):
+class Store(Actors, Changes, Assessments, Acceptances, UsageInputs, Month, Payments, Queries,
+            Accounts):
     """The store of record for contracts, changes, assessments, statements and payments
     (登记库).  Open it with :meth:`open`; it is also exported as ``outsourcing.Store``.
 

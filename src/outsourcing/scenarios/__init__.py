@@ -144,13 +144,16 @@ def find_case(cases: Sequence[Case], name: str | None) -> Case:
             return cases[0]
         raise ScenarioError(
             f"{cases[0].file}: --case: the file holds {len(cases)} cases; name one: "
-            + "; ".join(repr(c.name) for c in cases), field="case", value=None)
+            + "; ".join(repr(c.name) for c in cases), field="case", value=None,
+            code="scenario.case_not_named",
+            params={"count": len(cases)})
     for c in cases:
         if c.name == name or (name.isdigit() and int(name) == c.index + 1):
             return c
     raise ScenarioError(
         f"{cases[0].file}: --case: no case {name!r}; the cases: "
-        + "; ".join(repr(c.name) for c in cases), field="case", value=name)
+        + "; ".join(repr(c.name) for c in cases), field="case", value=name,
+        code="scenario.case_unknown")
 
 
 def settle_case(case: Case, period: Period | str, registry: PluginHost | None = None
@@ -172,11 +175,14 @@ def settle_case(case: Case, period: Period | str, registry: PluginHost | None = 
         k = prepared.period_index(period)
     except OutsourcingError as exc:
         raise ScenarioError(f"{case.where}: --period: {exc.reason}", field="period",
-                            value=str(period)) from None
+                            value=str(period),
+            code="scenario.period_unknown", zh=exc.zh) from None
     first = _first(run, prepared)
     if k < first:
         raise ScenarioError(f"{case.where}: --period: before the case's settle_from "
-                            f"{prepared.periods[first]}", field="period", value=str(period))
+                            f"{prepared.periods[first]}", field="period", value=str(period),
+            code="scenario.period_before_settle_from",
+                            params={"first": str(prepared.periods[first])})
     return _settle_through(run, prepared, k)[k - first]
 
 
@@ -191,13 +197,13 @@ def _known(case: Case, registry: PluginHost) -> None:
     if case.jurisdiction not in registry.jurisdictions:
         raise _fail(case.file, i, case.name, f"case[{i}].jurisdiction",
                     f"unknown jurisdiction; known: {', '.join(sorted(registry.jurisdictions))}",
-                    case.jurisdiction, code="jurisdiction.unknown", zh="未知的辖区代码")
+                    case.jurisdiction, code="jurisdiction.unknown")
     if case.contract is not None:
         try:
             registry.check_known(case.contract)
         except OutsourcingError as exc:
             raise _fail(case.file, i, case.name, f"case[{i}].contract.{exc.field}", exc.reason,
-                        exc.value, code=exc.code, zh=exc.zh) from None
+                        exc.value, code=exc.code, wrapped=exc) from None
 
 
 def run_case(case: Case, registry: PluginHost) -> CaseResult:

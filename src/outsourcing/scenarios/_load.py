@@ -107,7 +107,8 @@ def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Scenar
     key = _cut(bad.split("=", 1)[0].strip() if "=" in bad else bad, 40)
     where = f"case {case_no} '{case_name}'" if case_no else "before the first case"
     return ScenarioError(f"{path}:{lineno}: {where}: {key or '?'}: not valid TOML ({exc}): {bad}",
-                         field=key or None, value=bad or None)
+                         field=key or None, value=bad or None,
+        code="scenario.toml_syntax", params={"line": lineno})
 
 
 def in_rules(case: Case, exc: OutsourcingError) -> OutsourcingError:
@@ -127,11 +128,15 @@ def _cut(text: str, limit: int = 60) -> str:
 
 def _fail(
     file: str, index: int, name: str, field: str, msg: str, value: Any = None,
-    code: str | None = None, zh: str | None = None,
+    code: str | None = None, wrapped: OutsourcingError | None = None,
+    params: dict[str, Any] | None = None,
 ) -> ScenarioError:
+    """The error of a case, naming the file, the case and the field: under ``code`` (its
+    sentence from the catalogue, or the sentence of the ``wrapped`` error passed on)."""
     shown = "" if value is None else f" (value {_short(value)})"
     return ScenarioError(f"{file}: case {index + 1} '{_cut(name)}': {field}: {msg}"
-                         f"{shown}", field=field, value=value, code=code, zh=zh)
+                         f"{shown}", field=field, value=value, code=code, params=params,
+                         zh=wrapped.zh if wrapped is not None else None)
 
 
 def load_file(path: str | Path) -> list[Case]:
@@ -145,10 +150,13 @@ def load_file(path: str | Path) -> list[Case]:
     extra = set(data) - {"case"}
     if extra:
         raise ScenarioError(f"{p}: {', '.join(sorted(extra))}: unknown top-level keys; a file "
-                            "holds [[case]] tables", field=",".join(sorted(extra)), value=None)
+                            "holds [[case]] tables", field=",".join(sorted(extra)), value=None,
+            code="scenario.top_level_keys",
+                            params={"keys": ", ".join(sorted(extra))})
     cases = data.get("case")
     if not isinstance(cases, list) or not cases:
-        raise ScenarioError(f"{p}: case: no [[case]] in the file", field="case", value=None)
+        raise ScenarioError(f"{p}: case: no [[case]] in the file", field="case", value=None,
+            code="scenario.no_cases")
     for i, raw in enumerate(cases):
         if not isinstance(raw, dict):
             raise _fail(str(p), i, "?", f"case[{i}]", "a case is a table ([[case]])")

@@ -181,7 +181,7 @@ class CompiledContract:
                                                     adopted)
         for pl in self.lines:
             if pl.rule_source == "default":
-                pl.defaults = _unadopted(rulebook, self.on, _rule_ids(pl.rule), adopted)
+                pl.defaults = _unadopted(rulebook, self.on, tuple(_rule_ids(pl.rule)), adopted)
             if pl.kpis.scheduled:
                 self._schedule(pl, ranges, adopted)
         self._derive()
@@ -256,8 +256,8 @@ class CompiledContract:
             sched = list(schedules.get(lid, ()))
             running = [False] * len(ranges)
             for span, _ in sched:
-                for k in range(bisect_left(ends, span.start), bisect_right(starts, span.end)):
-                    running[k] = True
+                lo, hi = bisect_left(ends, span.start), bisect_right(starts, span.end)
+                running[lo:hi] = [True] * (hi - lo)
             rule, origin = self._rule(lid, line, rules)
             specs = self._kpis(lid, line, kpis, self.catalogue)
             release = rule.holdback.release if rule.holdback else ""
@@ -342,7 +342,7 @@ class CompiledContract:
                         value=found.value, rule_id=found.rule_id, citation=found.citation,
                         term="本期不考核指标的处理",
                         code="settlement.kpi_not_due_invalid") from None
-                pl.defaults += _unadopted(self.rulebook, self.on, [KPI_NOT_DUE], adopted)
+                pl.defaults += _unadopted(self.rulebook, self.on, (KPI_NOT_DUE,), adopted)
         pl.not_due = tuple(fallback if r is None else r for r in own)
         pl.carry = tuple(r is NotDueRule.CARRY_FORWARD for r in pl.not_due)
         ids = [s.id for s in pl.kpis.specs]
@@ -433,9 +433,11 @@ def _rule_ids(rule: PaymentRule) -> list[str]:
     return [x.rule_id for x in parts if x is not None]
 
 
-def _unadopted(rb: RuleBook, on: date, ids: Iterable[str], adopted: frozenset[str]
+@lru_cache(maxsize=4096)
+def _unadopted(rb: RuleBook, on: date, ids: tuple[str, ...], adopted: frozenset[str]
                ) -> tuple[Resolved, ...]:
-    """The illustrative defaults among ``ids`` the contract did not adopt."""
+    """The illustrative defaults among ``ids`` the contract did not adopt (remembered like
+    :func:`resolve`: a region's contracts ask the same question on the same days)."""
     out = []
     for pid in ids:
         if pid in adopted or pid not in PAYMENT_DEFAULTS:
@@ -468,7 +470,7 @@ def _contract_rules(rulebook: RuleBook, on: date, given: ContractRules | None,
     if given is None:
         rules = default_contract_rules(rulebook, on)
         wide = [x for x in (rules.total_cap, rules.consecutive, rules.notices) if x is not None]
-        return rules, _unadopted(rulebook, on, [x.rule_id for x in wide], adopted)
+        return rules, _unadopted(rulebook, on, tuple(x.rule_id for x in wide), adopted)
     if not isinstance(given, ContractRules):
         raise SettlementError(f"a {type(given).__name__} is not ContractRules",
                               field="contract_rules", value=repr(given),

@@ -162,6 +162,9 @@ def readings_of(cc: PreparedContract, i: int, given: PeriodInput
     return out, incidents, sources
 
 
+_INT = {int}
+
+
 def _check_values(pl: Any, v: Any, where: str) -> None:
     """A line's values: a tuple of whole hundredths per KPI (per site), none negative (a
     rate's limit of 100% is checked where it is scored)."""
@@ -174,8 +177,7 @@ def _check_values(pl: Any, v: Any, where: str) -> None:
                               params={"kpis": k})
     low = NOT_SCORED if pl.due is not None or pl.kpis.scheduled else 0
     for g in groups:
-        if (type(g) is not tuple or len(g) != k
-                or not all(type(x) is int for x in g) or min(g) < low):
+        if type(g) is not tuple or len(g) != k or set(map(type, g)) != _INT or min(g) < low:
             raise SettlementError(f"line {pl.line.id} has {k} KPIs: a tuple of {k} whole "
                                   "hundredths, none negative", field=where, value=repr(v),
                                   term="实测指标", code="settlement.input_values",

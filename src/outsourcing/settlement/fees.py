@@ -4,7 +4,8 @@
 of days) and works out a period's fees the first time that period is settled: one period
 costs the cumulative amounts at its two boundary days, for every line at once (the
 contract's rounding difference goes to its main line, :func:`~outsourcing.accrual.
-contract_period_fen`), not the whole term's.  A line's fee in a period is a function of the
+contract_period_fen`; each schedule summarised once, :class:`~outsourcing.accrual.
+ContractAccrual`), not the whole term's.  A line's fee in a period is a function of the
 period's boundary days alone (the running total rounded at each), so a period computed on
 its own equals the same period computed with the whole term: ``tests/settlement`` checks it
 for generated contracts, period by period.  What needs more than one period (a deduction of
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import cast
 
-from ..accrual import Bounds, Schedule, contract_period_fen, period_bounds
+from ..accrual import Bounds, ContractAccrual, Schedule, period_bounds
 from ..dates import DateRange, DayCount, Period, PeriodKind, periods_between
 from ..statement.record import month_of
 
@@ -35,8 +36,8 @@ class FeeTable:
     every period).  The monthly loop checks ``filled[i]`` once per contract and period.
     """
 
-    __slots__ = ("alone", "convention", "filled", "kind", "per_line", "ranges", "schedules",
-                 "term")
+    __slots__ = ("accrual", "alone", "convention", "filled", "kind", "per_line", "ranges",
+                 "schedules", "term")
 
     def __init__(self, schedules: Sequence[Schedule], term: DateRange, kind: PeriodKind,
                  convention: DayCount, alone: Sequence[bool]) -> None:
@@ -49,6 +50,8 @@ class FeeTable:
         n = len(self.ranges)
         self.per_line: list[list[int | None]] = [[None] * n for _ in self.schedules]
         self.filled = bytearray(n)
+        self.accrual: ContractAccrual | None = None
+        """The schedules summarised for the one accrual rule, when a period is first read."""
 
     def __getstate__(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__slots__ if k != "ranges"}
@@ -62,8 +65,10 @@ class FeeTable:
         """Work out period ``i``'s fee of every line (once)."""
         if self.filled[i]:
             return
-        got = contract_period_fen(self.schedules, Bounds([self.ranges[i]]), self.convention,
-                                  self.alone)
+        if self.accrual is not None:  # a second period read: the contract is settled period
+            self.fill_all()  # after period here, so every period in one pass
+            return
+        got = self._accrual().period_fen(term_bounds(self.term, self.kind).period(i))
         for own, fee in zip(self.per_line, got, strict=True):
             own[i] = fee[0]
         self.filled[i] = 1
@@ -72,11 +77,15 @@ class FeeTable:
         """Work out every period's fee of every line, in one pass over the term."""
         if all(self.filled):
             return
-        got = contract_period_fen(self.schedules, term_bounds(self.term, self.kind),
-                                  self.convention, self.alone)
+        got = self._accrual().period_fen(term_bounds(self.term, self.kind))
         for own, fees in zip(self.per_line, got, strict=True):
             own[:] = fees
         self.filled = bytearray(b"\x01" * len(self.filled))
+
+    def _accrual(self) -> ContractAccrual:
+        if self.accrual is None:
+            self.accrual = ContractAccrual(self.schedules, self.convention, self.alone)
+        return self.accrual
 
     def fee(self, j: int, i: int) -> int:
         """Line ``j``'s fee in period ``i``, in fen."""

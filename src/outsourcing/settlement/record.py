@@ -16,9 +16,13 @@ from ..performance import Assessment
 from ..statement.record import LineRecord, StatementRecord
 from ..usage import ActualFee
 from .compile import CompiledContract
-from .compute import ASSESSED, Clock, LineResult, PeriodResult
+from .compute import ASSESSED, Clock, PeriodResult
 
 __all__ = ["check_fits", "to_record"]
+
+_new: Any = tuple.__new__
+"""A named tuple made from its fields in order without its Python-level ``__new__`` (a
+line's record has 32 fields; ``tests/settlement`` compares records made both ways)."""
 
 def to_record(cc: CompiledContract, res: PeriodResult,
               assessments: Mapping[int, Assessment] | None = None,
@@ -40,22 +44,22 @@ def to_record(cc: CompiledContract, res: PeriodResult,
     t_perf = t_applied = t_hb = t_rel = t_forf = 0
     for j, ((lid, service, site), figures) in enumerate(
             zip(cc.line_keys, res.lines, strict=True)):
-        r = LineResult(*figures)
         a = assessments.get(j)
         line_incidents = given.get(j, ()) if a is None or not a.incidents else tuple(
             (x.on, x.kind, None if x.share is None else int(x.share * RATE_DEN))
             for x in a.incidents)
         src = sources.get(j)
         act = actuals.get(j)
-        lines.append(LineRecord(
+        lines.append(_new(LineRecord, (  # LineRecord(...) field by field, at C speed
             lid, service, site, *figures, line_incidents,
             (src if isinstance(src, tuple) else tuple(src.items())) if src else (),
-            None if act is None else (act.rule_id, act.citation, tuple(act.inputs))))
-        t_perf += r.performance
-        t_applied += r.deductions_applied
-        t_hb += r.holdback
-        t_rel += r.released
-        t_forf += r.forfeited
+            None if act is None else (act.rule_id, act.citation, tuple(act.inputs)))))
+        # performance, deductions applied, holdback, released, forfeited (LineResult's order)
+        t_perf += figures[10]
+        t_applied += figures[15]
+        t_hb += figures[16]
+        t_rel += figures[17]
+        t_forf += figures[23]
     clock = Clock(*res.clock)
     due = clock.due_on
     working = bool(due is not None and clock.start is not None

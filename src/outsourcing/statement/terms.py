@@ -85,9 +85,11 @@ class StoredTerms:
 class BoundTerms:
     """A contract's prepared terms bound to one record: what a settled statement holds.
 
-    The prepared terms hold the plugin host, which does not cross a process boundary; a
-    bound record travels (pickled, e.g. returned from a process pool) as the parts its terms
-    derive — a :class:`StoredTerms` — and reads and renders the same on the other side."""
+    Compiled terms (a :class:`~outsourcing.settlement.PreparedContract`, plain data with a
+    ``format``) travel as they are (pickled, e.g. returned from a process pool), so the
+    statement's parts are still derived only when read on the other side; other terms
+    travel as the parts they derive — a :class:`StoredTerms`.  Either reads and renders the
+    same."""
 
     terms: Terms
     record: StatementRecord = attrs.field(eq=False, repr=False)
@@ -107,4 +109,6 @@ class BoundTerms:
         return self.terms.statement_findings(record)
 
     def __reduce__(self) -> tuple[Any, ...]:
+        if getattr(self.terms, "format", None) is not None:  # compiled terms: they pickle
+            return (BoundTerms, (self.terms, self.record))
         return (StoredTerms, (self.record.contract_id, derive(self.terms, self.record)))

@@ -11,10 +11,12 @@ compares a line with it, for a contract and for the lines a change adds.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
 
 from outsourcing import Contract, Finding, Jurisdiction, RuleBook, ServiceLine, Severity, hookimpl
 from outsourcing.sites import RequiredService, Site
+from outsourcing.unit_tree import Unit
 
 from . import DATA
 from ._common import (
@@ -94,3 +96,15 @@ def outsourcing_sites() -> Sequence[Site]:
         services=[RequiredService(s, start) for s in a["bought"]]
         + [RequiredService(s, start, in_house=True) for s in a["in_house"]],
         source=f"ningxia: practice.office_areas ({citation})") for a in areas]
+
+
+@hookimpl
+def outsourcing_units() -> Sequence[Unit]:
+    """The region's units (单位): 宁夏回族自治区, its bureau, its five cities and their 22
+    districts, county-level cities and counties (``data/units.toml``, the divisions of
+    2022); each names the jurisdiction whose rules its contracts follow."""
+    with (DATA / "units.toml").open("rb") as f:
+        rows = tomllib.load(f)["unit"]
+    return [Unit(r["id"], r["name"], r.get("parent"), r["level"], r.get("jurisdiction"))
+            for r in rows]
+

@@ -4,8 +4,8 @@ whenever a month finds none for the rules in force.  Derived from the audited do
 the table starts empty (a month compiles what it needs) and the downgrade drops it without
 losing anything.
 
-Revision ID: 0008_compiled_contracts
-Revises: 0007_terminations
+Revision ID: 0009_compiled_contracts
+Revises: 0008_service
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_compiled_contracts"
-down_revision = "0007_terminations"
+revision = "0009_compiled_contracts"
+down_revision = "0008_service"
 branch_labels = None
 depends_on = None
 
