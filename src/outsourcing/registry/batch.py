@@ -32,10 +32,10 @@ from ..dates import Period
 from ..errors import OutsourcingError, RegistryError
 from ..performance import Assessment
 from ..serialize import structure
-from ..settlement import PreparedContract
+from ..settlement import PeriodInput, PreparedContract, settle_compiled
 from ..statement import Statement
 from ..usage import Usage
-from . import chain, compiled
+from . import chain, compiled, readings
 from . import schema as S
 from .audit import row_hash
 from .common import dumps, now, sha
@@ -60,7 +60,9 @@ class Inputs:
 
     contract_id: str
     prepared: PreparedContract
-    assessments: list[Assessment]
+    assessments: list[Assessment] | PeriodInput
+    """The period's assessments in force, or their compact readings
+    (:mod:`~outsourcing.registry.readings`)."""
     accepted_on: date | None
     acceptance_due: date | None
     usage: list[Usage]
@@ -73,7 +75,7 @@ class Inputs:
     def settle(self, p: Period) -> Statement:
         """The period's statement from these inputs."""
         previous = None if self.previous is None else carry_of(self.previous.carry)
-        return self.prepared.settle(p, self.assessments, previous=previous,
+        return settle_compiled(self.prepared, p, self.assessments, previous=previous,
                                     accepted_on=self.accepted_on,
                                     acceptance_due=self.acceptance_due, usage=self.usage,
                                     usage_required=True,
@@ -87,13 +89,15 @@ def previous_period(pc: PreparedContract, p: Period) -> Period | None:
 
 
 def inputs_of(contract_id: str, pc: PreparedContract, tl_hash: str, p: Period,
-              found: Sequence[tuple[str, int, Assessment]], acc: Any,
+              found: Sequence[tuple[str, int, str]],
+              given: list[Assessment] | PeriodInput, acc: Any,
               used: Sequence[tuple[str, int, Usage]], finals: Mapping[str, tuple[int, str]],
               statements: Mapping[str, Any]) -> Inputs:
     """The inputs of ``contract_id``'s period ``p`` and their digest, from what was read:
-    the assessments and usage in force (document, version, object), the acceptance row in
-    force (or None), every final score in force and the statements in force of ``p`` and
-    of the period before it (by period)."""
+    the assessments in force (document, version, line) and the assessments themselves or
+    their compact readings (``given``), the usage in force (document, version, object), the
+    acceptance row in force (or None), every final score in force and the statements in
+    force of ``p`` and of the period before it (by period)."""
     i = pc.period_index(p)
     # a final score is an input of the periods that release a holdback by it
     finals = {lid: vs for lid, vs in finals.items()
@@ -119,13 +123,13 @@ def inputs_of(contract_id: str, pc: PreparedContract, tl_hash: str, p: Period,
                        + ([[d for d, _, _ in used]] if used else [])
                        + ([sorted((k, v) for k, (_, v) in finals.items())]
                           if finals else [])))
-    versions = {"assessments": {x.line: v for _, v, x in found},
+    versions = {"assessments": {line: v for _, v, line in found},
                 "usage": {x.line: v for _, v, x in used},
                 "acceptance": None if acc is None else acc.version,
                 "final_scores": {k: v for k, (v, _) in finals.items()},
                 "decisions": len(getattr(pc.source, "changes", ())),
                 "previous": None if prev_row is None else prev_row.id}
-    return Inputs(contract_id, pc, [x for _, _, x in found], accepted_on, acceptance_due,
+    return Inputs(contract_id, pc, given, accepted_on, acceptance_due,
                   [x for _, _, x in used], {k: v for k, (_, v) in finals.items()},
                   prev_row, statements.get(str(p)), digest, versions)
 
@@ -177,13 +181,11 @@ class _Chunk:
         ids = list(self.prepared)
         ps = str(p)
         line_cols = ("contract_id", "line_id", "version", "document")
-        a, u = S.assessments, S.usage_records
-        self.found = _by_contract(conn.execute(
-            select(*(a.c[k] for k in line_cols)).where(a.c.contract_id.in_(ids), a.c.period == ps)
-            .order_by(a.c.contract_id, a.c.line_id, a.c.version)), Assessment)
+        u = S.usage_records
         self.used = _by_contract(conn.execute(
             select(*(u.c[k] for k in line_cols)).where(u.c.contract_id.in_(ids), u.c.period == ps)
             .order_by(u.c.contract_id, u.c.line_id, u.c.version)), Usage)
+        self._assessments(store, conn, ids, ps)
         acc = S.acceptances
         self.acc = _latest(conn.execute(
             select(acc).where(acc.c.contract_id.in_(ids), acc.c.period == ps)
@@ -213,9 +215,47 @@ class _Chunk:
         for (cid, period), row in _latest(rows, lambda r: (r.contract_id, r.period)).items():
             self.statements.setdefault(cid, {})[period] = row
 
+    def _assessments(self, store: Any, conn: Connection, ids: Sequence[str], ps: str
+                     ) -> None:
+        """The period's assessments in force: their compact readings of each contract's
+        compiled terms where all are kept, else the assessments themselves (whose readings
+        are then made, to be kept)."""
+        a = S.assessments
+        latest = _latest(conn.execute(
+            select(a.c.id, a.c.contract_id, a.c.line_id, a.c.version, a.c.document)
+            .where(a.c.contract_id.in_(ids), a.c.period == ps)
+            .order_by(a.c.contract_id, a.c.line_id, a.c.version)),
+            lambda r: (r.contract_id, r.line_id))
+        kept = readings.stored(conn, [r.id for r in latest.values()])
+        rows: dict[str, list[Row[Any]]] = {}
+        for (cid, _), r in latest.items():
+            rows.setdefault(cid, []).append(r)
+        self.found: dict[str, list[tuple[str, int, str]]] = {}
+        self.given: dict[str, list[Assessment] | PeriodInput] = {}
+        self.readings: list[readings.Reading] = []
+        for cid, (pc, key) in self.prepared.items():
+            mine = rows.get(cid, [])
+            self.found[cid] = [(r.document, r.version, r.line_id) for r in mine]
+            rk = compiled.rules_key(store.plugins, pc.contract.jurisdiction)
+            texts = [next((x.reading for x in kept.get(r.id, ())
+                           if x.terms_hash == key and x.rules_key == rk
+                           and readings.trusted(store.keys, x)), None) for r in mine]
+            given = (None if not mine or None in texts else
+                     readings.input_of(pc, [(r.line_id, str(t)) for r, t in zip(mine, texts,
+                                                                          strict=True)]))
+            if given is not None:
+                self.given[cid] = given
+                continue
+            objs = [structure(json.loads(r.document), Assessment) for r in mine]
+            self.given[cid] = objs
+            for r, x, t in zip(mine, objs, texts, strict=True):
+                if t is None and (made := readings.reading_of(pc, x)) is not None:
+                    self.readings.append((r.id, key, rk, made))
+
     def inputs(self, cid: str) -> Inputs:
         pc, key = self.prepared[cid]
-        return inputs_of(cid, pc, key, self.p, self.found.get(cid, []), self.acc.get(cid),
+        return inputs_of(cid, pc, key, self.p, self.found.get(cid, []), self.given[cid],
+                         self.acc.get(cid),
                          self.used.get(cid, []), self.finals.get(cid, {}),
                          self.statements.get(cid, {}))
 
@@ -267,7 +307,8 @@ def settle_chunk(store: Any, ids: Sequence[str], p: Period, by: str, role: str
     seconds["encode"] += _clock() - t
     t = _clock()
     for (x, _, _), (values, _), kind in zip(
-            settled, rows, _write_chunk(store, rows, by, role, chunk.fresh), strict=True):
+            settled, rows, _write_chunk(store, rows, by, role, chunk.fresh, chunk.readings),
+            strict=True):
         outcomes[x.contract_id] = (x.contract_id, kind, values["version"], None)
     seconds["write"] += _clock() - t
     return ChunkDone([outcomes[cid] for cid in ids], seconds)
@@ -339,16 +380,19 @@ def _insert(store: Any, conn: Connection,
 
 
 def _write_chunk(store: Any, rows: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]],
-                 by: str, role: str, fresh: Sequence[Compiled] = ()) -> list[str]:
+                 by: str, role: str, fresh: Sequence[Compiled] = (),
+                 made: Sequence[readings.Reading] = ()) -> list[str]:
     """Write a chunk's statements in one transaction: all at once, or — when another writer
     stored a version of one of them first — one savepoint per contract; and keep the
     contracts compiled for it (``fresh``).  Each contract's outcome: ``written``,
     ``corrected`` or ``again`` (settle it again alone)."""
     kinds = ["written" if v["version"] == 1 else "corrected" for v, _ in rows]
-    if not rows and not any(compiled.encode(pc) is not None for *_, pc in fresh[:1]):
+    if not rows and not made and not any(compiled.encode(pc) is not None
+                                         for *_, pc in fresh[:1]):
         return kinds
     with store._write() as conn:
         compiled.keep(conn, store.keys, fresh)
+        readings.keep(conn, store.keys, made)
         if not rows:
             return kinds
         try:

@@ -201,8 +201,9 @@ class Month(Contracts):
         """What the period is settled from, as the store holds it now, and their digest."""
         pc, tl_hash = self._prepared_contract(conn, contract_id)
         prev = previous_period(pc, p)
-        return inputs_of(contract_id, pc, tl_hash, p, assessments_in(conn, contract_id, str(p)),
-                         acceptance_row(conn, contract_id, str(p)),
+        found = assessments_in(conn, contract_id, str(p))
+        return inputs_of(contract_id, pc, tl_hash, p, [(d, v, x.line) for d, v, x in found],
+                         [x for _, _, x in found], acceptance_row(conn, contract_id, str(p)),
                          usage_in(conn, contract_id, str(p)), finals_in(conn, contract_id),
                          latest_of(conn, contract_id,
                                    [str(p)] + ([str(prev)] if prev is not None else [])))

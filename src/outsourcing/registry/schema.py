@@ -344,6 +344,25 @@ its first ``decisions`` decided changes, under the rules of ``rules_key``; deriv
 documents (see :mod:`outsourcing.registry.compiled`), so neither audited nor lost by a
 downgrade."""
 
+assessment_readings = Table(
+    "assessment_readings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id"), nullable=False),
+    Column("terms_hash", String(64), nullable=False),
+    Column("rules_key", String(64), nullable=False),
+    Column("reading", Text, nullable=False),
+    Column("key_id", String(40), nullable=False),
+    Column("mac", String(64), nullable=False),
+    UniqueConstraint("assessment_id", "terms_hash", "rules_key",
+                     name="uq_assessment_readings"),
+)
+"""An assessment's compact reading (revision ``0009_compiled_contracts``): its KPI values
+in hundredths in the order of the contract's compiled terms (``terms_hash``, ``rules_key``),
+its incidents, the sources the explanation quotes and the KPIs not measured — checked once,
+when recorded, and read back by a month without re-validating every value (see
+:mod:`outsourcing.registry.readings`); derived from the assessment's document and signed
+with the audit key when the store holds one."""
+
 HASHED: dict[str, tuple[str, ...]] = {
     "actors": ("id", "name", "roles", "supplier_id", "recorded_by", "recorded_at"),
     "proposals": ("id", "kind", "subject", "payload", "proposed_by", "proposed_at"),
@@ -400,7 +419,7 @@ FILLED_BY_UPGRADE: dict[str, tuple[str, ...]] = {
 change decided), which the revision that adds them fills in its upgrade: a downgrade that
 drops them loses nothing (:func:`outsourcing.registry.migrate.downgrade` lets it)."""
 
-DERIVED = frozenset({"compiled_contracts"})
+DERIVED = frozenset({"compiled_contracts", "assessment_readings"})
 """Tables derived from the audited documents (a cache of what they say): a downgrade that
 drops one loses nothing."""
 
