@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -57,6 +58,9 @@ STATUS_OF_CODE: dict[str, int] = {
     "registry.actor_exists": 409,
     "registry.sign_in_refused": 401,
     "registry.sign_in_slowed": 429,
+    # the API's (svc-api)
+    "registry.no_statement": 404,
+    "registry.duplicate_reference": 409,
 }
 """The HTTP status of the library's codes that are not 422 (the API adds its own here)."""
 
@@ -120,7 +124,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     status = exc.status_code
     if isinstance(exc, SignInRequired) or status == 401:
         if _is_page(request):
-            return Redirect(f"/signin?next={request.url.path}", status_code=303)
+            return Redirect(f"/signin?next={quote(request.url.path, safe='/')}",
+                            status_code=303)
         body = problem(401, "service.sign_in_required", say("service.sign_in_required"))
         return _respond(request, body, {"WWW-Authenticate": 'Bearer realm="outsourcing"'})
     if isinstance(exc, ValidationException) or status == 400:
