@@ -19,7 +19,7 @@ from ..usage import Usage
 from . import compiled, readings
 from . import schema as S
 from .access import Actor, Role
-from .common import as_id, as_text, dumps, now
+from .common import as_id, as_text, dumps, now, sha
 from .contracts import Contracts, contract_row
 
 __all__ = ["ASSESSMENT_ACTIONS", "Assessments", "Imported", "assessments_in", "finals_in",
@@ -128,7 +128,7 @@ class Assessments(Contracts):
                 rid = conn.execute(select(a.c.id).where(
                     a.c.contract_id == contract_id, a.c.line_id == x.line,
                     a.c.period == str(x.period), a.c.version == v)).scalar_one()
-                items.append((int(rid), key, rules, made))
+                items.append((int(rid), sha(dumps(unstructure(x))), key, rules, made))
         readings.keep(conn, self.keys, items)
 
     def _check_due(self, contract_id: str, items: Sequence[Assessment]) -> None:

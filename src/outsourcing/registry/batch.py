@@ -239,7 +239,8 @@ class _Chunk:
             rk = compiled.rules_key(store.plugins, pc.contract.jurisdiction)
             texts = [next((x.reading for x in kept.get(r.id, ())
                            if x.terms_hash == key and x.rules_key == rk
-                           and readings.trusted(store.keys, x)), None) for r in mine]
+                           and readings.trusted(store.keys, x, sha(r.document))), None)
+                     for r in mine]
             given = (None if not mine or None in texts else
                      readings.input_of(pc, [(r.line_id, str(t)) for r, t in zip(mine, texts,
                                                                           strict=True)]))
@@ -250,7 +251,7 @@ class _Chunk:
             self.given[cid] = objs
             for r, x, t in zip(mine, objs, texts, strict=True):
                 if t is None and (made := readings.reading_of(pc, x)) is not None:
-                    self.readings.append((r.id, key, rk, made))
+                    self.readings.append((r.id, sha(r.document), key, rk, made))
 
     def inputs(self, cid: str) -> Inputs:
         pc, key = self.prepared[cid]

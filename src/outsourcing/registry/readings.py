@@ -33,9 +33,9 @@ from .chain import AuditKeys
 
 __all__ = ["Reading", "input_of", "keep", "reading_of", "stored", "trusted"]
 
-Reading = tuple[int, str, str, str]
-"""A reading to keep: the assessment's row id, terms hash, rules key and the reading's
-JSON."""
+Reading = tuple[int, str, str, str, str]
+"""A reading to keep: the assessment's row id, the hash of its document, the terms hash,
+the rules key and the reading's JSON."""
 
 
 def reading_of(pc: PreparedContract, a: Assessment) -> str | None:
@@ -85,27 +85,34 @@ def input_of(pc: PreparedContract, lines: Sequence[tuple[str, str]]) -> PeriodIn
                        tuple(sources), tuple(missing))
 
 
-def _message(assessment_id: int, terms_hash: str, rules: str, reading: str) -> str:
-    return f"{assessment_id}\x00{terms_hash}\x00{rules}\x00{reading}"
+def _message(assessment_id: int, document_hash: str, terms_hash: str, rules: str,
+             reading: str) -> str:
+    return f"{assessment_id}\x00{document_hash}\x00{terms_hash}\x00{rules}\x00{reading}"
 
 
-def trusted(keys: AuditKeys | None, row: Any) -> bool:
-    """Whether a kept reading may be read: signed with a key of the ring when the store
-    holds keys (then a reading changed in the database, or moved to another assessment, is
-    not read: the month reads the assessment's document, which the audit chain covers)."""
+def trusted(keys: AuditKeys | None, row: Any, document_hash: str) -> bool:
+    """Whether a kept reading may be read for the assessment whose document hashes to
+    ``document_hash``: made from that document, and signed with a key of the ring when the
+    store holds keys (then a reading changed in the database, or moved to another
+    assessment, is not read: the month reads the assessment's document, which the audit
+    chain covers)."""
+    if row.document_hash != document_hash:
+        return False
     if keys is None:
         return True
     if not row.key_id or not keys.knows(row.key_id):
         return False
     return hmac.compare_digest(keys.mac(row.key_id, _message(
-        row.assessment_id, row.terms_hash, row.rules_key, row.reading)), row.mac)
+        row.assessment_id, row.document_hash, row.terms_hash, row.rules_key, row.reading)),
+        row.mac)
 
 
 def stored(conn: Connection, ids: Sequence[int]) -> dict[int, list[Any]]:
     """The readings kept for assessment rows, by row id."""
     r = S.assessment_readings
     out: dict[int, list[Any]] = {}
-    for row in conn.execute(select(r.c.assessment_id, r.c.terms_hash, r.c.rules_key,
+    for row in conn.execute(select(r.c.assessment_id, r.c.document_hash, r.c.terms_hash,
+                                   r.c.rules_key,
                                    r.c.reading, r.c.key_id, r.c.mac)
                             .where(r.c.assessment_id.in_(ids))):
         out.setdefault(row.assessment_id, []).append(row)
@@ -116,10 +123,10 @@ def keep(conn: Connection, keys: AuditKeys | None, items: Sequence[Reading]) -> 
     """Keep readings (signed with the current audit key, when the store holds one) in one
     savepoint; one another writer kept first is skipped."""
     key_id = "" if keys is None else keys.current
-    rows = [{"assessment_id": i, "terms_hash": t, "rules_key": k, "reading": x,
-             "key_id": key_id,
-             "mac": "" if keys is None else keys.mac(key_id, _message(i, t, k, x))}
-            for i, t, k, x in items]
+    rows = [{"assessment_id": i, "document_hash": d, "terms_hash": t, "rules_key": k,
+             "reading": x, "key_id": key_id,
+             "mac": "" if keys is None else keys.mac(key_id, _message(i, d, t, k, x))}
+            for i, d, t, k, x in items]
     if not rows:
         return
     try:

@@ -347,7 +347,8 @@ downgrade."""
 assessment_readings = Table(
     "assessment_readings", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("assessment_id", Integer, ForeignKey("assessments.id"), nullable=False),
+    Column("assessment_id", Integer, nullable=False),  # no foreign key: a cache
+    Column("document_hash", String(64), nullable=False),
     Column("terms_hash", String(64), nullable=False),
     Column("rules_key", String(64), nullable=False),
     Column("reading", Text, nullable=False),
@@ -360,8 +361,9 @@ assessment_readings = Table(
 in hundredths in the order of the contract's compiled terms (``terms_hash``, ``rules_key``),
 its incidents, the sources the explanation quotes and the KPIs not measured — checked once,
 when recorded, and read back by a month without re-validating every value (see
-:mod:`outsourcing.registry.readings`); derived from the assessment's document and signed
-with the audit key when the store holds one."""
+:mod:`outsourcing.registry.readings`); derived from the assessment's document (its hash
+kept, a reading of another document is not read) and signed with the audit key when the
+store holds one."""
 
 HASHED: dict[str, tuple[str, ...]] = {
     "actors": ("id", "name", "roles", "supplier_id", "recorded_by", "recorded_at"),

@@ -41,8 +41,8 @@ def upgrade() -> None:
     op.create_table(
         "assessment_readings",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id"),
-                  nullable=False),
+        sa.Column("assessment_id", sa.Integer, nullable=False),
+        sa.Column("document_hash", sa.String(64), nullable=False),
         sa.Column("terms_hash", sa.String(64), nullable=False),
         sa.Column("rules_key", sa.String(64), nullable=False),
         sa.Column("reading", sa.Text, nullable=False),
