@@ -193,3 +193,40 @@ def test_a_specific_default_code_says_its_sentence_and_a_generic_one_does_not() 
     finally:
         del messages_zh.MESSAGES["test.house.specific"]
         del messages_zh.MESSAGES["test.house.generic"]
+
+
+def _cell_problem_violations(tree: ast.Module) -> Iterator[str]:
+    """A workbook reader's bad cell (``Problems.add(sheet, cell, code, value, says=…,
+    **params)``) names its sentence by a catalogued code, never writes it."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add" and len(node.args) >= 3
+                and isinstance(node.args[2], ast.Constant)
+                and str(node.args[2].value).startswith("desk.")):
+            continue
+        where = f"line {node.lineno}"
+        values = [*node.args, *(k.value for k in node.keywords)]
+        if len(node.args) > 4 or any(isinstance(v, ast.JoinedStr) and any(
+                isinstance(part, ast.Constant) and not str(part.value).isascii()
+                for part in v.values) for v in values):
+            yield f"{where}: a bad cell's sentence written inline (put it in the catalogue)"
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        says = kw.get("says")
+        keys = [str(node.args[2].value)] if says is None else [
+            str(x.value) for x in (says.body, says.orelse) if isinstance(x, ast.Constant)
+        ] if isinstance(says, ast.IfExp) else [str(says.value)] if isinstance(
+            says, ast.Constant) else []
+        for key in keys:
+            if key not in MESSAGES:
+                yield f"{where}: {key!r} has no entry in the catalogue"
+            elif missing := _placeholders(MESSAGES[key]) - set(kw):
+                yield f"{where}: {key!r} needs params {sorted(missing)}"
+
+
+def test_workbook_readers_report_bad_cells_in_catalogue_sentences() -> None:
+    found = {}
+    for path in sorted((ROOT / "src" / "outsourcing" / "desk").glob("*.py")):
+        bad = list(_cell_problem_violations(ast.parse(path.read_text(encoding="utf-8"))))
+        if bad:
+            found[path.name] = bad
+    assert found == {}

@@ -1,8 +1,9 @@
 """Fixtures for the registry tests: every test runs on SQLite and on PostgreSQL.
 
 PostgreSQL: one uniquely named database per test session (dropped at the end), one schema
-per test, and one uniquely named application role per session (``$OUTSOURCING_DB_APP_ROLE``,
-dropped at the end: roles are cluster-global).  When PostgreSQL cannot be reached the
+per test, and one uniquely named application role and service role per session
+(``$OUTSOURCING_DB_APP_ROLE``, ``$OUTSOURCING_DB_SERVICE_ROLE``, dropped at the end: roles
+are cluster-global).  When PostgreSQL cannot be reached the
 PostgreSQL cases skip — except when the environment variable ``CI`` is set: then they fail.
 Every registry a test opens is closed when it ends.
 """
@@ -19,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from outsourcing.registry import Store
-from outsourcing.registry.roles import APP_ROLE_ENV
+from outsourcing.registry.roles import APP_ROLE_ENV, SERVICE_ROLE_ENV
 
 PG_HOST = os.environ.get("OUTSOURCING_TEST_PG", "127.0.0.1:5432")
 
@@ -49,9 +50,10 @@ def pg_database() -> Iterator[str | None]:
     token = secrets.token_hex(6)
     name = f"outsourcing_test_{token}"
     # roles are cluster-global: this session's application role has a name of its own
-    app_role = f"outsourcing_app_{token}"
-    before = os.environ.get(APP_ROLE_ENV)
+    app_role, service_role = f"outsourcing_app_{token}", f"outsourcing_service_{token}"
+    before = {k: os.environ.get(k) for k in (APP_ROLE_ENV, SERVICE_ROLE_ENV)}
     os.environ[APP_ROLE_ENV] = app_role
+    os.environ[SERVICE_ROLE_ENV] = service_role
     with eng.connect() as c:
         c.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
@@ -59,12 +61,14 @@ def pg_database() -> Iterator[str | None]:
     finally:
         with eng.connect() as c:
             c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            c.execute(sa.text(f'DROP ROLE IF EXISTS "{service_role}"'))
             c.execute(sa.text(f'DROP ROLE IF EXISTS "{app_role}"'))
         eng.dispose()
-        if before is None:
-            os.environ.pop(APP_ROLE_ENV, None)
-        else:
-            os.environ[APP_ROLE_ENV] = before
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def pg_schema_url(base: str) -> str:

@@ -111,3 +111,15 @@ def test_on_postgresql_the_workers_read_the_parents_snapshot(pg_database: str | 
         assert not one[0] and _same(store.verify(workers=3, chunk=4)) == one
     finally:
         store.close()
+
+
+def test_an_in_memory_database_is_walked_in_one_process() -> None:
+    keys = _keys()
+    store = populate("sqlite://", keys)
+    try:
+        with store._read() as conn:
+            head = conn.exec_driver_sql("SELECT seq FROM audit_head").scalar_one()
+            assert walk_in_parallel(conn, keys, {}, 4, 2, head) is None
+        assert store.verify(workers=2).ok
+    finally:
+        store.close()

@@ -9,6 +9,7 @@ is wrong and what is allowed, ``{placeholders}`` filled from the error's ``param
 from __future__ import annotations
 
 from . import (
+    api,
     dates,
     desk,
     install,
@@ -29,5 +30,6 @@ AREAS: tuple[dict[str, str], ...] = (
     dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, region.MESSAGES,
     statement.MESSAGES, settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES,
     desk.MESSAGES, workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES, service.MESSAGES,
+    api.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""

@@ -25,7 +25,8 @@ MESSAGES: dict[str, str] = {
     "registry.unit.two_roots": "单位树只能有一个根（最上级单位），现有 {roots}",
     "registry.unit.unknown_parent": "单位 {unit} 的上级单位 {value} 不存在：须先登记上级单位",
     "registry.unknown_unit":
-        "单位 {value} 不存在：请先登记该单位（outsourcing unit load 或 unit add）",
+        "单位 {value} 不存在：请先登记该单位"
+        "（「outsourcing unit load」或「outsourcing unit add」）",
     "registry.action.add_units": "登记单位",
     "registry.action.add_unit": "登记单位",
     # accounts (账户)
@@ -67,7 +68,7 @@ MESSAGES: dict[str, str] = {
         "缺少服务密钥：请设置环境变量 OUTSOURCING_SECRET（或密钥文件），至少 {min} 个字符；"
         "仅在本机试用时可用 --dev",
     "service.sign_in_required":
-        "请先登录（网页）或在请求头中提供有效的接口令牌（Authorization: Bearer …）",
+        "请先登录（网页）或在请求头中提供有效的接口令牌（「Authorization: Bearer …」）",
     "service.bad_body": "请求内容有误（字段 {field}）：请按接口文档提供",
     "service.csrf": "表单已过期或来源不明（缺少跨站请求伪造防护令牌）：请刷新页面后重新提交",
     "service.forbidden": "无权执行此操作",

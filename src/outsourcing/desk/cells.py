@@ -72,8 +72,15 @@ class Problems:
         self.path = str(path)
         self.items: list[CellProblem] = []
 
-    def add(self, sheet: str, cell: str, code: str, zh: str, value: Any = None) -> None:
-        self.items.append(CellProblem(sheet, cell, code, zh, value))
+    def add(self, sheet: str, cell: str, code: str, value: Any = None, /, *,
+            says: str | None = None, **params: Any) -> None:
+        """One bad cell under ``code``: its sentence is the catalogue's for ``says`` (the
+        code when not given), filled from ``params``; ``value`` what the cell holds."""
+        self.items.append(CellProblem(sheet, cell, code, say(says or code, **params), value))
+
+    def add_error(self, sheet: str, cell: str, exc: OutsourcingError, value: Any) -> None:
+        """One bad cell whose reason is an error of the library: its code and its sentence."""
+        self.items.append(CellProblem(sheet, cell, exc.code, exc.message_zh, value))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -90,7 +97,8 @@ class Problems:
         for need in names:
             if need not in wb.sheetnames:
                 self.add(need, "", "desk.workbook.sheet_missing",
-                         f"缺少工作表「{need}」（工作簿中有：{'、'.join(wb.sheetnames)}）")
+                         says="desk.workbook.cell.sheet_missing", sheet=need,
+                         sheets="、".join(wb.sheetnames))
         self.raise_if_any()
 
     # --- cells ---------------------------------------------------------------------------
@@ -100,7 +108,8 @@ class Problems:
         v = ws[ref].value
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                self.add(ws.title, ref, "desk.workbook.missing_value", f"{label}未填写")
+                self.add(ws.title, ref, "desk.workbook.missing_value",
+                         says="desk.workbook.cell.empty", label=label)
             return None
         d: Decimal | None = None
         if isinstance(v, int | float | Decimal | str) and not isinstance(v, bool):
@@ -111,19 +120,20 @@ class Problems:
                                   code="desk.workbook.number")
             except OutsourcingError as exc:
                 if exc.code.endswith("out_of_range"):
-                    self.add(ws.title, ref, "desk.workbook.number_out_of_range",
-                             say("desk.workbook.number_out_of_range", label=label,
-                                 digits=MAX_DIGITS, exponent=MAX_EXPONENT), v)
+                    self.add(ws.title, ref, "desk.workbook.number_out_of_range", v,
+                             label=label, digits=MAX_DIGITS, exponent=MAX_EXPONENT)
                     return None
         if d is None:
-            self.add(ws.title, ref, "desk.workbook.not_a_number",
-                     f"{label}应填数字，却填了「{str(v)[:40]}」", v)
+            self.add(ws.title, ref, "desk.workbook.not_a_number", v,
+                     says="desk.workbook.cell.not_a_number", label=label, given=str(v)[:40])
             return None
         if d < 0:
-            self.add(ws.title, ref, "desk.workbook.bad_cell", f"{label}不能为负数：{v}", v)
+            self.add(ws.title, ref, "desk.workbook.bad_cell", v,
+                     says="desk.workbook.cell.negative", label=label, given=v)
             return None
         if whole and d != d.to_integral_value():
-            self.add(ws.title, ref, "desk.workbook.not_a_number", f"{label}应为整数：{v}", v)
+            self.add(ws.title, ref, "desk.workbook.not_a_number", v,
+                     says="desk.workbook.cell.not_whole", label=label, given=v)
             return None
         return d
 
@@ -131,7 +141,8 @@ class Problems:
         v = ws[ref].value
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                self.add(ws.title, ref, "desk.workbook.missing_value", f"{label}未填写")
+                self.add(ws.title, ref, "desk.workbook.missing_value",
+                         says="desk.workbook.cell.empty", label=label)
             return None
         if isinstance(v, datetime):
             return v.date()
@@ -142,15 +153,16 @@ class Problems:
                 return date.fromisoformat(v.strip())
             except ValueError:
                 pass
-        self.add(ws.title, ref, "desk.workbook.not_a_date",
-                 f"{label}应填日期（如 2022-10-12），却填了「{v}」", v)
+        self.add(ws.title, ref, "desk.workbook.not_a_date", v,
+                 says="desk.workbook.cell.not_a_date", label=label, given=str(v)[:40])
         return None
 
     def text(self, ws: Any, ref: str, *, label: str, required: bool = False) -> str:
         v = ws[ref].value
         text = "" if v is None else str(v).strip()
         if not text and required:
-            self.add(ws.title, ref, "desk.workbook.missing_value", f"{label}未填写")
+            self.add(ws.title, ref, "desk.workbook.missing_value",
+                     says="desk.workbook.cell.empty", label=label)
         return text
 
 

@@ -102,15 +102,15 @@ def _check_template(wb: Any, t: Template, bad: Problems) -> None:
         info = wb[INFO_SHEET]
         got_id, got_period = cell_text(info["B2"].value), cell_text(info["B3"].value)
         if (got_id, got_period) != (t.contract_id, str(t.period)):
-            bad.add(INFO_SHEET, "B2", "desk.workbook.wrong_template",
-                    f"这是合同 {got_id[:60]} {got_period[:20]} 的考核表，"
-                    f"不是合同 {t.contract_id} {t.period} 的", info["B2"].value)
+            bad.add(INFO_SHEET, "B2", "desk.workbook.wrong_template", info["B2"].value,
+                    says="desk.workbook.cell.other_contract", got_contract=got_id[:60],
+                    got_period=got_period[:20], contract=t.contract_id, period=t.period)
             bad.raise_if_any()
     for need in (INFO_SHEET, *(x.line_id for x in t.lines), INCIDENTS_SHEET):
         if need not in names:
             bad.add(need, "", "desk.workbook.sheet_missing",
-                    f"缺少工作表「{need}」（工作表可能被改名或删除；工作簿中有："
-                    f"{'、'.join(names)[:300]}）")
+                    says="desk.workbook.cell.sheet_renamed", sheet=need,
+                    sheets="、".join(names)[:300])
     bad.raise_if_any()
 
 
@@ -152,15 +152,16 @@ def _read_line(ws: Any, x: LineTemplate, t: Template, bad: Problems) -> _Line | 
     acc = _Line()
     top = _find(ws, KPI_MARK)
     if top is None:
-        bad.add(ws.title, "A8", "desk.workbook.header", f"找不到「{KPI_MARK}」标记行")
+        bad.add(ws.title, "A8", "desk.workbook.header", says="desk.workbook.cell.mark_missing",
+                mark=KPI_MARK)
         return None
     r = top + 2
     while r <= ws.max_row and cell_text(ws.cell(row=r, column=1).value):
         kid = cell_text(ws.cell(row=r, column=1).value)
         spec = known.get(kid)
         if spec is None:
-            bad.add(ws.title, f"A{r}", "desk.workbook.unknown_kpi",
-                    f"指标「{kid}」不在本服务项目的指标清单中（{'、'.join(known)}）", kid)
+            bad.add(ws.title, f"A{r}", "desk.workbook.unknown_kpi", kid,
+                    says="desk.workbook.cell.unknown_kpi", kpi=kid, known="、".join(known))
         else:
             _kpi_row(ws, r, spec, x, bad, acc)
         r += 1
@@ -170,8 +171,8 @@ def _read_line(ws: Any, x: LineTemplate, t: Template, bad: Problems) -> _Line | 
     acc.who = bad.text(ws, "B5", label="考核人", required=acc.filled)
     acc.on = bad.date(ws, "B6", label="考核日期", required=acc.filled)
     if acc.on is not None and acc.on < start:
-        bad.add(ws.title, "B6", "desk.workbook.date_outside_period",
-                f"考核日期 {acc.on} 早于考核期间的开始 {start}", acc.on.isoformat())
+        bad.add(ws.title, "B6", "desk.workbook.date_outside_period", acc.on.isoformat(),
+                says="desk.workbook.cell.assessed_before_period", on=acc.on, start=start)
     return acc
 
 
@@ -187,19 +188,19 @@ def _kpi_row(ws: Any, r: int, spec: KpiSpec, x: LineTemplate, bad: Problems,
         ("M", cell_text(ws.cell(row=r, column=13).value) != "")) if filled]
     if not x.is_due(kid):
         for ref in given:
-            bad.add(ws.title, ref, "desk.workbook.kpi_not_due",
-                    f"指标「{spec.name_zh}」本期不考核（考核周期：{spec.schedule.describe()}），"
-                    "不填也不收考核值或不适用理由", ws[ref].value)
+            bad.add(ws.title, ref, "desk.workbook.kpi_not_due", ws[ref].value,
+                    says="desk.workbook.cell.kpi_not_due", kpi=spec.name_zh,
+                    schedule=spec.schedule.describe())
         return
     reason = cell_text(ws.cell(row=r, column=13).value)
     if reason:
         if not spec.allows_not_applicable:
-            bad.add(ws.title, f"M{r}", "desk.workbook.not_applicable_refused",
-                    f"合同未约定指标「{spec.name_zh}」可标记为不适用，须填写考核值", reason)
+            bad.add(ws.title, f"M{r}", "desk.workbook.not_applicable_refused", reason,
+                    kpi=spec.name_zh)
         elif len(given) > 1:
-            bad.add(ws.title, given[0], "desk.workbook.bad_cell",
-                    f"指标「{spec.name_zh}」已填不适用理由（M{r}），不能同时填考核值",
-                    ws[given[0]].value)
+            bad.add(ws.title, given[0], "desk.workbook.bad_cell", ws[given[0]].value,
+                    says="desk.workbook.cell.value_and_not_applicable", kpi=spec.name_zh,
+                    cell=f"M{r}")
         else:
             acc.not_applicable.append(NotApplicable(kid, reason))
             acc.measured[kid] = f"M{r}"
@@ -208,12 +209,12 @@ def _kpi_row(ws: Any, r: int, spec: KpiSpec, x: LineTemplate, bad: Problems,
     cols = {MeasuredBy.METRIC: "H", MeasuredBy.SURVEY: "IJ", MeasuredBy.SHEET: ""}[how]
     wrong = [ref for ref in given if ref[0] not in cols]
     if wrong:
-        need = {MeasuredBy.METRIC: f"填实测值（H{r}）",
-                MeasuredBy.SURVEY: f"按满意度调查计分，填调查人数与满意人数（I{r}、J{r}）",
-                MeasuredBy.SHEET: "按评分表计分，在下方评分表中逐项打分"}[how]
+        says = {MeasuredBy.METRIC: "desk.workbook.cell.input_metric",
+                MeasuredBy.SURVEY: "desk.workbook.cell.input_survey",
+                MeasuredBy.SHEET: "desk.workbook.cell.input_sheet"}[how]
         for ref in wrong:
-            bad.add(ws.title, ref, "desk.workbook.not_an_input",
-                    f"指标「{spec.name_zh}」{need}；{ref} 不是该指标的填写处", ws[ref].value)
+            bad.add(ws.title, ref, "desk.workbook.not_an_input", ws[ref].value, says=says,
+                    kpi=spec.name_zh, row=r, cell=ref)
         return
     if how is MeasuredBy.METRIC:
         _metric(ws, r, spec, bad, acc)
@@ -226,8 +227,8 @@ def _metric(ws: Any, r: int, spec: KpiSpec, bad: Problems, acc: _Line) -> None:
     if value is None:
         return
     if spec.unit in ("%", "percent") and value > 100:
-        bad.add(ws.title, f"H{r}", "desk.workbook.bad_cell",
-                f"{spec.name_zh}的实测值 {value}% 超过100%", ws.cell(row=r, column=8).value)
+        bad.add(ws.title, f"H{r}", "desk.workbook.bad_cell", ws.cell(row=r, column=8).value,
+                says="desk.workbook.cell.percent_over_100", kpi=spec.name_zh, given=value)
     else:
         acc.metrics.append(Metric(spec.id, value))
         acc.measured[spec.id] = f"H{r}"
@@ -238,11 +239,12 @@ def _survey(ws: Any, r: int, spec: KpiSpec, bad: Problems, acc: _Line) -> None:
     s = bad.number(ws, f"J{r}", label=f"{spec.name_zh}的满意人数", whole=True)
     if (n is None) != (s is None):
         bad.add(ws.title, f"I{r}" if n is None else f"J{r}",
-                "desk.workbook.missing_value", "调查人数与满意人数须同时填写")
+                "desk.workbook.missing_value", says="desk.workbook.cell.survey_both")
     elif n is not None and s is not None:
         if n < 1 or s > n:
-            bad.add(ws.title, f"J{r}", "desk.workbook.bad_cell",
-                    f"满意人数 {s} 不能超过调查人数 {n}，调查人数至少为1", s)
+            bad.add(ws.title, f"J{r}", "desk.workbook.bad_cell", s,
+                    says="desk.workbook.cell.satisfied_over_surveyed", satisfied=s,
+                    surveyed=n)
         else:
             acc.surveys.append(SurveyResult(spec.id, int(n), int(s)))
             acc.measured[spec.id] = f"I{r}"
@@ -258,27 +260,27 @@ def _read_items(ws: Any, r: int, x: LineTemplate, known: dict[str, KpiSpec], bad
         top_points = bad.number(ws, f"C{r}", label=f"评分项「{name}」的分值", required=True)
         points = bad.number(ws, f"D{r}", label=f"评分项「{name}」的得分")
         if spec is None:
-            bad.add(ws.title, f"A{r}", "desk.workbook.unknown_kpi",
-                    f"评分表的指标「{kid}」不在本服务项目的指标清单中", kid)
+            bad.add(ws.title, f"A{r}", "desk.workbook.unknown_kpi", kid,
+                    says="desk.workbook.cell.unknown_kpi_sheet", kpi=kid)
         elif not x.is_due(kid) and points is not None:
-            bad.add(ws.title, f"D{r}", "desk.workbook.kpi_not_due",
-                    f"指标「{spec.name_zh}」本期不考核（考核周期：{spec.schedule.describe()}），"
-                    "不填也不收评分", ws[f"D{r}"].value)
+            bad.add(ws.title, f"D{r}", "desk.workbook.kpi_not_due", ws[f"D{r}"].value,
+                    says="desk.workbook.cell.kpi_not_due_sheet", kpi=spec.name_zh,
+                    schedule=spec.schedule.describe())
         elif spec.measurement is not MeasuredBy.SHEET and points is not None:
-            bad.add(ws.title, f"D{r}", "desk.workbook.not_an_input",
-                    f"指标「{spec.name_zh}」不按评分表计分；D{r} 不是该指标的填写处",
-                    ws[f"D{r}"].value)
+            bad.add(ws.title, f"D{r}", "desk.workbook.not_an_input", ws[f"D{r}"].value,
+                    says="desk.workbook.cell.not_by_sheet", kpi=spec.name_zh, cell=f"D{r}")
         elif kid in acc.measured and points is not None:
             bad.add(ws.title, f"D{r}", "desk.workbook.bad_cell",
-                    f"{spec.name_zh}已按{acc.measured[kid]}计分，不能再用评分表")
+                    says="desk.workbook.cell.scored_twice", kpi=spec.name_zh,
+                    cell=acc.measured[kid])
         elif top_points is not None and points is not None:
             if top_points <= 0:
-                bad.add(ws.title, f"C{r}", "desk.workbook.bad_cell",
-                        f"评分项「{name}」的分值应大于0", top_points)
+                bad.add(ws.title, f"C{r}", "desk.workbook.bad_cell", top_points,
+                        says="desk.workbook.cell.item_points_not_positive", item=name)
             elif points > top_points:
-                bad.add(ws.title, f"D{r}", "desk.workbook.over_maximum",
-                        f"评分项「{name}」得分 {points} 超过分值 {top_points}",
-                        ws[f"D{r}"].value)
+                bad.add(ws.title, f"D{r}", "desk.workbook.over_maximum", ws[f"D{r}"].value,
+                        says="desk.workbook.cell.over_maximum", item=name, points=points,
+                        top=top_points)
             else:
                 acc.sheets.setdefault(kid, []).append(ScoreItem(name or kid, top_points,
                                                                 points))
@@ -300,24 +302,26 @@ def _read_incidents(inc: Any, t: Template, found: dict[str, _Line], bad: Problem
         if not lid and not kind_text and inc.cell(row=r, column=3).value is None:
             continue
         if lid not in found:
-            bad.add(INCIDENTS_SHEET, f"A{r}", "desk.workbook.bad_cell",
-                    f"服务项目「{lid}」不在本期考核的服务项目中（{'、'.join(found)}）", lid)
+            bad.add(INCIDENTS_SHEET, f"A{r}", "desk.workbook.bad_cell", lid,
+                    says="desk.workbook.cell.incident_line_unknown", line=lid,
+                    lines="、".join(found))
             continue
         allowed = t.line(lid).incident_kinds
         kind = labels.get(kind_text)
         if kind is None or kind not in allowed:
-            bad.add(INCIDENTS_SHEET, f"B{r}", "desk.workbook.unknown_incident",
-                    f"事件类型「{kind_text}」不在合同约定的清单中（"
-                    f"{'、'.join(label(k) for k in allowed)}）", kind_text)
+            bad.add(INCIDENTS_SHEET, f"B{r}", "desk.workbook.unknown_incident", kind_text,
+                    says="desk.workbook.cell.unknown_incident", kind=kind_text,
+                    allowed="、".join(label(k) for k in allowed))
             continue
         on = bad.date(inc, f"C{r}", label="事件日期", required=True)
         if on is None:
             continue
         if not start <= on <= end:
             bad.add(INCIDENTS_SHEET, f"C{r}", "desk.workbook.date_outside_period",
-                    f"事件日期 {on} 不在考核期间 {start} 至 {end} 之内", on.isoformat())
+                    on.isoformat(), says="desk.workbook.cell.incident_outside_period", on=on,
+                    start=start, end=end)
             continue
         found[lid].incidents.append(Incident(kind, on, cell_text(inc.cell(row=r, column=4).value)))
         if not found[lid].filled:
             bad.add(INCIDENTS_SHEET, f"A{r}", "desk.workbook.missing_value",
-                    f"服务项目「{lid}」有事件，但其考核表未填写")
+                    says="desk.workbook.cell.incident_line_unassessed", line=lid)

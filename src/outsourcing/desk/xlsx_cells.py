@@ -46,12 +46,13 @@ def money(bad: Problems, ws: Any, ref: str, label: str, required: bool = True
     if d is None:
         return None
     if not is_fen(d):
-        bad.add(ws.title, ref, "desk.workbook.bad_cell", f"{label}最多两位小数（分）：{d}", str(d))
+        bad.add(ws.title, ref, "desk.workbook.bad_cell", str(d),
+                says="desk.workbook.cell.money_fen", label=label, given=d)
         return None
     try:
         return Money(d, field=label)
     except OutsourcingError as exc:
-        bad.add(ws.title, ref, exc.code, exc.message_zh, str(d))
+        bad.add_error(ws.title, ref, exc, str(d))
         return None
 
 

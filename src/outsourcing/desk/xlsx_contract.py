@@ -113,8 +113,8 @@ def _headers(ws: Any, expected: tuple[str, ...], bad: Problems, required: int | 
     for i, e in enumerate(expected):
         g = cell_text(ws.cell(row=1, column=i + 1).value)
         if g != e and (i < need or g):
-            bad.add(ws.title, f"{chr(ord('A') + i)}1", "desk.workbook.header",
-                    f"表头应为「{e}」，却是「{g}」", g)
+            bad.add(ws.title, f"{chr(ord('A') + i)}1", "desk.workbook.header", g,
+                    says="desk.workbook.cell.header", want=e, got=g)
             return False
     return True
 
@@ -131,7 +131,7 @@ def _price(bad: Problems, ws: Any, ref: str, label: str) -> Money | UnitPrice | 
     try:
         return unit_price(d, field=label, term=label)
     except OutsourcingError as exc:
-        bad.add(ws.title, ref, exc.code, exc.message_zh, str(d))
+        bad.add_error(ws.title, ref, exc, str(d))
         return None
 
 
@@ -148,8 +148,8 @@ def _choice(bad: Problems, ws: Any, ref: str, label: str, table: dict[str, Any],
         return default
     if t in table:
         return table[t]
-    bad.add(ws.title, ref, "desk.workbook.bad_cell",
-            f"{label}应为 {'/'.join(table)} 之一，却是「{t}」", t)
+    bad.add(ws.title, ref, "desk.workbook.bad_cell", t, says="desk.workbook.cell.not_a_choice",
+            label=label, choices="/".join(table), given=t)
     return default
 
 
@@ -158,8 +158,8 @@ def _qualification(bad: Problems, q: Any, r: int) -> Qualification | None:
     kind = qualification_kind(text)
     if kind is None:
         known = "、".join(f"{v}（{k}）" for k, v in QUALIFICATION_KINDS.items())
-        bad.add(q.title, f"A{r}", "desk.workbook.unknown_qualification",
-                f"资质类别「{text}」未知；可填中文名称或代码：{known}", text)
+        bad.add(q.title, f"A{r}", "desk.workbook.unknown_qualification", text, given=text,
+                known=known)
         return None
     try:
         return Qualification(
@@ -169,7 +169,7 @@ def _qualification(bad: Problems, q: Any, r: int) -> Qualification | None:
             valid_from=bad.date(q, f"D{r}", label="有效期起"),
             number=cell_text(q.cell(row=r, column=6).value))
     except OutsourcingError as exc:
-        bad.add(q.title, f"A{r}", exc.code, exc.message_zh, text)
+        bad.add_error(q.title, f"A{r}", exc, text)
         return None
 
 
@@ -193,7 +193,8 @@ def _pricing(bad: Problems, lw: Any, r: int) -> Any:
         price = _price(bad, lw, f"F{r}", "单价")
         qty = bad.number(lw, f"G{r}", label="数量", required=True)
         if not unit:
-            bad.add(lw.title, f"H{r}", "desk.workbook.missing_value", "计量单位未填写")
+            bad.add(lw.title, f"H{r}", "desk.workbook.missing_value",
+                    says="desk.workbook.cell.empty", label="计量单位")
         elif price is not None and qty is not None:
             return UnitRate(price, qty, unit=unit)
     elif kind == LabourPlusMaterials.KIND:
@@ -222,8 +223,9 @@ def _pricing(bad: Problems, lw: Any, r: int) -> Any:
         if total is not None and start is not None and end is not None:
             return TermTotal(total, DateRange(start, end), unit or "期")
     else:
-        bad.add(lw.title, f"D{r}", "desk.workbook.bad_cell",
-                f"计价方式应为 {'/'.join(PRICING_ZH)}，却是「{kind_text}」", kind_text)
+        bad.add(lw.title, f"D{r}", "desk.workbook.bad_cell", kind_text,
+                says="desk.workbook.cell.not_a_choice", label="计价方式",
+                choices="/".join(PRICING_ZH), given=kind_text)
     return None
 
 
@@ -240,7 +242,8 @@ class _ContractSheet:
                 self.row_of[label] = r
         for label in CONTRACT_FIELDS:
             if label not in self.row_of and label not in OPTIONAL_FIELDS:
-                bad.add(CONTRACT_SHEET, "A", "desk.workbook.header", f"缺少「{label}」一行")
+                bad.add(CONTRACT_SHEET, "A", "desk.workbook.header",
+                        says="desk.workbook.cell.row_missing", label=label)
         bad.raise_if_any()
 
     def ref(self, label: str) -> str:
@@ -270,8 +273,9 @@ def read_contract_terms(path: str | Path, *, services: Mapping[str, str] | None 
     size_text = cs.text("企业规模")
     size = SIZES_ZH.get(size_text, size_text)
     if size_text and size not in {s.value for s in EnterpriseSize}:
-        bad.add(CONTRACT_SHEET, cs.ref("企业规模"), "desk.workbook.bad_cell",
-                f"企业规模应为 大型/中型/小型/微型，却是「{size_text}」", size_text)
+        bad.add(CONTRACT_SHEET, cs.ref("企业规模"), "desk.workbook.bad_cell", size_text,
+                says="desk.workbook.cell.not_a_choice", label="企业规模",
+                choices="大型/中型/小型/微型", given=size_text)
     fields = _contract_fields(cs)
     contract_rules = _contract_rules(cs)
     adopt_text = cs.text("采纳示例默认条款", required=False)
@@ -319,9 +323,9 @@ def _contract_fields(cs: _ContractSheet) -> dict[str, Any]:
         name = part.strip()
         code = by_name.get(name, name if name in MULTI_YEAR_CONDITIONS else None)
         if code is None:
-            cs.bad.add(CONTRACT_SHEET, cs.ref("跨年度条件"), "desk.workbook.bad_cell",
-                       f"跨年度条件「{name}」未知；可填："
-                       f"{'；'.join(MULTI_YEAR_CONDITIONS.values())}", name)
+            cs.bad.add(CONTRACT_SHEET, cs.ref("跨年度条件"), "desk.workbook.bad_cell", name,
+                       says="desk.workbook.cell.multi_year_unknown", given=name,
+                       known="；".join(MULTI_YEAR_CONDITIONS.values()))
         else:
             conditions.append(code)
     fields["multi_year_conditions"] = conditions
@@ -342,7 +346,7 @@ def _contract_rules(cs: _ContractSheet) -> ContractRules | None:
     if wide_text == WIDE_ZH[0]:
         if (notices is None) != (window is None):
             cs.bad.add(CONTRACT_SHEET, cs.ref("预警通知滚动期间（月）"),
-                       "desk.workbook.missing_value", "预警通知次数与滚动期间须同时填写")
+                       "desk.workbook.missing_value", says="desk.workbook.cell.notices_both")
             return None
         try:
             return ContractRules(
@@ -351,11 +355,10 @@ def _contract_rules(cs: _ContractSheet) -> ContractRules | None:
                 None if notices is None or window is None
                 else NoticeWindow(int(notices), int(window)))
         except OutsourcingError as exc:
-            cs.bad.add(CONTRACT_SHEET, cs.ref("合同扣款总上限（比例）"), exc.code,
-                       exc.message_zh, exc.value)
+            cs.bad.add_error(CONTRACT_SHEET, cs.ref("合同扣款总上限（比例）"), exc, exc.value)
     elif cap is not None or streak is not None or notices is not None or window is not None:
         cs.bad.add(CONTRACT_SHEET, cs.ref("合同整体条款"), "desk.workbook.bad_cell",
-                   "填写了合同整体条款的数值，合同整体条款却写「未约定」；请改为「合同约定」")
+                   says="desk.workbook.cell.whole_terms_unstated")
     return None
 
 
@@ -391,9 +394,10 @@ def _lines(wb: Any, bad: Problems, services: Mapping[str, str]) -> list[ServiceL
             if pricing is not None and service and site:
                 lines.append(ServiceLine(lid, service, site, pricing, desc))
         except OutsourcingError as exc:
-            bad.add(lw.title, f"A{r}", exc.code, exc.message_zh, lid)
+            bad.add_error(lw.title, f"A{r}", exc, lid)
     if not lines and not bad:
-        bad.add(LINES_SHEET, "A2", "desk.workbook.missing_value", "合同至少需要一个服务项目")
+        bad.add(LINES_SHEET, "A2", "desk.workbook.missing_value",
+                says="desk.workbook.cell.no_lines")
     return lines
 
 
@@ -404,14 +408,13 @@ def _parties(cs: _ContractSheet, named: dict[str, str], size: str,
         purchaser = Purchaser(named["采购人编号"], named["采购人"],
                               credit_code=cs.text("采购人统一社会信用代码", required=False))
     except OutsourcingError as exc:
-        cs.bad.add(CONTRACT_SHEET, cs.ref("采购人统一社会信用代码"), exc.code, exc.message_zh,
-                   exc.value)
+        cs.bad.add_error(CONTRACT_SHEET, cs.ref("采购人统一社会信用代码"), exc, exc.value)
     try:
         supplier = Supplier(named["供应商编号"], named["供应商"], size, tuple(quals),
                             credit_code=cs.text("统一社会信用代码", required=False))
     except OutsourcingError as exc:
-        cs.bad.add(CONTRACT_SHEET, cs.ref("统一社会信用代码" if "credit" in (exc.field or "")
-                                          else "企业规模"), exc.code, exc.message_zh, exc.value)
+        cs.bad.add_error(CONTRACT_SHEET, cs.ref("统一社会信用代码" if "credit" in (exc.field or "")
+                                                else "企业规模"), exc, exc.value)
     cs.bad.raise_if_any()
     assert purchaser is not None and supplier is not None
     return purchaser, supplier
@@ -424,14 +427,14 @@ def _blame(cs: _ContractSheet, lw: Any, lines: list[ServiceLine], exc: Outsourci
     m = re.match(r"lines\[(\d+)\]\.pricing\.split", field)
     if m:  # a literal split over a term of part periods: the line's 分月规则
         row = _line_row(lw, lines[int(m.group(1))].id)
-        cs.bad.add(LINES_SHEET, f"P{row}" if row else "", exc.code, exc.message_zh, exc.value)
+        cs.bad.add_error(LINES_SHEET, f"P{row}" if row else "", exc, exc.value)
         cs.bad.raise_if_any()
     cell = next((cs.ref(lbl) for lbl, key in (
         ("起始日期", "start"), ("终止日期", "end"), ("签订日期", "signed"), ("预算", "budget"),
         ("合同金额", "stated_amount"), ("约定逾期利息日利率", "late_interest_daily"),
         ("付款期限（日）", "payment_days"), ("履行期限", "term"))
         if key in field), "")
-    cs.bad.add(CONTRACT_SHEET, cell, exc.code, exc.message_zh, exc.value)
+    cs.bad.add_error(CONTRACT_SHEET, cell, exc, exc.value)
     cs.bad.raise_if_any()
 
 
@@ -461,8 +464,9 @@ def read_price_list(path: str | Path) -> list[PriceListItem]:
                 try:
                     items.append(PriceListItem(code, name, service, unit, price))
                 except OutsourcingError as exc:
-                    bad.add(ws.title, f"A{r}", exc.code, exc.message_zh, code)
+                    bad.add_error(ws.title, f"A{r}", exc, code)
     if not items and not bad:
-        bad.add(PRICE_SHEET, "A2", "desk.workbook.missing_value", "报价清单为空")
+        bad.add(PRICE_SHEET, "A2", "desk.workbook.missing_value",
+                says="desk.workbook.cell.price_list_empty")
     bad.raise_if_any()
     return items

@@ -89,8 +89,8 @@ def read_kpis(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, list
         months: list[int] = []
         for part in _split(v["考核月份"]):
             if not part.lstrip("-").isdigit():
-                bad.add(KPI_SHEET, k.ref("考核月份", r), "desk.workbook.not_a_number",
-                        f"考核月份应填1到12月的整数（多个以「、」分隔），却填了「{part}」", part)
+                bad.add(KPI_SHEET, k.ref("考核月份", r), "desk.workbook.not_a_number", part,
+                        says="desk.workbook.cell.kpi_months", given=part)
                 break
             months.append(int(part))
         dates = _split(v["考核日期"])
@@ -102,7 +102,7 @@ def read_kpis(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, list
         except OutsourcingError as exc:
             where = ("考核日期" if "dates" in (exc.field or "") else
                      "考核月份" if "months" in (exc.field or "") else "考核周期")
-            bad.add(KPI_SHEET, k.ref(where, r), exc.code, exc.message_zh, exc.value)
+            bad.add_error(KPI_SHEET, k.ref(where, r), exc, exc.value)
             continue
         spec = k.build(r, "指标编号", KpiSpec, kid, name, k.text("英文名称", r), unit, target,
                        direction, weight, k.text("依据", r), illustrative, scoring,

@@ -202,8 +202,8 @@ def _rows(wb: Any, name: str, bad: Problems) -> list[tuple[int, dict[str, Any]]]
     for i, h in enumerate(headers):
         got = cell_text(ws.cell(row=1, column=i + 1).value)
         if got != h and not (got == "" and h in OPTIONAL_HEADERS):
-            bad.add(name, f"{chr(ord('A') + i)}1", "desk.workbook.header",
-                    f"表头应为「{h}」，却是「{got}」", got)
+            bad.add(name, f"{chr(ord('A') + i)}1", "desk.workbook.header", got,
+                    says="desk.workbook.cell.header", want=h, got=got)
             return []
     out = []
     for r in range(2, ws.max_row + 1):
@@ -244,8 +244,9 @@ class _Reader:
             return table[t]
         if t in table.values():
             return t
-        self.bad.add(self.name, self.ref(header, r), "desk.workbook.bad_cell",
-                     f"{header}应为 {'/'.join(table)} 之一，却是「{t}」", t)
+        self.bad.add(self.name, self.ref(header, r), "desk.workbook.bad_cell", t,
+                     says="desk.workbook.cell.not_a_choice", label=header,
+                     choices="/".join(table), given=t)
         return default
 
     def kind(self, header: str, r: int) -> str:
@@ -258,7 +259,7 @@ class _Reader:
         try:
             return make(*args, **kw)
         except OutsourcingError as exc:
-            self.bad.add(self.name, self.ref(header, r), exc.code, exc.message_zh, exc.value)
+            self.bad.add_error(self.name, self.ref(header, r), exc, exc.value)
             return None
 
 
@@ -270,8 +271,8 @@ def _by_line(wb: Any, name: str, line_ids: Sequence[str], bad: Problems
     for r, v in _rows(wb, name, bad):
         lid = cell_text(v["服务项目编号"])
         if lid not in line_ids:
-            bad.add(name, f"A{r}", "desk.terms.unknown_line",
-                    f"服务项目编号「{lid}」不在「服务项目」表中（有：{'、'.join(line_ids)}）", lid)
+            bad.add(name, f"A{r}", "desk.terms.unknown_line", lid, line=lid,
+                    lines="、".join(line_ids))
             continue
         out.setdefault(lid, []).append((r, v))
     return out
@@ -289,14 +290,13 @@ def read_rules(wb: Any, line_ids: Sequence[str], bad: Problems) -> dict[str, Pay
     for name, found in parts.items():
         for lid, rows in found.items():
             if lid not in heads:
-                bad.add(name, f"A{rows[0][0]}", "desk.terms.no_rule",
-                        f"服务项目「{lid}」在「{RULES_SHEET}」表中没有一行：先写明其支付方式", lid)
+                bad.add(name, f"A{rows[0][0]}", "desk.terms.no_rule", lid, line=lid,
+                        sheet=RULES_SHEET)
     out: dict[str, PaymentRule] = {}
     m = _Reader(wb, RULES_SHEET, bad)
     for lid, rows in heads.items():
         if len(rows) > 1:
-            bad.add(RULES_SHEET, f"A{rows[1][0]}", "desk.terms.twice",
-                    f"服务项目「{lid}」的支付规则写了两行", lid)
+            bad.add(RULES_SHEET, f"A{rows[1][0]}", "desk.terms.twice", lid, line=lid)
             continue
         rule = _line_rule(wb, m, lid, rows[0][0], {k: v.get(lid, []) for k, v in parts.items()},
                           bad)
@@ -328,14 +328,13 @@ def _line_rule(wb: Any, m: _Reader, lid: str, r: int,
         return None
     holdback = None if hb is None else m.build(r, "暂扣比例", Holdback, *hb[0], **hb[1])
     if hb is None and m.number("低于该分不予退还", r) is not None:
-        bad.add(RULES_SHEET, m.ref("低于该分不予退还", r), "desk.terms.holdback_missing",
-                "填写了不予退还的分数线，却未填写暂扣比例")
+        bad.add(RULES_SHEET, m.ref("低于该分不予退还", r), "desk.terms.holdback_missing")
     adjustments = None
     if points:
         adjustments = m.build(r, "加分上限", ScoreAdjustments, points, bonus_cap, penalty_cap)
     elif bonus_cap is not None or penalty_cap is not None:
         bad.add(RULES_SHEET, m.ref("加分上限", r), "desk.terms.points_missing",
-                f"填写了加减分上限，却未在「{POINTS_SHEET}」表中约定加减分事件")
+                sheet=POINTS_SHEET)
     dg_kinds = tuple(_KIND_OF.get(k.strip(), k.strip())
                      for k in dg_text.replace(",", "、").split("、") if k.strip())
     downgrade = None if not dg_text else m.build(r, "降档事件", Downgrade, dg_kinds, dg_to)
@@ -377,7 +376,7 @@ def _site_score(wb: Any, m: _Reader, r: int, sites: list[tuple[int, dict[str, An
                        [(w, x) for w, x in weights if x is not None])
     if aggregate:
         bad.add(RULES_SHEET, m.ref("多点位汇总方式", r), "desk.terms.sites_missing",
-                f"填写了多点位汇总方式，却未在「{SITES_SHEET}」表中列出点位")
+                sheet=SITES_SHEET)
     return None
 
 
@@ -388,11 +387,11 @@ def _rate(wb: Any, m: _Reader, r: int, lid: str, tiers: list[tuple[int, dict[str
         if m.text("支付方式", r):
             return None  # named already: not one of the shapes
         bad.add(RULES_SHEET, m.ref("支付方式", r), "desk.workbook.missing_value",
-                f"支付方式未填写（{'/'.join(RATE_ZH)}）")
+                says="desk.workbook.cell.empty_choice", label="支付方式",
+                choices="/".join(RATE_ZH))
         return None
     if shape != "tier_table" and tiers:
-        bad.add(TIERS_SHEET, f"A{tiers[0][0]}", "desk.terms.tiers_unused",
-                f"服务项目「{lid}」的支付方式不是分档支付，却填写了档位")
+        bad.add(TIERS_SHEET, f"A{tiers[0][0]}", "desk.terms.tiers_unused", line=lid)
         return None
     if shape == "tier_table":
         t = _Reader(wb, TIERS_SHEET, bad)
@@ -403,8 +402,8 @@ def _rate(wb: Any, m: _Reader, r: int, lid: str, tiers: list[tuple[int, dict[str
             if lo is not None and rate is not None:
                 bands.append(t.build(tr, "最低得分", Band, lo, rate, cell_text(v["档位名称"])))
         if not tiers:
-            bad.add(RULES_SHEET, m.ref("支付方式", r), "desk.terms.tiers_missing",
-                    f"服务项目「{lid}」为分档支付，却未在「{TIERS_SHEET}」表中填写档位")
+            bad.add(RULES_SHEET, m.ref("支付方式", r), "desk.terms.tiers_missing", line=lid,
+                    sheet=TIERS_SHEET)
             return None
         if None in bands or len(bands) != len(tiers):
             return None
@@ -433,8 +432,7 @@ def _deductions(wb: Any, rows: list[tuple[int, dict[str, Any]]], bad: Problems
         base = d.choice("扣款基数", r, BASE_ZH, "period")
         of_line = cell_text(v["基数服务项目"])
         if (fixed is None) == (share is None):
-            bad.add(DEDUCTIONS_SHEET, d.ref("固定扣款金额", r), "desk.terms.deduction_shape",
-                    "每种事件填写固定扣款金额或扣款比例，二者填一")
+            bad.add(DEDUCTIONS_SHEET, d.ref("固定扣款金额", r), "desk.terms.deduction_shape")
             continue
         if fixed_money is not None:
             amounts.append((kind, fixed_money))
@@ -453,7 +451,8 @@ def _points(wb: Any, rows: list[tuple[int, dict[str, Any]]], bad: Problems
         kind = p.kind("事件类别", r)
         raw = v["分值"]
         if raw is None or isinstance(raw, bool) or not cell_text(raw):
-            bad.add(POINTS_SHEET, p.ref("分值", r), "desk.workbook.missing_value", "分值未填写")
+            bad.add(POINTS_SHEET, p.ref("分值", r), "desk.workbook.missing_value",
+                    says="desk.workbook.cell.empty", label="分值")
             continue
         out.append((kind, Decimal(repr(raw)) if isinstance(raw, float) else cell_text(raw)))
     return out
@@ -487,12 +486,12 @@ def read_plan(wb: Any, bad: Problems) -> InstalmentPlan | PeriodicPlan | None:
                     instalments.append(x)
         elif not kind:
             bad.add(PLAN_SHEET, p.ref("类型", r), "desk.workbook.missing_value",
-                    f"类型未填写（{'/'.join(PLAN_ZH)}）")
+                    says="desk.workbook.cell.empty_choice", label="类型",
+                    choices="/".join(PLAN_ZH))
     if bad:
         return None
     if periodic and instalments:
-        bad.add(PLAN_SHEET, "A2", "desk.terms.plan_shape",
-                "付款计划为分期付款或定期结算，二者选一")
+        bad.add(PLAN_SHEET, "A2", "desk.terms.plan_shape")
         return None
     if instalments:
         return p.build(rows[0][0], "比例", InstalmentPlan, instalments, prepayment)

@@ -110,13 +110,14 @@ def read_usage_workbook(path: str | Path, contract_id: str, period: Period,
     for ref, want, label in (("B2", contract_id, "合同编号"), ("B3", str(period), "结算期间")):
         got = cell_text(ws[ref].value)
         if got != want:
-            bad.add(USAGE_SHEET, ref, "desk.usage.other_workbook",
-                    f"{label}应为「{want}」，却是「{got}」（不是本合同本期的用量表）", got)
+            bad.add(USAGE_SHEET, ref, "desk.usage.other_workbook", got, label=label,
+                    want=want, got=got)
     for c, h in enumerate(USAGE_HEADERS, start=1):
         got = cell_text(ws.cell(row=HEADER_ROW, column=c).value)
         if got != h:
             bad.add(USAGE_SHEET, f"{chr(ord('A') + c - 1)}{HEADER_ROW}",
-                    "desk.workbook.header", f"表头应为「{h}」，却是「{got}」", got)
+                    "desk.workbook.header", got, says="desk.workbook.cell.header", want=h,
+                    got=got)
     bad.raise_if_any()
     by_id = {x.id: x for x in lines}
     out: list[Usage] = []
@@ -127,12 +128,11 @@ def read_usage_workbook(path: str | Path, contract_id: str, period: Period,
             continue
         line = by_id.get(lid)
         if line is None:
-            bad.add(USAGE_SHEET, f"A{r}", "desk.usage.unknown_line",
-                    f"服务项目「{lid}」在 {period} 不按实际用量结算（按量或人工加材料的服务项目："
-                    f"{'、'.join(by_id) or '无'}）", lid)
+            bad.add(USAGE_SHEET, f"A{r}", "desk.usage.unknown_line", lid, line=lid,
+                    period=period, lines="、".join(by_id) or "—")
             continue
         if lid in seen:
-            bad.add(USAGE_SHEET, f"A{r}", "desk.usage.twice", f"服务项目「{lid}」填写了两行", lid)
+            bad.add(USAGE_SHEET, f"A{r}", "desk.usage.twice", lid, line=lid)
             continue
         seen.add(lid)
         note = cell_text(ws.cell(row=r, column=_NOTE).value)
@@ -140,10 +140,9 @@ def read_usage_workbook(path: str | Path, contract_id: str, period: Period,
         unit_rate = isinstance(line.pricing, UnitRate)
         wrong = mat_ref if unit_rate else qty_ref
         if cell_text(ws[wrong].value):
-            what = "原材料实际金额" if unit_rate else "实际数量"
-            bad.add(USAGE_SHEET, wrong, "desk.usage.wrong_cell",
-                    f"服务项目「{lid}」{'按量计价' if unit_rate else '为人工加材料'}，"
-                    f"不填{what}", ws[wrong].value)
+            bad.add(USAGE_SHEET, wrong, "desk.usage.wrong_cell", ws[wrong].value,
+                    says="desk.usage.wrong_cell_unit_rate" if unit_rate
+                    else "desk.usage.wrong_cell_labour", line=lid)
             continue
         if unit_rate:
             q = bad.number(ws, qty_ref, label=f"{lid} 的实际数量")

@@ -1,7 +1,8 @@
 """Walking the audit chain in ranges at once (private): :func:`walk_in_parallel` cuts the
-chain into as many ranges of sequence numbers as there are workers, and a forked process
-walks each range exactly as :func:`~outsourcing.registry.verify.walk_range` walks the whole
-chain, starting from the hash and the key id of the record just before its range.
+chain into as many ranges of sequence numbers as there are workers; this process walks the
+first range on its own connection while a forked process walks each other range, exactly as
+:func:`~outsourcing.registry._verify_walk.walk_range` walks the whole chain, starting from the
+hash and the key id of the record just before its range.
 
 Why the ranges join into the walk of the whole chain: a range's walk assumes the state the
 whole walk has after the record before the range — that record's sequence, its hash (the
@@ -71,19 +72,23 @@ class _Ranged:
     pending: tuple[int, ...]
 
 
-def _can_fork() -> bool:
-    return ("fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1)
+def _can_fork(conn: Connection) -> bool:
+    """Forking is safe and useful: no other thread runs here, this process may have
+    children, and the database is one the workers can open (not SQLite in memory)."""
+    memory = conn.dialect.name == "sqlite" and conn.engine.url.database in (None, "",
+                                                                            ":memory:")
+    return ("fork" in multiprocessing.get_all_start_methods() and not memory
+            and threading.active_count() == 1 and not multiprocessing.current_process().daemon)
 
 
 def walk_in_parallel(conn: Connection, keys: AuditKeys | None, pending: dict[int, Anchor],
                      chunk: int, workers: int, head: int
                      ) -> tuple[_Walk, tuple[int, Why] | None] | None:
     """The walk of the whole chain done by ``workers`` processes; None when it cannot be
-    (too short a chain, a boundary record missing or unsigned, threads running, a range
-    ending elsewhere than its boundary): the caller then walks it in one process.
-    Anchors found are removed from ``pending``."""
-    if workers < 2 or head < 2 * workers or not _can_fork():
+    (too short a chain, a boundary record missing or unsigned, threads running, a
+    database in memory, a range ending elsewhere than its boundary): the caller then walks
+    it in one process.  Anchors found are removed from ``pending``."""
+    if workers < 2 or head < 2 * workers or not _can_fork(conn):
         return None
     bounds = [head * i // workers for i in range(1, workers)]  # the last seq of each range
     found = {seq: (h, key_id) for seq, h, key_id in conn.exec_driver_sql(
@@ -99,9 +104,9 @@ def walk_in_parallel(conn: Connection, keys: AuditKeys | None, pending: dict[int
     ends: list[int | None] = [*bounds, None]
     ctx = multiprocessing.get_context("fork")
     procs, pipes = [], []
-    for start, end in zip(starts, ends, strict=True):
-        lo = 0 if start is None else start[0]
-        mine = {s: a for s, a in pending.items() if s > lo and (end is None or s <= end)}
+    for start, end in zip(starts[1:], ends[1:], strict=True):  # the first range is ours
+        assert start is not None
+        mine = {s: a for s, a in pending.items() if s > start[0] and (end is None or s <= end)}
         recv, send = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_worker, args=(send, url, snapshot, keys, mine, chunk,
                                                  start, end), daemon=True)
@@ -110,10 +115,20 @@ def walk_in_parallel(conn: Connection, keys: AuditKeys | None, pending: dict[int
         procs.append(proc)
         pipes.append(recv)
     try:
-        results = [_received(recv) for recv in pipes]
+        ours = {s: a for s, a in pending.items() if s <= bounds[0]}
+        walk, bad = walk_range(conn, keys, ours, chunk, None, bounds[0])
+        first = _Ranged(walk.n, walk.prev, walk.key_id, walk.signed, walk.unsigned, bad,
+                        tuple(ours))
+        if bad is not None:  # the first failure in chain order: the others need not finish
+            for proc in procs:
+                proc.terminate()
+            return _joined(keys, pending, [first], starts)
+        results = [first, *(_received(recv) for recv in pipes)]
     finally:
         for proc in procs:
             proc.join()
+        for recv in pipes:
+            recv.close()
     return _joined(keys, pending, results, starts)
 
 
@@ -122,8 +137,6 @@ def _received(recv: Any) -> _Ranged:
         got = recv.recv()
     except EOFError:
         raise RuntimeError("a verify worker ended without an answer") from None
-    finally:
-        recv.close()
     if isinstance(got, BaseException):
         raise got
     assert isinstance(got, _Ranged)

@@ -440,12 +440,14 @@ class Accounts(Units):
         t, r = S.api_tokens, S.token_revocations
         try:
             with self._read() as conn:
-                row = conn.execute(select(t.c.secret_hash, r.c.id.label("revocation"))
-                                   .outerjoin(r, r.c.token_id == t.c.id)
-                                   .where(t.c.id == token_id)).first()
-                if row is None or row.revocation is not None or not hmac.compare_digest(
-                        str(row.secret_hash), sha(secret)):
-                    return None
-                return self._tokens(conn, token_id)[0]
+                x = conn.execute(select(t, r.c.id.label("revocation"))
+                                 .outerjoin(r, r.c.token_id == t.c.id)
+                                 .where(t.c.id == token_id)).first()
         except RegistryError:
             return None
+        if x is None or x.revocation is not None or not hmac.compare_digest(
+                str(x.secret_hash), sha(secret)):
+            return None
+        return ApiToken(x.id, x.name, x.actor_id, frozenset(u for u in x.units.split(",") if u),
+                        roles_of([y for y in x.roles.split(",") if y]), False, x.recorded_by,
+                        x.recorded_at)

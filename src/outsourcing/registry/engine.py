@@ -24,6 +24,7 @@ from .migrate import database_engine as _engine
 from .migrate import database_url as _url
 from .migrate import migrate as run_migrations
 from .people import Actor
+from .roles import service_role_name
 
 __all__ = ["Connected", "driver_error"]
 
@@ -69,16 +70,20 @@ class Connected:
 
     def _identity(self) -> tuple[str, bool]:
         """The authenticated database login and whether it is bound to one actor: on
-        PostgreSQL a login that neither owns the registry's tables nor is a superuser acts
-        only as the actor registered with that login; SQLite has no logins."""
+        PostgreSQL a login that neither owns the registry's tables nor is a superuser nor a
+        member of the service role (:func:`~outsourcing.registry.roles.service_role_name`:
+        the login ``outsourcing serve`` connects with, which names the signed-in account's
+        actor) acts only as the actor registered with that login; SQLite has no logins."""
         if self.engine.dialect.name != "postgresql":
             return "", False
         with self._read() as conn:
             login, admin = conn.execute(text(
                 "SELECT session_user, (SELECT rolsuper FROM pg_roles WHERE rolname = "
                 "session_user) OR EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = "
-                "current_schema() AND tablename = 'audit' AND tableowner = session_user)"
-            )).one()
+                "current_schema() AND tablename = 'audit' AND tableowner = session_user) "
+                "OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = "
+                "m.roleid JOIN pg_roles u ON u.oid = m.member WHERE r.rolname = :service "
+                "AND u.rolname = session_user)"), {"service": service_role_name()}).one()
         return str(login), not admin
 
     # --- opening ---------------------------------------------------------------------------
