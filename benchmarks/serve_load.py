@@ -157,10 +157,11 @@ class Phase:
 
 
 async def run_phase(name: str, clients: list[httpx.AsyncClient], seconds: float,
-                    requests: int, call: Callable[[httpx.AsyncClient, int], Awaitable[int]]
+                    requests: int,
+                    call: Callable[[httpx.AsyncClient, int], Awaitable[int | None]]
                     ) -> Phase:
-    """Every client calls ``call`` in a loop until ``seconds`` have passed or ``requests``
-    calls were started, whichever comes first."""
+    """Every client calls ``call`` in a loop until ``seconds`` have passed, ``requests``
+    calls were started, or its work is done (``call`` answers None), whichever is first."""
     phase = Phase(name)
     end = time.perf_counter() + seconds
     started = 0
@@ -171,10 +172,14 @@ async def run_phase(name: str, clients: list[httpx.AsyncClient], seconds: float,
             started += 1
             t = time.perf_counter()
             try:
-                status: int | str = await call(c, started)
+                got = await call(c, started)
             except httpx.HTTPError as exc:
-                status = type(exc).__name__
-            phase.add(t, status)
+                got = None
+                phase.add(t, type(exc).__name__)
+                continue
+            if got is None:
+                return
+            phase.add(t, got)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(loop(c) for c in clients))
@@ -193,15 +198,16 @@ class Writes:
         self.assessed: list[tuple[str, str, str]] = []  # (contract, line, period) answered new
         self.settled: list[tuple[str, str]] = []  # (contract, period) answered written
 
-    async def step(self, c: httpx.AsyncClient, k: int) -> int:
+    async def step(self, c: httpx.AsyncClient, k: int) -> int | None:
+        """One contract-month: its assessments, then settling it; None when this client's
+        contracts are all settled to December."""
         queue = self.queues[k]
+        while queue and self.month.get(queue[0], 2) > 12:
+            queue.pop(0)
         if not queue:
-            return 204
+            return None
         cid = queue[0]
         m = self.month.get(cid, 2)
-        if m > 12:
-            queue.pop(0)
-            return 204
         period = o.Period.month(2022, m)
         body = {"assessments": [unstructure(assessment(x, period, 90 + m % 7))
                                 for x in ("property", "cleaning")]}
@@ -239,7 +245,7 @@ async def load(base: str, token: str, args: argparse.Namespace) -> list[Phase]:
     writes = Writes(args.contracts, args.clients)
     index = {id(c): k for k, c in enumerate(clients)}
 
-    async def write(c: httpx.AsyncClient, _: int) -> int:
+    async def write(c: httpx.AsyncClient, _: int) -> int | None:
         return await writes.step(c, index[id(c)])
 
     try:
