@@ -81,28 +81,28 @@ def test_two_processes_settling_the_same_period_store_exactly_one_statement(
     assert r.verify().ok
 
 
-def test_a_batch_killed_mid_way_leaves_each_contract_settled_or_untouched_and_a_rerun_completes(
+def test_a_batch_killed_mid_way_leaves_each_chunk_settled_or_untouched_and_a_rerun_completes(
         db_url: str) -> None:
     r = staffed(db_url)
     ids = _region(r, 24)
     code = """
         import sys, time
         from concurrent.futures import ThreadPoolExecutor
-        from outsourcing.registry import Store
-        real = Store.settle
-        def slow(self, *a, **kw):
-            out = real(self, *a, **kw)
+        from outsourcing.registry import Store, batch
+        real = batch._write_chunk
+        def slow(*a, **kw):
+            out = real(*a, **kw)
             time.sleep(0.25)          # a slow batch, so that the kill lands in the middle
             return out
-        Store.settle = slow
+        batch._write_chunk = slow
         r = Store.open(sys.argv[1], migrate=False)
         with ThreadPoolExecutor(1) as pool:
-            r.settle_all("2022-01", by="sun", executor=pool)
+            r.settle_all("2022-01", by="sun", executor=pool, chunk=3)
         print("finished")
     """
     p = _child(code, db_url)
     start = time.monotonic()
-    while _count(db_url) < 3:
+    while _count(db_url) < 6:
         assert p.poll() is None, p.communicate()
         assert time.monotonic() - start < DEADLINE, "the batch never started"
         time.sleep(0.02)
@@ -110,7 +110,7 @@ def test_a_batch_killed_mid_way_leaves_each_contract_settled_or_untouched_and_a_
     p.communicate(timeout=DEADLINE)
     assert p.returncode == -signal.SIGKILL
     done = _count(db_url)
-    assert 3 <= done < len(ids)
+    assert 6 <= done < len(ids) and done % 3 == 0  # whole chunks of 3, or nothing of one
     assert r.verify().ok  # every stored statement came with its audit record, nothing half
     with ThreadPoolExecutor(2) as pool:
         result = r.settle_all("2022-01", by="sun", executor=pool)

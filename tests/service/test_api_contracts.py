@@ -55,11 +55,12 @@ def test_a_contract_of_another_unit_is_not_found_and_the_attempt_audited(
         signed_in: Callable[[str], Client], bureau: Bureau) -> None:
     county = signed_in("county")
     assert county.get("/api/v1/contracts/DWK-001").json()["contract"]["id"] == "DWK-001"
-    for path in ("", "/terms", "/check", "/changes", "/headroom", "/statements"):
+    for path in ("", "/terms", "/check", "/changes", "/headroom", "/statements",
+                 "/statements/2022-01"):
         problem(county.get(f"/api/v1/contracts/NX-001{path}"), 404,
                 "registry.unknown_contract")
     trail = bureau.store.audit_trail(object_prefix="contracts:NX-001")
-    assert sum(1 for x in trail if x.action == "denied:unit_scope" and x.actor == "sun") == 6
+    assert sum(1 for x in trail if x.action == "denied:unit_scope" and x.actor == "sun") == 7
 
 
 def test_show_gives_the_contract_its_lines_changes_headroom_and_links(

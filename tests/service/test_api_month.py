@@ -46,12 +46,17 @@ def test_the_statement_prints_downloads_and_lists_its_versions(
     assert "结算单 第1版" in page.text and "自治区政府办公区" in page.text
     book = zhao.get("/api/v1/contracts/NX-001/statements/2022-01/xlsx")
     assert book.status_code == 200 and book.content[:2] == b"PK"
+    first = zhao.get("/api/v1/contracts/NX-001/statements/2022-01").json()
+    assert first["registry_version"]["version"] == 1
     # a corrected assessment, then settling again: version 2 with why
     r = kong.post("/api/v1/contracts/NX-001/assessments/2022-01",
                   json={**assessments_json(score="80"), "correction": "复核后扣分"})
     assert r.status_code == 200 and sorted(r.json()["corrected"]) == ["cleaning", "property"]
     v2 = zhao.post("/api/v1/contracts/NX-001/settle/2022-01").json()
     assert v2["version"] == 2 and v2["correction"] is True
+    now = zhao.get("/api/v1/contracts/NX-001/statements/2022-01").json()  # not the kept v1
+    assert now["registry_version"]["version"] == 2
+    assert now["totals"]["payable"] == v2["payable"] != first["totals"]["payable"]
     history = zhao.get("/api/v1/contracts/NX-001/statements/2022-01/history").json()
     assert [h["version"] for h in history] == [1, 2]
     assert "复核后扣分" in history[1]["reason"]

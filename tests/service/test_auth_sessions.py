@@ -103,3 +103,11 @@ def test_any_session_cookie_that_is_not_ours_is_no_session(client: Client, value
     client.cookies.set("outsourcing_session", value)
     r = client.get("/api/v1/me")
     assert r.status_code == 401 and r.json()["code"] == "service.sign_in_required"
+
+
+def test_every_page_forbids_framing_and_sniffing(client: Client) -> None:
+    from outsourcing.service.problems import SECURITY_HEADERS
+
+    for r in (client.get("/signin"), client.get("/api/v1/me"), client.get("/nowhere")):
+        for k, v in SECURITY_HEADERS.items():
+            assert r.headers.get(k) == v, (r.url, k)

@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "registry.bad_acceptance_date":
         "{field} {value} 不在允许范围：验收日期须在期间首日 {start} 至今日 {today} 之间，约定验收"
         "期限不得早于期间首日 {start}",
+    "registry.bad_chunk": "批量结算分块 {value} 无效：每块合同数须为不小于 1 的整数",
     "registry.bad_id_nfc": "{term}不是 NFC 规范形式（统一码标准化）：请先规范化（NFC）再登记",
     "registry.bad_name_nfc": "{term}不是 NFC 规范形式（统一码标准化）：请先规范化（NFC）再登记",
     "registry.change_decided":

@@ -16,9 +16,10 @@ from ..errors import OutsourcingError, RegistryError
 from ..performance import Assessment
 from ..serialize import structure, unstructure
 from ..usage import Usage
+from . import compiled, readings
 from . import schema as S
 from .access import Actor, Role
-from .common import as_id, as_text, dumps, now
+from .common import as_id, as_text, dumps, now, sha
 from .contracts import Contracts, contract_row
 
 __all__ = ["ASSESSMENT_ACTIONS", "Assessments", "Imported", "assessments_in", "finals_in",
@@ -101,12 +102,34 @@ class Assessments(Contracts):
 
         def write() -> list[int]:
             with self._write() as conn:
-                return [v for _, v, _ in self._versioned(
+                out = self._versioned(
                     conn, S.assessments, items, key=line_key(contract_id),
                     content=lambda x: {"document": dumps(unstructure(x))}, by=by,
                     role=Role.ASSESSOR.value, actions=ASSESSMENT_ACTIONS, reason=reason,
-                    reason_on_first=True)]
+                    reason_on_first=True)
+                self._keep_readings(conn, contract_id, out)
+                return [v for _, v, _ in out]
         return self._retrying(write, "assessment", obj, "考核记录")
+
+    def _keep_readings(self, conn: Connection, contract_id: str,
+                       out: Sequence[tuple[Assessment, int, bool]]) -> None:
+        """Keep the compact reading of each assessment version just written, against the
+        contract's compiled terms (:mod:`~outsourcing.registry.readings`)."""
+        written = [(x, v) for x, v, w in out if w]
+        if not written:
+            return
+        pc, key = self._prepared_contract(conn, contract_id)
+        rules = compiled.rules_key(self.plugins, pc.contract.jurisdiction)
+        a = S.assessments
+        items = []
+        for x, v in written:
+            made = readings.reading_of(pc, x)
+            if made is not None:
+                rid = conn.execute(select(a.c.id).where(
+                    a.c.contract_id == contract_id, a.c.line_id == x.line,
+                    a.c.period == str(x.period), a.c.version == v)).scalar_one()
+                items.append((int(rid), sha(dumps(unstructure(x))), key, rules, made))
+        readings.keep(conn, self.keys, items)
 
     def _check_due(self, contract_id: str, items: Sequence[Assessment]) -> None:
         """Refuse, before anything is written, a value for a KPI not due in the period and
@@ -197,6 +220,7 @@ class Assessments(Contracts):
                 role=Role.ASSESSOR.value, actions=ASSESSMENT_ACTIONS, reason=reason or "",
                 same=lambda r, x: structure(json.loads(r.document), Assessment) == x,
                 refuse=refuse)
+            self._keep_readings(conn, contract_id, out)
         return Imported(tuple(x.line for x, v, w in out if w and v == 1),
                         tuple(x.line for x, _, w in out if not w),
                         tuple(x.line for x, v, w in out if w and v > 1))

@@ -133,6 +133,7 @@ class Changes(Contracts):
             with self._write() as conn:
                 self._record(conn, S.change_decisions, [values], by, Role.APPROVER.value,
                              f"{decision}_change")
+                self._keep_compiled(conn, contract_id)  # compiled once, when decided
                 if timeline is not None:
                     known = set(conn.execute(select(S.contract_lines.c.line_id).where(
                         S.contract_lines.c.contract_id == contract_id)).scalars())

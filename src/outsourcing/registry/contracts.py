@@ -15,16 +15,18 @@ from sqlalchemy.exc import IntegrityError
 from ..catalogue import KpiSpec
 from ..changes import Change, Timeline, cap_report
 from ..changes.report import CapReport
-from ..errors import RegistryError
+from ..errors import OutsourcingError, RegistryError
 from ..model import Contract
 from ..payment import ContractRules, PaymentRule
 from ..plan import InstalmentPlan, PeriodicPlan
 from ..serialize import structure
 from ..settlement import PreparedContract, prepare
 from ..terms import ContractTerms
+from . import compiled
 from . import schema as S
 from .access import Guarded, Role
 from .common import as_id, as_text, check_contract_ids, dumps, now, sha
+from .compiled import Compiled
 from .documents import FORMAT, terms_of
 from .units import unit_for_contract
 
@@ -122,6 +124,7 @@ class Contracts(Guarded):
                 self._record(conn, S.contract_lines, [
                     {"contract_id": contract.id, "line_id": x.id, "service": x.service,
                      "site": x.site} for x in contract.lines], by, role, "add_contract")
+                self._keep_compiled(conn, contract.id)  # compiled once, at signing
         except IntegrityError:
             raise RegistryError("a contract with this id is recorded already",
                                 field="contract.id", value=contract.id, term="合同编号",
@@ -195,10 +198,84 @@ class Contracts(Guarded):
                                                for d in decided])
             pc = prepare(tl, self.plugins.rulebook(t.contract.jurisdiction), rules=t.rules,
                          kpis=t.kpis, contract_rules=t.contract_rules, adopt=t.adopt)
-            if len(self._prepared) >= 8192:
-                self._prepared.clear()
-            self._prepared[(contract_id, key)] = pc
+            self._cache_prepared(contract_id, key, pc)
         return pc, key
+
+    def _cache_prepared(self, contract_id: str, key: str, pc: PreparedContract) -> None:
+        """Keep a prepared contract in this process (a region's worth; then start again)."""
+        if len(self._prepared) >= 65536:
+            self._prepared.clear()
+        self._prepared[(contract_id, key)] = pc
+
+    def _prepared_many(self, conn: Connection, ids: Sequence[str]) -> tuple[
+            dict[str, tuple[PreparedContract, str] | OutsourcingError], list[Compiled]]:
+        """Several contracts prepared as :meth:`_prepared_contract` prepares one: the
+        compiled form kept for the decisions and rules in force
+        (:mod:`~outsourcing.registry.compiled`; two queries), else compiled from the
+        documents (two more) — those are returned too, to be kept.  A contract that does
+        not prepare is its error."""
+        counts, kept = compiled.decision_counts(conn, ids), compiled.stored(conn, ids)
+        out: dict[str, tuple[PreparedContract, str] | OutsourcingError] = {}
+        missing = []
+        for cid in ids:
+            found = self._compiled_row(cid, counts.get(cid, 0), kept.get(cid, ()))
+            if found is None:
+                missing.append(cid)
+            else:
+                out[cid] = found
+        if not missing:
+            return out, []
+        contracts, decisions = S.contracts, S.change_decisions
+        docs: dict[str, str] = {}
+        for cid, doc in conn.execute(select(contracts.c.id, contracts.c.document)
+                                     .where(contracts.c.id.in_(missing))):
+            docs[cid] = doc
+        decided: dict[str, list[str]] = {}
+        for cid, d in conn.execute(select(decisions.c.contract_id, decisions.c.document)
+                                   .where(decisions.c.contract_id.in_(missing))
+                                   .order_by(decisions.c.id)):
+            decided.setdefault(cid, []).append(d)
+        fresh: list[Compiled] = []
+        for cid in missing:
+            try:
+                if cid not in docs:
+                    contract_row(conn, cid)  # the clear error
+                pc, key = out[cid] = self._prepared_from(cid, docs[cid], decided.get(cid, []))
+            except OutsourcingError as exc:
+                out[cid] = exc
+                continue
+            fresh.append((cid, len(decided.get(cid, [])), key,
+                          compiled.rules_key(self.plugins, pc.contract.jurisdiction), pc))
+        return out, fresh
+
+    def _compiled_row(self, cid: str, decisions: int, rows: Sequence[Any]
+                      ) -> tuple[PreparedContract, str] | None:
+        """The contract prepared from the newest kept compiled form of its ``decisions``
+        decided changes under the rules in force (kept in this process once read), or None:
+        compile it from the documents."""
+        for r in reversed(rows):
+            if (r.decisions != decisions
+                    or r.rules_key != compiled.rules_key(self.plugins, r.jurisdiction)):
+                continue
+            pc = self._prepared.get((cid, r.terms_hash))
+            if pc is None and compiled.trusted(self.keys, r):
+                pc = compiled.decode(r.body)
+                if pc is not None:
+                    self._cache_prepared(cid, r.terms_hash, pc)
+            return None if pc is None else (pc, r.terms_hash)
+        return None
+
+    def _keep_compiled(self, conn: Connection, contract_id: str) -> None:
+        """Compile the contract with its decided changes as they stand in this transaction
+        and keep the compiled form (at signing: :meth:`add_contract`, a decided change)."""
+        doc = conn.execute(Q_CONTRACT_DOC, {"cid": contract_id}).scalar_one()
+        decided = conn.execute(Q_DECIDED, {"cid": contract_id}).scalars().all()
+        try:
+            pc, key = self._prepared_from(contract_id, str(doc), decided)
+        except OutsourcingError:  # the month reports it, contract by contract
+            return
+        compiled.keep(conn, self.keys, [(contract_id, len(decided), key, compiled.rules_key(
+            self.plugins, pc.contract.jurisdiction), pc)])
 
     def prepared(self, contract_id: str) -> PreparedContract:
         """The contract with its signed changes and its own terms, prepared for settlement

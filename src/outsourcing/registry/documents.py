@@ -9,10 +9,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..errors import RegistryError
+from ..dates import Period
+from ..errors import OutsourcingError, RegistryError
+from ..money import Money
 from ..serialize import converter, structure
 from ..settlement import PreparedContract
 from ..statement import Carry, Statement
+from ..statement.parts import LineCarry
 from ..terms import ContractTerms
 from .common import dumps
 
@@ -25,7 +28,8 @@ FORMAT = 2
 
 def pack_statement(s: Statement, decisions: int, inputs: Mapping[str, Any] | None = None,
                    reason: str = "") -> tuple[bytes, str]:
-    """The stored document (zlib-compressed JSON, versioned: the compact statement, the
+    """The stored document (zlib-compressed JSON — level 1: the stored size within a tenth
+    of level 6's, a third of its time —, versioned: the compact statement, the
     number of decided changes its terms included, the code, severity and message of each
     of its findings, which the findings table indexes, the versions of the recorded inputs
     it was settled from and, for a correction, why) and the carry's JSON."""
@@ -34,7 +38,7 @@ def pack_statement(s: Statement, decisions: int, inputs: Mapping[str, Any] | Non
     return (zlib.compress(dumps({"format": FORMAT, "statement": data,
                                  "decisions": decisions, "findings": found,
                                  "inputs": dict(inputs or {}), "reason": reason}
-                                ).encode(), 6),
+                                ).encode(), 1),
             dumps(data["carry"]))
 
 
@@ -60,10 +64,27 @@ _CARRY = converter.copy()
 _CARRY.register_structure_hook_func(lambda t: t == tuple[tuple[str, str, int], ...], _hundredths)
 
 
+def _int(v: Any) -> int:
+    if type(v) is not int:
+        raise TypeError(v)
+    return v
+
+
 def carry_of(text: str) -> Carry:
-    """The carry stored with a statement (its ``carry`` column), read through the library's
-    converter (:data:`outsourcing.serialize.converter`)."""
-    carry: Carry = _CARRY.structure(json.loads(text), Carry)
+    """The carry stored with a statement (its ``carry`` column): built directly when it has
+    the shape the store writes (the hot path of a month), else read through the library's
+    converter (:data:`outsourcing.serialize.converter`), which names what is wrong."""
+    data = json.loads(text)
+    try:
+        return Carry(Period.parse(data["period"]), tuple(
+            LineCarry(x["line_id"], Money(x["held"]), _int(x["streak"]),
+                      tuple((m, k) for m, k in x["incidents"]),
+                      tuple((kpi, month, int(Decimal(v) * 100))
+                            for kpi, month, v in x.get("results", ())))
+            for x in data["lines"]), tuple(data["notice_months"]))
+    except (KeyError, TypeError, ValueError, ArithmeticError, OutsourcingError):
+        pass
+    carry: Carry = _CARRY.structure(data, Carry)
     return carry
 
 

@@ -44,14 +44,14 @@ from sqlalchemy.pool import StaticPool
 from ..errors import RegistryError
 from .chain import link_hash
 from .roles import grant_application_role
-from .schema import FILLED_BY_UPGRADE
+from .schema import DERIVED, FILLED_BY_UPGRADE
 
 __all__ = ["HEAD", "current_revision", "database_engine", "database_revision", "database_url",
            "downgrade", "downgrade_database", "head", "migrate", "run_guarded",
            "upgrade_database"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0008_service"
+HEAD = "0009_compiled_contracts"
 """The newest schema revision of this library."""
 
 
@@ -226,6 +226,8 @@ def _lost(before: dict[str, set[str]], conn: Connection) -> list[str]:
     tables = set(insp.get_table_names())
     lost = []
     for name, cols in sorted(before.items()):
+        if name in DERIVED:  # a cache of the documents kept
+            continue
         if name not in tables:
             lost.append(name)
             continue

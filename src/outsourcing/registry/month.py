@@ -4,9 +4,9 @@ when an input changed, and the batch that settles every contract in force."""
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from datetime import date
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -16,17 +16,16 @@ from sqlalchemy.exc import IntegrityError
 from ..dates import Period
 from ..errors import OutsourcingError, RegistryError
 from ..money import Money
-from ..performance import Assessment
 from ..settlement import PreparedContract
 from ..statement import Statement
-from ..usage import Usage
 from . import schema as S
 from .acceptance import acceptance_row
 from .access import Role
 from .assessments import assessments_in, finals_in
-from .common import as_id, dumps, now, sha
+from .batch import CHUNK, PHASES, Inputs, inputs_of, previous_period, settle_chunk
+from .common import as_id, now
 from .contracts import Contracts, term_ends
-from .documents import FORMAT, carry_of, pack_statement, read_document, unpack_statement
+from .documents import pack_statement, read_document, unpack_statement
 from .queries import latest_of
 from .usage import usage_in
 
@@ -83,6 +82,9 @@ class BatchResult:
     corrected: tuple[str, ...]
     failed: tuple[Failure, ...]
     """Each contract that could not be settled, with the error's code and message."""
+    seconds: Mapping[str, float] = attrs.field(factory=dict, eq=False)
+    """CPU seconds spent reading, computing, encoding and writing (``read``, ``compute``,
+    ``encode``, ``write``), summed over the chunks and the processes that settled them."""
 
 
 def settle_one(store: Month, contract_id: str, period: str, by: str) -> Outcome:
@@ -107,15 +109,18 @@ def _forget_workers_in_child() -> None:
 os.register_at_fork(after_in_child=_forget_workers_in_child)
 
 
-def _settle_task(cls: type[Month], url: str, contract_id: str, period: str, by: str
-                 ) -> Outcome:
-    """Settle one contract's period in a worker (any executor), on a store of class ``cls``
-    opened once per process."""
+def _chunk_task(cls: type[Month], url: str, ids: list[str], period: str, by: str, run: str
+                ) -> tuple[list[Outcome], dict[str, float]]:
+    """Settle a chunk of contracts' period in a worker (any executor), on a store of class
+    ``cls`` opened once per process and kept (with its compiled contracts) between chunks
+    and batches.  ``run`` is unique to the batch: a task that writes is never the same
+    task as another run's, whatever the executor does with equal arguments."""
+    del run
     key = (os.getpid(), url)
     store = _WORKERS.get(key)
     if store is None:
         store = _WORKERS[key] = cls.open(url, migrate=False)
-    return settle_one(store, contract_id, period, by)
+    return store._settle_chunk(ids, period, by)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -152,36 +157,6 @@ def _inline(fn: Callable[..., T], *args: Any) -> Future[T]:
     except BaseException as exc:  # pragma: no cover - re-raised by .result()
         f.set_exception(exc)
     return f
-
-
-@attrs.frozen
-class _Inputs:
-    """What a contract's period is settled from, as the store holds it when read: the
-    prepared terms, the inputs in force, the previous period's statement (its carry) and
-    the statement in force; ``digest`` hashes them (equal digests: nothing to write) and
-    ``versions`` names the version of each (stored with the statement, read by
-    :meth:`Month._why`)."""
-
-    contract_id: str
-    prepared: PreparedContract
-    assessments: list[Assessment]
-    accepted_on: date | None
-    acceptance_due: date | None
-    usage: list[Usage]
-    final_scores: dict[str, str]
-    previous: Row[Any] | None
-    current: Row[Any] | None
-    digest: str
-    versions: dict[str, Any]
-
-    def settle(self, p: Period) -> Statement:
-        """The period's statement from these inputs."""
-        previous = None if self.previous is None else carry_of(self.previous.carry)
-        return self.prepared.settle(p, self.assessments, previous=previous,
-                                    accepted_on=self.accepted_on,
-                                    acceptance_due=self.acceptance_due, usage=self.usage,
-                                    usage_required=True,
-                                    final_scores=self.final_scores or None)
 
 
 class Month(Contracts):
@@ -222,49 +197,18 @@ class Month(Contracts):
         raise RegistryError("too many writers at once; try again", field="period",
                             value=obj, term="结算", code="registry.conflict")
 
-    def _inputs(self, conn: Connection, contract_id: str, p: Period) -> _Inputs:
+    def _inputs(self, conn: Connection, contract_id: str, p: Period) -> Inputs:
         """What the period is settled from, as the store holds it now, and their digest."""
         pc, tl_hash = self._prepared_contract(conn, contract_id)
-        i = pc.period_index(p)
+        prev = previous_period(pc, p)
         found = assessments_in(conn, contract_id, str(p))
-        acc = acceptance_row(conn, contract_id, str(p))
-        used = usage_in(conn, contract_id, str(p))
-        # a final score is an input of the periods that release a holdback by it
-        finals = {lid: vs for lid, vs in finals_in(conn, contract_id).items()
-                  if lid in pc.line_index
-                  and i in pc.lines[pc.line_index[lid]].release_at
-                  and (hb := pc.lines[pc.line_index[lid]].rule.holdback) is not None
-                  and hb.needs_result}
-        prev_row = None
-        both = latest_of(conn, contract_id, [str(p)] + ([str(pc.periods[i - 1])] if i else []))
-        if i > 0:
-            prev_row = both.get(str(pc.periods[i - 1]))
-            if prev_row is None:
-                raise RegistryError(
-                    f"settle {pc.periods[i - 1]} first: a period carries the previous "
-                    "one's holdback and history", field="period", value=str(p),
-                    term="上期结算单", code="registry.previous_missing",
-                    params={"previous": pc.periods[i - 1]})
-        accepted_on = None if acc is None else acc.accepted_on
-        acceptance_due = None if acc is None else acc.acceptance_due
-        digest = sha(dumps([FORMAT, tl_hash, [d for d, _, _ in found],
-                            None if prev_row is None else prev_row.id,
-                            None if accepted_on is None else accepted_on.isoformat(),
-                            None if acceptance_due is None else acceptance_due.isoformat()]
-                           + ([[d for d, _, _ in used]] if used else [])
-                           + ([sorted((k, v) for k, (_, v) in finals.items())]
-                              if finals else [])))
-        versions = {"assessments": {x.line: v for _, v, x in found},
-                    "usage": {x.line: v for _, v, x in used},
-                    "acceptance": None if acc is None else acc.version,
-                    "final_scores": {k: v for k, (v, _) in finals.items()},
-                    "decisions": len(getattr(pc.source, "changes", ())),
-                    "previous": None if prev_row is None else prev_row.id}
-        return _Inputs(contract_id, pc, [x for _, _, x in found], accepted_on, acceptance_due,
-                       [x for _, _, x in used], {k: v for k, (_, v) in finals.items()},
-                       prev_row, both.get(str(p)), digest, versions)
+        return inputs_of(contract_id, pc, tl_hash, p, [(d, v, x.line) for d, v, x in found],
+                         [x for _, _, x in found], acceptance_row(conn, contract_id, str(p)),
+                         usage_in(conn, contract_id, str(p)), finals_in(conn, contract_id),
+                         latest_of(conn, contract_id,
+                                   [str(p)] + ([str(prev)] if prev is not None else [])))
 
-    def _store_statement(self, x: _Inputs, st: Statement, why: str, by: str, role: str
+    def _store_statement(self, x: Inputs, st: Statement, why: str, by: str, role: str
                          ) -> Settled | None:
         """Store a settled statement (a new version over the one in force) with its findings;
         None when another writer stored this version first (read again)."""
@@ -346,13 +290,21 @@ class Month(Contracts):
         return "；".join(parts) or "结算所依据的登记内容已变化"
 
     def settle_all(self, period: Period | str, *, by: str, executor: Executor | None = None,
-                   workers: int | None = None) -> BatchResult:
-        """Settle every contract in force in ``period``, each in its own transaction, on any
-        :class:`concurrent.futures.Executor`.  Without one: a pool of ``workers`` processes
-        (default: one per core); ``workers=1`` (or a single core) settles in this process.
-        A contract that fails is reported, the others go on.  The pool's workers end with
-        the batch — also when its process is killed — so none is left behind."""
+                   workers: int | None = None, chunk: int = CHUNK) -> BatchResult:
+        """Settle every contract in force in ``period`` in chunks of ``chunk`` contracts,
+        each chunk read with a handful of queries and written in one transaction
+        (:mod:`outsourcing.registry.batch`), on any :class:`concurrent.futures.Executor`.
+        Without one: a pool of ``workers`` processes (default: one per core), started once
+        for the batch and given whole chunks; ``workers=1`` (or a single core) settles in
+        this process.  Every chunk is submitted with a token of its own run, so an executor
+        that remembers results by their arguments (Dask's ``pure=True``) runs it again.  A
+        contract that fails is reported, the others go on.  The pool's workers end with the
+        batch — also when its process is killed — so none is left behind."""
         p = Period.parse(period) if isinstance(period, str) else period
+        if type(chunk) is not int or chunk < 1:
+            raise RegistryError("is a whole number of contracts, at least 1", field="chunk",
+                                value=repr(chunk), term="批量结算分块",
+                                code="registry.bad_chunk")
         by = self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}").id
         with self._read() as conn:
             contracts = S.contracts
@@ -366,22 +318,48 @@ class Month(Contracts):
         if executor is None and not memory and n > 1 and len(ids) > 1:
             import multiprocessing as mp
 
+            chunk = min(chunk, -(-len(ids) // n))  # every worker gets a share
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
             own = executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx,
                                                  initializer=_die_with_parent,
                                                  initargs=(os.getpid(),))
+        chunks = [ids[k:k + chunk] for k in range(0, len(ids), chunk)]
+        run = secrets.token_hex(16)
         try:
             if executor is None:
-                results = [_inline(settle_one, self, cid, str(p), by) for cid in ids]
+                results = [_inline(self._settle_chunk, c, str(p), by) for c in chunks]
             else:
-                results = [executor.submit(_settle_task, type(self), self.url, cid, str(p), by)
-                           for cid in ids]
-            outcomes = [f.result() for f in results]
+                results = [executor.submit(_chunk_task, type(self), self.url, c, str(p), by, run)
+                           for c in chunks]
+            done = [f.result() for f in results]
         finally:
             if own is not None:
                 own.shutdown()
+        outcomes = [x for o, _ in done for x in o]
+        seconds = {k: sum(s[k] for _, s in done) for k in PHASES}
+
         def ids_of(kind: str) -> tuple[str, ...]:
             return tuple(x.contract_id for x in outcomes if x.kind == kind)
 
         return BatchResult(p, ids_of("written"), ids_of("unchanged"), ids_of("corrected"),
-                           tuple(x.failure for x in outcomes if x.failure is not None))
+                           tuple(x.failure for x in outcomes if x.failure is not None),
+                           seconds)
+
+    def _settle_chunk(self, ids: list[str], period: str, by: str
+                      ) -> tuple[list[Outcome], dict[str, float]]:
+        """Settle a chunk of contracts' period (:func:`~.batch.settle_chunk`): an outcome
+        per contract, and the CPU seconds of each phase."""
+        p = Period.parse(period)
+        actor = self._require(by, [Role.FINANCE, Role.OFFICER], "settle", f"statements:*/{p}")
+        done = settle_chunk(self, ids, p, actor.id,
+                            self._role(actor, [Role.FINANCE, Role.OFFICER]))
+        out = []
+        for cid, kind, version, exc in done.outcomes:
+            if kind == "again":  # another writer stored a version first: settle it alone
+                out.append(settle_one(self, cid, period, by))
+            elif exc is not None:
+                out.append(Outcome(cid, "failed", failure=Failure(
+                    cid, exc.code, str(exc), exc.message_zh)))
+            else:
+                out.append(Outcome(cid, kind, version))  # type: ignore[arg-type]
+        return out, done.seconds

@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["FILLED_BY_UPGRADE", "HASHED", "HASHED_LATER", "UNAUDITED", "metadata"]
+__all__ = ["DERIVED", "FILLED_BY_UPGRADE", "HASHED", "HASHED_LATER", "UNAUDITED", "metadata"]
 
 metadata = MetaData()
 
@@ -326,6 +326,45 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+compiled_contracts = Table(
+    "compiled_contracts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contract_id", ID, ForeignKey("contracts.id"), nullable=False),
+    Column("decisions", Integer, nullable=False),
+    Column("terms_hash", String(64), nullable=False),
+    Column("rules_key", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("key_id", String(40), nullable=False),
+    Column("mac", String(64), nullable=False),
+    Column("compiled_at", STAMP, nullable=False),
+    UniqueConstraint("contract_id", "decisions", "rules_key", name="uq_compiled_contracts"),
+)
+"""A contract's terms compiled for settlement (revision ``0009_compiled_contracts``): with
+its first ``decisions`` decided changes, under the rules of ``rules_key``; derived from the
+documents (see :mod:`outsourcing.registry.compiled`), so neither audited nor lost by a
+downgrade."""
+
+assessment_readings = Table(
+    "assessment_readings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", Integer, nullable=False),  # no foreign key: a cache
+    Column("document_hash", String(64), nullable=False),
+    Column("terms_hash", String(64), nullable=False),
+    Column("rules_key", String(64), nullable=False),
+    Column("reading", Text, nullable=False),
+    Column("key_id", String(40), nullable=False),
+    Column("mac", String(64), nullable=False),
+    UniqueConstraint("assessment_id", "terms_hash", "rules_key",
+                     name="uq_assessment_readings"),
+)
+"""An assessment's compact reading (revision ``0009_compiled_contracts``): its KPI values
+in hundredths in the order of the contract's compiled terms (``terms_hash``, ``rules_key``),
+its incidents, the sources the explanation quotes and the KPIs not measured — checked once,
+when recorded, and read back by a month without re-validating every value (see
+:mod:`outsourcing.registry.readings`); derived from the assessment's document (its hash
+kept, a reading of another document is not read) and signed with the audit key when the
+store holds one."""
+
 HASHED: dict[str, tuple[str, ...]] = {
     "actors": ("id", "name", "roles", "supplier_id", "recorded_by", "recorded_at"),
     "proposals": ("id", "kind", "subject", "payload", "proposed_by", "proposed_at"),
@@ -382,5 +421,9 @@ FILLED_BY_UPGRADE: dict[str, tuple[str, ...]] = {
 change decided), which the revision that adds them fills in its upgrade: a downgrade that
 drops them loses nothing (:func:`outsourcing.registry.migrate.downgrade` lets it)."""
 
-UNAUDITED = frozenset({"audit", "audit_head"})
-"""The chain itself: every other table is in :data:`HASHED`."""
+DERIVED = frozenset({"compiled_contracts", "assessment_readings"})
+"""Tables derived from the audited documents (a cache of what they say): a downgrade that
+drops one loses nothing."""
+
+UNAUDITED = frozenset({"audit", "audit_head"}) | DERIVED
+"""The chain itself and the derived tables: every other table is in :data:`HASHED`."""

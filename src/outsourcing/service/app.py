@@ -21,7 +21,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.session.client_side import (
@@ -45,7 +45,7 @@ from .auth import (
     sign_in_submit,
     sign_out,
 )
-from .problems import exception_handlers
+from .problems import SECURITY_HEADERS, exception_handlers
 
 __all__ = ["SECRET_ENV", "SESSION_COOKIE", "app_from_env", "create_app"]
 
@@ -142,6 +142,7 @@ def create_app(store_or_url: Store | str | os.PathLike[str], *, secret: str,
         dependencies={"principal": Provide(provide_principal, sync_to_thread=True),
                       "store": Provide(lambda: store, sync_to_thread=False)},
         exception_handlers=exception_handlers(),
+        response_headers=[ResponseHeader(name=k, value=v) for k, v in SECURITY_HEADERS.items()],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(title="outsourcing", version=__version__,
                                      path="/api/v1/openapi.json",

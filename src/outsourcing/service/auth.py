@@ -152,8 +152,10 @@ def principal_of(request: Request[Any, Any, Any]) -> Principal:
 
 
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    """The dependency ``principal`` (run in a worker thread: it reads the store)."""
-    return principal_of(request)
+    """The dependency ``principal`` (run in a worker thread: it reads the store); the one a
+    guard found already (the API's, before the body is read) when there is one."""
+    found = getattr(request.state, "principal", None)
+    return found if isinstance(found, Principal) else principal_of(request)
 
 
 def require_role(store: Store, principal: Principal, *roles: Role, action: str,

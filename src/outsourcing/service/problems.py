@@ -36,11 +36,21 @@ from litestar.response import Redirect, Template
 from ..errors import AccessDenied, OutsourcingError
 from ..messages_zh import say
 
-__all__ = ["PROBLEM", "STATUS_OF_CODE", "SignInRequired", "exception_handlers", "problem",
-           "status_of"]
+__all__ = ["PROBLEM", "SECURITY_HEADERS", "STATUS_OF_CODE", "SignInRequired",
+           "exception_handlers", "problem", "status_of"]
 
 PROBLEM = "application/problem+json"
 LOG = logging.getLogger("outsourcing.service")
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
+                               "object-src 'none'",
+}
+"""Sent with every response: no content sniffing, no framing (clickjacking), no referrer
+to other sites, forms post only here.  Scripts and styles are the pages' own business."""
 
 STATUS_OF_CODE: dict[str, int] = {
     "registry.unknown_contract": 404,
@@ -103,11 +113,11 @@ def _is_page(request: Request[Any, Any, Any]) -> bool:
 
 def _respond(request: Request[Any, Any, Any], body: dict[str, Any],
              headers: Mapping[str, str] | None = None) -> Response[Any]:
+    sent = {**SECURITY_HEADERS, **(headers or {})}
     if _is_page(request):
         return Template("error.html", context={"problem": body}, status_code=body["status"],
-                        headers=dict(headers or {}))
-    return Response(body, status_code=body["status"], media_type=PROBLEM,
-                    headers=dict(headers or {}))
+                        headers=sent)
+    return Response(body, status_code=body["status"], media_type=PROBLEM, headers=sent)
 
 
 def library_error(request: Request[Any, Any, Any], exc: OutsourcingError) -> Response[Any]:
@@ -125,7 +135,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     if isinstance(exc, SignInRequired) or status == 401:
         if _is_page(request):
             return Redirect(f"/signin?next={quote(request.url.path, safe='/')}",
-                            status_code=303)
+                            status_code=303, headers=SECURITY_HEADERS)
         body = problem(401, "service.sign_in_required", say("service.sign_in_required"))
         return _respond(request, body, {"WWW-Authenticate": 'Bearer realm="outsourcing"'})
     if isinstance(exc, ValidationException) or status == 400:

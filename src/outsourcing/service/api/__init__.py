@@ -18,6 +18,7 @@ from .contracts import ContractsApi
 from .feed import FeedApi, FeedItem, FeedPage
 from .inputs import InputsApi
 from .payments import DueApi, PaymentsApi
+from .scope import signed_in
 from .statements import SettleApi, StatementsApi
 
 __all__ = ["CONTROLLERS", "FeedItem", "FeedPage", "Lib", "api_router", "route_handlers"]
@@ -31,7 +32,7 @@ CONTROLLERS = (ContractsApi, ChangesApi, HeadroomApi, InputsApi, StatementsApi, 
 
 def api_router() -> Router:
     """The ``/api/v1`` router with every endpoint."""
-    return Router(path=PREFIX, route_handlers=list(CONTROLLERS))
+    return Router(path=PREFIX, route_handlers=list(CONTROLLERS), guards=[signed_in])
 
 
 def route_handlers() -> list[Router]:

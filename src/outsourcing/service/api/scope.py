@@ -11,12 +11,36 @@ attempt audited — never "forbidden", so nothing leaks; a role the caller does 
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+import anyio
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
 from ...errors import RegistryError
 from ...registry import Role, Store
-from ..auth import CurrentPrincipal, Principal, StoreDependency, contract_in_scope, require_role
+from ..auth import (
+    CurrentPrincipal,
+    Principal,
+    StoreDependency,
+    contract_in_scope,
+    principal_of,
+    require_role,
+)
 
-__all__ = ["CurrentPrincipal", "Principal", "StoreDependency", "need", "see",
+__all__ = ["CurrentPrincipal", "Principal", "StoreDependency", "need", "see", "signed_in",
            "visible_contracts"]
+
+
+async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+                    ) -> None:
+    """The API's guard: who asks is known before the request's body is read, so a call
+    without a valid session or token is 401 whatever its body (never a 422 about a body
+    nobody may send).  The principal found is kept for the handler's ``principal``."""
+    request = cast("Request[Any, Any, Any]", connection)  # the API serves HTTP only
+    found = await anyio.to_thread.run_sync(principal_of, request)
+    connection.state.principal = found
 
 
 def see(store: Store, principal: Principal, contract_id: str) -> None:

@@ -19,29 +19,21 @@ from .bodies import SettleUnitIn
 from .codec import Lib
 from .files import XLSX, ApiError, attachment, written
 from .params import ContractId, HistoryQuery, PeriodPath, UnitQuery, VersionQuery, period_at
+from .reading import statement_bytes
 from .scope import CurrentPrincipal, Principal, StoreDependency, need, see, visible_contracts
 
-__all__ = ["SettleApi", "StatementsApi", "statement_json"]
+__all__ = ["SettleApi", "StatementsApi"]
 
-def _version(store: Store, contract_id: ContractId, period: Period, version: int | None
-            ) -> StatementVersion:
+
+def _version(store: Store, contract_id: str, period: Period, version: int | None
+             ) -> StatementVersion:
     """The stored version asked for (default: the one in force); none stored, or no such
     version, is the library's ``registry.no_statement`` (404)."""
     return store.statement_version(contract_id, period, version=version)
 
 
-def statement_json(store: Store, contract_id: ContractId, period: Period,
-                   version: VersionQuery = None) -> dict[str, Any]:
-    """A stored statement as ``outsourcing statement show --json`` gives it: every figure
-    with its explanation and every finding's Chinese text, and the stored version
-    (``registry_version``: 更正结算单 第N版, the superseded payable, why, its audit record)."""
-    v = _version(store, contract_id, period, version)
-    s = store.statement(contract_id, period, version=v.version)
-    return {**s.to_dict(explanations=True), "registry_version": v.to_dict()}
-
-
-def _settled(store: Store, contract_id: ContractId, period: Period, principal: Principal
-            ) -> dict[str, Any]:
+def _settled(store: Store, contract_id: str, period: Period, principal: Principal
+             ) -> dict[str, Any]:
     r = store.settle(contract_id, period, by=principal.actor)
     v = _version(store, contract_id, period, r.version)
     s: Statement = r.statement
@@ -86,9 +78,9 @@ class StatementsApi(Controller):
          description="一期的结算单：每个数字及其计算依据、发现的问题（中文）、结算单版本"
                      "（registry_version）。version 指定版本，默认现行版本。")
     def show(self, store: StoreDependency, principal: CurrentPrincipal, contract_id: ContractId,
-             period: PeriodPath, version: VersionQuery = None) -> dict[str, Any]:
-        see(store, principal, contract_id)
-        return statement_json(store, contract_id, period_at(period), version)
+             period: PeriodPath, version: VersionQuery = None) -> Response[bytes]:
+        body = statement_bytes(store, principal, contract_id, period_at(period), version)
+        return Response(body, media_type=MediaType.JSON)
 
     @get("/statements/{period:str}/print", summary="结算单打印页（HTML）", sync_to_thread=True,
          media_type=MediaType.HTML,
