@@ -23,6 +23,7 @@ from . import (
     service,
     settlement,
     statement,
+    web,
     workbooks,
 )
 
@@ -30,6 +31,6 @@ AREAS: tuple[dict[str, str], ...] = (
     dates.MESSAGES, money.MESSAGES, model.MESSAGES, registry.MESSAGES, region.MESSAGES,
     statement.MESSAGES, settlement.MESSAGES, plugins.MESSAGES, procurement.MESSAGES,
     desk.MESSAGES, workbooks.MESSAGES, ocds.MESSAGES, install.MESSAGES, service.MESSAGES,
-    api.MESSAGES,
+    api.MESSAGES, web.MESSAGES,
 )
 """Every area's entries, in the order they are merged."""
