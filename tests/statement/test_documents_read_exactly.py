@@ -69,6 +69,17 @@ def test_a_statement_amount_beyond_money_or_not_to_the_fen_is_refused(amount: st
     assert "withheld" in str(e.value)
 
 
+@pytest.mark.parametrize("count", [10 ** 18 + 1, -(10 ** 18) - 1, 10 ** 4000])
+def test_a_statement_count_beyond_the_library_limit_is_refused(count: int) -> None:
+    """An incident count too large to write back (found by the statement_json fuzz target:
+    a 4,300-digit count was read, then failed to be written) is refused when read."""
+    doc = json.loads(json.dumps(V2))
+    doc["lines"][0]["items"][0][2] = count
+    with pytest.raises(o.SerializationError) as e:
+        from_json(json.dumps(doc), Statement)
+    assert "items" in str(e.value)
+
+
 def test_the_largest_amount_money_takes_reads_exactly() -> None:
     doc = json.loads(json.dumps(V2))
     doc["totals"]["withheld"] = "1000000000000000000.00"

@@ -204,10 +204,16 @@ def as_text(v: Any) -> str:
     return v
 
 
+WHOLE_LIMIT = 10 ** 18
+"""The largest count a statement's JSON may carry (the money range's bound, in units)."""
+
+
 def as_whole(v: Any) -> int:
     """A JSON value that must be a whole number, not a boolean."""
     if isinstance(v, bool) or not isinstance(v, int):
         raise TypeError("expected a whole number")
+    if abs(v) > WHOLE_LIMIT:
+        raise ValueError(f"beyond the library's limit ({WHOLE_LIMIT:,})")
     return v
 
 
