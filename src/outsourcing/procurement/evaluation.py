@@ -136,6 +136,12 @@ def _check_bids(tender: Tender, bids: Sequence[Bid], rules: dict[str, Resolved])
                 params={"method": m.zh})
         seen.add(b.id)
         suppliers.add(b.supplier.id)
+    return _check_points(tender, bids)
+
+
+def _check_points(tender: Tender, bids: Sequence[Bid]) -> int:
+    """The evaluators' points of every bid against the scoring scheme; returns the panel's
+    size (0 for price only)."""
     scheme = tender.scoring
     if scheme is None:
         for i, b in enumerate(bids):
