@@ -88,6 +88,9 @@ def test_the_printed_statement_and_the_workbook_are_the_desks(
     assert "attachment" in book.headers["content-disposition"]
     view = officer.get(f"/contracts/{MAIN}/statements/{p}", headers=HTML).text
     assert s.payable.format() in view and "人民币" in view
+    contract = officer.get(f"/contracts/{MAIN}", headers=HTML).text
+    for shown in (view, contract):  # citations as a person reads them (示例, not English)
+        assert "示例（地方惯例" in shown and "illustrative:" not in shown
 
 
 def test_without_a_session_a_page_sends_the_browser_to_sign_in(desk: Desk) -> None:

@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from ...changes import ChangeStatus, Rationale, cap_report
+from ...messages_zh import citation_for_people
 from ...money import Money, pct
 from ...registry import ContractInfo, Store, StoredStatement
 from ..auth import CurrentPrincipal, Principal, StoreDependency, contract_in_scope
@@ -155,7 +156,8 @@ def _findings(store: Store, cid: str, periods: list[Any]) -> list[dict[str, str]
         for f in store.findings(cid, p):
             key = (f.severity.value, f.message_zh)
             row = seen.setdefault(key, {"severity": f.severity.value, "text": f.message_zh,
-                                        "citation": f.citation or "", "periods": []})
+                                        "citation": citation_for_people(f.citation or ""),
+                                        "periods": []})
             if str(p) not in row["periods"]:
                 row["periods"].append(str(p))
     rows = sorted(seen.values(), key=lambda r: SEVERITY_ORDER.get(r["severity"], 3))

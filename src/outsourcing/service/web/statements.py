@@ -19,6 +19,7 @@ from ...desk.capitals import amount_in_capitals
 from ...desk.printable import statement_html, statement_text
 from ...desk.xlsx_statement import export_statements
 from ...errors import OutsourcingError
+from ...messages_zh import citation_for_people
 from ...money import Money, pct
 from ..auth import CurrentPrincipal, StoreDependency, contract_in_scope
 from .common import page
@@ -70,7 +71,8 @@ def statement_page(request: Request[Any, Any, Any], principal: CurrentPrincipal,
             "payable": s.payable.format(), "due_on": s.due_on, "lines": _lines(s),
             "capitals": amount_in_capitals(s.payable),
             "findings": [{"severity": f.severity.value, "text": f.message_zh,
-                          "citation": f.citation or ""} for f in s.findings]}
+                          "citation": citation_for_people(f.citation or "")}
+                         for f in s.findings]}
     return page(request, store, principal, "statement.html", "contracts", {
         "c": info, "period": p, "s": view, "version": v, "version_lines": v.lines_zh(),
         "text": statement_text(s, version=v)})
