@@ -10,17 +10,24 @@ it fails).
 - ``signed_in(login)`` — a test client signed in as ``login`` (its CSRF token sent in the
   ``x-csrftoken`` header, so its writes pass);
 - ``token_client(roles=("officer",), units=("NX",))`` — a client sending a fresh token of
-  the system actor ``oa``, and the token's id.
+  the system actor ``oa``, and the token's id;
+- ``desk`` — the web desk's scenario (``web_desk_cases.Desk``: a region, its people and
+  months settled); ``person(login)`` — a test client of the desk signed in through the
+  sign-in form as ``login`` (never entered: two entered clients of one app hang anyio).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 from service_cases import SECRET, Bureau, build_bureau, csrf_of, registry_fixtures, sign_in
+from web_desk_cases import SECRET as DESK_SECRET
+from web_desk_cases import Desk, build_desk
+from web_desk_cases import signed_in as desk_signed_in
 
 pg_database = registry_fixtures.pg_database
 db_url = registry_fixtures.db_url
@@ -85,3 +92,16 @@ def token_client(app: Litestar, bureau: Bureau
     yield make
     for c in opened:
         c.__exit__(None, None, None)
+
+
+@pytest.fixture()
+def desk(db_url: str) -> Desk:
+    return build_desk(db_url)
+
+
+@pytest.fixture()
+def person(desk: Desk) -> Callable[[str], Any]:
+    from outsourcing.service import create_app
+
+    app = create_app(desk.store, secret=DESK_SECRET, secure_cookies=False)
+    return lambda login: desk_signed_in(app, login)

@@ -6,31 +6,12 @@ Chinese sentence and code, nothing written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from web_desk_cases import HTML, MAIN, SECRET, Desk, build_desk, flashes, post_form, signed_in
+from web_desk_cases import HTML, MAIN, Desk, flashes, post_form
 
 import outsourcing as o
-
-
-@pytest.fixture()
-def desk(db_url: str) -> Desk:
-    return build_desk(db_url)
-
-
-@pytest.fixture()
-def person(desk: Desk) -> Iterator[Callable[[str], Any]]:
-    from outsourcing.service import create_app
-
-    app = create_app(desk.store, secret=SECRET, secure_cookies=False)
-
-    def make(login: str) -> Any:
-        c = signed_in(app, login)
-        return c
-
-    yield make  # the clients are never entered, so there is nothing to close
 
 
 def assessment_form(client: Any, desk: Desk) -> dict[str, str]:

@@ -6,10 +6,9 @@ sign in; HTML and SQL typed into any text field come back escaped."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from web_desk_cases import (
     DWK,
     HTML,
@@ -17,29 +16,9 @@ from web_desk_cases import (
     SECRET,
     XQ,
     Desk,
-    build_desk,
     flashes,
     post_form,
-    signed_in,
 )
-
-
-@pytest.fixture()
-def desk(db_url: str) -> Desk:
-    return build_desk(db_url)
-
-
-@pytest.fixture()
-def person(desk: Desk) -> Iterator[Callable[[str], Any]]:
-    from outsourcing.service import create_app
-
-    app = create_app(desk.store, secret=SECRET, secure_cookies=False)
-
-    def make(login: str) -> Any:
-        c = signed_in(app, login)
-        return c
-
-    yield make  # the clients are never entered, so there is nothing to close
 
 
 def status(client: Any, path: str) -> int:
