@@ -239,12 +239,7 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading | None], stat
         if items:  # never more than the performance amount (which a fee below zero makes)
             applied = ded if ded <= perf else perf
         earned = perf - applied
-        hb = 0
-        if share:  # of the earned amount, or (考核费用) of the contract fee but at most earned
-            hb = (2 * (fee if pl.compiled.holdback_on_fee else earned) * share
-                  + RATE_DEN) // _HALF
-            if hb > earned and pl.compiled.holdback_on_fee:
-                hb = earned
+        hb = _holdback(pl, fee, earned, share) if share else 0
         released, forfeited, held, pending = (_release(pl, held + hb, final) if rel_now
                                               else (0, 0, held + hb, False))
         payable = earned - hb + released
@@ -267,6 +262,13 @@ def _core(cc: CompiledContract, i: int, readings: Sequence[Reading | None], stat
         else (2 * fee_total * cc.total_cap + RATE_DEN) // _HALF, ded_sum, tuple(notices),
         triggers, contract_trigger, (tuple(new_lines), window, tuple(new_results)), release,
         _clock(cc, t_pay, *clock))
+
+
+def _holdback(pl: PreparedLine, fee: int, earned: int, share: int) -> int:
+    """The holdback (暂扣) in fen: ``share`` of the earned amount, or (考核费用) of the
+    contract fee but at most the earned amount, half-up."""
+    hb = (2 * (fee if pl.compiled.holdback_on_fee else earned) * share + RATE_DEN) // _HALF
+    return earned if hb > earned and pl.compiled.holdback_on_fee else hb
 
 
 def _score(pl: PreparedLine, values: Any) -> tuple[int, tuple[int, ...]]:
