@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import pg_schema_url
 from test_tampering import KINDS, _keys, populate
+from verify_child import walk_intact
 
 from outsourcing.registry import Store
 from outsourcing.registry._verify_parallel import walk_in_parallel
@@ -67,22 +68,6 @@ def test_every_kind_of_tampering_is_found_alike_by_one_process_and_by_several(
         store.close()
 
 
-def _walk_intact(url: str, keys: Any) -> tuple[bool, int, int, int, Any]:
-    """In a fresh process (no other thread, so forking is safe): the chain walked in ranges
-    by :func:`walk_in_parallel`; (walked in ranges, records, signed, head, first bad)."""
-    store = Store.open(url, keys=keys, migrate=False)
-    try:
-        with store._read() as conn:
-            head = conn.exec_driver_sql("SELECT seq FROM audit_head").scalar_one()
-            walked = walk_in_parallel(conn, keys, {}, 4, 3, head)
-        if walked is None:
-            return False, 0, 0, head, None
-        walk, bad = walked
-        return True, walk.n, walk.signed, head, bad
-    finally:
-        store.close()
-
-
 def test_an_intact_chain_is_walked_by_several_processes_not_in_one(
         original: tuple[Path, Any], tmp_path: Path) -> None:
     # a process of its own: the suite leaves threads running (servers, clients), and verify
@@ -91,7 +76,7 @@ def test_an_intact_chain_is_walked_by_several_processes_not_in_one(
     url = _copy(path, tmp_path / "copy.db")
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=spawn) as pool:
-        in_ranges, n, signed, head, bad = pool.submit(_walk_intact, url, keys).result()
+        in_ranges, n, signed, head, bad = pool.submit(walk_intact, url, keys).result()
     assert in_ranges
     assert bad is None and n == head and signed == head
 

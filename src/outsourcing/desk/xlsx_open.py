@@ -227,7 +227,8 @@ def open_workbook(path: str | Path, *, data_only: bool = True) -> ReadBook:
     data = p.read_bytes()
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError,
+            NotImplementedError):
         raise _refused(p, "desk.workbook.not_a_zip", "not a zip file") from None
     try:
         with zf:
