@@ -34,7 +34,6 @@ MESSAGES: dict[str, str] = {
     "desk.ocds.from_after_to": "起始日期晚于截止日期",
     "desk.ocds.unknown_unit": "登记库中没有该采购单位的合同",
     "desk.ocds.no_publisher": "没有可发布的合同，请用 --publisher 指明发布机构",
-    "desk.usage.nul": "参数中不能含空字符（NUL）：「{text}」",
     "desk.usage.not_a_number": "{option} 应填数字，却是「{text}」",
     "desk.usage.negative": "{option} 不能为负数：{text}",
     "desk.change.not_a_table": "变更文件应为一个表（键值对）",

@@ -82,18 +82,6 @@ class ChineseParser(argparse.ArgumentParser):
     def format_help(self) -> str:
         return _sections_zh(super().format_help())
 
-    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
-        """A NUL character cannot be in a file name nor typed at a shell; a caller passing one
-        gets the usage error (``desk.usage.nul``), not an internal error."""
-        for text in sys.argv[1:] if args is None else args:
-            if isinstance(text, str) and "\x00" in text:
-                from ..messages_zh import say
-
-                shown = say("desk.usage.nul", text=text.replace("\x00", "␀"))
-                self.print_usage(sys.stderr)
-                self.exit(2, f"{self.prog}: 错误：{shown}〔desk.usage.nul〕\n")
-        return super().parse_known_args(args, namespace)
-
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: 错误：{translate_error(message)}〔desk.usage〕\n")
